@@ -1,0 +1,39 @@
+"""Check functions: pure `(api, options) -> violations`. Rules (in `rules/`) name them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable
+
+from apilint.document.model import Document
+from apilint.document.pointer import Tokens
+from apilint.document.refs import At
+from apilint.model.gateway import Api
+
+
+@dataclass(frozen=True)
+class Violation:
+    doc: Document
+    tokens: Tokens
+    message: str
+    operation: str | None = None
+
+
+def violation(at: At, message: str, operation: str | None = None) -> Violation:
+    return Violation(at.doc, at.tokens, message, operation)
+
+
+Check = Callable[[Api, dict[str, Any]], Iterable[Violation]]
+CHECKS: dict[str, Check] = {}
+
+
+def check(fn: Check) -> Check:
+    CHECKS[fn.__name__] = fn
+    return fn
+
+
+def all_checks() -> dict[str, Check]:
+    # Importing the modules registers their checks.
+    from apilint.checks import cors, document, integrations, parameters, quotas, security  # noqa: F401
+
+    return CHECKS

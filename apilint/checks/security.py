@@ -1,0 +1,70 @@
+"""Authorization as API Gateway applies it (root-level security is ignored on REST APIs)."""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+from typing import Any, Iterator
+
+from apilint.checks import Violation, violation
+from apilint.checks import check
+from apilint.model.gateway import Api, Method
+
+
+def _has_own_security(method: Method) -> bool:
+    return "security" in method.value
+
+
+def _allowed(method: Method, patterns: list[str]) -> bool:
+    return any(fnmatchcase(method.label, p) or fnmatchcase(method.label.lower(), p.lower())
+               for p in patterns)
+
+
+def _why_open(api: Api, method: Method) -> str:
+    kinds = method.auth.kinds
+    if api.kind == "rest" and not _has_own_security(method) and api.root_security is not None:
+        return ("it has no `security` of its own and REST APIs ignore root-level security, so it "
+                "deploys with authorization NONE")
+    if "undefined" in kinds:
+        missing = [n for n in method.auth.schemes if n not in api.schemes]
+        return f"its security names {', '.join(map(repr, missing))}, which is not a defined scheme"
+    if "unsupported" in kinds:
+        return ("its security schemes are not ones API Gateway enforces (REST APIs need an "
+                "x-amazon-apigateway-authorizer, x-amazon-apigateway-authtype awsSigv4 or an "
+                "apiKey scheme; HTTP APIs a jwt/request authorizer or awsSigv4)")
+    if "api_key" in kinds:
+        return "an API key is its only protection and API keys do not authenticate callers"
+    if method.auth.source == "operation" and not method.auth.schemes:
+        return "its `security` is empty, which makes it public"
+    return "it has no authorizer, no IAM authorization and no API key"
+
+
+@check
+def method_unauthenticated(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    allow = [str(p) for p in options.get("allow", [])]
+    api_key_counts = bool(options.get("api-key-counts", True))
+    for method in api.methods:
+        if method.verb == "OPTIONS" or _allowed(method, allow):
+            continue
+        kinds = method.auth.kinds
+        if method.auth.authenticated or "invalid-authorizer" in kinds:
+            continue
+        if api_key_counts and "api_key" in kinds:
+            continue
+        yield violation(method.at, f"{method.label} can be called by anyone: {_why_open(api, method)}; "
+                                   "add an authorizer, AWS_IAM or an API key to the operation's "
+                                   "`security`", method.label)
+
+
+@check
+def root_security_ignored(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    root = api.root_security
+    if root is None or not isinstance(root.value, list) or not any(
+            isinstance(r, dict) and r for r in root.value):
+        return
+    relied = [m for m in api.methods if m.verb != "OPTIONS" and not _has_own_security(m)]
+    if not relied:
+        return
+    shown = ", ".join(m.label for m in relied[:3]) + (f" and {len(relied) - 3} more" if len(relied) > 3 else "")
+    yield violation(root, f"root-level `security` is ignored by API Gateway REST APIs: "
+                          f"{len(relied)} operation(s) rely on it and deploy with no authorization "
+                          f"({shown}); repeat the requirement in each operation's `security`")

@@ -1,0 +1,104 @@
+"""The command line. Each command is a thin function returning an exit code:
+0 clean, 1 findings at or above --fail-on, 2 usage, parse or internal error."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from typing import List, Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Catch AWS API Gateway pitfalls in OpenAPI/Swagger definitions.")
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+class ApiType(str, Enum):
+    auto = "auto"
+    rest = "rest"
+    http = "http"
+
+
+def _split(values: Optional[List[str]]) -> tuple[str, ...]:
+    return tuple(v.strip() for value in values or [] for v in value.split(",") if v.strip())
+
+
+def _colour(stream: object) -> bool:
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+@app.command()
+def lint(
+    paths: List[str] = typer.Argument(..., help="Definition files (YAML/JSON) or directories."),
+    format: List[str] = typer.Option(["text"], "--format", "-f",
+                                     help="text or json; FORMAT=FILE writes that format to FILE. "
+                                          "Repeatable."),
+    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on",
+                                   help="Lowest severity that makes the exit code 1."),
+    api_type: ApiType = typer.Option(ApiType.auto, "--api-type",
+                                     help="Lint as a REST or HTTP API (default: detect)."),
+    select: Optional[List[str]] = typer.Option(None, "--select",
+                                               help="Only these rules (codes or names, comma-separated)."),
+    ignore: Optional[List[str]] = typer.Option(None, "--ignore",
+                                               help="Skip these rules (codes or names)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print findings and errors only."),
+) -> int:
+    """Lint API Gateway definitions."""
+    from apilint.commands.lint import run_lint
+
+    return run_lint(paths, format, fail_on.value, None if api_type is ApiType.auto else api_type.value,
+                    _split(select), _split(ignore), quiet, _colour(sys.stdout))
+
+
+@app.command("rules")
+def rules_cmd(
+    format: str = typer.Option("table", "--format", "-f", help="table or json."),
+) -> int:
+    """List every rule."""
+    from apilint.commands.rules import run_rules
+
+    return run_rules(format)
+
+
+@app.command()
+def explain(rule: str = typer.Argument(..., help="A rule code (AGW401) or name.")) -> int:
+    """Explain a rule: why it matters on API Gateway, examples, fix and references."""
+    from apilint.commands.rules import run_explain
+
+    return run_explain(rule)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    try:  # typer >= 0.20 vendors click; older releases depend on it
+        from typer._click.exceptions import ClickException
+    except ImportError:  # pragma: no cover - depends on the installed typer
+        from click.exceptions import ClickException  # type: ignore[no-redef]
+
+    try:
+        result = app(args=argv, prog_name="apilint", standalone_mode=False)
+    except typer.Exit as exc:
+        return int(getattr(exc, "exit_code", getattr(exc, "code", 0)) or 0)
+    except typer.Abort:
+        sys.stderr.write("apilint: aborted\n")
+        return 2
+    except ClickException as exc:
+        exc.show()
+        return 2
+    return result if isinstance(result, int) else 0
+
+
+def run() -> None:
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""Read one file into a Document: size and encoding checks, JSON or YAML, version detection."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from apilint.document.model import Document, NotAnApi
+from apilint.document.placeholders import quote_bare_json_placeholders
+from apilint.document.source import JsonLocator, YamlLocator
+from apilint.document.yaml_loader import load_yaml
+from apilint.errors import LoadError
+
+#: Refuse larger inputs (API Gateway itself takes at most 6 MB; exports of huge APIs stay well below).
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+_JSON_SUFFIXES = (".json",)
+#: Sections the gateway model stands on: a wrong type here is an error (exit 2); elsewhere it is
+#: a schema-invalid finding.
+_SECTIONS_THAT_ARE_MAPPINGS = ("info", "paths", "components", "definitions", "securityDefinitions")
+
+
+def read_text(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    try:
+        if path.is_dir():
+            raise LoadError("is a directory, not a file", shown)
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise LoadError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit", shown)
+        raw = path.read_bytes()
+    except LoadError:
+        raise
+    except FileNotFoundError:
+        raise LoadError("no such file", shown) from None
+    except PermissionError:
+        raise LoadError("permission denied", shown) from None
+    except OSError as exc:
+        raise LoadError(f"cannot read: {exc.strerror or exc}", shown) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise LoadError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", shown, line, column) from None
+
+
+def parse(text: str, shown: str, as_json: bool) -> tuple[Any, Any, list[Any], str]:
+    """Return (data, locator, parse issues, format)."""
+    if not text.strip():
+        raise LoadError("file is empty", shown, 1, 1)
+    if as_json or text.lstrip()[:1] in ("{", "["):
+        import orjson
+
+        try:
+            return orjson.loads(text), JsonLocator(text), [], "json"
+        except orjson.JSONDecodeError as exc:
+            if "${" in text:
+                quoted = quote_bare_json_placeholders(text)
+                try:
+                    return orjson.loads(quoted), JsonLocator(quoted), [], "json"
+                except orjson.JSONDecodeError:
+                    pass
+            if as_json:
+                raise LoadError(f"invalid JSON: {exc.msg}", shown, exc.lineno, exc.colno) from None
+            # Not JSON after all (YAML flow style starts with '{' too): let YAML decide.
+    data, node, issues = load_yaml(text, shown)
+    return data, YamlLocator(node, text), issues, "yaml"
+
+
+def detect_version(data: dict[str, Any]) -> str | None:
+    """"2.0", "3.0", "3.1", another raw value, or None when this is no OpenAPI/Swagger document."""
+    if "swagger" in data:
+        raw = data["swagger"]
+        # `swagger: 2.0` unquoted is a YAML float; real exports have it.
+        return "2.0" if raw in ("2.0", 2.0) else str(raw)
+    if "openapi" in data:
+        raw = data["openapi"]
+        text = "3.0" if raw == 3.0 and not isinstance(raw, bool) else str(raw)
+        for family in ("3.0", "3.1"):
+            if text == family or text.startswith(family + "."):
+                return family
+        return text
+    return None
+
+
+def check_sections(data: dict[str, Any], locator: Any, shown: str) -> None:
+    """The sections everything else stands on must have the right type, or nothing can be built."""
+    for key in _SECTIONS_THAT_ARE_MAPPINGS:
+        if key in data and data[key] is not None and not isinstance(data[key], dict):
+            got = type(data[key]).__name__
+            got = {"str": "a string", "int": "a number", "float": "a number", "bool": "a boolean",
+                   "list": "a list", "dict": "a mapping"}.get(got, got)
+            span = locator.span((key,))
+            raise LoadError(f"'{key}' must be a mapping, found {got}", shown, span.line, span.column)
+
+
+def load_document(path: str | os.PathLike[str], shown: str | None = None,
+                  max_bytes: int = DEFAULT_MAX_BYTES) -> Document | NotAnApi:
+    p = Path(path)
+    shown = shown if shown is not None else str(path)
+    text = read_text(p, shown, max_bytes)
+    data, locator, issues, fmt = parse(text, shown, p.suffix.lower() in _JSON_SUFFIXES)
+    if not isinstance(data, dict):
+        return NotAnApi(shown, "not an OpenAPI/Swagger document (the top level is not a mapping)")
+    version = detect_version(data)
+    if version is None:
+        return NotAnApi(shown, "not an OpenAPI/Swagger document (no top-level 'openapi' or 'swagger')")
+    check_sections(data, locator, shown)
+    return Document(path=shown, abspath=p.resolve(), data=data, locator=locator, fmt=fmt,
+                    version=version, parse_issues=issues, placeholders="${" in text)
+
+
+def load_fragment(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """A file reached through `$ref`: any YAML/JSON value, no version of its own."""
+    text = read_text(path, shown, max_bytes)
+    data, locator, issues, fmt = parse(text, shown, path.suffix.lower() in _JSON_SUFFIXES)
+    return Document(path=shown, abspath=path.resolve(), data=data, locator=locator, fmt=fmt,
+                    version="", parse_issues=issues, placeholders="${" in text)

@@ -1,0 +1,166 @@
+"""`$ref` resolution across the root document and the local files it points to.
+
+Local refs always resolve; relative file refs are followed inside the root document's directory
+tree; URLs are never fetched. Nothing is inlined: consumers dereference lazily, so recursive
+schemas are fine and only a pure reference loop (A → B → A) is an error.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+from urllib.parse import unquote
+
+from apilint.document.model import Document
+from apilint.document.pointer import Tokens, decode, encode, get
+from apilint.errors import LoadError
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+#: Keys whose values are literal data, where a `$ref` key is not a reference.
+_LITERAL_KEYS = frozenset({"example", "enum", "default", "const", "x-amazon-apigateway-policy"})
+
+
+@dataclass(frozen=True)
+class At:
+    """A value and where it lives."""
+
+    doc: Document
+    tokens: Tokens
+    value: Any
+
+    def child(self, key: str | int) -> At | None:
+        v = self.value
+        if isinstance(v, dict) and isinstance(key, str) and key in v:
+            return At(self.doc, self.tokens + (key,), v[key])
+        if isinstance(v, list) and isinstance(key, int) and 0 <= key < len(v):
+            return At(self.doc, self.tokens + (str(key),), v[key])
+        return None
+
+
+@dataclass(frozen=True)
+class RefIssue:
+    kind: str  # "remote" | "unresolved" | "outside"
+    ref: str
+    detail: str
+    doc: Document
+    tokens: Tokens  # where the `$ref` key stands
+
+
+class RefError(Exception):
+    def __init__(self, kind: str, detail: str) -> None:
+        super().__init__(detail)
+        self.kind = kind
+        self.detail = detail
+
+
+class Workspace:
+    def __init__(self, root: Document, allow_outside: bool = False) -> None:
+        self.root = root
+        self.base = root.abspath.parent
+        self.allow_outside = allow_outside
+        self.docs: dict[Path, Document] = {root.abspath: root}
+        self.issues: list[RefIssue] = []
+        self._scanned: set[Path] = set()
+
+    # -- targets -------------------------------------------------------------------------------
+    def _file(self, doc: Document, name: str) -> Document:
+        from apilint.document.loader import load_fragment
+
+        target = (doc.abspath.parent / unquote(name)).resolve()
+        if not self.allow_outside and not _inside(target, self.base):
+            raise RefError("outside", f"{name!r} is outside the definition's directory "
+                                      f"({self.base}); such files are not read")
+        cached = self.docs.get(target)
+        if cached is None:
+            shown = os.path.relpath(target) if not Path(doc.path).is_absolute() else str(target)
+            try:
+                cached = load_fragment(target, shown)
+            except LoadError as exc:
+                raise RefError("unresolved", f"cannot load {name!r}: {exc.message}") from None
+            self.docs[target] = cached
+        return cached
+
+    def target(self, doc: Document, ref: str) -> tuple[Document, Tokens]:
+        if _URL.match(ref):
+            raise RefError("remote", f"{ref!r} is a remote reference; apilint never fetches URLs "
+                                     "while linting and API Gateway cannot import it either")
+        file_part, _, fragment = ref.partition("#")
+        target_doc = self._file(doc, file_part) if file_part else doc
+        try:
+            return target_doc, decode("#" + fragment)
+        except ValueError as exc:
+            raise RefError("unresolved", str(exc)) from None
+
+    def deref(self, at: At) -> At:
+        """Follow `$ref` chains from `at`; raise RefError for a target that cannot be had."""
+        seen: list[tuple[Path, Tokens]] = []
+        while isinstance(at.value, dict) and isinstance(at.value.get("$ref"), str):
+            key = (at.doc.abspath, at.tokens)
+            if key in seen:
+                chain = " -> ".join(encode(t) or "#" for _, t in seen + [key])
+                span = at.doc.span(at.tokens + ("$ref",))
+                raise LoadError(f"$ref cycle: {chain}", at.doc.path, span.line, span.column)
+            seen.append(key)
+            ref = at.value["$ref"]
+            doc, tokens = self.target(at.doc, ref)
+            try:
+                value = get(doc.data, tokens)
+            except KeyError as exc:
+                raise RefError("unresolved", f"{ref!r} points to nothing ({exc.args[0]} does not "
+                                             f"exist in {doc.path})") from None
+            at = At(doc, tokens, value)
+        return at
+
+    def resolve(self, at: At | None) -> At | None:
+        """Like deref, but an unresolvable reference yields None (scan() reported it)."""
+        if at is None:
+            return None
+        try:
+            return self.deref(at)
+        except RefError:
+            return None
+
+    # -- the whole-document scan ---------------------------------------------------------------
+    def scan(self) -> None:
+        """Check every `$ref` once: records issues, raises LoadError on a reference cycle."""
+        pending = [self.root]
+        while pending:
+            doc = pending.pop()
+            if doc.abspath in self._scanned:
+                continue
+            self._scanned.add(doc.abspath)
+            for tokens, ref in iter_refs(doc.data):
+                try:
+                    self.deref(At(doc, tokens, {"$ref": ref}))
+                except RefError as exc:
+                    self.issues.append(RefIssue(exc.kind, ref, exc.detail, doc, tokens + ("$ref",)))
+            pending.extend(d for d in self.docs.values() if d.abspath not in self._scanned)
+
+
+def iter_refs(data: Any) -> Iterator[tuple[Tokens, str]]:
+    """Every `$ref` string in `data` with the pointer of the object that holds it."""
+    stack: list[tuple[Tokens, Any]] = [((), data)]
+    while stack:
+        tokens, node = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                yield tokens, ref
+            for key, value in node.items():
+                if isinstance(value, (dict, list)) and key not in _LITERAL_KEYS:
+                    stack.append((tokens + (key,), value))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                if isinstance(value, (dict, list)):
+                    stack.append((tokens + (str(i),), value))
+
+
+def _inside(path: Path, base: Path) -> bool:
+    try:
+        path.relative_to(base)
+        return True
+    except ValueError:
+        return False

@@ -1,0 +1,31 @@
+"""Errors that end the processing of one input with exit code 2 (never a traceback)."""
+
+from __future__ import annotations
+
+
+class ApilintError(Exception):
+    """A problem the user must fix before apilint can do its job (exit code 2)."""
+
+    def __init__(self, message: str, file: str | None = None, line: int | None = None,
+                 column: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+
+    def __str__(self) -> str:
+        where = self.file or ""
+        if where and self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: error: {self.message}" if where else f"error: {self.message}"
+
+
+class LoadError(ApilintError):
+    """The input could not be read or parsed into a document."""
+
+
+class UsageError(ApilintError):
+    """The command line (or configuration) is wrong."""

@@ -1,0 +1,125 @@
+"""Data classes of the gateway view. Built once per document; checks only read them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from apilint.document.model import Document
+from apilint.document.refs import At, Workspace
+
+ANY_METHOD = "x-amazon-apigateway-any-method"
+INTEGRATION = "x-amazon-apigateway-integration"
+#: The verbs API Gateway creates methods for (plus ANY); `trace` is not one of them.
+VERBS = ("get", "put", "post", "delete", "options", "head", "patch")
+
+#: Auth kinds that authenticate a caller.
+AUTHENTICATING = frozenset({"lambda", "cognito", "jwt", "iam"})
+
+
+@dataclass(frozen=True)
+class SecurityScheme:
+    name: str
+    at: At
+    type: str | None  # the OpenAPI `type`
+    kind: str  # lambda | cognito | jwt | iam | api_key | unsupported | invalid-authorizer
+    authorizer: At | None  # x-amazon-apigateway-authorizer, dereferenced
+    location: str | None  # `in` of an apiKey scheme
+    header: str | None  # `name` of an apiKey scheme
+
+
+@dataclass(frozen=True)
+class Auth:
+    """Effective authorization of one method, as API Gateway would configure it."""
+
+    kinds: frozenset[str]  # scheme kinds in force (see SecurityScheme.kind) plus "undefined"
+    schemes: tuple[str, ...]  # scheme names named by the security requirements in force
+    source: str  # "operation" | "root" | "none"
+    at: At | None  # where the security that is in force is written
+
+    def requires(self, *kinds: str) -> bool:
+        return any(k in self.kinds for k in kinds)
+
+    @property
+    def authenticated(self) -> bool:
+        return bool(self.kinds & AUTHENTICATING)
+
+
+@dataclass(frozen=True)
+class Integration:
+    at: At
+    type: str | None  # lower case
+    uri: Any
+    http_method: Any
+
+    @property
+    def value(self) -> dict[str, Any]:
+        return self.at.value if isinstance(self.at.value, dict) else {}
+
+    @property
+    def is_proxy(self) -> bool:
+        return self.type in ("aws_proxy", "http_proxy")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    location: str  # `in`
+    at: At  # the parameter object (after $ref)
+    site: At  # where the operation (or path item) lists it
+    via_ref: bool
+
+    @property
+    def value(self) -> dict[str, Any]:
+        return self.at.value
+
+
+@dataclass
+class Method:
+    verb: str  # upper case, "ANY" for x-amazon-apigateway-any-method
+    path: str
+    at: At
+    auth: Auth
+    integration: Integration | None
+    parameters: list[Parameter]
+    responses: At | None
+    request_media_types: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.verb} {self.path}"
+
+    @property
+    def value(self) -> dict[str, Any]:
+        return self.at.value if isinstance(self.at.value, dict) else {}
+
+
+@dataclass
+class Resource:
+    path: str
+    at: At | None  # None for an intermediate prefix that is not itself a key of `paths`
+    methods: dict[str, Method] = field(default_factory=dict)
+
+    @property
+    def declared(self) -> bool:
+        return self.at is not None
+
+
+@dataclass
+class Api:
+    doc: Document
+    ws: Workspace
+    kind: str  # "rest" | "http"
+    kind_reason: str
+    version: str  # "2.0" | "3.0" | "3.1" | raw unsupported value
+    resources: dict[str, Resource]
+    methods: list[Method]
+    schemes: dict[str, SecurityScheme]
+    root_security: At | None
+
+    @property
+    def root(self) -> At:
+        return At(self.doc, (), self.doc.data)
+
+    def ext(self, name: str) -> At | None:
+        return self.ws.resolve(self.root.child(name))

@@ -1,0 +1,162 @@
+"""Rule metadata: one declarative YAML file per rule in the top-level `rules/` folder.
+
+The files are validated against `rules/rule.schema.json` when they load, so a rule without a
+summary, rationale, examples, fix or references cannot ship.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from apilint.findings import Severity
+
+API_KINDS = ("rest", "http")
+
+
+class RuleDefinitionError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Reference:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    default: Any
+    description: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    category: str
+    check: str
+    api: tuple[str, ...]
+    versions: tuple[str, ...]
+    tags: tuple[str, ...]
+    summary: str
+    rationale: str
+    fix: str
+    references: tuple[Reference, ...]
+    options: tuple[Option, ...]
+    bad_example: str
+    good_example: str
+    example_options: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    source: str = ""
+    default_enabled: bool = True
+
+    def applies_to(self, kind: str, version: str) -> bool:
+        family = version if version in ("2.0", "3.0", "3.1") else "other"
+        return kind in self.api and (family in self.versions or family == "other")
+
+    def default_options(self) -> dict[str, Any]:
+        return {o.name: o.default for o in self.options}
+
+    def as_dict(self, enabled: bool | None = None) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "code": self.code, "name": self.name, "severity": str(self.severity),
+            "category": self.category, "api": list(self.api), "versions": list(self.versions),
+            "tags": list(self.tags), "summary": self.summary, "rationale": self.rationale,
+            "fix": self.fix,
+            "references": [{"title": r.title, "url": r.url} for r in self.references],
+            "options": [{"name": o.name, "default": o.default, "description": o.description}
+                        for o in self.options],
+            "examples": {"bad": self.bad_example, "good": self.good_example},
+        }
+        if enabled is not None:
+            out["enabled"] = enabled
+        return out
+
+
+def rules_dir() -> Path:
+    packaged = Path(__file__).parent / "_rules"  # inside an installed wheel
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "rules"  # a source checkout
+
+
+def _parse(path: Path, data: dict[str, Any]) -> Rule:
+    examples = data["examples"]
+    return Rule(
+        code=data["code"], name=data["name"], severity=Severity.parse(data["severity"]),
+        category=data["category"], check=data["check"], api=tuple(data["api"]),
+        versions=tuple(data["versions"]), tags=tuple(data.get("tags", ())),
+        summary=data["summary"].strip(), rationale=data["rationale"].strip(),
+        fix=data["fix"].strip(),
+        references=tuple(Reference(r["title"], r["url"]) for r in data["references"]),
+        options=tuple(Option(name, spec["default"], spec["description"].strip())
+                      for name, spec in (data.get("options") or {}).items()),
+        bad_example=examples["bad"], good_example=examples["good"],
+        example_options=dict(examples.get("options") or {}), source=path.name,
+        default_enabled=data.get("enabled", True),
+    )
+
+
+@lru_cache(maxsize=4)
+def load_rules(directory: Path | None = None) -> tuple[Rule, ...]:
+    import yaml
+
+    from apilint.validate import compile_schema, iter_narrowed
+
+    directory = directory or rules_dir()
+    schema = json.loads((directory / "rule.schema.json").read_text(encoding="utf-8"))
+    validator = compile_schema(schema)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+        except yaml.YAMLError as exc:
+            raise RuleDefinitionError(f"{path.name}: invalid YAML: {exc}") from None
+        problems = list(iter_narrowed(validator, data))
+        if problems:
+            where = "/".join(problems[0].path) or "(top level)"
+            raise RuleDefinitionError(f"{path.name}: {where}: {problems[0].message}")
+        rule = _parse(path, data)
+        if path.stem != rule.name:
+            raise RuleDefinitionError(f"{path.name}: file name must be the rule name {rule.name!r}")
+        for ident in (rule.code, rule.name):
+            if ident in seen:
+                raise RuleDefinitionError(f"{path.name}: {ident} is already used by {seen[ident]}")
+            seen[ident] = path.name
+        rules.append(rule)
+    return tuple(sorted(rules, key=lambda r: r.code))
+
+
+def find_rule(ident: str, rules: tuple[Rule, ...] | None = None) -> Rule:
+    """A rule by code (case-insensitive) or name; KeyError with a did-you-mean otherwise."""
+    rules = rules if rules is not None else load_rules()
+    wanted = ident.strip()
+    for rule in rules:
+        if rule.code.lower() == wanted.lower() or rule.name == wanted.lower():
+            return rule
+    names = [r.name for r in rules] + [r.code for r in rules]
+    close = difflib.get_close_matches(wanted, names, n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; `apilint rules` lists them"
+    raise KeyError(f"unknown rule {ident!r}{hint}")
+
+
+def find_rules_or_error(idents: tuple[str, ...]) -> list[Rule]:
+    """Resolve selectors; an unknown one is a usage error naming it (with a did-you-mean)."""
+    from apilint.errors import UsageError
+
+    rules = load_rules()
+    found = []
+    for ident in idents:
+        try:
+            found.append(find_rule(ident, rules))
+        except KeyError as exc:
+            raise UsageError(exc.args[0]) from None
+    return found

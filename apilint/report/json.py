@@ -1,0 +1,22 @@
+"""`{"version": 1, "results": [...]}`: a versioned envelope with snake_case keys."""
+
+from __future__ import annotations
+
+import json
+from typing import Sequence, TextIO
+
+from apilint.engine import FileResult
+
+SCHEMA_VERSION = 1
+
+
+def render(results: Sequence[FileResult], out: TextIO, colour: bool) -> None:
+    payload = {
+        "version": SCHEMA_VERSION,
+        "results": [f.as_dict() for r in results for f in r.findings],
+        "errors": [{"file": r.path, "message": r.error.message, "line": r.error.line,
+                    "column": r.error.column} for r in results if r.error],
+        "skipped": [{"file": r.path, "reason": r.skipped} for r in results if r.skipped],
+    }
+    json.dump(payload, out, indent=2)
+    out.write("\n")

@@ -1,0 +1,81 @@
+"""Every fixture under fixtures/rules/<rule-name>/ yields exactly the findings it declares."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from apilint.document import load_document
+from apilint.engine import Settings, run_rules
+from apilint.registry import find_rule, load_rules
+
+from conftest import FIXTURES, expectations, fixture_options
+
+CASES = sorted(p for p in (FIXTURES / "rules").glob("*/*") if p.suffix in (".yaml", ".json"))
+
+
+def lint_one_rule(path: Path) -> set[tuple[str, int]]:
+    rule = find_rule(path.parent.name)
+    doc = load_document(path)
+    settings = Settings(select=(rule.name,), options={rule.name: fixture_options(path)})
+    return {(f.code, f.line) for f in run_rules(doc, settings).findings}
+
+
+@pytest.mark.parametrize("path", CASES, ids=[f"{p.parent.name}/{p.name}" for p in CASES])
+def test_fixture_findings(path: Path) -> None:
+    assert lint_one_rule(path) == expectations(path)
+
+
+def test_every_fixture_declares_something_or_is_a_clean_case() -> None:
+    # A fixture that expects nothing must say so in its name, so an annotation typo cannot
+    # silently turn a bad case into a vacuous one.
+    for path in CASES:
+        if not expectations(path):
+            assert "clean" in path.stem, f"{path} declares no expected finding"
+
+
+CORE = ["cors-preflight-missing", "cors-preflight-incomplete", "cors-preflight-requires-auth",
+        "method-unauthenticated", "root-security-ignored", "resource-quota-exceeded",
+        "lambda-uri-invalid", "lambda-http-method-not-post", "nested-query-parameter"]
+
+
+@pytest.mark.parametrize("name", CORE)
+def test_core_rules_have_the_fixture_matrix(name: str) -> None:
+    """Swagger 2.0 and OAS 3.0, YAML and JSON, and HTTP APIs where the rule applies."""
+    rule = find_rule(name)
+    files = list((FIXTURES / "rules" / name).iterdir())
+    kinds = set()
+    for f in files:
+        if f.suffix not in (".yaml", ".json"):
+            continue
+        doc = load_document(f)
+        from apilint.model.build import detect_kind
+
+        kinds.add((doc.version, f.suffix, detect_kind(doc)[0]))
+    assert ("2.0", ".yaml", "rest") in kinds
+    assert ("3.0", ".yaml", "rest") in kinds
+    assert any(k[1] == ".json" for k in kinds)
+    if "http" in rule.api:
+        assert any(k[2] == "http" for k in kinds)
+
+
+def test_all_rules_load_with_complete_metadata() -> None:
+    rules = load_rules()
+    assert len({r.code for r in rules}) == len(rules)
+    for rule in rules:
+        assert rule.summary and rule.rationale and rule.fix and rule.references
+
+
+JSON_TWINS = sorted(p for p in CASES if p.suffix == ".json" and p.with_suffix(".yaml").exists())
+
+
+@pytest.mark.parametrize("path", JSON_TWINS, ids=[f"{p.parent.name}/{p.name}" for p in JSON_TWINS])
+def test_json_twin_matches_yaml_original_by_pointer(path: Path) -> None:
+    def pointers(p: Path) -> set[tuple[str, str]]:
+        rule = find_rule(p.parent.name)
+        settings = Settings(select=(rule.name,), options={rule.name: fixture_options(p)})
+        return {(f.code, f.pointer) for f in run_rules(load_document(p), settings).findings}
+
+    assert pointers(path) == pointers(path.with_suffix(".yaml"))
+    assert pointers(path)  # twins are made of cases with findings

@@ -149,13 +149,14 @@ def iter_refs(data: Any) -> Iterator[tuple[Tokens, str]]:
             ref = node.get("$ref")
             if isinstance(ref, str):
                 yield tokens, ref
-            for key, value in node.items():
+            # Pushed in reverse so that refs come out in document order.
+            for key, value in reversed(node.items()):
                 if isinstance(value, (dict, list)) and key not in _LITERAL_KEYS:
                     stack.append((tokens + (key,), value))
         elif isinstance(node, list):
-            for i, value in enumerate(node):
-                if isinstance(value, (dict, list)):
-                    stack.append((tokens + (str(i),), value))
+            for i in range(len(node) - 1, -1, -1):
+                if isinstance(node[i], (dict, list)):
+                    stack.append((tokens + (str(i),), node[i]))
 
 
 def _inside(path: Path, base: Path) -> bool:

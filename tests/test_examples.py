@@ -1,0 +1,30 @@
+"""Examples are tests: each rule's bad example raises it, its good example does not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from apilint.document import load_document
+from apilint.engine import Settings, run_rules
+from apilint.registry import Rule, load_rules
+
+RULES = [r for r in load_rules() if r.category != "internal"]
+
+
+def _codes(rule: Rule, text: str, tmp_path: Path) -> list[str]:
+    path = tmp_path / "example.yaml"
+    path.write_text(text)
+    settings = Settings(select=(rule.name,), options={rule.name: rule.example_options})
+    return [f.code for f in run_rules(load_document(path), settings).findings]
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.name for r in RULES])
+def test_bad_example_raises_the_rule(rule: Rule, tmp_path: Path) -> None:
+    assert rule.code in _codes(rule, rule.bad_example, tmp_path)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.name for r in RULES])
+def test_good_example_is_clean(rule: Rule, tmp_path: Path) -> None:
+    assert _codes(rule, rule.good_example, tmp_path) == []

@@ -1,0 +1,136 @@
+"""The command line: formats, exit codes, explain, rules, skipping what is not an API."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from apilint.cli import main
+
+from conftest import FIXTURES
+
+PITFALLS = str(FIXTURES / "examples" / "pitfalls.yaml")
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_text_output_is_path_line_col_code(capsys) -> None:
+    code, out, _ = run(capsys, "lint", PITFALLS)
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0] == (f"{PITFALLS}:4:1: AGW302 [error] root-level `security` is ignored by API "
+                        "Gateway REST APIs: 1 operation(s) rely on it and deploy with no "
+                        "authorization (GET /orders); repeat the requirement in each operation's "
+                        "`security`")
+    assert lines[-1] == "Found 6 problems (3 errors, 3 warnings) in 1 file."
+    assert "\033[" not in out  # no colour when not a terminal
+
+
+def test_json_output_envelope(capsys) -> None:
+    code, out, _ = run(capsys, "lint", PITFALLS, "--format", "json")
+    payload = json.loads(out)
+    assert code == 1 and payload["version"] == 1
+    first = payload["results"][0]
+    assert set(first) == {"code", "name", "severity", "message", "file", "line", "column",
+                          "end_line", "end_column", "pointer", "operation"}
+    got = {(r["code"], r["line"], r["pointer"], r["operation"]) for r in payload["results"]}
+    assert got == {
+        ("AGW302", 4, "/security", None),
+        ("AGW501", 7, "/paths/~1orders", None),
+        ("AGW301", 8, "/paths/~1orders/get", "GET /orders"),
+        ("AGW201", 10, "/paths/~1orders/get/parameters/0", "GET /orders"),
+        ("AGW402", 21, "/paths/~1orders/get/x-amazon-apigateway-integration/httpMethod",
+         "GET /orders"),
+        ("AGW401", 22, "/paths/~1orders/get/x-amazon-apigateway-integration/uri", "GET /orders"),
+    }
+    spans = {r["code"]: (r["line"], r["column"], r["end_line"], r["end_column"])
+             for r in payload["results"]}
+    assert spans["AGW401"][:3] == (22, 9, 22)
+    assert spans["AGW302"] == (4, 1, 5, 16)  # end column is exclusive, as in SARIF
+
+
+@pytest.mark.parametrize("fail_on,expected", [("error", 1), ("warning", 1), ("info", 1),
+                                              ("never", 0)])
+def test_fail_on(capsys, fail_on: str, expected: int) -> None:
+    assert run(capsys, "lint", PITFALLS, "--fail-on", fail_on)[0] == expected
+
+
+def test_warnings_only_pass_with_default_fail_on(capsys) -> None:
+    code, out, _ = run(capsys, "lint", PITFALLS, "--select", "AGW301,cors-preflight-missing")
+    assert code == 0 and "AGW301" in out and "AGW501" in out
+    assert run(capsys, "lint", PITFALLS, "--select", "AGW301", "--fail-on", "warning")[0] == 1
+
+
+def test_non_api_yaml_is_skipped_with_a_note(capsys, tmp_path: Path) -> None:
+    other = tmp_path / "docker-compose.yml"
+    other.write_text("services:\n  web: {image: nginx}\n")
+    listing = tmp_path / "list.yaml"
+    listing.write_text("- a\n- b\n")
+    code, out, err = run(capsys, "lint", str(other), str(listing))
+    assert code == 0 and out == ""
+    assert f"{other}: note: skipped: not an OpenAPI/Swagger document" in err
+    assert run(capsys, "lint", "-q", str(other))[2] == ""
+
+
+def test_format_to_file(capsys, tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    code, out, _ = run(capsys, "lint", PITFALLS, "--format", "text", "--format", f"json={target}")
+    assert code == 1 and "AGW401" in out
+    assert {r["code"] for r in json.loads(target.read_text())["results"]} == {
+        "AGW302", "AGW501", "AGW301", "AGW201", "AGW402", "AGW401"}
+
+
+def test_unknown_rule_selector_suggests(capsys) -> None:
+    code, _, err = run(capsys, "lint", PITFALLS, "--select", "method-unauthenticate")
+    assert code == 2
+    assert "unknown rule 'method-unauthenticate'; did you mean method-unauthenticated" in err
+
+
+def test_unknown_format_is_usage_error(capsys) -> None:
+    code, _, err = run(capsys, "lint", PITFALLS, "--format", "xml")
+    assert code == 2 and "unknown format 'xml'" in err
+
+
+@pytest.mark.parametrize("ident", ["AGW503", "agw503", "cors-preflight-requires-auth"])
+def test_explain_by_code_or_name(capsys, ident: str) -> None:
+    code, out, _ = run(capsys, "explain", ident)
+    assert code == 0
+    assert out.startswith("AGW503 cors-preflight-requires-auth [error]\n")
+    for heading in ("Why it matters on API Gateway:", "How to fix:", "Bad:", "Good:",
+                    "References:"):
+        assert heading in out
+    assert "https://github.com/aws/aws-cdk/pull/22402" in out
+    assert "security: [{api_key: []}]" in out  # the bad example itself
+
+
+def test_explain_unknown(capsys) -> None:
+    code, _, err = run(capsys, "explain", "cors-preflight")
+    assert code == 2 and "unknown rule 'cors-preflight'" in err
+
+
+def test_rules_table_and_json(capsys) -> None:
+    code, out, _ = run(capsys, "rules")
+    assert code == 0 and out.splitlines()[0].split()[:3] == ["CODE", "NAME", "SEVERITY"]
+    assert any(line.startswith("AGW601  resource-quota-exceeded") for line in out.splitlines())
+    code, out, _ = run(capsys, "rules", "--format", "json")
+    rules = {r["name"]: r for r in json.loads(out)}
+    assert rules["root-security-ignored"]["api"] == ["rest"]
+    assert rules["resource-quota-exceeded"]["options"][0]["default"] == 300
+    assert all(r["references"] and r["enabled"] for r in rules.values())
+
+
+def test_python_dash_m_and_usage_error_exit_codes() -> None:
+    done = subprocess.run([sys.executable, "-m", "apilint", "lint", PITFALLS, "-q"],
+                          capture_output=True, text=True)
+    assert done.returncode == 1 and "AGW402" in done.stdout
+    bad = subprocess.run([sys.executable, "-m", "apilint", "lint", "--fail-on", "sometimes", PITFALLS],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr

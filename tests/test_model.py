@@ -1,0 +1,61 @@
+"""The gateway view: resources as AWS counts them, methods, effective auth, API kind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from apilint.document import load_document
+from apilint.document.refs import Workspace
+from apilint.model import build_api
+
+
+def api_of(tmp_path: Path, text: str):
+    path = tmp_path / "api.yaml"
+    path.write_text(text)
+    doc = load_document(path)
+    ws = Workspace(doc)
+    ws.scan()
+    return build_api(doc, ws)
+
+
+def test_every_prefix_is_a_resource(tmp_path: Path) -> None:
+    api = api_of(tmp_path, "openapi: 3.0.1\npaths:\n  /a/b/c:\n    get: {responses: {}}\n"
+                           "  /a/{id}:\n    x-amazon-apigateway-any-method: {responses: {}}\n")
+    assert sorted(api.resources) == ["/", "/a", "/a/b", "/a/b/c", "/a/{id}"]
+    assert [m.label for m in api.methods] == ["GET /a/b/c", "ANY /a/{id}"]
+    assert api.resources["/a/b"].declared is False and api.resources["/a/b/c"].declared
+
+
+def test_rest_ignores_root_security_http_applies_it(tmp_path: Path) -> None:
+    body = ("security: [{iam: []}]\npaths:\n  /a:\n    get: {responses: {}}\n"
+            "components:\n  securitySchemes:\n    iam: {type: apiKey, name: Authorization, in: header,"
+            " x-amazon-apigateway-authtype: awsSigv4}\n")
+    rest = api_of(tmp_path, "openapi: 3.0.1\n" + body)
+    assert rest.kind == "rest" and rest.methods[0].auth.kinds == frozenset()
+    http = api_of(tmp_path, "openapi: 3.0.1\nx-amazon-apigateway-importexport-version: '1.0'\n" + body)
+    assert http.kind == "http" and http.methods[0].auth.kinds == frozenset({"iam"})
+
+
+def test_scheme_kinds(tmp_path: Path) -> None:
+    api = api_of(tmp_path, """openapi: 3.0.1
+paths: {}
+components:
+  securitySchemes:
+    token: {type: apiKey, name: Authorization, in: header, x-amazon-apigateway-authorizer: {type: token}}
+    cognito: {type: apiKey, name: Authorization, in: header, x-amazon-apigateway-authorizer: {type: COGNITO_USER_POOLS}}
+    sigv4: {type: apiKey, name: Authorization, in: header, x-amazon-apigateway-authtype: awsSigv4}
+    key: {type: apiKey, name: x-api-key, in: header}
+    basic: {type: http, scheme: basic}
+    broken: {type: apiKey, name: Authorization, in: header, x-amazon-apigateway-authorizer: {type: tokn}}
+""")
+    assert {n: s.kind for n, s in api.schemes.items()} == {
+        "token": "lambda", "cognito": "cognito", "sigv4": "iam", "key": "api_key",
+        "basic": "unsupported", "broken": "invalid-authorizer"}
+
+
+def test_kind_detection(tmp_path: Path) -> None:
+    assert api_of(tmp_path, "swagger: '2.0'\npaths: {}\n").kind == "rest"
+    assert api_of(tmp_path, "openapi: 3.0.1\nx-amazon-apigateway-cors: {}\npaths: {}\n").kind == "http"
+    assert api_of(tmp_path, "openapi: 3.0.1\npaths:\n  /a:\n    get:\n      x-amazon-apigateway-integration:"
+                            " {payloadFormatVersion: '2.0'}\n").kind == "http"
+    assert api_of(tmp_path, "openapi: 3.0.1\npaths: {}\n").kind == "rest"

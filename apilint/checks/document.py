@@ -12,7 +12,8 @@ from apilint.checks import Violation, check
 from apilint.document.placeholders import is_placeholder
 from apilint.document.pointer import get
 from apilint.model.gateway import Api
-from apilint.validate import SchemaError, Validator, compile_schema, iter_narrowed
+from apilint.validate import (SchemaError, Validator, backend_name, compile_schema,
+                              iter_narrowed)
 
 _SCHEMA_DIRS = {"2.0": "v2.0", "3.0": "v3.0", "3.1": "v3.1"}
 
@@ -49,7 +50,7 @@ def schema_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
         data = {**data, "openapi": f"{data['openapi']:.1f}.0"}
     label = "Swagger 2.0" if doc.version == "2.0" else f"OpenAPI {doc.version}"
     by_path: dict[tuple[str, ...], SchemaError] = {}
-    for error in iter_narrowed(schema_validator(doc.version), data):
+    for error in iter_narrowed(schema_validator(doc.version, backend_name()), data):
         if doc.placeholders:
             try:
                 if is_placeholder(get(data, error.path)):

@@ -1,0 +1,115 @@
+"""Time whole-process `apilint lint` on the benchmark inputs; compare with Spectral and Redocly.
+
+Each input is linted RUNS times in a fresh process (median wall time, peak RSS of the child).
+Spectral (`spectral lint`, spectral:oas) and Redocly (`redocly lint`) run side by side when they
+are on PATH (`npm i -g @stoplight/spectral-cli @redocly/cli`). Usage:
+
+    python benchmarks/run.py [--runs 5] [--perfcorpus ../shared/perfcorpus] [--only NAME]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from generate_export import generate  # noqa: E402
+
+# (name, goal seconds, goal MB or None)
+GOALS = {
+    "small.json": (0.20, None),
+    "large-stripe.json": (0.5, None),
+    "large-stripe.yaml": (1.0, None),
+    "xl-github.json": (1.5, 400),
+    "generated-export.yaml": (1.0, None),
+}
+
+
+@dataclass
+class Timing:
+    seconds: float
+    peak_mb: float
+    exit_codes: set[int]
+
+
+def measure(cmd: list[str], runs: int) -> Timing:
+    times, peaks, codes = [], [], set()
+    for _ in range(runs):
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        times.append(time.perf_counter() - start)
+        peaks.append(usage.ru_maxrss / 1024)  # KiB on Linux
+        codes.add(os.waitstatus_to_exitcode(status))
+    return Timing(statistics.median(times), max(peaks), codes)
+
+
+def apilint_cmd() -> list[str]:
+    exe = shutil.which("apilint", path=str(Path(sys.executable).parent)) or shutil.which("apilint")
+    return [exe] if exe else [sys.executable, "-m", "apilint"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="apilint benchmarks")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--perfcorpus", default=str(ROOT.parent / "shared" / "perfcorpus"))
+    parser.add_argument("--only", action="append", default=[])
+    args = parser.parse_args(argv)
+
+    corpus = Path(args.perfcorpus)
+    work = Path(tempfile.mkdtemp(prefix="apilint-bench-"))
+    generated = work / "generated-export.yaml"
+    generated.write_text(generate())
+    inputs = {name: corpus / name for name in GOALS if name != "generated-export.yaml"}
+    inputs["generated-export.yaml"] = generated
+    ruleset = work / ".spectral.yaml"
+    ruleset.write_text('extends: ["spectral:oas"]\n')
+    others = {
+        "spectral": (shutil.which("spectral"), lambda f: ["spectral", "lint", "-q", "-r", str(ruleset), str(f)]),
+        "redocly": (shutil.which("redocly"), lambda f: ["redocly", "lint", str(f)]),
+    }
+    found = [k for k, (exe, _) in others.items() if exe]
+    print(f"apilint: {' '.join(apilint_cmd())}; runs per input: {args.runs}; "
+          f"side by side: {', '.join(found) or 'none installed'}")
+    header = f"{'input':<24} {'size':>9} {'apilint':>9} {'peak':>8} {'goal':>7} {'met':>4}"
+    for k in found:
+        header += f" {k:>9} {'ratio':>7}"
+    print(header)
+    missed = 0
+    for name, path in inputs.items():
+        if args.only and name not in args.only:
+            continue
+        if not path.exists():
+            print(f"{name:<24} missing: {path}")
+            missed += 1
+            continue
+        ours = measure(apilint_cmd() + ["lint", "-q", "--fail-on", "never", str(path)], args.runs)
+        goal_s, goal_mb = GOALS[name]
+        met = ours.seconds <= goal_s and (goal_mb is None or ours.peak_mb <= goal_mb)
+        missed += not met
+        goal = f"{goal_s:.2f}s" + (f"/{goal_mb}M" if goal_mb else "")
+        row = (f"{name:<24} {path.stat().st_size / 1e6:>7.2f}MB {ours.seconds:>8.3f}s "
+               f"{ours.peak_mb:>6.0f}MB {goal:>7} {'yes' if met else 'NO':>4}")
+        if ours.exit_codes - {0}:
+            row += f" (exit {sorted(ours.exit_codes)})"
+        for k in found:
+            theirs = measure(others[k][1](path), max(1, min(args.runs, 3)))
+            row += f" {theirs.seconds:>8.2f}s {theirs.seconds / ours.seconds:>6.1f}x"
+        print(row, flush=True)
+    shutil.rmtree(work, ignore_errors=True)
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""Speed work must not change results: the Stripe document's findings are pinned by digest,
+and its YAML rendering must give exactly the findings of its JSON rendering."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from pathlib import Path
+
+from apilint.engine import Settings, lint_file
+
+from conftest import ROOT, SHARED
+
+PERF = SHARED / "perfcorpus"
+
+#: sha256 over the sorted (code, line, column, pointer, message) lines of large-stripe.json.
+STRIPE_DIGEST = "e28bc0eb5b9ac41cf87621dedebe2fe059778ed81e76a72bbc5751816add0c59"
+STRIPE_COUNT = 756
+
+
+def _lines(path: Path) -> list[str]:
+    result = lint_file(str(path), Settings())
+    assert result.error is None
+    return sorted(f"{f.code}\t{f.line}\t{f.column}\t{f.pointer}\t{f.message}" for f in result.findings)
+
+
+def test_stripe_findings_digest() -> None:
+    lines = _lines(PERF / "large-stripe.json")
+    assert len(lines) == STRIPE_COUNT
+    assert hashlib.sha256("\n".join(lines).encode()).hexdigest() == STRIPE_DIGEST
+
+
+def test_stripe_yaml_and_json_agree() -> None:
+    def by_pointer(path: Path) -> set[tuple[str, str, str]]:
+        result = lint_file(str(path), Settings())
+        return {(f.code, f.pointer, f.message) for f in result.findings}
+
+    assert by_pointer(PERF / "large-stripe.yaml") == by_pointer(PERF / "large-stripe.json")
+
+
+def test_generated_export_is_clean_at_the_quota_edge(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from generate_export import generate
+
+    path = tmp_path / "export.yaml"
+    path.write_text(generate())
+    result = lint_file(str(path), Settings())
+    assert result.error is None and result.findings == []
+    from apilint.document import load_document
+    from apilint.document.refs import Workspace
+    from apilint.model import build_api
+
+    doc = load_document(path)
+    ws = Workspace(doc)
+    ws.scan()
+    api = build_api(doc, ws)
+    assert (len(api.resources), len(api.methods)) == (300, 1500)

@@ -55,12 +55,15 @@ def lint(
     ignore: Optional[List[str]] = typer.Option(None, "--ignore",
                                                help="Skip these rules (codes or names)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print findings and errors only."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
+                                       help="Parallel processes (default: all cores when the "
+                                            "input is large)."),
 ) -> int:
     """Lint API Gateway definitions."""
     from apilint.commands.lint import run_lint
 
     return run_lint(paths, format, fail_on.value, None if api_type is ApiType.auto else api_type.value,
-                    _split(select), _split(ignore), quiet, _colour(sys.stdout))
+                    _split(select), _split(ignore), quiet, _colour(sys.stdout), jobs)
 
 
 @app.command("rules")

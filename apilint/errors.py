@@ -14,6 +14,10 @@ class ApilintError(Exception):
         self.line = line
         self.column = column
 
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        # Keep file and position when results cross a process boundary (parallel lint).
+        return (type(self), (self.message, self.file, self.line, self.column))
+
     def __str__(self) -> str:
         where = self.file or ""
         if where and self.line is not None:

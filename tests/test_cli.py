@@ -134,3 +134,21 @@ def test_python_dash_m_and_usage_error_exit_codes() -> None:
     bad = subprocess.run([sys.executable, "-m", "apilint", "lint", "--fail-on", "sometimes", PITFALLS],
                          capture_output=True, text=True)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_parallel_lint_keeps_order_and_results(capsys, tmp_path: Path) -> None:
+    sources = [FIXTURES / "examples" / "pitfalls.yaml", FIXTURES / "clean" / "rest-oas3.yaml"]
+    paths = []
+    for i in range(6):
+        target = tmp_path / f"api{i}.yaml"
+        target.write_text(sources[i % 2].read_text())
+        paths.append(str(target))
+    (tmp_path / "broken.yaml").write_text("openapi: [\n")
+    paths.append(str(tmp_path / "broken.yaml"))
+    serial = run(capsys, "lint", *paths, "-j", "1", "-f", "json")
+    parallel = run(capsys, "lint", *paths, "-j", "2", "-f", "json")
+    assert serial[0] == parallel[0] == 2
+    assert serial[1] == parallel[1]
+    assert json.loads(parallel[1])["errors"][0]["line"] == 2
+    assert [r["file"] for r in json.loads(parallel[1])["results"]] == sorted(
+        (r["file"] for r in json.loads(parallel[1])["results"]), key=paths.index)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Sequence
 
-from apilint.engine import FileResult, Settings, expand_paths, lint_file
+from apilint.engine import FileResult, Settings, expand_paths, lint_files
 from apilint.errors import UsageError
 from apilint.findings import Severity
 from apilint.registry import find_rules_or_error
@@ -32,7 +32,8 @@ def exit_code(results: Sequence[FileResult], fail_on: str) -> int:
 
 
 def run_lint(paths: Sequence[str], formats: Sequence[str], fail_on: str, api_type: str | None,
-             select: tuple[str, ...], ignore: tuple[str, ...], quiet: bool, colour: bool) -> int:
+             select: tuple[str, ...], ignore: tuple[str, ...], quiet: bool, colour: bool,
+             jobs: int | None = None) -> int:
     try:
         outputs = _outputs(formats)
         selected = tuple(r.name for r in find_rules_or_error(select))
@@ -41,7 +42,7 @@ def run_lint(paths: Sequence[str], formats: Sequence[str], fail_on: str, api_typ
         sys.stderr.write(f"apilint: {exc.message}\n")
         return 2
     settings = Settings(api_type=api_type, select=selected, ignore=ignored)
-    results = [lint_file(path, settings) for path in expand_paths(paths)]
+    results = lint_files(expand_paths(paths), settings, jobs)
     for result in results:
         if result.error is not None:
             sys.stderr.write(f"{result.error}\n")

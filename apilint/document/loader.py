@@ -8,7 +8,7 @@ from typing import Any
 
 from apilint.document.model import Document, NotAnApi
 from apilint.document.placeholders import quote_bare_json_placeholders
-from apilint.document.source import JsonLocator, YamlLocator
+from apilint.document.source import JsonLocator
 from apilint.document.yaml_loader import load_yaml
 from apilint.errors import LoadError
 
@@ -64,8 +64,8 @@ def parse(text: str, shown: str, as_json: bool) -> tuple[Any, Any, list[Any], st
             if as_json:
                 raise LoadError(f"invalid JSON: {exc.msg}", shown, exc.lineno, exc.colno) from None
             # Not JSON after all (YAML flow style starts with '{' too): let YAML decide.
-    data, node, issues = load_yaml(text, shown)
-    return data, YamlLocator(node, text), issues, "yaml"
+    data, locator, issues = load_yaml(text, shown)
+    return data, locator, issues, "yaml"
 
 
 def detect_version(data: dict[str, Any]) -> str | None:

@@ -142,13 +142,20 @@ class YamlLocator:
             else:
                 break
         line, col = start_node.start_mark.line + 1, start_node.start_mark.column + 1
-        end = end_node.end_mark
-        end_line, end_col = end.line + 1, end.column + 1
-        if end.column == 0 and end_line > line:
-            # A block node ends at column 0 of the next line; report the end of its last line.
-            end_line -= 1
-            end_col = self.lines.line_length(end_line) + 1
-        return Span(line, col, end_line, end_col)
+        end = _last(end_node).end_mark
+        return Span(line, col, end.line + 1, end.column + 1)
+
+
+def _last(node: Any) -> Any:
+    """The node whose end is this node's true end: a block collection's last descendant (libyaml
+    ends block collections at the next token, on a later line); flow collections end at their
+    closing bracket already."""
+    from yaml import MappingNode, SequenceNode
+
+    while isinstance(node, (MappingNode, SequenceNode)) and not node.flow_style and node.value:
+        last = node.value[-1]
+        node = last[1] if isinstance(node, MappingNode) else last
+    return node
 
 
 class FixedLocator:

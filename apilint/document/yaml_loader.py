@@ -8,12 +8,14 @@ recorded, and alias expansion is bounded (a "billion laughs" file is an error, n
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from apilint.document.model import KeyIssue
+from apilint.document.source import FixedLocator, YamlLocator
 from apilint.errors import LoadError
 from apilint.findings import Span
 
@@ -157,13 +159,21 @@ def compose(text: str, path: str) -> Node | None:
         loader.dispose()
 
 
-def load_yaml(text: str, path: str) -> tuple[Any, Node | None, list[KeyIssue]]:
+def load_yaml(text: str, path: str) -> tuple[Any, Any, list[KeyIssue]]:
+    """(data, locator, issues): the rapidyaml fast path when it can read the text exactly as
+    YAML 1.1 does, else libyaml. APILINT_YAML=libyaml forces the latter."""
+    if os.environ.get("APILINT_YAML") != "libyaml":
+        from apilint.document.ryml_loader import load_fast
+
+        fast = load_fast(text)
+        if fast is not None:
+            return fast[0], fast[1], []
     node = compose(text, path)
     if node is None:
-        return None, None, []
+        return None, FixedLocator(), []
     builder = _Builder(path)
     try:
         data, _ = builder.build(node)
     except RecursionError:
         raise LoadError("nesting too deep to process", path) from None
-    return data, node, builder.issues
+    return data, YamlLocator(node, text), builder.issues

@@ -1,0 +1,228 @@
+"""The fast YAML path: rapidyaml (C++) parses, emits JSON, orjson loads it.
+
+rapidyaml reads plain scalars by YAML 1.2 rules while PyYAML (and API Gateway's importer) use
+YAML 1.1: `yes`, `on`, `~`, `0x1F`, `1_000`, `12:30`, `1e3`, `.inf` come out differently. This
+path therefore *declines* — returns None so the caller uses the libyaml path — whenever the text
+or the emitted JSON holds anything whose reading could differ, and whenever the document uses
+tags, anchors, merge keys, complex keys or several documents. What it accepts it reads exactly as
+the libyaml path does (tests compare the two on every YAML file we have).
+
+Positions: the tree is parsed in place, so every key and value is a view into our buffer; its
+address minus the buffer's address is the byte offset.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import re
+from typing import Any
+
+from apilint.document.source import LineIndex
+from apilint.findings import Span
+
+try:
+    import ryml
+except ImportError:  # pragma: no cover - rapidyaml is a dependency; the libyaml path still works
+    ryml = None
+
+# Plain scalars that YAML 1.1 (PyYAML, API Gateway's importer) reads differently from rapidyaml:
+# booleans and nulls beyond true/false/null, octal/hex/binary/underscored/sexagesimal numbers,
+# exponents without a dot or sign, infinities and NaNs other than plain lowercase inf/nan.
+_RISKY = (r"(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N|True|TRUE|False|FALSE|~|Null|NULL"
+          r"|[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)|[-+]?(?:Inf|INF|NaN|NAN)|\+(?:inf|nan)|-nan"
+          r"|[-+]?0[0-9_]+(?:\.[0-9_]*)?|[-+]?0[xob][0-9a-fA-F_]+"
+          r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"
+          r"|[-+]?[0-9.][0-9._]*_[0-9._]*|\+[0-9.][0-9._]*"
+          r"|-?[0-9]+[eE][-+]?[0-9]+|-?[0-9]*\.[0-9]*[eE][0-9]+)")
+_RISKY_PLAIN = re.compile(
+    rf"(?:[:\-?][ \t]+{_RISKY}[ \t]*(?:#[^\n]*)?$)|(?:[\[{{,][ \t]*{_RISKY}[ \t]*[,\]}}])", re.M)
+_TAG = re.compile(r"(?:[:\[{,?-][ \t]+|[\[{,])![^\s]|^[ \t]*![^\s]", re.M)
+_COMPLEX_KEY = re.compile(r"^[ \t]*\?(?:[ \t]|$)", re.M)
+_DIRECTIVE = re.compile(r"^%", re.M)
+_DOC_MARKER = re.compile(r"^(?:---|\.\.\.)(?:[ \t]|$)", re.M)
+#: An alias left unresolved by rapidyaml comes out as the string "*name".
+_ALIAS_JSON = re.compile(r'"\*[A-Za-z0-9_.-]+"')
+#: rapidyaml writes plain `inf`/`nan` (strings for YAML 1.1) as ".inf"/".nan".
+_INF_JSON = re.compile(r'"(-?)\.(inf|nan)"')
+
+
+def _declines_text(text: str) -> bool:
+    if "!" in text and _TAG.search(text):
+        return True
+    if "<<" in text or ("%" in text and _DIRECTIVE.search(text)):
+        return True
+    if "?" in text and _COMPLEX_KEY.search(text):
+        return True
+    if _extra_document_marker(text):
+        return True
+    return _RISKY_PLAIN.search(text) is not None
+
+
+_OPENER = re.compile(rb"\s*:?\s*[\[{]\s*[\]}]")
+_CLOSER = re.compile(rb"[ \t\r\n]*[\]}]")
+
+
+class _PyBuffer(ctypes.Structure):
+    _fields_ = [("buf", ctypes.c_void_p), ("obj", ctypes.py_object), ("len", ctypes.c_ssize_t),
+                ("itemsize", ctypes.c_ssize_t), ("readonly", ctypes.c_int), ("ndim", ctypes.c_int),
+                ("format", ctypes.c_char_p), ("shape", ctypes.c_void_p),
+                ("strides", ctypes.c_void_p), ("suboffsets", ctypes.c_void_p),
+                ("internal", ctypes.c_void_p)]
+
+
+_get_buffer = ctypes.pythonapi.PyObject_GetBuffer
+_get_buffer.argtypes = [ctypes.py_object, ctypes.POINTER(_PyBuffer), ctypes.c_int]
+_release_buffer = ctypes.pythonapi.PyBuffer_Release
+_release_buffer.argtypes = [ctypes.POINTER(_PyBuffer)]
+
+
+def _address(obj: Any) -> int:
+    view = _PyBuffer()
+    _get_buffer(obj, ctypes.byref(view), 0)
+    try:
+        return int(view.buf or 0)
+    finally:
+        _release_buffer(ctypes.byref(view))
+
+
+def _extra_document_marker(text: str) -> bool:
+    """True when the stream has more than one document (a leading `---` is fine)."""
+    markers = list(_DOC_MARKER.finditer(text))
+    if not markers:
+        return False
+    first = markers[0]
+    before = text[: first.start()]
+    leading = all(not line.strip() or line.lstrip().startswith("#") for line in before.splitlines())
+    return len(markers) > 1 or not (leading and first.group().startswith("---"))
+
+
+class RymlLocator:
+    def __init__(self, tree: Any, buffer: bytearray, original: bytes) -> None:
+        self.tree = tree
+        self.buffer = buffer  # keeps the memory the tree points into alive
+        self.base = _address(buffer)
+        self.original = original
+        self.lines = LineIndex(original.decode("utf-8"))
+        self._byte_starts: list[int] | None = None
+
+    def _offset(self, view: Any, quoted: bool) -> int:
+        return _address(view) - self.base - (1 if quoted else 0)
+
+    def _start(self, node: int) -> int:
+        t = self.tree
+        if t.has_key(node):
+            return self._offset(t.key(node), t.is_key_quoted(node))
+        if t.has_val(node) and not t.is_container(node):
+            return self._offset(t.val(node), t.is_val_quoted(node))
+        if t.num_children(node):
+            return self._start(t.first_child(node))
+        return 0
+
+    def _end(self, node: int) -> int:
+        t = self.tree
+        closers = 0  # flow collections on the way down end at their closing bracket
+        while t.is_container(node) and t.num_children(node):
+            if t.is_flow(node):
+                closers += 1
+            node = t.last_child(node)
+        end = self._leaf_end(node)
+        for _ in range(closers):
+            m = _CLOSER.match(self.original, end)
+            if not m:
+                break
+            end = m.end()
+        return end
+
+    def _leaf_end(self, node: int) -> int:
+        t = self.tree
+        if t.has_val(node) and not t.is_container(node):
+            view = t.val(node)
+            return self._offset(view, False) + len(view) + (1 if t.is_val_quoted(node) else 0)
+        if t.has_key(node):
+            view = t.key(node)
+            end = self._offset(view, False) + len(view) + (1 if t.is_key_quoted(node) else 0)
+            if t.is_container(node):  # an empty `[]` / `{}` after its key
+                opener = _OPENER.search(self.original, end)
+                if opener:
+                    return opener.end()
+            return end
+        return self._start(node) + 1
+
+    def _position(self, offset: int) -> tuple[int, int]:
+        # byte offset → character line/column: count the characters of the line's prefix
+        if self._byte_starts is None:
+            starts = [0]
+            pos = self.original.find(b"\n")
+            while pos != -1:
+                starts.append(pos + 1)
+                pos = self.original.find(b"\n", pos + 1)
+            self._byte_starts = starts
+        import bisect
+
+        i = bisect.bisect_right(self._byte_starts, offset) - 1
+        prefix = self.original[self._byte_starts[i]:offset].decode("utf-8", "replace")
+        return i + 1, len(prefix) + 1
+
+    def span(self, tokens: tuple[str, ...]) -> Span:
+        t = self.tree
+        node = t.root_id()
+        if t.is_stream(node):
+            node = t.first_child(node)
+        for token in tokens:
+            if t.is_map(node):
+                child = t.find_child(node, token.encode("utf-8"))
+            elif t.is_seq(node) and token.isdigit() and int(token) < t.num_children(node):
+                child = t.child(node, int(token))
+            else:
+                break
+            if child is None or child < 0 or child == getattr(ryml, "NONE", -1) or child >= t.size():
+                break
+            node = child
+        start = self._start(node)
+        end = max(self._end(node) - 1, start)
+        line, col = self._position(start)
+        end_line, end_col = self._position(end)
+        return Span(line, col, end_line, end_col + 1)
+
+
+def load_fast(text: str) -> tuple[Any, RymlLocator] | None:
+    """(data, locator), or None when the libyaml path must decide."""
+    if ryml is None or _declines_text(text):
+        return None
+    original = text.encode("utf-8")
+    buffer = bytearray(original)
+    try:
+        tree = ryml.parse_in_place(buffer)
+        root = tree.root_id()
+        if tree.is_stream(root):
+            if tree.num_children(root) != 1:
+                return None  # several documents (or none): libyaml decides
+            root = tree.first_child(root)
+        emitted = ryml.emit_json_malloc(tree, root)
+    except Exception:  # noqa: BLE001 - any trouble: the libyaml path decides and explains
+        return None
+    if "*" in emitted and _ALIAS_JSON.search(emitted):
+        return None
+    if '.inf"' in emitted or '.nan"' in emitted:
+        if re.search(r"\.(?:inf|nan)", text, re.I):
+            return None  # a real .inf/.nan (or quoted ".inf") is in the source: let libyaml read it
+        emitted = _INF_JSON.sub(r'"\1\2"', emitted)
+    try:
+        # stdlib json with a pairs hook: as fast as orjson here, and it sees duplicate keys,
+        # which the libyaml path reports with their positions.
+        data = json.loads(emitted, object_pairs_hook=_no_duplicates)
+    except (ValueError, _Duplicate):
+        return None
+    return data, RymlLocator(tree, buffer, original)
+
+
+class _Duplicate(Exception):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    mapping = dict(pairs)
+    if len(mapping) != len(pairs):
+        raise _Duplicate
+    return mapping

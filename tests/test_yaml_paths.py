@@ -1,0 +1,63 @@
+"""The rapidyaml fast path reads YAML exactly as the libyaml path does, positions included,
+and declines whatever YAML 1.1 reads differently."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from apilint.document.ryml_loader import load_fast
+from apilint.document.yaml_loader import load_yaml
+from apilint.engine import Settings, lint_file
+
+from conftest import CORPUS, FIXTURES, SHARED
+
+YAML_FILES = sorted(p for p in list(FIXTURES.rglob("*.yaml")) + list(CORPUS.rglob("*.yaml")))
+
+
+def _findings(path: Path, monkeypatch, backend: str):
+    if backend == "libyaml":
+        monkeypatch.setenv("APILINT_YAML", "libyaml")
+    else:
+        monkeypatch.delenv("APILINT_YAML", raising=False)
+    result = lint_file(str(path), Settings())
+    return result.error, sorted((f.code, f.pointer, f.span.line, f.span.column, f.span.end_line,
+                                 f.span.end_column, f.message) for f in result.findings)
+
+
+@pytest.mark.parametrize("path", YAML_FILES, ids=[p.name for p in YAML_FILES])
+def test_fast_and_libyaml_paths_agree(path: Path, monkeypatch) -> None:
+    assert _findings(path, monkeypatch, "fast") == _findings(path, monkeypatch, "libyaml")
+
+
+def test_most_files_take_the_fast_path() -> None:
+    taken = [p for p in YAML_FILES if load_fast(p.read_text()) is not None]
+    assert len(taken) >= len(YAML_FILES) * 0.8
+
+
+def test_large_stripe_yaml_takes_the_fast_path() -> None:
+    assert load_fast((SHARED / "perfcorpus" / "large-stripe.yaml").read_text()) is not None
+
+
+@pytest.mark.parametrize("text", [
+    "k: yes\n", "k: No\n", "k: ~\n", "k: NULL\n", "k: True\n", "k: 0x1F\n", "k: 012\n",
+    "k: 1_000\n", "k: 12:30\n", "k: 1e3\n", "k: .inf\n", "k: -.Inf\n", "k: .NaN\n", "k: +1\n",
+    "k: [a, off]\n", "- on\n", "k: !Ref x\n", "a: &x 1\nb: *x\n", "a: &b {k: 1}\nc:\n  <<: *b\n",
+    "? [a]\n: 1\n", "a: 1\n---\nb: 2\n", "a: 1\na: 2\n", "%YAML 1.1\n---\na: 1\n",
+])
+def test_declines_what_yaml_1_1_reads_differently(text: str) -> None:
+    assert load_fast(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "k: 'yes'\n", 'k: "NO"\n', "k: inf\nl: [nan, -inf]\n", "k: 1.5e+3\n", "k: 2001-12-14\n",
+    "---\nk: v\n", "k: '*bold*'\n", "description: |\n  * bullet\n  *emphasis* here\n",
+    "k: 'a: b'\n", "swagger: 2.0\n", "k: null\nl: true\nm: -3\nn: 0.5\n", "k: é\n",
+])
+def test_fast_path_matches_libyaml_data(text: str, monkeypatch) -> None:
+    fast = load_fast(text)
+    assert fast is not None
+    monkeypatch.setenv("APILINT_YAML", "libyaml")
+    data, _, _ = load_yaml(text, "t.yaml")
+    assert fast[0] == data

@@ -18,6 +18,7 @@ from apilint.document.model import Document
 from apilint.document.pointer import Tokens, decode, encode, get
 from apilint.errors import LoadError
 
+_JSON_REF = re.compile(r'"\$ref"\s*:\s*("(?:[^"\\]|\\.)*")')
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 #: Keys whose values are literal data, where a `$ref` key is not a reference.
 _LITERAL_KEYS = frozenset({"example", "enum", "default", "const", "x-amazon-apigateway-policy"})
@@ -132,12 +133,35 @@ class Workspace:
             if doc.abspath in self._scanned:
                 continue
             self._scanned.add(doc.abspath)
+            if self._all_targets_fine(doc):
+                continue
             for tokens, ref in iter_refs(doc.data):
                 try:
                     self.deref(At(doc, tokens, {"$ref": ref}))
                 except RefError as exc:
                     self.issues.append(RefIssue(exc.kind, ref, exc.detail, doc, tokens + ("$ref",)))
             pending.extend(d for d in self.docs.values() if d.abspath not in self._scanned)
+
+    def _all_targets_fine(self, doc: Document) -> bool:
+        """For JSON text, read the distinct `$ref` targets with a regex (C speed) and check each
+        once; only when one fails do we walk the data to find where it is used."""
+        text = getattr(doc.locator, "text", None)
+        if doc.fmt != "json" or not isinstance(text, str):
+            return False
+        import json
+
+        targets = set()
+        for m in _JSON_REF.finditer(text):
+            try:
+                targets.add(json.loads(m.group(1)))
+            except ValueError:
+                return False
+        for ref in targets:
+            try:
+                self.deref(At(doc, ("(scan)",), {"$ref": ref}))
+            except (RefError, LoadError):
+                return False  # walk the data for the sites (and the exact cycle position)
+        return True
 
 
 def iter_refs(data: Any) -> Iterator[tuple[Tokens, str]]:

@@ -23,7 +23,7 @@ class KeyIssue:
     span: Span
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Document:
     path: str  # as the user named it: this is what reports print
     abspath: Path

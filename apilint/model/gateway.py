@@ -17,7 +17,7 @@ VERBS = ("get", "put", "post", "delete", "options", "head", "patch")
 AUTHENTICATING = frozenset({"lambda", "cognito", "jwt", "iam"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class SecurityScheme:
     name: str
     at: At
@@ -45,7 +45,7 @@ class Auth:
         return bool(self.kinds & AUTHENTICATING)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Integration:
     at: At
     type: str | None  # lower case
@@ -61,7 +61,7 @@ class Integration:
         return self.type in ("aws_proxy", "http_proxy")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Parameter:
     name: str
     location: str  # `in`
@@ -74,7 +74,7 @@ class Parameter:
         return self.at.value
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Method:
     verb: str  # upper case, "ANY" for x-amazon-apigateway-any-method
     path: str
@@ -94,7 +94,7 @@ class Method:
         return self.at.value if isinstance(self.at.value, dict) else {}
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Resource:
     path: str
     at: At | None  # None for an intermediate prefix that is not itself a key of `paths`
@@ -105,7 +105,7 @@ class Resource:
         return self.at is not None
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Api:
     doc: Document
     ws: Workspace

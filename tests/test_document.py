@@ -135,3 +135,14 @@ def test_duplicate_keys_are_recorded(tmp_path: Path) -> None:
 def test_cloudformation_short_tags_load(tmp_path: Path, tag: str, expected: object) -> None:
     doc = load_document(write(tmp_path, "t.yaml", f"openapi: 3.0.1\nx-value: {tag}\npaths: {{}}\n"))
     assert doc.data["x-value"] == expected
+
+
+def test_files_reached_from_a_json_root_are_scanned_for_their_own_refs(tmp_path: Path) -> None:
+    (tmp_path / "common.yaml").write_text("Ok:\n  description: ok\n  content:\n"
+                                          "    application/json:\n      schema: {$ref: '#/Missing'}\n")
+    root = write(tmp_path, "api.json",
+                 '{"openapi": "3.0.1", "info": {"title": "x", "version": "1"},\n'
+                 ' "paths": {"/a": {"get": {"responses": {\n'
+                 '   "200": {"$ref": "common.yaml#/Ok"}}}}}}\n')
+    found = lint_file(str(root), Settings(select=("ref-unresolved",))).findings
+    assert [(f.code, Path(f.file).name, f.line) for f in found] == [("AGW003", "common.yaml", 5)]

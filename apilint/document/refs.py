@@ -133,13 +133,14 @@ class Workspace:
             if doc.abspath in self._scanned:
                 continue
             self._scanned.add(doc.abspath)
-            if self._all_targets_fine(doc):
-                continue
-            for tokens, ref in iter_refs(doc.data):
-                try:
-                    self.deref(At(doc, tokens, {"$ref": ref}))
-                except RefError as exc:
-                    self.issues.append(RefIssue(exc.kind, ref, exc.detail, doc, tokens + ("$ref",)))
+            if not self._all_targets_fine(doc):
+                for tokens, ref in iter_refs(doc.data):
+                    try:
+                        self.deref(At(doc, tokens, {"$ref": ref}))
+                    except RefError as exc:
+                        self.issues.append(RefIssue(exc.kind, ref, exc.detail, doc,
+                                                    tokens + ("$ref",)))
+            # Files the refs reached are scanned too, however this one was checked.
             pending.extend(d for d in self.docs.values() if d.abspath not in self._scanned)
 
     def _all_targets_fine(self, doc: Document) -> bool:

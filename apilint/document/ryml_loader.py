@@ -1,4 +1,4 @@
-"""The fast YAML path: rapidyaml (C++) parses, emits JSON, orjson loads it.
+"""The fast YAML path: rapidyaml (C++) parses and emits JSON, the stdlib json module loads it.
 
 rapidyaml reads plain scalars by YAML 1.2 rules while PyYAML (and API Gateway's importer) use
 YAML 1.1: `yes`, `on`, `~`, `0x1F`, `1_000`, `12:30`, `1e3`, `.inf` come out differently. This
@@ -103,8 +103,7 @@ class RymlLocator:
         self.buffer = buffer  # keeps the memory the tree points into alive
         self.base = _address(buffer)
         self.original = original
-        self.lines = LineIndex(original.decode("utf-8"))
-        self._byte_starts: list[int] | None = None
+        self.lines = LineIndex(original)  # tree offsets are byte offsets
 
     def _offset(self, view: Any, quoted: bool) -> int:
         return _address(view) - self.base - (1 if quoted else 0)
@@ -149,21 +148,6 @@ class RymlLocator:
             return end
         return self._start(node) + 1
 
-    def _position(self, offset: int) -> tuple[int, int]:
-        # byte offset → character line/column: count the characters of the line's prefix
-        if self._byte_starts is None:
-            starts = [0]
-            pos = self.original.find(b"\n")
-            while pos != -1:
-                starts.append(pos + 1)
-                pos = self.original.find(b"\n", pos + 1)
-            self._byte_starts = starts
-        import bisect
-
-        i = bisect.bisect_right(self._byte_starts, offset) - 1
-        prefix = self.original[self._byte_starts[i]:offset].decode("utf-8", "replace")
-        return i + 1, len(prefix) + 1
-
     def span(self, tokens: tuple[str, ...]) -> Span:
         t = self.tree
         node = t.root_id()
@@ -176,13 +160,13 @@ class RymlLocator:
                 child = t.child(node, int(token))
             else:
                 break
-            if child is None or child < 0 or child == getattr(ryml, "NONE", -1) or child >= t.size():
+            if child == ryml.NONE:  # not found
                 break
             node = child
         start = self._start(node)
         end = max(self._end(node) - 1, start)
-        line, col = self._position(start)
-        end_line, end_col = self._position(end)
+        line, col = self.lines.position(start)
+        end_line, end_col = self.lines.position(end)
         return Span(line, col, end_line, end_col + 1)
 
 

@@ -176,4 +176,4 @@ def load_yaml(text: str, path: str) -> tuple[Any, Any, list[KeyIssue]]:
         data, _ = builder.build(node)
     except RecursionError:
         raise LoadError("nesting too deep to process", path) from None
-    return data, YamlLocator(node, text), builder.issues
+    return data, YamlLocator(node), builder.issues

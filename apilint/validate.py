@@ -82,11 +82,17 @@ def _is_ref_branch(error: SchemaError) -> bool:
     return "$ref" in error.message and ("required" in error.message or error.keyword == "required")
 
 
+def _is_selector(error: SchemaError) -> bool:
+    return error.keyword.lower() in ("enum", "const", "constant")
+
+
 def narrow(error: SchemaError) -> SchemaError:
     """Descend from "not valid under any of the given schemas" to the most specific cause."""
     while error.context:
         candidates = [c for c in error.context if not _is_ref_branch(c)] or list(error.context)
-        deepest = max(candidates, key=lambda c: len(c.path))
+        # Among equally deep causes, a failed enum/const is usually the branch selector of a
+        # oneOf (`in: body` vs `in: query`): the wrong branch, not the user's mistake.
+        deepest = max(candidates, key=lambda c: (len(c.path), not _is_selector(c)))
         if len(deepest.path) < len(error.path):
             break
         error = deepest

@@ -6,9 +6,12 @@ from __future__ import annotations
 import os
 import sys
 from enum import Enum
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 import typer
+
+if TYPE_CHECKING:
+    from apilint.commands.lint import Options
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Catch AWS API Gateway pitfalls in OpenAPI/Swagger definitions.")
@@ -40,30 +43,75 @@ def _colour(stream: object) -> bool:
     return bool(isatty and isatty())
 
 
+_PATHS = typer.Argument(..., help="Definition files (YAML/JSON) or directories.")
+_API_TYPE = typer.Option(ApiType.auto, "--api-type",
+                         help="Lint as a REST or HTTP API (default: as configured, else detect).")
+_SELECT = typer.Option(None, "--select",
+                       help="Only these rules (codes or names, comma-separated); replaces the "
+                            "configured selection.")
+_IGNORE = typer.Option(None, "--ignore",
+                       help="Skip these rules (codes or names), on top of the configured ones.")
+_CONFIG = typer.Option(None, "--config",
+                       help="Configuration file (.apilint.toml or pyproject.toml with "
+                            "[tool.apilint]); default: the nearest above each file.")
+_JOBS = typer.Option(None, "--jobs", "-j", min=1,
+                     help="Parallel processes (default: all cores when the input is large).")
+
+
+def _options(paths: List[str], api_type: ApiType, select: Optional[List[str]],
+             ignore: Optional[List[str]], config: Optional[str], jobs: Optional[int],
+             fail_on: Optional[FailOn] = None) -> "Options":
+    from apilint.commands.lint import Options
+
+    return Options(tuple(paths), fail_on.value if fail_on else None,
+                   None if api_type is ApiType.auto else api_type.value,
+                   _split(select), _split(ignore), config, jobs)
+
+
 @app.command()
 def lint(
-    paths: List[str] = typer.Argument(..., help="Definition files (YAML/JSON) or directories."),
+    paths: List[str] = _PATHS,
     format: List[str] = typer.Option(["text"], "--format", "-f",
-                                     help="text or json; FORMAT=FILE writes that format to FILE. "
-                                          "Repeatable."),
-    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on",
-                                   help="Lowest severity that makes the exit code 1."),
-    api_type: ApiType = typer.Option(ApiType.auto, "--api-type",
-                                     help="Lint as a REST or HTTP API (default: detect)."),
-    select: Optional[List[str]] = typer.Option(None, "--select",
-                                               help="Only these rules (codes or names, comma-separated)."),
-    ignore: Optional[List[str]] = typer.Option(None, "--ignore",
-                                               help="Skip these rules (codes or names)."),
+                                     help="text, json, sarif, junit, github, markdown or html; "
+                                          "FORMAT=FILE writes that format to FILE. Repeatable."),
+    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on",
+                                             help="Lowest severity that makes the exit code 1 "
+                                                  "(default: as configured, else error)."),
+    api_type: ApiType = _API_TYPE,
+    select: Optional[List[str]] = _SELECT,
+    ignore: Optional[List[str]] = _IGNORE,
+    config: Optional[str] = _CONFIG,
+    baseline: Optional[str] = typer.Option(None, "--baseline",
+                                           help="Report only findings not in this baseline "
+                                                "(see `apilint baseline`)."),
+    diff_base: Optional[str] = typer.Option(None, "--diff-base",
+                                            help="Report only findings on operations and objects "
+                                                 "that differ from this git ref."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print findings and errors only."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
-                                       help="Parallel processes (default: all cores when the "
-                                            "input is large)."),
+    jobs: Optional[int] = _JOBS,
 ) -> int:
     """Lint API Gateway definitions."""
     from apilint.commands.lint import run_lint
 
-    return run_lint(paths, format, fail_on.value, None if api_type is ApiType.auto else api_type.value,
-                    _split(select), _split(ignore), quiet, _colour(sys.stdout), jobs)
+    return run_lint(_options(paths, api_type, select, ignore, config, jobs, fail_on), format,
+                    quiet, _colour(sys.stdout), baseline, diff_base)
+
+
+@app.command()
+def baseline(
+    paths: List[str] = _PATHS,
+    output: str = typer.Option("apilint-baseline.json", "--output", "-o",
+                               help="Where to write the baseline."),
+    api_type: ApiType = _API_TYPE,
+    select: Optional[List[str]] = _SELECT,
+    ignore: Optional[List[str]] = _IGNORE,
+    config: Optional[str] = _CONFIG,
+    jobs: Optional[int] = _JOBS,
+) -> int:
+    """Record today's findings so `lint --baseline` reports only new ones."""
+    from apilint.commands.lint import run_baseline
+
+    return run_baseline(_options(paths, api_type, select, ignore, config, jobs), output)
 
 
 @app.command("rules")

@@ -8,10 +8,10 @@ from typing import Any, Iterable
 
 from apilint.checks import Check, Violation, all_checks
 from apilint.document import Document, NotAnApi, load_document
-from apilint.document.pointer import encode
+from apilint.document.pointer import Tokens, encode
 from apilint.document.refs import Workspace
 from apilint.errors import ApilintError, LoadError
-from apilint.findings import Finding, Span
+from apilint.findings import Finding, Severity, Span
 from apilint.model import build_api
 from apilint.registry import Rule, load_rules
 
@@ -24,6 +24,8 @@ class Settings:
     options: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule name -> options
     select: tuple[str, ...] = ()  # codes or names; empty = every rule enabled by default
     ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()  # added to the selection (e.g. rules off by default)
+    severity: dict[str, Severity] = field(default_factory=dict)  # rule name -> override
 
 
 @dataclass
@@ -33,30 +35,37 @@ class FileResult:
     skipped: str | None = None  # why the file was skipped (not an API)
     error: ApilintError | None = None
     api_kind: str | None = None
+    suppressed: int = 0  # findings silenced by x-apilint-ignore
+    #: The API's resource tree for reports: (resource path, method verbs), in path order.
+    outline: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
 
 def _selected(rules: Iterable[Rule], settings: Settings) -> list[Rule]:
     chosen = []
     for rule in rules:
         ids = {rule.code, rule.name}
-        if settings.select:
-            if not ids & set(settings.select):
+        if not ids & set(settings.extend_select):
+            if settings.select:
+                if not ids & set(settings.select):
+                    continue
+            elif not rule.default_enabled:
                 continue
-        elif not rule.default_enabled:
-            continue
         if ids & set(settings.ignore):
             continue
         chosen.append(rule)
     return chosen
 
 
-def _finding(rule: Rule, v: Violation) -> Finding:
+def _finding(rule: Rule, v: Violation, severity: Severity) -> Finding:
+    return Finding(rule.code, rule.name, severity, v.message, v.doc.path, encode(v.tokens),
+                   _span(v.doc, v.tokens), v.operation)
+
+
+def _span(doc: Document, tokens: Tokens) -> Span:
     try:
-        span = v.doc.span(v.tokens)
+        return doc.span(tokens)
     except Exception:  # a locator must never cost the finding itself
-        span = Span(1, 1, 1, 1)
-    return Finding(rule.code, rule.name, rule.severity, v.message, v.doc.path, encode(v.tokens),
-                   span, v.operation)
+        return Span(1, 1, 1, 1)
 
 
 def run_rules(doc: Document, settings: Settings, rules: Iterable[Rule] | None = None,
@@ -68,14 +77,19 @@ def run_rules(doc: Document, settings: Settings, rules: Iterable[Rule] | None = 
     ws.scan()
     api = build_api(doc, ws, settings.api_type)
     result.api_kind = api.kind
+    result.outline = [(path, tuple(res.methods)) for path, res in sorted(api.resources.items())]
     crash_rule = next((r for r in rules if r.name == CRASH_RULE), None)
-    for rule in _selected(rules, settings):
+    selected = _selected(rules, settings)
+    ran: set[str] = set()
+    for rule in selected:
         if not rule.applies_to(api.kind, doc.version):
             continue
+        ran.add(rule.code)
         options = {**rule.default_options(), **settings.options.get(rule.name, {})}
+        severity = settings.severity.get(rule.name, rule.severity)
         try:
             fn = checks[rule.check]
-            found = [_finding(rule, v) for v in fn(api, options)]
+            found = [_finding(rule, v, severity) for v in fn(api, options)]
         except Exception as exc:  # noqa: BLE001 - containment is the point
             if crash_rule is None:
                 raise
@@ -85,8 +99,43 @@ def run_rules(doc: Document, settings: Settings, rules: Iterable[Rule] | None = 
                              "please report this with the definition that triggers it",
                              doc.path, "", Span(1, 1, 1, 1))]
         result.findings.extend(found)
+    _apply_suppressions(result, ws, rules, selected, ran, settings)
     result.findings.sort(key=Finding.sort_key)
     return result
+
+
+def _apply_suppressions(result: FileResult, ws: Workspace, rules: tuple[Rule, ...],
+                        selected: list[Rule], ran: set[str], settings: Settings) -> None:
+    from apilint.suppress import INVALID_RULE, UNUSED_RULE, collect
+
+    suppressions, problems = collect(list(ws.docs.values()), rules)
+    if not suppressions and not problems:
+        return
+    kept = []
+    for f in result.findings:
+        match = next((s for s in suppressions if s.covers(f.file, f.pointer, f.code)), None)
+        if match is None:
+            kept.append(f)
+        else:
+            match.used = True
+            result.suppressed += 1
+    chosen = {r.name: r for r in selected}
+    unused, invalid = chosen.get(UNUSED_RULE), chosen.get(INVALID_RULE)
+    if unused is not None:
+        level = settings.severity.get(unused.name, unused.severity)
+        for s in suppressions:
+            # Only a rule that ran can prove a suppression idle (not selected, or not for
+            # this kind of API, says nothing).
+            if not s.used and s.rule.code in ran:
+                kept.append(Finding(unused.code, unused.name, level,
+                                    f"x-apilint-ignore names {s.rule.code} ({s.rule.name}) but "
+                                    f"it silences nothing here; remove the entry",
+                                    s.doc.path, encode(s.entry), _span(s.doc, s.entry)))
+    if invalid is not None:
+        level = settings.severity.get(invalid.name, invalid.severity)
+        kept.extend(Finding(invalid.code, invalid.name, level, p.message, p.doc.path,
+                            encode(p.entry), _span(p.doc, p.entry)) for p in problems)
+    result.findings = kept
 
 
 def lint_file(path: str, settings: Settings, shown: str | None = None) -> FileResult:
@@ -103,6 +152,9 @@ def lint_file(path: str, settings: Settings, shown: str | None = None) -> FileRe
                                                  shown))
     except MemoryError:
         return FileResult(shown, error=LoadError("out of memory while reading the document", shown))
+    except Exception as exc:  # noqa: BLE001 - a bug of ours must not end in a traceback
+        return FileResult(shown, error=ApilintError(
+            f"internal error ({type(exc).__name__}: {exc}); please report it with this file", shown))
 
 
 #: Parallel linting pays off from this much input (forking and pickling results cost ~10 ms).
@@ -115,25 +167,30 @@ def _lint_one(args: tuple[str, Settings]) -> FileResult:
 
 
 def lint_files(paths: list[str], settings: Settings, jobs: int | None = None) -> list[FileResult]:
-    """Lint many files, on all cores when the input is large enough; results keep input order."""
+    return lint_tasks([(p, settings) for p in paths], jobs)
+
+
+def lint_tasks(tasks: list[tuple[str, Settings]], jobs: int | None = None) -> list[FileResult]:
+    """Lint (path, settings) pairs, on all cores when the input is large enough; results keep
+    input order."""
     if jobs is None:
         total = 0
-        for p in paths:
+        for p, _ in tasks:
             try:
                 total += os.path.getsize(p)
             except OSError:
                 pass
-        big = len(paths) >= PARALLEL_MIN_FILES or (len(paths) > 1 and total >= PARALLEL_MIN_BYTES)
-        jobs = min(os.cpu_count() or 1, len(paths)) if big else 1
-    if jobs <= 1 or len(paths) <= 1:
-        return [lint_file(p, settings) for p in paths]
+        big = len(tasks) >= PARALLEL_MIN_FILES or (len(tasks) > 1 and total >= PARALLEL_MIN_BYTES)
+        jobs = min(os.cpu_count() or 1, len(tasks)) if big else 1
+    if jobs <= 1 or len(tasks) <= 1:
+        return [lint_file(p, s) for p, s in tasks]
     import multiprocessing
 
     # fork: workers inherit the loaded modules and rules, so they start in milliseconds.
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
     with ctx.Pool(jobs) as pool:
-        return pool.map(_lint_one, [(p, settings) for p in paths], chunksize=1)
+        return pool.map(_lint_one, tasks, chunksize=1)
 
 
 def expand_paths(paths: Iterable[str]) -> list[str]:

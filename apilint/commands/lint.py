@@ -1,15 +1,32 @@
-"""`apilint lint`: load, check and report many files; decide the exit code."""
+"""`apilint lint` and `apilint baseline`: configure, check and report many files; decide the
+exit code."""
 
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Sequence
 
-from apilint.engine import FileResult, Settings, expand_paths, lint_files
+from apilint.config import Config, find_config, load_config
+from apilint.engine import FileResult, Settings, expand_paths, lint_tasks
 from apilint.errors import UsageError
 from apilint.findings import Severity
 from apilint.registry import find_rules_or_error
 from apilint.report import FORMATS, renderer
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the command line asked for; None/empty means "as configured"."""
+
+    paths: tuple[str, ...]
+    fail_on: str | None = None
+    api_type: str | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    config: str | None = None
+    jobs: int | None = None
 
 
 def _outputs(formats: Sequence[str]) -> list[tuple[str, str | None]]:
@@ -22,41 +39,132 @@ def _outputs(formats: Sequence[str]) -> list[tuple[str, str | None]]:
     return outputs
 
 
-def exit_code(results: Sequence[FileResult], fail_on: str) -> int:
+def _configs(files: list[str], explicit: str | None) -> dict[str, Config]:
+    """Each file's configuration: the one given, or the nearest above the file."""
+    if explicit is not None:
+        if not Path(explicit).is_file():
+            raise UsageError(f"--config {explicit}: no such file")
+        config = load_config(Path(explicit))
+        return {f: config for f in files}
+    by_path: dict[Path | None, Config] = {}
+    by_dir: dict[Path, Path | None] = {}
+    out = {}
+    for f in files:
+        folder = Path(f).parent
+        if folder not in by_dir:
+            by_dir[folder] = find_config(folder)
+        found = by_dir[folder]
+        if found not in by_path:
+            by_path[found] = load_config(found) if found is not None else Config()
+        out[f] = by_path[found]
+    return out
+
+
+def _settings(config: Config, options: Options, file: str) -> Settings:
+    # Command-line flags beat the file: --select replaces the configured selection, --ignore
+    # adds to the configured ignores.
+    return Settings(api_type=options.api_type or config.api_type,
+                    options=config.options,
+                    select=options.select or config.select,
+                    extend_select=() if options.select else config.extend_select,
+                    ignore=config.ignore + config.ignored_for(file) + options.ignore,
+                    severity=config.severity)
+
+
+def _threshold(config: Config, options: Options) -> str:
+    return options.fail_on or config.fail_on or "error"
+
+
+def exit_code(results: Sequence[FileResult], thresholds: Sequence[str]) -> int:
     if any(r.error for r in results):
         return 2
-    if fail_on == "never":
-        return 0
-    threshold = Severity.parse(fail_on)
-    return 1 if any(f.severity >= threshold for r in results for f in r.findings) else 0
+    for result, fail_on in zip(results, thresholds):
+        if fail_on == "never":
+            continue
+        level = Severity.parse(fail_on)
+        if any(f.severity >= level for f in result.findings):
+            return 1
+    return 0
 
 
-def run_lint(paths: Sequence[str], formats: Sequence[str], fail_on: str, api_type: str | None,
-             select: tuple[str, ...], ignore: tuple[str, ...], quiet: bool, colour: bool,
-             jobs: int | None = None) -> int:
+def lint(options: Options) -> tuple[list[FileResult], list[str]]:
+    """Lint with configuration applied: results and each file's fail-on threshold."""
+    select = tuple(r.name for r in find_rules_or_error(options.select))
+    ignore = tuple(r.name for r in find_rules_or_error(options.ignore))
+    options = Options(options.paths, options.fail_on, options.api_type, select, ignore,
+                      options.config, options.jobs)
+    files = expand_paths(options.paths)
+    configs = _configs(files, options.config)
+    tasks = [(f, _settings(configs[f], options, f)) for f in files]
+    return lint_tasks(tasks, options.jobs), [_threshold(configs[f], options) for f in files]
+
+
+def run_lint(options: Options, formats: Sequence[str], quiet: bool, colour: bool,
+             baseline: str | None = None, diff_base: str | None = None) -> int:
     try:
         outputs = _outputs(formats)
-        selected = tuple(r.name for r in find_rules_or_error(select))
-        ignored = tuple(r.name for r in find_rules_or_error(ignore))
+        results, thresholds = lint(options)
+        stale = _filter(results, baseline, diff_base)
     except UsageError as exc:
         sys.stderr.write(f"apilint: {exc.message}\n")
         return 2
-    settings = Settings(api_type=api_type, select=selected, ignore=ignored)
-    results = lint_files(expand_paths(paths), settings, jobs)
     for result in results:
         if result.error is not None:
             sys.stderr.write(f"{result.error}\n")
         elif result.skipped and not quiet:
             sys.stderr.write(f"{result.path}: note: skipped: {result.skipped}\n")
+    for entry in stale:
+        where = f" ({entry.operation})" if entry.operation else ""
+        sys.stderr.write(f"{entry.file}: note: baseline entry no longer found: {entry.code} at "
+                         f"{entry.pointer or '/'}{where}; refresh the baseline with "
+                         "`apilint baseline`\n")
     for name, target in outputs:
         render = renderer(name)
         if target is None:
             render(results, sys.stdout, colour and name == "text")
-        else:
-            try:
-                with open(target, "w", encoding="utf-8") as out:
-                    render(results, out, False)
-            except OSError as exc:
-                sys.stderr.write(f"apilint: cannot write {target}: {exc.strerror or exc}\n")
-                return 2
-    return exit_code(results, fail_on)
+            continue
+        try:
+            with open(target, "w", encoding="utf-8") as out:
+                render(results, out, False)
+        except OSError as exc:
+            sys.stderr.write(f"apilint: cannot write {target}: {exc.strerror or exc}\n")
+            return 2
+    return exit_code(results, thresholds)
+
+
+def _filter(results: list[FileResult], baseline: str | None, diff_base: str | None) -> list:
+    stale: list = []
+    if baseline is not None:
+        from apilint import baseline as baselines
+
+        path = Path(baseline)
+        stale = baselines.apply(results, baselines.read(path), path.parent)
+    if diff_base is not None:
+        from apilint.diffbase import keep_changed
+
+        keep_changed(results, diff_base)
+    return stale
+
+
+def run_baseline(options: Options, output: str) -> int:
+    try:
+        results, _ = lint(options)
+    except UsageError as exc:
+        sys.stderr.write(f"apilint: {exc.message}\n")
+        return 2
+    failed = [r for r in results if r.error is not None]
+    for result in failed:
+        sys.stderr.write(f"{result.error}\n")
+    if failed:
+        sys.stderr.write("apilint: baseline not written: fix the files that cannot be read\n")
+        return 2
+    from apilint import baseline as baselines
+
+    try:
+        count = baselines.write(results, Path(output))
+    except OSError as exc:
+        sys.stderr.write(f"apilint: cannot write {output}: {exc.strerror or exc}\n")
+        return 2
+    files = sum(1 for r in results if r.findings)
+    sys.stderr.write(f"apilint: wrote {count} finding(s) from {files} file(s) to {output}\n")
+    return 0

@@ -95,6 +95,10 @@ def check_sections(data: dict[str, Any], locator: Any, shown: str) -> None:
             raise LoadError(f"'{key}' must be a mapping, found {got}", shown, span.line, span.column)
 
 
+#: Vendor extension that switches rules off for the object holding it (see apilint.suppress).
+SUPPRESSION_KEY = "x-apilint-ignore"
+
+
 def load_document(path: str | os.PathLike[str], shown: str | None = None,
                   max_bytes: int = DEFAULT_MAX_BYTES) -> Document | NotAnApi:
     p = Path(path)
@@ -108,7 +112,8 @@ def load_document(path: str | os.PathLike[str], shown: str | None = None,
         return NotAnApi(shown, "not an OpenAPI/Swagger document (no top-level 'openapi' or 'swagger')")
     check_sections(data, locator, shown)
     return Document(path=shown, abspath=p.resolve(), data=data, locator=locator, fmt=fmt,
-                    version=version, parse_issues=issues, placeholders="${" in text)
+                    version=version, parse_issues=issues, placeholders="${" in text,
+                    suppressions=SUPPRESSION_KEY in text)
 
 
 def load_fragment(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
@@ -116,4 +121,5 @@ def load_fragment(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) ->
     text = read_text(path, shown, max_bytes)
     data, locator, issues, fmt = parse(text, shown, path.suffix.lower() in _JSON_SUFFIXES)
     return Document(path=shown, abspath=path.resolve(), data=data, locator=locator, fmt=fmt,
-                    version="", parse_issues=issues, placeholders="${" in text)
+                    version="", parse_issues=issues, placeholders="${" in text,
+                    suppressions=SUPPRESSION_KEY in text)

@@ -33,6 +33,7 @@ class Document:
     version: str  # "2.0", "3.0", "3.1" or the raw unsupported value
     parse_issues: list[KeyIssue] = field(default_factory=list)
     placeholders: bool = False  # held `${...}` template placeholders
+    suppressions: bool = False  # mentions x-apilint-ignore (worth walking for suppressions)
 
     def span(self, tokens: Tokens) -> Span:
         return self.locator.span(tokens)

@@ -1,0 +1,105 @@
+"""Baselines: accept today's findings, gate on new ones.
+
+A baseline records each finding by rule, file and JSON pointer (plus the operation, for the
+reader) — never by line, which drifts with every edit above it. Files are stored relative to the
+baseline's own directory, so the baseline works from any working directory and on any machine.
+Identical keys are counted, so a second copy of an accepted problem is still new.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from apilint.engine import FileResult
+from apilint.errors import UsageError
+from apilint.findings import Finding
+
+FORMAT_VERSION = 1
+Key = tuple[str, str, str]  # (code, file relative to the baseline, pointer)
+
+
+@dataclass(frozen=True)
+class Entry:
+    code: str
+    file: str
+    pointer: str
+    operation: str | None
+    message: str
+
+    @property
+    def key(self) -> Key:
+        return (self.code, self.file, self.pointer)
+
+
+def _relative(file: str, base: Path) -> str:
+    path = Path(os.path.abspath(file))
+    try:
+        return path.relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return Path(os.path.relpath(path, base.resolve())).as_posix()
+
+
+def entry_of(finding: Finding, base: Path) -> Entry:
+    return Entry(finding.code, _relative(finding.file, base), finding.pointer, finding.operation,
+                 finding.message)
+
+
+def write(results: Sequence[FileResult], target: Path) -> int:
+    base = target.parent
+    entries = sorted((entry_of(f, base) for r in results for f in r.findings),
+                     key=lambda e: (e.file, e.pointer, e.code, e.message))
+    payload = {"version": FORMAT_VERSION, "tool": "apilint",
+               "findings": [{"code": e.code, "file": e.file, "pointer": e.pointer,
+                             "operation": e.operation, "message": e.message} for e in entries]}
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    return len(entries)
+
+
+def read(path: Path) -> list[Entry]:
+    where = str(path)
+    try:
+        payload: Any = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"cannot read baseline {where}: {exc.strerror or exc}") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{where}: not a JSON baseline ({exc})") from None
+    if not isinstance(payload, dict) or payload.get("version") != FORMAT_VERSION \
+            or not isinstance(payload.get("findings"), list):
+        raise UsageError(f"{where}: not an apilint baseline (expected version {FORMAT_VERSION} "
+                         "and a findings list; make one with `apilint baseline`)")
+    entries = []
+    for i, item in enumerate(payload["findings"]):
+        if not isinstance(item, dict) or not all(isinstance(item.get(k), str)
+                                                 for k in ("code", "file", "pointer")):
+            raise UsageError(f"{where}: findings[{i}] needs code, file and pointer strings")
+        entries.append(Entry(item["code"], item["file"], item["pointer"], item.get("operation"),
+                             str(item.get("message", ""))))
+    return entries
+
+
+def apply(results: Sequence[FileResult], entries: Sequence[Entry], base: Path) -> list[Entry]:
+    """Drop the findings the baseline accepts; return the stale entries of the linted files."""
+    budget = Counter(e.key for e in entries)
+    linted = {_relative(r.path, base) for r in results if r.error is None and not r.skipped}
+    for result in results:
+        kept = []
+        for finding in result.findings:
+            key = entry_of(finding, base).key
+            if budget[key] > 0:
+                budget[key] -= 1
+            else:
+                kept.append(finding)
+        result.findings = kept
+    # Only files linted in this run can prove an entry stale (pre-commit passes a few files).
+    stale = []
+    for entry in entries:
+        if entry.file in linted and budget[entry.key] > 0:
+            budget[entry.key] -= 1
+            stale.append(entry)
+    return stale

@@ -1,0 +1,157 @@
+"""`--diff-base REF`: keep only findings on what changed since a git ref.
+
+Lines are the wrong unit for an API definition: adding a method shifts every line after it, and a
+changed `$ref`'d schema or security scheme changes methods whose text did not move. So both
+versions are loaded and compared as models: a finding about an operation is kept when the
+operation (with everything it references, its path-level parameters and the security schemes in
+force) differs from the base version or is new; any other finding is kept when the node it
+points at (again with what it references) differs or is new.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any, Sequence
+
+from apilint.document import NotAnApi, load_document
+from apilint.document.model import Document
+from apilint.document.pointer import Tokens, decode, get
+from apilint.document.refs import At, Workspace, iter_refs
+from apilint.engine import FileResult
+from apilint.errors import ApilintError, UsageError
+from apilint.model import build_api
+from apilint.model.gateway import Api
+
+
+def _git(args: list[str], cwd: Path) -> str:
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    except OSError as exc:
+        raise UsageError(f"--diff-base needs git: {exc.strerror or exc}") from None
+    if done.returncode != 0:
+        raise UsageError(f"git {' '.join(args)}: {done.stderr.strip() or 'failed'}")
+    return done.stdout
+
+
+class Snapshot:
+    """Definitions as they were at a git ref, written to a temporary tree on demand."""
+
+    def __init__(self, ref: str, cwd: Path) -> None:
+        self.top = Path(_git(["rev-parse", "--show-toplevel"], cwd).strip())
+        self.commit = _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd).strip()
+        self._tmp = tempfile.TemporaryDirectory(prefix="apilint-base-")
+        self.root = Path(self._tmp.name)
+
+    def close(self) -> None:
+        self._tmp.cleanup()
+
+    def materialize(self, path: Path) -> Path | None:
+        """The base version of `path` in the snapshot tree, or None if it did not exist."""
+        try:
+            rel = path.resolve().relative_to(self.top.resolve()).as_posix()
+        except ValueError:
+            return None
+        target = self.root / rel
+        if target.exists():
+            return target
+        done = subprocess.run(["git", "show", f"{self.commit}:{rel}"], cwd=self.top,
+                              capture_output=True, check=False)
+        if done.returncode != 0:
+            return None
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(done.stdout)
+        return target
+
+
+def _model(path: Path, shown: str) -> Api | None:
+    try:
+        doc = load_document(path, shown)
+        if isinstance(doc, NotAnApi):
+            return None
+        ws = Workspace(doc)
+        ws.scan()
+        return build_api(doc, ws)
+    except (ApilintError, RecursionError):
+        return None
+
+
+def _closure(ws: Workspace, doc: Document, tokens: Tokens) -> str:
+    """A canonical text of a node and, transitively, everything its `$ref`s reach."""
+    try:
+        value = get(doc.data, tokens)
+    except KeyError:
+        return "<absent>"
+    parts = [value]
+    seen = {(doc.abspath, tokens)}
+    pending = [(doc, value)]
+    while pending:
+        holder, node = pending.pop()
+        for _, ref in iter_refs(node):
+            try:
+                target = ws.deref(At(holder, ("(diff)",), {"$ref": ref}))
+            except Exception:  # noqa: BLE001 - an unresolvable ref is part of the text already
+                continue
+            key = (target.doc.abspath, target.tokens)
+            if key not in seen:
+                seen.add(key)
+                parts.append(target.value)
+                pending.append((target.doc, target.value))
+    return json.dumps(parts, sort_keys=True, default=str)
+
+
+def _method_signature(api: Api, label: str) -> str | None:
+    method = next((m for m in api.methods if m.label == label), None)
+    if method is None:
+        return None
+    path_item = method.at.tokens[:-1]
+    schemes = {n: _closure(api.ws, s.at.doc, s.at.tokens) for n, s in api.schemes.items()
+               if n in method.auth.schemes}
+    return json.dumps([_closure(api.ws, method.at.doc, method.at.tokens),
+                       _closure(api.ws, method.at.doc, path_item + ("parameters",)),
+                       sorted(method.auth.kinds), schemes], sort_keys=True)
+
+
+def _node_signature(api: Api, file: str, pointer: str) -> str | None:
+    doc = next((d for d in api.ws.docs.values() if d.path == file), None)
+    if doc is None:
+        return None
+    return _closure(api.ws, doc, decode("#" + pointer))
+
+
+def keep_changed(results: Sequence[FileResult], ref: str) -> None:
+    """Filter each result's findings down to those on objects that differ from `ref`."""
+    snapshot = Snapshot(ref, Path.cwd())
+    try:
+        for result in results:
+            if result.error is not None or result.skipped or not result.findings:
+                continue
+            head = _model(Path(result.path), result.path)
+            if head is None:
+                continue
+            # The base needs the root file and the files it references, at the same places.
+            base_root = snapshot.materialize(Path(result.path))
+            if base_root is None:
+                continue  # a new file: everything in it is new
+            for doc in head.ws.docs.values():
+                snapshot.materialize(doc.abspath)
+            base = _model(base_root, result.path)
+            if base is None:
+                continue
+            # Fragments are compared under the names the head run gave them.
+            for doc in base.ws.docs.values():
+                rel = os.path.relpath(doc.abspath, base_root.parent)
+                doc.path = os.path.normpath(os.path.join(os.path.dirname(result.path), rel))
+            result.findings = [f for f in result.findings if _changed(f, head, base)]
+    finally:
+        snapshot.close()
+
+
+def _changed(finding: Any, head: Api, base: Api) -> bool:
+    if finding.operation and any(m.label == finding.operation for m in head.methods):
+        return _method_signature(head, finding.operation) != _method_signature(base, finding.operation)
+    return _node_signature(head, finding.file, finding.pointer) != \
+        _node_signature(base, finding.file, finding.pointer)

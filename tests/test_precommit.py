@@ -1,0 +1,36 @@
+"""The pre-commit hook, run by the real pre-commit (PyPI package) with `try-repo`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT
+
+
+@pytest.mark.slow
+def test_try_repo_fails_naming_only_the_bad_definition(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "bad.yaml").write_text((FIXTURES / "examples" / "pitfalls.yaml").read_text())
+    (project / "clean.yaml").write_text((FIXTURES / "clean" / "rest-oas3.yaml").read_text())
+    (project / "settings.yaml").write_text("log_level: debug\nretries: 3\n")  # holds no API
+    (project / "package.json").write_text('{"name": "web", "version": "1.0.0"}\n')
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "GIT_AUTHOR_NAME": "t",
+           "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.com", "NO_COLOR": "1"}
+    for args in (["init", "-q"], ["add", "."]):
+        subprocess.run(["git", *args], cwd=project, check=True, env=env)
+    done = subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "apilint",
+                           "--all-files", "--color", "never", "--verbose"],
+                          cwd=project, env=env, capture_output=True, text=True, timeout=900)
+    out = done.stdout + done.stderr
+    assert done.returncode == 1, out
+    assert "apilint" in out and "Failed" in out
+    assert "bad.yaml:" in out
+    for quiet in ("clean.yaml", "settings.yaml", "package.json"):
+        assert quiet not in out.split("hook id: apilint", 1)[-1], out

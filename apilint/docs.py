@@ -1,6 +1,6 @@
 """Rule reference pages (docs/rules.md and docs/rules/<name>.md), generated from rule metadata.
 
-`python -m apilint.docs` writes them; `--check` exits 1 listing the stale files, which the test
+`python -m apilint.docs` writes them and rules/catalog.json (see apilint.registry); `--check` exits 1 listing the stale files, which the test
 suite runs so CI fails when a rule changes and its docs were not regenerated.
 """
 
@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from apilint.registry import Rule, load_rules
+from apilint.registry import CATALOG, Rule, catalog_text, load_rules
 
 _API = {"rest": "REST", "http": "HTTP"}
 _VERSION = {"2.0": "Swagger 2.0", "3.0": "OpenAPI 3.0", "3.1": "OpenAPI 3.1"}
@@ -87,17 +87,27 @@ def expected_files(rules: Sequence[Rule]) -> dict[str, str]:
     return files
 
 
-def sync(docs: Path, check: bool) -> list[str]:
-    """Write (or, with check, only compare) the pages; returns the stale or extra paths."""
+def sync(docs: Path, check: bool, catalog: Path | None = None) -> list[str]:
+    """Write (or, with check, only compare) the pages and the rule catalog; returns the stale
+    or extra paths (the catalog as its file name)."""
+    stale = []
+    if catalog is not None:
+        text = catalog_text()
+        if not catalog.is_file() or catalog.read_text(encoding="utf-8") != text:
+            stale.append(catalog.name)
+            if not check:
+                catalog.write_text(text, encoding="utf-8")
+                load_rules.cache_clear()  # the pages below are made from the new catalog
     files = expected_files(load_rules())
-    stale = [name for name, text in files.items()
-             if not (docs / name).is_file() or (docs / name).read_text(encoding="utf-8") != text]
+    stale += [name for name, text in files.items()
+              if not (docs / name).is_file() or (docs / name).read_text(encoding="utf-8") != text]
     extra = sorted(str(p.relative_to(docs)) for p in (docs / "rules").glob("*.md")
                    if str(p.relative_to(docs)) not in files) if (docs / "rules").is_dir() else []
     if not check:
         (docs / "rules").mkdir(parents=True, exist_ok=True)
         for name in stale:
-            (docs / name).write_text(files[name], encoding="utf-8")
+            if name in files:
+                (docs / name).write_text(files[name], encoding="utf-8")
         for name in extra:
             (docs / name).unlink()
     return sorted(stale) + extra
@@ -106,14 +116,14 @@ def sync(docs: Path, check: bool) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     check = "--check" in args
-    docs = Path(__file__).resolve().parent.parent / "docs"
-    changed = sync(docs, check)
+    root = Path(__file__).resolve().parent.parent
+    changed = sync(root / "docs", check, root / "rules" / CATALOG)
     if check and changed:
-        sys.stderr.write("apilint: rule docs are stale (run `python -m apilint.docs`): "
+        sys.stderr.write("apilint: rule docs or catalog are stale (run `python -m apilint.docs`): "
                          + ", ".join(changed) + "\n")
         return 1
     if not check:
-        sys.stdout.write(f"wrote {len(changed)} file(s) under {docs}\n")
+        sys.stdout.write(f"wrote {len(changed)} file(s)\n")
     return 0
 
 

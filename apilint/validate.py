@@ -20,6 +20,10 @@ class SchemaError:
     context: tuple[SchemaError, ...] = field(default=())
 
 
+class NestingTooDeep(Exception):
+    """The instance is nested deeper than the validator can recurse."""
+
+
 class Validator(Protocol):
     def errors(self, instance: Any) -> list[SchemaError]: ...
 
@@ -33,7 +37,12 @@ class _RustValidator:
         self._v = jsonschema_rs.validator_for(schema)
 
     def errors(self, instance: Any) -> list[SchemaError]:
-        return [self._convert(e) for e in self._v.iter_errors(instance)]
+        try:
+            return [self._convert(e) for e in self._v.iter_errors(instance)]
+        except ValueError as exc:
+            if "recursion" in str(exc).lower():
+                raise NestingTooDeep(str(exc)) from None
+            raise
 
     def _convert(self, error: Any) -> SchemaError:
         groups = getattr(error.kind, "context", None) or []
@@ -52,7 +61,10 @@ class _PyValidator:
         self._v = cls(schema)
 
     def errors(self, instance: Any) -> list[SchemaError]:
-        return [self._convert(e) for e in self._v.iter_errors(instance)]
+        try:
+            return [self._convert(e) for e in self._v.iter_errors(instance)]
+        except RecursionError as exc:
+            raise NestingTooDeep(str(exc)) from None
 
     def _convert(self, error: Any) -> SchemaError:
         context = tuple(self._convert(c) for c in (error.context or ()))

@@ -26,11 +26,12 @@ def test_text_output_is_path_line_col_code(capsys) -> None:
     code, out, _ = run(capsys, "lint", PITFALLS)
     assert code == 1
     lines = out.splitlines()
-    assert lines[0] == (f"{PITFALLS}:4:1: AGW302 [error] root-level `security` is ignored by API "
+    assert lines[1] == (f"{PITFALLS}:4:1: AGW302 [error] root-level `security` is ignored by API "
                         "Gateway REST APIs: 1 operation(s) rely on it and deploy with no "
                         "authorization (GET /orders); repeat the requirement in each operation's "
                         "`security`")
-    assert lines[-1] == "Found 6 problems (3 errors, 3 warnings) in 1 file."
+    assert lines[0].startswith(f"{PITFALLS}:2:1: AGW507 [warning] CORS is in use")
+    assert lines[-1] == "Found 7 problems (3 errors, 4 warnings) in 1 file."
     assert "\033[" not in out  # no colour when not a terminal
 
 
@@ -43,6 +44,7 @@ def test_json_output_envelope(capsys) -> None:
                           "end_line", "end_column", "pointer", "operation"}
     got = {(r["code"], r["line"], r["pointer"], r["operation"]) for r in payload["results"]}
     assert got == {
+        ("AGW507", 2, "", None),
         ("AGW302", 4, "/security", None),
         ("AGW501", 7, "/paths/~1orders", None),
         ("AGW301", 8, "/paths/~1orders/get", "GET /orders"),
@@ -85,7 +87,7 @@ def test_format_to_file(capsys, tmp_path: Path) -> None:
     code, out, _ = run(capsys, "lint", PITFALLS, "--format", "text", "--format", f"json={target}")
     assert code == 1 and "AGW401" in out
     assert {r["code"] for r in json.loads(target.read_text())["results"]} == {
-        "AGW302", "AGW501", "AGW301", "AGW201", "AGW402", "AGW401"}
+        "AGW507", "AGW302", "AGW501", "AGW301", "AGW201", "AGW402", "AGW401"}
 
 
 def test_unknown_rule_selector_suggests(capsys) -> None:

@@ -36,7 +36,7 @@ def test_select_and_ignore_by_code_or_name() -> None:
     only = run_rules(doc, Settings(select=("lambda-uri-invalid",))).findings
     assert {f.code for f in only} == {"AGW401"}
     rest = run_rules(doc, Settings(ignore=("lambda-uri-invalid", "method-unauthenticated"))).findings
-    assert {f.code for f in rest} == {"AGW302", "AGW501", "AGW201", "AGW402"}
+    assert {f.code for f in rest} == {"AGW507", "AGW302", "AGW501", "AGW201", "AGW402"}
 
 
 def test_rules_are_scoped_to_api_kind() -> None:

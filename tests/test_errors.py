@@ -77,7 +77,8 @@ def test_one_bad_file_does_not_stop_the_others(capsys, tmp_path: Path, monkeypat
     import json
 
     results = json.loads(out)["results"]
-    assert [(r["code"], r["file"], r["line"]) for r in results] == [("AGW301", "ok.yaml", 5)]
+    assert [(r["code"], r["file"], r["line"]) for r in results] == [
+        ("AGW301", "ok.yaml", 5), ("AGW403", "ok.yaml", 5)]
 
 
 def test_wrong_types_deep_inside_are_findings_not_crashes(capsys, tmp_path: Path, monkeypatch) -> None:
@@ -97,3 +98,18 @@ def test_wrong_types_deep_inside_are_findings_not_crashes(capsys, tmp_path: Path
     assert ("AGW001", 7) in found  # parameters: oops
     assert ("AGW001", 11) in found  # /b: hello
     assert "Traceback" not in err
+
+
+def test_broken_yaml_prints_one_line_even_from_the_c_parser(tmp_path: Path) -> None:
+    # rapidyaml's C++ error handler writes to file descriptor 2 itself; capsys cannot see that,
+    # a real process can.
+    import subprocess
+    import sys
+
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("openapi: 3.0.1\ninfo: [a, b\n")
+    done = subprocess.run([sys.executable, "-m", "apilint", "lint", str(bad)],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == (f"{bad}:3:1: error: invalid YAML: while parsing a flow sequence did "
+                           "not find expected ',' or ']'\n")

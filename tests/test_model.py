@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+import pytest
+
 
 from apilint.document import load_document
 from apilint.document.refs import Workspace
 from apilint.model import build_api
+
+from conftest import CORPUS
 
 
 def api_of(tmp_path: Path, text: str):
@@ -59,3 +63,14 @@ def test_kind_detection(tmp_path: Path) -> None:
     assert api_of(tmp_path, "openapi: 3.0.1\npaths:\n  /a:\n    get:\n      x-amazon-apigateway-integration:"
                             " {payloadFormatVersion: '2.0'}\n").kind == "http"
     assert api_of(tmp_path, "openapi: 3.0.1\npaths: {}\n").kind == "rest"
+
+
+@pytest.mark.parametrize("name, why", [
+    ("localstack__localstack__openapi.cognito-auth.json", "an integration has type 'http'"),
+    ("smithy-lang__smithy__integrations.openapi.json", "an integration has type 'aws'"),
+])
+def test_stray_payload_format_version_does_not_make_a_rest_api_http(name: str, why: str) -> None:
+    from apilint.model.build import detect_kind
+
+    kind, reason = detect_kind(load_document(CORPUS / "real" / name))
+    assert kind == "rest" and why in reason

@@ -14,8 +14,11 @@ from conftest import ROOT, SHARED
 PERF = SHARED / "perfcorpus"
 
 #: sha256 over the sorted (code, line, column, pointer, message) lines of large-stripe.json.
-STRIPE_DIGEST = "e28bc0eb5b9ac41cf87621dedebe2fe059778ed81e76a72bbc5751816add0c59"
-STRIPE_COUNT = 756
+#: Stripe's spec is not an API Gateway definition: 452 operations without integrations (AGW403,
+#: and open: AGW301), 738 model names with dots or underscores (AGW250), `nullable` and friends
+#: (AGW251), and so on; the count moves when a rule is added, the digest when any finding does.
+STRIPE_DIGEST = "91914f3baa1876bdb1e64d0348e611908b3a0b2c1e6fdf019a961454633faa6a"
+STRIPE_COUNT = 5475
 
 
 def _lines(path: Path) -> list[str]:

@@ -34,6 +34,8 @@ def check(fn: Check) -> Check:
 
 def all_checks() -> dict[str, Check]:
     # Importing the modules registers their checks.
-    from apilint.checks import cors, document, integrations, parameters, quotas, security  # noqa: F401
+    from apilint.checks import (authorizers, cors, document, gateway_responses,  # noqa: F401
+                                integration_shape, integrations, mappings, models, parameters,
+                                paths, policy, quotas, security, structure)
 
     return CHECKS

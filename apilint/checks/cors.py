@@ -4,6 +4,12 @@ A browser preflights every request that is not "simple" (Fetch standard): method
 GET/HEAD/POST, non-safelisted headers (Authorization, X-Api-Key, ...), or a body type other than
 form/text. API Gateway REST APIs answer the preflight only with an OPTIONS method (or an ANY);
 HTTP APIs answer it themselves when x-amazon-apigateway-cors is configured.
+
+Past the preflight, REST APIs send only what the definition maps: a non-proxy method's response
+carries Access-Control-Allow-Origin only if its integration response maps it, and the preflight's
+Allow-Headers must name every non-safelisted header the methods need (auth headers follow from
+the security schemes). Gateway-generated errors and the HTTP API CORS object are in
+`gateway_responses`.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from apilint.checks import Violation, check, violation
+from apilint.document.placeholders import has_placeholder
 from apilint.document.refs import At
 from apilint.model.gateway import Api, Method, Resource
 
@@ -152,6 +159,14 @@ def _rest_preflight_problems(api: Api, resource: Resource, options_method: Metho
     return problems
 
 
+def _greedy_options(api: Api) -> bool:
+    """An HTTP API's `OPTIONS /{proxy+}` route outranks `$default` for every preflight: AWS's
+    own fix for a `$default` route with an authorizer (http-api-cors page)."""
+    return api.kind == "http" and any(
+        m.verb == "OPTIONS" and m.path.count("/") == 1 and m.path.endswith("+}")
+        for m in api.methods)
+
+
 def _title(header: str) -> str:
     return "-".join(part.capitalize() for part in header.split("-"))
 
@@ -198,7 +213,7 @@ def cors_preflight_requires_auth(api: Api, options: dict[str, Any]) -> Iterator[
         answering = method
         if method is None:
             answering = resource.methods.get("ANY")
-            if answering is None:
+            if answering is None or (resource.path == "/$default" and _greedy_options(api)):
                 continue
             if evidence is False:
                 evidence = cors_evidence(api)
@@ -221,3 +236,191 @@ def cors_preflight_requires_auth(api: Api, options: dict[str, Any]) -> Iterator[
                        f"(there is no OPTIONS on {resource.path}); browsers send preflight without "
                        "credentials, so it is rejected. Add an OPTIONS method without security")
         yield violation(answering.at, message, answering.label)
+
+
+# -- REST: what the preflight and the actual methods return -----------------------------------
+
+_FORBIDDEN_HEADERS = {"accept-charset", "accept-encoding", "access-control-request-headers",
+                      "access-control-request-method", "connection", "content-length", "cookie",
+                      "cookie2", "date", "dnt", "expect", "host", "keep-alive", "origin",
+                      "referer", "set-cookie", "te", "trailer", "transfer-encoding", "upgrade",
+                      "via", "user-agent"}
+#: Set by browsers themselves or by the infrastructure in front of the API, never by page scripts.
+_NOT_SCRIPTED_PREFIXES = ("proxy-", "sec-", "x-forwarded-", "cloudfront-", "x-amzn-", "x-amz-cf-")
+
+
+def _integration_responses(api: Api, method: Method) -> Iterator[At]:
+    integ = method.integration
+    responses = api.ws.resolve(integ.at.child("responses")) if integ else None
+    if responses is None or not isinstance(responses.value, dict):
+        return
+    for key in responses.value:
+        response = api.ws.resolve(responses.child(key))
+        if response is not None and isinstance(response.value, dict):
+            yield response
+
+
+def _success_mapping(api: Api, method: Method, header: str) -> tuple[At, Any] | None:
+    """(position, value) of `method.response.header.<header>` in a 2xx integration response."""
+    wanted = "method.response.header." + header
+    for response in _integration_responses(api, method):
+        if not str(response.value.get("statusCode", "")).startswith("2"):
+            continue
+        params = api.ws.resolve(response.child("responseParameters"))
+        if params is None or not isinstance(params.value, dict):
+            continue
+        for key, value in params.value.items():
+            if isinstance(key, str) and key.lower() == wanted:
+                return params.child(key) or params, value
+    return None
+
+
+@check
+def cors_options_not_mock(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    for method in api.methods:
+        integ = method.integration
+        if method.verb != "OPTIONS" or integ is None or integ.is_proxy:
+            continue  # a missing integration is another rule's; proxies are the backend's call
+        if integ.type in ("aws", "http"):
+            yield violation(integ.at.child("type") or integ.at,
+                            f"the CORS preflight {method.label} calls the backend through its "
+                            f"{integ.type!r} integration; a mock integration answers the preflight "
+                            "in API Gateway without backend latency, cost or failures",
+                            method.label)
+        elif integ.type == "mock" and api.ws.resolve(integ.at.child("requestTemplates")) is None:
+            yield violation(integ.at, f"the CORS preflight {method.label} is a mock integration "
+                                      "without requestTemplates, so its status depends on the "
+                                      "passthrough behaviour (415 with 'never'); add "
+                                      "requestTemplates {application/json: "
+                                      "'{\"statusCode\": 200}'} as AWS's CORS setup does",
+                            method.label)
+
+
+@check
+def cors_method_origin_missing(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    for resource in api.resources.values():
+        if "OPTIONS" not in resource.methods:
+            continue  # only resources that are set up for CORS
+        for method in resource.methods.values():
+            integ = method.integration
+            if method.verb == "OPTIONS" or integ is None or integ.is_proxy or integ.type is None:
+                continue  # proxy integrations return the backend's headers
+            for response in _integration_responses(api, method):
+                status = str(response.value.get("statusCode", ""))
+                params = response.value.get("responseParameters")
+                if not status.startswith("2") or (isinstance(params, dict) and any(
+                        isinstance(k, str) and k.lower() == "method.response.header." + ALLOW_ORIGIN
+                        for k in params)):
+                    continue
+                if ALLOW_ORIGIN in _declared_headers(api, method, status):
+                    why, fix = ("declares Access-Control-Allow-Origin but its integration response "
+                                "never maps it, so it is never sent", "")
+                else:
+                    why, fix = ("neither declares nor maps Access-Control-Allow-Origin",
+                                f" and declare the header in its {status} response")
+                yield violation(response.child("statusCode") or response,
+                                f"{method.label} answers {status} and {why}; browsers hide the "
+                                f"response from the page although {resource.path} answers the CORS "
+                                "preflight. Map method.response.header.Access-Control-Allow-Origin "
+                                f"(e.g. \"'https://app.example.com'\") in that integration "
+                                f"response{fix}",
+                                method.label)
+
+
+def _declared_headers(api: Api, method: Method, status: str) -> set[str]:
+    responses = method.responses
+    response = api.ws.resolve(responses.child(status)) if responses is not None else None
+    headers = api.ws.resolve(response.child("headers")) if response is not None else None
+    if headers is None or not isinstance(headers.value, dict):
+        return set()
+    return {str(h).lower() for h in headers.value}
+
+
+def _sent_headers(api: Api, method: Method) -> Iterator[tuple[str, str]]:
+    """(header, why) for the non-safelisted request headers a browser client must send."""
+    for name in method.auth.schemes:
+        scheme = api.schemes.get(name)
+        if scheme is None:
+            continue
+        if scheme.kind in ("lambda", "cognito") and scheme.authorizer is not None:
+            source = scheme.authorizer.value.get("identitySource")
+            headers = [s.strip()[len("method.request.header."):] for s in source.split(",")
+                       if s.strip().lower().startswith("method.request.header.")] \
+                if isinstance(source, str) else []
+            kind = str(scheme.authorizer.value.get("type", "")).lower()
+            if source is None and kind != "request" and scheme.location == "header":
+                # TOKEN and Cognito authorizers read the scheme's header (`name`)
+                headers = [scheme.header or "Authorization"]
+            for header in headers:
+                yield header, (f"the {'Lambda' if scheme.kind == 'lambda' else 'Cognito'} "
+                               f"authorizer {name!r} reads it")
+        elif scheme.kind == "api_key":
+            source = api.ext("x-amazon-apigateway-api-key-source")
+            if source is None or str(source.value).upper() != "AUTHORIZER":
+                yield "X-Api-Key", "the method requires an API key"
+    if "iam" in method.auth.kinds:
+        yield "Authorization", "IAM (SigV4) signs the request"
+        yield "X-Amz-Date", "IAM (SigV4) signs the request"
+    for media in method.request_media_types:
+        if media.split(";")[0].strip().lower() not in _SIMPLE_TYPES:
+            yield "Content-Type", f"it sends a body of type {media}"
+            break
+    for param in method.parameters:
+        name = param.name.lower()
+        if (param.location == "header" and param.value.get("required") is True
+                and name not in _SAFE_HEADERS and name not in _FORBIDDEN_HEADERS
+                and not name.startswith(_NOT_SCRIPTED_PREFIXES)):
+            yield param.name, "it is a required header parameter"
+
+
+@check
+def cors_allow_headers_incomplete(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    for resource in api.resources.values():
+        preflight = resource.methods.get("OPTIONS")
+        integ = preflight.integration if preflight else None
+        if preflight is None or integ is None or integ.is_proxy:
+            continue
+        site = _success_mapping(api, preflight, "access-control-allow-headers")
+        allowed = _static(site[1]) if site else None
+        if site is None or allowed is None or has_placeholder(allowed):
+            continue  # absent (cors-preflight-incomplete) or echoed from the request
+        listed = {h.strip().lower() for h in allowed.split(",") if h.strip()}
+        missing: dict[str, str] = {}
+        for method in resource.methods.values():
+            if method.verb == "OPTIONS":
+                continue
+            for header, why in _sent_headers(api, method):
+                key = header.lower()
+                # '*' allows any header but Authorization (Fetch: CORS non-wildcard header name)
+                covered = key in listed or ("*" in listed and key != "authorization")
+                if not covered and key not in (m.lower() for m in missing):
+                    missing[header] = f"{method.label}: {why}"
+        if missing:
+            detail = "; ".join(f"{h} ({why})" for h, why in missing.items())
+            note = " ('*' never covers Authorization)" if "*" in listed else ""
+            yield violation(site[0], f"the CORS preflight {preflight.label} allows headers "
+                                     f"{allowed!r}{note} but browsers will ask for {detail}; the "
+                                     "preflight fails and the call is blocked. Add "
+                                     f"{', '.join(missing)} to Access-Control-Allow-Headers",
+                            preflight.label)
+
+
+@check
+def cors_binary_wildcard_mock(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    types = api.ext("x-amazon-apigateway-binary-media-types")
+    if types is None or not isinstance(types.value, list) or not any(
+            isinstance(t, str) and t.strip() == "*/*" for t in types.value):
+        return
+    for method in api.methods:
+        integ = method.integration
+        if method.verb != "OPTIONS" or integ is None or integ.type != "mock":
+            continue
+        handling = integ.value.get("contentHandling")
+        if has_placeholder(handling) or (isinstance(handling, str)
+                                         and handling.upper() == "CONVERT_TO_TEXT"):
+            continue
+        yield violation(integ.at.child("contentHandling") or integ.at,
+                        f"x-amazon-apigateway-binary-media-types contains '*/*', so the mock "
+                        f"preflight {method.label} treats its request as binary and fails with 500 "
+                        "('Unable to transform request'); set contentHandling: CONVERT_TO_TEXT on "
+                        "its integration", method.label)

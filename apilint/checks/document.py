@@ -12,7 +12,7 @@ from apilint.checks import Violation, check
 from apilint.document.placeholders import is_placeholder
 from apilint.document.pointer import get
 from apilint.model.gateway import Api
-from apilint.validate import (SchemaError, Validator, backend_name, compile_schema,
+from apilint.validate import (NestingTooDeep, SchemaError, Validator, backend_name, compile_schema,
                               iter_narrowed)
 
 _SCHEMA_DIRS = {"2.0": "v2.0", "3.0": "v3.0", "3.1": "v3.1"}
@@ -50,7 +50,14 @@ def schema_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
         data = {**data, "openapi": f"{data['openapi']:.1f}.0"}
     label = "Swagger 2.0" if doc.version == "2.0" else f"OpenAPI {doc.version}"
     by_path: dict[tuple[str, ...], SchemaError] = {}
-    for error in iter_narrowed(schema_validator(doc.version, backend_name()), data):
+    try:
+        errors = list(iter_narrowed(schema_validator(doc.version, backend_name()), data))
+    except NestingTooDeep:
+        deepest = _deepest(data)
+        yield Violation(doc, deepest, f"nested {len(deepest)} levels deep: no real definition "
+                                      "is, and the structure could not be validated; flatten it")
+        return
+    for error in errors:
         if doc.placeholders:
             try:
                 if is_placeholder(get(data, error.path)):
@@ -63,6 +70,21 @@ def schema_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
             by_path[error.path] = error
     for path, error in by_path.items():
         yield Violation(doc, path, f"not valid {label}: {_short(error.message)}")
+
+
+def _deepest(data: Any) -> tuple[str, ...]:
+    """The pointer tokens of the most deeply nested container."""
+    best: tuple[str, ...] = ()
+    stack: list[tuple[tuple[str, ...], Any]] = [((), data)]
+    while stack:
+        tokens, node = stack.pop()
+        if len(tokens) > len(best):
+            best = tokens
+        if isinstance(node, dict):
+            stack.extend((tokens + (str(k),), v) for k, v in node.items() if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend((tokens + (str(i),), v) for i, v in enumerate(node) if isinstance(v, (dict, list)))
+    return best
 
 
 def _is_not(error: SchemaError) -> bool:

@@ -55,6 +55,8 @@ def _uri_violations(where: At, uri: Any, what: str, bare_ok: bool,
 @check
 def lambda_uri_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     for method, integ in lambda_integrations(api):
+        if integ.uri is None or (isinstance(integ.uri, str) and not integ.uri.strip()):
+            continue  # integration-uri-missing reports an integration without a uri
         yield from _uri_violations(integ.at, integ.uri, f"the Lambda integration of {method.label}",
                                    api.kind == "http", method.label)
     for scheme in api.schemes.values():

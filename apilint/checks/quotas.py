@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, Iterator
 
 from apilint.checks import Violation, check, violation
@@ -20,3 +21,46 @@ def resource_quota_exceeded(api: Api, options: dict[str, Any]) -> Iterator[Viola
                            f"plus the root '/'; {declared} are paths of their own), over the quota "
                            f"of {limit} per REST API; split the API, or request a quota increase "
                            "and set this rule's `limit`")
+
+
+@check
+def route_quota_exceeded(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    limit = int(options.get("limit", 300))
+    count = len(api.methods)  # every path x method (ANY and the $default route included)
+    if count > limit:
+        yield violation(api.root.child("paths") or api.root,
+                        f"the HTTP API has {count} routes (one per path and method), over the "
+                        f"quota of {limit} routes per API; split the API, merge routes into "
+                        "{proxy+}/ANY routes, or request a quota increase and set this rule's "
+                        "`limit`")
+
+
+@check
+def integration_quota_exceeded(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    # Count distinct integration objects by content: routes that share one ($ref to
+    # components.x-amazon-apigateway-integrations, or identical copies) are counted once, so
+    # the count is a lower bound and never a false alarm.
+    limit = int(options.get("limit", 300))  # not adjustable: a lower limit leaves headroom
+    distinct = {json.dumps(m.integration.at.value, sort_keys=True, default=str)
+                for m in api.methods if m.integration is not None}
+    if len(distinct) > limit:
+        yield violation(api.root.child("paths") or api.root,
+                        f"the HTTP API has at least {len(distinct)} distinct integrations, over "
+                        f"the quota of {limit} integrations per API (300, and it cannot be "
+                        "raised); share integrations between routes through "
+                        "components.x-amazon-apigateway-integrations and $ref, or split the API")
+
+
+@check
+def authorizer_quota_exceeded(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    limit = int(options.get("limit", 10))
+    authorizers = [s for s in api.schemes.values() if s.authorizer is not None]
+    if len(authorizers) <= limit:
+        return
+    extra = authorizers[limit]
+    names = ", ".join(repr(s.name) for s in authorizers[limit:limit + 3])
+    yield violation(extra.at, f"the API defines {len(authorizers)} authorizers "
+                              f"(security schemes with x-amazon-apigateway-authorizer), over the "
+                              f"quota of {limit} per API (beyond it: {names}); share authorizers "
+                              "between methods, or request a quota increase and set this rule's "
+                              "`limit`")

@@ -20,8 +20,11 @@ from apilint.errors import LoadError
 
 _JSON_REF = re.compile(r'"\$ref"\s*:\s*("(?:[^"\\]|\\.)*")')
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-#: Keys whose values are literal data, where a `$ref` key is not a reference.
+#: Keys whose values are literal data, where a `$ref` key is not a reference...
 _LITERAL_KEYS = frozenset({"example", "enum", "default", "const", "x-amazon-apigateway-policy"})
+#: ...unless they are names in a map: the `default` response, a property called `example`.
+_NAME_MAPS = frozenset({"responses", "properties", "definitions", "schemas", "parameters",
+                        "examples", "headers", "paths", "securitySchemes", "securityDefinitions"})
 
 
 @dataclass(frozen=True)
@@ -175,8 +178,9 @@ def iter_refs(data: Any) -> Iterator[tuple[Tokens, str]]:
             if isinstance(ref, str):
                 yield tokens, ref
             # Pushed in reverse so that refs come out in document order.
+            names = bool(tokens) and tokens[-1] in _NAME_MAPS
             for key, value in reversed(node.items()):
-                if isinstance(value, (dict, list)) and key not in _LITERAL_KEYS:
+                if isinstance(value, (dict, list)) and (names or key not in _LITERAL_KEYS):
                     stack.append((tokens + (key,), value))
         elif isinstance(node, list):
             for i in range(len(node) - 1, -1, -1):

@@ -14,9 +14,11 @@ address minus the buffer's address is the byte offset.
 from __future__ import annotations
 
 import ctypes
+import os
 import json
 import re
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 from apilint.document.source import LineIndex
 from apilint.findings import Span
@@ -61,6 +63,9 @@ def _declines_text(text: str) -> bool:
 
 _OPENER = re.compile(rb"\s*:?\s*[\[{]\s*[\]}]")
 _CLOSER = re.compile(rb"[ \t\r\n]*[\]}]")
+_EMPTY = re.compile(rb"[\[{]\s*[\]}]")
+#: Quoted scalars as written (parsing in place unescapes them, so their views are shorter).
+_QUOTED = {ord("'"): re.compile(rb"'(?:[^']|'')*'"), ord('"'): re.compile(rb'"(?:[^"\\]|\\.)*"')}
 
 
 class _PyBuffer(ctypes.Structure):
@@ -115,8 +120,30 @@ class RymlLocator:
         if t.has_val(node) and not t.is_container(node):
             return self._offset(t.val(node), t.is_val_quoted(node))
         if t.num_children(node):
-            return self._start(t.first_child(node))
-        return 0
+            first = self._start(t.first_child(node))
+            return self._opener_before(first) if t.is_flow(node) else first
+        return self._empty_start(node)
+
+    def _opener_before(self, offset: int) -> int:
+        """A keyless flow collection starts at its bracket, before its first entry."""
+        text, i = self.original, offset - 1
+        while i >= 0 and text[i] in b" \t\r\n":
+            i -= 1
+        return i if i >= 0 and text[i] in b"[{" else offset
+
+    def _empty_start(self, node: int) -> int:
+        """A keyless empty `[]`/`{}` (a list entry) has no view: find it after what precedes it."""
+        t = self.tree
+        prev = t.prev_sibling(node)
+        if prev != ryml.NONE:
+            pos = self._end(prev)
+        else:
+            parent = t.parent(node)
+            pos = self._start(parent) if parent != ryml.NONE and t.has_key(parent) else 0
+            if parent != ryml.NONE and t.has_key(parent):
+                pos += len(t.key(parent))
+        m = _EMPTY.search(self.original, pos)
+        return m.start() if m else pos
 
     def _end(self, node: int) -> int:
         t = self.tree
@@ -133,19 +160,29 @@ class RymlLocator:
             end = m.end()
         return end
 
+    def _scalar_end(self, view: Any, quoted: bool) -> int:
+        if quoted:
+            opening = self._offset(view, True)
+            m = _QUOTED[self.original[opening]].match(self.original, opening)
+            if m:
+                return m.end()
+        return self._offset(view, False) + len(view)
+
     def _leaf_end(self, node: int) -> int:
         t = self.tree
         if t.has_val(node) and not t.is_container(node):
-            view = t.val(node)
-            return self._offset(view, False) + len(view) + (1 if t.is_val_quoted(node) else 0)
+            return self._scalar_end(t.val(node), t.is_val_quoted(node))
         if t.has_key(node):
-            view = t.key(node)
-            end = self._offset(view, False) + len(view) + (1 if t.is_key_quoted(node) else 0)
+            end = self._scalar_end(t.key(node), t.is_key_quoted(node))
             if t.is_container(node):  # an empty `[]` / `{}` after its key
                 opener = _OPENER.search(self.original, end)
                 if opener:
                     return opener.end()
             return end
+        if t.is_container(node):  # a keyless empty `[]` / `{}`
+            m = _EMPTY.match(self.original, self._empty_start(node))
+            if m:
+                return m.end()
         return self._start(node) + 1
 
     def span(self, tokens: tuple[str, ...]) -> Span:
@@ -170,6 +207,24 @@ class RymlLocator:
         return Span(line, col, end_line, end_col + 1)
 
 
+@contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """rapidyaml's C++ error handler prints to fd 2 before raising; the libyaml path then
+    explains the problem properly, so that raw text must not reach the user."""
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def load_fast(text: str) -> tuple[Any, RymlLocator] | None:
     """(data, locator), or None when the libyaml path must decide."""
     if ryml is None or _declines_text(text):
@@ -177,13 +232,14 @@ def load_fast(text: str) -> tuple[Any, RymlLocator] | None:
     original = text.encode("utf-8")
     buffer = bytearray(original)
     try:
-        tree = ryml.parse_in_place(buffer)
-        root = tree.root_id()
-        if tree.is_stream(root):
-            if tree.num_children(root) != 1:
-                return None  # several documents (or none): libyaml decides
-            root = tree.first_child(root)
-        emitted = ryml.emit_json_malloc(tree, root)
+        with _quiet_stderr():
+            tree = ryml.parse_in_place(buffer)
+            root = tree.root_id()
+            if tree.is_stream(root):
+                if tree.num_children(root) != 1:
+                    return None  # several documents (or none): libyaml decides
+                root = tree.first_child(root)
+            emitted = ryml.emit_json_malloc(tree, root)
     except Exception:  # noqa: BLE001 - any trouble: the libyaml path decides and explains
         return None
     if "*" in emitted and _ALIAS_JSON.search(emitted):

@@ -145,6 +145,9 @@ class YamlLocator:
                 break
         line, col = start_node.start_mark.line + 1, start_node.start_mark.column + 1
         end = _last(end_node).end_mark
+        if (end.line, end.column) < (start_node.start_mark.line, start_node.start_mark.column):
+            # The value is an alias: its node (and end) is the anchored one, earlier in the file.
+            end = start_node.end_mark
         return Span(line, col, end.line + 1, end.column + 1)
 
 

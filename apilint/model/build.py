@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
 from apilint.document.model import Document
 from apilint.document.refs import At, Workspace
@@ -27,17 +27,59 @@ def detect_kind(doc: Document, forced: str | None = None) -> tuple[str, str]:
     if isinstance(components, dict) and "x-amazon-apigateway-integrations" in components:
         return "http", "components has x-amazon-apigateway-integrations"
     paths = data.get("paths")
-    if isinstance(paths, dict):
-        if "/$default" in paths:
-            return "http", "has the /$default route"
-        for item in paths.values():
-            if not isinstance(item, dict):
-                continue
-            for op in item.values():
-                integ = op.get(INTEGRATION) if isinstance(op, dict) else None
-                if isinstance(integ, dict) and "payloadFormatVersion" in integ:
-                    return "http", "integrations carry payloadFormatVersion"
+    if isinstance(paths, dict) and "/$default" in paths:
+        return "http", "has the /$default route"
+    # payloadFormatVersion alone is weak evidence: REST exports carry strays of it. It decides
+    # only when nothing in the document is REST-only.
+    weak, rest_only = _integration_evidence(paths), _rest_only_evidence(data)
+    if weak and not rest_only:
+        return "http", "integrations carry payloadFormatVersion"
+    if weak:
+        return "rest", f"payloadFormatVersion present, but {rest_only}"
     return "rest", "no HTTP API markers"
+
+
+_REST_ONLY_ROOT = ("x-amazon-apigateway-request-validators", "x-amazon-apigateway-gateway-responses",
+                   "x-amazon-apigateway-policy", "x-amazon-apigateway-api-key-source",
+                   "x-amazon-apigateway-binary-media-types",
+                   "x-amazon-apigateway-minimum-compression-size")
+_HTTP_INTEGRATION_TYPES = ("aws_proxy", "http_proxy")
+
+
+def _operations(paths: Any) -> Iterator[dict[str, Any]]:
+    if not isinstance(paths, dict):
+        return
+    for item in paths.values():
+        if isinstance(item, dict):
+            yield from (op for op in item.values() if isinstance(op, dict))
+
+
+def _integration_evidence(paths: Any) -> bool:
+    return any(isinstance(op.get(INTEGRATION), dict) and "payloadFormatVersion" in op[INTEGRATION]
+               for op in _operations(paths))
+
+
+def _rest_only_evidence(data: dict[str, Any]) -> str | None:
+    """Why the document cannot be an HTTP API, or None."""
+    for key in _REST_ONLY_ROOT:
+        if key in data:
+            return f"root has {key}"
+    for op in _operations(data.get("paths")):
+        integ = op.get(INTEGRATION)
+        kind = integ.get("type") if isinstance(integ, dict) else None
+        if isinstance(kind, str) and kind.lower() not in _HTTP_INTEGRATION_TYPES:
+            return f"an integration has type {kind!r}, which HTTP APIs do not support"
+    for container in (data.get("securityDefinitions"),
+                      (data.get("components") or {}).get("securitySchemes")
+                      if isinstance(data.get("components"), dict) else None):
+        if not isinstance(container, dict):
+            continue
+        for scheme in container.values():
+            authorizer = scheme.get("x-amazon-apigateway-authorizer") if isinstance(scheme, dict) else None
+            kind = authorizer.get("type") if isinstance(authorizer, dict) else None
+            if isinstance(kind, str) and kind.lower() in ("token", "cognito_user_pools"):
+                return f"an authorizer has type {kind!r}, which HTTP APIs do not support"
+    return None
 
 
 def _schemes(ws: Workspace, root: At, version: str, kind: str) -> dict[str, SecurityScheme]:

@@ -1,0 +1,527 @@
+"""Integration request/response mappings and method responses.
+
+REST: `requestParameters`, `cacheKeyParameters`, integration `responses` (statusCode,
+responseParameters, templates), passthrough behaviour and the operation's method responses, as
+the import builds them: method request parameters come only from declared `parameters`, method
+responses only from numeric `responses` keys (`default` is skipped), method response headers from
+that response's `headers`. Grammar:
+https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-parameter-mapping-sources.html
+HTTP APIs: the `append|overwrite|remove:` parameter-mapping keys
+(https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-parameter-mapping.html).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Iterator
+
+from apilint.checks import Violation, check, violation
+from apilint.checks.integrations import is_lambda
+from apilint.document.placeholders import has_placeholder
+from apilint.document.pointer import get
+from apilint.document.refs import At
+from apilint.model.gateway import Api, Integration, Method
+
+_LOC = "path|querystring|header|multivaluequerystring|multivalueheader"
+_REQUEST_KEY = re.compile(rf"integration\.request\.({_LOC})\.(\S+)")
+_METHOD_PARAM = re.compile(rf"method\.request\.({_LOC})\.(\S+)")
+_REQUEST_BODY = re.compile(r"method\.request\.body(\..+)?")
+_RESPONSE_KEY = re.compile(r"method\.response\.header\.(\S+)")
+_RESPONSE_SOURCE = re.compile(r"integration\.response\.((multivalue)?header\.\S+|body(\..+)?)")
+_VARIABLE = re.compile(r"\$?(context|stageVariables)\.\S+")
+_EXPRESSION_PREFIX = ("$", "method.", "integration.")
+_IN = {"path": "path", "querystring": "query", "multivaluequerystring": "query",
+       "header": "header", "multivalueheader": "header"}
+_STATUS = re.compile(r"[1-5][0-9][0-9]")
+_PASSTHROUGH = ("when_no_match", "when_no_templates", "never")
+
+#: Important notes, REST header table: dropped on the way to Lambda and HTTP integrations.
+_DROPPED_REQUEST = frozenset({"content-md5", "expect", "max-forwards", "proxy-authenticate",
+                              "server", "te", "trailer", "transfer-encoding", "upgrade",
+                              "www-authenticate"})
+#: ... and on the way back: dropped, or renamed to X-Amzn-Remapped-<name> (Date/Server overwritten).
+_DROPPED_RESPONSE = frozenset({"expect", "host", "proxy-authenticate", "te", "trailer",
+                               "transfer-encoding", "upgrade"})
+_REMAPPED_RESPONSE = frozenset({"authorization", "connection", "content-md5", "max-forwards",
+                                "user-agent", "www-authenticate", "date", "server"})
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+def _dict_at(api: Api, at: At | None, key: str) -> At | None:
+    child = api.ws.resolve(at.child(key)) if at is not None else None
+    return child if child is not None and isinstance(child.value, dict) else None
+
+
+def _integrations(api: Api) -> Iterator[tuple[Method, Integration]]:
+    """Each integration once (HTTP APIs share them through $ref), with its first method."""
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    for method in api.methods:
+        integ = method.integration
+        if integ is None or not isinstance(integ.at.value, dict):
+            continue
+        key = (integ.at.doc.path, integ.at.tokens)
+        if key not in seen:
+            seen.add(key)
+            yield method, integ
+
+
+def _integration_responses(api: Api, integ: Integration) -> Iterator[tuple[str, At]]:
+    responses = _dict_at(api, integ.at, "responses")
+    for pattern in responses.value if responses else ():
+        response = _dict_at(api, responses, pattern)
+        if response is not None:
+            yield pattern, response
+
+
+def _status(value: Any) -> str | None:
+    """An integration response statusCode as text; None when unknown (placeholder, intrinsic)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return None
+    text = str(value).strip()
+    return None if has_placeholder(text) else text
+
+
+def _method_responses(api: Api, method: Method) -> dict[str, At | None] | None:
+    """Method responses the import creates (numeric codes), or None without a readable map."""
+    responses = method.responses
+    if responses is None or not isinstance(responses.value, dict):
+        return None
+    return {code: api.ws.resolve(responses.child(code)) for code in responses.value
+            if _STATUS.fullmatch(code)}
+
+
+def _declared(api: Api, method: Method) -> dict[str, set[str]] | None:
+    """Declared request parameter names by `in` (headers lower-cased); None when a parameter
+    list cannot be read completely (an unresolved $ref), so nothing is called undeclared."""
+    item_tokens = method.at.tokens[:-1]
+    try:
+        item = At(method.at.doc, item_tokens, get(method.at.doc.data, item_tokens))
+    except KeyError:
+        return None
+    for holder in (item, method.at):
+        if not isinstance(holder.value, dict) or "parameters" not in holder.value:
+            continue
+        listed = api.ws.resolve(holder.child("parameters"))
+        if listed is None or not isinstance(listed.value, list):
+            return None
+        for i in range(len(listed.value)):
+            p = api.ws.resolve(listed.child(i))
+            if p is None or not isinstance(p.value, dict) or not isinstance(
+                    p.value.get("name"), str) or not isinstance(p.value.get("in"), str):
+                return None
+    out: dict[str, set[str]] = {"path": set(), "query": set(), "header": set()}
+    for param in method.parameters:
+        if param.location in out:
+            out[param.location].add(param.name.lower() if param.location == "header"
+                                    else param.name)
+    return out
+
+
+def _undeclared(api: Api, method: Method, loc: str, name: str,
+                cache: dict[str, Any]) -> str | None:
+    """The `in` of a `method.request.<loc>.<name>` reference the method does not declare."""
+    if "declared" not in cache:
+        cache["declared"] = _declared(api, method)
+    declared = cache["declared"]
+    where = _IN[loc]
+    if declared is None:
+        return None
+    key = name.lower() if where == "header" else name
+    return None if key in declared[where] else where
+
+
+def _classify(value: Any, side: str) -> tuple[str, str, str]:
+    """("param", loc, name) | ("ok"|"unknown"|"invalid"|"unquoted", "", "") for one mapping
+    value; side is "request" or "response"."""
+    if isinstance(value, (bool, int, float)):
+        return "unquoted", "", ""
+    if not isinstance(value, str) or has_placeholder(value):
+        return "unknown", "", ""  # an intrinsic function or a template placeholder
+    if len(value) >= 2 and value[0] == value[-1] == "'":
+        return "ok", "", ""
+    if _VARIABLE.fullmatch(value):
+        return "ok", "", ""
+    if side == "request":
+        m = _METHOD_PARAM.fullmatch(value)
+        if m:
+            return "param", m.group(1), m.group(2)
+        if _REQUEST_BODY.fullmatch(value):
+            return "ok", "", ""
+    elif _RESPONSE_SOURCE.fullmatch(value):
+        return "ok", "", ""
+    if value.startswith(_EXPRESSION_PREFIX):
+        return "invalid", "", ""
+    return "unquoted", "", ""
+
+
+def _rest_request_parameters(api: Api, integ: Integration) -> At | None:
+    # An integrationSubtype (HTTP API AWS service integration) keys requestParameters by the
+    # action's own parameter names; http-swagger2 and friends report the misplaced document.
+    if "integrationSubtype" in integ.value:
+        return None
+    return _dict_at(api, integ.at, "requestParameters")
+
+
+def _entries(holder: At | None) -> Iterator[tuple[str, At, Any]]:
+    """(key, where the key stands, value) of a mapping object; nothing for None."""
+    if holder is None:
+        return
+    for key, value in holder.value.items():
+        yield key, holder.child(key) or holder, value
+
+
+def _mappings(api: Api, integ: Integration) -> Iterator[tuple[str, str, At, Any]]:
+    """(side, key, where the key stands, value) for every REST parameter mapping of integ."""
+    holders = [("request", _rest_request_parameters(api, integ))]
+    holders += [("response", _dict_at(api, response, "responseParameters"))
+                for _, response in _integration_responses(api, integ)]
+    for side, holder in holders:
+        for key, at, value in _entries(holder):
+            yield side, key, at, value
+
+
+# -- REST parameter mappings ---------------------------------------------------------------------
+
+@check
+def integration_param_undeclared(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    reported: set[tuple[str, tuple[str, ...]]] = set()
+    for method in api.methods:
+        integ = method.integration
+        params = _rest_request_parameters(api, integ) if integ else None
+        cache: dict[str, Any] = {}
+        for key, at, value in _entries(params):
+            kind, loc, name = _classify(value, "request")
+            where = _undeclared(api, method, loc, name, cache) if kind == "param" else None
+            if where is None or (at.doc.path, at.tokens) in reported:
+                continue
+            reported.add((at.doc.path, at.tokens))
+            yield violation(at, f"{method.label} maps {key} from {value!r}, but the method "
+                                f"declares no {where} parameter {name!r}; the import fails with "
+                                f"\"Invalid mapping expression parameter specified: {value}\". "
+                                f"Declare it in the operation's parameters (in: {where})",
+                            method.label)
+
+
+@check
+def mapping_expression_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    for method, integ in _integrations(api):
+        for side, key, at, value in _mappings(api, integ):
+            if not isinstance(key, str) or has_placeholder(key):
+                continue
+            if side == "request" and not _REQUEST_KEY.fullmatch(key):
+                yield violation(at, f"the request parameter mapping key {key!r} of {method.label} "
+                                    "is not integration.request.{path|querystring|header}.<name> "
+                                    "(or a multivalue location); the import fails with \"Invalid "
+                                    "mapping expression specified\". Map only to path, query "
+                                    "string or header parameters (use a requestTemplate for the "
+                                    "body)", method.label)
+                continue
+            if side == "response" and not _RESPONSE_KEY.fullmatch(key):
+                yield violation(at, f"the response parameter mapping key {key!r} of "
+                                    f"{method.label} is not method.response.header.<name>; only "
+                                    "method response headers can be mapped, the import fails "
+                                    "with \"Invalid mapping expression specified\"", method.label)
+                continue
+            if _classify(value, side)[0] == "invalid":
+                sources = ("method.request.{path|querystring|header}.<name>, method.request.body"
+                           if side == "request" else
+                           "integration.response.header.<name>, integration.response.body")
+                yield violation(at, f"{method.label} maps {key} from {value!r}, which is not a "
+                                    "mapping expression API Gateway knows; use "
+                                    f"{sources}[.JSONPath], context.<var>, stageVariables.<var> "
+                                    "or a single-quoted static value", method.label)
+
+
+@check
+def static_mapping_unquoted(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    for method, integ in _integrations(api):
+        for side, key, at, value in _mappings(api, integ):
+            if _classify(value, side)[0] != "unquoted":
+                continue
+            text = value if isinstance(value, str) else json.dumps(value)
+            shown = repr(value) if isinstance(value, str) else text
+            yield violation(at, f"{method.label} maps {key} from {shown}, which is neither a "
+                                "mapping expression nor a single-quoted static value; the "
+                                "import fails with \"Invalid mapping expression specified\". "
+                                f"Quote static values: \"'{text.strip(chr(34))}'\"",
+                            method.label)
+
+
+@check
+def cache_key_undeclared(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    for method in api.methods:
+        integ = method.integration
+        keys = api.ws.resolve(integ.at.child("cacheKeyParameters")) if integ else None
+        if integ is None or keys is None or not isinstance(keys.value, list):
+            continue
+        params = _dict_at(api, integ.at, "requestParameters")
+        mapped = set(params.value) if params else set()
+        cache: dict[str, Any] = {}
+        for i, entry in enumerate(keys.value):
+            if not isinstance(entry, str) or has_placeholder(entry):
+                continue
+            at = keys.child(i) or keys
+            m = _METHOD_PARAM.fullmatch(entry)
+            if m:
+                where = _undeclared(api, method, m.group(1), m.group(2), cache)
+                if where is not None:
+                    yield violation(at, f"cache key {entry!r} of {method.label} names a {where} "
+                                        "parameter the method does not declare; cache keys must "
+                                        "be method request parameters (\"Invalid cache key\"). "
+                                        f"Declare it in the operation's parameters (in: {where})",
+                                    method.label)
+            elif _REQUEST_KEY.fullmatch(entry):
+                if entry not in mapped:
+                    yield violation(at, f"cache key {entry!r} of {method.label} is not mapped in "
+                                        "the integration's requestParameters; map it there or "
+                                        "use the method.request.* parameter", method.label)
+            else:
+                yield violation(at, f"cache key {entry!r} of {method.label} is not a request "
+                                    "parameter expression (method.request.{path|querystring|"
+                                    "header}.<name>); the import fails with \"Invalid cache "
+                                    "key\"", method.label)
+
+
+# -- integration responses and method responses --------------------------------------------------
+
+def _maps_headers(api: Api, response: At) -> bool:
+    params = _dict_at(api, response, "responseParameters")
+    return params is not None and any(_RESPONSE_KEY.fullmatch(k) for k in params.value)
+
+
+@check
+def integration_response_status_unknown(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    for method in api.methods:
+        integ = method.integration
+        codes = _method_responses(api, method) if integ else None
+        if integ is None or codes is None or integ.type not in ("aws", "http", "mock"):
+            continue  # proxy integrations never use their integration responses
+        for pattern, response in _integration_responses(api, integ):
+            status = _status(response.value.get("statusCode"))
+            if status is None or status in codes or _maps_headers(api, response):
+                continue  # header mappings make it an import error: response-header-undeclared
+            declared = ", ".join(sorted(codes)) or "none"
+            yield violation(response.child("statusCode") or response,
+                            f"integration response {pattern!r} of {method.label} returns status "
+                            f"{status}, which is not a response of the operation (declared: "
+                            f"{declared}); whenever it is selected the call fails with 500 "
+                            f"\"Output mapping refers to an invalid method response: {status}\". "
+                            f"Add a {status!r} entry to the operation's responses", method.label)
+
+
+@check
+def response_header_undeclared(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    for method in api.methods:
+        integ = method.integration
+        codes = _method_responses(api, method) if integ else None
+        if integ is None or codes is None:
+            continue
+        for _, response in _integration_responses(api, integ):
+            status = _status(response.value.get("statusCode"))
+            params = _dict_at(api, response, "responseParameters")
+            if status is None or params is None:
+                continue
+            method_response = codes.get(status)
+            headers = _dict_at(api, method_response, "headers") if method_response else None
+            if status in codes and (method_response is None or not isinstance(
+                    method_response.value, dict) or (headers is None and "headers" in
+                                                     method_response.value)):
+                continue  # an unreadable response or headers ($ref problem): reported elsewhere
+            names = {str(h).lower() for h in headers.value} if headers else set()
+            for key, at, _ in _entries(params):
+                m = _RESPONSE_KEY.fullmatch(key) if not has_placeholder(key) else None
+                if m is None or m.group(1).lower() in names:
+                    continue
+                why = (f"that response declares no header {m.group(1)!r}" if status in codes else
+                       f"the operation has no {status} response (declared: "
+                       f"{', '.join(sorted(codes)) or 'none'})")
+                fix = (f"declare {m.group(1)} under responses.{status}.headers" if status in codes
+                       else f"add a {status!r} response that declares {m.group(1)}")
+                yield violation(at, f"{method.label} maps {key} for status {status}, but {why}; "
+                                    "the import fails with \"Invalid mapping expression "
+                                    f"parameter specified: {key}\"; {fix}", method.label)
+
+
+@check
+def no_responses(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    for method in api.methods:
+        integ = method.integration
+        if integ is None or integ.type not in ("aws", "http", "mock"):
+            continue
+        responses = method.responses
+        if responses is None or (isinstance(responses.value, dict) and not responses.value):
+            if api.version in ("2.0", "3.0"):
+                continue  # schema-invalid already reports a missing or empty responses object
+        elif not isinstance(responses.value, dict) or any(
+                _STATUS.fullmatch(code) for code in responses.value):
+            continue
+        yield violation(method.at.child("responses") or method.at,
+                        f"{method.label} has a non-proxy ({integ.type}) integration but no "
+                        "numeric status code in its responses (`default` and ranges such as "
+                        "2XX create no method response); the import warns \"No responses "
+                        "specified\" and every call fails with 500. Declare the status codes "
+                        "the integration responses return, e.g. '200'", method.label)
+
+
+@check
+def mapping_template_too_large(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    limit_kb = options.get("limit-kb", 300)
+    limit = float(limit_kb) * 1024 if isinstance(limit_kb, (int, float)) else 300 * 1024
+
+    def too_large(templates: At | None, what: str, operation: str | None) -> Iterator[Violation]:
+        for mime, at, text in _entries(templates):
+            size = len(text.encode("utf-8")) if isinstance(text, str) else 0
+            if size > limit:
+                yield violation(at,
+                                f"the {mime} {what} is {size / 1024:.1f} KB, over the "
+                                f"{limit_kb} KB limit (API Gateway's quota for a mapping "
+                                "template is 300 KB); move logic to the backend or split the "
+                                "template", operation)
+
+    for method, integ in _integrations(api):
+        yield from too_large(_dict_at(api, integ.at, "requestTemplates"),
+                             f"request template of {method.label}", method.label)
+        for pattern, response in _integration_responses(api, integ):
+            yield from too_large(_dict_at(api, response, "responseTemplates"),
+                                 f"response template ({pattern!r}) of {method.label}",
+                                 method.label)
+    gateway = api.ext("x-amazon-apigateway-gateway-responses")
+    for kind in (gateway.value if gateway is not None and isinstance(gateway.value, dict) else ()):
+        yield from too_large(_dict_at(api, _dict_at(api, gateway, kind), "responseTemplates"),
+                             f"template of gateway response {kind}", None)
+
+
+@check
+def header_mapping_futile(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    for method, integ in _integrations(api):
+        if integ.type not in ("http", "http_proxy") and not is_lambda(api, integ):
+            continue  # the important-notes table covers Lambda and HTTP integrations
+        for side, key, at, _ in _mappings(api, integ):
+            pattern = _REQUEST_KEY if side == "request" else _RESPONSE_KEY
+            m = pattern.fullmatch(key) if isinstance(key, str) else None
+            if m is None or (side == "request" and m.group(1) != "header"):
+                continue
+            name = m.group(m.lastindex or 1).lower()
+            if side == "request" and name in _DROPPED_REQUEST:
+                fate = "drops it from requests to Lambda and HTTP integrations"
+            elif side == "response" and name in _DROPPED_RESPONSE:
+                fate = "drops it from responses"
+            elif side == "response" and name in _REMAPPED_RESPONSE:
+                fate = "renames it to X-Amzn-Remapped-" + m.group(1) + " (or overwrites it)"
+            else:
+                continue
+            yield violation(at, f"{method.label} maps {key}, but API Gateway {fate}; the "
+                                "mapping has no effect. Use another header name", method.label)
+
+
+# -- passthrough behaviour -----------------------------------------------------------------------
+
+def _passthrough(integ: Integration) -> tuple[At | None, str | None]:
+    at = integ.at.child("passthroughBehavior")
+    value = at.value if at is not None else None
+    return at, value.lower() if isinstance(value, str) and not has_placeholder(value) else None
+
+
+@check
+def passthrough_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    for method, integ in _integrations(api):
+        at, value = _passthrough(integ)
+        raw = at.value if at is not None else None
+        bad = (value is not None and value not in _PASSTHROUGH) or isinstance(
+            raw, (bool, int, float, list))
+        if at is not None and bad:
+            yield violation(at, f"passthroughBehavior {raw!r} of {method.label} is not one of "
+                                "when_no_match, when_no_templates, never; the import rejects it",
+                            method.label)
+
+
+@check
+def passthrough_on_proxy(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    for method, integ in _integrations(api):
+        if not integ.is_proxy:
+            continue
+        at, value = _passthrough(integ)
+        if at is not None and value in ("when_no_templates", "never"):
+            yield violation(at, f"passthroughBehavior {at.value!r} of the {integ.type} "
+                                f"integration of {method.label} has no effect: proxy "
+                                "integrations pass every request through. Remove it (or use a "
+                                "request validator to reject bodies)", method.label)
+        templates = _dict_at(api, integ.at, "requestTemplates")
+        if templates is not None and templates.value:
+            yield violation(integ.at.child("requestTemplates") or integ.at,
+                            f"the {integ.type} integration of {method.label} has requestTemplates, "
+                            "which proxy integrations ignore; use a non-proxy integration to "
+                            "transform requests, or remove them", method.label)
+        streamed = str(integ.value.get("responseTransferMode", "")).upper() == "STREAM"
+        for pattern, response in _integration_responses(api, integ):
+            # stream-incompatible-features reports templates on streamed integrations
+            for field in ("responseParameters",) + (() if streamed else ("responseTemplates",)):
+                found = _dict_at(api, response, field)
+                if found is not None and found.value:
+                    yield violation(response.child(field) or response,
+                                    f"integration response {pattern!r} of {method.label} has "
+                                    f"{field}, which {integ.type} integrations ignore (the "
+                                    "backend's response is returned as is); set headers in the "
+                                    "backend or use a non-proxy integration", method.label)
+
+
+@check
+def passthrough_when_no_match(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    for method, integ in _integrations(api):
+        if integ.type not in ("aws", "http"):
+            continue  # proxies pass everything anyway; mock integrations have no backend
+        at, value = _passthrough(integ)
+        templates = _dict_at(api, integ.at, "requestTemplates")
+        if at is None or value != "when_no_match" or templates is None or not templates.value:
+            continue
+        listed = ", ".join(str(t) for t in templates.value)
+        yield violation(at, f"{method.label} transforms {listed} bodies with templates but uses "
+                            "passthroughBehavior when_no_match, so a request with any other "
+                            "Content-Type reaches the backend untransformed; use "
+                            "when_no_templates (or never) to answer it with 415", method.label)
+
+
+# -- HTTP APIs -----------------------------------------------------------------------------------
+
+_HTTP_REQUEST_KEY = re.compile(r"(append|overwrite|remove):(header|querystring)\.\S+"
+                               r"|overwrite[:.]path")
+_HTTP_RESPONSE_KEY = re.compile(r"(append|overwrite|remove):header\.\S+|overwrite[:.]statuscode")
+
+
+@check
+def http_parameter_mapping(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    for method, integ in _integrations(api):
+        if not integ.is_proxy:
+            continue  # HTTP APIs import only proxies: http-integration-type-unsupported
+        params = _dict_at(api, integ.at, "requestParameters")
+        if params is not None and "integrationSubtype" not in integ.value:
+            # With an integrationSubtype the keys are that AWS service action's parameters.
+            for key, at, _ in _entries(params):
+                if has_placeholder(key) or _HTTP_REQUEST_KEY.fullmatch(key):
+                    continue
+                hint = " (that is REST API syntax)" if key.startswith("integration.") else ""
+                yield violation(at, f"request parameter mapping key {key!r} of {method.label} "
+                                    f"is not an HTTP API mapping key{hint}; use append|overwrite|"
+                                    "remove:header.<name>, append|overwrite|remove:querystring."
+                                    "<name> or overwrite:path", method.label)
+        responses = _dict_at(api, integ.at, "responseParameters")
+        for status, at, _ in _entries(responses):
+            if has_placeholder(status):
+                continue
+            if not (_STATUS.fullmatch(status) and 200 <= int(status) <= 599):
+                hint = " (that is REST API syntax)" if status.startswith("method.") else ""
+                yield violation(at, f"responseParameters of {method.label} has the key "
+                                    f"{status!r}{hint}; HTTP APIs key response mappings by the "
+                                    "integration's status code (200-599), each holding "
+                                    "append|overwrite|remove:header.<name> or "
+                                    "overwrite:statuscode entries", method.label)
+                continue
+            for key, key_at, _ in _entries(_dict_at(api, responses, status)):
+                if has_placeholder(key) or _HTTP_RESPONSE_KEY.fullmatch(key):
+                    continue
+                yield violation(key_at, f"response mapping key {key!r} (status {status}) of "
+                                f"{method.label} is not an HTTP API mapping key; use "
+                                "append|overwrite|remove:header.<name> or overwrite:statuscode",
+                                method.label)

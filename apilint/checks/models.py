@@ -1,0 +1,474 @@
+"""Parameters and models: what REST API import keeps of parameters and schemas.
+
+A REST API turns `definitions` / `components.schemas` and every request or response body schema
+into JSON Schema draft 4 models; the known-issues list names the keywords it does not support.
+`schema_nodes` walks those schemas once per API (following `$ref`s, each node once), so a problem
+in a shared schema is reported once, where the schema is written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterator, NamedTuple
+from weakref import WeakKeyDictionary
+
+from apilint.checks import Violation, check, violation
+from apilint.document.pointer import encode
+from apilint.document.refs import At
+from apilint.model.gateway import Api, Method
+
+_ONE = ("items", "additionalProperties", "not")  # a schema (items: or a list of schemas)
+_LISTS = ("allOf", "anyOf", "oneOf")
+_MAPS = ("properties", "patternProperties")
+_KEYS = frozenset(_ONE + _LISTS + _MAPS)
+_MODEL_NAME = re.compile(r"[A-Za-z0-9]+")
+
+
+class SchemaNode(NamedTuple):
+    at: At  # a schema object (a dict), after `$ref`s
+    owner: str  # "model 'Pet'", "the 200 response of GET /pets", ...
+    rel: tuple[str, ...]  # the place inside the owner, () for its root
+
+    @property
+    def where(self) -> str:
+        return "/".join(self.rel)
+
+    @property
+    def place(self) -> str:
+        return f"{self.owner} (at {self.where})" if self.rel else self.owner
+
+
+@dataclass(frozen=True, eq=False)
+class Root:
+    site: At  # where the schema is written or referenced (may hold a `$ref`)
+    owner: str
+    role: str  # "model" | "request" | "response"
+    json: bool = True  # a model for application/json (the media type, or consumes/produces)
+
+
+def _resolved(api: Api, at: At | None) -> At | None:
+    return api.ws.resolve(at) if at is not None else None
+
+
+def _container(api: Api) -> At | None:
+    """`definitions` (Swagger 2.0) or `components.schemas`: the named models."""
+    if api.version == "2.0":
+        return _resolved(api, api.root.child("definitions"))
+    components = _resolved(api, api.root.child("components"))
+    return _resolved(api, components.child("schemas")) if components is not None else None
+
+
+def _content_schemas(api: Api, holder: At | None) -> Iterator[tuple[str, At]]:
+    """(media type, schema site) of an OAS 3 request body or response."""
+    content = _resolved(api, holder.child("content")) if holder is not None else None
+    if content is None or not isinstance(content.value, dict):
+        return
+    for media_type in content.value:
+        entry = _resolved(api, content.child(media_type))
+        site = entry.child("schema") if entry is not None else None
+        if site is not None and isinstance(site.value, dict):
+            yield media_type, site
+
+
+def response_sites(api: Api, method: Method) -> Iterator[tuple[str, str, At]]:
+    """(status, media type or "", schema site) of a method's responses."""
+    responses = method.responses
+    if responses is None or not isinstance(responses.value, dict):
+        return
+    for status in responses.value:
+        response = _resolved(api, responses.child(status))
+        if response is None or not isinstance(response.value, dict):
+            continue
+        if api.version == "2.0":
+            site = response.child("schema")
+            if site is not None and isinstance(site.value, dict):
+                yield str(status), "", site
+        else:
+            for media_type, site in _content_schemas(api, response):
+                yield str(status), media_type, site
+
+
+def request_sites(api: Api, method: Method) -> Iterator[tuple[str, At]]:
+    """(media type or "", schema site) of a method's request body."""
+    if api.version == "2.0":
+        for param in method.parameters:
+            site = param.at.child("schema") if param.location == "body" else None
+            if site is not None and isinstance(site.value, dict):
+                yield "", site
+        return
+    yield from _content_schemas(api, _resolved(api, method.at.child("requestBody")))
+
+
+def roots(api: Api) -> list[Root]:
+    out = []
+    container = _container(api)
+    if container is not None and isinstance(container.value, dict):
+        for name in container.value:
+            site = container.child(name)
+            if site is not None:
+                out.append(Root(site, f"model {name!r}", "model"))
+    for method in api.methods:
+        for media_type, site in request_sites(api, method):
+            out.append(Root(site, f"the request body of {method.label}", "request"))
+        produces_json = api.version != "2.0" or _swagger2_json(api, method, "produces")
+        for status, media_type, site in response_sites(api, method):
+            out.append(Root(site, f"the {status} response of {method.label}", "response",
+                            _is_json(media_type) if media_type else produces_json))
+    return out
+
+
+_NODES: WeakKeyDictionary[Api, list[SchemaNode]] = WeakKeyDictionary()
+
+
+def schema_nodes(api: Api) -> list[SchemaNode]:
+    """Every schema object of the API's models and bodies, each once (cached per API)."""
+    cached = _NODES.get(api)
+    if cached is not None:
+        return cached
+    seen: set[tuple[int, tuple[str, ...]]] = set()
+    targets: dict[tuple[int, str], At | None] = {}
+    out: list[SchemaNode] = []
+    for root in roots(api):
+        stack: list[tuple[At, str, tuple[str, ...]]] = [(root.site, root.owner, ())]
+        while stack:
+            at, owner, rel = stack.pop()
+            ref = at.value.get("$ref") if isinstance(at.value, dict) else None
+            if isinstance(ref, str):  # the same $ref string is resolved once per document
+                ref_key = (id(at.doc), ref)
+                if ref_key not in targets:
+                    targets[ref_key] = api.ws.resolve(at)
+                node = targets[ref_key]
+            else:
+                node = at
+            if node is None or not isinstance(node.value, dict):
+                continue
+            key = (id(node.doc), node.tokens)
+            if key in seen:
+                continue
+            seen.add(key)
+            if node.tokens != at.tokens or node.doc is not at.doc:  # reached through a $ref
+                owner, rel = _owner(node), ()
+            out.append(SchemaNode(node, owner, rel))
+            stack.extend(reversed(list(_children(node, owner, rel))))
+    _NODES[api] = out
+    return out
+
+
+def _owner(node: At) -> str:
+    t = node.tokens
+    if (len(t) == 2 and t[0] == "definitions") or (len(t) == 3 and t[:2] == ("components",
+                                                                             "schemas")):
+        return f"model {t[-1]!r}"
+    return f"the schema at {encode(t) or '#'}"
+
+
+def _children(node: At, owner: str,
+              rel: tuple[str, ...]) -> Iterator[tuple[At, str, tuple[str, ...]]]:
+    value, doc, tokens = node.value, node.doc, node.tokens
+    for key in [k for k in value if k in _KEYS]:  # most schemas hold none of them
+        child = value[key]
+        if isinstance(child, dict):
+            if key in _MAPS:
+                for name, sub in child.items():
+                    if isinstance(sub, dict):
+                        yield At(doc, tokens + (key, str(name)), sub), owner, rel + (key, str(name))
+            else:
+                yield At(doc, tokens + (key,), child), owner, rel + (key,)
+        elif isinstance(child, list) and (key in _LISTS or key == "items"):  # tuple items too
+            for i, sub in enumerate(child):
+                if isinstance(sub, dict):
+                    yield At(doc, tokens + (key, str(i)), sub), owner, rel + (key, str(i))
+
+
+# -- models ------------------------------------------------------------------------------------
+
+@check
+def model_name_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    container = _container(api)
+    if container is None or not isinstance(container.value, dict):
+        return
+    for name in container.value:
+        if not isinstance(name, str) or _MODEL_NAME.fullmatch(name) or "${" in name:
+            continue
+        suggestion = re.sub(r"[^A-Za-z0-9]", "", name) or "Model1"
+        yield violation(container.child(name) or container,
+                        f"schema name {name!r} is not alphanumeric; REST API import turns every "
+                        f"schema into a model and fails with 'Model name must be alphanumeric'. "
+                        f"Rename it (e.g. {suggestion!r}) and update its $refs")
+
+
+_KEYWORDS = {
+    "discriminator": "remove it; API Gateway validates with JSON Schema draft 4, which has no "
+                     "discriminator (use oneOf/enum in the schema itself)",
+    "nullable": "do not rely on null being accepted; make the property optional instead, or "
+                "allow null by editing the model after import",
+    "readOnly": "remove it; the model does not enforce it",
+    "exclusiveMinimum": "use `minimum` with the smallest allowed value instead",
+    "default": "remove it; API Gateway never fills in defaults (document the default in the "
+               "description)",
+}
+
+
+@check
+def schema_keyword_unsupported(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    for node in schema_nodes(api):
+        for keyword, advice in _KEYWORDS.items():
+            if keyword not in node.at.value:
+                continue
+            if keyword == "nullable" and api.version == "2.0":
+                continue  # not a Swagger 2.0 keyword at all: schema-invalid reports it
+            yield violation(node.at.child(keyword) or node.at,
+                            f"`{keyword}` in {node.place} is not supported in API Gateway models: "
+                            f"{advice}")
+
+
+@check
+def schema_example_unsupported(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    # Reported once per model or body (at its first example): examples are usually everywhere.
+    first: dict[str, tuple[SchemaNode, str]] = {}
+    count: dict[str, int] = {}
+    for node in schema_nodes(api):
+        for keyword in ("example", "examples"):
+            if keyword in node.at.value:
+                first.setdefault(node.owner, (node, keyword))
+                count[node.owner] = count.get(node.owner, 0) + 1
+    for owner, (node, keyword) in first.items():
+        more = count[owner] - 1
+        also = f" (and {more} more in it)" if more else ""
+        yield violation(node.at.child(keyword) or node.at,
+                        f"`{keyword}` in {node.place}{also} is not supported in API Gateway "
+                        "models; it is harmless to import, but keep examples in documentation "
+                        "(e.g. x-amazon-apigateway-documentation) rather than in the model")
+
+
+@check
+def schema_int_decimal_format(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    for node in schema_nodes(api):
+        fmt = node.at.value.get("format")
+        if not isinstance(fmt, str):
+            continue
+        kind = node.at.value.get("type")
+        if fmt.lower() in ("int32", "int64") and kind == "number":
+            fix = "use `type: integer` (with or without the format)"
+        elif fmt.lower() == "decimal" and kind != "string":
+            # a decimal *string* (Stripe's unit_amount_decimal) is not a number format
+            fix = "use `type: number` without a format"
+        else:
+            continue
+        typed = f" with `type: {kind}`" if isinstance(kind, str) else ""
+        yield violation(node.at.child("format") or node.at,
+                        f"`format: {fmt}`{typed} in {node.place} is not supported in API Gateway "
+                        f"models: {fix}")
+
+
+@check
+def schema_composition_ref(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    for node in schema_nodes(api):
+        for keyword in _LISTS:
+            members = node.at.value.get(keyword)
+            if not isinstance(members, list):
+                continue
+            refs = [m["$ref"] for m in members
+                    if isinstance(m, dict) and isinstance(m.get("$ref"), str)
+                    and m["$ref"].startswith("#")]
+            if refs:
+                shown = ", ".join(refs[:3]) + (" ..." if len(refs) > 3 else "")
+                yield violation(node.at.child(keyword) or node.at,
+                                f"`{keyword}` in {node.place} uses $ref to schemas of the same "
+                                f"document ({shown}); API Gateway cannot import that in OpenAPI "
+                                "3.0: inline the referenced schemas, or reference a separate "
+                                "API Gateway model by its URL")
+
+
+_PRIMITIVE = ("string", "number", "integer", "boolean", "null")
+
+
+@check
+def primitive_response_schema(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    seen: set[tuple[int, tuple[str, ...]]] = set()
+    for root in roots(api):
+        value = root.site.value
+        if root.role != "response" or "$ref" in value or value.get("type") not in _PRIMITIVE \
+                or not root.json:
+            continue  # a non-JSON body schema is nonjson-model's
+        key = (id(root.site.doc), root.site.tokens)
+        if key in seen:
+            continue
+        seen.add(key)
+        yield violation(root.site.child("type") or root.site,
+                        f"{root.owner} has the inline primitive schema `type: {value['type']}`; "
+                        "API Gateway method responses need an object schema: move it to a named "
+                        f"schema (e.g. {value['type'].capitalize()}Response) and $ref it")
+
+
+@check
+def deprecated_dropped(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    sites: dict[tuple[int, tuple[str, ...]], tuple[At, str, str | None]] = {}
+    for method in api.methods:
+        if method.value.get("deprecated") is True:
+            sites.setdefault((id(method.at.doc), method.at.tokens),
+                             (method.at, f"operation {method.label}", method.label))
+        for param in method.parameters:
+            if param.value.get("deprecated") is True:
+                sites.setdefault((id(param.at.doc), param.at.tokens),
+                                 (param.at, f"parameter {param.name!r} of {method.label}", None))
+    for node in schema_nodes(api):
+        if node.at.value.get("deprecated") is True:
+            sites.setdefault((id(node.at.doc), node.at.tokens), (node.at, node.place, None))
+    for at, what, operation in sites.values():
+        yield violation(at.child("deprecated") or at,
+                        f"`deprecated` on {what} is not supported by API Gateway and is dropped "
+                        "from exports; announce deprecation in the description or documentation "
+                        "parts as well", operation)
+
+
+def _is_json(media_type: str) -> bool:
+    return media_type.split(";")[0].strip().lower() == "application/json"
+
+
+def _media_entry(site: At) -> At:
+    """The media-type key that holds a schema site (`content.<type>.schema`)."""
+    return At(site.doc, site.tokens[:-1], None)
+
+
+@check
+def nonjson_model(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    found: dict[tuple[int, tuple[str, ...]], tuple[At, str]] = {}
+    for method in api.methods:
+        if api.version == "2.0":
+            for key, entry in _swagger2_nonjson(api, method).items():
+                found.setdefault(key, entry)
+            continue
+        for media_type, site in request_sites(api, method):
+            if not _is_json(media_type):
+                where = _media_entry(site)
+                found.setdefault((id(where.doc), where.tokens),
+                                 (where, f"the request body of {method.label} ({media_type})"))
+        for status, media_type, site in response_sites(api, method):
+            if not _is_json(media_type):
+                where = _media_entry(site)
+                found.setdefault((id(where.doc), where.tokens),
+                                 (where, f"the {status} response of {method.label} "
+                                         f"({media_type})"))
+    for where, what in found.values():
+        yield violation(where, f"{what}: a body schema for a media type other than "
+                               "application/json; API Gateway models are JSON Schema for "
+                               "application/json, and get-export fails with 'Only found non-JSON "
+                               "body models' for a method without a JSON model: add an "
+                               "application/json schema or drop this one")
+
+
+def _swagger2_types(api: Api, method: Method, key: str) -> tuple[At, list[Any]] | None:
+    """`consumes`/`produces` in force for a Swagger 2.0 operation, if declared and not empty."""
+    holder = method.at if key in method.value else api.root
+    types = holder.value.get(key)
+    if not isinstance(types, list) or not types:
+        return None  # absent: application/json
+    return holder.child(key) or holder, types
+
+
+def _swagger2_json(api: Api, method: Method, key: str) -> bool:
+    found = _swagger2_types(api, method, key)
+    return found is None or any(isinstance(t, str) and _is_json(t) for t in found[1])
+
+
+def _swagger2_nonjson(api: Api, method: Method) -> dict[tuple[int, tuple[str, ...]],
+                                                          tuple[At, str]]:
+    out: dict[tuple[int, tuple[str, ...]], tuple[At, str]] = {}
+    for key, sites, what in (
+            ("consumes", [s for _, s in request_sites(api, method)], "request body"),
+            ("produces", [s for _, _, s in response_sites(api, method)], "responses")):
+        found = _swagger2_types(api, method, key)
+        if sites and found is not None and not _swagger2_json(api, method, key):
+            where, types = found
+            shown = ", ".join(str(t) for t in types)
+            out[(id(where.doc), where.tokens)] = (
+                where, f"the {what} of {method.label} ({key}: {shown})")
+    return out
+
+
+# -- parameters --------------------------------------------------------------------------------
+
+_KEPT = frozenset({"name", "in", "required", "type", "description", "$ref"})
+#: Reported by other rules: deprecated-dropped, nested-query-parameter (`content`).
+_ELSEWHERE = frozenset({"deprecated", "content"})
+
+
+@check
+def param_attribute_ignored(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    from apilint.checks.parameters import _why_nested
+
+    seen: set[tuple[int, tuple[str, ...]]] = set()
+    for method in api.methods:
+        for param in method.parameters:
+            if param.location == "body":
+                continue  # its schema is a model (the model rules)
+            key = (id(param.at.doc), param.at.tokens)
+            if key in seen:
+                continue
+            seen.add(key)
+            if param.location == "query" and _why_nested(api, param) is not None:
+                continue  # nested-query-parameter reports it
+            ignored = _ignored(api, param.at)
+            if not ignored:
+                continue
+            first, names = ignored[0][0], [n for _, n in ignored]
+            path_level = param.site.tokens[:1] == ("paths",) and len(param.site.tokens) == 4
+            where = f"parameter {param.name!r}" + (
+                "" if param.via_ref else f" of path {method.path!r}" if path_level
+                else f" of {method.label}")
+            shared = param.via_ref or path_level
+            yield violation(first, f"{where} uses {', '.join(names)}, which API Gateway ignores "
+                                   "(it keeps only name, in, required, type and description of "
+                                   "a parameter): the gateway neither enforces nor reads them, so "
+                                   "check them in the backend", None if shared else method.label)
+
+
+def _plain_items(value: Any) -> bool:
+    """`items: {type: string}` only says what the array holds: part of the type."""
+    return isinstance(value, dict) and set(value) <= {"type", "description"}
+
+
+def _ignored(api: Api, at: At) -> list[tuple[At, str]]:
+    out = []
+    for key in at.value:
+        if not isinstance(key, str) or key in _KEPT or key in _ELSEWHERE or key.startswith("x-"):
+            continue
+        child = at.child(key)
+        if child is None or key == "items" and _plain_items(child.value):
+            continue
+        schema = api.ws.resolve(child) if key == "schema" else None
+        if schema is not None and isinstance(schema.value, dict):
+            via = " (through its $ref)" if schema.tokens != child.tokens else ""
+            out += [(schema.child(k) or child if not via else child, f"schema.{k}{via}")
+                    for k in schema.value
+                    if isinstance(k, str) and k not in ("type", "description")
+                    and not k.startswith("x-")
+                    and not (k == "items" and _plain_items(schema.value[k]))]
+        elif key != "schema":
+            out.append((child, key))
+    return out
+
+
+@check
+def http_request_validation_ignored(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    # One finding per API: every such route is affected in the same way.
+    users: list[tuple[At, str]] = []
+    for method in api.methods:
+        body = method.at.child("requestBody")
+        if body is not None and any(True for _ in request_sites(api, method)):
+            users.append((body, method.label))
+            continue
+        required = [p for p in method.parameters
+                    if p.location != "path" and p.value.get("required") is True]
+        if required:
+            users.append((required[0].site, method.label))
+    if not users:
+        return
+    labels = [label for _, label in users]
+    shown = ", ".join(labels[:3]) + (f" and {len(labels) - 3} more" if len(labels) > 3 else "")
+    yield violation(users[0][0], f"HTTP APIs do not validate requests: the request body schemas "
+                                 f"and required parameters of {shown} are imported as "
+                                 "documentation only; validate in the integration (or use a "
+                                 "REST API with a request validator)", users[0][1])

@@ -1,0 +1,62 @@
+"""GitHub Actions workflow commands: each finding becomes an annotation on the PR diff.
+
+Syntax: https://docs.github.com/en/actions/reference/workflow-commands-for-github-actions
+Escaping is @actions/core's `escapeData` / `escapeProperty` (packages/core/src/command.ts), so a
+message with a newline or a path with a comma cannot end the command early. GitHub shows at most
+10 annotations of each level per step; the markdown format is the full list.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Sequence, TextIO
+
+from apilint.engine import FileResult
+from apilint.findings import Severity
+
+COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(value: str) -> str:
+    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(name: str, properties: dict[str, object], message: str) -> str:
+    props = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items()
+                     if value is not None)
+    return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
+
+
+def workspace_path(path: str) -> str:
+    """Annotations only attach to files named relative to the repository (the working directory)."""
+    if os.path.isabs(path):
+        try:
+            rel = os.path.relpath(path)
+        except ValueError:  # another drive on Windows
+            return path
+        if rel != os.pardir and not rel.startswith(os.pardir + os.sep):
+            path = rel
+    return os.path.normpath(path).replace(os.sep, "/")
+
+
+def render(results: Sequence[FileResult], out: TextIO, colour: bool) -> None:
+    for result in results:
+        file = workspace_path(result.path)
+        if result.error is not None:
+            out.write(command("error", {"file": file, "line": result.error.line,
+                                        "col": result.error.column,
+                                        "title": "apilint: cannot load file"},
+                              result.error.message) + "\n")
+        for f in result.findings:
+            span = f.span
+            # An end before the start (a mapping that ends in a YAML alias): give the start only.
+            ends = (span.end_line, span.end_column) >= (span.line, span.column)
+            out.write(command(COMMANDS[f.severity], {
+                "file": file, "line": span.line, "col": span.column,
+                "endLine": span.end_line if ends else None,
+                "endColumn": span.end_column if ends else None,
+                "title": f"{f.code} {f.name}"}, f.message) + "\n")

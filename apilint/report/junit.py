@@ -1,0 +1,104 @@
+"""JUnit XML for CI test tabs: one suite per file, one failing case per finding.
+
+The de-facto schema (Jenkins, GitLab, Azure DevOps all read this subset):
+https://github.com/testmoapp/junitxml
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from typing import Sequence, TextIO
+
+from apilint.engine import FileResult
+from apilint.findings import Finding
+from apilint.registry import find_rule
+
+#: The name of the one case a file gets when it has nothing else to show (clean or skipped).
+CLEAN_CASE = "apilint"
+LOAD_CASE = "load"
+
+# XML 1.0 cannot carry most control characters, even escaped; definitions (and so messages
+# quoting their values) may contain them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def render(results: Sequence[FileResult], out: TextIO, colour: bool) -> None:
+    root = build_tree(results)
+    ET.indent(root)
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    out.write(ET.tostring(root, encoding="unicode"))
+    out.write("\n")
+
+
+def case_name(f: Finding) -> str:
+    return f"{f.code} {f.name} at {f.line}:{f.column}"
+
+
+def build_tree(results: Sequence[FileResult]) -> ET.Element:
+    root = ET.Element("testsuites", name="apilint")
+    totals = dict.fromkeys(("tests", "failures", "errors", "skipped"), 0)
+    fixes: dict[str, str] = {}
+    for result in results:
+        suite = ET.SubElement(root, "testsuite", name=_text(result.path))
+        counts = dict.fromkeys(totals, 0)
+        if result.error is not None:
+            case = _case(suite, result.path, LOAD_CASE)
+            where = _where(result)
+            error = ET.SubElement(case, "error", type="load-error",
+                                  message=_text(result.error.message))
+            error.text = _text(f"{where}: {result.error.message}")
+            counts["tests"], counts["errors"] = 1, 1
+        elif result.skipped:
+            case = _case(suite, result.path, CLEAN_CASE)
+            ET.SubElement(case, "skipped", message=_text(result.skipped))
+            counts["tests"], counts["skipped"] = 1, 1
+        elif not result.findings:
+            _case(suite, result.path, CLEAN_CASE)
+            counts["tests"] = 1
+        for f in result.findings:
+            case = _case(suite, result.path, case_name(f))
+            failure = ET.SubElement(case, "failure", type=str(f.severity),
+                                    message=_text(f.message))
+            failure.text = _text(_details(f, fixes))
+            counts["tests"] += 1
+            counts["failures"] += 1
+        for key, value in counts.items():
+            suite.set(key, str(value))
+            totals[key] += value
+    for key, value in totals.items():
+        root.set(key, str(value))
+    return root
+
+
+def _case(suite: ET.Element, path: str, name: str) -> ET.Element:
+    return ET.SubElement(suite, "testcase", classname=_text(path), name=_text(name))
+
+
+def _details(f: Finding, fixes: dict[str, str]) -> str:
+    if f.code not in fixes:
+        try:
+            fixes[f.code] = find_rule(f.code).fix
+        except KeyError:  # a rule outside the catalog
+            fixes[f.code] = ""
+    lines = [f"{f.file}:{f.line}:{f.column}: {f.code} [{f.severity}] {f.message}"]
+    if f.operation:
+        lines.append(f"operation: {f.operation}")
+    if f.pointer:
+        lines.append(f"pointer: {f.pointer}")
+    if fixes[f.code]:
+        lines.append(f"fix: {fixes[f.code]}")
+    return "\n".join(lines)
+
+
+def _where(result: FileResult) -> str:
+    where = result.path
+    if result.error is not None and result.error.line is not None:
+        where += f":{result.error.line}"
+        if result.error.column is not None:
+            where += f":{result.error.column}"
+    return where
+
+
+def _text(value: str) -> str:
+    return _NOT_XML.sub("\ufffd", value)

@@ -1,0 +1,93 @@
+"""A GitHub-flavoured Markdown summary for a PR comment or `$GITHUB_STEP_SUMMARY`.
+
+Tables are capped: a PR comment holds at most 65,536 characters and a step summary 1 MiB, and
+nobody reads the 500th row of a table anyway.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Sequence, TextIO
+
+from apilint.engine import FileResult
+from apilint.findings import Finding, Severity
+
+MAX_ROWS = 200
+_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+
+
+def render(results: Sequence[FileResult], out: TextIO, colour: bool) -> None:
+    out.write("\n".join(lines(results)) + "\n")
+
+
+def lines(results: Sequence[FileResult], max_rows: int = MAX_ROWS) -> list[str]:
+    findings = [f for r in results for f in r.findings]
+    errors = [r for r in results if r.error is not None]
+    skipped = [r for r in results if r.skipped]
+    checked = len(results) - len(errors) - len(skipped)
+    out = ["## apilint", ""]
+    if findings:
+        by_severity = Counter(f.severity for f in findings)
+        parts = ", ".join(_plural(by_severity[s], str(s)) for s in _ORDER if by_severity[s])
+        with_findings = len({f.file for f in findings})
+        out.append(f"Found **{_plural(len(findings), 'problem')}** ({parts}) in "
+                   f"{with_findings} of {_plural(checked, 'file')}.")
+    else:
+        out.append(f"No problems found in {_plural(checked, 'file')}.")
+    notes = []
+    if errors:
+        notes.append(f"{_plural(len(errors), 'file')} could not be loaded")
+    if skipped:
+        notes.append(f"{_plural(len(skipped), 'file')} skipped (not an API definition)")
+    if notes:
+        out += ["", "; ".join(notes) + "."]
+    if findings:
+        out += ["", "### Rules", ""] + _rules_table(findings)
+        out += ["", "### Findings", ""] + _findings_table(findings, max_rows)
+    if errors:
+        out += ["", "### Files that could not be loaded", ""]
+        for r in errors:
+            assert r.error is not None
+            where = r.path
+            if r.error.line is not None:
+                where += f":{r.error.line}" + (f":{r.error.column}" if r.error.column else "")
+            out.append(f"- `{_code(where)}`: {_cell(r.error.message)}")
+    return out
+
+
+def _rules_table(findings: list[Finding]) -> list[str]:
+    counts = Counter((f.code, f.name, f.severity) for f in findings)
+    # Most severe first, then most frequent: the order a reviewer should work through them.
+    rows = sorted(counts.items(), key=lambda item: (-item[0][2], -item[1], item[0][0]))
+    table = ["| Code | Rule | Severity | Count |", "| --- | --- | --- | ---: |"]
+    table += [f"| {code} | {name} | {severity} | {n} |" for (code, name, severity), n in rows]
+    return table
+
+
+def _findings_table(findings: list[Finding], max_rows: int) -> list[str]:
+    table = ["| Location | Code | Severity | Message |", "| --- | --- | --- | --- |"]
+    for f in findings[:max_rows]:
+        table.append(f"| `{_code(f'{f.file}:{f.line}')}` | {f.code} | {f.severity} | "
+                     f"{_cell(f.message)} |")
+    if len(findings) > max_rows:
+        rest = len(findings) - max_rows
+        table += ["", f"… and {rest} more (see the full report, e.g. `--format text`)."]
+    return table
+
+
+def _cell(text: str) -> str:
+    # A pipe ends a table cell even inside a code span (GFM), and a newline ends the row.
+    text = " ".join(text.replace("|", "\\|").split())
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: no code spans to protect
+        return text.replace("<", "&lt;")
+    # GitHub drops what looks like an unknown HTML tag (`<region>`); code spans are literal.
+    return "`".join(p if i % 2 else p.replace("<", "&lt;") for i, p in enumerate(parts))
+
+
+def _code(text: str) -> str:
+    return text.replace("|", "\\|").replace("`", "'")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"

@@ -1,0 +1,183 @@
+"""SARIF 2.1.0 for GitHub code scanning and other SARIF viewers: one run, rules from metadata.
+
+GitHub's reading of SARIF (which properties it uses, its size limits, `security-severity`):
+https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any, Sequence, TextIO
+from urllib.parse import quote
+
+from apilint import __version__
+from apilint.engine import FileResult
+from apilint.findings import Finding, Severity, Span
+from apilint.registry import Rule, find_rule
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/apilint/apilint"
+SRCROOT = "%SRCROOT%"
+#: Bump the suffix only if the fingerprint recipe changes: every open alert would be re-created.
+FINGERPRINT_KEY = "apilint/v1"
+
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+#: GitHub ranks security alerts by this CVSS-like score (>= 7.0 high, >= 4.0 medium, else low);
+#: it only reads it on rules tagged "security".
+SECURITY_SEVERITY = {Severity.ERROR: "8.0", Severity.WARNING: "5.5", Severity.INFO: "2.0"}
+
+Json = dict[str, Any]
+
+
+def render(results: Sequence[FileResult], out: TextIO, colour: bool) -> None:
+    json.dump(build_log(results), out, indent=2)
+    out.write("\n")
+
+
+def build_log(results: Sequence[FileResult], cwd: str | None = None) -> Json:
+    cwd = cwd if cwd is not None else os.getcwd()
+    findings = [f for r in results for f in r.findings]
+    # Only the rules that produced results: the renderer cannot tell which rules were selected,
+    # and listing the whole catalog would claim that ignored rules ran (and bloat every upload).
+    first = {f.code: f for f in reversed(findings)}
+    codes = sorted(first)
+    index = {code: i for i, code in enumerate(codes)}
+    descriptors = [_descriptor(code, first[code]) for code in codes]
+    notifications = _notifications(results, cwd)
+    run: Json = {
+        "tool": {"driver": {
+            "name": "apilint",
+            "version": __version__,
+            "semanticVersion": __version__,
+            "informationUri": INFORMATION_URI,
+            "rules": descriptors,
+        }},
+        "invocations": [{
+            "executionSuccessful": not any(r.error for r in results),
+            "toolExecutionNotifications": notifications,
+        }],
+        # apilint counts columns in characters, not UTF-16 code units.
+        "columnKind": "unicodeCodePoints",
+        "originalUriBaseIds": {SRCROOT: {"uri": Path(cwd).as_uri().rstrip("/") + "/"}},
+        "results": _results(findings, index, cwd),
+    }
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def artifact_location(path: str, cwd: str) -> Json:
+    """A relative URI under %SRCROOT% when the file is inside `cwd`, else an absolute file URI."""
+    full = os.path.normpath(os.path.join(cwd, path))  # join keeps `path` if it is absolute
+    try:
+        rel = os.path.relpath(full, cwd)
+    except ValueError:  # another drive on Windows
+        return {"uri": Path(full).as_uri()}
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
+        return {"uri": Path(full).as_uri()}
+    return {"uri": quote(rel.replace(os.sep, "/"), safe="/"), "uriBaseId": SRCROOT}
+
+
+def fingerprint(code: str, uri: str, pointer: str, occurrence: int = 0) -> str:
+    """Rule + file + JSON pointer: unlike line numbers, they survive edits elsewhere in the file."""
+    key = f"{code}\0{uri}\0{pointer}" + (f"\0{occurrence}" if occurrence else "")
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def _rule(code: str) -> Rule | None:
+    try:
+        return find_rule(code)
+    except KeyError:  # a finding from a rule outside the catalog (a test double, a plugin)
+        return None
+
+
+def _descriptor(code: str, example: Finding) -> Json:
+    rule = _rule(code)
+    if rule is None:
+        return {"id": code, "name": example.name,
+                "defaultConfiguration": {"level": LEVELS[example.severity]}}
+    tags = list(dict.fromkeys((rule.category, *rule.tags)))
+    security = rule.category == "security" or "security" in tags
+    properties: Json = {"tags": tags + (["security"] if security and "security" not in tags
+                                        else [])}
+    if security:
+        properties["security-severity"] = SECURITY_SEVERITY[rule.severity]
+    descriptor: Json = {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.rationale},
+        "help": _help(rule),
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "properties": properties,
+    }
+    if rule.references:
+        descriptor["helpUri"] = rule.references[0].url
+    return descriptor
+
+
+def _help(rule: Rule) -> Json:
+    text, markdown = rule.fix, rule.fix
+    if rule.references:
+        text += "\n\nReferences:\n" + "\n".join(f"- {r.title}: {r.url}" for r in rule.references)
+        markdown += "\n\n**References**\n\n" + "\n".join(f"- [{r.title}]({r.url})"
+                                                          for r in rule.references)
+    return {"text": text, "markdown": markdown}
+
+
+def region(span: Span) -> Json:
+    out: Json = {"startLine": span.line, "startColumn": span.column}
+    # An end before the start (seen when a mapping ends in a YAML alias, whose node lies earlier
+    # in the file) makes the SARIF invalid (SARIF1007); the start alone is still useful.
+    if (span.end_line, span.end_column) >= (span.line, span.column):
+        out.update(endLine=span.end_line, endColumn=span.end_column)
+    return out
+
+
+def _results(findings: list[Finding], index: dict[str, int], cwd: str) -> list[Json]:
+    out = []
+    seen: dict[tuple[str, str, str], int] = {}
+    for f in findings:
+        where = artifact_location(f.file, cwd)
+        # Two findings of one rule on one node would share a fingerprint, and GitHub would merge
+        # their alerts; number the repeats (in the engine's stable order) to keep them apart.
+        key = (f.code, where["uri"], f.pointer)
+        occurrence = seen.get(key, 0)
+        seen[key] = occurrence + 1
+        location: Json = {"physicalLocation": {"artifactLocation": where,
+                                               "region": region(f.span)}}
+        if f.operation:
+            location["logicalLocations"] = [{"name": f.operation, "kind": "function"}]
+        out.append({
+            "ruleId": f.code,
+            "ruleIndex": index[f.code],
+            "level": LEVELS[f.severity],
+            "message": {"text": f.message},
+            "locations": [location],
+            "partialFingerprints": {
+                FINGERPRINT_KEY: fingerprint(f.code, where["uri"], f.pointer, occurrence)},
+            "properties": {"pointer": f.pointer},
+        })
+    return out
+
+
+def _notifications(results: Sequence[FileResult], cwd: str) -> list[Json]:
+    """Files that could not be loaded (exit code 2) and, as notes, files that were skipped."""
+    out = []
+    for r in results:
+        if r.error is None and not r.skipped:
+            continue
+        physical: Json = {"artifactLocation": artifact_location(r.path, cwd)}
+        if r.error is not None and r.error.line is not None:
+            region: Json = {"startLine": r.error.line}
+            if r.error.column is not None:
+                region["startColumn"] = r.error.column
+            physical["region"] = region
+        if r.error is not None:
+            level, text = "error", r.error.message
+        else:
+            level, text = "note", f"skipped: {r.skipped}"
+        out.append({"level": level, "message": {"text": text},
+                    "locations": [{"physicalLocation": physical}]})
+    return out

@@ -1,0 +1,416 @@
+"""The CI output formats: sarif, junit, github, markdown (apilint/report/*.py)."""
+
+from __future__ import annotations
+
+import io
+import json
+import shlex
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from apilint.cli import main
+from apilint.engine import FileResult, Settings, lint_file
+from apilint.findings import Finding, Severity, Span
+from apilint.registry import find_rule
+from apilint.report import github, junit, markdown, sarif
+
+from conftest import FIXTURES, ROOT
+
+PITFALLS = FIXTURES / "examples" / "pitfalls.yaml"
+SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-2.1.0.json"
+MULTITOOL_VERSION = "5.7.0"
+MULTITOOL = ROOT / ".ci" / "tools" / "node_modules" / ".bin" / "sarif-multitool"
+RULE_DIRS = sorted(p for p in (FIXTURES / "rules").iterdir() if p.is_dir())
+#: What pitfalls.yaml shows off. Exact-output tests select these, so rules added to the catalog
+#: later do not change them; the validity tests run every rule.
+PITFALL_RULES = ("AGW201", "AGW301", "AGW302", "AGW401", "AGW402", "AGW501")
+SELECT = ("--select", ",".join(PITFALL_RULES))
+
+
+def lint(*paths: Path | str, every_rule: bool = False) -> list[FileResult]:
+    settings = Settings() if every_rule else Settings(select=PITFALL_RULES)
+    return [lint_file(str(p), settings) for p in paths]
+
+
+def rendered(module: Any, results: list[FileResult]) -> str:
+    out = io.StringIO()
+    module.render(results, out, False)
+    return out.getvalue()
+
+
+def definitions(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
+
+
+@pytest.fixture
+def broken(tmp_path: Path) -> Path:
+    path = tmp_path / "broken.yaml"
+    path.write_text("openapi: 3.0.1\npaths: [\n")
+    return path
+
+
+@pytest.fixture
+def not_an_api(tmp_path: Path) -> Path:
+    path = tmp_path / "docker-compose.yml"
+    path.write_text("services:\n  web: {image: nginx}\n")
+    return path
+
+
+# --- sarif -----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sarif_validator() -> jsonschema.protocols.Validator:
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def assert_valid_sarif(log: dict, validator: jsonschema.protocols.Validator) -> None:
+    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+              for e in validator.iter_errors(log)]
+    assert errors == []
+    run = log["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    for result in run["results"]:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+        where = result["locations"][0]["physicalLocation"]["artifactLocation"]
+        assert "\\" not in where["uri"]
+        assert where.get("uriBaseId") == "%SRCROOT%" and not where["uri"].startswith("/")
+
+
+@pytest.mark.parametrize("folder", [pytest.param(d, id=d.name) for d in RULE_DIRS])
+def test_sarif_of_rule_fixtures_is_valid(folder: Path, sarif_validator, monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
+    results = lint(*(p.relative_to(ROOT) for p in definitions(folder)), every_rule=True)
+    log = sarif.build_log(results)
+    assert_valid_sarif(log, sarif_validator)
+    assert sum(len(r.findings) for r in results) == len(log["runs"][0]["results"])
+
+
+def test_sarif_of_pitfalls_load_error_and_skipped_file(sarif_validator, broken: Path,
+                                                       not_an_api: Path, monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
+    log = sarif.build_log(lint(PITFALLS.relative_to(ROOT), broken, not_an_api))
+    assert_valid_sarif(log, sarif_validator)
+    assert log["version"] == "2.1.0"
+    run = log["runs"][0]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "apilint" and driver["version"] and driver["informationUri"]
+    assert [r["id"] for r in driver["rules"]] == sorted(r["id"] for r in driver["rules"])
+    assert {r["ruleId"] for r in run["results"]} == {r["id"] for r in driver["rules"]}
+
+    first = run["results"][0]
+    assert first["ruleId"] == "AGW302" and first["level"] == "error"
+    assert first["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "fixtures/examples/pitfalls.yaml", "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": 4, "startColumn": 1, "endLine": 5, "endColumn": 16}}
+    assert "logicalLocations" not in first["locations"][0]  # no operation: a root-level finding
+    op = next(r for r in run["results"] if r["ruleId"] == "AGW402")
+    assert op["locations"][0]["logicalLocations"] == [{"name": "GET /orders", "kind": "function"}]
+    assert op["level"] == "error" and "httpMethod 'GET'" in op["message"]["text"]
+
+    invocation = run["invocations"][0]
+    assert invocation["executionSuccessful"] is False
+    notes = invocation["toolExecutionNotifications"]
+    assert [n["level"] for n in notes] == ["error", "note"]
+    error = notes[0]["locations"][0]["physicalLocation"]
+    assert error["artifactLocation"]["uri"] == broken.as_uri()  # outside the working directory
+    assert error["region"] == {"startLine": 3, "startColumn": 1}
+    assert notes[0]["message"]["text"].startswith("invalid YAML")
+
+
+def test_sarif_rule_descriptors_come_from_metadata(monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
+    log = sarif.build_log(lint(PITFALLS.relative_to(ROOT)))
+    descriptors = {d["id"]: d for d in log["runs"][0]["tool"]["driver"]["rules"]}
+    for code, d in descriptors.items():
+        rule = find_rule(code)
+        assert d["name"] == rule.name
+        assert d["shortDescription"]["text"] == rule.summary
+        assert d["fullDescription"]["text"] == rule.rationale
+        assert d["help"]["text"].startswith(rule.fix)
+        assert f"[{rule.references[0].title}]({rule.references[0].url})" in d["help"]["markdown"]
+        assert d["helpUri"] == rule.references[0].url
+        assert d["defaultConfiguration"]["level"] == {"error": "error", "warning": "warning",
+                                                      "info": "note"}[str(rule.severity)]
+        tags = d["properties"]["tags"]
+        assert rule.category in tags and set(rule.tags) <= set(tags)
+        if rule.category == "security":
+            assert "security" in tags
+            assert 0 < float(d["properties"]["security-severity"]) <= 10
+        else:
+            assert "security-severity" not in d["properties"]
+    assert descriptors["AGW301"]["properties"]["security-severity"] == "5.5"  # a warning
+
+
+def test_sarif_for_a_rule_outside_the_catalog_is_still_valid(sarif_validator) -> None:
+    odd = Finding("XYZ999", "plugin-rule", Severity.INFO, "from a plugin", "api.yaml", "/info",
+                  Span(2, 1, 2, 5))
+    log = sarif.build_log([FileResult("api.yaml", findings=[odd])])
+    assert_valid_sarif(log, sarif_validator)
+    assert log["runs"][0]["tool"]["driver"]["rules"] == [
+        {"id": "XYZ999", "name": "plugin-rule", "defaultConfiguration": {"level": "note"}}]
+
+
+def test_sarif_uris_are_relative_with_forward_slashes(tmp_path: Path) -> None:
+    cwd = str(tmp_path)
+    inside = str(tmp_path / "specs" / "my api.yaml")
+    assert sarif.artifact_location(inside, cwd) == {"uri": "specs/my%20api.yaml",
+                                                    "uriBaseId": "%SRCROOT%"}
+    assert sarif.artifact_location("./specs/a.yaml", cwd) == {"uri": "specs/a.yaml",
+                                                              "uriBaseId": "%SRCROOT%"}
+    outside = tmp_path.parent / "elsewhere.yaml"
+    assert sarif.artifact_location(str(outside), cwd) == {"uri": outside.as_uri()}
+    assert sarif.artifact_location("../elsewhere.yaml", cwd) == {"uri": outside.as_uri()}
+    log = sarif.build_log([], cwd)
+    assert log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.as_uri() + "/"
+
+
+def fingerprints(log: dict) -> dict[tuple[str, str], tuple[str, int]]:
+    out = {}
+    for r in log["runs"][0]["results"]:
+        key = (r["ruleId"], r["properties"]["pointer"])
+        out[key] = (r["partialFingerprints"]["apilint/v1"],
+                    r["locations"][0]["physicalLocation"]["region"]["startLine"])
+    return out
+
+
+def test_fingerprints_survive_shifted_lines_and_differ_by_pointer(tmp_path: Path,
+                                                                  monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    copy = tmp_path / "api.yaml"
+    text = PITFALLS.read_text()
+    copy.write_text(text)
+    before = fingerprints(sarif.build_log(lint("api.yaml")))
+    copy.write_text("# a comment pushed in at the top\n\n\n" + text)
+    after = fingerprints(sarif.build_log(lint("api.yaml")))
+    assert len(before) == 6 and before.keys() == after.keys()
+    for key in before:
+        assert after[key][1] == before[key][1] + 3  # the lines moved ...
+        assert after[key][0] == before[key][0]  # ... and the fingerprints did not
+    assert len({fp for fp, _ in before.values()}) == len(before)
+    assert sarif.fingerprint("AGW301", "api.yaml", "/paths/~1a/get") != sarif.fingerprint(
+        "AGW301", "api.yaml", "/paths/~1b/get")
+    assert sarif.fingerprint("AGW301", "a.yaml", "/p") != sarif.fingerprint("AGW301", "b.yaml",
+                                                                           "/p")
+
+
+def test_an_end_before_the_start_is_dropped(sarif_validator) -> None:
+    # A mapping that ends in a YAML alias gets the end of the anchored node, earlier in the file.
+    odd = Finding("AGW301", "method-unauthenticated", Severity.WARNING, "m", "api.yaml", "/p",
+                  Span(44, 5, 11, 138))
+    log = sarif.build_log([FileResult("api.yaml", findings=[odd])])
+    assert_valid_sarif(log, sarif_validator)
+    where = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert where["region"] == {"startLine": 44, "startColumn": 5}
+    assert rendered(github, [FileResult("api.yaml", findings=[odd])]) == (
+        "::warning file=api.yaml,line=44,col=5,title=AGW301 method-unauthenticated::m\n")
+
+
+def test_repeated_findings_on_one_node_get_distinct_fingerprints() -> None:
+    twice = [Finding("AGW401", "lambda-uri-invalid", Severity.ERROR, m, "api.yaml", "/x",
+                     Span(1, 1, 1, 2)) for m in ("first", "second")]
+    results = sarif.build_log([FileResult("api.yaml", findings=twice)])["runs"][0]["results"]
+    fps = [r["partialFingerprints"]["apilint/v1"] for r in results]
+    assert fps[0] == sarif.fingerprint("AGW401", "api.yaml", "/x") and fps[0] != fps[1]
+
+
+def test_sarif_multitool_validates_the_output(tmp_path: Path, broken: Path,
+                                              monkeypatch) -> None:
+    if shutil.which("npm") is None:
+        pytest.skip("npm is not installed, so the SARIF Multitool cannot be either")
+    if not MULTITOOL.exists():
+        pytest.fail(f"the SARIF Multitool is missing at {MULTITOOL}; install it with "
+                    f"`npm install --prefix .ci/tools --no-save --no-audit --no-fund "
+                    f"@microsoft/sarif-multitool@{MULTITOOL_VERSION}` (.ci/run does)")
+    monkeypatch.chdir(ROOT)
+    paths = [PITFALLS.relative_to(ROOT)] + [p.relative_to(ROOT) for d in RULE_DIRS
+                                            for p in definitions(d)]
+    log = tmp_path / "apilint.sarif"
+    log.write_text(json.dumps(sarif.build_log(lint(*paths, broken, every_rule=True))))
+    report = tmp_path / "validation.sarif"
+    # The npm wrapper (bin.js) hands its arguments to /bin/sh unquoted, hence shlex.quote.
+    # "Gh" adds the checks for what GitHub code scanning requires on top of the SARIF spec.
+    argv = [str(MULTITOOL), "validate", "--rule-kind", "Sarif;Gh", "-o", str(report), str(log)]
+    done = subprocess.run([argv[0], *map(shlex.quote, argv[1:])], capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert report.exists(), f"the Multitool wrote no report:\n{done.stdout}{done.stderr}"
+    problems = [f"{r.get('level', 'warning')} {r['ruleId']}: {r['message']}"
+                for run in json.loads(report.read_text(encoding="utf-8-sig"))["runs"]
+                for r in run.get("results", [])]
+    assert problems == [], done.stdout  # the console output has the messages spelled out
+
+
+# --- junit -----------------------------------------------------------------------------------
+
+def test_junit_one_suite_per_file(broken: Path, not_an_api: Path, monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
+    clean = Path("fixtures/clean/rest-oas3.yaml")
+    pitfalls = PITFALLS.relative_to(ROOT)
+    xml = rendered(junit, lint(pitfalls, clean, broken, not_an_api))
+    assert xml.startswith('<?xml version="1.0" encoding="UTF-8"?>\n')
+    root = ET.fromstring(xml)
+    assert root.tag == "testsuites"
+    assert {k: root.get(k) for k in ("tests", "failures", "errors", "skipped")} == {
+        "tests": "9", "failures": "6", "errors": "1", "skipped": "1"}
+    suites = root.findall("testsuite")
+    assert [s.get("name") for s in suites] == [str(pitfalls), str(clean), str(broken),
+                                               str(not_an_api)]
+
+    bad = suites[0]
+    assert {k: bad.get(k) for k in ("tests", "failures", "errors", "skipped")} == {
+        "tests": "6", "failures": "6", "errors": "0", "skipped": "0"}
+    cases = bad.findall("testcase")
+    assert [c.get("name") for c in cases] == [
+        "AGW302 root-security-ignored at 4:1",
+        "AGW501 cors-preflight-missing at 7:3",
+        "AGW301 method-unauthenticated at 8:5",
+        "AGW201 nested-query-parameter at 10:11",
+        "AGW402 lambda-http-method-not-post at 21:9",
+        "AGW401 lambda-uri-invalid at 22:9",
+    ]
+    assert {c.get("classname") for c in cases} == {str(pitfalls)}
+    failure = cases[4].find("failure")
+    assert failure is not None and failure.get("type") == "error"
+    assert failure.get("message", "").startswith("the Lambda integration of GET /orders uses")
+    assert f"fix: {find_rule('AGW402').fix}" in (failure.text or "")
+    assert cases[1].find("failure").get("type") == "warning"  # type: ignore[union-attr]
+
+    passing = suites[1].findall("testcase")
+    assert len(passing) == 1 and list(passing[0]) == [] and suites[1].get("tests") == "1"
+
+    load = suites[2].findall("testcase")
+    assert [c.get("name") for c in load] == ["load"]
+    error = load[0].find("error")
+    assert error is not None and error.get("message", "").startswith("invalid YAML")
+    assert suites[2].get("errors") == "1"
+
+    skipped = suites[3].findall("testcase")
+    assert len(skipped) == 1 and skipped[0].find("skipped") is not None
+    assert suites[3].get("skipped") == "1"
+
+
+def test_junit_survives_control_characters() -> None:
+    odd = Finding("AGW201", "nested-query-parameter", Severity.WARNING, "bad \x01 <name> & co",
+                  "api.yaml", "/p", Span(1, 1, 1, 2))
+    root = ET.fromstring(rendered(junit, [FileResult("api.yaml", findings=[odd])]))
+    assert root.find("testsuite/testcase/failure").get("message") == (  # type: ignore[union-attr]
+        "bad \ufffd <name> & co")
+
+
+# --- github ----------------------------------------------------------------------------------
+
+def test_github_workflow_commands(broken: Path, monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
+    lines = rendered(github, lint(PITFALLS, broken)).splitlines()  # absolute: made relative
+    assert lines[0] == (
+        "::error file=fixtures/examples/pitfalls.yaml,line=4,col=1,endLine=5,endColumn=16,"
+        "title=AGW302 root-security-ignored::root-level `security` is ignored by API Gateway "
+        "REST APIs: 1 operation(s) rely on it and deploy with no authorization (GET /orders); "
+        "repeat the requirement in each operation's `security`")
+    assert [line.split(" ", 1)[0] for line in lines] == [
+        "::error", "::warning", "::warning", "::warning", "::error", "::error", "::error"]
+    assert lines[-1] == (f"::error file={github.escape_property(str(broken))},line=3,col=1,"
+                         "title=apilint%3A cannot load file::invalid YAML: while parsing a flow "
+                         "node did not find expected node content")
+
+
+def test_github_escaping_matches_actions_core() -> None:
+    odd = Finding("AGW999", "info-rule", Severity.INFO, "100% sure:\r\nsecond line, done",
+                  "specs,v2/a:b.yaml", "/p", Span(1, 2, 3, 4))
+    assert rendered(github, [FileResult(odd.file, findings=[odd])]) == (
+        "::notice file=specs%2Cv2/a%3Ab.yaml,line=1,col=2,endLine=3,endColumn=4,"
+        "title=AGW999 info-rule::100%25 sure:%0D%0Asecond line, done\n")
+    assert github.escape_data("a%b\nc:d,e") == "a%25b%0Ac:d,e"
+    assert github.escape_property("a%b\nc:d,e") == "a%25b%0Ac%3Ad%2Ce"
+
+
+# --- markdown --------------------------------------------------------------------------------
+
+def test_markdown_summary(broken: Path, not_an_api: Path, monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
+    clean = Path("fixtures/clean/rest-oas3.yaml")
+    text = rendered(markdown, lint(PITFALLS.relative_to(ROOT), clean, broken, not_an_api))
+    lines = text.splitlines()
+    assert lines[0] == "## apilint"
+    assert "Found **6 problems** (3 errors, 3 warnings) in 1 of 2 files." in lines
+    assert "1 file could not be loaded; 1 file skipped (not an API definition)." in lines
+    rules = lines.index("| Code | Rule | Severity | Count |")
+    assert lines[rules + 2:rules + 4] == ["| AGW302 | root-security-ignored | error | 1 |",
+                                          "| AGW401 | lambda-uri-invalid | error | 1 |"]
+    assert "| `fixtures/examples/pitfalls.yaml:21` | AGW402 | error | the Lambda integration of " \
+           "GET /orders uses httpMethod 'GET'; Lambda's Invoke API only accepts POST (the " \
+           "client's method is passed in the event), set httpMethod: POST |" in lines
+    assert f"- `{broken}:3:1`: invalid YAML: while parsing a flow node did not find expected " \
+           "node content" in lines
+
+
+def test_markdown_clean_run() -> None:
+    text = rendered(markdown, lint(*definitions(FIXTURES / "clean")))
+    assert text == "## apilint\n\nNo problems found in 3 files.\n"
+
+
+def test_markdown_escapes_cells_and_caps_rows() -> None:
+    def finding(i: int, message: str) -> Finding:
+        return Finding("AGW201", "nested-query-parameter", Severity.WARNING, message,
+                       "a|b.yaml", f"/p/{i}", Span(i, 1, i, 2))
+
+    results = [FileResult("a|b.yaml", findings=[
+        finding(1, "x | y\nz at <region> in `arn:<region>`"),
+        *(finding(i, "m") for i in range(2, 6))])]
+    lines = markdown.lines(results, max_rows=2)
+    assert "| `a\\|b.yaml:1` | AGW201 | warning | x \\| y z at &lt;region> in `arn:<region>` |" \
+        in lines
+    assert "| AGW201 | nested-query-parameter | warning | 5 |" in lines
+    assert sum(line.startswith("| `a") for line in lines) == 2
+    assert lines[-1] == "… and 3 more (see the full report, e.g. `--format text`)."
+
+
+# --- the command line ------------------------------------------------------------------------
+
+def test_cli_sarif_to_file_and_text_to_stdout(capsys, tmp_path: Path, sarif_validator) -> None:
+    target = tmp_path / "out.sarif"
+    code = main(["lint", str(PITFALLS), *SELECT, "--format", f"sarif={target}", "--format",
+                 "text"])
+    out, _ = capsys.readouterr()
+    assert code == 1
+    assert out.splitlines()[-1] == "Found 6 problems (3 errors, 3 warnings) in 1 file."
+    log = json.loads(target.read_text(encoding="utf-8"))
+    assert_valid_sarif(log, sarif_validator)
+    assert len(log["runs"][0]["results"]) == 6
+
+
+@pytest.mark.parametrize("name,check", [
+    pytest.param("sarif", lambda out: json.loads(out)["runs"][0]["results"], id="sarif"),
+    pytest.param("junit", lambda out: ET.fromstring(out).findall("testsuite"), id="junit"),
+    pytest.param("github", lambda out: out.startswith("::error file="), id="github"),
+    pytest.param("markdown", lambda out: out.startswith("## apilint\n"), id="markdown"),
+])
+def test_cli_format_to_stdout(capsys, name: str, check) -> None:
+    code = main(["lint", str(PITFALLS), *SELECT, "--format", name])
+    out, _ = capsys.readouterr()
+    assert code == 1 and check(out)
+
+
+def test_formats_are_imported_only_when_asked_for() -> None:
+    probe = ("import sys\nfrom apilint.cli import main\n"
+             f"main(['lint', {str(PITFALLS)!r}, '-q', *sys.argv[1:]])\n"
+             "print('MODULES', ' '.join(m for m in sys.modules if m.startswith('apilint.report')))")
+
+    def loaded(*argv: str) -> set[str]:
+        done = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True,
+                              text=True, cwd=ROOT)
+        line = next(x for x in done.stdout.splitlines() if x.startswith("MODULES"))
+        return {m.rsplit(".", 1)[-1] for m in line.split()[1:] if m.count(".") == 2}
+
+    assert loaded() == {"text"}
+    assert loaded("--format", "github") == {"github"}

@@ -24,6 +24,12 @@ class FailOn(str, Enum):
     never = "never"
 
 
+class MinSeverity(str, Enum):
+    info = "info"
+    warning = "warning"
+    error = "error"
+
+
 class ApiType(str, Enum):
     auto = "auto"
     rest = "rest"
@@ -87,6 +93,9 @@ def lint(
     diff_base: Optional[str] = typer.Option(None, "--diff-base",
                                             help="Report only findings on operations and objects "
                                                  "that differ from this git ref."),
+    min_severity: MinSeverity = typer.Option(MinSeverity.info, "--min-severity",
+                                             help="Report only findings of this severity or "
+                                                  "above (the pre-commit hook uses warning)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print findings and errors only."),
     jobs: Optional[int] = _JOBS,
 ) -> int:
@@ -94,7 +103,7 @@ def lint(
     from apilint.commands.lint import run_lint
 
     return run_lint(_options(paths, api_type, select, ignore, config, jobs, fail_on), format,
-                    quiet, _colour(sys.stdout), baseline, diff_base)
+                    quiet, _colour(sys.stdout), baseline, diff_base, min_severity.value)
 
 
 @app.command()

@@ -115,6 +115,11 @@ def test_pyproject_tool_table_errors_name_the_dotted_key(project: Path, capsys) 
     assert code == 2 and "pyproject.toml: tool.apilint.fail_on: unknown key (did you mean 'fail-on'?)" in err
 
 
+def test_min_severity_hides_lower_findings(project: Path, capsys) -> None:
+    assert findings(capsys, "api/pets.yaml", "--select", "AGW301,AGW402",
+                    "--min-severity", "error") == (1, [("AGW402", 12)])
+
+
 # -- x-apilint-ignore ----------------------------------------------------------------------------
 
 SUPPRESSED = BAD.replace("    get:\n", "    get:\n      x-apilint-ignore: [{rule: AGW301, reason: public}]\n", 1)

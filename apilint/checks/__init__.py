@@ -34,8 +34,23 @@ def check(fn: Check) -> Check:
 
 def all_checks() -> dict[str, Check]:
     # Importing the modules registers their checks.
-    from apilint.checks import (authorizers, cors, document, gateway_responses,  # noqa: F401
-                                integration_shape, integrations, mappings, models, parameters,
-                                paths, policy, quotas, security, structure)
+    from apilint.checks import (  # noqa: F401
+        authorizers,
+        cors,
+        document,
+        extensions,
+        gateway_responses,
+        integration_runtime,
+        integration_shape,
+        integrations,
+        mappings,
+        models,
+        parameters,
+        paths,
+        policy,
+        quotas,
+        security,
+        structure,
+    )
 
     return CHECKS

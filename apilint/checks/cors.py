@@ -47,14 +47,7 @@ def _response_header_names(api: Api, method: Method) -> set[str]:
 
 
 def _integration_response_parameters(api: Api, method: Method) -> Iterator[tuple[At, dict[str, Any]]]:
-    integ = method.integration
-    responses = api.ws.resolve(integ.at.child("responses")) if integ else None
-    if responses is None or not isinstance(responses.value, dict):
-        return
-    for key in responses.value:
-        response = api.ws.resolve(responses.child(key))
-        if response is None or not isinstance(response.value, dict):
-            continue
+    for response in _integration_responses(api, method):
         params = response.value.get("responseParameters")
         if isinstance(params, dict):
             yield response, params

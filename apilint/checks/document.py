@@ -12,8 +12,14 @@ from apilint.checks import Violation, check
 from apilint.document.placeholders import is_placeholder
 from apilint.document.pointer import get
 from apilint.model.gateway import Api
-from apilint.validate import (NestingTooDeep, SchemaError, Validator, backend_name, compile_schema,
-                              iter_narrowed)
+from apilint.validate import (
+    NestingTooDeep,
+    SchemaError,
+    Validator,
+    backend_name,
+    compile_schema,
+    iter_narrowed,
+)
 
 _SCHEMA_DIRS = {"2.0": "v2.0", "3.0": "v3.0", "3.1": "v3.1"}
 

@@ -28,15 +28,9 @@ def is_lambda(api: Api, integration: Integration) -> bool:
 
 def lambda_integrations(api: Api) -> Iterator[tuple[Method, Integration]]:
     """Each Lambda integration once, with the first method that uses it."""
-    seen: set[tuple[str, tuple[str, ...]]] = set()
-    for method in api.methods:
-        integ = method.integration
-        if integ is None or not is_lambda(api, integ):
-            continue
-        key = (integ.at.doc.path, integ.at.tokens)
-        if key not in seen:
-            seen.add(key)
-            yield method, integ
+    for integ, methods in api.integrations():
+        if is_lambda(api, integ):
+            yield methods[0], integ
 
 
 def _uri_violations(where: At, uri: Any, what: str, bare_ok: bool,

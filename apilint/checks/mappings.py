@@ -54,19 +54,6 @@ def _dict_at(api: Api, at: At | None, key: str) -> At | None:
     return child if child is not None and isinstance(child.value, dict) else None
 
 
-def _integrations(api: Api) -> Iterator[tuple[Method, Integration]]:
-    """Each integration once (HTTP APIs share them through $ref), with its first method."""
-    seen: set[tuple[str, tuple[str, ...]]] = set()
-    for method in api.methods:
-        integ = method.integration
-        if integ is None or not isinstance(integ.at.value, dict):
-            continue
-        key = (integ.at.doc.path, integ.at.tokens)
-        if key not in seen:
-            seen.add(key)
-            yield method, integ
-
-
 def _integration_responses(api: Api, integ: Integration) -> Iterator[tuple[str, At]]:
     responses = _dict_at(api, integ.at, "responses")
     for pattern in responses.value if responses else ():
@@ -206,7 +193,7 @@ def integration_param_undeclared(api: Api, options: dict[str, Any]) -> Iterator[
 
 @check
 def mapping_expression_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    for method, integ in _integrations(api):
+    for integ, (method, *_) in api.integrations():
         for side, key, at, value in _mappings(api, integ):
             if not isinstance(key, str) or has_placeholder(key):
                 continue
@@ -236,7 +223,7 @@ def mapping_expression_invalid(api: Api, options: dict[str, Any]) -> Iterator[Vi
 
 @check
 def static_mapping_unquoted(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    for method, integ in _integrations(api):
+    for integ, (method, *_) in api.integrations():
         for side, key, at, value in _mappings(api, integ):
             if _classify(value, side)[0] != "unquoted":
                 continue
@@ -380,7 +367,7 @@ def mapping_template_too_large(api: Api, options: dict[str, Any]) -> Iterator[Vi
                                 "template is 300 KB); move logic to the backend or split the "
                                 "template", operation)
 
-    for method, integ in _integrations(api):
+    for integ, (method, *_) in api.integrations():
         yield from too_large(_dict_at(api, integ.at, "requestTemplates"),
                              f"request template of {method.label}", method.label)
         for pattern, response in _integration_responses(api, integ):
@@ -395,7 +382,7 @@ def mapping_template_too_large(api: Api, options: dict[str, Any]) -> Iterator[Vi
 
 @check
 def header_mapping_futile(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    for method, integ in _integrations(api):
+    for integ, (method, *_) in api.integrations():
         if integ.type not in ("http", "http_proxy") and not is_lambda(api, integ):
             continue  # the important-notes table covers Lambda and HTTP integrations
         for side, key, at, _ in _mappings(api, integ):
@@ -426,7 +413,7 @@ def _passthrough(integ: Integration) -> tuple[At | None, str | None]:
 
 @check
 def passthrough_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    for method, integ in _integrations(api):
+    for integ, (method, *_) in api.integrations():
         at, value = _passthrough(integ)
         raw = at.value if at is not None else None
         bad = (value is not None and value not in _PASSTHROUGH) or isinstance(
@@ -439,7 +426,7 @@ def passthrough_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation
 
 @check
 def passthrough_on_proxy(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    for method, integ in _integrations(api):
+    for integ, (method, *_) in api.integrations():
         if not integ.is_proxy:
             continue
         at, value = _passthrough(integ)
@@ -469,7 +456,7 @@ def passthrough_on_proxy(api: Api, options: dict[str, Any]) -> Iterator[Violatio
 
 @check
 def passthrough_when_no_match(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    for method, integ in _integrations(api):
+    for integ, (method, *_) in api.integrations():
         if integ.type not in ("aws", "http"):
             continue  # proxies pass everything anyway; mock integrations have no backend
         at, value = _passthrough(integ)
@@ -492,7 +479,7 @@ _HTTP_RESPONSE_KEY = re.compile(r"(append|overwrite|remove):header\.\S+|overwrit
 
 @check
 def http_parameter_mapping(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    for method, integ in _integrations(api):
+    for integ, (method, *_) in api.integrations():
         if not integ.is_proxy:
             continue  # HTTP APIs import only proxies: http-integration-type-unsupported
         params = _dict_at(api, integ.at, "requestParameters")

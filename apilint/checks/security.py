@@ -5,8 +5,7 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 from typing import Any, Iterator
 
-from apilint.checks import Violation, violation
-from apilint.checks import check
+from apilint.checks import Violation, check, violation
 from apilint.model.gateway import Api, Method
 
 

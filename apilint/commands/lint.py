@@ -100,11 +100,15 @@ def lint(options: Options) -> tuple[list[FileResult], list[str]]:
 
 
 def run_lint(options: Options, formats: Sequence[str], quiet: bool, colour: bool,
-             baseline: str | None = None, diff_base: str | None = None) -> int:
+             baseline: str | None = None, diff_base: str | None = None,
+             min_severity: str = "info") -> int:
     try:
         outputs = _outputs(formats)
         results, thresholds = lint(options)
         stale = _filter(results, baseline, diff_base)
+        floor = Severity.parse(min_severity)
+        for result in results:
+            result.findings = [f for f in result.findings if f.severity >= floor]
     except UsageError as exc:
         sys.stderr.write(f"apilint: {exc.message}\n")
         return 2

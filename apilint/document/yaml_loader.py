@@ -154,7 +154,7 @@ def compose(text: str, path: str) -> Node | None:
     except yaml.YAMLError as exc:
         raise LoadError(f"invalid YAML: {exc}", path) from None
     except RecursionError:
-        raise LoadError(f"invalid YAML: nesting too deep to parse", path) from None
+        raise LoadError("invalid YAML: nesting too deep to parse", path) from None
     finally:
         loader.dispose()
 

@@ -117,9 +117,24 @@ class Api:
     schemes: dict[str, SecurityScheme]
     root_security: At | None
 
+    _integrations: list[tuple[Integration, list[Method]]] | None = field(default=None, init=False)
+
     @property
     def root(self) -> At:
         return At(self.doc, (), self.doc.data)
+
+    def integrations(self) -> list[tuple[Integration, list[Method]]]:
+        """Each integration object once (HTTP APIs share them through `$ref`), with the methods
+        that use it, in document order."""
+        if self._integrations is None:
+            users: dict[tuple[str, tuple[str, ...]], tuple[Integration, list[Method]]] = {}
+            for method in self.methods:
+                integ = method.integration
+                if integ is not None and isinstance(integ.at.value, dict):
+                    key = (str(integ.at.doc.abspath), integ.at.tokens)
+                    users.setdefault(key, (integ, []))[1].append(method)
+            self._integrations = list(users.values())
+        return self._integrations
 
     def ext(self, name: str) -> At | None:
         return self.ws.resolve(self.root.child(name))

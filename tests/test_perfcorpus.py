@@ -58,3 +58,19 @@ def test_generated_export_is_clean_at_the_quota_edge(tmp_path: Path) -> None:
     ws.scan()
     api = build_api(doc, ws)
     assert (len(api.resources), len(api.methods)) == (300, 1500)
+
+
+def test_bulk_json_locator_matches_the_incremental_one() -> None:
+    # Past JsonLocator.BULK_AFTER lookups a rapidyaml parse locates the rest: same spans.
+    from apilint.document import load_document
+    from apilint.document.pointer import decode
+    from apilint.document.ryml_loader import json_locator
+    from apilint.document.source import JsonLocator
+
+    path = PERF / "large-stripe.json"
+    pointers = [decode(f.pointer) for f in lint_file(str(path), Settings()).findings]
+    text = load_document(path).locator.text
+    incremental, bulk = JsonLocator(text), json_locator(text)
+    incremental.BULK_AFTER = len(pointers) + 1
+    assert bulk is not None
+    assert [bulk.span(t) for t in pointers] == [incremental.span(t) for t in pointers]

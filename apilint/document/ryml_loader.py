@@ -225,6 +225,21 @@ def _quiet_stderr() -> Iterator[None]:
         os.close(saved)
 
 
+def json_locator(text: str) -> RymlLocator | None:
+    """A locator over JSON text (JSON is YAML to rapidyaml): one C++ parse, then every lookup is
+    a walk of the tree. None when rapidyaml is missing or the text does not parse."""
+    if ryml is None:
+        return None
+    original = text.encode("utf-8")
+    buffer = bytearray(original)
+    try:
+        with _quiet_stderr():
+            tree = ryml.parse_in_place(buffer)
+    except Exception:  # noqa: BLE001 - the caller keeps its own locator
+        return None
+    return RymlLocator(tree, buffer, original)
+
+
 def load_fast(text: str) -> tuple[Any, RymlLocator] | None:
     """(data, locator), or None when the libyaml path must decide."""
     if ryml is None or _declines_text(text):

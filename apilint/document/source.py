@@ -54,10 +54,16 @@ class JsonLocator:
     visited, not one per finding.
     """
 
+    #: After this many lookups, one rapidyaml parse of the whole text is cheaper than indexing
+    #: more containers (each indexing re-reads the values it skips).
+    BULK_AFTER = 20
+
     def __init__(self, text: str) -> None:
         self.lines = LineIndex(text)
         self.text = text
         self._scan = json.JSONDecoder().scan_once
+        self._lookups = 0
+        self._bulk: Any = None
         # container start offset -> {token: (member_start, value_start, value_end)}
         self._members: dict[int, dict[str, tuple[int, int, int]]] = {}
         self._root: tuple[int, int, int] | None = None
@@ -91,6 +97,14 @@ class JsonLocator:
         return members
 
     def span(self, tokens: Tokens) -> Span:
+        self._lookups += 1
+        if self._lookups > self.BULK_AFTER:
+            if self._bulk is None:
+                from apilint.document.ryml_loader import json_locator
+
+                self._bulk = json_locator(self.text) or False
+            if self._bulk:
+                return self._bulk.span(tokens)
         if self._root is None:
             start = _WS.match(self.text, 0).end()  # type: ignore[union-attr]
             self._root = (start, start, len(self.text.rstrip()))

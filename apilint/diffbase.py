@@ -15,7 +15,7 @@ import os
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Sequence
 
 from apilint.document import NotAnApi, load_document
 from apilint.document.model import Document
@@ -23,8 +23,9 @@ from apilint.document.pointer import Tokens, decode, get
 from apilint.document.refs import At, Workspace, iter_refs
 from apilint.engine import FileResult
 from apilint.errors import ApilintError, UsageError
+from apilint.findings import Finding
 from apilint.model import build_api
-from apilint.model.gateway import Api
+from apilint.model.gateway import Api, Method
 
 
 def _git(args: list[str], cwd: Path) -> str:
@@ -103,8 +104,7 @@ def _closure(ws: Workspace, doc: Document, tokens: Tokens) -> str:
     return json.dumps(parts, sort_keys=True, default=str)
 
 
-def _method_signature(api: Api, label: str) -> str | None:
-    method = next((m for m in api.methods if m.label == label), None)
+def _method_signature(api: Api, method: Method | None) -> str | None:
     if method is None:
         return None
     path_item = method.at.tokens[:-1]
@@ -120,6 +120,31 @@ def _node_signature(api: Api, file: str, pointer: str) -> str | None:
     if doc is None:
         return None
     return _closure(api.ws, doc, decode("#" + pointer))
+
+
+class _Comparison:
+    """Head and base models of one file; each operation or node is compared once, however many
+    findings sit on it."""
+
+    def __init__(self, head: Api, base: Api) -> None:
+        self.head, self.base = head, base
+        self.head_methods = {m.label: m for m in head.methods}
+        self.base_methods = {m.label: m for m in base.methods}
+        self._verdicts: dict[tuple[str, ...], bool] = {}
+
+    def changed(self, finding: Finding) -> bool:
+        on_method = bool(finding.operation) and finding.operation in self.head_methods
+        key = (finding.operation,) if on_method else (finding.file, finding.pointer)
+        if key not in self._verdicts:
+            if on_method:
+                label = finding.operation or ""
+                verdict = (_method_signature(self.head, self.head_methods[label])
+                           != _method_signature(self.base, self.base_methods.get(label)))
+            else:
+                verdict = (_node_signature(self.head, finding.file, finding.pointer)
+                           != _node_signature(self.base, finding.file, finding.pointer))
+            self._verdicts[key] = verdict
+        return self._verdicts[key]
 
 
 def keep_changed(results: Sequence[FileResult], ref: str) -> None:
@@ -145,13 +170,8 @@ def keep_changed(results: Sequence[FileResult], ref: str) -> None:
             for doc in base.ws.docs.values():
                 rel = os.path.relpath(doc.abspath, base_root.parent)
                 doc.path = os.path.normpath(os.path.join(os.path.dirname(result.path), rel))
-            result.findings = [f for f in result.findings if _changed(f, head, base)]
+            comparison = _Comparison(head, base)
+            result.findings = [f for f in result.findings if comparison.changed(f)]
     finally:
         snapshot.close()
 
-
-def _changed(finding: Any, head: Api, base: Api) -> bool:
-    if finding.operation and any(m.label == finding.operation for m in head.methods):
-        return _method_signature(head, finding.operation) != _method_signature(base, finding.operation)
-    return _node_signature(head, finding.file, finding.pointer) != \
-        _node_signature(base, finding.file, finding.pointer)

@@ -35,7 +35,6 @@ class FileResult:
     skipped: str | None = None  # why the file was skipped (not an API)
     error: ApilintError | None = None
     api_kind: str | None = None
-    suppressed: int = 0  # findings silenced by x-apilint-ignore
     #: The API's resource tree for reports: (resource path, method verbs), in path order.
     outline: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
@@ -118,23 +117,21 @@ def _apply_suppressions(result: FileResult, ws: Workspace, rules: tuple[Rule, ..
             kept.append(f)
         else:
             match.used = True
-            result.suppressed += 1
     chosen = {r.name: r for r in selected}
     unused, invalid = chosen.get(UNUSED_RULE), chosen.get(INVALID_RULE)
     if unused is not None:
         level = settings.severity.get(unused.name, unused.severity)
-        for s in suppressions:
-            # Only a rule that ran can prove a suppression idle (not selected, or not for
-            # this kind of API, says nothing).
-            if not s.used and s.rule.code in ran:
-                kept.append(Finding(unused.code, unused.name, level,
-                                    f"x-apilint-ignore names {s.rule.code} ({s.rule.name}) but "
-                                    f"it silences nothing here; remove the entry",
-                                    s.doc.path, encode(s.entry), _span(s.doc, s.entry)))
+        # Only a rule that ran can prove a suppression idle (not selected, or not for this kind
+        # of API, says nothing).
+        kept.extend(_finding(unused, Violation(s.doc, s.entry,
+                                               f"x-apilint-ignore names {s.rule.code} "
+                                               f"({s.rule.name}) but it silences nothing here; "
+                                               "remove the entry"), level)
+                    for s in suppressions if not s.used and s.rule.code in ran)
     if invalid is not None:
         level = settings.severity.get(invalid.name, invalid.severity)
-        kept.extend(Finding(invalid.code, invalid.name, level, p.message, p.doc.path,
-                            encode(p.entry), _span(p.doc, p.entry)) for p in problems)
+        kept.extend(_finding(invalid, Violation(p.doc, p.entry, p.message), level)
+                    for p in problems)
     result.findings = kept
 
 

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -10,6 +12,11 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
+
+#: The bundled example and the six rules it demonstrates (the catalog grows; output tests that
+#: pin exact text select these).
+PITFALLS = FIXTURES / "examples" / "pitfalls.yaml"
+PITFALL_RULES = ("AGW201", "AGW301", "AGW302", "AGW401", "AGW402", "AGW501")
 
 _EXPECT = re.compile(r"#\s*expect:\s*(.+)$")
 _OPTIONS = re.compile(r"#\s*options:\s*(\{.*\})\s*$")
@@ -52,6 +59,22 @@ def fixture_options(path: Path) -> dict:
         if m:
             return json.loads(m.group(1))
     return {}
+
+
+def rendered(module: Any, results: list[Any]) -> str:
+    """What a report module renders for `results`, without colour."""
+    out = io.StringIO()
+    module.render(results, out, False)
+    return out.getvalue()
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """The CLI in-process: (exit code, stdout, stderr)."""
+    from apilint.cli import main
+
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
 @pytest.fixture

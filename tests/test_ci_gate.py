@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from apilint.cli import main
+from conftest import run
 
 BAD = """\
 openapi: 3.0.1
@@ -29,12 +29,6 @@ components:
   securitySchemes:
     sigv4: {type: apiKey, name: Authorization, in: header, x-amazon-apigateway-authtype: awsSigv4}
 """
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def findings(capsys, *args: str) -> tuple[int, list[tuple[str, int]]]:

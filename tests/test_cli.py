@@ -9,17 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from apilint.cli import main
+from conftest import FIXTURES, run
+from conftest import PITFALLS as EXAMPLE  # a Path; the CLI tests need the text
 
-from conftest import FIXTURES
-
-PITFALLS = str(FIXTURES / "examples" / "pitfalls.yaml")
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+PITFALLS = str(EXAMPLE)
 
 
 def test_text_output_is_path_line_col_code(capsys) -> None:

@@ -6,13 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from apilint.cli import main
+from conftest import run
 
 
 def lint(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(["lint", *args])
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run(capsys, "lint", *args)
 
 
 CASES = [

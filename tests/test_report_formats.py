@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import json
+import re
 import shlex
 import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any
 
 import jsonschema
 import pytest
@@ -21,28 +20,23 @@ from apilint.findings import Finding, Severity, Span
 from apilint.registry import find_rule
 from apilint.report import github, junit, markdown, sarif
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, PITFALL_RULES, PITFALLS, ROOT, rendered
 
-PITFALLS = FIXTURES / "examples" / "pitfalls.yaml"
 SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-2.1.0.json"
 MULTITOOL_VERSION = "5.7.0"
 MULTITOOL = ROOT / ".ci" / "tools" / "node_modules" / ".bin" / "sarif-multitool"
 RULE_DIRS = sorted(p for p in (FIXTURES / "rules").iterdir() if p.is_dir())
 #: What pitfalls.yaml shows off. Exact-output tests select these, so rules added to the catalog
 #: later do not change them; the validity tests run every rule.
-PITFALL_RULES = ("AGW201", "AGW301", "AGW302", "AGW401", "AGW402", "AGW501")
 SELECT = ("--select", ",".join(PITFALL_RULES))
+#: (code, line) of each finding in pitfalls.yaml, in report order.
+PITFALL_FINDINGS = [("AGW302", 4), ("AGW501", 7), ("AGW301", 8), ("AGW201", 10), ("AGW402", 21),
+                    ("AGW401", 22)]
 
 
 def lint(*paths: Path | str, every_rule: bool = False) -> list[FileResult]:
     settings = Settings() if every_rule else Settings(select=PITFALL_RULES)
     return [lint_file(str(p), settings) for p in paths]
-
-
-def rendered(module: Any, results: list[FileResult]) -> str:
-    out = io.StringIO()
-    module.render(results, out, False)
-    return out.getvalue()
 
 
 def definitions(folder: Path) -> list[Path]:
@@ -73,6 +67,11 @@ def sarif_validator() -> jsonschema.protocols.Validator:
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 
+def sarif_findings(log: dict) -> list[tuple[str, int]]:
+    return [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"])
+            for r in log["runs"][0]["results"]]
+
+
 def assert_valid_sarif(log: dict, validator: jsonschema.protocols.Validator) -> None:
     errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
               for e in validator.iter_errors(log)]
@@ -92,7 +91,7 @@ def test_sarif_of_rule_fixtures_is_valid(folder: Path, sarif_validator, monkeypa
     results = lint(*(p.relative_to(ROOT) for p in definitions(folder)), every_rule=True)
     log = sarif.build_log(results)
     assert_valid_sarif(log, sarif_validator)
-    assert sum(len(r.findings) for r in results) == len(log["runs"][0]["results"])
+    assert sarif_findings(log) == [(f.code, f.line) for r in results for f in r.findings]
 
 
 def test_sarif_of_pitfalls_load_error_and_skipped_file(sarif_validator, broken: Path,
@@ -192,7 +191,8 @@ def test_fingerprints_survive_shifted_lines_and_differ_by_pointer(tmp_path: Path
     before = fingerprints(sarif.build_log(lint("api.yaml")))
     copy.write_text("# a comment pushed in at the top\n\n\n" + text)
     after = fingerprints(sarif.build_log(lint("api.yaml")))
-    assert len(before) == 6 and before.keys() == after.keys()
+    assert sorted(code for code, _ in before) == sorted(PITFALL_RULES)
+    assert before.keys() == after.keys()
     for key in before:
         assert after[key][1] == before[key][1] + 3  # the lines moved ...
         assert after[key][0] == before[key][0]  # ... and the fingerprints did not
@@ -371,7 +371,9 @@ def test_markdown_escapes_cells_and_caps_rows() -> None:
     assert "| `a\\|b.yaml:1` | AGW201 | warning | x \\| y z at &lt;region> in `arn:<region>` |" \
         in lines
     assert "| AGW201 | nested-query-parameter | warning | 5 |" in lines
-    assert sum(line.startswith("| `a") for line in lines) == 2
+    assert [line for line in lines if line.startswith("| `a")] == [
+        "| `a\\|b.yaml:1` | AGW201 | warning | x \\| y z at &lt;region> in `arn:<region>` |",
+        "| `a\\|b.yaml:2` | AGW201 | warning | m |"]
     assert lines[-1] == "… and 3 more (see the full report, e.g. `--format text`)."
 
 
@@ -386,19 +388,32 @@ def test_cli_sarif_to_file_and_text_to_stdout(capsys, tmp_path: Path, sarif_vali
     assert out.splitlines()[-1] == "Found 6 problems (3 errors, 3 warnings) in 1 file."
     log = json.loads(target.read_text(encoding="utf-8"))
     assert_valid_sarif(log, sarif_validator)
-    assert len(log["runs"][0]["results"]) == 6
+    assert sarif_findings(log) == PITFALL_FINDINGS
 
 
-@pytest.mark.parametrize("name,check", [
-    pytest.param("sarif", lambda out: json.loads(out)["runs"][0]["results"], id="sarif"),
-    pytest.param("junit", lambda out: ET.fromstring(out).findall("testsuite"), id="junit"),
-    pytest.param("github", lambda out: out.startswith("::error file="), id="github"),
-    pytest.param("markdown", lambda out: out.startswith("## apilint\n"), id="markdown"),
+def github_codes(out: str) -> list[str]:
+    assert out.startswith("::error file=")
+    return re.findall(r"^::\w+ file=.*,title=(\S+) ", out, re.MULTILINE)
+
+
+def markdown_codes(out: str) -> list[str]:
+    assert out.startswith("## apilint\n")
+    return re.findall(r"^\| `[^`]*` \| (\S+) \|", out, re.MULTILINE)  # the findings table
+
+
+@pytest.mark.parametrize("name,codes", [
+    pytest.param("sarif", lambda out: [r["ruleId"] for r in json.loads(out)["runs"][0]["results"]],
+                 id="sarif"),
+    pytest.param("junit", lambda out: [c.get("name", "").split()[0]
+                                       for c in ET.fromstring(out).iter("testcase")], id="junit"),
+    pytest.param("github", github_codes, id="github"),
+    pytest.param("markdown", markdown_codes, id="markdown"),
 ])
-def test_cli_format_to_stdout(capsys, name: str, check) -> None:
+def test_cli_format_to_stdout(capsys, name: str, codes) -> None:
     code = main(["lint", str(PITFALLS), *SELECT, "--format", name])
     out, _ = capsys.readouterr()
-    assert code == 1 and check(out)
+    assert code == 1
+    assert codes(out) == [c for c, _ in PITFALL_FINDINGS]
 
 
 def test_formats_are_imported_only_when_asked_for() -> None:

@@ -8,7 +8,7 @@ from typing import Any, Callable, Iterable
 from apilint.document.model import Document
 from apilint.document.pointer import Tokens
 from apilint.document.refs import At
-from apilint.model.gateway import Api
+from apilint.model.gateway import Api, Method
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,23 @@ class Violation:
 
 def violation(at: At, message: str, operation: str | None = None) -> Violation:
     return Violation(at.doc, at.tokens, message, operation)
+
+
+def first_visit(seen: set[tuple[str, Tokens]], at: At) -> bool:
+    """True the first time a node is met (path items and parameters shared through `$ref`
+    reach the same node from several methods)."""
+    key = (at.doc.path, at.tokens)
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
+def shown(methods: list[Method], limit: int = 3) -> str:
+    """`GET /a, PUT /a, GET /b and 2 more`: the methods a finding concerns, for its message."""
+    labels = [m.label for m in methods]
+    more = f" and {len(labels) - limit} more" if len(labels) > limit else ""
+    return ", ".join(labels[:limit]) + more
 
 
 Check = Callable[[Api, dict[str, Any]], Iterable[Violation]]

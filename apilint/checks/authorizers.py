@@ -11,7 +11,7 @@ import difflib
 import re
 from typing import Any, Iterator
 
-from apilint.checks import Violation, check, violation
+from apilint.checks import Violation, check, first_visit, shown, violation
 from apilint.document.placeholders import UNKNOWN, has_placeholder, mask
 from apilint.document.refs import At
 from apilint.model.arn import ACCOUNT, PARTITION_REGIONS, REGION_SHAPE
@@ -42,12 +42,6 @@ Site = tuple[str, tuple[str, ...]]
 
 
 # -- shared helpers (policy.py uses some) ------------------------------------------------------
-
-def shown(methods: list[Method], limit: int = 3) -> str:
-    labels = [m.label for m in methods]
-    more = f" and {len(labels) - limit} more" if len(labels) > limit else ""
-    return ", ".join(labels[:limit]) + more
-
 
 def users(api: Api, name: str) -> list[Method]:
     """Methods whose security in force names the scheme (REST: operation-level only)."""
@@ -98,9 +92,8 @@ def _authorizers(api: Api) -> Iterator[tuple[SecurityScheme, At, str | None]]:
     seen: set[Site] = set()
     for scheme in api.schemes.values():
         at = scheme.authorizer
-        if at is None or (at.doc.path, at.tokens) in seen:
+        if at is None or not first_visit(seen, at):
             continue
-        seen.add((at.doc.path, at.tokens))
         kind = at.value.get("type")
         yield scheme, at, kind.lower() if isinstance(kind, str) else None
 
@@ -334,9 +327,9 @@ def _rest_identity(scheme: SecurityScheme, at: At, kind: str | None) -> Iterator
                                        f"has {_names(bad)}; each comma-separated entry must be "
                                        "method.request.header.X, method.request.querystring.X, "
                                        f"stageVariables.X or context.X{_syntax_hint(bad, 'rest')}")
-        elif not any(entries or []) and nameless and _caching(at):
+        elif not any(entries or []) and nameless and (ttl := _caching(at)):
             yield violation(at, f"request authorizer {scheme.name!r} caches results for "
-                                f"{_caching(at)} s but has no identitySource (and its scheme names "
+                                f"{ttl} s but has no identitySource (and its scheme names "
                                 "no header or query parameter); API Gateway requires identity "
                                 f"sources when caching is on; add identitySource or set {TTL}: 0")
 
@@ -358,9 +351,9 @@ def _http_identity(scheme: SecurityScheme, at: At, kind: str) -> Iterator[Violat
                                    f"{_names(bad)}; HTTP APIs take $request.header.X, "
                                    "$request.querystring.X, $context.X or $stageVariables.X"
                                    f"{_syntax_hint(bad, 'http')}")
-    elif not any(entries or []) and _caching(at):
+    elif not any(entries or []) and (ttl := _caching(at)):
         yield violation(at, f"Lambda authorizer {scheme.name!r} caches results for "
-                            f"{_caching(at)} s but has no identitySource; API Gateway rejects "
+                            f"{ttl} s but has no identitySource; API Gateway rejects "
                             "it (\"Identity source must be set if authorizer caching is "
                             f"enabled\"); add identitySource or set {TTL}: 0")
 

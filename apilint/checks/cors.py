@@ -15,11 +15,13 @@ the security schemes). Gateway-generated errors and the HTTP API CORS object are
 from __future__ import annotations
 
 from typing import Any, Iterator
+from weakref import WeakKeyDictionary
 
 from apilint.checks import Violation, check, violation
 from apilint.document.placeholders import has_placeholder
 from apilint.document.refs import At
-from apilint.model.gateway import Api, Method, Resource
+from apilint.model.gateway import Api, Integration, Method, Resource
+from apilint.model.mapping import static_value
 
 ALLOW_ORIGIN = "access-control-allow-origin"
 PREFLIGHT_HEADERS = ("access-control-allow-origin", "access-control-allow-methods",
@@ -28,6 +30,20 @@ _SIMPLE_METHODS = {"GET", "HEAD", "POST"}
 _SIMPLE_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"}
 _SAFE_HEADERS = {"accept", "accept-language", "content-language", "content-type", "range"}
 _AUTH_HEADER_KINDS = ("lambda", "cognito", "jwt", "iam", "api_key")
+_RESPONSE_HEADER = "method.response.header."
+
+
+def _mapped_header(key: Any) -> str | None:
+    """The header (lower case) that a `method.response.header.<name>` mapping key sets, or None."""
+    if isinstance(key, str) and key.lower().startswith(_RESPONSE_HEADER):
+        return key.lower()[len(_RESPONSE_HEADER):]
+    return None
+
+
+def _declared_headers(api: Api, method: Method, status: Any) -> set[str]:
+    """Header names (lower case) the method's response for `status` declares."""
+    headers = api.dict_child(api.dict_child(method.responses, status), "headers")
+    return {str(h).lower() for h in headers.value} if headers is not None else set()
 
 
 def _response_header_names(api: Api, method: Method) -> set[str]:
@@ -36,25 +52,34 @@ def _response_header_names(api: Api, method: Method) -> set[str]:
     responses = method.responses
     if responses is not None and isinstance(responses.value, dict):
         for code in responses.value:
-            response = api.ws.resolve(responses.child(code))
-            headers = api.ws.resolve(response.child("headers")) if response else None
-            if headers is not None and isinstance(headers.value, dict):
-                names.update(str(h).lower() for h in headers.value)
+            names |= _declared_headers(api, method, code)
     for _, params in _integration_response_parameters(api, method):
-        names.update(k[len("method.response.header."):].lower() for k in params
-                     if isinstance(k, str) and k.lower().startswith("method.response.header."))
+        names.update(h for h in map(_mapped_header, params) if h is not None)
     return names
 
 
 def _integration_response_parameters(api: Api, method: Method) -> Iterator[tuple[At, dict[str, Any]]]:
-    for response in _integration_responses(api, method):
+    """(integration response, its responseParameters map) of the method's integration."""
+    if method.integration is None:
+        return
+    for _, response in api.integration_responses(method.integration):
         params = response.value.get("responseParameters")
         if isinstance(params, dict):
             yield response, params
 
 
+_EVIDENCE: WeakKeyDictionary[Api, str | None] = WeakKeyDictionary()
+
+
 def cors_evidence(api: Api) -> str | None:
-    """Why we believe browsers call this API cross-origin, or None."""
+    """Why we believe browsers call this API cross-origin, or None (cached per API: several
+    rules ask, and the answer may take a walk over every method)."""
+    if api not in _EVIDENCE:
+        _EVIDENCE[api] = _cors_evidence(api)
+    return _EVIDENCE[api]
+
+
+def _cors_evidence(api: Api) -> str | None:
     if api.kind == "http" and api.ext("x-amazon-apigateway-cors") is not None:
         return "x-amazon-apigateway-cors is configured"
     gateway = api.ext("x-amazon-apigateway-gateway-responses")
@@ -111,16 +136,13 @@ def cors_preflight_missing(api: Api, options: dict[str, Any]) -> Iterator[Violat
                                      "returning the Access-Control-Allow-* headers)")
 
 
-def _static(value: Any) -> str | None:
-    """The text of a static mapping value `'...'`, or None for a mapping expression."""
-    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == "'":
-        return value[1:-1]
-    return None
-
-
 def _rest_preflight_problems(api: Api, resource: Resource, options_method: Method) -> list[str]:
     integ = options_method.integration
-    if integ is not None and integ.is_proxy:
+    if integ is None:
+        declared = _response_header_names(api, options_method)
+        missing = [h for h in PREFLIGHT_HEADERS if h not in declared]
+        return ["does not return " + ", ".join(_title(h) for h in missing)] if missing else []
+    if integ.is_proxy:
         return []  # the backend answers; nothing here to check
     found: dict[str, Any] = {}
     success = False
@@ -129,21 +151,15 @@ def _rest_preflight_problems(api: Api, resource: Resource, options_method: Metho
         if status.startswith("2"):
             success = True
             for key, value in params.items():
-                name = str(key).lower()
-                if name.startswith("method.response.header."):
-                    found.setdefault(name[len("method.response.header."):], value)
+                header = _mapped_header(key)
+                if header is not None:
+                    found.setdefault(header, value)
     problems: list[str] = []
-    if integ is None:
-        declared = _response_header_names(api, options_method)
-        missing = [h for h in PREFLIGHT_HEADERS if h not in declared]
-        if missing:
-            problems.append("does not return " + ", ".join(_title(h) for h in missing))
-        return problems
     missing = [h for h in PREFLIGHT_HEADERS if h not in found]
     if missing:
         where = "" if success else " (no 2xx integration response)"
         problems.append("does not return " + ", ".join(_title(h) for h in missing) + where)
-    allowed = _static(found.get("access-control-allow-methods"))
+    allowed = static_value(found.get("access-control-allow-methods"))
     if allowed is not None and "*" not in allowed:
         listed = {m.strip().upper() for m in allowed.split(",") if m.strip()}
         omitted = [v for v in resource.methods if v not in ("OPTIONS", "ANY") and v not in listed]
@@ -200,7 +216,6 @@ def _http_cors_incomplete(api: Api) -> Iterator[Violation]:
 
 @check
 def cors_preflight_requires_auth(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    evidence: str | None | bool = False  # computed only when an ANY needs it
     for resource in api.resources.values():
         method = resource.methods.get("OPTIONS")
         answering = method
@@ -208,9 +223,7 @@ def cors_preflight_requires_auth(api: Api, options: dict[str, Any]) -> Iterator[
             answering = resource.methods.get("ANY")
             if answering is None or (resource.path == "/$default" and _greedy_options(api)):
                 continue
-            if evidence is False:
-                evidence = cors_evidence(api)
-            if evidence is None:
+            if cors_evidence(api) is None:
                 continue  # no sign of browser clients: an authenticated ANY is fine
         assert answering is not None
         kinds = sorted(k for k in answering.auth.kinds
@@ -242,28 +255,14 @@ _FORBIDDEN_HEADERS = {"accept-charset", "accept-encoding", "access-control-reque
 _NOT_SCRIPTED_PREFIXES = ("proxy-", "sec-", "x-forwarded-", "cloudfront-", "x-amzn-", "x-amz-cf-")
 
 
-def _integration_responses(api: Api, method: Method) -> Iterator[At]:
-    integ = method.integration
-    responses = api.ws.resolve(integ.at.child("responses")) if integ else None
-    if responses is None or not isinstance(responses.value, dict):
-        return
-    for key in responses.value:
-        response = api.ws.resolve(responses.child(key))
-        if response is not None and isinstance(response.value, dict):
-            yield response
-
-
-def _success_mapping(api: Api, method: Method, header: str) -> tuple[At, Any] | None:
+def _success_mapping(api: Api, integ: Integration, header: str) -> tuple[At, Any] | None:
     """(position, value) of `method.response.header.<header>` in a 2xx integration response."""
-    wanted = "method.response.header." + header
-    for response in _integration_responses(api, method):
+    for _, response in api.integration_responses(integ):
         if not str(response.value.get("statusCode", "")).startswith("2"):
             continue
-        params = api.ws.resolve(response.child("responseParameters"))
-        if params is None or not isinstance(params.value, dict):
-            continue
-        for key, value in params.value.items():
-            if isinstance(key, str) and key.lower() == wanted:
+        params = api.dict_child(response, "responseParameters")
+        for key, value in params.value.items() if params else ():
+            if _mapped_header(key) == header:
                 return params.child(key) or params, value
     return None
 
@@ -298,12 +297,11 @@ def cors_method_origin_missing(api: Api, options: dict[str, Any]) -> Iterator[Vi
             integ = method.integration
             if method.verb == "OPTIONS" or integ is None or integ.is_proxy or integ.type is None:
                 continue  # proxy integrations return the backend's headers
-            for response in _integration_responses(api, method):
+            for _, response in api.integration_responses(integ):
                 status = str(response.value.get("statusCode", ""))
                 params = response.value.get("responseParameters")
                 if not status.startswith("2") or (isinstance(params, dict) and any(
-                        isinstance(k, str) and k.lower() == "method.response.header." + ALLOW_ORIGIN
-                        for k in params)):
+                        _mapped_header(k) == ALLOW_ORIGIN for k in params)):
                     continue
                 if ALLOW_ORIGIN in _declared_headers(api, method, status):
                     why, fix = ("declares Access-Control-Allow-Origin but its integration response "
@@ -318,15 +316,6 @@ def cors_method_origin_missing(api: Api, options: dict[str, Any]) -> Iterator[Vi
                                 f"(e.g. \"'https://app.example.com'\") in that integration "
                                 f"response{fix}",
                                 method.label)
-
-
-def _declared_headers(api: Api, method: Method, status: str) -> set[str]:
-    responses = method.responses
-    response = api.ws.resolve(responses.child(status)) if responses is not None else None
-    headers = api.ws.resolve(response.child("headers")) if response is not None else None
-    if headers is None or not isinstance(headers.value, dict):
-        return set()
-    return {str(h).lower() for h in headers.value}
 
 
 def _sent_headers(api: Api, method: Method) -> Iterator[tuple[str, str]]:
@@ -373,8 +362,8 @@ def cors_allow_headers_incomplete(api: Api, options: dict[str, Any]) -> Iterator
         integ = preflight.integration if preflight else None
         if preflight is None or integ is None or integ.is_proxy:
             continue
-        site = _success_mapping(api, preflight, "access-control-allow-headers")
-        allowed = _static(site[1]) if site else None
+        site = _success_mapping(api, integ, "access-control-allow-headers")
+        allowed = static_value(site[1]) if site else None
         if site is None or allowed is None or has_placeholder(allowed):
             continue  # absent (cors-preflight-incomplete) or echoed from the request
         listed = {h.strip().lower() for h in allowed.split(",") if h.strip()}

@@ -11,23 +11,21 @@ import difflib
 import re
 from typing import Any, Iterator
 
-from apilint.checks import Violation, check, violation
+from apilint.checks import Violation, check, first_visit, violation
 from apilint.checks.structure import (
     ACCESS_MODE,
     ENDPOINT_CONFIGURATION,
     PREFIX,
     SECURITY_POLICY,
     endpoint_configurations,
-    first_visit,
     http_markers,
-    is_literal,
     may_contain,
     operation_labels,
     operation_of,
 )
-from apilint.document.placeholders import has_placeholder, is_placeholder
+from apilint.document.placeholders import has_placeholder
 from apilint.document.pointer import Tokens, encode
-from apilint.document.refs import At
+from apilint.document.refs import At, is_literal
 from apilint.model.gateway import Api
 
 # -- extension names and places --------------------------------------------------------------
@@ -58,6 +56,8 @@ _NAME_MAPS = frozenset({
     "dependentSchemas", PREFIX + "integrations", PREFIX + "request-validators",
     PREFIX + "gateway-responses", "requestParameters", "responseParameters", "requestTemplates",
     "responseTemplates"})
+#: Documented extensions by name without the prefix, for spelling suggestions.
+_SUFFIXES = {name[len(PREFIX):]: name for name in _PLACES}
 #: Spellings of the prefix worth a walk (a key in other capitals is reported as unknown).
 _EXTENSION_HINT = ("apigateway-", "Apigateway-", "ApiGateway-", "APIGateway-", "APIGATEWAY-")
 
@@ -91,10 +91,9 @@ def _places(api: Api) -> dict[Tokens, str]:
 
 def _similar(key: str, cutoff: float) -> list[str]:
     """Documented extensions whose names look like `key` (compared without the prefix)."""
-    suffixes = {name[len(PREFIX):]: name for name in _PLACES}
-    close = difflib.get_close_matches(key[len(PREFIX):].lower(), list(suffixes), n=3,
+    close = difflib.get_close_matches(key[len(PREFIX):].lower(), list(_SUFFIXES), n=3,
                                       cutoff=cutoff)
-    return [suffixes[c] for c in close]
+    return [_SUFFIXES[c] for c in close]
 
 
 def _extension_problem(key: str, place: str | None, version: str, tokens: Tokens) -> str | None:
@@ -134,7 +133,7 @@ def unknown_extension(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
                     if problem:
                         yield Violation(api.doc, tokens + (key,), problem,
                                         operation_of(labels, tokens))
-                if isinstance(value, (dict, list)) and not is_literal(key, tokens):
+                if isinstance(value, (dict, list)) and not is_literal(tokens, key):
                     stack.append((tokens + (key,), value, not names and key in _NAME_MAPS))
         elif isinstance(node, list):
             for i, item in enumerate(node):
@@ -149,15 +148,6 @@ def http_only_extension_in_rest(api: Api, options: dict[str, Any]) -> Iterator[V
         on = f" of {operation}" if operation else ""
         yield violation(at, f"{what}{on} exists only in HTTP APIs; a REST API import ignores it. "
                             f"For a REST API, {hint}", operation)
-
-
-def _strongly_http(api: Api) -> bool:
-    data = api.doc.data
-    components = data.get("components")
-    paths = data.get("paths")
-    return (PREFIX + "cors" in data or PREFIX + "importexport-version" in data
-            or (isinstance(components, dict) and PREFIX + "integrations" in components)
-            or (isinstance(paths, dict) and "/$default" in paths))
 
 
 _REST_ONLY_ROOT = {
@@ -181,7 +171,7 @@ _REST_ONLY_INTEGRATION = ("requestTemplates", "responses", "passthroughBehavior"
 def rest_only_extension_in_http(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     # Detection takes a REST definition with a stray payloadFormatVersion (Smithy emits them)
     # for an HTTP API; when nothing stronger says HTTP, say so.
-    why_http = ("" if api.kind_reason.startswith("chosen") or _strongly_http(api) else
+    why_http = ("" if not api.kind_guessed else
                 f" (apilint reads this as an HTTP API because {api.kind_reason}; if it is a REST "
                 "API, lint it with --api-type rest)")
     for key, why in _REST_ONLY_ROOT.items():
@@ -263,7 +253,7 @@ _MAX_COMPRESSION = 10_485_760
 def min_compression_size_range(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     key = PREFIX + "minimum-compression-size"
     at = api.ext(key)
-    if at is None or at.value is None or is_placeholder(at.value) or has_placeholder(at.value):
+    if at is None or at.value is None or has_placeholder(at.value):
         return
     value = at.value
     number: float | None = None
@@ -273,8 +263,9 @@ def min_compression_size_range(api: Api, options: dict[str, Any]) -> Iterator[Vi
         try:
             number = float(value.strip())
         except ValueError:
-            number = None
-    if number is None or number != int(number) or not 0 <= number <= _MAX_COMPRESSION:
+            pass
+    # The range test first: it also rejects nan and inf, which int() cannot take.
+    if number is None or not 0 <= number <= _MAX_COMPRESSION or number != int(number):
         yield violation(at, f"{key} is {value!r}; it must be a whole number of bytes from 0 to "
                             f"{_MAX_COMPRESSION:,} (10 MiB), or absent to disable compression")
 
@@ -353,10 +344,10 @@ def security_policy_legacy_tls(api: Api, options: dict[str, Any]) -> Iterator[Vi
 def documentation_parts_exceeded(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     limit = int(options.get("limit", 2000))
     documentation = api.ext(PREFIX + "documentation")
-    parts = api.ws.resolve(documentation.child("documentationParts") if documentation else None)
+    site = documentation.child("documentationParts") if documentation else None
+    parts = api.ws.resolve(site)  # reported at `site`: where the list is named, not a $ref target
     if parts is None or not isinstance(parts.value, list) or len(parts.value) <= limit:
         return
-    site = documentation.child("documentationParts") if documentation else None
     yield violation(site or parts, f"{len(parts.value):,} documentation parts, over the quota of "
                                    f"{limit:,} per REST API; merge parts, import with "
                                    "ignore=documentation, or request a quota increase and set "

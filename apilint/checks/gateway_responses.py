@@ -20,6 +20,7 @@ from apilint.checks.cors import ALLOW_ORIGIN, cors_evidence
 from apilint.document.placeholders import has_placeholder
 from apilint.document.refs import At
 from apilint.model.gateway import Api
+from apilint.model.mapping import static_value
 
 GATEWAY_RESPONSES = "x-amazon-apigateway-gateway-responses"
 #: botocore apigateway GatewayResponseType.
@@ -40,29 +41,24 @@ _VTL = re.compile(r"#\{?(set|if|elseif|else|end|foreach|break|stop|define|macro|
                   r"evaluate)\b|\$!?\{?(input|util)\.")
 
 
+def _container(api: Api) -> At | None:
+    return api.dict_child(api.root, GATEWAY_RESPONSES)
+
+
 def _responses(api: Api) -> Iterator[tuple[str, At, At]]:
     """(response type, position of its key, the response object) for each gateway response."""
-    container = api.ext(GATEWAY_RESPONSES)
-    if container is None or not isinstance(container.value, dict):
-        return
-    for key in container.value:
+    container = _container(api)
+    for key in container.value if container else ():
         site = container.child(key)
-        response = api.ws.resolve(site)
-        if site is not None and response is not None and isinstance(response.value, dict):
+        response = api.dict_child(container, key)
+        if site is not None and response is not None:
             yield str(key), site, response
-
-
-def _child_map(api: Api, at: At, key: str) -> At | None:
-    child = api.ws.resolve(at.child(key))
-    return child if child is not None and isinstance(child.value, dict) else None
 
 
 @check
 def gateway_response_type_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    container = api.ext(GATEWAY_RESPONSES)
-    if container is None or not isinstance(container.value, dict):
-        return
-    for key in container.value:
+    container = _container(api)
+    for key in container.value if container else ():
         if key in RESPONSE_TYPES or has_placeholder(key):
             continue
         name = str(key)
@@ -88,7 +84,7 @@ def gateway_response_413(api: Api, options: dict[str, Any]) -> Iterator[Violatio
 @check
 def gateway_response_vtl(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     for key, _, response in _responses(api):
-        templates = _child_map(api, response, "responseTemplates")
+        templates = api.dict_child(response, "responseTemplates")
         if templates is None:
             continue
         for media, template in templates.value.items():
@@ -119,7 +115,7 @@ def gateway_response_status_invalid(api: Api, options: dict[str, Any]) -> Iterat
 def gateway_response_param_unquoted_or_invalid(api: Api,
                                                options: dict[str, Any]) -> Iterator[Violation]:
     for key, _, response in _responses(api):
-        params = _child_map(api, response, "responseParameters")
+        params = api.dict_child(response, "responseParameters")
         if params is None:
             continue
         for name, value in params.value.items():
@@ -145,9 +141,7 @@ def gateway_response_param_unquoted_or_invalid(api: Api,
 
 def _valid_source(value: str) -> bool:
     text = value.strip()
-    if len(text) >= 2 and text[0] == text[-1] == "'":
-        return True
-    return _PARAM_SOURCE.fullmatch(text) is not None
+    return static_value(text) is not None or _PARAM_SOURCE.fullmatch(text) is not None
 
 
 def _header_part(name: str) -> str:
@@ -167,7 +161,7 @@ def cors_gateway_responses_missing(api: Api, options: dict[str, Any]) -> Iterato
     at: At | None = None
     for kind in ("DEFAULT_4XX", "DEFAULT_5XX"):
         site, response = sites.get(kind, (None, None))
-        params = _child_map(api, response, "responseParameters") if response else None
+        params = api.dict_child(response, "responseParameters")
         keys = params.value if params is not None else {}
         if not any(str(k).lower() == "gatewayresponse.header." + ALLOW_ORIGIN for k in keys):
             missing.append(kind)
@@ -191,8 +185,7 @@ _CORS_KEYS = _CORS_LISTS + ("allowCredentials", "maxAge")
 
 
 def _cors(api: Api) -> At | None:
-    cors = api.ext("x-amazon-apigateway-cors")
-    return cors if cors is not None and isinstance(cors.value, dict) else None
+    return api.dict_child(api.root, "x-amazon-apigateway-cors")
 
 
 @check

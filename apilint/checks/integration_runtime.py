@@ -13,7 +13,6 @@ from apilint.checks.integration_shape import (
     TIMEOUT_MAX_REST,
     TIMEOUT_MAX_STREAM,
     TIMEOUT_MIN,
-    blank,
     integration_type,
     key_at,
     literal,
@@ -22,7 +21,7 @@ from apilint.checks.integration_shape import (
     upper,
     users_label,
 )
-from apilint.checks.integrations import is_lambda
+from apilint.checks.integrations import blank, is_lambda
 from apilint.document.placeholders import UNKNOWN, has_placeholder, mask
 from apilint.document.refs import At
 from apilint.model.gateway import INTEGRATION, Api, Integration, Method
@@ -43,11 +42,12 @@ def stage_variable_lambda(api: Api, options: dict[str, Any]) -> Iterator[Violati
         names = _STAGE_VAR.findall(function)
         if names:
             yield violation(key_at(integ, "uri"),
-                            f"the Lambda integration of {users_label(methods)} chooses its function "
-                            f"with stage variable {names[0]!r}: every function it can name must "
-                            "be in the API's account and grant apigateway.amazonaws.com "
-                            "lambda:InvokeFunction (aws lambda add-permission), or calls fail "
-                            "with 500 'Invalid permissions on Lambda function'",
+                            f"the Lambda integration of {users_label(methods)} chooses its "
+                            f"function with stage variable {names[0]!r}: every function it can "
+                            "name must be in the API's account and grant "
+                            "apigateway.amazonaws.com lambda:InvokeFunction (aws lambda "
+                            "add-permission), or calls fail with 500 'Invalid permissions on "
+                            "Lambda function'",
                             methods[0].label)
 
 
@@ -106,7 +106,7 @@ def _timeouts(api: Api) -> Iterator[tuple[Integration, list[Method], At, int]]:
 @check
 def timeout_out_of_range(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     for integ, methods, at, value in _timeouts(api):
-        mode = transfer_mode(integ) if api.kind == "rest" else "BUFFERED"
+        mode = transfer_mode(integ)
         if value < TIMEOUT_MIN:
             limit = f"at least {TIMEOUT_MIN} ms"
         elif api.kind == "http" and value > TIMEOUT_MAX_HTTP:
@@ -118,8 +118,8 @@ def timeout_out_of_range(api: Api, options: dict[str, Any]) -> Iterator[Violatio
                      "response for longer)")
         else:
             continue
-        yield violation(at, f"the integration of {users_label(methods)} has timeoutInMillis {value}; "
-                            f"it must be {limit}", methods[0].label)
+        yield violation(at, f"the integration of {users_label(methods)} has timeoutInMillis "
+                            f"{value}; it must be {limit}", methods[0].label)
 
 
 @check
@@ -136,6 +136,14 @@ def timeout_needs_quota_increase(api: Api, options: dict[str, Any]) -> Iterator[
 
 
 # -- response streaming --------------------------------------------------------------------------
+
+def _response_fields(api: Api, integ: Integration, key: str) -> Iterator[tuple[str, At]]:
+    """(selection pattern, `key` of that integration response) where it is set."""
+    for pattern, response in api.integration_responses(integ):
+        field = response.child(key)
+        if field is not None:
+            yield pattern, field
+
 
 @check
 def stream_mode_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
@@ -181,15 +189,11 @@ def stream_incompatible_features(api: Api, options: dict[str, Any]) -> Iterator[
         if transfer_mode(integ) != "STREAM":
             continue
         where, op = users_label(methods), methods[0].label
-        responses = integ.at.child("responses")
-        if responses is not None and isinstance(responses.value, dict):
-            for status in responses.value:
-                response = responses.child(status)
-                templates = response.child("responseTemplates") if response else None
-                if templates is not None and isinstance(templates.value, dict) and templates.value:
-                    yield violation(templates, f"the streamed integration of {where} has "
-                                               f"responseTemplates for {status!r}; streamed "
-                                               "responses are never transformed with VTL", op)
+        for status, templates in _response_fields(api, integ, "responseTemplates"):
+            if isinstance(templates.value, dict) and templates.value:
+                yield violation(templates, f"the streamed integration of {where} has "
+                                           f"responseTemplates for {status!r}; streamed "
+                                           "responses are never transformed with VTL", op)
         keys = integ.at.child("cacheKeyParameters")
         if keys is not None and keys.value:
             yield violation(keys, f"the streamed integration of {where} has cacheKeyParameters; "
@@ -209,20 +213,16 @@ _CONTENT_HANDLING = ("CONVERT_TO_TEXT", "CONVERT_TO_BINARY")
 @check
 def content_handling_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     for integ, methods in api.integrations():
-        sites = [integ.at.child("contentHandling")]
-        responses = integ.at.child("responses")
-        if responses is not None and isinstance(responses.value, dict):
-            for status in responses.value:
-                response = responses.child(status)
-                sites.append(response.child("contentHandling") if response else None)
+        top = integ.at.child("contentHandling")
+        sites = [top] if top is not None else []
+        sites += [site for _, site in _response_fields(api, integ, "contentHandling")]
         for site in sites:
-            if site is None or literal(site.value) is None:
-                continue
-            if site.value.strip().upper() not in _CONTENT_HANDLING:
-                yield violation(site, f"the integration of {users_label(methods)} has contentHandling "
-                                      f"{site.value!r}; it must be CONVERT_TO_TEXT or "
-                                      "CONVERT_TO_BINARY, or be left out to pass payloads "
-                                      "through", methods[0].label)
+            value = upper(site.value)
+            if value is not None and value not in _CONTENT_HANDLING:
+                yield violation(site, f"the integration of {users_label(methods)} has "
+                                      f"contentHandling {site.value!r}; it must be "
+                                      "CONVERT_TO_TEXT or CONVERT_TO_BINARY, or be left out to "
+                                      "pass payloads through", methods[0].label)
 
 
 _LISTENER_ARN = re.compile(r"^arn:[^:]*:(elasticloadbalancing:[^:]*:[^:]*:listener/"
@@ -237,7 +237,7 @@ def _vpc_link_problems(api: Api, integ: Integration) -> Iterator[tuple[At, str]]
     connection = upper(raw_type)
     if connection is not None and connection not in ("INTERNET", "VPC_LINK"):
         yield key_at(integ, "connectionType"), (f"has connectionType {raw_type!r}; it must be "
-                                              "INTERNET (the default) or VPC_LINK")
+                                                "INTERNET (the default) or VPC_LINK")
         return
     if raw_type is not None and connection is None:
         return  # unknown
@@ -245,24 +245,26 @@ def _vpc_link_problems(api: Api, integ: Integration) -> Iterator[tuple[At, str]]
     if connection == "VPC_LINK":
         if not has_id:
             yield key_at(integ, "connectionType"), ("sets connectionType: VPC_LINK without a "
-                                                  "connectionId (the VPC link id or "
-                                                  "${stageVariables.vpcLinkId})")
+                                                    "connectionId (the VPC link id or "
+                                                    "${stageVariables.vpcLinkId})")
         kind = integration_type(integ)
         allowed = ("http_proxy",) if api.kind == "http" else ("http", "http_proxy")
         relevant = api.kind == "rest" or kind in HTTP_API_TYPES  # HTTP drops the others anyway
         if kind is not None and kind not in allowed and relevant:
             yield key_at(integ, "connectionType"), (f"routes a {kind} integration through a VPC "
-                                                  "link; private integrations are "
-                                                  f"{' or '.join(allowed)}")
+                                                    "link; private integrations are "
+                                                    f"{' or '.join(allowed)}")
         uri = integ.uri
-        if (api.kind == "http" and kind == "http_proxy" and isinstance(uri, str) and not blank(uri)
-                and not mask(uri).startswith(UNKNOWN) and not _LISTENER_ARN.match(mask(uri))):
-            yield key_at(integ, "uri"), (f"has uri {uri!r}; an HTTP API private integration names "
-                                      "an ALB/NLB listener ARN or a Cloud Map service ARN")
+        masked = mask(uri) if isinstance(uri, str) and not blank(uri) else None
+        if (api.kind == "http" and kind == "http_proxy" and masked is not None
+                and not masked.startswith(UNKNOWN) and not _LISTENER_ARN.match(masked)):
+            yield key_at(integ, "uri"), (f"has uri {uri!r}; an HTTP API private integration "
+                                         "names an ALB/NLB listener ARN or a Cloud Map service "
+                                         "ARN")
     elif has_id:
         yield key_at(integ, "connectionId"), ("has a connectionId but connectionType is "
-                                           f"{raw_type or 'INTERNET (the default)'}, so the VPC "
-                                           "link is not used; set connectionType: VPC_LINK")
+                                              f"{raw_type or 'INTERNET (the default)'}, so the VPC "
+                                              "link is not used; set connectionType: VPC_LINK")
     target = integ.at.child("integrationTarget")
     if api.kind == "rest" and target is not None and literal(target.value) is not None:
         if connection != "VPC_LINK":

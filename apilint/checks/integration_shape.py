@@ -16,7 +16,7 @@ import re
 from typing import Any, Iterator
 
 from apilint.checks import Violation, check, violation
-from apilint.checks.integrations import is_lambda
+from apilint.checks.integrations import blank, is_lambda
 from apilint.document.placeholders import UNKNOWN, has_placeholder, mask
 from apilint.document.refs import At
 from apilint.model.gateway import INTEGRATION, Api, Integration, Method
@@ -101,14 +101,14 @@ def integration_missing(api: Api, options: dict[str, Any]) -> Iterator[Violation
 @check
 def integration_type_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     for integ, methods in api.integrations():
-        raw = integ.value.get("type")
+        raw, kind = integ.value.get("type"), integration_type(integ)
         where = users_label(methods)
         if raw is None:
             yield violation(integ.at, f"the integration of {where} has no type; import answers "
                                       "\"Unknown integration type 'null'\" and drops it; set type "
                                       "to one of aws, aws_proxy, http, http_proxy, mock",
                             methods[0].label)
-        elif literal(raw) is not None and raw.strip().lower() not in TYPES:
+        elif kind is not None and kind not in TYPES:
             yield violation(key_at(integ, "type"),
                             f"the integration of {where} has type {raw!r}; API Gateway knows "
                             "aws, aws_proxy, http, http_proxy and mock (any case)",
@@ -157,10 +157,6 @@ def http_payload_format_version(api: Api, options: dict[str, Any]) -> Iterator[V
 
 
 # -- uri -----------------------------------------------------------------------------------------
-
-def blank(uri: Any) -> bool:
-    return uri is None or (isinstance(uri, str) and not uri.strip())
-
 
 @check
 def integration_uri_missing(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
@@ -244,7 +240,8 @@ def _http_url_problem(masked: str, rest_api: bool) -> str | None:
 def http_uri_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     for integ, methods in api.integrations():
         uri = integ.uri
-        if integration_type(integ) not in ("http", "http_proxy") or not isinstance(uri, str) or blank(uri):
+        if (integration_type(integ) not in ("http", "http_proxy") or not isinstance(uri, str)
+                or blank(uri)):
             continue
         masked = mask(uri)
         if masked.startswith(UNKNOWN):
@@ -254,9 +251,9 @@ def http_uri_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
         problem = _http_url_problem(masked, api.kind == "rest")
         if problem:
             yield violation(key_at(integ, "uri"),
-                            f"the HTTP integration of {users_label(methods)} has uri {uri!r}, which "
-                            f"{problem}; import fails with 'Invalid HTTP endpoint specified for "
-                            "URI'", methods[0].label)
+                            f"the HTTP integration of {users_label(methods)} has uri {uri!r}, "
+                            f"which {problem}; import fails with 'Invalid HTTP endpoint "
+                            "specified for URI'", methods[0].label)
 
 
 _PRIVATE_HOST = re.compile(

@@ -11,6 +11,11 @@ from apilint.model.arn import invocation_uri_problems
 from apilint.model.gateway import Api, Integration, Method
 
 
+def blank(uri: Any) -> bool:
+    """No uri at all, or an empty one."""
+    return uri is None or (isinstance(uri, str) and not uri.strip())
+
+
 def is_lambda(api: Api, integration: Integration) -> bool:
     uri = integration.uri
     if isinstance(uri, str):
@@ -49,7 +54,7 @@ def _uri_violations(where: At, uri: Any, what: str, bare_ok: bool,
 @check
 def lambda_uri_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     for method, integ in lambda_integrations(api):
-        if integ.uri is None or (isinstance(integ.uri, str) and not integ.uri.strip()):
+        if blank(integ.uri):
             continue  # integration-uri-missing reports an integration without a uri
         yield from _uri_violations(integ.at, integ.uri, f"the Lambda integration of {method.label}",
                                    api.kind == "http", method.label)

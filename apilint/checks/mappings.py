@@ -17,11 +17,13 @@ import re
 from typing import Any, Iterator
 
 from apilint.checks import Violation, check, violation
+from apilint.checks.integration_shape import transfer_mode
 from apilint.checks.integrations import is_lambda
 from apilint.document.placeholders import has_placeholder
 from apilint.document.pointer import get
 from apilint.document.refs import At
 from apilint.model.gateway import Api, Integration, Method
+from apilint.model.mapping import static_value
 
 _LOC = "path|querystring|header|multivaluequerystring|multivalueheader"
 _REQUEST_KEY = re.compile(rf"integration\.request\.({_LOC})\.(\S+)")
@@ -48,19 +50,6 @@ _REMAPPED_RESPONSE = frozenset({"authorization", "connection", "content-md5", "m
 
 
 # -- reading -------------------------------------------------------------------------------------
-
-def _dict_at(api: Api, at: At | None, key: str) -> At | None:
-    child = api.ws.resolve(at.child(key)) if at is not None else None
-    return child if child is not None and isinstance(child.value, dict) else None
-
-
-def _integration_responses(api: Api, integ: Integration) -> Iterator[tuple[str, At]]:
-    responses = _dict_at(api, integ.at, "responses")
-    for pattern in responses.value if responses else ():
-        response = _dict_at(api, responses, pattern)
-        if response is not None:
-            yield pattern, response
-
 
 def _status(value: Any) -> str | None:
     """An integration response statusCode as text; None when unknown (placeholder, intrinsic)."""
@@ -106,12 +95,9 @@ def _declared(api: Api, method: Method) -> dict[str, set[str]] | None:
     return out
 
 
-def _undeclared(api: Api, method: Method, loc: str, name: str,
-                cache: dict[str, Any]) -> str | None:
-    """The `in` of a `method.request.<loc>.<name>` reference the method does not declare."""
-    if "declared" not in cache:
-        cache["declared"] = _declared(api, method)
-    declared = cache["declared"]
+def _undeclared(declared: dict[str, set[str]] | None, loc: str, name: str) -> str | None:
+    """The `in` of a `method.request.<loc>.<name>` reference that `declared` (see _declared)
+    lacks; None when declared or unknown."""
     where = _IN[loc]
     if declared is None:
         return None
@@ -126,9 +112,7 @@ def _classify(value: Any, side: str) -> tuple[str, str, str]:
         return "unquoted", "", ""
     if not isinstance(value, str) or has_placeholder(value):
         return "unknown", "", ""  # an intrinsic function or a template placeholder
-    if len(value) >= 2 and value[0] == value[-1] == "'":
-        return "ok", "", ""
-    if _VARIABLE.fullmatch(value):
+    if static_value(value) is not None or _VARIABLE.fullmatch(value):
         return "ok", "", ""
     if side == "request":
         m = _METHOD_PARAM.fullmatch(value)
@@ -143,12 +127,14 @@ def _classify(value: Any, side: str) -> tuple[str, str, str]:
     return "unquoted", "", ""
 
 
-def _rest_request_parameters(api: Api, integ: Integration) -> At | None:
+def _request_parameters(api: Api, integ: Integration) -> At | None:
+    """The parameter mappings of a REST or HTTP API integration request."""
     # An integrationSubtype (HTTP API AWS service integration) keys requestParameters by the
-    # action's own parameter names; http-swagger2 and friends report the misplaced document.
+    # action's own parameter names, which neither mapping grammar covers; http-swagger2 and
+    # friends report the misplaced document.
     if "integrationSubtype" in integ.value:
         return None
-    return _dict_at(api, integ.at, "requestParameters")
+    return api.dict_child(integ.at, "requestParameters")
 
 
 def _entries(holder: At | None) -> Iterator[tuple[str, At, Any]]:
@@ -161,9 +147,9 @@ def _entries(holder: At | None) -> Iterator[tuple[str, At, Any]]:
 
 def _mappings(api: Api, integ: Integration) -> Iterator[tuple[str, str, At, Any]]:
     """(side, key, where the key stands, value) for every REST parameter mapping of integ."""
-    holders = [("request", _rest_request_parameters(api, integ))]
-    holders += [("response", _dict_at(api, response, "responseParameters"))
-                for _, response in _integration_responses(api, integ)]
+    holders = [("request", _request_parameters(api, integ))]
+    holders += [("response", api.dict_child(response, "responseParameters"))
+                for _, response in api.integration_responses(integ)]
     for side, holder in holders:
         for key, at, value in _entries(holder):
             yield side, key, at, value
@@ -176,11 +162,11 @@ def integration_param_undeclared(api: Api, options: dict[str, Any]) -> Iterator[
     reported: set[tuple[str, tuple[str, ...]]] = set()
     for method in api.methods:
         integ = method.integration
-        params = _rest_request_parameters(api, integ) if integ else None
-        cache: dict[str, Any] = {}
+        params = _request_parameters(api, integ) if integ else None
+        declared = _declared(api, method) if params is not None else None
         for key, at, value in _entries(params):
             kind, loc, name = _classify(value, "request")
-            where = _undeclared(api, method, loc, name, cache) if kind == "param" else None
+            where = _undeclared(declared, loc, name) if kind == "param" else None
             if where is None or (at.doc.path, at.tokens) in reported:
                 continue
             reported.add((at.doc.path, at.tokens))
@@ -195,7 +181,7 @@ def integration_param_undeclared(api: Api, options: dict[str, Any]) -> Iterator[
 def mapping_expression_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     for integ, (method, *_) in api.integrations():
         for side, key, at, value in _mappings(api, integ):
-            if not isinstance(key, str) or has_placeholder(key):
+            if has_placeholder(key):
                 continue
             if side == "request" and not _REQUEST_KEY.fullmatch(key):
                 yield violation(at, f"the request parameter mapping key {key!r} of {method.label} "
@@ -243,16 +229,16 @@ def cache_key_undeclared(api: Api, options: dict[str, Any]) -> Iterator[Violatio
         keys = api.ws.resolve(integ.at.child("cacheKeyParameters")) if integ else None
         if integ is None or keys is None or not isinstance(keys.value, list):
             continue
-        params = _dict_at(api, integ.at, "requestParameters")
+        params = api.dict_child(integ.at, "requestParameters")
         mapped = set(params.value) if params else set()
-        cache: dict[str, Any] = {}
+        declared = _declared(api, method)
         for i, entry in enumerate(keys.value):
             if not isinstance(entry, str) or has_placeholder(entry):
                 continue
             at = keys.child(i) or keys
             m = _METHOD_PARAM.fullmatch(entry)
             if m:
-                where = _undeclared(api, method, m.group(1), m.group(2), cache)
+                where = _undeclared(declared, m.group(1), m.group(2))
                 if where is not None:
                     yield violation(at, f"cache key {entry!r} of {method.label} names a {where} "
                                         "parameter the method does not declare; cache keys must "
@@ -274,7 +260,7 @@ def cache_key_undeclared(api: Api, options: dict[str, Any]) -> Iterator[Violatio
 # -- integration responses and method responses --------------------------------------------------
 
 def _maps_headers(api: Api, response: At) -> bool:
-    params = _dict_at(api, response, "responseParameters")
+    params = api.dict_child(response, "responseParameters")
     return params is not None and any(_RESPONSE_KEY.fullmatch(k) for k in params.value)
 
 
@@ -285,7 +271,7 @@ def integration_response_status_unknown(api: Api, options: dict[str, Any]) -> It
         codes = _method_responses(api, method) if integ else None
         if integ is None or codes is None or integ.type not in ("aws", "http", "mock"):
             continue  # proxy integrations never use their integration responses
-        for pattern, response in _integration_responses(api, integ):
+        for pattern, response in api.integration_responses(integ):
             status = _status(response.value.get("statusCode"))
             if status is None or status in codes or _maps_headers(api, response):
                 continue  # header mappings make it an import error: response-header-undeclared
@@ -305,27 +291,28 @@ def response_header_undeclared(api: Api, options: dict[str, Any]) -> Iterator[Vi
         codes = _method_responses(api, method) if integ else None
         if integ is None or codes is None:
             continue
-        for _, response in _integration_responses(api, integ):
+        for _, response in api.integration_responses(integ):
             status = _status(response.value.get("statusCode"))
-            params = _dict_at(api, response, "responseParameters")
+            params = api.dict_child(response, "responseParameters")
             if status is None or params is None:
                 continue
+            known = status in codes
             method_response = codes.get(status)
-            headers = _dict_at(api, method_response, "headers") if method_response else None
-            if status in codes and (method_response is None or not isinstance(
-                    method_response.value, dict) or (headers is None and "headers" in
-                                                     method_response.value)):
+            headers = api.dict_child(method_response, "headers")
+            if known and (method_response is None or not isinstance(method_response.value, dict)
+                          or (headers is None and "headers" in method_response.value)):
                 continue  # an unreadable response or headers ($ref problem): reported elsewhere
             names = {str(h).lower() for h in headers.value} if headers else set()
             for key, at, _ in _entries(params):
                 m = _RESPONSE_KEY.fullmatch(key) if not has_placeholder(key) else None
-                if m is None or m.group(1).lower() in names:
+                header = m.group(1) if m else None
+                if header is None or header.lower() in names:
                     continue
-                why = (f"that response declares no header {m.group(1)!r}" if status in codes else
+                why = (f"that response declares no header {header!r}" if known else
                        f"the operation has no {status} response (declared: "
                        f"{', '.join(sorted(codes)) or 'none'})")
-                fix = (f"declare {m.group(1)} under responses.{status}.headers" if status in codes
-                       else f"add a {status!r} response that declares {m.group(1)}")
+                fix = (f"declare {header} under responses.{status}.headers" if known
+                       else f"add a {status!r} response that declares {header}")
                 yield violation(at, f"{method.label} maps {key} for status {status}, but {why}; "
                                     "the import fails with \"Invalid mapping expression "
                                     f"parameter specified: {key}\"; {fix}", method.label)
@@ -368,15 +355,15 @@ def mapping_template_too_large(api: Api, options: dict[str, Any]) -> Iterator[Vi
                                 "template", operation)
 
     for integ, (method, *_) in api.integrations():
-        yield from too_large(_dict_at(api, integ.at, "requestTemplates"),
+        yield from too_large(api.dict_child(integ.at, "requestTemplates"),
                              f"request template of {method.label}", method.label)
-        for pattern, response in _integration_responses(api, integ):
-            yield from too_large(_dict_at(api, response, "responseTemplates"),
+        for pattern, response in api.integration_responses(integ):
+            yield from too_large(api.dict_child(response, "responseTemplates"),
                                  f"response template ({pattern!r}) of {method.label}",
                                  method.label)
-    gateway = api.ext("x-amazon-apigateway-gateway-responses")
-    for kind in (gateway.value if gateway is not None and isinstance(gateway.value, dict) else ()):
-        yield from too_large(_dict_at(api, _dict_at(api, gateway, kind), "responseTemplates"),
+    gateway = api.dict_child(api.root, "x-amazon-apigateway-gateway-responses")
+    for kind in gateway.value if gateway else ():
+        yield from too_large(api.dict_child(api.dict_child(gateway, kind), "responseTemplates"),
                              f"template of gateway response {kind}", None)
 
 
@@ -387,7 +374,7 @@ def header_mapping_futile(api: Api, options: dict[str, Any]) -> Iterator[Violati
             continue  # the important-notes table covers Lambda and HTTP integrations
         for side, key, at, _ in _mappings(api, integ):
             pattern = _REQUEST_KEY if side == "request" else _RESPONSE_KEY
-            m = pattern.fullmatch(key) if isinstance(key, str) else None
+            m = pattern.fullmatch(key)
             if m is None or (side == "request" and m.group(1) != "header"):
                 continue
             name = m.group(m.lastindex or 1).lower()
@@ -415,11 +402,11 @@ def _passthrough(integ: Integration) -> tuple[At | None, str | None]:
 def passthrough_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     for integ, (method, *_) in api.integrations():
         at, value = _passthrough(integ)
-        raw = at.value if at is not None else None
-        bad = (value is not None and value not in _PASSTHROUGH) or isinstance(
-            raw, (bool, int, float, list))
-        if at is not None and bad:
-            yield violation(at, f"passthroughBehavior {raw!r} of {method.label} is not one of "
+        if at is None:
+            continue
+        if (value is not None and value not in _PASSTHROUGH) or isinstance(
+                at.value, (bool, int, float, list)):
+            yield violation(at, f"passthroughBehavior {at.value!r} of {method.label} is not one of "
                                 "when_no_match, when_no_templates, never; the import rejects it",
                             method.label)
 
@@ -435,17 +422,17 @@ def passthrough_on_proxy(api: Api, options: dict[str, Any]) -> Iterator[Violatio
                                 f"integration of {method.label} has no effect: proxy "
                                 "integrations pass every request through. Remove it (or use a "
                                 "request validator to reject bodies)", method.label)
-        templates = _dict_at(api, integ.at, "requestTemplates")
+        templates = api.dict_child(integ.at, "requestTemplates")
         if templates is not None and templates.value:
             yield violation(integ.at.child("requestTemplates") or integ.at,
                             f"the {integ.type} integration of {method.label} has requestTemplates, "
                             "which proxy integrations ignore; use a non-proxy integration to "
                             "transform requests, or remove them", method.label)
-        streamed = str(integ.value.get("responseTransferMode", "")).upper() == "STREAM"
-        for pattern, response in _integration_responses(api, integ):
+        streamed = transfer_mode(integ) == "STREAM"
+        for pattern, response in api.integration_responses(integ):
             # stream-incompatible-features reports templates on streamed integrations
             for field in ("responseParameters",) + (() if streamed else ("responseTemplates",)):
-                found = _dict_at(api, response, field)
+                found = api.dict_child(response, field)
                 if found is not None and found.value:
                     yield violation(response.child(field) or response,
                                     f"integration response {pattern!r} of {method.label} has "
@@ -460,7 +447,7 @@ def passthrough_when_no_match(api: Api, options: dict[str, Any]) -> Iterator[Vio
         if integ.type not in ("aws", "http"):
             continue  # proxies pass everything anyway; mock integrations have no backend
         at, value = _passthrough(integ)
-        templates = _dict_at(api, integ.at, "requestTemplates")
+        templates = api.dict_child(integ.at, "requestTemplates")
         if at is None or value != "when_no_match" or templates is None or not templates.value:
             continue
         listed = ", ".join(str(t) for t in templates.value)
@@ -482,18 +469,15 @@ def http_parameter_mapping(api: Api, options: dict[str, Any]) -> Iterator[Violat
     for integ, (method, *_) in api.integrations():
         if not integ.is_proxy:
             continue  # HTTP APIs import only proxies: http-integration-type-unsupported
-        params = _dict_at(api, integ.at, "requestParameters")
-        if params is not None and "integrationSubtype" not in integ.value:
-            # With an integrationSubtype the keys are that AWS service action's parameters.
-            for key, at, _ in _entries(params):
-                if has_placeholder(key) or _HTTP_REQUEST_KEY.fullmatch(key):
-                    continue
-                hint = " (that is REST API syntax)" if key.startswith("integration.") else ""
-                yield violation(at, f"request parameter mapping key {key!r} of {method.label} "
-                                    f"is not an HTTP API mapping key{hint}; use append|overwrite|"
-                                    "remove:header.<name>, append|overwrite|remove:querystring."
-                                    "<name> or overwrite:path", method.label)
-        responses = _dict_at(api, integ.at, "responseParameters")
+        for key, at, _ in _entries(_request_parameters(api, integ)):
+            if has_placeholder(key) or _HTTP_REQUEST_KEY.fullmatch(key):
+                continue
+            hint = " (that is REST API syntax)" if key.startswith("integration.") else ""
+            yield violation(at, f"request parameter mapping key {key!r} of {method.label} "
+                                f"is not an HTTP API mapping key{hint}; use append|overwrite|"
+                                "remove:header.<name>, append|overwrite|remove:querystring."
+                                "<name> or overwrite:path", method.label)
+        responses = api.dict_child(integ.at, "responseParameters")
         for status, at, _ in _entries(responses):
             if has_placeholder(status):
                 continue
@@ -505,7 +489,7 @@ def http_parameter_mapping(api: Api, options: dict[str, Any]) -> Iterator[Violat
                                     "append|overwrite|remove:header.<name> or "
                                     "overwrite:statuscode entries", method.label)
                 continue
-            for key, key_at, _ in _entries(_dict_at(api, responses, status)):
+            for key, key_at, _ in _entries(api.dict_child(responses, status)):
                 if has_placeholder(key) or _HTTP_RESPONSE_KEY.fullmatch(key):
                     continue
                 yield violation(key_at, f"response mapping key {key!r} (status {status}) of "

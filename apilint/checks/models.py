@@ -1,4 +1,4 @@
-"""Parameters and models: what REST API import keeps of parameters and schemas.
+"""Models: what REST API import keeps of schemas (and HTTP APIs of request bodies).
 
 A REST API turns `definitions` / `components.schemas` and every request or response body schema
 into JSON Schema draft 4 models; the known-issues list names the keywords it does not support.
@@ -8,13 +8,14 @@ in a shared schema is reported once, where the schema is written.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
-from typing import Any, Iterator, NamedTuple
+from typing import Any, Callable, Iterator, NamedTuple, TypeVar
 from weakref import WeakKeyDictionary
 
-from apilint.checks import Violation, check, violation
-from apilint.document.pointer import encode
+from apilint.checks import Violation, check, first_visit, violation
+from apilint.document.pointer import Tokens, encode
 from apilint.document.refs import At
 from apilint.model.gateway import Api, Method
 
@@ -45,27 +46,42 @@ class Root:
     owner: str
     role: str  # "model" | "request" | "response"
     json: bool = True  # a model for application/json (the media type, or consumes/produces)
+    media_type: str = ""  # the `content` key of an OAS 3 body; "" for models and Swagger 2.0
 
 
-def _resolved(api: Api, at: At | None) -> At | None:
-    return api.ws.resolve(at) if at is not None else None
+_T = TypeVar("_T")
+
+
+def _per_api(build: Callable[[Api], list[_T]]) -> Callable[[Api], list[_T]]:
+    """Compute once per API: several rules read the same roots and schema nodes."""
+    cache: WeakKeyDictionary[Api, list[_T]] = WeakKeyDictionary()
+
+    @functools.wraps(build)
+    def cached(api: Api) -> list[_T]:
+        found = cache.get(api)
+        if found is None:
+            found = cache[api] = build(api)
+        return found
+
+    return cached
+
+
+def _site_key(at: At) -> tuple[int, Tokens]:
+    return id(at.doc), at.tokens
 
 
 def _container(api: Api) -> At | None:
     """`definitions` (Swagger 2.0) or `components.schemas`: the named models."""
     if api.version == "2.0":
-        return _resolved(api, api.root.child("definitions"))
-    components = _resolved(api, api.root.child("components"))
-    return _resolved(api, components.child("schemas")) if components is not None else None
+        return api.dict_child(api.root, "definitions")
+    return api.dict_child(api.dict_child(api.root, "components"), "schemas")
 
 
 def _content_schemas(api: Api, holder: At | None) -> Iterator[tuple[str, At]]:
     """(media type, schema site) of an OAS 3 request body or response."""
-    content = _resolved(api, holder.child("content")) if holder is not None else None
-    if content is None or not isinstance(content.value, dict):
-        return
-    for media_type in content.value:
-        entry = _resolved(api, content.child(media_type))
+    content = api.dict_child(holder, "content")
+    for media_type in content.value if content is not None else ():
+        entry = api.dict_child(content, media_type)
         site = entry.child("schema") if entry is not None else None
         if site is not None and isinstance(site.value, dict):
             yield media_type, site
@@ -77,8 +93,8 @@ def response_sites(api: Api, method: Method) -> Iterator[tuple[str, str, At]]:
     if responses is None or not isinstance(responses.value, dict):
         return
     for status in responses.value:
-        response = _resolved(api, responses.child(status))
-        if response is None or not isinstance(response.value, dict):
+        response = api.dict_child(responses, status)
+        if response is None:
             continue
         if api.version == "2.0":
             site = response.child("schema")
@@ -97,36 +113,33 @@ def request_sites(api: Api, method: Method) -> Iterator[tuple[str, At]]:
             if site is not None and isinstance(site.value, dict):
                 yield "", site
         return
-    yield from _content_schemas(api, _resolved(api, method.at.child("requestBody")))
+    yield from _content_schemas(api, api.dict_child(method.at, "requestBody"))
 
 
+@_per_api
 def roots(api: Api) -> list[Root]:
+    """The named models, then each method's request and response body schemas (cached per API)."""
     out = []
     container = _container(api)
-    if container is not None and isinstance(container.value, dict):
-        for name in container.value:
-            site = container.child(name)
-            if site is not None:
-                out.append(Root(site, f"model {name!r}", "model"))
+    for name in container.value if container is not None else ():
+        site = container.child(name)
+        if site is not None:
+            out.append(Root(site, f"model {name!r}", "model"))
     for method in api.methods:
         for media_type, site in request_sites(api, method):
-            out.append(Root(site, f"the request body of {method.label}", "request"))
+            out.append(Root(site, f"the request body of {method.label}", "request",
+                            media_type=media_type))
         produces_json = api.version != "2.0" or _swagger2_json(api, method, "produces")
         for status, media_type, site in response_sites(api, method):
             out.append(Root(site, f"the {status} response of {method.label}", "response",
-                            _is_json(media_type) if media_type else produces_json))
+                            _is_json(media_type) if media_type else produces_json, media_type))
     return out
 
 
-_NODES: WeakKeyDictionary[Api, list[SchemaNode]] = WeakKeyDictionary()
-
-
+@_per_api
 def schema_nodes(api: Api) -> list[SchemaNode]:
     """Every schema object of the API's models and bodies, each once (cached per API)."""
-    cached = _NODES.get(api)
-    if cached is not None:
-        return cached
-    seen: set[tuple[int, tuple[str, ...]]] = set()
+    seen: set[tuple[int, Tokens]] = set()
     targets: dict[tuple[int, str], At | None] = {}
     out: list[SchemaNode] = []
     for root in roots(api):
@@ -143,7 +156,7 @@ def schema_nodes(api: Api) -> list[SchemaNode]:
                 node = at
             if node is None or not isinstance(node.value, dict):
                 continue
-            key = (id(node.doc), node.tokens)
+            key = _site_key(node)
             if key in seen:
                 continue
             seen.add(key)
@@ -151,7 +164,6 @@ def schema_nodes(api: Api) -> list[SchemaNode]:
                 owner, rel = _owner(node), ()
             out.append(SchemaNode(node, owner, rel))
             stack.extend(reversed(list(_children(node, owner, rel))))
-    _NODES[api] = out
     return out
 
 
@@ -186,9 +198,7 @@ def _children(node: At, owner: str,
 @check
 def model_name_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     container = _container(api)
-    if container is None or not isinstance(container.value, dict):
-        return
-    for name in container.value:
+    for name in container.value if container is not None else ():
         if not isinstance(name, str) or _MODEL_NAME.fullmatch(name) or "${" in name:
             continue
         suggestion = re.sub(r"[^A-Za-z0-9]", "", name) or "Model1"
@@ -286,16 +296,14 @@ _PRIMITIVE = ("string", "number", "integer", "boolean", "null")
 
 @check
 def primitive_response_schema(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    seen: set[tuple[int, tuple[str, ...]]] = set()
+    seen: set[tuple[str, Tokens]] = set()
     for root in roots(api):
         value = root.site.value
         if root.role != "response" or "$ref" in value or value.get("type") not in _PRIMITIVE \
                 or not root.json:
             continue  # a non-JSON body schema is nonjson-model's
-        key = (id(root.site.doc), root.site.tokens)
-        if key in seen:
+        if not first_visit(seen, root.site):
             continue
-        seen.add(key)
         yield violation(root.site.child("type") or root.site,
                         f"{root.owner} has the inline primitive schema `type: {value['type']}`; "
                         "API Gateway method responses need an object schema: move it to a named "
@@ -304,18 +312,18 @@ def primitive_response_schema(api: Api, options: dict[str, Any]) -> Iterator[Vio
 
 @check
 def deprecated_dropped(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    sites: dict[tuple[int, tuple[str, ...]], tuple[At, str, str | None]] = {}
+    sites: dict[tuple[int, Tokens], tuple[At, str, str | None]] = {}
     for method in api.methods:
         if method.value.get("deprecated") is True:
-            sites.setdefault((id(method.at.doc), method.at.tokens),
+            sites.setdefault(_site_key(method.at),
                              (method.at, f"operation {method.label}", method.label))
         for param in method.parameters:
             if param.value.get("deprecated") is True:
-                sites.setdefault((id(param.at.doc), param.at.tokens),
+                sites.setdefault(_site_key(param.at),
                                  (param.at, f"parameter {param.name!r} of {method.label}", None))
     for node in schema_nodes(api):
         if node.at.value.get("deprecated") is True:
-            sites.setdefault((id(node.at.doc), node.at.tokens), (node.at, node.place, None))
+            sites.setdefault(_site_key(node.at), (node.at, node.place, None))
     for at, what, operation in sites.values():
         yield violation(at.child("deprecated") or at,
                         f"`deprecated` on {what} is not supported by API Gateway and is dropped "
@@ -334,23 +342,16 @@ def _media_entry(site: At) -> At:
 
 @check
 def nonjson_model(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    found: dict[tuple[int, tuple[str, ...]], tuple[At, str]] = {}
-    for method in api.methods:
-        if api.version == "2.0":
-            for key, entry in _swagger2_nonjson(api, method).items():
-                found.setdefault(key, entry)
-            continue
-        for media_type, site in request_sites(api, method):
-            if not _is_json(media_type):
-                where = _media_entry(site)
-                found.setdefault((id(where.doc), where.tokens),
-                                 (where, f"the request body of {method.label} ({media_type})"))
-        for status, media_type, site in response_sites(api, method):
-            if not _is_json(media_type):
-                where = _media_entry(site)
-                found.setdefault((id(where.doc), where.tokens),
-                                 (where, f"the {status} response of {method.label} "
-                                         f"({media_type})"))
+    found: dict[tuple[int, Tokens], tuple[At, str]] = {}
+    if api.version == "2.0":
+        for method in api.methods:
+            for where, what in _swagger2_nonjson(api, method):
+                found.setdefault(_site_key(where), (where, what))
+    else:
+        for root in roots(api):
+            if root.role != "model" and not _is_json(root.media_type):
+                where = _media_entry(root.site)
+                found.setdefault(_site_key(where), (where, f"{root.owner} ({root.media_type})"))
     for where, what in found.values():
         yield violation(where, f"{what}: a body schema for a media type other than "
                                "application/json; API Gateway models are JSON Schema for "
@@ -368,87 +369,26 @@ def _swagger2_types(api: Api, method: Method, key: str) -> tuple[At, list[Any]] 
     return holder.child(key) or holder, types
 
 
+def _lists_json(types: list[Any]) -> bool:
+    return any(isinstance(t, str) and _is_json(t) for t in types)
+
+
 def _swagger2_json(api: Api, method: Method, key: str) -> bool:
     found = _swagger2_types(api, method, key)
-    return found is None or any(isinstance(t, str) and _is_json(t) for t in found[1])
+    return found is None or _lists_json(found[1])
 
 
-def _swagger2_nonjson(api: Api, method: Method) -> dict[tuple[int, tuple[str, ...]],
-                                                          tuple[At, str]]:
-    out: dict[tuple[int, tuple[str, ...]], tuple[At, str]] = {}
-    for key, sites, what in (
-            ("consumes", [s for _, s in request_sites(api, method)], "request body"),
-            ("produces", [s for _, _, s in response_sites(api, method)], "responses")):
+def _swagger2_nonjson(api: Api, method: Method) -> Iterator[tuple[At, str]]:
+    """(where, what) for `consumes`/`produces` in force that list no JSON type although the
+    method has a body schema of that direction."""
+    for key, has_body, what in (
+            ("consumes", any(True for _ in request_sites(api, method)), "request body"),
+            ("produces", any(True for _ in response_sites(api, method)), "responses")):
         found = _swagger2_types(api, method, key)
-        if sites and found is not None and not _swagger2_json(api, method, key):
+        if has_body and found is not None and not _lists_json(found[1]):
             where, types = found
             shown = ", ".join(str(t) for t in types)
-            out[(id(where.doc), where.tokens)] = (
-                where, f"the {what} of {method.label} ({key}: {shown})")
-    return out
-
-
-# -- parameters --------------------------------------------------------------------------------
-
-_KEPT = frozenset({"name", "in", "required", "type", "description", "$ref"})
-#: Reported by other rules: deprecated-dropped, nested-query-parameter (`content`).
-_ELSEWHERE = frozenset({"deprecated", "content"})
-
-
-@check
-def param_attribute_ignored(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    from apilint.checks.parameters import _why_nested
-
-    seen: set[tuple[int, tuple[str, ...]]] = set()
-    for method in api.methods:
-        for param in method.parameters:
-            if param.location == "body":
-                continue  # its schema is a model (the model rules)
-            key = (id(param.at.doc), param.at.tokens)
-            if key in seen:
-                continue
-            seen.add(key)
-            if param.location == "query" and _why_nested(api, param) is not None:
-                continue  # nested-query-parameter reports it
-            ignored = _ignored(api, param.at)
-            if not ignored:
-                continue
-            first, names = ignored[0][0], [n for _, n in ignored]
-            path_level = param.site.tokens[:1] == ("paths",) and len(param.site.tokens) == 4
-            where = f"parameter {param.name!r}" + (
-                "" if param.via_ref else f" of path {method.path!r}" if path_level
-                else f" of {method.label}")
-            shared = param.via_ref or path_level
-            yield violation(first, f"{where} uses {', '.join(names)}, which API Gateway ignores "
-                                   "(it keeps only name, in, required, type and description of "
-                                   "a parameter): the gateway neither enforces nor reads them, so "
-                                   "check them in the backend", None if shared else method.label)
-
-
-def _plain_items(value: Any) -> bool:
-    """`items: {type: string}` only says what the array holds: part of the type."""
-    return isinstance(value, dict) and set(value) <= {"type", "description"}
-
-
-def _ignored(api: Api, at: At) -> list[tuple[At, str]]:
-    out = []
-    for key in at.value:
-        if not isinstance(key, str) or key in _KEPT or key in _ELSEWHERE or key.startswith("x-"):
-            continue
-        child = at.child(key)
-        if child is None or key == "items" and _plain_items(child.value):
-            continue
-        schema = api.ws.resolve(child) if key == "schema" else None
-        if schema is not None and isinstance(schema.value, dict):
-            via = " (through its $ref)" if schema.tokens != child.tokens else ""
-            out += [(schema.child(k) or child if not via else child, f"schema.{k}{via}")
-                    for k in schema.value
-                    if isinstance(k, str) and k not in ("type", "description")
-                    and not k.startswith("x-")
-                    and not (k == "items" and _plain_items(schema.value[k]))]
-        elif key != "schema":
-            out.append((child, key))
-    return out
+            yield where, f"the {what} of {method.label} ({key}: {shown})"
 
 
 @check

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from apilint.checks import Violation, check, violation
-from apilint.document.placeholders import UNKNOWN, mask
+from apilint.checks import Violation, check, first_visit, violation
+from apilint.document.placeholders import UNKNOWN, has_placeholder, mask
+from apilint.document.pointer import Tokens
 from apilint.document.refs import At
 from apilint.model.gateway import Api, Method
 
@@ -26,11 +27,9 @@ _RESERVED = ("ping", "sping")
 
 def _paths(api: Api) -> list[tuple[str, At]]:
     """(path, At of its key in `paths`) for every path key the model read, in document order."""
-    paths = api.ws.resolve(api.root.child("paths"))
-    if paths is None or not isinstance(paths.value, dict):
-        return []
+    paths = api.dict_child(api.root, "paths")
     out = []
-    for path in paths.value:
+    for path in paths.value if paths is not None else ():
         at = paths.child(path)
         if isinstance(path, str) and path.startswith("/") and at is not None:
             out.append((path, at))
@@ -168,18 +167,16 @@ def path_param_undeclared(api: Api, options: dict[str, Any]) -> Iterator[Violati
 
 @check
 def path_param_not_in_template(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    seen: set[tuple[int, tuple[str, ...]]] = set()
+    seen: set[tuple[str, Tokens]] = set()
     for method in api.methods:
-        names = template_variables(method.path)
-        if UNKNOWN in mask(method.path) or _partial(method.path):
+        if has_placeholder(method.path) or _partial(method.path):
             continue  # a placeholder may stand for the variable; partial ones are AGW102's
+        names = template_variables(method.path)
         for param in method.parameters:
             if param.location != "path" or param.name in names or "${" in param.name:
                 continue
-            key = (id(param.site.doc), param.site.tokens)
-            if key in seen:
+            if not first_visit(seen, param.site):
                 continue
-            seen.add(key)
             shared = param.site.tokens[:1] == ("paths",) and len(param.site.tokens) == 4
             where = f"path {method.path!r}" if shared else method.label
             yield violation(param.site.child("name") or param.site,
@@ -233,8 +230,8 @@ def method_arn_length(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
 
 @check
 def no_operations(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    paths = api.ws.resolve(api.root.child("paths"))
-    if paths is None or not isinstance(paths.value, dict) or api.methods:
+    paths = api.dict_child(api.root, "paths")
+    if paths is None or api.methods:
         return
     what = "is empty" if not paths.value else "declares no operation API Gateway creates a " \
                                               "method for"

@@ -4,11 +4,10 @@
 from __future__ import annotations
 
 import json
-from fnmatch import fnmatchcase
 from typing import Any, Iterator
 
-from apilint.checks import Violation, check, violation
-from apilint.checks.authorizers import shown
+from apilint.checks import Violation, check, shown, violation
+from apilint.checks.security import allowed_by
 from apilint.document.placeholders import PLACEHOLDER, has_placeholder
 from apilint.document.refs import At
 from apilint.model.gateway import Api, Method
@@ -35,10 +34,6 @@ def _key_only(method: Method) -> bool:
             and "invalid-authorizer" not in kinds)
 
 
-def _allowed(method: Method, patterns: list[str]) -> bool:
-    return any(fnmatchcase(method.label.lower(), p.lower()) for p in patterns)
-
-
 @check
 def api_key_as_auth(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     # One finding per API-key scheme, not per method: method-unauthenticated reports the methods
@@ -48,7 +43,7 @@ def api_key_as_auth(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
         if scheme.kind != "api_key":
             continue
         methods = [m for m in api.methods if m.verb != "OPTIONS" and name in m.auth.schemes
-                   and _key_only(m) and not _allowed(m, allow)]
+                   and _key_only(m) and not allowed_by(m, allow)]
         if methods:
             yield violation(scheme.at, f"an API key (scheme {name!r}) is the only protection of "
                                        f"{len(methods)} method(s) ({shown(methods)}); API keys "
@@ -92,14 +87,13 @@ def api_key_source_authorizer_missing(api: Api, options: dict[str, Any]) -> Iter
 
 def _endpoint_configurations(api: Api) -> Iterator[At]:
     """At the root (Swagger 2.0; misplaced but seen in OpenAPI 3) and in each `servers[]` entry."""
-    root = api.ext(ENDPOINT_CONFIGURATION)
+    root = api.dict_child(api.root, ENDPOINT_CONFIGURATION)
     if root is not None:
         yield root
     servers = api.ext("servers")
     if servers is not None and isinstance(servers.value, list):
         for i in range(len(servers.value)):
-            server = api.ws.resolve(servers.child(i))
-            config = api.ws.resolve(server.child(ENDPOINT_CONFIGURATION) if server else None)
+            config = api.dict_child(api.ws.resolve(servers.child(i)), ENDPOINT_CONFIGURATION)
             if config is not None:
                 yield config
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 from typing import Any, Iterator
 
-from apilint.checks import Violation, check, violation
+from apilint.checks import Violation, check, shown, violation
 from apilint.model.gateway import Api, Method
 
 
@@ -13,9 +13,10 @@ def _has_own_security(method: Method) -> bool:
     return "security" in method.value
 
 
-def _allowed(method: Method, patterns: list[str]) -> bool:
-    return any(fnmatchcase(method.label, p) or fnmatchcase(method.label.lower(), p.lower())
-               for p in patterns)
+def allowed_by(method: Method, patterns: list[str]) -> bool:
+    """Whether an `allow` option's "METHOD /path" glob patterns name the method (any case)."""
+    label = method.label.lower()
+    return any(fnmatchcase(label, p.lower()) for p in patterns)
 
 
 def _why_open(api: Api, method: Method) -> str:
@@ -42,7 +43,7 @@ def method_unauthenticated(api: Api, options: dict[str, Any]) -> Iterator[Violat
     allow = [str(p) for p in options.get("allow", [])]
     api_key_counts = bool(options.get("api-key-counts", True))
     for method in api.methods:
-        if method.verb == "OPTIONS" or _allowed(method, allow):
+        if method.verb == "OPTIONS" or allowed_by(method, allow):
             continue
         kinds = method.auth.kinds
         if method.auth.authenticated or "invalid-authorizer" in kinds:
@@ -63,7 +64,7 @@ def root_security_ignored(api: Api, options: dict[str, Any]) -> Iterator[Violati
     relied = [m for m in api.methods if m.verb != "OPTIONS" and not _has_own_security(m)]
     if not relied:
         return
-    shown = ", ".join(m.label for m in relied[:3]) + (f" and {len(relied) - 3} more" if len(relied) > 3 else "")
     yield violation(root, f"root-level `security` is ignored by API Gateway REST APIs: "
                           f"{len(relied)} operation(s) rely on it and deploy with no authorization "
-                          f"({shown}); repeat the requirement in each operation's `security`")
+                          f"({shown(relied)}); repeat the requirement in each operation's "
+                          "`security`")

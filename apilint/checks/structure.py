@@ -10,11 +10,11 @@ import dataclasses
 import re
 from typing import Any, Iterator
 
-from apilint.checks import Violation, check, violation
+from apilint.checks import Violation, check, first_visit, violation
 from apilint.document.model import Document
 from apilint.document.placeholders import has_placeholder
 from apilint.document.pointer import Tokens
-from apilint.document.refs import At
+from apilint.document.refs import At, is_literal, is_remote
 from apilint.document.source import FixedLocator
 from apilint.model.gateway import Api
 
@@ -24,9 +24,6 @@ SECURITY_POLICY = PREFIX + "security-policy"
 ACCESS_MODE = PREFIX + "endpoint-access-mode"
 
 #: Keys whose values are data, not OpenAPI structure (`default` only outside `responses`).
-_LITERAL = frozenset({"example", "examples", "enum", "default", "const", "x-example",
-                      "x-amazon-apigateway-policy"})
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -54,11 +51,6 @@ def may_contain(doc: Document, needles: tuple[str, ...], pattern: str | None = N
                                                and re.search(pattern, text) is not None)
 
 
-def is_literal(key: str, tokens: Tokens) -> bool:
-    """Whether the value of `key` in the object at `tokens` is data rather than structure."""
-    return key in _LITERAL and not (key == "default" and tokens[-1:] == ("responses",))
-
-
 def _walk(data: Any) -> Iterator[tuple[Tokens, dict[str, Any]]]:
     """Every mapping outside literal data, in document order, with its pointer."""
     stack: list[tuple[Tokens, Any]] = [((), data)]
@@ -67,7 +59,7 @@ def _walk(data: Any) -> Iterator[tuple[Tokens, dict[str, Any]]]:
         if isinstance(node, dict):
             yield tokens, node
             for key, value in reversed(node.items()):
-                if isinstance(value, (dict, list)) and not is_literal(key, tokens):
+                if isinstance(value, (dict, list)) and not is_literal(tokens, key):
                     stack.append((tokens + (key,), value))
         elif isinstance(node, list):
             for i in range(len(node) - 1, -1, -1):
@@ -83,40 +75,39 @@ def operation_of(labels: dict[Tokens, str], tokens: Tokens) -> str | None:
     return labels.get(tokens[:3]) or labels.get(tokens[:4])
 
 
-def first_visit(seen: set[tuple[str, Tokens]], at: At) -> bool:
-    """True the first time a node is met (path items shared through $ref repeat methods)."""
-    key = (at.doc.path, at.tokens)
-    if key in seen:
-        return False
-    seen.add(key)
-    return True
-
-
 def endpoint_configurations(api: Api) -> Iterator[At]:
     """The endpoint configuration at the root (Swagger 2.0, or misplaced) and in servers[]."""
-    root = api.ws.resolve(api.root.child(ENDPOINT_CONFIGURATION))
-    if root is not None and isinstance(root.value, dict):
+    root = api.dict_child(api.root, ENDPOINT_CONFIGURATION)
+    if root is not None:
         yield root
     servers = api.root.child("servers")
     if servers is not None and isinstance(servers.value, list):
         for i in range(len(servers.value)):
-            server = servers.child(i)
-            config = api.ws.resolve(server.child(ENDPOINT_CONFIGURATION) if server else None)
-            if config is not None and isinstance(config.value, dict):
+            config = api.dict_child(servers.child(i), ENDPOINT_CONFIGURATION)
+            if config is not None:
                 yield config
 
 
 # -- document --------------------------------------------------------------------------------
 
+_CATCH_ALL = "use /{proxy+} with x-amazon-apigateway-any-method as the catch-all"
+#: HTTP-API-only settings: at the root, and in integrations (with what REST does instead).
+_HTTP_ROOT = {
+    PREFIX + "cors": "configure CORS with OPTIONS methods (mock integrations) returning "
+                     "Access-Control-Allow-* headers",
+    PREFIX + "importexport-version": "remove it",
+}
+_HTTP_INTEGRATION = {
+    "payloadFormatVersion": "remove it (REST has no payload format versions; Lambda proxy "
+                            "integrations always get the 1.0 event)",
+    "integrationSubtype": "use type: aws with an arn:aws:apigateway:REGION:SERVICE:action/... uri",
+}
+
+
 def http_markers(api: Api) -> Iterator[tuple[At, str, str | None, str]]:
     """HTTP-API-only settings: (where, what, operation, what REST does instead)."""
     root = api.root
-    hints = {
-        PREFIX + "cors": "configure CORS with OPTIONS methods (mock integrations) returning "
-                         "Access-Control-Allow-* headers",
-        PREFIX + "importexport-version": "remove it",
-    }
-    for key, hint in hints.items():
+    for key, hint in _HTTP_ROOT.items():
         at = root.child(key)
         if at is not None:
             yield at, key, None, hint
@@ -132,25 +123,17 @@ def http_markers(api: Api) -> Iterator[tuple[At, str, str | None, str]]:
     paths = root.child("paths")
     at = paths.child("/$default") if paths else None
     if at is not None:
-        yield (at, "the /$default route", None,
-               "use /{proxy+} with x-amazon-apigateway-any-method as the catch-all")
+        yield at, "the /$default route", None, _CATCH_ALL
     seen: set[tuple[str, Tokens]] = set()
     for method in api.methods:
         at = method.at.child("isDefaultRoute") if method.verb == "ANY" else None
         if at is not None and first_visit(seen, at):
-            yield (at, "isDefaultRoute", method.label,
-                   "use /{proxy+} with x-amazon-apigateway-any-method as the catch-all")
+            yield at, "isDefaultRoute", method.label, _CATCH_ALL
     for integration, (first, *_) in api.integrations():
-        integ, label = integration.at, first.label
-        at = integ.child("payloadFormatVersion")
-        if at is not None:
-            yield (at, "payloadFormatVersion", label,
-                   "remove it (REST has no payload format versions; Lambda proxy integrations "
-                   "always get the 1.0 event)")
-        at = integ.child("integrationSubtype")
-        if at is not None:
-            yield (at, "integrationSubtype", label,
-                   "use type: aws with an arn:aws:apigateway:REGION:SERVICE:action/... uri")
+        for key, hint in _HTTP_INTEGRATION.items():
+            at = integration.at.child(key)
+            if at is not None:
+                yield at, key, first.label, hint
 
 
 @check
@@ -208,7 +191,7 @@ def ref_external_file(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
         if not isinstance(ref, str):
             continue
         file_part = ref.partition("#")[0]
-        if not file_part or _URL.match(ref) or has_placeholder(file_part):
+        if not file_part or is_remote(ref) or has_placeholder(file_part):
             continue  # local; remote URLs have their own rule; `${x}` is not known yet
         yield Violation(api.doc, tokens + ("$ref",),
                         f"$ref {ref!r} points into another file; API Gateway imports one "

@@ -4,11 +4,14 @@ exit code."""
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from apilint.config import Config, find_config, load_config
+
+if TYPE_CHECKING:
+    from apilint.baseline import Entry
 from apilint.engine import FileResult, Settings, expand_paths, lint_tasks
 from apilint.errors import UsageError
 from apilint.findings import Severity
@@ -89,10 +92,9 @@ def exit_code(results: Sequence[FileResult], thresholds: Sequence[str]) -> int:
 
 def lint(options: Options) -> tuple[list[FileResult], list[str]]:
     """Lint with configuration applied: results and each file's fail-on threshold."""
-    select = tuple(r.name for r in find_rules_or_error(options.select))
-    ignore = tuple(r.name for r in find_rules_or_error(options.ignore))
-    options = Options(options.paths, options.fail_on, options.api_type, select, ignore,
-                      options.config, options.jobs)
+    options = replace(options,
+                      select=tuple(r.name for r in find_rules_or_error(options.select)),
+                      ignore=tuple(r.name for r in find_rules_or_error(options.ignore)))
     files = expand_paths(options.paths)
     configs = _configs(files, options.config)
     tasks = [(f, _settings(configs[f], options, f)) for f in files]
@@ -136,8 +138,10 @@ def run_lint(options: Options, formats: Sequence[str], quiet: bool, colour: bool
     return exit_code(results, thresholds)
 
 
-def _filter(results: list[FileResult], baseline: str | None, diff_base: str | None) -> list:
-    stale: list = []
+def _filter(results: list[FileResult], baseline: str | None,
+            diff_base: str | None) -> list[Entry]:
+    """Apply --baseline and --diff-base; the stale baseline entries."""
+    stale: list[Entry] = []
     if baseline is not None:
         from apilint import baseline as baselines
 

@@ -20,11 +20,22 @@ from apilint.errors import LoadError
 
 _JSON_REF = re.compile(r'"\$ref"\s*:\s*("(?:[^"\\]|\\.)*")')
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-#: Keys whose values are literal data, where a `$ref` key is not a reference...
-_LITERAL_KEYS = frozenset({"example", "enum", "default", "const", "x-amazon-apigateway-policy"})
+#: Keys whose values are literal data, where a `$ref` (or any other key) means nothing...
+_LITERAL_KEYS = frozenset({"example", "enum", "default", "const", "x-example",
+                           "x-amazon-apigateway-policy"})
 #: ...unless they are names in a map: the `default` response, a property called `example`.
 _NAME_MAPS = frozenset({"responses", "properties", "definitions", "schemas", "parameters",
                         "examples", "headers", "paths", "securitySchemes", "securityDefinitions"})
+
+
+def is_literal(tokens: Tokens, key: str) -> bool:
+    """Whether `key` of the object at `tokens` holds literal data rather than structure."""
+    return key in _LITERAL_KEYS and not (tokens and tokens[-1] in _NAME_MAPS)
+
+
+def is_remote(ref: str) -> bool:
+    """A `$ref` to a URL (any scheme), as opposed to a file or a local pointer."""
+    return _URL.match(ref) is not None
 
 
 @dataclass(frozen=True)
@@ -88,7 +99,7 @@ class Workspace:
         return cached
 
     def target(self, doc: Document, ref: str) -> tuple[Document, Tokens]:
-        if _URL.match(ref):
+        if is_remote(ref):
             raise RefError("remote", f"{ref!r} is a remote reference; apilint never fetches URLs "
                                      "while linting and API Gateway cannot import it either")
         file_part, _, fragment = ref.partition("#")
@@ -178,9 +189,8 @@ def iter_refs(data: Any) -> Iterator[tuple[Tokens, str]]:
             if isinstance(ref, str):
                 yield tokens, ref
             # Pushed in reverse so that refs come out in document order.
-            names = bool(tokens) and tokens[-1] in _NAME_MAPS
             for key, value in reversed(node.items()):
-                if isinstance(value, (dict, list)) and (names or key not in _LITERAL_KEYS):
+                if isinstance(value, (dict, list)) and not is_literal(tokens, key):
                     stack.append((tokens + (key,), value))
         elif isinstance(node, list):
             for i in range(len(node) - 1, -1, -1):

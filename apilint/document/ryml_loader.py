@@ -134,14 +134,13 @@ class RymlLocator:
     def _empty_start(self, node: int) -> int:
         """A keyless empty `[]`/`{}` (a list entry) has no view: find it after what precedes it."""
         t = self.tree
-        prev = t.prev_sibling(node)
+        prev, parent = t.prev_sibling(node), t.parent(node)
         if prev != ryml.NONE:
             pos = self._end(prev)
+        elif parent != ryml.NONE and t.has_key(parent):
+            pos = self._scalar_end(t.key(parent), t.is_key_quoted(parent))
         else:
-            parent = t.parent(node)
-            pos = self._start(parent) if parent != ryml.NONE and t.has_key(parent) else 0
-            if parent != ryml.NONE and t.has_key(parent):
-                pos += len(t.key(parent))
+            pos = 0
         m = _EMPTY.search(self.original, pos)
         return m.start() if m else pos
 

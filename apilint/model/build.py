@@ -7,8 +7,8 @@ from typing import Any, Iterator
 
 from apilint.document.model import Document
 from apilint.document.refs import At, Workspace
-from apilint.model.gateway import (ANY_METHOD, INTEGRATION, VERBS, Api, Auth, Integration, Method,
-                                   Parameter, Resource, SecurityScheme)
+from apilint.model.gateway import (ANY_METHOD, INTEGRATION, VERBS, WEAK_HTTP_EVIDENCE, Api, Auth,
+                                   Integration, Method, Parameter, Resource, SecurityScheme)
 
 _HTTP_ONLY_ROOT = ("x-amazon-apigateway-cors", "x-amazon-apigateway-importexport-version")
 
@@ -33,15 +33,15 @@ def detect_kind(doc: Document, forced: str | None = None) -> tuple[str, str]:
     # only when nothing in the document is REST-only.
     weak, rest_only = _integration_evidence(paths), _rest_only_evidence(data)
     if weak and not rest_only:
-        return "http", "integrations carry payloadFormatVersion"
+        return "http", WEAK_HTTP_EVIDENCE
     if weak:
         return "rest", f"payloadFormatVersion present, but {rest_only}"
     return "rest", "no HTTP API markers"
 
 
-_REST_ONLY_ROOT = ("x-amazon-apigateway-request-validators", "x-amazon-apigateway-gateway-responses",
-                   "x-amazon-apigateway-policy", "x-amazon-apigateway-api-key-source",
-                   "x-amazon-apigateway-binary-media-types",
+_REST_ONLY_ROOT = ("x-amazon-apigateway-request-validators",
+                   "x-amazon-apigateway-gateway-responses", "x-amazon-apigateway-policy",
+                   "x-amazon-apigateway-api-key-source", "x-amazon-apigateway-binary-media-types",
                    "x-amazon-apigateway-minimum-compression-size")
 _HTTP_INTEGRATION_TYPES = ("aws_proxy", "http_proxy")
 
@@ -75,7 +75,8 @@ def _rest_only_evidence(data: dict[str, Any]) -> str | None:
         if not isinstance(container, dict):
             continue
         for scheme in container.values():
-            authorizer = scheme.get("x-amazon-apigateway-authorizer") if isinstance(scheme, dict) else None
+            authorizer = scheme.get("x-amazon-apigateway-authorizer") \
+                if isinstance(scheme, dict) else None
             kind = authorizer.get("type") if isinstance(authorizer, dict) else None
             if isinstance(kind, str) and kind.lower() in ("token", "cognito_user_pools"):
                 return f"an authorizer has type {kind!r}, which HTTP APIs do not support"

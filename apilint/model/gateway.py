@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 from apilint.document.model import Document
 from apilint.document.refs import At, Workspace
@@ -12,6 +12,10 @@ ANY_METHOD = "x-amazon-apigateway-any-method"
 INTEGRATION = "x-amazon-apigateway-integration"
 #: The verbs API Gateway creates methods for (plus ANY); `trace` is not one of them.
 VERBS = ("get", "put", "post", "delete", "options", "head", "patch")
+
+#: The only reason build.detect_kind gives for "http" that is a guess (findings that depend on
+#: it say so).
+WEAK_HTTP_EVIDENCE = "integrations carry payloadFormatVersion"
 
 #: Auth kinds that authenticate a caller.
 AUTHENTICATING = frozenset({"lambda", "cognito", "jwt", "iam"})
@@ -136,5 +140,23 @@ class Api:
             self._integrations = list(users.values())
         return self._integrations
 
+    @property
+    def kind_guessed(self) -> bool:
+        """The API kind rests on weak evidence only (a stray payloadFormatVersion)."""
+        return self.kind_reason == WEAK_HTTP_EVIDENCE
+
     def ext(self, name: str) -> At | None:
         return self.ws.resolve(self.root.child(name))
+
+    def dict_child(self, at: At | None, key: str) -> At | None:
+        """`at[key]` with `$ref`s followed, if it is a mapping; None otherwise."""
+        child = self.ws.resolve(at.child(key)) if at is not None else None
+        return child if child is not None and isinstance(child.value, dict) else None
+
+    def integration_responses(self, integ: Integration) -> Iterator[tuple[str, At]]:
+        """(selection pattern, response object) of an integration's `responses`."""
+        responses = self.dict_child(integ.at, "responses")
+        for pattern in responses.value if responses else ():
+            response = self.dict_child(responses, pattern)
+            if response is not None:
+                yield pattern, response

@@ -1,19 +1,27 @@
 """Output formats: one small module each, all rendering the same list of file results.
 
 A module `apilint.report.<name>` has `render(results, out, colour)`; it is imported only when
-its format is asked for.
+its format is asked for. The few helpers several formats share live here, so that they agree
+(on which paths count as inside the working directory, on when a span's end is usable, ...).
 """
 
 from __future__ import annotations
 
+import os
+from collections import Counter
 from importlib import import_module
-from typing import Callable, Sequence, TextIO
+from typing import Callable, Iterable, Sequence, TextIO
 
 from apilint.engine import FileResult
+from apilint.findings import Finding, Severity, Span
+from apilint.registry import Rule, load_rules
 
 Renderer = Callable[[Sequence[FileResult], TextIO, bool], None]
 
 FORMATS = ("text", "json", "sarif", "junit", "github", "markdown", "html")
+
+#: Most severe first: the order summaries list them in.
+SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
 
 def renderer(name: str) -> Renderer:
@@ -22,3 +30,46 @@ def renderer(name: str) -> Renderer:
     module = import_module(f"apilint.report.{name}")
     render: Renderer = module.render
     return render
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def severity_counts(findings: Iterable[Finding]) -> str:
+    """`3 errors, 1 warning`: the severities that occur, most severe first."""
+    counts = Counter(f.severity for f in findings)
+    return ", ".join(plural(counts[s], str(s)) for s in SEVERITIES if counts[s])
+
+
+def rules_by_code() -> dict[str, Rule]:
+    """The catalog keyed by code; a finding's code may be missing (a test double, a plugin)."""
+    return {rule.code: rule for rule in load_rules()}
+
+
+def relative_path(path: str, cwd: str) -> str | None:
+    """`path` relative to `cwd`, with forward slashes; None when it lies outside `cwd`."""
+    try:
+        rel = os.path.relpath(os.path.join(cwd, path), cwd)  # join keeps `path` if absolute
+    except ValueError:  # another drive on Windows
+        return None
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
+        return None
+    return rel.replace(os.sep, "/")
+
+
+def has_end(span: Span) -> bool:
+    """False for an end before the start (a mapping that ends in a YAML alias gets the end of
+    the anchored node, earlier in the file): such a region is invalid SARIF (SARIF1007), and the
+    start alone is still useful."""
+    return (span.end_line, span.end_column) >= (span.line, span.column)
+
+
+def error_location(result: FileResult) -> str:
+    """`path[:line[:column]]` of the file's load error."""
+    where = result.path
+    if result.error is not None and result.error.line is not None:
+        where += f":{result.error.line}"
+        if result.error.column is not None:
+            where += f":{result.error.column}"
+    return where

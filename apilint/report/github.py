@@ -13,6 +13,7 @@ from typing import Sequence, TextIO
 
 from apilint.engine import FileResult
 from apilint.findings import Severity
+from apilint.report import has_end, relative_path
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -33,14 +34,8 @@ def command(name: str, properties: dict[str, object], message: str) -> str:
 
 def workspace_path(path: str) -> str:
     """Annotations only attach to files named relative to the repository (the working directory)."""
-    if os.path.isabs(path):
-        try:
-            rel = os.path.relpath(path)
-        except ValueError:  # another drive on Windows
-            return path
-        if rel != os.pardir and not rel.startswith(os.pardir + os.sep):
-            path = rel
-    return os.path.normpath(path).replace(os.sep, "/")
+    rel = relative_path(path, os.getcwd()) if os.path.isabs(path) else None
+    return rel if rel is not None else os.path.normpath(path).replace(os.sep, "/")
 
 
 def render(results: Sequence[FileResult], out: TextIO, colour: bool) -> None:
@@ -52,9 +47,7 @@ def render(results: Sequence[FileResult], out: TextIO, colour: bool) -> None:
                                         "title": "apilint: cannot load file"},
                               result.error.message) + "\n")
         for f in result.findings:
-            span = f.span
-            # An end before the start (a mapping that ends in a YAML alias): give the start only.
-            ends = (span.end_line, span.end_column) >= (span.line, span.column)
+            span, ends = f.span, has_end(f.span)
             out.write(command(COMMANDS[f.severity], {
                 "file": file, "line": span.line, "col": span.column,
                 "endLine": span.end_line if ends else None,

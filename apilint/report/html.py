@@ -24,9 +24,9 @@ from apilint.document.pointer import decode
 from apilint.engine import FileResult
 from apilint.findings import Finding, Severity
 from apilint.model.gateway import ANY_METHOD, VERBS
-from apilint.registry import Rule, load_rules
+from apilint.registry import Rule
+from apilint.report import SEVERITIES, plural, rules_by_code
 
-SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 #: Where a finding sits: (resource path, method verb or None); ("", None) is definition-wide.
 Place = tuple[str, str | None]
 WIDE: Place = ("", None)
@@ -120,10 +120,6 @@ def _prose(text: str) -> str:
     return re.sub(r"`([^`\n]+)`", r"<code>\1</code>", _e(text))
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def _norm(path: str) -> str:
     # The model keys resources as AWS does: `/a//b/` is the resource `/a/b`.
     return "/" + "/".join(s for s in path.split("/") if s)
@@ -183,7 +179,7 @@ def _badge(found: list[Finding], href: str) -> str:
         return ""
     worst = max(f.severity for f in found)
     return (f'<a class="badge {worst}" href="#{href}" data-count="{len(found)}">{len(found)}'
-            f'<span class="vh"> {_plural(len(found), "finding")}, worst {worst}</span></a>')
+            f'<span class="vh"> {plural(len(found), "finding")}, worst {worst}</span></a>')
 
 
 class _File:
@@ -209,8 +205,8 @@ class _File:
         out.append(f'<section class="file" id="{self.fid}" aria-labelledby="{self.fid}-h">'
                    f'<h2 id="{self.fid}-h" class="mono">{_e(r.path)}</h2>'
                    f'<p class="muted"><span data-api-kind="{_e(r.api_kind or "")}">{kind}</span>'
-                   f' · {_plural(len(r.outline), "resource")} · {_plural(methods, "method")} · '
-                   f'{_plural(len(r.findings), "finding")}</p>')
+                   f' · {plural(len(r.outline), "resource")} · {plural(methods, "method")} · '
+                   f'{plural(len(r.findings), "finding")}</p>')
         out.append(f'<h3>{"Routes" if r.api_kind == "http" else "Resources"}</h3>'
                    '<div class="treebox"><p class="legend muted">A badge counts the findings on '
                    'a resource or method, coloured by the most severe; select it to jump to '
@@ -343,17 +339,17 @@ def _failures(results: Sequence[FileResult], out: list[str]) -> None:
 
 
 def render(results: Sequence[FileResult], out: TextIO, colour: bool) -> None:
-    rules = {r.code: r for r in load_rules()}
+    rules = rules_by_code()
     total = sum(len(r.findings) for r in results)
     page = [('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             '<meta name="color-scheme" content="light dark">'
-            f"<title>apilint report: {_plural(total, 'finding')}</title>"
+            f"<title>apilint report: {plural(total, 'finding')}</title>"
             f"<style>{_STYLE}</style><script>{_SCRIPT}</script></head><body>"
             '<header class="page"><h1>apilint report</h1>'
-            f'<p class="muted">apilint {_e(__version__)} · {_plural(len(results), "file")} · '
-            f'{_plural(total, "finding")}</p></header><main>')]
+            f'<p class="muted">apilint {_e(__version__)} · {plural(len(results), "file")} · '
+            f'{plural(total, "finding")}</p></header><main>')]
     _summary(results, rules, page)
     for i, result in enumerate(results, 1):
         if not (result.error or result.skipped):

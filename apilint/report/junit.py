@@ -12,7 +12,8 @@ from typing import Sequence, TextIO
 
 from apilint.engine import FileResult
 from apilint.findings import Finding
-from apilint.registry import find_rule
+from apilint.registry import Rule
+from apilint.report import error_location, rules_by_code
 
 #: The name of the one case a file gets when it has nothing else to show (clean or skipped).
 CLEAN_CASE = "apilint"
@@ -38,16 +39,15 @@ def case_name(f: Finding) -> str:
 def build_tree(results: Sequence[FileResult]) -> ET.Element:
     root = ET.Element("testsuites", name="apilint")
     totals = dict.fromkeys(("tests", "failures", "errors", "skipped"), 0)
-    fixes: dict[str, str] = {}
+    rules = rules_by_code()
     for result in results:
         suite = ET.SubElement(root, "testsuite", name=_text(result.path))
         counts = dict.fromkeys(totals, 0)
         if result.error is not None:
             case = _case(suite, result.path, LOAD_CASE)
-            where = _where(result)
             error = ET.SubElement(case, "error", type="load-error",
                                   message=_text(result.error.message))
-            error.text = _text(f"{where}: {result.error.message}")
+            error.text = _text(f"{error_location(result)}: {result.error.message}")
             counts["tests"], counts["errors"] = 1, 1
         elif result.skipped:
             case = _case(suite, result.path, CLEAN_CASE)
@@ -60,7 +60,7 @@ def build_tree(results: Sequence[FileResult]) -> ET.Element:
             case = _case(suite, result.path, case_name(f))
             failure = ET.SubElement(case, "failure", type=str(f.severity),
                                     message=_text(f.message))
-            failure.text = _text(_details(f, fixes))
+            failure.text = _text(_details(f, rules.get(f.code)))
             counts["tests"] += 1
             counts["failures"] += 1
         for key, value in counts.items():
@@ -75,29 +75,15 @@ def _case(suite: ET.Element, path: str, name: str) -> ET.Element:
     return ET.SubElement(suite, "testcase", classname=_text(path), name=_text(name))
 
 
-def _details(f: Finding, fixes: dict[str, str]) -> str:
-    if f.code not in fixes:
-        try:
-            fixes[f.code] = find_rule(f.code).fix
-        except KeyError:  # a rule outside the catalog
-            fixes[f.code] = ""
+def _details(f: Finding, rule: Rule | None) -> str:
     lines = [f"{f.file}:{f.line}:{f.column}: {f.code} [{f.severity}] {f.message}"]
     if f.operation:
         lines.append(f"operation: {f.operation}")
     if f.pointer:
         lines.append(f"pointer: {f.pointer}")
-    if fixes[f.code]:
-        lines.append(f"fix: {fixes[f.code]}")
+    if rule is not None and rule.fix:  # None: a rule outside the catalog
+        lines.append(f"fix: {rule.fix}")
     return "\n".join(lines)
-
-
-def _where(result: FileResult) -> str:
-    where = result.path
-    if result.error is not None and result.error.line is not None:
-        where += f":{result.error.line}"
-        if result.error.column is not None:
-            where += f":{result.error.column}"
-    return where
 
 
 def _text(value: str) -> str:

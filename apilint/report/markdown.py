@@ -10,10 +10,10 @@ from collections import Counter
 from typing import Sequence, TextIO
 
 from apilint.engine import FileResult
-from apilint.findings import Finding, Severity
+from apilint.findings import Finding
+from apilint.report import error_location, plural, severity_counts
 
 MAX_ROWS = 200
-_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
 
 def render(results: Sequence[FileResult], out: TextIO, colour: bool) -> None:
@@ -27,18 +27,16 @@ def lines(results: Sequence[FileResult], max_rows: int = MAX_ROWS) -> list[str]:
     checked = len(results) - len(errors) - len(skipped)
     out = ["## apilint", ""]
     if findings:
-        by_severity = Counter(f.severity for f in findings)
-        parts = ", ".join(_plural(by_severity[s], str(s)) for s in _ORDER if by_severity[s])
         with_findings = len({f.file for f in findings})
-        out.append(f"Found **{_plural(len(findings), 'problem')}** ({parts}) in "
-                   f"{with_findings} of {_plural(checked, 'file')}.")
+        out.append(f"Found **{plural(len(findings), 'problem')}** ({severity_counts(findings)}) "
+                   f"in {with_findings} of {plural(checked, 'file')}.")
     else:
-        out.append(f"No problems found in {_plural(checked, 'file')}.")
+        out.append(f"No problems found in {plural(checked, 'file')}.")
     notes = []
     if errors:
-        notes.append(f"{_plural(len(errors), 'file')} could not be loaded")
+        notes.append(f"{plural(len(errors), 'file')} could not be loaded")
     if skipped:
-        notes.append(f"{_plural(len(skipped), 'file')} skipped (not an API definition)")
+        notes.append(f"{plural(len(skipped), 'file')} skipped (not an API definition)")
     if notes:
         out += ["", "; ".join(notes) + "."]
     if findings:
@@ -48,10 +46,7 @@ def lines(results: Sequence[FileResult], max_rows: int = MAX_ROWS) -> list[str]:
         out += ["", "### Files that could not be loaded", ""]
         for r in errors:
             assert r.error is not None
-            where = r.path
-            if r.error.line is not None:
-                where += f":{r.error.line}" + (f":{r.error.column}" if r.error.column else "")
-            out.append(f"- `{_code(where)}`: {_cell(r.error.message)}")
+            out.append(f"- `{_code(error_location(r))}`: {_cell(r.error.message)}")
     return out
 
 
@@ -87,7 +82,3 @@ def _cell(text: str) -> str:
 
 def _code(text: str) -> str:
     return text.replace("|", "\\|").replace("`", "'")
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"

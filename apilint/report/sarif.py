@@ -16,7 +16,8 @@ from urllib.parse import quote
 from apilint import __version__
 from apilint.engine import FileResult
 from apilint.findings import Finding, Severity, Span
-from apilint.registry import Rule, find_rule
+from apilint.registry import Rule
+from apilint.report import has_end, relative_path, rules_by_code
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/apilint/apilint"
@@ -45,7 +46,8 @@ def build_log(results: Sequence[FileResult], cwd: str | None = None) -> Json:
     first = {f.code: f for f in reversed(findings)}
     codes = sorted(first)
     index = {code: i for i, code in enumerate(codes)}
-    descriptors = [_descriptor(code, first[code]) for code in codes]
+    rules = rules_by_code()
+    descriptors = [_descriptor(first[code], rules.get(code)) for code in codes]
     notifications = _notifications(results, cwd)
     run: Json = {
         "tool": {"driver": {
@@ -69,14 +71,10 @@ def build_log(results: Sequence[FileResult], cwd: str | None = None) -> Json:
 
 def artifact_location(path: str, cwd: str) -> Json:
     """A relative URI under %SRCROOT% when the file is inside `cwd`, else an absolute file URI."""
-    full = os.path.normpath(os.path.join(cwd, path))  # join keeps `path` if it is absolute
-    try:
-        rel = os.path.relpath(full, cwd)
-    except ValueError:  # another drive on Windows
-        return {"uri": Path(full).as_uri()}
-    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
-        return {"uri": Path(full).as_uri()}
-    return {"uri": quote(rel.replace(os.sep, "/"), safe="/"), "uriBaseId": SRCROOT}
+    rel = relative_path(path, cwd)
+    if rel is None:
+        return {"uri": Path(os.path.normpath(os.path.join(cwd, path))).as_uri()}
+    return {"uri": quote(rel, safe="/"), "uriBaseId": SRCROOT}
 
 
 def fingerprint(code: str, uri: str, pointer: str, occurrence: int = 0) -> str:
@@ -85,23 +83,14 @@ def fingerprint(code: str, uri: str, pointer: str, occurrence: int = 0) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
-def _rule(code: str) -> Rule | None:
-    try:
-        return find_rule(code)
-    except KeyError:  # a finding from a rule outside the catalog (a test double, a plugin)
-        return None
-
-
-def _descriptor(code: str, example: Finding) -> Json:
-    rule = _rule(code)
-    if rule is None:
-        return {"id": code, "name": example.name,
+def _descriptor(example: Finding, rule: Rule | None) -> Json:
+    if rule is None:  # a rule outside the catalog: all we know is what its finding says
+        return {"id": example.code, "name": example.name,
                 "defaultConfiguration": {"level": LEVELS[example.severity]}}
+    # The category leads the tags, so a rule of the security category is tagged "security".
     tags = list(dict.fromkeys((rule.category, *rule.tags)))
-    security = rule.category == "security" or "security" in tags
-    properties: Json = {"tags": tags + (["security"] if security and "security" not in tags
-                                        else [])}
-    if security:
+    properties: Json = {"tags": tags}
+    if "security" in tags:
         properties["security-severity"] = SECURITY_SEVERITY[rule.severity]
     descriptor: Json = {
         "id": rule.code,
@@ -128,9 +117,7 @@ def _help(rule: Rule) -> Json:
 
 def region(span: Span) -> Json:
     out: Json = {"startLine": span.line, "startColumn": span.column}
-    # An end before the start (seen when a mapping ends in a YAML alias, whose node lies earlier
-    # in the file) makes the SARIF invalid (SARIF1007); the start alone is still useful.
-    if (span.end_line, span.end_column) >= (span.line, span.column):
+    if has_end(span):
         out.update(endLine=span.end_line, endColumn=span.end_column)
     return out
 
@@ -170,10 +157,10 @@ def _notifications(results: Sequence[FileResult], cwd: str) -> list[Json]:
             continue
         physical: Json = {"artifactLocation": artifact_location(r.path, cwd)}
         if r.error is not None and r.error.line is not None:
-            region: Json = {"startLine": r.error.line}
+            start: Json = {"startLine": r.error.line}
             if r.error.column is not None:
-                region["startColumn"] = r.error.column
-            physical["region"] = region
+                start["startColumn"] = r.error.column
+            physical["region"] = start
         if r.error is not None:
             level, text = "error", r.error.message
         else:

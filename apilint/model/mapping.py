@@ -1,0 +1,13 @@
+"""The grammar of API Gateway parameter-mapping values shared by integration, method and
+gateway-response mappings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def static_value(value: Any) -> str | None:
+    """The text of a static mapping value `'...'`, or None (a mapping expression or not text)."""
+    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == "'":
+        return value[1:-1]
+    return None

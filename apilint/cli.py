@@ -49,7 +49,8 @@ def _colour(stream: object) -> bool:
     return bool(isatty and isatty())
 
 
-_PATHS = typer.Argument(..., help="Definition files (YAML/JSON) or directories.")
+_PATHS = typer.Argument(..., help="Definition files (YAML/JSON), CloudFormation/SAM templates, "
+                                       "Terraform files, or directories.")
 _API_TYPE = typer.Option(ApiType.auto, "--api-type",
                          help="Lint as a REST or HTTP API (default: as configured, else detect).")
 _SELECT = typer.Option(None, "--select",
@@ -62,16 +63,19 @@ _CONFIG = typer.Option(None, "--config",
                             "[tool.apilint]); default: the nearest above each file.")
 _JOBS = typer.Option(None, "--jobs", "-j", min=1,
                      help="Parallel processes (default: all cores when the input is large).")
+_OUTSIDE = typer.Option(False, "--allow-outside-refs",
+                        help="Read files that $ref, AWS::Include, DefinitionUri or templatefile "
+                             "name outside the directory of the file being linted.")
 
 
 def _options(paths: List[str], api_type: ApiType, select: Optional[List[str]],
              ignore: Optional[List[str]], config: Optional[str], jobs: Optional[int],
-             fail_on: Optional[FailOn] = None) -> "Options":
+             fail_on: Optional[FailOn] = None, allow_outside_refs: bool = False) -> "Options":
     from apilint.commands.lint import Options
 
     return Options(tuple(paths), fail_on.value if fail_on else None,
                    None if api_type is ApiType.auto else api_type.value,
-                   _split(select), _split(ignore), config, jobs)
+                   _split(select), _split(ignore), config, jobs, allow_outside_refs)
 
 
 @app.command()
@@ -98,11 +102,14 @@ def lint(
                                                   "above (the pre-commit hook uses warning)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print findings and errors only."),
     jobs: Optional[int] = _JOBS,
+    allow_outside_refs: bool = _OUTSIDE,
 ) -> int:
-    """Lint API Gateway definitions."""
+    """Lint API Gateway definitions: OpenAPI/Swagger files, CloudFormation/SAM templates and
+    Terraform files, or the directories that hold them."""
     from apilint.commands.lint import run_lint
 
-    return run_lint(_options(paths, api_type, select, ignore, config, jobs, fail_on), format,
+    return run_lint(_options(paths, api_type, select, ignore, config, jobs, fail_on,
+                             allow_outside_refs), format,
                     quiet, _colour(sys.stdout), baseline, diff_base, min_severity.value)
 
 
@@ -116,11 +123,13 @@ def baseline(
     ignore: Optional[List[str]] = _IGNORE,
     config: Optional[str] = _CONFIG,
     jobs: Optional[int] = _JOBS,
+    allow_outside_refs: bool = _OUTSIDE,
 ) -> int:
     """Record today's findings so `lint --baseline` reports only new ones."""
     from apilint.commands.lint import run_baseline
 
-    return run_baseline(_options(paths, api_type, select, ignore, config, jobs), output)
+    return run_baseline(_options(paths, api_type, select, ignore, config, jobs,
+                                 allow_outside_refs=allow_outside_refs), output)
 
 
 @app.command("rules")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, TypeVar
 
 from apilint.checks import Check, Violation, all_checks
-from apilint.document import Document, NotAnApi, load_document
-from apilint.document.pointer import Tokens, encode
+from apilint.document import Document, NotAnApi
+from apilint.document.loader import check_sections, load_definitions
+from apilint.document.pointer import Tokens
 from apilint.document.refs import Workspace
 from apilint.errors import ApilintError, LoadError
 from apilint.findings import Finding, Severity, Span
@@ -26,6 +27,7 @@ class Settings:
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()  # added to the selection (e.g. rules off by default)
     severity: dict[str, Severity] = field(default_factory=dict)  # rule name -> override
+    allow_outside_refs: bool = False  # read $ref'd and included files outside the root's folder
 
 
 @dataclass
@@ -37,6 +39,14 @@ class FileResult:
     api_kind: str | None = None
     #: The API's resource tree for reports: (resource path, method verbs), in path order.
     outline: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    #: Which API of the file this is (a template's logical id, a Terraform address).
+    label: str | None = None
+    #: The template that includes this definition from another file (the linted input).
+    via: str | None = None
+
+    @property
+    def title(self) -> str:
+        return f"{self.path} ({self.label})" if self.label else self.path
 
 
 def _selected(rules: Iterable[Rule], settings: Settings) -> list[Rule]:
@@ -56,7 +66,7 @@ def _selected(rules: Iterable[Rule], settings: Settings) -> list[Rule]:
 
 
 def _finding(rule: Rule, v: Violation, severity: Severity) -> Finding:
-    return Finding(rule.code, rule.name, severity, v.message, v.doc.path, encode(v.tokens),
+    return Finding(rule.code, rule.name, severity, v.message, v.doc.path, v.doc.pointer(v.tokens),
                    _span(v.doc, v.tokens), v.operation)
 
 
@@ -72,35 +82,55 @@ def run_rules(doc: Document, settings: Settings, rules: Iterable[Rule] | None = 
     rules = tuple(rules) if rules is not None else load_rules()
     checks = checks if checks is not None else all_checks()
     result = FileResult(doc.path)
-    ws = Workspace(doc)
+    if doc.base:  # an embedded definition: its sections were not checked as a file's are
+        check_sections(doc)
+    ws = Workspace(doc, settings.allow_outside_refs)
     ws.scan()
     api = build_api(doc, ws, settings.api_type)
     result.api_kind = api.kind
     result.outline = [(path, tuple(res.methods)) for path, res in sorted(api.resources.items())]
-    crash_rule = next((r for r in rules if r.name == CRASH_RULE), None)
     selected = _selected(rules, settings)
     ran: set[str] = set()
     for rule in selected:
-        if not rule.applies_to(api.kind, doc.version):
+        if rule.scope != "definition" or not rule.applies_to(api.kind, doc.version):
             continue
         ran.add(rule.code)
-        options = {**rule.default_options(), **settings.options.get(rule.name, {})}
-        severity = settings.severity.get(rule.name, rule.severity)
-        try:
-            fn = checks[rule.check]
-            found = [_finding(rule, v, severity) for v in fn(api, options)]
-        except Exception as exc:  # noqa: BLE001 - containment is the point
-            if crash_rule is None:
-                raise
-            detail = f"{type(exc).__name__}: {exc}"[:300]
-            found = [Finding(crash_rule.code, crash_rule.name, crash_rule.severity,
-                             f"rule {rule.code} ({rule.name}) crashed and was skipped: {detail}; "
-                             "please report this with the definition that triggers it",
-                             doc.path, "", Span(1, 1, 1, 1))]
-        result.findings.extend(found)
+        result.findings.extend(_run_check(rule, checks, api, settings, rules, doc.path))
     _apply_suppressions(result, ws, rules, selected, ran, settings)
     result.findings.sort(key=Finding.sort_key)
     return result
+
+
+def run_template_rules(template: Any, path: str, settings: Settings,
+                       rules: Iterable[Rule] | None = None,
+                       checks: dict[str, Check] | None = None) -> FileResult:
+    """The rules about a CloudFormation/SAM template itself (scope: template)."""
+    rules = tuple(rules) if rules is not None else load_rules()
+    checks = checks if checks is not None else all_checks()
+    result = FileResult(path)
+    for rule in _selected(rules, settings):
+        if rule.scope == "template":
+            result.findings.extend(_run_check(rule, checks, template, settings, rules, path))
+    result.findings.sort(key=Finding.sort_key)
+    return result
+
+
+def _run_check(rule: Rule, checks: dict[str, Check], subject: Any, settings: Settings,
+               rules: tuple[Rule, ...], path: str) -> list[Finding]:
+    """One rule's findings; a rule that raises yields a rule-crashed finding instead."""
+    options = {**rule.default_options(), **settings.options.get(rule.name, {})}
+    severity = settings.severity.get(rule.name, rule.severity)
+    try:
+        return [_finding(rule, v, severity) for v in checks[rule.check](subject, options)]
+    except Exception as exc:  # noqa: BLE001 - containment is the point
+        crash_rule = next((r for r in rules if r.name == CRASH_RULE), None)
+        if crash_rule is None:
+            raise
+        detail = f"{type(exc).__name__}: {exc}"[:300]
+        return [Finding(crash_rule.code, crash_rule.name, crash_rule.severity,
+                        f"rule {rule.code} ({rule.name}) crashed and was skipped: {detail}; "
+                        "please report this with the definition that triggers it",
+                        path, "", Span(1, 1, 1, 1))]
 
 
 def _apply_suppressions(result: FileResult, ws: Workspace, rules: tuple[Rule, ...],
@@ -135,13 +165,49 @@ def _apply_suppressions(result: FileResult, ws: Workspace, rules: tuple[Rule, ..
     result.findings = kept
 
 
-def lint_file(path: str, settings: Settings, shown: str | None = None) -> FileResult:
+def lint_path(path: str, settings: Settings, shown: str | None = None) -> list[FileResult]:
+    """A result for each API definition the file holds (one for a definition file, one per API
+    for a template, plus one for findings about the template itself), or one that says why the
+    file was skipped or could not be read."""
     shown = shown if shown is not None else path
+    loaded = _guarded(shown, lambda: load_definitions(path, shown,
+                                                      allow_outside=settings.allow_outside_refs))
+    if isinstance(loaded, FileResult):
+        return [loaded]
+    if isinstance(loaded, NotAnApi):
+        return [FileResult(shown, skipped=loaded.reason)]
+    results = []
+    if loaded.template is not None:
+        own = _guarded(shown, lambda: run_template_rules(loaded.template, shown, settings))
+        if own.findings or own.error or not loaded.docs:
+            results.append(own)
+    for doc in loaded.docs:
+        result = _guarded(doc.path, lambda: run_rules(doc, settings))
+        result.path, result.label = doc.path, doc.label
+        result.via = shown if doc.path != shown else None
+        results.append(result)
+    if not results:
+        results.append(FileResult(shown, skipped=loaded.skip_reason("Terraform configuration")))
+    elif not loaded.docs and not results[0].findings and not results[0].error:
+        results[0].skipped = loaded.skip_reason("CloudFormation template")
+    return results
+
+
+def lint_file(path: str, settings: Settings, shown: str | None = None) -> FileResult:
+    """The result for a file that holds one definition (tests and single-file callers)."""
+    results = lint_path(path, settings, shown)
+    if len(results) != 1:
+        raise ValueError(f"{path} holds {len(results)} API definitions; use lint_path")
+    return results[0]
+
+
+T = TypeVar("T")
+
+
+def _guarded(shown: str, work: Callable[[], T]) -> T | FileResult:
+    """Run `work`; any failure becomes a FileResult with a one-line error, never a traceback."""
     try:
-        loaded = load_document(path, shown)
-        if isinstance(loaded, NotAnApi):
-            return FileResult(shown, skipped=loaded.reason)
-        return run_rules(loaded, settings)
+        return work()
     except ApilintError as exc:
         return FileResult(shown, error=exc)
     except RecursionError:
@@ -159,17 +225,18 @@ PARALLEL_MIN_BYTES = 2 * 1024 * 1024
 PARALLEL_MIN_FILES = 16
 
 
-def _lint_one(args: tuple[str, Settings]) -> FileResult:
-    return lint_file(*args)
+def _lint_one(args: tuple[str, Settings]) -> list[FileResult]:
+    return lint_path(*args)
 
 
 def lint_files(paths: list[str], settings: Settings, jobs: int | None = None) -> list[FileResult]:
-    return lint_tasks([(p, settings) for p in paths], jobs)
+    return [r for results in lint_tasks([(p, settings) for p in paths], jobs) for r in results]
 
 
-def lint_tasks(tasks: list[tuple[str, Settings]], jobs: int | None = None) -> list[FileResult]:
-    """Lint (path, settings) pairs, on all cores when the input is large enough; results keep
-    input order."""
+def lint_tasks(tasks: list[tuple[str, Settings]], jobs: int | None = None
+               ) -> list[list[FileResult]]:
+    """Lint (path, settings) pairs, on all cores when the input is large enough: the results of
+    each task, in input order."""
     if jobs is None:
         total = 0
         for p, _ in tasks:
@@ -180,7 +247,7 @@ def lint_tasks(tasks: list[tuple[str, Settings]], jobs: int | None = None) -> li
         big = len(tasks) >= PARALLEL_MIN_FILES or (len(tasks) > 1 and total >= PARALLEL_MIN_BYTES)
         jobs = min(os.cpu_count() or 1, len(tasks)) if big else 1
     if jobs <= 1 or len(tasks) <= 1:
-        return [lint_file(p, s) for p, s in tasks]
+        return [lint_path(p, s) for p, s in tasks]
     import multiprocessing
 
     # fork: workers inherit the loaded modules and rules, so they start in milliseconds.
@@ -188,17 +255,3 @@ def lint_tasks(tasks: list[tuple[str, Settings]], jobs: int | None = None) -> li
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
     with ctx.Pool(jobs) as pool:
         return pool.map(_lint_one, tasks, chunksize=1)
-
-
-def expand_paths(paths: Iterable[str]) -> list[str]:
-    """Files as given; a directory contributes its *.yaml, *.yml and *.json files, sorted."""
-    out: list[str] = []
-    for p in paths:
-        if os.path.isdir(p):
-            for base, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "node_modules")
-                out.extend(os.path.join(base, f) for f in sorted(files)
-                           if f.lower().endswith((".yaml", ".yml", ".json")))
-        else:
-            out.append(p)
-    return out

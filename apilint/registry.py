@@ -55,6 +55,8 @@ class Rule:
     example_options: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     source: str = ""
     default_enabled: bool = True
+    #: "definition" (runs on each API definition) or "template" (on a CloudFormation template).
+    scope: str = "definition"
 
     def applies_to(self, kind: str, version: str) -> bool:
         family = version if version in ("2.0", "3.0", "3.1") else "other"
@@ -73,6 +75,7 @@ class Rule:
             "options": [{"name": o.name, "default": o.default, "description": o.description}
                         for o in self.options],
             "examples": {"bad": self.bad_example, "good": self.good_example},
+            "scope": self.scope,
         }
         if enabled is not None:
             out["enabled"] = enabled
@@ -99,7 +102,7 @@ def _parse(path: Path, data: dict[str, Any]) -> Rule:
                       for name, spec in (data.get("options") or {}).items()),
         bad_example=examples["bad"], good_example=examples["good"],
         example_options=dict(examples.get("options") or {}), source=path.name,
-        default_enabled=data.get("enabled", True),
+        default_enabled=data.get("enabled", True), scope=data.get("scope", "definition"),
     )
 
 

@@ -18,7 +18,7 @@ from typing import Any, Iterable, Iterator
 
 from apilint.document.loader import SUPPRESSION_KEY
 from apilint.document.model import Document
-from apilint.document.pointer import Tokens, encode
+from apilint.document.pointer import Tokens
 from apilint.registry import Rule, find_rule
 
 UNUSED_RULE = "unused-suppression"
@@ -69,7 +69,7 @@ def collect(docs: Iterable[Document], rules: tuple[Rule, ...]) -> tuple[list[Sup
                 except KeyError as exc:
                     problems.append(Problem(doc, where, f"{SUPPRESSION_KEY}: {exc.args[0]}"))
                     continue
-                found.append(Suppression(doc, encode(scope), where, rule, reason))
+                found.append(Suppression(doc, doc.pointer(scope), where, rule, reason))
     return found, problems
 
 

@@ -83,6 +83,6 @@ def test_every_rule_has_fixtures_that_raise_it() -> None:
         assert folder.is_dir(), f"{rule.code} {rule.name} has no fixtures"
         declared = set()
         for path in folder.iterdir():
-            if path.suffix in (".yaml", ".json"):
+            if path.suffix in (".yaml", ".json", ".tf"):
                 declared |= {code for code, _ in expectations(path)}
         assert rule.code in declared, f"no fixture of {rule.name} expects {rule.code}"

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from apilint.document import load_document
-from apilint.engine import Settings, run_rules
+from apilint.engine import Settings, lint_path
 from apilint.registry import Rule, load_rules
 
 RULES = [r for r in load_rules() if r.category != "internal"]
@@ -17,7 +16,9 @@ def _codes(rule: Rule, text: str, tmp_path: Path) -> list[str]:
     path = tmp_path / "example.yaml"
     path.write_text(text)
     settings = Settings(select=(rule.name,), options={rule.name: rule.example_options})
-    return [f.code for f in run_rules(load_document(path), settings).findings]
+    results = lint_path(str(path), settings)
+    assert all(r.error is None for r in results), [r.error for r in results]
+    return [f.code for r in results for f in r.findings]
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.name for r in RULES])

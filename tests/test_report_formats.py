@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 
 from apilint.cli import main
-from apilint.engine import FileResult, Settings, lint_file
+from apilint.engine import FileResult, Settings, lint_path
 from apilint.findings import Finding, Severity, Span
 from apilint.registry import find_rule
 from apilint.report import github, junit, markdown, sarif
@@ -36,11 +36,11 @@ PITFALL_FINDINGS = [("AGW302", 4), ("AGW501", 7), ("AGW301", 8), ("AGW201", 10),
 
 def lint(*paths: Path | str, every_rule: bool = False) -> list[FileResult]:
     settings = Settings() if every_rule else Settings(select=PITFALL_RULES)
-    return [lint_file(str(p), settings) for p in paths]
+    return [r for p in paths for r in lint_path(str(p), settings)]
 
 
 def definitions(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml", ".json", ".tf"))
 
 
 @pytest.fixture

@@ -7,19 +7,23 @@ from pathlib import Path
 import pytest
 
 from apilint.document import load_document
-from apilint.engine import Settings, run_rules
+from apilint.engine import Settings, lint_path, run_rules
 from apilint.registry import find_rule, load_rules
 
 from conftest import FIXTURES, expectations, fixture_options
 
-CASES = sorted(p for p in (FIXTURES / "rules").glob("*/*") if p.suffix in (".yaml", ".json"))
+CASES = sorted(p for p in (FIXTURES / "rules").glob("*/*")
+               if p.suffix in (".yaml", ".json", ".tf"))
 
 
 def lint_one_rule(path: Path) -> set[tuple[str, int]]:
+    """(code, line) of the rule's findings in the fixture (a definition, a CloudFormation/SAM
+    template or a Terraform file)."""
     rule = find_rule(path.parent.name)
-    doc = load_document(path)
     settings = Settings(select=(rule.name,), options={rule.name: fixture_options(path)})
-    return {(f.code, f.line) for f in run_rules(doc, settings).findings}
+    results = lint_path(str(path), settings)
+    assert all(r.error is None for r in results), [r.error for r in results]
+    return {(f.code, f.line) for r in results for f in r.findings if f.file == str(path)}
 
 
 @pytest.mark.parametrize("path", CASES, ids=[f"{p.parent.name}/{p.name}" for p in CASES])

@@ -9,7 +9,7 @@ import pytest
 
 from apilint.document.ryml_loader import load_fast
 from apilint.document.yaml_loader import load_yaml
-from apilint.engine import Settings, lint_file
+from apilint.engine import Settings, lint_path
 
 from conftest import CORPUS, FIXTURES, SHARED
 
@@ -21,9 +21,10 @@ def _findings(path: Path, monkeypatch, backend: str):
         monkeypatch.setenv("APILINT_YAML", "libyaml")
     else:
         monkeypatch.delenv("APILINT_YAML", raising=False)
-    result = lint_file(str(path), Settings())
-    return result.error, sorted((f.code, f.pointer, f.span.line, f.span.column, f.span.end_line,
-                                 f.span.end_column, f.message) for f in result.findings)
+    results = lint_path(str(path), Settings())
+    return [r.error for r in results], sorted(
+        (f.file, f.code, f.pointer, f.span.line, f.span.column, f.span.end_line, f.span.end_column,
+         f.message) for r in results for f in r.findings)
 
 
 @pytest.mark.parametrize("path", YAML_FILES, ids=[p.name for p in YAML_FILES])
@@ -37,6 +38,10 @@ DECLINED = {
     "rules/cors-allow-headers-incomplete/oas3-rest-clean.yaml",  # anchors and aliases
     "rules/cors-allow-headers-incomplete/oas3-rest.yaml",  # anchors and aliases
     "rules/duplicate-key/http.yaml",  # duplicate keys
+    "rules/lambda-reference-dangling/sam-short-tags.yaml",  # CloudFormation short tags
+    "rules/lambda-reference-dangling/sam-clean.yaml",  # CloudFormation short tags
+    "rules/lambda-arn-hardcoded/template-clean.yaml",  # CloudFormation short tags
+    "rules/template-body-mixed-with-resources/template.yaml",  # CloudFormation short tags
     "rules/duplicate-key/oas3-merge-keys-clean.yaml",  # merge keys
     "rules/duplicate-key/oas3-rest.yaml",  # duplicate keys
     "rules/duplicate-key/swagger2-rest.yaml",  # duplicate keys

@@ -40,7 +40,9 @@ def shown(methods: list[Method], limit: int = 3) -> str:
     return ", ".join(labels[:limit]) + more
 
 
-Check = Callable[[Api, dict[str, Any]], Iterable[Violation]]
+#: A check reads an Api (most rules) or a TemplateFile (rules with scope: template).
+#: A check reads an Api (most rules) or a TemplateFile (rules with scope: template).
+Check = Callable[[Any, dict[str, Any]], Iterable[Violation]]
 CHECKS: dict[str, Check] = {}
 
 
@@ -68,6 +70,7 @@ def all_checks() -> dict[str, Check]:
         quotas,
         security,
         structure,
+        templates,
     )
 
     return CHECKS

@@ -18,6 +18,7 @@ from typing import Any, Iterator
 from weakref import WeakKeyDictionary
 
 from apilint.checks import Violation, check, violation
+from apilint.checks.templates import sam_edits
 from apilint.document.placeholders import has_placeholder
 from apilint.document.refs import At
 from apilint.model.gateway import Api, Integration, Method, Resource
@@ -82,6 +83,8 @@ def cors_evidence(api: Api) -> str | None:
 def _cors_evidence(api: Api) -> str | None:
     if api.kind == "http" and api.ext("x-amazon-apigateway-cors") is not None:
         return "x-amazon-apigateway-cors is configured"
+    if sam_edits(api, "Cors") or sam_edits(api, "CorsConfiguration"):
+        return "the SAM template sets Cors"
     gateway = api.ext("x-amazon-apigateway-gateway-responses")
     if gateway is not None and isinstance(gateway.value, dict):
         for response in gateway.value.values():
@@ -117,6 +120,8 @@ def needs_preflight(method: Method) -> str | None:
 def cors_preflight_missing(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     if api.kind == "http" and api.ext("x-amazon-apigateway-cors") is not None:
         return  # HTTP APIs answer preflight themselves
+    if sam_edits(api, "Cors") or sam_edits(api, "CorsConfiguration"):
+        return  # SAM adds an OPTIONS method to every path
     evidence = cors_evidence(api)
     if evidence is None:
         if not options.get("assume-browser-clients", False):

@@ -6,6 +6,7 @@ from fnmatch import fnmatchcase
 from typing import Any, Iterator
 
 from apilint.checks import Violation, check, shown, violation
+from apilint.checks.templates import sam_edits
 from apilint.model.gateway import Api, Method
 
 
@@ -42,9 +43,12 @@ def _why_open(api: Api, method: Method) -> str:
 def method_unauthenticated(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     allow = [str(p) for p in options.get("allow", [])]
     api_key_counts = bool(options.get("api-key-counts", True))
+    sam_default = sam_edits(api, "Auth")
     for method in api.methods:
         if method.verb == "OPTIONS" or allowed_by(method, allow):
             continue
+        if sam_default and method.auth.source == "none":
+            continue  # SAM puts its DefaultAuthorizer on every method without security
         kinds = method.auth.kinds
         if method.auth.authenticated or "invalid-authorizer" in kinds:
             continue

@@ -3,6 +3,7 @@ exit code."""
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -12,7 +13,9 @@ from apilint.config import Config, find_config, load_config
 
 if TYPE_CHECKING:
     from apilint.baseline import Entry
-from apilint.engine import FileResult, Settings, expand_paths, lint_tasks
+from apilint.discover import expand
+from apilint.document.model import NOT_AN_API
+from apilint.engine import FileResult, Settings, lint_tasks
 from apilint.errors import UsageError
 from apilint.findings import Severity
 from apilint.registry import find_rules_or_error
@@ -30,6 +33,7 @@ class Options:
     ignore: tuple[str, ...] = ()
     config: str | None = None
     jobs: int | None = None
+    allow_outside_refs: bool = False
 
 
 def _outputs(formats: Sequence[str]) -> list[tuple[str, str | None]]:
@@ -71,7 +75,8 @@ def _settings(config: Config, options: Options, file: str) -> Settings:
                     select=options.select or config.select,
                     extend_select=() if options.select else config.extend_select,
                     ignore=config.ignore + config.ignored_for(file) + options.ignore,
-                    severity=config.severity)
+                    severity=config.severity,
+                    allow_outside_refs=options.allow_outside_refs)
 
 
 def _threshold(config: Config, options: Options) -> str:
@@ -91,14 +96,23 @@ def exit_code(results: Sequence[FileResult], thresholds: Sequence[str]) -> int:
 
 
 def lint(options: Options) -> tuple[list[FileResult], list[str]]:
-    """Lint with configuration applied: results and each file's fail-on threshold."""
+    """Lint with configuration applied: results and each one's fail-on threshold."""
     options = replace(options,
                       select=tuple(r.name for r in find_rules_or_error(options.select)),
                       ignore=tuple(r.name for r in find_rules_or_error(options.ignore)))
-    files = expand_paths(options.paths)
+    targets = expand(options.paths)
+    files = [t.path for t in targets]
     configs = _configs(files, options.config)
     tasks = [(f, _settings(configs[f], options, f)) for f in files]
-    return lint_tasks(tasks, options.jobs), [_threshold(configs[f], options) for f in files]
+    found = [(target, result) for target, results in zip(targets, lint_tasks(tasks, options.jobs))
+             for result in results]
+    # A file that a template includes is linted through the template, with its variables and
+    # context; found again in the same tree, it would repeat those findings without them.
+    included = {os.path.abspath(r.path) for _, r in found if r.via is not None}
+    kept = [(t, r) for t, r in found if t.explicit or not (
+        (r.via is None and os.path.abspath(r.path) in included)
+        or (r.skipped is not None and r.skipped.startswith(NOT_AN_API)))]
+    return [r for _, r in kept], [_threshold(configs[t.path], options) for t, _ in kept]
 
 
 def run_lint(options: Options, formats: Sequence[str], quiet: bool, colour: bool,

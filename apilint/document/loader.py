@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-from apilint.document.model import Document, NotAnApi
+from apilint.document.model import NOT_AN_API, Document, NotAnApi, Sources
 from apilint.document.placeholders import quote_bare_json_placeholders
 from apilint.document.source import JsonLocator
 from apilint.document.yaml_loader import load_yaml
@@ -84,15 +84,17 @@ def detect_version(data: dict[str, Any]) -> str | None:
     return None
 
 
-def check_sections(data: dict[str, Any], locator: Any, shown: str) -> None:
+def check_sections(doc: Document) -> None:
     """The sections everything else stands on must have the right type, or nothing can be built."""
+    data = doc.data
     for key in _SECTIONS_THAT_ARE_MAPPINGS:
         if key in data and data[key] is not None and not isinstance(data[key], dict):
             got = type(data[key]).__name__
             got = {"str": "a string", "int": "a number", "float": "a number", "bool": "a boolean",
                    "list": "a list", "dict": "a mapping"}.get(got, got)
-            span = locator.span((key,))
-            raise LoadError(f"'{key}' must be a mapping, found {got}", shown, span.line, span.column)
+            span = doc.span((key,))
+            raise LoadError(f"'{key}' must be a mapping, found {got}", doc.path, span.line,
+                            span.column)
 
 
 #: Vendor extension that switches rules off for the object holding it (see apilint.suppress).
@@ -101,19 +103,74 @@ SUPPRESSION_KEY = "x-apilint-ignore"
 
 def load_document(path: str | os.PathLike[str], shown: str | None = None,
                   max_bytes: int = DEFAULT_MAX_BYTES) -> Document | NotAnApi:
+    """One OpenAPI/Swagger definition file (templates: see load_definitions)."""
     p = Path(path)
     shown = shown if shown is not None else str(path)
+    loaded = _read_document(p, shown, max_bytes)
+    if isinstance(loaded, Document) and not loaded.version:
+        return NotAnApi(shown, f"{NOT_AN_API} (no top-level 'openapi' or "
+                               "'swagger')")
+    return loaded
+
+
+def load_definitions(path: str | os.PathLike[str], shown: str | None = None,
+                     max_bytes: int = DEFAULT_MAX_BYTES, allow_outside: bool = False
+                     ) -> Sources | NotAnApi:
+    """Every API definition a file holds: itself, or those embedded in or included by a
+    CloudFormation/SAM template or a Terraform configuration."""
+    p = Path(path)
+    shown = shown if shown is not None else str(path)
+    base = p.resolve().parent
+    inside = (lambda target: True) if allow_outside else (lambda target: is_inside(target, base))
+    if p.suffix.lower() == ".tf":
+        from apilint.document import terraform
+
+        docs, notes = terraform.scan(p, shown, _reader(max_bytes), inside, max_bytes)
+        return Sources(shown, docs, notes=notes)
+    loaded = _read_document(p, shown, max_bytes)
+    if isinstance(loaded, NotAnApi):
+        return loaded
+    if loaded.version:
+        return Sources(shown, [loaded])
+    from apilint.document import cfn
+
+    if not cfn.is_template(loaded.data):
+        return NotAnApi(shown, f"{NOT_AN_API} (no top-level 'openapi' or 'swagger')")
+    template, docs, notes = cfn.scan(loaded, _reader(max_bytes), inside)
+    return Sources(shown, docs, template, notes)
+
+
+def _reader(max_bytes: int) -> Callable[[Path, str], Document]:
+    """Load a file named by a template (any YAML/JSON; its version is checked by the caller)."""
+    def read(path: Path, shown: str) -> Document:
+        loaded = _read_document(path, shown, max_bytes)
+        if isinstance(loaded, NotAnApi) or not loaded.version:
+            raise LoadError(NOT_AN_API, shown)
+        return loaded
+    return read
+
+
+def _read_document(p: Path, shown: str, max_bytes: int) -> Document | NotAnApi:
+    """The file as a Document (version "" when it has none), or NotAnApi when the top level is
+    not a mapping."""
     text = read_text(p, shown, max_bytes)
     data, locator, issues, fmt = parse(text, shown, p.suffix.lower() in _JSON_SUFFIXES)
     if not isinstance(data, dict):
-        return NotAnApi(shown, "not an OpenAPI/Swagger document (the top level is not a mapping)")
-    version = detect_version(data)
-    if version is None:
-        return NotAnApi(shown, "not an OpenAPI/Swagger document (no top-level 'openapi' or 'swagger')")
-    check_sections(data, locator, shown)
-    return Document(path=shown, abspath=p.resolve(), data=data, locator=locator, fmt=fmt,
-                    version=version, parse_issues=issues, placeholders="${" in text,
-                    suppressions=SUPPRESSION_KEY in text)
+        return NotAnApi(shown, f"{NOT_AN_API} (the top level is not a mapping)")
+    doc = Document(path=shown, abspath=p.resolve(), data=data, locator=locator, fmt=fmt,
+                   version=detect_version(data) or "", parse_issues=issues,
+                   placeholders="${" in text, suppressions=SUPPRESSION_KEY in text)
+    if doc.version:
+        check_sections(doc)
+    return doc
+
+
+def is_inside(path: Path, base: Path) -> bool:
+    try:
+        path.relative_to(base)
+        return True
+    except ValueError:
+        return False
 
 
 def load_fragment(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from apilint.document.pointer import Tokens
+from apilint.document.pointer import Tokens, encode
 from apilint.findings import Span
 
 
@@ -34,9 +34,42 @@ class Document:
     parse_issues: list[KeyIssue] = field(default_factory=list)
     placeholders: bool = False  # held `${...}` template placeholders
     suppressions: bool = False  # mentions x-apilint-ignore (worth walking for suppressions)
+    #: Where the definition sits in its file: () for a definition file, the pointer of the
+    #: `Body`/`DefinitionBody`/`body` for one embedded in a template. The data and every
+    #: Tokens handed around are relative to it; positions and reported pointers are not.
+    base: Tokens = ()
+    #: The template (CloudFormation/SAM or Terraform) that holds or includes the definition.
+    iac: Any = None
+    #: "rest" or "http" when the holder says which (the template's resource type).
+    kind_hint: str | None = None
+    #: Which API of its file this is (a template's logical id or Terraform address).
+    label: str | None = None
 
     def span(self, tokens: Tokens) -> Span:
-        return self.locator.span(tokens)
+        return self.locator.span(self.base + tokens if self.base else tokens)
+
+    def pointer(self, tokens: Tokens) -> str:
+        """The JSON Pointer of `tokens` in the file (what findings and suppressions report)."""
+        return encode(self.base + tokens if self.base else tokens)
+
+
+@dataclass
+class Sources:
+    """What one input file holds: its API definitions (itself, or those a template embeds or
+    includes) and, for a CloudFormation/SAM template, the template for template-wide checks."""
+
+    path: str
+    docs: list[Document]
+    template: Any = None  # apilint.document.cfn.TemplateFile
+    notes: list[str] = field(default_factory=list)  # parts that could not be linted, and why
+
+    def skip_reason(self, what: str) -> str:
+        why = "; ".join(self.notes) if self.notes else "it defines no API with a definition"
+        return f"a {what} without a definition to lint: {why}"
+
+
+#: How the reason for skipping a file that is no API definition at all begins.
+NOT_AN_API = "not an OpenAPI/Swagger document"
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from urllib.parse import unquote
 from apilint.document.model import Document
 from apilint.document.pointer import Tokens, decode, encode, get
 from apilint.errors import LoadError
+from apilint.document.loader import is_inside
 
 _JSON_REF = re.compile(r'"\$ref"\s*:\s*("(?:[^"\\]|\\.)*")')
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -85,7 +86,7 @@ class Workspace:
         from apilint.document.loader import load_fragment
 
         target = (doc.abspath.parent / unquote(name)).resolve()
-        if not self.allow_outside and not _inside(target, self.base):
+        if not self.allow_outside and not is_inside(target, self.base):
             raise RefError("outside", f"{name!r} is outside the definition's directory "
                                       f"({self.base}); such files are not read")
         cached = self.docs.get(target)
@@ -196,11 +197,3 @@ def iter_refs(data: Any) -> Iterator[tuple[Tokens, str]]:
             for i in range(len(node) - 1, -1, -1):
                 if isinstance(node[i], (dict, list)):
                     stack.append((tokens + (str(i),), node[i]))
-
-
-def _inside(path: Path, base: Path) -> bool:
-    try:
-        path.relative_to(base)
-        return True
-    except ValueError:
-        return False

@@ -17,6 +17,8 @@ def detect_kind(doc: Document, forced: str | None = None) -> tuple[str, str]:
     """("rest" | "http", why). HTTP APIs import only OpenAPI 3, so Swagger 2.0 is always REST."""
     if forced in ("rest", "http"):
         return forced, "chosen with --api-type"
+    if doc.kind_hint in ("rest", "http"):
+        return doc.kind_hint, f"{doc.label or 'the API'} is declared as a {doc.kind_hint.upper()} API"
     data = doc.data
     if doc.version == "2.0":
         return "rest", "Swagger 2.0 (HTTP APIs import only OpenAPI 3.0)"

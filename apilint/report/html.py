@@ -203,7 +203,7 @@ class _File:
         kind = {"rest": "REST API", "http": "HTTP API"}.get(r.api_kind or "", "API")
         methods = sum(len(m) for _, m in r.outline)
         out.append(f'<section class="file" id="{self.fid}" aria-labelledby="{self.fid}-h">'
-                   f'<h2 id="{self.fid}-h" class="mono">{_e(r.path)}</h2>'
+                   f'<h2 id="{self.fid}-h" class="mono">{_e(r.title)}</h2>'
                    f'<p class="muted"><span data-api-kind="{_e(r.api_kind or "")}">{kind}</span>'
                    f' · {plural(len(r.outline), "resource")} · {plural(methods, "method")} · '
                    f'{plural(len(r.findings), "finding")}</p>')

@@ -41,7 +41,7 @@ def build_tree(results: Sequence[FileResult]) -> ET.Element:
     totals = dict.fromkeys(("tests", "failures", "errors", "skipped"), 0)
     rules = rules_by_code()
     for result in results:
-        suite = ET.SubElement(root, "testsuite", name=_text(result.path))
+        suite = ET.SubElement(root, "testsuite", name=_text(result.title))
         counts = dict.fromkeys(totals, 0)
         if result.error is not None:
             case = _case(suite, result.path, LOAD_CASE)

@@ -22,6 +22,6 @@ def render(results: Sequence[FileResult], out: TextIO, colour: bool) -> None:
             code = f"{_COLOURS[f.severity]}{code}{_RESET}"
         out.write(f"{where} {code} {f.message}\n")
     if findings:
-        files = sum(1 for r in results if r.findings)
+        files = len({f.file for r in results for f in r.findings})
         out.write(f"Found {plural(len(findings), 'problem')} ({severity_counts(findings)}) "
                   f"in {plural(files, 'file')}.\n")

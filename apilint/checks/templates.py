@@ -1,0 +1,175 @@
+"""Checks that need the CloudFormation/SAM template around a definition: what its intrinsic
+references point to, and template settings that cannot work with how the definition is given."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+from apilint.checks import Violation, check, violation
+from apilint.checks.integrations import lambda_integrations
+from apilint.document.cfn import FUNCTION_VARIANTS, FUNCTIONS, Template, TemplateFile
+from apilint.document.refs import At
+from apilint.document.terraform import TerraformModule
+from apilint.model.gateway import Api
+
+#: `${Name}` or `${Name.Attribute}` as Fn::Sub writes them (`${!x}` is a literal).
+_REFERENCE = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}")
+_FUNCTION_ARN = re.compile(r"arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:([A-Za-z0-9_-]+)")
+
+
+def template_of(api: Api) -> Template | None:
+    iac = api.doc.iac
+    return iac if isinstance(iac, Template) else None
+
+
+def sam_edits(api: Api, prop: str) -> bool:
+    """Whether SAM rewrites this inline definition for `prop` (Cors adds OPTIONS methods, Auth
+    a DefaultAuthorizer on every method without its own security) before API Gateway sees it."""
+    template = template_of(api)
+    if template is None or template.api.source != "inline" or \
+            not template.api.type.startswith("AWS::Serverless::"):
+        return False
+    value = template.api.properties.get(prop)
+    if prop == "Auth":
+        if not isinstance(value, dict):
+            return False
+        default = value.get("DefaultAuthorizer")
+        return (isinstance(default, str) and default not in ("", "NONE")) or \
+            value.get("ApiKeyRequired") is True
+    return value is not None
+
+
+def _lambda_uris(api: Api) -> Iterator[tuple[At, str, str | None, str]]:
+    """(where, uri, operation, what) of every Lambda integration and Lambda authorizer."""
+    for method, integ in lambda_integrations(api):
+        if isinstance(integ.uri, str):
+            yield (integ.at.child("uri") or integ.at, integ.uri, method.label,
+                   f"the Lambda integration of {method.label}")
+    for scheme in api.schemes.values():
+        if scheme.kind == "lambda" and scheme.authorizer is not None:
+            uri = scheme.authorizer.value.get("authorizerUri")
+            if isinstance(uri, str):
+                yield (scheme.authorizer.child("authorizerUri") or scheme.authorizer, uri, None,
+                       f"the Lambda authorizer {scheme.name!r}")
+
+
+@check
+def lambda_reference_dangling(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    iac = api.doc.iac
+    if isinstance(iac, Template):
+        problems = _cloudformation_problems
+    elif isinstance(iac, TerraformModule):
+        problems = _terraform_problems
+    else:
+        return
+    for where, uri, operation, what in _lambda_uris(api):
+        for ref, problem in problems(iac, uri):
+            yield violation(where, f"{what} refers to {ref}, {problem}", operation)
+
+
+_MISSING = ("CloudFormation rejects the template ('Unresolved resource dependencies') or the "
+            "gateway answers 500. Point it at a function the template defines")
+_NOT_A_FUNCTION = ("API Gateway cannot invoke it and answers 500 ('Invalid permissions on Lambda "
+                   "function' or a malformed URI). Point it at a Lambda function, or one of its "
+                   "aliases or versions")
+
+
+def _cloudformation_problems(template: Template, uri: str) -> Iterator[tuple[str, str]]:
+    for m in _REFERENCE.finditer(uri):
+        name = m.group(1)
+        if name in template.file.parameters or name == "stageVariables":
+            continue  # a parameter or stage variable: its value is decided elsewhere
+        kind = template.file.type_of(name)
+        if kind is None:
+            yield m.group(0), (f"but the template defines no resource or parameter {name!r}; "
+                               + _MISSING)
+        elif kind not in FUNCTIONS | FUNCTION_VARIANTS:
+            yield m.group(0), f"an {kind}, not a Lambda function; " + _NOT_A_FUNCTION
+
+
+#: `${aws_x.name.attr}` / `${data.aws_x.name.attr}` in Terraform interpolations.
+_TF_REFERENCE = re.compile(r"\$\{\s*((?:data\.)?(aws_[a-z0-9_]+)\.([A-Za-z_][A-Za-z0-9_-]*))"
+                           r"(?:\[[^\]]*\])?\.[A-Za-z_]")
+_TF_FUNCTIONS = frozenset({"aws_lambda_function", "aws_lambda_alias"})
+
+
+def _terraform_problems(module: TerraformModule, uri: str) -> Iterator[tuple[str, str]]:
+    for m in _TF_REFERENCE.finditer(uri):
+        address, kind = m.group(1), m.group(2)
+        if address not in module.declared:
+            yield address, ("but no .tf file of the module declares it; `terraform plan` fails "
+                            "('Reference to undeclared resource'). Point it at a function the "
+                            "module defines")
+        elif kind not in _TF_FUNCTIONS:
+            yield address, f"an {kind} resource, not a Lambda function; " + _NOT_A_FUNCTION
+
+
+@check
+def lambda_arn_hardcoded(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    template = template_of(api)
+    if template is None:
+        return
+    names = template.file.function_names()
+    if not names:
+        return
+    for where, uri, operation, what in _lambda_uris(api):
+        for m in _FUNCTION_ARN.finditer(uri):
+            logical_id = names.get(m.group(1))
+            if logical_id is not None:
+                yield violation(where, f"{what} hard-codes the ARN of "
+                                       f"{m.group(1)!r}, which this template defines as "
+                                       f"{logical_id}; the copy drifts when the stack's region, "
+                                       "account or function name changes. Write "
+                                       f"${{{logical_id}.Arn}} in an Fn::Sub instead", operation)
+
+
+#: Resources that attach to a REST API by RestApiId and that a Body import overwrites.
+_SEPARATE = ("AWS::ApiGateway::Resource", "AWS::ApiGateway::Method", "AWS::ApiGateway::Model",
+             "AWS::ApiGateway::Authorizer", "AWS::ApiGateway::GatewayResponse",
+             "AWS::ApiGateway::RequestValidator")
+
+
+@check
+def template_body_mixed_with_resources(template: TemplateFile, options: dict[str, Any]
+                                       ) -> Iterator[Violation]:
+    with_body = {api.logical_id: api for api in template.apis()
+                 if api.kind == "rest" and api.source != "none"}
+    for logical_id in template.resources:
+        kind = template.type_of(logical_id)
+        if kind not in _SEPARATE:
+            continue
+        target = template.properties(logical_id).get("RestApiId")
+        ref = target.get("Ref") if isinstance(target, dict) and len(target) == 1 else None
+        if ref not in with_body:
+            continue
+        yield Violation(template.doc, ("Resources", logical_id, "Properties", "RestApiId"),
+                        f"{logical_id} ({kind}) is attached to {ref}, whose definition comes "
+                        "from its OpenAPI body; every update imports the body in overwrite "
+                        "mode, which removes what this resource created (drift and orphaned "
+                        f"resources). Define it in {ref}'s OpenAPI definition instead")
+
+
+#: SAM properties that work by editing the OpenAPI definition, per SAM resource type.
+_SAM_EDITS = {"AWS::Serverless::Api": ("Cors", "Auth", "GatewayResponses"),
+              "AWS::Serverless::HttpApi": ("CorsConfiguration", "Auth")}
+
+
+@check
+def sam_inline_definition_required(template: TemplateFile, options: dict[str, Any]
+                                   ) -> Iterator[Violation]:
+    for api in template.apis():
+        if api.source not in ("uri", "include"):
+            continue
+        how = "DefinitionUri" if api.source == "uri" else "an AWS::Include DefinitionBody"
+        for prop in _SAM_EDITS.get(api.type, ()):
+            if prop not in api.properties:
+                continue
+            yield Violation(template.doc, api.tokens(prop),
+                            f"{api.logical_id} sets {prop}, which SAM applies by editing the "
+                            f"OpenAPI definition, but the definition comes from {how}, which "
+                            f"SAM cannot edit: the transform fails ('{prop} works only with "
+                            "inline Swagger specified in DefinitionBody' / 'Unable to add "
+                            f"{prop} configuration'). Put the definition inline in "
+                            f"DefinitionBody, or write what {prop} would add into the "
+                            "definition itself and remove the property")

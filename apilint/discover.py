@@ -1,0 +1,90 @@
+"""Which files `apilint lint DIR` looks at: definitions, templates and Terraform files in the
+tree, minus what git ignores and what tools generate."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+SUFFIXES = (".yaml", ".yml", ".json", ".template", ".tf")
+#: Build output and dependencies: copies of the real sources (`sam build` writes the template
+#: again to .aws-sam, `cdk synth` to cdk.out) or other people's code.
+SKIPPED_DIRS = frozenset({"node_modules", ".aws-sam", "cdk.out", ".terraform", "__pycache__",
+                          "venv", ".venv"})
+#: Text that every file holding an API definition contains somewhere.
+_MARKERS = (b"openapi", b"swagger", b"AWS::", b"aws_api_gateway", b"aws_apigatewayv2")
+
+
+@dataclass(frozen=True)
+class Target:
+    path: str
+    explicit: bool  # named on the command line (found in a directory otherwise)
+
+
+def expand(paths: Iterable[str]) -> list[Target]:
+    """Files as given; a directory contributes the candidate files under it, sorted."""
+    out: list[Target] = []
+    for p in paths:
+        if os.path.isdir(p):
+            out.extend(Target(f, False) for f in _walk(p))
+        else:
+            out.append(Target(p, True))
+    return out
+
+
+def _walk(root: str) -> list[str]:
+    found: list[str] = []
+    ignores: list[tuple[str, Any]] = []  # (directory, its .gitignore spec), outermost first
+    for base, dirs, files in os.walk(root):
+        ignores = [(d, s) for d, s in ignores if _is_within(base, d)]
+        spec = _gitignore(base)
+        if spec is not None:
+            ignores.append((base, spec))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS
+                         and not _ignored(os.path.join(base, d), True, ignores))
+        for name in sorted(files):
+            path = os.path.join(base, name)
+            if (name.lower().endswith(SUFFIXES) and not _ignored(path, False, ignores)
+                    and _may_hold_api(path)):
+                found.append(path)
+    return found
+
+
+def _gitignore(directory: str) -> Any:
+    path = os.path.join(directory, ".gitignore")
+    if not os.path.isfile(path):
+        return None
+    import pathspec
+
+    try:
+        lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+def _ignored(path: str, is_dir: bool, ignores: list[tuple[str, Any]]) -> bool:
+    for directory, spec in ignores:
+        rel = os.path.relpath(path, directory).replace(os.sep, "/")
+        if spec.match_file(rel + "/" if is_dir else rel):
+            return True
+    return False
+
+
+def _is_within(path: str, directory: str) -> bool:
+    return os.path.commonpath([os.path.abspath(path), os.path.abspath(directory)]) == \
+        os.path.abspath(directory)
+
+
+def _may_hold_api(path: str) -> bool:
+    """False for files that surely hold no API (package.json, tsconfig.json, ...): checked on
+    the bytes, so a tree full of other JSON costs no parsing. Unreadable files pass (and get a
+    proper error later)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read()
+    except OSError:
+        return True
+    return any(m in head for m in _MARKERS)

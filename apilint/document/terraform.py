@@ -1,0 +1,413 @@
+"""Terraform: the API definitions in `aws_api_gateway_rest_api` / `aws_apigatewayv2_api` `body`.
+
+The configuration is parsed with python-hcl2's grammar (the raw Lark tree keeps positions). A
+body written as `jsonencode({...})` (or `yamlencode`) becomes data whose positions are those of
+the HCL object; a heredoc is parsed as the JSON/YAML it holds; `templatefile("api.yaml", {...})`
+and `file("api.yaml")` lint that file with the call's literal variables filled in. Everything
+Terraform computes (references, other functions) stays a `${...}` placeholder: unknown, never
+an error.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from apilint.document.model import Document
+from apilint.document.pointer import Tokens
+from apilint.errors import LoadError
+from apilint.findings import Span
+
+#: Terraform resource type → the API kind it creates.
+API_RESOURCES = {"aws_api_gateway_rest_api": "rest", "aws_apigatewayv2_api": "http"}
+_ENCODERS = ("jsonencode", "yamlencode")
+_DECODERS = ("jsondecode", "yamldecode")
+
+Loader = Callable[[Path, str], Document]
+
+
+@dataclass(frozen=True)
+class TerraformModule:
+    """What rules need to know about the Terraform configuration around a definition."""
+
+    path: str  # the .tf file that holds the API resource
+    address: str  # e.g. aws_api_gateway_rest_api.pets
+    #: `type.name` of every resource and `data.type.name` of every data source declared in
+    #: the module's directory.
+    declared: frozenset[str]
+
+
+class HclLocator:
+    """Positions of the values converted from an HCL expression, by pointer."""
+
+    def __init__(self, spans: dict[Tokens, Span]) -> None:
+        self.spans = spans
+
+    def span(self, tokens: Tokens) -> Span:
+        for i in range(len(tokens), -1, -1):  # the closest existing ancestor
+            found = self.spans.get(tokens[:i])
+            if found is not None:
+                return found
+        return Span(1, 1, 1, 1)
+
+
+class ShiftedLocator:
+    """A locator for text that starts `lines` lines into the file (a heredoc), asked with
+    pointers that begin with `depth` tokens of the file's own."""
+
+    def __init__(self, inner: Any, lines: int, depth: int) -> None:
+        self.inner = inner
+        self.lines = lines
+        self.depth = depth
+
+    def span(self, tokens: Tokens) -> Span:
+        return _shift(self.inner.span(tokens[self.depth:]), self.lines)
+
+
+def _shift(s: Span, lines: int) -> Span:
+    return Span(s.line + lines, s.column, s.end_line + lines, s.end_column)
+
+
+def scan(path: Path, shown: str, load: Loader, inside: Callable[[Path], bool], max_bytes: int
+         ) -> tuple[list[Document], list[str]]:
+    from apilint.document.loader import read_text
+
+    text = read_text(path, shown, max_bytes)
+    tree = _parse(text, shown)
+    declared = _declared(path, tree)
+    locals_ = {name: expr for kind, labels, attrs in _blocks(tree) if kind == "locals"
+               for name, expr in attrs.items()}
+    reader = _Reader(path, shown, text, load, inside, locals_)
+    docs: list[Document] = []
+    notes: list[str] = []
+    for kind, labels, attrs in _blocks(tree):
+        if kind != "resource" or len(labels) != 2 or labels[0] not in API_RESOURCES:
+            continue
+        address = ".".join(labels)
+        body = attrs.get("body")
+        if body is None:
+            continue  # built from aws_api_gateway_resource/method resources: nothing to lint
+        context = TerraformModule(shown, address, declared)
+        doc = reader.definition(body, address, notes, base=("resource", *labels, "body"))
+        if doc is not None:
+            docs.append(dataclasses.replace(doc, iac=context, kind_hint=API_RESOURCES[labels[0]],
+                                            label=address))
+    return docs, notes
+
+
+def _parse(text: str, shown: str) -> Any:
+    from lark.exceptions import LarkError, UnexpectedInput
+
+    import hcl2.api
+
+    try:
+        return hcl2.api.parses_to_tree(text)
+    except UnexpectedInput as exc:
+        detail = str(exc).splitlines()[0]
+        raise LoadError(f"invalid HCL: {detail}", shown, getattr(exc, "line", None),
+                        getattr(exc, "column", None)) from None
+    except (LarkError, RecursionError) as exc:
+        raise LoadError(f"invalid HCL: {exc}", shown) from None
+
+
+def _blocks(tree: Any) -> list[tuple[str, list[str], dict[str, Any]]]:
+    """Top-level blocks as (type, labels, attribute name → expression node)."""
+    from lark import Tree
+
+    out = []
+    body = tree.children[0]
+    for block in body.children:
+        if not (isinstance(block, Tree) and block.data == "block"):
+            continue
+        names = [c for c in block.children if isinstance(c, Tree)
+                 and c.data in ("identifier", "string", "keyword", "literal_value")]
+        if not names:
+            continue
+        kind, labels = _label(names[0]), [_label(n) for n in names[1:]]
+        inner = next((c for c in block.children if isinstance(c, Tree) and c.data == "body"), None)
+        attrs = {}
+        for attr in inner.children if inner is not None else ():
+            if isinstance(attr, Tree) and attr.data == "attribute":
+                attrs[_label(attr.children[0])] = attr.children[-1]
+        out.append((kind, labels, attrs))
+    return out
+
+
+def _label(node: Any) -> str:
+    return "".join(str(t) for t in node.scan_values(lambda v: v.type not in ("DBLQUOTE",)))
+
+
+def _declared(path: Path, tree: Any) -> frozenset[str]:
+    """Resources and data sources of the module: this file and the other .tf files beside it."""
+    names = set()
+    trees = [tree]
+    for other in sorted(path.parent.glob("*.tf")):
+        if other.resolve() != path.resolve():
+            try:
+                trees.append(_parse(other.read_text(encoding="utf-8"), str(other)))
+            except (OSError, UnicodeDecodeError, LoadError):
+                continue  # linted on its own when it matters; here it only adds names
+    for t in trees:
+        for kind, labels, _ in _blocks(t):
+            if kind == "resource" and len(labels) == 2:
+                names.add(".".join(labels))
+            elif kind == "data" and len(labels) == 2:
+                names.add("data." + ".".join(labels))
+    return frozenset(names)
+
+
+class _Reader:
+    def __init__(self, path: Path, shown: str, text: str, load: Loader,
+                 inside: Callable[[Path], bool], locals_: dict[str, Any]) -> None:
+        self.path, self.shown, self.text = path, shown, text
+        self.load, self.inside, self.locals = load, inside, locals_
+
+    def source(self, node: Any) -> str:
+        return self.text[node.meta.start_pos:node.meta.end_pos]
+
+    def definition(self, expr: Any, address: str, notes: list[str], base: Tokens,
+                   depth: int = 0) -> Document | None:
+        """The definition a `body` expression holds; `base` is its pointer in the file."""
+        from apilint.document.loader import detect_version
+
+        node = _unwrap(expr)
+        name, args = _call(node)
+        if name in _ENCODERS and len(args) == 1:
+            inner = _unwrap(args[0])
+            inner_name, _ = _call(inner)
+            if inner_name in _DECODERS or inner_name in ("templatefile", "file"):
+                return self.definition(inner, address, notes, base, depth + 1)
+            if getattr(inner, "data", None) == "object":
+                spans: dict[Tokens, Span] = {}
+                data = _Converter(self, spans).value(inner, base)
+                version = detect_version(data)
+                if version is None:
+                    notes.append(f"the body of {address} has no 'openapi' or 'swagger' key; "
+                                 "not linted")
+                    return None
+                return Document(path=self.shown, abspath=self.path.resolve(), data=data,
+                                locator=HclLocator(spans), fmt="hcl", version=version, base=base,
+                                placeholders=True,
+                                suppressions="x-apilint-ignore" in self.source(inner))
+        if name in _DECODERS and len(args) == 1:
+            return self.definition(args[0], address, notes, base, depth + 1)
+        if name in ("templatefile", "file") and args:
+            return self._file(args, name, address, notes)
+        kind = getattr(node, "data", None)
+        if kind in ("heredoc_template", "heredoc_template_trim"):
+            return self._heredoc(node, address, notes, base)
+        reference = self.source(node)
+        if reference.startswith("local.") and reference[6:] in self.locals and depth < 8:
+            return self.definition(self.locals[reference[6:]], address, notes, base,
+                                   depth + 1)
+        notes.append(f"the body of {address} is computed ({_short(reference)}); not linted")
+        return None
+
+    def _file(self, args: list[Any], name: str, address: str, notes: list[str]
+              ) -> Document | None:
+        location = self._path(_unwrap(args[0]))
+        if location is None:
+            notes.append(f"{name}() in {address} names a file apilint cannot work out "
+                         f"({_short(self.source(args[0]))}); not linted")
+            return None
+        target = (self.path.parent / location).resolve()
+        if not self.inside(target):
+            notes.append(f"{name}() in {address} reads {location!r}, outside the directory; "
+                         "not read (--allow-outside-refs reads it)")
+            return None
+        import os
+
+        shown = str(target) if Path(self.shown).is_absolute() else os.path.relpath(target)
+        try:
+            doc = self.load(target, shown)
+        except LoadError as exc:
+            raise LoadError(f"{name}() in {address}: {exc.message}", exc.file, exc.line,
+                            exc.column) from None
+        variables = self._variables(args[1]) if name == "templatefile" and len(args) > 1 else {}
+        return dataclasses.replace(doc, data=substitute(doc.data, variables)) if variables else doc
+
+    def _path(self, node: Any) -> str | None:
+        """The file a path expression names: a string, with `${path.module}` and the like."""
+        if getattr(node, "data", None) != "string":
+            return None
+        out = []
+        for part in node.children:
+            if getattr(part, "data", None) != "string_part":
+                continue
+            child = part.children[0]
+            if getattr(child, "data", None) == "interpolation":
+                if self.source(child.children[1]).strip() not in ("path.module", "path.root",
+                                                                  "path.cwd"):
+                    return None
+                out.append(".")
+            else:
+                out.append(_unescape(str(child)))
+        return "".join(out)
+
+    def _variables(self, node: Any) -> dict[str, str]:
+        """templatefile variables: literal ones by value, the rest as a `${...}` of their
+        expression, so references (say, to a Lambda function) stay visible to the rules."""
+        node = _unwrap(node)
+        if getattr(node, "data", None) != "object":
+            return {}
+        out = {}
+        spans: dict[Tokens, Span] = {}
+        converter = _Converter(self, spans)
+        for elem in node.children:
+            if getattr(elem, "data", None) != "object_elem":
+                continue
+            key = converter.key(elem.children[0])
+            value = converter.value(_unwrap(elem.children[-1]), ())
+            if isinstance(value, bool):
+                out[key] = "true" if value else "false"
+            elif isinstance(value, (str, int, float)):
+                out[key] = str(value)
+        return out
+
+    def _heredoc(self, node: Any, address: str, notes: list[str], base: Tokens
+                 ) -> Document | None:
+        from apilint.document.loader import detect_version, parse
+
+        raw = str(node.children[0])
+        first_newline = raw.index("\n")
+        body = raw[first_newline + 1:raw.rstrip().rfind("\n") + 1]
+        if node.data == "heredoc_template_trim":
+            body = _dedent(body)
+        data, locator, issues, fmt = parse(body, self.shown, False)
+        version = detect_version(data) if isinstance(data, dict) else None
+        if version is None:
+            notes.append(f"the heredoc body of {address} holds no OpenAPI definition; not linted")
+            return None
+        return Document(path=self.shown, abspath=self.path.resolve(), data=data,
+                        locator=ShiftedLocator(locator, node.meta.line, len(base)), fmt=fmt,
+                        version=version, base=base,
+                        parse_issues=[dataclasses.replace(i, span=_shift(i.span, node.meta.line))
+                                      for i in issues],
+                        placeholders="${" in body, suppressions="x-apilint-ignore" in body)
+
+
+class _Converter:
+    """HCL expression → JSON-model data, recording each value's position."""
+
+    def __init__(self, reader: _Reader, spans: dict[Tokens, Span]) -> None:
+        self.reader = reader
+        self.spans = spans
+
+    def value(self, node: Any, tokens: Tokens, start: Any = None) -> Any:
+        node = _unwrap(node)
+        self.spans[tokens] = _span(start if start is not None else node, node)
+        kind = getattr(node, "data", None)
+        if kind == "object":
+            out: dict[str, Any] = {}
+            for elem in node.children:
+                if getattr(elem, "data", None) == "object_elem":
+                    key = self.key(elem.children[0])
+                    out[key] = self.value(elem.children[-1], tokens + (key,), elem)
+            return out
+        if kind == "tuple":
+            items = [c for c in node.children if getattr(c, "data", None) not in
+                     ("new_line_or_comment", None)]
+            return [self.value(item, tokens + (str(i),)) for i, item in enumerate(items)]
+        if kind == "string":
+            return self.string(node)
+        if kind in ("int_lit", "float_lit"):
+            text = str(node.children[0])
+            return int(text) if kind == "int_lit" else float(text)
+        if kind == "literal_value":
+            return {"true": True, "false": False, "null": None}[str(node.children[0])]
+        if kind in ("heredoc_template", "heredoc_template_trim"):
+            raw = str(node.children[0])
+            return raw[raw.index("\n") + 1:raw.rstrip().rfind("\n") + 1]
+        return "${" + self.reader.source(node) + "}"  # computed by Terraform: unknown here
+
+    def key(self, node: Any) -> str:
+        node = _unwrap(node.children[0]) if getattr(node, "data", None) == "object_elem_key" \
+            else _unwrap(node)
+        kind = getattr(node, "data", None)
+        if kind == "string":
+            return self.string(node)
+        if kind in ("identifier", "keyword"):
+            return str(node.children[0])
+        return self.reader.source(node)
+
+    def string(self, node: Any) -> str:
+        out = []
+        for part in node.children:
+            if getattr(part, "data", None) != "string_part":
+                continue
+            child = part.children[0]
+            if getattr(child, "data", None) is not None:  # an interpolation or a directive
+                out.append(self.reader.source(child))
+            elif getattr(child, "type", "") == "ESCAPED_INTERPOLATION":
+                out.append(str(child)[1:])  # $${x} is the literal text ${x}
+            else:
+                out.append(_unescape(str(child)))
+        return "".join(out)
+
+
+def _unwrap(node: Any) -> Any:
+    """The expression inside `expr_term` wrappers."""
+    while getattr(node, "data", None) == "expr_term" and len(node.children) == 1:
+        node = node.children[0]
+    return node
+
+
+def _call(node: Any) -> tuple[str | None, list[Any]]:
+    if getattr(node, "data", None) != "function_call":
+        return None, []
+    name = str(node.children[0].children[0])
+    arguments = next((c for c in node.children if getattr(c, "data", None) == "arguments"), None)
+    args = [c for c in arguments.children if getattr(c, "data", None) not in
+            ("new_line_or_comment", None)] if arguments is not None else []
+    return name, args
+
+
+def _span(start: Any, end: Any) -> Span:
+    return Span(start.meta.line, start.meta.column, end.meta.end_line, end.meta.end_column)
+
+
+_ESCAPES = re.compile(r'\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)')
+
+
+def _unescape(text: str) -> str:
+    def one(m: re.Match[str]) -> str:
+        c = m.group(1)
+        if c[0] in "uU":
+            return chr(int(c[1:], 16))
+        return {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}.get(c, "\\" + c)
+    return _ESCAPES.sub(one, text) if "\\" in text else text
+
+
+def _dedent(text: str) -> str:
+    lines = text.split("\n")
+    indents = [len(line) - len(line.lstrip(" \t")) for line in lines if line.strip()]
+    cut = min(indents, default=0)
+    return "\n".join(line[cut:] for line in lines)
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+_PLACEHOLDER = re.compile(r"\$\{\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\}")
+
+
+def substitute(value: Any, variables: dict[str, str]) -> Any:
+    """`value` with `${name}` filled in wherever `name` is a known variable (string values
+    only: keys keep their text so that positions still match the file). Copies what changes."""
+    if isinstance(value, str):
+        if "${" not in value:
+            return value
+        return _PLACEHOLDER.sub(lambda m: variables.get(m.group(1), m.group(0)), value)
+    if isinstance(value, dict):
+        out = {k: substitute(v, variables) for k, v in value.items()}
+        return value if all(out[k] is value[k] for k in value) else out
+    if isinstance(value, list):
+        items = [substitute(v, variables) for v in value]
+        return value if all(a is b for a, b in zip(items, value)) else items
+    return value
+

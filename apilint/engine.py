@@ -182,7 +182,7 @@ def lint_path(path: str, settings: Settings, shown: str | None = None) -> list[F
         if own.findings or own.error or not loaded.docs:
             results.append(own)
     for doc in loaded.docs:
-        result = _guarded(doc.path, lambda: run_rules(doc, settings))
+        result = _guarded(doc.path, lambda doc=doc: run_rules(doc, settings))
         result.path, result.label = doc.path, doc.label
         result.via = shown if doc.path != shown else None
         results.append(result)

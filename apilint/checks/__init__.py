@@ -8,7 +8,7 @@ from typing import Any, Callable, Iterable
 from apilint.document.model import Document
 from apilint.document.pointer import Tokens
 from apilint.document.refs import At
-from apilint.model.gateway import Api, Method
+from apilint.model.gateway import Method
 
 
 @dataclass(frozen=True)

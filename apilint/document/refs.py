@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import unquote
 
+from apilint.document.loader import is_inside
 from apilint.document.model import Document
 from apilint.document.pointer import Tokens, decode, encode, get
 from apilint.errors import LoadError
-from apilint.document.loader import is_inside
 
 _JSON_REF = re.compile(r'"\$ref"\s*:\s*("(?:[^"\\]|\\.)*")')
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")

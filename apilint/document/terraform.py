@@ -99,9 +99,8 @@ def scan(path: Path, shown: str, load: Loader, inside: Callable[[Path], bool], m
 
 
 def _parse(text: str, shown: str) -> Any:
-    from lark.exceptions import LarkError, UnexpectedInput
-
     import hcl2.api
+    from lark.exceptions import LarkError, UnexpectedInput
 
     try:
         return hcl2.api.parses_to_tree(text)

@@ -248,14 +248,17 @@ def duplicate_key(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
         sites = _duplicate_sites(doc, {(i.span.line, i.span.column) for i in issues})
         for issue in issues:
             position = (issue.span.line, issue.span.column)
-            tokens, first = sites.get(position, ((issue.detail,), None))
+            tokens, first = sites.get(position, (issue.tokens or (issue.detail,), None))
+            if doc.base and tokens[:len(doc.base)] == doc.base:
+                tokens = tokens[len(doc.base):]  # the node tree is the template's, not the body's
             also = f" (first on line {first})" if first else ""
             # The locator answers for the last occurrence of a key; pin the finding to this one.
             pinned = dataclasses.replace(doc, locator=FixedLocator(issue.span))
             yield Violation(pinned, tokens,
                             f"key {issue.detail!r} appears more than once in the same mapping"
-                            f"{also}; YAML tools disagree on which value wins (apilint reads the "
-                            "last, others keep the first or reject the file), so API Gateway "
+                            f"{also}; {'JSON parsers' if doc.fmt == 'json' else 'YAML tools'} "
+                            "disagree on which value wins (apilint reads the last, others keep "
+                            "the first or reject the file), so API Gateway "
                             "may import something other than what was reviewed. Keep one")
 
 

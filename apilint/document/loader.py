@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any, Callable
 
-from apilint.document.model import NOT_AN_API, Document, NotAnApi, Sources
+from apilint.document.model import NOT_AN_API, Document, KeyIssue, NotAnApi, Sources
+from apilint.document.pointer import Tokens
 from apilint.document.placeholders import quote_bare_json_placeholders
 from apilint.document.source import JsonLocator
 from apilint.document.yaml_loader import load_yaml
@@ -50,22 +52,62 @@ def parse(text: str, shown: str, as_json: bool) -> tuple[Any, Any, list[Any], st
     if not text.strip():
         raise LoadError("file is empty", shown, 1, 1)
     if as_json or text.lstrip()[:1] in ("{", "["):
-        import orjson
-
         try:
-            return orjson.loads(text), JsonLocator(text), [], "json"
-        except orjson.JSONDecodeError as exc:
+            return _load_json(text, shown)
+        except json.JSONDecodeError as exc:
             if "${" in text:
-                quoted = quote_bare_json_placeholders(text)
                 try:
-                    return orjson.loads(quoted), JsonLocator(quoted), [], "json"
-                except orjson.JSONDecodeError:
+                    return _load_json(quote_bare_json_placeholders(text), shown)
+                except json.JSONDecodeError:
                     pass
             if as_json:
                 raise LoadError(f"invalid JSON: {exc.msg}", shown, exc.lineno, exc.colno) from None
             # Not JSON after all (YAML flow style starts with '{' too): let YAML decide.
     data, locator, issues = load_yaml(text, shown)
     return data, locator, issues, "yaml"
+
+
+def _load_json(text: str, shown: str) -> tuple[Any, Any, list[Any], str]:
+    """JSON with its duplicate keys: JSON parsers disagree on which value wins (most keep the
+    last, some the first, some reject the file). The stdlib parser with a pairs hook costs
+    about what orjson does on large files and is the one that can see them."""
+    duplicated: list[tuple[dict[str, Any], list[str]]] = []
+
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        mapping = dict(pairs)
+        if len(mapping) != len(pairs):
+            seen: set[str] = set()
+            again = [k for k, _ in pairs if k in seen or seen.add(k)]  # type: ignore[func-returns-value]
+            duplicated.append((mapping, again))
+        return mapping
+
+    data = json.loads(text, object_pairs_hook=pairs_hook)
+    locator = JsonLocator(text)
+    return data, locator, _duplicate_issues(data, duplicated, locator) if duplicated else [], "json"
+
+
+def _duplicate_issues(data: Any, duplicated: list[tuple[dict[str, Any], list[str]]],
+                      locator: JsonLocator) -> list[KeyIssue]:
+    where: dict[int, Tokens] = {}
+    wanted = {id(m) for m, _ in duplicated}
+    stack: list[tuple[Tokens, Any]] = [((), data)]
+    while stack and len(where) < len(wanted):
+        tokens, node = stack.pop()
+        if isinstance(node, dict):
+            if id(node) in wanted:
+                where[id(node)] = tokens
+            stack.extend((tokens + (k,), v) for k, v in node.items()
+                         if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend((tokens + (str(i),), v) for i, v in enumerate(node)
+                         if isinstance(v, (dict, list)))
+    issues = []
+    for mapping, keys in duplicated:
+        tokens = where.get(id(mapping), ())
+        for key in keys:
+            issues.append(KeyIssue("duplicate-key", key, locator.span(tokens + (key,)),
+                                   tokens + (key,)))
+    return issues
 
 
 def detect_version(data: dict[str, Any]) -> str | None:

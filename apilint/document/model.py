@@ -21,6 +21,7 @@ class KeyIssue:
     kind: str
     detail: str
     span: Span
+    tokens: Tokens | None = None  # where it is, when the parser knows (JSON)
 
 
 @dataclass(eq=False, repr=False)

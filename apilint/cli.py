@@ -63,6 +63,8 @@ _CONFIG = typer.Option(None, "--config",
                             "[tool.apilint]); default: the nearest above each file.")
 _JOBS = typer.Option(None, "--jobs", "-j", min=1,
                      help="Parallel processes (default: all cores when the input is large).")
+_MAX_SIZE = typer.Option(None, "--max-file-size",
+                         help="Refuse files larger than this (e.g. 6MB, 512KB; default 64MB).")
 _OUTSIDE = typer.Option(False, "--allow-outside-refs",
                         help="Read files that $ref, AWS::Include, DefinitionUri or templatefile "
                              "name outside the directory of the file being linted.")
@@ -70,12 +72,18 @@ _OUTSIDE = typer.Option(False, "--allow-outside-refs",
 
 def _options(paths: List[str], api_type: ApiType, select: Optional[List[str]],
              ignore: Optional[List[str]], config: Optional[str], jobs: Optional[int],
-             fail_on: Optional[FailOn] = None, allow_outside_refs: bool = False) -> "Options":
+             fail_on: Optional[FailOn] = None, allow_outside_refs: bool = False,
+             max_file_size: Optional[str] = None) -> "Options":
     from apilint.commands.lint import Options
+    from apilint.config import parse_size
 
+    try:
+        max_bytes = parse_size(max_file_size) if max_file_size is not None else None
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--max-file-size") from None
     return Options(tuple(paths), fail_on.value if fail_on else None,
                    None if api_type is ApiType.auto else api_type.value,
-                   _split(select), _split(ignore), config, jobs, allow_outside_refs)
+                   _split(select), _split(ignore), config, jobs, allow_outside_refs, max_bytes)
 
 
 @app.command()
@@ -103,13 +111,14 @@ def lint(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print findings and errors only."),
     jobs: Optional[int] = _JOBS,
     allow_outside_refs: bool = _OUTSIDE,
+    max_file_size: Optional[str] = _MAX_SIZE,
 ) -> int:
     """Lint API Gateway definitions: OpenAPI/Swagger files, CloudFormation/SAM templates and
     Terraform files, or the directories that hold them."""
     from apilint.commands.lint import run_lint
 
     return run_lint(_options(paths, api_type, select, ignore, config, jobs, fail_on,
-                             allow_outside_refs), format,
+                             allow_outside_refs, max_file_size), format,
                     quiet, _colour(sys.stdout), baseline, diff_base, min_severity.value)
 
 
@@ -124,12 +133,14 @@ def baseline(
     config: Optional[str] = _CONFIG,
     jobs: Optional[int] = _JOBS,
     allow_outside_refs: bool = _OUTSIDE,
+    max_file_size: Optional[str] = _MAX_SIZE,
 ) -> int:
     """Record today's findings so `lint --baseline` reports only new ones."""
     from apilint.commands.lint import run_baseline
 
     return run_baseline(_options(paths, api_type, select, ignore, config, jobs,
-                                 allow_outside_refs=allow_outside_refs), output)
+                                 allow_outside_refs=allow_outside_refs,
+                                 max_file_size=max_file_size), output)
 
 
 @app.command("rules")

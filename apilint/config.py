@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -26,7 +27,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "severity", "options", "fail-on",
-        "api-type")
+        "api-type", "max-file-size", "allow-outside-refs")
 FAIL_ON = ("error", "warning", "info", "never")
 
 
@@ -41,6 +42,8 @@ class Config:
     options: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule name -> options
     fail_on: str | None = None
     api_type: str | None = None
+    max_bytes: int | None = None
+    allow_outside_refs: bool = False
 
     def ignored_for(self, file: str) -> tuple[str, ...]:
         """Rule names that per-file-ignores switch off for `file` (globs are relative to the
@@ -163,7 +166,34 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
     if api_type is not None and api_type not in ("rest", "http", "auto"):
         raise fail("api-type", f"{api_type!r} is not rest, http or auto")
     config.api_type = None if api_type == "auto" else api_type
+    if "max-file-size" in table:
+        try:
+            config.max_bytes = parse_size(table["max-file-size"])
+        except ValueError as exc:
+            raise fail("max-file-size", str(exc)) from None
+    outside = table.get("allow-outside-refs", False)
+    if not isinstance(outside, bool):
+        raise fail("allow-outside-refs", f"{outside!r} is not true or false")
+    config.allow_outside_refs = outside
     return config
+
+
+_UNITS = {"": 1, "b": 1, "kb": 1024, "mb": 1024 ** 2, "gb": 1024 ** 3}
+
+
+def parse_size(value: Any) -> int:
+    """Bytes from 6291456, "6MB", "512 KB" (binary units)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        number, unit = value, ""
+    else:
+        m = re.fullmatch(r"\s*(\d+)\s*([kKmMgG]?[bB]?)\s*", str(value))
+        if m is None:
+            raise ValueError(f"{value!r} is not a size such as 6MB, 512KB or 1048576")
+        number, unit = int(m.group(1)), m.group(2).lower()
+        unit = unit if unit.endswith("b") or not unit else unit + "b"
+    if number <= 0:
+        raise ValueError(f"{value!r} must be more than 0 bytes")
+    return number * _UNITS[unit]
 
 
 def _rule(ident: Any, rules: tuple[Rule, ...], fail: Any, key: str) -> Rule:

@@ -8,7 +8,7 @@ from typing import Any, Callable, Iterable, TypeVar
 
 from apilint.checks import Check, Violation, all_checks
 from apilint.document import Document, NotAnApi
-from apilint.document.loader import check_sections, load_definitions
+from apilint.document.loader import DEFAULT_MAX_BYTES, check_sections, load_definitions
 from apilint.document.pointer import Tokens
 from apilint.document.refs import Workspace
 from apilint.errors import ApilintError, LoadError
@@ -28,6 +28,7 @@ class Settings:
     extend_select: tuple[str, ...] = ()  # added to the selection (e.g. rules off by default)
     severity: dict[str, Severity] = field(default_factory=dict)  # rule name -> override
     allow_outside_refs: bool = False  # read $ref'd and included files outside the root's folder
+    max_bytes: int = DEFAULT_MAX_BYTES  # refuse larger files (each file, not the sum)
 
 
 @dataclass
@@ -84,7 +85,7 @@ def run_rules(doc: Document, settings: Settings, rules: Iterable[Rule] | None = 
     result = FileResult(doc.path)
     if doc.base:  # an embedded definition: its sections were not checked as a file's are
         check_sections(doc)
-    ws = Workspace(doc, settings.allow_outside_refs)
+    ws = Workspace(doc, settings.allow_outside_refs, settings.max_bytes)
     ws.scan()
     api = build_api(doc, ws, settings.api_type)
     result.api_kind = api.kind
@@ -170,8 +171,8 @@ def lint_path(path: str, settings: Settings, shown: str | None = None) -> list[F
     for a template, plus one for findings about the template itself), or one that says why the
     file was skipped or could not be read."""
     shown = shown if shown is not None else path
-    loaded = _guarded(shown, lambda: load_definitions(path, shown,
-                                                      allow_outside=settings.allow_outside_refs))
+    loaded = _guarded(shown, lambda: load_definitions(path, shown, settings.max_bytes,
+                                                      settings.allow_outside_refs))
     if isinstance(loaded, FileResult):
         return [loaded]
     if isinstance(loaded, NotAnApi):

@@ -111,3 +111,24 @@ def test_broken_yaml_prints_one_line_even_from_the_c_parser(tmp_path: Path) -> N
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr == (f"{bad}:3:1: error: invalid YAML: while parsing a flow sequence did "
                            "not find expected ',' or ']'\n")
+
+
+def test_size_limit_is_configurable_on_the_command_line_and_in_config(capsys, tmp_path: Path,
+                                                                     monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("api.yaml").write_text("openapi: 3.0.1\ninfo: {title: x, version: '1'}\npaths: {}\n"
+                                + "# padding\n" * 200)
+    code, out, err = lint(capsys, "--max-file-size", "1KB", "api.yaml")
+    assert (code, out) == (2, "")
+    assert err == ("api.yaml: error: file is 2,056 bytes, over the 1,024-byte limit "
+                   "(--max-file-size raises it)\n")
+    Path(".apilint.toml").write_text('max-file-size = "2KB"\n')
+    code, out, err = lint(capsys, "api.yaml")
+    assert code == 2 and "over the 2,048-byte limit" in err
+    code, out, err = lint(capsys, "--max-file-size", "4KB", "api.yaml")
+    assert code in (0, 1) and "error:" not in err
+    code, out, err = lint(capsys, "--max-file-size", "lots", "api.yaml")
+    assert code == 2 and "'lots' is not a size such as 6MB, 512KB or 1048576" in err
+    Path(".apilint.toml").write_text("max-file-size = 0\n")
+    code, out, err = lint(capsys, "api.yaml")
+    assert code == 2 and "max-file-size: 0 must be more than 0 bytes" in err

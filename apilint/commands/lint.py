@@ -14,6 +14,7 @@ from apilint.config import Config, find_config, load_config
 if TYPE_CHECKING:
     from apilint.baseline import Entry
 from apilint.discover import expand
+from apilint.document.loader import DEFAULT_MAX_BYTES
 from apilint.document.model import NOT_AN_API
 from apilint.engine import FileResult, Settings, lint_tasks
 from apilint.errors import UsageError
@@ -34,6 +35,7 @@ class Options:
     config: str | None = None
     jobs: int | None = None
     allow_outside_refs: bool = False
+    max_bytes: int | None = None
 
 
 def _outputs(formats: Sequence[str]) -> list[tuple[str, str | None]]:
@@ -76,7 +78,8 @@ def _settings(config: Config, options: Options, file: str) -> Settings:
                     extend_select=() if options.select else config.extend_select,
                     ignore=config.ignore + config.ignored_for(file) + options.ignore,
                     severity=config.severity,
-                    allow_outside_refs=options.allow_outside_refs)
+                    allow_outside_refs=options.allow_outside_refs or config.allow_outside_refs,
+                    max_bytes=options.max_bytes or config.max_bytes or DEFAULT_MAX_BYTES)
 
 
 def _threshold(config: Config, options: Options) -> str:

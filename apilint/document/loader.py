@@ -29,7 +29,8 @@ def read_text(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str
             raise LoadError("is a directory, not a file", shown)
         size = path.stat().st_size
         if size > max_bytes:
-            raise LoadError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit", shown)
+            raise LoadError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit "
+                            "(--max-file-size raises it)", shown)
         raw = path.read_bytes()
     except LoadError:
         raise

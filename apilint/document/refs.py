@@ -73,8 +73,10 @@ class RefError(Exception):
 
 
 class Workspace:
-    def __init__(self, root: Document, allow_outside: bool = False) -> None:
+    def __init__(self, root: Document, allow_outside: bool = False,
+                 max_bytes: int | None = None) -> None:
         self.root = root
+        self.max_bytes = max_bytes
         self.base = root.abspath.parent
         self.allow_outside = allow_outside
         self.docs: dict[Path, Document] = {root.abspath: root}
@@ -93,7 +95,8 @@ class Workspace:
         if cached is None:
             shown = os.path.relpath(target) if not Path(doc.path).is_absolute() else str(target)
             try:
-                cached = load_fragment(target, shown)
+                cached = (load_fragment(target, shown) if self.max_bytes is None
+                          else load_fragment(target, shown, self.max_bytes))
             except LoadError as exc:
                 raise RefError("unresolved", f"cannot load {name!r}: {exc.message}") from None
             self.docs[target] = cached

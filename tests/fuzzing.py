@@ -28,7 +28,10 @@ SOURCES = sorted(
     + [p for p in (FIXTURES / "clean").glob("*") if p.suffix in (".yaml", ".json")]
     + [FIXTURES / "examples" / "pitfalls.yaml"]
     + sorted((FIXTURES / "rules").glob("*/swagger2-rest.yaml"))[:6]
-    + sorted((FIXTURES / "rules").glob("*/http.yaml"))[:6])
+    + sorted((FIXTURES / "rules").glob("*/http.yaml"))[:6]
+    # CloudFormation templates with embedded definitions (JSON: no short tags to lose).
+    + [FIXTURES / "templates" / "cloudformation-json" / "template.json",
+       FIXTURES / "rules" / "lambda-reference-dangling" / "cloudformation.json"])
 
 ODD_VALUES: list[Any] = [None, True, 0, -1, 1e308, "", "${var}", "é\u202e", "x" * 5000, [], {},
                          [[[[[]]]]], {"$ref": "#/nowhere"}, {"$ref": "#"}, {"$ref": "http://x/y"},

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from apilint.document.hcl import Converter, HclLocator, call, unescape, unwrap
 from apilint.document.model import Document
 from apilint.document.pointer import Tokens
 from apilint.errors import LoadError
@@ -38,20 +39,6 @@ class TerraformModule:
     #: `type.name` of every resource and `data.type.name` of every data source declared in
     #: the module's directory.
     declared: frozenset[str]
-
-
-class HclLocator:
-    """Positions of the values converted from an HCL expression, by pointer."""
-
-    def __init__(self, spans: dict[Tokens, Span]) -> None:
-        self.spans = spans
-
-    def span(self, tokens: Tokens) -> Span:
-        for i in range(len(tokens), -1, -1):  # the closest existing ancestor
-            found = self.spans.get(tokens[:i])
-            if found is not None:
-                return found
-        return Span(1, 1, 1, 1)
 
 
 class ShiftedLocator:
@@ -172,16 +159,16 @@ class _Reader:
         """The definition a `body` expression holds; `base` is its pointer in the file."""
         from apilint.document.loader import detect_version
 
-        node = _unwrap(expr)
-        name, args = _call(node)
+        node = unwrap(expr)
+        name, args = call(node)
         if name in _ENCODERS and len(args) == 1:
-            inner = _unwrap(args[0])
-            inner_name, _ = _call(inner)
+            inner = unwrap(args[0])
+            inner_name, _ = call(inner)
             if inner_name in _DECODERS or inner_name in ("templatefile", "file"):
                 return self.definition(inner, address, notes, base, depth + 1)
             if getattr(inner, "data", None) == "object":
                 spans: dict[Tokens, Span] = {}
-                data = _Converter(self, spans).value(inner, base)
+                data = Converter(self.source, spans).value(inner, base)
                 version = detect_version(data)
                 if version is None:
                     notes.append(f"the body of {address} has no 'openapi' or 'swagger' key; "
@@ -207,7 +194,7 @@ class _Reader:
 
     def _file(self, args: list[Any], name: str, address: str, notes: list[str]
               ) -> Document | None:
-        location = self._path(_unwrap(args[0]))
+        location = self._path(unwrap(args[0]))
         if location is None:
             notes.append(f"{name}() in {address} names a file apilint cannot work out "
                          f"({_short(self.source(args[0]))}); not linted")
@@ -243,23 +230,23 @@ class _Reader:
                     return None
                 out.append(".")
             else:
-                out.append(_unescape(str(child)))
+                out.append(unescape(str(child)))
         return "".join(out)
 
     def _variables(self, node: Any) -> dict[str, str]:
         """templatefile variables: literal ones by value, the rest as a `${...}` of their
         expression, so references (say, to a Lambda function) stay visible to the rules."""
-        node = _unwrap(node)
+        node = unwrap(node)
         if getattr(node, "data", None) != "object":
             return {}
         out = {}
         spans: dict[Tokens, Span] = {}
-        converter = _Converter(self, spans)
+        converter = Converter(self.source, spans)
         for elem in node.children:
             if getattr(elem, "data", None) != "object_elem":
                 continue
             key = converter.key(elem.children[0])
-            value = converter.value(_unwrap(elem.children[-1]), ())
+            value = converter.value(unwrap(elem.children[-1]), ())
             if isinstance(value, bool):
                 out[key] = "true" if value else "false"
             elif isinstance(value, (str, int, float)):
@@ -286,98 +273,6 @@ class _Reader:
                         parse_issues=[dataclasses.replace(i, span=_shift(i.span, node.meta.line))
                                       for i in issues],
                         placeholders="${" in body, suppressions="x-apilint-ignore" in body)
-
-
-class _Converter:
-    """HCL expression → JSON-model data, recording each value's position."""
-
-    def __init__(self, reader: _Reader, spans: dict[Tokens, Span]) -> None:
-        self.reader = reader
-        self.spans = spans
-
-    def value(self, node: Any, tokens: Tokens, start: Any = None) -> Any:
-        node = _unwrap(node)
-        self.spans[tokens] = _span(start if start is not None else node, node)
-        kind = getattr(node, "data", None)
-        if kind == "object":
-            out: dict[str, Any] = {}
-            for elem in node.children:
-                if getattr(elem, "data", None) == "object_elem":
-                    key = self.key(elem.children[0])
-                    out[key] = self.value(elem.children[-1], tokens + (key,), elem)
-            return out
-        if kind == "tuple":
-            items = [c for c in node.children if getattr(c, "data", None) not in
-                     ("new_line_or_comment", None)]
-            return [self.value(item, tokens + (str(i),)) for i, item in enumerate(items)]
-        if kind == "string":
-            return self.string(node)
-        if kind in ("int_lit", "float_lit"):
-            text = str(node.children[0])
-            return int(text) if kind == "int_lit" else float(text)
-        if kind == "literal_value":
-            return {"true": True, "false": False, "null": None}[str(node.children[0])]
-        if kind in ("heredoc_template", "heredoc_template_trim"):
-            raw = str(node.children[0])
-            return raw[raw.index("\n") + 1:raw.rstrip().rfind("\n") + 1]
-        return "${" + self.reader.source(node) + "}"  # computed by Terraform: unknown here
-
-    def key(self, node: Any) -> str:
-        node = _unwrap(node.children[0]) if getattr(node, "data", None) == "object_elem_key" \
-            else _unwrap(node)
-        kind = getattr(node, "data", None)
-        if kind == "string":
-            return self.string(node)
-        if kind in ("identifier", "keyword"):
-            return str(node.children[0])
-        return self.reader.source(node)
-
-    def string(self, node: Any) -> str:
-        out = []
-        for part in node.children:
-            if getattr(part, "data", None) != "string_part":
-                continue
-            child = part.children[0]
-            if getattr(child, "data", None) is not None:  # an interpolation or a directive
-                out.append(self.reader.source(child))
-            elif getattr(child, "type", "") == "ESCAPED_INTERPOLATION":
-                out.append(str(child)[1:])  # $${x} is the literal text ${x}
-            else:
-                out.append(_unescape(str(child)))
-        return "".join(out)
-
-
-def _unwrap(node: Any) -> Any:
-    """The expression inside `expr_term` wrappers."""
-    while getattr(node, "data", None) == "expr_term" and len(node.children) == 1:
-        node = node.children[0]
-    return node
-
-
-def _call(node: Any) -> tuple[str | None, list[Any]]:
-    if getattr(node, "data", None) != "function_call":
-        return None, []
-    name = str(node.children[0].children[0])
-    arguments = next((c for c in node.children if getattr(c, "data", None) == "arguments"), None)
-    args = [c for c in arguments.children if getattr(c, "data", None) not in
-            ("new_line_or_comment", None)] if arguments is not None else []
-    return name, args
-
-
-def _span(start: Any, end: Any) -> Span:
-    return Span(start.meta.line, start.meta.column, end.meta.end_line, end.meta.end_column)
-
-
-_ESCAPES = re.compile(r'\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)')
-
-
-def _unescape(text: str) -> str:
-    def one(m: re.Match[str]) -> str:
-        c = m.group(1)
-        if c[0] in "uU":
-            return chr(int(c[1:], 16))
-        return {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}.get(c, "\\" + c)
-    return _ESCAPES.sub(one, text) if "\\" in text else text
 
 
 def _dedent(text: str) -> str:

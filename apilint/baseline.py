@@ -37,21 +37,22 @@ class Entry:
 
 
 def _relative(file: str, base: Path) -> str:
+    """`file` relative to `base` (already resolved), as baselines store it."""
     path = Path(os.path.abspath(file))
     try:
-        return path.relative_to(base.resolve()).as_posix()
+        return path.relative_to(base).as_posix()
     except ValueError:
-        return Path(os.path.relpath(path, base.resolve())).as_posix()
+        return Path(os.path.relpath(path, base)).as_posix()
 
 
-def entry_of(finding: Finding, base: Path) -> Entry:
+def _entry(finding: Finding, base: Path) -> Entry:
     return Entry(finding.code, _relative(finding.file, base), finding.pointer, finding.operation,
                  finding.message)
 
 
 def write(results: Sequence[FileResult], target: Path) -> int:
-    base = target.parent
-    entries = sorted((entry_of(f, base) for r in results for f in r.findings),
+    base = target.parent.resolve()
+    entries = sorted((_entry(f, base) for r in results for f in r.findings),
                      key=lambda e: (e.file, e.pointer, e.code, e.message))
     payload = {"version": FORMAT_VERSION, "tool": "apilint",
                "findings": [{"code": e.code, "file": e.file, "pointer": e.pointer,
@@ -85,12 +86,13 @@ def read(path: Path) -> list[Entry]:
 
 def apply(results: Sequence[FileResult], entries: Sequence[Entry], base: Path) -> list[Entry]:
     """Drop the findings the baseline accepts; return the stale entries of the linted files."""
+    base = base.resolve()
     budget = Counter(e.key for e in entries)
     linted = {_relative(r.path, base) for r in results if r.error is None and not r.skipped}
     for result in results:
         kept = []
         for finding in result.findings:
-            key = entry_of(finding, base).key
+            key = (finding.code, _relative(finding.file, base), finding.pointer)
             if budget[key] > 0:
                 budget[key] -= 1
             else:

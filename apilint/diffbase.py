@@ -21,10 +21,9 @@ from apilint.document import NotAnApi, load_document
 from apilint.document.model import Document
 from apilint.document.pointer import Tokens, decode, get
 from apilint.document.refs import At, Workspace, iter_refs
-from apilint.engine import FileResult
+from apilint.engine import FileResult, Settings, build_model
 from apilint.errors import ApilintError, UsageError
 from apilint.findings import Finding
-from apilint.model import build_api
 from apilint.model.gateway import Api, Method
 
 
@@ -71,11 +70,7 @@ class Snapshot:
 def _model(path: Path, shown: str) -> Api | None:
     try:
         doc = load_document(path, shown)
-        if isinstance(doc, NotAnApi):
-            return None
-        ws = Workspace(doc)
-        ws.scan()
-        return build_api(doc, ws)
+        return None if isinstance(doc, NotAnApi) else build_model(doc, Settings())
     except (ApilintError, RecursionError):
         return None
 

@@ -38,7 +38,8 @@ def _walk(root: str) -> list[str]:
     found: list[str] = []
     ignores: list[tuple[str, Any]] = []  # (directory, its .gitignore spec), outermost first
     for base, dirs, files in os.walk(root):
-        ignores = [(d, s) for d, s in ignores if _is_within(base, d)]
+        ignores = [(d, s) for d, s in ignores
+                   if Path(os.path.abspath(base)).is_relative_to(os.path.abspath(d))]
         spec = _gitignore(base)
         if spec is not None:
             ignores.append((base, spec))
@@ -73,18 +74,19 @@ def _ignored(path: str, is_dir: bool, ignores: list[tuple[str, Any]]) -> bool:
     return False
 
 
-def _is_within(path: str, directory: str) -> bool:
-    return os.path.commonpath([os.path.abspath(path), os.path.abspath(directory)]) == \
-        os.path.abspath(directory)
-
-
 def _may_hold_api(path: str) -> bool:
     """False for files that surely hold no API (package.json, tsconfig.json, ...): checked on
-    the bytes, so a tree full of other JSON costs no parsing. Unreadable files pass (and get a
-    proper error later)."""
+    the bytes, a megabyte at a time, so a tree full of other JSON costs no parsing and a huge
+    file no memory. Unreadable files pass (and get a proper error later)."""
+    overlap = max(len(m) for m in _MARKERS) - 1
+    tail = b""
     try:
         with open(path, "rb") as f:
-            head = f.read()
+            while chunk := f.read(1 << 20):
+                window = tail + chunk
+                if any(m in window for m in _MARKERS):
+                    return True
+                tail = window[-overlap:]
     except OSError:
         return True
-    return any(m in head for m in _MARKERS)
+    return False

@@ -13,7 +13,7 @@ from apilint.document.pointer import Tokens
 from apilint.document.refs import Workspace
 from apilint.errors import ApilintError, LoadError
 from apilint.findings import Finding, Severity, Span
-from apilint.model import build_api
+from apilint.model import Api, build_api
 from apilint.registry import Rule, load_rules
 
 CRASH_RULE = "rule-crashed"
@@ -29,6 +29,10 @@ class Settings:
     severity: dict[str, Severity] = field(default_factory=dict)  # rule name -> override
     allow_outside_refs: bool = False  # read $ref'd and included files outside the root's folder
     max_bytes: int = DEFAULT_MAX_BYTES  # refuse larger files (each file, not the sum)
+
+    def level(self, rule: Rule) -> Severity:
+        """The rule's severity as configured."""
+        return self.severity.get(rule.name, rule.severity)
 
 
 @dataclass
@@ -78,16 +82,22 @@ def _span(doc: Document, tokens: Tokens) -> Span:
         return Span(1, 1, 1, 1)
 
 
+def build_model(doc: Document, settings: Settings) -> Api:
+    """The gateway view of a definition, with every `$ref` checked."""
+    if doc.base:  # an embedded definition: its sections were not checked as a file's are
+        check_sections(doc)
+    ws = Workspace(doc, settings.allow_outside_refs, settings.max_bytes)
+    ws.scan()
+    return build_api(doc, ws, settings.api_type)
+
+
 def run_rules(doc: Document, settings: Settings, rules: Iterable[Rule] | None = None,
               checks: dict[str, Check] | None = None) -> FileResult:
     rules = tuple(rules) if rules is not None else load_rules()
     checks = checks if checks is not None else all_checks()
     result = FileResult(doc.path)
-    if doc.base:  # an embedded definition: its sections were not checked as a file's are
-        check_sections(doc)
-    ws = Workspace(doc, settings.allow_outside_refs, settings.max_bytes)
-    ws.scan()
-    api = build_api(doc, ws, settings.api_type)
+    api = build_model(doc, settings)
+    ws = api.ws
     result.api_kind = api.kind
     result.outline = [(path, tuple(res.methods)) for path, res in sorted(api.resources.items())]
     selected = _selected(rules, settings)
@@ -120,7 +130,7 @@ def _run_check(rule: Rule, checks: dict[str, Check], subject: Any, settings: Set
                rules: tuple[Rule, ...], path: str) -> list[Finding]:
     """One rule's findings; a rule that raises yields a rule-crashed finding instead."""
     options = {**rule.default_options(), **settings.options.get(rule.name, {})}
-    severity = settings.severity.get(rule.name, rule.severity)
+    severity = settings.level(rule)
     try:
         return [_finding(rule, v, severity) for v in checks[rule.check](subject, options)]
     except Exception as exc:  # noqa: BLE001 - containment is the point
@@ -151,7 +161,7 @@ def _apply_suppressions(result: FileResult, ws: Workspace, rules: tuple[Rule, ..
     chosen = {r.name: r for r in selected}
     unused, invalid = chosen.get(UNUSED_RULE), chosen.get(INVALID_RULE)
     if unused is not None:
-        level = settings.severity.get(unused.name, unused.severity)
+        level = settings.level(unused)
         # Only a rule that ran can prove a suppression idle (not selected, or not for this kind
         # of API, says nothing).
         kept.extend(_finding(unused, Violation(s.doc, s.entry,
@@ -160,7 +170,7 @@ def _apply_suppressions(result: FileResult, ws: Workspace, rules: tuple[Rule, ..
                                                "remove the entry"), level)
                     for s in suppressions if not s.used and s.rule.code in ran)
     if invalid is not None:
-        level = settings.severity.get(invalid.name, invalid.severity)
+        level = settings.level(invalid)
         kept.extend(_finding(invalid, Violation(p.doc, p.entry, p.message), level)
                     for p in problems)
     result.findings = kept
@@ -184,21 +194,21 @@ def lint_path(path: str, settings: Settings, shown: str | None = None) -> list[F
             results.append(own)
     for doc in loaded.docs:
         result = _guarded(doc.path, lambda doc=doc: run_rules(doc, settings))
-        result.path, result.label = doc.path, doc.label
+        result.label = doc.label
         result.via = shown if doc.path != shown else None
         results.append(result)
-    if not results:
-        results.append(FileResult(shown, skipped=loaded.skip_reason("Terraform configuration")))
-    elif not loaded.docs and not results[0].findings and not results[0].error:
-        results[0].skipped = loaded.skip_reason("CloudFormation template")
+    if not loaded.docs and not any(r.findings or r.error for r in results):
+        return [FileResult(shown, skipped=loaded.skip_reason())]
     return results
 
 
 def lint_file(path: str, settings: Settings, shown: str | None = None) -> FileResult:
     """The result for a file that holds one definition (tests and single-file callers)."""
     results = lint_path(path, settings, shown)
-    if len(results) != 1:
-        raise ValueError(f"{path} holds {len(results)} API definitions; use lint_path")
+    if len(results) != 1 or results[0].skipped:
+        raise ValueError(f"{path} holds {len(results)} API definitions"
+                         f"{' (skipped: ' + results[0].skipped + ')' if results[0].skipped else ''}"
+                         "; use lint_path")
     return results[0]
 
 
@@ -228,10 +238,6 @@ PARALLEL_MIN_FILES = 16
 
 def _lint_one(args: tuple[str, Settings]) -> list[FileResult]:
     return lint_path(*args)
-
-
-def lint_files(paths: list[str], settings: Settings, jobs: int | None = None) -> list[FileResult]:
-    return [r for results in lint_tasks([(p, settings) for p in paths], jobs) for r in results]
 
 
 def lint_tasks(tasks: list[tuple[str, Settings]], jobs: int | None = None

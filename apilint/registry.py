@@ -15,8 +15,6 @@ from typing import Any
 
 from apilint.findings import Severity
 
-API_KINDS = ("rest", "http")
-
 
 class RuleDefinitionError(Exception):
     pass
@@ -53,7 +51,6 @@ class Rule:
     bad_example: str
     good_example: str
     example_options: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
-    source: str = ""
     default_enabled: bool = True
     #: "definition" (runs on each API definition) or "template" (on a CloudFormation template).
     scope: str = "definition"
@@ -89,7 +86,7 @@ def rules_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "rules"  # a source checkout
 
 
-def _parse(path: Path, data: dict[str, Any]) -> Rule:
+def _parse(data: dict[str, Any]) -> Rule:
     examples = data["examples"]
     return Rule(
         code=data["code"], name=data["name"], severity=Severity.parse(data["severity"]),
@@ -101,7 +98,7 @@ def _parse(path: Path, data: dict[str, Any]) -> Rule:
         options=tuple(Option(name, spec["default"], spec["description"].strip())
                       for name, spec in (data.get("options") or {}).items()),
         bad_example=examples["bad"], good_example=examples["good"],
-        example_options=dict(examples.get("options") or {}), source=path.name,
+        example_options=dict(examples.get("options") or {}),
         default_enabled=data.get("enabled", True), scope=data.get("scope", "definition"),
     )
 
@@ -170,7 +167,7 @@ def load_rules(directory: Path | None = None) -> tuple[Rule, ...]:
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for name, data in entries:
-        rule = _parse(Path(name), data)
+        rule = _parse(data)
         if Path(name).stem != rule.name:
             raise RuleDefinitionError(f"{name}: file name must be the rule name {rule.name!r}")
         for ident in (rule.code, rule.name):

@@ -29,7 +29,6 @@ class Validator(Protocol):
 
 
 class _RustValidator:
-    name = "jsonschema-rs"
 
     def __init__(self, schema: dict[str, Any]) -> None:
         import jsonschema_rs
@@ -52,7 +51,6 @@ class _RustValidator:
 
 
 class _PyValidator:
-    name = "jsonschema"
 
     def __init__(self, schema: dict[str, Any]) -> None:
         import jsonschema

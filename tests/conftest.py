@@ -17,6 +17,9 @@ CORPUS = SHARED / "corpus"
 #: pin exact text select these).
 PITFALLS = FIXTURES / "examples" / "pitfalls.yaml"
 PITFALL_RULES = ("AGW201", "AGW301", "AGW302", "AGW401", "AGW402", "AGW501")
+#: (code, line) of every finding in pitfalls.yaml with every rule enabled.
+PITFALL_ALL = {("AGW507", 2), ("AGW302", 4), ("AGW501", 7), ("AGW301", 8), ("AGW201", 10),
+               ("AGW402", 21), ("AGW401", 22)}
 
 _EXPECT = re.compile(r"#\s*expect:\s*(.+)$")
 _OPTIONS = re.compile(r"#\s*options:\s*(\{.*\})\s*$")

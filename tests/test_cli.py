@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, run
+from conftest import PITFALL_ALL, FIXTURES, run
 from conftest import PITFALLS as EXAMPLE  # a Path; the CLI tests need the text
 
 PITFALLS = str(EXAMPLE)
@@ -81,6 +81,8 @@ def test_format_to_file(capsys, tmp_path: Path) -> None:
     assert code == 1 and "AGW401" in out
     assert {r["code"] for r in json.loads(target.read_text())["results"]} == {
         "AGW507", "AGW302", "AGW501", "AGW301", "AGW201", "AGW402", "AGW401"}
+    assert {(r["code"], r["line"]) for r in json.loads(target.read_text())["results"]} == \
+        PITFALL_ALL
 
 
 def test_unknown_rule_selector_suggests(capsys) -> None:

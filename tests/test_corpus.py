@@ -103,6 +103,7 @@ def test_every_corpus_file_lints_without_a_crash(corpus: Path) -> None:
     files = sorted(p for p in corpus.rglob("*") if p.suffix in (".yaml", ".json")
                    and p.name != "manifest.json")
     assert len(files) >= 16
+    assert {p.parent.name for p in files} == {"real", "embedded"}
     for path in files:
         result = lint_file(str(path), Settings())
         assert result.error is None, (path, result.error)

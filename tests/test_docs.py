@@ -68,6 +68,7 @@ def test_catalog_has_at_least_sixty_rules_with_complete_json_metadata(capsys) ->
     assert main(["rules", "--format", "json"]) == 0
     rules = json.loads(capsys.readouterr().out)
     assert len(rules) >= 60
+    assert {r["name"] for r in rules} == {p.stem for p in (ROOT / "rules").glob("*.yaml")}
     for rule in rules:
         assert set(FIELDS) <= set(rule), rule["code"]
         assert rule["references"] and all(r["url"].startswith("https://")

@@ -9,7 +9,7 @@ from apilint.document import load_document
 from apilint.engine import Settings, run_rules
 from apilint.registry import find_rule, load_rules
 
-from conftest import FIXTURES
+from conftest import PITFALL_ALL, FIXTURES
 
 
 def test_a_crashing_rule_is_contained(tmp_path) -> None:
@@ -35,8 +35,11 @@ def test_select_and_ignore_by_code_or_name() -> None:
     doc = load_document(FIXTURES / "examples" / "pitfalls.yaml")
     only = run_rules(doc, Settings(select=("lambda-uri-invalid",))).findings
     assert {f.code for f in only} == {"AGW401"}
+    assert {(f.code, f.line) for f in only} == {("AGW401", 22)}
     rest = run_rules(doc, Settings(ignore=("lambda-uri-invalid", "method-unauthenticated"))).findings
     assert {f.code for f in rest} == {"AGW507", "AGW302", "AGW501", "AGW201", "AGW402"}
+    assert {(f.code, f.line) for f in rest} == {
+        (c, n) for c, n in PITFALL_ALL if c not in ("AGW401", "AGW301")}
 
 
 def test_rules_are_scoped_to_api_kind() -> None:

@@ -20,6 +20,8 @@ def test_sources_cover_both_versions_and_formats() -> None:
                 for p in SOURCES if "Resources" not in source_data(p)}
     assert versions == {"2", "3"}
     assert sum("Resources" in source_data(p) for p in SOURCES) == 2
+    assert {p.parent.name for p in SOURCES if "Resources" in source_data(p)} == {
+        "cloudformation-json", "lambda-reference-dangling"}
     assert {p.suffix for p in SOURCES} == {".yaml", ".json"}
 
 

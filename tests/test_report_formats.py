@@ -226,7 +226,8 @@ def test_repeated_findings_on_one_node_get_distinct_fingerprints() -> None:
 def test_sarif_multitool_validates_the_output(tmp_path: Path, broken: Path,
                                               monkeypatch) -> None:
     if shutil.which("npm") is None:
-        pytest.skip("npm is not installed, so the SARIF Multitool cannot be either")
+        pytest.fail("npm is not installed, so the SARIF Multitool cannot be either; `bash "
+                    ".ci/run` installs both")
     if not MULTITOOL.exists():
         pytest.fail(f"the SARIF Multitool is missing at {MULTITOOL}; install it with "
                     f"`npm install --prefix .ci/tools --no-save --no-audit --no-fund "

@@ -22,7 +22,8 @@ def lint_one_rule(path: Path) -> set[tuple[str, int]]:
     rule = find_rule(path.parent.name)
     settings = Settings(select=(rule.name,), options={rule.name: fixture_options(path)})
     results = lint_path(str(path), settings)
-    assert all(r.error is None for r in results), [r.error for r in results]
+    assert results and all(r.error is None and r.skipped is None for r in results), \
+        [(r.error, r.skipped) for r in results]
     return {(f.code, f.line) for r in results for f in r.findings if f.file == str(path)}
 
 

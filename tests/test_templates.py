@@ -51,7 +51,8 @@ def test_the_forms_cover_every_way_a_definition_is_kept() -> None:
     assert {"sam-yaml", "cloudformation-json", "aws-include", "terraform-jsonencode",
             "terraform-templatefile", "split-definition", "sam-definition-uri"} <= names
     split = FIXTURES / "templates" / "split-definition"
-    assert len({f for _, f, _ in expected(split)}) == 3  # findings in all three files
+    assert {f for _, f, _ in expected(split)} == {  # findings in all three files
+        "openapi.yaml", "paths/pets.yaml", "schemas/pet.yaml"}
 
 
 def test_short_tags_load_and_findings_point_into_the_template(capsys) -> None:
@@ -75,9 +76,11 @@ def test_included_file_is_linted_once_when_the_tree_is_linted(capsys) -> None:
     # Named on its own, the include file is a standalone definition with raw intrinsics...
     _, alone, _ = found(capsys, str(folder / "openapi.yaml"), base=folder)
     assert ("AGW008", "openapi.yaml", 16) in alone
+    assert alone == {("AGW008", "openapi.yaml", 16), ("AGW301", "openapi.yaml", 17)}
     # ...linted through the tree, only the template's reading of it counts.
     _, tree, _ = found(capsys, str(folder), base=folder)
     assert ("AGW008", "openapi.yaml", 16) not in tree
+    assert tree == expected(folder)
 
 
 # -- the shared corpus: real SAM templates ----------------------------------------------------
@@ -177,9 +180,9 @@ def test_ref_outside_the_root_directory_is_a_finding_unless_allowed(capsys, tmp_
         "components:\n  schemas:\n    Pet:\n      $ref: ../shared/pet.yaml\n")
     _, refused, _ = found(capsys, "--select", "AGW003", str(api / "openapi.yaml"), base=tmp_path)
     assert refused == {("AGW003", "api/openapi.yaml", 7)}
-    _, allowed, _ = found(capsys, "--select", "AGW003", "--allow-outside-refs",
-                          str(api / "openapi.yaml"), base=tmp_path)
-    assert allowed == set()
+    code, allowed, _ = found(capsys, "--select", "AGW003", "--allow-outside-refs",
+                             str(api / "openapi.yaml"), base=tmp_path)
+    assert allowed == set() and code == 0
 
 
 def test_directory_walk_respects_gitignore_and_skips_build_output(capsys, tmp_path) -> None:
@@ -192,6 +195,8 @@ def test_directory_walk_respects_gitignore_and_skips_build_output(capsys, tmp_pa
     (tmp_path / "app" / "notes.yaml").write_text("openapi_notes: nothing to lint\n")
     code, findings, err = found(capsys, str(tmp_path), base=tmp_path)
     assert {f for _, f, _ in findings} == {"app/template.yaml"}
+    assert findings == {(c, "app/" + f, n)
+                        for c, f, n in expected(FIXTURES / "templates" / "sam-yaml")}
     # A file without an API found by the walk is skipped silently; named, it gets a note.
     assert err == ""
     code, out, err = run(capsys, "lint", str(tmp_path / "app" / "notes.yaml"))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import PITFALL_ALL, FIXTURES, ROOT
 
 
 @pytest.mark.slow
@@ -38,6 +38,7 @@ def test_wheel_installs_and_lints_from_another_directory(tmp_path: Path) -> None
     assert done.returncode == 1, done.stderr
     codes = {r["code"] for r in json.loads(done.stdout)["results"]}
     assert codes == {"AGW507", "AGW302", "AGW501", "AGW301", "AGW201", "AGW402", "AGW401"}
+    assert {(r["code"], r["line"]) for r in json.loads(done.stdout)["results"]} == PITFALL_ALL
     explained = subprocess.run([str(env_dir / "bin" / "apilint"), "explain", "AGW601"],
                                cwd=elsewhere, capture_output=True, text=True)
     assert explained.returncode == 0 and "resource-quota-exceeded" in explained.stdout

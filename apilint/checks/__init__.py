@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, TypeVar
+from weakref import WeakKeyDictionary
 
 from apilint.document.model import Document
+from apilint.document.placeholders import has_placeholder
 from apilint.document.pointer import Tokens
 from apilint.document.refs import At
-from apilint.model.gateway import Method
+from apilint.model.gateway import Api, Method
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,43 @@ def first_visit(seen: set[tuple[str, Tokens]], at: At) -> bool:
     return True
 
 
+def per_api(build: Callable[[Api], T]) -> Callable[[Api], T]:
+    """Compute once per API what several rules read (roots, schema nodes, CORS evidence).
+    Callers must not change what they get."""
+    cache: WeakKeyDictionary[Api, T] = WeakKeyDictionary()
+
+    @functools.wraps(build)
+    def cached(api: Api) -> T:
+        if api not in cache:
+            cache[api] = build(api)
+        return cache[api]
+
+    return cached
+
+
+def literal(value: Any) -> str | None:
+    """A string without placeholders, else None (unknown or not a string)."""
+    return value if isinstance(value, str) and not has_placeholder(value) else None
+
+
+def number(value: Any) -> int | None:
+    """An integer written as a number or a string of digits (5.0 counts; True does not)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
+        return int(value)
+    return None
+
+
+def upper(value: Any) -> str | None:
+    lit = literal(value)
+    return lit.strip().upper() if lit is not None else None
+
+
 def shown(methods: list[Method], limit: int = 3) -> str:
     """`GET /a, PUT /a, GET /b and 2 more`: the methods a finding concerns, for its message."""
     labels = [m.label for m in methods]
@@ -40,7 +83,6 @@ def shown(methods: list[Method], limit: int = 3) -> str:
     return ", ".join(labels[:limit]) + more
 
 
-#: A check reads an Api (most rules) or a TemplateFile (rules with scope: template).
 #: A check reads an Api (most rules) or a TemplateFile (rules with scope: template).
 Check = Callable[[Any, dict[str, Any]], Iterable[Violation]]
 CHECKS: dict[str, Check] = {}

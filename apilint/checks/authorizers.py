@@ -11,9 +11,10 @@ import difflib
 import re
 from typing import Any, Iterator
 
-from apilint.checks import Violation, check, first_visit, shown, violation
+from apilint.checks import Violation, check, first_visit, number, shown, violation
 from apilint.document.placeholders import UNKNOWN, has_placeholder, mask
 from apilint.document.refs import At
+from apilint.model import build
 from apilint.model.arn import ACCOUNT, PARTITION_REGIONS, REGION_SHAPE
 from apilint.model.gateway import Api, Method, SecurityScheme
 
@@ -41,7 +42,7 @@ _POOL_ID = re.compile(r"^(?P<region>[a-z]{2}(-[a-z]+)+-\d+)_[0-9A-Za-z]+$")
 Site = tuple[str, tuple[str, ...]]
 
 
-# -- shared helpers (policy.py uses some) ------------------------------------------------------
+# -- shared helpers ------------------------------------------------------------------------
 
 def users(api: Api, name: str) -> list[Method]:
     """Methods whose security in force names the scheme (REST: operation-level only)."""
@@ -77,14 +78,9 @@ def requirements(security: At) -> Iterator[tuple[At, dict[str, Any]]]:
 def scheme_container(api: Api) -> tuple[At | None, str]:
     """Where the schemes are defined, read as the model reads them (an OpenAPI 3 file written
     with the Swagger 2 key imports; see model/build.py)."""
-    root = api.root
-    if not isinstance(root.value, dict):
+    if not isinstance(api.root.value, dict):
         return None, "securitySchemes"
-    components = api.ws.resolve(root.child("components"))
-    container = api.ws.resolve(components.child("securitySchemes") if components else None)
-    if api.version == "2.0" or (container is None and "securityDefinitions" in root.value):
-        return api.ws.resolve(root.child("securityDefinitions")), "securityDefinitions"
-    return container, "components.securitySchemes"
+    return build.scheme_container(api.ws, api.root, api.version)
 
 
 def _authorizers(api: Api) -> Iterator[tuple[SecurityScheme, At, str | None]]:
@@ -101,18 +97,8 @@ def _authorizers(api: Api) -> Iterator[tuple[SecurityScheme, At, str | None]]:
 def as_int(value: Any) -> tuple[bool, int | None]:
     """(known, integer); (True, None) is a literal that is not an integer, (False, None) an
     unknown value (placeholder, intrinsic)."""
-    if isinstance(value, bool):
-        return True, None
-    if isinstance(value, int):
-        return True, value
-    if isinstance(value, float):
-        return True, int(value) if value.is_integer() else None
-    if isinstance(value, str):
-        if has_placeholder(value):
-            return False, None
-        text = value.strip()
-        return True, int(text) if re.fullmatch(r"-?\d+", text) else None
-    return False, None
+    known = isinstance(value, (int, float, str)) and not has_placeholder(value)
+    return known, number(value) if known else None
 
 
 def _caching(authorizer: At) -> int | None:
@@ -290,8 +276,7 @@ def _bad(entries: list[str], pattern: re.Pattern[str]) -> list[str]:
     return [e for e in entries if UNKNOWN not in mask(e) and not pattern.match(e)]
 
 
-def _syntax_hint(entries: list[str] | None, api_kind: str) -> str:
-    entries = entries or []
+def _syntax_hint(entries: list[str], api_kind: str) -> str:
     if api_kind == "rest" and any(e.startswith("$request.") for e in entries):
         return " ($request.… is HTTP API syntax)"
     if api_kind == "http" and any(e.startswith("method.request.") for e in entries):

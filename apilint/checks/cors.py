@@ -15,13 +15,20 @@ the security schemes). Gateway-generated errors and the HTTP API CORS object are
 from __future__ import annotations
 
 from typing import Any, Iterator
-from weakref import WeakKeyDictionary
 
-from apilint.checks import Violation, check, violation
+from apilint.checks import Violation, check, per_api, violation
+from apilint.checks.policy import key_source
 from apilint.checks.templates import sam_edits
 from apilint.document.placeholders import has_placeholder
 from apilint.document.refs import At
-from apilint.model.gateway import Api, Integration, Method, Resource
+from apilint.model.gateway import (
+    AUTHENTICATING,
+    GATEWAY_RESPONSES,
+    Api,
+    Integration,
+    Method,
+    Resource,
+)
 from apilint.model.mapping import static_value
 
 ALLOW_ORIGIN = "access-control-allow-origin"
@@ -30,7 +37,8 @@ PREFLIGHT_HEADERS = ("access-control-allow-origin", "access-control-allow-method
 _SIMPLE_METHODS = {"GET", "HEAD", "POST"}
 _SIMPLE_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"}
 _SAFE_HEADERS = {"accept", "accept-language", "content-language", "content-type", "range"}
-_AUTH_HEADER_KINDS = ("lambda", "cognito", "jwt", "iam", "api_key")
+HTTP_CORS = "x-amazon-apigateway-cors"
+_AUTH_HEADER_KINDS = (*AUTHENTICATING, "api_key")
 _RESPONSE_HEADER = "method.response.header."
 
 
@@ -69,23 +77,28 @@ def _integration_response_parameters(api: Api, method: Method) -> Iterator[tuple
             yield response, params
 
 
-_EVIDENCE: WeakKeyDictionary[Api, str | None] = WeakKeyDictionary()
+def http_cors(api: Api) -> At | None:
+    """The HTTP API CORS configuration object, if there is one."""
+    return api.dict_child(api.root, HTTP_CORS)
 
 
+def _gateway_answers_preflight(api: Api) -> str | None:
+    """Why the gateway itself answers preflight requests, or None."""
+    if api.kind == "http" and api.ext(HTTP_CORS) is not None:
+        return f"{HTTP_CORS} is configured"
+    if sam_edits(api, "Cors") or sam_edits(api, "CorsConfiguration"):
+        return "the SAM template sets Cors"  # SAM adds an OPTIONS method to every path
+    return None
+
+
+@per_api
 def cors_evidence(api: Api) -> str | None:
     """Why we believe browsers call this API cross-origin, or None (cached per API: several
     rules ask, and the answer may take a walk over every method)."""
-    if api not in _EVIDENCE:
-        _EVIDENCE[api] = _cors_evidence(api)
-    return _EVIDENCE[api]
-
-
-def _cors_evidence(api: Api) -> str | None:
-    if api.kind == "http" and api.ext("x-amazon-apigateway-cors") is not None:
-        return "x-amazon-apigateway-cors is configured"
-    if sam_edits(api, "Cors") or sam_edits(api, "CorsConfiguration"):
-        return "the SAM template sets Cors"
-    gateway = api.ext("x-amazon-apigateway-gateway-responses")
+    answers = _gateway_answers_preflight(api)
+    if answers is not None:
+        return answers
+    gateway = api.ext(GATEWAY_RESPONSES)
     if gateway is not None and isinstance(gateway.value, dict):
         for response in gateway.value.values():
             params = response.get("responseParameters") if isinstance(response, dict) else None
@@ -110,18 +123,20 @@ def needs_preflight(method: Method) -> str | None:
     for param in method.parameters:
         if param.location == "header" and param.name.lower() not in _SAFE_HEADERS:
             return f"it sends the {param.name} header"
-    for media in method.request_media_types:
-        if media.split(";")[0].strip().lower() not in _SIMPLE_TYPES:
-            return f"it sends a {media} body"
-    return None
+    media = _unsafe_body(method)
+    return f"it sends a {media} body" if media is not None else None
+
+
+def _unsafe_body(method: Method) -> str | None:
+    """The first request media type a browser may not send without preflight, or None."""
+    return next((media for media in method.request_media_types
+                 if media.split(";")[0].strip().lower() not in _SIMPLE_TYPES), None)
 
 
 @check
 def cors_preflight_missing(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    if api.kind == "http" and api.ext("x-amazon-apigateway-cors") is not None:
-        return  # HTTP APIs answer preflight themselves
-    if sam_edits(api, "Cors") or sam_edits(api, "CorsConfiguration"):
-        return  # SAM adds an OPTIONS method to every path
+    if _gateway_answers_preflight(api) is not None:
+        return
     evidence = cors_evidence(api)
     if evidence is None:
         if not options.get("assume-browser-clients", False):
@@ -202,8 +217,8 @@ def cors_preflight_incomplete(api: Api, options: dict[str, Any]) -> Iterator[Vio
 
 
 def _http_cors_incomplete(api: Api) -> Iterator[Violation]:
-    cors = api.ext("x-amazon-apigateway-cors")
-    if cors is None or not isinstance(cors.value, dict):
+    cors = http_cors(api)
+    if cors is None:
         return
     origins = cors.value.get("allowOrigins")
     if not origins:
@@ -342,16 +357,14 @@ def _sent_headers(api: Api, method: Method) -> Iterator[tuple[str, str]]:
                 yield header, (f"the {'Lambda' if scheme.kind == 'lambda' else 'Cognito'} "
                                f"authorizer {name!r} reads it")
         elif scheme.kind == "api_key":
-            source = api.ext("x-amazon-apigateway-api-key-source")
-            if source is None or str(source.value).upper() != "AUTHORIZER":
+            if key_source(api)[1] != "AUTHORIZER":
                 yield "X-Api-Key", "the method requires an API key"
     if "iam" in method.auth.kinds:
         yield "Authorization", "IAM (SigV4) signs the request"
         yield "X-Amz-Date", "IAM (SigV4) signs the request"
-    for media in method.request_media_types:
-        if media.split(";")[0].strip().lower() not in _SIMPLE_TYPES:
-            yield "Content-Type", f"it sends a body of type {media}"
-            break
+    media = _unsafe_body(method)
+    if media is not None:
+        yield "Content-Type", f"it sends a body of type {media}"
     for param in method.parameters:
         name = param.name.lower()
         if (param.location == "header" and param.value.get("required") is True

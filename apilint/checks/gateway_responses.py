@@ -16,13 +16,12 @@ import re
 from typing import Any, Iterator
 
 from apilint.checks import Violation, check, violation
-from apilint.checks.cors import ALLOW_ORIGIN, cors_evidence
+from apilint.checks.cors import ALLOW_ORIGIN, cors_evidence, http_cors
 from apilint.document.placeholders import has_placeholder
 from apilint.document.refs import At
-from apilint.model.gateway import Api
-from apilint.model.mapping import static_value
+from apilint.model.gateway import GATEWAY_RESPONSES, Api
+from apilint.model.mapping import STATUS, static_value
 
-GATEWAY_RESPONSES = "x-amazon-apigateway-gateway-responses"
 #: botocore apigateway GatewayResponseType.
 RESPONSE_TYPES = (
     "DEFAULT_4XX", "DEFAULT_5XX", "RESOURCE_NOT_FOUND", "UNAUTHORIZED", "INVALID_API_KEY",
@@ -31,7 +30,6 @@ RESPONSE_TYPES = (
     "API_CONFIGURATION_ERROR", "UNSUPPORTED_MEDIA_TYPE", "BAD_REQUEST_PARAMETERS",
     "BAD_REQUEST_BODY", "REQUEST_TOO_LARGE", "THROTTLED", "QUOTA_EXCEEDED", "WAF_FILTERED")
 _QUOTES = "'\"\u2018\u2019"
-_STATUS = re.compile(r"[1-5]\d\d")  # botocore StatusCode pattern
 _PARAM_KEY = re.compile(r"gatewayresponse\.(header|path|querystring)\.[^\s.:'\"][^\s:'\"]*")
 _PARAM_SOURCE = re.compile(
     r"method\.request\.(path|querystring|multivaluequerystring|header|multivalueheader)\.\S+"
@@ -43,16 +41,6 @@ _VTL = re.compile(r"#\{?(set|if|elseif|else|end|foreach|break|stop|define|macro|
 
 def _container(api: Api) -> At | None:
     return api.dict_child(api.root, GATEWAY_RESPONSES)
-
-
-def _responses(api: Api) -> Iterator[tuple[str, At, At]]:
-    """(response type, position of its key, the response object) for each gateway response."""
-    container = _container(api)
-    for key in container.value if container else ():
-        site = container.child(key)
-        response = api.dict_child(container, key)
-        if site is not None and response is not None:
-            yield str(key), site, response
 
 
 @check
@@ -73,7 +61,7 @@ def gateway_response_type_invalid(api: Api, options: dict[str, Any]) -> Iterator
 
 @check
 def gateway_response_413(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    for key, site, _ in _responses(api):
+    for key, site, _ in api.gateway_responses():
         if key == "REQUEST_TOO_LARGE":
             yield violation(site, "API Gateway does not support customising the REQUEST_TOO_LARGE "
                                   "(413) gateway response: it still returns the default one, "
@@ -83,7 +71,7 @@ def gateway_response_413(api: Api, options: dict[str, Any]) -> Iterator[Violatio
 
 @check
 def gateway_response_vtl(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    for key, _, response in _responses(api):
+    for key, _, response in api.gateway_responses():
         templates = api.dict_child(response, "responseTemplates")
         if templates is None:
             continue
@@ -100,12 +88,12 @@ def gateway_response_vtl(api: Api, options: dict[str, Any]) -> Iterator[Violatio
 
 @check
 def gateway_response_status_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    for key, _, response in _responses(api):
+    for key, _, response in api.gateway_responses():
         site = response.child("statusCode")
         if site is None or has_placeholder(site.value) or isinstance(site.value, (dict, list)):
             continue
         code = site.value
-        if isinstance(code, bool) or not _STATUS.fullmatch(str(code).strip()):
+        if isinstance(code, bool) or not STATUS.fullmatch(str(code).strip()):
             yield violation(site, f"the {key} gateway response has statusCode {code!r}, which is "
                                   "not an HTTP status API Gateway accepts (three digits, 100-599); "
                                   "the import is rejected. Use e.g. \"401\"")
@@ -114,7 +102,7 @@ def gateway_response_status_invalid(api: Api, options: dict[str, Any]) -> Iterat
 @check
 def gateway_response_param_unquoted_or_invalid(api: Api,
                                                options: dict[str, Any]) -> Iterator[Violation]:
-    for key, _, response in _responses(api):
+    for key, _, response in api.gateway_responses():
         params = api.dict_child(response, "responseParameters")
         if params is None:
             continue
@@ -156,7 +144,7 @@ def cors_gateway_responses_missing(api: Api, options: dict[str, Any]) -> Iterato
     evidence = cors_evidence(api)
     if evidence is None:
         return
-    sites = {key: (site, response) for key, site, response in _responses(api)}
+    sites = {key: (site, response) for key, site, response in api.gateway_responses()}
     missing: list[str] = []
     at: At | None = None
     for kind in ("DEFAULT_4XX", "DEFAULT_5XX"):
@@ -184,13 +172,9 @@ _CORS_LISTS = ("allowOrigins", "allowMethods", "allowHeaders", "exposeHeaders")
 _CORS_KEYS = _CORS_LISTS + ("allowCredentials", "maxAge")
 
 
-def _cors(api: Api) -> At | None:
-    return api.dict_child(api.root, "x-amazon-apigateway-cors")
-
-
 @check
 def http_cors_credentials_wildcard(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    cors = _cors(api)
+    cors = http_cors(api)
     origins = api.ws.resolve(cors.child("allowOrigins")) if cors else None
     if cors is None or cors.value.get("allowCredentials") is not True or origins is None \
             or not isinstance(origins.value, list):
@@ -207,7 +191,7 @@ def http_cors_credentials_wildcard(api: Api, options: dict[str, Any]) -> Iterato
 
 @check
 def http_cors_config_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    cors = _cors(api)
+    cors = http_cors(api)
     if cors is None:
         return
     for key in _CORS_LISTS:
@@ -253,7 +237,7 @@ _ORIGIN = re.compile(r"(https?|[a-z][a-z0-9+.-]*)://[^/\s]+")
 
 @check
 def http_cors_config_ineffective(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    cors = _cors(api)
+    cors = http_cors(api)
     if cors is None:
         return
     for key in cors.value:

@@ -6,25 +6,21 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from apilint.checks import Violation, check, violation
+from apilint.checks import Violation, check, literal, number, upper, violation
 from apilint.checks.integration_shape import (
-    HTTP_API_TYPES,
     TIMEOUT_MAX_HTTP,
     TIMEOUT_MAX_REST,
     TIMEOUT_MAX_STREAM,
     TIMEOUT_MIN,
     integration_type,
     key_at,
-    literal,
-    number,
     transfer_mode,
-    upper,
     users_label,
 )
 from apilint.checks.integrations import blank, is_lambda
 from apilint.document.placeholders import UNKNOWN, has_placeholder, mask
 from apilint.document.refs import At
-from apilint.model.gateway import INTEGRATION, Api, Integration, Method
+from apilint.model.gateway import INTEGRATION, PROXY_TYPES, Api, Integration, Method
 
 # -- stage variables ---------------------------------------------------------------------------
 
@@ -158,7 +154,7 @@ def stream_mode_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation
                                 "it must be BUFFERED (the default) or STREAM", op)
             continue
         kind = integration_type(integ)
-        if mode == "STREAM" and kind is not None and kind not in HTTP_API_TYPES:
+        if mode == "STREAM" and kind is not None and kind not in PROXY_TYPES:
             yield violation(key_at(integ, "responseTransferMode"),
                             f"the {kind} integration of {where} sets responseTransferMode: "
                             "STREAM; only HTTP_PROXY and AWS_PROXY integrations can stream", op)
@@ -249,7 +245,7 @@ def _vpc_link_problems(api: Api, integ: Integration) -> Iterator[tuple[At, str]]
                                                     "${stageVariables.vpcLinkId})")
         kind = integration_type(integ)
         allowed = ("http_proxy",) if api.kind == "http" else ("http", "http_proxy")
-        relevant = api.kind == "rest" or kind in HTTP_API_TYPES  # HTTP drops the others anyway
+        relevant = api.kind == "rest" or kind in PROXY_TYPES  # HTTP drops the others anyway
         if kind is not None and kind not in allowed and relevant:
             yield key_at(integ, "connectionType"), (f"routes a {kind} integration through a VPC "
                                                     "link; private integrations are "

@@ -1,7 +1,6 @@
-"""The shape of `x-amazon-apigateway-integration` objects: presence, type, uri, backend
-transport (plain HTTP, TLS verification, VPC links), stage variables, timeouts, response
-streaming, content handling and caller-identity passthrough.
-
+"""The shape of `x-amazon-apigateway-integration` objects: presence, type, uri and backend
+transport (plain HTTP, TLS verification). Run-time behaviour (stage variables, timeouts,
+streaming, content handling, VPC links, identity passthrough) lives in `integration_runtime.py`;
 Lambda invocation URIs and the POST rule live in `integrations.py`. Integration types compare
 case-insensitively (exports write `aws_proxy`, HTTP API docs `AWS_PROXY`); `${...}` placeholders
 (stage variables, `${AWS::Region}`, template variables) are unknown values, never invalid ones.
@@ -15,14 +14,13 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from apilint.checks import Violation, check, violation
+from apilint.checks import Violation, check, literal, upper, violation
 from apilint.checks.integrations import blank, is_lambda
-from apilint.document.placeholders import UNKNOWN, has_placeholder, mask
+from apilint.document.placeholders import UNKNOWN, mask
 from apilint.document.refs import At
-from apilint.model.gateway import INTEGRATION, Api, Integration, Method
+from apilint.model.gateway import INTEGRATION, PROXY_TYPES, Api, Integration, Method
 
 TYPES = ("aws", "aws_proxy", "http", "http_proxy", "mock")
-HTTP_API_TYPES = ("aws_proxy", "http_proxy")
 TIMEOUT_MIN = 50
 TIMEOUT_MAX_HTTP = 30000
 # The highest value a raised quota allows for BUFFERED REST integrations, and the STREAM limit
@@ -40,31 +38,9 @@ def users_label(methods: list[Method]) -> str:
     return f"{methods[0].label} (and {len(methods) - 1} more using the same integration)"
 
 
-def literal(value: Any) -> str | None:
-    """A string without placeholders, else None (unknown or not a string)."""
-    return value if isinstance(value, str) and not has_placeholder(value) else None
-
-
 def integration_type(integ: Integration) -> str | None:
     raw = literal(integ.value.get("type"))
     return raw.strip().lower() if raw is not None else None
-
-
-def number(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
-        return int(value)
-    return None
-
-
-def upper(value: Any) -> str | None:
-    lit = literal(value)
-    return lit.strip().upper() if lit is not None else None
 
 
 def transfer_mode(integ: Integration) -> str | None:
@@ -132,7 +108,7 @@ def http_integration_type_unsupported(api: Api, options: dict[str, Any]) -> Iter
 def http_payload_format_version(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     for integ, methods in api.integrations():
         kind = integration_type(integ)
-        if kind not in HTTP_API_TYPES:
+        if kind not in PROXY_TYPES:
             continue
         where = users_label(methods)
         lambda_proxy = kind == "aws_proxy" and "integrationSubtype" not in integ.value
@@ -160,7 +136,7 @@ def http_payload_format_version(api: Api, options: dict[str, Any]) -> Iterator[V
 
 @check
 def integration_uri_missing(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    needs = HTTP_API_TYPES if api.kind == "http" else ("aws", "aws_proxy", "http", "http_proxy")
+    needs = PROXY_TYPES if api.kind == "http" else ("aws", "aws_proxy", "http", "http_proxy")
     for integ, methods in api.integrations():
         kind = integration_type(integ)
         if kind not in needs or not blank(integ.uri):

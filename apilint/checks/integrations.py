@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Iterator
 
 from apilint.checks import Violation, check, violation
@@ -38,32 +39,46 @@ def lambda_integrations(api: Api) -> Iterator[tuple[Method, Integration]]:
             yield methods[0], integ
 
 
-def _uri_violations(where: At, uri: Any, what: str, bare_ok: bool,
-                    operation: str | None) -> Iterator[Violation]:
-    if uri is None:
-        yield violation(where, f"{what} has no uri; set the Lambda invocation URI", operation)
-        return
-    if not isinstance(uri, str):
-        return  # an unresolved intrinsic such as {"Fn::Sub": ...} is reported by its own rule
-    target = where.child("uri") or where.child("authorizerUri") or where
-    problems = invocation_uri_problems(uri, bare_ok)
-    if problems:
-        yield violation(target, f"{what}: {'; '.join(problems)}", operation)
+@dataclass(frozen=True)
+class LambdaTarget:
+    """A Lambda integration or Lambda authorizer, and the URI it invokes."""
+
+    holder: At  # the integration or authorizer object
+    uri: Any
+    operation: str | None  # the first method using an integration; None for an authorizer
+    what: str  # how messages name it
+
+    @property
+    def where(self) -> At:
+        return self.holder.child("uri") or self.holder.child("authorizerUri") or self.holder
+
+
+def lambda_targets(api: Api) -> Iterator[LambdaTarget]:
+    """Every Lambda integration (once), then every Lambda authorizer."""
+    for method, integ in lambda_integrations(api):
+        yield LambdaTarget(integ.at, integ.uri, method.label,
+                           f"the Lambda integration of {method.label}")
+    for scheme in api.schemes.values():
+        if scheme.kind == "lambda" and scheme.authorizer is not None:
+            yield LambdaTarget(scheme.authorizer, scheme.authorizer.value.get("authorizerUri"),
+                               None, f"the Lambda authorizer {scheme.name!r}")
 
 
 @check
 def lambda_uri_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    for method, integ in lambda_integrations(api):
-        if blank(integ.uri):
+    for target in lambda_targets(api):
+        integration = target.operation is not None
+        if target.uri is None or (integration and blank(target.uri)):
+            if not integration:
+                yield violation(target.holder, f"{target.what} has no uri; set the Lambda "
+                                               "invocation URI")
             continue  # integration-uri-missing reports an integration without a uri
-        yield from _uri_violations(integ.at, integ.uri, f"the Lambda integration of {method.label}",
-                                   api.kind == "http", method.label)
-    for scheme in api.schemes.values():
-        if scheme.kind != "lambda" or scheme.authorizer is None:
-            continue
-        uri = scheme.authorizer.value.get("authorizerUri")
-        yield from _uri_violations(scheme.authorizer, uri, f"the Lambda authorizer {scheme.name!r}",
-                                   False, None)
+        if not isinstance(target.uri, str):
+            continue  # an unresolved intrinsic such as {"Fn::Sub": ...} has its own rule
+        problems = invocation_uri_problems(target.uri, integration and api.kind == "http")
+        if problems:
+            yield violation(target.where, f"{target.what}: {'; '.join(problems)}",
+                            target.operation)
 
 
 @check

@@ -16,14 +16,14 @@ import json
 import re
 from typing import Any, Iterator
 
-from apilint.checks import Violation, check, violation
+from apilint.checks import Violation, check, first_visit, violation
 from apilint.checks.integration_shape import transfer_mode
 from apilint.checks.integrations import is_lambda
 from apilint.document.placeholders import has_placeholder
 from apilint.document.pointer import get
 from apilint.document.refs import At
 from apilint.model.gateway import Api, Integration, Method
-from apilint.model.mapping import static_value
+from apilint.model.mapping import STATUS, static_value
 
 _LOC = "path|querystring|header|multivaluequerystring|multivalueheader"
 _REQUEST_KEY = re.compile(rf"integration\.request\.({_LOC})\.(\S+)")
@@ -35,7 +35,6 @@ _VARIABLE = re.compile(r"\$?(context|stageVariables)\.\S+")
 _EXPRESSION_PREFIX = ("$", "method.", "integration.")
 _IN = {"path": "path", "querystring": "query", "multivaluequerystring": "query",
        "header": "header", "multivalueheader": "header"}
-_STATUS = re.compile(r"[1-5][0-9][0-9]")
 _PASSTHROUGH = ("when_no_match", "when_no_templates", "never")
 
 #: Important notes, REST header table: dropped on the way to Lambda and HTTP integrations.
@@ -65,7 +64,7 @@ def _method_responses(api: Api, method: Method) -> dict[str, At | None] | None:
     if responses is None or not isinstance(responses.value, dict):
         return None
     return {code: api.ws.resolve(responses.child(code)) for code in responses.value
-            if _STATUS.fullmatch(code)}
+            if STATUS.fullmatch(code)}
 
 
 def _declared(api: Api, method: Method) -> dict[str, set[str]] | None:
@@ -167,9 +166,8 @@ def integration_param_undeclared(api: Api, options: dict[str, Any]) -> Iterator[
         for key, at, value in _entries(params):
             kind, loc, name = _classify(value, "request")
             where = _undeclared(declared, loc, name) if kind == "param" else None
-            if where is None or (at.doc.path, at.tokens) in reported:
+            if where is None or not first_visit(reported, at):
                 continue
-            reported.add((at.doc.path, at.tokens))
             yield violation(at, f"{method.label} maps {key} from {value!r}, but the method "
                                 f"declares no {where} parameter {name!r}; the import fails with "
                                 f"\"Invalid mapping expression parameter specified: {value}\". "
@@ -329,7 +327,7 @@ def no_responses(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
             if api.version in ("2.0", "3.0"):
                 continue  # schema-invalid already reports a missing or empty responses object
         elif not isinstance(responses.value, dict) or any(
-                _STATUS.fullmatch(code) for code in responses.value):
+                STATUS.fullmatch(code) for code in responses.value):
             continue
         yield violation(method.at.child("responses") or method.at,
                         f"{method.label} has a non-proxy ({integ.type}) integration but no "
@@ -361,9 +359,8 @@ def mapping_template_too_large(api: Api, options: dict[str, Any]) -> Iterator[Vi
             yield from too_large(api.dict_child(response, "responseTemplates"),
                                  f"response template ({pattern!r}) of {method.label}",
                                  method.label)
-    gateway = api.dict_child(api.root, "x-amazon-apigateway-gateway-responses")
-    for kind in gateway.value if gateway else ():
-        yield from too_large(api.dict_child(api.dict_child(gateway, kind), "responseTemplates"),
+    for kind, _, response in api.gateway_responses():
+        yield from too_large(api.dict_child(response, "responseTemplates"),
                              f"template of gateway response {kind}", None)
 
 
@@ -481,7 +478,7 @@ def http_parameter_mapping(api: Api, options: dict[str, Any]) -> Iterator[Violat
         for status, at, _ in _entries(responses):
             if has_placeholder(status):
                 continue
-            if not (_STATUS.fullmatch(status) and 200 <= int(status) <= 599):
+            if not (STATUS.fullmatch(status) and 200 <= int(status) <= 599):
                 hint = " (that is REST API syntax)" if status.startswith("method.") else ""
                 yield violation(at, f"responseParameters of {method.label} has the key "
                                     f"{status!r}{hint}; HTTP APIs key response mappings by the "

@@ -8,13 +8,11 @@ in a shared schema is reported once, where the schema is written.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, NamedTuple, TypeVar
-from weakref import WeakKeyDictionary
+from typing import Any, Iterator, NamedTuple
 
-from apilint.checks import Violation, check, first_visit, violation
+from apilint.checks import Violation, check, first_visit, per_api, shown, violation
 from apilint.document.pointer import Tokens, encode
 from apilint.document.refs import At
 from apilint.model.gateway import Api, Method
@@ -47,23 +45,6 @@ class Root:
     role: str  # "model" | "request" | "response"
     json: bool = True  # a model for application/json (the media type, or consumes/produces)
     media_type: str = ""  # the `content` key of an OAS 3 body; "" for models and Swagger 2.0
-
-
-_T = TypeVar("_T")
-
-
-def _per_api(build: Callable[[Api], list[_T]]) -> Callable[[Api], list[_T]]:
-    """Compute once per API: several rules read the same roots and schema nodes."""
-    cache: WeakKeyDictionary[Api, list[_T]] = WeakKeyDictionary()
-
-    @functools.wraps(build)
-    def cached(api: Api) -> list[_T]:
-        found = cache.get(api)
-        if found is None:
-            found = cache[api] = build(api)
-        return found
-
-    return cached
 
 
 def _site_key(at: At) -> tuple[int, Tokens]:
@@ -116,7 +97,7 @@ def request_sites(api: Api, method: Method) -> Iterator[tuple[str, At]]:
     yield from _content_schemas(api, api.dict_child(method.at, "requestBody"))
 
 
-@_per_api
+@per_api
 def roots(api: Api) -> list[Root]:
     """The named models, then each method's request and response body schemas (cached per API)."""
     out = []
@@ -136,7 +117,7 @@ def roots(api: Api) -> list[Root]:
     return out
 
 
-@_per_api
+@per_api
 def schema_nodes(api: Api) -> list[SchemaNode]:
     """Every schema object of the API's models and bodies, each once (cached per API)."""
     seen: set[tuple[int, Tokens]] = set()
@@ -394,21 +375,20 @@ def _swagger2_nonjson(api: Api, method: Method) -> Iterator[tuple[At, str]]:
 @check
 def http_request_validation_ignored(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     # One finding per API: every such route is affected in the same way.
-    users: list[tuple[At, str]] = []
+    users: list[tuple[At, Method]] = []
     for method in api.methods:
         body = method.at.child("requestBody")
         if body is not None and any(True for _ in request_sites(api, method)):
-            users.append((body, method.label))
+            users.append((body, method))
             continue
         required = [p for p in method.parameters
                     if p.location != "path" and p.value.get("required") is True]
         if required:
-            users.append((required[0].site, method.label))
+            users.append((required[0].site, method))
     if not users:
         return
-    labels = [label for _, label in users]
-    shown = ", ".join(labels[:3]) + (f" and {len(labels) - 3} more" if len(labels) > 3 else "")
     yield violation(users[0][0], f"HTTP APIs do not validate requests: the request body schemas "
-                                 f"and required parameters of {shown} are imported as "
-                                 "documentation only; validate in the integration (or use a "
-                                 "REST API with a request validator)", users[0][1])
+                                 f"and required parameters of {shown([m for _, m in users])} are "
+                                 "imported as documentation only; validate in the integration "
+                                 "(or use a REST API with a request validator)",
+                    users[0][1].label)

@@ -82,7 +82,7 @@ def param_attribute_ignored(api: Api, options: dict[str, Any]) -> Iterator[Viola
             if not ignored:
                 continue
             first, names = ignored[0][0], [n for _, n in ignored]
-            path_level = param.site.tokens[:1] == ("paths",) and len(param.site.tokens) == 4
+            path_level = param.path_level
             where = f"parameter {param.name!r}" + (
                 "" if param.via_ref else f" of path {method.path!r}" if path_level
                 else f" of {method.label}")

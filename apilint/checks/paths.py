@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from apilint.checks import Violation, check, first_visit, violation
+from apilint.checks import Violation, check, first_visit, shown, violation
 from apilint.document.placeholders import UNKNOWN, has_placeholder, mask
 from apilint.document.pointer import Tokens
 from apilint.document.refs import At
@@ -152,14 +152,12 @@ def path_param_undeclared(api: Api, options: dict[str, Any]) -> Iterator[Violati
     for path, at in _paths(api):
         methods = by_path.get(path, [])
         for name in dict.fromkeys(template_variables(path)):
-            missing = [m.label for m in methods
+            missing = [m for m in methods
                        if not any(p.location == "path" and p.name == name for p in m.parameters)]
             if not missing:
                 continue
-            shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more"
-                                              if len(missing) > 3 else "")
             yield violation(at, f"path variable {{{name}}} of {path!r} has no `in: path` "
-                                f"parameter in {shown}; without it the method has no "
+                                f"parameter in {shown(missing)}; without it the method has no "
                                 f"method.request.path.{name} to map, cache or validate: declare "
                                 f"`- name: {name}, in: path, required: true` on the path or "
                                 "operation")
@@ -177,7 +175,7 @@ def path_param_not_in_template(api: Api, options: dict[str, Any]) -> Iterator[Vi
                 continue
             if not first_visit(seen, param.site):
                 continue
-            shared = param.site.tokens[:1] == ("paths",) and len(param.site.tokens) == 4
+            shared = param.path_level
             where = f"path {method.path!r}" if shared else method.label
             yield violation(param.site.child("name") or param.site,
                             f"path parameter {param.name!r} of {where} is not a variable of the "

@@ -52,7 +52,7 @@ def api_key_as_auth(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
                                        "IAM authorization next to the key")
 
 
-def _key_source(api: Api) -> tuple[At | None, str | None]:
+def key_source(api: Api) -> tuple[At | None, str | None]:
     at = api.ext(API_KEY_SOURCE)
     if at is None or has_placeholder(at.value):
         return None, None
@@ -61,7 +61,7 @@ def _key_source(api: Api) -> tuple[At | None, str | None]:
 
 @check
 def api_key_source_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    at, value = _key_source(api)
+    at, value = key_source(api)
     if at is not None and value not in ("HEADER", "AUTHORIZER"):
         yield violation(at, f"{API_KEY_SOURCE} is {at.value!r}; API Gateway knows only HEADER "
                             "(the X-API-Key header) and AUTHORIZER (the usageIdentifierKey a "
@@ -70,7 +70,7 @@ def api_key_source_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violat
 
 @check
 def api_key_source_authorizer_missing(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    at, value = _key_source(api)
+    at, value = key_source(api)
     if at is None or value != "AUTHORIZER":
         return
     methods = [m for m in api.methods if m.verb != "OPTIONS" and "api_key" in m.auth.kinds

@@ -14,7 +14,7 @@ from apilint.checks import Violation, check, first_visit, violation
 from apilint.document.model import Document
 from apilint.document.placeholders import has_placeholder
 from apilint.document.pointer import Tokens
-from apilint.document.refs import At, is_literal, is_remote
+from apilint.document.refs import At, is_remote, iter_objects, iter_refs
 from apilint.document.source import FixedLocator
 from apilint.model.gateway import Api
 
@@ -22,8 +22,6 @@ PREFIX = "x-amazon-apigateway-"
 ENDPOINT_CONFIGURATION = PREFIX + "endpoint-configuration"
 SECURITY_POLICY = PREFIX + "security-policy"
 ACCESS_MODE = PREFIX + "endpoint-access-mode"
-
-#: Keys whose values are data, not OpenAPI structure (`default` only outside `responses`).
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -49,22 +47,6 @@ def may_contain(doc: Document, needles: tuple[str, ...], pattern: str | None = N
                 or (pattern is not None and re.search(pattern.encode(), text) is not None))
     return any(n in text for n in needles) or (pattern is not None
                                                and re.search(pattern, text) is not None)
-
-
-def _walk(data: Any) -> Iterator[tuple[Tokens, dict[str, Any]]]:
-    """Every mapping outside literal data, in document order, with its pointer."""
-    stack: list[tuple[Tokens, Any]] = [((), data)]
-    while stack:
-        tokens, node = stack.pop()
-        if isinstance(node, dict):
-            yield tokens, node
-            for key, value in reversed(node.items()):
-                if isinstance(value, (dict, list)) and not is_literal(tokens, key):
-                    stack.append((tokens + (key,), value))
-        elif isinstance(node, list):
-            for i in range(len(node) - 1, -1, -1):
-                if isinstance(node[i], (dict, list)):
-                    stack.append((tokens + (str(i),), node[i]))
 
 
 def operation_labels(api: Api) -> dict[Tokens, str]:
@@ -186,10 +168,7 @@ def ref_external_file(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
                                      for i in ws.issues):
         return
     labels = operation_labels(api)
-    for tokens, node in _walk(api.doc.data):
-        ref = node.get("$ref")
-        if not isinstance(ref, str):
-            continue
+    for tokens, ref in iter_refs(api.doc.data):
         file_part = ref.partition("#")[0]
         if not file_part or is_remote(ref) or has_placeholder(file_part):
             continue  # local; remote URLs have their own rule; `${x}` is not known yet
@@ -212,7 +191,7 @@ def cfn_intrinsic_in_definition(api: Api, options: dict[str, Any]) -> Iterator[V
         return
     found: list[tuple[Tokens, str]] = []
     inside: Tokens | None = None
-    for tokens, node in _walk(api.doc.data):
+    for tokens, node in iter_objects(api.doc.data):
         if inside is not None and tokens[: len(inside)] == inside:
             continue  # the arguments of an intrinsic already reported
         if len(node) == 1:

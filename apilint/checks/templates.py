@@ -7,9 +7,8 @@ import re
 from typing import Any, Iterator
 
 from apilint.checks import Violation, check, violation
-from apilint.checks.integrations import lambda_integrations
+from apilint.checks.integrations import LambdaTarget, lambda_targets
 from apilint.document.cfn import FUNCTION_VARIANTS, FUNCTIONS, Template, TemplateFile
-from apilint.document.refs import At
 from apilint.document.terraform import TerraformModule
 from apilint.model.gateway import Api
 
@@ -40,18 +39,8 @@ def sam_edits(api: Api, prop: str) -> bool:
     return value is not None
 
 
-def _lambda_uris(api: Api) -> Iterator[tuple[At, str, str | None, str]]:
-    """(where, uri, operation, what) of every Lambda integration and Lambda authorizer."""
-    for method, integ in lambda_integrations(api):
-        if isinstance(integ.uri, str):
-            yield (integ.at.child("uri") or integ.at, integ.uri, method.label,
-                   f"the Lambda integration of {method.label}")
-    for scheme in api.schemes.values():
-        if scheme.kind == "lambda" and scheme.authorizer is not None:
-            uri = scheme.authorizer.value.get("authorizerUri")
-            if isinstance(uri, str):
-                yield (scheme.authorizer.child("authorizerUri") or scheme.authorizer, uri, None,
-                       f"the Lambda authorizer {scheme.name!r}")
+def _lambda_uris(api: Api) -> Iterator[LambdaTarget]:
+    return (t for t in lambda_targets(api) if isinstance(t.uri, str))
 
 
 @check
@@ -63,9 +52,10 @@ def lambda_reference_dangling(api: Api, options: dict[str, Any]) -> Iterator[Vio
         problems = _terraform_problems
     else:
         return
-    for where, uri, operation, what in _lambda_uris(api):
-        for ref, problem in problems(iac, uri):
-            yield violation(where, f"{what} refers to {ref}, {problem}", operation)
+    for target in _lambda_uris(api):
+        for ref, problem in problems(iac, target.uri):
+            yield violation(target.where, f"{target.what} refers to {ref}, {problem}",
+                            target.operation)
 
 
 _MISSING = ("CloudFormation rejects the template ('Unresolved resource dependencies') or the "
@@ -113,15 +103,15 @@ def lambda_arn_hardcoded(api: Api, options: dict[str, Any]) -> Iterator[Violatio
     names = template.file.function_names()
     if not names:
         return
-    for where, uri, operation, what in _lambda_uris(api):
-        for m in _FUNCTION_ARN.finditer(uri):
+    for target in _lambda_uris(api):
+        for m in _FUNCTION_ARN.finditer(target.uri):
             logical_id = names.get(m.group(1))
             if logical_id is not None:
-                yield violation(where, f"{what} hard-codes the ARN of "
-                                       f"{m.group(1)!r}, which this template defines as "
-                                       f"{logical_id}; the copy drifts when the stack's region, "
-                                       "account or function name changes. Write "
-                                       f"${{{logical_id}.Arn}} in an Fn::Sub instead", operation)
+                yield violation(target.where,
+                                f"{target.what} hard-codes the ARN of {m.group(1)!r}, which this "
+                                f"template defines as {logical_id}; the copy drifts when the "
+                                "stack's region, account or function name changes. Write "
+                                f"${{{logical_id}.Arn}} in an Fn::Sub instead", target.operation)
 
 
 #: Resources that attach to a REST API by RestApiId and that a Body import overwrites.

@@ -13,12 +13,11 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
+from apilint.document.loader import Linker, detect_version
 from apilint.document.model import Document
 from apilint.document.pointer import Tokens
-from apilint.errors import LoadError
 
 #: Resource type → (inline key, location key, REST or HTTP).
 API_RESOURCES = {
@@ -118,14 +117,8 @@ def is_template(data: Any) -> bool:
                for r in data["Resources"].values())
 
 
-Loader = Callable[[Path, str], Document]
-
-
-def scan(doc: Document, load: Loader, inside: Callable[[Path], bool]
-         ) -> tuple[TemplateFile, list[Document], list[str]]:
+def scan(doc: Document, linker: Linker) -> tuple[TemplateFile, list[Document], list[str]]:
     """The template, the definitions it holds, and notes on those that cannot be read here."""
-    from apilint.document.loader import detect_version
-
     params = doc.data.get("Parameters")
     template = TemplateFile(doc, doc.data["Resources"],
                             frozenset(params) if isinstance(params, dict) else frozenset())
@@ -148,8 +141,7 @@ def scan(doc: Document, load: Loader, inside: Callable[[Path], bool]
             else:
                 notes.append(f"{where} holds no 'openapi' or 'swagger' version; not linted")
         elif api.source == "include":
-            included = _local(doc, load, inside, _include_location(value),
-                              f"{where} AWS::Include", notes)
+            included = _open(linker, _include_location(value), f"{where} AWS::Include", notes)
             if included is not None:  # CloudFormation resolves intrinsics in included files
                 found.append(dataclasses.replace(included, data=render(included.data),
                                                  iac=context, kind_hint=api.kind,
@@ -161,7 +153,7 @@ def scan(doc: Document, load: Loader, inside: Callable[[Path], bool]
                              "upload")
                 continue
             # The file is uploaded as it is: no intrinsics are resolved in it.
-            linked = _local(doc, load, inside, location, f"{api.logical_id}.{uri_key}", notes)
+            linked = _open(linker, location, f"{api.logical_id}.{uri_key}", notes)
             if linked is not None:
                 found.append(dataclasses.replace(linked, iac=context, kind_hint=api.kind,
                                                  label=api.logical_id))
@@ -187,30 +179,11 @@ def _include_location(value: Any) -> Any:
     return location if location is not None else ""
 
 
-def _local(template: Document, load: Loader, inside: Callable[[Path], bool], location: Any,
-           what: str, notes: list[str]) -> Document | None:
+def _open(linker: Linker, location: Any, what: str, notes: list[str]) -> Document | None:
     if not isinstance(location, str) or not location:
         notes.append(f"{what} location is not a plain path; not linted")
         return None
-    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", location):
-        notes.append(f"{what} is {location}, not a local file; lint the file you upload")
-        return None
-    target = (template.abspath.parent / location).resolve()
-    if not inside(target):
-        notes.append(f"{what} {location!r} is outside the template's directory; not read "
-                     "(--allow-outside-refs reads it)")
-        return None
-    try:
-        return load(target, _shown(template, target))
-    except LoadError as exc:
-        raise LoadError(f"{what} {location!r}: {exc.message}", exc.file, exc.line,
-                        exc.column) from None
-
-
-def _shown(template: Document, target: Path) -> str:
-    import os
-
-    return str(target) if Path(template.path).is_absolute() else os.path.relpath(target)
+    return linker.open(location, what, "template", notes)
 
 
 def _issues_within(template: Document, tokens: Tokens) -> list[Any]:

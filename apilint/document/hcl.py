@@ -53,8 +53,7 @@ class Converter:
         if kind == "literal_value":
             return {"true": True, "false": False, "null": None}[str(node.children[0])]
         if kind in ("heredoc_template", "heredoc_template_trim"):
-            raw = str(node.children[0])
-            return raw[raw.index("\n") + 1:raw.rstrip().rfind("\n") + 1]
+            return heredoc_body(node)
         return "${" + self.source(node) + "}"  # computed by Terraform: unknown here
 
     def key(self, node: Any) -> str:
@@ -113,3 +112,9 @@ def unescape(text: str) -> str:
             return chr(int(c[1:], 16))
         return {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}.get(c, "\\" + c)
     return _ESCAPES.sub(one, text) if "\\" in text else text
+
+
+def heredoc_body(node: Any) -> str:
+    """The text between a heredoc's `<<EOT` line and its closing marker."""
+    raw = str(node.children[0])
+    return raw[raw.index("\n") + 1:raw.rstrip().rfind("\n") + 1]

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from apilint.document.model import NOT_AN_API, Document, KeyIssue, NotAnApi, Sources
-from apilint.document.pointer import Tokens
 from apilint.document.placeholders import quote_bare_json_placeholders
+from apilint.document.pointer import Tokens
 from apilint.document.source import JsonLocator
 from apilint.document.yaml_loader import load_yaml
 from apilint.errors import LoadError
@@ -77,9 +80,8 @@ def _load_json(text: str, shown: str) -> tuple[Any, Any, list[Any], str]:
     def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         mapping = dict(pairs)
         if len(mapping) != len(pairs):
-            seen: set[str] = set()
-            again = [k for k, _ in pairs if k in seen or seen.add(k)]  # type: ignore[func-returns-value]
-            duplicated.append((mapping, again))
+            counts = Counter(k for k, _ in pairs)
+            duplicated.append((mapping, [k for k, n in counts.items() for _ in range(n - 1)]))
         return mapping
 
     data = json.loads(text, object_pairs_hook=pairs_hook)
@@ -144,6 +146,9 @@ def check_sections(doc: Document) -> None:
 SUPPRESSION_KEY = "x-apilint-ignore"
 
 
+_NO_VERSION = f"{NOT_AN_API} (no top-level 'openapi' or 'swagger')"
+
+
 def load_document(path: str | os.PathLike[str], shown: str | None = None,
                   max_bytes: int = DEFAULT_MAX_BYTES) -> Document | NotAnApi:
     """One OpenAPI/Swagger definition file (templates: see load_definitions)."""
@@ -151,8 +156,7 @@ def load_document(path: str | os.PathLike[str], shown: str | None = None,
     shown = shown if shown is not None else str(path)
     loaded = _read_document(p, shown, max_bytes)
     if isinstance(loaded, Document) and not loaded.version:
-        return NotAnApi(shown, f"{NOT_AN_API} (no top-level 'openapi' or "
-                               "'swagger')")
+        return NotAnApi(shown, _NO_VERSION)
     return loaded
 
 
@@ -163,13 +167,12 @@ def load_definitions(path: str | os.PathLike[str], shown: str | None = None,
     CloudFormation/SAM template or a Terraform configuration."""
     p = Path(path)
     shown = shown if shown is not None else str(path)
-    base = p.resolve().parent
-    inside = (lambda target: True) if allow_outside else (lambda target: is_inside(target, base))
+    linker = Linker(p.resolve().parent, shown, allow_outside, max_bytes)
     if p.suffix.lower() == ".tf":
         from apilint.document import terraform
 
-        docs, notes = terraform.scan(p, shown, _reader(max_bytes), inside, max_bytes)
-        return Sources(shown, docs, notes=notes)
+        docs, notes = terraform.scan(p, linker)
+        return Sources(shown, docs, notes=notes, what="Terraform configuration")
     loaded = _read_document(p, shown, max_bytes)
     if isinstance(loaded, NotAnApi):
         return loaded
@@ -178,42 +181,67 @@ def load_definitions(path: str | os.PathLike[str], shown: str | None = None,
     from apilint.document import cfn
 
     if not cfn.is_template(loaded.data):
-        return NotAnApi(shown, f"{NOT_AN_API} (no top-level 'openapi' or 'swagger')")
-    template, docs, notes = cfn.scan(loaded, _reader(max_bytes), inside)
-    return Sources(shown, docs, template, notes)
+        return NotAnApi(shown, _NO_VERSION)
+    template, docs, notes = cfn.scan(loaded, linker)
+    return Sources(shown, docs, template, notes, "CloudFormation template")
 
 
-def _reader(max_bytes: int) -> Callable[[Path, str], Document]:
-    """Load a file named by a template (any YAML/JSON; its version is checked by the caller)."""
-    def read(path: Path, shown: str) -> Document:
-        loaded = _read_document(path, shown, max_bytes)
-        if isinstance(loaded, NotAnApi) or not loaded.version:
-            raise LoadError(NOT_AN_API, shown)
+@dataclass(frozen=True)
+class Linker:
+    """Reads the definition files a template names (AWS::Include, DefinitionUri, Terraform
+    templatefile/file): local files inside the linted file's directory unless allowed."""
+
+    base: Path  # the linted file's directory
+    shown: str  # the linted file as the user named it
+    allow_outside: bool
+    max_bytes: int
+
+    def open(self, location: str, what: str, holder: str, notes: list[str]) -> Document | None:
+        """The definition at `location` (relative to `base`), or None with a note saying why
+        it is not read; a file that cannot be loaded is an error naming `what`."""
+        if is_remote(location):
+            notes.append(f"{what} is {location}, not a local file; lint the file you upload")
+            return None
+        target = (self.base / location).resolve()
+        if not self.allow_outside and not target.is_relative_to(self.base):
+            notes.append(f"{what} {location!r} is outside the {holder}'s directory; not read "
+                         "(--allow-outside-refs reads it)")
+            return None
+        shown = shown_for(self.shown, target)
+        try:
+            loaded = _read_document(target, shown, self.max_bytes)
+            if isinstance(loaded, NotAnApi) or not loaded.version:
+                raise LoadError(NOT_AN_API, shown)
+        except LoadError as exc:
+            raise LoadError(f"{what} {location!r}: {exc.message}", exc.file, exc.line,
+                            exc.column) from None
         return loaded
-    return read
+
+
+def shown_for(referrer: str, target: Path) -> str:
+    """How to print a file reached from `referrer`: absolute if the user named that one so,
+    else relative to the working directory."""
+    return str(target) if Path(referrer).is_absolute() else os.path.relpath(target)
+
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def is_remote(ref: str) -> bool:
+    """A reference to a URL (any scheme), as opposed to a file or a local pointer."""
+    return _URL.match(ref) is not None
 
 
 def _read_document(p: Path, shown: str, max_bytes: int) -> Document | NotAnApi:
     """The file as a Document (version "" when it has none), or NotAnApi when the top level is
     not a mapping."""
-    text = read_text(p, shown, max_bytes)
-    data, locator, issues, fmt = parse(text, shown, p.suffix.lower() in _JSON_SUFFIXES)
-    if not isinstance(data, dict):
+    doc = load_fragment(p, shown, max_bytes)
+    if not isinstance(doc.data, dict):
         return NotAnApi(shown, f"{NOT_AN_API} (the top level is not a mapping)")
-    doc = Document(path=shown, abspath=p.resolve(), data=data, locator=locator, fmt=fmt,
-                   version=detect_version(data) or "", parse_issues=issues,
-                   placeholders="${" in text, suppressions=SUPPRESSION_KEY in text)
+    doc.version = detect_version(doc.data) or ""
     if doc.version:
         check_sections(doc)
     return doc
-
-
-def is_inside(path: Path, base: Path) -> bool:
-    try:
-        path.relative_to(base)
-        return True
-    except ValueError:
-        return False
 
 
 def load_fragment(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:

@@ -63,10 +63,11 @@ class Sources:
     docs: list[Document]
     template: Any = None  # apilint.document.cfn.TemplateFile
     notes: list[str] = field(default_factory=list)  # parts that could not be linted, and why
+    what: str = "definition"  # the kind of file, for messages
 
-    def skip_reason(self, what: str) -> str:
+    def skip_reason(self) -> str:
         why = "; ".join(self.notes) if self.notes else "it defines no API with a definition"
-        return f"a {what} without a definition to lint: {why}"
+        return f"a {self.what} without a definition to lint: {why}"
 
 
 #: How the reason for skipping a file that is no API definition at all begins.

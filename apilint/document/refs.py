@@ -7,20 +7,23 @@ schemas are fine and only a pure reference loop (A → B → A) is an error.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import unquote
 
-from apilint.document.loader import is_inside
+from apilint.document.loader import (
+    DEFAULT_MAX_BYTES,
+    is_remote,
+    load_fragment,
+    shown_for,
+)
 from apilint.document.model import Document
 from apilint.document.pointer import Tokens, decode, encode, get
 from apilint.errors import LoadError
 
 _JSON_REF = re.compile(r'"\$ref"\s*:\s*("(?:[^"\\]|\\.)*")')
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 #: Keys whose values are literal data, where a `$ref` (or any other key) means nothing...
 _LITERAL_KEYS = frozenset({"example", "enum", "default", "const", "x-example",
                            "x-amazon-apigateway-policy"})
@@ -32,11 +35,6 @@ _NAME_MAPS = frozenset({"responses", "properties", "definitions", "schemas", "pa
 def is_literal(tokens: Tokens, key: str) -> bool:
     """Whether `key` of the object at `tokens` holds literal data rather than structure."""
     return key in _LITERAL_KEYS and not (tokens and tokens[-1] in _NAME_MAPS)
-
-
-def is_remote(ref: str) -> bool:
-    """A `$ref` to a URL (any scheme), as opposed to a file or a local pointer."""
-    return _URL.match(ref) is not None
 
 
 @dataclass(frozen=True)
@@ -74,7 +72,7 @@ class RefError(Exception):
 
 class Workspace:
     def __init__(self, root: Document, allow_outside: bool = False,
-                 max_bytes: int | None = None) -> None:
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.root = root
         self.max_bytes = max_bytes
         self.base = root.abspath.parent
@@ -85,18 +83,15 @@ class Workspace:
 
     # -- targets -------------------------------------------------------------------------------
     def _file(self, doc: Document, name: str) -> Document:
-        from apilint.document.loader import load_fragment
-
         target = (doc.abspath.parent / unquote(name)).resolve()
-        if not self.allow_outside and not is_inside(target, self.base):
+        if not self.allow_outside and not target.is_relative_to(self.base):
             raise RefError("outside", f"{name!r} is outside the definition's directory "
                                       f"({self.base}); such files are not read")
         cached = self.docs.get(target)
         if cached is None:
-            shown = os.path.relpath(target) if not Path(doc.path).is_absolute() else str(target)
+            shown = shown_for(doc.path, target)
             try:
-                cached = (load_fragment(target, shown) if self.max_bytes is None
-                          else load_fragment(target, shown, self.max_bytes))
+                cached = load_fragment(target, shown, self.max_bytes)
             except LoadError as exc:
                 raise RefError("unresolved", f"cannot load {name!r}: {exc.message}") from None
             self.docs[target] = cached
@@ -183,16 +178,14 @@ class Workspace:
         return True
 
 
-def iter_refs(data: Any) -> Iterator[tuple[Tokens, str]]:
-    """Every `$ref` string in `data` with the pointer of the object that holds it."""
+def iter_objects(data: Any) -> Iterator[tuple[Tokens, dict[str, Any]]]:
+    """Every mapping outside literal data, in document order, with its pointer."""
     stack: list[tuple[Tokens, Any]] = [((), data)]
     while stack:
         tokens, node = stack.pop()
         if isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str):
-                yield tokens, ref
-            # Pushed in reverse so that refs come out in document order.
+            yield tokens, node
+            # Pushed in reverse so that objects come out in document order.
             for key, value in reversed(node.items()):
                 if isinstance(value, (dict, list)) and not is_literal(tokens, key):
                     stack.append((tokens + (key,), value))
@@ -200,3 +193,11 @@ def iter_refs(data: Any) -> Iterator[tuple[Tokens, str]]:
             for i in range(len(node) - 1, -1, -1):
                 if isinstance(node[i], (dict, list)):
                     stack.append((tokens + (str(i),), node[i]))
+
+
+def iter_refs(data: Any) -> Iterator[tuple[Tokens, str]]:
+    """Every `$ref` string in `data` with the pointer of the object that holds it."""
+    for tokens, node in iter_objects(data):
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            yield tokens, ref

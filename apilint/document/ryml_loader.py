@@ -14,8 +14,8 @@ address minus the buffer's address is the byte offset.
 from __future__ import annotations
 
 import ctypes
-import os
 import json
+import os
 import re
 from contextlib import contextmanager
 from typing import Any, Iterator
@@ -199,11 +199,7 @@ class RymlLocator:
             if child == ryml.NONE:  # not found
                 break
             node = child
-        start = self._start(node)
-        end = max(self._end(node) - 1, start)
-        line, col = self.lines.position(start)
-        end_line, end_col = self.lines.position(end)
-        return Span(line, col, end_line, end_col + 1)
+        return self.lines.span(self._start(node), self._end(node))
 
 
 @contextmanager
@@ -229,25 +225,28 @@ def json_locator(text: str) -> RymlLocator | None:
     a walk of the tree. None when rapidyaml is missing or the text does not parse."""
     if ryml is None:
         return None
-    original = text.encode("utf-8")
-    buffer = bytearray(original)
     try:
         with _quiet_stderr():
-            tree = ryml.parse_in_place(buffer)
+            return _parse(text)
     except Exception:  # noqa: BLE001 - the caller keeps its own locator
         return None
-    return RymlLocator(tree, buffer, original)
+
+
+def _parse(text: str) -> RymlLocator:
+    """Parse in place (keys and values stay views into our buffer, so offsets are positions)."""
+    original = text.encode("utf-8")
+    buffer = bytearray(original)
+    return RymlLocator(ryml.parse_in_place(buffer), buffer, original)
 
 
 def load_fast(text: str) -> tuple[Any, RymlLocator] | None:
     """(data, locator), or None when the libyaml path must decide."""
     if ryml is None or _declines_text(text):
         return None
-    original = text.encode("utf-8")
-    buffer = bytearray(original)
     try:
         with _quiet_stderr():
-            tree = ryml.parse_in_place(buffer)
+            locator = _parse(text)
+            tree = locator.tree
             root = tree.root_id()
             if tree.is_stream(root):
                 if tree.num_children(root) != 1:
@@ -268,7 +267,7 @@ def load_fast(text: str) -> tuple[Any, RymlLocator] | None:
         data = json.loads(emitted, object_pairs_hook=_no_duplicates)
     except (ValueError, _Duplicate):
         return None
-    return data, RymlLocator(tree, buffer, original)
+    return data, locator
 
 
 class _Duplicate(Exception):

@@ -35,6 +35,12 @@ class LineIndex:
             self._starts = [0, *itertools.accumulate(n + 1 for n in lengths)][:-1]
         return self._starts
 
+    def span(self, start: int, end: int) -> Span:
+        """The span of the text from `start` up to (not including) `end`."""
+        line, col = self.position(start)
+        end_line, end_col = self.position(max(end - 1, start))
+        return Span(line, col, end_line, end_col + 1)
+
     def position(self, offset: int) -> tuple[int, int]:
         starts = self._line_starts()
         i = bisect.bisect_right(starts, offset) - 1
@@ -119,9 +125,7 @@ class JsonLocator:
             if entry is None:
                 break
             member_start, value_start, value_end = entry
-        line, col = self.lines.position(member_start)
-        end_line, end_col = self.lines.position(max(value_end - 1, member_start))
-        return Span(line, col, end_line, end_col + 1)
+        return self.lines.span(member_start, value_end)
 
 
 class YamlLocator:

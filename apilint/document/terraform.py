@@ -11,12 +11,14 @@ an error.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from apilint.document.hcl import Converter, HclLocator, call, unescape, unwrap
+from apilint.document.hcl import Converter, HclLocator, call, heredoc_body, unescape, unwrap
+from apilint.document.loader import SUPPRESSION_KEY, Linker, detect_version, parse, read_text
 from apilint.document.model import Document
 from apilint.document.pointer import Tokens
 from apilint.errors import LoadError
@@ -26,9 +28,6 @@ from apilint.findings import Span
 API_RESOURCES = {"aws_api_gateway_rest_api": "rest", "aws_apigatewayv2_api": "http"}
 _ENCODERS = ("jsonencode", "yamlencode")
 _DECODERS = ("jsondecode", "yamldecode")
-
-Loader = Callable[[Path, str], Document]
-
 
 @dataclass(frozen=True)
 class TerraformModule:
@@ -58,30 +57,27 @@ def _shift(s: Span, lines: int) -> Span:
     return Span(s.line + lines, s.column, s.end_line + lines, s.end_column)
 
 
-def scan(path: Path, shown: str, load: Loader, inside: Callable[[Path], bool], max_bytes: int
-         ) -> tuple[list[Document], list[str]]:
-    from apilint.document.loader import read_text
-
-    text = read_text(path, shown, max_bytes)
-    tree = _parse(text, shown)
-    declared = _declared(path, tree)
-    locals_ = {name: expr for kind, labels, attrs in _blocks(tree) if kind == "locals"
+def scan(path: Path, linker: Linker) -> tuple[list[Document], list[str]]:
+    text = read_text(path, linker.shown, linker.max_bytes)
+    blocks = _blocks(_parse(text, linker.shown))
+    apis = [(labels, attrs["body"]) for kind, labels, attrs in blocks
+            if kind == "resource" and len(labels) == 2 and labels[0] in API_RESOURCES
+            and "body" in attrs]  # without a body, resources build the API: nothing to lint
+    if not apis:
+        return [], []
+    locals_ = {name: expr for kind, _, attrs in blocks if kind == "locals"
                for name, expr in attrs.items()}
-    reader = _Reader(path, shown, text, load, inside, locals_)
+    reader = _Reader(path, text, linker, locals_)
+    declared = _declared(path, blocks)
     docs: list[Document] = []
     notes: list[str] = []
-    for kind, labels, attrs in _blocks(tree):
-        if kind != "resource" or len(labels) != 2 or labels[0] not in API_RESOURCES:
-            continue
+    for labels, body in apis:
         address = ".".join(labels)
-        body = attrs.get("body")
-        if body is None:
-            continue  # built from aws_api_gateway_resource/method resources: nothing to lint
-        context = TerraformModule(shown, address, declared)
         doc = reader.definition(body, address, notes, base=("resource", *labels, "body"))
         if doc is not None:
-            docs.append(dataclasses.replace(doc, iac=context, kind_hint=API_RESOURCES[labels[0]],
-                                            label=address))
+            docs.append(dataclasses.replace(doc, iac=TerraformModule(linker.shown, address,
+                                                                     declared),
+                                            kind_hint=API_RESOURCES[labels[0]], label=address))
     return docs, notes
 
 
@@ -97,6 +93,16 @@ def _parse(text: str, shown: str) -> Any:
                         getattr(exc, "column", None)) from None
     except (LarkError, RecursionError) as exc:
         raise LoadError(f"invalid HCL: {exc}", shown) from None
+
+
+@functools.lru_cache(maxsize=64)
+def _sibling_blocks(path: Path, mtime_ns: int) -> list[tuple[str, list[str], dict[str, Any]]]:
+    """The blocks of another .tf file of the module, parsed once per run however many of its
+    files are linted."""
+    try:
+        return _blocks(_parse(path.read_text(encoding="utf-8"), str(path)))
+    except (OSError, UnicodeDecodeError, LoadError):
+        return []  # linted on its own when it matters; here it only adds names
 
 
 def _blocks(tree: Any) -> list[tuple[str, list[str], dict[str, Any]]]:
@@ -126,30 +132,27 @@ def _label(node: Any) -> str:
     return "".join(str(t) for t in node.scan_values(lambda v: v.type not in ("DBLQUOTE",)))
 
 
-def _declared(path: Path, tree: Any) -> frozenset[str]:
+def _declared(path: Path, blocks: list[tuple[str, list[str], dict[str, Any]]]
+              ) -> frozenset[str]:
     """Resources and data sources of the module: this file and the other .tf files beside it."""
-    names = set()
-    trees = [tree]
+    every = list(blocks)
     for other in sorted(path.parent.glob("*.tf")):
         if other.resolve() != path.resolve():
             try:
-                trees.append(_parse(other.read_text(encoding="utf-8"), str(other)))
-            except (OSError, UnicodeDecodeError, LoadError):
-                continue  # linted on its own when it matters; here it only adds names
-    for t in trees:
-        for kind, labels, _ in _blocks(t):
-            if kind == "resource" and len(labels) == 2:
-                names.add(".".join(labels))
-            elif kind == "data" and len(labels) == 2:
-                names.add("data." + ".".join(labels))
+                every.extend(_sibling_blocks(other.resolve(), other.stat().st_mtime_ns))
+            except OSError:
+                continue
+    names = set()
+    for kind, labels, _ in every:
+        if kind in ("resource", "data") and len(labels) == 2:
+            names.add(("data." if kind == "data" else "") + ".".join(labels))
     return frozenset(names)
 
 
 class _Reader:
-    def __init__(self, path: Path, shown: str, text: str, load: Loader,
-                 inside: Callable[[Path], bool], locals_: dict[str, Any]) -> None:
-        self.path, self.shown, self.text = path, shown, text
-        self.load, self.inside, self.locals = load, inside, locals_
+    def __init__(self, path: Path, text: str, linker: Linker, locals_: dict[str, Any]) -> None:
+        self.path, self.text, self.linker, self.locals = path, text, linker, locals_
+        self.shown = linker.shown
 
     def source(self, node: Any) -> str:
         return self.text[node.meta.start_pos:node.meta.end_pos]
@@ -157,8 +160,6 @@ class _Reader:
     def definition(self, expr: Any, address: str, notes: list[str], base: Tokens,
                    depth: int = 0) -> Document | None:
         """The definition a `body` expression holds; `base` is its pointer in the file."""
-        from apilint.document.loader import detect_version
-
         node = unwrap(expr)
         name, args = call(node)
         if name in _ENCODERS and len(args) == 1:
@@ -177,7 +178,7 @@ class _Reader:
                 return Document(path=self.shown, abspath=self.path.resolve(), data=data,
                                 locator=HclLocator(spans), fmt="hcl", version=version, base=base,
                                 placeholders=True,
-                                suppressions="x-apilint-ignore" in self.source(inner))
+                                suppressions=SUPPRESSION_KEY in self.source(inner))
         if name in _DECODERS and len(args) == 1:
             return self.definition(args[0], address, notes, base, depth + 1)
         if name in ("templatefile", "file") and args:
@@ -199,19 +200,9 @@ class _Reader:
             notes.append(f"{name}() in {address} names a file apilint cannot work out "
                          f"({_short(self.source(args[0]))}); not linted")
             return None
-        target = (self.path.parent / location).resolve()
-        if not self.inside(target):
-            notes.append(f"{name}() in {address} reads {location!r}, outside the directory; "
-                         "not read (--allow-outside-refs reads it)")
+        doc = self.linker.open(location, f"{name}() in {address}", "configuration", notes)
+        if doc is None:
             return None
-        import os
-
-        shown = str(target) if Path(self.shown).is_absolute() else os.path.relpath(target)
-        try:
-            doc = self.load(target, shown)
-        except LoadError as exc:
-            raise LoadError(f"{name}() in {address}: {exc.message}", exc.file, exc.line,
-                            exc.column) from None
         variables = self._variables(args[1]) if name == "templatefile" and len(args) > 1 else {}
         return dataclasses.replace(doc, data=substitute(doc.data, variables)) if variables else doc
 
@@ -255,11 +246,7 @@ class _Reader:
 
     def _heredoc(self, node: Any, address: str, notes: list[str], base: Tokens
                  ) -> Document | None:
-        from apilint.document.loader import detect_version, parse
-
-        raw = str(node.children[0])
-        first_newline = raw.index("\n")
-        body = raw[first_newline + 1:raw.rstrip().rfind("\n") + 1]
+        body = heredoc_body(node)
         if node.data == "heredoc_template_trim":
             body = _dedent(body)
         data, locator, issues, fmt = parse(body, self.shown, False)
@@ -272,7 +259,7 @@ class _Reader:
                         version=version, base=base,
                         parse_issues=[dataclasses.replace(i, span=_shift(i.span, node.meta.line))
                                       for i in issues],
-                        placeholders="${" in body, suppressions="x-apilint-ignore" in body)
+                        placeholders="${" in body, suppressions=SUPPRESSION_KEY in body)
 
 
 def _dedent(text: str) -> str:

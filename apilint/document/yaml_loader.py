@@ -1,179 +1,24 @@
-"""YAML → plain JSON-model data, keeping the libyaml node tree for positions.
-
-We compose with libyaml (C) and build the data ourselves instead of using PyYAML's constructor:
-keys become strings (YAML `200:` is an int, JSON/OpenAPI keys are strings), timestamps stay text,
-CloudFormation short-form tags (`!Sub`, `!Ref`, ...) become their long form, duplicate keys are
-recorded, and alias expansion is bounded (a "billion laughs" file is an error, not an OOM).
-"""
+"""YAML → plain JSON-model data with a source map: the rapidyaml fast path when it reads the
+text exactly as YAML 1.1 does, else libyaml (apilint.document.libyaml_loader), which also
+handles CloudFormation short-form tags, anchors and duplicate keys. PyYAML is imported only when
+the fast path declines: most definitions never need it."""
 
 from __future__ import annotations
 
 import os
 from typing import Any
 
-import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-
 from apilint.document.model import KeyIssue
-from apilint.document.source import FixedLocator, YamlLocator
-from apilint.errors import LoadError
-from apilint.findings import Span
-
-_T = "tag:yaml.org,2002:"
-_STR, _INT, _FLOAT, _BOOL, _NULL = _T + "str", _T + "int", _T + "float", _T + "bool", _T + "null"
-_MERGE = _T + "merge"
-
-try:
-    _Loader: Any = yaml.CSafeLoader
-except AttributeError:  # PyYAML without libyaml: slower, same results
-    _Loader = yaml.SafeLoader
-
-#: Expanded node count above which alias expansion is refused.
-MAX_EXPANDED_NODES = 5_000_000
-MAX_DEPTH = 512
-
-
-class _Builder:
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.scalars = yaml.constructor.SafeConstructor()
-        self.memo: dict[int, Any] = {}
-        self.sizes: dict[int, int] = {}
-        self.active: set[int] = set()
-        self.issues: list[KeyIssue] = []
-
-    def error(self, node: Node, message: str) -> LoadError:
-        return LoadError(message, self.path, node.start_mark.line + 1, node.start_mark.column + 1)
-
-    def scalar(self, node: ScalarNode) -> Any:
-        tag = node.tag
-        if tag == _STR or not tag.startswith(_T):
-            return node.value
-        try:
-            if tag == _INT:
-                return self.scalars.construct_yaml_int(node)
-            if tag == _FLOAT:
-                return self.scalars.construct_yaml_float(node)
-            if tag == _BOOL:
-                return self.scalars.construct_yaml_bool(node)
-            if tag == _NULL:
-                return None
-        except (ValueError, yaml.YAMLError):
-            pass
-        return node.value  # timestamps, binary, ...: keep the text, JSON has no such types
-
-    def build(self, node: Node, depth: int = 0) -> tuple[Any, int]:
-        """Return (value, expanded node count)."""
-        if isinstance(node, ScalarNode):
-            value = self.scalar(node)
-            if node.tag.startswith("!"):
-                value = _intrinsic(node.tag, value)
-            return value, 1
-        key = id(node)
-        if key in self.memo:  # an alias: share the object, but count its full size
-            return self.memo[key], self.sizes[key]
-        if key in self.active:
-            raise self.error(node, "recursive YAML alias: a node contains itself")
-        if depth > MAX_DEPTH:
-            raise self.error(node, f"nesting deeper than {MAX_DEPTH} levels")
-        self.active.add(key)
-        size = 1
-        if isinstance(node, SequenceNode):
-            items: list[Any] = []
-            for child in node.value:
-                value, n = self.build(child, depth + 1)
-                items.append(value)
-                size += n
-            result: Any = items
-        else:
-            assert isinstance(node, MappingNode)
-            mapping: dict[str, Any] = {}
-            for key_node, value_node in node.value:
-                if key_node.tag == _MERGE:
-                    size += self._merge(mapping, value_node, depth)
-                    continue
-                if not isinstance(key_node, ScalarNode):
-                    raise self.error(key_node, "mapping keys must be plain scalars, not a mapping or sequence")
-                name = key_node.value
-                if name in mapping:
-                    self.issues.append(KeyIssue("duplicate-key", name, _span(key_node)))
-                value, n = self.build(value_node, depth + 1)
-                mapping[name] = value
-                size += n
-            result = mapping
-        if node.tag.startswith("!"):
-            result = _intrinsic(node.tag, result)
-        self.active.discard(key)
-        if size > MAX_EXPANDED_NODES:
-            raise self.error(node, f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} nodes "
-                                   "(an alias bomb?)")
-        self.memo[key] = result
-        self.sizes[key] = size
-        return result, size
-
-    def _merge(self, mapping: dict[str, Any], node: Node, depth: int) -> int:
-        sources = node.value if isinstance(node, SequenceNode) else [node]
-        size = 0
-        for source in sources:
-            value, n = self.build(source, depth + 1)
-            if not isinstance(value, dict):
-                raise self.error(source, "a YAML merge key (<<) needs a mapping")
-            for k, v in value.items():
-                mapping.setdefault(k, v)
-            size += n
-        return size
-
-
-def _intrinsic(tag: str, value: Any) -> Any:
-    """CloudFormation short form `!Sub x` → long form `{"Fn::Sub": x}`; unknown local tags alike."""
-    name = tag[1:]
-    if name == "Ref" or name == "Condition":
-        return {name: value}
-    if name == "GetAtt" and isinstance(value, str):
-        return {"Fn::GetAtt": value.split(".", 1)}
-    return {f"Fn::{name}": value}
-
-
-def _span(node: Node) -> Span:
-    return Span(node.start_mark.line + 1, node.start_mark.column + 1,
-                node.end_mark.line + 1, node.end_mark.column + 1)
-
-
-def compose(text: str, path: str) -> Node | None:
-    """The first document's node tree (None for an empty stream)."""
-    loader = _Loader(text)
-    try:
-        if not loader.check_node():
-            return None
-        return loader.get_node()  # later documents of a stream are not API definitions we lint
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = " ".join(p for p in (exc.context, exc.problem) if p)
-        raise LoadError(f"invalid YAML: {problem}", path,
-                        mark.line + 1 if mark else None, mark.column + 1 if mark else None) from None
-    except yaml.YAMLError as exc:
-        raise LoadError(f"invalid YAML: {exc}", path) from None
-    except RecursionError:
-        raise LoadError("invalid YAML: nesting too deep to parse", path) from None
-    finally:
-        loader.dispose()
 
 
 def load_yaml(text: str, path: str) -> tuple[Any, Any, list[KeyIssue]]:
-    """(data, locator, issues): the rapidyaml fast path when it can read the text exactly as
-    YAML 1.1 does, else libyaml. APILINT_YAML=libyaml forces the latter."""
+    """(data, locator, issues). APILINT_YAML=libyaml forces the libyaml path."""
     if os.environ.get("APILINT_YAML") != "libyaml":
         from apilint.document.ryml_loader import load_fast
 
         fast = load_fast(text)
         if fast is not None:
             return fast[0], fast[1], []
-    node = compose(text, path)
-    if node is None:
-        return None, FixedLocator(), []
-    builder = _Builder(path)
-    try:
-        data, _ = builder.build(node)
-    except RecursionError:
-        raise LoadError("nesting too deep to process", path) from None
-    return data, YamlLocator(node), builder.issues
+    from apilint.document.libyaml_loader import load_libyaml
+
+    return load_libyaml(text, path)

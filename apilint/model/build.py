@@ -7,8 +7,9 @@ from typing import Any, Iterator
 
 from apilint.document.model import Document
 from apilint.document.refs import At, Workspace
-from apilint.model.gateway import (ANY_METHOD, INTEGRATION, VERBS, WEAK_HTTP_EVIDENCE, Api, Auth,
-                                   Integration, Method, Parameter, Resource, SecurityScheme)
+from apilint.model.gateway import (ANY_METHOD, GATEWAY_RESPONSES, INTEGRATION, PROXY_TYPES, VERBS,
+                                   WEAK_HTTP_EVIDENCE, Api, Auth, Integration, Method, Parameter,
+                                   Resource, SecurityScheme)
 
 _HTTP_ONLY_ROOT = ("x-amazon-apigateway-cors", "x-amazon-apigateway-importexport-version")
 
@@ -41,11 +42,9 @@ def detect_kind(doc: Document, forced: str | None = None) -> tuple[str, str]:
     return "rest", "no HTTP API markers"
 
 
-_REST_ONLY_ROOT = ("x-amazon-apigateway-request-validators",
-                   "x-amazon-apigateway-gateway-responses", "x-amazon-apigateway-policy",
+_REST_ONLY_ROOT = ("x-amazon-apigateway-request-validators", GATEWAY_RESPONSES, "x-amazon-apigateway-policy",
                    "x-amazon-apigateway-api-key-source", "x-amazon-apigateway-binary-media-types",
                    "x-amazon-apigateway-minimum-compression-size")
-_HTTP_INTEGRATION_TYPES = ("aws_proxy", "http_proxy")
 
 
 def _operations(paths: Any) -> Iterator[dict[str, Any]]:
@@ -69,7 +68,7 @@ def _rest_only_evidence(data: dict[str, Any]) -> str | None:
     for op in _operations(data.get("paths")):
         integ = op.get(INTEGRATION)
         kind = integ.get("type") if isinstance(integ, dict) else None
-        if isinstance(kind, str) and kind.lower() not in _HTTP_INTEGRATION_TYPES:
+        if isinstance(kind, str) and kind.lower() not in PROXY_TYPES:
             return f"an integration has type {kind!r}, which HTTP APIs do not support"
     for container in (data.get("securityDefinitions"),
                       (data.get("components") or {}).get("securitySchemes")
@@ -85,13 +84,19 @@ def _rest_only_evidence(data: dict[str, Any]) -> str | None:
     return None
 
 
-def _schemes(ws: Workspace, root: At, version: str, kind: str) -> dict[str, SecurityScheme]:
+def scheme_container(ws: Workspace, root: At, version: str) -> tuple[At | None, str]:
+    """Where the security schemes are defined, and under which key."""
     components = ws.resolve(root.child("components"))
     container = ws.resolve(components.child("securitySchemes") if components else None)
     if version == "2.0" or (container is None and "securityDefinitions" in root.value):
         # OAS 3 documents written with the Swagger 2 key exist in AWS's own samples and import;
         # schema-invalid reports the misplaced key, the model reads it as API Gateway does.
-        container = ws.resolve(root.child("securityDefinitions"))
+        return ws.resolve(root.child("securityDefinitions")), "securityDefinitions"
+    return container, "components.securitySchemes"
+
+
+def _schemes(ws: Workspace, root: At, version: str, kind: str) -> dict[str, SecurityScheme]:
+    container, _ = scheme_container(ws, root, version)
     out: dict[str, SecurityScheme] = {}
     if container is None or not isinstance(container.value, dict):
         return out

@@ -9,6 +9,9 @@ from apilint.document.model import Document
 from apilint.document.refs import At, Workspace
 
 ANY_METHOD = "x-amazon-apigateway-any-method"
+GATEWAY_RESPONSES = "x-amazon-apigateway-gateway-responses"
+#: Integration types that pass the request through; the only ones HTTP APIs support.
+PROXY_TYPES = ("aws_proxy", "http_proxy")
 INTEGRATION = "x-amazon-apigateway-integration"
 #: The verbs API Gateway creates methods for (plus ANY); `trace` is not one of them.
 VERBS = ("get", "put", "post", "delete", "options", "head", "patch")
@@ -62,7 +65,7 @@ class Integration:
 
     @property
     def is_proxy(self) -> bool:
-        return self.type in ("aws_proxy", "http_proxy")
+        return self.type in PROXY_TYPES
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -76,6 +79,11 @@ class Parameter:
     @property
     def value(self) -> dict[str, Any]:
         return self.at.value
+
+    @property
+    def path_level(self) -> bool:
+        """Listed on the path item (shared by its operations), not on one operation."""
+        return self.site.tokens[:1] == ("paths",) and len(self.site.tokens) == 4
 
 
 @dataclass(eq=False, repr=False)
@@ -160,3 +168,13 @@ class Api:
             response = self.dict_child(responses, pattern)
             if response is not None:
                 yield pattern, response
+
+    def gateway_responses(self) -> Iterator[tuple[str, At, At]]:
+        """(response type, position of its key, the response object) of each gateway response
+        (`x-amazon-apigateway-gateway-responses`), with `$ref`s followed."""
+        container = self.dict_child(self.root, GATEWAY_RESPONSES)
+        for key in container.value if container else ():
+            site = container.child(key)
+            response = self.dict_child(container, key)
+            if site is not None and response is not None:
+                yield str(key), site, response

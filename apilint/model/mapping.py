@@ -3,7 +3,12 @@ gateway-response mappings."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+#: An HTTP status code as API Gateway writes them (botocore's StatusCode pattern `[1-5]\d{2}`,
+#: ASCII digits).
+STATUS = re.compile(r"[1-5][0-9][0-9]")
 
 
 def static_value(value: Any) -> str | None:

@@ -14,6 +14,7 @@ from apilint.document.refs import Workspace
 from apilint.errors import ApilintError, LoadError
 from apilint.findings import Finding, Severity, Span
 from apilint.model import Api, build_api
+from apilint.model.inventory import Deployment, Inventory
 from apilint.registry import Rule, load_rules
 
 CRASH_RULE = "rule-crashed"
@@ -29,6 +30,10 @@ class Settings:
     severity: dict[str, Severity] = field(default_factory=dict)  # rule name -> override
     allow_outside_refs: bool = False  # read $ref'd and included files outside the root's folder
     max_bytes: int = DEFAULT_MAX_BYTES  # refuse larger files (each file, not the sum)
+    #: What the AWS account says about Lambda functions (--aws, --lambda-inventory); rules of
+    #: scope "account" run only with it.
+    inventory: Inventory | None = None
+    deployment: Deployment = field(default_factory=Deployment)
 
     def level(self, rule: Rule) -> Severity:
         """The rule's severity as configured."""
@@ -102,11 +107,18 @@ def run_rules(doc: Document, settings: Settings, rules: Iterable[Rule] | None = 
     result.outline = [(path, tuple(res.methods)) for path, res in sorted(api.resources.items())]
     selected = _selected(rules, settings)
     ran: set[str] = set()
+    account = None
+    if settings.inventory is not None:
+        from apilint.checks.account import AccountView
+
+        account = AccountView(api, settings.inventory, settings.deployment)
     for rule in selected:
-        if rule.scope != "definition" or not rule.applies_to(api.kind, doc.version):
+        subject = api if rule.scope == "definition" else \
+            account if rule.scope == "account" else None
+        if subject is None or not rule.applies_to(api.kind, doc.version):
             continue
         ran.add(rule.code)
-        result.findings.extend(_run_check(rule, checks, api, settings, rules, doc.path))
+        result.findings.extend(_run_check(rule, checks, subject, settings, rules, doc.path))
     _apply_suppressions(result, ws, rules, selected, ran, settings)
     result.findings.sort(key=Finding.sort_key)
     return result
@@ -200,6 +212,18 @@ def lint_path(path: str, settings: Settings, shown: str | None = None) -> list[F
     if not loaded.docs and not any(r.findings or r.error for r in results):
         return [FileResult(shown, skipped=loaded.skip_reason())]
     return results
+
+
+def models(path: str, settings: Settings) -> list[Api]:
+    """The gateway model of each definition in a file; none when it cannot be read (linting the
+    file reports why)."""
+    try:
+        loaded = load_definitions(path, path, settings.max_bytes, settings.allow_outside_refs)
+        if isinstance(loaded, NotAnApi):
+            return []
+        return [build_model(doc, settings) for doc in loaded.docs]
+    except Exception:  # noqa: BLE001 - the lint pass turns the same failure into its message
+        return []
 
 
 def lint_file(path: str, settings: Settings, shown: str | None = None) -> FileResult:

@@ -51,8 +51,12 @@ class Rule:
     bad_example: str
     good_example: str
     example_options: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    #: For scope "account": the AWS CLI outputs and deployment the examples are checked with.
+    example_inventory: tuple[dict[str, Any], ...] = field(default=(), compare=False, hash=False)
+    example_deployment: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     default_enabled: bool = True
-    #: "definition" (runs on each API definition) or "template" (on a CloudFormation template).
+    #: "definition" (runs on each API definition), "template" (on a CloudFormation template)
+    #: or "account" (on a definition, with what the AWS account says about its functions).
     scope: str = "definition"
 
     def applies_to(self, kind: str, version: str) -> bool:
@@ -99,6 +103,8 @@ def _parse(data: dict[str, Any]) -> Rule:
                       for name, spec in (data.get("options") or {}).items()),
         bad_example=examples["bad"], good_example=examples["good"],
         example_options=dict(examples.get("options") or {}),
+        example_inventory=tuple(examples.get("inventory") or ()),
+        example_deployment=dict(examples.get("deployment") or {}),
         default_enabled=data.get("enabled", True), scope=data.get("scope", "definition"),
     )
 

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from apilint.engine import Settings, lint_path
+from apilint.inventory_file import build_inventory
+from apilint.model.inventory import Deployment
 from apilint.registry import Rule, load_rules
 
 RULES = [r for r in load_rules() if r.category != "internal"]
@@ -16,6 +18,10 @@ def _codes(rule: Rule, text: str, tmp_path: Path) -> list[str]:
     path = tmp_path / "example.yaml"
     path.write_text(text)
     settings = Settings(select=(rule.name,), options={rule.name: rule.example_options})
+    if rule.scope == "account":
+        settings.inventory = build_inventory([("example", item) for item in rule.example_inventory],
+                                             None, "the example inventory")
+        settings.deployment = Deployment(**rule.example_deployment)
     results = lint_path(str(path), settings)
     assert results and all(r.error is None and r.skipped is None for r in results), \
         [(r.error, r.skipped) for r in results]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from apilint.document import load_document
 from apilint.engine import Settings, lint_path, run_rules
+from apilint.inventory_file import read_inventory
+from apilint.model.inventory import Deployment
 from apilint.registry import find_rule, load_rules
 
 from conftest import FIXTURES, expectations, fixture_options
@@ -21,6 +24,11 @@ def lint_one_rule(path: Path) -> set[tuple[str, int]]:
     template or a Terraform file)."""
     rule = find_rule(path.parent.name)
     settings = Settings(select=(rule.name,), options={rule.name: fixture_options(path)})
+    if rule.scope == "account":  # account/inventory.json and deployment.json beside it
+        settings.inventory = read_inventory([str(path.parent / "account" / "inventory.json")])
+        deployment = path.parent / "account" / "deployment.json"
+        if deployment.is_file():
+            settings.deployment = Deployment(**json.loads(deployment.read_text()))
     results = lint_path(str(path), settings)
     assert results and all(r.error is None and r.skipped is None for r in results), \
         [(r.error, r.skipped) for r in results]

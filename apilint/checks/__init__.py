@@ -96,6 +96,7 @@ def check(fn: Check) -> Check:
 def all_checks() -> dict[str, Check]:
     # Importing the modules registers their checks.
     from apilint.checks import (  # noqa: F401
+        account,
         authorizers,
         cors,
         document,

@@ -17,10 +17,11 @@ from apilint.checks.integration_shape import (
     transfer_mode,
     users_label,
 )
-from apilint.checks.integrations import blank, is_lambda
+from apilint.checks.integrations import blank
 from apilint.document.placeholders import UNKNOWN, has_placeholder, mask
 from apilint.document.refs import At
 from apilint.model.gateway import INTEGRATION, PROXY_TYPES, Api, Integration, Method
+from apilint.model.lambdas import is_lambda
 
 # -- stage variables ---------------------------------------------------------------------------
 

@@ -15,10 +15,11 @@ import re
 from typing import Any, Iterator
 
 from apilint.checks import Violation, check, literal, upper, violation
-from apilint.checks.integrations import blank, is_lambda
+from apilint.checks.integrations import blank
 from apilint.document.placeholders import UNKNOWN, mask
 from apilint.document.refs import At
 from apilint.model.gateway import INTEGRATION, PROXY_TYPES, Api, Integration, Method
+from apilint.model.lambdas import is_lambda
 
 TYPES = ("aws", "aws_proxy", "http", "http_proxy", "mock")
 TIMEOUT_MIN = 50

@@ -2,66 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Iterator
 
 from apilint.checks import Violation, check, violation
 from apilint.document.placeholders import UNKNOWN, mask
-from apilint.document.refs import At
 from apilint.model.arn import invocation_uri_problems
-from apilint.model.gateway import Api, Integration, Method
+from apilint.model.gateway import Api
+from apilint.model.lambdas import lambda_integrations, lambda_targets
 
 
 def blank(uri: Any) -> bool:
     """No uri at all, or an empty one."""
     return uri is None or (isinstance(uri, str) and not uri.strip())
-
-
-def is_lambda(api: Api, integration: Integration) -> bool:
-    uri = integration.uri
-    if isinstance(uri, str):
-        masked = mask(uri)
-        if ":apigateway:" in masked and ":lambda:path/" in masked:
-            return True
-        if masked.startswith("arn:") and ":lambda:" in masked and ":function:" in masked:
-            return True
-    if integration.type == "aws_proxy":
-        # REST AWS_PROXY is Lambda proxy only; HTTP AWS_PROXY is Lambda unless it names an
-        # integrationSubtype (SQS-SendMessage, ...).
-        return api.kind == "rest" or "integrationSubtype" not in integration.value
-    return False
-
-
-def lambda_integrations(api: Api) -> Iterator[tuple[Method, Integration]]:
-    """Each Lambda integration once, with the first method that uses it."""
-    for integ, methods in api.integrations():
-        if is_lambda(api, integ):
-            yield methods[0], integ
-
-
-@dataclass(frozen=True)
-class LambdaTarget:
-    """A Lambda integration or Lambda authorizer, and the URI it invokes."""
-
-    holder: At  # the integration or authorizer object
-    uri: Any
-    operation: str | None  # the first method using an integration; None for an authorizer
-    what: str  # how messages name it
-
-    @property
-    def where(self) -> At:
-        return self.holder.child("uri") or self.holder.child("authorizerUri") or self.holder
-
-
-def lambda_targets(api: Api) -> Iterator[LambdaTarget]:
-    """Every Lambda integration (once), then every Lambda authorizer."""
-    for method, integ in lambda_integrations(api):
-        yield LambdaTarget(integ.at, integ.uri, method.label,
-                           f"the Lambda integration of {method.label}")
-    for scheme in api.schemes.values():
-        if scheme.kind == "lambda" and scheme.authorizer is not None:
-            yield LambdaTarget(scheme.authorizer, scheme.authorizer.value.get("authorizerUri"),
-                               None, f"the Lambda authorizer {scheme.name!r}")
 
 
 @check
@@ -83,7 +35,8 @@ def lambda_uri_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]
 
 @check
 def lambda_http_method_not_post(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    for method, integ in lambda_integrations(api):
+    for integ, methods in lambda_integrations(api):
+        method = methods[0]
         http_method = integ.http_method
         if http_method is None:
             if api.kind == "rest":

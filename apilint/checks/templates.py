@@ -7,10 +7,10 @@ import re
 from typing import Any, Iterator
 
 from apilint.checks import Violation, check, violation
-from apilint.checks.integrations import LambdaTarget, lambda_targets
 from apilint.document.cfn import FUNCTION_VARIANTS, FUNCTIONS, Template, TemplateFile
 from apilint.document.terraform import TerraformModule
 from apilint.model.gateway import Api
+from apilint.model.lambdas import LambdaTarget, lambda_targets
 
 #: `${Name}` or `${Name.Attribute}` as Fn::Sub writes them (`${!x}` is a literal).
 _REFERENCE = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
+from apilint.commands.account import AccountOptions, with_account
 from apilint.config import Config, find_config, load_config
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ class Options:
     jobs: int | None = None
     allow_outside_refs: bool = False
     max_bytes: int | None = None
+    account: AccountOptions = AccountOptions()
 
 
 def _outputs(formats: Sequence[str]) -> list[tuple[str, str | None]]:
@@ -107,6 +109,8 @@ def lint(options: Options) -> tuple[list[FileResult], list[str]]:
     files = [t.path for t in targets]
     configs = _configs(files, options.config)
     tasks = [(f, _settings(configs[f], options, f)) for f in files]
+    if options.account.wanted:
+        tasks = with_account(tasks, options.account)
     found = [(target, result) for target, results in zip(targets, lint_tasks(tasks, options.jobs))
              for result in results]
     # A file that a template includes is linted through the template, with its variables and

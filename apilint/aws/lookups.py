@@ -1,0 +1,145 @@
+"""Ask Lambda about each function an API invokes (GetFunction, GetPolicy), concurrently and
+once per function, and learn the stage an API is deployed to (stage variables)."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Iterable
+
+from apilint.aws import WORKERS, client, describe, error_code
+from apilint.errors import UsageError
+from apilint.model.inventory import Answer, Deployment, Inventory, policy_statements
+from apilint.model.lambdas import FunctionRef
+
+_MISSING = "ResourceNotFoundException"
+
+
+def inventory(made: Any, refs: Iterable[FunctionRef], region: str) -> Inventory:
+    """The account's answers for each distinct function reference."""
+    wanted = sorted({ref.key: ref for ref in refs}.values(),
+                    key=lambda r: (r.region or "", r.name, r.qualifier or ""))
+    clients = {r: client(made, "lambda", r) for r in {ref.region or region for ref in wanted}}
+    result = Inventory(default_region=region, source="the account", policies_known=True)
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        answers = pool.map(lambda ref: _ask(clients[ref.region or region], ref), wanted)
+        for ref, answer in zip(wanted, answers):
+            result.answers[(ref.region or region, ref.name, ref.qualifier)] = answer
+    return result
+
+
+def _function_name(ref: FunctionRef) -> str:
+    if ref.account and ref.region:
+        return f"arn:{ref.partition or 'aws'}:lambda:{ref.region}:{ref.account}:function:{ref.name}"
+    return ref.name
+
+
+def _ask(lam: Any, ref: FunctionRef) -> Answer:
+    import botocore.exceptions as bx
+
+    name = _function_name(ref)
+    qualified = {"Qualifier": ref.qualifier} if ref.qualifier else {}
+    try:
+        found = lam.get_function(FunctionName=name, **qualified)
+    except bx.ClientError as exc:
+        if error_code(exc) != _MISSING:
+            return Answer("unverified", describe(exc))
+        return _missing(lam, ref, name)
+    except bx.BotoCoreError as exc:  # endpoint unreachable, timeouts
+        return Answer("unverified", describe(exc))
+    arn = found.get("Configuration", {}).get("FunctionArn")
+    try:
+        policy = lam.get_policy(FunctionName=name, **qualified)
+        return Answer("found", statements=policy_statements(policy.get("Policy", "{}")), arn=arn)
+    except bx.ClientError as exc:
+        if error_code(exc) == _MISSING:  # no resource policy at all
+            return Answer("found", statements=(), arn=arn)
+        return Answer("found", arn=arn, policy_error=describe(exc))
+    except (bx.BotoCoreError, ValueError) as exc:
+        return Answer("found", arn=arn, policy_error=describe(exc))
+
+
+def _missing(lam: Any, ref: FunctionRef, name: str) -> Answer:
+    """Which part is missing: the function, or only its version/alias."""
+    import botocore.exceptions as bx
+
+    where = f" in {lam.meta.region_name}"
+    if not ref.qualifier:
+        return Answer("missing", f"function {ref.name!r} does not exist{where}")
+    try:
+        lam.get_function(FunctionName=name)
+    except bx.ClientError as exc:
+        if error_code(exc) == _MISSING:
+            return Answer("missing", f"function {ref.name!r} does not exist{where}")
+        return Answer("unverified", describe(exc))
+    except bx.BotoCoreError as exc:
+        return Answer("unverified", describe(exc))
+    kind = "version" if ref.qualifier.isdigit() else "alias"
+    return Answer("missing", f"function {ref.name!r} has no {kind} {ref.qualifier!r}{where}")
+
+
+def caller_account(made: Any) -> str | None:
+    import botocore.exceptions as bx
+
+    try:
+        return str(client(made, "sts").get_caller_identity()["Account"])
+    except (bx.ClientError, bx.BotoCoreError, KeyError):
+        return None
+
+
+def find_api(made: Any, title: str, region: str) -> tuple[str, str] | None:
+    """(api id, "rest" | "http") of the one API in the region named `title`, as an import names
+    it; None when none or several match (or the APIs cannot be listed)."""
+    import botocore.exceptions as bx
+
+    try:
+        return _find_api(made, title, region)
+    except (bx.ClientError, bx.BotoCoreError):
+        return None
+
+
+def _find_api(made: Any, title: str, region: str) -> tuple[str, str] | None:
+    found = [(api["id"], "rest") for page in
+             client(made, "apigateway", region).get_paginator("get_rest_apis").paginate()
+             for api in page.get("items", []) if api.get("name") == title]
+    found += [(api["ApiId"], "http") for api in _http_apis(made, region)
+              if api.get("Name") == title]
+    return found[0] if len(found) == 1 else None
+
+
+def _http_apis(made: Any, region: str) -> list[dict[str, Any]]:
+    v2 = client(made, "apigatewayv2", region)
+    apis, token = [], None
+    while True:  # apigatewayv2 has no paginator for GetApis
+        page = v2.get_apis(**({"NextToken": token} if token else {}))
+        apis += page.get("Items", [])
+        token = page.get("NextToken")
+        if not token:
+            return apis
+
+
+def stage_variables(made: Any, api_id: str, kind: str, stage: str, region: str) -> dict[str, str]:
+    import botocore.exceptions as bx
+
+    try:
+        if kind == "rest":
+            found = client(made, "apigateway", region).get_stage(restApiId=api_id, stageName=stage)
+            return dict(found.get("variables") or {})
+        found = client(made, "apigatewayv2", region).get_stage(ApiId=api_id, StageName=stage)
+        return dict(found.get("StageVariables") or {})
+    except bx.ClientError as exc:
+        raise UsageError(f"cannot read stage {stage!r} of API {api_id} in {region}: "
+                         f"{describe(exc)}") from None
+
+
+def deployment(made: Any, region: str, account: str | None, api_id: str | None,
+               kind: str | None, stage: str | None, title: str | None,
+               stage_vars: dict[str, str] | None) -> Deployment:
+    """Where a definition is deployed, as far as the flags and the account tell."""
+    if stage is not None and api_id is None and title is not None:
+        hit = find_api(made, title, region)
+        if hit is not None:
+            api_id, kind = hit
+    if stage is not None and api_id is not None and stage_vars is None:
+        stage_vars = stage_variables(made, api_id, kind or "rest", stage, region)
+    return Deployment(api_id, stage, stage_vars, region, account)
+

@@ -1,0 +1,87 @@
+"""`lint --aws` / `--lambda-inventory`: learn what the account says about the functions the
+definitions invoke, before the rules of scope "account" read it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from apilint.engine import Settings, models
+from apilint.errors import UsageError
+from apilint.model.inventory import Deployment, Inventory
+from apilint.model.lambdas import FunctionRef, lambda_targets, resolve_function
+
+
+@dataclass(frozen=True)
+class AccountOptions:
+    aws: bool = False
+    region: str | None = None
+    profile: str | None = None
+    stage: str | None = None
+    api_id: str | None = None
+    stage_vars: tuple[tuple[str, str], ...] = ()
+    inventory: tuple[str, ...] = ()
+
+    @property
+    def wanted(self) -> bool:
+        return self.aws or bool(self.inventory)
+
+    def given_vars(self) -> dict[str, str] | None:
+        return dict(self.stage_vars) if self.stage_vars else None
+
+
+def parse_stage_vars(values: list[str] | None) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for value in values or ():
+        name, sep, text = value.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--stage-var {value!r}: expected NAME=VALUE")
+        pairs.append((name.strip(), text))
+    return tuple(pairs)
+
+
+def with_account(tasks: list[tuple[str, Settings]], account: AccountOptions
+                 ) -> list[tuple[str, Settings]]:
+    """The tasks with the account's answers in their settings."""
+    if account.aws and account.inventory:
+        raise UsageError("--aws and --lambda-inventory exclude each other: ask the account or "
+                         "read the inventory")
+    if account.inventory:
+        from apilint.inventory_file import read_inventory
+
+        inventory = read_inventory(list(account.inventory), account.region)
+        deployment = Deployment(account.api_id, account.stage, account.given_vars(),
+                                account.region)
+        return [(p, replace(s, inventory=inventory, deployment=deployment)) for p, s in tasks]
+    return _ask_aws(tasks, account)
+
+
+def _ask_aws(tasks: list[tuple[str, Settings]], account: AccountOptions
+             ) -> list[tuple[str, Settings]]:
+    from apilint.aws import session
+    from apilint.aws.lookups import caller_account, deployment, inventory
+
+    made = session(account.region, account.profile)
+    region = str(made.region_name)
+    caller = caller_account(made)
+    deployments: dict[str, Deployment] = {}
+    refs: list[FunctionRef] = []
+    for path, settings in tasks:
+        apis = models(path, settings)
+        title = _title(apis[0].doc.data) if apis else None
+        dep = deployment(made, region, caller, account.api_id, None, account.stage, title,
+                         account.given_vars())
+        deployments[path] = dep
+        for api in apis:
+            for target in lambda_targets(api):
+                ref = resolve_function(target.uri, dep.stage_vars, dep.stage)
+                if isinstance(ref, FunctionRef):
+                    refs.append(ref)
+    answers: Inventory = inventory(made, refs, region)
+    return [(p, replace(s, inventory=answers, deployment=deployments[p])) for p, s in tasks]
+
+
+def _title(data: Any) -> str | None:
+    info = data.get("info") if isinstance(data, dict) else None
+    title = info.get("title") if isinstance(info, dict) else None
+    return title if isinstance(title, str) else None

@@ -1,0 +1,143 @@
+"""`--lambda-inventory`: the account's Lambda functions from saved AWS CLI output, for CI runs
+without credentials.
+
+Each file (or each `*.json` file of a folder) holds the JSON output of one of
+`aws lambda list-functions`, `get-function`, `list-aliases`, `list-versions-by-function` or
+`get-policy`, as the CLI prints it, or a list of such outputs. get-policy output names its
+function in each statement's `Resource`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Iterator
+
+from apilint.errors import UsageError
+from apilint.model.inventory import FunctionInfo, Inventory, policy_statements
+
+_SHAPES = ("Functions", "Configuration", "Aliases", "Versions", "Policy")
+
+
+def read_inventory(paths: list[str], default_region: str | None = None) -> Inventory:
+    outputs = [(str(file), item) for file in _files(paths) for item in _load(file)]
+    source = "the Lambda inventory" + (f" {Path(paths[0]).name}" if len(paths) == 1 else "")
+    return build_inventory(outputs, default_region, source)
+
+
+def build_inventory(outputs: list[tuple[str, dict[str, Any]]], default_region: str | None,
+                    source: str) -> Inventory:
+    """An inventory from (file, CLI output) pairs."""
+    inventory = Inventory(default_region=default_region, source=source)
+    for file, item in outputs:  # functions first: aliases and policies attach to them
+        for config in _configs(item):
+            _add_function(inventory, config, file)
+    for file, item in outputs:
+        for alias in item.get("Aliases") or ():
+            _qualifier(inventory, _arn(alias, "AliasArn", file), file)
+        for version in item.get("Versions") or ():
+            _qualifier(inventory, _arn(version, "FunctionArn", file), file)
+        if "Policy" in item:
+            _add_policy(inventory, item["Policy"], file)
+            inventory.policies_known = True
+    return inventory
+
+
+def _files(paths: list[str]) -> Iterator[Path]:
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            yield from sorted(path.glob("*.json"))
+        elif path.is_file():
+            yield path
+        else:
+            raise UsageError(f"--lambda-inventory {name}: no such file or folder")
+
+
+def _load(path: Path) -> list[dict[str, Any]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"--lambda-inventory {path}: cannot read: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"--lambda-inventory {path}:{exc.lineno}:{exc.colno}: invalid JSON: "
+                         f"{exc.msg}") from None
+    items = data if isinstance(data, list) else [data]
+    for i, item in enumerate(items):
+        if not isinstance(item, dict) or not any(k in item for k in _SHAPES):
+            where = f" item {i}" if isinstance(data, list) else ""
+            raise UsageError(f"--lambda-inventory {path}{where}: not the output of aws lambda "
+                             "list-functions, get-function, list-aliases, "
+                             "list-versions-by-function or get-policy")
+    return items
+
+
+def _configs(item: dict[str, Any]) -> list[Any]:
+    configs = list(item.get("Functions") or ())
+    if item.get("Configuration") is not None:
+        configs.append(item["Configuration"])
+    return configs
+
+
+def _arn(entry: Any, key: str, file: str) -> str:
+    arn = entry.get(key) if isinstance(entry, dict) else None
+    if not isinstance(arn, str) or arn.count(":") < 6:
+        raise UsageError(f"--lambda-inventory {file}: an entry without a valid {key}: "
+                         f"{json.dumps(entry)[:120]}")
+    return arn
+
+
+def _split(arn: str) -> tuple[str, str | None, str, str | None]:
+    """(region, account, name, qualifier) of a function ARN."""
+    parts = arn.split(":")
+    return parts[3], parts[4] or None, parts[6], (parts[7] if len(parts) > 7 else None)
+
+
+def _add_function(inventory: Inventory, config: Any, file: str) -> None:
+    arn = _arn(config, "FunctionArn", file)
+    region, account, name, _ = _split(arn)
+    info = inventory.functions.setdefault((region, name), FunctionInfo(
+        name, region, account, arn.rsplit(":", 1)[0] if arn.count(":") > 6 else arn))
+    version = config.get("Version")
+    if isinstance(version, str) and version != "$LATEST":
+        _known(info).add(version)
+
+
+def _known(info: FunctionInfo) -> set[str]:
+    if info.qualifiers is None:
+        info.qualifiers = set()
+    return info.qualifiers
+
+
+def _qualifier(inventory: Inventory, arn: str, file: str) -> None:
+    region, _, name, qualifier = _split(arn)
+    info = inventory.functions.get((region, name))
+    if info is None:
+        raise UsageError(f"--lambda-inventory {file}: {arn} belongs to function {name!r}, "
+                         "which no list-functions/get-function output lists")
+    known = _known(info)
+    if qualifier and qualifier != "$LATEST":
+        known.add(qualifier)
+
+
+def _add_policy(inventory: Inventory, policy: Any, file: str) -> None:
+    try:
+        statements = policy_statements(policy)
+    except (ValueError, AttributeError):
+        raise UsageError(f"--lambda-inventory {file}: Policy is not a JSON policy document") \
+            from None
+    by_target: dict[str, list[dict[str, Any]]] = {}
+    for st in statements:
+        resource = st.get("Resource")
+        if isinstance(resource, str) and resource.count(":") >= 6:
+            by_target.setdefault(resource, []).append(st)
+    if not by_target:
+        raise UsageError(f"--lambda-inventory {file}: no statement names its function in "
+                         "Resource")
+    for resource, group in by_target.items():
+        region, _, name, qualifier = _split(resource)
+        info = inventory.functions.get((region, name))
+        if info is None:
+            raise UsageError(f"--lambda-inventory {file}: the policy of {resource} belongs to "
+                             "a function no list-functions/get-function output lists")
+        info.policies[qualifier] = info.policies.get(qualifier, ()) + tuple(group)

@@ -161,6 +161,66 @@ def explain(rule: str = typer.Argument(..., help="A rule code (AGW401) or name."
     return run_explain(rule)
 
 
+@app.command()
+def test(
+    spec: Optional[str] = typer.Argument(None, help="The definition the API was deployed from."),
+    base_url: Optional[str] = typer.Option(None, "--base-url",
+                                           help="The stage URL (https://ID.execute-api.REGION."
+                                                "amazonaws.com/STAGE); the only host called."),
+    format: List[str] = typer.Option(["text"], "--format", "-f",
+                                     help="text, json, sarif, junit, github, markdown or html; "
+                                          "FORMAT=FILE writes that format to FILE. Repeatable."),
+    api_key: Optional[str] = typer.Option(None, "--api-key", envvar="APILINT_API_KEY",
+                                          show_envvar=True, help="Sent as x-api-key."),
+    bearer: Optional[str] = typer.Option(None, "--bearer", envvar="APILINT_BEARER_TOKEN",
+                                         show_envvar=True,
+                                         help="Sent as Authorization: Bearer TOKEN."),
+    header: Optional[List[str]] = typer.Option(None, "--header", "-H",
+                                               help="'Name: value' on every request; repeatable."),
+    sigv4: bool = typer.Option(False, "--sigv4", help="SigV4-sign AWS_IAM methods with botocore "
+                                                      "credentials."),
+    region: Optional[str] = typer.Option(None, "--region", help="Region for --sigv4 (default: "
+                                                                "from the URL)."),
+    seed: int = typer.Option(0, "--seed", help="Same seed, same requests."),
+    max_examples: int = typer.Option(10, "--max-examples", "-n", min=1,
+                                     help="Generated requests per operation."),
+    max_time: Optional[float] = typer.Option(None, "--max-time", min=0.1,
+                                             help="Stop the whole run after this many seconds."),
+    request_timeout: float = typer.Option(10.0, "--request-timeout", min=0.1,
+                                          help="Seconds to wait for each answer."),
+    rate_limit: Optional[str] = typer.Option(None, "--rate-limit",
+                                             help="At most N requests per s, m or h (10/s)."),
+    mode: str = typer.Option("positive", "--mode", help="positive (valid requests), negative "
+                                                        "or all."),
+    no_fuzz: bool = typer.Option(False, "--no-fuzz", help="Only the gateway probes."),
+    no_probes: bool = typer.Option(False, "--no-probes", help="Only fuzzing."),
+    lint_first: bool = typer.Option(False, "--lint", help="Lint first; stop on lint errors."),
+    fail_on: FailOn = typer.Option(FailOn.warning, "--fail-on",
+                                   help="Lowest severity that makes the exit code 1 (every "
+                                        "contract finding by default)."),
+    api_type: ApiType = _API_TYPE,
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print findings and errors only."),
+    list_checks: bool = typer.Option(False, "--list-checks", help="List the checks and exit."),
+) -> int:
+    """Contract-test a deployed API against its definition: schemathesis fuzzing plus gateway
+    probes (CORS preflight, auth, API keys, unknown routes, request validators). Check ids:
+    --list-checks."""
+    if list_checks:
+        from apilint.contract.catalog import describe
+
+        sys.stdout.write(describe())
+        return 0
+    if spec is None or base_url is None:
+        raise typer.BadParameter("give the definition and --base-url")
+    from apilint.commands.test import TestOptions, run_test
+
+    return run_test(TestOptions(
+        spec, base_url, format, api_key, bearer, tuple(header or ()), sigv4, region, seed,
+        max_examples, max_time, request_timeout, rate_limit, mode, not no_fuzz,
+        not no_probes, lint_first, fail_on.value,
+        None if api_type is ApiType.auto else api_type.value, quiet, _colour(sys.stdout)))
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     try:  # typer >= 0.20 vendors click; older releases depend on it
         from typer._click.exceptions import ClickException

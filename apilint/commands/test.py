@@ -1,0 +1,154 @@
+"""`apilint test`: contract-test a deployed API against its definition; report like lint and
+pick the exit code like lint (0 clean, 1 findings at or above --fail-on, 2 cannot run)."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from apilint.errors import ApilintError, UsageError
+
+if TYPE_CHECKING:
+    from apilint.contract.runner import ContractRun
+    from apilint.contract.secrets import Credentials
+    from apilint.engine import FileResult
+
+NEEDS_SCHEMATHESIS = "apilint: apilint test needs schemathesis: pip install 'apilint[contract]'\n"
+API_KEY_ENV = "APILINT_API_KEY"
+BEARER_ENV = "APILINT_BEARER_TOKEN"
+
+
+@dataclass
+class TestOptions:
+    spec: str
+    base_url: str
+    formats: Sequence[str] = ("text",)
+    api_key: str | None = None
+    bearer: str | None = None
+    headers: Sequence[str] = ()
+    sigv4: bool = False
+    region: str | None = None
+    seed: int = 0
+    max_examples: int = 10
+    max_time: float | None = None
+    request_timeout: float = 10.0
+    rate_limit: str | None = None
+    mode: str = "positive"
+    fuzz: bool = True
+    probes: bool = True
+    lint: bool = False
+    fail_on: str = "warning"  # every contract finding fails the run
+    api_type: str | None = None
+    quiet: bool = False
+    colour: bool = False
+    env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+
+
+def run_test(options: TestOptions) -> int:
+    if importlib.util.find_spec("schemathesis") is None:
+        sys.stderr.write(NEEDS_SCHEMATHESIS)
+        return 2
+    from apilint.commands.lint import _outputs
+
+    try:
+        outputs = _outputs(options.formats)
+        if options.lint:
+            code = _lint_first(options, outputs)
+            if code is not None:
+                return code
+        run = _run(options)
+    except ApilintError as exc:
+        sys.stderr.write(f"apilint: {exc}\n" if exc.file else f"apilint: {exc.message}\n")
+        return 2
+    except Exception as exc:  # noqa: BLE001 - a bug of ours must not end in a traceback
+        sys.stderr.write(f"apilint: internal error ({type(exc).__name__}); please report it\n")
+        return 2
+    _summary(run, options)
+    from apilint.commands.lint import exit_code
+
+    code = _render([run.result], outputs, options.colour)
+    return code if code is not None else exit_code([run.result], [options.fail_on])
+
+
+def _run(options: TestOptions) -> ContractRun:
+    from apilint.contract.http import parse_rate
+    from apilint.contract.runner import ContractOptions, run_contract
+
+    try:
+        rate = parse_rate(options.rate_limit)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if options.mode not in ("positive", "negative", "all"):
+        raise UsageError(f"--mode {options.mode!r}: expected positive, negative or all")
+    modes = ("positive", "negative") if options.mode == "all" else (options.mode,)
+    return run_contract(ContractOptions(
+        options.spec, options.base_url, credentials(options), options.max_examples, options.seed,
+        options.max_time, options.request_timeout, rate, modes, options.fuzz, options.probes,
+        options.region, options.api_type))
+
+
+def credentials(options: TestOptions) -> Credentials:
+    from apilint.contract.secrets import Credentials
+
+    headers: dict[str, str] = {}
+    for raw in options.headers:
+        name, sep, value = raw.partition(":")
+        if not sep or not name.strip() or any(c in name for c in " \t\r\n"):
+            raise UsageError(f"--header {name.strip()!r}...: expected 'Name: value'")
+        headers[name.strip()] = value.strip()
+    return Credentials(api_key=options.api_key or options.env.get(API_KEY_ENV) or None,
+                       bearer=options.bearer or options.env.get(BEARER_ENV) or None,
+                       headers=headers, sigv4=options.sigv4)
+
+
+def _lint_first(options: TestOptions, outputs: list[tuple[str, str | None]]) -> int | None:
+    """Lint the definition; with errors, report them (not the test) and return the exit code."""
+    from apilint.commands.lint import Options, exit_code, lint
+
+    results, _ = lint(Options((options.spec,), api_type=options.api_type))
+    code = exit_code(results, ["error"] * len(results))
+    if code == 0:
+        return None
+    sys.stderr.write("apilint: the definition has lint errors; fix them before testing\n")
+    for result in results:
+        if result.error is not None:
+            sys.stderr.write(f"{result.error}\n")
+    rendered = _render(results, outputs, options.colour)
+    return rendered if rendered is not None else code
+
+
+def _render(results: list[FileResult], outputs: list[tuple[str, str | None]],
+            colour: bool) -> int | None:
+    """Write every output; 2 if a file cannot be written."""
+    from apilint.report import renderer
+
+    for name, target in outputs:
+        render = renderer(name)
+        if target is None:
+            render(results, sys.stdout, colour and name == "text")
+            continue
+        try:
+            with open(target, "w", encoding="utf-8") as out:
+                render(results, out, False)
+        except OSError as exc:
+            sys.stderr.write(f"apilint: cannot write {target}: {exc.strerror or exc}\n")
+            return 2
+    return None
+
+
+def _summary(run: ContractRun, options: TestOptions) -> None:
+    for note in run.notes:
+        sys.stderr.write(f"apilint: note: {note}\n")
+    if run.budget_reached:
+        probes = "probes run" if run.probes_done else "probes not run"
+        sys.stderr.write(f"apilint: time budget reached (--max-time {options.max_time:g}): "
+                         f"stopped after {run.requests} requests; {run.fuzzed} of "
+                         f"{run.operations} operations fuzzed, {probes}\n")
+    elif not options.quiet:
+        sys.stderr.write(f"apilint: {run.requests} requests; {run.fuzzed} of {run.operations} "
+                         f"operations fuzzed (seed {options.seed}); gateway probes "
+                         f"{'run' if run.probes_done else 'not run'}\n")

@@ -1,0 +1,158 @@
+"""Fuzzing with schemathesis' documented Python API (contract-testing.md §2.6): a Hypothesis
+test per operation over `APIOperation.as_strategy()`, sent with `Case.call()` and judged with
+`Case.validate_response()`. Driving Hypothesis ourselves (not the internal engine) gives a seed
+that fixes every request, no shrinking or example database, and a budget that really stops the
+run: the engine's `max-time` is a budget that fuzzing fills (§2.3)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+import schemathesis
+from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+from hypothesis import seed as hypothesis_seed
+from schemathesis.core.failures import Failure, FailureGroup
+
+from apilint.contract.catalog import BY_SCHEMATHESIS, CHECKS, ContractCheck
+from apilint.contract.http import BudgetReached, GuardedSession
+from apilint.contract.normalize import Normalised
+from apilint.contract.observe import Observation, answer, merge, reproduce
+from apilint.contract.secrets import Credentials, Masker
+from apilint.errors import LoadError
+from apilint.model.gateway import Method
+
+#: What each check expects, for the finding's "expected" part.
+_EXPECTED = {
+    "not_a_server_error": "a status below 500",
+    "status_code_conformance": "a documented status",
+    "content_type_conformance": "a documented Content-Type",
+    "response_headers_conformance": "the response headers the definition declares",
+    "response_schema_conformance": "a body that matches the response schema",
+    "positive_data_acceptance": "a request that matches the definition to be accepted",
+    "negative_data_rejection": "a request that violates the definition to be rejected (4xx)",
+}
+#: Checks about the body and headers: meaningless on an answer API Gateway wrote itself.
+_BACKEND_ONLY = {"content_type_conformance", "response_headers_conformance",
+                 "response_schema_conformance"}
+_NO_RESPONSE = CHECKS["contract/no-response"]
+
+
+class _Stop(BaseException):
+    """Ends a Hypothesis run at once: Hypothesis reports an Exception as a failing example and
+    replays it, while a BaseException passes straight through."""
+
+
+@dataclass
+class FuzzSettings:
+    base_url: str
+    max_examples: int = 10
+    seed: int = 0
+    modes: tuple[str, ...] = ("positive",)
+
+
+@dataclass
+class FuzzResult:
+    observations: list[Observation] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    tested: int = 0  # operations fuzzed to the end
+    total: int = 0
+
+
+def fuzz(normalised: Normalised, fuzz_settings: FuzzSettings, session: GuardedSession,
+         creds: Credentials, sign: Any, mask: Masker) -> FuzzResult:
+    config = schemathesis.Config.from_dict({
+        # Explicit, so that a schemathesis.toml lying around cannot change the run.
+        "base-url": fuzz_settings.base_url,
+        "generation": {"with-security-parameters": False},
+    })
+    try:
+        schema = schemathesis.openapi.from_dict(normalised.spec, config=config)
+    except Exception as exc:  # noqa: BLE001 - schemathesis' loader errors have no common base
+        raise LoadError(f"schemathesis cannot load the definition: {exc}") from None
+    checks = [(BY_SCHEMATHESIS[name], getattr(schemathesis.checks, name))
+              for name in _EXPECTED]
+    result = FuzzResult()
+    operations = list(schema.get_all_operations())
+    result.total = len(operations)
+    try:
+        for item in operations:
+            op = item.ok()
+            if op is None:
+                result.notes.append(f"not fuzzed: {mask(str(item.err()))}")
+                continue
+            method = normalised.methods[(op.method.upper(), op.path)]
+            for mode in fuzz_settings.modes:
+                _run(op, method, mode, fuzz_settings, session, creds, sign, mask, checks,
+                     lambda o: merge(result.observations, o))
+            result.tested += 1
+    except _Stop:
+        pass
+    return result
+
+
+def _run(op: Any, method: Method, mode: str, fs: FuzzSettings, session: GuardedSession,
+         creds: Credentials, sign: Any, mask: Masker,
+         checks: list[tuple[ContractCheck, Any]], report: Callable[[Observation], None]) -> None:
+    headers = creds.request_headers()
+    extra = {"auth": sign} if sign is not None and method.auth.requires("iam") else {}
+    label = method.label
+    sent_as = "" if method.verb == op.method.upper() else f" (sent as {op.method.upper()})"
+
+    @settings(max_examples=fs.max_examples, database=None, deadline=None, derandomize=False,
+              suppress_health_check=list(HealthCheck), phases=(Phase.explicit, Phase.generate),
+              verbosity=Verbosity.quiet, report_multiple_bugs=False)
+    @hypothesis_seed(fs.seed)
+    @given(case=op.as_strategy(schemathesis.GenerationMode(mode)))
+    def test(case: Any) -> None:
+        try:
+            response = case.call(base_url=fs.base_url, session=session, headers=headers, **extra)
+        except BudgetReached:
+            raise _Stop() from None
+        except requests.RequestException as exc:
+            request = getattr(exc, "request", None)
+            report(Observation(_NO_RESPONSE, label, method.at, f"no answer{sent_as}",
+                               "an answer within the request timeout",
+                               mask(f"{type(exc).__name__}: {exc}")[:300],
+                               reproduce(request, mask) if request is not None else ""))
+            return
+        for check, failure in _failures(case, response, checks):
+            first = next((line.strip() for line in failure.message.splitlines()
+                          if line.strip()), "")
+            what = f"{failure.title}{sent_as}" + (f": {first}" if first else "")
+            report(Observation(check, label, method.at, mask(what)[:300],
+                               _expected(check, method), mask(answer(response)),
+                               reproduce(response.request, mask)))
+
+    test()
+
+
+def _expected(check: ContractCheck, method: Method) -> str:
+    text = _EXPECTED[check.schemathesis or ""]
+    documented = method.responses.value if method.responses is not None else None
+    if check.schemathesis == "status_code_conformance" and isinstance(documented, dict):
+        text += f" ({', '.join(map(str, documented))})"
+    return text
+
+
+def _failures(case: Any, response: Any, checks: list[tuple[ContractCheck, Any]]
+              ) -> list[tuple[ContractCheck, Failure]]:
+    found: list[tuple[ContractCheck, Failure]] = []
+    for check, function in checks:
+        try:
+            case.validate_response(response, checks=[function])
+        except FailureGroup as group:
+            found.extend((check, f) for f in group.exceptions)
+        except Failure as failure:
+            found.append((check, failure))
+    if response.status_code >= 500:
+        # The crash is the finding; an undocumented 500 with an odd body is the same bug.
+        return [(c, f) for c, f in found if c.schemathesis == "not_a_server_error"]
+    if "x-amzn-errortype" in {k.lower() for k in response.headers}:
+        found = [(c, f) for c, f in found if c.schemathesis not in _BACKEND_ONLY]
+    if not response.content:
+        # No body, nothing to type (a 204 from a Lambda proxy).
+        found = [(c, f) for c, f in found if f.code != "ST104"]
+    return found

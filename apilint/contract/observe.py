@@ -1,0 +1,53 @@
+"""What a fuzz check or a probe saw go wrong, before it becomes a Finding."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+from apilint.contract.catalog import ContractCheck
+from apilint.contract.secrets import Masker, curl
+from apilint.document.refs import At
+
+_BODY_SHOWN = 160
+
+
+@dataclass
+class Observation:
+    check: ContractCheck
+    operation: str  # `VERB /path` as the definition writes it
+    at: At | None  # where the definition says what was tested (None: the document root)
+    what: str  # one phrase: what went wrong
+    expected: str
+    got: str
+    curl: str
+    count: int = 1  # how many requests showed it
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.check.id, self.operation
+
+
+def answer(response: requests.Response | Any) -> str:
+    """`403 {"message":"Forbidden"} (x-amzn-ErrorType: ForbiddenException)`, shortened."""
+    body = (response.content or b"")[:_BODY_SHOWN].decode("utf-8", "replace").replace("\n", " ")
+    text = f"{response.status_code} {body}".rstrip()
+    if len(response.content or b"") > _BODY_SHOWN:
+        text += "..."
+    error_type = response.headers.get("x-amzn-ErrorType")
+    return f"{text} (x-amzn-ErrorType: {error_type})" if error_type else text
+
+
+def reproduce(request: requests.PreparedRequest, mask: Masker) -> str:
+    return curl(request.method or "GET", request.url or "", request.headers, request.body, mask)
+
+
+def merge(found: list[Observation], new: Observation) -> None:
+    """One observation per (check, operation): the first request that showed it, and a count."""
+    for seen in found:
+        if seen.key == new.key:
+            seen.count += new.count
+            return
+    found.append(new)

@@ -1,0 +1,139 @@
+"""One contract run: load the definition, fuzz it against the base URL, probe the gateway, and
+return the findings as a FileResult (so every lint format renders them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import requests
+
+from apilint.contract.http import Budget, BudgetReached, GuardedSession
+from apilint.contract.normalize import normalise
+from apilint.contract.observe import Observation, merge
+from apilint.contract.secrets import Credentials, Masker
+from apilint.document import NotAnApi
+from apilint.document.loader import load_definitions
+from apilint.engine import FileResult, Settings, build_model
+from apilint.errors import LoadError, UsageError
+from apilint.findings import Finding, Span
+from apilint.model.gateway import Api
+
+
+@dataclass
+class ContractOptions:
+    spec: str  # the definition file (a template holding one API works too)
+    base_url: str  # the stage URL, e.g. https://abc123.execute-api.eu-west-1.amazonaws.com/prod
+    creds: Credentials = field(default_factory=Credentials)
+    max_examples: int = 10  # generated requests per operation (and mode)
+    seed: int = 0
+    max_time: float | None = None  # wall-clock cap for the whole run, seconds
+    request_timeout: float = 10.0
+    rate_limit: float | None = None  # requests per second
+    modes: tuple[str, ...] = ("positive",)
+    fuzz: bool = True
+    probes: bool = True
+    region: str | None = None  # for --sigv4; default from the URL or botocore
+    api_type: str | None = None  # "rest" | "http" | None (detect)
+
+
+@dataclass
+class ContractRun:
+    result: FileResult
+    requests: int = 0
+    budget_reached: bool = False
+    fuzzed: int = 0  # operations fuzzed to the end
+    operations: int = 0
+    probes_done: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def run_contract(options: ContractOptions) -> ContractRun:
+    """Contract-test `options.base_url` against `options.spec`. Raises ApilintError (UsageError,
+    LoadError) for what the user must fix; every string in the result has secrets masked."""
+    base_url = _base_url(options.base_url)
+    api = _load(options)
+    mask = Masker(options.creds.secrets())
+    sign = None
+    if options.creds.sigv4:
+        from apilint.contract.sigv4 import SigV4, region_of
+
+        sign = SigV4(region_of(base_url, options.region))
+        for secret in sign.secrets():
+            mask.add(secret)
+    budget = Budget(options.max_time, options.request_timeout)
+    session = GuardedSession(base_url, budget, options.rate_limit)
+    run = ContractRun(FileResult(api.doc.path, api_kind=api.kind))
+    found: list[Observation] = []
+    try:
+        _reachable(session, base_url, mask)
+        if options.fuzz:
+            from apilint.contract.fuzz import FuzzSettings, fuzz
+
+            outcome = fuzz(normalise(api), FuzzSettings(base_url, options.max_examples,
+                                                        options.seed, options.modes),
+                           session, options.creds, sign, mask)
+            found.extend(outcome.observations)
+            run.fuzzed, run.operations = outcome.tested, outcome.total
+            run.notes.extend(outcome.notes)
+        if options.probes and not budget.reached:
+            from apilint.contract.probes import Probe, run_probes
+
+            run_probes(Probe(api, session, base_url, options.creds, sign, mask, options.seed),
+                       lambda o: merge(found, o))
+            run.probes_done = True
+    except BudgetReached:
+        pass
+    finally:
+        session.close()
+    run.budget_reached = budget.reached
+    run.requests = session.sent
+    run.result.findings = [_finding(api, o, mask) for o in found]
+    run.result.findings.sort(key=Finding.sort_key)
+    return run
+
+
+def _base_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise UsageError(f"--base-url {url!r}: expected http(s)://host[/stage]")
+    if parts.query or parts.fragment:
+        raise UsageError(f"--base-url {url!r}: a base URL has no query or fragment")
+    return url.rstrip("/")
+
+
+def _load(options: ContractOptions) -> Api:
+    loaded = load_definitions(options.spec)
+    if isinstance(loaded, NotAnApi):
+        raise LoadError(loaded.reason, options.spec)
+    if len(loaded.docs) != 1:
+        raise LoadError(f"holds {len(loaded.docs)} API definitions; apilint test needs exactly "
+                        "one", options.spec)
+    return build_model(loaded.docs[0], Settings(api_type=options.api_type))
+
+
+def _reachable(session: GuardedSession, base_url: str, mask: Masker) -> None:
+    """One request to the stage root, so that a wrong URL is one clear error, not a finding on
+    every operation."""
+    try:
+        session.request("GET", base_url + "/")
+    except (requests.ConnectionError, requests.Timeout) as exc:
+        if session.budget.reached:
+            raise BudgetReached() from None
+        reason = exc.__class__.__name__ if isinstance(exc, requests.Timeout) else "connection failed"
+        raise UsageError(mask(f"cannot reach {base_url} ({reason}); check --base-url")) from None
+
+
+def _finding(api: Api, o: Observation, mask: Masker) -> Finding:
+    doc = o.at.doc if o.at is not None else api.doc
+    tokens = o.at.tokens if o.at is not None else ()
+    try:
+        span = doc.span(tokens)
+    except Exception:  # noqa: BLE001 - a position must never cost the finding
+        span = Span(1, 1, 1, 1)
+    times = f" ({o.count} requests)" if o.count > 1 else ""
+    message = f"{o.operation}: {o.what}{times}; expected {o.expected}; got {o.got}"
+    if o.curl:
+        message += f"; reproduce: {o.curl}"
+    return Finding(o.check.id, o.check.name, o.check.severity, mask(message), doc.path,
+                   doc.pointer(tokens), span, o.operation)

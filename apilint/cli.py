@@ -68,6 +68,8 @@ _MAX_SIZE = typer.Option(None, "--max-file-size",
 _OUTSIDE = typer.Option(False, "--allow-outside-refs",
                         help="Read files that $ref, AWS::Include, DefinitionUri or templatefile "
                              "name outside the directory of the file being linted.")
+_REGION = typer.Option(None, "--region", help="AWS region (default: the profile's or AWS_REGION).")
+_PROFILE = typer.Option(None, "--profile", help="AWS shared-config profile (default chain).")
 
 
 def _options(paths: List[str], api_type: ApiType, select: Optional[List[str]],
@@ -112,14 +114,41 @@ def lint(
     jobs: Optional[int] = _JOBS,
     allow_outside_refs: bool = _OUTSIDE,
     max_file_size: Optional[str] = _MAX_SIZE,
+    aws: bool = typer.Option(False, "--aws",
+                             help="Ask AWS (read-only) whether each Lambda function the "
+                                  "definitions invoke exists and lets API Gateway invoke it."),
+    region: Optional[str] = _REGION,
+    profile: Optional[str] = _PROFILE,
+    stage: Optional[str] = typer.Option(None, "--stage",
+                                        help="Resolve stage-variable function names with this "
+                                             "stage's variables (from AWS with --aws)."),
+    api_id: Optional[str] = typer.Option(None, "--api-id",
+                                         help="The deployed API's id, for source ARNs and "
+                                              "stage look-ups (default: found by title)."),
+    stage_var: Optional[List[str]] = typer.Option(None, "--stage-var",
+                                                  help="NAME=VALUE stage variable; repeatable."),
+    lambda_inventory: Optional[List[str]] = typer.Option(
+        None, "--lambda-inventory",
+        help="Offline --aws: saved JSON of `aws lambda list-functions` (and list-aliases, "
+             "get-policy ...); a file or folder, repeatable."),
 ) -> int:
     """Lint API Gateway definitions: OpenAPI/Swagger files, CloudFormation/SAM templates and
     Terraform files, or the directories that hold them."""
-    from apilint.commands.lint import run_lint
+    from dataclasses import replace
 
-    return run_lint(_options(paths, api_type, select, ignore, config, jobs, fail_on,
-                             allow_outside_refs, max_file_size), format,
-                    quiet, _colour(sys.stdout), baseline, diff_base, min_severity.value)
+    from apilint.commands.account import AccountOptions, parse_stage_vars
+    from apilint.commands.lint import run_lint
+    from apilint.errors import UsageError
+
+    try:
+        account = AccountOptions(aws, region, profile, stage, api_id, parse_stage_vars(stage_var),
+                                 tuple(lambda_inventory or ()))
+    except UsageError as exc:
+        raise typer.BadParameter(exc.message, param_hint="--stage-var") from None
+    options = replace(_options(paths, api_type, select, ignore, config, jobs, fail_on,
+                               allow_outside_refs, max_file_size), account=account)
+    return run_lint(options, format, quiet, _colour(sys.stdout), baseline, diff_base,
+                    min_severity.value)
 
 
 @app.command()
@@ -159,6 +188,59 @@ def explain(rule: str = typer.Argument(..., help="A rule code (AGW401) or name."
     from apilint.commands.rules import run_explain
 
     return run_explain(rule)
+
+
+class ExportType(str, Enum):
+    oas30 = "oas30"
+    swagger = "swagger"
+
+
+@app.command("export")
+def export_cmd(
+    api_id: str = typer.Argument(..., help="The REST or HTTP API id (e.g. a1b2c3d4e5)."),
+    stage: Optional[str] = typer.Option(None, "--stage",
+                                        help="Stage to export (required for REST APIs; HTTP "
+                                             "APIs without it export the latest configuration)."),
+    output: Optional[str] = typer.Option(None, "--output", "-o",
+                                         help="Write the definition here (default: stdout)."),
+    export_type: ExportType = typer.Option(ExportType.oas30, "--type",
+                                           help="REST APIs: OpenAPI 3.0 or Swagger 2.0."),
+    region: Optional[str] = _REGION,
+    profile: Optional[str] = _PROFILE,
+) -> int:
+    """Pull a deployed API's definition with its integrations, authorizers and API Gateway
+    extensions (read-only)."""
+    from apilint.commands.aws import run_export
+
+    return run_export(api_id, stage, output, export_type.value, region, profile)
+
+
+@app.command()
+def audit(
+    aws: bool = typer.Option(False, "--aws", help="Required: audit reads the AWS account."),
+    region: Optional[List[str]] = typer.Option(None, "--region",
+                                               help="Region to audit; repeatable (default: "
+                                                    "the profile's region)."),
+    profile: Optional[str] = _PROFILE,
+    format: List[str] = typer.Option(["text"], "--format", "-f",
+                                     help="Formats as for lint; FORMAT=FILE writes to FILE."),
+    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on",
+                                             help="Lowest severity that makes the exit code 1."),
+    save: Optional[str] = typer.Option(None, "--save",
+                                       help="Keep the exports in this folder (findings then "
+                                            "point into them)."),
+    config: Optional[str] = _CONFIG,
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> int:
+    """Export every deployed REST and HTTP API stage of the account's regions, lint each with
+    the account checks, and print one summary table."""
+    if not aws:
+        raise typer.BadParameter("audit reads every API of the account: pass --aws to confirm",
+                                 param_hint="--aws")
+    from apilint.commands.aws import run_audit
+
+    return run_audit(_split(region), profile, format, fail_on.value if fail_on else None, save,
+                     config, quiet, _colour(sys.stdout))
 
 
 @app.command()
@@ -221,6 +303,43 @@ def test(
         None if api_type is ApiType.auto else api_type.value, quiet, _colour(sys.stdout)))
 
 
+@app.command()
+def serve(
+    spec: Optional[str] = typer.Argument(None, help="The definition to serve (OpenAPI/Swagger "
+                                                    "file, or a template with one API)."),
+    handlers: Optional[str] = typer.Option(None, "--handlers",
+                                           help="Python Lambda handlers: a directory, a .py "
+                                                "file, a module name, or a JSON/YAML file "
+                                                "mapping function names to 'file.py:callable'."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(0, "--port", min=0, max=65535, help="Port (0: a free one)."),
+    stage: Optional[str] = typer.Option(None, "--stage",
+                                        help="Stage name (default: prod for REST APIs, "
+                                             "$default for HTTP APIs)."),
+    api_key: Optional[List[str]] = typer.Option(None, "--api-key",
+                                                help="An API key the stage accepts. Repeatable."),
+    stage_var: Optional[List[str]] = typer.Option(None, "--stage-var",
+                                                  help="A stage variable NAME=VALUE. "
+                                                       "Repeatable."),
+    jwt_key: Optional[List[str]] = typer.Option(None, "--jwt-key",
+                                                help="PEM public key or JWKS file that signs "
+                                                     "tokens for Cognito/JWT authorizers."),
+    max_body_size: Optional[str] = typer.Option(None, "--max-body-size",
+                                                help="Largest request body (default 10MB, "
+                                                     "API Gateway's payload limit)."),
+    reload: bool = typer.Option(False, "--reload",
+                                help="Reload when the definition or a handler file changes."),
+    explain: bool = typer.Option(False, "--explain",
+                                 help="List what is and is not emulated (for SPEC if given)."),
+) -> int:
+    """Run a definition as a local API Gateway that calls Python Lambda handlers in-process."""
+    from apilint.commands.serve import ServeOptions, run_serve
+
+    return run_serve(ServeOptions(spec, handlers, host, port, stage, tuple(api_key or ()),
+                                  tuple(stage_var or ()), tuple(jwt_key or ()), max_body_size,
+                                  reload, explain))
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     try:  # typer >= 0.20 vendors click; older releases depend on it
         from typer._click.exceptions import ClickException
@@ -236,6 +355,13 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 2
     except ClickException as exc:
         exc.show()
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("apilint: interrupted\n")
+        return 130
+    except Exception as exc:  # noqa: BLE001 - a bug of ours must not end in a traceback
+        sys.stderr.write(f"apilint: internal error ({type(exc).__name__}: {exc}); please report "
+                         "it with the command that triggers it\n")
         return 2
     return result if isinstance(result, int) else 0
 

@@ -4,7 +4,9 @@ without credentials.
 Each file (or each `*.json` file of a folder) holds the JSON output of one of
 `aws lambda list-functions`, `get-function`, `list-aliases`, `list-versions-by-function` or
 `get-policy`, as the CLI prints it, or a list of such outputs. get-policy output names its
-function in each statement's `Resource`.
+function in each statement's `Resource`. An empty list-aliases output names no function, so
+once any list-aliases (or get-policy) output is given, a function without one counts as having
+no aliases (or no resource policy): save them for every function, or for none.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ def build_inventory(outputs: list[tuple[str, dict[str, Any]]], default_region: s
         for config in _configs(item):
             _add_function(inventory, config, file)
     for file, item in outputs:
+        if "Aliases" in item or "Versions" in item:
+            inventory.qualifiers_known = True
         for alias in item.get("Aliases") or ():
             _qualifier(inventory, _arn(alias, "AliasArn", file), file)
         for version in item.get("Versions") or ():

@@ -7,6 +7,7 @@ and are never printed: messages name the profile and region, not keys.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from apilint.errors import UsageError
@@ -61,5 +62,8 @@ def describe(exc: BaseException) -> str:
     code = error_code(exc)
     if code:
         message = exc.response.get("Error", {}).get("Message", "")  # type: ignore[attr-defined]
-        return f"{code}: {message}".rstrip(": ")
-    return f"{type(exc).__name__}: {exc}"
+        text = f"{code}: {message}".rstrip(": ")
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+    text = " ".join(re.sub(r"<[^>]*>", " ", text).split())  # an HTML error page, on one line
+    return text if len(text) <= 200 else text[:197] + "..."

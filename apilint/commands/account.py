@@ -72,13 +72,20 @@ def _ask_aws(tasks: list[tuple[str, Settings]], account: AccountOptions
         dep = deployment(made, region, caller, account.api_id, None, account.stage, title,
                          account.given_vars())
         deployments[path] = dep
-        for api in apis:
-            for target in lambda_targets(api):
-                ref = resolve_function(target.uri, dep.stage_vars, dep.stage)
-                if isinstance(ref, FunctionRef):
-                    refs.append(ref)
+        refs += function_refs(apis, dep)
     answers: Inventory = inventory(made, refs, region)
     return [(p, replace(s, inventory=answers, deployment=deployments[p])) for p, s in tasks]
+
+
+def function_refs(apis: list[Any], deployment: Deployment) -> list[FunctionRef]:
+    """The functions the APIs invoke, as the deployment (stage variables) names them."""
+    refs = []
+    for api in apis:
+        for target in lambda_targets(api):
+            ref = resolve_function(target.uri, deployment.stage_vars, deployment.stage)
+            if isinstance(ref, FunctionRef):
+                refs.append(ref)
+    return refs
 
 
 def _title(data: Any) -> str | None:

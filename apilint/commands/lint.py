@@ -7,7 +7,7 @@ import os
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from apilint.commands.account import AccountOptions, with_account
 from apilint.config import Config, find_config, load_config
@@ -40,7 +40,7 @@ class Options:
     account: AccountOptions = AccountOptions()
 
 
-def _outputs(formats: Sequence[str]) -> list[tuple[str, str | None]]:
+def outputs_of(formats: Sequence[str]) -> list[tuple[str, str | None]]:
     outputs = []
     for spec in formats:
         name, _, target = spec.partition("=")
@@ -100,8 +100,11 @@ def exit_code(results: Sequence[FileResult], thresholds: Sequence[str]) -> int:
     return 0
 
 
-def lint(options: Options) -> tuple[list[FileResult], list[str]]:
-    """Lint with configuration applied: results and each one's fail-on threshold."""
+def lint(options: Options, prepare: Callable[[list[tuple[str, Settings]]],
+                                             list[tuple[str, Settings]]] | None = None
+         ) -> tuple[list[FileResult], list[str]]:
+    """Lint with configuration applied: results and each one's fail-on threshold. `prepare`
+    may add to each file's settings (the account's answers, by `apilint audit`)."""
     options = replace(options,
                       select=tuple(r.name for r in find_rules_or_error(options.select)),
                       ignore=tuple(r.name for r in find_rules_or_error(options.ignore)))
@@ -109,7 +112,9 @@ def lint(options: Options) -> tuple[list[FileResult], list[str]]:
     files = [t.path for t in targets]
     configs = _configs(files, options.config)
     tasks = [(f, _settings(configs[f], options, f)) for f in files]
-    if options.account.wanted:
+    if prepare is not None:
+        tasks = prepare(tasks)
+    elif options.account.wanted:
         tasks = with_account(tasks, options.account)
     found = [(target, result) for target, results in zip(targets, lint_tasks(tasks, options.jobs))
              for result in results]
@@ -126,7 +131,7 @@ def run_lint(options: Options, formats: Sequence[str], quiet: bool, colour: bool
              baseline: str | None = None, diff_base: str | None = None,
              min_severity: str = "info") -> int:
     try:
-        outputs = _outputs(formats)
+        outputs = outputs_of(formats)
         results, thresholds = lint(options)
         stale = _filter(results, baseline, diff_base)
         floor = Severity.parse(min_severity)
@@ -135,16 +140,23 @@ def run_lint(options: Options, formats: Sequence[str], quiet: bool, colour: bool
     except UsageError as exc:
         sys.stderr.write(f"apilint: {exc.message}\n")
         return 2
+    notes = [f"{entry.file}: note: baseline entry no longer found: {entry.code} at "
+             f"{entry.pointer or '/'}{f' ({entry.operation})' if entry.operation else ''}; "
+             "refresh the baseline with `apilint baseline`" for entry in stale]
+    return report(results, thresholds, outputs, quiet, colour, notes)
+
+
+def report(results: list[FileResult], thresholds: Sequence[str],
+           outputs: list[tuple[str, str | None]], quiet: bool, colour: bool,
+           notes: Sequence[str] = ()) -> int:
+    """Print errors and notes, render every requested format; the exit code."""
     for result in results:
         if result.error is not None:
             sys.stderr.write(f"{result.error}\n")
         elif result.skipped and not quiet:
             sys.stderr.write(f"{result.path}: note: skipped: {result.skipped}\n")
-    for entry in stale:
-        where = f" ({entry.operation})" if entry.operation else ""
-        sys.stderr.write(f"{entry.file}: note: baseline entry no longer found: {entry.code} at "
-                         f"{entry.pointer or '/'}{where}; refresh the baseline with "
-                         "`apilint baseline`\n")
+    for note in notes:
+        sys.stderr.write(note + "\n")
     for name, target in outputs:
         render = renderer(name)
         if target is None:

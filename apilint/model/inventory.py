@@ -48,6 +48,8 @@ class Inventory:
     #: Whether a function without a policy here has none (live look-ups, or an inventory file
     #: with get-policy outputs) rather than an unknown one.
     policies_known: bool = False
+    #: The same for versions and aliases (list-aliases output names no function when empty).
+    qualifiers_known: bool = False
     default_region: str | None = None
     source: str = "the inventory"
 
@@ -72,11 +74,11 @@ class Inventory:
                                         f"describes account {info.account}")
         qualifier = ref.qualifier
         if qualifier not in (None, "$LATEST"):
-            if info.qualifiers is None:
+            if info.qualifiers is None and not self.qualifiers_known:
                 return Answer("unverified", f"{self.source} lists no versions or aliases of "
                                             f"{ref.name!r} (add `aws lambda list-aliases` and "
                                             "`list-versions-by-function` output)")
-            if qualifier not in info.qualifiers:
+            if qualifier not in (info.qualifiers or ()):
                 kind = "version" if qualifier.isdigit() else "alias"
                 return Answer("missing", f"function {ref.name!r} has no {kind} {qualifier!r} "
                                          f"(per {self.source})", arn=info.arn)

@@ -114,3 +114,14 @@ def invocation_uri_problems(uri: str, allow_bare_function_arn: bool) -> list[str
 def _show(text: str) -> str:
     shown = text.replace(UNKNOWN, "${…}")
     return repr(shown if len(shown) <= 120 else shown[:117] + "...")
+
+
+def function_name(uri: str) -> str | None:
+    """The Lambda function name (without qualifier) an invocation URI or a bare function ARN
+    names, or None when `uri` is neither (apilint serve maps it to a local handler)."""
+    text = uri.strip()
+    m = _INVOKE.match(text)
+    parts = (m["function"] if m else text).split(":")
+    if len(parts) >= 7 and parts[0] == "arn" and parts[2] == "lambda" and parts[5] == "function":
+        return parts[6] or None
+    return None

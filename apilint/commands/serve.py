@@ -1,0 +1,100 @@
+"""`apilint serve`: run a definition as a local API Gateway until Ctrl-C."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from dataclasses import dataclass
+from typing import TextIO
+
+from apilint.errors import ApilintError, UsageError
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    spec: str | None
+    handlers: str | None
+    host: str = "127.0.0.1"
+    port: int = 0
+    stage: str | None = None
+    api_keys: tuple[str, ...] = ()
+    stage_vars: tuple[str, ...] = ()  # NAME=VALUE
+    jwt_keys: tuple[str, ...] = ()
+    max_body_size: str | None = None
+    reload: bool = False
+    explain: bool = False
+
+
+def _stage_vars(pairs: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--stage-var {pair!r}: expected NAME=VALUE")
+        out[name.strip()] = value
+    return out
+
+
+def run_serve(options: ServeOptions, out: TextIO = sys.stdout, err: TextIO = sys.stderr,
+              stop: threading.Event | None = None) -> int:
+    """Serve until Ctrl-C (or `stop` is set): 0; 2 when the definition, handlers or options
+    are unusable (one line, no traceback)."""
+    from apilint.serve import explain
+    from apilint.serve.config import ServeConfig
+    from apilint.serve.log import mask_key
+    from apilint.serve.server import build_gateway, start
+
+    try:
+        if options.explain and options.spec is None:
+            out.write(explain.general() + "\n")
+            return 0
+        if options.spec is None:
+            raise UsageError("serve needs a definition file (or --explain)")
+        if options.handlers is None and not options.explain:
+            raise UsageError("serve needs --handlers DIR|FILE.py|MODULE|MAPPING.json")
+        kwargs = {}
+        if options.max_body_size is not None:
+            from apilint.config import parse_size
+
+            try:
+                kwargs["max_body_bytes"] = parse_size(options.max_body_size)
+            except ValueError as exc:
+                raise UsageError(f"--max-body-size: {exc}") from None
+        config = ServeConfig(stage=options.stage, api_keys=options.api_keys,
+                             stage_vars=_stage_vars(options.stage_vars),
+                             jwt_keys=options.jwt_keys, **kwargs)
+        if options.explain:
+            gateway = build_gateway(options.spec, options.handlers or {}, config)
+            out.write(explain.general() + "\n\nIn " + options.spec + ":\n")
+            out.write("".join(f"  {line}\n" for line in explain.inventory(gateway, options.handlers is not None))
+                      or "  every method is served as API Gateway would serve it\n")
+            return 0
+        served = start(options.spec, options.handlers or {}, config, host=options.host,
+                       port=options.port, log=err)
+    except ApilintError as exc:
+        err.write(f"apilint serve: {exc}\n")
+        return 2
+    gateway = served.gateway
+    out.write(f"Listening on {served.root} ({gateway.api.kind.upper()} API {options.spec}, "
+              f"stage {gateway.stage}: {served.url}); Ctrl-C stops\n")
+    out.flush()
+    for line in explain.inventory(gateway):
+        err.write(f"note: {line}\n")
+    if config.api_keys:
+        err.write(f"API keys: {', '.join(mask_key(k) for k in config.api_keys)}\n")
+    stop = stop or threading.Event()
+    if options.reload:
+        from apilint.serve.reload import watch
+
+        watch(served, options.spec, options.handlers or {}, config, stop)
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        served.close()
+    out.write("apilint serve: stopped\n")
+    out.flush()
+    return 0

@@ -1,0 +1,192 @@
+"""The request pipeline of one emulated API, in API Gateway's order: stage, route, authorizer,
+API key, request validation, integration; every refusal is a gateway response."""
+
+from __future__ import annotations
+
+import json
+import traceback
+import uuid
+from typing import Any
+
+from apilint.model.gateway import Api, Integration, Method
+from apilint.serve.authorizers import Authorizers
+from apilint.serve.config import HTTP_DEFAULT_STAGE, ServeConfig
+from apilint.serve.cors import HttpCors
+from apilint.serve.events import Call, http_event, rest_event
+from apilint.serve.handlers import Handlers
+from apilint.serve.invoke import invoke
+from apilint.serve.messages import Request, Response, segments
+from apilint.serve.mock import mock_response
+from apilint.serve.proxy import Malformed, result_1_0, result_2_0
+from apilint.serve.responses import ErrorContext, GatewayError, GatewayResponses, NotEmulated
+from apilint.serve.routing import Router
+from apilint.serve.validation import RequestValidation
+
+API_KEY_SOURCE = "x-amazon-apigateway-api-key-source"
+BINARY_MEDIA_TYPES = "x-amazon-apigateway-binary-media-types"
+#: "Custom timeout between 50 and 29,000 milliseconds. The default value is 29,000" (REST);
+#: HTTP APIs: "Maximum integration timeout 30 seconds".
+DEFAULT_TIMEOUT_MS = {"rest": 29000, "http": 30000}
+
+
+def is_lambda(integration: Integration) -> bool:
+    uri = str(integration.uri or "")
+    return ":lambda:" in uri or uri.startswith("${stageVariables.")
+
+
+def is_lambda_proxy(integration: Integration) -> bool:
+    return (integration.type == "aws_proxy" and is_lambda(integration)
+            and "integrationSubtype" not in integration.value)
+
+
+def not_emulated(what: str) -> Response:
+    body = {"message": f"Not emulated by apilint serve: {what}; see apilint serve --explain"}
+    return Response(501, [("Content-Type", "application/json"),
+                          ("x-apilint-not-emulated", "true")],
+                    json.dumps(body).encode(), "not-emulated", what)
+
+
+class Gateway:
+    def __init__(self, api: Api, handlers: Handlers, config: ServeConfig) -> None:
+        self.api = api
+        self.rest = api.kind == "rest"
+        self.handlers = handlers
+        self.config = config
+        self.stage = config.stage_for(api.kind)
+        self.stage_vars = dict(config.stage_vars)
+        self.router = Router(api)
+        self.responses = GatewayResponses(api)
+        self.authorizers = Authorizers(api, handlers, self.stage_vars, config.jwt_keys)
+        self.validation = RequestValidation(api)
+        self.cors = HttpCors(api)
+        source = api.root.value.get(API_KEY_SOURCE)
+        self.key_source = source.upper() if isinstance(source, str) else "HEADER"
+        types = api.root.value.get(BINARY_MEDIA_TYPES)
+        self.binary_types = tuple(str(t) for t in types) if isinstance(types, list) else ()
+
+    @property
+    def prefix(self) -> str:
+        return "" if self.stage == HTTP_DEFAULT_STAGE else "/" + self.stage
+
+    def handle(self, request: Request) -> Response:
+        call = Call(request, self.stage, self.stage_vars, str(uuid.uuid4()), path="",
+                    binary_types=self.binary_types)
+        integration = None
+        try:
+            response = self._handle(call)
+        except GatewayError as error:
+            response = self.refuse(error, call)
+            integration = error.integration
+        except NotEmulated as exc:
+            response = not_emulated(str(exc))
+        except Exception as exc:  # noqa: BLE001 - a bug of ours must not end the server
+            response = Response(500, [("Content-Type", "application/json")],
+                                b'{"message":"apilint serve internal error"}', "apilint-error",
+                                f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
+        if integration:
+            response.integration = f"{integration}->{response.integration}"
+        self.cors.decorate(request, response)
+        response.set_default("x-amzn-RequestId" if self.rest else "apigw-requestid",
+                             call.request_id)
+        return response
+
+    def refuse(self, error: GatewayError, call: Call) -> Response:
+        params = call.match.params if call.match else {}
+        return self.responses.render(error, ErrorContext(call.request, call.request_id,
+                                                         self.stage, self.stage_vars, params))
+
+    def reject(self, request: Request, kind: str) -> Response:
+        """A gateway response for a request refused before it is read (REQUEST_TOO_LARGE)."""
+        call = Call(request, self.stage, self.stage_vars, str(uuid.uuid4()), path="")
+        return self.refuse(GatewayError(kind), call)
+
+    def _handle(self, call: Call) -> Response:
+        request = call.request
+        preflight = self.cors.preflight(request)
+        if preflight is not None:
+            return preflight
+        raw = request.raw_path
+        if self.prefix:
+            if raw != self.prefix and not raw.startswith(self.prefix + "/"):
+                raise GatewayError("WRONG_STAGE", note=f"the stage is {self.stage!r}")
+            raw = raw[len(self.prefix):]
+        call.path = raw or "/"
+        match = self.router.route(request.method, segments(call.path))
+        if match is None:
+            raise GatewayError("MISSING_AUTHENTICATION_TOKEN", note="no such route")
+        call.match = match
+        method = match.method
+        self.authorizers.authorize(call, method)
+        self._check_api_key(call, method)
+        self.validation.check(call, method)
+        return self._integrate(call, method)
+
+    def _check_api_key(self, call: Call, method: Method) -> None:
+        if not self.rest or "api_key" not in method.auth.kinds:
+            return
+        # HEADER: "the X-API-Key header"; AUTHORIZER: the usageIdentifierKey a Lambda
+        # authorizer returned (api-gateway-api-key-source.html).
+        key = call.api_key if self.key_source == "AUTHORIZER" else call.request.header("x-api-key")
+        if key is None or key not in self.config.api_keys:
+            raise GatewayError("INVALID_API_KEY", note="no valid API key")
+        call.api_key = key
+
+    def _integrate(self, call: Call, method: Method) -> Response:
+        integration = method.integration
+        if integration is None:
+            raise GatewayError("API_CONFIGURATION_ERROR",
+                               note=f"{method.label} has no x-amazon-apigateway-integration")
+        if integration.type == "mock" and self.rest:
+            return mock_response(self.api, method, call.request)
+        if is_lambda_proxy(integration):
+            return self._lambda(call, integration)
+        what = integration.type or "untyped"
+        if integration.type == "aws" and is_lambda(integration):
+            what = "Lambda custom (non-proxy) integration with mapping templates"
+        raise NotEmulated(f"{what} integration of {method.label}")
+
+    def _lambda(self, call: Call, integration: Integration) -> Response:
+        name, handler = self.handlers.find(integration.uri, self.stage_vars)
+        label = f"lambda:{name}"
+        if handler is None:
+            # What a function API Gateway may not invoke gives: 500, "Invalid permissions on
+            # Lambda function" in the execution log (KC api-gateway-internal-server-error).
+            raise _tagged(GatewayError("API_CONFIGURATION_ERROR",
+                                       note=f"no local handler for function {name!r}"), label)
+        value: dict[str, Any] = integration.value
+        version = str(value.get("payloadFormatVersion", "1.0" if self.rest else "2.0"))
+        if self.rest:
+            event = rest_event(call)
+        else:
+            event = http_event(call) if version == "2.0" else rest_event(call, "1.0")
+        timeout_ms = value.get("timeoutInMillis", DEFAULT_TIMEOUT_MS[self.api.kind])
+        if not isinstance(timeout_ms, int) or isinstance(timeout_ms, bool):
+            timeout_ms = DEFAULT_TIMEOUT_MS[self.api.kind]
+        outcome = invoke(handler, event, name, timeout_ms / 1000)
+        if outcome.timed_out:
+            raise _tagged(GatewayError("INTEGRATION_TIMEOUT",
+                                       note=f"{name} ran past {timeout_ms} ms"), label)
+        if outcome.error:
+            raise _tagged(GatewayError("DEFAULT_5XX", status=502, note=outcome.trace), label)
+        try:
+            if not self.rest and version == "2.0":
+                response = result_2_0(outcome.value)
+            else:
+                response = result_1_0(outcome.value, not self.rest or self._accepts_binary(call))
+        except Malformed as exc:
+            raise _tagged(GatewayError("DEFAULT_5XX", status=502,
+                                       note=f"Malformed Lambda proxy response: {exc}"),
+                          label) from None
+        response.integration = label
+        return response
+
+    def _accepts_binary(self, call: Call) -> bool:
+        # "API Gateway only honors the first Accept media type" [KI].
+        accept = (call.request.header("accept") or "").split(",")[0].split(";")[0].strip()
+        return any(t in ("*/*", accept) or (t.endswith("/*") and accept.startswith(t[:-1]))
+                   for t in self.binary_types) if accept else False
+
+
+def _tagged(error: GatewayError, integration: str) -> GatewayError:
+    error.integration = integration
+    return error

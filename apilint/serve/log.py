@@ -1,0 +1,47 @@
+"""The access log: one line per request (method, path, status, integration, latency), details
+indented below it. API keys never appear in clear text."""
+
+from __future__ import annotations
+
+import threading
+from typing import Iterable, TextIO
+
+
+def mask_key(key: str) -> str:
+    """Enough of a key to tell keys apart, never enough to use one."""
+    return "****" + key[-4:] if len(key) >= 12 else "****"
+
+
+def _printable(text: str) -> str:
+    # Request lines are attacker-controlled: no terminal escapes or fake log lines.
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
+
+
+class AccessLog:
+    def __init__(self, stream: TextIO | None, secrets: Iterable[str] = ()) -> None:
+        self.stream = stream
+        self.secrets = sorted((s for s in secrets if s), key=len, reverse=True)
+        self._lock = threading.Lock()
+
+    def mask(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, mask_key(secret))
+        return text
+
+    def line(self, text: str, detail: str | None = None) -> None:
+        if self.stream is None:
+            return
+        out = self.mask(_printable(text))
+        if detail:
+            out += "".join(f"\n    | {self.mask(_printable(d))}"
+                           for d in detail.rstrip().splitlines())
+        with self._lock:
+            try:
+                self.stream.write(out + "\n")
+                self.stream.flush()
+            except (OSError, ValueError):
+                pass  # a closed log must not take requests down with it
+
+    def request(self, client: str, method: str, target: str, status: int, integration: str,
+                latency_ms: float, note: str | None = None) -> None:
+        self.line(f"{client} {method} {target} {status} {integration} {latency_ms:.0f}ms", note)

@@ -1,0 +1,47 @@
+"""--reload: rebuild the gateway when the definition or a handler file changes. A definition
+that no longer loads keeps the previous one serving, with the reason in the log."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from apilint.errors import ApilintError
+from apilint.serve.config import ServeConfig
+from apilint.serve.handlers import HandlerSource
+from apilint.serve.server import Served, build_gateway
+
+
+def _stamps(files: list[Path]) -> dict[Path, int]:
+    out = {}
+    for f in files:
+        try:
+            out[f] = f.stat().st_mtime_ns
+        except OSError:
+            out[f] = -1
+    return out
+
+
+def watch(served: Served, spec: str, handlers: HandlerSource, config: ServeConfig,
+          stop: threading.Event, interval: float = 0.5) -> threading.Thread:
+    def loop() -> None:
+        stamps = _stamps(served.files)
+        while not stop.wait(interval):
+            now = _stamps(served.files)
+            if now == stamps:
+                continue
+            stamps = now
+            try:
+                gateway = build_gateway(spec, handlers, config)
+            except ApilintError as exc:
+                served.server.log.line(f"reload failed, still serving the previous "
+                                       f"definition: {exc}")
+                continue
+            served.server.gateway = served.gateway = gateway
+            served.files = [Path(spec)] + list(gateway.handlers.files)
+            stamps = _stamps(served.files)
+            served.server.log.line(f"reloaded {spec}")
+
+    thread = threading.Thread(target=loop, name="apilint-serve-reload", daemon=True)
+    thread.start()
+    return thread

@@ -1,0 +1,224 @@
+"""The HTTP side: a stdlib threading server on loopback that reads requests defensively (bounded
+body and headers, malformed requests answered, never fatal) and hands them to the Gateway."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Iterator, TextIO
+from urllib.parse import parse_qsl
+
+from apilint.errors import ApilintError
+from apilint.serve.config import ServeConfig
+from apilint.serve.gateway import Gateway
+from apilint.serve.handlers import HandlerSource, load_handlers
+from apilint.serve.load import load_api
+from apilint.serve.log import AccessLog
+from apilint.serve.messages import Request, Response
+
+_VERBS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+class _BadRequest(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _text(raw: str) -> str:
+    """http.server decodes the wire as latin-1; recover UTF-8 where it is UTF-8."""
+    return raw.encode("latin-1", errors="replace").decode("utf-8", errors="replace")
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    gateway: Gateway
+    log: AccessLog
+    config: ServeConfig
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+    timeout = 15  # a client that stops sending mid-request does not hold a thread forever
+    error_content_type = "application/json"
+    error_message_format = '{"message":"%(message)s"}'
+
+    def __getattr__(self, name: str) -> Any:
+        # Every verb reaches the gateway, which answers unknown ones as API Gateway does.
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
+
+    def log_request(self, code: Any = "-", size: Any = "-") -> None:
+        pass  # our own access log has one line per request
+
+    def log_message(self, format: str, *args: Any) -> None:
+        self.server.log.line(f"{self.client_address[0]} rejected: {format % args}")
+
+    def _read(self) -> Request:
+        config = self.server.config
+        # Header values "total combined size ... 10,240 bytes" (REST and HTTP API quotas).
+        if sum(len(v) for v in self.headers.values()) > config.max_header_bytes:
+            raise _BadRequest(431, "Request Header Fields Too Large")
+        target = "".join(c if ord(c) < 128 else f"%{ord(c):02X}" for c in self.path)
+        raw_path, _, raw_query = target.partition("?")
+        headers = [(k, _text(v)) for k, v in self.headers.items()]
+        request = Request(self.command, raw_path or "/", raw_query,
+                          parse_qsl(raw_query, keep_blank_values=True, errors="replace"),
+                          headers, b"", self.client_address[0], self.request_version)
+        request.body = self._body(request)
+        return request
+
+    def _body(self, request: Request) -> bytes:
+        limit = self.server.config.max_body_bytes
+        if "chunked" in (request.header("transfer-encoding") or "").lower():
+            return self._chunked(limit)
+        length_text = request.header("content-length")
+        if length_text is None:
+            return b""
+        if not length_text.strip().isdigit():
+            raise _BadRequest(400, "Bad Request: invalid Content-Length")
+        length = int(length_text)
+        if length > limit:
+            raise _TooLarge()
+        body = self.rfile.read(length)
+        if len(body) != length:
+            raise _BadRequest(400, "Bad Request: body shorter than Content-Length")
+        return body
+
+    def _chunked(self, limit: int) -> bytes:
+        body = bytearray()
+        while True:
+            line = self.rfile.readline(1024)
+            try:
+                size = int(line.split(b";")[0].strip(), 16)
+            except ValueError:
+                raise _BadRequest(400, "Bad Request: invalid chunk size") from None
+            if size == 0:
+                while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
+                    pass  # trailers
+                return bytes(body)
+            if len(body) + size > limit:
+                raise _TooLarge()
+            body += self.rfile.read(size)
+            self.rfile.readline(1024)
+
+    def _serve(self) -> None:
+        started = time.monotonic()
+        request: Request | None = None
+        try:
+            request = self._read()
+            response = self.server.gateway.handle(request)
+        except _TooLarge:
+            response = self.server.gateway.reject(
+                Request(self.command, self.path.partition("?")[0], "", [], []),
+                "REQUEST_TOO_LARGE")
+            self.close_connection = True  # the body is still on the wire, unread
+        except _BadRequest as exc:
+            response = Response(exc.status, [("Content-Type", "application/json")],
+                                json.dumps({"message": exc.message}).encode(), "http")
+            self.close_connection = True
+        except (OSError, socket.timeout):
+            self.close_connection = True
+            return
+        self._send(response)
+        self.server.log.request(self.client_address[0], self.command, _text(self.path),
+                                response.status, response.integration,
+                                (time.monotonic() - started) * 1000, response.note)
+
+    def _send(self, response: Response) -> None:
+        try:
+            self.send_response(response.status)
+            for name, value in response.headers:
+                if name.lower() not in ("content-length", "connection", "transfer-encoding"):
+                    self.send_header(name, value.replace("\r", " ").replace("\n", " "))
+            self.send_header("Content-Length", str(len(response.body)))
+            if self.close_connection:
+                self.send_header("Connection", "close")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(response.body)
+        except OSError:
+            self.close_connection = True
+
+
+class _TooLarge(Exception):
+    pass
+
+
+@dataclass
+class Served:
+    """A running emulator."""
+
+    url: str  # the base URL of the stage: requests go to f"{url}/pets"
+    root: str  # http://HOST:PORT
+    gateway: Gateway
+    server: _Server
+    files: list[Path] = field(default_factory=list)  # what --reload watches
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def build_gateway(spec_path: str, handlers: HandlerSource, config: ServeConfig) -> Gateway:
+    api = load_api(spec_path)
+    if config.jwt_keys:
+        from apilint.serve.jwt_auth import load_keys
+
+        load_keys(config.jwt_keys)  # a bad key file is a usage error now, not a 500 later
+    return Gateway(api, load_handlers(handlers), config)
+
+
+def start(spec_path: str | os.PathLike[str], handlers: HandlerSource,
+          config: ServeConfig | None = None, *, host: str = "127.0.0.1", port: int = 0,
+          log: TextIO | None = None) -> Served:
+    """Load the definition and handlers, bind, and serve in a background thread."""
+    config = config or ServeConfig()
+    spec = os.fspath(spec_path)
+    gateway = build_gateway(spec, handlers, config)
+    server_class = type("_Server6", (_Server,), {"address_family": socket.AF_INET6}) \
+        if ":" in host else _Server
+    try:
+        server = server_class((host, port), _Handler)
+    except OSError as exc:
+        raise ApilintError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    server.gateway, server.config = gateway, config
+    server.log = AccessLog(log, config.api_keys)
+    root = f"http://{_url_host(host)}:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, name="apilint-serve", daemon=True)
+    thread.start()
+    files = [Path(spec)] + list(gateway.handlers.files)
+    return Served(root + gateway.prefix, root, gateway, server, files)
+
+
+@contextmanager
+def running(spec_path: str | os.PathLike[str], handlers: HandlerSource, *,
+            host: str = "127.0.0.1", port: int = 0, stage: str | None = None,
+            api_keys: tuple[str, ...] = (), stage_vars: dict[str, str] | None = None,
+            jwt_keys: tuple[str, ...] = (), max_body_bytes: int | None = None,
+            log: TextIO | None = None) -> Iterator[str]:
+    """Serve `spec_path` with `handlers` on host:port (0: a free port) while the block runs;
+    yields the stage's base URL (`http://127.0.0.1:PORT/prod` for a REST API). Raises
+    ApilintError (one-line message) when the definition or handlers cannot be loaded."""
+    config = ServeConfig(stage=stage, api_keys=tuple(api_keys), stage_vars=dict(stage_vars or {}),
+                         jwt_keys=tuple(jwt_keys),
+                         **({"max_body_bytes": max_body_bytes} if max_body_bytes else {}))
+    served = start(spec_path, handlers, config, host=host, port=port, log=log)
+    try:
+        yield served.url
+    finally:
+        served.close()

@@ -52,8 +52,6 @@ def run_test(options: TestOptions) -> int:
     if importlib.util.find_spec("schemathesis") is None:
         sys.stderr.write(NEEDS_SCHEMATHESIS)
         return 2
-    from apilint.commands.lint import _outputs
-
     try:
         outputs = _outputs(options.formats)
         if options.lint:
@@ -119,6 +117,19 @@ def _lint_first(options: TestOptions, outputs: list[tuple[str, str | None]]) -> 
             sys.stderr.write(f"{result.error}\n")
     rendered = _render(results, outputs, options.colour)
     return rendered if rendered is not None else code
+
+
+def _outputs(formats: Sequence[str]) -> list[tuple[str, str | None]]:
+    """(format, file or None for stdout) of each --format, checked before anything is sent."""
+    from apilint.report import FORMATS
+
+    outputs = []
+    for spec in formats:
+        name, _, target = spec.partition("=")
+        if name not in FORMATS:
+            raise UsageError(f"unknown format {name!r} (choose from {', '.join(FORMATS)})")
+        outputs.append((name, target or None))
+    return outputs
 
 
 def _render(results: list[FileResult], outputs: list[tuple[str, str | None]],

@@ -84,6 +84,12 @@ def fuzz(normalised: Normalised, fuzz_settings: FuzzSettings, session: GuardedSe
                 result.notes.append(f"not fuzzed: {mask(str(item.err()))}")
                 continue
             method = normalised.methods[(op.method.upper(), op.path)]
+            missing = creds.missing_for(method, normalised.api)
+            if missing is not None:
+                note = f"not fuzzed: {method.label} needs {missing}"
+                if note not in result.notes:  # once for an ANY method, not per verb
+                    result.notes.append(note)
+                continue
             for mode in fuzz_settings.modes:
                 _run(op, method, mode, fuzz_settings, session, creds, sign, mask, checks,
                      lambda o: merge(result.observations, o))

@@ -58,7 +58,6 @@ class GuardedSession(requests.Session):
         self.interval = 1.0 / rate if rate else 0.0
         self.last = 0.0
         self.sent = 0
-        self.max_redirects = 0
         self.headers["User-Agent"] = f"apilint/{__version__}"
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any

@@ -25,6 +25,7 @@ _LOCATION_KEYS = ("host", "basePath", "schemes", "servers")
 
 @dataclass
 class Normalised:
+    api: Api
     spec: dict[str, Any]
     #: (VERB, path as fuzzed) -> the method it tests.
     methods: dict[tuple[str, str], Method]
@@ -64,7 +65,7 @@ def normalise(api: Api) -> Normalised:
         if any(k != "parameters" for k in new_item):
             paths[fuzzed_path] = new_item
     spec["paths"] = paths
-    return Normalised(spec, methods)
+    return Normalised(api, spec, methods)
 
 
 def _operation(op: dict[str, Any]) -> dict[str, Any]:

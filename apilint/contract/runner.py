@@ -53,6 +53,7 @@ def run_contract(options: ContractOptions) -> ContractRun:
     LoadError) for what the user must fix; every string in the result has secrets masked."""
     base_url = _base_url(options.base_url)
     api = _load(options)
+    normalised = normalise(api)  # before any request: a definition it refuses sends nothing
     mask = Masker(options.creds.secrets())
     sign = None
     if options.creds.sigv4:
@@ -70,7 +71,7 @@ def run_contract(options: ContractOptions) -> ContractRun:
         if options.fuzz:
             from apilint.contract.fuzz import FuzzSettings, fuzz
 
-            outcome = fuzz(normalise(api), FuzzSettings(base_url, options.max_examples,
+            outcome = fuzz(normalised, FuzzSettings(base_url, options.max_examples,
                                                         options.seed, options.modes),
                            session, options.creds, sign, mask)
             found.extend(outcome.observations)

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from apilint.model.gateway import Api, Method
+
 MASK = "***"
 _CREDENTIAL_NAME = re.compile(
     r"authorization|api[-_]?key|cookie|token|secret|password|passwd|credential|session|"
@@ -40,6 +42,22 @@ class Credentials:
         found = [self.api_key, self.bearer]
         found += [v for k, v in self.headers.items() if is_credential_header(k)]
         return [s for s in found if s and len(s) >= _MIN_SECRET]
+
+    def missing_for(self, method: Method, api: Api) -> str | None:
+        """What the method needs that these credentials lack (None: nothing): fuzzing it would
+        only collect the gateway's 401/403 answers."""
+        names = {n.lower() for n in self.headers}
+        kinds = method.auth.kinds
+        if "api_key" in kinds and not self.api_key and self.api_key_header.lower() not in names:
+            return "an API key (--api-key)"
+        identity = {(api.schemes[n].header or "authorization").lower()
+                    for n in method.auth.schemes
+                    if n in api.schemes and api.schemes[n].kind in ("lambda", "cognito", "jwt")}
+        if identity and not self.bearer and not identity & names:
+            return "a token for its authorizer (--bearer or --header)"
+        if "iam" in kinds and not self.sigv4 and "authorization" not in names:
+            return "SigV4 signing (--sigv4)"
+        return None
 
     def request_headers(self, api_key: bool = True, auth: bool = True) -> dict[str, str]:
         """The headers a request carries: everything, or without the API key / the token."""

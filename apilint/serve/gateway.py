@@ -85,7 +85,8 @@ class Gateway:
                                 f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
         if integration:
             response.integration = f"{integration}->{response.integration}"
-        self.cors.decorate(request, response)
+        if response.integration != "cors":  # a preflight the gateway answered itself
+            self.cors.decorate(request, response)
         response.set_default("x-amzn-RequestId" if self.rest else "apigw-requestid",
                              call.request_id)
         return response

@@ -48,6 +48,8 @@ class _Server(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
+    server_version = "apilint-serve"
+    sys_version = ""
     timeout = 15  # a client that stops sending mid-request does not hold a thread forever
     error_content_type = "application/json"
     error_message_format = '{"message":"%(message)s"}'

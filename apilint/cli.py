@@ -68,6 +68,9 @@ _MAX_SIZE = typer.Option(None, "--max-file-size",
 _OUTSIDE = typer.Option(False, "--allow-outside-refs",
                         help="Read files that $ref, AWS::Include, DefinitionUri or templatefile "
                              "name outside the directory of the file being linted.")
+_REMOTE = typer.Option(False, "--allow-remote-refs",
+                       help="Fetch http(s) $refs (10 s and --max-file-size each); without it "
+                            "linting never touches the network.")
 _REGION = typer.Option(None, "--region", help="AWS region (default: the profile's or AWS_REGION).")
 _PROFILE = typer.Option(None, "--profile", help="AWS shared-config profile (default chain).")
 
@@ -114,6 +117,7 @@ def lint(
     jobs: Optional[int] = _JOBS,
     allow_outside_refs: bool = _OUTSIDE,
     max_file_size: Optional[str] = _MAX_SIZE,
+    allow_remote_refs: bool = _REMOTE,
     aws: bool = typer.Option(False, "--aws",
                              help="Ask AWS (read-only) whether each Lambda function the "
                                   "definitions invoke exists and lets API Gateway invoke it."),
@@ -146,7 +150,8 @@ def lint(
     except UsageError as exc:
         raise typer.BadParameter(exc.message, param_hint="--stage-var") from None
     options = replace(_options(paths, api_type, select, ignore, config, jobs, fail_on,
-                               allow_outside_refs, max_file_size), account=account)
+                               allow_outside_refs, max_file_size), account=account,
+                      allow_remote_refs=allow_remote_refs)
     return run_lint(options, format, quiet, _colour(sys.stdout), baseline, diff_base,
                     min_severity.value)
 

@@ -112,6 +112,9 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
         return UsageError(f"{where}: {prefix}{key}: {problem}")
 
     for key in table:
+        if key == "allow-remote-refs":
+            raise fail(key, "is a command-line flag only (--allow-remote-refs): a configuration "
+                            "file arrives with the pull request and must not make CI fetch URLs")
         if key not in KEYS:
             close = difflib.get_close_matches(key, KEYS, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else f" (known keys: {', '.join(KEYS)})"

@@ -29,6 +29,7 @@ class Settings:
     extend_select: tuple[str, ...] = ()  # added to the selection (e.g. rules off by default)
     severity: dict[str, Severity] = field(default_factory=dict)  # rule name -> override
     allow_outside_refs: bool = False  # read $ref'd and included files outside the root's folder
+    allow_remote_refs: bool = False  # fetch http(s) $refs (command line only, never config)
     max_bytes: int = DEFAULT_MAX_BYTES  # refuse larger files (each file, not the sum)
     #: What the AWS account says about Lambda functions (--aws, --lambda-inventory); rules of
     #: scope "account" run only with it.
@@ -91,7 +92,8 @@ def build_model(doc: Document, settings: Settings) -> Api:
     """The gateway view of a definition, with every `$ref` checked."""
     if doc.base:  # an embedded definition: its sections were not checked as a file's are
         check_sections(doc)
-    ws = Workspace(doc, settings.allow_outside_refs, settings.max_bytes)
+    ws = Workspace(doc, settings.allow_outside_refs, settings.max_bytes,
+                   settings.allow_remote_refs)
     ws.scan()
     return build_api(doc, ws, settings.api_type)
 

@@ -38,6 +38,7 @@ class Options:
     allow_outside_refs: bool = False
     max_bytes: int | None = None
     account: AccountOptions = AccountOptions()
+    allow_remote_refs: bool = False
 
 
 def outputs_of(formats: Sequence[str]) -> list[tuple[str, str | None]]:
@@ -81,6 +82,7 @@ def _settings(config: Config, options: Options, file: str) -> Settings:
                     ignore=config.ignore + config.ignored_for(file) + options.ignore,
                     severity=config.severity,
                     allow_outside_refs=options.allow_outside_refs or config.allow_outside_refs,
+                    allow_remote_refs=options.allow_remote_refs,
                     max_bytes=options.max_bytes or config.max_bytes or DEFAULT_MAX_BYTES)
 
 

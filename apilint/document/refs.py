@@ -11,12 +11,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
-from urllib.parse import unquote
+from urllib.parse import unquote, urljoin
 
 from apilint.document.loader import (
     DEFAULT_MAX_BYTES,
     is_remote,
     load_fragment,
+    parse,
     shown_for,
 )
 from apilint.document.model import Document
@@ -72,9 +73,10 @@ class RefError(Exception):
 
 class Workspace:
     def __init__(self, root: Document, allow_outside: bool = False,
-                 max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+                 max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool = False) -> None:
         self.root = root
         self.max_bytes = max_bytes
+        self.allow_remote = allow_remote
         self.base = root.abspath.parent
         self.allow_outside = allow_outside
         self.docs: dict[Path, Document] = {root.abspath: root}
@@ -97,12 +99,34 @@ class Workspace:
             self.docs[target] = cached
         return cached
 
+    def _remote(self, url: str) -> Document:
+        from apilint.document.remote import fetch, stand_in_path
+
+        key = stand_in_path(url)
+        cached = self.docs.get(key)
+        if cached is None:
+            try:
+                text = fetch(url, self.max_bytes)
+                data, locator, issues, fmt = parse(text, url, url.lower().endswith(".json"))
+            except LoadError as exc:
+                raise RefError("unresolved", f"cannot load {url!r}: {exc.message}") from None
+            cached = Document(path=url, abspath=key, data=data, locator=locator, fmt=fmt,
+                              version="", parse_issues=issues, placeholders=False,
+                              suppressions=False)
+            self.docs[key] = cached
+        return cached
+
     def target(self, doc: Document, ref: str) -> tuple[Document, Tokens]:
-        if is_remote(ref):
-            raise RefError("remote", f"{ref!r} is a remote reference; apilint never fetches URLs "
-                                     "while linting and API Gateway cannot import it either")
         file_part, _, fragment = ref.partition("#")
-        target_doc = self._file(doc, file_part) if file_part else doc
+        from_remote = is_remote(doc.path)
+        if is_remote(ref) or (from_remote and file_part):
+            if not self.allow_remote:
+                raise RefError("remote", f"{ref!r} is a remote reference; apilint fetches URLs "
+                                         "only with --allow-remote-refs, and API Gateway cannot "
+                                         "import it either")
+            target_doc = self._remote(urljoin(doc.path, file_part) if from_remote else file_part)
+        else:
+            target_doc = self._file(doc, file_part) if file_part else doc
         try:
             return target_doc, decode("#" + fragment)
         except ValueError as exc:

@@ -35,10 +35,12 @@ def _stage_vars(pairs: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-def run_serve(options: ServeOptions, out: TextIO = sys.stdout, err: TextIO = sys.stderr,
+def run_serve(options: ServeOptions, out: TextIO | None = None, err: TextIO | None = None,
               stop: threading.Event | None = None) -> int:
     """Serve until Ctrl-C (or `stop` is set): 0; 2 when the definition, handlers or options
     are unusable (one line, no traceback)."""
+    out = out or sys.stdout
+    err = err or sys.stderr
     from apilint.serve import explain
     from apilint.serve.config import ServeConfig
     from apilint.serve.log import mask_key

@@ -26,6 +26,10 @@ from apilint.serve.messages import Request, Response
 _VERBS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
+class _TooLarge(Exception):
+    pass
+
+
 class _BadRequest(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
@@ -51,14 +55,23 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "apilint-serve"
     sys_version = ""
     timeout = 15  # a client that stops sending mid-request does not hold a thread forever
-    error_content_type = "application/json"
-    error_message_format = '{"message":"%(message)s"}'
+    default_request_version = "HTTP/1.1"  # answer garbage with a status line, not HTTP/0.9
 
     def __getattr__(self, name: str) -> Any:
         # Every verb reaches the gateway, which answers unknown ones as API Gateway does.
         if name.startswith("do_"):
             return self._serve
         raise AttributeError(name)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None
+                   ) -> None:
+        """http.server's own rejections (bad request line, oversized or too many headers) as
+        JSON, with the connection closed."""
+        self.close_connection = True
+        text = message or self.responses.get(code, ("Error",))[0]
+        self.server.log.line(f"{self.client_address[0]} rejected: {code} {text}")
+        self._send(Response(code, [("Content-Type", "application/json")],
+                            json.dumps({"message": text}).encode()))
 
     def log_request(self, code: Any = "-", size: Any = "-") -> None:
         pass  # our own access log has one line per request
@@ -153,10 +166,6 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
 
-class _TooLarge(Exception):
-    pass
-
-
 @dataclass
 class Served:
     """A running emulator."""
@@ -201,7 +210,9 @@ def start(spec_path: str | os.PathLike[str], handlers: HandlerSource,
     server.gateway, server.config = gateway, config
     server.log = AccessLog(log, config.api_keys)
     root = f"http://{_url_host(host)}:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, name="apilint-serve", daemon=True)
+    # A short poll interval: close() (shutdown) waits for one.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                              name="apilint-serve", daemon=True)
     thread.start()
     files = [Path(spec)] + list(gateway.handlers.files)
     return Served(root + gateway.prefix, root, gateway, server, files)

@@ -1,0 +1,145 @@
+"""`apilint serve` under hostile input: malformed HTTP, oversized requests, non-UTF-8 bytes and
+crashing handlers are answered, never fatal; it listens on loopback and never calls out."""
+
+from __future__ import annotations
+
+import json
+import socket
+from typing import Iterator
+
+import pytest
+
+from test_serve_support import KEY, SERVE, call, raw, served
+
+HANDLERS = SERVE / "rest" / "handlers"
+
+
+@pytest.fixture(scope="module")
+def url() -> Iterator[str]:
+    with served("rest/api.yaml", HANDLERS, api_keys=(KEY,), max_body_bytes=1000) as base:
+        yield base
+
+
+def root(url: str) -> str:
+    return url.rsplit("/", 1)[0]
+
+
+def status_line(answer: bytes) -> bytes:
+    return answer.split(b"\r\n", 1)[0]
+
+
+def still_serving(url: str) -> None:
+    assert call(url, "GET", "/pets").status == 200
+
+
+def test_binds_to_loopback_by_default() -> None:
+    from apilint.serve import start
+
+    served_ = start(SERVE / "rest" / "api.yaml", HANDLERS)
+    try:
+        assert served_.server.server_address[0] == "127.0.0.1"
+        assert served_.url.startswith("http://127.0.0.1:")
+    finally:
+        served_.close()
+
+
+@pytest.mark.parametrize("request_bytes, expected", [
+    pytest.param(b"GARBAGE\r\n\r\n", b"HTTP/1.1 400", id="garbage-request-line"),
+    pytest.param(b"\x00\xff\xfe junk \x01\r\n\r\n", b"HTTP/1.1 400", id="binary-request-line"),
+    pytest.param(b"GET /prod/pets HTTP/9.9\r\n\r\n", b"HTTP/1.1 505", id="bad-version"),
+    pytest.param(b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\n\r\n", b"HTTP/1.1 414",
+                 id="huge-request-line"),
+    pytest.param(b"GET /prod/pets HTTP/1.1\r\nX: " + b"a" * 70000 + b"\r\n\r\n",
+                 b"HTTP/1.1 431", id="header-line-too-long"),
+    pytest.param(b"GET /prod/pets HTTP/1.1\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(150))
+                 + b"\r\n", b"HTTP/1.1 431", id="too-many-headers"),
+    pytest.param(b"GET /prod/pets HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 11000 + b"\r\n\r\n",
+                 b"HTTP/1.1 431", id="header-values-over-10240-bytes"),
+    pytest.param(b"POST /prod/pets HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+                 b"HTTP/1.1 400", id="content-length-not-a-number"),
+    pytest.param(b"POST /prod/pets HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
+                 b"HTTP/1.1 400", id="content-length-negative"),
+    pytest.param(b"POST /prod/files/a HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc",
+                 b"HTTP/1.1 400", id="body-shorter-than-content-length"),
+    pytest.param(b"POST /prod/files/a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                 b"zz\r\n", b"HTTP/1.1 400", id="bad-chunk-size"),
+])
+def test_malformed_requests_are_answered(url: str, request_bytes: bytes, expected: bytes) -> None:
+    assert status_line(raw(url, request_bytes)).startswith(expected)
+    still_serving(url)
+
+
+def test_body_over_the_limit_is_413(url: str) -> None:
+    reply = call(url, "POST", "/files/a", body=b"x" * 1001)
+    assert (reply.status, reply.body) == (413, b'{"message":"Request Too Long"}')
+    assert call(url, "POST", "/files/a", body=b"x" * 1000).status == 200
+    still_serving(url)
+
+
+def test_chunked_body_over_the_limit_is_413(url: str) -> None:
+    chunk = b"%x\r\n%s\r\n" % (600, b"y" * 600)
+    answer = raw(url, b"POST /prod/files/a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked"
+                      b"\r\n\r\n" + chunk * 2 + b"0\r\n\r\n")
+    assert status_line(answer) == b"HTTP/1.1 413 Request Entity Too Large"
+
+
+def test_chunked_body_reaches_the_handler(url: str) -> None:
+    answer = raw(url, b"POST /prod/files/a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                      b"Connection: close\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n")
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert status_line(head) == b"HTTP/1.1 200 OK"
+    assert json.loads(body)["body"] == "abcde"
+
+
+@pytest.mark.parametrize("path", [b"/prod/pets/\xff\xfe", b"/prod/pets/%ff%fe"])
+def test_non_utf8_path(url: str, path: bytes) -> None:
+    answer = raw(url, b"GET " + path + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert status_line(head) == b"HTTP/1.1 200 OK"
+    assert json.loads(body)["pathParameters"] == {"petId": "\ufffd\ufffd"}
+
+
+def test_non_utf8_body(url: str) -> None:
+    text = call(url, "POST", "/files/a", headers={"Content-Type": "text/plain"}, body=b"\xff\xfe")
+    assert text.json()["body"] == "\ufffd\ufffd"
+    json_body = call(url, "POST", "/pets", body=b"\xff\xfe",
+                     headers={"x-api-key": KEY, "Content-Type": "application/json"})
+    assert (json_body.status, json_body.body) == (400, b'{"message":"Invalid request body"}')
+
+
+def test_deeply_nested_json_body(url: str) -> None:
+    reply = call(url, "POST", "/pets", body=b"[" * 100000 + b"]" * 100000,
+                 headers={"x-api-key": KEY, "Content-Type": "application/json"})
+    assert reply.status in (400, 413)  # over the 1000-byte test limit or invalid, never a crash
+    still_serving(url)
+
+
+def test_handler_crashes_do_not_stop_the_server(url: str) -> None:
+    for _ in range(3):
+        assert call(url, "GET", "/crash").status == 502
+        assert call(url, "GET", "/malformed?kind=exit").status == 502
+    still_serving(url)
+
+
+def test_never_contacts_the_network(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    contacted: list[object] = []
+    real_connect = socket.socket.connect
+
+    def connect(self: socket.socket, address: object) -> None:
+        if not (isinstance(address, tuple) and address[0] in ("127.0.0.1", "::1")):
+            contacted.append(address)
+        return real_connect(self, address)
+
+    real_getaddrinfo = socket.getaddrinfo
+
+    def getaddrinfo(host: object, *args: object, **kwargs: object) -> object:
+        if host not in ("127.0.0.1", "::1", "localhost"):
+            contacted.append(host)
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    for method, path in [("GET", "/backend"), ("GET", "/cognito"), ("GET", "/pets"),
+                         ("GET", "/token"), ("GET", "/iam")]:
+        call(url, method, path, headers={"Authorization": "allow"})
+    assert contacted == []

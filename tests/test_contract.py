@@ -121,3 +121,17 @@ def test_list_checks_names_every_check(capsys) -> None:
     assert main(["test", "--list-checks"]) == 0
     listed = {line.split()[0] for line in capsys.readouterr().out.splitlines()}
     assert listed == set(CHECKS)
+
+
+def test_run_contract_in_process() -> None:
+    from apilint.contract.runner import ContractOptions, run_contract
+    from apilint.contract.secrets import Credentials
+
+    with Server(bugs={"schema-violation"}) as server:
+        run = run_contract(ContractOptions(str(SPEC), server.base_url,
+                                           Credentials(api_key=API_KEY, bearer=BEARER),
+                                           max_examples=3, seed=2))
+    assert {(f.code, f.operation) for f in run.result.findings} == {EXPECTED["schema-violation"]}
+    assert (run.fuzzed, run.operations, run.probes_done, run.budget_reached) == (11, 11, True,
+                                                                                 False)
+    assert run.requests == len(server.requests)

@@ -15,7 +15,6 @@ from apilint.errors import ApilintError, UsageError
 if TYPE_CHECKING:
     from apilint.contract.runner import ContractRun
     from apilint.contract.secrets import Credentials
-    from apilint.engine import FileResult
 
 NEEDS_SCHEMATHESIS = "apilint: apilint test needs schemathesis: pip install 'apilint[contract]'\n"
 API_KEY_ENV = "APILINT_API_KEY"
@@ -52,8 +51,10 @@ def run_test(options: TestOptions) -> int:
     if importlib.util.find_spec("schemathesis") is None:
         sys.stderr.write(NEEDS_SCHEMATHESIS)
         return 2
+    from apilint.commands.lint import outputs_of, report
+
     try:
-        outputs = _outputs(options.formats)
+        outputs = outputs_of(options.formats)
         if options.lint:
             code = _lint_first(options, outputs)
             if code is not None:
@@ -65,11 +66,8 @@ def run_test(options: TestOptions) -> int:
     except Exception as exc:  # noqa: BLE001 - a bug of ours must not end in a traceback
         sys.stderr.write(f"apilint: internal error ({type(exc).__name__}); please report it\n")
         return 2
-    _summary(run, options)
-    from apilint.commands.lint import exit_code
-
-    code = _render([run.result], outputs, options.colour)
-    return code if code is not None else exit_code([run.result], [options.fail_on])
+    return report([run.result], [options.fail_on], outputs, options.quiet, options.colour,
+                  _summary(run, options))
 
 
 def _run(options: TestOptions) -> ContractRun:
@@ -105,61 +103,25 @@ def credentials(options: TestOptions) -> Credentials:
 
 def _lint_first(options: TestOptions, outputs: list[tuple[str, str | None]]) -> int | None:
     """Lint the definition; with errors, report them (not the test) and return the exit code."""
-    from apilint.commands.lint import Options, exit_code, lint
+    from apilint.commands.lint import Options, exit_code, lint, report
 
     results, _ = lint(Options((options.spec,), api_type=options.api_type))
-    code = exit_code(results, ["error"] * len(results))
-    if code == 0:
+    thresholds = ["error"] * len(results)
+    if exit_code(results, thresholds) == 0:
         return None
-    sys.stderr.write("apilint: the definition has lint errors; fix them before testing\n")
-    for result in results:
-        if result.error is not None:
-            sys.stderr.write(f"{result.error}\n")
-    rendered = _render(results, outputs, options.colour)
-    return rendered if rendered is not None else code
+    return report(results, thresholds, outputs, options.quiet, options.colour,
+                  ["apilint: the definition has lint errors; fix them before testing"])
 
 
-def _outputs(formats: Sequence[str]) -> list[tuple[str, str | None]]:
-    """(format, file or None for stdout) of each --format, checked before anything is sent."""
-    from apilint.report import FORMATS
-
-    outputs = []
-    for spec in formats:
-        name, _, target = spec.partition("=")
-        if name not in FORMATS:
-            raise UsageError(f"unknown format {name!r} (choose from {', '.join(FORMATS)})")
-        outputs.append((name, target or None))
-    return outputs
-
-
-def _render(results: list[FileResult], outputs: list[tuple[str, str | None]],
-            colour: bool) -> int | None:
-    """Write every output; 2 if a file cannot be written."""
-    from apilint.report import renderer
-
-    for name, target in outputs:
-        render = renderer(name)
-        if target is None:
-            render(results, sys.stdout, colour and name == "text")
-            continue
-        try:
-            with open(target, "w", encoding="utf-8") as out:
-                render(results, out, False)
-        except OSError as exc:
-            sys.stderr.write(f"apilint: cannot write {target}: {exc.strerror or exc}\n")
-            return 2
-    return None
-
-
-def _summary(run: ContractRun, options: TestOptions) -> None:
-    for note in run.notes:
-        sys.stderr.write(f"apilint: note: {note}\n")
+def _summary(run: ContractRun, options: TestOptions) -> list[str]:
+    """The notes for stderr: what was not fuzzed, and how far the run got."""
+    notes = [f"apilint: note: {note}" for note in run.notes]
+    probes = "gateway probes run" if run.probes_done else "gateway probes not run"
     if run.budget_reached:
-        probes = "probes run" if run.probes_done else "probes not run"
-        sys.stderr.write(f"apilint: time budget reached (--max-time {options.max_time:g}): "
-                         f"stopped after {run.requests} requests; {run.fuzzed} of "
-                         f"{run.operations} operations fuzzed, {probes}\n")
+        notes.append(f"apilint: time budget reached (--max-time {options.max_time:g}): stopped "
+                     f"after {run.requests} requests; {run.fuzzed} of {run.operations} "
+                     f"operations fuzzed, {probes}")
     elif not options.quiet:
-        sys.stderr.write(f"apilint: {run.requests} requests; {run.fuzzed} of {run.operations} "
-                         f"operations fuzzed (seed {options.seed}); gateway probes "
-                         f"{'run' if run.probes_done else 'not run'}\n")
+        notes.append(f"apilint: {run.requests} requests; {run.fuzzed} of {run.operations} "
+                     f"operations fuzzed (seed {options.seed}); {probes}")
+    return notes

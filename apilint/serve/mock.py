@@ -24,8 +24,8 @@ def template_is_plain(template: str) -> bool:
     return _VTL.search(template) is None
 
 
-def _request_template(templates: dict[str, Any], request: Request, passthrough: str,
-                      label: str) -> str | None:
+def _request_template(templates: dict[str, Any], request: Request,
+                      passthrough: str) -> str | None:
     # No Content-Type: API Gateway assumes application/json (integration-passthrough-behaviors).
     media = request.media_type or "application/json"
     if media in templates:
@@ -54,7 +54,7 @@ def mock_response(api: Api, method: Method, request: Request) -> Response:
     templates = integration.get("requestTemplates")
     templates = templates if isinstance(templates, dict) else {}
     passthrough = str(integration.get("passthroughBehavior") or "when_no_match").lower()
-    template = _request_template(templates, request, passthrough, method.label)
+    template = _request_template(templates, request, passthrough)
     status = _status(template, method.label) if template is not None else None
     chosen = None
     for pattern, response in api.integration_responses(method.integration):

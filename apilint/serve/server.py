@@ -142,13 +142,14 @@ class _Handler(BaseHTTPRequestHandler):
             response = Response(exc.status, [("Content-Type", "application/json")],
                                 json.dumps({"message": exc.message}).encode(), "http")
             self.close_connection = True
-        except (OSError, socket.timeout):
+        except OSError:  # the client went away or stalled past the timeout
             self.close_connection = True
             return
-        self._send(response)
+        # Logged before it is sent: whoever got the answer can already read its line.
         self.server.log.request(self.client_address[0], self.command, _text(self.path),
                                 response.status, response.integration,
                                 (time.monotonic() - started) * 1000, response.note)
+        self._send(response)
 
     def _send(self, response: Response) -> None:
         try:

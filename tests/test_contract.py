@@ -67,7 +67,7 @@ def test_findings_carry_expected_got_and_a_curl(capsys) -> None:
     with Server(bugs={"key-ignored"}) as server:
         _, results, _ = run_json(capsys, server.base_url)
     [finding] = results
-    assert finding["line"] == 89 and finding["pointer"] == "/paths/~1orders/get"
+    assert finding["line"] == 106 and finding["pointer"] == "/paths/~1orders/get"
     assert finding["message"] == (
         "GET /orders: a request without an API key was not rejected; expected 403 "
         '{"message": "Forbidden"}; got 200 ["o-1"]; reproduce: curl -X GET -H '

@@ -288,6 +288,15 @@ def test(
     api_type: ApiType = _API_TYPE,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print findings and errors only."),
     list_checks: bool = typer.Option(False, "--list-checks", help="List the checks and exit."),
+    serve_it: bool = typer.Option(False, "--serve",
+                                  help="Test the definition run by the local emulator (apilint "
+                                       "serve) instead of a deployed stage: needs --handlers."),
+    handlers: Optional[str] = typer.Option(None, "--handlers",
+                                           help="With --serve: the Lambda handlers (folder, .py "
+                                                "file, module or mapping file)."),
+    stage: Optional[str] = typer.Option(None, "--stage", help="With --serve: the stage name."),
+    stage_var: Optional[List[str]] = typer.Option(None, "--stage-var",
+                                                  help="With --serve: NAME=VALUE; repeatable."),
 ) -> int:
     """Contract-test a deployed API against its definition: schemathesis fuzzing plus gateway
     probes (CORS preflight, auth, API keys, unknown routes, request validators). Check ids:
@@ -297,15 +306,27 @@ def test(
 
         sys.stdout.write(describe())
         return 0
-    if spec is None or base_url is None:
-        raise typer.BadParameter("give the definition and --base-url")
+    if spec is None:
+        raise typer.BadParameter("give the definition to test")
+    if serve_it == (base_url is not None):
+        raise typer.BadParameter("give either --base-url (a deployed stage) or --serve with "
+                                 "--handlers (the local emulator)")
+    if serve_it and handlers is None:
+        raise typer.BadParameter("--serve needs --handlers", param_hint="--handlers")
+    from apilint.commands.account import parse_stage_vars
     from apilint.commands.test import TestOptions, run_test
+    from apilint.errors import UsageError
 
+    try:
+        variables = parse_stage_vars(stage_var)
+    except UsageError as exc:
+        raise typer.BadParameter(exc.message, param_hint="--stage-var") from None
     return run_test(TestOptions(
-        spec, base_url, format, api_key, bearer, tuple(header or ()), sigv4, region, seed,
+        spec, base_url or "", format, api_key, bearer, tuple(header or ()), sigv4, region, seed,
         max_examples, max_time, request_timeout, rate_limit, mode, not no_fuzz,
         not no_probes, lint_first, fail_on.value,
-        None if api_type is ApiType.auto else api_type.value, quiet, _colour(sys.stdout)))
+        None if api_type is ApiType.auto else api_type.value, quiet, _colour(sys.stdout),
+        serve_handlers=handlers if serve_it else None, stage=stage, stage_vars=variables))
 
 
 @app.command()

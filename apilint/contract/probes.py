@@ -159,7 +159,8 @@ def api_key_required(probe: Probe) -> Iterator[Observation]:
         return  # the key comes from the authorizer, not from a header a probe can leave out
     status, message = probe.status(INVALID_API_KEY)
     for method in _callable(probe.api.methods):
-        if "api_key" not in method.auth.kinds:
+        from_root = _root_promises_key(probe.api, method)
+        if "api_key" not in method.auth.kinds and not from_root:
             continue
         verb = "PUT" if method.verb == "ANY" else method.verb
         signed = probe.sign is not None and "iam" in method.auth.kinds
@@ -170,9 +171,23 @@ def api_key_required(probe: Probe) -> Iterator[Observation]:
             k.lower() == "authorization" for k in probe.creds.headers)
         accepted = {status} if has_creds or not method.auth.authenticated else {status, 401}
         if isinstance(got, str) or got.status_code not in accepted:
-            yield _observe(probe, "probe/api-key-required", method.label, method, None,
-                           "a request without an API key was not rejected", f"{status} {message}",
-                           got)
+            why = "a request without an API key was not rejected" + (
+                " (only the root-level `security` asks for the key, and REST APIs ignore it: "
+                "repeat the requirement in the operation)" if from_root else "")
+            yield _observe(probe, "probe/api-key-required", method.label, method, None, why,
+                           f"{status} {message}", got)
+
+
+def _root_promises_key(api: Api, method: Method) -> bool:
+    """The definition asks for an API key only through root-level `security`, which a REST API
+    ignores (so the deployed method takes requests without one)."""
+    root = api.ws.resolve(api.root_security)
+    if api.kind != "rest" or method.auth.source != "none" or root is None or \
+            not isinstance(root.value, list):
+        return False
+    return any(isinstance(req, dict) and any(
+        getattr(api.schemes.get(name), "kind", None) == "api_key" for name in req)
+        for req in root.value)
 
 
 def _routing_answer(probe: Probe) -> tuple[int, str]:

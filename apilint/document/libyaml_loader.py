@@ -8,6 +8,7 @@ recorded, and alias expansion is bounded (a "billion laughs" file is an error, n
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -138,8 +139,27 @@ def _span(node: Node) -> Span:
                 node.end_mark.line + 1, node.end_mark.column + 1)
 
 
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _check_flow_depth(text: str, path: str) -> None:
+    """libyaml's composer recurses in C: tens of thousands of nested `[`/`{` overflow the C
+    stack (a segfault, not a RecursionError), so deep flow nesting is refused before it runs.
+    Brackets in quoted text count too; only an unbalanced run of hundreds could matter."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    depth = 0
+    for m in _BRACKET.finditer(text):
+        depth = depth + 1 if m.group() in "[{" else max(depth - 1, 0)
+        if depth > MAX_DEPTH:
+            line = text.count("\n", 0, m.start()) + 1
+            raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", path, line,
+                            m.start() - text.rfind("\n", 0, m.start()))
+
+
 def compose(text: str, path: str) -> Node | None:
     """The first document's node tree (None for an empty stream)."""
+    _check_flow_depth(text, path)
     loader = _Loader(text)
     try:
         if not loader.check_node():

@@ -26,6 +26,14 @@ _JSON_SUFFIXES = (".json",)
 _SECTIONS_THAT_ARE_MAPPINGS = ("info", "paths", "components", "definitions", "securityDefinitions")
 
 
+def real_path(path: Path, shown: str) -> Path:
+    """`path.resolve()`, with a symbolic link loop as a LoadError rather than RuntimeError."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        raise LoadError("symbolic link loop (the link points back to itself)", shown) from None
+
+
 def read_text(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     try:
         if path.is_dir():
@@ -167,7 +175,7 @@ def load_definitions(path: str | os.PathLike[str], shown: str | None = None,
     CloudFormation/SAM template or a Terraform configuration."""
     p = Path(path)
     shown = shown if shown is not None else str(path)
-    linker = Linker(p.resolve().parent, shown, allow_outside, max_bytes)
+    linker = Linker(real_path(p, shown).parent, shown, allow_outside, max_bytes)
     if p.suffix.lower() == ".tf":
         from apilint.document import terraform
 
@@ -202,7 +210,7 @@ class Linker:
         if is_remote(location):
             notes.append(f"{what} is {location}, not a local file; lint the file you upload")
             return None
-        target = (self.base / location).resolve()
+        target = real_path(self.base / location, location)
         if not self.allow_outside and not target.is_relative_to(self.base):
             notes.append(f"{what} {location!r} is outside the {holder}'s directory; not read "
                          "(--allow-outside-refs reads it)")
@@ -248,6 +256,6 @@ def load_fragment(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) ->
     """A file reached through `$ref`: any YAML/JSON value, no version of its own."""
     text = read_text(path, shown, max_bytes)
     data, locator, issues, fmt = parse(text, shown, path.suffix.lower() in _JSON_SUFFIXES)
-    return Document(path=shown, abspath=path.resolve(), data=data, locator=locator, fmt=fmt,
+    return Document(path=shown, abspath=real_path(path, shown), data=data, locator=locator, fmt=fmt,
                     version="", parse_issues=issues, placeholders="${" in text,
                     suppressions=SUPPRESSION_KEY in text)

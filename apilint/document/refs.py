@@ -18,6 +18,7 @@ from apilint.document.loader import (
     is_remote,
     load_fragment,
     parse,
+    real_path,
     shown_for,
 )
 from apilint.document.model import Document
@@ -85,7 +86,10 @@ class Workspace:
 
     # -- targets -------------------------------------------------------------------------------
     def _file(self, doc: Document, name: str) -> Document:
-        target = (doc.abspath.parent / unquote(name)).resolve()
+        try:
+            target = real_path(doc.abspath.parent / unquote(name), name)
+        except LoadError as exc:
+            raise RefError("unresolved", f"cannot load {name!r}: {exc.message}") from None
         if not self.allow_outside and not target.is_relative_to(self.base):
             raise RefError("outside", f"{name!r} is outside the definition's directory "
                                       f"({self.base}); such files are not read")

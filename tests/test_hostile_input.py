@@ -1,0 +1,81 @@
+"""Hostile input the earlier error tests did not cover: each ends in one line naming the file
+(and position), exit code 2, never a traceback or a crash of the interpreter."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import run
+
+HEAD = "openapi: 3.0.1\ninfo: {title: x, version: '1'}\n"
+
+
+def test_deep_flow_nesting_is_refused_before_libyaml_overflows_its_stack(tmp_path: Path) -> None:
+    # 50,000 nested `[` inside a block mapping: libyaml's C composer used to segfault (exit -11).
+    deep = tmp_path / "deep.yaml"
+    deep.write_text(HEAD + "paths:\n  /a:\n    x-deep: " + "[" * 50000 + "]" * 50000 + "\n")
+    done = subprocess.run([sys.executable, "-m", "apilint", "lint", str(deep)],
+                          capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"{deep}:5:525: error: nesting deeper than 512 levels\n"
+
+
+@pytest.mark.parametrize("name,content", [
+    pytest.param("bom.yaml", b"\xef\xbb\xbf" + HEAD.encode() + b"paths: {}\n", id="yaml"),
+    pytest.param("bom.json", b'\xef\xbb\xbf{"openapi": "3.0.1", "info": {"title": "x", '
+                             b'"version": "1"}, "paths": {}}', id="json"),
+])
+def test_a_byte_order_mark_is_read_as_utf8(name: str, content: bytes, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    code, out, err = run(capsys, "lint", str(path), "--select", "AGW001,AGW002")
+    assert (code, err) == (0, "")
+
+
+def test_symlink_loop_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.yaml").symlink_to(tmp_path / "b.yaml")
+    (tmp_path / "b.yaml").symlink_to(tmp_path / "a.yaml")
+    code, out, err = run(capsys, "lint", str(tmp_path / "a.yaml"))
+    assert (code, err) == (2, f"{tmp_path / 'a.yaml'}: error: symbolic link loop (the link "
+                              "points back to itself)\n")
+
+
+def test_ref_to_a_symlink_loop_is_an_unresolved_ref(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.yaml").symlink_to(tmp_path / "b.yaml")
+    (tmp_path / "b.yaml").symlink_to(tmp_path / "a.yaml")
+    api = tmp_path / "api.yaml"
+    api.write_text(HEAD + "paths:\n  /a:\n    $ref: 'a.yaml#/x'\n")
+    code, out, err = run(capsys, "lint", str(api), "--select", "AGW003")
+    assert code == 1 and err == "" and "AGW003" in out and "symbolic link loop" in out
+
+
+def test_ref_cycle_across_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "api.yaml").write_text(HEAD + "paths:\n  /a:\n    $ref: 'b.yaml#/B'\n")
+    (tmp_path / "b.yaml").write_text("B:\n  $ref: 'api.yaml#/paths/~1a'\n")
+    code, out, err = run(capsys, "lint", str(tmp_path / "api.yaml"))
+    assert (code, err) == (2, f"{tmp_path / 'api.yaml'}:5:5: error: $ref cycle: /paths/~1a -> "
+                              "/B -> /paths/~1a\n")
+
+
+def test_unreadable_file_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # CI runs as root, for whom chmod 000 changes nothing: the refusal is simulated where the
+    # bytes are read.
+    path = tmp_path / "locked.yaml"
+    path.write_text(HEAD + "paths: {}\n")
+    real = Path.read_bytes
+
+    def refuse(self: Path) -> bytes:
+        if self.name == "locked.yaml":
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    code, out, err = run(capsys, "lint", str(path))
+    assert (code, err) == (2, f"{path}: error: permission denied\n")

@@ -7,6 +7,7 @@ botocore partitions.json, and the API Gateway developer guide (see rules/lambda-
 from __future__ import annotations
 
 import re
+
 from apilint.document.placeholders import UNKNOWN, mask
 
 #: partition → region pattern (botocore partitions.json).
@@ -115,13 +116,3 @@ def _show(text: str) -> str:
     shown = text.replace(UNKNOWN, "${…}")
     return repr(shown if len(shown) <= 120 else shown[:117] + "...")
 
-
-def function_name(uri: str) -> str | None:
-    """The Lambda function name (without qualifier) an invocation URI or a bare function ARN
-    names, or None when `uri` is neither (apilint serve maps it to a local handler)."""
-    text = uri.strip()
-    m = _INVOKE.match(text)
-    parts = (m["function"] if m else text).split(":")
-    if len(parts) >= 7 and parts[0] == "arn" and parts[2] == "lambda" and parts[5] == "function":
-        return parts[6] or None
-    return None

@@ -16,7 +16,7 @@ from types import ModuleType
 from typing import Any, Callable, Mapping, Union
 
 from apilint.errors import UsageError
-from apilint.model.arn import function_name
+from apilint.model.lambdas import FunctionRef, resolve_function
 
 Handler = Callable[[dict[str, Any], Any], Any]
 #: Where handlers come from: a path or module name, or a ready table (function name → callable).
@@ -36,9 +36,10 @@ class Handlers:
     def find(self, uri: Any, stage_vars: Mapping[str, str]) -> tuple[str, Handler | None]:
         """(the function name, its handler or None) for a Lambda URI; stage variables in the URI
         are replaced first, as API Gateway does at call time."""
-        text = _STAGE_VARIABLE.sub(lambda m: stage_vars.get(m.group(1), m.group(0)),
-                                   str(uri or ""))
-        name = function_name(text) or text
+        text = str(uri or "")
+        ref = resolve_function(text, stage_vars)
+        name = ref.name if isinstance(ref, FunctionRef) else \
+            _STAGE_VARIABLE.sub(lambda m: stage_vars.get(m.group(1), m.group(0)), text)
         return name, self.table.get(name) or self.table.get(text)
 
 

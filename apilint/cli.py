@@ -40,6 +40,16 @@ def _split(values: Optional[List[str]]) -> tuple[str, ...]:
     return tuple(v.strip() for value in values or [] for v in value.split(",") if v.strip())
 
 
+def _stage_vars(values: Optional[List[str]]) -> tuple[tuple[str, str], ...]:
+    from apilint.commands.account import parse_stage_vars
+    from apilint.errors import UsageError
+
+    try:
+        return parse_stage_vars(values)
+    except UsageError as exc:
+        raise typer.BadParameter(exc.message, param_hint="--stage-var") from None
+
+
 def _colour(stream: object) -> bool:
     if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
@@ -140,15 +150,11 @@ def lint(
     Terraform files, or the directories that hold them."""
     from dataclasses import replace
 
-    from apilint.commands.account import AccountOptions, parse_stage_vars
+    from apilint.commands.account import AccountOptions
     from apilint.commands.lint import run_lint
-    from apilint.errors import UsageError
 
-    try:
-        account = AccountOptions(aws, region, profile, stage, api_id, parse_stage_vars(stage_var),
-                                 tuple(lambda_inventory or ()))
-    except UsageError as exc:
-        raise typer.BadParameter(exc.message, param_hint="--stage-var") from None
+    account = AccountOptions(aws, region, profile, stage, api_id, _stage_vars(stage_var),
+                             tuple(lambda_inventory or ()))
     options = replace(_options(paths, api_type, select, ignore, config, jobs, fail_on,
                                allow_outside_refs, max_file_size), account=account,
                       allow_remote_refs=allow_remote_refs)
@@ -313,14 +319,9 @@ def test(
                                  "--handlers (the local emulator)")
     if serve_it and handlers is None:
         raise typer.BadParameter("--serve needs --handlers", param_hint="--handlers")
-    from apilint.commands.account import parse_stage_vars
     from apilint.commands.test import TestOptions, run_test
-    from apilint.errors import UsageError
 
-    try:
-        variables = parse_stage_vars(stage_var)
-    except UsageError as exc:
-        raise typer.BadParameter(exc.message, param_hint="--stage-var") from None
+    variables = _stage_vars(stage_var)
     return run_test(TestOptions(
         spec, base_url or "", format, api_key, bearer, tuple(header or ()), sigv4, region, seed,
         max_examples, max_time, request_timeout, rate_limit, mode, not no_fuzz,

@@ -9,6 +9,7 @@ from typing import Any, Callable, Iterable, TypeVar
 from apilint.checks import Check, Violation, all_checks
 from apilint.document import Document, NotAnApi
 from apilint.document.loader import DEFAULT_MAX_BYTES, check_sections, load_definitions
+from apilint.document.model import Sources
 from apilint.document.pointer import Tokens
 from apilint.document.refs import Workspace
 from apilint.errors import ApilintError, LoadError
@@ -99,11 +100,12 @@ def build_model(doc: Document, settings: Settings) -> Api:
 
 
 def run_rules(doc: Document, settings: Settings, rules: Iterable[Rule] | None = None,
-              checks: dict[str, Check] | None = None) -> FileResult:
+              checks: dict[str, Check] | None = None, api: Api | None = None) -> FileResult:
+    """The findings of one definition (`api`: its model, when it was built already)."""
     rules = tuple(rules) if rules is not None else load_rules()
     checks = checks if checks is not None else all_checks()
     result = FileResult(doc.path)
-    api = build_model(doc, settings)
+    api = api if api is not None else build_model(doc, settings)
     ws = api.ws
     result.api_kind = api.kind
     result.outline = [(path, tuple(res.methods)) for path, res in sorted(api.resources.items())]
@@ -195,8 +197,10 @@ def lint_path(path: str, settings: Settings, shown: str | None = None) -> list[F
     for a template, plus one for findings about the template itself), or one that says why the
     file was skipped or could not be read."""
     shown = shown if shown is not None else path
-    loaded = _guarded(shown, lambda: load_definitions(path, shown, settings.max_bytes,
-                                                      settings.allow_outside_refs))
+    built = _PREBUILT.pop(_build_key(path, settings), None) if shown == path else None
+    loaded = built[0] if built is not None else \
+        _guarded(shown, lambda: load_definitions(path, shown, settings.max_bytes,
+                                                 settings.allow_outside_refs))
     if isinstance(loaded, FileResult):
         return [loaded]
     if isinstance(loaded, NotAnApi):
@@ -206,8 +210,9 @@ def lint_path(path: str, settings: Settings, shown: str | None = None) -> list[F
         own = _guarded(shown, lambda: run_template_rules(loaded.template, shown, settings))
         if own.findings or own.error or not loaded.docs:
             results.append(own)
-    for doc in loaded.docs:
-        result = _guarded(doc.path, lambda doc=doc: run_rules(doc, settings))
+    apis = built[1] if built is not None else [None] * len(loaded.docs)
+    for doc, api in zip(loaded.docs, apis):
+        result = _guarded(doc.path, lambda doc=doc, api=api: run_rules(doc, settings, api=api))
         result.label = doc.label
         result.via = shown if doc.path != shown else None
         results.append(result)
@@ -216,16 +221,29 @@ def lint_path(path: str, settings: Settings, shown: str | None = None) -> list[F
     return results
 
 
+#: Models built before linting (account look-ups need each definition's functions first), by
+#: _build_key: lint_path takes them instead of reading and resolving the files again. A module
+#: global, so that forked lint workers inherit it instead of receiving it pickled.
+_PREBUILT: dict[tuple[Any, ...], tuple[Sources, list[Api]]] = {}
+
+
+def _build_key(path: str, settings: Settings) -> tuple[Any, ...]:
+    return (path, settings.api_type, settings.max_bytes, settings.allow_outside_refs,
+            settings.allow_remote_refs)
+
+
 def models(path: str, settings: Settings) -> list[Api]:
-    """The gateway model of each definition in a file; none when it cannot be read (linting the
-    file reports why)."""
+    """The gateway model of each definition in a file, kept for its lint_path; none when it
+    cannot be read (linting the file reports why)."""
     try:
         loaded = load_definitions(path, path, settings.max_bytes, settings.allow_outside_refs)
         if isinstance(loaded, NotAnApi):
             return []
-        return [build_model(doc, settings) for doc in loaded.docs]
+        apis = [build_model(doc, settings) for doc in loaded.docs]
     except Exception:  # noqa: BLE001 - the lint pass turns the same failure into its message
         return []
+    _PREBUILT[_build_key(path, settings)] = (loaded, apis)
+    return apis
 
 
 def lint_file(path: str, settings: Settings, shown: str | None = None) -> FileResult:

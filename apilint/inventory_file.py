@@ -17,6 +17,7 @@ from typing import Any, Iterator
 
 from apilint.errors import UsageError
 from apilint.model.inventory import FunctionInfo, Inventory, policy_statements
+from apilint.model.lambdas import FunctionRef, resolve_function
 
 _SHAPES = ("Functions", "Configuration", "Aliases", "Versions", "Policy")
 
@@ -38,9 +39,9 @@ def build_inventory(outputs: list[tuple[str, dict[str, Any]]], default_region: s
         if "Aliases" in item or "Versions" in item:
             inventory.qualifiers_known = True
         for alias in item.get("Aliases") or ():
-            _qualifier(inventory, _arn(alias, "AliasArn", file), file)
+            _qualifier(inventory, _ref(alias, "AliasArn", file), file)
         for version in item.get("Versions") or ():
-            _qualifier(inventory, _arn(version, "FunctionArn", file), file)
+            _qualifier(inventory, _ref(version, "FunctionArn", file), file)
         if "Policy" in item:
             _add_policy(inventory, item["Policy"], file)
             inventory.policies_known = True
@@ -83,25 +84,20 @@ def _configs(item: dict[str, Any]) -> list[Any]:
     return configs
 
 
-def _arn(entry: Any, key: str, file: str) -> str:
+def _ref(entry: Any, key: str, file: str) -> FunctionRef:
+    """The function (region, account, name, qualifier) an entry's ARN names."""
     arn = entry.get(key) if isinstance(entry, dict) else None
-    if not isinstance(arn, str) or arn.count(":") < 6:
+    ref = resolve_function(arn, None) if isinstance(arn, str) else None
+    if not isinstance(ref, FunctionRef) or ref.region is None:
         raise UsageError(f"--lambda-inventory {file}: an entry without a valid {key}: "
                          f"{json.dumps(entry)[:120]}")
-    return arn
-
-
-def _split(arn: str) -> tuple[str, str | None, str, str | None]:
-    """(region, account, name, qualifier) of a function ARN."""
-    parts = arn.split(":")
-    return parts[3], parts[4] or None, parts[6], (parts[7] if len(parts) > 7 else None)
+    return ref
 
 
 def _add_function(inventory: Inventory, config: Any, file: str) -> None:
-    arn = _arn(config, "FunctionArn", file)
-    region, account, name, _ = _split(arn)
-    info = inventory.functions.setdefault((region, name), FunctionInfo(
-        name, region, account, arn.rsplit(":", 1)[0] if arn.count(":") > 6 else arn))
+    ref = _ref(config, "FunctionArn", file)
+    info = inventory.functions.setdefault((str(ref.region), ref.name),
+                                          FunctionInfo(ref.name, str(ref.region), ref.account))
     version = config.get("Version")
     if isinstance(version, str) and version != "$LATEST":
         _known(info).add(version)
@@ -113,15 +109,18 @@ def _known(info: FunctionInfo) -> set[str]:
     return info.qualifiers
 
 
-def _qualifier(inventory: Inventory, arn: str, file: str) -> None:
-    region, _, name, qualifier = _split(arn)
-    info = inventory.functions.get((region, name))
+def _qualifier(inventory: Inventory, ref: FunctionRef, file: str) -> None:
+    known = _known(_listed(inventory, ref, file, f"the alias or version {ref.label!r}"))
+    if ref.qualifier and ref.qualifier != "$LATEST":
+        known.add(ref.qualifier)
+
+
+def _listed(inventory: Inventory, ref: FunctionRef, file: str, what: str) -> FunctionInfo:
+    info = inventory.functions.get((str(ref.region), ref.name))
     if info is None:
-        raise UsageError(f"--lambda-inventory {file}: {arn} belongs to function {name!r}, "
-                         "which no list-functions/get-function output lists")
-    known = _known(info)
-    if qualifier and qualifier != "$LATEST":
-        known.add(qualifier)
+        raise UsageError(f"--lambda-inventory {file}: {what} belongs to function "
+                         f"{ref.name!r}, which no list-functions/get-function output lists")
+    return info
 
 
 def _add_policy(inventory: Inventory, policy: Any, file: str) -> None:
@@ -130,18 +129,15 @@ def _add_policy(inventory: Inventory, policy: Any, file: str) -> None:
     except (ValueError, AttributeError):
         raise UsageError(f"--lambda-inventory {file}: Policy is not a JSON policy document") \
             from None
-    by_target: dict[str, list[dict[str, Any]]] = {}
+    by_target: dict[FunctionRef, list[dict[str, Any]]] = {}
     for st in statements:
         resource = st.get("Resource")
-        if isinstance(resource, str) and resource.count(":") >= 6:
-            by_target.setdefault(resource, []).append(st)
+        ref = resolve_function(resource, None) if isinstance(resource, str) else None
+        if isinstance(ref, FunctionRef) and ref.region is not None:
+            by_target.setdefault(ref, []).append(st)
     if not by_target:
         raise UsageError(f"--lambda-inventory {file}: no statement names its function in "
                          "Resource")
-    for resource, group in by_target.items():
-        region, _, name, qualifier = _split(resource)
-        info = inventory.functions.get((region, name))
-        if info is None:
-            raise UsageError(f"--lambda-inventory {file}: the policy of {resource} belongs to "
-                             "a function no list-functions/get-function output lists")
-        info.policies[qualifier] = info.policies.get(qualifier, ()) + tuple(group)
+    for ref, group in by_target.items():
+        info = _listed(inventory, ref, file, f"the policy of {ref.label!r}")
+        info.policies[ref.qualifier] = info.policies.get(ref.qualifier, ()) + tuple(group)

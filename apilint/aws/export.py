@@ -70,23 +70,31 @@ def kind_of(apigw: Any, v2: Any, api_id: str, region: str) -> tuple[str, str]:
         raise UsageError(f"cannot read API {api_id} in {region}: {describe(exc)}") from None
 
 
+def rest_apis(apigw: Any) -> list[dict[str, Any]]:
+    return [api for page in apigw.get_paginator("get_rest_apis").paginate()
+            for api in page.get("items", [])]
+
+
+def http_apis(v2: Any) -> list[dict[str, Any]]:
+    apis, token = [], None
+    while True:  # apigatewayv2 has no paginator for GetApis
+        page = v2.get_apis(**({"NextToken": token} if token else {}))
+        apis += page.get("Items", [])
+        token = page.get("NextToken")
+        if not token:
+            return apis
+
+
 def deployed(apigw: Any, v2: Any, region: str) -> list[DeployedApi]:
     """Every stage of every REST and HTTP API in the region (an HTTP API without stages once,
     as its latest configuration; a REST API without stages is not deployed and not listed)."""
     found: list[DeployedApi] = []
-    for page in apigw.get_paginator("get_rest_apis").paginate():
-        for api in page.get("items", []):
-            stages = apigw.get_stages(restApiId=api["id"]).get("item", [])
-            found += [DeployedApi(api["id"], api.get("name", api["id"]), "rest", region,
-                                  s["stageName"]) for s in stages]
-    token = None
-    while True:
-        page = v2.get_apis(**({"NextToken": token} if token else {}))
-        for api in page.get("Items", []):
-            stages = v2.get_stages(ApiId=api["ApiId"]).get("Items", [])
-            names = [s["StageName"] for s in stages] or [None]
-            found += [DeployedApi(api["ApiId"], api.get("Name", api["ApiId"]), "http", region,
-                                  name) for name in names]
-        token = page.get("NextToken")
-        if not token:
-            return found
+    for api in rest_apis(apigw):
+        stages = apigw.get_stages(restApiId=api["id"]).get("item", [])
+        found += [DeployedApi(api["id"], api.get("name", api["id"]), "rest", region,
+                              s["stageName"]) for s in stages]
+    for api in http_apis(v2):
+        names = [s["StageName"] for s in v2.get_stages(ApiId=api["ApiId"]).get("Items", [])]
+        found += [DeployedApi(api["ApiId"], api.get("Name", api["ApiId"]), "http", region, name)
+                  for name in names or [None]]
+    return found

@@ -39,23 +39,22 @@ def _ask(lam: Any, ref: FunctionRef) -> Answer:
     name = _function_name(ref)
     qualified = {"Qualifier": ref.qualifier} if ref.qualifier else {}
     try:
-        found = lam.get_function(FunctionName=name, **qualified)
+        lam.get_function(FunctionName=name, **qualified)
     except bx.ClientError as exc:
         if error_code(exc) != _MISSING:
             return Answer("unverified", describe(exc))
         return _missing(lam, ref, name)
     except bx.BotoCoreError as exc:  # endpoint unreachable, timeouts
         return Answer("unverified", describe(exc))
-    arn = found.get("Configuration", {}).get("FunctionArn")
     try:
         policy = lam.get_policy(FunctionName=name, **qualified)
-        return Answer("found", statements=policy_statements(policy.get("Policy", "{}")), arn=arn)
+        return Answer("found", statements=policy_statements(policy.get("Policy", "{}")))
     except bx.ClientError as exc:
         if error_code(exc) == _MISSING:  # no resource policy at all
-            return Answer("found", statements=(), arn=arn)
-        return Answer("found", arn=arn, policy_error=describe(exc))
+            return Answer("found", statements=())
+        return Answer("found", policy_error=describe(exc))
     except (bx.BotoCoreError, ValueError) as exc:
-        return Answer("found", arn=arn, policy_error=describe(exc))
+        return Answer("found", policy_error=describe(exc))
 
 
 def _missing(lam: Any, ref: FunctionRef, name: str) -> Answer:
@@ -98,23 +97,13 @@ def find_api(made: Any, title: str, region: str) -> tuple[str, str] | None:
 
 
 def _find_api(made: Any, title: str, region: str) -> tuple[str, str] | None:
-    found = [(api["id"], "rest") for page in
-             client(made, "apigateway", region).get_paginator("get_rest_apis").paginate()
-             for api in page.get("items", []) if api.get("name") == title]
-    found += [(api["ApiId"], "http") for api in _http_apis(made, region)
+    from apilint.aws.export import http_apis, rest_apis
+
+    found = [(api["id"], "rest") for api in rest_apis(client(made, "apigateway", region))
+             if api.get("name") == title]
+    found += [(api["ApiId"], "http") for api in http_apis(client(made, "apigatewayv2", region))
               if api.get("Name") == title]
     return found[0] if len(found) == 1 else None
-
-
-def _http_apis(made: Any, region: str) -> list[dict[str, Any]]:
-    v2 = client(made, "apigatewayv2", region)
-    apis, token = [], None
-    while True:  # apigatewayv2 has no paginator for GetApis
-        page = v2.get_apis(**({"NextToken": token} if token else {}))
-        apis += page.get("Items", [])
-        token = page.get("NextToken")
-        if not token:
-            return apis
 
 
 def stage_variables(made: Any, api_id: str, kind: str, stage: str, region: str) -> dict[str, str]:
@@ -132,9 +121,10 @@ def stage_variables(made: Any, api_id: str, kind: str, stage: str, region: str) 
 
 
 def deployment(made: Any, region: str, account: str | None, api_id: str | None,
-               kind: str | None, stage: str | None, title: str | None,
+               stage: str | None, title: str | None,
                stage_vars: dict[str, str] | None) -> Deployment:
     """Where a definition is deployed, as far as the flags and the account tell."""
+    kind = None
     if stage is not None and api_id is None and title is not None:
         hit = find_api(made, title, region)
         if hit is not None:

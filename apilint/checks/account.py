@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Iterator
 
 from apilint.checks import Violation, check, violation
@@ -21,7 +22,6 @@ from apilint.model.lambdas import (
     source_arns,
 )
 
-
 _PATH_PARAMETER = re.compile(r"\{[^/{}]+\}")
 
 
@@ -33,25 +33,27 @@ class AccountView:
     inventory: Inventory
     deployment: Deployment
 
+    @cached_property
+    def looked_up(self) -> list[tuple[LambdaTarget, FunctionRef | Unresolved, Answer | None]]:
+        """Each Lambda target with the function it names and the account's answer (once for
+        the three rules)."""
+        found = []
+        for target in lambda_targets(self.api):
+            ref = resolve_function(target.uri, self.deployment.stage_vars, self.deployment.stage)
+            if ref is not None:
+                answer = self.inventory.answer(ref) if isinstance(ref, FunctionRef) else None
+                found.append((target, ref, answer))
+        return found
 
-def _looked_up(view: AccountView) -> Iterator[tuple[LambdaTarget, FunctionRef | Unresolved,
-                                                    Answer | None]]:
-    deployment = view.deployment
-    for target in lambda_targets(view.api):
-        ref = resolve_function(target.uri, deployment.stage_vars, deployment.stage)
-        if ref is None:
-            continue
-        yield target, ref, view.inventory.answer(ref) if isinstance(ref, FunctionRef) else None
 
-
-def _where(ref: FunctionRef, answer: Answer | None, default: str | None) -> str:
+def _where(ref: FunctionRef, default: str | None) -> str:
     region = ref.region or default
     return f"{ref.label!r}" + (f" in {region}" if region else "")
 
 
 @check
 def lambda_function_missing(view: AccountView, options: dict[str, Any]) -> Iterator[Violation]:
-    for target, ref, answer in _looked_up(view):
+    for target, ref, answer in view.looked_up:
         if answer is not None and answer.state == "missing":
             yield violation(target.where, f"{target.what} invokes a function the account does "
                             f"not have: {answer.detail}; API Gateway answers 500 for every "
@@ -63,7 +65,7 @@ def lambda_function_missing(view: AccountView, options: dict[str, Any]) -> Itera
 @check
 def lambda_permission_missing(view: AccountView, options: dict[str, Any]) -> Iterator[Violation]:
     deployment = view.deployment
-    for target, ref, answer in _looked_up(view):
+    for target, ref, answer in view.looked_up:
         if answer is None or answer.state != "found" or answer.statements is None:
             continue
         if not blank(target.credentials):
@@ -79,7 +81,7 @@ def lambda_permission_missing(view: AccountView, options: dict[str, Any]) -> Ite
             (f" and {len(denied) - 6} more" if len(denied) > 6 else "")
         example = _PATH_PARAMETER.sub("*", denied[0][1].replace(HOLE, "*"))
         qualifier = f" --qualifier {ref.qualifier}" if ref.qualifier else ""
-        yield violation(target.where, f"the resource policy of {_where(ref, answer, region)} "
+        yield violation(target.where, f"the resource policy of {_where(ref, region)} "
                         f"does not let apigateway.amazonaws.com invoke it for {labels}, so "
                         f"{target.what} fails with 500 'Invalid permissions on Lambda function'; "
                         f"add a permission (aws lambda add-permission --function-name {ref.name}"
@@ -91,7 +93,7 @@ def lambda_permission_missing(view: AccountView, options: dict[str, Any]) -> Ite
 
 @check
 def lambda_unverifiable(view: AccountView, options: dict[str, Any]) -> Iterator[Violation]:
-    for target, ref, answer in _looked_up(view):
+    for target, ref, answer in view.looked_up:
         if isinstance(ref, Unresolved):
             yield violation(target.where, f"could not verify {target.what}: {ref.reason}",
                             target.operation)
@@ -99,5 +101,5 @@ def lambda_unverifiable(view: AccountView, options: dict[str, Any]) -> Iterator[
             detail = answer.detail if answer.state == "unverified" else \
                 f"its resource policy could not be read: {answer.policy_error}"
             yield violation(target.where, f"could not verify {target.what} "
-                            f"({_where(ref, answer, view.inventory.default_region)}): {detail}",
+                            f"({_where(ref, view.inventory.default_region)}): {detail}",
                             target.operation)

@@ -4,11 +4,12 @@ definitions invoke, before the rules of scope "account" read it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Callable
 
 from apilint.engine import Settings, models
 from apilint.errors import UsageError
-from apilint.model.inventory import Deployment, Inventory
+from apilint.model.gateway import Api
+from apilint.model.inventory import Deployment
 from apilint.model.lambdas import FunctionRef, lambda_targets, resolve_function
 
 
@@ -59,25 +60,43 @@ def with_account(tasks: list[tuple[str, Settings]], account: AccountOptions
 def _ask_aws(tasks: list[tuple[str, Settings]], account: AccountOptions
              ) -> list[tuple[str, Settings]]:
     from apilint.aws import session
-    from apilint.aws.lookups import caller_account, deployment, inventory
+    from apilint.aws.lookups import caller_account, deployment
 
     made = session(account.region, account.profile)
     region = str(made.region_name)
     caller = caller_account(made)
+    by_title: dict[str | None, Deployment] = {}  # one stage look-up per API, not per file
+
+    def deployment_for(path: str, apis: list[Api]) -> Deployment:
+        title = _title(apis[0].doc.data) if apis else None
+        if title not in by_title:
+            by_title[title] = deployment(made, region, caller, account.api_id, account.stage,
+                                         title, account.given_vars())
+        return by_title[title]
+
+    return ask_account(made, tasks, deployment_for)
+
+
+def ask_account(made: Any, tasks: list[tuple[str, Settings]],
+                deployment_for: Callable[[str, list[Api]], Deployment]
+                ) -> list[tuple[str, Settings]]:
+    """Each task's settings with its deployment and the account's answers about the functions
+    the APIs of its region invoke (looked up once each, for `lint --aws` and `audit`)."""
+    from apilint.aws.lookups import inventory
+
     deployments: dict[str, Deployment] = {}
-    refs: list[FunctionRef] = []
+    refs: dict[str | None, list[FunctionRef]] = {}
     for path, settings in tasks:
         apis = models(path, settings)
-        title = _title(apis[0].doc.data) if apis else None
-        dep = deployment(made, region, caller, account.api_id, None, account.stage, title,
-                         account.given_vars())
-        deployments[path] = dep
-        refs += function_refs(apis, dep)
-    answers: Inventory = inventory(made, refs, region)
-    return [(p, replace(s, inventory=answers, deployment=deployments[p])) for p, s in tasks]
+        dep = deployments[path] = deployment_for(path, apis)
+        refs.setdefault(dep.region, []).extend(function_refs(apis, dep))
+    answers = {region: inventory(made, found, str(region or made.region_name))
+               for region, found in refs.items()}
+    return [(p, replace(s, inventory=answers[deployments[p].region], deployment=deployments[p]))
+            for p, s in tasks]
 
 
-def function_refs(apis: list[Any], deployment: Deployment) -> list[FunctionRef]:
+def function_refs(apis: list[Api], deployment: Deployment) -> list[FunctionRef]:
     """The functions the APIs invoke, as the deployment (stage variables) names them."""
     refs = []
     for api in apis:

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import sys
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
-from apilint.commands.account import function_refs
+from apilint.commands.account import ask_account
 from apilint.commands.lint import Options, lint, outputs_of, report
-from apilint.engine import FileResult, Settings, models
+from apilint.engine import FileResult
 from apilint.errors import UsageError
 from apilint.findings import Severity
-from apilint.model.lambdas import FunctionRef
 
 if TYPE_CHECKING:
     from apilint.aws.audit import Exported
@@ -60,7 +58,9 @@ def run_audit(regions: Sequence[str], profile: str | None, formats: Sequence[str
         exported = _export(made, wanted, folder, quiet)
         good = [e for e in exported if e.path is not None]
         options = Options(tuple(str(e.path) for e in good), fail_on=fail_on, config=config)
-        results, thresholds = lint(options, lambda tasks: _with_answers(made, tasks, good))
+        by_path = {str(e.path): e.deployment for e in good}
+        results, thresholds = lint(options, lambda tasks: ask_account(
+            made, tasks, lambda path, apis: by_path[path]))
     except UsageError as exc:
         sys.stderr.write(f"apilint: {exc.message}\n")
         return 2
@@ -97,23 +97,6 @@ def _export(made: object, regions: list[str], folder: Path, quiet: bool) -> list
     finally:
         for bar in bars:
             bar.__exit__(None, None, None)
-
-
-def _with_answers(made: object, tasks: list[tuple[str, Settings]], exported: list[Exported]
-                  ) -> list[tuple[str, Settings]]:
-    """Each export's settings with its deployment (API id, stage, stage variables) and the
-    account's answers about the functions its region's APIs invoke."""
-    from apilint.aws.lookups import inventory
-
-    by_path = {str(e.path): e for e in exported}
-    refs: dict[str, list[FunctionRef]] = {}
-    for path, settings in tasks:
-        e = by_path[path]
-        refs.setdefault(e.api.region, []).extend(function_refs(models(path, settings),
-                                                               e.deployment))
-    answers = {region: inventory(made, found, region) for region, found in refs.items()}
-    return [(p, replace(s, inventory=answers[by_path[p].api.region],
-                        deployment=by_path[p].deployment)) for p, s in tasks]
 
 
 def summary(exported: list[Exported], results: list[FileResult]) -> str:

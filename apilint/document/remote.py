@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import tempfile
 from pathlib import Path
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urlsplit
 
 from apilint.errors import LoadError
 
@@ -44,10 +44,6 @@ def fetch(url: str, max_bytes: int) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise LoadError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", url) from None
-
-
-def document_url(url: str) -> str:
-    return urldefrag(url)[0]
 
 
 def stand_in_path(url: str) -> Path:

@@ -25,7 +25,6 @@ class Answer:
     detail: str = ""  # what is missing, or why it could not be verified
     #: The resource policy's statements; None when unknown (not looked up, not in the inventory).
     statements: tuple[dict[str, Any], ...] | None = None
-    arn: str | None = None  # the unqualified function ARN the account reports
     policy_error: str | None = None  # why the resource policy could not be read
 
 
@@ -34,7 +33,6 @@ class FunctionInfo:
     name: str
     region: str
     account: str | None
-    arn: str
     qualifiers: set[str] | None = None  # versions and aliases; None = not listed
     policies: dict[str | None, tuple[dict[str, Any], ...]] = field(default_factory=dict)
 
@@ -81,11 +79,11 @@ class Inventory:
             if qualifier not in (info.qualifiers or ()):
                 kind = "version" if qualifier.isdigit() else "alias"
                 return Answer("missing", f"function {ref.name!r} has no {kind} {qualifier!r} "
-                                         f"(per {self.source})", arn=info.arn)
+                                         f"(per {self.source})")
         statements = info.policies.get(qualifier)
         if statements is None and self.policies_known:
             statements = ()
-        return Answer("found", statements=statements, arn=info.arn)
+        return Answer("found", statements=statements)
 
 
 def policy_statements(policy: Any) -> tuple[dict[str, Any], ...]:

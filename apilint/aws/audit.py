@@ -51,8 +51,8 @@ def export_all(made: Any, regions: list[str], folder: Path,
         try:
             path = folder / name
             path.write_bytes(export(apigw, v2, api))
-            variables = stage_variables(made, api.api_id, api.kind, api.stage, api.region) \
-                if api.stage else {}
+            variables = stage_variables(apigw, v2, api.api_id, api.kind, api.stage,
+                                        api.region) if api.stage else {}
         except UsageError as exc:
             return Exported(api, error=exc.message)
         finally:

@@ -106,14 +106,17 @@ def _find_api(made: Any, title: str, region: str) -> tuple[str, str] | None:
     return found[0] if len(found) == 1 else None
 
 
-def stage_variables(made: Any, api_id: str, kind: str, stage: str, region: str) -> dict[str, str]:
+def stage_variables(apigw: Any, v2: Any, api_id: str, kind: str, stage: str,
+                    region: str) -> dict[str, str]:
+    """A stage's variables, through the region's clients (sessions are not thread-safe: clients
+    are made once, before any worker thread uses them)."""
     import botocore.exceptions as bx
 
     try:
         if kind == "rest":
-            found = client(made, "apigateway", region).get_stage(restApiId=api_id, stageName=stage)
+            found = apigw.get_stage(restApiId=api_id, stageName=stage)
             return dict(found.get("variables") or {})
-        found = client(made, "apigatewayv2", region).get_stage(ApiId=api_id, StageName=stage)
+        found = v2.get_stage(ApiId=api_id, StageName=stage)
         return dict(found.get("StageVariables") or {})
     except bx.ClientError as exc:
         raise UsageError(f"cannot read stage {stage!r} of API {api_id} in {region}: "
@@ -130,6 +133,8 @@ def deployment(made: Any, region: str, account: str | None, api_id: str | None,
         if hit is not None:
             api_id, kind = hit
     if stage is not None and api_id is not None and stage_vars is None:
-        stage_vars = stage_variables(made, api_id, kind or "rest", stage, region)
+        stage_vars = stage_variables(client(made, "apigateway", region),
+                                     client(made, "apigatewayv2", region), api_id,
+                                     kind or "rest", stage, region)
     return Deployment(api_id, stage, stage_vars, region, account)
 

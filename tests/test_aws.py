@@ -55,6 +55,16 @@ def test_stage_variables_come_from_the_stage(aws: Any, capsys: pytest.CaptureFix
     assert f"{api_id}/prod/DELETE/orders/*" in message
 
 
+def test_stage_variables_of_an_http_api_named_by_id(aws: Any,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    build_orders_account(aws)
+    v2 = aws.client("apigatewayv2", region_name=REGION)
+    http_id = v2.create_api(Name="orders-http", ProtocolType="HTTP")["ApiId"]
+    v2.create_stage(ApiId=http_id, StageName="prod", StageVariables={"putFunction": "putV1"})
+    _, found, _ = _findings(capsys, str(ORDERS), "--aws", "--stage", "prod", "--api-id", http_id)
+    assert found == EXPECTED - {("AGW426", 49)}
+
+
 def test_permission_for_another_api_is_missing(aws: Any,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     build_orders_account(aws)

@@ -133,8 +133,10 @@ def deployment(made: Any, region: str, account: str | None, api_id: str | None,
         if hit is not None:
             api_id, kind = hit
     if stage is not None and api_id is not None and stage_vars is None:
-        stage_vars = stage_variables(client(made, "apigateway", region),
-                                     client(made, "apigatewayv2", region), api_id,
-                                     kind or "rest", stage, region)
+        from apilint.aws.export import kind_of
+
+        apigw, v2 = client(made, "apigateway", region), client(made, "apigatewayv2", region)
+        kind = kind or kind_of(apigw, v2, api_id, region)[0]  # --api-id may name an HTTP API
+        stage_vars = stage_variables(apigw, v2, api_id, kind, stage, region)
     return Deployment(api_id, stage, stage_vars, region, account)
 

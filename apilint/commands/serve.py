@@ -25,22 +25,13 @@ class ServeOptions:
     explain: bool = False
 
 
-def _stage_vars(pairs: tuple[str, ...]) -> dict[str, str]:
-    out = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise UsageError(f"--stage-var {pair!r}: expected NAME=VALUE")
-        out[name.strip()] = value
-    return out
-
-
 def run_serve(options: ServeOptions, out: TextIO | None = None, err: TextIO | None = None,
               stop: threading.Event | None = None) -> int:
     """Serve until Ctrl-C (or `stop` is set): 0; 2 when the definition, handlers or options
     are unusable (one line, no traceback)."""
     out = out or sys.stdout
     err = err or sys.stderr
+    from apilint.commands.account import parse_stage_vars
     from apilint.serve import explain
     from apilint.serve.config import ServeConfig
     from apilint.serve.log import mask_key
@@ -63,7 +54,7 @@ def run_serve(options: ServeOptions, out: TextIO | None = None, err: TextIO | No
             except ValueError as exc:
                 raise UsageError(f"--max-body-size: {exc}") from None
         config = ServeConfig(stage=options.stage, api_keys=options.api_keys,
-                             stage_vars=_stage_vars(options.stage_vars),
+                             stage_vars=dict(parse_stage_vars(list(options.stage_vars))),
                              jwt_keys=options.jwt_keys, **kwargs)
         if options.explain:
             gateway = build_gateway(options.spec, options.handlers or {}, config)
@@ -88,7 +79,7 @@ def run_serve(options: ServeOptions, out: TextIO | None = None, err: TextIO | No
     if options.reload:
         from apilint.serve.reload import watch
 
-        watch(served, options.spec, options.handlers or {}, config, stop)
+        watch(served, stop)
     try:
         while not stop.wait(0.5):
             pass

@@ -13,13 +13,15 @@ only the first method denies the next one, as on AWS.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from typing import Any
 
+from apilint.checks.authorizers import requirements
 from apilint.model.gateway import Api, Method, SecurityScheme
 from apilint.serve import identity, policy
-from apilint.serve.events import Call, http_event, rest_event
+from apilint.serve.events import Call, lambda_event, payload_version
 from apilint.serve.handlers import Handlers
 from apilint.serve.invoke import invoke
 from apilint.serve.responses import GatewayError, NotEmulated
@@ -33,11 +35,8 @@ _NOT_ALLOWED = "User is not authorized to access this resource"
 def scopes(method: Method, scheme: str) -> list[str]:
     """The OAuth scopes the method's security requirement lists for `scheme`."""
     at = method.auth.at
-    found: list[str] = []
-    for requirement in at.value if at is not None and isinstance(at.value, list) else ():
-        if isinstance(requirement, dict) and isinstance(requirement.get(scheme), list):
-            found += [str(s) for s in requirement[scheme]]
-    return found
+    return [str(s) for _, requirement in (requirements(at) if at is not None else ())
+            if isinstance(requirement.get(scheme), list) for s in requirement[scheme]]
 
 
 class Authorizers:
@@ -77,26 +76,21 @@ class Authorizers:
             call.authorizer = authorize_jwt(call, scheme, config, scopes(method, scheme.name),
                                             self.jwt_keys, self.rest)
             return
-        kind = str(config.get("type", "")).lower()
-        if self.rest and kind == "token":
-            source = config.get("identitySource") or f"method.request.header.{scheme.header}"
-        else:
-            source = config.get("identitySource")
-        names = identity.sources(source)
+        token = self.rest and str(config.get("type", "")).lower() == "token"
+        # A TOKEN authorizer without identitySource reads the header its scheme names.
+        names = identity.sources(config.get("identitySource") or (
+            f"method.request.header.{scheme.header}" if token else None))
         found = identity.values(names, call)
         if names and found is None:
             raise GatewayError("UNAUTHORIZED", note=f"identity source missing: {', '.join(names)}")
         found = found or []
         pattern = config.get("identityValidationExpression")
-        if self.rest and kind == "token" and isinstance(pattern, str):
-            import re
-
-            if not re.fullmatch(pattern, found[0]):
-                raise GatewayError("UNAUTHORIZED", note="token fails identityValidationExpression")
-        output = self._output(call, scheme, config, kind, found, bool(names))
+        if token and isinstance(pattern, str) and not re.fullmatch(pattern, found[0]):
+            raise GatewayError("UNAUTHORIZED", note="token fails identityValidationExpression")
+        output = self._output(call, scheme, config, token, found, bool(names))
         self._decide(call, config, output)
 
-    def _output(self, call: Call, scheme: SecurityScheme, config: dict[str, Any], kind: str,
+    def _output(self, call: Call, scheme: SecurityScheme, config: dict[str, Any], token: bool,
                 found: list[str], cacheable: bool) -> dict[str, Any]:
         default_ttl = 300 if self.rest else 0
         ttl = config.get("authorizerResultTtlInSeconds", default_ttl)
@@ -111,7 +105,7 @@ class Authorizers:
         if handler is None:
             raise GatewayError("AUTHORIZER_CONFIGURATION_ERROR",
                                note=f"no handler for authorizer function {name!r}")
-        outcome = invoke(handler, self._event(call, config, kind, found), name,
+        outcome = invoke(handler, self._event(call, config, token, found), name,
                          AUTHORIZER_TIMEOUT_S)
         if outcome.message == _UNAUTHORIZED:
             raise GatewayError("UNAUTHORIZED", note="the authorizer raised Unauthorized")
@@ -124,22 +118,18 @@ class Authorizers:
                 self._cache[key] = (time.monotonic() + ttl, outcome.value)
         return outcome.value
 
-    def _event(self, call: Call, config: dict[str, Any], kind: str,
+    def _event(self, call: Call, config: dict[str, Any], token: bool,
                found: list[str]) -> dict[str, Any]:
-        if self.rest and kind == "token":
+        if token:
             return {"type": "TOKEN", "authorizationToken": found[0],
                     "methodArn": call.method_arn()}
-        version = str(config.get("authorizerPayloadFormatVersion", "1.0" if self.rest else "2.0"))
-        if not self.rest and version == "2.0":
-            event = http_event(call)
-            event.pop("body", None)
-            event.pop("isBase64Encoded", None)
+        version = payload_version(config, "authorizerPayloadFormatVersion", self.rest)
+        event = lambda_event(call, version, self.rest)
+        event.pop("body", None)  # REQUEST authorizers get the request without its body
+        event.pop("isBase64Encoded", None)
+        if version == "2.0":
             return {"version": "2.0", "type": "REQUEST", "routeArn": call.method_arn(),
-                    "identitySource": found, **{k: v for k, v in event.items()
-                                                if k != "version"}}
-        event = rest_event(call, None if self.rest else "1.0")
-        for key in ("body", "isBase64Encoded"):
-            event.pop(key, None)
+                    "identitySource": found, **event}
         extra = {} if self.rest else {"identitySource": ",".join(found)}
         return {"type": "REQUEST", "methodArn": call.method_arn(), **extra, **event}
 

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from apilint.checks.cors import http_cors
 from apilint.model.gateway import Api
 from apilint.serve.messages import Request, Response
-
-HTTP_CORS = "x-amazon-apigateway-cors"
 
 
 def _joined(value: Any) -> str | None:
@@ -22,7 +21,7 @@ def _joined(value: Any) -> str | None:
 
 class HttpCors:
     def __init__(self, api: Api) -> None:
-        at = api.dict_child(api.root, HTTP_CORS) if api.kind == "http" else None
+        at = http_cors(api) if api.kind == "http" else None
         self.config: dict[str, Any] | None = at.value if at is not None else None
 
     def _origin(self, request: Request) -> str | None:

@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from apilint.serve.invoke import ACCOUNT_ID, REGION
-from apilint.serve.messages import Request
+from apilint.serve.messages import Request, media_matches
 from apilint.serve.routing import Match
 
 API_ID = "apilint000"  # an API id has 10 characters; this one is never deployed
@@ -60,7 +60,7 @@ def _body(call: Call, http_api: bool) -> tuple[str | None, bool]:
     if http_api:
         binary = not media.startswith(_TEXT_TYPES) and not media.endswith("+json")
     else:  # REST: only the API's binary media types arrive base64-encoded
-        binary = any(_media_matches(t, media) for t in call.binary_types)
+        binary = any(media_matches(t, media) for t in call.binary_types)
     if not binary:
         try:
             return body.decode("utf-8"), False
@@ -70,28 +70,38 @@ def _body(call: Call, http_api: bool) -> tuple[str | None, bool]:
     return base64.b64encode(body).decode("ascii"), True
 
 
-def _media_matches(pattern: str, media: str) -> bool:
-    if pattern in ("*/*", media):
-        return True
-    return pattern.endswith("/*") and media.startswith(pattern[:-1])
-
-
 def _request_time(call: Call) -> str:
     return time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(call.started))
+
+
+def payload_version(config: dict[str, Any], key: str, rest: bool) -> str:
+    """The Lambda payload format of an integration or authorizer: always 1.0 on REST APIs; on
+    HTTP APIs `key` (payloadFormatVersion, authorizerPayloadFormatVersion), 2.0 by default."""
+    return "1.0" if rest else str(config.get(key, "2.0"))
+
+
+def lambda_event(call: Call, version: str, rest: bool) -> dict[str, Any]:
+    """The event of payload format `version` (see payload_version)."""
+    if version == "2.0":
+        return http_event(call)
+    return rest_event(call, None if rest else "1.0")
+
+
+def _single_and_multi(pairs: list[tuple[str, str]]) -> tuple[dict[str, str],
+                                                             dict[str, list[str]]]:
+    """1.0's two views of repeated names: the last value, and all values in order."""
+    multi: dict[str, list[str]] = {}
+    for k, v in pairs:
+        multi.setdefault(k, []).append(v)
+    return {k: v[-1] for k, v in multi.items()}, multi
 
 
 def rest_event(call: Call, version: str | None = None) -> dict[str, Any]:
     """Payload format 1.0 (REST APIs; HTTP APIs with payloadFormatVersion 1.0 add `version`)."""
     req, match = call.request, call.match
     assert match is not None
-    headers = {k: v for k, v in req.headers}
-    multi: dict[str, list[str]] = {}
-    for k, v in req.headers:
-        multi.setdefault(k, []).append(v)
-    query = {k: v for k, v in req.query}
-    multi_query: dict[str, list[str]] = {}
-    for k, v in req.query:
-        multi_query.setdefault(k, []).append(v)
+    headers, multi = _single_and_multi(req.headers)
+    query, multi_query = _single_and_multi(req.query)
     body, encoded = _body(call, http_api=version is not None)
     identity: dict[str, Any] = {key: None for key in (
         "cognitoIdentityPoolId", "accountId", "cognitoIdentityId", "caller", "accessKey",

@@ -4,7 +4,7 @@ behaviour) and what it does not, for every definition or for one."""
 from __future__ import annotations
 
 from apilint.model.gateway import Method
-from apilint.serve.gateway import Gateway, is_lambda_proxy
+from apilint.serve.gateway import Gateway, served_as
 
 _DOCS = "https://docs.aws.amazon.com/apigateway/latest/developerguide/"
 
@@ -65,17 +65,14 @@ def method_gaps(gateway: Gateway, method: Method, handlers: bool = True) -> str 
     integration = method.integration
     if integration is None:
         return "no x-amazon-apigateway-integration: 500, as API Gateway could not deploy it"
-    kind = integration.type
-    if is_lambda_proxy(integration):
-        if not handlers:
-            return None
+    served = served_as(integration, gateway.rest)
+    if served is None:
+        return f"{integration.type} integration: 501"
+    if served == "lambda" and handlers:
         name, handler = gateway.handlers.find(integration.uri, gateway.stage_vars)
         if handler is None:
             return f"function {name!r} has no local handler: 500 (like a missing permission)"
-        return None
-    if kind == "mock" and gateway.rest:
-        return None
-    return f"{kind} integration: 501"
+    return None
 
 
 def inventory(gateway: Gateway, handlers: bool = True) -> list[str]:

@@ -8,21 +8,21 @@ import traceback
 import uuid
 from typing import Any
 
+from apilint.checks.policy import key_source
 from apilint.model.gateway import Api, Integration, Method
 from apilint.serve.authorizers import Authorizers
 from apilint.serve.config import HTTP_DEFAULT_STAGE, ServeConfig
 from apilint.serve.cors import HttpCors
-from apilint.serve.events import Call, http_event, rest_event
+from apilint.serve.events import Call, lambda_event, payload_version
 from apilint.serve.handlers import Handlers
 from apilint.serve.invoke import invoke
-from apilint.serve.messages import Request, Response, segments
+from apilint.serve.messages import Request, Response, media_matches, segments
 from apilint.serve.mock import mock_response
 from apilint.serve.proxy import Malformed, result_1_0, result_2_0
 from apilint.serve.responses import ErrorContext, GatewayError, GatewayResponses, NotEmulated
 from apilint.serve.routing import Router
 from apilint.serve.validation import RequestValidation
 
-API_KEY_SOURCE = "x-amazon-apigateway-api-key-source"
 BINARY_MEDIA_TYPES = "x-amazon-apigateway-binary-media-types"
 #: "Custom timeout between 50 and 29,000 milliseconds. The default value is 29,000" (REST);
 #: HTTP APIs: "Maximum integration timeout 30 seconds".
@@ -37,6 +37,14 @@ def is_lambda(integration: Integration) -> bool:
 def is_lambda_proxy(integration: Integration) -> bool:
     return (integration.type == "aws_proxy" and is_lambda(integration)
             and "integrationSubtype" not in integration.value)
+
+
+def served_as(integration: Integration, rest: bool) -> str | None:
+    """How the emulator serves an integration: "lambda" (Lambda proxy), "mock" (REST mock
+    integrations), or None (answered 501)."""
+    if is_lambda_proxy(integration):
+        return "lambda"
+    return "mock" if integration.type == "mock" and rest else None
 
 
 def not_emulated(what: str) -> Response:
@@ -59,8 +67,7 @@ class Gateway:
         self.authorizers = Authorizers(api, handlers, self.stage_vars, config.jwt_keys)
         self.validation = RequestValidation(api)
         self.cors = HttpCors(api)
-        source = api.root.value.get(API_KEY_SOURCE)
-        self.key_source = source.upper() if isinstance(source, str) else "HEADER"
+        self.key_source = key_source(api)[1] or "HEADER"
         types = api.root.value.get(BINARY_MEDIA_TYPES)
         self.binary_types = tuple(str(t) for t in types) if isinstance(types, list) else ()
 
@@ -71,21 +78,20 @@ class Gateway:
     def handle(self, request: Request) -> Response:
         call = Call(request, self.stage, self.stage_vars, str(uuid.uuid4()), path="",
                     binary_types=self.binary_types)
-        integration = None
+        preflight = None
         try:
-            response = self._handle(call)
+            # HTTP API managed CORS: the gateway answers preflights itself, undecorated.
+            preflight = self.cors.preflight(request)
+            response = preflight or self._handle(call)
         except GatewayError as error:
             response = self.refuse(error, call)
-            integration = error.integration
         except NotEmulated as exc:
             response = not_emulated(str(exc))
         except Exception as exc:  # noqa: BLE001 - a bug of ours must not end the server
             response = Response(500, [("Content-Type", "application/json")],
                                 b'{"message":"apilint serve internal error"}', "apilint-error",
                                 f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
-        if integration:
-            response.integration = f"{integration}->{response.integration}"
-        if response.integration != "cors":  # a preflight the gateway answered itself
+        if response is not preflight:
             self.cors.decorate(request, response)
         response.set_default("x-amzn-RequestId" if self.rest else "apigw-requestid",
                              call.request_id)
@@ -93,8 +99,11 @@ class Gateway:
 
     def refuse(self, error: GatewayError, call: Call) -> Response:
         params = call.match.params if call.match else {}
-        return self.responses.render(error, ErrorContext(call.request, call.request_id,
-                                                         self.stage, self.stage_vars, params))
+        response = self.responses.render(error, ErrorContext(
+            call.request, call.request_id, self.stage, self.stage_vars, params))
+        if error.integration:
+            response.integration = f"{error.integration}->{response.integration}"
+        return response
 
     def reject(self, request: Request, kind: str) -> Response:
         """A gateway response for a request refused before it is read (REQUEST_TOO_LARGE)."""
@@ -103,9 +112,6 @@ class Gateway:
 
     def _handle(self, call: Call) -> Response:
         request = call.request
-        preflight = self.cors.preflight(request)
-        if preflight is not None:
-            return preflight
         raw = request.raw_path
         if self.prefix:
             if raw != self.prefix and not raw.startswith(self.prefix + "/"):
@@ -137,9 +143,10 @@ class Gateway:
         if integration is None:
             raise GatewayError("API_CONFIGURATION_ERROR",
                                note=f"{method.label} has no x-amazon-apigateway-integration")
-        if integration.type == "mock" and self.rest:
+        served = served_as(integration, self.rest)
+        if served == "mock":
             return mock_response(self.api, method, call.request)
-        if is_lambda_proxy(integration):
+        if served == "lambda":
             return self._lambda(call, integration)
         what = integration.type or "untyped"
         if integration.type == "aws" and is_lambda(integration):
@@ -152,42 +159,31 @@ class Gateway:
         if handler is None:
             # What a function API Gateway may not invoke gives: 500, "Invalid permissions on
             # Lambda function" in the execution log (KC api-gateway-internal-server-error).
-            raise _tagged(GatewayError("API_CONFIGURATION_ERROR",
-                                       note=f"no local handler for function {name!r}"), label)
+            raise GatewayError("API_CONFIGURATION_ERROR", integration=label,
+                               note=f"no local handler for function {name!r}")
         value: dict[str, Any] = integration.value
-        version = str(value.get("payloadFormatVersion", "1.0" if self.rest else "2.0"))
-        if self.rest:
-            event = rest_event(call)
-        else:
-            event = http_event(call) if version == "2.0" else rest_event(call, "1.0")
+        version = payload_version(value, "payloadFormatVersion", self.rest)
         timeout_ms = value.get("timeoutInMillis", DEFAULT_TIMEOUT_MS[self.api.kind])
         if not isinstance(timeout_ms, int) or isinstance(timeout_ms, bool):
             timeout_ms = DEFAULT_TIMEOUT_MS[self.api.kind]
-        outcome = invoke(handler, event, name, timeout_ms / 1000)
+        outcome = invoke(handler, lambda_event(call, version, self.rest), name,
+                         timeout_ms / 1000)
         if outcome.timed_out:
-            raise _tagged(GatewayError("INTEGRATION_TIMEOUT",
-                                       note=f"{name} ran past {timeout_ms} ms"), label)
+            raise GatewayError("INTEGRATION_TIMEOUT", integration=label,
+                               note=f"{name} ran past {timeout_ms} ms")
         if outcome.error:
-            raise _tagged(GatewayError("DEFAULT_5XX", status=502, note=outcome.trace), label)
+            raise GatewayError("DEFAULT_5XX", status=502, integration=label, note=outcome.trace)
         try:
-            if not self.rest and version == "2.0":
+            if version == "2.0":
                 response = result_2_0(outcome.value)
             else:
                 response = result_1_0(outcome.value, not self.rest or self._accepts_binary(call))
         except Malformed as exc:
-            raise _tagged(GatewayError("DEFAULT_5XX", status=502,
-                                       note=f"Malformed Lambda proxy response: {exc}"),
-                          label) from None
+            raise GatewayError("DEFAULT_5XX", status=502, integration=label,
+                               note=f"Malformed Lambda proxy response: {exc}") from None
         response.integration = label
         return response
 
     def _accepts_binary(self, call: Call) -> bool:
-        # "API Gateway only honors the first Accept media type" [KI].
-        accept = (call.request.header("accept") or "").split(",")[0].split(";")[0].strip()
-        return any(t in ("*/*", accept) or (t.endswith("/*") and accept.startswith(t[:-1]))
-                   for t in self.binary_types) if accept else False
-
-
-def _tagged(error: GatewayError, integration: str) -> GatewayError:
-    error.integration = integration
-    return error
+        accept = call.request.accept
+        return bool(accept) and any(media_matches(t, accept) for t in self.binary_types)

@@ -35,8 +35,7 @@ def lookup(source: str, call: Call) -> str | None:
             if where == "header":
                 value = call.request.header(name)
             elif where == "query":
-                values = call.request.query_values(name)
-                value = values[-1] if values else None
+                value = call.request.query_value(name)
             elif where == "stage":
                 value = call.stage_vars.get(name)
             else:

@@ -7,6 +7,13 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 
+def media_matches(pattern: str, media: str) -> bool:
+    """A binary media type pattern (`image/png`, `image/*`, `*/*`) against a media type."""
+    if pattern in ("*/*", media):
+        return True
+    return pattern.endswith("/*") and media.startswith(pattern[:-1])
+
+
 def segments(raw_path: str) -> list[str]:
     """Decoded path segments; empty ones (`//`, a trailing `/`) are dropped. Split before
     decoding, so an encoded slash (%2F) stays inside its segment."""
@@ -37,12 +44,22 @@ class Request:
     def query_values(self, name: str) -> list[str]:
         return [v for k, v in self.query if k == name]
 
+    def query_value(self, name: str) -> str | None:
+        """The last value of a query parameter, or None."""
+        values = self.query_values(name)
+        return values[-1] if values else None
+
     @property
     def media_type(self) -> str | None:
         """The Content-Type without parameters, lower case."""
         value = self.header("content-type")
         return value.split(";")[0].strip().lower() or None if value else None
 
+    @property
+    def accept(self) -> str:
+        """The first media type of Accept, as sent ("API Gateway only honors the first Accept
+        media type" [KI]); "" without one."""
+        return (self.header("accept") or "").split(",")[0].split(";")[0].strip()
 
 
 @dataclass

@@ -91,7 +91,7 @@ def mock_response(api: Api, method: Method, request: Request) -> Response:
 def _response_body(templates: Any, request: Request, label: str) -> bytes:
     if not isinstance(templates, dict) or not templates:
         return b""
-    accept = (request.header("accept") or "").split(",")[0].split(";")[0].strip().lower()
+    accept = request.accept.lower()
     template = templates.get(accept) or templates.get("application/json") \
         or next(iter(templates.values()))
     if template is None:

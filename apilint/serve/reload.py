@@ -7,8 +7,6 @@ import threading
 from pathlib import Path
 
 from apilint.errors import ApilintError
-from apilint.serve.config import ServeConfig
-from apilint.serve.handlers import HandlerSource
 from apilint.serve.server import Served, build_gateway
 
 
@@ -22,8 +20,7 @@ def _stamps(files: list[Path]) -> dict[Path, int]:
     return out
 
 
-def watch(served: Served, spec: str, handlers: HandlerSource, config: ServeConfig,
-          stop: threading.Event, interval: float = 0.5) -> threading.Thread:
+def watch(served: Served, stop: threading.Event, interval: float = 0.5) -> threading.Thread:
     def loop() -> None:
         stamps = _stamps(served.files)
         while not stop.wait(interval):
@@ -32,15 +29,14 @@ def watch(served: Served, spec: str, handlers: HandlerSource, config: ServeConfi
                 continue
             stamps = now
             try:
-                gateway = build_gateway(spec, handlers, config)
+                gateway = build_gateway(served.spec, served.handlers, served.gateway.config)
             except ApilintError as exc:
                 served.server.log.line(f"reload failed, still serving the previous "
                                        f"definition: {exc}")
                 continue
-            served.server.gateway = served.gateway = gateway
-            served.files = [Path(spec)] + list(gateway.handlers.files)
+            served.server.gateway = gateway
             stamps = _stamps(served.files)
-            served.server.log.line(f"reloaded {spec}")
+            served.server.log.line(f"reloaded {served.spec}")
 
     thread = threading.Thread(target=loop, name="apilint-serve-reload", daemon=True)
     thread.start()

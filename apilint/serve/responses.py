@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from apilint.model.gateway import Api
 from apilint.model.mapping import static_value
@@ -24,13 +24,13 @@ class GatewayError(Exception):
     """The gateway answers instead of the integration, with a gateway response of `kind`."""
 
     def __init__(self, kind: str, message: str | None = None, note: str | None = None,
-                 status: int | None = None) -> None:
+                 status: int | None = None, integration: str | None = None) -> None:
         super().__init__(kind)
         self.kind = kind
         self.message = message
         self.note = note  # for the log
         self.status = status  # a status of its own (502 for a malformed Lambda response)
-        self.integration: str | None = None  # what was called before the gateway refused
+        self.integration = integration  # what was called before the gateway refused
 
 
 class NotEmulated(Exception):
@@ -139,14 +139,13 @@ class GatewayResponses:
             resolved = _parameter(value, ctx)
             if name and resolved is not None:
                 headers.append((name, resolved))
-        subs: Callable[[str], str] = lambda t: _substitute(t, error.kind, message, ctx)
         key = "Message" if error.kind == "ACCESS_DENIED" else "message"
         body = "{\"%s\":%s}" % (key, json.dumps(message))
         templates = spec.get("responseTemplates")
         if isinstance(templates, dict) and templates:
             chosen = templates.get("application/json", next(iter(templates.values())))
             if isinstance(chosen, str):
-                body = subs(chosen)
+                body = _substitute(chosen, error.kind, message, ctx)
         return Response(status, headers, body.encode(), f"gateway:{error.kind}", error.note)
 
     def _customisation(self, kind: str, status: int) -> dict[str, Any]:
@@ -155,8 +154,7 @@ class GatewayResponses:
         if kind in self.custom:
             return self.custom[kind]
         # Types without a customisation of their own fall back to DEFAULT_4XX / DEFAULT_5XX.
-        fallback = self.custom.get("DEFAULT_5XX" if status >= 500 else "DEFAULT_4XX", {})
-        return fallback if isinstance(fallback, dict) else {}
+        return self.custom.get("DEFAULT_5XX" if status >= 500 else "DEFAULT_4XX", {})
 
 
 def _parameter(value: Any, ctx: ErrorContext) -> str | None:
@@ -169,8 +167,7 @@ def _parameter(value: Any, ctx: ErrorContext) -> str | None:
     request = ctx.request
     for prefix, lookup in (
             ("method.request.header.", lambda n: request.header(n) if request else None),
-            ("method.request.querystring.",
-             lambda n: (request.query_values(n) or [None])[-1] if request else None),
+            ("method.request.querystring.", lambda n: request.query_value(n) if request else None),
             ("method.request.path.", ctx.path_params.get),
             ("stageVariables.", ctx.stage_vars.get)):
         if value.startswith(prefix):

@@ -31,30 +31,42 @@ class Match:
         return f"{self.method.verb} {self.resource}"
 
 
-def _template(path: str) -> list[str]:
-    return [s for s in path.split("/") if s]
+#: Kinds of template segment, in the order API Gateway prefers them.
+LITERAL, PARAM, GREEDY = 0, 1, 2
+Template = tuple[tuple[int, str], ...]  # (kind, literal text or variable name) per segment
 
 
-def _bind(template: list[str], segments: list[str]) -> dict[str, str] | None:
-    params: dict[str, str] = {}
-    for i, part in enumerate(template):
+def _template(path: str) -> Template:
+    """The path's segments, classified once when the API loads."""
+    out = []
+    for part in (s for s in path.split("/") if s):
         if part.startswith("{") and part.endswith("+}"):
-            if i >= len(segments):  # a greedy variable takes at least one segment
-                return None
-            params[part[1:-2]] = "/".join(segments[i:])
-            return params
-        if i >= len(segments):
+            out.append((GREEDY, part[1:-2]))
+        elif part.startswith("{") and part.endswith("}"):
+            out.append((PARAM, part[1:-1]))
+        else:
+            out.append((LITERAL, part))
+    return tuple(out)
+
+
+def _bind(template: Template, segments: list[str]) -> dict[str, str] | None:
+    params: dict[str, str] = {}
+    for i, (kind, text) in enumerate(template):
+        if i >= len(segments):  # a greedy variable takes at least one segment too
             return None
-        if part.startswith("{") and part.endswith("}"):
-            params[part[1:-1]] = segments[i]
-        elif part != segments[i]:
+        if kind == GREEDY:
+            params[text] = "/".join(segments[i:])
+            return params
+        if kind == PARAM:
+            params[text] = segments[i]
+        elif text != segments[i]:
             return None
     return params if len(template) == len(segments) else None
 
 
-def _rank(template: list[str]) -> tuple[int, ...]:
-    """Sorts more specific templates first: per segment literal 0, {param} 1, {greedy+} 2."""
-    return tuple(2 if p.endswith("+}") else 1 if p.startswith("{") else 0 for p in template)
+def _rank(template: Template) -> tuple[int, ...]:
+    """Sorts more specific templates first: per segment literal, then {param}, then {greedy+}."""
+    return tuple(kind for kind, _ in template)
 
 
 class Router:

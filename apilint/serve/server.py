@@ -9,7 +9,7 @@ import socket
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Iterator, TextIO
@@ -44,9 +44,8 @@ def _text(raw: str) -> str:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
-    gateway: Gateway
+    gateway: Gateway  # replaced as a whole by --reload
     log: AccessLog
-    config: ServeConfig
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -80,7 +79,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.log.line(f"{self.client_address[0]} rejected: {format % args}")
 
     def _read(self) -> Request:
-        config = self.server.config
+        config = self.server.gateway.config
         # Header values "total combined size ... 10,240 bytes" (REST and HTTP API quotas).
         if sum(len(v) for v in self.headers.values()) > config.max_header_bytes:
             raise _BadRequest(431, "Request Header Fields Too Large")
@@ -94,7 +93,7 @@ class _Handler(BaseHTTPRequestHandler):
         return request
 
     def _body(self, request: Request) -> bytes:
-        limit = self.server.config.max_body_bytes
+        limit = self.server.gateway.config.max_body_bytes
         if "chunked" in (request.header("transfer-encoding") or "").lower():
             return self._chunked(limit)
         length_text = request.header("content-length")
@@ -129,7 +128,6 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         started = time.monotonic()
-        request: Request | None = None
         try:
             request = self._read()
             response = self.server.gateway.handle(request)
@@ -173,9 +171,18 @@ class Served:
 
     url: str  # the base URL of the stage: requests go to f"{url}/pets"
     root: str  # http://HOST:PORT
-    gateway: Gateway
     server: _Server
-    files: list[Path] = field(default_factory=list)  # what --reload watches
+    spec: str
+    handlers: HandlerSource
+
+    @property
+    def gateway(self) -> Gateway:
+        return self.server.gateway
+
+    @property
+    def files(self) -> list[Path]:
+        """What --reload watches: the definition and the handler files."""
+        return [Path(self.spec), *self.gateway.handlers.files]
 
     def close(self) -> None:
         self.server.shutdown()
@@ -208,15 +215,14 @@ def start(spec_path: str | os.PathLike[str], handlers: HandlerSource,
         server = server_class((host, port), _Handler)
     except OSError as exc:
         raise ApilintError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    server.gateway, server.config = gateway, config
+    server.gateway = gateway
     server.log = AccessLog(log, config.api_keys)
     root = f"http://{_url_host(host)}:{server.server_address[1]}"
     # A short poll interval: close() (shutdown) waits for one.
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
                               name="apilint-serve", daemon=True)
     thread.start()
-    files = [Path(spec)] + list(gateway.handlers.files)
-    return Served(root + gateway.prefix, root, gateway, server, files)
+    return Served(root + gateway.prefix, root, server, spec, handlers)
 
 
 @contextmanager

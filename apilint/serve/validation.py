@@ -14,13 +14,11 @@ import json
 import threading
 from typing import Any
 
+from apilint.checks.policy import VALIDATOR, VALIDATORS
 from apilint.document.pointer import encode
 from apilint.model.gateway import Api, Method
 from apilint.serve.events import Call
 from apilint.serve.responses import GatewayError
-
-VALIDATOR = "x-amazon-apigateway-request-validator"
-VALIDATORS = "x-amazon-apigateway-request-validators"
 
 
 def _json_media(media: str) -> bool:
@@ -62,8 +60,7 @@ class RequestValidation:
         if param.location == "header":
             value = call.request.header(param.name)
         else:
-            values = call.request.query_values(param.name)
-            value = values[-1] if values else None
+            value = call.request.query_value(param.name)
         return bool(value and value.strip())
 
     def _schema_pointer(self, method: Method, media: str) -> str | None:

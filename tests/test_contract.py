@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import FIXTURES
 
 from apilint.cli import main
@@ -103,16 +104,59 @@ def test_no_fuzz_runs_only_the_probes(capsys) -> None:
     assert found(results) == {EXPECTED["cors-header"], EXPECTED["key-ignored"]}
 
 
+def _swagger_files_validated() -> dict:
+    spec = yaml.safe_load(SPEC.read_text())
+    files = spec["paths"]["/files/{proxy+}"]["x-amazon-apigateway-any-method"]
+    files["x-amazon-apigateway-request-validator"] = "body"
+    files["parameters"].append({"name": "file", "in": "body",
+                                "schema": {"$ref": "#/definitions/Pet"}})
+    return spec
+
+
+OAS3_FILES_VALIDATED = {
+    "openapi": "3.0.1", "info": {"title": "files", "version": "1"},
+    "x-amazon-apigateway-request-validators": {"body": {"validateRequestBody": True}},
+    "paths": {"/files/{proxy+}": {"x-amazon-apigateway-any-method": {
+        "x-amazon-apigateway-request-validator": "body",
+        "parameters": [{"name": "proxy", "in": "path", "required": True,
+                        "schema": {"type": "string"}}],
+        "requestBody": {"content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/Pet"}}}},
+        "responses": {"200": {"description": "file"}}}}},
+    "components": {"schemas": {"Pet": {"type": "object"}}},
+}
+
+
+@pytest.mark.parametrize("spec", [
+    pytest.param(_swagger_files_validated(), id="swagger-body-parameter"),
+    pytest.param(OAS3_FILES_VALIDATED, id="oas3-request-body"),
+])
+def test_a_body_the_validator_should_refuse_is_reported(capsys, tmp_path: Path,
+                                                        spec: dict) -> None:
+    # The stand-in server does not validate /files: the probe's invalid body gets through.
+    path = tmp_path / "validated.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False))
+    with Server() as server:
+        code, results, _ = run_json(capsys, server.base_url, "--no-fuzz", spec=path)
+    assert code == 1
+    assert found(results) == {("probe/request-validator", "ANY /files/{proxy+}")}
+    # sent as POST (ANY), to a path the greedy resource takes, with a body of the wrong type
+    assert ("POST", "/prod/files/apilint/probe", b"[]") in [
+        (m, p, b) for m, p, _, b in server.requests]
+
+
 def test_lint_first_stops_on_lint_errors(capsys, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text(SPEC.read_text().replace("security: [{api_key: []}]",
-                                            "security: [{nope: []}]", 1))
+    text = SPEC.read_text().replace("security: [{api_key: []}]", "security: [{nope: []}]", 1)
+    bad.write_text(text)
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "{nope: []}" in t)
+    column = text.splitlines()[line - 1].index("nope") + 1
     with Server() as server:
         code = main(["test", str(bad), "--base-url", server.base_url, "--lint", "-q"])
     out, err = capsys.readouterr()
     assert code == 1
     assert server.requests == []
-    assert "lint errors" in err and "AGW306 [error]" in out
+    assert "lint errors" in err and f"{bad}:{line}:{column}: AGW306 [error]" in out
 
 
 def test_list_checks_names_every_check(capsys) -> None:

@@ -120,7 +120,7 @@ def test_secrets_are_masked_in_every_format_and_curl(capsys, tmp_path: Path) -> 
     assert "'X-Session-Token: ***'" in out and "'X-Trace: visible-trace'" in out
     assert "'x-api-key: ***'" in out and "'Authorization: ***'" in out
     results = json.loads(texts["json"])["results"]
-    assert all("reproduce: curl" in r["message"] for r in results)
+    assert results and all("reproduce: curl" in r["message"] for r in results)
 
 
 def test_environment_credentials_are_used_and_masked(capsys, monkeypatch) -> None:

@@ -54,6 +54,7 @@ def test_any_is_expanded_proxy_made_plain_and_gateway_parts_dropped(tmp_path: Pa
     proxy = n.spec["paths"]["/{proxy}"]
     assert "options" not in proxy
     assert proxy["patch"]["parameters"][0]["name"] == "proxy"
+    assert proxy["get"]["parameters"][0] is not proxy["patch"]["parameters"][0]  # not shared
     assert "x-amazon-apigateway-integration" not in proxy["get"]
     assert "servers" not in n.spec["paths"]["/pets"]["get"]
     # a $ref to another file is inlined (with that file's own refs); schemathesis reads no file

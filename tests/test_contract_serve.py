@@ -7,10 +7,10 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from apilint.cli import main
 from conftest import FIXTURES
 from test_contract import EXPECTED
+
+from apilint.cli import main
 
 SERVE = FIXTURES / "serve"
 KEY = "test-api-key-0123456789"

@@ -4,10 +4,9 @@ pick the exit code like lint (0 clean, 1 findings at or above --fail-on, 2 canno
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from apilint.errors import ApilintError, UsageError
@@ -17,8 +16,6 @@ if TYPE_CHECKING:
     from apilint.contract.secrets import Credentials
 
 NEEDS_SCHEMATHESIS = "apilint: apilint test needs schemathesis: pip install 'apilint[contract]'\n"
-API_KEY_ENV = "APILINT_API_KEY"
-BEARER_ENV = "APILINT_BEARER_TOKEN"
 
 
 @dataclass
@@ -44,7 +41,6 @@ class TestOptions:
     api_type: str | None = None
     quiet: bool = False
     colour: bool = False
-    env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
     #: --serve: run the definition in the local emulator with these handlers and test that.
     serve_handlers: str | None = None
     stage: str | None = None
@@ -114,8 +110,8 @@ def credentials(options: TestOptions) -> Credentials:
         if not sep or not name.strip() or any(c in name for c in " \t\r\n"):
             raise UsageError(f"--header {name.strip()!r}...: expected 'Name: value'")
         headers[name.strip()] = value.strip()
-    return Credentials(api_key=options.api_key or options.env.get(API_KEY_ENV) or None,
-                       bearer=options.bearer or options.env.get(BEARER_ENV) or None,
+    # APILINT_API_KEY / APILINT_BEARER_TOKEN arrive through the options' envvar (cli.test).
+    return Credentials(api_key=options.api_key or None, bearer=options.bearer or None,
                        headers=headers, sigv4=options.sigv4)
 
 

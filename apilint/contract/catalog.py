@@ -15,6 +15,7 @@ class ContractCheck:
     severity: Severity
     summary: str
     schemathesis: str | None = None  # the schemathesis check it runs, for fuzz checks
+    expected: str = ""  # a fuzz check's "expected" part of the finding
 
 
 _E, _W = Severity.ERROR, Severity.WARNING
@@ -22,30 +23,33 @@ _E, _W = Severity.ERROR, Severity.WARNING
 FUZZ_CHECKS = (
     ContractCheck("contract/not-a-server-error", "not-a-server-error", _E,
                   "A generated request got a 5xx answer (backend crash, malformed Lambda proxy "
-                  "response, integration timeout).", "not_a_server_error"),
+                  "response, integration timeout).", "not_a_server_error", "a status below 500"),
     ContractCheck("contract/status-code-conformance", "status-code-conformance", _W,
                   "The answer's status is not documented for the operation.",
-                  "status_code_conformance"),
+                  "status_code_conformance", "a documented status"),
     ContractCheck("contract/content-type-conformance", "content-type-conformance", _W,
                   "The answer's Content-Type is missing, malformed or undocumented.",
-                  "content_type_conformance"),
+                  "content_type_conformance", "a documented Content-Type"),
     ContractCheck("contract/response-headers-conformance", "response-headers-conformance", _W,
                   "A response header the definition declares is missing or has an invalid value.",
-                  "response_headers_conformance"),
+                  "response_headers_conformance",
+                  "the response headers the definition declares"),
     ContractCheck("contract/response-schema-conformance", "response-schema-conformance", _E,
                   "The answer's body does not match the documented schema.",
-                  "response_schema_conformance"),
+                  "response_schema_conformance", "a body that matches the response schema"),
     ContractCheck("contract/positive-data-acceptance", "positive-data-acceptance", _E,
                   "A request that matches the definition was rejected (an over-strict request "
                   "validator or model, or a backend rejecting valid input).",
-                  "positive_data_acceptance"),
+                  "positive_data_acceptance",
+                  "a request that matches the definition to be accepted"),
     ContractCheck("contract/negative-data-rejection", "negative-data-rejection", _W,
                   "A request that violates the definition was accepted (--mode negative/all "
                   "only; API Gateway validates parameters for presence only).",
-                  "negative_data_rejection"),
+                  "negative_data_rejection",
+                  "a request that violates the definition to be rejected (4xx)"),
     ContractCheck("contract/no-response", "no-response", _E,
                   "A request got no answer within the per-request timeout, or the connection "
-                  "failed."),
+                  "failed.", expected="an answer within the request timeout"),
 )
 
 PROBES = (
@@ -72,8 +76,6 @@ PROBES = (
 )
 
 CHECKS: dict[str, ContractCheck] = {c.id: c for c in FUZZ_CHECKS + PROBES}
-BY_SCHEMATHESIS: dict[str, ContractCheck] = {c.schemathesis: c for c in FUZZ_CHECKS
-                                             if c.schemathesis}
 
 
 def describe() -> str:

@@ -16,24 +16,14 @@ from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import seed as hypothesis_seed
 from schemathesis.core.failures import Failure, FailureGroup
 
-from apilint.contract.catalog import BY_SCHEMATHESIS, CHECKS, ContractCheck
+from apilint.contract.catalog import CHECKS, FUZZ_CHECKS, ContractCheck
 from apilint.contract.http import BudgetReached, GuardedSession
 from apilint.contract.normalize import Normalised
-from apilint.contract.observe import Observation, answer, merge, reproduce
+from apilint.contract.observe import Observation, answer, reproduce
 from apilint.contract.secrets import Credentials, Masker
 from apilint.errors import LoadError
 from apilint.model.gateway import Method
 
-#: What each check expects, for the finding's "expected" part.
-_EXPECTED = {
-    "not_a_server_error": "a status below 500",
-    "status_code_conformance": "a documented status",
-    "content_type_conformance": "a documented Content-Type",
-    "response_headers_conformance": "the response headers the definition declares",
-    "response_schema_conformance": "a body that matches the response schema",
-    "positive_data_acceptance": "a request that matches the definition to be accepted",
-    "negative_data_rejection": "a request that violates the definition to be rejected (4xx)",
-}
 #: Checks about the body and headers: meaningless on an answer API Gateway wrote itself.
 _BACKEND_ONLY = {"content_type_conformance", "response_headers_conformance",
                  "response_schema_conformance"}
@@ -55,14 +45,14 @@ class FuzzSettings:
 
 @dataclass
 class FuzzResult:
-    observations: list[Observation] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     tested: int = 0  # operations fuzzed to the end
     total: int = 0
 
 
 def fuzz(normalised: Normalised, fuzz_settings: FuzzSettings, session: GuardedSession,
-         creds: Credentials, sign: Any, mask: Masker) -> FuzzResult:
+         creds: Credentials, sign: Any, mask: Masker,
+         report: Callable[[Observation], None]) -> FuzzResult:
     config = schemathesis.Config.from_dict({
         # Explicit, so that a schemathesis.toml lying around cannot change the run.
         "base-url": fuzz_settings.base_url,
@@ -72,8 +62,8 @@ def fuzz(normalised: Normalised, fuzz_settings: FuzzSettings, session: GuardedSe
         schema = schemathesis.openapi.from_dict(normalised.spec, config=config)
     except Exception as exc:  # noqa: BLE001 - schemathesis' loader errors have no common base
         raise LoadError(f"schemathesis cannot load the definition: {exc}") from None
-    checks = [(BY_SCHEMATHESIS[name], getattr(schemathesis.checks, name))
-              for name in _EXPECTED]
+    checks = [(c, getattr(schemathesis.checks, c.schemathesis)) for c in FUZZ_CHECKS
+              if c.schemathesis]
     result = FuzzResult()
     operations = list(schema.get_all_operations())
     result.total = len(operations)
@@ -92,7 +82,7 @@ def fuzz(normalised: Normalised, fuzz_settings: FuzzSettings, session: GuardedSe
                 continue
             for mode in fuzz_settings.modes:
                 _run(op, method, mode, fuzz_settings, session, creds, sign, mask, checks,
-                     lambda o: merge(result.observations, o))
+                     report)
             result.tested += 1
     except _Stop:
         pass
@@ -120,7 +110,7 @@ def _run(op: Any, method: Method, mode: str, fs: FuzzSettings, session: GuardedS
         except requests.RequestException as exc:
             request = getattr(exc, "request", None)
             report(Observation(_NO_RESPONSE, label, method.at, f"no answer{sent_as}",
-                               "an answer within the request timeout",
+                               _NO_RESPONSE.expected,
                                mask(f"{type(exc).__name__}: {exc}")[:300],
                                reproduce(request, mask) if request is not None else ""))
             return
@@ -136,7 +126,7 @@ def _run(op: Any, method: Method, mode: str, fs: FuzzSettings, session: GuardedS
 
 
 def _expected(check: ContractCheck, method: Method) -> str:
-    text = _EXPECTED[check.schemathesis or ""]
+    text = check.expected
     documented = method.responses.value if method.responses is not None else None
     if check.schemathesis == "status_code_conformance" and isinstance(documented, dict):
         text += f" ({', '.join(map(str, documented))})"

@@ -62,15 +62,16 @@ class GuardedSession(requests.Session):
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any
                 ) -> requests.Response:
+        # Dropped before the request is prepared, so that a SigV4 signature does not cover it.
         headers = kwargs.get("headers")
         if headers:
             kwargs["headers"] = {k: v for k, v in headers.items()
                                  if k.lower() != _CASE_ID_HEADER.lower()}
-        kwargs["allow_redirects"] = False
-        kwargs["timeout"] = self.budget.timeout()
         return super().request(method, url, *args, **kwargs)
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        # Every request passes here (Session.request too): the one place for target, pace,
+        # timeout and redirects.
         parts = urlsplit(request.url or "")
         if ((parts.scheme.lower(), parts.netloc.lower()) != self.origin
                 or not (parts.path == self.prefix or parts.path.startswith(self.prefix + "/"))):

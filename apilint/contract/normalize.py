@@ -60,7 +60,8 @@ def normalise(api: Api) -> Normalised:
         if isinstance(any_op, dict) and "ANY" in resource.methods:
             for verb in ANY_AS:
                 if verb.lower() not in new_item:
-                    new_item[verb.lower()] = _operation(any_op)
+                    # bundle's copy is fresh; the verbs of one ANY method must not share it
+                    new_item[verb.lower()] = copy.deepcopy(_operation(any_op))
                     methods[(verb, fuzzed_path)] = resource.methods["ANY"]
         if any(k != "parameters" for k in new_item):
             paths[fuzzed_path] = new_item
@@ -72,7 +73,7 @@ def _operation(op: dict[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in op.items() if not k.startswith(_GATEWAY) and k != "servers"}
     if "parameters" in out:
         out["parameters"] = _plain_parameters(out["parameters"])
-    return copy.deepcopy(out)
+    return out
 
 
 def _plain_parameters(params: Any) -> Any:

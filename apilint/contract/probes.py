@@ -13,6 +13,7 @@ from typing import Any
 import requests
 
 from apilint.checks.cors import cors_evidence, needs_preflight
+from apilint.checks.models import request_sites
 from apilint.checks.policy import VALIDATOR, VALIDATORS, key_source
 from apilint.contract.catalog import CHECKS
 from apilint.contract.http import GuardedSession
@@ -50,6 +51,17 @@ class Probe:
                                         auth=self.sign if signed else None)
         except requests.RequestException as exc:
             return self.mask(f"no answer ({type(exc).__name__}: {exc})")[:300]
+
+    def signs(self, method: Method) -> bool:
+        return self.sign is not None and "iam" in method.auth.kinds
+
+    def call(self, method: Method, headers: dict[str, str], body: bytes | None = None,
+             any_as: str = "PUT", signed: bool = True) -> requests.Response | str:
+        """Send to `method` (an ANY method as `any_as`), SigV4-signed if `signed` and it takes
+        IAM auth."""
+        verb = any_as if method.verb == "ANY" else method.verb
+        return self.send(verb, concrete(method.path), headers, body,
+                         signed=signed and self.signs(method))
 
     def status(self, kind: tuple[str, int, str]) -> tuple[int, str]:
         """Status and message API Gateway answers for a gateway response type, with overrides."""
@@ -146,8 +158,7 @@ def auth_required(probe: Probe) -> Iterator[Observation]:
             continue
         iam_only = method.auth.kinds & {"lambda", "cognito", "jwt"} == set()
         status, message = probe.status(MAT if iam_only else UNAUTHORIZED)
-        verb = "PUT" if method.verb == "ANY" else method.verb
-        got = probe.send(verb, concrete(method.path), probe.creds.request_headers(auth=False))
+        got = probe.call(method, probe.creds.request_headers(auth=False), signed=False)
         if isinstance(got, str) or got.status_code != status:
             yield _observe(probe, "probe/auth-required", method.label, method, None,
                            "a request without credentials was not rejected as API Gateway does",
@@ -162,12 +173,9 @@ def api_key_required(probe: Probe) -> Iterator[Observation]:
         from_root = _root_promises_key(probe.api, method)
         if "api_key" not in method.auth.kinds and not from_root:
             continue
-        verb = "PUT" if method.verb == "ANY" else method.verb
-        signed = probe.sign is not None and "iam" in method.auth.kinds
-        got = probe.send(verb, concrete(method.path), probe.creds.request_headers(api_key=False),
-                         signed=signed)
+        got = probe.call(method, probe.creds.request_headers(api_key=False))
         # Without credentials for its authorizer the method answers 401 first: still a rejection.
-        has_creds = signed or probe.creds.bearer or any(
+        has_creds = probe.signs(method) or probe.creds.bearer or any(
             k.lower() == "authorization" for k in probe.creds.headers)
         accepted = {status} if has_creds or not method.auth.authenticated else {status, 401}
         if isinstance(got, str) or got.status_code not in accepted:
@@ -244,10 +252,8 @@ def request_validator(probe: Probe) -> Iterator[Observation]:
         media, invalid = _invalid_body(api, method)
         if media is None:
             continue
-        verb = "POST" if method.verb == "ANY" else method.verb
         headers = {**probe.creds.request_headers(), "Content-Type": media}
-        got = probe.send(verb, concrete(method.path), headers, json.dumps(invalid).encode(),
-                         signed=probe.sign is not None and "iam" in method.auth.kinds)
+        got = probe.call(method, headers, json.dumps(invalid).encode(), any_as="POST")
         if isinstance(got, str) or got.status_code != status:
             yield _observe(probe, "probe/request-validator", method.label, method, None,
                            f"a body that violates the model ({json.dumps(invalid)}) was not "
@@ -259,15 +265,12 @@ def _invalid_body(api: Api, method: Method) -> tuple[str | None, Any]:
     media = next((m for m in method.request_media_types if "json" in m.lower()), None)
     if media is None:
         return None, None
-    schema = None
-    if api.version == "2.0":
-        body = next((p for p in method.parameters if p.location == "body"), None)
-        schema = api.dict_child(body.at, "schema") if body is not None else None
-    else:
-        content = api.dict_child(api.dict_child(method.at, "requestBody"), "content")
-        schema = api.dict_child(api.dict_child(content, media), "schema")
-    kind = schema.value.get("type") if schema is not None else None
-    if kind is None and schema is not None and "properties" in schema.value:
+    # Swagger 2.0 lists the body schema once, for every media type ("").
+    site = next((at for m, at in request_sites(api, method) if m in ("", media)), None)
+    schema = api.ws.resolve(site)
+    value = schema.value if schema is not None and isinstance(schema.value, dict) else {}
+    kind = value.get("type")
+    if kind is None and "properties" in value:
         kind = "object"
     return (media, _WRONG_TYPE[kind]) if isinstance(kind, str) and kind in _WRONG_TYPE \
         else (None, None)

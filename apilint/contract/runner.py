@@ -4,6 +4,7 @@ return the findings as a FileResult (so every lint format renders them)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from urllib.parse import urlsplit
 
 import requests
@@ -54,18 +55,17 @@ def run_contract(options: ContractOptions) -> ContractRun:
     base_url = _base_url(options.base_url)
     api = _load(options)
     normalised = normalise(api)  # before any request: a definition it refuses sends nothing
-    mask = Masker(options.creds.secrets())
     sign = None
     if options.creds.sigv4:
         from apilint.contract.sigv4 import SigV4, region_of
 
         sign = SigV4(region_of(base_url, options.region))
-        for secret in sign.secrets():
-            mask.add(secret)
+    mask = Masker(options.creds.secrets() + (sign.secrets() if sign is not None else []))
     budget = Budget(options.max_time, options.request_timeout)
     session = GuardedSession(base_url, budget, options.rate_limit)
     run = ContractRun(FileResult(api.doc.path, api_kind=api.kind))
     found: list[Observation] = []
+    report = partial(merge, found)  # fuzzing and probes alike: one observation per check+operation
     try:
         _reachable(session, base_url, mask)
         if options.fuzz:
@@ -73,15 +73,14 @@ def run_contract(options: ContractOptions) -> ContractRun:
 
             outcome = fuzz(normalised, FuzzSettings(base_url, options.max_examples,
                                                         options.seed, options.modes),
-                           session, options.creds, sign, mask)
-            found.extend(outcome.observations)
+                           session, options.creds, sign, mask, report)
             run.fuzzed, run.operations = outcome.tested, outcome.total
             run.notes.extend(outcome.notes)
         if options.probes and not budget.reached:
             from apilint.contract.probes import Probe, run_probes
 
             run_probes(Probe(api, session, base_url, options.creds, sign, mask, options.seed),
-                       lambda o: merge(found, o))
+                       report)
             run.probes_done = True
     except BudgetReached:
         pass

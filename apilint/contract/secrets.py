@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,10 +38,9 @@ class Credentials:
     headers: dict[str, str] = field(default_factory=dict)  # --header, in order
     sigv4: bool = False
 
-    def secrets(self) -> list[str]:
-        found = [self.api_key, self.bearer]
-        found += [v for k, v in self.headers.items() if is_credential_header(k)]
-        return [s for s in found if s and len(s) >= _MIN_SECRET]
+    def secrets(self) -> list[str | None]:
+        return [self.api_key, self.bearer,
+                *(v for k, v in self.headers.items() if is_credential_header(k))]
 
     def missing_for(self, method: Method, api: Api) -> str | None:
         """What the method needs that these credentials lack (None: nothing): fuzzing it would
@@ -79,13 +78,10 @@ class Credentials:
 class Masker:
     """Replaces every known secret (and SigV4 signatures) in text with ***."""
 
-    def __init__(self, secrets: list[str]) -> None:
+    def __init__(self, secrets: Iterable[str | None]) -> None:
         # Longest first: a secret that contains another is masked whole.
-        self.secrets = sorted(set(secrets), key=len, reverse=True)
-
-    def add(self, secret: str | None) -> None:
-        if secret and len(secret) >= _MIN_SECRET and secret not in self.secrets:
-            self.secrets = sorted({*self.secrets, secret}, key=len, reverse=True)
+        self.secrets = sorted({s for s in secrets if s and len(s) >= _MIN_SECRET}, key=len,
+                              reverse=True)
 
     def __call__(self, text: str) -> str:
         for secret in self.secrets:

@@ -42,9 +42,9 @@ class SigV4(requests.auth.AuthBase):
         self.credentials = credentials
         self.region = region
 
-    def secrets(self) -> list[str]:
+    def secrets(self) -> list[str | None]:
         frozen = self.credentials.get_frozen_credentials()
-        return [s for s in (frozen.secret_key, frozen.token, frozen.access_key) if s]
+        return [frozen.secret_key, frozen.token, frozen.access_key]
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         from botocore.auth import SigV4Auth

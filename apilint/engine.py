@@ -12,7 +12,7 @@ from apilint.document.loader import DEFAULT_MAX_BYTES, check_sections, load_defi
 from apilint.document.model import Sources
 from apilint.document.pointer import Tokens
 from apilint.document.refs import Workspace
-from apilint.errors import ApilintError, LoadError
+from apilint.errors import ApilintError, LoadError, UsageError
 from apilint.findings import Finding, Severity, Span
 from apilint.model import Api, build_api
 from apilint.model.inventory import Deployment, Inventory
@@ -79,10 +79,10 @@ def _selected(rules: Iterable[Rule], settings: Settings) -> list[Rule]:
 
 def _finding(rule: Rule, v: Violation, severity: Severity) -> Finding:
     return Finding(rule.code, rule.name, severity, v.message, v.doc.path, v.doc.pointer(v.tokens),
-                   _span(v.doc, v.tokens), v.operation)
+                   span_of(v.doc, v.tokens), v.operation)
 
 
-def _span(doc: Document, tokens: Tokens) -> Span:
+def span_of(doc: Document, tokens: Tokens) -> Span:
     try:
         return doc.span(tokens)
     except Exception:  # a locator must never cost the finding itself
@@ -244,6 +244,31 @@ def models(path: str, settings: Settings) -> list[Api]:
         return []
     _PREBUILT[_build_key(path, settings)] = (loaded, apis)
     return apis
+
+
+def load_api(path: str, settings: Settings | None = None) -> Api:
+    """The gateway model of the one definition in `path` (a definition file, or a template
+    holding exactly one API), for the commands that run an API rather than lint files
+    (`test`, `serve`); every problem is an ApilintError with a one-line message."""
+    settings = settings or Settings()
+    try:
+        loaded = load_definitions(path, path, settings.max_bytes, settings.allow_outside_refs)
+        if isinstance(loaded, NotAnApi):
+            raise LoadError(loaded.reason, path)
+        if not loaded.docs:
+            raise LoadError(loaded.skip_reason(), path)
+        if len(loaded.docs) > 1:
+            labels = ", ".join(d.label or d.path for d in loaded.docs)
+            raise UsageError(f"holds {len(loaded.docs)} APIs ({labels}); give a file with one "
+                             "definition", path)
+        return build_model(loaded.docs[0], settings)
+    except ApilintError:
+        raise
+    except RecursionError:
+        raise LoadError("the document is nested too deeply to process", path) from None
+    except Exception as exc:  # noqa: BLE001 - never a traceback for a definition we cannot read
+        raise LoadError(f"cannot read the definition ({type(exc).__name__}: {exc})",
+                        path) from None
 
 
 def lint_file(path: str, settings: Settings, shown: str | None = None) -> FileResult:

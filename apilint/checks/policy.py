@@ -10,13 +10,11 @@ from apilint.checks import Violation, check, shown, violation
 from apilint.checks.security import allowed_by
 from apilint.document.placeholders import PLACEHOLDER, has_placeholder
 from apilint.document.refs import At
-from apilint.model.gateway import Api, Method
+from apilint.model.gateway import VALIDATOR, VALIDATORS, Api, Method
 
 API_KEY_SOURCE = "x-amazon-apigateway-api-key-source"
 ENDPOINT_CONFIGURATION = "x-amazon-apigateway-endpoint-configuration"
 POLICY = "x-amazon-apigateway-policy"
-VALIDATOR = "x-amazon-apigateway-request-validator"
-VALIDATORS = "x-amazon-apigateway-request-validators"
 #: On import "execute-api:/" becomes arn:PARTITION:execute-api:REGION:ACCOUNT:API_ID/; the
 #: shortest such prefix (arn:aws:, a 9-letter region, 12-digit account, 10-character id) adds 41.
 _EXECUTE_API = "execute-api:/"

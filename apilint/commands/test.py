@@ -14,6 +14,7 @@ from apilint.errors import ApilintError, UsageError
 if TYPE_CHECKING:
     from apilint.contract.runner import ContractRun
     from apilint.contract.secrets import Credentials
+    from apilint.model.gateway import Api
 
 NEEDS_SCHEMATHESIS = "apilint: apilint test needs schemathesis: pip install 'apilint[contract]'\n"
 
@@ -83,22 +84,25 @@ def _run(options: TestOptions) -> ContractRun:
     modes = ("positive", "negative") if options.mode == "all" else (options.mode,)
     creds = credentials(options)
 
-    def contract(base_url: str) -> ContractRun:
+    def contract(base_url: str, api: Api | None = None) -> ContractRun:
         return run_contract(ContractOptions(
             options.spec, base_url, creds, options.max_examples, options.seed,
             options.max_time, options.request_timeout, rate, modes, options.fuzz,
-            options.probes, options.region, options.api_type))
+            options.probes, options.region, options.api_type, api))
 
     if options.serve_handlers is None:
         return contract(options.base_url)
+    from apilint.engine import Settings, load_api
     from apilint.serve import running
 
-    # The emulator accepts the key the test sends, as a deployed stage with a usage plan would;
-    # its access log stays quiet so the report is the contract findings.
+    # One model for the emulator and the contract run. The emulator accepts the key the test
+    # sends, as a deployed stage with a usage plan would; its access log stays quiet so the
+    # report is the contract findings.
+    api = load_api(options.spec, Settings(api_type=options.api_type))
     keys = (creds.api_key,) if creds.api_key else ()
     with running(options.spec, options.serve_handlers, stage=options.stage, api_keys=keys,
-                 stage_vars=dict(options.stage_vars) or None, log=None) as base_url:
-        return contract(base_url)
+                 stage_vars=dict(options.stage_vars) or None, log=None, api=api) as base_url:
+        return contract(base_url, api)
 
 
 def credentials(options: TestOptions) -> Credentials:

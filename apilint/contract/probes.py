@@ -14,7 +14,7 @@ import requests
 
 from apilint.checks.cors import cors_evidence, needs_preflight
 from apilint.checks.models import request_sites
-from apilint.checks.policy import VALIDATOR, VALIDATORS, key_source
+from apilint.checks.policy import key_source
 from apilint.contract.catalog import CHECKS
 from apilint.contract.http import GuardedSession
 from apilint.contract.observe import Observation, answer, reproduce
@@ -238,16 +238,9 @@ def undeclared_method(probe: Probe) -> Iterator[Observation]:
 
 def request_validator(probe: Probe) -> Iterator[Observation]:
     api = probe.api
-    validators = api.ext(VALIDATORS)
-    table = validators.value if validators is not None and isinstance(validators.value, dict) \
-        else {}
-    default = api.ext(VALIDATOR)
     status, message = probe.status(BAD_REQUEST_BODY)
     for method in _callable(api.methods):
-        chosen = method.value.get(VALIDATOR, default.value if default is not None else None)
-        config = table.get(chosen) if isinstance(chosen, str) else None
-        if api.kind != "rest" or not isinstance(config, dict) \
-                or config.get("validateRequestBody") is not True:
+        if not api.request_validation(method)[1]:
             continue
         media, invalid = _invalid_body(api, method)
         if media is None:

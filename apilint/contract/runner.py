@@ -13,11 +13,9 @@ from apilint.contract.http import Budget, BudgetReached, GuardedSession
 from apilint.contract.normalize import normalise
 from apilint.contract.observe import Observation, merge
 from apilint.contract.secrets import Credentials, Masker
-from apilint.document import NotAnApi
-from apilint.document.loader import load_definitions
-from apilint.engine import FileResult, Settings, build_model
-from apilint.errors import LoadError, UsageError
-from apilint.findings import Finding, Span
+from apilint.engine import FileResult, Settings, load_api, span_of
+from apilint.errors import UsageError
+from apilint.findings import Finding
 from apilint.model.gateway import Api
 
 
@@ -36,6 +34,7 @@ class ContractOptions:
     probes: bool = True
     region: str | None = None  # for --sigv4; default from the URL or botocore
     api_type: str | None = None  # "rest" | "http" | None (detect)
+    api: Api | None = None  # the definition's model when the caller built it already
 
 
 @dataclass
@@ -53,7 +52,7 @@ def run_contract(options: ContractOptions) -> ContractRun:
     """Contract-test `options.base_url` against `options.spec`. Raises ApilintError (UsageError,
     LoadError) for what the user must fix; every string in the result has secrets masked."""
     base_url = _base_url(options.base_url)
-    api = _load(options)
+    api = options.api or load_api(options.spec, Settings(api_type=options.api_type))
     normalised = normalise(api)  # before any request: a definition it refuses sends nothing
     sign = None
     if options.creds.sigv4:
@@ -102,16 +101,6 @@ def _base_url(url: str) -> str:
     return url.rstrip("/")
 
 
-def _load(options: ContractOptions) -> Api:
-    loaded = load_definitions(options.spec)
-    if isinstance(loaded, NotAnApi):
-        raise LoadError(loaded.reason, options.spec)
-    if len(loaded.docs) != 1:
-        raise LoadError(f"holds {len(loaded.docs)} API definitions; apilint test needs exactly "
-                        "one", options.spec)
-    return build_model(loaded.docs[0], Settings(api_type=options.api_type))
-
-
 def _reachable(session: GuardedSession, base_url: str, mask: Masker) -> None:
     """One request to the stage root, so that a wrong URL is one clear error, not a finding on
     every operation."""
@@ -127,10 +116,7 @@ def _reachable(session: GuardedSession, base_url: str, mask: Masker) -> None:
 def _finding(api: Api, o: Observation, mask: Masker) -> Finding:
     doc = o.at.doc if o.at is not None else api.doc
     tokens = o.at.tokens if o.at is not None else ()
-    try:
-        span = doc.span(tokens)
-    except Exception:  # noqa: BLE001 - a position must never cost the finding
-        span = Span(1, 1, 1, 1)
+    span = span_of(doc, tokens)
     times = f" ({o.count} requests)" if o.count > 1 else ""
     message = f"{o.operation}: {o.what}{times}; expected {o.expected}; got {o.got}"
     if o.curl:

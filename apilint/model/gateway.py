@@ -10,6 +10,8 @@ from apilint.document.refs import At, Workspace
 
 ANY_METHOD = "x-amazon-apigateway-any-method"
 GATEWAY_RESPONSES = "x-amazon-apigateway-gateway-responses"
+VALIDATOR = "x-amazon-apigateway-request-validator"
+VALIDATORS = "x-amazon-apigateway-request-validators"
 #: Integration types that pass the request through; the only ones HTTP APIs support.
 PROXY_TYPES = ("aws_proxy", "http_proxy")
 INTEGRATION = "x-amazon-apigateway-integration"
@@ -168,6 +170,21 @@ class Api:
             response = self.dict_child(responses, pattern)
             if response is not None:
                 yield pattern, response
+
+    def request_validation(self, method: Method) -> tuple[bool, bool]:
+        """(validateRequestParameters, validateRequestBody) of the request validator in force
+        on a method: its own x-amazon-apigateway-request-validator, else the API's. Only REST
+        APIs validate requests."""
+        if self.kind != "rest":
+            return False, False
+        table = self.dict_child(self.root, VALIDATORS)
+        default = self.ext(VALIDATOR)
+        name = method.value.get(VALIDATOR, default.value if default is not None else None)
+        chosen = table.value.get(name) if table is not None and isinstance(name, str) else None
+        if not isinstance(chosen, dict):
+            return False, False
+        return (chosen.get("validateRequestParameters") is True,
+                chosen.get("validateRequestBody") is True)
 
     def gateway_responses(self) -> Iterator[tuple[str, At, At]]:
         """(response type, position of its key, the response object) of each gateway response

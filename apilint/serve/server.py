@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any, Iterator, TextIO
 from urllib.parse import parse_qsl
 
+from apilint.engine import load_api
 from apilint.errors import ApilintError
+from apilint.model.gateway import Api
 from apilint.serve.config import ServeConfig
 from apilint.serve.gateway import Gateway
 from apilint.serve.handlers import HandlerSource, load_handlers
-from apilint.serve.load import load_api
 from apilint.serve.log import AccessLog
 from apilint.serve.messages import Request, Response
 
@@ -193,8 +194,9 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def build_gateway(spec_path: str, handlers: HandlerSource, config: ServeConfig) -> Gateway:
-    api = load_api(spec_path)
+def build_gateway(spec_path: str, handlers: HandlerSource, config: ServeConfig,
+                  api: Api | None = None) -> Gateway:
+    api = api or load_api(spec_path)
     if config.jwt_keys:
         from apilint.serve.jwt_auth import load_keys
 
@@ -204,11 +206,12 @@ def build_gateway(spec_path: str, handlers: HandlerSource, config: ServeConfig) 
 
 def start(spec_path: str | os.PathLike[str], handlers: HandlerSource,
           config: ServeConfig | None = None, *, host: str = "127.0.0.1", port: int = 0,
-          log: TextIO | None = None) -> Served:
-    """Load the definition and handlers, bind, and serve in a background thread."""
+          log: TextIO | None = None, api: Api | None = None) -> Served:
+    """Load the definition (unless its model `api` is given) and handlers, bind, and serve in a
+    background thread."""
     config = config or ServeConfig()
     spec = os.fspath(spec_path)
-    gateway = build_gateway(spec, handlers, config)
+    gateway = build_gateway(spec, handlers, config, api)
     server_class = type("_Server6", (_Server,), {"address_family": socket.AF_INET6}) \
         if ":" in host else _Server
     try:
@@ -230,14 +233,15 @@ def running(spec_path: str | os.PathLike[str], handlers: HandlerSource, *,
             host: str = "127.0.0.1", port: int = 0, stage: str | None = None,
             api_keys: tuple[str, ...] = (), stage_vars: dict[str, str] | None = None,
             jwt_keys: tuple[str, ...] = (), max_body_bytes: int | None = None,
-            log: TextIO | None = None) -> Iterator[str]:
-    """Serve `spec_path` with `handlers` on host:port (0: a free port) while the block runs;
-    yields the stage's base URL (`http://127.0.0.1:PORT/prod` for a REST API). Raises
-    ApilintError (one-line message) when the definition or handlers cannot be loaded."""
+            log: TextIO | None = None, api: Api | None = None) -> Iterator[str]:
+    """Serve `spec_path` (or its model `api`, when the caller built it) with `handlers` on
+    host:port (0: a free port) while the block runs; yields the stage's base URL
+    (`http://127.0.0.1:PORT/prod` for a REST API). Raises ApilintError (one-line message) when
+    the definition or handlers cannot be loaded."""
     config = ServeConfig(stage=stage, api_keys=tuple(api_keys), stage_vars=dict(stage_vars or {}),
                          jwt_keys=tuple(jwt_keys),
                          **({"max_body_bytes": max_body_bytes} if max_body_bytes else {}))
-    served = start(spec_path, handlers, config, host=host, port=port, log=log)
+    served = start(spec_path, handlers, config, host=host, port=port, log=log, api=api)
     try:
         yield served.url
     finally:

@@ -14,7 +14,6 @@ import json
 import threading
 from typing import Any
 
-from apilint.checks.policy import VALIDATOR, VALIDATORS
 from apilint.document.pointer import encode
 from apilint.model.gateway import Api, Method
 from apilint.serve.events import Call
@@ -28,24 +27,11 @@ def _json_media(media: str) -> bool:
 class RequestValidation:
     def __init__(self, api: Api) -> None:
         self.api = api
-        validators = api.dict_child(api.root, VALIDATORS)
-        self.validators = validators.value if validators is not None else {}
-        self.default = api.root.value.get(VALIDATOR)
         self._compiled: dict[tuple[int, str], Any] = {}
         self._lock = threading.Lock()
 
-    def _flags(self, method: Method) -> tuple[bool, bool]:
-        name = method.value.get(VALIDATOR, self.default)
-        chosen = self.validators.get(name) if isinstance(name, str) else None
-        if not isinstance(chosen, dict):
-            return False, False
-        return (chosen.get("validateRequestParameters") is True,
-                chosen.get("validateRequestBody") is True)
-
     def check(self, call: Call, method: Method) -> None:
-        if self.api.kind != "rest":
-            return  # HTTP APIs do not validate requests
-        params, body = self._flags(method)
+        params, body = self.api.request_validation(method)
         if params:
             missing = [p.name for p in method.parameters if p.value.get("required") is True
                        and p.location in ("query", "header") and not self._present(call, p)]

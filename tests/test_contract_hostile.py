@@ -208,3 +208,18 @@ def test_without_schemathesis_the_command_says_what_to_install(capsys, monkeypat
     code, out, err = _run(capsys, SPEC, "http://127.0.0.1:9/prod")
     assert (code, out) == (2, "")
     assert err == "apilint: apilint test needs schemathesis: pip install 'apilint[contract]'\n"
+
+
+def test_a_secret_echoed_across_the_cut_of_the_body_is_masked_whole() -> None:
+    import requests
+
+    from apilint.contract.observe import answer
+    from apilint.contract.secrets import Masker
+
+    secret = "sk-live-0123456789abcdefghij"
+    got = requests.Response()
+    got.status_code = 200
+    got._content = b"x" * 150 + secret.encode() + b" and more"  # the cut falls inside it
+    text = answer(got, Masker([secret]))
+    assert text.startswith("200 " + "x" * 150 + "***") and text.endswith("...")
+    assert not any(secret[:n] in text for n in range(4, len(secret) + 1))

@@ -119,7 +119,7 @@ def _run(op: Any, method: Method, mode: str, fs: FuzzSettings, session: GuardedS
                           if line.strip()), "")
             what = f"{failure.title}{sent_as}" + (f": {first}" if first else "")
             report(Observation(check, label, method.at, mask(what)[:300],
-                               _expected(check, method), mask(answer(response)),
+                               _expected(check, method), answer(response, mask),
                                reproduce(response.request, mask)))
 
     test()

@@ -30,11 +30,13 @@ class Observation:
         return self.check.id, self.operation
 
 
-def answer(response: requests.Response | Any) -> str:
-    """`403 {"message":"Forbidden"} (x-amzn-ErrorType: ForbiddenException)`, shortened."""
-    body = (response.content or b"")[:_BODY_SHOWN].decode("utf-8", "replace").replace("\n", " ")
-    text = f"{response.status_code} {body}".rstrip()
-    if len(response.content or b"") > _BODY_SHOWN:
+def answer(response: requests.Response | Any, mask: Masker) -> str:
+    """`403 {"message":"Forbidden"} (x-amzn-ErrorType: ForbiddenException)`, shortened. The
+    body is masked before it is cut, so a secret the server echoes across the cut cannot show
+    in part."""
+    body = mask((response.content or b"").decode("utf-8", "replace")).replace("\n", " ")
+    text = f"{response.status_code} {body[:_BODY_SHOWN]}".rstrip()
+    if len(body) > _BODY_SHOWN:
         text += "..."
     error_type = response.headers.get("x-amzn-ErrorType")
     return f"{text} (x-amzn-ErrorType: {error_type})" if error_type else text

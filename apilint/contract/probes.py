@@ -85,7 +85,7 @@ def _observe(probe: Probe, check: str, label: str, method: Method | None, resour
     at = method.at if method is not None else (resource.at if resource is not None else None)
     if isinstance(got, str):
         return Observation(CHECKS[check], label, at, what, expected, got, "")
-    return Observation(CHECKS[check], label, at, what, expected, probe.mask(answer(got)),
+    return Observation(CHECKS[check], label, at, what, expected, answer(got, probe.mask),
                        reproduce(request or got.request, probe.mask))
 
 

@@ -8,7 +8,6 @@ import importlib.util
 import inspect
 import json
 import os
-import re
 import sys
 import zlib
 from pathlib import Path
@@ -16,7 +15,7 @@ from types import ModuleType
 from typing import Any, Callable, Mapping, Union
 
 from apilint.errors import UsageError
-from apilint.model.lambdas import FunctionRef, resolve_function
+from apilint.model.lambdas import STAGE_VARIABLE, FunctionRef, resolve_function
 
 Handler = Callable[[dict[str, Any], Any], Any]
 #: Where handlers come from: a path or module name, or a ready table (function name → callable).
@@ -25,7 +24,6 @@ HandlerSource = Union[str, "os.PathLike[str]", Mapping[str, Handler]]
 _MAPPING_SUFFIXES = (".json", ".yaml", ".yml")
 #: A module whose file is named like the function may hold it under one of these names.
 _ENTRY_POINTS = ("handler", "lambda_handler")
-_STAGE_VARIABLE = re.compile(r"\$\{stageVariables\.(\w+)\}")
 
 
 class Handlers:
@@ -39,7 +37,7 @@ class Handlers:
         text = str(uri or "")
         ref = resolve_function(text, stage_vars)
         name = ref.name if isinstance(ref, FunctionRef) else \
-            _STAGE_VARIABLE.sub(lambda m: stage_vars.get(m.group(1), m.group(0)), text)
+            STAGE_VARIABLE.sub(lambda m: stage_vars.get(m.group(1), m.group(0)), text)
         return name, self.table.get(name) or self.table.get(text)
 
 

@@ -58,12 +58,6 @@ def ref_unresolved(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
 
 
 @check
-def rule_crashed(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    """Findings of this rule are made by the engine when another rule raises."""
-    return iter(())
-
-
-@check
 def unused_suppression(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     """Findings of this rule are made by the engine once every other rule ran (apilint.suppress)."""
     return iter(())

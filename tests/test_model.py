@@ -10,7 +10,7 @@ from apilint.document import load_document
 from apilint.document.refs import Workspace
 from apilint.model import build_api
 
-from conftest import CORPUS
+from conftest import require_shared
 
 
 def api_of(tmp_path: Path, text: str):
@@ -72,5 +72,5 @@ def test_kind_detection(tmp_path: Path) -> None:
 def test_stray_payload_format_version_does_not_make_a_rest_api_http(name: str, why: str) -> None:
     from apilint.model.build import detect_kind
 
-    kind, reason = detect_kind(load_document(CORPUS / "real" / name))
+    kind, reason = detect_kind(load_document(require_shared("corpus", "real", name)))
     assert kind == "rest" and why in reason

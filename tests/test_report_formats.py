@@ -20,7 +20,7 @@ from apilint.findings import Finding, Severity, Span
 from apilint.registry import find_rule
 from apilint.report import github, junit, markdown, sarif
 
-from conftest import FIXTURES, PITFALL_RULES, PITFALLS, ROOT, rendered
+from conftest import FIXTURES, PITFALL_RULES, PITFALLS, ROOT, rendered, require_tool
 
 SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-2.1.0.json"
 MULTITOOL_VERSION = "5.7.0"
@@ -225,13 +225,9 @@ def test_repeated_findings_on_one_node_get_distinct_fingerprints() -> None:
 
 def test_sarif_multitool_validates_the_output(tmp_path: Path, broken: Path,
                                               monkeypatch) -> None:
-    if shutil.which("npm") is None:
-        pytest.fail("npm is not installed, so the SARIF Multitool cannot be either; `bash "
-                    ".ci/run` installs both")
-    if not MULTITOOL.exists():
-        pytest.fail(f"the SARIF Multitool is missing at {MULTITOOL}; install it with "
-                    f"`npm install --prefix .ci/tools --no-save --no-audit --no-fund "
-                    f"@microsoft/sarif-multitool@{MULTITOOL_VERSION}` (.ci/run does)")
+    require_tool(MULTITOOL.exists(), f"the SARIF Multitool ({MULTITOOL})",
+                 "npm install --prefix .ci/tools --no-save --no-audit --no-fund "
+                 f"@microsoft/sarif-multitool@{MULTITOOL_VERSION}")
     monkeypatch.chdir(ROOT)
     paths = [PITFALLS.relative_to(ROOT)] + [p.relative_to(ROOT) for d in RULE_DIRS
                                             for p in definitions(d)]

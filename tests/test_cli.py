@@ -149,3 +149,20 @@ def test_parallel_lint_keeps_order_and_results(capsys, tmp_path: Path) -> None:
     assert json.loads(parallel[1])["errors"][0]["line"] == 2
     assert [r["file"] for r in json.loads(parallel[1])["results"]] == sorted(
         (r["file"] for r in json.loads(parallel[1])["results"]), key=paths.index)
+
+
+@pytest.mark.parametrize("flag", ["--version", "-V"])
+def test_version(capsys, flag: str) -> None:
+    from apilint import __version__
+
+    assert run(capsys, flag) == (0, f"apilint {__version__}\n", "")
+
+
+def test_json_envelope_names_the_apilint_version(capsys) -> None:
+    import json
+
+    from apilint import __version__
+
+    code, out, _ = run(capsys, "lint", str(PITFALLS), "--format", "json")
+    payload = json.loads(out)
+    assert code == 1 and payload["version"] == 1 and payload["apilint_version"] == __version__

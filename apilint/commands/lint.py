@@ -48,6 +48,11 @@ def outputs_of(formats: Sequence[str]) -> list[tuple[str, str | None]]:
         if name not in FORMATS:
             raise UsageError(f"unknown format {name!r} (choose from {', '.join(FORMATS)})")
         outputs.append((name, target or None))
+    to_stdout = [name for name, target in outputs if target is None]
+    if len(to_stdout) > 1:
+        both = " and ".join(f"--format {name}" for name in to_stdout)
+        raise UsageError(f"{both} would all write to standard output, mixed into one invalid "
+                         f"stream; send all but one to a file (--format {to_stdout[-1]}=FILE)")
     return outputs
 
 

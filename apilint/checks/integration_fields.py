@@ -69,7 +69,8 @@ def _credentials_problem(masked: str) -> str | None:
         return None  # a placeholder may stand for any part of the ARN
     other = _ANY_ARN.match(masked)
     if other is None:
-        return "it is not an ARN (a role name alone is not enough)"
+        name = re.fullmatch(r"[\w+=,.@-]{1,64}", masked)
+        return "it is not an ARN" + (" (a role name alone is not enough)" if name else "")
     if other["service"] == "iam" and other["resource"].startswith("user/"):
         return "it names an IAM user, and API Gateway can assume only roles"
     service = other["service"]

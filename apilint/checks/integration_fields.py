@@ -13,14 +13,20 @@ from typing import Any, Iterator
 from apilint.checks import Violation, check, violation
 from apilint.checks.integration_runtime import PASSTHROUGH
 from apilint.checks.integration_shape import users_label
+from apilint.checks.integrations import blank
 from apilint.document.placeholders import UNKNOWN, has_placeholder, mask
 from apilint.document.refs import At
 from apilint.model.arn import ACCOUNT, PARTITION_REGIONS
 from apilint.model.gateway import Api, Integration
 from apilint.model.mapping import STATUS
 
-# -- integration responses -----------------------------------------------------------------------
 
+def _kind(value: Any) -> str:
+    return {str: "string", list: "list", dict: "map", bool: "boolean", int: "number",
+            float: "number"}.get(type(value), type(value).__name__)
+
+
+# -- integration responses -----------------------------------------------------------------------
 
 @check
 def integration_responses_missing(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
@@ -39,8 +45,8 @@ def integration_responses_missing(api: Api, options: dict[str, Any]) -> Iterator
                         f"the {integ.type} integration of {users_label(methods)} has no "
                         f"integration responses, so API Gateway has nothing to map the "
                         f"{'mock' if integ.type == 'mock' else 'backend'}'s answer to and every "
-                        f"call {what}; add responses: {{default: {{statusCode: \"200\"}}}} (and "
-                        "a '200' response on the operation)", methods[0].label)
+                        f"call {what}; add responses: {{default: {{statusCode: \"200\"}}}} with "
+                        "a status code the operation declares", methods[0].label)
 
 
 # -- credentials -----------------------------------------------------------------------------------
@@ -73,6 +79,8 @@ def _credentials_problem(masked: str) -> str | None:
         return "it is not an ARN" + (" (a role name alone is not enough)" if name else "")
     if other["service"] == "iam" and other["resource"].startswith("user/"):
         return "it names an IAM user, and API Gateway can assume only roles"
+    if other["service"] == "iam" and other["resource"].startswith("role/"):
+        return "the role name holds characters IAM does not allow (letters, digits, +=,.@_-)"
     service = other["service"]
     return f"it is an ARN of {service!r}, not of an IAM role" if service else \
         "it is not an IAM role ARN"
@@ -82,8 +90,8 @@ def _credentials_problem(masked: str) -> str | None:
 def integration_credentials_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     for integ, methods in api.integrations():
         site = integ.at.child("credentials")
-        if site is None or site.value is None or isinstance(site.value, dict):
-            continue  # absent or null (resource-based permissions); an intrinsic is unknown
+        if site is None or blank(site.value) or isinstance(site.value, dict):
+            continue  # absent, null or empty (resource-based permissions); an intrinsic is unknown
         value = site.value
         problem = (_credentials_problem(mask(value.strip())) if isinstance(value, str)
                    else f"it is a {_kind(value)}, not a string")
@@ -106,11 +114,6 @@ _ENTRY = {"requestParameters": "integration.request.header.X: method.request.hea
           "responseTemplates": "application/json: '<template>'"}
 _HTTP_ENTRY = {"requestParameters": "overwrite:header.X: $request.header.Y",
                "responseParameters": "'200': {overwrite:header.X: $response.header.Y}"}
-
-
-def _kind(value: Any) -> str:
-    return {str: "string", list: "list", dict: "map", bool: "boolean", int: "number",
-            float: "number"}.get(type(value), type(value).__name__)
 
 
 def _unknown(value: Any) -> bool:

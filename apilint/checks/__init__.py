@@ -112,6 +112,7 @@ def all_checks() -> dict[str, Check]:
         paths,
         policy,
         quotas,
+        schema,
         security,
         structure,
         templates,

@@ -7,7 +7,7 @@ from typing import Any, Iterator
 from apilint.checks import Violation, check, violation
 from apilint.document.placeholders import UNKNOWN, mask
 from apilint.model.arn import invocation_uri_problems
-from apilint.model.gateway import Api, Integration, Method
+from apilint.model.gateway import Api
 from apilint.model.lambdas import lambda_integrations, lambda_targets
 
 
@@ -33,39 +33,21 @@ def lambda_uri_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]
                             target.operation)
 
 
-def _not_post(api: Api) -> Iterator[tuple[Integration, Method, Any]]:
-    """(integration, first method, httpMethod) of Lambda integrations whose httpMethod is known
-    and not POST (None: missing)."""
-    for integ, methods in lambda_integrations(api):
-        http_method = integ.http_method
-        if http_method is not None and (not isinstance(http_method, str)
-                                        or UNKNOWN in mask(http_method)
-                                        or http_method.upper() == "POST"):
-            continue
-        yield integ, methods[0], http_method
-
-
 @check
 def lambda_http_method_not_post(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    for integ, method, http_method in _not_post(api):
+    for integ, methods in lambda_integrations(api):
+        method = methods[0]
+        http_method = integ.http_method
         if http_method is None:
-            yield violation(integ.at, f"the Lambda integration of {method.label} has no "
-                                      "httpMethod; Lambda is invoked with POST, set "
-                                      "httpMethod: POST", method.label)
+            if api.kind == "rest":
+                yield violation(integ.at, f"the Lambda integration of {method.label} has no "
+                                          "httpMethod; Lambda is invoked with POST, set "
+                                          "httpMethod: POST", method.label)
             continue
-        yield violation(integ.at.child("httpMethod") or integ.at,
-                        f"the Lambda integration of {method.label} uses httpMethod "
-                        f"{http_method!r}; Lambda's Invoke API only accepts POST (the client's "
-                        "method is passed in the event), set httpMethod: POST", method.label)
-
-
-@check
-def http_lambda_method_not_post(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    for integ, method, http_method in _not_post(api):
-        if http_method is None:
-            continue  # no AWS text says HTTP APIs need it: reported for REST APIs only
-        yield violation(integ.at.child("httpMethod") or integ.at,
-                        f"the Lambda integration of {method.label} uses httpMethod "
-                        f"{http_method!r}; Lambda functions are invoked with POST (the client's "
-                        "method reaches the function in the event) and AWS documents POST for "
-                        "Lambda integrations; set httpMethod: POST", method.label)
+        if not isinstance(http_method, str) or UNKNOWN in mask(http_method):
+            continue
+        if http_method.upper() != "POST":
+            yield violation(integ.at.child("httpMethod") or integ.at,
+                            f"the Lambda integration of {method.label} uses httpMethod "
+                            f"{http_method!r}; Lambda's Invoke API only accepts POST (the client's "
+                            "method is passed in the event), set httpMethod: POST", method.label)

@@ -227,3 +227,18 @@ def test_gateway_responses_of_an_api_without_auth_speak_of_429_and_5xx(tmp_path:
     found = lint(tmp_path, secured, "cors-gateway-responses-missing")
     assert where(found) == {("AGW507", "warning", 1, 1)}
     assert "(authorizer 401/403, missing API key, 429 throttling, 5xx)" in found[0][4]
+
+
+def test_preflight_mapping_undeclared_headers_is_left_to_response_header_undeclared(
+        tmp_path: Path) -> None:
+    # The headers are mapped but the operation has no 200 response: response-header-undeclared
+    # reports each mapping (the import fails); cors-preflight-incomplete adds nothing.
+    text = PREFLIGHT_WITHOUT_METHOD_RESPONSE.replace(
+        '          default: {statusCode: "200"}\n',
+        '          default:\n            statusCode: "200"\n            responseParameters:\n'
+        + "".join(f"              method.response.header.Access-Control-Allow-{h}: \"'{v}'\"\n"
+                  for h, v in (("Origin", "*"), ("Methods", "PUT,OPTIONS"),
+                               ("Headers", "Content-Type"))))
+    found = lint(tmp_path, text, "cors-preflight-incomplete", "response-header-undeclared")
+    level = str(find_rule("response-header-undeclared").severity)
+    assert where(found) == {("AGW455", level, line, 15) for line in (18, 19, 20)}

@@ -32,7 +32,8 @@ FILES = sorted(Path(t.path) for t in expand([str(ACCEPTED)]))
 #: (their generated bodies are in sam-generated/).
 IMPLICIT_SAM = {"http-api.yaml", "rest-api-keys.yaml", "rest-auth-cognito.yaml",
                 "rest-auth-iam.yaml", "rest-auth-lambda.yaml", "rest-cors-object.yaml",
-                "rest-cors-string.yaml", "rest-events.yaml", "rest-gateway-responses.yaml"}
+                "rest-cors-string.yaml", "rest-events.yaml", "rest-gateway-responses.yaml",
+                "rest-cors-auth.yaml", "http-api-implicit.yaml"}
 
 
 def _rel(path: Path) -> str:
@@ -73,6 +74,8 @@ def test_corpus_covers_the_shapes_of_the_brief() -> None:
                  "docs/http-integrations-oas30.json", "docs/cors-options-mock-oas30.yaml",
                  "docs/http-cors-oas30.json", "docs/authorizers-lambda-swagger2.json",
                  "docs/authorizer-cognito-swagger2.json", "docs/http-authorizers-oas30.json",
+                 "docs/request-validation-swagger2.json", "docs/any-method-proxy-swagger2.json",
+                 "docs/http-default-route-oas30.json", "docs/gateway-responses-swagger2.json",
                  "terraform/rest-api-openapi-body.tf"):
         assert part in names, part
     generated = [p for p in FILES if p.parent.name == "sam-generated"]

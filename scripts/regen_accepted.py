@@ -166,7 +166,7 @@ def regenerate(out_dir: Path, sam_dir: Path = SAM_DIR) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT_DIR, help="output directory")
     args = parser.parse_args(argv)
     # The translator warns about metrics it was not asked to publish and feature toggles it

@@ -39,6 +39,7 @@ class Options:
     max_bytes: int | None = None
     account: AccountOptions = AccountOptions()
     allow_remote_refs: bool = False
+    import_fails_on_warnings: bool = False
 
 
 def outputs_of(formats: Sequence[str]) -> list[tuple[str, str | None]]:
@@ -88,6 +89,7 @@ def _settings(config: Config, options: Options, file: str) -> Settings:
                     severity=config.severity,
                     allow_outside_refs=options.allow_outside_refs or config.allow_outside_refs,
                     allow_remote_refs=options.allow_remote_refs,
+                    import_fails_on_warnings=options.import_fails_on_warnings,
                     max_bytes=options.max_bytes or config.max_bytes or DEFAULT_MAX_BYTES)
 
 

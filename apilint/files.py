@@ -60,10 +60,21 @@ def read_bounded(path: str | os.PathLike[str], limit: int) -> bytes:
         size = os.fstat(f.fileno()).st_size
         if size > limit:
             raise TooLarge(limit, size)
-        data = f.read(limit + 1)
+        data = read_at_most(f, limit + 1, size + 1)
     if len(data) > limit:
         raise TooLarge(limit, None)
     return data
+
+
+def read_at_most(stream: BinaryIO, limit: int, hint: int = 0) -> bytes:
+    """At most `limit` bytes of `stream`, read in pieces of at least a megabyte (`hint`: the
+    size expected). `stream.read(limit)` would allocate the whole limit at once (http.client
+    does), and a size the file system reports is only a hint (0 under /proc)."""
+    want, parts = limit, []
+    while want > 0 and (part := stream.read(min(want, max(hint, 1 << 20)))):
+        parts.append(part)
+        want -= len(part)
+    return b"".join(parts)  # one part (the usual case) is returned as it is, without a copy
 
 
 def read_text_bounded(path: str | os.PathLike[str], limit: int = SMALL_FILE_LIMIT,

@@ -87,7 +87,8 @@ _IGNORE = typer.Option(None, "--ignore",
                        help="Skip these rules (codes or names), on top of the configured ones.")
 _CONFIG = typer.Option(None, "--config",
                        help="Configuration file (.apilint.toml or pyproject.toml with "
-                            "[tool.apilint]); default: the nearest above each file.")
+                            "[tool.apilint]) for every file, and no other is read (pin it in "
+                            "CI); default: the nearest above each file.")
 _JOBS = typer.Option(None, "--jobs", "-j", min=1,
                      help="Parallel processes (default: all cores when the input is large).")
 _MAX_SIZE = typer.Option(None, "--max-file-size",

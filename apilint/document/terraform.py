@@ -104,8 +104,8 @@ def _sibling_blocks(path: Path, mtime_ns: int) -> list[tuple[str, list[str], dic
     """The blocks of another .tf file of the module, parsed once per run however many of its
     files are linted."""
     try:
-        return _blocks(_parse(path.read_text(encoding="utf-8"), str(path)))
-    except (OSError, UnicodeDecodeError, LoadError):
+        return _blocks(_parse(read_text(path, str(path)), str(path)))
+    except LoadError:
         return []  # linted on its own when it matters; here it only adds names
 
 
@@ -140,12 +140,15 @@ def _declared(path: Path, blocks: list[tuple[str, list[str], dict[str, Any]]]
               ) -> frozenset[str]:
     """Resources and data sources of the module: this file and the other .tf files beside it."""
     every = list(blocks)
+    here = path.resolve()
     for other in sorted(path.parent.glob("*.tf")):
-        if other.resolve() != path.resolve():
-            try:
-                every.extend(_sibling_blocks(other.resolve(), other.stat().st_mtime_ns))
-            except OSError:
-                continue
+        try:
+            target = other.resolve()
+            # A link to a file of another directory is not part of this module.
+            if target != here and target.parent == here.parent:
+                every.extend(_sibling_blocks(target, target.stat().st_mtime_ns))
+        except (OSError, RuntimeError):  # RuntimeError: a link loop, before Python 3.13
+            continue
     names = set()
     for kind, labels, _ in every:
         if kind in ("resource", "data") and len(labels) == 2:

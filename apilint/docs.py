@@ -23,6 +23,11 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _literal(text: str) -> str:
+    """Quoted AWS text as Markdown that renders as written (`*`, `_`, `<action>`, `\\d` ...)."""
+    return "".join(f"\\{c}" if c in "\\`*_[]<>|#" else c for c in text)
+
+
 def _fence(text: str) -> str:
     return f"```yaml\n{text.rstrip()}\n```\n"
 
@@ -51,6 +56,10 @@ def rule_page(rule: Rule) -> str:
         lines.append("| option | default | description |\n| --- | --- | --- |")
         lines.extend(f"| `{o.name}` | `{o.default!r}` | {_cell(o.description)} |" for o in rule.options)
         lines.append("")
+    if rule.evidence:
+        lines.append(f"## Evidence for severity {rule.severity}\n")
+        lines.extend(f"> {_literal(e.quote)}\n>\n> — [{e.source.title}]({e.source.url})\n"
+                     for e in rule.evidence)
     lines.append("## References\n")
     lines.extend(f"- [{r.title}]({r.url})" for r in rule.references)
     lines.append("")

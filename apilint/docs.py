@@ -6,6 +6,7 @@ suite runs so CI fails when a rule changes and its docs were not regenerated.
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -53,8 +54,9 @@ def rule_page(rule: Rule) -> str:
     ]
     if rule.options:
         lines.append("## Options\n")
-        lines.append("| option | default | description |\n| --- | --- | --- |")
-        lines.extend(f"| `{o.name}` | `{o.default!r}` | {_cell(o.description)} |" for o in rule.options)
+        lines.append("| option | default | schema | description |\n| --- | --- | --- | --- |")
+        lines.extend(f"| `{o.name}` | `{o.default!r}` | `{_cell(json.dumps(o.schema))}` | "
+                     f"{_cell(o.description)} |" for o in rule.options)
         lines.append("")
     if rule.evidence:
         lines.append(f"## Evidence for severity {rule.severity}\n")

@@ -8,6 +8,7 @@ from typing import Any
 import requests
 
 from apilint.contract.catalog import ContractCheck
+from apilint.contract.http import cut_at
 from apilint.contract.secrets import Masker, curl
 from apilint.document.refs import At
 
@@ -38,6 +39,9 @@ def answer(response: requests.Response | Any, mask: Masker) -> str:
     text = f"{response.status_code} {body[:_BODY_SHOWN]}".rstrip()
     if len(body) > _BODY_SHOWN:
         text += "..."
+    bound = cut_at(response)
+    if bound is not None:
+        text += f" [cut after {bound:,} bytes]"
     error_type = response.headers.get("x-amzn-ErrorType")
     return f"{text} (x-amzn-ErrorType: {error_type})" if error_type else text
 

@@ -11,6 +11,7 @@ from apilint.contract.catalog import ContractCheck
 from apilint.contract.http import cut_at
 from apilint.contract.secrets import Masker, curl
 from apilint.document.refs import At
+from apilint.text import printable
 
 _BODY_SHOWN = 160
 
@@ -34,8 +35,9 @@ class Observation:
 def answer(response: requests.Response | Any, mask: Masker) -> str:
     """`403 {"message":"Forbidden"} (x-amzn-ErrorType: ForbiddenException)`, shortened. The
     body is masked before it is cut, so a secret the server echoes across the cut cannot show
-    in part."""
+    in part; control characters are escaped (a CR or ESC would rewrite the reader's terminal)."""
     body = mask((response.content or b"").decode("utf-8", "replace")).replace("\n", " ")
+    body = printable(body)
     text = f"{response.status_code} {body[:_BODY_SHOWN]}".rstrip()
     if len(body) > _BODY_SHOWN:
         text += "..."
@@ -43,7 +45,7 @@ def answer(response: requests.Response | Any, mask: Masker) -> str:
     if bound is not None:
         text += f" [cut after {bound:,} bytes]"
     error_type = response.headers.get("x-amzn-ErrorType")
-    return f"{text} (x-amzn-ErrorType: {error_type})" if error_type else text
+    return f"{text} (x-amzn-ErrorType: {printable(error_type)})" if error_type else text
 
 
 def reproduce(request: requests.PreparedRequest, mask: Masker) -> str:

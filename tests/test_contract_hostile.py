@@ -15,6 +15,7 @@ from typing import Any, Callable
 import pytest
 import yaml
 from conftest import FIXTURES
+from hostile import within
 
 from apilint.cli import main
 
@@ -284,25 +285,6 @@ class Hostile:
     def __exit__(self, *exc: object) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
-
-
-def within(seconds: float, fn: Callable[[], Any]) -> Any:
-    """fn() in a thread; a test fails (instead of hanging) when it does not end in time."""
-    box: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            box["value"] = fn()
-        except BaseException as exc:  # noqa: BLE001 - re-raised below
-            box["error"] = exc
-
-    worker = threading.Thread(target=target, daemon=True)
-    worker.start()
-    worker.join(seconds)
-    assert not worker.is_alive(), f"still running after {seconds} s"
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
 
 
 def _drip_body(handler: Any) -> None:

@@ -1,14 +1,12 @@
 """How `apilint test` talks to the API: only to the base URL, no redirects, paced, and within
 the run's wall-clock budget (a hanging answer costs at most the time that is left).
 
-The time limit of a request is a total, headers and body included: urllib3's timeout bounds each
-socket read only, so a server that sends a byte a second would never be cut off. A watchdog shuts
-the connection down when the time is up, and bodies are read here, up to a bound."""
+The time limit of a request is a total, headers and body included (apilint.deadline: urllib3's
+timeout bounds each socket read only), and bodies are read here, up to a bound."""
 
 from __future__ import annotations
 
 import io
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -20,6 +18,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from apilint import __version__
+from apilint.deadline import Watchdog
 
 #: schemathesis tags each request with a random id; dropping it keeps seeded runs identical.
 _CASE_ID_HEADER = "X-Schemathesis-TestCaseId"
@@ -60,46 +59,6 @@ class Budget:
             self.reached = True
             raise BudgetReached()
         return self.request_timeout if left is None else min(self.request_timeout, left)
-
-
-class _Watchdog:
-    """Shuts down the connection of one request when its time is up: a blocked read then ends
-    at once, whatever the per-read timeout."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.fired = False
-        self.conn: Any = None
-        self._timer = threading.Timer(seconds, self._fire)
-        self._timer.daemon = True
-
-    def __enter__(self) -> _Watchdog:
-        _current.watchdog = self
-        self._timer.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._timer.cancel()
-        _current.watchdog = None
-
-    def watch(self, conn: Any) -> None:
-        self.conn = conn
-        if self.fired:
-            self._cut()
-
-    def _fire(self) -> None:
-        self.fired = True
-        self._cut()
-
-    def _cut(self) -> None:
-        sock = getattr(self.conn, "sock", None)
-        if sock is not None:
-            try:
-                # socket.socket's own shutdown: SSLSocket's would tear down TLS state that the
-                # reading thread is using.
-                socket.socket.shutdown(sock, socket.SHUT_RDWR)
-            except OSError:
-                pass
 
 
 class _Watched:
@@ -184,7 +143,8 @@ class GuardedSession(requests.Session):
         timeout = self.budget.timeout()
         kwargs.update(timeout=timeout, allow_redirects=False, stream=True)
         self.sent += 1
-        with _Watchdog(timeout) as dog:
+        with Watchdog(timeout) as dog:
+            _current.watchdog = dog
             try:
                 response = super().send(request, **kwargs)
                 self._read(response)
@@ -192,6 +152,8 @@ class GuardedSession(requests.Session):
                 if not dog.fired:
                     raise
                 response = None
+            finally:
+                _current.watchdog = None
         if dog.fired:  # an answer cut by the watchdog may even look complete
             if response is not None:
                 response.close()

@@ -283,3 +283,34 @@ def test_fifty_clients_connecting_at_once_are_all_accepted_at_once(
         sock.close()
     assert len(took) == 50 and max(took) < 0.9, sorted(took)[-5:]
     still_serving(url)
+
+
+def test_a_line_break_in_a_header_the_definition_sets_drops_the_header(tmp_path) -> None:
+    spec = tmp_path / "api.yaml"
+    spec.write_text("""\
+openapi: 3.0.1
+info: {title: t, version: "1"}
+paths:
+  /ping:
+    get:
+      responses: {"200": {description: ok}}
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates: {application/json: '{"statusCode": 200}'}
+        responses:
+          default:
+            statusCode: "200"
+            responseParameters:
+              method.response.header.X-Split: "'a\\r\\nSet-Cookie: evil=1'"
+              method.response.header.X-Fine: "'fine'"
+""")
+    from apilint.serve import running
+
+    log = io.StringIO()
+    with running(spec, {}, log=log) as url:
+        answer = raw(url, b"GET /prod/ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    head = answer.partition(b"\r\n\r\n")[0]
+    assert status_line(head) == b"HTTP/1.1 200 OK"
+    assert b"X-Fine: fine" in head and b"evil" not in head and b"X-Split" not in head
+    assert "dropped a response header: header 'X-Split' has a line break or NUL in its value" \
+        in log.getvalue()

@@ -28,6 +28,7 @@ _CREDENTIAL_NAME = re.compile(
 _SIGV4 = re.compile(r"(AWS4-HMAC-SHA256)\s+\S.*", re.IGNORECASE)
 #: The same in text a server echoed: the access key scope and the signature.
 _SIGV4_PARTS = re.compile(r"\b(Credential=)[\w/-]+|\b(Signature=)[0-9a-f]+", re.IGNORECASE)
+_SIGV4_REACH = 160  # a credential scope or signature is shorter
 #: Headers requests adds on its own: noise in a reproduction.
 _DEFAULT_HEADERS = {"user-agent", "accept-encoding", "connection", "content-length"}
 _MIN_SECRET = 4  # shorter values would mask ordinary text
@@ -107,6 +108,8 @@ class Masker:
                           reverse=True)
         self._pattern = re.compile("|".join(map(re.escape, variants)), re.IGNORECASE) \
             if variants else None
+        #: How far past a position masking can reach: the longest spelling or SigV4 part.
+        self.reach = max([_SIGV4_REACH, *map(len, variants)])
 
     def __call__(self, text: str) -> str:
         if self._pattern is not None:

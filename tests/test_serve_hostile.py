@@ -199,6 +199,16 @@ def test_a_chunk_size_that_is_not_plain_hex_is_400(hostile: tuple[str, io.String
     still_serving(url)
 
 
+def test_a_chunk_longer_than_its_size_is_400(hostile: tuple[str, io.StringIO]) -> None:
+    url, _ = hostile
+    answer = raw(url, b"POST /prod/files/a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked"
+                      b"\r\n\r\n3\r\nabcdef\r\n0\r\n\r\n")
+    assert status_line(answer) == b"HTTP/1.1 400 Bad Request"
+    assert json.loads(answer.partition(b"\r\n\r\n")[2]) == {
+        "message": "Bad Request: chunk longer than its size"}
+    still_serving(url)
+
+
 def test_a_negative_chunk_size_is_400_at_once(hostile: tuple[str, io.StringIO]) -> None:
     # int("-1", 16) is -1, and rfile.read(-1) reads to the end of the stream: past every
     # limit (1.5 GB in, 4.4 GB held before). The client keeps its side open: a server that

@@ -137,7 +137,9 @@ class _Handler(BaseHTTPRequestHandler):
             if len(body) + size > limit:
                 raise _TooLarge()
             body += self.rfile.read(size)
-            self.rfile.readline(1024)
+            if self.rfile.readline(1024) not in (b"\r\n", b"\n"):
+                # More data than the size said: what follows would be read as the next chunk.
+                raise _BadRequest(400, "Bad Request: chunk longer than its size")
 
     def _serve(self) -> None:
         started = time.monotonic()

@@ -10,11 +10,28 @@ from typing import TYPE_CHECKING, List, Optional
 
 import typer
 
+from apilint.errors import debugging
+
 if TYPE_CHECKING:
     from apilint.commands.lint import Options
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Catch AWS API Gateway pitfalls in OpenAPI/Swagger definitions.")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from apilint import __version__
+
+        typer.echo(f"apilint {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", "-V", is_eager=True,
+                                       callback=_version, help="Print the version and exit."),
+          ) -> None:
+    """Catch AWS API Gateway pitfalls in OpenAPI/Swagger definitions."""
 
 
 class FailOn(str, Enum):
@@ -70,7 +87,8 @@ _IGNORE = typer.Option(None, "--ignore",
                        help="Skip these rules (codes or names), on top of the configured ones.")
 _CONFIG = typer.Option(None, "--config",
                        help="Configuration file (.apilint.toml or pyproject.toml with "
-                            "[tool.apilint]); default: the nearest above each file.")
+                            "[tool.apilint]) for every file, and no other is read (pin it in "
+                            "CI); default: the nearest above each file.")
 _JOBS = typer.Option(None, "--jobs", "-j", min=1,
                      help="Parallel processes (default: all cores when the input is large).")
 _MAX_SIZE = typer.Option(None, "--max-file-size",
@@ -128,6 +146,11 @@ def lint(
     allow_outside_refs: bool = _OUTSIDE,
     max_file_size: Optional[str] = _MAX_SIZE,
     allow_remote_refs: bool = _REMOTE,
+    import_fails_on_warnings: bool = typer.Option(
+        False, "--import-fails-on-warnings",
+        help="The pipeline imports with failonwarnings=true (aws apigateway import-rest-api "
+             "--fail-on-warnings): import warnings are errors, as FailOnWarnings in a template "
+             "or fail_on_warnings in Terraform already make them."),
     aws: bool = typer.Option(False, "--aws",
                              help="Ask AWS (read-only) whether each Lambda function the "
                                   "definitions invoke exists and lets API Gateway invoke it."),
@@ -157,7 +180,8 @@ def lint(
                              tuple(lambda_inventory or ()))
     options = replace(_options(paths, api_type, select, ignore, config, jobs, fail_on,
                                allow_outside_refs, max_file_size), account=account,
-                      allow_remote_refs=allow_remote_refs)
+                      allow_remote_refs=allow_remote_refs,
+                      import_fails_on_warnings=import_fails_on_warnings)
     return run_lint(options, format, quiet, _colour(sys.stdout), baseline, diff_base,
                     min_severity.value)
 
@@ -373,8 +397,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     except ImportError:  # pragma: no cover - depends on the installed typer
         from click.exceptions import ClickException  # type: ignore[no-redef]
 
+    args = list(sys.argv[1:] if argv is None else argv)
+    if "--debug" in args:  # any command, anywhere on the line
+        args.remove("--debug")
+        os.environ["APILINT_DEBUG"] = "1"
     try:
-        result = app(args=argv, prog_name="apilint", standalone_mode=False)
+        result = app(args=args, prog_name="apilint", standalone_mode=False)
     except typer.Exit as exc:
         return int(getattr(exc, "exit_code", getattr(exc, "code", 0)) or 0)
     except typer.Abort:
@@ -388,7 +416,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 130
     except Exception as exc:  # noqa: BLE001 - a bug of ours must not end in a traceback
         sys.stderr.write(f"apilint: internal error ({type(exc).__name__}: {exc}); please report "
-                         "it with the command that triggers it\n")
+                         "it with the command that triggers it (--debug shows the traceback)\n")
+        if debugging():
+            import traceback
+
+            traceback.print_exc()
         return 2
     return result if isinstance(result, int) else 0
 

@@ -31,5 +31,17 @@ class LoadError(ApilintError):
     """The input could not be read or parsed into a document."""
 
 
+class ParseError(LoadError):
+    """The text is not valid JSON or YAML."""
+
+
 class UsageError(ApilintError):
     """The command line (or configuration) is wrong."""
+
+
+def debugging() -> bool:
+    """`--debug` or APILINT_DEBUG=1: print the traceback behind an internal error, so that a
+    user can report it."""
+    import os
+
+    return os.environ.get("APILINT_DEBUG", "") not in ("", "0")

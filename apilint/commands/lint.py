@@ -3,6 +3,7 @@ exit code."""
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from dataclasses import dataclass, replace
@@ -10,15 +11,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from apilint.commands.account import AccountOptions, with_account
-from apilint.config import Config, find_config, load_config
+from apilint.config import Config, config_chain, inherited_fail_on, load_config
 
 if TYPE_CHECKING:
     from apilint.baseline import Entry
-from apilint.discover import expand
+from apilint.discover import Target, expand, may_hold_api
 from apilint.document.loader import DEFAULT_MAX_BYTES
 from apilint.document.model import NOT_AN_API
 from apilint.engine import FileResult, Settings, lint_tasks
-from apilint.errors import UsageError
+from apilint.errors import ParseError, UsageError, debugging
 from apilint.findings import Severity
 from apilint.registry import find_rules_or_error
 from apilint.report import FORMATS, renderer
@@ -39,6 +40,7 @@ class Options:
     max_bytes: int | None = None
     account: AccountOptions = AccountOptions()
     allow_remote_refs: bool = False
+    import_fails_on_warnings: bool = False
 
 
 def outputs_of(formats: Sequence[str]) -> list[tuple[str, str | None]]:
@@ -48,27 +50,32 @@ def outputs_of(formats: Sequence[str]) -> list[tuple[str, str | None]]:
         if name not in FORMATS:
             raise UsageError(f"unknown format {name!r} (choose from {', '.join(FORMATS)})")
         outputs.append((name, target or None))
+    to_stdout = [name for name, target in outputs if target is None]
+    if len(to_stdout) > 1:
+        both = " and ".join(f"--format {name}" for name in to_stdout)
+        raise UsageError(f"{both} would all write to standard output, mixed into one invalid "
+                         f"stream; send all but one to a file (--format {to_stdout[-1]}=FILE)")
     return outputs
 
 
 def _configs(files: list[str], explicit: str | None) -> dict[str, Config]:
-    """Each file's configuration: the one given, or the nearest above the file."""
+    """Each file's configuration: the one given (and no other), or the nearest above the file
+    with the fail-on that the files above it allow (config.inherited_fail_on)."""
     if explicit is not None:
         if not Path(explicit).is_file():
             raise UsageError(f"--config {explicit}: no such file")
         config = load_config(Path(explicit))
         return {f: config for f in files}
-    by_path: dict[Path | None, Config] = {}
-    by_dir: dict[Path, Path | None] = {}
+    load = functools.cache(load_config)
+    by_dir: dict[Path, Config] = {}
     out = {}
     for f in files:
         folder = Path(f).parent
         if folder not in by_dir:
-            by_dir[folder] = find_config(folder)
-        found = by_dir[folder]
-        if found not in by_path:
-            by_path[found] = load_config(found) if found is not None else Config()
-        out[f] = by_path[found]
+            chain = config_chain(folder, load)
+            by_dir[folder] = replace(chain[0], fail_on=inherited_fail_on(chain)) if chain \
+                else Config()
+        out[f] = by_dir[folder]
     return out
 
 
@@ -81,8 +88,9 @@ def _settings(config: Config, options: Options, file: str) -> Settings:
                     extend_select=() if options.select else config.extend_select,
                     ignore=config.ignore + config.ignored_for(file) + options.ignore,
                     severity=config.severity,
-                    allow_outside_refs=options.allow_outside_refs or config.allow_outside_refs,
+                    allow_outside_refs=options.allow_outside_refs,
                     allow_remote_refs=options.allow_remote_refs,
+                    import_fails_on_warnings=options.import_fails_on_warnings,
                     max_bytes=options.max_bytes or config.max_bytes or DEFAULT_MAX_BYTES)
 
 
@@ -91,7 +99,7 @@ def _threshold(config: Config, options: Options) -> str:
 
 
 def exit_code(results: Sequence[FileResult], thresholds: Sequence[str]) -> int:
-    if any(r.error for r in results):
+    if any(r.error or r.crashes for r in results):
         return 2
     for result, fail_on in zip(results, thresholds):
         if fail_on == "never":
@@ -118,7 +126,8 @@ def lint(options: Options, prepare: Callable[[list[tuple[str, Settings]]],
         tasks = prepare(tasks)
     elif options.account.wanted:
         tasks = with_account(tasks, options.account)
-    found = [(target, result) for target, results in zip(targets, lint_tasks(tasks, options.jobs))
+    found = [(target, _unparsed_non_api(target, result))
+             for target, results in zip(targets, lint_tasks(tasks, options.jobs))
              for result in results]
     # A file that a template includes is linted through the template, with its variables and
     # context; found again in the same tree, it would repeat those findings without them.
@@ -127,6 +136,17 @@ def lint(options: Options, prepare: Callable[[list[tuple[str, Settings]]],
         (r.via is None and os.path.abspath(r.path) in included)
         or (r.skipped is not None and r.skipped.startswith(NOT_AN_API)))]
     return [r for _, r in kept], [_threshold(configs[t.path], options) for t, _ in kept]
+
+
+def _unparsed_non_api(target: Target, result: FileResult) -> FileResult:
+    """A named file that is not JSON/YAML as we read it and holds no API (tsconfig.json with
+    comments, a Helm template that pre-commit tags as YAML) is skipped, as `apilint lint DIR`
+    skips it; a broken file that looks like a definition still fails with its position."""
+    if not isinstance(result.error, ParseError) or may_hold_api(target.path):
+        return result
+    error = result.error
+    where = f" at {error.line}:{error.column}" if error.line and error.column else ""
+    return FileResult(result.path, skipped=f"{NOT_AN_API} ({error.message}{where})")
 
 
 def run_lint(options: Options, formats: Sequence[str], quiet: bool, colour: bool,
@@ -157,6 +177,10 @@ def report(results: list[FileResult], thresholds: Sequence[str],
             sys.stderr.write(f"{result.error}\n")
         elif result.skipped and not quiet:
             sys.stderr.write(f"{result.path}: note: skipped: {result.skipped}\n")
+        for crash in result.crashes:
+            sys.stderr.write(crash.describe(result.title) + "\n")
+            if debugging():
+                sys.stderr.write(crash.trace)
     for note in notes:
         sys.stderr.write(note + "\n")
     for name, target in outputs:

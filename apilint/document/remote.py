@@ -4,8 +4,9 @@ time, each URL once per run. Without the flag apilint never opens a connection w
 The flag exists on the command line only, never in a configuration file: a configuration file
 arrives with the pull request being linted, and must not be able to make CI fetch URLs.
 
-The time limit is a total for a URL, redirects included (apilint.deadline). Redirects are followed to http(s) URLs only (urllib would
-follow one to ftp:, and connect), a few hops at most, and messages name where they went.
+The time limit is a total for a URL, redirects included (apilint.deadline). Redirects are
+followed to http(s) URLs only (urllib would follow one to ftp:, and connect), a few hops at most,
+and messages name where they went.
 """
 
 from __future__ import annotations
@@ -22,11 +23,11 @@ from urllib.parse import urlsplit
 
 from apilint.deadline import Watchdog
 from apilint.errors import LoadError
+from apilint.files import read_at_most
 
 TIMEOUT_SECONDS = 10  # in total for one URL, redirects included
 MAX_REDIRECTS = 3
 _SCHEMES = ("http", "https")
-_CHUNK = 64 * 1024
 
 
 @dataclass
@@ -113,7 +114,7 @@ def fetch(url: str, max_bytes: int) -> Fetched:
         try:
             with _opener(dog, redirects).open(request, timeout=TIMEOUT_SECONDS) as answer:
                 final = answer.geturl()
-                raw = _read(answer, max_bytes)
+                raw = read_at_most(answer, max_bytes + 1)  # one more: over the limit
         except urllib.error.HTTPError as exc:
             raise LoadError(f"the server answered {exc.code} {exc.reason}{redirects.said()}",
                             url) from None
@@ -132,17 +133,6 @@ def fetch(url: str, max_bytes: int) -> Fetched:
     except UnicodeDecodeError as exc:
         raise LoadError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x}){redirects.said()}",
                         url) from None
-
-
-def _read(answer: Any, max_bytes: int) -> bytes:
-    """Up to max_bytes + 1 bytes (one more tells an answer over the limit)."""
-    raw = bytearray()
-    while len(raw) <= max_bytes:
-        chunk = answer.read(min(_CHUNK, max_bytes + 1 - len(raw)))
-        if not chunk:
-            break
-        raw += chunk
-    return bytes(raw)
 
 
 def stand_in_path(url: str) -> Path:

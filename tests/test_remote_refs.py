@@ -230,7 +230,7 @@ def test_a_server_that_drips_is_cut_off_at_the_total_deadline(
     started = time.monotonic()
     code, found = _lint(capsys, _definition(tmp_path, f"{server.url}/slow.yaml#/Pet"))
     assert time.monotonic() - started < 6
-    assert (code, set(found)) == (1, {("AGW003", 12)})
+    assert (code, set(found)) == (0, {("AGW003", 12)})
     assert "no complete answer within 2 s" in found["AGW003", 12]
 
 
@@ -247,7 +247,7 @@ def test_a_redirect_to_another_scheme_is_refused_before_any_connection(
             listener.accept()[0].close()  # nobody came
     finally:
         listener.close()
-    assert (code, set(found)) == (1, {("AGW003", 12)})
+    assert (code, set(found)) == (0, {("AGW003", 12)})
     assert f"redirected to {ftp!r}: only http and https redirects are followed" in \
         found["AGW003", 12]
 
@@ -258,7 +258,7 @@ def test_redirects_are_followed_a_few_hops_and_named(hostile: Callable[..., _Hos
     routes = {f"/r{n}.yaml": _redirect(f"/r{n + 1}.yaml") for n in range(50)}
     server = hostile(routes)
     code, found = _lint(capsys, _definition(tmp_path, f"{server.url}/r0.yaml#/Pet"))
-    assert (code, set(found)) == (1, {("AGW003", 12)})
+    assert (code, set(found)) == (0, {("AGW003", 12)})
     assert (f"more than 3 redirects ({server.url}/r1.yaml -> {server.url}/r2.yaml -> "
             f"{server.url}/r3.yaml -> {server.url}/r4.yaml)") in found["AGW003", 12]
     assert server.requests == ["/r0.yaml", "/r1.yaml", "/r2.yaml", "/r3.yaml"]
@@ -272,7 +272,7 @@ def test_a_redirect_within_the_limit_is_followed_and_named_when_it_fails(
     code, found = _lint(capsys, _definition(tmp_path, f"{moved.url}/old.yaml#/Pet"))
     assert (code, found) == (0, {})
     code, found = _lint(capsys, _definition(tmp_path, f"{moved.url}/gone.yaml#/Pet"))
-    assert (code, set(found)) == (1, {("AGW003", 12)})
+    assert (code, set(found)) == (0, {("AGW003", 12)})
     assert (f"the server answered 404 File not found (redirected to "
             f"{server.url}/missing.yaml)") in found["AGW003", 12]
 
@@ -286,5 +286,5 @@ def test_a_failing_url_is_fetched_once_however_often_it_is_referenced(
                          f"\"{server.url}/missing.yaml#/B\"}}\n")
     api.write_text(twice)
     code, found = _lint(capsys, api)
-    assert (code, set(found)) == (1, {("AGW003", 12), ("AGW003", 16), ("AGW003", 17)})
+    assert (code, set(found)) == (0, {("AGW003", 12), ("AGW003", 16), ("AGW003", 17)})
     assert server.requests == ["/missing.yaml"]

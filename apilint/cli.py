@@ -387,8 +387,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         sys.stderr.write("apilint: interrupted\n")
         return 130
     except Exception as exc:  # noqa: BLE001 - a bug of ours must not end in a traceback
-        sys.stderr.write(f"apilint: internal error ({type(exc).__name__}: {exc}); please report "
-                         "it with the command that triggers it\n")
+        from apilint.errors import warn
+
+        warn(f"apilint: internal error ({type(exc).__name__}: {exc}); please report it with the "
+             "command that triggers it")
         return 2
     return result if isinstance(result, int) else 0
 

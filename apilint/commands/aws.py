@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 from apilint.commands.account import ask_account
 from apilint.commands.lint import Options, lint, outputs_of, report
 from apilint.engine import FileResult
-from apilint.errors import UsageError
+from apilint.errors import UsageError, warn
 from apilint.findings import Severity
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ def run_export(api_id: str, stage: str | None, output: str | None, spec: str,
         kind, name = kind_of(apigw, v2, api_id, where)
         body = export(apigw, v2, DeployedApi(api_id, name, kind, where, stage), spec)
     except UsageError as exc:
-        sys.stderr.write(f"apilint: {exc.message}\n")
+        warn(f"apilint: {exc.message}")
         return 2
     if output is None:
         sys.stdout.write(body.decode("utf-8", "replace"))
@@ -62,7 +62,7 @@ def run_audit(regions: Sequence[str], profile: str | None, formats: Sequence[str
         results, thresholds = lint(options, lambda tasks: ask_account(
             made, tasks, lambda path, apis: by_path[path]))
     except UsageError as exc:
-        sys.stderr.write(f"apilint: {exc.message}\n")
+        warn(f"apilint: {exc.message}")
         return 2
     code = report(results, thresholds, outputs, quiet, colour)
     table = summary(exported, results)
@@ -74,7 +74,7 @@ def run_audit(regions: Sequence[str], profile: str | None, formats: Sequence[str
         shutil.rmtree(folder, ignore_errors=True)
     failed = [e for e in exported if e.error]
     for e in failed:
-        sys.stderr.write(f"apilint: {e.error}\n")
+        warn(f"apilint: {e.error}")
     return 2 if failed else code
 
 

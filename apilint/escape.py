@@ -24,10 +24,15 @@ _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\
                      "\ufffe\uffff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
-# The Actions runner takes a line for a command when, after leading white space (.NET's
-# char.IsWhiteSpace), it starts with `::` or the older `##[` (ActionCommand.TryParseV2/TryParse
-# in actions/runner). Only a file name can lead one of our lines.
-_COMMAND_START = re.compile(r"\s*(?:::|##\[)")
+# The Actions runner reads workflow commands from every line a step prints (ActionCommand.cs in
+# actions/runner): `::name ...::` after leading white space (TryParseV2, .NET TrimStart), and
+# the legacy `##[name ...]` anywhere in the line (TryParse: IndexOf) for every registered
+# command, `error`, `add-mask`, `set-output` and `stop-commands` among them. So `##[` is broken
+# wherever input shows, and a line that input can lead (only a file name does) must not start
+# with `::`.
+_LEGACY_COMMAND = "##["
+_LEGACY_SHOWN = "#\\x23["
+_COMMAND_START = re.compile(r"\s*::")
 
 _BACKTICKS = re.compile(r"`+")
 # Our messages quote keys and values in single backticks (`security`).
@@ -47,8 +52,9 @@ def _show(match: re.Match[str]) -> str:
 
 
 def visible(text: str) -> str:
-    """`text` with every control character shown as an escape: safe for a terminal, one line."""
-    return _UNSAFE.sub(_show, text)
+    """`text` with every control character shown as an escape, and the runner's `##[` as
+    `#\\x23[`: one line, safe for a terminal and anywhere in a CI log line."""
+    return _UNSAFE.sub(_show, text).replace(_LEGACY_COMMAND, _LEGACY_SHOWN)
 
 
 def terminal_line(text: str) -> str:
@@ -107,6 +113,13 @@ def markdown_prose(text: str, cell: bool = True) -> str:
 def html(text: object) -> str:
     """Text or a double- or single-quoted attribute value in HTML."""
     return _html.escape(visible(str(text)), quote=True)
+
+
+def json_text(dumped: str) -> str:
+    """JSON text from json.dumps (ensure_ascii: no raw control character) with `##[` spelt
+    `#\\u0023[`: the same data, and no command when the report is printed in a CI log. `#`
+    only occurs inside strings, so the escape is always inside one."""
+    return dumped.replace(_LEGACY_COMMAND, "#\\u0023[")
 
 
 def xml(text: str) -> str:

@@ -33,6 +33,8 @@ HOSTILE = {
     "bidi": "/r\u202eevil",
     "nel": "/n\x85::error::nel",
     "separator": "/l\u2028::error::ls",
+    "legacy": "/z##[error]pwned",
+    "set-output": "/y##[set-output name=verdict;]pass",
 }
 #: How the text sinks show each one.
 SHOWN = {
@@ -42,13 +44,16 @@ SHOWN = {
     "bidi": r"/r\u202eevil",
     "nel": r"/n\x85::error::nel",
     "separator": r"/l\u2028::error::ls",
+    "legacy": r"/z#\x23[error]pwned",
+    "set-output": r"/y#\x23[set-output name=verdict;]pass",
 }
 #: Raw characters no report may carry: C0 (but the newline that ends our own lines), DEL, C1,
 #: bidi embeddings/overrides/isolates, Unicode line separators, lone surrogates.
 RAW = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
                  "\ud800-\udfff]")
-#: What the Actions runner takes for a command: `::` or the old `##[` after leading whitespace.
-COMMAND = re.compile(r"\s*(::|##\[)")
+#: What the Actions runner takes for a command: `::` after leading whitespace, or the legacy
+#: `##[` anywhere in a line.
+COMMAND = re.compile(r"\s*::|.*##\[")
 GITHUB_PROPERTIES = {"file", "line", "col", "endLine", "endColumn", "title"}
 
 
@@ -79,6 +84,7 @@ def github_commands(out: str) -> list[tuple[str, dict[str, str], str]]:
 def assert_inert(fmt: str, out: str) -> None:
     """No raw control characters; no line the runner would take for a command but ours."""
     assert RAW.search(out) is None, RAW.search(out)
+    assert "##[" not in out
     if fmt == "github":
         for name, props, _ in github_commands(out):
             assert name in ("error", "warning", "notice")
@@ -113,10 +119,10 @@ def test_hostile_paths_cannot_inject_into_any_format(fmt: str, hostile: Path, ca
     if fmt in STRUCTURED:  # the library escapes; the data keeps the real characters
         assert "\x1b" not in out and "\\u001b[31mRED" in out
         data = json.loads(out)
-        messages = ([r["message"] for r in data["results"]] if fmt == "json" else
-                    [r["message"]["text"] for r in data["runs"][0]["results"]])
-        assert f"GET {HOSTILE['newline']} has no x-amazon-apigateway-integration" in " ".join(
-            messages)
+        messages = " ".join([r["message"] for r in data["results"]] if fmt == "json" else
+                            [r["message"]["text"] for r in data["runs"][0]["results"]])
+        for path in HOSTILE.values():
+            assert f"GET {path} has no x-amazon-apigateway-integration" in messages
         return
     readable = markdown_html(out) if fmt == "markdown" else out
     for key, shown in SHOWN.items():
@@ -168,7 +174,8 @@ NAMES = {
     "escape": ("a\x1b[31m.json", r"a\x1b[31m.json"),
     "newline": ("b\n::error file=f::name.json", r"b\n::error file=f::name.json"),
     "leading": ("::error file=g::lead.json", "::error file=g::lead.json"),
-    "spaces": ("\u3000##[error]old.json", r"##[error]old.json"),
+    "spaces": ("\u3000::error::wide.json", "\u3000::error::wide.json"),
+    "legacy": ("x##[add-mask]y.json", r"x#\x23[add-mask]y.json"),
     "undecodable": (os.fsdecode(b"c\xff.json"), r"c\udcff.json"),
 }
 
@@ -206,8 +213,10 @@ def test_a_line_led_by_a_file_name_is_never_a_command() -> None:
     from apilint import escape
 
     assert escape.terminal_line("::error::x.yaml:1:1: msg") == "./::error::x.yaml:1:1: msg"
-    assert escape.terminal_line("\u00a0 ##[error]x: msg") == "./\u00a0 ##[error]x: msg"
+    assert escape.terminal_line("\u00a0 ::error::x: msg") == "./\u00a0 ::error::x: msg"
     assert escape.terminal_line("a::error::x") == "a::error::x"
+    assert escape.terminal_line("a ##[error]x ###[y") == r"a #\x23[error]x ##\x23[y"
+    assert json.loads(escape.json_text(json.dumps("\\##[x"))) == "\\##[x"
 
 
 # --- markdown and HTML building blocks -------------------------------------------------------
@@ -322,3 +331,27 @@ def test_stale_baseline_notes_are_escaped(tmp_path: Path, capsys) -> None:
     assert err == ("api.yaml: note: baseline entry no longer found: AGW109\\n::error::b at "
                    "/x\\x1b[2J (GET /\\r::warning::o); refresh the baseline with "
                    "`apilint baseline`\n")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_contract_findings_and_notes_go_through_the_same_escaping(fmt: str, capsys) -> None:
+    # `apilint test` reports through commands.lint.report: a server's answer quoted in a
+    # finding, and its notes on stderr, meet the same sinks as lint findings.
+    from apilint.commands.lint import report
+    from apilint.engine import FileResult
+    from apilint.findings import Finding, Severity, Span
+
+    answer = "status 500: \r\x1b[2K::error file=s::server\n<h1>x</h1>"
+    finding = Finding("AGW901", "contract-check", Severity.WARNING, f"GET /a answered {answer}",
+                      "api.yaml", "/paths/~1a/get", Span(3, 5, 3, 9), "GET /a")
+    code = report([FileResult("api.yaml", findings=[finding])], ["warning"], [(fmt, None)],
+                  False, False, [f"apilint: note: {answer}"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert_inert(fmt, out)
+    assert_inert("text", err)
+    assert err == ("apilint: note: status 500: \\r\\x1b[2K::error file=s::server\\n<h1>x</h1>\n")
+    if fmt == "markdown":
+        assert "<h1" not in markdown_html(out)
+    if fmt == "html":
+        assert html_tags(out).count("h1") == 1

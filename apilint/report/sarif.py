@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from apilint import __version__
 from apilint.engine import FileResult
+from apilint.escape import json_text
 from apilint.findings import Finding, Severity, Span
 from apilint.registry import Rule
 from apilint.report import has_end, relative_path, rules_by_code
@@ -34,8 +35,7 @@ Json = dict[str, Any]
 
 
 def render(results: Sequence[FileResult], out: TextIO, colour: bool) -> None:
-    json.dump(build_log(results), out, indent=2)
-    out.write("\n")
+    out.write(json_text(json.dumps(build_log(results), indent=2)) + "\n")
 
 
 def build_log(results: Sequence[FileResult], cwd: str | None = None) -> Json:

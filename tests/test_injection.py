@@ -355,3 +355,17 @@ def test_contract_findings_and_notes_go_through_the_same_escaping(fmt: str, caps
         assert "<h1" not in markdown_html(out)
     if fmt == "html":
         assert html_tags(out).count("h1") == 1
+
+
+def test_audit_summary_shows_hostile_api_names_escaped() -> None:
+    # An account's API names and the messages about their definitions are input too.
+    from apilint.aws.audit import Exported
+    from apilint.aws.export import DeployedApi
+    from apilint.commands.aws import summary
+
+    api = DeployedApi("a1", "::error::x\x1b[2J\n##[add-mask]y", "rest", "us-east-1", "prod")
+    table = summary([Exported(api, None, "denied \r::warning::z")], [])
+    assert table.splitlines()[1] == (r"./::error::x\x1b[2J\n#\x23[add-mask]y (a1, REST)  "
+                                     r"us-east-1  prod   -       -         export failed: "
+                                     r"denied \r::warning::z")
+    assert_inert("text", table)

@@ -11,6 +11,7 @@ from apilint.commands.account import ask_account
 from apilint.commands.lint import Options, lint, outputs_of, report
 from apilint.engine import FileResult
 from apilint.errors import UsageError, warn
+from apilint.escape import terminal_line, visible
 from apilint.findings import Severity
 
 if TYPE_CHECKING:
@@ -117,7 +118,9 @@ def summary(exported: list[Exported], results: list[FileResult]) -> str:
         worst = max(found, key=lambda f: (f.severity, -f.line), default=None)
         rows.append((api, e.api.region, stage, str(errors), str(warnings),
                      f"{worst.code} {worst.name}: {worst.message[:80]}" if worst else "-"))
+    # API names and messages come from the account's definitions: shown like any other input.
+    rows = [tuple(visible(cell) for cell in row) for row in rows]
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row[:5], widths)) + "  " + row[5]
              for row in rows]
-    return "\n".join(line.rstrip() for line in lines) + "\n"
+    return "\n".join(terminal_line(line.rstrip()) for line in lines) + "\n"

@@ -369,3 +369,17 @@ def test_audit_summary_shows_hostile_api_names_escaped() -> None:
                                      r"us-east-1  prod   -       -         export failed: "
                                      r"denied \r::warning::z")
     assert_inert("text", table)
+
+
+@pytest.mark.parametrize("yaml", ["", "libyaml"])
+def test_a_surrogate_escape_in_yaml_is_one_line_with_its_position(yaml: str, tmp_path: Path,
+                                                                  monkeypatch, capsys) -> None:
+    # rapidyaml used to turn it into bytes that are not UTF-8 and lose every position (1:1).
+    monkeypatch.setenv("APILINT_YAML", yaml)
+    path = tmp_path / "surrogate.yaml"
+    path.write_text('openapi: 3.0.1\ninfo: {title: t, version: "1"}\npaths:\n  "/x\\ud800":\n'
+                    '    get: {responses: {"200": {description: ok}}}\n', encoding="utf-8")
+    code, out, err = run(capsys, "lint", str(path))
+    assert (code, out) == (2, "")
+    assert err == (f"{path}:4:8: error: invalid YAML: while parsing a quoted scalar found "
+                   "invalid Unicode character escape code\n")

@@ -16,12 +16,6 @@ from __future__ import annotations
 import html as _html
 import re
 
-# C0 and C1 controls with DEL (newline, ESC, NEL...), the Unicode line and paragraph separators
-# (some log viewers break lines there), the bidi embeddings, overrides and isolates that reorder
-# what a reader sees ("Trojan Source", CVE-2021-42574), lone surrogates (UTF-8 cannot encode
-# them: writing one crashes) and the two non-characters XML forbids.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
-                     "\ufffe\uffff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 # The Actions runner reads workflow commands from every line a step prints (ActionCommand.cs in
@@ -45,16 +39,26 @@ _CODE_SPAN = re.compile(r"`([^`]+)`")
 _MARKDOWN_MARKUP = re.compile(r"([\\`*_\[\]<>&|~$@])")
 
 
-def _show(match: re.Match[str]) -> str:
-    char = match.group()
+def _show(char: str) -> str:
+    if char.isprintable():
+        return char
     code = ord(char)
-    return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+    return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else
+                                f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
 
 
 def visible(text: str) -> str:
-    """`text` with every control character shown as an escape, and the runner's `##[` as
-    `#\\x23[`: one line, safe for a terminal and anywhere in a CI log line."""
-    return _UNSAFE.sub(_show, text).replace(_LEGACY_COMMAND, _LEGACY_SHOWN)
+    """`text` with every character Python does not call printable shown as an escape, and the
+    runner's `##[` as `#\\x23[`: one line, safe for a terminal and anywhere in a CI log line.
+
+    Not printable: C0 and C1 controls with DEL (newline, ESC, NEL...), the line and paragraph
+    separators (some log viewers break lines there), format characters such as the bidi
+    overrides that reorder what a reader sees ("Trojan Source", CVE-2021-42574), lone surrogates
+    (UTF-8 cannot encode them: writing one crashes), non-characters XML forbids, and white space
+    other than the space."""
+    if not text.isprintable():
+        text = "".join(map(_show, text))
+    return text.replace(_LEGACY_COMMAND, _LEGACY_SHOWN)
 
 
 def terminal_line(text: str) -> str:

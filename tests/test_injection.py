@@ -174,7 +174,8 @@ NAMES = {
     "escape": ("a\x1b[31m.json", r"a\x1b[31m.json"),
     "newline": ("b\n::error file=f::name.json", r"b\n::error file=f::name.json"),
     "leading": ("::error file=g::lead.json", "::error file=g::lead.json"),
-    "spaces": ("\u3000::error::wide.json", "\u3000::error::wide.json"),
+    "spaces": ("\u3000::error::wide.json", r"\u3000::error::wide.json"),
+    "space": (" ::error::space.json", " ::error::space.json"),  # ./ leads it in text
     "legacy": ("x##[add-mask]y.json", r"x#\x23[add-mask]y.json"),
     "undecodable": (os.fsdecode(b"c\xff.json"), r"c\udcff.json"),
 }
@@ -213,7 +214,8 @@ def test_a_line_led_by_a_file_name_is_never_a_command() -> None:
     from apilint import escape
 
     assert escape.terminal_line("::error::x.yaml:1:1: msg") == "./::error::x.yaml:1:1: msg"
-    assert escape.terminal_line("\u00a0 ::error::x: msg") == "./\u00a0 ::error::x: msg"
+    assert escape.terminal_line("  ::error::x: msg") == "./  ::error::x: msg"
+    assert escape.terminal_line("\u00a0::error::x: msg") == r"\xa0::error::x: msg"
     assert escape.terminal_line("a::error::x") == "a::error::x"
     assert escape.terminal_line("a ##[error]x ###[y") == r"a #\x23[error]x ##\x23[y"
     assert json.loads(escape.json_text(json.dumps("\\##[x"))) == "\\##[x"
@@ -253,8 +255,9 @@ def test_html_escapes_text_and_attributes() -> None:
 def test_visible_names_controls_and_keeps_everything_else() -> None:
     from apilint import escape
 
-    assert escape.visible("a\nb\rc\td\x00e\x1bf\x7fg\x85h\u2028i\u202ej\ud800k é 😀") == (
-        r"a\nb\rc\td\x00e\x1bf\x7fg\x85h\u2028i\u202ej\ud800k é 😀")
+    assert escape.visible("a\nb\rc\td\x00e\x1bf\x7fg\x85h\u2028i\u202ej\ud800k é 😀 \U000e0041"
+                          "\ufffe") == (
+        r"a\nb\rc\td\x00e\x1bf\x7fg\x85h\u2028i\u202ej\ud800k é 😀 \U000e0041\ufffe")
     assert escape.visible(escape.visible("\x1b")) == r"\x1b"
 
 

@@ -6,15 +6,13 @@ from __future__ import annotations
 import threading
 from typing import Iterable, TextIO
 
+# Request lines are attacker-controlled: no terminal escapes or fake log lines.
+from apilint.escape import visible as _printable
+
 
 def mask_key(key: str) -> str:
     """Enough of a key to tell keys apart, never enough to use one."""
     return "****" + key[-4:] if len(key) >= 12 else "****"
-
-
-def _printable(text: str) -> str:
-    # Request lines are attacker-controlled: no terminal escapes or fake log lines.
-    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
 
 
 class AccessLog:

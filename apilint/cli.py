@@ -10,11 +10,28 @@ from typing import TYPE_CHECKING, List, Optional
 
 import typer
 
+from apilint.errors import debugging, warn
+
 if TYPE_CHECKING:
     from apilint.commands.lint import Options
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Catch AWS API Gateway pitfalls in OpenAPI/Swagger definitions.")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from apilint import __version__
+
+        typer.echo(f"apilint {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", "-V", is_eager=True,
+                                       callback=_version, help="Print the version and exit."),
+          ) -> None:
+    """Catch AWS API Gateway pitfalls in OpenAPI/Swagger definitions."""
 
 
 class FailOn(str, Enum):
@@ -373,8 +390,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     except ImportError:  # pragma: no cover - depends on the installed typer
         from click.exceptions import ClickException  # type: ignore[no-redef]
 
+    args = list(sys.argv[1:] if argv is None else argv)
+    if "--debug" in args:  # any command, anywhere on the line
+        args.remove("--debug")
+        os.environ["APILINT_DEBUG"] = "1"
     try:
-        result = app(args=argv, prog_name="apilint", standalone_mode=False)
+        result = app(args=args, prog_name="apilint", standalone_mode=False)
     except typer.Exit as exc:
         return int(getattr(exc, "exit_code", getattr(exc, "code", 0)) or 0)
     except typer.Abort:
@@ -387,10 +408,12 @@ def main(argv: Optional[List[str]] = None) -> int:
         sys.stderr.write("apilint: interrupted\n")
         return 130
     except Exception as exc:  # noqa: BLE001 - a bug of ours must not end in a traceback
-        from apilint.errors import warn
-
         warn(f"apilint: internal error ({type(exc).__name__}: {exc}); please report it with the "
-             "command that triggers it")
+             "command that triggers it (--debug shows the traceback)")
+        if debugging():
+            import traceback
+
+            traceback.print_exc()
         return 2
     return result if isinstance(result, int) else 0
 

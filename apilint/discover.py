@@ -48,7 +48,7 @@ def _walk(root: str) -> list[str]:
         for name in sorted(files):
             path = os.path.join(base, name)
             if (name.lower().endswith(SUFFIXES) and not _ignored(path, False, ignores)
-                    and _may_hold_api(path)):
+                    and may_hold_api(path)):
                 found.append(path)
     return found
 
@@ -74,7 +74,7 @@ def _ignored(path: str, is_dir: bool, ignores: list[tuple[str, Any]]) -> bool:
     return False
 
 
-def _may_hold_api(path: str) -> bool:
+def may_hold_api(path: str) -> bool:
     """False for files that surely hold no API (package.json, tsconfig.json, ...): checked on
     the bytes, a megabyte at a time, so a tree full of other JSON costs no parsing and a huge
     file no memory. Unreadable files pass (and get a proper error later)."""

@@ -35,6 +35,10 @@ class LoadError(ApilintError):
     """The input could not be read or parsed into a document."""
 
 
+class ParseError(LoadError):
+    """The text is not valid JSON or YAML."""
+
+
 class UsageError(ApilintError):
     """The command line (or configuration) is wrong."""
 
@@ -43,3 +47,11 @@ def warn(line: str) -> None:
     """Print one line on stderr. It quotes file names and definition text, so it is escaped:
     controls shown, never a workflow command (apilint.escape.terminal_line)."""
     sys.stderr.write(terminal_line(line) + "\n")
+
+
+def debugging() -> bool:
+    """`--debug` or APILINT_DEBUG=1: print the traceback behind an internal error, so that a
+    user can report it."""
+    import os
+
+    return os.environ.get("APILINT_DEBUG", "") not in ("", "0")

@@ -27,6 +27,14 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """Why the severity holds: the AWS error message or documentation sentence, verbatim."""
+
+    quote: str
+    source: Reference
+
+
+@dataclass(frozen=True)
 class Option:
     name: str
     default: Any
@@ -55,6 +63,8 @@ class Rule:
     example_inventory: tuple[dict[str, Any], ...] = field(default=(), compare=False, hash=False)
     example_deployment: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     default_enabled: bool = True
+    #: The AWS message or documentation sentence that shows the severity (required for errors).
+    evidence: tuple[Evidence, ...] = ()
     #: "definition" (runs on each API definition), "template" (on a CloudFormation template)
     #: or "account" (on a definition, with what the AWS account says about its functions).
     scope: str = "definition"
@@ -73,6 +83,8 @@ class Rule:
             "tags": list(self.tags), "summary": self.summary, "rationale": self.rationale,
             "fix": self.fix,
             "references": [{"title": r.title, "url": r.url} for r in self.references],
+            "evidence": [{"quote": e.quote, "source": {"title": e.source.title, "url": e.source.url}}
+                         for e in self.evidence],
             "options": [{"name": o.name, "default": o.default, "description": o.description}
                         for o in self.options],
             "examples": {"bad": self.bad_example, "good": self.good_example},
@@ -106,6 +118,9 @@ def _parse(data: dict[str, Any]) -> Rule:
         example_inventory=tuple(examples.get("inventory") or ()),
         example_deployment=dict(examples.get("deployment") or {}),
         default_enabled=data.get("enabled", True), scope=data.get("scope", "definition"),
+        evidence=tuple(Evidence(" ".join(e["quote"].split()),
+                                Reference(e["source"]["title"], e["source"]["url"]))
+                       for e in data.get("evidence") or ()),
     )
 
 

@@ -38,10 +38,10 @@ def run_export(api_id: str, stage: str | None, output: str | None, spec: str,
     try:
         Path(output).write_bytes(body)
     except OSError as exc:
-        sys.stderr.write(f"apilint: cannot write {output}: {exc.strerror or exc}\n")
+        warn(f"apilint: cannot write {output}: {exc.strerror or exc}")
         return 2
-    sys.stderr.write(f"apilint: wrote the {kind.upper()} API {name!r} ({api_id}"
-                     f"{', stage ' + stage if stage else ''}) to {output}\n")
+    warn(f"apilint: wrote the {kind.upper()} API {name!r} ({api_id}"
+         f"{', stage ' + stage if stage else ''}) to {output}")
     return 0
 
 

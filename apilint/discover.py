@@ -4,9 +4,12 @@ tree, minus what git ignores and what tools generate."""
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
+
+from apilint.files import SMALL_FILE_LIMIT, open_regular, read_bounded
 
 SUFFIXES = (".yaml", ".yml", ".json", ".template", ".tf")
 #: Build output and dependencies: copies of the real sources (`sam build` writes the template
@@ -36,34 +39,52 @@ def expand(paths: Iterable[str]) -> list[Target]:
 
 def _walk(root: str) -> list[str]:
     found: list[str] = []
+    tree = os.path.realpath(root)
     ignores: list[tuple[str, Any]] = []  # (directory, its .gitignore spec), outermost first
     for base, dirs, files in os.walk(root):
         ignores = [(d, s) for d, s in ignores
                    if Path(os.path.abspath(base)).is_relative_to(os.path.abspath(d))]
-        spec = _gitignore(base)
+        spec = _gitignore(base, tree)
         if spec is not None:
             ignores.append((base, spec))
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS
                          and not _ignored(os.path.join(base, d), True, ignores))
         for name in sorted(files):
             path = os.path.join(base, name)
-            if (name.lower().endswith(SUFFIXES) and not _ignored(path, False, ignores)
-                    and may_hold_api(path)):
+            if (name.lower().endswith(SUFFIXES) and _readable_in(path, tree)
+                    and not _ignored(path, False, ignores) and may_hold_api(path)):
                 found.append(path)
     return found
 
 
-def _gitignore(directory: str) -> Any:
+def _readable_in(path: str, tree: str) -> bool:
+    """A regular file, or a link to one inside the walked tree: the tree arrives with a pull
+    request, and a link to /dev/zero, a FIFO or a file elsewhere on the machine (a secret, a
+    huge log) must not be read. os.walk already leaves linked directories alone. A broken or
+    looping link passes, to be reported as one error line."""
+    try:
+        mode = os.lstat(path).st_mode
+        if not stat.S_ISLNK(mode):
+            return stat.S_ISREG(mode)
+        target = os.path.realpath(path, strict=True)
+        return stat.S_ISREG(os.stat(target).st_mode) and Path(target).is_relative_to(tree)
+    except (OSError, RuntimeError):
+        return True
+
+
+def _gitignore(directory: str, tree: str) -> Any:
     path = os.path.join(directory, ".gitignore")
-    if not os.path.isfile(path):
+    if not os.path.isfile(path) or not _readable_in(path, tree):
         return None
     import pathspec
 
     try:
-        lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+        text = read_bounded(path, SMALL_FILE_LIMIT).decode("utf-8", errors="replace")
     except OSError:
         return None
-    return pathspec.GitIgnoreSpec.from_lines(lines)
+    # Patterns come with the pull request: Python's re backtracks exponentially on one like
+    # a*a*a*...b against a long name, RE2 matches in linear time.
+    return pathspec.GitIgnoreSpec.from_lines(text.splitlines(), backend="re2")
 
 
 def _ignored(path: str, is_dir: bool, ignores: list[tuple[str, Any]]) -> bool:
@@ -81,7 +102,7 @@ def may_hold_api(path: str) -> bool:
     overlap = max(len(m) for m in _MARKERS) - 1
     tail = b""
     try:
-        with open(path, "rb") as f:
+        with open_regular(path) as f:
             while chunk := f.read(1 << 20):
                 window = tail + chunk
                 if any(m in window for m in _MARKERS):

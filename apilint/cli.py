@@ -417,10 +417,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     except Exception as exc:  # noqa: BLE001 - a bug of ours must not end in a traceback
         warn(f"apilint: internal error ({type(exc).__name__}: {exc}); please report it with the "
              "command that triggers it (--debug shows the traceback)")
-        if debugging():
+        if debugging():  # the values in its messages come from the input too
             import traceback
 
-            traceback.print_exc()
+            for line in traceback.format_exc().splitlines():
+                warn(line)
         return 2
     return result if isinstance(result, int) else 0
 

@@ -179,8 +179,9 @@ def report(results: list[FileResult], thresholds: Sequence[str],
             warn(f"{result.path}: note: skipped: {result.skipped}")
         for crash in result.crashes:
             warn(crash.describe(result.title))
-            if debugging():  # our traceback, asked for: as it is
-                sys.stderr.write(crash.trace)
+            if debugging():  # the values in its messages come from the input too
+                for line in crash.trace.splitlines():
+                    warn(line)
     for note in notes:
         warn(note)
     for name, target in outputs:

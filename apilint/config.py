@@ -200,13 +200,16 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
         rule = _rule(ident, rules, fail, "options")
         if not isinstance(values, dict):
             raise fail(f"options.{ident}", "expected a table of option = value")
-        known = {o.name for o in rule.options}
-        for name in values:
+        known = {o.name: o for o in rule.options}
+        for name, value in values.items():
             if name not in known:
                 close = difflib.get_close_matches(name, sorted(known), n=1)
                 hint = (f"did you mean {close[0]!r}?" if close else
                         f"{rule.name} takes {', '.join(sorted(known)) or 'no options'}")
                 raise fail(f"options.{ident}.{name}", f"unknown option ({hint})")
+            problem = known[name].problem(value)
+            if problem:
+                raise fail(f"options.{ident}.{name}", problem)
         config.options[rule.name] = dict(values)
     fail_on = table.get("fail-on")
     if fail_on is not None and fail_on not in FAIL_ON:

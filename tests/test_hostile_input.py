@@ -54,7 +54,7 @@ def test_ref_to_a_symlink_loop_is_an_unresolved_ref(tmp_path: Path,
     api = tmp_path / "api.yaml"
     api.write_text(HEAD + "paths:\n  /a:\n    $ref: 'a.yaml#/x'\n")
     code, out, err = run(capsys, "lint", str(api), "--select", "AGW003")
-    assert code == 1 and err == "" and "AGW003" in out and "symbolic link loop" in out
+    assert code == 0 and err == "" and "AGW003" in out and "symbolic link loop" in out  # a warning
 
 
 def test_ref_cycle_across_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

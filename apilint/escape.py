@@ -16,7 +16,7 @@ from __future__ import annotations
 import html as _html
 import re
 
-_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+from apilint.text import printable
 
 # The Actions runner reads workflow commands from every line a step prints (ActionCommand.cs in
 # actions/runner): `::name ...::` after leading white space (TryParseV2, .NET TrimStart), and
@@ -39,14 +39,6 @@ _CODE_SPAN = re.compile(r"`([^`]+)`")
 _MARKDOWN_MARKUP = re.compile(r"([\\`*_\[\]<>&|~$@])")
 
 
-def _show(char: str) -> str:
-    if char.isprintable():
-        return char
-    code = ord(char)
-    return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else
-                                f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
-
-
 def visible(text: str) -> str:
     """`text` with every character Python does not call printable shown as an escape, and the
     runner's `##[` as `#\\x23[`: one line, safe for a terminal and anywhere in a CI log line.
@@ -56,9 +48,7 @@ def visible(text: str) -> str:
     overrides that reorder what a reader sees ("Trojan Source", CVE-2021-42574), lone surrogates
     (UTF-8 cannot encode them: writing one crashes), non-characters XML forbids, and white space
     other than the space."""
-    if not text.isprintable():
-        text = "".join(map(_show, text))
-    return text.replace(_LEGACY_COMMAND, _LEGACY_SHOWN)
+    return printable(text).replace(_LEGACY_COMMAND, _LEGACY_SHOWN)
 
 
 def terminal_line(text: str) -> str:

@@ -6,8 +6,7 @@ from __future__ import annotations
 import threading
 from typing import Iterable, TextIO
 
-# Request lines are attacker-controlled: no terminal escapes or fake log lines.
-from apilint.escape import visible as _printable
+from apilint.text import printable
 
 
 def mask_key(key: str) -> str:
@@ -29,9 +28,10 @@ class AccessLog:
     def line(self, text: str, detail: str | None = None) -> None:
         if self.stream is None:
             return
-        out = self.mask(_printable(text))
+        # Request lines are attacker-controlled: no terminal escapes or fake log lines.
+        out = self.mask(printable(text))
         if detail:
-            out += "".join(f"\n    | {self.mask(_printable(d))}"
+            out += "".join(f"\n    | {self.mask(printable(d))}"
                            for d in detail.rstrip().splitlines())
         with self._lock:
             try:

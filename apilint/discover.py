@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 SUFFIXES = (".yaml", ".yml", ".json", ".template", ".tf")
 #: Build output and dependencies: copies of the real sources (`sam build` writes the template
@@ -35,8 +35,14 @@ def expand(paths: Iterable[str]) -> list[Target]:
 
 
 def _walk(root: str) -> list[str]:
-    found: list[str] = []
+    return list(walk(root, _may_hold_api))
+
+
+def walk(root: str, wanted: Callable[[str], bool], limit: int | None = None) -> Iterator[str]:
+    """The files under `root` with a definition's suffix that `wanted` accepts, sorted, minus
+    what git ignores and what tools generate; at most `limit` files are offered to `wanted`."""
     ignores: list[tuple[str, Any]] = []  # (directory, its .gitignore spec), outermost first
+    offered = 0
     for base, dirs, files in os.walk(root):
         ignores = [(d, s) for d, s in ignores
                    if Path(os.path.abspath(base)).is_relative_to(os.path.abspath(d))]
@@ -47,10 +53,13 @@ def _walk(root: str) -> list[str]:
                          and not _ignored(os.path.join(base, d), True, ignores))
         for name in sorted(files):
             path = os.path.join(base, name)
-            if (name.lower().endswith(SUFFIXES) and not _ignored(path, False, ignores)
-                    and _may_hold_api(path)):
-                found.append(path)
-    return found
+            if not name.lower().endswith(SUFFIXES) or _ignored(path, False, ignores):
+                continue
+            if limit is not None and offered >= limit:
+                return
+            offered += 1
+            if wanted(path):
+                yield path
 
 
 def _gitignore(directory: str) -> Any:
@@ -75,16 +84,21 @@ def _ignored(path: str, is_dir: bool, ignores: list[tuple[str, Any]]) -> bool:
 
 
 def _may_hold_api(path: str) -> bool:
-    """False for files that surely hold no API (package.json, tsconfig.json, ...): checked on
-    the bytes, a megabyte at a time, so a tree full of other JSON costs no parsing and a huge
-    file no memory. Unreadable files pass (and get a proper error later)."""
-    overlap = max(len(m) for m in _MARKERS) - 1
+    """False for files that surely hold no API (package.json, tsconfig.json, ...)."""
+    return contains(path, _MARKERS)
+
+
+def contains(path: str, markers: tuple[bytes, ...]) -> bool:
+    """Whether the file's bytes hold one of `markers`: checked a megabyte at a time, so a tree
+    full of other JSON costs no parsing and a huge file no memory. Unreadable files pass (and
+    get a proper error later)."""
+    overlap = max(len(m) for m in markers) - 1
     tail = b""
     try:
         with open(path, "rb") as f:
             while chunk := f.read(1 << 20):
                 window = tail + chunk
-                if any(m in window for m in _MARKERS):
+                if any(m in window for m in markers):
                     return True
                 tail = window[-overlap:]
     except OSError:

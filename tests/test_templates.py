@@ -71,16 +71,22 @@ def test_template_and_definition_detected_as_the_resource_type_says() -> None:
     assert [(r.label, r.api_kind) for r in results] == [("PetsApi", "rest"), ("ItemsApi", "http")]
 
 
-def test_included_file_is_linted_once_when_the_tree_is_linted(capsys) -> None:
+def test_included_file_is_linted_through_its_template_however_it_is_named(capsys) -> None:
     folder = FIXTURES / "templates" / "aws-include"
-    # Named on its own, the include file is a standalone definition with raw intrinsics...
+    # Named on its own (as a pre-commit hook passes it), the include file is read through the
+    # template of its repository that includes it: no AGW008, and the template's context
+    # (PlaceOrder is no resource of it: AGW422)...
     _, alone, _ = found(capsys, str(folder / "openapi.yaml"), base=folder)
-    assert ("AGW008", "openapi.yaml", 16) in alone
-    assert alone == {("AGW008", "openapi.yaml", 16), ("AGW301", "openapi.yaml", 17)}
-    # ...linted through the tree, only the template's reading of it counts.
-    _, tree, _ = found(capsys, str(folder), base=folder)
-    assert ("AGW008", "openapi.yaml", 16) not in tree
-    assert tree == expected(folder)
+    assert alone == expected(folder) == {("AGW301", "openapi.yaml", 17),
+                                         ("AGW422", "openapi.yaml", 23)}
+    # ...the same through the tree, and named with its template each finding comes once.
+    code, out, _ = run(capsys, "lint", "--format", "json", str(folder))
+    assert sorted((f["code"], f["line"]) for f in json.loads(out)["results"]) == \
+        [("AGW301", 17), ("AGW422", 23)]
+    code, out, _ = run(capsys, "lint", "--format", "json", str(folder / "openapi.yaml"),
+                       str(folder / "template.yaml"))
+    assert sorted((f["code"], f["line"]) for f in json.loads(out)["results"]) == \
+        [("AGW301", 17), ("AGW422", 23)]
 
 
 # -- the shared corpus: real SAM templates ----------------------------------------------------

@@ -38,12 +38,16 @@ def _walk(root: str) -> list[str]:
     return list(walk(root, _may_hold_api))
 
 
-def walk(root: str, wanted: Callable[[str], bool], limit: int | None = None) -> Iterator[str]:
+def walk(root: str, wanted: Callable[[str], bool], limit: int | None = None,
+         visited: list[str] | None = None) -> Iterator[str]:
     """The files under `root` with a definition's suffix that `wanted` accepts, sorted, minus
-    what git ignores and what tools generate; at most `limit` files are offered to `wanted`."""
+    what git ignores and what tools generate; at most `limit` files are offered to `wanted`.
+    `visited` collects the directories walked."""
     ignores: list[tuple[str, Any]] = []  # (directory, its .gitignore spec), outermost first
     offered = 0
     for base, dirs, files in os.walk(root):
+        if visited is not None:
+            visited.append(base)
         ignores = [(d, s) for d, s in ignores
                    if Path(os.path.abspath(base)).is_relative_to(os.path.abspath(d))]
         spec = _gitignore(base)

@@ -63,9 +63,9 @@ def includers(target: Path, max_bytes: int) -> list[Path]:
     return _index(root, max_bytes).get(target, [])
 
 
-#: Per repository root: which file each template names. Built once per process (a lint run
-#: reads the repository once however many files it lints); a template changed since is read
-#: again.
+#: Per repository root: which file each template names, and the modification times of the
+#: directories walked and templates read. A lint run reads the repository once however many
+#: files it lints; a file added, removed or changed since makes it read again.
 _INDEXES: dict[Path, tuple[dict[Path, int], dict[Path, list[Path]]]] = {}
 
 
@@ -73,13 +73,13 @@ def _index(root: Path, max_bytes: int) -> dict[Path, list[Path]]:
     cached = _INDEXES.get(root)
     if cached is not None and all(_stamp(p) == stamp for p, stamp in cached[0].items()):
         return cached[1]
-    stamps: dict[Path, int] = {}
     named: dict[Path, list[Path]] = {}
-    for name in walk(str(root), lambda p: contains(p, _MARKERS), MAX_FILES):
-        path = Path(name)
-        stamps[path] = _stamp(path)
-        for target in _targets(path, max_bytes):
-            named.setdefault(target, []).append(path)
+    visited: list[str] = []
+    templates = list(walk(str(root), lambda p: contains(p, _MARKERS), MAX_FILES, visited))
+    stamps = {Path(p): _stamp(Path(p)) for p in visited + templates}
+    for name in templates:
+        for target in _targets(Path(name), max_bytes):
+            named.setdefault(target, []).append(Path(name))
     _INDEXES[root] = (stamps, named)
     return named
 

@@ -331,14 +331,14 @@ def test_fragment_no_template_includes_gets_an_info_not_an_error(capsys, tmp_pat
     (repo / "template.yaml").unlink()
     code, findings, _ = found(capsys, str(repo / "api" / "events.yaml"), base=repo)
     # Fn::Sub naming the IngestHost and Stage parameters: a fragment, not a direct-import file.
-    assert findings == {("AGW011", "api/events.yaml", 17)} and code == 0
+    assert findings == {("AGW012", "api/events.yaml", 17)} and code == 0
 
 
 def test_outside_a_repository_only_the_files_own_directory_is_searched(capsys, tmp_path
                                                                        ) -> None:
     repo = _repo(tmp_path, git=False)
     _, findings, _ = found(capsys, str(repo / "api" / "events.yaml"), base=repo)
-    assert findings == {("AGW011", "api/events.yaml", 17)}  # ../template.yaml is not read
+    assert findings == {("AGW012", "api/events.yaml", 17)}  # ../template.yaml is not read
     (repo / "api" / "template.yaml").write_text(
         (repo / "template.yaml").read_text().replace("Location: api/", "Location: "))
     _, findings, _ = found(capsys, str(repo / "api" / "events.yaml"), base=repo)
@@ -495,8 +495,8 @@ def test_corpus_include_fragments_are_no_direct_import_errors(
         ) -> None:
     shutil.copy(corpus / "real" / name, tmp_path / "api.yaml")
     _, alone, _ = found(capsys, str(tmp_path / "api.yaml"), base=tmp_path)
-    assert ("AGW011", "api.yaml", first) in alone
-    assert {c for c, _, _ in alone} == codes | {"AGW011"}  # an info, no AGW008
+    assert ("AGW012", "api.yaml", first) in alone
+    assert {c for c, _, _ in alone} == codes | {"AGW012"}  # an info, no AGW008
     (tmp_path / "template.yaml").write_text(
         "Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n"
         f"    Type: AWS::Serverless::{kind}\n    Properties:\n      StageName: prod\n"

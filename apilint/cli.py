@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, List, Optional
 
 import typer
 
+from apilint.errors import debugging
+
 if TYPE_CHECKING:
     from apilint.commands.lint import Options
 
@@ -373,8 +375,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     except ImportError:  # pragma: no cover - depends on the installed typer
         from click.exceptions import ClickException  # type: ignore[no-redef]
 
+    args = list(sys.argv[1:] if argv is None else argv)
+    if "--debug" in args:  # any command, anywhere on the line
+        args.remove("--debug")
+        os.environ["APILINT_DEBUG"] = "1"
     try:
-        result = app(args=argv, prog_name="apilint", standalone_mode=False)
+        result = app(args=args, prog_name="apilint", standalone_mode=False)
     except typer.Exit as exc:
         return int(getattr(exc, "exit_code", getattr(exc, "code", 0)) or 0)
     except typer.Abort:
@@ -388,7 +394,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 130
     except Exception as exc:  # noqa: BLE001 - a bug of ours must not end in a traceback
         sys.stderr.write(f"apilint: internal error ({type(exc).__name__}: {exc}); please report "
-                         "it with the command that triggers it\n")
+                         "it with the command that triggers it (--debug shows the traceback)\n")
+        if debugging():
+            import traceback
+
+            traceback.print_exc()
         return 2
     return result if isinstance(result, int) else 0
 

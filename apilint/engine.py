@@ -1,4 +1,5 @@
-"""Run the selected rules over one document's gateway model; a crashing rule becomes a finding."""
+"""Run the selected rules over one document's gateway model; a crashing rule is an internal error
+of apilint (reported on stderr, exit 2), never a finding in the user's file."""
 
 from __future__ import annotations
 
@@ -13,14 +14,11 @@ from apilint.document.loader import DEFAULT_MAX_BYTES, check_sections, load_defi
 from apilint.document.model import Sources
 from apilint.document.pointer import Tokens
 from apilint.document.refs import Workspace
-from apilint.errors import ApilintError, LoadError, UsageError
+from apilint.errors import ApilintError, LoadError, UsageError, debugging
 from apilint.findings import Finding, Severity, Span
 from apilint.model import Api, build_api
 from apilint.model.inventory import Deployment, Inventory
 from apilint.registry import Rule, load_rules
-
-CRASH_RULE = "rule-crashed"
-
 
 @dataclass
 class Settings:
@@ -43,6 +41,21 @@ class Settings:
         return self.severity.get(rule.name, rule.severity)
 
 
+@dataclass(frozen=True)
+class Crash:
+    """A check that raised: which rule, what it raised, and the traceback for --debug."""
+
+    code: str
+    name: str
+    error: str
+    trace: str
+
+    def describe(self, path: str) -> str:
+        return (f"apilint: internal error: rule {self.code} ({self.name}) crashed on {path} "
+                f"({self.error}); this is a bug in apilint, not a finding in the file: please "
+                "report it with the file (run with --debug for the traceback); the other rules ran")
+
+
 @dataclass
 class FileResult:
     path: str
@@ -56,6 +69,8 @@ class FileResult:
     label: str | None = None
     #: The template that includes this definition from another file (the linted input).
     via: str | None = None
+    #: Rules that raised on this file: apilint's bugs, reported as internal errors (exit 2).
+    crashes: list[Crash] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -123,7 +138,7 @@ def run_rules(doc: Document, settings: Settings, rules: Iterable[Rule] | None = 
         if subject is None or not rule.applies_to(api.kind, doc.version):
             continue
         ran.add(rule.code)
-        result.findings.extend(_run_check(rule, checks, subject, settings, rules, doc.path))
+        result.findings.extend(_run_check(rule, checks, subject, settings, result))
     _apply_suppressions(result, ws, rules, selected, ran, settings)
     result.findings.sort(key=Finding.sort_key)
     return result
@@ -138,27 +153,24 @@ def run_template_rules(template: Any, path: str, settings: Settings,
     result = FileResult(path)
     for rule in _selected(rules, settings):
         if rule.scope == "template":
-            result.findings.extend(_run_check(rule, checks, template, settings, rules, path))
+            result.findings.extend(_run_check(rule, checks, template, settings, result))
     result.findings.sort(key=Finding.sort_key)
     return result
 
 
 def _run_check(rule: Rule, checks: dict[str, Check], subject: Any, settings: Settings,
-               rules: tuple[Rule, ...], path: str) -> list[Finding]:
-    """One rule's findings; a rule that raises yields a rule-crashed finding instead."""
+               result: FileResult) -> list[Finding]:
+    """One rule's findings; a rule that raises is recorded in `result.crashes` instead."""
     options = {**rule.default_options(), **settings.options.get(rule.name, {})}
     severity = settings.level(rule)
     try:
         return [_finding(rule, v, severity) for v in checks[rule.check](subject, options)]
     except Exception as exc:  # noqa: BLE001 - containment is the point
-        crash_rule = next((r for r in rules if r.name == CRASH_RULE), None)
-        if crash_rule is None:
-            raise
+        import traceback
+
         detail = f"{type(exc).__name__}: {exc}"[:300]
-        return [Finding(crash_rule.code, crash_rule.name, crash_rule.severity,
-                        f"rule {rule.code} ({rule.name}) crashed and was skipped: {detail}; "
-                        "please report this with the definition that triggers it",
-                        path, "", Span(1, 1, 1, 1))]
+        result.crashes.append(Crash(rule.code, rule.name, detail, traceback.format_exc()))
+        return []
 
 
 def _apply_suppressions(result: FileResult, ws: Workspace, rules: tuple[Rule, ...],
@@ -242,6 +254,8 @@ def _join(first: FileResult, other: FileResult) -> None:
     first.findings.extend(f for f in other.findings if _identity(f) not in seen)
     first.findings.sort(key=Finding.sort_key)
     first.error = first.error or other.error
+    known = {c.code for c in first.crashes}
+    first.crashes.extend(c for c in other.crashes if c.code not in known)
 
 
 def drop_repeats(results: list[FileResult]) -> None:
@@ -338,8 +352,13 @@ def _guarded(shown: str, work: Callable[[], T]) -> T | FileResult:
     except MemoryError:
         return FileResult(shown, error=LoadError("out of memory while reading the document", shown))
     except Exception as exc:  # noqa: BLE001 - a bug of ours must not end in a traceback
+        if debugging():
+            import traceback
+
+            traceback.print_exc()
         return FileResult(shown, error=ApilintError(
-            f"internal error ({type(exc).__name__}: {exc}); please report it with this file", shown))
+            f"internal error ({type(exc).__name__}: {exc}); please report it with this file "
+            "(--debug shows the traceback)", shown))
 
 
 #: Parallel linting pays off from this much input (forking and pickling results cost ~10 ms).

@@ -33,3 +33,11 @@ class LoadError(ApilintError):
 
 class UsageError(ApilintError):
     """The command line (or configuration) is wrong."""
+
+
+def debugging() -> bool:
+    """`--debug` or APILINT_DEBUG=1: print the traceback behind an internal error, so that a
+    user can report it."""
+    import os
+
+    return os.environ.get("APILINT_DEBUG", "") not in ("", "0")

@@ -8,6 +8,7 @@ through `SchemaError`, so callers never see which one ran.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Protocol
 
@@ -17,7 +18,15 @@ class SchemaError:
     path: tuple[str, ...]  # instance path, as pointer tokens
     message: str
     keyword: str = ""
-    context: tuple[SchemaError, ...] = field(default=())
+    #: For oneOf/anyOf: the errors of each branch that failed, branch by branch.
+    branches: tuple[tuple[SchemaError, ...], ...] = field(default=())
+    #: What the keyword is about, the same for both backends: the missing property
+    #: (required), the unexpected keys (additionalProperties), the expected types (type).
+    detail: tuple[str, ...] = field(default=())
+
+    @property
+    def context(self) -> tuple[SchemaError, ...]:
+        return tuple(e for branch in self.branches for e in branch)
 
 
 class NestingTooDeep(Exception):
@@ -44,10 +53,30 @@ class _RustValidator:
             raise
 
     def _convert(self, error: Any) -> SchemaError:
-        groups = getattr(error.kind, "context", None) or []
-        context = tuple(self._convert(c) for group in groups for c in group)
-        keyword = type(error.kind).__name__
-        return SchemaError(tuple(str(p) for p in error.instance_path), error.message, keyword, context)
+        kind = error.kind
+        groups = getattr(kind, "context", None) or []
+        branches = tuple(tuple(self._convert(c) for c in group) for group in groups)
+        keyword = _KEYWORDS.get(type(kind).__name__, type(kind).__name__)
+        if keyword == "required":
+            detail: tuple[str, ...] = (str(kind.property),)
+        elif keyword == "additionalProperties":
+            detail = tuple(str(k) for k in kind.unexpected)
+        elif keyword == "type":
+            types = kind.types
+            detail = tuple(str(t) for t in (types if isinstance(types, (list, tuple)) else [types]))
+        else:
+            detail = ()
+        return SchemaError(tuple(str(p) for p in error.instance_path), error.message, keyword,
+                           branches, detail)
+
+
+#: jsonschema-rs names error kinds after their keyword in CamelCase; the keyword itself is
+#: what both backends share.
+_KEYWORDS = {"Required": "required", "AdditionalProperties": "additionalProperties",
+             "Type": "type", "Enum": "enum", "Constant": "const", "OneOfNotValid": "oneOf",
+             "AnyOf": "anyOf", "Not": "not", "Pattern": "pattern",
+             "MinProperties": "minProperties", "MinItems": "minItems",
+             "OneOfMultipleValid": "oneOf", "Format": "format", "UniqueItems": "uniqueItems"}
 
 
 class _PyValidator:
@@ -65,9 +94,29 @@ class _PyValidator:
             raise NestingTooDeep(str(exc)) from None
 
     def _convert(self, error: Any) -> SchemaError:
-        context = tuple(self._convert(c) for c in (error.context or ()))
-        return SchemaError(tuple(str(p) for p in error.absolute_path), error.message,
-                           str(error.validator), context)
+        grouped: dict[Any, list[SchemaError]] = {}
+        for c in error.context or ():
+            grouped.setdefault(c.relative_schema_path[0], []).append(self._convert(c))
+        branches = tuple(tuple(group) for group in grouped.values())
+        keyword = str(error.validator)
+        detail: tuple[str, ...] = ()
+        if keyword == "required":
+            found = re.match(r"^'(.*)' is a required property", error.message)
+            detail = (found.group(1),) if found else ()
+        elif keyword == "additionalProperties" and isinstance(error.instance, dict):
+            detail = tuple(_unexpected(error.instance, error.schema))
+        elif keyword == "type":
+            wanted = error.validator_value
+            detail = tuple(wanted) if isinstance(wanted, list) else (str(wanted),)
+        return SchemaError(tuple(str(p) for p in error.absolute_path), error.message, keyword,
+                           branches, detail)
+
+
+def _unexpected(instance: dict[str, Any], schema: dict[str, Any]) -> list[str]:
+    known = schema.get("properties") or {}
+    patterns = list((schema.get("patternProperties") or {}))
+    return [str(k) for k in instance
+            if k not in known and not any(re.search(p, str(k)) for p in patterns)]
 
 
 def backend_name() -> str:
@@ -93,7 +142,7 @@ def _is_ref_branch(error: SchemaError) -> bool:
 
 
 def _is_selector(error: SchemaError) -> bool:
-    return error.keyword.lower() in ("enum", "const", "constant")
+    return error.keyword in ("enum", "const")
 
 
 def narrow(error: SchemaError) -> SchemaError:

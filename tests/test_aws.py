@@ -214,14 +214,14 @@ def test_audit_two_regions(aws: Any, tmp_path: Path, capsys: pytest.CaptureFixtu
         files.setdefault(Path(f["file"]).name, set()).add((f["code"], f["line"]))
     # moto's GetExport returns a bare Swagger 2.0 skeleton with upper-case verbs and no
     # extensions: apilint lints exactly what the export holds.
-    assert files == {f"us-east-1-orders-{orders}-prod.json": {("AGW001", 1), ("AGW109", 1)},
-                     f"eu-west-1-billing-{billing}-live.json": {("AGW001", 1), ("AGW109", 1)}}
+    assert files == {f"us-east-1-orders-{orders}-prod.json": {("AGW011", 1), ("AGW109", 1)},
+                     f"eu-west-1-billing-{billing}-live.json": {("AGW011", 1), ("AGW109", 1)}}
     table = out[out.index("API  "):].splitlines()
     assert table[0].split() == ["API", "REGION", "STAGE", "ERRORS", "WARNINGS", "WORST",
                                 "FINDING"]
     rows = {tuple(line.split()[:6]) for line in table[1:]}
-    assert rows == {("orders", f"({orders},", "REST)", "us-east-1", "prod", "2"),
-                    ("billing", f"({billing},", "REST)", "eu-west-1", "live", "2")}
+    assert rows == {("orders", f"({orders},", "REST)", "us-east-1", "prod", "1"),
+                    ("billing", f"({billing},", "REST)", "eu-west-1", "live", "1")}
     assert all("AGW109 no-operations" in line for line in table[1:])
 
 

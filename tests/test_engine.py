@@ -12,23 +12,49 @@ from apilint.registry import find_rule, load_rules
 from conftest import PITFALL_ALL, FIXTURES
 
 
-def test_a_crashing_rule_is_contained(tmp_path) -> None:
+def _explode(api, options):
+    raise TypeError("deliberately broken rule")
+    yield  # pragma: no cover
+
+
+def test_a_crashing_rule_is_an_internal_error_not_a_finding() -> None:
     broken = dataclasses.replace(find_rule("lambda-uri-invalid"), check="explode")
-
-    def explode(api, options):
-        raise TypeError("deliberately broken rule")
-        yield  # pragma: no cover
-
-    checks = {**all_checks(), "explode": explode}
-    rules = [broken, find_rule("method-unauthenticated"), find_rule("rule-crashed")]
+    checks = {**all_checks(), "explode": _explode}
+    rules = [broken, find_rule("method-unauthenticated")]
     doc = load_document(FIXTURES / "examples" / "pitfalls.yaml")
-    findings = run_rules(doc, Settings(), rules=rules, checks=checks).findings
-    crashed = [f for f in findings if f.name == "rule-crashed"]
-    assert [(f.code, f.line) for f in crashed] == [("AGW900", 1)]
-    assert "AGW401 (lambda-uri-invalid) crashed" in crashed[0].message
-    assert "TypeError: deliberately broken rule" in crashed[0].message
-    # the rule after the broken one still ran
-    assert ("AGW301", 8) in {(f.code, f.line) for f in findings}
+    result = run_rules(doc, Settings(), rules=rules, checks=checks)
+    assert [(c.code, c.name, c.error) for c in result.crashes] == [
+        ("AGW401", "lambda-uri-invalid", "TypeError: deliberately broken rule")]
+    assert "_explode" in result.crashes[0].trace
+    # nothing is blamed on the file, and the rule after the broken one still ran
+    assert {f.code for f in result.findings} == {"AGW301"}
+
+
+def test_a_crashing_rule_exits_2_with_one_stderr_line(capsys, monkeypatch) -> None:
+    from apilint.checks import CHECKS
+    from apilint.cli import main
+
+    monkeypatch.setitem(CHECKS, "lambda_uri_invalid", _explode)
+    monkeypatch.delenv("APILINT_DEBUG", raising=False)
+    pitfalls = str(FIXTURES / "examples" / "pitfalls.yaml")
+    assert main(["lint", pitfalls, "--format", "json"]) == 2
+    out, err = capsys.readouterr()
+    import json
+
+    payload = json.loads(out)
+    assert "AGW401" not in {f["code"] for f in payload["results"]}
+    assert ("AGW301", 8) in {(f["code"], f["line"]) for f in payload["results"]}
+    assert payload["internal_errors"] == [{"file": pitfalls, "rule": "AGW401",
+                                           "error": "TypeError: deliberately broken rule"}]
+    assert err.splitlines() == [
+        f"apilint: internal error: rule AGW401 (lambda-uri-invalid) crashed on {pitfalls} "
+        "(TypeError: deliberately broken rule); this is a bug in apilint, not a finding in the "
+        "file: please report it with the file (run with --debug for the traceback); the other "
+        "rules ran"]
+    # --debug adds the traceback
+    assert main(["lint", pitfalls, "--format", "json", "--debug"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback (most recent call last)" in err and "deliberately broken rule" in err
 
 
 def test_select_and_ignore_by_code_or_name() -> None:

@@ -111,6 +111,7 @@ def all_checks() -> dict[str, Check]:
         paths,
         policy,
         quotas,
+        schema,
         security,
         structure,
         templates,

@@ -9,17 +9,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from apilint.checks import Violation, check
-from apilint.document.placeholders import is_placeholder
-from apilint.document.pointer import get
 from apilint.model.gateway import Api
-from apilint.validate import (
-    NestingTooDeep,
-    SchemaError,
-    Validator,
-    backend_name,
-    compile_schema,
-    iter_narrowed,
-)
+from apilint.validate import Validator, compile_schema
 
 _SCHEMA_DIRS = {"2.0": "v2.0", "3.0": "v3.0", "3.1": "v3.1"}
 
@@ -37,64 +28,6 @@ def _schemas_root() -> Path:
 def schema_validator(version: str, backend: str | None = None) -> Validator:
     path = _schemas_root() / _SCHEMA_DIRS[version] / "schema.json"
     return compile_schema(json.loads(path.read_text(encoding="utf-8")), backend)
-
-
-def _short(message: str, limit: int = 160) -> str:
-    message = " ".join(message.split())
-    return message if len(message) <= limit else message[: limit - 3] + "..."
-
-
-@check
-def schema_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    doc = api.doc
-    if doc.version not in _SCHEMA_DIRS:
-        return
-    data = doc.data
-    if data.get("swagger") == 2.0:  # the unquoted YAML float is accepted (see detect_version)
-        data = {**data, "swagger": "2.0"}
-    elif isinstance(data.get("openapi"), float):
-        data = {**data, "openapi": f"{data['openapi']:.1f}.0"}
-    label = "Swagger 2.0" if doc.version == "2.0" else f"OpenAPI {doc.version}"
-    by_path: dict[tuple[str, ...], SchemaError] = {}
-    try:
-        errors = list(iter_narrowed(schema_validator(doc.version, backend_name()), data))
-    except NestingTooDeep:
-        deepest = _deepest(data)
-        yield Violation(doc, deepest, f"nested {len(deepest)} levels deep: no real definition "
-                                      "is, and the structure could not be validated; flatten it")
-        return
-    for error in errors:
-        if doc.placeholders:
-            try:
-                if is_placeholder(get(data, error.path)):
-                    continue  # `${x}` stands for a value we cannot know yet
-            except KeyError:
-                pass
-        # One finding per place; a `not` failure only restates another error in words no one reads.
-        kept = by_path.get(error.path)
-        if kept is None or (_is_not(kept) and not _is_not(error)):
-            by_path[error.path] = error
-    for path, error in by_path.items():
-        yield Violation(doc, path, f"not valid {label}: {_short(error.message)}")
-
-
-def _deepest(data: Any) -> tuple[str, ...]:
-    """The pointer tokens of the most deeply nested container."""
-    best: tuple[str, ...] = ()
-    stack: list[tuple[tuple[str, ...], Any]] = [((), data)]
-    while stack:
-        tokens, node = stack.pop()
-        if len(tokens) > len(best):
-            best = tokens
-        if isinstance(node, dict):
-            stack.extend((tokens + (str(k),), v) for k, v in node.items() if isinstance(v, (dict, list)))
-        elif isinstance(node, list):
-            stack.extend((tokens + (str(i),), v) for i, v in enumerate(node) if isinstance(v, (dict, list)))
-    return best
-
-
-def _is_not(error: SchemaError) -> bool:
-    return error.keyword.lower() in ("not", "not_")
 
 
 @check
@@ -122,12 +55,6 @@ def ref_unresolved(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     for issue in api.ws.issues:
         if issue.kind in ("unresolved", "outside"):
             yield Violation(issue.doc, issue.tokens, f"$ref {issue.detail}")
-
-
-@check
-def rule_crashed(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    """Findings of this rule are made by the engine when another rule raises."""
-    return iter(())
 
 
 @check

@@ -18,7 +18,7 @@ from apilint.discover import expand
 from apilint.document.loader import DEFAULT_MAX_BYTES
 from apilint.document.model import NOT_AN_API
 from apilint.engine import FileResult, Settings, drop_repeats, lint_tasks
-from apilint.errors import UsageError
+from apilint.errors import UsageError, debugging
 from apilint.findings import Severity
 from apilint.registry import find_rules_or_error
 from apilint.report import FORMATS, renderer
@@ -91,7 +91,7 @@ def _threshold(config: Config, options: Options) -> str:
 
 
 def exit_code(results: Sequence[FileResult], thresholds: Sequence[str]) -> int:
-    if any(r.error for r in results):
+    if any(r.error or r.crashes for r in results):
         return 2
     for result, fail_on in zip(results, thresholds):
         if fail_on == "never":
@@ -169,6 +169,10 @@ def report(results: list[FileResult], thresholds: Sequence[str],
             sys.stderr.write(f"{result.error}\n")
         elif result.skipped and not quiet:
             sys.stderr.write(f"{result.path}: note: skipped: {result.skipped}\n")
+        for crash in result.crashes:
+            sys.stderr.write(crash.describe(result.title) + "\n")
+            if debugging():
+                sys.stderr.write(crash.trace)
     for note in notes:
         sys.stderr.write(note + "\n")
     for name, target in outputs:

@@ -118,7 +118,8 @@ class RymlLocator:
         if t.has_key(node):
             return self._offset(t.key(node), t.is_key_quoted(node))
         if t.has_val(node) and not t.is_container(node):
-            return self._offset(t.val(node), t.is_val_quoted(node))
+            start = self._offset(t.val(node), t.is_val_quoted(node))
+            return self._block_indicator(start) if self._is_block(start) else start
         if t.num_children(node):
             first = self._start(t.first_child(node))
             return self._opener_before(first) if t.is_flow(node) else first
@@ -162,10 +163,42 @@ class RymlLocator:
     def _scalar_end(self, view: Any, quoted: bool) -> int:
         if quoted:
             opening = self._offset(view, True)
+            if self._is_block(opening):
+                return self._block_end(opening + 1)
             m = _QUOTED[self.original[opening]].match(self.original, opening)
             if m:
                 return m.end()
         return self._offset(view, False) + len(view)
+
+    def _is_block(self, opening: int) -> bool:
+        """rapidyaml flags `|` and `>` block scalars as quoted; their view starts on the line
+        after the indicator, so what precedes it is a line break, not a quote."""
+        return self.original[opening:opening + 1] in (b"\n", b"\r")
+
+    def _block_indicator(self, opening: int) -> int:
+        line_start = self.original.rfind(b"\n", 0, opening) + 1
+        header = self.original[line_start:opening]
+        found = max(header.rfind(b"|"), header.rfind(b">"))
+        return line_start + found if found >= 0 else opening
+
+    def _block_end(self, start: int) -> int:
+        """Where a block scalar ends, as libyaml marks it: at the start of the first line after
+        it that is not blank (its lines are indented at least as deep as its first)."""
+        text = self.original
+        first_end = text.find(b"\n", start)
+        first = text[start:first_end if first_end >= 0 else len(text)]
+        indent = len(first) - len(first.lstrip(b" "))
+        pos = start
+        while pos < len(text):
+            nl = text.find(b"\n", pos)
+            line = text[pos:len(text) if nl < 0 else nl].rstrip(b"\r")
+            body = line.lstrip(b" ")
+            if body and len(line) - len(body) < indent:
+                break
+            if nl < 0:
+                return len(text)
+            pos = nl + 1
+        return pos
 
     def _leaf_end(self, node: int) -> int:
         t = self.tree
@@ -199,7 +232,12 @@ class RymlLocator:
             if child == ryml.NONE:  # not found
                 break
             node = child
-        return self.lines.span(self._start(node), self._end(node))
+        start, end = self._start(node), self._end(node)
+        if start < end and self.original[end - 1:end] == b"\n":
+            # A block scalar ends at the start of the line after it, as libyaml marks it.
+            line, column = self.lines.position(start)
+            return Span(line, column, *self.lines.position(end))
+        return self.lines.span(start, end)
 
 
 @contextmanager

@@ -506,3 +506,14 @@ def test_corpus_include_fragments_are_no_direct_import_errors(
         "          Parameters: {Location: api.yaml}\n")
     _, through, _ = found(capsys, str(tmp_path / "api.yaml"), base=tmp_path)
     assert {c for c, _, _ in through} == codes
+
+
+def test_names_from_the_input_reach_the_message_quoted(tmp_path) -> None:
+    (tmp_path / "api.yaml").write_text(
+        'openapi: 3.0.1\ninfo: {title: t, version: "1"}\npaths:\n  /a:\n    get:\n'
+        '      responses: {"200": {description: ok}}\n      x-amazon-apigateway-integration:\n'
+        '        type: mock\n        uri: {Ref: "X\\e[31mRED"}\n')
+    findings = [f for r in lint_path(str(tmp_path / "api.yaml"), Settings()) for f in r.findings
+                if f.code == "AGW012"]
+    assert [(f.line, "\x1b" in f.message, "'X\\x1b[31mRED'" in f.message)
+            for f in findings] == [(9, False, True)]

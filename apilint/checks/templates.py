@@ -253,6 +253,11 @@ def _fragment_names(found: list[tuple[Tokens, str, Any]]) -> list[str]:
     return sorted(set().union(*(template_names(k, v) for _, k, v in found)))
 
 
+def _shown(name: str) -> str:
+    """A name from the input, quoted when it holds what a terminal would interpret."""
+    return name if name.isprintable() else repr(name)
+
+
 @check
 def cfn_intrinsic_in_definition(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     # One finding per document: a file meant for direct import needs them all replaced either
@@ -265,12 +270,13 @@ def cfn_intrinsic_in_definition(api: Api, options: dict[str, Any]) -> Iterator[V
     if not found or (template is None and _fragment_names(found)):
         return
     first, name, _ = found[0]
-    names = sorted({k for _, k, _ in found})
-    what = (f"{name} here{_lines(api, found)} {'is a' if len(found) == 1 else 'are'} "
+    names = sorted({_shown(k) for _, k, _ in found})
+    what = (f"{_shown(name)} here{_lines(api, found)} {'is a' if len(found) == 1 else 'are'} "
             f"CloudFormation intrinsic function{'s' if len(found) > 1 else ''} "
             f"({', '.join(names)})")
     if template is not None:
-        message = (f"{what}, but {template.api.logical_id} names this file in DefinitionUri, "
+        message = (f"{what}, but {_shown(template.api.logical_id)} names this file in "
+                   "DefinitionUri, "
                    "which SAM uploads as it is: CloudFormation resolves no intrinsic in it and "
                    "API Gateway gets an object where a string belongs ('Unable to parse API "
                    "definition'). Pull the file in with DefinitionBody: {Fn::Transform: {Name: "
@@ -292,13 +298,13 @@ def cfn_include_fragment_alone(api: Api, options: dict[str, Any]) -> Iterator[Vi
     if not names:
         return
     first = found[0][0]
-    listed = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+    listed = ", ".join(_shown(n) for n in names[:5]) + (", ..." if len(names) > 5 else "")
     yield Violation(api.doc, first,
                     f"this file reads like a fragment that a CloudFormation/SAM template pulls "
                     f"in with AWS::Include: its intrinsic functions name {listed}, which only a "
-                    "template defines. No template in the repository includes it, so it was "
-                    "linted alone: its intrinsics are unknown values here and the checks that "
-                    "need the template did not run. Lint the template that includes it (apilint "
-                    "finds it when it sits in the same repository); imported directly, the "
-                    "import fails ('Unable to parse API definition')",
+                    "template defines. No template in its repository (or, outside one, its "
+                    "directory) includes it, so it was linted alone: its intrinsics are unknown "
+                    "values here and the checks that need the template did not run. Lint the "
+                    "template that includes it; imported directly, the import fails ('Unable "
+                    "to parse API definition')",
                     operation_of(operation_labels(api), first))

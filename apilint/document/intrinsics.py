@@ -169,6 +169,12 @@ class ReadingLocator:
     def span(self, tokens: Tokens) -> Span:
         return self.inner.span(self.base + self.source(tokens[len(self.base):]))
 
+    def __getattr__(self, name: str) -> Any:
+        # The file's text and node tree (fast scans, duplicate-key sites) are the inner one's.
+        if name.startswith("_") or name in ("inner", "base", "moves"):
+            raise AttributeError(name)  # not set yet (while unpickling, copying)
+        return getattr(self.inner, name)
+
     def source(self, tokens: Tokens) -> Tokens:
         for n in range(len(tokens), -1, -1):
             moved = self.moves.get(tokens[:n])

@@ -421,23 +421,29 @@ paths:
         type: http_proxy
         httpMethod: GET
         uri: https://example.com/a
-        payloadFormatVersion: "2.0"
+        payloadFormatVersion: "1.0"
 """
 
 
-@pytest.mark.parametrize(("kind", "api_kind"), [
-    pytest.param("AWS::Serverless::Api", "rest", id="sam-api"),
-    pytest.param("AWS::ApiGateway::RestApi", "rest", id="rest-api"),
-    pytest.param("AWS::Serverless::HttpApi", "http", id="sam-http-api"),
-    pytest.param("AWS::ApiGatewayV2::Api", "http", id="v2-api"),
+# REST ignores payloadFormatVersion (AGW051, a warning); GET /a is open either way (AGW301).
+_AS_REST = {("AGW051", 18), ("AGW301", 12)}
+
+
+@pytest.mark.parametrize(("kind", "api_kind", "want"), [
+    pytest.param("AWS::Serverless::Api", "rest", _AS_REST, id="sam-api"),
+    pytest.param("AWS::ApiGateway::RestApi", "rest", _AS_REST, id="rest-api"),
+    pytest.param("AWS::Serverless::HttpApi", "http", {("AGW301", 12)}, id="sam-http-api"),
+    pytest.param("AWS::ApiGatewayV2::Api", "http", {("AGW301", 12)}, id="v2-api"),
 ])
-def test_the_resource_type_decides_rest_or_http(tmp_path, kind: str, api_kind: str) -> None:
+def test_the_resource_type_decides_rest_or_http(tmp_path, kind: str, api_kind: str,
+                                                want: set[tuple[str, int]]) -> None:
     (tmp_path / "alone.yaml").write_text(_PAYLOAD_ONLY)
     # Alone, a stray payloadFormatVersion makes it read as HTTP...
     assert [r.api_kind for r in lint_path(str(tmp_path / "alone.yaml"), Settings())] == ["http"]
     # ...in a template, the resource type decides.
     results = lint_path(str(_sam(tmp_path, _PAYLOAD_ONLY, kind)), Settings())
     assert [(r.label, r.api_kind) for r in results if r.label] == [("Api", api_kind)]
+    assert {(f.code, f.line) for r in results for f in r.findings} == want
 
 
 def test_both_branches_of_fn_if_in_json_long_form(tmp_path) -> None:
@@ -517,3 +523,21 @@ def test_names_from_the_input_reach_the_message_quoted(tmp_path) -> None:
                 if f.code == "AGW012"]
     assert [(f.line, "\x1b" in f.message, "'X\\x1b[31mRED'" in f.message)
             for f in findings] == [(9, False, True)]
+
+
+def test_both_branches_of_fn_if_in_an_included_fragment(capsys, tmp_path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "api.yaml").write_text(
+        'openapi: 3.0.1\ninfo: {title: t, version: "1"}\npaths:\n  /a:\n    get:\n'
+        '      security: [{sigv4: []}]\n      responses: {"200": {description: ok}}\n'
+        '      x-amazon-apigateway-integration:\n        type: mock\n'
+        '        timeoutInMillis:\n          Fn::If: [IsProd, 29000, 10]\n'
+        'components:\n  securitySchemes:\n    sigv4: {type: apiKey, name: Authorization, '
+        'in: header, x-amazon-apigateway-authtype: awsSigv4}\n')
+    (tmp_path / "template.yaml").write_text(
+        "Conditions:\n  IsProd: {Fn::Equals: [a, b]}\nResources:\n  Api:\n"
+        "    Type: AWS::ApiGateway::RestApi\n    Properties:\n      Body:\n"
+        "        Fn::Transform: {Name: AWS::Include, Parameters: {Location: api.yaml}}\n")
+    for named in ("api.yaml", "template.yaml"):
+        _, findings, _ = found(capsys, str(tmp_path / named), base=tmp_path)
+        assert findings == {("AGW414", "api.yaml", 11)}, named

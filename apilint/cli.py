@@ -19,6 +19,21 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="Catch AWS API Gateway pitfalls in OpenAPI/Swagger definitions.")
 
 
+def _version(value: bool) -> None:
+    if value:
+        from apilint import __version__
+
+        typer.echo(f"apilint {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", "-V", is_eager=True,
+                                       callback=_version, help="Print the version and exit."),
+          ) -> None:
+    """Catch AWS API Gateway pitfalls in OpenAPI/Swagger definitions."""
+
+
 class FailOn(str, Enum):
     error = "error"
     warning = "warning"

@@ -35,7 +35,7 @@ def expand(paths: Iterable[str]) -> list[Target]:
 
 
 def _walk(root: str) -> list[str]:
-    return list(walk(root, _may_hold_api))
+    return list(walk(root, may_hold_api))
 
 
 def walk(root: str, wanted: Callable[[str], bool], limit: int | None = None,
@@ -87,7 +87,7 @@ def _ignored(path: str, is_dir: bool, ignores: list[tuple[str, Any]]) -> bool:
     return False
 
 
-def _may_hold_api(path: str) -> bool:
+def may_hold_api(path: str) -> bool:
     """False for files that surely hold no API (package.json, tsconfig.json, ...)."""
     return contains(path, _MARKERS)
 

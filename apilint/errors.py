@@ -31,6 +31,10 @@ class LoadError(ApilintError):
     """The input could not be read or parsed into a document."""
 
 
+class ParseError(LoadError):
+    """The text is not valid JSON or YAML."""
+
+
 class UsageError(ApilintError):
     """The command line (or configuration) is wrong."""
 

@@ -149,3 +149,31 @@ def test_parallel_lint_keeps_order_and_results(capsys, tmp_path: Path) -> None:
     assert json.loads(parallel[1])["errors"][0]["line"] == 2
     assert [r["file"] for r in json.loads(parallel[1])["results"]] == sorted(
         (r["file"] for r in json.loads(parallel[1])["results"]), key=paths.index)
+
+
+@pytest.mark.parametrize("flag", ["--version", "-V"])
+def test_version(capsys, flag: str) -> None:
+    from apilint import __version__
+
+    assert run(capsys, flag) == (0, f"apilint {__version__}\n", "")
+
+
+def test_json_envelope_names_the_apilint_version(capsys) -> None:
+    import json
+
+    from apilint import __version__
+
+    code, out, _ = run(capsys, "lint", str(PITFALLS), "--format", "json")
+    payload = json.loads(out)
+    assert code == 1 and payload["version"] == 1 and payload["apilint_version"] == __version__
+
+
+def test_two_formats_on_standard_output_are_a_usage_error(capsys, tmp_path) -> None:
+    code, out, err = run(capsys, "lint", PITFALLS, "-f", "text", "-f", "json")
+    assert (code, out) == (2, "")
+    assert err == ("apilint: --format text and --format json would all write to standard "
+                   "output, mixed into one invalid stream; send all but one to a file "
+                   "(--format json=FILE)\n")
+    target = tmp_path / "out.json"
+    assert run(capsys, "lint", PITFALLS, "-f", "text", "-f", f"json={target}")[0] == 1
+    assert json.loads(target.read_text())["results"]

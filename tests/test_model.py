@@ -10,7 +10,7 @@ from apilint.document import load_document
 from apilint.document.refs import Workspace
 from apilint.model import build_api
 
-from conftest import CORPUS
+from conftest import require_shared
 
 
 def api_of(tmp_path: Path, text: str):
@@ -72,5 +72,23 @@ def test_kind_detection(tmp_path: Path) -> None:
 def test_stray_payload_format_version_does_not_make_a_rest_api_http(name: str, why: str) -> None:
     from apilint.model.build import detect_kind
 
-    kind, reason = detect_kind(load_document(CORPUS / "real" / name))
+    kind, reason = detect_kind(load_document(require_shared("corpus", "real", name)))
     assert kind == "rest" and why in reason
+
+
+def test_sams_default_route_key_is_the_default_route(tmp_path: Path) -> None:
+    # SAM's translator writes the catch-all route as the key `$default` (AWS's docs: `/$default`).
+    from apilint.engine import Settings, lint_file
+
+    text = ("openapi: 3.0.1\ninfo: {title: t, version: '1'}\npaths:\n  $default:\n"
+            "    x-amazon-apigateway-any-method:\n      isDefaultRoute: true\n"
+            "      x-amazon-apigateway-integration:\n        type: aws_proxy\n"
+            "        payloadFormatVersion: '2.0'\n"
+            "        uri: arn:aws:lambda:us-east-1:123456789012:function:f\n")
+    api = api_of(tmp_path, text)
+    assert api.kind == "http" and [m.label for m in api.methods] == ["ANY /$default"]
+    found = {(f.code, f.line) for f in lint_file(str(tmp_path / "api.yaml"), Settings()).findings}
+    assert found == {("AGW301", 5)}  # open, and nothing about where the route is written
+    assert api_of(tmp_path, text.replace("  $default:", "  /$default:")).kind == "http"
+    rest = api_of(tmp_path, "swagger: '2.0'\npaths:\n  $default:\n    get: {}\n")
+    assert rest.kind == "rest" and rest.methods == []

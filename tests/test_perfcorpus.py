@@ -9,9 +9,16 @@ from pathlib import Path
 
 from apilint.engine import Settings, lint_file
 
-from conftest import ROOT, SHARED
+import pytest
+
+from conftest import ROOT, SHARED, require_shared
 
 PERF = SHARED / "perfcorpus"
+
+
+@pytest.fixture(autouse=True)
+def _perfcorpus() -> None:
+    require_shared("perfcorpus")
 
 #: sha256 over the sorted (code, line, column, pointer, message) lines of large-stripe.json.
 #: Stripe's spec is not an API Gateway definition: 452 operations without integrations (AGW403,

@@ -34,3 +34,40 @@ def test_try_repo_fails_naming_only_the_bad_definition(tmp_path: Path) -> None:
     assert "bad.yaml:" in out
     for quiet in ("clean.yaml", "settings.yaml", "package.json"):
         assert quiet not in out.split("hook id: apilint", 1)[-1], out
+
+
+@pytest.mark.slow
+def test_hook_skips_files_that_do_not_parse_and_hold_no_api(tmp_path: Path) -> None:
+    # `identify` tags JSON with comments and Helm templates as json/yaml, so pre-commit hands
+    # them to the hook; they must not fail the commit. A broken definition still does.
+    project = tmp_path / "project"
+    (project / ".vscode").mkdir(parents=True)
+    (project / "chart" / "templates").mkdir(parents=True)
+    (project / "tsconfig.json").write_text('{\n  // strict mode\n  "compilerOptions": {"strict": true,},\n}\n')
+    (project / ".vscode" / "settings.json").write_text('{\n  /* editor */ "editor.tabSize": 2,\n}\n')
+    (project / "devcontainer.json").write_text('{"name": "dev", // the image\n "image": "x"}\n')
+    (project / "chart" / "templates" / "svc.yaml").write_text(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n"
+        "{{- if .Values.labels }}\n  labels: {app: web}\n{{- end }}\n")
+    (project / "api.yaml").write_text("openapi: 3.0.1\ninfo: {title: t, version: '1'}\n"
+                                      "paths:\n  /a:\n    get: [\n")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "GIT_AUTHOR_NAME": "t",
+           "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.com", "NO_COLOR": "1"}
+    for args in (["init", "-q"], ["add", "."]):
+        subprocess.run(["git", *args], cwd=project, check=True, env=env)
+    done = subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "apilint",
+                           "--all-files", "--color", "never", "--verbose"],
+                          cwd=project, env=env, capture_output=True, text=True, timeout=900)
+    hook = (done.stdout + done.stderr).split("hook id: apilint", 1)[-1]
+    assert done.returncode == 1, hook
+    assert "api.yaml:6:1: error: invalid YAML" in hook, hook
+    for quiet in ("tsconfig.json", "settings.json", "devcontainer.json", "svc.yaml"):
+        assert quiet not in hook, hook
+    # Without the broken definition the same commit passes.
+    subprocess.run(["git", "rm", "-q", "--cached", "api.yaml"], cwd=project, check=True, env=env)
+    (project / "api.yaml").unlink()
+    again = subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "apilint",
+                            "--all-files", "--color", "never"],
+                           cwd=project, env=env, capture_output=True, text=True, timeout=900)
+    assert again.returncode == 0, again.stdout + again.stderr

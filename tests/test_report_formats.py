@@ -20,7 +20,7 @@ from apilint.findings import Finding, Severity, Span
 from apilint.registry import find_rule
 from apilint.report import github, junit, markdown, sarif
 
-from conftest import FIXTURES, PITFALL_RULES, PITFALLS, ROOT, rendered
+from conftest import FIXTURES, PITFALL_ALL, PITFALL_RULES, PITFALLS, ROOT, rendered, require_tool
 
 SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-2.1.0.json"
 MULTITOOL_VERSION = "5.7.0"
@@ -225,13 +225,9 @@ def test_repeated_findings_on_one_node_get_distinct_fingerprints() -> None:
 
 def test_sarif_multitool_validates_the_output(tmp_path: Path, broken: Path,
                                               monkeypatch) -> None:
-    if shutil.which("npm") is None:
-        pytest.fail("npm is not installed, so the SARIF Multitool cannot be either; `bash "
-                    ".ci/run` installs both")
-    if not MULTITOOL.exists():
-        pytest.fail(f"the SARIF Multitool is missing at {MULTITOOL}; install it with "
-                    f"`npm install --prefix .ci/tools --no-save --no-audit --no-fund "
-                    f"@microsoft/sarif-multitool@{MULTITOOL_VERSION}` (.ci/run does)")
+    require_tool(MULTITOOL.exists(), f"the SARIF Multitool ({MULTITOOL})",
+                 "npm install --prefix .ci/tools --no-save --no-audit --no-fund "
+                 f"@microsoft/sarif-multitool@{MULTITOOL_VERSION}")
     monkeypatch.chdir(ROOT)
     paths = [PITFALLS.relative_to(ROOT)] + [p.relative_to(ROOT) for d in RULE_DIRS
                                             for p in definitions(d)]
@@ -430,3 +426,49 @@ def test_formats_are_imported_only_when_asked_for() -> None:
 
     assert loaded() == {"text"}
     assert loaded("--format", "github") == {"github"}
+
+
+#: GitLab's documented Code Quality fields (docs.gitlab.com, "Code Quality report format").
+GITLAB_SCHEMA = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["description", "check_name", "fingerprint", "severity", "location"],
+        "properties": {
+            "description": {"type": "string", "minLength": 1},
+            "check_name": {"type": "string", "minLength": 1},
+            "fingerprint": {"type": "string", "minLength": 1},
+            "severity": {"enum": ["info", "minor", "major", "critical", "blocker"]},
+            "location": {
+                "type": "object", "required": ["path", "lines"],
+                "properties": {"path": {"type": "string"},
+                               "lines": {"type": "object", "required": ["begin"],
+                                         "properties": {"begin": {"type": "integer",
+                                                                  "minimum": 1}}}}},
+        },
+    },
+}
+
+
+def test_gitlab_code_quality_from_a_subdirectory(tmp_path: Path, monkeypatch, capsys) -> None:
+    import jsonschema
+
+    from conftest import run
+
+    (tmp_path / ".git").mkdir()  # the repository root
+    infra = tmp_path / "infra"
+    infra.mkdir()
+    (infra / "api.yaml").write_text(PITFALLS.read_text())
+    monkeypatch.chdir(infra)  # a CI job with working-directory: infra
+    code, out, _ = run(capsys, "lint", "api.yaml", "--format", "gitlab")
+    issues = json.loads(out)
+    jsonschema.validate(issues, GITLAB_SCHEMA)
+    assert code == 1
+    found = {(i["check_name"].split()[0], i["location"]["path"], i["location"]["lines"]["begin"],
+              i["severity"]) for i in issues}
+    assert ("AGW401", "infra/api.yaml", 22, "major") in found
+    assert ("AGW501", "infra/api.yaml", 7, "minor") in found
+    assert {(c, line) for c, _, line, _ in found} == PITFALL_ALL
+    assert len({i["fingerprint"] for i in issues}) == len(issues)
+    security = {i["check_name"].split()[0] for i in issues if i["categories"] == ["Security"]}
+    assert "AGW301" in security and "AGW401" not in security

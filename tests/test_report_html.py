@@ -27,7 +27,7 @@ from apilint.findings import Finding, Severity, Span
 from apilint.registry import load_rules
 from apilint.report import html as report
 
-from conftest import PITFALL_RULES, PITFALLS, rendered
+from conftest import PITFALL_RULES, PITFALLS, rendered, require_tool
 
 if TYPE_CHECKING:  # Playwright is needed only by the browser test
     from playwright.sync_api import FloatRect
@@ -323,8 +323,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 @pytest.mark.slow
 def test_a_browser_shows_the_summary_and_the_tree(pitfalls: FileResult, tmp_path: Path) -> None:
-    if not (os.path.isfile(CHROMIUM) or shutil.which(CHROMIUM)):
-        pytest.fail(f"headless Chromium is missing at {CHROMIUM}: `apt-get install -y chromium`")
+    require_tool(os.path.isfile(CHROMIUM) or shutil.which(CHROMIUM) is not None,
+                 f"headless Chromium ({CHROMIUM})", "apt-get install -y chromium")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

@@ -274,7 +274,8 @@ resource "aws_api_gateway_rest_api" "computed" {
 def test_heredoc_body_through_a_local_keeps_file_positions(capsys, tmp_path) -> None:
     (tmp_path / "main.tf").write_text(HEREDOC)
     code, findings, err = found(capsys, str(tmp_path / "main.tf"), base=tmp_path)
-    assert findings == {("AGW301", "main.tf", 8)}
+    # the mock integration has no integration responses (AGW427): reported at its own line
+    assert findings == {("AGW301", "main.tf", 8), ("AGW427", "main.tf", 10)}
     results = lint_path(str(tmp_path / "main.tf"), Settings())
     assert [r.label for r in results] == ["aws_api_gateway_rest_api.a"]
     code, out, err = run(capsys, "lint", "--format", "json", str(tmp_path / "main.tf"))
@@ -391,7 +392,7 @@ paths:
     get:
       security: [{NONE: []}]
       responses: {"200": {description: ok}}
-      x-amazon-apigateway-integration: {type: mock}
+      x-amazon-apigateway-integration: {type: mock, responses: {default: {statusCode: "200"}}}
 """
 
 
@@ -447,11 +448,12 @@ def test_the_resource_type_decides_rest_or_http(tmp_path, kind: str, api_kind: s
 
 
 def test_both_branches_of_fn_if_in_json_long_form(tmp_path) -> None:
+    ok = {"default": {"statusCode": "200"}}
     body = {"openapi": "3.0.1", "info": {"title": "t", "version": "1"}, "paths": {"/a": {"get": {
         "security": [{"sigv4": []}], "responses": {"200": {"description": "ok"}},
         "x-amazon-apigateway-integration": {
-            "Fn::If": ["Prod", {"type": "mock", "timeoutInMillis": 29000},
-                       {"type": "mock", "timeoutInMillis": 10}]}}}},
+            "Fn::If": ["Prod", {"type": "mock", "timeoutInMillis": 29000, "responses": ok},
+                       {"type": "mock", "timeoutInMillis": 10, "responses": ok}]}}}},
         "components": {"securitySchemes": {"sigv4": {
             "type": "apiKey", "name": "Authorization", "in": "header",
             "x-amazon-apigateway-authtype": "awsSigv4"}}}}
@@ -532,6 +534,7 @@ def test_both_branches_of_fn_if_in_an_included_fragment(capsys, tmp_path) -> Non
         '      security: [{sigv4: []}]\n      responses: {"200": {description: ok}}\n'
         '      x-amazon-apigateway-integration:\n        type: mock\n'
         '        timeoutInMillis:\n          Fn::If: [IsProd, 29000, 10]\n'
+        '        responses: {default: {statusCode: "200"}}\n'
         'components:\n  securitySchemes:\n    sigv4: {type: apiKey, name: Authorization, '
         'in: header, x-amazon-apigateway-authtype: awsSigv4}\n')
     (tmp_path / "template.yaml").write_text(

@@ -42,3 +42,31 @@ def test_wheel_installs_and_lints_from_another_directory(tmp_path: Path) -> None
     explained = subprocess.run([str(env_dir / "bin" / "apilint"), "explain", "AGW601"],
                                cwd=elsewhere, capture_output=True, text=True)
     assert explained.returncode == 0 and "resource-quota-exceeded" in explained.stdout
+    from apilint import __version__
+
+    version = subprocess.run([str(env_dir / "bin" / "apilint"), "--version"], cwd=elsewhere,
+                             capture_output=True, text=True)
+    assert version.returncode == 0 and version.stdout == f"apilint {__version__}\n"
+    assert wheel.name.startswith(f"apilint-{__version__}-")
+
+
+@pytest.mark.slow
+def test_sdist_builds_a_wheel_that_carries_the_rules(tmp_path: Path) -> None:
+    # A release publishes both: the sdist must hold everything a wheel is built from.
+    dist = tmp_path / "dist"
+    subprocess.run([sys.executable, "-m", "hatchling", "build", "-t", "sdist", "-d", str(dist)],
+                   cwd=ROOT, check=True, capture_output=True)
+    sdist = next(dist.glob("apilint-*.tar.gz"))
+    import tarfile
+
+    names = tarfile.open(sdist).getnames()
+    top = names[0].split("/")[0]
+    for needed in ("rules/method-unauthenticated.yaml", "CHANGELOG.md", "apilint/cli.py"):
+        assert f"{top}/{needed}" in names, needed
+    rebuilt = tmp_path / "rebuilt"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                    "-q", "-w", str(rebuilt), str(sdist)], check=True)
+    import zipfile
+
+    wheel = next(rebuilt.glob("apilint-*.whl"))
+    assert "apilint/_rules/method-unauthenticated.yaml" in zipfile.ZipFile(wheel).namelist()

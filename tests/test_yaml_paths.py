@@ -11,7 +11,7 @@ from apilint.document.ryml_loader import load_fast
 from apilint.document.yaml_loader import load_yaml
 from apilint.engine import Settings, lint_path
 
-from conftest import CORPUS, FIXTURES, SHARED
+from conftest import CORPUS, FIXTURES, require_shared
 
 YAML_FILES = sorted(p for p in list(FIXTURES.rglob("*.yaml")) + list(CORPUS.rglob("*.yaml")))
 
@@ -60,7 +60,7 @@ def test_only_files_with_yaml_1_1_features_leave_the_fast_path() -> None:
 
 
 def test_large_stripe_yaml_takes_the_fast_path() -> None:
-    assert load_fast((SHARED / "perfcorpus" / "large-stripe.yaml").read_text()) is not None
+    assert load_fast(require_shared("perfcorpus", "large-stripe.yaml").read_text()) is not None
 
 
 @pytest.mark.parametrize("text", [

@@ -102,6 +102,7 @@ def all_checks() -> dict[str, Check]:
         document,
         extensions,
         gateway_responses,
+        integration_fields,
         integration_runtime,
         integration_shape,
         integrations,

@@ -29,7 +29,7 @@ from apilint.model.gateway import (
     Method,
     Resource,
 )
-from apilint.model.mapping import static_value
+from apilint.model.mapping import STATUS, static_value
 
 ALLOW_ORIGIN = "access-control-allow-origin"
 PREFLIGHT_HEADERS = ("access-control-allow-origin", "access-control-allow-methods",
@@ -150,42 +150,80 @@ def cors_preflight_missing(api: Api, options: dict[str, Any]) -> Iterator[Violat
         if not reasons or resource.at is None:
             continue
         verbs = ", ".join(v for v, _ in reasons)
-        yield violation(resource.at, f"{resource.path} has no OPTIONS method, but browsers "
-                                     f"preflight its {verbs} ({reasons[0][1]}) and CORS is in use "
-                                     f"({evidence}); add an OPTIONS method (a mock integration "
-                                     "returning the Access-Control-Allow-* headers)")
+        # HTTP APIs have no mock integrations: the gateway answers preflights from its CORS
+        # configuration (http-api-cors page), or an OPTIONS route's backend does.
+        fix = ("configure x-amazon-apigateway-cors (API Gateway then answers preflight "
+               "requests itself) or add an OPTIONS route whose integration returns the "
+               "Access-Control-Allow-* headers" if api.kind == "http" else
+               "add an OPTIONS method (a mock integration returning the Access-Control-Allow-* "
+               "headers)")
+        yield violation(resource.at, f"{resource.path} has no OPTIONS "
+                                     f"{'route' if api.kind == 'http' else 'method'}, but "
+                                     f"browsers preflight its {verbs} ({reasons[0][1]}) and CORS "
+                                     f"is in use ({evidence}); {fix}")
 
 
-def _rest_preflight_problems(api: Api, resource: Resource, options_method: Method) -> list[str]:
+_MAP_ALL = "Map all three Access-Control-Allow-* headers in its integration response"
+
+
+def _rest_preflight_problems(api: Api, resource: Resource, options_method: Method
+                             ) -> list[tuple[str, str]]:
+    """(problem, fix) of a REST preflight method."""
     integ = options_method.integration
     if integ is None:
         declared = _response_header_names(api, options_method)
         missing = [h for h in PREFLIGHT_HEADERS if h not in declared]
-        return ["does not return " + ", ".join(_title(h) for h in missing)] if missing else []
+        return [("does not return " + ", ".join(_title(h) for h in missing), _MAP_ALL)] \
+            if missing else []
     if integ.is_proxy:
         return []  # the backend answers; nothing here to check
     found: dict[str, Any] = {}
-    success = False
-    for response, params in _integration_response_parameters(api, options_method):
-        status = str(response.value.get("statusCode", ""))
-        if status.startswith("2"):
-            success = True
-            for key, value in params.items():
-                header = _mapped_header(key)
-                if header is not None:
-                    found.setdefault(header, value)
-    problems: list[str] = []
+    success: list[tuple[str, str]] = []  # (pattern, status) of 2xx integration responses
+    for pattern, response in api.integration_responses(integ):
+        status = str(response.value.get("statusCode", "")).strip()
+        if not status.startswith("2"):
+            continue
+        success.append((pattern, status))
+        params = api.dict_child(response, "responseParameters")
+        for key, value in params.value.items() if params else ():
+            header = _mapped_header(key)
+            if header is not None:
+                found.setdefault(header, value)
+    problems: list[tuple[str, str]] = []
     missing = [h for h in PREFLIGHT_HEADERS if h not in found]
-    if missing:
+    codes = _method_response_codes(options_method)
+    if missing and success and codes is not None and not any(s in codes for _, s in success):
+        # Headers are returned only through a method response; without one there is nothing
+        # to map them to (response-header-undeclared reports mappings that exist).
+        pattern, status = success[0]
+        problems.append((f"has integration response {pattern!r} returning {status} but no "
+                         f"{status} method response (the operation declares "
+                         f"{', '.join(sorted(codes)) or 'no status code'}), so it cannot return "
+                         "the Access-Control-Allow-* headers",
+                         f"Declare a '{status}' response with the Access-Control-Allow-Origin, "
+                         "-Methods and -Headers headers and map them in that integration "
+                         "response"))
+    elif missing:
         where = "" if success else " (no 2xx integration response)"
-        problems.append("does not return " + ", ".join(_title(h) for h in missing) + where)
+        problems.append(("does not return " + ", ".join(_title(h) for h in missing) + where,
+                         _MAP_ALL))
     allowed = static_value(found.get("access-control-allow-methods"))
     if allowed is not None and "*" not in allowed:
         listed = {m.strip().upper() for m in allowed.split(",") if m.strip()}
         omitted = [v for v in resource.methods if v not in ("OPTIONS", "ANY") and v not in listed]
         if omitted:
-            problems.append(f"Access-Control-Allow-Methods {allowed!r} omits {', '.join(omitted)}")
+            problems.append((f"Access-Control-Allow-Methods {allowed!r} omits "
+                             f"{', '.join(omitted)}", f"Add {', '.join(omitted)} to it"))
     return problems
+
+
+def _method_response_codes(method: Method) -> set[str] | None:
+    """The status codes the import creates method responses for (numeric keys only), or None
+    when the responses cannot be read."""
+    responses = method.responses
+    if responses is None or not isinstance(responses.value, dict):
+        return None
+    return {str(code) for code in responses.value if STATUS.fullmatch(str(code))}
 
 
 def _greedy_options(api: Api) -> bool:
@@ -209,11 +247,9 @@ def cors_preflight_incomplete(api: Api, options: dict[str, Any]) -> Iterator[Vio
         method = resource.methods.get("OPTIONS")
         if method is None:
             continue
-        for problem in _rest_preflight_problems(api, resource, method):
+        for problem, fix in _rest_preflight_problems(api, resource, method):
             yield violation(method.at, f"the CORS preflight {method.label} {problem}; browsers "
-                                       "reject the cross-origin call. Map all three "
-                                       "Access-Control-Allow-* headers in its integration response",
-                            method.label)
+                                       f"reject the cross-origin call. {fix}", method.label)
 
 
 def _http_cors_incomplete(api: Api) -> Iterator[Violation]:

@@ -160,10 +160,17 @@ def cors_gateway_responses_missing(api: Api, options: dict[str, Any]) -> Iterato
     verb = "sets" if len(missing) == 1 else "set"
     yield violation(at, f"CORS is in use ({evidence}) but {' and '.join(missing)} {verb} no "
                         "gatewayresponse.header.Access-Control-Allow-Origin, so errors API "
-                        "Gateway generates itself (authorizer 401/403, missing API key, 429 "
-                        "throttling, 5xx) reach the browser without CORS headers and the page "
-                        "sees an opaque CORS failure instead of the status; map that header in "
-                        f"{' and '.join(missing)}")
+                        f"Gateway generates itself ({_generated_errors(api)}) reach the browser "
+                        "without CORS headers and the page sees an opaque CORS failure instead "
+                        f"of the status; map that header in {' and '.join(missing)}")
+
+
+def _generated_errors(api: Api) -> str:
+    """The errors the gateway itself can answer this API's callers with, for the message: an
+    API whose methods require no authorizer, API key or IAM never answers 401/403 for them."""
+    if any(method.auth.kinds for method in api.methods):
+        return "authorizer 401/403, missing API key, 429 throttling, 5xx"
+    return "429 throttling, 5xx integration failures and timeouts"
 
 
 # -- HTTP APIs: x-amazon-apigateway-cors ----------------------------------------------------

@@ -294,7 +294,7 @@ def integrations_ref_in_rest(api: Api, options: dict[str, Any]) -> Iterator[Viol
                               "an integration; write the integration object inline", method.label)
 
 
-_PASSTHROUGH = re.compile(r"^arn:[^:]*:iam::\*:user/\*$")
+PASSTHROUGH = re.compile(r"^arn:[^:]*:iam::\*:user/\*$")
 
 
 @check
@@ -304,7 +304,7 @@ def identity_passthrough_requires_iam(api: Api, options: dict[str, Any]) -> Iter
         credentials = integ.at.child("credentials") if integ else None
         if credentials is None or not isinstance(credentials.value, str):
             continue
-        if _PASSTHROUGH.match(mask(credentials.value.strip())) and not method.auth.requires("iam"):
+        if PASSTHROUGH.match(mask(credentials.value.strip())) and not method.auth.requires("iam"):
             yield violation(credentials, f"{method.label} forwards the caller's identity "
                                          f"(credentials {credentials.value!r}) but does not use "
                                          "AWS_IAM authorization; import fails with 'AWS_IAM Auth "

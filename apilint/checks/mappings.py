@@ -282,8 +282,11 @@ def integration_response_status_unknown(api: Api, options: dict[str, Any]) -> It
                             f"Add a {status!r} entry to the operation's responses", method.label)
 
 
-@check
-def response_header_undeclared(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+def _response_header_gaps(api: Api
+                          ) -> Iterator[tuple[Method, str, str, At, str, bool, list[str]]]:
+    """Integration responses that map `method.response.header.X` where the method response
+    for their statusCode declares no X: (method, key, X, where, status, whether that status is
+    a response of the operation, the declared status codes)."""
     for method in api.methods:
         integ = method.integration
         codes = _method_responses(api, method) if integ else None
@@ -304,16 +307,30 @@ def response_header_undeclared(api: Api, options: dict[str, Any]) -> Iterator[Vi
             for key, at, _ in _entries(params):
                 m = _RESPONSE_KEY.fullmatch(key) if not has_placeholder(key) else None
                 header = m.group(1) if m else None
-                if header is None or header.lower() in names:
-                    continue
-                why = (f"that response declares no header {header!r}" if known else
-                       f"the operation has no {status} response (declared: "
-                       f"{', '.join(sorted(codes)) or 'none'})")
-                fix = (f"declare {header} under responses.{status}.headers" if known
-                       else f"add a {status!r} response that declares {header}")
-                yield violation(at, f"{method.label} maps {key} for status {status}, but {why}; "
-                                    "the import fails with \"Invalid mapping expression "
-                                    f"parameter specified: {key}\"; {fix}", method.label)
+                if header is not None and header.lower() not in names:
+                    yield method, key, header, at, status, known, sorted(codes)
+
+
+@check
+def response_header_undeclared(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    for method, key, header, at, status, known, _ in _response_header_gaps(api):
+        if known:
+            yield violation(at, f"{method.label} maps {key} for status {status}, but that "
+                                f"response declares no header {header!r}; the import fails "
+                                "with \"Invalid mapping expression parameter specified: "
+                                f"{key}\"; declare {header} under responses.{status}.headers",
+                            method.label)
+
+
+@check
+def response_status_undeclared(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    for method, key, header, at, status, known, codes in _response_header_gaps(api):
+        if not known:
+            yield violation(at, f"{method.label} maps {key} for status {status}, but the "
+                                f"operation has no {status} response (declared: "
+                                f"{', '.join(codes) or 'none'}), so no method response carries "
+                                f"the header; add a {status!r} response that declares {header}",
+                            method.label)
 
 
 @check

@@ -21,6 +21,7 @@ from apilint.checks import Violation, check, per_api
 from apilint.checks.document import schema_validator
 from apilint.document.placeholders import is_placeholder
 from apilint.document.pointer import Tokens, get
+from apilint.model.build import DEFAULT_ROUTE
 from apilint.model.gateway import Api
 from apilint.validate import NestingTooDeep, SchemaError, backend_name, narrow
 
@@ -68,6 +69,8 @@ def problems(api: Api) -> list[Problem]:
                 continue  # `${x}` stands for a value we cannot know yet
             if _is_missing_responses(cause) and _operation(cause.path) in relaxed:
                 continue  # proxy and HTTP API routes answer what the backend says
+            if _is_default_route(cause, api.kind):
+                continue  # SAM's spelling of the $default route, which API Gateway imports
             rank, problem = _explain(cause, data, doc.version)
             kept = best.get(cause.path)
             if kept is None or rank > kept[0]:
@@ -119,6 +122,11 @@ def _is_missing_responses(error: SchemaError) -> bool:
 def _is_empty_responses(error: SchemaError) -> bool:
     # OpenAPI 3 says `minProperties: 1`; Swagger 2.0 says `not` (no key but extensions).
     return error.keyword in ("minProperties", "not") and error.path[-1:] == ("responses",)
+
+
+def _is_default_route(error: SchemaError, kind: str) -> bool:
+    return (kind == "http" and error.keyword == "additionalProperties"
+            and error.path == ("paths",) and error.detail == (DEFAULT_ROUTE,))
 
 
 def _operation(tokens: Tokens) -> Tokens:

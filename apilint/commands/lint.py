@@ -14,11 +14,11 @@ from apilint.config import Config, find_config, load_config
 
 if TYPE_CHECKING:
     from apilint.baseline import Entry
-from apilint.discover import expand
+from apilint.discover import Target, expand, may_hold_api
 from apilint.document.loader import DEFAULT_MAX_BYTES
 from apilint.document.model import NOT_AN_API
 from apilint.engine import FileResult, Settings, drop_repeats, lint_tasks
-from apilint.errors import UsageError, debugging
+from apilint.errors import ParseError, UsageError, debugging
 from apilint.findings import Severity
 from apilint.registry import find_rules_or_error
 from apilint.report import FORMATS, renderer
@@ -48,6 +48,11 @@ def outputs_of(formats: Sequence[str]) -> list[tuple[str, str | None]]:
         if name not in FORMATS:
             raise UsageError(f"unknown format {name!r} (choose from {', '.join(FORMATS)})")
         outputs.append((name, target or None))
+    to_stdout = [name for name, target in outputs if target is None]
+    if len(to_stdout) > 1:
+        both = " and ".join(f"--format {name}" for name in to_stdout)
+        raise UsageError(f"{both} would all write to standard output, mixed into one invalid "
+                         f"stream; send all but one to a file (--format {to_stdout[-1]}=FILE)")
     return outputs
 
 
@@ -118,7 +123,8 @@ def lint(options: Options, prepare: Callable[[list[tuple[str, Settings]]],
         tasks = prepare(tasks)
     elif options.account.wanted:
         tasks = with_account(tasks, options.account)
-    found = [(target, result) for target, results in zip(targets, lint_tasks(tasks, options.jobs))
+    found = [(target, _unparsed_non_api(target, result))
+             for target, results in zip(targets, lint_tasks(tasks, options.jobs))
              for result in results]
     # A file that a template includes is linted through the template, with its variables and
     # context; found again in the same tree, it would repeat those findings without them.
@@ -139,6 +145,17 @@ def lint(options: Options, prepare: Callable[[list[tuple[str, Settings]]],
         kept.append((t, r))
     drop_repeats([r for _, r in kept])
     return [r for _, r in kept], [_threshold(configs[t.path], options) for t, _ in kept]
+
+
+def _unparsed_non_api(target: Target, result: FileResult) -> FileResult:
+    """A named file that is not JSON/YAML as we read it and holds no API (tsconfig.json with
+    comments, a Helm template that pre-commit tags as YAML) is skipped, as `apilint lint DIR`
+    skips it; a broken file that looks like a definition still fails with its position."""
+    if not isinstance(result.error, ParseError) or may_hold_api(target.path):
+        return result
+    error = result.error
+    where = f" at {error.line}:{error.column}" if error.line and error.column else ""
+    return FileResult(result.path, skipped=f"{NOT_AN_API} ({error.message}{where})")
 
 
 def run_lint(options: Options, formats: Sequence[str], quiet: bool, colour: bool,

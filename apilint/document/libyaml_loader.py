@@ -16,7 +16,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from apilint.document.model import KeyIssue
 from apilint.document.source import FixedLocator, YamlLocator
-from apilint.errors import LoadError
+from apilint.errors import LoadError, ParseError
 from apilint.findings import Span
 
 _T = "tag:yaml.org,2002:"
@@ -168,10 +168,10 @@ def compose(text: str, path: str) -> Node | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = " ".join(p for p in (exc.context, exc.problem) if p)
-        raise LoadError(f"invalid YAML: {problem}", path,
+        raise ParseError(f"invalid YAML: {problem}", path,
                         mark.line + 1 if mark else None, mark.column + 1 if mark else None) from None
     except yaml.YAMLError as exc:
-        raise LoadError(f"invalid YAML: {exc}", path) from None
+        raise ParseError(f"invalid YAML: {exc}", path) from None
     except RecursionError:
         raise LoadError("invalid YAML: nesting too deep to parse", path) from None
     finally:

@@ -15,7 +15,7 @@ from apilint.document.placeholders import quote_bare_json_placeholders
 from apilint.document.pointer import Tokens
 from apilint.document.source import JsonLocator
 from apilint.document.yaml_loader import load_yaml
-from apilint.errors import LoadError
+from apilint.errors import LoadError, ParseError
 
 #: Refuse larger inputs (API Gateway itself takes at most 6 MB; exports of huge APIs stay well below).
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -73,7 +73,7 @@ def parse(text: str, shown: str, as_json: bool) -> tuple[Any, Any, list[Any], st
                 except json.JSONDecodeError:
                     pass
             if as_json:
-                raise LoadError(f"invalid JSON: {exc.msg}", shown, exc.lineno, exc.colno) from None
+                raise ParseError(f"invalid JSON: {exc.msg}", shown, exc.lineno, exc.colno) from None
             # Not JSON after all (YAML flow style starts with '{' too): let YAML decide.
     data, locator, issues = load_yaml(text, shown)
     return data, locator, issues, "yaml"

@@ -30,8 +30,8 @@ def detect_kind(doc: Document, forced: str | None = None) -> tuple[str, str]:
     if isinstance(components, dict) and "x-amazon-apigateway-integrations" in components:
         return "http", "components has x-amazon-apigateway-integrations"
     paths = data.get("paths")
-    if isinstance(paths, dict) and "/$default" in paths:
-        return "http", "has the /$default route"
+    if isinstance(paths, dict) and ("/$default" in paths or DEFAULT_ROUTE in paths):
+        return "http", "has the $default route"
     # payloadFormatVersion alone is weak evidence: REST exports carry strays of it. It decides
     # only when nothing in the document is REST-only.
     weak, rest_only = _integration_evidence(paths), _rest_only_evidence(data)
@@ -223,10 +223,11 @@ def build_api(doc: Document, ws: Workspace, api_type: str | None = None) -> Api:
     paths = ws.resolve(root.child("paths"))
     if paths is None or not isinstance(paths.value, dict):
         return api
-    for path in paths.value:
-        if not isinstance(path, str) or not path.startswith("/"):
+    for key in paths.value:
+        path = route_path(key, kind)
+        if path is None:
             continue
-        key_at = paths.child(path)
+        key_at = paths.child(key)
         item = ws.resolve(key_at)
         if key_at is None or item is None or not isinstance(item.value, dict):
             continue
@@ -245,6 +246,19 @@ def build_api(doc: Document, ws: Workspace, api_type: str | None = None) -> Api:
             resource.methods[verb] = method
             api.methods.append(method)
     return api
+
+
+#: The HTTP API catch-all route. AWS documents it as the path `/$default`; SAM's translator writes
+#: the key `$default`, and API Gateway imports both.
+DEFAULT_ROUTE = "$default"
+
+
+def route_path(key: Any, kind: str) -> str | None:
+    """The resource path a `paths` key stands for (`$default` is `/$default` on HTTP APIs), or
+    None for a key API Gateway does not read as a path."""
+    if isinstance(key, str) and key.startswith("/"):
+        return key
+    return "/" + DEFAULT_ROUTE if kind == "http" and key == DEFAULT_ROUTE else None
 
 
 def _str(value: Any) -> str | None:

@@ -181,7 +181,7 @@ def source_arns(target: LambdaTarget, api: Api) -> Iterator[tuple[str, str]]:
         yield f"authorizer {target.authorizer!r}", f"authorizers/{HOLE}"
         return
     for method in target.methods:
-        if api.kind == "http" and method.path == "$default":
+        if api.kind == "http" and method.path == "/$default":
             yield "the $default route", f"{HOLE}/$default"
             continue
         for verb in ANY_VERBS if method.verb == "ANY" else (method.verb,):

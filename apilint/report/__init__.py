@@ -18,7 +18,7 @@ from apilint.registry import Rule, load_rules
 
 Renderer = Callable[[Sequence[FileResult], TextIO, bool], None]
 
-FORMATS = ("text", "json", "sarif", "junit", "github", "markdown", "html")
+FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "markdown", "html")
 
 #: Most severe first: the order summaries list them in.
 SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
@@ -56,6 +56,28 @@ def relative_path(path: str, cwd: str) -> str | None:
     if rel == os.pardir or rel.startswith(os.pardir + os.sep):
         return None
     return rel.replace(os.sep, "/")
+
+
+def repository_root(start: str | None = None) -> str | None:
+    """The nearest folder at or above `start` (the working directory) that holds `.git`: CI
+    annotates paths from there, whatever `working-directory` the job runs in."""
+    folder = os.path.abspath(start or os.getcwd())
+    while True:
+        if os.path.exists(os.path.join(folder, ".git")):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
+def repository_path(path: str, cwd: str | None = None) -> str:
+    """`path` relative to the repository root (forward slashes); relative to the working
+    directory outside a repository, and as given when it lies outside both."""
+    cwd = cwd or os.getcwd()
+    root = repository_root(cwd) or cwd
+    rel = relative_path(os.path.join(cwd, path), root)
+    return rel if rel is not None else path.replace(os.sep, "/")
 
 
 def has_end(span: Span) -> bool:

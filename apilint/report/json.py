@@ -11,8 +11,11 @@ SCHEMA_VERSION = 1
 
 
 def render(results: Sequence[FileResult], out: TextIO, colour: bool) -> None:
+    from apilint import __version__
+
     payload = {
         "version": SCHEMA_VERSION,
+        "apilint_version": __version__,
         "results": [f.as_dict() for r in results for f in r.findings],
         "errors": [{"file": r.path, "message": r.error.message, "line": r.error.line,
                     "column": r.error.column} for r in results if r.error],

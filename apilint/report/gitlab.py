@@ -1,0 +1,51 @@
+"""GitLab Code Quality (the Code Climate JSON subset GitLab reads) for merge request widgets.
+
+Fields GitLab uses: https://docs.gitlab.com/ci/testing/code_quality/#code-quality-report-format
+(`description`, `check_name`, `fingerprint`, `severity`, `location.path`,
+`location.lines.begin`). Paths are relative to the repository root, as GitLab resolves them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any, Sequence, TextIO
+
+from apilint.engine import FileResult
+from apilint.findings import Severity
+from apilint.registry import Rule
+from apilint.report import repository_path, rules_by_code
+from apilint.report.sarif import fingerprint
+
+#: GitLab's scale is info, minor, major, critical, blocker.
+SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
+
+
+def render(results: Sequence[FileResult], out: TextIO, colour: bool) -> None:
+    json.dump(issues(results), out, indent=2)
+    out.write("\n")
+
+
+def issues(results: Sequence[FileResult]) -> list[dict[str, Any]]:
+    rules = rules_by_code()
+    out = []
+    seen: Counter[tuple[str, str, str]] = Counter()
+    for result in results:
+        for f in result.findings:
+            path = repository_path(f.file)
+            key = (f.code, path, f.pointer)
+            seen[key] += 1  # two findings of one rule at one node stay two issues
+            out.append({
+                "type": "issue",
+                "check_name": f"{f.code} {f.name}",
+                "description": f"{f.code} {f.message}",
+                "categories": ["Security" if _security(rules.get(f.code)) else "Bug Risk"],
+                "severity": SEVERITIES[f.severity],
+                "fingerprint": fingerprint(f.code, path, f.pointer, seen[key] - 1),
+                "location": {"path": path, "lines": {"begin": f.line}},
+            })
+    return out
+
+
+def _security(rule: Rule | None) -> bool:
+    return rule is not None and (rule.category == "security" or "security" in rule.tags)

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
+from apilint.document.loader import DEFAULT_MAX_BYTES
 from apilint.engine import FileResult
 from apilint.errors import UsageError
+from apilint.files import read_text_bounded
 from apilint.findings import Finding
 
 FORMAT_VERSION = 1
@@ -65,7 +67,7 @@ def write(results: Sequence[FileResult], target: Path) -> int:
 def read(path: Path) -> list[Entry]:
     where = str(path)
     try:
-        payload: Any = json.loads(path.read_text(encoding="utf-8"))
+        payload: Any = json.loads(read_text_bounded(path, DEFAULT_MAX_BYTES))
     except OSError as exc:
         raise UsageError(f"cannot read baseline {where}: {exc.strerror or exc}") from None
     except (ValueError, UnicodeDecodeError) as exc:

@@ -87,7 +87,8 @@ _IGNORE = typer.Option(None, "--ignore",
                        help="Skip these rules (codes or names), on top of the configured ones.")
 _CONFIG = typer.Option(None, "--config",
                        help="Configuration file (.apilint.toml or pyproject.toml with "
-                            "[tool.apilint]); default: the nearest above each file.")
+                            "[tool.apilint]) for every file, and no other is read (pin it in "
+                            "CI); default: the nearest above each file.")
 _JOBS = typer.Option(None, "--jobs", "-j", min=1,
                      help="Parallel processes (default: all cores when the input is large).")
 _MAX_SIZE = typer.Option(None, "--max-file-size",
@@ -145,6 +146,11 @@ def lint(
     allow_outside_refs: bool = _OUTSIDE,
     max_file_size: Optional[str] = _MAX_SIZE,
     allow_remote_refs: bool = _REMOTE,
+    import_fails_on_warnings: bool = typer.Option(
+        False, "--import-fails-on-warnings",
+        help="The pipeline imports with failonwarnings=true (aws apigateway import-rest-api "
+             "--fail-on-warnings): import warnings are errors, as FailOnWarnings in a template "
+             "or fail_on_warnings in Terraform already make them."),
     aws: bool = typer.Option(False, "--aws",
                              help="Ask AWS (read-only) whether each Lambda function the "
                                   "definitions invoke exists and lets API Gateway invoke it."),
@@ -174,7 +180,8 @@ def lint(
                              tuple(lambda_inventory or ()))
     options = replace(_options(paths, api_type, select, ignore, config, jobs, fail_on,
                                allow_outside_refs, max_file_size), account=account,
-                      allow_remote_refs=allow_remote_refs)
+                      allow_remote_refs=allow_remote_refs,
+                      import_fails_on_warnings=import_fails_on_warnings)
     return run_lint(options, format, quiet, _colour(sys.stdout), baseline, diff_base,
                     min_severity.value)
 

@@ -4,6 +4,11 @@ Found by walking up from each linted file's directory (the nearest wins; `.apili
 `pyproject.toml` in the same directory, and a pyproject without `[tool.apilint]` is passed over);
 `--config FILE` names one for every file. Unknown keys, unknown rules and wrongly typed values
 are usage errors (exit 2) naming the file and the key.
+
+Configuration files arrive with the pull request that CI lints, so they are not trusted: what
+widens what apilint reads (COMMAND_LINE_ONLY) is refused as a key, `max-file-size` may only lower
+the limit, and a nested file may make fail-on stricter than the files above it (and the
+repository root's), never more lenient (inherited_fail_on).
 """
 
 from __future__ import annotations
@@ -15,9 +20,11 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Callable, Iterator, Sequence
 
+from apilint.document.loader import DEFAULT_MAX_BYTES
 from apilint.errors import UsageError
+from apilint.files import read_text_bounded
 from apilint.findings import Severity
 from apilint.registry import Rule, find_rule, load_rules
 
@@ -27,7 +34,14 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "severity", "options", "fail-on",
-        "api-type", "max-file-size", "allow-outside-refs")
+        "api-type", "max-file-size")
+#: Settings that widen what apilint reads or fetches. A configuration file arrives with the pull
+#: request that CI lints, so these are command-line flags only; the text says why.
+COMMAND_LINE_ONLY = {
+    "allow-remote-refs": "must not make CI fetch URLs",
+    "allow-outside-refs": "must not make CI read files outside the definition's directory "
+                          "(/etc/passwd, /proc/self/environ)",
+}
 FAIL_ON = ("error", "warning", "info", "never")
 
 
@@ -42,8 +56,7 @@ class Config:
     options: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule name -> options
     fail_on: str | None = None
     api_type: str | None = None
-    max_bytes: int | None = None
-    allow_outside_refs: bool = False
+    max_bytes: int | None = None  # at most DEFAULT_MAX_BYTES: a file may lower the limit only
 
     def ignored_for(self, file: str) -> tuple[str, ...]:
         """Rule names that per-file-ignores switch off for `file` (globs are relative to the
@@ -63,22 +76,56 @@ class Config:
         return tuple(names)
 
 
-def find_config(start: Path) -> Path | None:
-    """The nearest .apilint.toml, or pyproject.toml with a [tool.apilint] table, above `start`."""
-    directory = start if start.is_dir() else start.parent
-    for folder in (directory.resolve(), *directory.resolve().parents):
+def config_chain(start: Path, load: Callable[[Path], Config]) -> list[Config]:
+    """The configurations above `start`, nearest first, loaded by `load`. When the outermost
+    file is below the root of the git repository, a default Config stands for the root: a
+    nested file must not be taken for the one CI relies on."""
+    chain = [load(path) for path in find_configs(start)]
+    root = _repository_root(start)
+    if chain and root is not None and chain[-1].path is not None \
+            and chain[-1].path.parent != root and chain[-1].path.is_relative_to(root):
+        chain.append(Config())
+    return chain
+
+
+def _repository_root(start: Path) -> Path | None:
+    return next((folder for folder in _folders(start) if (folder / ".git").exists()), None)
+
+
+def _folders(start: Path) -> list[Path]:
+    """`start`'s directory and those above it, nearest first."""
+    directory = (start if start.is_dir() else start.parent).resolve()
+    return [directory, *directory.parents]
+
+
+def find_configs(start: Path) -> Iterator[Path]:
+    """The configuration files above `start`, nearest first: in each directory `.apilint.toml`,
+    else a pyproject.toml with a [tool.apilint] table."""
+    for folder in _folders(start):
         dotfile = folder / ".apilint.toml"
-        if dotfile.is_file():
-            return dotfile
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and _has_tool_table(pyproject):
-            return pyproject
-    return None
+        if dotfile.is_file():
+            yield dotfile
+        elif pyproject.is_file() and _has_tool_table(pyproject):
+            yield pyproject
+
+
+#: fail-on values from the most lenient to the strictest.
+_STRICTNESS = ("never", "error", "warning", "info")
+
+
+def inherited_fail_on(chain: Sequence[Config]) -> str:
+    """The fail-on in force under the configuration files `chain` (nearest first): the
+    outermost's (default: error), or a nested file's where that is stricter. A nested file can
+    arrive with a pull request, below the file CI relies on: it may tighten the gate, never
+    loosen it (leaving fail-on out keeps the outer value)."""
+    values = [c.fail_on for c in chain[:-1] if c.fail_on] + [chain[-1].fail_on or "error"]
+    return max(values, key=_STRICTNESS.index)
 
 
 def _has_tool_table(path: Path) -> bool:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text_bounded(path)
     except (OSError, UnicodeDecodeError):
         return False
     # A cheap look before parsing: most pyproject files have no [tool.apilint].
@@ -88,7 +135,7 @@ def _has_tool_table(path: Path) -> bool:
 def load_config(path: Path) -> Config:
     where = str(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(read_text_bounded(path))
     except OSError as exc:
         raise UsageError(f"cannot read configuration {where}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
@@ -112,9 +159,9 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
         return UsageError(f"{where}: {prefix}{key}: {problem}")
 
     for key in table:
-        if key == "allow-remote-refs":
-            raise fail(key, "is a command-line flag only (--allow-remote-refs): a configuration "
-                            "file arrives with the pull request and must not make CI fetch URLs")
+        if key in COMMAND_LINE_ONLY:
+            raise fail(key, f"is a command-line flag only (--{key}): a configuration file "
+                            f"arrives with the pull request and {COMMAND_LINE_ONLY[key]}")
         if key not in KEYS:
             close = difflib.get_close_matches(key, KEYS, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else f" (known keys: {', '.join(KEYS)})"
@@ -153,13 +200,16 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
         rule = _rule(ident, rules, fail, "options")
         if not isinstance(values, dict):
             raise fail(f"options.{ident}", "expected a table of option = value")
-        known = {o.name for o in rule.options}
-        for name in values:
+        known = {o.name: o for o in rule.options}
+        for name, value in values.items():
             if name not in known:
                 close = difflib.get_close_matches(name, sorted(known), n=1)
                 hint = (f"did you mean {close[0]!r}?" if close else
                         f"{rule.name} takes {', '.join(sorted(known)) or 'no options'}")
                 raise fail(f"options.{ident}.{name}", f"unknown option ({hint})")
+            problem = known[name].problem(value)
+            if problem:
+                raise fail(f"options.{ident}.{name}", problem)
         config.options[rule.name] = dict(values)
     fail_on = table.get("fail-on")
     if fail_on is not None and fail_on not in FAIL_ON:
@@ -174,10 +224,10 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
             config.max_bytes = parse_size(table["max-file-size"])
         except ValueError as exc:
             raise fail("max-file-size", str(exc)) from None
-    outside = table.get("allow-outside-refs", False)
-    if not isinstance(outside, bool):
-        raise fail("allow-outside-refs", f"{outside!r} is not true or false")
-    config.allow_outside_refs = outside
+        if config.max_bytes > DEFAULT_MAX_BYTES:
+            raise fail("max-file-size", f"{table['max-file-size']!r} is over the default "
+                       f"{DEFAULT_MAX_BYTES:,} bytes: a configuration file arrives with the pull "
+                       "request and may only lower the limit (--max-file-size raises it)")
     return config
 
 

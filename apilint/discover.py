@@ -4,9 +4,12 @@ tree, minus what git ignores and what tools generate."""
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
+
+from apilint.files import SMALL_FILE_LIMIT, open_regular, read_bounded
 
 SUFFIXES = (".yaml", ".yml", ".json", ".template", ".tf")
 #: Build output and dependencies: copies of the real sources (`sam build` writes the template
@@ -41,8 +44,9 @@ def _walk(root: str) -> list[str]:
 def walk(root: str, wanted: Callable[[str], bool], limit: int | None = None,
          visited: list[str] | None = None) -> Iterator[str]:
     """The files under `root` with a definition's suffix that `wanted` accepts, sorted, minus
-    what git ignores and what tools generate; at most `limit` files are offered to `wanted`.
-    `visited` collects the directories walked."""
+    what git ignores, what tools generate and links out of the tree; at most `limit` files are
+    offered to `wanted`. `visited` collects the directories walked."""
+    tree = os.path.realpath(root)
     ignores: list[tuple[str, Any]] = []  # (directory, its .gitignore spec), outermost first
     offered = 0
     for base, dirs, files in os.walk(root):
@@ -50,14 +54,15 @@ def walk(root: str, wanted: Callable[[str], bool], limit: int | None = None,
             visited.append(base)
         ignores = [(d, s) for d, s in ignores
                    if Path(os.path.abspath(base)).is_relative_to(os.path.abspath(d))]
-        spec = _gitignore(base)
+        spec = _gitignore(base, tree)
         if spec is not None:
             ignores.append((base, spec))
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS
                          and not _ignored(os.path.join(base, d), True, ignores))
         for name in sorted(files):
             path = os.path.join(base, name)
-            if not name.lower().endswith(SUFFIXES) or _ignored(path, False, ignores):
+            if not (name.lower().endswith(SUFFIXES) and _readable_in(path, tree)
+                    and not _ignored(path, False, ignores)):
                 continue
             if limit is not None and offered >= limit:
                 return
@@ -66,17 +71,34 @@ def walk(root: str, wanted: Callable[[str], bool], limit: int | None = None,
                 yield path
 
 
-def _gitignore(directory: str) -> Any:
+def _readable_in(path: str, tree: str) -> bool:
+    """A regular file, or a link to one inside the walked tree: the tree arrives with a pull
+    request, and a link to /dev/zero, a FIFO or a file elsewhere on the machine (a secret, a
+    huge log) must not be read. os.walk already leaves linked directories alone. A broken or
+    looping link passes, to be reported as one error line."""
+    try:
+        mode = os.lstat(path).st_mode
+        if not stat.S_ISLNK(mode):
+            return stat.S_ISREG(mode)
+        target = os.path.realpath(path, strict=True)
+        return stat.S_ISREG(os.stat(target).st_mode) and Path(target).is_relative_to(tree)
+    except (OSError, RuntimeError):
+        return True
+
+
+def _gitignore(directory: str, tree: str) -> Any:
     path = os.path.join(directory, ".gitignore")
-    if not os.path.isfile(path):
+    if not os.path.isfile(path) or not _readable_in(path, tree):
         return None
     import pathspec
 
     try:
-        lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+        text = read_bounded(path, SMALL_FILE_LIMIT).decode("utf-8", errors="replace")
     except OSError:
         return None
-    return pathspec.GitIgnoreSpec.from_lines(lines)
+    # Patterns come with the pull request: Python's re backtracks exponentially on one like
+    # a*a*a*...b against a long name, RE2 matches in linear time.
+    return pathspec.GitIgnoreSpec.from_lines(text.splitlines(), backend="re2")
 
 
 def _ignored(path: str, is_dir: bool, ignores: list[tuple[str, Any]]) -> bool:
@@ -99,7 +121,7 @@ def contains(path: str, markers: tuple[bytes, ...]) -> bool:
     overlap = max(len(m) for m in markers) - 1
     tail = b""
     try:
-        with open(path, "rb") as f:
+        with open_regular(path) as f:
             while chunk := f.read(1 << 20):
                 window = tail + chunk
                 if any(m in window for m in markers):

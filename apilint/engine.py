@@ -31,6 +31,9 @@ class Settings:
     allow_outside_refs: bool = False  # read $ref'd and included files outside the root's folder
     allow_remote_refs: bool = False  # fetch http(s) $refs (command line only, never config)
     max_bytes: int = DEFAULT_MAX_BYTES  # refuse larger files (each file, not the sum)
+    #: The pipeline imports with failonwarnings=true (--fail-on-warnings or configuration),
+    #: whatever the template around the definition says.
+    import_fails_on_warnings: bool = False
     #: What the AWS account says about Lambda functions (--aws, --lambda-inventory); rules of
     #: scope "account" run only with it.
     inventory: Inventory | None = None
@@ -93,9 +96,27 @@ def _selected(rules: Iterable[Rule], settings: Settings) -> list[Rule]:
     return chosen
 
 
-def _finding(rule: Rule, v: Violation, severity: Severity) -> Finding:
-    return Finding(rule.code, rule.name, severity, v.message, v.doc.path, v.doc.pointer(v.tokens),
+IMPORT_WARNING = "import-warning"
+
+
+def _finding(rule: Rule, v: Violation, severity: Severity, strict: str | None = None) -> Finding:
+    message = v.message
+    if strict is not None and (v.import_warning or IMPORT_WARNING in rule.tags) \
+            and severity < Severity.ERROR:
+        severity = Severity.ERROR
+        message += f"; {strict} turns this import warning into a failed import"
+    return Finding(rule.code, rule.name, severity, message, v.doc.path, v.doc.pointer(v.tokens),
                    span_of(v.doc, v.tokens), v.operation)
+
+
+def strict_import(doc: Document, settings: Settings) -> str | None:
+    """Why import warnings fail this definition's import, or None when they are dropped."""
+    from apilint.model.importer import fails_on_warnings
+
+    found = fails_on_warnings(doc)
+    if found is None and settings.import_fails_on_warnings:
+        return "--import-fails-on-warnings"
+    return found
 
 
 def span_of(doc: Document, tokens: Tokens) -> Span:
@@ -127,6 +148,7 @@ def run_rules(doc: Document, settings: Settings, rules: Iterable[Rule] | None = 
     result.outline = [(path, tuple(res.methods)) for path, res in sorted(api.resources.items())]
     selected = _selected(rules, settings)
     ran: set[str] = set()
+    strict = strict_import(doc, settings)
     account = None
     if settings.inventory is not None:
         from apilint.checks.account import AccountView
@@ -138,7 +160,7 @@ def run_rules(doc: Document, settings: Settings, rules: Iterable[Rule] | None = 
         if subject is None or not rule.applies_to(api.kind, doc.version):
             continue
         ran.add(rule.code)
-        result.findings.extend(_run_check(rule, checks, subject, settings, result))
+        result.findings.extend(_run_check(rule, checks, subject, settings, result, strict))
     _apply_suppressions(result, ws, rules, selected, ran, settings)
     result.findings.sort(key=Finding.sort_key)
     return result
@@ -159,12 +181,14 @@ def run_template_rules(template: Any, path: str, settings: Settings,
 
 
 def _run_check(rule: Rule, checks: dict[str, Check], subject: Any, settings: Settings,
-               result: FileResult) -> list[Finding]:
+               result: FileResult, strict: str | None = None) -> list[Finding]:
     """One rule's findings; a rule that raises is recorded in `result.crashes` instead."""
     options = {**rule.default_options(), **settings.options.get(rule.name, {})}
     severity = settings.level(rule)
     try:
-        return [_finding(rule, v, severity) for v in checks[rule.check](subject, options)]
+        return [_finding(rule, v, severity, strict)
+                for v in checks[rule.check](subject, options)
+                if strict is not None or not v.only_if_strict]
     except Exception as exc:  # noqa: BLE001 - containment is the point
         import traceback
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 
 from apilint.registry import Rule
@@ -26,6 +27,10 @@ def explain_text(rule: Rule) -> str:
     ]
     if rule.options:
         parts.append(block("Options:", "\n".join(
-            f"{o.name} (default: {o.default!r}): {o.description}" for o in rule.options)))
+            f"{o.name} (default: {o.default!r}; schema: {json.dumps(o.schema)}): {o.description}"
+            for o in rule.options)))
+    if rule.evidence:
+        parts.append(block(f"Evidence for severity {rule.severity}:", "\n".join(
+            f"- \"{e.quote}\"\n  ({e.source.title}: {e.source.url})" for e in rule.evidence)))
     parts.append(block("References:", "\n".join(f"- {r.title}: {r.url}" for r in rule.references)))
     return "\n".join(parts)

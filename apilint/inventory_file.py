@@ -15,7 +15,9 @@ import json
 from pathlib import Path
 from typing import Any, Iterator
 
+from apilint.document.loader import DEFAULT_MAX_BYTES
 from apilint.errors import UsageError
+from apilint.files import read_text_bounded
 from apilint.model.inventory import FunctionInfo, Inventory, policy_statements
 from apilint.model.lambdas import FunctionRef, resolve_function
 
@@ -61,8 +63,10 @@ def _files(paths: list[str]) -> Iterator[Path]:
 
 def _load(path: Path) -> list[dict[str, Any]]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError) as exc:
+        data = json.loads(read_text_bounded(path, DEFAULT_MAX_BYTES, "utf-8-sig"))
+    except OSError as exc:
+        raise UsageError(f"--lambda-inventory {path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
         raise UsageError(f"--lambda-inventory {path}: cannot read: {exc}") from None
     except json.JSONDecodeError as exc:
         raise UsageError(f"--lambda-inventory {path}:{exc.lineno}:{exc.colno}: invalid JSON: "

@@ -39,6 +39,15 @@ class Option:
     name: str
     default: Any
     description: str
+    #: JSON Schema of the value; configuration is checked against it when it loads.
+    schema: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def problem(self, value: Any) -> str | None:
+        """Why `value` does not fit the option's schema, or None when it does."""
+        from apilint.validate import compile_schema, narrow
+
+        errors = compile_schema(self.schema).errors(value)
+        return narrow(errors[0]).message if errors else None
 
 
 @dataclass(frozen=True)
@@ -85,8 +94,8 @@ class Rule:
             "references": [{"title": r.title, "url": r.url} for r in self.references],
             "evidence": [{"quote": e.quote, "source": {"title": e.source.title, "url": e.source.url}}
                          for e in self.evidence],
-            "options": [{"name": o.name, "default": o.default, "description": o.description}
-                        for o in self.options],
+            "options": [{"name": o.name, "default": o.default, "schema": o.schema,
+                         "description": o.description} for o in self.options],
             "examples": {"bad": self.bad_example, "good": self.good_example},
             "scope": self.scope,
         }
@@ -111,7 +120,7 @@ def _parse(data: dict[str, Any]) -> Rule:
         summary=data["summary"].strip(), rationale=data["rationale"].strip(),
         fix=data["fix"].strip(),
         references=tuple(Reference(r["title"], r["url"]) for r in data["references"]),
-        options=tuple(Option(name, spec["default"], spec["description"].strip())
+        options=tuple(Option(name, spec["default"], spec["description"].strip(), spec["schema"])
                       for name, spec in (data.get("options") or {}).items()),
         bad_example=examples["bad"], good_example=examples["good"],
         example_options=dict(examples.get("options") or {}),

@@ -19,12 +19,12 @@ def test_text_output_is_path_line_col_code(capsys) -> None:
     code, out, _ = run(capsys, "lint", PITFALLS)
     assert code == 1
     lines = out.splitlines()
-    assert lines[1] == (f"{PITFALLS}:4:1: AGW302 [error] root-level `security` is ignored by API "
+    assert lines[1] == (f"{PITFALLS}:4:1: AGW302 [warning] root-level `security` is ignored by API "
                         "Gateway REST APIs: 1 operation(s) rely on it and deploy with no "
                         "authorization (GET /orders); repeat the requirement in each operation's "
                         "`security`")
     assert lines[0].startswith(f"{PITFALLS}:2:1: AGW507 [warning] CORS is in use")
-    assert lines[-1] == "Found 7 problems (3 errors, 4 warnings) in 1 file."
+    assert lines[-1] == "Found 7 problems (1 error, 6 warnings) in 1 file."
     assert "\033[" not in out  # no colour when not a terminal
 
 
@@ -100,7 +100,7 @@ def test_unknown_format_is_usage_error(capsys) -> None:
 def test_explain_by_code_or_name(capsys, ident: str) -> None:
     code, out, _ = run(capsys, "explain", ident)
     assert code == 0
-    assert out.startswith("AGW503 cors-preflight-requires-auth [error]\n")
+    assert out.startswith("AGW503 cors-preflight-requires-auth [warning]\n")
     for heading in ("Why it matters on API Gateway:", "How to fix:", "Bad:", "Good:",
                     "References:"):
         assert heading in out

@@ -147,16 +147,17 @@ def test_a_body_the_validator_should_refuse_is_reported(capsys, tmp_path: Path,
 
 def test_lint_first_stops_on_lint_errors(capsys, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    text = SPEC.read_text().replace("security: [{api_key: []}]", "security: [{nope: []}]", 1)
+    # An 11-digit account in a Lambda URI: an import error (AGW401).
+    text = SPEC.read_text().replace("123456789012:function:pets", "12345678901:function:pets", 1)
     bad.write_text(text)
-    line = next(i for i, t in enumerate(text.splitlines(), 1) if "{nope: []}" in t)
-    column = text.splitlines()[line - 1].index("nope") + 1
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "12345678901:" in t)
+    column = text.splitlines()[line - 1].index('uri: "arn') + 1
     with Server() as server:
         code = main(["test", str(bad), "--base-url", server.base_url, "--lint", "-q"])
     out, err = capsys.readouterr()
     assert code == 1
     assert server.requests == []
-    assert "lint errors" in err and f"{bad}:{line}:{column}: AGW306 [error]" in out
+    assert "lint errors" in err and f"{bad}:{line}:{column}: AGW401 [error]" in out
 
 
 def test_list_checks_names_every_check(capsys) -> None:

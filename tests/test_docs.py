@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from apilint import docs
 from apilint.cli import main
 from apilint.registry import CATALOG, find_rule, load_rules
@@ -87,3 +89,124 @@ def test_every_rule_has_fixtures_that_raise_it() -> None:
             if path.suffix in (".yaml", ".json", ".tf"):
                 declared |= {code for code, _ in expectations(path)}
         assert rule.code in declared, f"no fixture of {rule.name} expects {rule.code}"
+
+
+def _rule_files() -> list[tuple[str, dict]]:
+    """(code, raw data) of every rule file, read without the schema (so a test can name the rule
+    even when the schema would refuse to load the catalog)."""
+    import yaml
+
+    out = []
+    for path in sorted((ROOT / "rules").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        out.append((data["code"], data))
+    return out
+
+
+_ERROR_RULES = [(code, data) for code, data in _rule_files()
+                if data["severity"] == "error" and data["category"] != "internal"]
+
+
+@pytest.mark.parametrize("data", [d for _, d in _ERROR_RULES], ids=[c for c, _ in _ERROR_RULES])
+def test_every_error_rule_quotes_its_evidence(data: dict) -> None:
+    # The severity contract: `error` only with the AWS message or documentation sentence that
+    # shows API Gateway rejects the definition or the API cannot work. No quote, no error.
+    evidence = data.get("evidence") or []
+    assert evidence, f"{data['code']} {data['name']} is an error without evidence: quote the AWS " \
+                     "message or documentation sentence, or make it a warning"
+    for item in evidence:
+        assert len(item["quote"].strip()) >= 10
+        assert item["source"]["url"].startswith("https://") and item["source"]["title"].strip()
+
+
+def test_error_rules_are_the_reviewed_ones() -> None:
+    # Guards the parametrised test above against an empty list (a broken filter passes vacuously).
+    codes = {code for code, _ in _ERROR_RULES}
+    assert {"AGW008", "AGW101", "AGW401", "AGW406", "AGW450"} <= codes
+    assert not {"AGW302", "AGW306", "AGW402", "AGW003", "AGW508"} & codes  # demoted in review
+
+
+def test_schema_refuses_an_error_rule_without_evidence(tmp_path: Path) -> None:
+    import shutil
+
+    from apilint.registry import RuleDefinitionError
+
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    (rules / CATALOG).unlink()
+    source = rules / "cache-key-undeclared.yaml"
+    text = source.read_text()
+    source.write_text(text[:text.index("evidence:")] + text[text.index("examples:"):])
+    with pytest.raises(RuleDefinitionError,
+                       match=r"cache-key-undeclared\.yaml: .*evidence.* is a required property"):
+        load_rules(rules)
+    # A warning needs none; internal rules (apilint's own crash report) are exempt.
+    source.write_text(text[:text.index("evidence:")].replace("severity: error", "severity: warning")
+                      + text[text.index("examples:"):])
+    load_rules.cache_clear()
+    assert str(find_rule("AGW453", load_rules(rules)).severity) == "warning"
+
+
+def test_evidence_reaches_explain_json_and_the_rule_page(capsys) -> None:
+    rule = find_rule("cache-key-undeclared")
+    assert [e.quote for e in rule.evidence] == [
+        "To be valid values for cacheKeyParameters, these parameters must also be specified for "
+        "Method requestParameters.", "BadRequestException: Invalid cache key"]
+    assert main(["explain", "AGW453"]) == 0
+    out = capsys.readouterr().out
+    assert 'Evidence for severity error:\n  - "BadRequestException: Invalid cache key"' in \
+        out.replace('- "To be valid values for cacheKeyParameters, these parameters must also be '
+                    'specified for Method requestParameters."\n    (Integration.cacheKeyParameters: '
+                    'https://docs.aws.amazon.com/apigateway/latest/api/API_Integration.html)\n  ', "")
+    assert main(["rules", "--format", "json"]) == 0
+    listed = {r["code"]: r for r in json.loads(capsys.readouterr().out)}
+    assert listed["AGW453"]["evidence"][1] == {
+        "quote": "BadRequestException: Invalid cache key",
+        "source": {"title": "amazon-archives/aws-apigateway-importer#148 (import error)",
+                   "url": "https://github.com/amazon-archives/aws-apigateway-importer/issues/148"}}
+    page = docs.rule_page(find_rule("gateway-response-status-invalid"))
+    # Quoted AWS text renders literally: the regex's brackets and backslashes are escaped.
+    assert "> statusCode: The HTTP status code for this GatewayResponse. Pattern: \\[1-5\\]\\\\d\\\\d" in page
+
+
+def _readme() -> str:
+    return (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_rule_counts_match_the_catalog() -> None:
+    import re
+    from collections import Counter
+
+    rules = load_rules()
+    by_severity = Counter(str(r.severity) for r in rules)
+    text = " ".join(_readme().split())
+    m = re.search(r"(\d+) rules \((\d+) errors: .*?; (\d+) warnings: .*?; (\d+) infos: advice\)", text)
+    assert m, "README lost its rule count line"
+    assert tuple(map(int, m.groups())) == (
+        len(rules), by_severity["error"], by_severity["warning"], by_severity["info"])
+    by_category = Counter(r.category for r in rules)
+    table = {row.group(1): int(row.group(2))
+             for row in re.finditer(r"^\| ([a-zA-Z, ]+) \(AGW\d[\dx]x\) \| (\d+) \|", _readme(), re.M)}
+    assert table == {
+        "document": by_category["document"], "extensions": by_category["extensions"],
+        "paths": by_category["paths"],
+        "parameters, models": by_category["parameters"] + by_category["models"],
+        "security": by_category["security"], "integrations": by_category["integrations"],
+        "CORS, gateway responses": by_category["cors"], "quotas": by_category["quotas"],
+        "templates": by_category["templates"]}
+
+
+def test_readme_sample_output_is_what_apilint_prints(capsys) -> None:
+    from conftest import PITFALLS, run
+
+    sample = _readme().split("$ apilint lint fixtures/examples/pitfalls.yaml\n", 1)[1]
+    sample = sample.split("```", 1)[0].splitlines()
+    code, out, _ = run(capsys, "lint", str(PITFALLS.relative_to(ROOT)))
+    assert code == 1
+    printed = out.splitlines()
+    assert sample[-1] == printed[-1]  # the summary footer, with its severity counts
+    shown = [line for line in sample[:-1] if line != "..."]
+    assert len(shown) == 4
+    for line in shown:
+        head = line.split(" (...)")[0].split(" ...")[0]  # the README shortens long lines
+        assert any(p.startswith(head) for p in printed), line

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 
@@ -52,7 +54,7 @@ def test_ref_to_a_symlink_loop_is_an_unresolved_ref(tmp_path: Path,
     api = tmp_path / "api.yaml"
     api.write_text(HEAD + "paths:\n  /a:\n    $ref: 'a.yaml#/x'\n")
     code, out, err = run(capsys, "lint", str(api), "--select", "AGW003")
-    assert code == 1 and err == "" and "AGW003" in out and "symbolic link loop" in out
+    assert code == 0 and err == "" and "AGW003" in out and "symbolic link loop" in out  # a warning
 
 
 def test_ref_cycle_across_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -69,13 +71,15 @@ def test_unreadable_file_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixtu
     # bytes are read.
     path = tmp_path / "locked.yaml"
     path.write_text(HEAD + "paths: {}\n")
-    real = Path.read_bytes
+    from apilint import files
 
-    def refuse(self: Path) -> bytes:
-        if self.name == "locked.yaml":
+    real = files.open_regular
+
+    def refuse(name: str | os.PathLike[str]) -> BinaryIO:
+        if Path(name).name == "locked.yaml":
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(name)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(files, "open_regular", refuse)
     code, out, err = run(capsys, "lint", str(path))
     assert (code, err) == (2, f"{path}: error: permission denied\n")

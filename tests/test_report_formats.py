@@ -107,14 +107,15 @@ def test_sarif_of_pitfalls_load_error_and_skipped_file(sarif_validator, broken: 
     assert {r["ruleId"] for r in run["results"]} == {r["id"] for r in driver["rules"]}
 
     first = run["results"][0]
-    assert first["ruleId"] == "AGW302" and first["level"] == "error"
+    assert first["ruleId"] == "AGW302" and first["level"] == "warning"
     assert first["locations"][0]["physicalLocation"] == {
         "artifactLocation": {"uri": "fixtures/examples/pitfalls.yaml", "uriBaseId": "%SRCROOT%"},
         "region": {"startLine": 4, "startColumn": 1, "endLine": 5, "endColumn": 16}}
     assert "logicalLocations" not in first["locations"][0]  # no operation: a root-level finding
     op = next(r for r in run["results"] if r["ruleId"] == "AGW402")
     assert op["locations"][0]["logicalLocations"] == [{"name": "GET /orders", "kind": "function"}]
-    assert op["level"] == "error" and "httpMethod 'GET'" in op["message"]["text"]
+    assert op["level"] == "warning" and "httpMethod 'GET'" in op["message"]["text"]
+    assert next(r for r in run["results"] if r["ruleId"] == "AGW401")["level"] == "error"
 
     invocation = run["invocations"][0]
     assert invocation["executionSuccessful"] is False
@@ -277,10 +278,11 @@ def test_junit_one_suite_per_file(broken: Path, not_an_api: Path, monkeypatch) -
     ]
     assert {c.get("classname") for c in cases} == {str(pitfalls)}
     failure = cases[4].find("failure")
-    assert failure is not None and failure.get("type") == "error"
+    assert failure is not None and failure.get("type") == "warning"
     assert failure.get("message", "").startswith("the Lambda integration of GET /orders uses")
     assert f"fix: {find_rule('AGW402').fix}" in (failure.text or "")
     assert cases[1].find("failure").get("type") == "warning"  # type: ignore[union-attr]
+    assert cases[5].find("failure").get("type") == "error"  # type: ignore[union-attr]
 
     passing = suites[1].findall("testcase")
     assert len(passing) == 1 and list(passing[0]) == [] and suites[1].get("tests") == "1"
@@ -310,12 +312,12 @@ def test_github_workflow_commands(broken: Path, monkeypatch) -> None:
     monkeypatch.chdir(ROOT)
     lines = rendered(github, lint(PITFALLS, broken)).splitlines()  # absolute: made relative
     assert lines[0] == (
-        "::error file=fixtures/examples/pitfalls.yaml,line=4,col=1,endLine=5,endColumn=16,"
+        "::warning file=fixtures/examples/pitfalls.yaml,line=4,col=1,endLine=5,endColumn=16,"
         "title=AGW302 root-security-ignored::root-level `security` is ignored by API Gateway "
         "REST APIs: 1 operation(s) rely on it and deploy with no authorization (GET /orders); "
         "repeat the requirement in each operation's `security`")
     assert [line.split(" ", 1)[0] for line in lines] == [
-        "::error", "::warning", "::warning", "::warning", "::error", "::error", "::error"]
+        "::warning", "::warning", "::warning", "::warning", "::warning", "::error", "::error"]
     assert lines[-1] == (f"::error file={github.escape_property(str(broken))},line=3,col=1,"
                          "title=apilint%3A cannot load file::invalid YAML: while parsing a flow "
                          "node did not find expected node content")
@@ -339,12 +341,12 @@ def test_markdown_summary(broken: Path, not_an_api: Path, monkeypatch) -> None:
     text = rendered(markdown, lint(PITFALLS.relative_to(ROOT), clean, broken, not_an_api))
     lines = text.splitlines()
     assert lines[0] == "## apilint"
-    assert "Found **6 problems** (3 errors, 3 warnings) in 1 of 2 files." in lines
+    assert "Found **6 problems** (1 error, 5 warnings) in 1 of 2 files." in lines
     assert "1 file could not be loaded; 1 file skipped (not an API definition)." in lines
     rules = lines.index("| Code | Rule | Severity | Count |")
-    assert lines[rules + 2:rules + 4] == ["| AGW302 | root-security-ignored | error | 1 |",
-                                          "| AGW401 | lambda-uri-invalid | error | 1 |"]
-    assert "| `fixtures/examples/pitfalls.yaml:21` | AGW402 | error | the Lambda integration of " \
+    assert lines[rules + 2:rules + 4] == ["| AGW401 | lambda-uri-invalid | error | 1 |",
+                                          "| AGW201 | nested-query-parameter | warning | 1 |"]
+    assert "| `fixtures/examples/pitfalls.yaml:21` | AGW402 | warning | the Lambda integration of " \
            "GET /orders uses httpMethod 'GET'; Lambda's Invoke API only accepts POST (the " \
            "client's method is passed in the event), set httpMethod: POST |" in lines
     assert f"- `{broken}:3:1`: invalid YAML: while parsing a flow node did not find expected " \
@@ -382,14 +384,14 @@ def test_cli_sarif_to_file_and_text_to_stdout(capsys, tmp_path: Path, sarif_vali
                  "text"])
     out, _ = capsys.readouterr()
     assert code == 1
-    assert out.splitlines()[-1] == "Found 6 problems (3 errors, 3 warnings) in 1 file."
+    assert out.splitlines()[-1] == "Found 6 problems (1 error, 5 warnings) in 1 file."
     log = json.loads(target.read_text(encoding="utf-8"))
     assert_valid_sarif(log, sarif_validator)
     assert sarif_findings(log) == PITFALL_FINDINGS
 
 
 def github_codes(out: str) -> list[str]:
-    assert out.startswith("::error file=")
+    assert out.startswith("::warning file=")
     return re.findall(r"^::\w+ file=.*,title=(\S+) ", out, re.MULTILINE)
 
 

@@ -23,6 +23,13 @@ class Violation:
     tokens: Tokens
     message: str
     operation: str | None = None
+    #: API Gateway's importer warns about this (the import succeeds and drops it), so it fails
+    #: the import where the deployment sets FailOnWarnings. Rules tagged `import-warning`
+    #: count as such for every finding.
+    import_warning: bool = False
+    #: Harmless unless import warnings fail the import (`responses: {}` on a proxy route):
+    #: reported only there.
+    only_if_strict: bool = False
 
 
 def violation(at: At, message: str, operation: str | None = None) -> Violation:

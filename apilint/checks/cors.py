@@ -139,7 +139,7 @@ def cors_preflight_missing(api: Api, options: dict[str, Any]) -> Iterator[Violat
         return
     evidence = cors_evidence(api)
     if evidence is None:
-        if not options.get("assume-browser-clients", False):
+        if not options["assume-browser-clients"]:
             return
         evidence = "assume-browser-clients is set"
     for resource in api.resources.values():

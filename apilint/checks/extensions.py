@@ -342,7 +342,7 @@ def security_policy_legacy_tls(api: Api, options: dict[str, Any]) -> Iterator[Vi
 
 @check
 def documentation_parts_exceeded(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    limit = int(options.get("limit", 2000))
+    limit = options["limit"]
     documentation = api.ext(PREFIX + "documentation")
     site = documentation.child("documentationParts") if documentation else None
     parts = api.ws.resolve(site)  # reported at `site`: where the list is named, not a $ref target

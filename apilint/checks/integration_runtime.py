@@ -121,7 +121,7 @@ def timeout_out_of_range(api: Api, options: dict[str, Any]) -> Iterator[Violatio
 
 @check
 def timeout_needs_quota_increase(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    quota = int(options.get("limit", 29000))
+    quota = options["limit"]
     for integ, methods, at, value in _timeouts(api):
         if transfer_mode(integ) == "BUFFERED" and quota < value <= TIMEOUT_MAX_REST:
             yield violation(at, f"the integration of {users_label(methods)} has timeoutInMillis "

@@ -115,9 +115,12 @@ def http_payload_format_version(api: Api, options: dict[str, Any]) -> Iterator[V
         lambda_proxy = kind == "aws_proxy" and "integrationSubtype" not in integ.value
         allowed = ("1.0", "2.0") if lambda_proxy else ("1.0",)
         if "payloadFormatVersion" not in integ.value:
-            yield violation(integ.at, f"the integration of {where} has no payloadFormatVersion, "
-                                      "which HTTP API integrations require; set "
-                                      f"payloadFormatVersion: \"{allowed[-1]}\"", methods[0].label)
+            if not lambda_proxy:
+                continue  # 1.0 is the only value there: nothing to choose, nothing to report
+            yield violation(integ.at, f"the Lambda proxy integration of {where} has no "
+                                      "payloadFormatVersion, which HTTP API integrations require; "
+                                      "set payloadFormatVersion: \"2.0\" (or \"1.0\" for the "
+                                      "REST-style event)", methods[0].label)
             continue
         raw = integ.value["payloadFormatVersion"]
         if isinstance(raw, float) and raw in (1.0, 2.0):

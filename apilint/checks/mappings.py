@@ -356,7 +356,7 @@ def no_responses(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
 
 @check
 def mapping_template_too_large(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    limit_kb = options.get("limit-kb", 300)
+    limit_kb = options["limit-kb"]
     limit = float(limit_kb) * 1024 if isinstance(limit_kb, (int, float)) else 300 * 1024
 
     def too_large(templates: At | None, what: str, operation: str | None) -> Iterator[Violation]:

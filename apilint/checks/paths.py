@@ -210,8 +210,8 @@ _ARN_PREFIX = len("arn:aws-us-gov:execute-api:ap-southeast-3:123456789012:abcdef
 
 @check
 def method_arn_length(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    threshold = int(options.get("threshold", 1400))
-    stage = int(options.get("stage_length", 16))
+    threshold = options["threshold"]
+    stage = options["stage_length"]
     policy = api.root.child("x-amazon-apigateway-policy") is not None
     for method in api.methods:
         if not policy and not method.auth.requires("lambda", "cognito", "iam"):

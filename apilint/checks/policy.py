@@ -36,7 +36,7 @@ def _key_only(method: Method) -> bool:
 def api_key_as_auth(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     # One finding per API-key scheme, not per method: method-unauthenticated reports the methods
     # one by one when its `api-key-counts` option is false.
-    allow = [str(p) for p in options.get("allow", [])]
+    allow = options["allow"]
     for name, scheme in api.schemes.items():
         if scheme.kind != "api_key":
             continue
@@ -230,7 +230,7 @@ def _lower_bound_length(value: Any) -> int:
 
 @check
 def policy_too_large(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    limit = int(options.get("max-chars", 8192))
+    limit = options["max-chars"]
     at, policy = _policy(api)
     if at is None or not isinstance(policy, (dict, list)):
         return

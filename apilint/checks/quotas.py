@@ -11,7 +11,7 @@ from apilint.model.gateway import Api
 
 @check
 def resource_quota_exceeded(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    limit = int(options.get("limit", 300))
+    limit = options["limit"]
     count = len(api.resources)
     if count <= limit:
         return
@@ -25,7 +25,7 @@ def resource_quota_exceeded(api: Api, options: dict[str, Any]) -> Iterator[Viola
 
 @check
 def route_quota_exceeded(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    limit = int(options.get("limit", 300))
+    limit = options["limit"]
     count = len(api.methods)  # every path x method (ANY and the $default route included)
     if count > limit:
         yield violation(api.root.child("paths") or api.root,
@@ -40,7 +40,7 @@ def integration_quota_exceeded(api: Api, options: dict[str, Any]) -> Iterator[Vi
     # Count distinct integration objects by content: routes that share one ($ref to
     # components.x-amazon-apigateway-integrations, or identical copies) are counted once, so
     # the count is a lower bound and never a false alarm.
-    limit = int(options.get("limit", 300))  # not adjustable: a lower limit leaves headroom
+    limit = options["limit"]  # not adjustable: a lower limit leaves headroom
     distinct = {json.dumps(m.integration.at.value, sort_keys=True, default=str)
                 for m in api.methods if m.integration is not None}
     if len(distinct) > limit:
@@ -53,7 +53,7 @@ def integration_quota_exceeded(api: Api, options: dict[str, Any]) -> Iterator[Vi
 
 @check
 def authorizer_quota_exceeded(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    limit = int(options.get("limit", 10))
+    limit = options["limit"]
     authorizers = [s for s in api.schemes.values() if s.authorizer is not None]
     if len(authorizers) <= limit:
         return

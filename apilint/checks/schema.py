@@ -14,6 +14,7 @@ Each violation is explained once, in plain words, from the validator's error tre
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -45,6 +46,8 @@ class Problem:
     tokens: Tokens
     message: str
     fatal: bool  # the importer cannot read it (error) rather than other tools reject it
+    import_warning: bool = False  # the importer warns (fatal where FailOnWarnings is set)
+    only_if_strict: bool = False  # harmless unless import warnings fail the import
 
 
 @per_api
@@ -67,11 +70,18 @@ def problems(api: Api) -> list[Problem]:
         for cause in causes(error):
             if doc.placeholders and _is_placeholder(data, cause.path):
                 continue  # `${x}` stands for a value we cannot know yet
-            if _is_missing_responses(cause) and _operation(cause.path) in relaxed:
-                continue  # proxy and HTTP API routes answer what the backend says
             if _is_default_route(cause, api.kind):
                 continue  # SAM's spelling of the $default route, which API Gateway imports
             rank, problem = _explain(cause, data, doc.version)
+            missing = _is_missing_responses(cause)
+            if api.kind == "http" or missing:
+                # HTTP API import: "invalid according to the OpenAPI specification, but it
+                # doesn't block API creation" is a warning; REST warns "No responses specified".
+                # Proxy and HTTP API routes answer what the backend says, so a missing
+                # `responses` costs nothing there unless warnings fail the import.
+                problem = dataclasses.replace(
+                    problem, import_warning=True,
+                    only_if_strict=missing and _operation(cause.path) in relaxed)
             kept = best.get(cause.path)
             if kept is None or rank > kept[0]:
                 best[cause.path] = (rank, problem)
@@ -89,7 +99,8 @@ def schema_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
 def openapi_schema_violation(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     for p in problems(api):
         if not p.fatal:
-            yield Violation(api.doc, p.tokens, p.message)
+            yield Violation(api.doc, p.tokens, p.message, import_warning=p.import_warning,
+                            only_if_strict=p.only_if_strict)
 
 
 # -- the error tree --------------------------------------------------------------------------
@@ -213,8 +224,8 @@ def _required_hint(value: Any, prop: str, tolerated: str) -> str:
         return ("; API Gateway reads its x-amazon-apigateway-authorizer and ignores flows, other "
                 "OpenAPI tools reject a scheme without them: add `flows: {}`")
     if prop == "responses":
-        return ("; API Gateway's importer warns 'No responses specified' and other OpenAPI "
-                "tools reject it: declare the responses the method returns")
+        return ("; API Gateway imports it with a warning (REST: 'No responses specified') and "
+                "other OpenAPI tools reject it: declare the responses the method returns")
     return f"; {tolerated}"
 
 

@@ -43,8 +43,8 @@ def _why_open(api: Api, method: Method) -> str:
 
 @check
 def method_unauthenticated(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    allow = [str(p) for p in options.get("allow", [])]
-    api_key_counts = bool(options.get("api-key-counts", True))
+    allow = options["allow"]
+    api_key_counts = options["api-key-counts"]
     sam_default = sam_edits(api, "Auth")
     for method in api.methods:
         if method.verb == "OPTIONS" or allowed_by(method, allow):

@@ -150,7 +150,7 @@ def _serialized_size(data: Any) -> int:
 
 @check
 def definition_too_large(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    limit = int(options.get("limit", 6 * 1024 * 1024))
+    limit = options["limit"]
     size = _serialized_size(api.doc.data)
     if size > limit:
         yield violation(api.root, f"the definition is {size:,} bytes even as compact JSON, over "

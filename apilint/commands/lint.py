@@ -3,6 +3,7 @@ exit code."""
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from dataclasses import dataclass, replace
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from apilint.commands.account import AccountOptions, with_account
-from apilint.config import Config, find_config, load_config
+from apilint.config import Config, config_chain, inherited_fail_on, load_config
 
 if TYPE_CHECKING:
     from apilint.baseline import Entry
@@ -39,6 +40,7 @@ class Options:
     max_bytes: int | None = None
     account: AccountOptions = AccountOptions()
     allow_remote_refs: bool = False
+    import_fails_on_warnings: bool = False
 
 
 def outputs_of(formats: Sequence[str]) -> list[tuple[str, str | None]]:
@@ -57,23 +59,23 @@ def outputs_of(formats: Sequence[str]) -> list[tuple[str, str | None]]:
 
 
 def _configs(files: list[str], explicit: str | None) -> dict[str, Config]:
-    """Each file's configuration: the one given, or the nearest above the file."""
+    """Each file's configuration: the one given (and no other), or the nearest above the file
+    with the fail-on that the files above it allow (config.inherited_fail_on)."""
     if explicit is not None:
         if not Path(explicit).is_file():
             raise UsageError(f"--config {explicit}: no such file")
         config = load_config(Path(explicit))
         return {f: config for f in files}
-    by_path: dict[Path | None, Config] = {}
-    by_dir: dict[Path, Path | None] = {}
+    load = functools.cache(load_config)
+    by_dir: dict[Path, Config] = {}
     out = {}
     for f in files:
         folder = Path(f).parent
         if folder not in by_dir:
-            by_dir[folder] = find_config(folder)
-        found = by_dir[folder]
-        if found not in by_path:
-            by_path[found] = load_config(found) if found is not None else Config()
-        out[f] = by_path[found]
+            chain = config_chain(folder, load)
+            by_dir[folder] = replace(chain[0], fail_on=inherited_fail_on(chain)) if chain \
+                else Config()
+        out[f] = by_dir[folder]
     return out
 
 
@@ -86,8 +88,9 @@ def _settings(config: Config, options: Options, file: str) -> Settings:
                     extend_select=() if options.select else config.extend_select,
                     ignore=config.ignore + config.ignored_for(file) + options.ignore,
                     severity=config.severity,
-                    allow_outside_refs=options.allow_outside_refs or config.allow_outside_refs,
+                    allow_outside_refs=options.allow_outside_refs,
                     allow_remote_refs=options.allow_remote_refs,
+                    import_fails_on_warnings=options.import_fails_on_warnings,
                     max_bytes=options.max_bytes or config.max_bytes or DEFAULT_MAX_BYTES)
 
 

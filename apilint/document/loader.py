@@ -16,6 +16,7 @@ from apilint.document.pointer import Tokens
 from apilint.document.source import JsonLocator
 from apilint.document.yaml_loader import load_yaml
 from apilint.errors import LoadError, ParseError
+from apilint.files import NOT_REGULAR, NotRegularFile, TooLarge, read_bounded
 
 #: Refuse larger inputs (API Gateway itself takes at most 6 MB; exports of huge APIs stay well below).
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -36,19 +37,15 @@ def real_path(path: Path, shown: str) -> Path:
 
 def read_text(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     try:
-        if path.is_dir():
-            raise LoadError("is a directory, not a file", shown)
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise LoadError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit "
-                            "(--max-file-size raises it)", shown)
-        raw = path.read_bytes()
-    except LoadError:
-        raise
+        raw = read_bounded(path, max_bytes)
+    except TooLarge as exc:
+        raise LoadError(f"{exc.strerror} (--max-file-size raises it)", shown) from None
     except FileNotFoundError:
         raise LoadError("no such file", shown) from None
     except PermissionError:
         raise LoadError("permission denied", shown) from None
+    except (IsADirectoryError, NotRegularFile) as exc:
+        raise LoadError(exc.strerror or NOT_REGULAR, shown) from None
     except OSError as exc:
         raise LoadError(f"cannot read: {exc.strerror or exc}", shown) from None
     try:

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from apilint.errors import LoadError
+from apilint.files import read_at_most
 
 TIMEOUT_SECONDS = 10
 _SCHEMES = ("http", "https")
@@ -32,7 +33,7 @@ def fetch(url: str, max_bytes: int) -> str:
             final = answer.geturl()
             if urlsplit(final).scheme.lower() not in _SCHEMES:
                 raise LoadError(f"redirected to a non-http URL {final!r}", url)
-            raw = answer.read(max_bytes + 1)
+            raw = read_at_most(answer, max_bytes + 1)
     except urllib.error.HTTPError as exc:
         raise LoadError(f"the server answered {exc.code} {exc.reason}", url) from None
     except (urllib.error.URLError, OSError, ValueError) as exc:

@@ -38,6 +38,8 @@ class TerraformModule:
     #: `type.name` of every resource and `data.type.name` of every data source declared in
     #: the module's directory.
     declared: frozenset[str]
+    #: `fail_on_warnings = true`: import warnings fail the apply.
+    fail_on_warnings: bool = False
 
 
 class ShiftedLocator:
@@ -60,7 +62,7 @@ def _shift(s: Span, lines: int) -> Span:
 def scan(path: Path, linker: Linker) -> tuple[list[Document], list[str]]:
     text = read_text(path, linker.shown, linker.max_bytes)
     blocks = _blocks(_parse(text, linker.shown))
-    apis = [(labels, attrs["body"]) for kind, labels, attrs in blocks
+    apis = [(labels, attrs) for kind, labels, attrs in blocks
             if kind == "resource" and len(labels) == 2 and labels[0] in API_RESOURCES
             and "body" in attrs]  # without a body, resources build the API: nothing to lint
     if not apis:
@@ -71,12 +73,14 @@ def scan(path: Path, linker: Linker) -> tuple[list[Document], list[str]]:
     declared = _declared(path, blocks)
     docs: list[Document] = []
     notes: list[str] = []
-    for labels, body in apis:
+    for labels, attrs in apis:
         address = ".".join(labels)
-        doc = reader.definition(body, address, notes, base=("resource", *labels, "body"))
+        doc = reader.definition(attrs["body"], address, notes, base=("resource", *labels, "body"))
         if doc is not None:
+            strict = "fail_on_warnings" in attrs and \
+                reader.source(attrs["fail_on_warnings"]).strip() == "true"
             docs.append(dataclasses.replace(doc, iac=TerraformModule(linker.shown, address,
-                                                                     declared),
+                                                                     declared, strict),
                                             kind_hint=API_RESOURCES[labels[0]], label=address))
     return docs, notes
 
@@ -100,8 +104,8 @@ def _sibling_blocks(path: Path, mtime_ns: int) -> list[tuple[str, list[str], dic
     """The blocks of another .tf file of the module, parsed once per run however many of its
     files are linted."""
     try:
-        return _blocks(_parse(path.read_text(encoding="utf-8"), str(path)))
-    except (OSError, UnicodeDecodeError, LoadError):
+        return _blocks(_parse(read_text(path, str(path)), str(path)))
+    except LoadError:
         return []  # linted on its own when it matters; here it only adds names
 
 
@@ -136,12 +140,15 @@ def _declared(path: Path, blocks: list[tuple[str, list[str], dict[str, Any]]]
               ) -> frozenset[str]:
     """Resources and data sources of the module: this file and the other .tf files beside it."""
     every = list(blocks)
+    here = path.resolve()
     for other in sorted(path.parent.glob("*.tf")):
-        if other.resolve() != path.resolve():
-            try:
-                every.extend(_sibling_blocks(other.resolve(), other.stat().st_mtime_ns))
-            except OSError:
-                continue
+        try:
+            target = other.resolve()
+            # A link to a file of another directory is not part of this module.
+            if target != here and target.parent == here.parent:
+                every.extend(_sibling_blocks(target, target.stat().st_mtime_ns))
+        except (OSError, RuntimeError):  # RuntimeError: a link loop, before Python 3.13
+            continue
     names = set()
     for kind, labels, _ in every:
         if kind in ("resource", "data") and len(labels) == 2:

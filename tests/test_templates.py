@@ -365,8 +365,10 @@ def test_fragment_named_with_its_template_or_in_two_templates_reports_each_findi
     assert listed(str(repo)) == expected_
 
 
-def test_a_definition_uri_file_named_alone_keeps_its_error(capsys) -> None:
-    folder = FIXTURES / "templates" / "sam-definition-uri"
+def test_a_definition_uri_file_named_alone_keeps_its_error(capsys, tmp_path) -> None:
+    folder = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "templates" / "sam-definition-uri", folder)
+    (folder / ".git").mkdir()  # the template is a directory above the file
     # SAM uploads a DefinitionUri file as it is: its Fn::Sub is never resolved.
     code, findings, _ = found(capsys, str(folder / "api" / "shop.yaml"), base=folder)
     assert findings == {("AGW008", "api/shop.yaml", 16)} and code == 1

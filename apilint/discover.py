@@ -45,11 +45,14 @@ def walk(root: str, wanted: Callable[[str], bool], limit: int | None = None,
          visited: list[str] | None = None) -> Iterator[str]:
     """The files under `root` with a definition's suffix that `wanted` accepts, sorted, minus
     what git ignores, what tools generate and links out of the tree; at most `limit` files are
-    offered to `wanted`. `visited` collects the directories walked."""
+    offered to `wanted` and `limit` directories walked. `visited` collects the directories."""
     tree = os.path.realpath(root)
     ignores: list[tuple[str, Any]] = []  # (directory, its .gitignore spec), outermost first
-    offered = 0
+    offered = walked = 0
     for base, dirs, files in os.walk(root):
+        walked += 1
+        if limit is not None and walked > limit:
+            return
         if visited is not None:
             visited.append(base)
         ignores = [(d, s) for d, s in ignores

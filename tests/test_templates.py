@@ -545,3 +545,23 @@ def test_both_branches_of_fn_if_in_an_included_fragment(capsys, tmp_path) -> Non
     for named in ("api.yaml", "template.yaml"):
         _, findings, _ = found(capsys, str(tmp_path / named), base=tmp_path)
         assert findings == {("AGW414", "api.yaml", 11)}, named
+
+
+def test_the_repository_walk_is_bounded(tmp_path, monkeypatch) -> None:
+    from apilint.document import includers
+
+    repo = _repo(tmp_path)
+    (repo / "z").mkdir()
+    (repo / "z" / "template.yaml").write_text(
+        (repo / "template.yaml").read_text().replace("Location: api/", "Location: ../api/"))
+    (repo / "template.yaml").unlink()
+    for n in range(3):  # directories walked before the template's
+        (repo / f"a{n}").mkdir()
+        (repo / f"a{n}" / "x.yaml").write_text("x: 1\n")
+    monkeypatch.setattr(includers, "MAX_FILES", 3)
+    monkeypatch.setattr(includers, "_INDEXES", {})
+    target = (repo / "api" / "orders.yaml").resolve()
+    assert includers.includers(target, 1 << 20) == []  # gave up before reaching template.yaml
+    monkeypatch.setattr(includers, "MAX_FILES", 5000)
+    monkeypatch.setattr(includers, "_INDEXES", {})
+    assert includers.includers(target, 1 << 20) == [repo.resolve() / "z" / "template.yaml"]

@@ -21,8 +21,8 @@ from apilint.errors import LoadError
 
 #: How many directories above the file may hold the repository root.
 MAX_LEVELS = 16
-#: How many candidate files of the repository are examined (a huge monorepo is not walked
-#: whole for one file).
+#: How many candidate files (and directories) of the repository are examined: a huge monorepo,
+#: or a home directory under git, is not walked whole for one file.
 MAX_FILES = 5000
 _MARKERS = (b"AWS::Include", b"DefinitionUri")
 

@@ -565,3 +565,24 @@ def test_the_repository_walk_is_bounded(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(includers, "MAX_FILES", 5000)
     monkeypatch.setattr(includers, "_INDEXES", {})
     assert includers.includers(target, 1 << 20) == [repo.resolve() / "z" / "template.yaml"]
+
+
+@pytest.mark.parametrize(("key", "arg", "names"), [
+    pytest.param("Fn::Sub", "arn:${AWS::Partition}:x:${AWS::Region}:${!Literal}", set(),
+                 id="sub-pseudo-only"),
+    pytest.param("Fn::Sub", "https://${Host}/${Stage}/${Api.Arn}", {"Host", "Stage", "Api"},
+                 id="sub-names"),
+    pytest.param("Fn::Sub", ["${Table}/${Local}", {"Local": {"Ref": "Other"}}],
+                 {"Table", "Other"}, id="sub-variables"),
+    pytest.param("Ref", "AWS::Region", set(), id="ref-pseudo"),
+    pytest.param("Ref", "Stage", {"Stage"}, id="ref-parameter"),
+    pytest.param("Fn::GetAtt", ["Role", "Arn"], {"Role"}, id="getatt"),
+    pytest.param("Fn::Join", ["", ["a", {"Ref": "AWS::Region"}]], set(), id="join-pseudo"),
+    pytest.param("Fn::If", ["IsProd", "a", {"Ref": "Host"}], {"IsProd", "Host"}, id="if"),
+    pytest.param("Fn::FindInMap", ["Map", "k", "v"], {"Map"}, id="find-in-map"),
+    pytest.param("Fn::ImportValue", "shared-arn", {"shared-arn"}, id="import-value"),
+])
+def test_template_names_tell_a_fragment_from_a_direct_import_file(key, arg, names) -> None:
+    from apilint.checks.templates import template_names
+
+    assert template_names(key, arg) == names

@@ -211,8 +211,8 @@ def _intrinsics(api: Api) -> list[tuple[Tokens, str, Any]]:
 
 
 def template_names(key: str, arg: Any) -> set[str]:
-    """The resources, parameters, conditions and mappings of a template that an intrinsic
-    function names: only a template that defines them can resolve it."""
+    """The resources, parameters, conditions, mappings (and other stacks' exports) that an
+    intrinsic function names: only a template can resolve it."""
     names: set[str] = set()
     if key == "Ref" and isinstance(arg, str) and not arg.startswith("AWS::"):
         names.add(arg)
@@ -230,12 +230,13 @@ def template_names(key: str, arg: Any) -> set[str]:
     elif key in ("Fn::If", "Fn::FindInMap") and isinstance(arg, list) and arg and \
             isinstance(arg[0], str):
         names.add(arg[0])  # a condition, a mapping
+    elif key == "Fn::ImportValue" and isinstance(arg, str):
+        names.add(arg)  # another stack's export: only a stack can import it
     for value in (arg.values() if isinstance(arg, dict) else arg if isinstance(arg, list)
                   else ()):
-        if isinstance(value, dict) and len(value) == 1:
-            (k, v), = value.items()
-            if k == "Ref" or k.startswith("Fn::"):
-                names |= template_names(k, v)
+        key_ = next(iter(value)) if isinstance(value, dict) and len(value) == 1 else ""
+        if key_ == "Ref" or key_.startswith("Fn::"):
+            names |= template_names(key_, value[key_])
         elif isinstance(value, (dict, list)):
             names |= template_names("", value)
     return names

@@ -6,7 +6,7 @@ from fnmatch import fnmatchcase
 from typing import Any, Iterator
 
 from apilint.checks import Violation, check, shown, violation
-from apilint.checks.templates import sam_edits
+from apilint.checks.templates import sam_edits, sam_no_auth
 from apilint.model.gateway import Api, Method
 
 
@@ -28,6 +28,8 @@ def _why_open(api: Api, method: Method) -> str:
                 "at the root `security`)")
     if "undefined" in kinds:
         missing = [n for n in method.auth.schemes if n not in api.schemes]
+        if all(sam_no_auth(api, n) for n in missing):
+            return "its security is SAM's NONE (Authorizer: NONE), which means no authorization"
         return f"its security names {', '.join(map(repr, missing))}, which is not a defined scheme"
     if "unsupported" in kinds:
         return ("its security schemes are not ones API Gateway enforces (REST APIs need an "

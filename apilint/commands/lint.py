@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 from apilint.discover import Target, expand, may_hold_api
 from apilint.document.loader import DEFAULT_MAX_BYTES
 from apilint.document.model import NOT_AN_API
-from apilint.engine import FileResult, Settings, lint_tasks
+from apilint.engine import FileResult, Settings, drop_repeats, lint_tasks
 from apilint.errors import ParseError, UsageError, debugging, warn
 from apilint.findings import Severity
 from apilint.registry import find_rules_or_error
@@ -131,10 +131,22 @@ def lint(options: Options, prepare: Callable[[list[tuple[str, Settings]]],
              for result in results]
     # A file that a template includes is linted through the template, with its variables and
     # context; found again in the same tree, it would repeat those findings without them.
+    # Named with its template (or found beside it), it is read through the template twice:
+    # each finding is reported once.
     included = {os.path.abspath(r.path) for _, r in found if r.via is not None}
-    kept = [(t, r) for t, r in found if t.explicit or not (
-        (r.via is None and os.path.abspath(r.path) in included)
-        or (r.skipped is not None and r.skipped.startswith(NOT_AN_API)))]
+    seen: set[tuple[str, str, str | None]] = set()
+    kept = []
+    for t, r in found:
+        if r.via is not None:
+            key = (os.path.abspath(r.path), os.path.abspath(r.via), r.label)
+            if key in seen:
+                continue
+            seen.add(key)
+        elif not t.explicit and (os.path.abspath(r.path) in included or (
+                r.skipped is not None and r.skipped.startswith(NOT_AN_API))):
+            continue
+        kept.append((t, r))
+    drop_repeats([r for _, r in kept])
     return [r for _, r in kept], [_threshold(configs[t.path], options) for t, _ in kept]
 
 

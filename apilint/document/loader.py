@@ -183,10 +183,11 @@ def load_document(path: str | os.PathLike[str], shown: str | None = None,
 
 
 def load_definitions(path: str | os.PathLike[str], shown: str | None = None,
-                     max_bytes: int = DEFAULT_MAX_BYTES, allow_outside: bool = False
-                     ) -> Sources | NotAnApi:
+                     max_bytes: int = DEFAULT_MAX_BYTES, allow_outside: bool = False,
+                     in_context: bool = False) -> Sources | NotAnApi:
     """Every API definition a file holds: itself, or those embedded in or included by a
-    CloudFormation/SAM template or a Terraform configuration."""
+    CloudFormation/SAM template or a Terraform configuration. `in_context`: a definition file
+    that templates of its repository include is read through them (apilint.document.includers)."""
     p = Path(path)
     shown = shown if shown is not None else str(path)
     linker = Linker(real_path(p, shown).parent, shown, allow_outside, max_bytes)
@@ -199,6 +200,12 @@ def load_definitions(path: str | os.PathLike[str], shown: str | None = None,
     if isinstance(loaded, NotAnApi):
         return loaded
     if loaded.version:
+        if in_context:
+            from apilint.document.includers import through_templates
+
+            through = through_templates(loaded, max_bytes)
+            if through:
+                return Sources(shown, through)
         return Sources(shown, [loaded])
     from apilint.document import cfn
 

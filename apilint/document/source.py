@@ -151,6 +151,8 @@ class YamlLocator:
         start_node = end_node = self.root
         node = self.root
         for token in tokens:
+            if node.tag == _short_tag(token):
+                continue  # `!If [...]` is `{Fn::If: [...]}` in the data: the node is both
             if isinstance(node, MappingNode):
                 pair = self._pairs(node).get(token)
                 if pair is None:
@@ -168,6 +170,13 @@ class YamlLocator:
             # The value is an alias: its node (and end) is the anchored one, earlier in the file.
             end = start_node.end_mark
         return Span(line, col, end.line + 1, end.column + 1)
+
+
+def _short_tag(token: str) -> str | None:
+    """The CloudFormation short-form tag of an intrinsic key (`Fn::If` → `!If`)."""
+    if token.startswith("Fn::"):
+        return "!" + token[4:]
+    return "!" + token if token in ("Ref", "Condition") else None
 
 
 def _last(node: Any) -> Any:

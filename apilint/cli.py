@@ -81,10 +81,12 @@ _PATHS = typer.Argument(..., help="Definition files (YAML/JSON), CloudFormation/
 _API_TYPE = typer.Option(ApiType.auto, "--api-type",
                          help="Lint as a REST or HTTP API (default: as configured, else detect).")
 _SELECT = typer.Option(None, "--select",
-                       help="Only these rules (codes or names, comma-separated); replaces the "
-                            "configured selection.")
+                       help="Only these rules, comma-separated: codes (AGW301), names, code "
+                            "prefixes (AGW3 = every AGW3xx), categories (security) or ALL; "
+                            "replaces the configured selection.")
 _IGNORE = typer.Option(None, "--ignore",
-                       help="Skip these rules (codes or names), on top of the configured ones.")
+                       help="Skip these rules (selectors as for --select), on top of the "
+                            "configured ones; ignoring wins over selecting.")
 _CONFIG = typer.Option(None, "--config",
                        help="Configuration file (.apilint.toml or pyproject.toml with "
                             "[tool.apilint]) for every file, and no other is read (pin it in "

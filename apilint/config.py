@@ -26,7 +26,7 @@ from apilint.document.loader import DEFAULT_MAX_BYTES
 from apilint.errors import UsageError
 from apilint.files import read_text_bounded
 from apilint.findings import Severity
-from apilint.registry import Rule, find_rule, load_rules
+from apilint.registry import Rule, find_rule, find_rules_or_error, load_rules
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -48,7 +48,7 @@ FAIL_ON = ("error", "warning", "info", "never")
 @dataclass
 class Config:
     path: Path | None = None  # None: no configuration file
-    select: tuple[str, ...] = ()  # rule names
+    select: tuple[str, ...] = ()  # rule names (the selectors resolved)
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, rule names)
@@ -172,8 +172,12 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise fail(key, "expected a list of rule codes or names")
-        return tuple(_rule(v, rules, fail, key).name for v in value)
+            raise fail(key, "expected a list of rule selectors (codes, names, code prefixes "
+                            "such as AGW3, categories such as security, or ALL)")
+        try:
+            return tuple(r.name for r in find_rules_or_error(tuple(value), rules))
+        except UsageError as exc:
+            raise fail(key, exc.message) from None
 
     config = Config(path=path)
     config.select = rule_list("select", table.get("select", []))

@@ -26,19 +26,22 @@ class Target:
     explicit: bool  # named on the command line (found in a directory otherwise)
 
 
-def expand(paths: Iterable[str]) -> list[Target]:
-    """Files as given; a directory contributes the candidate files under it, sorted."""
+def expand(paths: Iterable[str], passed_over: list[str] | None = None) -> list[Target]:
+    """Files as given; a directory contributes the candidate files under it, sorted (and the
+    files with a candidate's suffix that it holds but that hold no API, or that git ignores,
+    to `passed_over`)."""
     out: list[Target] = []
     for p in paths:
         if os.path.isdir(p):
-            out.extend(Target(f, False) for f in _walk(p))
+            out.extend(Target(f, False) for f in _walk(p, passed_over))
         else:
             out.append(Target(p, True))
     return out
 
 
-def _walk(root: str) -> list[str]:
+def _walk(root: str, passed_over: list[str] | None = None) -> list[str]:
     found: list[str] = []
+    passed_over = passed_over if passed_over is not None else []
     tree = os.path.realpath(root)
     ignores: list[tuple[str, Any]] = []  # (directory, its .gitignore spec), outermost first
     for base, dirs, files in os.walk(root):
@@ -51,9 +54,13 @@ def _walk(root: str) -> list[str]:
                          and not _ignored(os.path.join(base, d), True, ignores))
         for name in sorted(files):
             path = os.path.join(base, name)
-            if (name.lower().endswith(SUFFIXES) and _readable_in(path, tree)
-                    and not _ignored(path, False, ignores) and may_hold_api(path)):
+            if not name.lower().endswith(SUFFIXES):
+                continue
+            if (_readable_in(path, tree) and not _ignored(path, False, ignores)
+                    and may_hold_api(path)):
                 found.append(path)
+            else:
+                passed_over.append(path)
     return found
 
 

@@ -328,3 +328,11 @@ def test_stdin_in_a_subprocess(beside: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0].startswith("api/pets.yaml:5:5: AGW301 [warning]")
     assert len(done.stdout.splitlines()) == 2  # the finding and the summary
+
+
+@pytest.mark.parametrize("args", [pytest.param((), id="without-handlers"),
+                                  pytest.param(("--explain",), id="explain")])
+def test_serve_a_missing_file_says_so_first(capsys, tmp_path: Path, monkeypatch, args) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run(capsys, "serve", "nope.yaml", *args) == (
+        2, "", "apilint serve: nope.yaml: error: no such file\n")

@@ -238,4 +238,4 @@ def test_diff_base_reports_only_the_changed_operation(project: Path, capsys) -> 
 def test_diff_base_unknown_ref_is_a_usage_error(project: Path, capsys) -> None:
     git(project, "init", "-q", "-b", "main")
     code, _, err = run(capsys, "lint", "api/pets.yaml", "--diff-base", "no-such-ref")
-    assert code == 2 and err.startswith("apilint: git rev-parse")
+    assert code == 2 and err.startswith("apilint: --diff-base no-such-ref: no such commit; ")

@@ -158,3 +158,13 @@ def test_sarif_is_uploaded_only_when_asked_and_written() -> None:
     assert set(ACTION["inputs"]) == {"paths", "config", "fail-on", "format-args", "sarif-file",
                                      "upload-sarif", "version", "python-version"}
     assert ACTION["inputs"]["upload-sarif"]["default"] == "false"
+
+
+def test_the_readme_snippet_uses_the_actions_inputs() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = [b.split("```", 1)[0] for b in readme.split("```yaml\n")[1:]]
+    workflow = yaml.safe_load(next(b for b in blocks if "uses: apilint/apilint@" in b))
+    step = next(s for s in workflow["jobs"]["apilint"]["steps"]
+                if str(s.get("uses", "")).startswith("apilint/apilint@"))
+    assert set(step["with"]) <= set(ACTION["inputs"])
+    assert {"paths", "config", "fail-on", "upload-sarif"} <= set(step["with"])

@@ -4,13 +4,11 @@ failure is one line that says what to do."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import run
+from conftest import git, run
 
 #: GET /a and PUT /b have no security (AGW301); PUT /b's Lambda proxy uses PUT (AGW402).
 OLD = """\
@@ -30,14 +28,6 @@ paths:
 """
 NEW_ROUTE = '  /new:\n    post:\n      responses: {"200": {description: ok}}\n'
 RULES = ("--select", "AGW301,AGW402")
-
-
-def git(cwd: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
-           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True,
-                          env=env).stdout
 
 
 def findings(capsys, *args: str) -> tuple[int, set[tuple[str, str, int]], str]:

@@ -336,3 +336,23 @@ def test_serve_a_missing_file_says_so_first(capsys, tmp_path: Path, monkeypatch,
     monkeypatch.chdir(tmp_path)
     assert run(capsys, "serve", "nope.yaml", *args) == (
         2, "", "apilint serve: nope.yaml: error: no such file\n")
+
+
+def test_parallel_workers_do_not_interleave_output_lines(tmp_path) -> None:
+    # Enough files to lint on all cores: the parent prints every line, whole.
+    import re
+    import subprocess
+    import sys
+
+    from apilint.engine import PARALLEL_MIN_FILES
+
+    for i in range(PARALLEL_MIN_FILES + 4):
+        (tmp_path / f"api{i:02d}.yaml").write_text(EXAMPLE.read_text())
+    done = subprocess.run([sys.executable, "-m", "apilint", "lint", str(tmp_path), "-f", "text"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stderr
+    lines = done.stdout.splitlines()
+    finding = re.compile(r"^\S+/api\d\d\.yaml:\d+:\d+: AGW\d{3} \[(error|warning|info)\] .+$")
+    body = [line for line in lines if not line.startswith("Found ")]
+    assert len(body) == (PARALLEL_MIN_FILES + 4) * 7
+    assert all(finding.match(line) for line in body), [l for l in body if not finding.match(l)][:3]

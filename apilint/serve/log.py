@@ -6,15 +6,12 @@ from __future__ import annotations
 import threading
 from typing import Iterable, TextIO
 
+from apilint.text import printable
+
 
 def mask_key(key: str) -> str:
     """Enough of a key to tell keys apart, never enough to use one."""
     return "****" + key[-4:] if len(key) >= 12 else "****"
-
-
-def _printable(text: str) -> str:
-    # Request lines are attacker-controlled: no terminal escapes or fake log lines.
-    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
 
 
 class AccessLog:
@@ -31,9 +28,10 @@ class AccessLog:
     def line(self, text: str, detail: str | None = None) -> None:
         if self.stream is None:
             return
-        out = self.mask(_printable(text))
+        # Request lines are attacker-controlled: no terminal escapes or fake log lines.
+        out = self.mask(printable(text))
         if detail:
-            out += "".join(f"\n    | {self.mask(_printable(d))}"
+            out += "".join(f"\n    | {self.mask(printable(d))}"
                            for d in detail.rstrip().splitlines())
         with self._lock:
             try:

@@ -1,0 +1,14 @@
+"""Text from outside (a server's answer, a request line) made safe to show: no terminal escapes,
+carriage returns or bidi overrides reach a terminal, a log or a report."""
+
+from __future__ import annotations
+
+
+def printable(text: str) -> str:
+    """`text` with every character str.isprintable() refuses (controls, including CR, LF and
+    ESC; format characters such as U+202E) written as a `\\xNN` or `\\uNNNN` escape."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 0x100
+                   else f"\\u{ord(c):04x}" if ord(c) < 0x10000 else f"\\U{ord(c):08x}"
+                   for c in text)

@@ -21,6 +21,9 @@ from conftest import PITFALL_ALL, PITFALLS, ROOT
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
 _EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 BASH = shutil.which("bash")
+#: The `github` context of a workflow that says `uses: apilint/apilint@<ref>`.
+GITHUB = {"github.action_path": str(ROOT), "github.server_url": "https://github.com",
+          "github.action_repository": "apilint/apilint"}
 
 
 def inputs(**given: str) -> dict[str, str]:
@@ -32,12 +35,12 @@ def inputs(**given: str) -> dict[str, str]:
 
 
 def substitute(text: str, values: dict[str, str]) -> str:
-    """`${{ inputs.x }}` and `${{ github.action_path }}`; any other expression fails the test
-    (a step that needs one is not tested here)."""
+    """`${{ inputs.x }}` and the `github` context the steps use; any other expression fails
+    the test (a step that needs one is not tested here)."""
     def one(m: re.Match[str]) -> str:
         expression = m.group(1)
-        if expression == "github.action_path":
-            return str(ROOT)
+        if expression in GITHUB:
+            return GITHUB[expression]
         name = expression.removeprefix("inputs.")
         assert name != expression and name in values, f"untested expression {expression!r}"
         return values[name]
@@ -120,11 +123,12 @@ def test_inputs_reach_apilint(workspace: Path, tools: Path) -> None:
     (workspace / "ci.toml").write_text('ignore = ["AGW302"]\n')
     values = inputs(paths="api/*.yaml\ndocker-compose.yml", config="ci.toml", **{
         "fail-on": "never", "format-args": "--select AGW3 --format text",
-        "sarif-file": "out/../security.sarif", "version": "0.1.0"})
+        "sarif-file": "out/../security.sarif", "version": "v0.1.0"})
     (workspace / "out").mkdir()
     install, lint = run_steps(workspace, tools, values)
     assert (tools.parent / "pip.log").read_text() == (
-        "install --disable-pip-version-check --quiet apilint==0.1.0\n")
+        "install --disable-pip-version-check --quiet "
+        "apilint @ git+https://github.com/apilint/apilint@v0.1.0\n")
     assert lint.returncode == 0, lint.stderr
     assert lint.stdout.splitlines() == [
         lint.stdout.splitlines()[0], "Found 1 problem (1 warning) in 1 file."]

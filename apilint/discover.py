@@ -26,26 +26,38 @@ class Target:
     explicit: bool  # named on the command line (found in a directory otherwise)
 
 
-def expand(paths: Iterable[str]) -> list[Target]:
-    """Files as given; a directory contributes the candidate files under it, sorted."""
+def expand(paths: Iterable[str], passed_over: list[str] | None = None) -> list[Target]:
+    """Files as given; a directory contributes the candidate files under it, sorted (and the
+    files with a candidate's suffix that it holds but that hold no API, or that git ignores,
+    to `passed_over`)."""
     out: list[Target] = []
     for p in paths:
         if os.path.isdir(p):
-            out.extend(Target(f, False) for f in _walk(p))
+            out.extend(Target(f, False) for f in _walk(p, passed_over))
         else:
             out.append(Target(p, True))
     return out
 
 
-def _walk(root: str) -> list[str]:
-    return list(walk(root, may_hold_api))
+def _walk(root: str, passed_over: list[str] | None = None) -> list[str]:
+    passed = passed_over if passed_over is not None else []
+
+    def wanted(path: str) -> bool:
+        if may_hold_api(path):
+            return True
+        passed.append(path)
+        return False
+
+    return list(walk(root, wanted, passed_over=passed))
 
 
 def walk(root: str, wanted: Callable[[str], bool], limit: int | None = None,
-         visited: list[str] | None = None) -> Iterator[str]:
+         visited: list[str] | None = None, passed_over: list[str] | None = None
+         ) -> Iterator[str]:
     """The files under `root` with a definition's suffix that `wanted` accepts, sorted, minus
     what git ignores, what tools generate and links out of the tree; at most `limit` files are
-    offered to `wanted` and `limit` directories walked. `visited` collects the directories."""
+    offered to `wanted` and `limit` directories walked. `visited` collects the directories,
+    `passed_over` the files with a suffix that git ignores or that cannot be read in the tree."""
     tree = os.path.realpath(root)
     ignores: list[tuple[str, Any]] = []  # (directory, its .gitignore spec), outermost first
     offered = walked = 0
@@ -64,8 +76,11 @@ def walk(root: str, wanted: Callable[[str], bool], limit: int | None = None,
                          and not _ignored(os.path.join(base, d), True, ignores))
         for name in sorted(files):
             path = os.path.join(base, name)
-            if not (name.lower().endswith(SUFFIXES) and _readable_in(path, tree)
-                    and not _ignored(path, False, ignores)):
+            if not name.lower().endswith(SUFFIXES):
+                continue
+            if not _readable_in(path, tree) or _ignored(path, False, ignores):
+                if passed_over is not None:
+                    passed_over.append(path)
                 continue
             if limit is not None and offered >= limit:
                 return

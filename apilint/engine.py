@@ -18,13 +18,15 @@ from apilint.errors import ApilintError, LoadError, UsageError, debugging
 from apilint.findings import Finding, Severity, Span
 from apilint.model import Api, build_api
 from apilint.model.inventory import Deployment, Inventory
-from apilint.registry import Rule, load_rules
+from apilint.registry import Rule, find_rules_or_error, load_rules
 
 @dataclass
 class Settings:
     api_type: str | None = None  # "rest" | "http" | None (detect)
     options: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule name -> options
-    select: tuple[str, ...] = ()  # codes or names; empty = every rule enabled by default
+    #: Selectors (codes, names, code prefixes, categories, ALL); empty select = every rule
+    #: enabled by default.
+    select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()  # added to the selection (e.g. rules off by default)
     severity: dict[str, Severity] = field(default_factory=dict)  # rule name -> override
@@ -81,18 +83,22 @@ class FileResult:
 
 
 def _selected(rules: Iterable[Rule], settings: Settings) -> list[Rule]:
+    """The rules to run: the selection (default: the rules enabled by default) plus
+    extend-select, minus ignore, which always wins. Each entry is a selector (code, name,
+    code prefix, category or ALL: registry.select_rules)."""
+    rules = tuple(rules)
+
+    def names(selectors: tuple[str, ...]) -> set[str]:
+        return {r.name for r in find_rules_or_error(selectors, rules)}
+
+    extended, ignored = names(settings.extend_select), names(settings.ignore)
+    selected = names(settings.select) if settings.select else None
     chosen = []
     for rule in rules:
-        ids = {rule.code, rule.name}
-        if not ids & set(settings.extend_select):
-            if settings.select:
-                if not ids & set(settings.select):
-                    continue
-            elif not rule.default_enabled:
-                continue
-        if ids & set(settings.ignore):
-            continue
-        chosen.append(rule)
+        wanted = rule.name in extended or (
+            rule.name in selected if selected is not None else rule.default_enabled)
+        if wanted and rule.name not in ignored:
+            chosen.append(rule)
     return chosen
 
 

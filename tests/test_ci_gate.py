@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import run
+from conftest import git, run
 
 BAD = """\
 openapi: 3.0.1
@@ -186,12 +184,6 @@ def test_broken_baseline_is_a_usage_error(project: Path, capsys) -> None:
 
 # -- --diff-base ---------------------------------------------------------------------------------
 
-def git(cwd: Path, *args: str) -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env=env)
-
-
 OLD = """\
 openapi: 3.0.1
 info: {title: legacy, version: "1"}
@@ -238,4 +230,4 @@ def test_diff_base_reports_only_the_changed_operation(project: Path, capsys) -> 
 def test_diff_base_unknown_ref_is_a_usage_error(project: Path, capsys) -> None:
     git(project, "init", "-q", "-b", "main")
     code, _, err = run(capsys, "lint", "api/pets.yaml", "--diff-base", "no-such-ref")
-    assert code == 2 and err.startswith("apilint: git rev-parse")
+    assert code == 2 and err.startswith("apilint: --diff-base no-such-ref: no such commit; ")

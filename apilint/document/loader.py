@@ -35,9 +35,29 @@ def real_path(path: Path, shown: str) -> Path:
         raise LoadError("symbolic link loop (the link points back to itself)", shown) from None
 
 
+#: Text read from standard input (`apilint lint - --stdin-filename api.yaml`), by the resolved
+#: path it stands for: read instead of that file, so the name places the text (its relative
+#: `$ref`s resolve beside it, the configuration above it applies) whether or not it exists.
+PROVIDED: dict[Path, bytes] = {}
+
+
+def _provided(path: Path, max_bytes: int) -> bytes | None:
+    if not PROVIDED:
+        return None
+    try:
+        data = PROVIDED.get(path.resolve())
+    except (OSError, RuntimeError):  # a link loop: reading the file reports it
+        return None
+    if data is not None and len(data) > max_bytes:  # configuration may lower the limit
+        raise TooLarge(max_bytes, len(data))
+    return data
+
+
 def read_text(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     try:
-        raw = read_bounded(path, max_bytes)
+        raw = _provided(path, max_bytes)
+        if raw is None:
+            raw = read_bounded(path, max_bytes)
     except TooLarge as exc:
         raise LoadError(f"{exc.strerror} (--max-file-size raises it)", shown) from None
     except FileNotFoundError:

@@ -130,8 +130,8 @@ def test_inputs_reach_apilint(workspace: Path, tools: Path) -> None:
         "install --disable-pip-version-check --quiet "
         "apilint @ git+https://github.com/apilint/apilint@v0.1.0\n")
     assert lint.returncode == 0, lint.stderr
-    assert lint.stdout.splitlines() == [
-        lint.stdout.splitlines()[0], "Found 1 problem (1 warning) in 1 file."]
+    assert [line for line in lint.stdout.splitlines() if ": AGW" in line or "Found" in line] \
+        == [lint.stdout.splitlines()[0], "Found 1 problem (1 warning) in 1 file."]
     assert lint.stdout.startswith("api/pets.yaml:8:5: AGW301 [warning]")
     assert sarif_findings(workspace / "security.sarif") == {("AGW301", "api/pets.yaml", 8)}
     assert not (workspace / "apilint.sarif").exists()

@@ -346,13 +346,17 @@ def test_stdin_usage_errors(beside: Path, capsys, monkeypatch, args, message: st
 
 def test_stdin_in_a_subprocess(beside: Path) -> None:
     """The real standard input of the installed command (not a replaced sys.stdin)."""
+    (beside / "api" / "pets.yaml").write_text("# an older version on disk\n" * 10)
     done = subprocess.run([sys.executable, "-m", "apilint", "lint", "-", "--stdin-filename",
                            "api/pets.yaml", "--select", "AGW003,AGW301"], input=REFERRING,
                           capture_output=True, text=True, check=False,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[0].startswith("api/pets.yaml:5:5: AGW301 [warning]")
-    assert len(done.stdout.splitlines()) == 2  # the finding and the summary
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("api/pets.yaml:5:5: AGW301 [warning]")
+    # the code frame quotes what was read from standard input, not a file of that name
+    assert lines[1:5] == ["  |", "5 |     get:", "  |     ^^^", "  = explain: apilint explain AGW301"]
+    assert lines[-1] == "Found 1 problem (1 warning) in 1 file."
 
 
 @pytest.mark.parametrize("args", [pytest.param((), id="without-handlers"),

@@ -193,21 +193,23 @@ def run_lint(options: Options, formats: Sequence[str], quiet: bool, colour: bool
         with _stdin(options) as named:
             results, thresholds, looked_at = _lint(named)
             stale = _filter(results, baseline, diff_base)
-        floor = Severity.parse(min_severity)
-        for result in results:
-            result.findings = [f for f in result.findings if f.severity >= floor]
-        no_input = not any(r.skipped is None for r in results)
-        fail_on_no_input = no_input and _error_on_no_input(named)
+            floor = Severity.parse(min_severity)
+            for result in results:
+                result.findings = [f for f in result.findings if f.severity >= floor]
+            no_input = not any(r.skipped is None for r in results)
+            fail_on_no_input = no_input and _error_on_no_input(named)
+            notes = [f"{entry.file}: note: baseline entry no longer found: {entry.code} at "
+                     f"{entry.pointer or '/'}"
+                     f"{f' ({entry.operation})' if entry.operation else ''}; "
+                     "refresh the baseline with `apilint baseline`" for entry in stale]
+            if no_input and (fail_on_no_input or not quiet):
+                notes.append(f"apilint: no API definitions found in {', '.join(options.paths)}; "
+                             f"{looked_at} file{'' if looked_at == 1 else 's'} skipped")
+            # Reported while standard input's text stands for its name: code frames quote it.
+            code = report(results, thresholds, outputs, quiet, colour, notes)
     except UsageError as exc:
         warn(f"apilint: {exc.message}")
         return 2
-    notes = [f"{entry.file}: note: baseline entry no longer found: {entry.code} at "
-             f"{entry.pointer or '/'}{f' ({entry.operation})' if entry.operation else ''}; "
-             "refresh the baseline with `apilint baseline`" for entry in stale]
-    if no_input and (fail_on_no_input or not quiet):
-        notes.append(f"apilint: no API definitions found in {', '.join(options.paths)}; "
-                     f"{looked_at} file{'' if looked_at == 1 else 's'} skipped")
-    code = report(results, thresholds, outputs, quiet, colour, notes)
     return 2 if fail_on_no_input else code
 
 

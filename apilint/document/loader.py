@@ -53,6 +53,13 @@ def _provided(path: Path, max_bytes: int) -> bytes | None:
     return data
 
 
+def source_bytes(path: str | os.PathLike[str], max_bytes: int) -> bytes:
+    """The bytes linted as `path`: standard input's text when it stands for that path, else
+    the file (reports quote source lines through this, never a file the text replaced)."""
+    raw = _provided(Path(path), max_bytes)
+    return raw if raw is not None else read_bounded(path, max_bytes)
+
+
 def read_text(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     try:
         raw = _provided(path, max_bytes)

@@ -12,7 +12,8 @@ from typing import Sequence, TextIO
 
 from apilint.engine import FileResult
 from apilint.escape import terminal_line, visible
-from apilint.files import TooLarge, read_bounded
+from apilint.document.loader import source_bytes
+from apilint.files import TooLarge
 from apilint.findings import Finding, Severity
 from apilint.report import plural, severity_counts
 
@@ -102,7 +103,7 @@ class _Sources:
     def lines(self, path: str) -> list[str] | None:
         if path not in self._lines:
             try:
-                blob = read_bounded(path, FRAME_MAX_BYTES)
+                blob = source_bytes(path, FRAME_MAX_BYTES)
                 self._lines[path] = blob.decode("utf-8", "replace").splitlines()
             except (OSError, TooLarge):
                 self._lines[path] = None

@@ -139,7 +139,10 @@ def test_sarif_rule_descriptors_come_from_metadata(monkeypatch) -> None:
         assert d["fullDescription"]["text"] == rule.rationale
         assert d["help"]["text"].startswith(rule.fix)
         assert f"[{rule.references[0].title}]({rule.references[0].url})" in d["help"]["markdown"]
-        assert d["helpUri"] == rule.references[0].url
+        # the rule's own page, which links its references in turn
+        assert d["helpUri"] == ("https://github.com/apilint/apilint/blob/main/docs/rules/"
+                                f"{rule.name}.md")
+        assert (ROOT / "docs" / "rules" / f"{rule.name}.md").is_file()
         assert d["defaultConfiguration"]["level"] == {"error": "error", "warning": "warning",
                                                       "info": "note"}[str(rule.severity)]
         tags = d["properties"]["tags"]
@@ -481,3 +484,27 @@ def test_gitlab_code_quality_from_a_subdirectory(tmp_path: Path, monkeypatch, ca
     assert len({i["fingerprint"] for i in issues}) == len(issues)
     security = {i["check_name"].split()[0] for i in issues if i["categories"] == ["Security"]}
     assert "AGW301" in security and "AGW401" not in security
+
+
+def test_sarif_and_github_paths_are_relative_to_the_repository_root(tmp_path: Path,
+                                                                      monkeypatch) -> None:
+    # A CI job with `working-directory: infra` still annotates infra/main.yaml.
+    (tmp_path / ".git").mkdir()
+    infra = tmp_path / "infra"
+    infra.mkdir()
+    (infra / "api.yaml").write_text(PITFALLS.read_text())
+    monkeypatch.chdir(infra)
+    results = lint(Path("api.yaml"))
+    log = sarif.build_log(results)
+    run = log["runs"][0]
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.as_uri() + "/"
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in run["results"]} == {"infra/api.yaml"}
+    annotations = rendered(github, results).splitlines()
+    assert annotations and all(",file=infra/api.yaml," in line or " file=infra/api.yaml," in line
+                               for line in annotations), annotations[:2]
+    # Outside a repository: relative to the working directory, as before.
+    (tmp_path / ".git").rmdir()
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in sarif.build_log(results)["runs"][0]["results"]}
+    assert uris == {"api.yaml"}

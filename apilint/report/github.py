@@ -15,7 +15,7 @@ from typing import Sequence, TextIO
 from apilint.engine import FileResult
 from apilint.escape import github_data, github_property
 from apilint.findings import Severity
-from apilint.report import has_end, relative_path
+from apilint.report import has_end, repository_path
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -27,9 +27,9 @@ def command(name: str, properties: dict[str, object], message: str) -> str:
 
 
 def workspace_path(path: str) -> str:
-    """Annotations only attach to files named relative to the repository (the working directory)."""
-    rel = relative_path(path, os.getcwd()) if os.path.isabs(path) else None
-    return rel if rel is not None else os.path.normpath(path).replace(os.sep, "/")
+    """Annotations only attach to files named relative to the repository root, whatever
+    directory the job runs in (`working-directory: infra` still annotates infra/main.tf)."""
+    return repository_path(os.path.normpath(path))
 
 
 def render(results: Sequence[FileResult], out: TextIO, colour: bool) -> None:
@@ -43,7 +43,7 @@ def render(results: Sequence[FileResult], out: TextIO, colour: bool) -> None:
         for f in result.findings:
             span, ends = f.span, has_end(f.span)
             out.write(command(COMMANDS[f.severity], {
-                "file": file, "line": span.line, "col": span.column,
+                "file": workspace_path(f.file), "line": span.line, "col": span.column,
                 "endLine": span.end_line if ends else None,
                 "endColumn": span.end_column if ends else None,
                 "title": f"{f.code} {f.name}"}, f.message) + "\n")

@@ -18,10 +18,15 @@ from apilint.engine import FileResult
 from apilint.escape import json_text
 from apilint.findings import Finding, Severity, Span
 from apilint.registry import Rule
-from apilint.report import has_end, relative_path, rules_by_code
+from apilint.report import has_end, relative_path, repository_root, rules_by_code
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/apilint/apilint"
+
+
+def rule_page_url(name: str) -> str:
+    """The rule's own page (docs/rules/NAME.md, generated from its metadata)."""
+    return f"{INFORMATION_URI}/blob/main/docs/rules/{name}.md"
 SRCROOT = "%SRCROOT%"
 #: Bump the suffix only if the fingerprint recipe changes: every open alert would be re-created.
 FINGERPRINT_KEY = "apilint/v1"
@@ -39,7 +44,10 @@ def render(results: Sequence[FileResult], out: TextIO, colour: bool) -> None:
 
 
 def build_log(results: Sequence[FileResult], cwd: str | None = None) -> Json:
+    # URIs are relative to the repository root (%SRCROOT%), as code scanning resolves them,
+    # whatever directory apilint ran in (a job with `working-directory: infra`).
     cwd = cwd if cwd is not None else os.getcwd()
+    root = repository_root(cwd) or cwd
     findings = [f for r in results for f in r.findings]
     # Only the rules that produced results: the renderer cannot tell which rules were selected,
     # and listing the whole catalog would claim that ignored rules ran (and bloat every upload).
@@ -48,7 +56,7 @@ def build_log(results: Sequence[FileResult], cwd: str | None = None) -> Json:
     index = {code: i for i, code in enumerate(codes)}
     rules = rules_by_code()
     descriptors = [_descriptor(first[code], rules.get(code)) for code in codes]
-    notifications = _notifications(results, cwd)
+    notifications = _notifications(results, cwd, root)
     run: Json = {
         "tool": {"driver": {
             "name": "apilint",
@@ -63,15 +71,17 @@ def build_log(results: Sequence[FileResult], cwd: str | None = None) -> Json:
         }],
         # apilint counts columns in characters, not UTF-16 code units.
         "columnKind": "unicodeCodePoints",
-        "originalUriBaseIds": {SRCROOT: {"uri": Path(cwd).as_uri().rstrip("/") + "/"}},
-        "results": _results(findings, index, cwd),
+        "originalUriBaseIds": {SRCROOT: {"uri": Path(root).as_uri().rstrip("/") + "/"}},
+        "results": _results(findings, index, cwd, root),
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
-def artifact_location(path: str, cwd: str) -> Json:
-    """A relative URI under %SRCROOT% when the file is inside `cwd`, else an absolute file URI."""
-    rel = relative_path(path, cwd)
+def artifact_location(path: str, cwd: str, root: str | None = None) -> Json:
+    """A relative URI under %SRCROOT% (`root`: the repository root, or `cwd` outside a
+    repository) when the file is inside it, else an absolute file URI."""
+    root = root or cwd
+    rel = relative_path(os.path.join(cwd, path), root)
     if rel is None:
         return {"uri": Path(os.path.normpath(os.path.join(cwd, path))).as_uri()}
     return {"uri": quote(_bytes(rel), safe="/"), "uriBaseId": SRCROOT}
@@ -111,8 +121,7 @@ def _descriptor(example: Finding, rule: Rule | None) -> Json:
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": properties,
     }
-    if rule.references:
-        descriptor["helpUri"] = rule.references[0].url
+    descriptor["helpUri"] = rule_page_url(rule.name)
     return descriptor
 
 
@@ -132,11 +141,12 @@ def region(span: Span) -> Json:
     return out
 
 
-def _results(findings: list[Finding], index: dict[str, int], cwd: str) -> list[Json]:
+def _results(findings: list[Finding], index: dict[str, int], cwd: str,
+             root: str) -> list[Json]:
     out = []
     seen: dict[tuple[str, str, str], int] = {}
     for f in findings:
-        where = artifact_location(f.file, cwd)
+        where = artifact_location(f.file, cwd, root)
         # Two findings of one rule on one node would share a fingerprint, and GitHub would merge
         # their alerts; number the repeats (in the engine's stable order) to keep them apart.
         key = (f.code, where["uri"], f.pointer)
@@ -159,13 +169,13 @@ def _results(findings: list[Finding], index: dict[str, int], cwd: str) -> list[J
     return out
 
 
-def _notifications(results: Sequence[FileResult], cwd: str) -> list[Json]:
+def _notifications(results: Sequence[FileResult], cwd: str, root: str) -> list[Json]:
     """Files that could not be loaded (exit code 2) and, as notes, files that were skipped."""
     out = []
     for r in results:
         if r.error is None and not r.skipped:
             continue
-        physical: Json = {"artifactLocation": artifact_location(r.path, cwd)}
+        physical: Json = {"artifactLocation": artifact_location(r.path, cwd, root)}
         if r.error is not None and r.error.line is not None:
             start: Json = {"startLine": r.error.line}
             if r.error.column is not None:

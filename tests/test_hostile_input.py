@@ -128,3 +128,53 @@ def test_a_long_ref_chain_resolves_in_linear_time(suffix: str, tmp_path: Path) -
                     "\n".join(f"{k}: {json.dumps(v)}" for k, v in data.items()) + "\n")
     done = lint_bounded(path, "--select", "AGW003,AGW001", timeout=90)
     assert (done.returncode, done.stderr, done.stdout) == (0, "", "")
+
+
+def _laughs(levels: int, fan: int, leaf: str, anchor: str = "a") -> str:
+    """A billion-laughs document: each level is a list of `fan` aliases of the level below."""
+    lines = [HEAD.rstrip("\n"), "paths: {}", "x-laughs:", f"  l0: &{anchor}0 [{leaf}]"]
+    for i in range(1, levels + 1):
+        lines.append(f"  l{i}: &{anchor}{i} [" + ", ".join([f"*{anchor}{i - 1}"] * fan) + "]")
+    return "\n".join(lines) + "\n"
+
+
+_BOMB = "error: YAML aliases expand to more than {} (an alias bomb?)"
+
+
+@pytest.mark.parametrize("parser", ["", "libyaml"])
+@pytest.mark.parametrize("text,where,what", [
+    # 9 levels of 9 aliases: 387 million nodes once expanded.
+    pytest.param(_laughs(9, 9, "lol"), "11:7", _BOMB.format("1,000,000 nodes"),
+                 id="nine-by-nine"),
+    # 6 levels (1.1 million nodes) was under the old cap of 5 million nodes, which let 4.8
+    # million through: seconds and hundreds of MB to lint, a gigabyte with longer leaves.
+    pytest.param(_laughs(6, 9, "lol"), "11:7", _BOMB.format("1,000,000 nodes"),
+                 id="under-the-old-cap"),
+    # 125,000 nodes, but each leaf is 5,000 characters: 300 MB of text once expanded.
+    pytest.param(_laughs(5, 9, "l" * 5000), "9:7", _BOMB.format("16,777,216 characters"),
+                 id="long-leaf"),
+    # libyaml refuses these anchor names; rapidyaml read the aliases as strings ("*a$0").
+    pytest.param(_laughs(9, 9, "lol", anchor="a$"), "5:9", "error: invalid YAML: while "
+                 "scanning an anchor did not find expected alphabetic or numeric character",
+                 id="odd-names"),
+])
+def test_an_alias_bomb_is_refused_in_one_line(parser: str, text: str, where: str, what: str,
+                                              tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("APILINT_YAML", parser)
+    path = tmp_path / "laughs.yaml"
+    path.write_text(text)
+    done = lint_bounded(path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"{path}:{where}: {what}\n"
+
+
+def test_aliases_within_the_bound_are_expanded(tmp_path: Path) -> None:
+    # 3 levels of 9 (820 nodes) of a real shape: the same response under many operations.
+    path = tmp_path / "shared.yaml"
+    ops = "\n".join(f"  /r{i}:\n    get: *op" for i in range(50))
+    path.write_text(HEAD + "x-op: &op\n  responses: {'200': {description: ok}}\n"
+                    "  x-amazon-apigateway-integration: {type: mock}\npaths:\n" + ops + "\n"
+                    + _laughs(3, 9, "lol").split("paths: {}\n", 1)[1])
+    done = lint_bounded(path, "--select", "AGW403,AGW109,AGW001")
+    assert (done.returncode, done.stderr, done.stdout) == (0, "", "")

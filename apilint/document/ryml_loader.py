@@ -46,6 +46,10 @@ _DOC_MARKER = re.compile(r"^(?:---|\.\.\.)(?:[ \t]|$)", re.M)
 #: A surrogate spelt as an escape: rapidyaml encodes it into bytes that are not UTF-8 (and the
 #: spans of the whole file are lost); libyaml refuses it with its position.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+#: An anchor (`&name` where a node starts). Documents with anchors go to the libyaml path,
+#: which bounds what their aliases expand to; rapidyaml would also take `&a$` (libyaml refuses
+#: the name) and read its aliases as strings.
+_ANCHOR = re.compile(r"(?:^[ \t]*|[:?-][ \t]+|[\[{,][ \t]*)&[^\s\[\]{},]", re.M)
 #: An alias left unresolved by rapidyaml comes out as the string "*name".
 _ALIAS_JSON = re.compile(r'"\*[A-Za-z0-9_.-]+"')
 #: rapidyaml writes plain `inf`/`nan` (strings for YAML 1.1) as ".inf"/".nan".
@@ -54,6 +58,8 @@ _INF_JSON = re.compile(r'"(-?)\.(inf|nan)"')
 
 def _declines_text(text: str) -> bool:
     if "!" in text and _TAG.search(text):
+        return True
+    if "&" in text and _ANCHOR.search(text):
         return True
     if "<<" in text or ("%" in text and _DIRECTIVE.search(text)):
         return True

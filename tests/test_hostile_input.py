@@ -203,3 +203,48 @@ def test_findings_under_60000_paths_of_minified_json_are_located_in_linear_time(
     prefix = len('{"openapi": "3.0.1", "paths": {') + 59999 * 2 + sum(
         len(f'"/r{i}/{{id}}/\u00e9{i}": {{"get": {{"responses": {{}}}}}}') for i in range(59999))
     assert done.stdout.split() == ["1", str(prefix + len(f'"/r59999/{{id}}/\u00e959999": {{') + 1)]
+
+
+_BUNDLE = """
+import sys
+from apilint.contract.normalize import normalise
+from apilint.engine import load_api
+from apilint.errors import ApilintError
+try:
+    spec = normalise(load_api(sys.argv[1])).spec
+except ApilintError as exc:
+    print(exc)
+else:
+    print(len(str(spec)))
+"""
+
+
+@pytest.mark.parametrize("start,expected", [
+    # 9 levels of 9 $refs in another file: apilint test inlines other files' $refs for
+    # schemathesis, and copied this one 387 million times.
+    pytest.param("s0", "{api}: error: $refs to other files expand to more than 1,000,000 nodes "
+                       "when inlined for apilint test (a $ref bomb?)\n", id="nine-by-nine"),
+    pytest.param("s7", "{size}\n", id="within-bound"),
+])
+def test_refs_to_another_file_fanning_out_are_bounded_when_inlined(start: str, expected: str,
+                                                                   tmp_path: Path) -> None:
+    import json
+
+    schemas: dict = {f"s{i}": {"type": "object", "properties": {
+        f"p{j}": {"$ref": f"#/s{i + 1}"} for j in range(9)}} for i in range(9)}
+    schemas["s9"] = {"type": "string"}
+    (tmp_path / "other.json").write_text(json.dumps(schemas))
+    api = tmp_path / "api.yaml"
+    api.write_text(HEAD + "paths:\n  /a:\n    get:\n      responses:\n        '200':\n"
+                   "          description: x\n          content:\n            application/json:\n"
+                   f"              schema: {{$ref: 'other.json#/{start}'}}\n"
+                   "      x-amazon-apigateway-integration: {type: mock}\n")
+    done = subprocess.run([sys.executable, "-c", _BUNDLE, str(api)], capture_output=True,
+                          text=True, timeout=60, preexec_fn=_bounded)
+    s8 = {"type": "object", "properties": {f"p{j}": {"type": "string"} for j in range(9)}}
+    s7 = {"type": "object", "properties": {f"p{j}": s8 for j in range(9)}}
+    size = len(str({"openapi": "3.0.1", "info": {"title": "x", "version": "1"}, "paths": {"/a": {
+        "get": {"responses": {"200": {"description": "x", "content": {
+            "application/json": {"schema": s7}}}}}}}}))
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == expected.format(api=api, size=size)

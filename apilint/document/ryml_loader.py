@@ -121,14 +121,18 @@ class RymlLocator:
         self.original = original
         self.lines = LineIndex(original)  # tree offsets are byte offsets
         self._members: dict[int, dict[str, int]] = {}
+        self._looked_into: set[int] = set()
 
     def _member(self, node: int, token: str) -> int:
-        """The child of map `node` under key `token`, through a dict of the map's members made
-        on its first visit: find_child and num_children walk the children, so locating a
-        finding under each of 20,000 paths was quadratic (43 s)."""
+        """The child of map `node` under key `token`. find_child walks the children (so does
+        num_children): one lookup per map is fine, but locating findings under each of 20,000
+        paths was quadratic (43 s), so a map looked into again gets a dict of its members."""
         t = self.tree
         members = self._members.get(node)
         if members is None:
+            if node not in self._looked_into:
+                self._looked_into.add(node)
+                return int(t.find_child(node, token.encode("utf-8")))
             members = self._members[node] = {}
             child = t.first_child(node)
             while child != ryml.NONE:

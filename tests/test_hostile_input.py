@@ -248,3 +248,20 @@ def test_refs_to_another_file_fanning_out_are_bounded_when_inlined(start: str, e
             "application/json": {"schema": s7}}}}}}}}))
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout == expected.format(api=api, size=size)
+
+
+@pytest.mark.parametrize("parser", ["", "libyaml"])
+@pytest.mark.parametrize("text", ["# only a comment", "# only a comment\n", "---\n# c\n"])
+def test_a_yaml_file_of_comments_is_skipped_as_no_definition(parser: str, text: str,
+                                                              tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]
+                                                              ) -> None:
+    # Found by scripts/fuzz.py (a template cut after its first comment): rapidyaml emits
+    # nothing for an empty document and the fast path crashed on it (internal error).
+    monkeypatch.setenv("APILINT_YAML", parser)
+    path = tmp_path / "comments.yaml"
+    path.write_text(text)
+    code, out, err = run(capsys, "lint", str(path))
+    assert (code, out, err) == (0, "", f"{path}: note: skipped: not an OpenAPI/Swagger document "
+                                       "(the top level is not a mapping)\n")

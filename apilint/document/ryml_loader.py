@@ -324,6 +324,8 @@ def load_fast(text: str) -> tuple[Any, RymlLocator] | None:
             emitted = ryml.emit_json_malloc(tree, root)
     except Exception:  # noqa: BLE001 - any trouble: the libyaml path decides and explains
         return None
+    if emitted is None:  # an empty document (only comments): nothing is emitted
+        return None
     if "*" in emitted and _ALIAS_JSON.search(emitted):
         return None
     if '.inf"' in emitted or '.nan"' in emitted:

@@ -148,7 +148,7 @@ def template_body_mixed_with_resources(template: TemplateFile, options: dict[str
             continue
         target = template.properties(logical_id).get("RestApiId")
         ref = target.get("Ref") if isinstance(target, dict) and len(target) == 1 else None
-        if ref not in with_body:
+        if not isinstance(ref, str) or ref not in with_body:  # `Ref: [..]` names no API
             continue
         yield Violation(template.doc, ("Resources", logical_id, "Properties", "RestApiId"),
                         f"{logical_id} ({kind}) is attached to {ref}, whose definition comes "

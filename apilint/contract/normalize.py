@@ -89,13 +89,24 @@ def _plain_parameters(params: Any) -> Any:
     return out
 
 
+#: Nodes that inlining other files' `$ref`s may copy in: each `$ref` is a full copy, so 9 levels
+#: of 9 `$ref`s in another file would be 387 million (within one file they stay `$ref`s).
+MAX_INLINED_NODES = 1_000_000
+
+
 def bundle(ws: Workspace, at: At) -> Any:
     """A copy of `at`'s value with every `$ref` to another file inlined (schemathesis must not
     read files or fetch URLs on its own); `$ref`s within the root document stay."""
-    return _inline(ws, at, ())
+    return _inline(ws, at, (), [MAX_INLINED_NODES])
 
 
-def _inline(ws: Workspace, at: At, stack: tuple[tuple[str, tuple[str, ...]], ...]) -> Any:
+def _inline(ws: Workspace, at: At, stack: tuple[tuple[str, tuple[str, ...]], ...],
+            budget: list[int]) -> Any:
+    if stack:  # copying another file's content
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise LoadError(f"$refs to other files expand to more than {MAX_INLINED_NODES:,} "
+                            "nodes when inlined for apilint test (a $ref bomb?)", ws.root.path)
     value = at.value
     if isinstance(value, dict):
         ref = value.get("$ref")
@@ -111,10 +122,10 @@ def _inline(ws: Workspace, at: At, stack: tuple[tuple[str, tuple[str, ...]], ...
             if key in stack:
                 raise LoadError(f"$ref {ref!r} is recursive across files; apilint test needs "
                                 "it within one file", at.doc.path)
-            return _inline(ws, At(doc, tokens, target), stack + (key,))
-        return {k: _inline(ws, At(at.doc, at.tokens + (str(k),), v), stack)
+            return _inline(ws, At(doc, tokens, target), stack + (key,), budget)
+        return {k: _inline(ws, At(at.doc, at.tokens + (str(k),), v), stack, budget)
                 for k, v in value.items()}
     if isinstance(value, list):
-        return [_inline(ws, At(at.doc, at.tokens + (str(i),), v), stack)
+        return [_inline(ws, At(at.doc, at.tokens + (str(i),), v), stack, budget)
                 for i, v in enumerate(value)]
     return value

@@ -28,19 +28,27 @@ try:
 except AttributeError:  # PyYAML without libyaml: slower, same results
     _Loader = yaml.SafeLoader
 
-#: Expanded node count above which alias expansion is refused.
-MAX_EXPANDED_NODES = 5_000_000
+#: What aliases may add to a document, across all of them: nodes, and characters of scalars.
+#: The text without aliases is bounded by the file size limit; aliases multiply it (a "billion
+#: laughs" of 9 levels of 9 aliases is 387 million nodes), and every later step — the model,
+#: each rule, each report — walks what they expand to. Real reuse (a shared response, CORS
+#: headers, a schema) adds thousands.
+MAX_ALIAS_NODES = 1_000_000
+MAX_ALIAS_TEXT = 16 * 1024 * 1024
 MAX_DEPTH = 512
 
 
 class _Builder:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, anchors: bool) -> None:
         self.path = path
         self.scalars = yaml.constructor.SafeConstructor()
         self.memo: dict[int, Any] = {}
-        self.sizes: dict[int, int] = {}
+        self.sizes: dict[int, tuple[int, int]] = {}  # expanded (nodes, characters) of a node
         self.active: set[int] = set()
         self.issues: list[KeyIssue] = []
+        #: Scalar nodes built so far, to know an alias of a scalar (only needed with anchors).
+        self.seen: set[int] | None = set() if anchors else None
+        self.added = [0, 0]  # nodes, characters that aliases added so far
 
     def error(self, node: Node, message: str) -> LoadError:
         return LoadError(message, self.path, node.start_mark.line + 1, node.start_mark.column + 1)
@@ -62,66 +70,84 @@ class _Builder:
             pass
         return node.value  # timestamps, binary, ...: keep the text, JSON has no such types
 
-    def build(self, node: Node, depth: int = 0) -> tuple[Any, int]:
-        """Return (value, expanded node count)."""
+    def _aliased(self, where: Node, nodes: int, chars: int) -> None:
+        """An alias adds its whole expanded size to what the document's aliases add; past the
+        bounds the document is refused at `where` (the key holding the alias, or the list)."""
+        self.added[0] += nodes
+        self.added[1] += chars
+        if self.added[0] > MAX_ALIAS_NODES:
+            raise self.error(where, f"YAML aliases expand to more than {MAX_ALIAS_NODES:,} nodes "
+                                    "(an alias bomb?)")
+        if self.added[1] > MAX_ALIAS_TEXT:
+            raise self.error(where, f"YAML aliases expand to more than {MAX_ALIAS_TEXT:,} "
+                                    "characters (an alias bomb?)")
+
+    def build(self, node: Node, depth: int, where: Node) -> tuple[Any, int, int]:
+        """Return (value, expanded nodes, expanded characters of scalars); `where` is the
+        position that stands for `node` when it is an alias (its own marks are the anchor's)."""
         if isinstance(node, ScalarNode):
+            if self.seen is not None:
+                if id(node) in self.seen:
+                    self._aliased(where, 1, len(node.value))
+                self.seen.add(id(node))
             value = self.scalar(node)
             if node.tag.startswith("!"):
                 value = _intrinsic(node.tag, value)
-            return value, 1
+            return value, 1, len(node.value)
         key = id(node)
         if key in self.memo:  # an alias: share the object, but count its full size
-            return self.memo[key], self.sizes[key]
+            nodes, chars = self.sizes[key]
+            self._aliased(where, nodes, chars)
+            return self.memo[key], nodes, chars
         if key in self.active:
             raise self.error(node, "recursive YAML alias: a node contains itself")
         if depth > MAX_DEPTH:
             raise self.error(node, f"nesting deeper than {MAX_DEPTH} levels")
         self.active.add(key)
-        size = 1
+        nodes, chars = 1, 0
         if isinstance(node, SequenceNode):
             items: list[Any] = []
-            for child in node.value:
-                value, n = self.build(child, depth + 1)
+            for item in node.value:
+                value, n, c = self.build(item, depth + 1, node)
                 items.append(value)
-                size += n
+                nodes, chars = nodes + n, chars + c
             result: Any = items
         else:
             assert isinstance(node, MappingNode)
             mapping: dict[str, Any] = {}
             for key_node, value_node in node.value:
                 if key_node.tag == _MERGE:
-                    size += self._merge(mapping, value_node, depth)
+                    n, c = self._merge(mapping, value_node, depth, key_node)
+                    nodes, chars = nodes + n, chars + c
                     continue
                 if not isinstance(key_node, ScalarNode):
                     raise self.error(key_node, "mapping keys must be plain scalars, not a mapping or sequence")
                 name = key_node.value
                 if name in mapping:
                     self.issues.append(KeyIssue("duplicate-key", name, _span(key_node)))
-                value, n = self.build(value_node, depth + 1)
+                value, n, c = self.build(value_node, depth + 1, key_node)
                 mapping[name] = value
-                size += n
+                nodes, chars = nodes + n, chars + c + len(name)
             result = mapping
         if node.tag.startswith("!"):
             result = _intrinsic(node.tag, result)
         self.active.discard(key)
-        if size > MAX_EXPANDED_NODES:
-            raise self.error(node, f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} nodes "
-                                   "(an alias bomb?)")
         self.memo[key] = result
-        self.sizes[key] = size
-        return result, size
+        self.sizes[key] = (nodes, chars)
+        return result, nodes, chars
 
-    def _merge(self, mapping: dict[str, Any], node: Node, depth: int) -> int:
+    def _merge(self, mapping: dict[str, Any], node: Node, depth: int, where: Node
+               ) -> tuple[int, int]:
         sources = node.value if isinstance(node, SequenceNode) else [node]
-        size = 0
+        nodes = chars = 0
         for source in sources:
-            value, n = self.build(source, depth + 1)
+            value, n, c = self.build(source, depth + 1, where)
             if not isinstance(value, dict):
                 raise self.error(source, "a YAML merge key (<<) needs a mapping")
             for k, v in value.items():
                 mapping.setdefault(k, v)
-            size += n
-        return size
+            nodes, chars = nodes + n, chars + c
+        return nodes, chars
 
 
 def _intrinsic(tag: str, value: Any) -> Any:
@@ -198,9 +224,9 @@ def load_libyaml(text: str, path: str) -> tuple[Any, Any, list[KeyIssue]]:
     node = compose(text, path)
     if node is None:
         return None, FixedLocator(), []
-    builder = _Builder(path)
+    builder = _Builder(path, anchors="&" in text)
     try:
-        data, _ = builder.build(node)
+        data, _, _ = builder.build(node, 0, node)
     except RecursionError:
         raise LoadError("nesting too deep to process", path) from None
     return data, YamlLocator(node), builder.issues

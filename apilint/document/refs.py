@@ -84,6 +84,8 @@ class Workspace:
         self.issues: list[RefIssue] = []
         self._scanned: set[Path] = set()
         self._failed: dict[Path, RefError] = {}  # remote documents that could not be had
+        #: Where a `$ref` chain through a location ends, or why it cannot (see deref).
+        self._ends: dict[tuple[Path, Tokens], At | RefError] = {}
 
     # -- targets -------------------------------------------------------------------------------
     def _file(self, doc: Document, name: str) -> Document:
@@ -144,24 +146,45 @@ class Workspace:
             raise RefError("unresolved", str(exc)) from None
 
     def deref(self, at: At) -> At:
-        """Follow `$ref` chains from `at`; raise RefError for a target that cannot be had."""
-        seen: list[tuple[Path, Tokens]] = []
-        while isinstance(at.value, dict) and isinstance(at.value.get("$ref"), str):
-            key = (at.doc.abspath, at.tokens)
-            if key in seen:
-                chain = " -> ".join(encode(t) or "#" for _, t in seen + [key])
-                span = at.doc.span(at.tokens + ("$ref",))
-                raise LoadError(f"$ref cycle: {chain}", at.doc.path, span.line, span.column)
-            seen.append(key)
-            ref = at.value["$ref"]
-            doc, tokens = self.target(at.doc, ref)
-            try:
-                value = get(doc.data, tokens)
-            except KeyError as exc:
-                raise RefError("unresolved", f"{ref!r} points to nothing ({exc.args[0]} does not "
-                                             f"exist in {doc.path})") from None
-            at = At(doc, tokens, value)
+        """Follow `$ref` chains from `at`; raise RefError for a target that cannot be had.
+
+        Linear in the chain: every location the chain passes through is remembered with where
+        it ends (or why it fails), so a later chain stops as soon as it joins a known one
+        (s0 -> s1 -> ... -> s2999 used to re-walk the rest of the chain from every link)."""
+        chain: list[tuple[Path, Tokens]] = []
+        seen: set[tuple[Path, Tokens]] = set()
+        try:
+            while isinstance(at.value, dict) and isinstance(at.value.get("$ref"), str):
+                key = (at.doc.abspath, at.tokens)
+                if chain:  # `at` itself may be a stand-in (scan); what it points at is real
+                    known = self._ends.get(key)
+                    if isinstance(known, RefError):
+                        raise RefError(known.kind, known.detail)
+                    if known is not None:
+                        at = known
+                        break
+                if key in seen:
+                    names = " -> ".join(encode(t) or "#" for _, t in chain + [key])
+                    span = at.doc.span(at.tokens + ("$ref",))
+                    raise LoadError(f"$ref cycle: {names}", at.doc.path, span.line, span.column)
+                seen.add(key)
+                chain.append(key)
+                at = self._hop(at)
+        except RefError as exc:
+            self._ends.update((key, exc) for key in chain[1:])
+            raise
+        self._ends.update((key, at) for key in chain[1:])
         return at
+
+    def _hop(self, at: At) -> At:
+        ref = at.value["$ref"]
+        doc, tokens = self.target(at.doc, ref)
+        try:
+            value = get(doc.data, tokens)
+        except KeyError as exc:
+            raise RefError("unresolved", f"{ref!r} points to nothing ({exc.args[0]} does not "
+                                         f"exist in {doc.path})") from None
+        return At(doc, tokens, value)
 
     def resolve(self, at: At | None) -> At | None:
         """Like deref, but an unresolvable reference yields None (scan() reported it)."""

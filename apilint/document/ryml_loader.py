@@ -46,6 +46,10 @@ _DOC_MARKER = re.compile(r"^(?:---|\.\.\.)(?:[ \t]|$)", re.M)
 #: A surrogate spelt as an escape: rapidyaml encodes it into bytes that are not UTF-8 (and the
 #: spans of the whole file are lost); libyaml refuses it with its position.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+#: An anchor (`&name` where a node starts). Documents with anchors go to the libyaml path,
+#: which bounds what their aliases expand to; rapidyaml would also take `&a$` (libyaml refuses
+#: the name) and read its aliases as strings.
+_ANCHOR = re.compile(r"(?:^[ \t]*|[:?-][ \t]+|[\[{,][ \t]*)&[^\s\[\]{},]", re.M)
 #: An alias left unresolved by rapidyaml comes out as the string "*name".
 _ALIAS_JSON = re.compile(r'"\*[A-Za-z0-9_.-]+"')
 #: rapidyaml writes plain `inf`/`nan` (strings for YAML 1.1) as ".inf"/".nan".
@@ -54,6 +58,8 @@ _INF_JSON = re.compile(r'"(-?)\.(inf|nan)"')
 
 def _declines_text(text: str) -> bool:
     if "!" in text and _TAG.search(text):
+        return True
+    if "&" in text and _ANCHOR.search(text):
         return True
     if "<<" in text or ("%" in text and _DIRECTIVE.search(text)):
         return True
@@ -114,6 +120,26 @@ class RymlLocator:
         self.base = _address(buffer)
         self.original = original
         self.lines = LineIndex(original)  # tree offsets are byte offsets
+        self._members: dict[int, dict[str, int]] = {}
+        self._looked_into: set[int] = set()
+
+    def _member(self, node: int, token: str) -> int:
+        """The child of map `node` under key `token`. find_child walks the children (so does
+        num_children): one lookup per map is fine, but locating findings under each of 20,000
+        paths was quadratic (43 s), so a map looked into again gets a dict of its members."""
+        t = self.tree
+        members = self._members.get(node)
+        if members is None:
+            if node not in self._looked_into:
+                self._looked_into.add(node)
+                return int(t.find_child(node, token.encode("utf-8")))
+            members = self._members[node] = {}
+            child = t.first_child(node)
+            while child != ryml.NONE:
+                # the first of duplicate keys, as find_child
+                members.setdefault(bytes(t.key(child)).decode("utf-8", "replace"), child)
+                child = t.next_sibling(child)
+        return members.get(token, ryml.NONE)
 
     def _offset(self, view: Any, quoted: bool) -> int:
         return _address(view) - self.base - (1 if quoted else 0)
@@ -229,7 +255,7 @@ class RymlLocator:
             node = t.first_child(node)
         for token in tokens:
             if t.is_map(node):
-                child = t.find_child(node, token.encode("utf-8"))
+                child = self._member(node, token)
             elif t.is_seq(node) and token.isdigit() and int(token) < t.num_children(node):
                 child = t.child(node, int(token))
             else:
@@ -297,6 +323,8 @@ def load_fast(text: str) -> tuple[Any, RymlLocator] | None:
                 root = tree.first_child(root)
             emitted = ryml.emit_json_malloc(tree, root)
     except Exception:  # noqa: BLE001 - any trouble: the libyaml path decides and explains
+        return None
+    if emitted is None:  # an empty document (only comments): nothing is emitted
         return None
     if "*" in emitted and _ALIAS_JSON.search(emitted):
         return None

@@ -94,7 +94,7 @@ def plan(spec: str, handlers: str | None, settings: Settings | None = None,
                         f"{exc})", spec) from None
     values = _Values(data)
     source = TemplateSource(spec, read_functions(data, template.doc.abspath.parent, values),
-                            _aliases(resources), handlers)
+                            _aliases(resources), handlers, api_id)
     source.used = tuple(sorted({i for t in lambda_targets(api)
                                 if (i := source.resolve(t.uri, {})) is not None}))
     stage, variables = _stage(resources, str(doc.label), values)
@@ -124,13 +124,13 @@ def _choose(docs: list[Document], api_id: str | None, spec: str, loaded: Sources
     if api_id is not None:
         if api_id not in labels:
             raise UsageError(f"--api {api_id}: the template's APIs are "
-                             f"{', '.join(labels) or 'none'}", spec)
+                             f"{', '.join(sorted(labels)) or 'none'}", spec)
         return docs[labels.index(api_id)]
     if not docs:
         raise LoadError(loaded.skip_reason(), spec)
     if len(docs) > 1:
-        raise UsageError(f"holds {len(docs)} APIs ({', '.join(labels)}); choose one with --api",
-                         spec)
+        raise UsageError(f"holds {len(docs)} APIs ({', '.join(sorted(labels))}); choose one "
+                         "with --api", spec)
     return docs[0]
 
 
@@ -328,6 +328,7 @@ class TemplateSource:
     functions: dict[str, FunctionSpec]
     aliases: dict[str, str]
     overrides: HandlerSource | None = None  # --handlers
+    api_id: str | None = None  # --api
     used: tuple[str, ...] = ()  # the functions the API invokes: loaded at start
 
     def resolve(self, uri: Any, stage_vars: Mapping[str, str]) -> str | None:

@@ -1,0 +1,253 @@
+"""`apilint serve template.yaml`: a SAM template served with its own Python functions
+(fixtures/serve/sam-app): implicit REST API from Api events (stage Prod), an explicit HttpApi with
+an event merged in, environment variables per function and per invocation, Timeout, a local
+layer, two `app.py` in two CodeUris, a Node.js function (501)."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from apilint.cli import main
+from test_serve_support import SERVE, Reply, call
+
+APP = SERVE / "sam-app"
+TEMPLATE = APP / "template.yaml"
+_LISTENING = re.compile(r"Listening on \S+ \((REST|HTTP) API .*, stage (\S+): (\S+)\)")
+
+
+@contextmanager
+def serving(*args: str) -> Iterator[tuple[str, io.StringIO]]:
+    """`apilint serve TEMPLATE ARGS` through the command's own code, on a free port."""
+    from apilint.commands.serve import ServeOptions, run_serve
+
+    api_id = args[args.index("--api") + 1] if "--api" in args else None
+    handlers = args[args.index("--handlers") + 1] if "--handlers" in args else None
+    spec = args[0] if args and not args[0].startswith("--") else str(TEMPLATE)
+    out, err, stop = io.StringIO(), io.StringIO(), threading.Event()
+    options = ServeOptions(spec, handlers, api_id=api_id, reload="--reload" in args)
+    worker = threading.Thread(target=run_serve, args=(options, out, err, stop))
+    worker.start()
+    try:
+        for _ in range(300):
+            m = _LISTENING.search(out.getvalue())
+            if m or not worker.is_alive():
+                break
+            time.sleep(0.05)
+        assert m, out.getvalue() + err.getvalue()
+        yield m.group(3), err
+    finally:
+        stop.set()
+        worker.join(10)
+
+
+@pytest.fixture(scope="module")
+def rest() -> Iterator[tuple[str, io.StringIO]]:
+    with serving("--api", "ServerlessRestApi") as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def http() -> Iterator[tuple[str, io.StringIO]]:
+    with serving("--api", "OrdersApi") as served:
+        yield served
+
+
+def body(reply: Reply) -> dict[str, object]:
+    assert reply.status in (200, 201), (reply.status, reply.body)
+    return reply.json()
+
+
+def test_implicit_rest_api_at_stage_prod(rest: tuple[str, io.StringIO]) -> None:
+    url, _ = rest
+    assert url.endswith("/Prod")
+    assert body(call(url, "GET", "/hello")) == {
+        "message": "HELLO WORLD!",  # shout() comes from the Globals layer (layer/python)
+        "env": {"APP_STAGE": "local", "GREETING": "hello", "ORDERS_TABLE": None,
+                "SCRATCH": None},
+        "helper": "hello/helper.py", "imported_with": "hello",
+        "function": "HelloFunction", "lambda_name": "HelloFunction"}
+    assert body(call(url, "GET", "/hello/ann"))["message"] == "HELLO ANN!"
+    # SAM's implicit API has only the event routes.
+    assert call(url, "GET", "/orders/1").status == 403
+
+
+def test_explicit_http_api_with_merged_event(http: tuple[str, io.StringIO]) -> None:
+    url, _ = http
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+", url)  # $default: no stage prefix
+    env = {"APP_STAGE": "local", "GREETING": None, "ORDERS_TABLE": "orders-local"}
+    assert body(call(url, "GET", "/orders/7")) == {
+        "route": "GET /orders/{id}", "helper": "orders/helper.py", "env": env}
+    created = call(url, "POST", "/orders", body=b"{}")
+    assert (created.status, created.json()["route"]) == (201, "POST /orders")
+
+
+def test_node_function_answers_501_naming_it(rest: tuple[str, io.StringIO]) -> None:
+    url, err = rest
+    reply = call(url, "GET", "/node")
+    assert (reply.status, reply.header("x-apilint-not-emulated")) == (501, "true")
+    message = reply.json()["message"]
+    assert "function NodeFunction (Runtime nodejs20.x)" in message
+    assert ("note: GET /node: function NodeFunction (Runtime nodejs20.x); apilint serve runs "
+            "Python functions only") in err.getvalue()
+
+
+def test_function_timeout_is_a_lambda_error(rest: tuple[str, io.StringIO]) -> None:
+    url, err = rest
+    quick = call(url, "GET", "/slow?seconds=0.05")
+    assert quick.status == 200 and 0 < quick.json()["left_ms"] < 1000  # Timeout: 1
+    started = time.monotonic()
+    late = call(url, "GET", "/slow?seconds=3")
+    assert time.monotonic() - started < 2.5
+    # Lambda ends the function ("Task timed out"): a Lambda error, 502 on a REST API.
+    assert (late.status, late.json()) == (502, {"message": "Internal server error"})
+    assert late.header("x-amzn-ErrorType") == "InternalServerErrorException"
+    assert "Task timed out after 1.00 seconds" in err.getvalue()
+
+
+def test_integration_timeout_before_the_function_s(http: tuple[str, io.StringIO]) -> None:
+    url, _ = http
+    # timeoutInMillis 300 < Timeout 5: the HTTP API gives up first (503 on HTTP APIs).
+    reply = call(url, "GET", "/orders/7/wait?hold=1")
+    assert (reply.status, reply.json()) == (503, {"message": "Service Unavailable"})
+
+
+def test_concurrent_functions_keep_their_own_environment(
+        rest: tuple[str, io.StringIO], http: tuple[str, io.StringIO]) -> None:
+    def hello() -> object:
+        return body(call(rest[0], "GET", "/hello?hold=0.3"))["env"]
+
+    def orders() -> object:
+        return body(call(http[0], "GET", "/orders/1?hold=0.3"))["env"]
+
+    with ThreadPoolExecutor(6) as pool:
+        futures = [pool.submit(f) for f in (hello, orders) * 3]
+        results = [f.result() for f in futures]
+    assert results == [
+        {"APP_STAGE": "local", "GREETING": "hello", "ORDERS_TABLE": None, "SCRATCH": None},
+        {"APP_STAGE": "local", "GREETING": None, "ORDERS_TABLE": "orders-local"}] * 3
+    # Nothing an invocation set or wrote is left in the process environment.
+    assert [os.environ.get(k) for k in ("GREETING", "ORDERS_TABLE", "SCRATCH")] == [None] * 3
+
+
+def test_environment_layers_are_per_thread() -> None:
+    from apilint.serve import environ
+
+    barrier = threading.Barrier(2)
+    seen: dict[str, tuple[str | None, str | None]] = {}
+
+    def run(name: str) -> None:
+        with environ.variables({"WHO": name}):
+            os.environ["WROTE"] = name
+            barrier.wait(5)  # both layers active at once
+            seen[name] = (os.environ.get("WHO"), os.getenv("WROTE"))
+            del os.environ["WHO"]
+            assert "WHO" not in os.environ
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in ("a", "b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert seen == {"a": ("a", "a"), "b": ("b", "b")}
+    assert (os.environ.get("WHO"), os.environ.get("WROTE")) == (None, None)
+    os.environ["APILINT_TEST_PROCESS"] = "1"  # without a layer: the process environment
+    try:
+        assert os.getenv("APILINT_TEST_PROCESS") == "1"
+    finally:
+        del os.environ["APILINT_TEST_PROCESS"]
+
+
+def test_globals_merge_as_sam_merges_them() -> None:
+    from apilint.serve.sam import merge_globals
+
+    merged = merge_globals(
+        {"Timeout": 3, "Layers": ["g"], "Environment": {"Variables": {"A": "1", "B": "1"}},
+         "CodeUri": {"Ref": "Code"}},
+        {"Timeout": 9, "Layers": ["f"], "Environment": {"Variables": {"B": "2"}},
+         "CodeUri": "src/"})
+    assert merged == {"Timeout": 9, "Layers": ["g", "f"], "CodeUri": "src/",
+                      "Environment": {"Variables": {"A": "1", "B": "2"}}}
+
+
+def test_handlers_override_a_function_by_logical_id(tmp_path: Path) -> None:
+    (tmp_path / "local.py").write_text(
+        "def hello(event, context):\n"
+        "    return {'statusCode': 200, 'body': 'overridden ' + context.function_name}\n")
+    mapping = tmp_path / "handlers.json"
+    mapping.write_text(json.dumps({"HelloFunction": "local.py:hello"}))
+    with serving("--api", "ServerlessRestApi", "--handlers", str(mapping)) as (url, _):
+        assert call(url, "GET", "/hello").body == b"overridden HelloFunction"
+        assert call(url, "GET", "/slow").status == 200  # the template's own function
+
+
+def _app(tmp_path: Path, code: str) -> Path:
+    (tmp_path / "fn").mkdir()
+    (tmp_path / "fn" / "app.py").write_text(code)
+    template = tmp_path / "template.yaml"
+    template.write_text(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Resources:\n"
+        "  Fn:\n"
+        "    Type: AWS::Serverless::Function\n"
+        "    Properties:\n"
+        "      {CodeUri: fn/, Handler: app.handler, Runtime: python3.11,\n"
+        "       Events: {Get: {Type: HttpApi, Properties: {Path: /x, Method: get}}}}\n")
+    return template
+
+
+def test_code_that_does_not_import_fails_each_call(tmp_path: Path) -> None:
+    template = _app(tmp_path, "import no_such_module_here\n")
+    with serving(str(template)) as (url, err):
+        reply = call(url, "GET", "/x")
+        assert (reply.status, reply.json()) == (500, {"message": "Internal Server Error"})
+    assert ("note: function Fn: Runtime.ImportModuleError: Unable to import module 'app': "
+            "ModuleNotFoundError: No module named 'no_such_module_here'") in err.getvalue()
+
+
+def test_reload_imports_the_function_again(tmp_path: Path) -> None:
+    handler = "def handler(event, context):\n    return {'statusCode': 200, 'body': '%s'}\n"
+    template = _app(tmp_path, handler % "one")
+    with serving(str(template), "--reload") as (url, err):
+        assert call(url, "GET", "/x").body == b"one"
+        time.sleep(0.05)
+        (tmp_path / "fn" / "app.py").write_text(handler % "two")
+        for _ in range(60):
+            if call(url, "GET", "/x").body == b"two":
+                break
+            time.sleep(0.1)
+        assert call(url, "GET", "/x").body == b"two", err.getvalue()
+
+
+@pytest.mark.parametrize("args, message", [
+    pytest.param([], "holds 2 APIs (OrdersApi, ServerlessRestApi); choose one with --api",
+                 id="two-apis"),
+    pytest.param(["--api", "Nope"], "--api Nope: the template's APIs are OrdersApi, "
+                 "ServerlessRestApi", id="unknown-api"),
+])
+def test_choosing_the_api(args: list[str], message: str,
+                          capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["serve", str(TEMPLATE), *args])
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and err.count("\n") == 1
+
+
+def test_contract_test_serves_the_template(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["test", str(TEMPLATE), "--serve", "--api", "OrdersApi", "-n", "2", "-f",
+                 "json"])
+    results = json.loads(capsys.readouterr().out)["results"]
+    # SAM documents no response for the event's route (responses: {}); the handler's 201
+    # is the one finding.
+    assert code == 1
+    assert [(r["code"], r["operation"]) for r in results] == [
+        ("contract/status-code-conformance", "POST /orders")]

@@ -88,8 +88,18 @@ def test_explicit_http_api_with_merged_event(http: tuple[str, io.StringIO]) -> N
     env = {"APP_STAGE": "local", "GREETING": None, "ORDERS_TABLE": "orders-local"}
     assert body(call(url, "GET", "/orders/7")) == {
         "route": "GET /orders/{id}", "helper": "orders/helper.py", "env": env}
-    created = call(url, "POST", "/orders", body=b"{}")
+    # An HTTP API integration may name the bare function ARN (`!GetAtt OrdersFunction.Arn`).
+    assert body(call(url, "GET", "/orders/7/items"))["route"] == "GET /orders/{id}/items"
+
+
+def test_lambda_authorizer_is_the_template_s_function(http: tuple[str, io.StringIO]) -> None:
+    url, err = http
+    # AuthFunction compares the token with ACCEPTED_TOKEN from its own environment.
+    created = call(url, "POST", "/orders", headers={"x-token": "letmein"}, body=b"{}")
     assert (created.status, created.json()["route"]) == (201, "POST /orders")
+    assert call(url, "POST", "/orders", headers={"x-token": "nope"}).status == 403
+    assert call(url, "POST", "/orders").status == 401  # no identity source
+    assert "POST /orders 201 lambda:OrdersFunction" in err.getvalue()
 
 
 def test_node_function_answers_501_naming_it(rest: tuple[str, io.StringIO]) -> None:
@@ -242,12 +252,97 @@ def test_choosing_the_api(args: list[str], message: str,
     assert code == 2 and message in err and err.count("\n") == 1
 
 
+_SAM = ("Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n"
+        "    Type: AWS::Serverless::Function\n"
+        "    Properties: {CodeUri: x/, Handler: app.handler, Runtime: python3.12")
+
+
+@pytest.mark.parametrize("template, message", [
+    pytest.param(_SAM + ", Events: {G: {Type: Api, Properties: {Path: /x}}}}\n",
+                 "SAM cannot transform the template: Resource with id [Fn] is invalid. Event "
+                 "with id [G] is invalid. Property 'Method' is required.", id="sam-rejects"),
+    pytest.param(_SAM + "}\n",
+                 "the template has no API to serve: no API resource with a definition and no "
+                 "function with Api or HttpApi events", id="no-api"),
+])
+def test_template_errors_are_one_line(template: str, message: str, tmp_path: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "t.yaml").write_text(template)
+    code = main(["serve", str(tmp_path / "t.yaml")])
+    err = capsys.readouterr().err
+    assert code == 2 and err == f"apilint serve: {tmp_path / 't.yaml'}: error: {message}\n"
+
+
 def test_contract_test_serves_the_template(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["test", str(TEMPLATE), "--serve", "--api", "OrdersApi", "-n", "2", "-f",
-                 "json"])
+    code = main(["test", str(TEMPLATE), "--serve", "--api", "ServerlessRestApi", "-n", "2",
+                 "-f", "json"])
     results = json.loads(capsys.readouterr().out)["results"]
-    # SAM documents no response for the event's route (responses: {}); the handler's 201
-    # is the one finding.
+    # The template's functions answered: 200s that SAM's generated definition does not
+    # document (responses: {}), and the Node.js function's 501.
     assert code == 1
-    assert [(r["code"], r["operation"]) for r in results] == [
-        ("contract/status-code-conformance", "POST /orders")]
+    assert sorted((r["code"], r["operation"]) for r in results) == [
+        ("contract/not-a-server-error", "GET /node"),
+        ("contract/status-code-conformance", "GET /hello"),
+        ("contract/status-code-conformance", "GET /hello/{name}"),
+        ("contract/status-code-conformance", "GET /slow")]
+
+
+CFN = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Body:
+        swagger: "2.0"
+        info: {title: plain, version: "1"}
+        paths:
+          /by-ref:
+            get:
+              x-amazon-apigateway-integration:
+                type: aws_proxy
+                httpMethod: POST
+                uri: !Sub "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/\\
+arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:${Fn}/invocations"
+          /by-name:
+            get:
+              x-amazon-apigateway-integration:
+                type: aws_proxy
+                httpMethod: POST
+                uri: "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/\\
+arn:aws:lambda:us-east-1:123456789012:function:plain-fn/invocations"
+          /by-stage-variable:
+            get:
+              x-amazon-apigateway-integration:
+                type: aws_proxy
+                httpMethod: POST
+                uri: "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/\\
+arn:aws:lambda:us-east-1:123456789012:function:${stageVariables.fn}/invocations"
+  Stage:
+    Type: AWS::ApiGateway::Stage
+    Properties: {RestApiId: !Ref Api, StageName: v1, Variables: {fn: plain-fn}}
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      FunctionName: plain-fn
+      Code: fn/
+      Handler: app.handler
+      Runtime: python3.12
+      Environment: {Variables: {REGION_SEEN: !Ref "AWS::Region"}}
+"""
+
+
+def test_cloudformation_template_without_sam(tmp_path: Path) -> None:
+    (tmp_path / "fn").mkdir()
+    (tmp_path / "fn" / "app.py").write_text(
+        "import os\n"
+        "def handler(event, context):\n"
+        "    return {'statusCode': 200,\n"
+        "            'body': ' '.join([event['resource'], event['requestContext']['stage'],\n"
+        "                              context.function_name, os.environ['REGION_SEEN']])}\n")
+    (tmp_path / "template.yaml").write_text(CFN)
+    with serving(str(tmp_path / "template.yaml")) as (url, _):
+        assert url.endswith("/v1")  # the Stage resource's name, and its variables
+        assert [call(url, "GET", p).body.decode() for p in
+                ("/by-ref", "/by-name", "/by-stage-variable")] == [
+            f"{p} v1 plain-fn us-east-1" for p in ("/by-ref", "/by-name", "/by-stage-variable")]

@@ -127,7 +127,9 @@ def _choose(docs: list[Document], api_id: str | None, spec: str, loaded: Sources
                              f"{', '.join(sorted(labels)) or 'none'}", spec)
         return docs[labels.index(api_id)]
     if not docs:
-        raise LoadError(loaded.skip_reason(), spec)
+        why = "; ".join(loaded.notes) or ("no API resource with a definition and no function "
+                                          "with Api or HttpApi events")
+        raise LoadError(f"the template has no API to serve: {why}", spec)
     if len(docs) > 1:
         raise UsageError(f"holds {len(docs)} APIs ({', '.join(sorted(labels))}); choose one "
                          "with --api", spec)
@@ -258,8 +260,10 @@ def _function(logical_id: str, kind: str, props: dict[str, Any], resources: dict
         unsupported = "PackageType Image"
     elif runtime is None or not PYTHON_RUNTIME.fullmatch(runtime):
         unsupported = f"Runtime {runtime or 'not given'}"
+    elif "InlineCode" in props or (isinstance(code, dict) and "ZipFile" in code):
+        unsupported = "inline code"
     elif not isinstance(code, str) or code.startswith("s3://"):
-        unsupported = "code that is not a local CodeUri directory"
+        unsupported = "code in S3, not in a local directory"
     environment = props.get("Environment")
     variables = environment.get("Variables") if isinstance(environment, dict) else None
     name = props.get("FunctionName")

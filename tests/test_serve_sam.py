@@ -273,6 +273,16 @@ def test_template_errors_are_one_line(template: str, message: str, tmp_path: Pat
     assert code == 2 and err == f"apilint serve: {tmp_path / 't.yaml'}: error: {message}\n"
 
 
+def test_template_text_cannot_inject_terminal_escapes(tmp_path: Path) -> None:
+    template = tmp_path / "t.yaml"
+    template.write_text(_SAM.replace("python3.12", '"node\\e[2J"')
+                        + ", Events: {G: {Type: HttpApi, Properties: {Path: /x, Method: get}}}}\n")
+    with serving(str(template)) as (url, err):
+        assert call(url, "GET", "/x").status == 501
+    assert "\x1b" not in err.getvalue()
+    assert "note: GET /x: function Fn (Runtime node\\x1b[2J)" in err.getvalue()
+
+
 def test_contract_test_serves_the_template(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["test", str(TEMPLATE), "--serve", "--api", "ServerlessRestApi", "-n", "2",
                  "-f", "json"])

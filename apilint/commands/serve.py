@@ -35,7 +35,7 @@ def run_serve(options: ServeOptions, out: TextIO | None = None, err: TextIO | No
     from apilint.commands.account import parse_stage_vars
     from apilint.serve import explain
     from apilint.serve.config import ServeConfig
-    from apilint.serve.log import mask_key
+    from apilint.serve.log import mask_key, printable
     from apilint.serve.sam import plan, template_problems
     from apilint.serve.server import build_gateway, start
 
@@ -64,21 +64,21 @@ def run_serve(options: ServeOptions, out: TextIO | None = None, err: TextIO | No
         if options.explain:
             gateway = build_gateway(options.spec, target.handlers or {}, config, target.api)
             out.write(explain.general() + "\n\nIn " + options.spec + ":\n")
-            out.write("".join(f"  {line}\n" for line in explain.inventory(
+            out.write("".join(f"  {printable(line)}\n" for line in explain.inventory(
                 gateway, target.handlers is not None))
                 or "  every method is served as API Gateway would serve it\n")
             return 0
         served = start(options.spec, target.handlers or {}, config, host=options.host,
                        port=options.port, log=err, api=target.api)
-    except ApilintError as exc:
-        err.write(f"apilint serve: {exc}\n")
+    except ApilintError as exc:  # template text and handler errors: no terminal escapes
+        err.write(f"apilint serve: {printable(str(exc))}\n")
         return 2
     gateway = served.gateway
     out.write(f"Listening on {served.root} ({gateway.api.kind.upper()} API {options.spec}, "
               f"stage {gateway.stage}: {served.url}); Ctrl-C stops\n")
     out.flush()
     for line in explain.inventory(gateway) + template_problems(gateway.handlers):
-        err.write(f"note: {line}\n")
+        err.write(f"note: {printable(line)}\n")
     if config.api_keys:
         err.write(f"API keys: {', '.join(mask_key(k) for k in config.api_keys)}\n")
     stop = stop or threading.Event()

@@ -12,7 +12,7 @@ def mask_key(key: str) -> str:
     return "****" + key[-4:] if len(key) >= 12 else "****"
 
 
-def _printable(text: str) -> str:
+def printable(text: str) -> str:
     # Request lines are attacker-controlled: no terminal escapes or fake log lines.
     return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
 
@@ -31,9 +31,9 @@ class AccessLog:
     def line(self, text: str, detail: str | None = None) -> None:
         if self.stream is None:
             return
-        out = self.mask(_printable(text))
+        out = self.mask(printable(text))
         if detail:
-            out += "".join(f"\n    | {self.mask(_printable(d))}"
+            out += "".join(f"\n    | {self.mask(printable(d))}"
                            for d in detail.rstrip().splitlines())
         with self._lock:
             try:

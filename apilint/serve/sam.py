@@ -26,8 +26,8 @@ from typing import Any, Mapping
 from apilint.document import cfn
 from apilint.document.loader import Linker, load_definitions
 from apilint.document.model import Document, NotAnApi, Sources
-from apilint.engine import Settings, build_model, load_api
-from apilint.errors import ApilintError, LoadError, UsageError
+from apilint.engine import Settings, api_of, build_model, loading
+from apilint.errors import LoadError, UsageError
 from apilint.model.gateway import Api
 from apilint.model.lambdas import STAGE_VARIABLE, FunctionRef, function_part, lambda_targets, \
     resolve_function
@@ -69,11 +69,17 @@ def plan(spec: str, handlers: str | None, settings: Settings | None = None,
     """The plan for serving `spec`: a definition with `handlers` as given, or a template whose
     own functions run (`handlers` overriding some). Problems are one-line ApilintErrors."""
     settings = settings or Settings()
-    loaded = _sources(spec, settings)
-    if isinstance(loaded, NotAnApi) or loaded.template is None:
-        if api_id is not None:
-            raise UsageError(f"--api {api_id}: {spec} is a definition, not a template")
-        return Plan(load_api(spec, settings), handlers)
+    with loading(spec):
+        loaded = load_definitions(spec, spec, settings.max_bytes, settings.allow_outside_refs)
+        if isinstance(loaded, NotAnApi) or loaded.template is None:
+            if api_id is not None:
+                raise UsageError(f"--api {api_id}: {spec} is a definition, not a template")
+            return Plan(api_of(loaded, spec, settings), handlers)
+        return _template_plan(spec, loaded, handlers, settings, api_id)
+
+
+def _template_plan(spec: str, loaded: Sources, handlers: str | None, settings: Settings,
+                   api_id: str | None) -> Plan:
     template: cfn.TemplateFile = loaded.template
     data = template.doc.data
     docs = loaded.docs
@@ -85,13 +91,7 @@ def plan(spec: str, handlers: str | None, settings: Settings | None = None,
                         settings.max_bytes)
         _, docs, _ = cfn.scan(dataclasses.replace(template.doc, data=translated), linker)
     doc = _choose(docs, api_id, spec, loaded)
-    try:
-        api = build_model(doc, settings)
-    except ApilintError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - never a traceback for a template we cannot read
-        raise LoadError(f"cannot read the definition of {doc.label} ({type(exc).__name__}: "
-                        f"{exc})", spec) from None
+    api = build_model(doc, settings)
     values = _Values(data)
     source = TemplateSource(spec, read_functions(data, template.doc.abspath.parent, values),
                             _aliases(resources), handlers, api_id)
@@ -99,18 +99,6 @@ def plan(spec: str, handlers: str | None, settings: Settings | None = None,
                                 if (i := source.resolve(t.uri, {})) is not None}))
     stage, variables = _stage(resources, str(doc.label), values)
     return Plan(api, source, stage, variables)
-
-
-def _sources(spec: str, settings: Settings) -> Sources | NotAnApi:
-    try:
-        return load_definitions(spec, spec, settings.max_bytes, settings.allow_outside_refs)
-    except ApilintError:
-        raise
-    except RecursionError:
-        raise LoadError("the document is nested too deeply to process", spec) from None
-    except Exception as exc:  # noqa: BLE001 - never a traceback for a file we cannot read
-        raise LoadError(f"cannot read the template ({type(exc).__name__}: {exc})",
-                        spec) from None
 
 
 def _is_sam(data: dict[str, Any]) -> bool:

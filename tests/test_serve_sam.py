@@ -229,6 +229,7 @@ def test_reload_imports_the_function_again(tmp_path: Path) -> None:
     handler = "def handler(event, context):\n    return {'statusCode': 200, 'body': '%s'}\n"
     template = _app(tmp_path, handler % "one")
     with serving(str(template), "--reload") as (url, err):
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+", url)  # ServerlessHttpApi, $default
         assert call(url, "GET", "/x").body == b"one"
         time.sleep(0.05)
         (tmp_path / "fn" / "app.py").write_text(handler % "two")
@@ -255,6 +256,15 @@ def test_choosing_the_api(args: list[str], message: str,
 _SAM = ("Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n"
         "    Type: AWS::Serverless::Function\n"
         "    Properties: {CodeUri: x/, Handler: app.handler, Runtime: python3.12")
+
+
+def test_api_choice_is_for_templates(capsys: pytest.CaptureFixture[str]) -> None:
+    spec = SERVE / "http" / "api.yaml"
+    code = main(["serve", str(spec), "--handlers", str(SERVE / "http" / "handlers.py"),
+                 "--api", "X"])
+    err = capsys.readouterr().err
+    assert code == 2 and err == f"apilint serve: error: --api X: {spec} is a definition, not a " \
+                                "template\n"
 
 
 @pytest.mark.parametrize("template, message", [

@@ -74,7 +74,9 @@ def run_serve(options: ServeOptions, out: TextIO | None = None, err: TextIO | No
         err.write(f"apilint serve: {printable(str(exc))}\n")
         return 2
     gateway = served.gateway
-    out.write(f"Listening on {served.root} ({gateway.api.kind.upper()} API {options.spec}, "
+    label = gateway.api.doc.label  # which API of a template
+    what = f"{label} of {options.spec}" if label else options.spec
+    out.write(f"Listening on {served.root} ({gateway.api.kind.upper()} API {printable(what)}, "
               f"stage {gateway.stage}: {served.url}); Ctrl-C stops\n")
     out.flush()
     for line in explain.inventory(gateway) + template_problems(gateway.handlers):

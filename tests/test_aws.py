@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -276,3 +277,22 @@ def test_bad_inventory_one_line(content: str, message: str, tmp_path: Path,
     code, _, err = run(capsys, "lint", str(ORDERS), "--lambda-inventory", str(bad))
     assert code == 2 and err.startswith(f"apilint: --lambda-inventory {bad}") and \
         message in err and err.count("\n") == 1
+
+
+def test_export_with_an_unreachable_endpoint_is_one_line_naming_it(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    endpoint = f"http://127.0.0.1:{port}"
+    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIATESTINGKEY000000")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing-secret-never-printed")
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    code, out, err = run(capsys, "export", "a1b2c3d4e5", "--region", "eu-west-1", "--stage",
+                         "prod")
+    assert (code, out, err.count("\n")) == (2, "", 1)
+    assert err.startswith("apilint: cannot read API a1b2c3d4e5 in eu-west-1: "
+                          "EndpointConnectionError: Could not connect to the endpoint URL: "
+                          f'"{endpoint}/restapis/a1b2c3d4e5"')
+    assert "internal error" not in err and "testing-secret" not in err

@@ -205,7 +205,7 @@ paths:
 
 def test_preflight_without_method_response_says_so(tmp_path: Path) -> None:
     found = lint(tmp_path, PREFLIGHT_WITHOUT_METHOD_RESPONSE, "cors-preflight-incomplete")
-    assert where(found) == {("AGW502", "error", 8, 5)}
+    assert where(found) == {("AGW502", "warning", 8, 5)}
     assert found[0][4] == (
         "the CORS preflight OPTIONS /pets has integration response 'default' returning 200 but "
         "no 200 method response (the operation declares no status code), so it cannot return "
@@ -229,16 +229,18 @@ def test_gateway_responses_of_an_api_without_auth_speak_of_429_and_5xx(tmp_path:
     assert "(authorizer 401/403, missing API key, 429 throttling, 5xx)" in found[0][4]
 
 
-def test_preflight_mapping_undeclared_headers_is_left_to_response_header_undeclared(
+def test_preflight_mapping_undeclared_headers_is_left_to_response_status_undeclared(
         tmp_path: Path) -> None:
-    # The headers are mapped but the operation has no 200 response: response-header-undeclared
-    # reports each mapping (the import fails); cors-preflight-incomplete adds nothing.
+    # The headers are mapped but the operation has no 200 response: response-status-undeclared
+    # reports each mapping (no method response carries them; AWS's samples import such
+    # files); cors-preflight-incomplete adds nothing.
     text = PREFLIGHT_WITHOUT_METHOD_RESPONSE.replace(
         '          default: {statusCode: "200"}\n',
         '          default:\n            statusCode: "200"\n            responseParameters:\n'
         + "".join(f"              method.response.header.Access-Control-Allow-{h}: \"'{v}'\"\n"
                   for h, v in (("Origin", "*"), ("Methods", "PUT,OPTIONS"),
                                ("Headers", "Content-Type"))))
-    found = lint(tmp_path, text, "cors-preflight-incomplete", "response-header-undeclared")
-    level = str(find_rule("response-header-undeclared").severity)
-    assert where(found) == {("AGW455", level, line, 15) for line in (18, 19, 20)}
+    found = lint(tmp_path, text, "cors-preflight-incomplete", "response-header-undeclared",
+                 "response-status-undeclared")
+    level = str(find_rule("response-status-undeclared").severity)
+    assert where(found) == {("AGW463", level, line, 15) for line in (18, 19, 20)}

@@ -177,3 +177,23 @@ def test_two_formats_on_standard_output_are_a_usage_error(capsys, tmp_path) -> N
     target = tmp_path / "out.json"
     assert run(capsys, "lint", PITFALLS, "-f", "text", "-f", f"json={target}")[0] == 1
     assert json.loads(target.read_text())["results"]
+
+
+def test_parallel_workers_do_not_interleave_output_lines(tmp_path) -> None:
+    # Enough files to lint on all cores: the parent prints every line, whole.
+    import re
+    import subprocess
+    import sys
+
+    from apilint.engine import PARALLEL_MIN_FILES
+
+    for i in range(PARALLEL_MIN_FILES + 4):
+        (tmp_path / f"api{i:02d}.yaml").write_text(EXAMPLE.read_text())
+    done = subprocess.run([sys.executable, "-m", "apilint", "lint", str(tmp_path), "-f", "text"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stderr
+    lines = done.stdout.splitlines()
+    finding = re.compile(r"^\S+/api\d\d\.yaml:\d+:\d+: AGW\d{3} \[(error|warning|info)\] .+$")
+    body = [line for line in lines if not line.startswith("Found ")]
+    assert len(body) == (PARALLEL_MIN_FILES + 4) * 7
+    assert all(finding.match(line) for line in body), [l for l in body if not finding.match(l)][:3]

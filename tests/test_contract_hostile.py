@@ -3,15 +3,19 @@ reach an output, bad specs and bad URLs end in one line and exit code 2."""
 
 from __future__ import annotations
 
+import base64
 import json
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any, Callable
 
 import pytest
 import yaml
 from conftest import FIXTURES
+from hostile import within
 
 from apilint.cli import main
 
@@ -223,3 +227,233 @@ def test_a_secret_echoed_across_the_cut_of_the_body_is_masked_whole() -> None:
     text = answer(got, Masker([secret]))
     assert text.startswith("200 " + "x" * 150 + "***") and text.endswith("...")
     assert not any(secret[:n] in text for n in range(4, len(secret) + 1))
+
+
+# -- servers that do not play by the rules ---------------------------------------------------------
+
+HOSTILE_SPEC = {"swagger": "2.0", "info": {"title": "t", "version": "1"},
+                "produces": ["application/json"],
+                "paths": {"/stats": {"get": {"responses": {"200": {
+                    "description": "ok", "schema": {"type": "object"}}}}}}}
+_GATEWAY_403 = b'{"message":"Missing Authentication Token"}'
+
+
+class Hostile:
+    """127.0.0.1, port 0: `answer(handler)` writes the whole answer to GET /prod/stats; every
+    other request gets the gateway's 403 (what the probes expect). `sent` counts the bytes the /stats answers wrote."""
+
+    def __init__(self, answer: Callable[[BaseHTTPRequestHandler], None]) -> None:
+        owner = self
+        self.sent = 0
+        self.done = threading.Event()
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                if (self.command, self.path.split("?")[0]) != ("GET", "/prod/stats"):
+                    self.send_response(403)
+                    self.send_header("x-amzn-ErrorType", "MissingAuthenticationTokenException")
+                    self.send_header("Content-Length", str(len(_GATEWAY_403)))
+                    self.end_headers()
+                    self.wfile.write(_GATEWAY_403)
+                    return
+                try:
+                    answer(self)
+                except OSError:
+                    pass  # the client hung up: what a bounded client does
+                self.close_connection = True
+
+            do_DELETE = do_POST = do_PUT = do_PATCH = do_OPTIONS = do_GET
+
+            def write(self, data: bytes) -> None:
+                self.wfile.write(data)
+                self.wfile.flush()
+                owner.sent += len(data)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}/prod"
+
+    def __enter__(self) -> Hostile:  # noqa: PYI034
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def _drip_body(handler: Any) -> None:
+    handler.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                  b"Content-Length: 100000\r\n\r\n")
+    for _ in range(300):  # a minute at most, then it ends by itself
+        handler.write(b" ")
+        time.sleep(0.2)
+
+
+def _drip_headers(handler: Any) -> None:
+    handler.write(b"HTTP/1.1 200 OK\r\n")
+    for _ in range(300):
+        handler.write(b"X")
+        time.sleep(0.2)
+
+
+def _endless(handler: Any) -> None:
+    handler.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                  b"Transfer-Encoding: chunked\r\n\r\n")
+    chunk = b"100000\r\n" + b"7" * 0x100000 + b"\r\n"  # 1 MiB per chunk
+    for _ in range(128):  # 128 MiB at most
+        handler.write(chunk)
+
+
+def _hostile_run(capsys, tmp_path: Path, server: Hostile, *extra: str,
+                 spec: dict | None = None) -> tuple[int, str, str]:
+    path = _write(tmp_path, "stats.yaml", spec or HOSTILE_SPEC)
+    code = within(30, lambda: main(["test", str(path), "--base-url", server.base_url, "-n", "1",
+                                    "-f", "json", *extra]))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _results(out: str) -> dict[tuple[str, str], str]:
+    return {(r["code"], r["operation"]): r["message"] for r in json.loads(out)["results"]}
+
+
+@pytest.mark.parametrize("answer", [pytest.param(_drip_body, id="body"),
+                                    pytest.param(_drip_headers, id="headers")])
+def test_max_time_stops_an_answer_that_never_ends(capsys, tmp_path: Path, answer) -> None:
+    with Hostile(answer) as server:
+        started = time.monotonic()
+        code, _, err = _hostile_run(capsys, tmp_path, server, "--max-time", "3")
+        elapsed = time.monotonic() - started
+    assert elapsed < 8, elapsed
+    assert "time budget reached (--max-time 3)" in err and code in (0, 1)
+
+
+def test_the_request_timeout_is_a_total_for_each_answer(capsys, tmp_path: Path) -> None:
+    with Hostile(_drip_body) as server:
+        started = time.monotonic()
+        code, out, _ = _hostile_run(capsys, tmp_path, server, "--request-timeout", "1.5")
+        elapsed = time.monotonic() - started
+    assert elapsed < 10, elapsed
+    found = _results(out)
+    assert (code, set(found)) == (1, {("contract/no-response", "GET /stats")})
+    assert "no complete answer within 1.5 s" in found["contract/no-response", "GET /stats"]
+
+
+def test_an_endless_answer_is_read_up_to_a_bound_and_reported_cut(capsys, tmp_path: Path) -> None:
+    with Hostile(_endless) as server:
+        code, out, _ = _hostile_run(capsys, tmp_path, server)
+        sent = server.sent
+    found = _results(out)
+    assert (code, set(found)) == (1, {("contract/answer-too-large", "GET /stats")})
+    message = found["contract/answer-too-large", "GET /stats"]
+    assert "cut after 10,485,760 bytes" in message and "got 200 777" in message
+    # the client hung up: the server could not write its gigabyte
+    assert sent < 32 * 1024 * 1024, sent
+
+
+SESSION_TOKEN = "IQoJb3JpZ2luX2VjEJr/////wEaCXVzLWVhc3QtMSJHMEUCIQ+test/token="
+SLASH_KEY = "key/0123+abcd=Xyz"
+
+
+def _echo(handler: Any) -> None:
+    """A 500 that quotes the request's SigV4 signature and session token the way a JSON
+    encoder that escapes `/` writes them, both within the part of a body a finding shows."""
+    headers = {k.lower(): v for k, v in handler.headers.items()}
+    signature = headers.get("authorization", "").rpartition("Signature=")[2]
+    token = json.dumps(headers.get("x-amz-security-token", "")).replace("/", "\\/")
+    body = b'{"sig":"Signature=%s","token":%s}' % (signature.encode(), token.encode())
+    handler.write(b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n"
+                  b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+    handler.server.seen.append(headers)
+
+
+def test_an_echoed_session_token_and_signature_are_masked(capsys, monkeypatch,
+                                                          tmp_path: Path) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+    monkeypatch.setenv("AWS_SESSION_TOKEN", SESSION_TOKEN)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    spec = json.loads(json.dumps(HOSTILE_SPEC))
+    spec["paths"]["/stats"]["get"]["x-amazon-apigateway-auth"] = {"type": "AWS_IAM"}
+    with Hostile(_echo) as server:
+        server.httpd.seen = []
+        code, out, err = _hostile_run(capsys, tmp_path, server, "--sigv4", "--region",
+                                      "eu-west-1", spec=spec)
+        seen = server.httpd.seen
+    signed = [h for h in seen if "x-amz-security-token" in h]
+    assert signed and all(h["x-amz-security-token"] == SESSION_TOKEN for h in signed)
+    signatures = [h["authorization"].rsplit("Signature=", 1)[1] for h in signed]
+    found = _results(out)
+    assert code == 1 and set(found) == {("contract/not-a-server-error", "GET /stats"),
+                                        ("probe/auth-required", "GET /stats")}
+    for text in (out, err):
+        for leak in (SESSION_TOKEN[:16], SESSION_TOKEN.replace("/", "\\/")[:24],
+                     *signatures):
+            assert leak not in text, leak
+    assert 'got 500 {\\"sig\\":\\"Signature=***\\",\\"token\\":\\"***\\"}' in out
+
+
+@pytest.mark.parametrize("shown", [
+    pytest.param(SLASH_KEY, id="as-is"),
+    pytest.param(SLASH_KEY.replace("/", "\\/"), id="json-escaped-slash"),
+    pytest.param(json.dumps(SLASH_KEY + "\u00e9")[1:-1], id="json-escaped"),
+    pytest.param(base64.b64encode(SLASH_KEY.encode()).decode(), id="base64"),
+    pytest.param(base64.urlsafe_b64encode(SLASH_KEY.encode()).decode().rstrip("="),
+                 id="base64url"),
+    pytest.param(SLASH_KEY.upper(), id="upper-case"),
+    pytest.param(SLASH_KEY.lower(), id="lower-case"),
+    pytest.param("key%2F0123%2Babcd%3DXyz", id="url-encoded"),
+])
+def test_a_secret_is_masked_in_the_spellings_servers_echo_it(shown: str) -> None:
+    from apilint.contract.secrets import Masker
+
+    mask = Masker([SLASH_KEY, SLASH_KEY + "\u00e9"])
+    assert mask(f"echo: {shown}!") == "echo: ***!"
+
+
+def test_a_sigv4_signature_in_free_text_is_masked() -> None:
+    from apilint.contract.secrets import Masker
+
+    auth = ("AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261207/eu-west-1/execute-api/"
+            "aws4_request, SignedHeaders=host;x-amz-date, Signature=" + "ab12" * 16)
+    assert Masker([])(f"you sent {auth}.") == ("you sent AWS4-HMAC-SHA256 Credential=***, "
+                                               "SignedHeaders=host;x-amz-date, Signature=***.")
+
+
+def _control(handler: Any) -> None:
+    body = b'{"message":"boom\r\x1b[2J\x1b]0;pwned\x07\xe2\x80\xae"}'
+    handler.write(b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n"
+                  b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+
+
+def test_control_characters_of_an_answer_are_escaped_in_findings(capsys,
+                                                                 tmp_path: Path) -> None:
+    with Hostile(_control) as server:
+        code, out, _ = _hostile_run(capsys, tmp_path, server)
+    found = _results(out)
+    assert (code, set(found)) == (1, {("contract/not-a-server-error", "GET /stats")})
+    message = found["contract/not-a-server-error", "GET /stats"]
+    assert not any(c in message for c in "\r\x1b\x07\u202e")
+    assert 'got 500 {"message":"boom\\r\\x1b[2J\\x1b]0;pwned\\x07\\u202e"}' in message
+
+
+def test_a_10_mb_answer_is_masked_in_the_part_that_shows_only() -> None:
+    import requests
+
+    from apilint.contract.observe import answer
+    from apilint.contract.secrets import Masker
+
+    got = requests.Response()
+    got.status_code = 200
+    got._content = b"x" * 100 + API_KEY.encode() + b"7" * 10 * 1024 * 1024
+    started = time.monotonic()
+    text = answer(got, Masker([API_KEY, BEARER, SESSION]))
+    # Masking all of it took 2.7 s for every finding on such an answer.
+    assert time.monotonic() - started < 0.5
+    assert text == "200 " + "x" * 100 + "***" + "7" * 57 + "..."

@@ -57,14 +57,15 @@ def kind_of(apigw: Any, v2: Any, api_id: str, region: str) -> tuple[str, str]:
     """("rest" | "http", name) of an API id."""
     import botocore.exceptions as bx
 
+    # BotoCoreError: no answer at all (an unreachable endpoint names itself in the message).
     try:
         return "rest", str(apigw.get_rest_api(restApiId=api_id).get("name", api_id))
-    except bx.ClientError as exc:
+    except (bx.ClientError, bx.BotoCoreError) as exc:
         if error_code(exc) != "NotFoundException":
             raise UsageError(f"cannot read API {api_id} in {region}: {describe(exc)}") from None
     try:
         return "http", str(v2.get_api(ApiId=api_id).get("Name", api_id))
-    except bx.ClientError as exc:
+    except (bx.ClientError, bx.BotoCoreError) as exc:
         if error_code(exc) == "NotFoundException":
             raise UsageError(f"no REST or HTTP API {api_id!r} in {region}") from None
         raise UsageError(f"cannot read API {api_id} in {region}: {describe(exc)}") from None

@@ -24,7 +24,8 @@ def _why_open(api: Api, method: Method) -> str:
     kinds = method.auth.kinds
     if api.kind == "rest" and not _has_own_security(method) and api.root_security is not None:
         return ("it has no `security` of its own and REST APIs ignore root-level security, so it "
-                "deploys with authorization NONE")
+                "deploys with authorization NONE (the same cause as root-security-ignored AGW302 "
+                "at the root `security`)")
     if "undefined" in kinds:
         missing = [n for n in method.auth.schemes if n not in api.schemes]
         return f"its security names {', '.join(map(repr, missing))}, which is not a defined scheme"

@@ -141,11 +141,12 @@ def _serialized_size(data: Any) -> int:
 
     try:
         return len(orjson.dumps(data))
-    except (TypeError, orjson.JSONEncodeError):  # e.g. integers beyond 64 bits
+    except (TypeError, orjson.JSONEncodeError):  # integers beyond 64 bits, lone surrogates
         import json
 
+        # surrogatepass: a lone surrogate (JSON "\ud800") orjson refuses counts as 3 bytes.
         return len(json.dumps(data, separators=(",", ":"), ensure_ascii=False,
-                              default=str).encode())
+                              default=str).encode("utf-8", "surrogatepass"))
 
 
 @check

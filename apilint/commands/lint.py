@@ -19,7 +19,7 @@ from apilint.discover import Target, expand, may_hold_api
 from apilint.document.loader import DEFAULT_MAX_BYTES
 from apilint.document.model import NOT_AN_API
 from apilint.engine import FileResult, Settings, lint_tasks
-from apilint.errors import ParseError, UsageError, debugging
+from apilint.errors import ParseError, UsageError, debugging, warn
 from apilint.findings import Severity
 from apilint.registry import find_rules_or_error
 from apilint.report import FORMATS, renderer
@@ -160,7 +160,7 @@ def run_lint(options: Options, formats: Sequence[str], quiet: bool, colour: bool
         for result in results:
             result.findings = [f for f in result.findings if f.severity >= floor]
     except UsageError as exc:
-        sys.stderr.write(f"apilint: {exc.message}\n")
+        warn(f"apilint: {exc.message}")
         return 2
     notes = [f"{entry.file}: note: baseline entry no longer found: {entry.code} at "
              f"{entry.pointer or '/'}{f' ({entry.operation})' if entry.operation else ''}; "
@@ -174,15 +174,16 @@ def report(results: list[FileResult], thresholds: Sequence[str],
     """Print errors and notes, render every requested format; the exit code."""
     for result in results:
         if result.error is not None:
-            sys.stderr.write(f"{result.error}\n")
+            warn(str(result.error))
         elif result.skipped and not quiet:
-            sys.stderr.write(f"{result.path}: note: skipped: {result.skipped}\n")
+            warn(f"{result.path}: note: skipped: {result.skipped}")
         for crash in result.crashes:
-            sys.stderr.write(crash.describe(result.title) + "\n")
-            if debugging():
-                sys.stderr.write(crash.trace)
+            warn(crash.describe(result.title))
+            if debugging():  # the values in its messages come from the input too
+                for line in crash.trace.splitlines():
+                    warn(line)
     for note in notes:
-        sys.stderr.write(note + "\n")
+        warn(note)
     for name, target in outputs:
         render = renderer(name)
         if target is None:
@@ -192,7 +193,7 @@ def report(results: list[FileResult], thresholds: Sequence[str],
             with open(target, "w", encoding="utf-8") as out:
                 render(results, out, False)
         except OSError as exc:
-            sys.stderr.write(f"apilint: cannot write {target}: {exc.strerror or exc}\n")
+            warn(f"apilint: cannot write {target}: {exc.strerror or exc}")
             return 2
     return exit_code(results, thresholds)
 
@@ -217,21 +218,21 @@ def run_baseline(options: Options, output: str) -> int:
     try:
         results, _ = lint(options)
     except UsageError as exc:
-        sys.stderr.write(f"apilint: {exc.message}\n")
+        warn(f"apilint: {exc.message}")
         return 2
     failed = [r for r in results if r.error is not None]
     for result in failed:
-        sys.stderr.write(f"{result.error}\n")
+        warn(str(result.error))
     if failed:
-        sys.stderr.write("apilint: baseline not written: fix the files that cannot be read\n")
+        warn("apilint: baseline not written: fix the files that cannot be read")
         return 2
     from apilint import baseline as baselines
 
     try:
         count = baselines.write(results, Path(output))
     except OSError as exc:
-        sys.stderr.write(f"apilint: cannot write {output}: {exc.strerror or exc}\n")
+        warn(f"apilint: cannot write {output}: {exc.strerror or exc}")
         return 2
     files = sum(1 for r in results if r.findings)
-    sys.stderr.write(f"apilint: wrote {count} finding(s) from {files} file(s) to {output}\n")
+    warn(f"apilint: wrote {count} finding(s) from {files} file(s) to {output}")
     return 0

@@ -35,7 +35,8 @@ def run_serve(options: ServeOptions, out: TextIO | None = None, err: TextIO | No
     from apilint.commands.account import parse_stage_vars
     from apilint.serve import explain
     from apilint.serve.config import ServeConfig
-    from apilint.serve.log import mask_key, printable
+    from apilint.serve.log import mask_key
+    from apilint.text import printable
     from apilint.serve.sam import plan, template_problems
     from apilint.serve.server import build_gateway, start
 

@@ -50,6 +50,10 @@ FUZZ_CHECKS = (
     ContractCheck("contract/no-response", "no-response", _E,
                   "A request got no answer within the per-request timeout, or the connection "
                   "failed.", expected="an answer within the request timeout"),
+    ContractCheck("contract/answer-too-large", "answer-too-large", _W,
+                  "An answer was longer than API Gateway's 10 MB payload quota; apilint read "
+                  "its first 10 MB only and ran no other check on it.",
+                  expected="an answer within API Gateway's 10 MB payload quota"),
 )
 
 PROBES = (

@@ -17,7 +17,7 @@ from hypothesis import seed as hypothesis_seed
 from schemathesis.core.failures import Failure, FailureGroup
 
 from apilint.contract.catalog import CHECKS, FUZZ_CHECKS, ContractCheck
-from apilint.contract.http import BudgetReached, GuardedSession
+from apilint.contract.http import BudgetReached, GuardedSession, cut_at
 from apilint.contract.normalize import Normalised
 from apilint.contract.observe import Observation, answer, reproduce
 from apilint.contract.secrets import Credentials, Masker
@@ -28,6 +28,7 @@ from apilint.model.gateway import Method
 _BACKEND_ONLY = {"content_type_conformance", "response_headers_conformance",
                  "response_schema_conformance"}
 _NO_RESPONSE = CHECKS["contract/no-response"]
+_TOO_LARGE = CHECKS["contract/answer-too-large"]
 
 
 class _Stop(BaseException):
@@ -113,6 +114,13 @@ def _run(op: Any, method: Method, mode: str, fs: FuzzSettings, session: GuardedS
                                _NO_RESPONSE.expected,
                                mask(f"{type(exc).__name__}: {exc}")[:300],
                                reproduce(request, mask) if request is not None else ""))
+            return
+        bound = cut_at(response)
+        if bound is not None:  # a cut body would fail every check on its body
+            report(Observation(_TOO_LARGE, label, method.at,
+                               f"the answer was cut after {bound:,} bytes{sent_as}",
+                               _TOO_LARGE.expected, answer(response, mask),
+                               reproduce(response.request, mask)))
             return
         for check, failure in _failures(case, response, checks):
             first = next((line.strip() for line in failure.message.splitlines()

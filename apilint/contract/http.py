@@ -1,19 +1,35 @@
 """How `apilint test` talks to the API: only to the base URL, no redirects, paced, and within
-the run's wall-clock budget (a hanging answer costs at most the time that is left)."""
+the run's wall-clock budget (a hanging answer costs at most the time that is left).
+
+The time limit of a request is a total, headers and body included (apilint.deadline: urllib3's
+timeout bounds each socket read only), and bodies are read here, up to a bound."""
 
 from __future__ import annotations
 
+import io
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from apilint import __version__
+from apilint.deadline import Watchdog
 
 #: schemathesis tags each request with a random id; dropping it keeps seeded runs identical.
 _CASE_ID_HEADER = "X-Schemathesis-TestCaseId"
+#: API Gateway's payload quota (REST and HTTP APIs, not adjustable; apigw-domain.md §quotas):
+#: a longer answer cannot come through a buffered stage, and reading it whole costs memory.
+MAX_ANSWER_BYTES = 10 * 1024 * 1024
+#: Set on the request whose answer was cut (the value: the bound); schemathesis wraps the response
+#: in its own type but keeps the request.
+CUT = "apilint_cut_at"
+_CHUNK = 64 * 1024
+_current = threading.local()  # the watchdog of the request this thread is sending
 
 
 class BudgetReached(Exception):
@@ -45,12 +61,59 @@ class Budget:
         return self.request_timeout if left is None else min(self.request_timeout, left)
 
 
+class _Watched:
+    """A connection pool that tells the thread's watchdog which connection a request uses."""
+
+    def _make_request(self, conn: Any, *args: Any, **kwargs: Any) -> Any:
+        dog = getattr(_current, "watchdog", None)
+        if dog is not None:
+            dog.watch(conn)
+        return super()._make_request(conn, *args, **kwargs)  # type: ignore[misc]
+
+
+class _WatchedHTTPPool(_Watched, HTTPConnectionPool):
+    pass
+
+
+class _WatchedHTTPSPool(_Watched, HTTPSConnectionPool):
+    pass
+
+
+class _Adapter(HTTPAdapter):
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _WatchedHTTPPool,
+                                                   "https": _WatchedHTTPSPool}
+
+
+class _Spent:
+    """`response.raw` once the body is read: the headers and version schemathesis looks at, and
+    the body once more for a reader of raw (schemathesis reads event streams so)."""
+
+    def __init__(self, raw: Any, body: bytes) -> None:
+        self._raw = raw
+        self._body = io.BytesIO(body)
+
+    def read(self, amt: int | None = None, *args: Any, **kwargs: Any) -> bytes:
+        return self._body.read(amt)
+
+    def read1(self, amt: int = -1, *args: Any, **kwargs: Any) -> bytes:
+        return self._body.read1(amt)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._raw, name)
+
+
 class GuardedSession(requests.Session):
     """A session that sends only under `base_url`, never follows redirects, and keeps to
-    `rate` requests per second."""
+    `rate` requests per second; each answer within its time and read up to `max_answer` bytes."""
 
-    def __init__(self, base_url: str, budget: Budget, rate: float | None = None) -> None:
+    def __init__(self, base_url: str, budget: Budget, rate: float | None = None,
+                 max_answer: int = MAX_ANSWER_BYTES) -> None:
         super().__init__()
+        for prefix in ("http://", "https://"):
+            self.mount(prefix, _Adapter())
+        self.max_answer = max_answer
         parts = urlsplit(base_url)
         self.origin = (parts.scheme.lower(), parts.netloc.lower())
         self.prefix = parts.path.rstrip("/")
@@ -77,10 +140,45 @@ class GuardedSession(requests.Session):
                 or not (parts.path == self.prefix or parts.path.startswith(self.prefix + "/"))):
             raise OffTarget(f"refused to send to {request.url}: outside the base URL")
         self._pace()
-        kwargs["timeout"] = self.budget.timeout()
-        kwargs["allow_redirects"] = False
+        timeout = self.budget.timeout()
+        kwargs.update(timeout=timeout, allow_redirects=False, stream=True)
         self.sent += 1
-        return super().send(request, **kwargs)
+        with Watchdog(timeout) as dog:
+            _current.watchdog = dog
+            try:
+                response = super().send(request, **kwargs)
+                self._read(response)
+            except requests.RequestException:
+                if not dog.fired:
+                    raise
+                response = None
+            finally:
+                _current.watchdog = None
+        if dog.fired:  # an answer cut by the watchdog may even look complete
+            if response is not None:
+                response.close()
+            left = self.budget.remaining()
+            if left is not None and left <= 0.05:
+                self.budget.reached = True
+                raise BudgetReached()
+            raise requests.ReadTimeout(f"no complete answer within {timeout:g} s",
+                                       request=request)
+        return response
+
+    def _read(self, response: requests.Response) -> None:
+        """The body, up to max_answer bytes (decoded: a gzip bomb is cut too)."""
+        body = bytearray()
+        for chunk in response.iter_content(_CHUNK):
+            body += chunk
+            if len(body) > self.max_answer:
+                del body[self.max_answer:]
+                setattr(response.request, CUT, self.max_answer)
+                response.raw.close()  # the rest stays unread: the connection cannot be reused
+                break
+        response._content = bytes(body)
+        response._content_consumed = True
+        response.close()  # returns a fully read connection to the pool
+        response.raw = _Spent(response.raw, response._content)
 
     def _pace(self) -> None:
         if self.interval:
@@ -92,6 +190,11 @@ class GuardedSession(requests.Session):
                     raise BudgetReached()
                 time.sleep(wait)
             self.last = time.monotonic()
+
+
+def cut_at(response: Any) -> int | None:
+    """The bound an answer was cut at (None: read whole)."""
+    return getattr(getattr(response, "request", None), CUT, None)
 
 
 def parse_rate(text: str | None) -> float | None:

@@ -8,8 +8,10 @@ from typing import Any
 import requests
 
 from apilint.contract.catalog import ContractCheck
+from apilint.contract.http import cut_at
 from apilint.contract.secrets import Masker, curl
 from apilint.document.refs import At
+from apilint.text import printable
 
 _BODY_SHOWN = 160
 
@@ -33,13 +35,21 @@ class Observation:
 def answer(response: requests.Response | Any, mask: Masker) -> str:
     """`403 {"message":"Forbidden"} (x-amzn-ErrorType: ForbiddenException)`, shortened. The
     body is masked before it is cut, so a secret the server echoes across the cut cannot show
-    in part."""
-    body = mask((response.content or b"").decode("utf-8", "replace")).replace("\n", " ")
+    in part; control characters are escaped (a CR or ESC would rewrite the reader's terminal)."""
+    content = response.content or b""
+    # Only the part that can show is masked (masking 10 MB took seconds): a secret that starts
+    # within the shown part ends within `mask.reach` characters of it.
+    window = _BODY_SHOWN + mask.reach
+    head = content[:4 * window].decode("utf-8", "replace")  # 4: the longest UTF-8 character
+    body = printable(mask(head[:window]).replace("\n", " "))
     text = f"{response.status_code} {body[:_BODY_SHOWN]}".rstrip()
-    if len(body) > _BODY_SHOWN:
+    if len(body) > _BODY_SHOWN or len(head) > window or len(content) > 4 * window:
         text += "..."
+    bound = cut_at(response)
+    if bound is not None:
+        text += f" [cut after {bound:,} bytes]"
     error_type = response.headers.get("x-amzn-ErrorType")
-    return f"{text} (x-amzn-ErrorType: {error_type})" if error_type else text
+    return f"{text} (x-amzn-ErrorType: {printable(error_type)})" if error_type else text
 
 
 def reproduce(request: requests.PreparedRequest, mask: Masker) -> str:

@@ -17,6 +17,7 @@ from apilint.engine import FileResult, Settings, load_api, span_of
 from apilint.errors import UsageError
 from apilint.findings import Finding
 from apilint.model.gateway import Api
+from apilint.text import printable
 
 
 @dataclass
@@ -121,5 +122,6 @@ def _finding(api: Api, o: Observation, mask: Masker) -> Finding:
     message = f"{o.operation}: {o.what}{times}; expected {o.expected}; got {o.got}"
     if o.curl:
         message += f"; reproduce: {o.curl}"
-    return Finding(o.check.id, o.check.name, o.check.severity, mask(message), doc.path,
+    # printable: the failure text of a check may quote the server's answer too.
+    return Finding(o.check.id, o.check.name, o.check.severity, printable(mask(message)), doc.path,
                    doc.pointer(tokens), span, o.operation)

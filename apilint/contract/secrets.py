@@ -1,17 +1,22 @@
 """Credentials for `apilint test`, and the masking that keeps them out of every output.
 
 Masking works on values, not only on header names: a secret quoted in a message, a URL or a
-response body is hidden too. Header values under credential-like names (Authorization,
-X-Api-Key, Cookie, ...Token, ...Secret) are secrets even when they came from `--header`.
+response body is hidden too, in the spellings a server echoes it in (JSON-escaped, base64,
+URL-encoded, any case), and so are SigV4 credentials and signatures in free text. Header values
+under credential-like names (Authorization, X-Api-Key, Cookie, ...Token, ...Secret) are secrets
+even when they came from `--header`.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 import shlex
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 from apilint.model.gateway import Api, Method
 
@@ -21,6 +26,9 @@ _CREDENTIAL_NAME = re.compile(
     r"signature|x-amz-security-token", re.IGNORECASE)
 #: A SigV4 Authorization header: everything after the algorithm names the key and signature.
 _SIGV4 = re.compile(r"(AWS4-HMAC-SHA256)\s+\S.*", re.IGNORECASE)
+#: The same in text a server echoed: the access key scope and the signature.
+_SIGV4_PARTS = re.compile(r"\b(Credential=)[\w/-]+|\b(Signature=)[0-9a-f]+", re.IGNORECASE)
+_SIGV4_REACH = 160  # a credential scope or signature is shorter
 #: Headers requests adds on its own: noise in a reproduction.
 _DEFAULT_HEADERS = {"user-agent", "accept-encoding", "connection", "content-length"}
 _MIN_SECRET = 4  # shorter values would mask ordinary text
@@ -75,18 +83,38 @@ class Credentials:
         return out
 
 
+def spellings(secret: str) -> set[str]:
+    """How a server may echo `secret`: as is, JSON-escaped (with or without `\\/`), base64
+    (standard or URL-safe, padded or not) and URL-encoded. Case is handled by the matcher."""
+    raw = secret.encode("utf-8", "surrogatepass")
+    found = {secret, quote(secret, safe=""), quote(secret), quote_plus(secret)}
+    for ascii_only in (True, False):
+        escaped = json.dumps(secret, ensure_ascii=ascii_only)[1:-1]
+        found |= {escaped, escaped.replace("/", "\\/")}
+    for encoded in (base64.b64encode(raw), base64.urlsafe_b64encode(raw)):
+        text = encoded.decode()
+        found |= {text, text.rstrip("=")}
+    return found
+
+
 class Masker:
-    """Replaces every known secret (and SigV4 signatures) in text with ***."""
+    """Replaces every known secret, in every spelling, and SigV4 credentials and signatures in
+    text with ***."""
 
     def __init__(self, secrets: Iterable[str | None]) -> None:
-        # Longest first: a secret that contains another is masked whole.
-        self.secrets = sorted({s for s in secrets if s and len(s) >= _MIN_SECRET}, key=len,
-                              reverse=True)
+        self.secrets = {s for s in secrets if s and len(s) >= _MIN_SECRET}
+        # Longest first: a spelling that contains another is masked whole.
+        variants = sorted({v for s in self.secrets for v in spellings(s)}, key=len,
+                          reverse=True)
+        self._pattern = re.compile("|".join(map(re.escape, variants)), re.IGNORECASE) \
+            if variants else None
+        #: How far past a position masking can reach: the longest spelling or SigV4 part.
+        self.reach = max([_SIGV4_REACH, *map(len, variants)])
 
     def __call__(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, MASK)
-        return text
+        if self._pattern is not None:
+            text = self._pattern.sub(MASK, text)
+        return _SIGV4_PARTS.sub(lambda m: (m.group(1) or m.group(2)) + MASK, text)
 
     def header(self, name: str, value: str) -> str:
         if _SIGV4.match(value):

@@ -89,9 +89,26 @@ def _load_json(text: str, shown: str) -> tuple[Any, Any, list[Any], str]:
             duplicated.append((mapping, [k for k, n in counts.items() for _ in range(n - 1)]))
         return mapping
 
-    data = json.loads(text, object_pairs_hook=pairs_hook)
-    locator = JsonLocator(text)
+    parse_int = None
+    try:
+        data = json.loads(text, object_pairs_hook=pairs_hook)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # an integer past Python's int-from-text limit (4,300 digits)
+        duplicated.clear()
+        parse_int = _int_or_text
+        data = json.loads(text, object_pairs_hook=pairs_hook, parse_int=parse_int)
+    locator = JsonLocator(text, parse_int)
     return data, locator, _duplicate_issues(data, duplicated, locator) if duplicated else [], "json"
+
+
+def _int_or_text(digits: str) -> int | str:
+    """Only called when a number is too long: the YAML loaders keep its text too (PyYAML's
+    int() fails the same way), so both formats lint it the same."""
+    try:
+        return int(digits)
+    except ValueError:
+        return digits
 
 
 def _duplicate_issues(data: Any, duplicated: list[tuple[dict[str, Any], list[str]]],

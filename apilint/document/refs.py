@@ -83,6 +83,7 @@ class Workspace:
         self.docs: dict[Path, Document] = {root.abspath: root}
         self.issues: list[RefIssue] = []
         self._scanned: set[Path] = set()
+        self._failed: dict[Path, RefError] = {}  # remote documents that could not be had
 
     # -- targets -------------------------------------------------------------------------------
     def _file(self, doc: Document, name: str) -> Document:
@@ -109,12 +110,18 @@ class Workspace:
         key = stand_in_path(url)
         cached = self.docs.get(key)
         if cached is None:
+            failed = self._failed.get(key)
+            if failed is not None:  # fetched once, failures too: not again for each reference
+                raise failed
             try:
-                text = fetch(url, self.max_bytes)
-                data, locator, issues, fmt = parse(text, url, url.lower().endswith(".json"))
+                got = fetch(url, self.max_bytes)
+                data, locator, issues, fmt = parse(got.text, got.url,
+                                                   got.url.lower().endswith(".json"))
             except LoadError as exc:
-                raise RefError("unresolved", f"cannot load {url!r}: {exc.message}") from None
-            cached = Document(path=url, abspath=key, data=data, locator=locator, fmt=fmt,
+                self._failed[key] = RefError("unresolved", f"cannot load {url!r}: {exc.message}")
+                raise self._failed[key] from None
+            # Named by where it came from: its relative refs resolve against that URL.
+            cached = Document(path=got.url, abspath=key, data=data, locator=locator, fmt=fmt,
                               version="", parse_issues=issues, placeholders=False,
                               suppressions=False)
             self.docs[key] = cached

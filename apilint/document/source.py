@@ -10,7 +10,7 @@ import bisect
 import itertools
 import json
 import re
-from typing import Any
+from typing import Any, Callable
 
 from apilint.document.pointer import Tokens
 from apilint.findings import Span
@@ -64,10 +64,11 @@ class JsonLocator:
     #: more containers (each indexing re-reads the values it skips).
     BULK_AFTER = 20
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, parse_int: Callable[[str], Any] | None = None) -> None:
         self.lines = LineIndex(text)
         self.text = text
-        self._scan = json.JSONDecoder().scan_once
+        # parse_int: what the loader read integers with (one too long for int() needs it).
+        self._scan = json.JSONDecoder(parse_int=parse_int).scan_once
         self._lookups = 0
         self._bulk: Any = None
         # container start offset -> {token: (member_start, value_start, value_end)}

@@ -18,7 +18,7 @@ from apilint.serve.handlers import Handlers
 from apilint.serve.invoke import invoke
 from apilint.serve.messages import Request, Response, media_matches, segments
 from apilint.serve.mock import mock_response
-from apilint.serve.proxy import Malformed, result_1_0, result_2_0
+from apilint.serve.proxy import RESPONSE_LIMIT, Malformed, result_1_0, result_2_0, too_large
 from apilint.serve.responses import ErrorContext, GatewayError, GatewayResponses, NotEmulated
 from apilint.serve.routing import Router
 from apilint.serve.validation import RequestValidation
@@ -175,6 +175,11 @@ class Gateway:
                                note=f"{name} ran past {timeout_ms} ms")
         if outcome.error:
             raise GatewayError("DEFAULT_5XX", status=502, integration=label, note=outcome.trace)
+        if too_large(outcome.value):
+            raise GatewayError("INTEGRATION_FAILURE", status=502, integration=label,
+                               note="Lambda Customer Function Error: Response payload size "
+                                    "exceeded maximum allowed payload size "
+                                    f"({RESPONSE_LIMIT} bytes).")
         try:
             if version == "2.0":
                 response = result_2_0(outcome.value)

@@ -6,15 +6,12 @@ from __future__ import annotations
 import threading
 from typing import Iterable, TextIO
 
+from apilint.text import printable
+
 
 def mask_key(key: str) -> str:
     """Enough of a key to tell keys apart, never enough to use one."""
     return "****" + key[-4:] if len(key) >= 12 else "****"
-
-
-def printable(text: str) -> str:
-    # Request lines are attacker-controlled: no terminal escapes or fake log lines.
-    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
 
 
 class AccessLog:
@@ -31,6 +28,7 @@ class AccessLog:
     def line(self, text: str, detail: str | None = None) -> None:
         if self.stream is None:
             return
+        # Request lines are attacker-controlled: no terminal escapes or fake log lines.
         out = self.mask(printable(text))
         if detail:
             out += "".join(f"\n    | {self.mask(printable(d))}"

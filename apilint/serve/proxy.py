@@ -14,11 +14,20 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from typing import Any
 
 from apilint.serve.messages import Response
 
 _FIELDS_1_0 = {"statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded"}
+#: Lambda's limit on a synchronous invocation's response, in the bytes its error names:
+#: "Response payload size exceeded maximum allowed payload size (6291556 bytes)", which API
+#: Gateway answers with 502 {"message": "Internal server error"}, response type
+#: INTEGRATION_FAILURE (access logs in DataBiosphere/azul#8192 and #7466; the Lambda Invoke API
+#: reference: "For synchronous invocations, the maximum payload size is 6 MB").
+RESPONSE_LIMIT = 6_291_556
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_LINE_BREAK = re.compile(r"[\r\n\0]")
 
 
 class Malformed(Exception):
@@ -57,6 +66,40 @@ def _headers(value: Any, multi: bool) -> list[tuple[str, str]]:
     return headers
 
 
+def header_problem(name: str, value: str) -> str | None:
+    """Why a header cannot be written as it is (None: it can): a line break would split the
+    answer into a second header, or a second answer, of the sender's choosing."""
+    if not _TOKEN.fullmatch(name):
+        return f"header name {name!r} is not an HTTP token"
+    if _LINE_BREAK.search(value):
+        return f"header {name!r} has a line break or NUL in its value"
+    return None
+
+
+def _sendable(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The handler's headers, or Malformed for one that cannot be sent. What AWS does with such
+    a header is not verified; it cannot send it either, and a Lambda response the gateway cannot
+    use is answered with 502."""
+    for name, value in headers:
+        problem = header_problem(name, value)
+        if problem:
+            raise Malformed(problem)
+    return headers
+
+
+def too_large(value: Any) -> bool:
+    """Whether the handler's return value, serialised as Lambda returns it, is over the
+    response payload limit."""
+    body = value.get("body") if isinstance(value, dict) else value
+    if isinstance(body, str) and len(body) > RESPONSE_LIMIT:
+        return True  # without serialising 60 MB to find out
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        return False  # not JSON: the proxy contract refuses it on its own
+    return len(text.encode("utf-8", "surrogatepass")) > RESPONSE_LIMIT
+
+
 def _payload(value: dict[str, Any], decode: bool) -> bytes:
     body = value.get("body")
     if body is None:
@@ -84,7 +127,7 @@ def result_1_0(value: Any, decode_binary: bool) -> Response:
     if extra:
         raise Malformed(f"unexpected field(s) {', '.join(map(str, extra))}; only "
                         f"{', '.join(sorted(_FIELDS_1_0))} are allowed")
-    response = Response(_status(value), _headers(value, multi=True),
+    response = Response(_status(value), _sendable(_headers(value, multi=True)),
                         _payload(value, decode_binary))
     # "API Gateway includes a Content-Type header for all integration responses. By default,
     # the content type is application/json." [KI]
@@ -105,4 +148,5 @@ def result_2_0(value: Any) -> Response:
         raise Malformed("cookies must be a list of strings")
     # "In the response to the client, each cookie becomes a set-cookie header."
     response.headers += [("Set-Cookie", _scalar(c, "cookies")) for c in cookies]
+    _sendable(response.headers)
     return response

@@ -333,13 +333,16 @@ def test(
     list_checks: bool = typer.Option(False, "--list-checks", help="List the checks and exit."),
     serve_it: bool = typer.Option(False, "--serve",
                                   help="Test the definition run by the local emulator (apilint "
-                                       "serve) instead of a deployed stage: needs --handlers."),
+                                       "serve) instead of a deployed stage: needs --handlers, "
+                                       "or a template with its own functions."),
     handlers: Optional[str] = typer.Option(None, "--handlers",
                                            help="With --serve: the Lambda handlers (folder, .py "
                                                 "file, module or mapping file)."),
     stage: Optional[str] = typer.Option(None, "--stage", help="With --serve: the stage name."),
     stage_var: Optional[List[str]] = typer.Option(None, "--stage-var",
                                                   help="With --serve: NAME=VALUE; repeatable."),
+    api_id: Optional[str] = typer.Option(None, "--api", help="With --serve: which API of a "
+                                                             "template (its logical id)."),
 ) -> int:
     """Contract-test a deployed API against its definition: schemathesis fuzzing plus gateway
     probes (CORS preflight, auth, API keys, unknown routes, request validators). Check ids:
@@ -352,10 +355,8 @@ def test(
     if spec is None:
         raise typer.BadParameter("give the definition to test")
     if serve_it == (base_url is not None):
-        raise typer.BadParameter("give either --base-url (a deployed stage) or --serve with "
-                                 "--handlers (the local emulator)")
-    if serve_it and handlers is None:
-        raise typer.BadParameter("--serve needs --handlers", param_hint="--handlers")
+        raise typer.BadParameter("give either --base-url (a deployed stage) or --serve (the "
+                                 "local emulator)")
     from apilint.commands.test import TestOptions, run_test
 
     variables = _stage_vars(stage_var)
@@ -364,7 +365,12 @@ def test(
         max_examples, max_time, request_timeout, rate_limit, mode, not no_fuzz,
         not no_probes, lint_first, fail_on.value,
         None if api_type is ApiType.auto else api_type.value, quiet, _colour(sys.stdout),
-        serve_handlers=handlers if serve_it else None, stage=stage, stage_vars=variables))
+        serve=serve_it, serve_handlers=handlers, stage=stage, stage_vars=variables,
+        api_id=api_id))
+
+
+_API_ID_HELP = ("Which API of a template to serve (its logical id: ServerlessRestApi, "
+                "ServerlessHttpApi for SAM's implicit APIs).")
 
 
 @app.command()
@@ -395,13 +401,15 @@ def serve(
                                 help="Reload when the definition or a handler file changes."),
     explain: bool = typer.Option(False, "--explain",
                                  help="List what is and is not emulated (for SPEC if given)."),
+    api_id: Optional[str] = typer.Option(None, "--api", help=_API_ID_HELP),
 ) -> int:
-    """Run a definition as a local API Gateway that calls Python Lambda handlers in-process."""
+    """Run a definition as a local API Gateway that calls Python Lambda handlers in-process
+    (for a SAM/CloudFormation template: the template's own Python functions)."""
     from apilint.commands.serve import ServeOptions, run_serve
 
     return run_serve(ServeOptions(spec, handlers, host, port, stage, tuple(api_key or ()),
                                   tuple(stage_var or ()), tuple(jwt_key or ()), max_body_size,
-                                  reload, explain))
+                                  reload, explain, api_id))
 
 
 def main(argv: Optional[List[str]] = None) -> int:

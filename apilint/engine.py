@@ -4,8 +4,9 @@ of apilint (reported on stderr, exit 2), never a finding in the user's file."""
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from apilint.checks import Check, Violation, all_checks
 from apilint.document import Document, NotAnApi
@@ -336,18 +337,30 @@ def load_api(path: str, settings: Settings | None = None) -> Api:
     holding exactly one API), for the commands that run an API rather than lint files
     (`test`, `serve`); every problem is an ApilintError with a one-line message."""
     settings = settings or Settings()
-    try:
+    with loading(path):
         loaded = load_definitions(path, path, settings.max_bytes, settings.allow_outside_refs)
-        if isinstance(loaded, NotAnApi):
-            raise LoadError(loaded.reason, path)
-        docs = [d for d in loaded.docs if not d.alternative]  # runs one reading of an Fn::If
-        if not docs:
-            raise LoadError(loaded.skip_reason(), path)
-        if len(docs) > 1:
-            labels = ", ".join(d.label or d.path for d in docs)
-            raise UsageError(f"holds {len(docs)} APIs ({labels}); give a file with one "
-                             "definition", path)
-        return build_model(docs[0], settings)
+        return api_of(loaded, path, settings)
+
+
+def api_of(loaded: Sources | NotAnApi, path: str, settings: Settings) -> Api:
+    """The model of the one definition `loaded` (read from `path`) holds."""
+    if isinstance(loaded, NotAnApi):
+        raise LoadError(loaded.reason, path)
+    docs = [d for d in loaded.docs if not d.alternative]  # runs one reading of an Fn::If
+    if not docs:
+        raise LoadError(loaded.skip_reason(), path)
+    if len(docs) > 1:
+        labels = ", ".join(d.label or d.path for d in docs)
+        raise UsageError(f"holds {len(docs)} APIs ({labels}); give a file with one "
+                         "definition", path)
+    return build_model(docs[0], settings)
+
+
+@contextmanager
+def loading(path: str) -> Iterator[None]:
+    """Turns any failure of reading `path` into an ApilintError with a one-line message."""
+    try:
+        yield
     except ApilintError:
         raise
     except RecursionError:

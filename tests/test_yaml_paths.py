@@ -46,6 +46,7 @@ DECLINED = {
     "rules/lambda-arn-hardcoded/template-clean.yaml",  # CloudFormation short tags
     "rules/template-body-mixed-with-resources/template.yaml",  # CloudFormation short tags
     "templates/sam-yaml/template.yaml",  # CloudFormation short tags
+    "serve/sam-app/template.yaml",  # CloudFormation short tags
     "rules/duplicate-key/oas3-merge-keys-clean.yaml",  # merge keys
     "rules/duplicate-key/oas3-rest.yaml",  # duplicate keys
     "rules/duplicate-key/swagger2-rest.yaml",  # duplicate keys

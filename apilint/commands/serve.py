@@ -24,6 +24,7 @@ class ServeOptions:
     max_body_size: str | None = None
     reload: bool = False
     explain: bool = False
+    api_id: str | None = None  # which API of a template (its logical id)
 
 
 def run_serve(options: ServeOptions, out: TextIO | None = None, err: TextIO | None = None,
@@ -36,6 +37,8 @@ def run_serve(options: ServeOptions, out: TextIO | None = None, err: TextIO | No
     from apilint.serve import explain
     from apilint.serve.config import ServeConfig
     from apilint.serve.log import mask_key
+    from apilint.text import printable
+    from apilint.serve.sam import plan, template_problems
     from apilint.serve.server import build_gateway, start
 
     try:
@@ -46,8 +49,10 @@ def run_serve(options: ServeOptions, out: TextIO | None = None, err: TextIO | No
             raise UsageError("serve needs a definition file (or --explain)")
         if not os.path.exists(options.spec):  # before asking for handlers to serve it with
             raise LoadError("no such file", options.spec)
-        if options.handlers is None and not options.explain:
-            raise UsageError("serve needs --handlers DIR|FILE.py|MODULE|MAPPING.json")
+        target = plan(options.spec, options.handlers, api_id=options.api_id)
+        if target.handlers is None and not options.explain:
+            raise UsageError("serve needs --handlers DIR|FILE.py|MODULE|MAPPING.json (or a "
+                             "SAM/CloudFormation template, whose own functions run)")
         kwargs = {}
         if options.max_body_size is not None:
             from apilint.config import parse_size
@@ -56,26 +61,30 @@ def run_serve(options: ServeOptions, out: TextIO | None = None, err: TextIO | No
                 kwargs["max_body_bytes"] = parse_size(options.max_body_size)
             except ValueError as exc:
                 raise UsageError(f"--max-body-size: {exc}") from None
-        config = ServeConfig(stage=options.stage, api_keys=options.api_keys,
-                             stage_vars=dict(parse_stage_vars(list(options.stage_vars))),
+        config = ServeConfig(stage=options.stage or target.stage, api_keys=options.api_keys,
+                             stage_vars={**target.stage_vars,
+                                         **dict(parse_stage_vars(list(options.stage_vars)))},
                              jwt_keys=options.jwt_keys, **kwargs)
         if options.explain:
-            gateway = build_gateway(options.spec, options.handlers or {}, config)
+            gateway = build_gateway(options.spec, target.handlers or {}, config, target.api)
             out.write(explain.general() + "\n\nIn " + options.spec + ":\n")
-            out.write("".join(f"  {line}\n" for line in explain.inventory(gateway, options.handlers is not None))
-                      or "  every method is served as API Gateway would serve it\n")
+            out.write("".join(f"  {printable(line)}\n" for line in explain.inventory(
+                gateway, target.handlers is not None))
+                or "  every method is served as API Gateway would serve it\n")
             return 0
-        served = start(options.spec, options.handlers or {}, config, host=options.host,
-                       port=options.port, log=err)
-    except ApilintError as exc:
-        err.write(f"apilint serve: {exc}\n")
+        served = start(options.spec, target.handlers or {}, config, host=options.host,
+                       port=options.port, log=err, api=target.api)
+    except ApilintError as exc:  # template text and handler errors: no terminal escapes
+        err.write(f"apilint serve: {printable(str(exc))}\n")
         return 2
     gateway = served.gateway
-    out.write(f"Listening on {served.root} ({gateway.api.kind.upper()} API {options.spec}, "
+    label = gateway.api.doc.label  # which API of a template
+    what = f"{label} of {options.spec}" if label else options.spec
+    out.write(f"Listening on {served.root} ({gateway.api.kind.upper()} API {printable(what)}, "
               f"stage {gateway.stage}: {served.url}); Ctrl-C stops\n")
     out.flush()
-    for line in explain.inventory(gateway):
-        err.write(f"note: {line}\n")
+    for line in explain.inventory(gateway) + template_problems(gateway.handlers):
+        err.write(f"note: {printable(line)}\n")
     if config.api_keys:
         err.write(f"API keys: {', '.join(mask_key(k) for k in config.api_keys)}\n")
     stop = stop or threading.Event()

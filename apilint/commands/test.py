@@ -42,10 +42,13 @@ class TestOptions:
     api_type: str | None = None
     quiet: bool = False
     colour: bool = False
-    #: --serve: run the definition in the local emulator with these handlers and test that.
+    #: --serve: run the definition in the local emulator (with these handlers, or a template's
+    #: own functions) and test that.
+    serve: bool = False
     serve_handlers: str | None = None
     stage: str | None = None
     stage_vars: tuple[tuple[str, str], ...] = ()
+    api_id: str | None = None  # --api: which API of a template to serve
 
 
 def run_test(options: TestOptions) -> int:
@@ -90,19 +93,25 @@ def _run(options: TestOptions) -> ContractRun:
             options.max_time, options.request_timeout, rate, modes, options.fuzz,
             options.probes, options.region, options.api_type, api))
 
-    if options.serve_handlers is None:
+    if not options.serve and options.serve_handlers is None:
         return contract(options.base_url)
-    from apilint.engine import Settings, load_api
+    from apilint.engine import Settings
     from apilint.serve import running
+    from apilint.serve.sam import plan
 
     # One model for the emulator and the contract run. The emulator accepts the key the test
     # sends, as a deployed stage with a usage plan would; its access log stays quiet so the
     # report is the contract findings.
-    api = load_api(options.spec, Settings(api_type=options.api_type))
+    target = plan(options.spec, options.serve_handlers, Settings(api_type=options.api_type),
+                  options.api_id)
+    if target.handlers is None:
+        raise UsageError("--serve needs --handlers (or a SAM/CloudFormation template, whose "
+                         "own functions run)")
     keys = (creds.api_key,) if creds.api_key else ()
-    with running(options.spec, options.serve_handlers, stage=options.stage, api_keys=keys,
-                 stage_vars=dict(options.stage_vars) or None, log=None, api=api) as base_url:
-        return contract(base_url, api)
+    with running(options.spec, target.handlers, stage=options.stage or target.stage,
+                 api_keys=keys, stage_vars={**target.stage_vars, **dict(options.stage_vars)},
+                 log=None, api=target.api) as base_url:
+        return contract(base_url, target.api)
 
 
 def credentials(options: TestOptions) -> Credentials:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from apilint.model.gateway import Method
 from apilint.serve.gateway import Gateway, served_as
+from apilint.serve.responses import NotEmulated
 
 _DOCS = "https://docs.aws.amazon.com/apigateway/latest/developerguide/"
 
@@ -69,7 +70,10 @@ def method_gaps(gateway: Gateway, method: Method, handlers: bool = True) -> str 
     if served is None:
         return f"{integration.type} integration: 501"
     if served == "lambda" and handlers:
-        name, handler = gateway.handlers.find(integration.uri, gateway.stage_vars)
+        try:
+            name, handler = gateway.handlers.find(integration.uri, gateway.stage_vars)
+        except NotEmulated as exc:  # a template function in another runtime
+            return f"{exc}: 501"
         if handler is None:
             return f"function {name!r} has no local handler: 500 (like a missing permission)"
     return None

@@ -34,15 +34,17 @@ def is_lambda(integration: Integration) -> bool:
     return ":lambda:" in uri or uri.startswith("${stageVariables.")
 
 
-def is_lambda_proxy(integration: Integration) -> bool:
-    return (integration.type == "aws_proxy" and is_lambda(integration)
+def is_lambda_proxy(integration: Integration, rest: bool = True) -> bool:
+    # HTTP APIs: an AWS_PROXY integration without integrationSubtype is Lambda, its uri may be
+    # the bare function ARN (a template's `!GetAtt Fn.Arn`).
+    return (integration.type == "aws_proxy" and (is_lambda(integration) or not rest)
             and "integrationSubtype" not in integration.value)
 
 
 def served_as(integration: Integration, rest: bool) -> str | None:
     """How the emulator serves an integration: "lambda" (Lambda proxy), "mock" (REST mock
     integrations), or None (answered 501)."""
-    if is_lambda_proxy(integration):
+    if is_lambda_proxy(integration, rest):
         return "lambda"
     return "mock" if integration.type == "mock" and rest else None
 

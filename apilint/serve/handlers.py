@@ -12,14 +12,30 @@ import sys
 import zlib
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable, Mapping, Union
+from typing import Any, Callable, Mapping, Protocol, Union, runtime_checkable
 
 from apilint.errors import UsageError
 from apilint.model.lambdas import STAGE_VARIABLE, FunctionRef, resolve_function
 
 Handler = Callable[[dict[str, Any], Any], Any]
-#: Where handlers come from: a path or module name, or a ready table (function name → callable).
-HandlerSource = Union[str, "os.PathLike[str]", Mapping[str, Handler]]
+
+
+@runtime_checkable
+class HandlerLoader(Protocol):
+    """Makes the handlers itself (apilint.serve.sam.TemplateSource: a template's functions)."""
+
+    def load(self) -> Handlers: ...
+
+
+class FunctionLookup(Protocol):
+    """Finds the handler of a Lambda URI by other means than its function name."""
+
+    def find(self, uri: str, stage_vars: Mapping[str, str]) -> tuple[str, Handler] | None: ...
+
+
+#: Where handlers come from: a path or module name, a ready table (function name → callable),
+#: or a loader.
+HandlerSource = Union[str, "os.PathLike[str]", Mapping[str, Handler], HandlerLoader]
 
 _MAPPING_SUFFIXES = (".json", ".yaml", ".yml")
 #: A module whose file is named like the function may hold it under one of these names.
@@ -27,14 +43,19 @@ _ENTRY_POINTS = ("handler", "lambda_handler")
 
 
 class Handlers:
-    def __init__(self, table: Mapping[str, Handler], files: tuple[Path, ...] = ()) -> None:
+    def __init__(self, table: Mapping[str, Handler], files: tuple[Path, ...] = (),
+                 lookup: FunctionLookup | None = None) -> None:
         self.table = dict(table)
         self.files = files  # what --reload watches
+        self.lookup = lookup  # asked first: a template's functions (its table overrides them)
 
     def find(self, uri: Any, stage_vars: Mapping[str, str]) -> tuple[str, Handler | None]:
         """(the function name, its handler or None) for a Lambda URI; stage variables in the URI
         are replaced first, as API Gateway does at call time."""
         text = str(uri or "")
+        found = self.lookup.find(text, stage_vars) if self.lookup is not None else None
+        if found is not None:
+            return found
         ref = resolve_function(text, stage_vars)
         name = ref.name if isinstance(ref, FunctionRef) else \
             STAGE_VARIABLE.sub(lambda m: stage_vars.get(m.group(1), m.group(0)), text)
@@ -45,6 +66,8 @@ def load_handlers(source: HandlerSource) -> Handlers:
     """The handlers `source` names; a problem loading them is a UsageError (one line)."""
     if isinstance(source, Mapping):
         return Handlers(source)
+    if isinstance(source, HandlerLoader):
+        return source.load()
     text = os.fspath(source)
     path = Path(text)
     try:
@@ -70,14 +93,23 @@ def _load_file(path: Path) -> ModuleType:
     folder = str(path.resolve().parent)
     if folder not in sys.path:  # handlers import their sibling modules, as on Lambda
         sys.path.insert(0, folder)
-    # A private module name per file: two handler folders may both hold an `app.py`.
-    name = f"_apilint_handler_{zlib.crc32(str(path.resolve()).encode()):08x}_{path.stem}"
+    return load_module(path, "_apilint_handler")
+
+
+def load_module(path: Path, prefix: str) -> ModuleType:
+    """Execute a .py file as a module of its own. A private module name per file: two handler
+    folders may both hold an `app.py`."""
+    name = f"{prefix}_{zlib.crc32(str(path.resolve()).encode()):08x}_{path.stem}"
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
-        raise UsageError(f"--handlers: cannot load {path}")
+        raise UsageError(f"cannot load {path}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # dataclasses and pickling look their module up there
-    spec.loader.exec_module(module)
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
     return module
 
 

@@ -55,6 +55,7 @@ class Outcome:
     message: str | None = None  # the exception's message (authorizers check "Unauthorized")
     trace: str | None = None
     timed_out: bool = False
+    exception: BaseException | None = None  # what the handler raised, to raise it again
 
     @property
     def ok(self) -> bool:
@@ -71,6 +72,7 @@ def invoke(handler: Handler, event: dict[str, Any], name: str, timeout_s: float)
         try:
             outcome.value = handler(event, context)
         except BaseException as exc:  # noqa: BLE001 - SystemExit in a handler is its error too
+            outcome.exception = exc
             outcome.error = f"{type(exc).__name__}: {exc}"
             outcome.message = str(exc)
             # The handler's frames only: ours above it say nothing to the user.

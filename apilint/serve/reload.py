@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 from apilint.errors import ApilintError
+from apilint.serve.gateway import Gateway
 from apilint.serve.server import Served, build_gateway
 
 
@@ -20,6 +21,21 @@ def _stamps(files: list[Path]) -> dict[Path, int]:
     return out
 
 
+def _rebuild(served: Served) -> Gateway:
+    from apilint.serve.sam import TemplateSource, plan
+
+    source = served.handlers
+    if not isinstance(source, TemplateSource):
+        return build_gateway(served.spec, source, served.gateway.config)
+    # A template: translated again, its functions imported afresh.
+    target = plan(served.spec, source.overrides, api_id=source.api_id)
+    gateway = build_gateway(served.spec, target.handlers or {}, served.gateway.config,
+                            target.api)
+    if target.handlers is not None:
+        served.handlers = target.handlers
+    return gateway
+
+
 def watch(served: Served, stop: threading.Event, interval: float = 0.5) -> threading.Thread:
     def loop() -> None:
         stamps = _stamps(served.files)
@@ -29,7 +45,7 @@ def watch(served: Served, stop: threading.Event, interval: float = 0.5) -> threa
                 continue
             stamps = now
             try:
-                gateway = build_gateway(served.spec, served.handlers, served.gateway.config)
+                gateway = _rebuild(served)
             except ApilintError as exc:
                 served.server.log.line(f"reload failed, still serving the previous "
                                        f"definition: {exc}")

@@ -264,4 +264,6 @@ def test_a_yaml_file_of_comments_is_skipped_as_no_definition(parser: str, text: 
     path.write_text(text)
     code, out, err = run(capsys, "lint", str(path))
     assert (code, out, err) == (0, "", f"{path}: note: skipped: not an OpenAPI/Swagger document "
-                                       "(the top level is not a mapping)\n")
+                                       "(the top level is not a mapping)\n"
+                                       f"apilint: no API definitions found in {path}; 1 file "
+                                       "skipped\n")

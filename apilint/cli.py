@@ -218,8 +218,11 @@ def rules_cmd(
 
 
 @app.command()
-def explain(rule: str = typer.Argument(..., help="A rule code (AGW401) or name.")) -> int:
-    """Explain a rule: why it matters on API Gateway, examples, fix and references."""
+def explain(rule: str = typer.Argument(..., help="A rule code (AGW401) or name, or an "
+                                                "`apilint test` check (probe/cors-preflight).")
+            ) -> int:
+    """Explain a rule (why it matters on API Gateway, examples, fix and references) or a
+    contract check (what it sends, what API Gateway answers, why, the fix)."""
     from apilint.commands.rules import run_explain
 
     return run_explain(rule)
@@ -318,6 +321,12 @@ def test(
     api_type: ApiType = _API_TYPE,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print findings and errors only."),
     list_checks: bool = typer.Option(False, "--list-checks", help="List the checks and exit."),
+    select: Optional[List[str]] = typer.Option(None, "--select",
+                                               help="Only these checks: ids as --list-checks "
+                                                    "prints them, or prefixes (probe/); "
+                                                    "comma-separated."),
+    ignore: Optional[List[str]] = typer.Option(None, "--ignore",
+                                               help="Skip these checks (ids or prefixes)."),
     serve_it: bool = typer.Option(False, "--serve",
                                   help="Test the definition run by the local emulator (apilint "
                                        "serve) instead of a deployed stage: needs --handlers."),
@@ -351,7 +360,8 @@ def test(
         max_examples, max_time, request_timeout, rate_limit, mode, not no_fuzz,
         not no_probes, lint_first, fail_on.value,
         None if api_type is ApiType.auto else api_type.value, quiet, _colour(sys.stdout),
-        serve_handlers=handlers if serve_it else None, stage=stage, stage_vars=variables))
+        serve_handlers=handlers if serve_it else None, stage=stage, stage_vars=variables,
+        select=_split(select), ignore=_split(ignore)))
 
 
 @app.command()

@@ -46,6 +46,8 @@ class TestOptions:
     serve_handlers: str | None = None
     stage: str | None = None
     stage_vars: tuple[tuple[str, str], ...] = ()
+    select: tuple[str, ...] = ()  # check ids, names or prefixes (`probe/`); default: every check
+    ignore: tuple[str, ...] = ()
 
 
 def run_test(options: TestOptions) -> int:
@@ -56,6 +58,9 @@ def run_test(options: TestOptions) -> int:
 
     try:
         outputs = outputs_of(options.formats)
+        from apilint.contract.catalog import selected
+
+        selected(options.select, options.ignore)  # an unknown id stops here, before any request
         if options.lint:
             code = _lint_first(options, outputs)
             if code is not None:
@@ -72,6 +77,7 @@ def run_test(options: TestOptions) -> int:
 
 
 def _run(options: TestOptions) -> ContractRun:
+    from apilint.contract.catalog import selected
     from apilint.contract.http import parse_rate
     from apilint.contract.runner import ContractOptions, run_contract
 
@@ -83,12 +89,13 @@ def _run(options: TestOptions) -> ContractRun:
         raise UsageError(f"--mode {options.mode!r}: expected positive, negative or all")
     modes = ("positive", "negative") if options.mode == "all" else (options.mode,)
     creds = credentials(options)
+    checks = selected(options.select, options.ignore)
 
-    def contract(base_url: str, api: Api | None = None) -> ContractRun:
+    def contract(base_url: str, api: Api | None = None, after: str | None = None) -> ContractRun:
         return run_contract(ContractOptions(
             options.spec, base_url, creds, options.max_examples, options.seed,
             options.max_time, options.request_timeout, rate, modes, options.fuzz,
-            options.probes, options.region, options.api_type, api))
+            options.probes, options.region, options.api_type, api, checks, after))
 
     if options.serve_handlers is None:
         return contract(options.base_url)
@@ -102,7 +109,26 @@ def _run(options: TestOptions) -> ContractRun:
     keys = (creds.api_key,) if creds.api_key else ()
     with running(options.spec, options.serve_handlers, stage=options.stage, api_keys=keys,
                  stage_vars=dict(options.stage_vars) or None, log=None, api=api) as base_url:
-        return contract(base_url, api)
+        return contract(base_url, api, _serve_first(options, base_url))
+
+
+def _serve_first(options: TestOptions, base_url: str) -> str:
+    """What a reader of a curl line must start first: the emulator this run served on a port
+    that closed with the run, on that same port, so the curl line works as printed."""
+    import shlex
+    from urllib.parse import urlsplit
+
+    assert options.serve_handlers is not None
+    words = ["apilint", "serve", options.spec, "--handlers", options.serve_handlers,
+             "--port", str(urlsplit(base_url).port)]
+    if options.stage:
+        words += ["--stage", options.stage]
+    for name, value in options.stage_vars:
+        words += ["--stage-var", f"{name}={value}"]
+    line = " ".join(shlex.quote(w) for w in words)
+    if options.api_key:
+        line += " --api-key KEY"  # the key this run sent, masked in the curl line too
+    return f"start `{line}` first"
 
 
 def credentials(options: TestOptions) -> Credentials:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, List, Optional
 
 import typer
 
-from apilint.errors import debugging
+from apilint.errors import debugging, warn
 
 if TYPE_CHECKING:
     from apilint.commands.lint import Options
@@ -77,14 +77,17 @@ def _colour(stream: object) -> bool:
 
 
 _PATHS = typer.Argument(..., help="Definition files (YAML/JSON), CloudFormation/SAM templates, "
-                                       "Terraform files, or directories.")
+                                       "Terraform files, or directories; - reads standard "
+                                       "input (lint).")
 _API_TYPE = typer.Option(ApiType.auto, "--api-type",
                          help="Lint as a REST or HTTP API (default: as configured, else detect).")
 _SELECT = typer.Option(None, "--select",
-                       help="Only these rules (codes or names, comma-separated); replaces the "
-                            "configured selection.")
+                       help="Only these rules, comma-separated: codes (AGW301), names, code "
+                            "prefixes (AGW3 = every AGW3xx), categories (security) or ALL; "
+                            "replaces the configured selection.")
 _IGNORE = typer.Option(None, "--ignore",
-                       help="Skip these rules (codes or names), on top of the configured ones.")
+                       help="Skip these rules (selectors as for --select), on top of the "
+                            "configured ones; ignoring wins over selecting.")
 _CONFIG = typer.Option(None, "--config",
                        help="Configuration file (.apilint.toml or pyproject.toml with "
                             "[tool.apilint]) for every file, and no other is read (pin it in "
@@ -142,6 +145,15 @@ def lint(
                                              help="Report only findings of this severity or "
                                                   "above (the pre-commit hook uses warning)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print findings and errors only."),
+    error_on_no_input: bool = typer.Option(
+        False, "--error-on-no-input",
+        help="Exit 2 when the paths hold no API definition (a moved or misspelt folder must "
+             "not pass CI silently)."),
+    stdin_filename: Optional[str] = typer.Option(
+        None, "--stdin-filename",
+        help="With the path - (standard input): lint the text as this file: JSON or YAML by "
+             "its suffix, $refs relative to its folder, its configuration, its name in "
+             "findings (default: stdin.yaml)."),
     jobs: Optional[int] = _JOBS,
     allow_outside_refs: bool = _OUTSIDE,
     max_file_size: Optional[str] = _MAX_SIZE,
@@ -181,7 +193,8 @@ def lint(
     options = replace(_options(paths, api_type, select, ignore, config, jobs, fail_on,
                                allow_outside_refs, max_file_size), account=account,
                       allow_remote_refs=allow_remote_refs,
-                      import_fails_on_warnings=import_fails_on_warnings)
+                      import_fails_on_warnings=import_fails_on_warnings,
+                      stdin_filename=stdin_filename, error_on_no_input=error_on_no_input)
     return run_lint(options, format, quiet, _colour(sys.stdout), baseline, diff_base,
                     min_severity.value)
 
@@ -425,12 +438,13 @@ def main(argv: Optional[List[str]] = None) -> int:
         sys.stderr.write("apilint: interrupted\n")
         return 130
     except Exception as exc:  # noqa: BLE001 - a bug of ours must not end in a traceback
-        sys.stderr.write(f"apilint: internal error ({type(exc).__name__}: {exc}); please report "
-                         "it with the command that triggers it (--debug shows the traceback)\n")
-        if debugging():
+        warn(f"apilint: internal error ({type(exc).__name__}: {exc}); please report it with the "
+             "command that triggers it (--debug shows the traceback)")
+        if debugging():  # the values in its messages come from the input too
             import traceback
 
-            traceback.print_exc()
+            for line in traceback.format_exc().splitlines():
+                warn(line)
         return 2
     return result if isinstance(result, int) else 0
 

@@ -26,7 +26,7 @@ from apilint.document.loader import DEFAULT_MAX_BYTES
 from apilint.errors import UsageError
 from apilint.files import read_text_bounded
 from apilint.findings import Severity
-from apilint.registry import Rule, find_rule, load_rules
+from apilint.registry import Rule, find_rule, find_rules_or_error, load_rules
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -34,7 +34,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "severity", "options", "fail-on",
-        "api-type", "max-file-size")
+        "api-type", "max-file-size", "error-on-no-input")
 #: Settings that widen what apilint reads or fetches. A configuration file arrives with the pull
 #: request that CI lints, so these are command-line flags only; the text says why.
 COMMAND_LINE_ONLY = {
@@ -48,7 +48,7 @@ FAIL_ON = ("error", "warning", "info", "never")
 @dataclass
 class Config:
     path: Path | None = None  # None: no configuration file
-    select: tuple[str, ...] = ()  # rule names
+    select: tuple[str, ...] = ()  # rule names (the selectors resolved)
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, rule names)
@@ -57,6 +57,8 @@ class Config:
     fail_on: str | None = None
     api_type: str | None = None
     max_bytes: int | None = None  # at most DEFAULT_MAX_BYTES: a file may lower the limit only
+    #: Exit 2 when the paths hold no API definition (a moved folder must not pass CI silently).
+    error_on_no_input: bool = False
 
     def ignored_for(self, file: str) -> tuple[str, ...]:
         """Rule names that per-file-ignores switch off for `file` (globs are relative to the
@@ -172,8 +174,12 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise fail(key, "expected a list of rule codes or names")
-        return tuple(_rule(v, rules, fail, key).name for v in value)
+            raise fail(key, "expected a list of rule selectors (codes, names, code prefixes "
+                            "such as AGW3, categories such as security, or ALL)")
+        try:
+            return tuple(r.name for r in find_rules_or_error(tuple(value), rules))
+        except UsageError as exc:
+            raise fail(key, exc.message) from None
 
     config = Config(path=path)
     config.select = rule_list("select", table.get("select", []))
@@ -228,6 +234,10 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
             raise fail("max-file-size", f"{table['max-file-size']!r} is over the default "
                        f"{DEFAULT_MAX_BYTES:,} bytes: a configuration file arrives with the pull "
                        "request and may only lower the limit (--max-file-size raises it)")
+    no_input = table.get("error-on-no-input", False)
+    if not isinstance(no_input, bool):
+        raise fail("error-on-no-input", f"{no_input!r} is not true or false")
+    config.error_on_no_input = no_input
     return config
 
 

@@ -27,38 +27,94 @@ from apilint.findings import Finding
 from apilint.model.gateway import Api, Method
 
 
-def _git(args: list[str], cwd: Path) -> str:
-    try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
-    except OSError as exc:
-        raise UsageError(f"--diff-base needs git: {exc.strerror or exc}") from None
-    if done.returncode != 0:
-        raise UsageError(f"git {' '.join(args)}: {done.stderr.strip() or 'failed'}")
-    return done.stdout
-
-
 class Snapshot:
-    """Definitions as they were at a git ref, written to a temporary tree on demand."""
+    """Definitions as they were at a git ref, written to a temporary tree on demand, each at
+    the path it had then: a file renamed since (`git mv`, or git's rename detection) is
+    compared with its old self, not taken for a new file."""
 
     def __init__(self, ref: str, cwd: Path) -> None:
-        self.top = Path(_git(["rev-parse", "--show-toplevel"], cwd).strip())
-        self.commit = _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd).strip()
+        self.ref = ref
+        if ref.startswith("-"):  # git would read it as an option
+            raise self._error("not a git revision")
+        done = self._run(["rev-parse", "--show-toplevel"], cwd)
+        if done.returncode != 0:
+            raise self._error(f"{cwd} is not in a git repository; run apilint in the checkout "
+                              "whose changes it should report")
+        self.top = Path(done.stdout.strip()).resolve()
+        done = self._run(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], self.top)
+        if done.returncode != 0:
+            shallow = self._run(["rev-parse", "--is-shallow-repository"], self.top)
+            why = " (this clone is shallow)" if shallow.stdout.strip() == "true" else ""
+            raise self._error(f"no such commit{why}; in CI fetch it with `fetch-depth: 0` "
+                              "(actions/checkout) or `git fetch origin BRANCH`")
+        self.commit = done.stdout.strip()
+        self._renames: dict[str, str] | None = None
         self._tmp = tempfile.TemporaryDirectory(prefix="apilint-base-")
-        self.root = Path(self._tmp.name)
+        self.root = Path(self._tmp.name).resolve()
+
+    def _error(self, problem: str) -> UsageError:
+        return UsageError(f"--diff-base {self.ref}: {problem}")
+
+    def _run(self, args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+        try:
+            return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False,
+                                  encoding="utf-8", errors="surrogateescape")
+        except FileNotFoundError:
+            raise self._error("git is not installed (or not on PATH); install it or leave "
+                              "--diff-base out") from None
+        except OSError as exc:
+            raise self._error(f"cannot run git: {exc.strerror or exc}") from None
 
     def close(self) -> None:
         self._tmp.cleanup()
 
-    def materialize(self, path: Path) -> Path | None:
-        """The base version of `path` in the snapshot tree, or None if it did not exist."""
+    def renames(self) -> dict[str, str]:
+        """Paths in the working tree (relative to the top) -> the path each had at the ref."""
+        if self._renames is None:
+            done = self._run(["diff", "--name-status", "-z", "-M", "--no-ext-diff",
+                              self.commit, "--"], self.top)
+            if done.returncode != 0:
+                first = (done.stderr.strip().splitlines() or ["failed"])[0]
+                raise self._error(f"git diff: {first}")
+            self._renames = {}
+            fields = done.stdout.split("\0")
+            i = 0
+            while i < len(fields) and fields[i]:
+                status = fields[i]
+                if status[:1] in ("R", "C"):
+                    if status[:1] == "R":
+                        self._renames[fields[i + 2]] = fields[i + 1]
+                    i += 3
+                else:
+                    i += 2
+        return self._renames
+
+    def relative(self, path: Path) -> str | None:
+        """`path` relative to the top of the working tree (None outside it)."""
         try:
-            rel = path.resolve().relative_to(self.top.resolve()).as_posix()
-        except ValueError:
+            return path.resolve().relative_to(self.top).as_posix()
+        except (ValueError, OSError, RuntimeError):
             return None
-        target = self.root / rel
+
+    def head_path(self, based: Path) -> str | None:
+        """The working-tree path (relative to the top) of a file in the snapshot tree."""
+        try:
+            old = based.resolve().relative_to(self.root).as_posix()
+        except (ValueError, OSError, RuntimeError):
+            return None
+        return next((new for new, was in self.renames().items() if was == old), old)
+
+    def materialize(self, path: Path) -> Path | None:
+        """The base version of `path` in the snapshot tree (at the path it had at the ref), or
+        None if it did not exist."""
+        rel = self.relative(path)
+        if rel is None:
+            return None
+        old = self.renames().get(rel, rel)
+        target = self.root / old
         if target.exists():
             return target
-        done = subprocess.run(["git", "show", f"{self.commit}:{rel}"], cwd=self.top,
+        done = subprocess.run(["git", "show", f"{self.commit}:{old}"], cwd=self.top,
                               capture_output=True, check=False)
         if done.returncode != 0:
             return None
@@ -161,10 +217,14 @@ def keep_changed(results: Sequence[FileResult], ref: str) -> None:
             base = _model(base_root, result.path)
             if base is None:
                 continue
-            # Fragments are compared under the names the head run gave them.
+            # Fragments are compared under the names the head run gave them (where they are
+            # now, when they moved).
+            shown = {rel: d.path for d in head.ws.docs.values()
+                     if (rel := snapshot.relative(d.abspath)) is not None}
             for doc in base.ws.docs.values():
+                now = shown.get(snapshot.head_path(doc.abspath) or "")
                 rel = os.path.relpath(doc.abspath, base_root.parent)
-                doc.path = os.path.normpath(os.path.join(os.path.dirname(result.path), rel))
+                doc.path = now or os.path.normpath(os.path.join(os.path.dirname(result.path), rel))
             comparison = _Comparison(head, base)
             result.findings = [f for f in result.findings if comparison.changed(f)]
     finally:

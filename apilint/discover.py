@@ -7,7 +7,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from apilint.files import SMALL_FILE_LIMIT, open_regular, read_bounded
 
@@ -26,22 +26,47 @@ class Target:
     explicit: bool  # named on the command line (found in a directory otherwise)
 
 
-def expand(paths: Iterable[str]) -> list[Target]:
-    """Files as given; a directory contributes the candidate files under it, sorted."""
+def expand(paths: Iterable[str], passed_over: list[str] | None = None) -> list[Target]:
+    """Files as given; a directory contributes the candidate files under it, sorted (and the
+    files with a candidate's suffix that it holds but that hold no API, or that git ignores,
+    to `passed_over`)."""
     out: list[Target] = []
     for p in paths:
         if os.path.isdir(p):
-            out.extend(Target(f, False) for f in _walk(p))
+            out.extend(Target(f, False) for f in _walk(p, passed_over))
         else:
             out.append(Target(p, True))
     return out
 
 
-def _walk(root: str) -> list[str]:
-    found: list[str] = []
+def _walk(root: str, passed_over: list[str] | None = None) -> list[str]:
+    passed = passed_over if passed_over is not None else []
+
+    def wanted(path: str) -> bool:
+        if may_hold_api(path):
+            return True
+        passed.append(path)
+        return False
+
+    return list(walk(root, wanted, passed_over=passed))
+
+
+def walk(root: str, wanted: Callable[[str], bool], limit: int | None = None,
+         visited: list[str] | None = None, passed_over: list[str] | None = None
+         ) -> Iterator[str]:
+    """The files under `root` with a definition's suffix that `wanted` accepts, sorted, minus
+    what git ignores, what tools generate and links out of the tree; at most `limit` files are
+    offered to `wanted` and `limit` directories walked. `visited` collects the directories,
+    `passed_over` the files with a suffix that git ignores or that cannot be read in the tree."""
     tree = os.path.realpath(root)
     ignores: list[tuple[str, Any]] = []  # (directory, its .gitignore spec), outermost first
+    offered = walked = 0
     for base, dirs, files in os.walk(root):
+        walked += 1
+        if limit is not None and walked > limit:
+            return
+        if visited is not None:
+            visited.append(base)
         ignores = [(d, s) for d, s in ignores
                    if Path(os.path.abspath(base)).is_relative_to(os.path.abspath(d))]
         spec = _gitignore(base, tree)
@@ -51,10 +76,17 @@ def _walk(root: str) -> list[str]:
                          and not _ignored(os.path.join(base, d), True, ignores))
         for name in sorted(files):
             path = os.path.join(base, name)
-            if (name.lower().endswith(SUFFIXES) and _readable_in(path, tree)
-                    and not _ignored(path, False, ignores) and may_hold_api(path)):
-                found.append(path)
-    return found
+            if not name.lower().endswith(SUFFIXES):
+                continue
+            if not _readable_in(path, tree) or _ignored(path, False, ignores):
+                if passed_over is not None:
+                    passed_over.append(path)
+                continue
+            if limit is not None and offered >= limit:
+                return
+            offered += 1
+            if wanted(path):
+                yield path
 
 
 def _readable_in(path: str, tree: str) -> bool:
@@ -96,16 +128,21 @@ def _ignored(path: str, is_dir: bool, ignores: list[tuple[str, Any]]) -> bool:
 
 
 def may_hold_api(path: str) -> bool:
-    """False for files that surely hold no API (package.json, tsconfig.json, ...): checked on
-    the bytes, a megabyte at a time, so a tree full of other JSON costs no parsing and a huge
-    file no memory. Unreadable files pass (and get a proper error later)."""
-    overlap = max(len(m) for m in _MARKERS) - 1
+    """False for files that surely hold no API (package.json, tsconfig.json, ...)."""
+    return contains(path, _MARKERS)
+
+
+def contains(path: str, markers: tuple[bytes, ...]) -> bool:
+    """Whether the file's bytes hold one of `markers`: checked a megabyte at a time, so a tree
+    full of other JSON costs no parsing and a huge file no memory. Unreadable files pass (and
+    get a proper error later)."""
+    overlap = max(len(m) for m in markers) - 1
     tail = b""
     try:
         with open_regular(path) as f:
             while chunk := f.read(1 << 20):
                 window = tail + chunk
-                if any(m in window for m in _MARKERS):
+                if any(m in window for m in markers):
                     return True
                 tail = window[-overlap:]
     except OSError:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -221,15 +222,56 @@ def find_rule(ident: str, rules: tuple[Rule, ...] | None = None) -> Rule:
     raise KeyError(f"unknown rule {ident!r}{hint}")
 
 
-def find_rules_or_error(idents: tuple[str, ...]) -> list[Rule]:
-    """Resolve selectors; an unknown one is a usage error naming it (with a did-you-mean)."""
+#: The selector that names every rule (ruff's spelling).
+ALL = "ALL"
+_CODE_PREFIX = re.compile(r"AGW\d{0,3}", re.IGNORECASE)
+
+
+def select_rules(selector: str, rules: tuple[Rule, ...] | None = None) -> tuple[Rule, ...]:
+    """The rules a selector names, as ruff reads selectors: `ALL`, a code (`AGW301`) or name,
+    a code prefix (`AGW3`: every AGW3xx; `AGW30`: AGW300-AGW309) or a category (`security`).
+    KeyError with a did-you-mean when it names none."""
+    rules = rules if rules is not None else load_rules()
+    wanted = selector.strip()
+    lowered = wanted.lower()
+    if wanted.upper() == ALL:
+        return rules
+    exact = tuple(r for r in rules if r.code.lower() == lowered or r.name == lowered)
+    if exact:
+        return exact
+    in_category = tuple(r for r in rules if r.category == lowered)
+    if in_category:
+        return in_category
+    if _CODE_PREFIX.fullmatch(wanted):
+        prefixed = tuple(r for r in rules if r.code.startswith(wanted.upper()))
+        if prefixed:
+            return prefixed
+    candidates = [r.name for r in rules] + [r.code for r in rules] + \
+        sorted({r.category for r in rules}) + [ALL]
+    close = difflib.get_close_matches(wanted, candidates, n=3, cutoff=0.5)
+    hint = (f"; did you mean {', '.join(close)}?" if close else
+            "; a selector is a code (AGW301), a name, a code prefix (AGW3), a category "
+            "(security) or ALL: `apilint rules` lists them")
+    raise KeyError(f"unknown rule {selector!r}{hint}")
+
+
+def find_rules_or_error(selectors: tuple[str, ...], rules: tuple[Rule, ...] | None = None
+                        ) -> list[Rule]:
+    """The rules the selectors name, each once, in code order; an unknown selector is a usage
+    error naming it (with a did-you-mean)."""
     from apilint.errors import UsageError
 
-    rules = load_rules()
-    found = []
-    for ident in idents:
+    rules = rules if rules is not None else load_rules()
+    found: dict[str, Rule] = {}
+    # Most selectors are codes or names (a resolved selection is names): look those up at once.
+    index = {r.code.lower(): r for r in rules} | {r.name: r for r in rules} if selectors else {}
+    for selector in selectors:
+        exact = index.get(selector.strip().lower())
+        if exact is not None:
+            found[exact.code] = exact
+            continue
         try:
-            found.append(find_rule(ident, rules))
+            found.update((r.code, r) for r in select_rules(selector, rules))
         except KeyError as exc:
             raise UsageError(exc.args[0]) from None
-    return found
+    return sorted(found.values(), key=lambda r: r.code)

@@ -108,6 +108,17 @@ def rendered(module: Any, results: list[Any]) -> str:
     return out.getvalue()
 
 
+def git(cwd: Path, *args: str) -> str:
+    """Run git in `cwd` as a test author, untouched by the machine's git configuration."""
+    import subprocess
+
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
+           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True,
+                          env=env).stdout
+
+
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     """The CLI in-process: (exit code, stdout, stderr)."""
     from apilint.cli import main

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import PITFALL_ALL, FIXTURES, run
+from conftest import PITFALL_ALL, FIXTURES, ROOT, run
 from conftest import PITFALLS as EXAMPLE  # a Path; the CLI tests need the text
 
 PITFALLS = str(EXAMPLE)
 
 
-def test_text_output_is_path_line_col_code(capsys) -> None:
-    code, out, _ = run(capsys, "lint", PITFALLS)
+def test_concise_output_is_path_line_col_code(capsys) -> None:
+    code, out, _ = run(capsys, "lint", PITFALLS, "-f", "concise")
     assert code == 1
     lines = out.splitlines()
     assert lines[1] == (f"{PITFALLS}:4:1: AGW302 [warning] root-level `security` is ignored by API "
@@ -25,7 +26,32 @@ def test_text_output_is_path_line_col_code(capsys) -> None:
                         "`security`")
     assert lines[0].startswith(f"{PITFALLS}:2:1: AGW507 [warning] CORS is in use")
     assert lines[-1] == "Found 7 problems (1 error, 6 warnings) in 1 file."
+    assert len(lines) == 8
     assert "\033[" not in out  # no colour when not a terminal
+
+
+def test_text_output_groups_by_file_in_position_order_with_code_frames(capsys,
+                                                                       tmp_path) -> None:
+    # Two files, the second named first: each file's findings together, by line; under each
+    # finding the line it points at, underlined, and where to read more.
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    first.write_text(EXAMPLE.read_text())
+    second.write_text(EXAMPLE.read_text())
+    code, out, _ = run(capsys, "lint", str(second), str(first), "--select", "AGW302,AGW401")
+    assert code == 1
+    blocks = out.split("\n\n")
+    headers = [block.splitlines()[0].split(" ")[0] for block in blocks[:-1]]
+    assert headers == [f"{second}:4:1:", f"{second}:22:9:", f"{first}:4:1:", f"{first}:22:9:"]
+    assert blocks[0].splitlines()[1:] == [
+        "  |",
+        "4 | security:                      # ignored by API Gateway REST APIs: GET /orders "
+        "deploys open",
+        "  | ^^^^^^^^",
+        "  = explain: apilint explain AGW302"]
+    frame = blocks[1].splitlines()[1:]
+    assert frame[1].startswith("22 |         uri: arn:aws:apigateway:eu-west-1:lambda:")
+    assert frame[2] == "   |         " + "^" * (len(frame[1]) - len("22 |         "))
+    assert blocks[-1] == "Found 4 problems (2 errors, 2 warnings) in 2 files.\n"
 
 
 def test_json_output_envelope(capsys) -> None:
@@ -177,3 +203,182 @@ def test_two_formats_on_standard_output_are_a_usage_error(capsys, tmp_path) -> N
     target = tmp_path / "out.json"
     assert run(capsys, "lint", PITFALLS, "-f", "text", "-f", f"json={target}")[0] == 1
     assert json.loads(target.read_text())["results"]
+
+
+# -- no input ------------------------------------------------------------------------------------
+
+@pytest.fixture
+def no_api(tmp_path: Path, monkeypatch) -> Path:
+    """A folder of YAML/JSON that holds no API (a moved or misspelt `paths:` in CI)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "compose.yaml").write_text("services:\n  web: {image: nginx}\n")
+    (tmp_path / "specs" / "package.json").write_text('{"name": "x"}\n')
+    (tmp_path / "specs" / "notes.txt").write_text("openapi: 3.0.1\n")  # not a candidate suffix
+    return tmp_path
+
+
+def test_no_definition_found_says_so(no_api: Path, capsys) -> None:
+    assert run(capsys, "lint", "specs") == (
+        0, "", "apilint: no API definitions found in specs; 2 files skipped\n")
+    assert run(capsys, "lint", "specs", "-q") == (0, "", "")
+
+
+def test_error_on_no_input_exits_2_even_when_quiet(no_api: Path, capsys) -> None:
+    assert run(capsys, "lint", "specs", "-q", "--error-on-no-input") == (
+        2, "", "apilint: no API definitions found in specs; 2 files skipped\n")
+    code, _, err = run(capsys, "lint", "specs/compose.yaml", "--error-on-no-input")
+    assert code == 2 and err.endswith("no API definitions found in specs/compose.yaml; "
+                                      "1 file skipped\n")
+
+
+def test_error_on_no_input_from_configuration(no_api: Path, capsys) -> None:
+    (no_api / ".apilint.toml").write_text("error-on-no-input = true\n")
+    assert run(capsys, "lint", "specs", "-q")[0] == 2
+    (no_api / "specs" / "api.yaml").write_text(EXAMPLE.read_text())
+    code, out, err = run(capsys, "lint", "specs", "-q", "--select", "AGW301")
+    assert (code, err) == (0, "") and "specs/api.yaml:8:5: AGW301" in out
+    (no_api / ".apilint.toml").write_text('error-on-no-input = "yes"\n')
+    code, _, err = run(capsys, "lint", "specs")
+    assert code == 2 and err == (f"apilint: {no_api / '.apilint.toml'}: error-on-no-input: "
+                                 "'yes' is not true or false\n")
+
+
+# -- standard input ------------------------------------------------------------------------------
+
+REFERRING = """\
+openapi: 3.0.1
+info: {title: t, version: "1"}
+paths:
+  /pets:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: 'schemas.yaml#/Pet'}
+"""
+
+
+@pytest.fixture
+def beside(tmp_path: Path, monkeypatch) -> Path:
+    """api/schemas.yaml, which REFERRING's $ref names relative to its own folder."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "api").mkdir()
+    (tmp_path / "api" / "schemas.yaml").write_text("Pet: {type: object}\n")
+    return tmp_path
+
+
+def stdin(monkeypatch, text: str | bytes) -> None:
+    import io
+
+    data = text.encode() if isinstance(text, str) else text
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+
+
+def json_findings(out: str) -> set[tuple[str, str, int]]:
+    return {(f["file"], f["code"], f["line"]) for f in json.loads(out)["results"]}
+
+
+def test_stdin_is_linted_as_the_stdin_filename(beside: Path, capsys, monkeypatch) -> None:
+    stdin(monkeypatch, REFERRING)
+    code, out, err = run(capsys, "lint", "-", "--stdin-filename", "api/pets.yaml", "-f", "json",
+                         "--select", "AGW003,AGW007,AGW301")
+    # The $ref resolves beside api/pets.yaml (no AGW003 ref-unresolved); findings name it.
+    assert (code, err) == (1, "")
+    assert json_findings(out) == {("api/pets.yaml", "AGW007", 11), ("api/pets.yaml", "AGW301", 5)}
+
+
+def test_stdin_takes_the_configuration_above_its_filename(beside: Path, capsys,
+                                                          monkeypatch) -> None:
+    (beside / "api" / ".apilint.toml").write_text('ignore = ["AGW007"]\n')
+    stdin(monkeypatch, REFERRING)
+    code, out, _ = run(capsys, "lint", "-", "--stdin-filename", "api/pets.yaml", "-f", "json",
+                       "--select", "AGW003,AGW007,AGW301")
+    assert (code, json_findings(out)) == (0, {("api/pets.yaml", "AGW301", 5)})
+
+
+def test_stdin_without_a_filename_is_stdin_yaml_here(beside: Path, capsys, monkeypatch) -> None:
+    stdin(monkeypatch, REFERRING)
+    code, out, _ = run(capsys, "lint", "-", "-f", "json", "--select", "AGW003,AGW301")
+    assert code == 0  # both warnings
+    assert json_findings(out) == {("stdin.yaml", "AGW003", 11), ("stdin.yaml", "AGW301", 5)}
+
+
+def test_stdin_filename_suffix_decides_json(beside: Path, capsys, monkeypatch) -> None:
+    stdin(monkeypatch, REFERRING)
+    code, out, err = run(capsys, "lint", "-", "--stdin-filename", "api/pets.json")
+    assert (code, out) == (2, "")
+    assert err == "api/pets.json:1:1: error: invalid JSON: Expecting value\n"
+
+
+@pytest.mark.parametrize("args,message", [
+    pytest.param(("--max-file-size", "100"),
+                 "apilint: standard input (stdin.yaml) is over the 100-byte limit "
+                 "(--max-file-size raises it)\n", id="command-line-limit"),
+])
+def test_stdin_is_read_up_to_the_size_limit(beside: Path, capsys, monkeypatch, args,
+                                            message: str) -> None:
+    stdin(monkeypatch, REFERRING)
+    assert run(capsys, "lint", "-", *args) == (2, "", message)
+
+
+def test_stdin_obeys_a_lower_configured_limit(beside: Path, capsys, monkeypatch) -> None:
+    (beside / "api" / ".apilint.toml").write_text('max-file-size = 100\n')
+    stdin(monkeypatch, REFERRING)
+    code, out, err = run(capsys, "lint", "-", "--stdin-filename", "api/pets.yaml")
+    assert (code, out) == (2, "")
+    assert err == (f"api/pets.yaml: error: file is {len(REFERRING)} bytes, over the 100-byte "
+                   "limit (--max-file-size raises it)\n")
+
+
+@pytest.mark.parametrize("args,message", [
+    pytest.param(("api/schemas.yaml", "--stdin-filename", "a.yaml"),
+                 "apilint: --stdin-filename names what is read from standard input: pass - as "
+                 "the path\n", id="filename-without-dash"),
+    pytest.param(("-", "-"), "apilint: - (standard input) can be given once\n", id="twice"),
+])
+def test_stdin_usage_errors(beside: Path, capsys, monkeypatch, args, message: str) -> None:
+    stdin(monkeypatch, REFERRING)
+    assert run(capsys, "lint", *args) == (2, "", message)
+
+
+def test_stdin_in_a_subprocess(beside: Path) -> None:
+    """The real standard input of the installed command (not a replaced sys.stdin)."""
+    done = subprocess.run([sys.executable, "-m", "apilint", "lint", "-", "--stdin-filename",
+                           "api/pets.yaml", "--select", "AGW003,AGW301"], input=REFERRING,
+                          capture_output=True, text=True, check=False,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0].startswith("api/pets.yaml:5:5: AGW301 [warning]")
+    assert len(done.stdout.splitlines()) == 2  # the finding and the summary
+
+
+@pytest.mark.parametrize("args", [pytest.param((), id="without-handlers"),
+                                  pytest.param(("--explain",), id="explain")])
+def test_serve_a_missing_file_says_so_first(capsys, tmp_path: Path, monkeypatch, args) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run(capsys, "serve", "nope.yaml", *args) == (
+        2, "", "apilint serve: nope.yaml: error: no such file\n")
+
+
+def test_parallel_workers_do_not_interleave_output_lines(tmp_path) -> None:
+    # Enough files to lint on all cores: the parent prints every line, whole.
+    import re
+    import subprocess
+    import sys
+
+    from apilint.engine import PARALLEL_MIN_FILES
+
+    for i in range(PARALLEL_MIN_FILES + 4):
+        (tmp_path / f"api{i:02d}.yaml").write_text(EXAMPLE.read_text())
+    done = subprocess.run([sys.executable, "-m", "apilint", "lint", str(tmp_path), "-f",
+                           "concise"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stderr
+    lines = done.stdout.splitlines()
+    finding = re.compile(r"^\S+/api\d\d\.yaml:\d+:\d+: AGW\d{3} \[(error|warning|info)\] .+$")
+    body = [line for line in lines if not line.startswith("Found ")]
+    assert len(body) == (PARALLEL_MIN_FILES + 4) * 7
+    assert all(finding.match(line) for line in body), [l for l in body if not finding.match(l)][:3]

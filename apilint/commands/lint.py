@@ -6,9 +6,10 @@ from __future__ import annotations
 import functools
 import os
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from apilint.commands.account import AccountOptions, with_account
 from apilint.config import Config, config_chain, inherited_fail_on, load_config
@@ -16,10 +17,12 @@ from apilint.config import Config, config_chain, inherited_fail_on, load_config
 if TYPE_CHECKING:
     from apilint.baseline import Entry
 from apilint.discover import Target, expand, may_hold_api
+from apilint.document import loader
 from apilint.document.loader import DEFAULT_MAX_BYTES
 from apilint.document.model import NOT_AN_API
-from apilint.engine import FileResult, Settings, lint_tasks
-from apilint.errors import ParseError, UsageError, debugging
+from apilint.engine import FileResult, Settings, drop_repeats, lint_tasks
+from apilint.errors import ParseError, UsageError, debugging, warn
+from apilint.files import read_at_most
 from apilint.findings import Severity
 from apilint.registry import find_rules_or_error
 from apilint.report import FORMATS, renderer
@@ -41,6 +44,16 @@ class Options:
     account: AccountOptions = AccountOptions()
     allow_remote_refs: bool = False
     import_fails_on_warnings: bool = False
+    #: The name standard input (the path `-`) is linted as: JSON or YAML by its suffix, $refs
+    #: relative to its folder, the configuration above it (default STDIN_NAME).
+    stdin_filename: str | None = None
+    #: Exit 2 when the paths hold no API definition (also the configuration key).
+    error_on_no_input: bool = False
+
+
+#: What `-` is linted as without --stdin-filename: YAML (a superset of JSON) in the working
+#: directory, a name every report format can carry.
+STDIN_NAME = "stdin.yaml"
 
 
 def outputs_of(formats: Sequence[str]) -> list[tuple[str, str | None]]:
@@ -110,15 +123,25 @@ def exit_code(results: Sequence[FileResult], thresholds: Sequence[str]) -> int:
     return 0
 
 
-def lint(options: Options, prepare: Callable[[list[tuple[str, Settings]]],
-                                             list[tuple[str, Settings]]] | None = None
+Prepare = Callable[[list[tuple[str, Settings]]], list[tuple[str, Settings]]]
+
+
+def lint(options: Options, prepare: Prepare | None = None
          ) -> tuple[list[FileResult], list[str]]:
     """Lint with configuration applied: results and each one's fail-on threshold. `prepare`
     may add to each file's settings (the account's answers, by `apilint audit`)."""
+    results, thresholds, _ = _lint(options, prepare)
+    return results, thresholds
+
+
+def _lint(options: Options, prepare: Prepare | None = None
+          ) -> tuple[list[FileResult], list[str], int]:
+    """lint(), and how many files were looked at."""
     options = replace(options,
                       select=tuple(r.name for r in find_rules_or_error(options.select)),
                       ignore=tuple(r.name for r in find_rules_or_error(options.ignore)))
-    targets = expand(options.paths)
+    passed_over: list[str] = []
+    targets = expand(options.paths, passed_over)
     files = [t.path for t in targets]
     configs = _configs(files, options.config)
     tasks = [(f, _settings(configs[f], options, f)) for f in files]
@@ -131,11 +154,24 @@ def lint(options: Options, prepare: Callable[[list[tuple[str, Settings]]],
              for result in results]
     # A file that a template includes is linted through the template, with its variables and
     # context; found again in the same tree, it would repeat those findings without them.
+    # Named with its template (or found beside it), it is read through the template twice:
+    # each finding is reported once.
     included = {os.path.abspath(r.path) for _, r in found if r.via is not None}
-    kept = [(t, r) for t, r in found if t.explicit or not (
-        (r.via is None and os.path.abspath(r.path) in included)
-        or (r.skipped is not None and r.skipped.startswith(NOT_AN_API)))]
-    return [r for _, r in kept], [_threshold(configs[t.path], options) for t, _ in kept]
+    seen: set[tuple[str, str, str | None]] = set()
+    kept = []
+    for t, r in found:
+        if r.via is not None:
+            key = (os.path.abspath(r.path), os.path.abspath(r.via), r.label)
+            if key in seen:
+                continue
+            seen.add(key)
+        elif not t.explicit and (os.path.abspath(r.path) in included or (
+                r.skipped is not None and r.skipped.startswith(NOT_AN_API))):
+            continue
+        kept.append((t, r))
+    drop_repeats([r for _, r in kept])
+    return ([r for _, r in kept], [_threshold(configs[t.path], options) for t, _ in kept],
+            len(targets) + len(passed_over))
 
 
 def _unparsed_non_api(target: Target, result: FileResult) -> FileResult:
@@ -154,18 +190,65 @@ def run_lint(options: Options, formats: Sequence[str], quiet: bool, colour: bool
              min_severity: str = "info") -> int:
     try:
         outputs = outputs_of(formats)
-        results, thresholds = lint(options)
-        stale = _filter(results, baseline, diff_base)
+        with _stdin(options) as named:
+            results, thresholds, looked_at = _lint(named)
+            stale = _filter(results, baseline, diff_base)
         floor = Severity.parse(min_severity)
         for result in results:
             result.findings = [f for f in result.findings if f.severity >= floor]
+        no_input = not any(r.skipped is None for r in results)
+        fail_on_no_input = no_input and _error_on_no_input(named)
     except UsageError as exc:
-        sys.stderr.write(f"apilint: {exc.message}\n")
+        warn(f"apilint: {exc.message}")
         return 2
     notes = [f"{entry.file}: note: baseline entry no longer found: {entry.code} at "
              f"{entry.pointer or '/'}{f' ({entry.operation})' if entry.operation else ''}; "
              "refresh the baseline with `apilint baseline`" for entry in stale]
-    return report(results, thresholds, outputs, quiet, colour, notes)
+    if no_input and (fail_on_no_input or not quiet):
+        notes.append(f"apilint: no API definitions found in {', '.join(options.paths)}; "
+                     f"{looked_at} file{'' if looked_at == 1 else 's'} skipped")
+    code = report(results, thresholds, outputs, quiet, colour, notes)
+    return 2 if fail_on_no_input else code
+
+
+@contextmanager
+def _stdin(options: Options) -> Iterator[Options]:
+    """`options` with the path `-` replaced by the name standard input is linted as, its text
+    given to the loader (read up to --max-file-size) while the block runs."""
+    dashes = options.paths.count("-")
+    if dashes == 0:
+        if options.stdin_filename is not None:
+            raise UsageError("--stdin-filename names what is read from standard input: pass - "
+                             "as the path")
+        yield options
+        return
+    if dashes > 1:
+        raise UsageError("- (standard input) can be given once")
+    name = options.stdin_filename or STDIN_NAME
+    limit = options.max_bytes or DEFAULT_MAX_BYTES
+    stream = getattr(sys.stdin, "buffer", None)
+    data = read_at_most(stream, limit + 1) if stream is not None else b""
+    if len(data) > limit:
+        raise UsageError(f"standard input ({name}) is over the {limit:,}-byte limit "
+                         "(--max-file-size raises it)")
+    key = Path(name).resolve()
+    loader.PROVIDED[key] = data
+    try:
+        yield replace(options, paths=tuple(name if p == "-" else p for p in options.paths))
+    finally:
+        loader.PROVIDED.pop(key, None)
+
+
+def _error_on_no_input(options: Options) -> bool:
+    """--error-on-no-input, or `error-on-no-input = true` in the configuration that applies to
+    a path given (or one above it: a nested file cannot switch it off)."""
+    if options.error_on_no_input:
+        return True
+    if options.config is not None:
+        return load_config(Path(options.config)).error_on_no_input
+    starts = {Path(p) if os.path.isdir(p) else Path(p).parent for p in options.paths}
+    load = functools.cache(load_config)
+    return any(c.error_on_no_input for start in starts for c in config_chain(start, load))
 
 
 def report(results: list[FileResult], thresholds: Sequence[str],
@@ -174,15 +257,16 @@ def report(results: list[FileResult], thresholds: Sequence[str],
     """Print errors and notes, render every requested format; the exit code."""
     for result in results:
         if result.error is not None:
-            sys.stderr.write(f"{result.error}\n")
+            warn(str(result.error))
         elif result.skipped and not quiet:
-            sys.stderr.write(f"{result.path}: note: skipped: {result.skipped}\n")
+            warn(f"{result.path}: note: skipped: {result.skipped}")
         for crash in result.crashes:
-            sys.stderr.write(crash.describe(result.title) + "\n")
-            if debugging():
-                sys.stderr.write(crash.trace)
+            warn(crash.describe(result.title))
+            if debugging():  # the values in its messages come from the input too
+                for line in crash.trace.splitlines():
+                    warn(line)
     for note in notes:
-        sys.stderr.write(note + "\n")
+        warn(note)
     for name, target in outputs:
         render = renderer(name)
         if target is None:
@@ -192,7 +276,7 @@ def report(results: list[FileResult], thresholds: Sequence[str],
             with open(target, "w", encoding="utf-8") as out:
                 render(results, out, False)
         except OSError as exc:
-            sys.stderr.write(f"apilint: cannot write {target}: {exc.strerror or exc}\n")
+            warn(f"apilint: cannot write {target}: {exc.strerror or exc}")
             return 2
     return exit_code(results, thresholds)
 
@@ -217,21 +301,21 @@ def run_baseline(options: Options, output: str) -> int:
     try:
         results, _ = lint(options)
     except UsageError as exc:
-        sys.stderr.write(f"apilint: {exc.message}\n")
+        warn(f"apilint: {exc.message}")
         return 2
     failed = [r for r in results if r.error is not None]
     for result in failed:
-        sys.stderr.write(f"{result.error}\n")
+        warn(str(result.error))
     if failed:
-        sys.stderr.write("apilint: baseline not written: fix the files that cannot be read\n")
+        warn("apilint: baseline not written: fix the files that cannot be read")
         return 2
     from apilint import baseline as baselines
 
     try:
         count = baselines.write(results, Path(output))
     except OSError as exc:
-        sys.stderr.write(f"apilint: cannot write {output}: {exc.strerror or exc}\n")
+        warn(f"apilint: cannot write {output}: {exc.strerror or exc}")
         return 2
     files = sum(1 for r in results if r.findings)
-    sys.stderr.write(f"apilint: wrote {count} finding(s) from {files} file(s) to {output}\n")
+    warn(f"apilint: wrote {count} finding(s) from {files} file(s) to {output}")
     return 0

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from dataclasses import dataclass
 from typing import TextIO
 
-from apilint.errors import ApilintError, UsageError
+from apilint.errors import ApilintError, LoadError, UsageError
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ def run_serve(options: ServeOptions, out: TextIO | None = None, err: TextIO | No
             return 0
         if options.spec is None:
             raise UsageError("serve needs a definition file (or --explain)")
+        if not os.path.exists(options.spec):  # before asking for handlers to serve it with
+            raise LoadError("no such file", options.spec)
         if options.handlers is None and not options.explain:
             raise UsageError("serve needs --handlers DIR|FILE.py|MODULE|MAPPING.json")
         kwargs = {}

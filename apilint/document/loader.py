@@ -35,9 +35,29 @@ def real_path(path: Path, shown: str) -> Path:
         raise LoadError("symbolic link loop (the link points back to itself)", shown) from None
 
 
+#: Text read from standard input (`apilint lint - --stdin-filename api.yaml`), by the resolved
+#: path it stands for: read instead of that file, so the name places the text (its relative
+#: `$ref`s resolve beside it, the configuration above it applies) whether or not it exists.
+PROVIDED: dict[Path, bytes] = {}
+
+
+def _provided(path: Path, max_bytes: int) -> bytes | None:
+    if not PROVIDED:
+        return None
+    try:
+        data = PROVIDED.get(path.resolve())
+    except (OSError, RuntimeError):  # a link loop: reading the file reports it
+        return None
+    if data is not None and len(data) > max_bytes:  # configuration may lower the limit
+        raise TooLarge(max_bytes, len(data))
+    return data
+
+
 def read_text(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     try:
-        raw = read_bounded(path, max_bytes)
+        raw = _provided(path, max_bytes)
+        if raw is None:
+            raw = read_bounded(path, max_bytes)
     except TooLarge as exc:
         raise LoadError(f"{exc.strerror} (--max-file-size raises it)", shown) from None
     except FileNotFoundError:
@@ -89,9 +109,26 @@ def _load_json(text: str, shown: str) -> tuple[Any, Any, list[Any], str]:
             duplicated.append((mapping, [k for k, n in counts.items() for _ in range(n - 1)]))
         return mapping
 
-    data = json.loads(text, object_pairs_hook=pairs_hook)
-    locator = JsonLocator(text)
+    parse_int = None
+    try:
+        data = json.loads(text, object_pairs_hook=pairs_hook)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # an integer past Python's int-from-text limit (4,300 digits)
+        duplicated.clear()
+        parse_int = _int_or_text
+        data = json.loads(text, object_pairs_hook=pairs_hook, parse_int=parse_int)
+    locator = JsonLocator(text, parse_int)
     return data, locator, _duplicate_issues(data, duplicated, locator) if duplicated else [], "json"
+
+
+def _int_or_text(digits: str) -> int | str:
+    """Only called when a number is too long: the YAML loaders keep its text too (PyYAML's
+    int() fails the same way), so both formats lint it the same."""
+    try:
+        return int(digits)
+    except ValueError:
+        return digits
 
 
 def _duplicate_issues(data: Any, duplicated: list[tuple[dict[str, Any], list[str]]],
@@ -166,10 +203,11 @@ def load_document(path: str | os.PathLike[str], shown: str | None = None,
 
 
 def load_definitions(path: str | os.PathLike[str], shown: str | None = None,
-                     max_bytes: int = DEFAULT_MAX_BYTES, allow_outside: bool = False
-                     ) -> Sources | NotAnApi:
+                     max_bytes: int = DEFAULT_MAX_BYTES, allow_outside: bool = False,
+                     in_context: bool = False) -> Sources | NotAnApi:
     """Every API definition a file holds: itself, or those embedded in or included by a
-    CloudFormation/SAM template or a Terraform configuration."""
+    CloudFormation/SAM template or a Terraform configuration. `in_context`: a definition file
+    that templates of its repository include is read through them (apilint.document.includers)."""
     p = Path(path)
     shown = shown if shown is not None else str(path)
     linker = Linker(real_path(p, shown).parent, shown, allow_outside, max_bytes)
@@ -182,6 +220,12 @@ def load_definitions(path: str | os.PathLike[str], shown: str | None = None,
     if isinstance(loaded, NotAnApi):
         return loaded
     if loaded.version:
+        if in_context:
+            from apilint.document.includers import through_templates
+
+            through = through_templates(loaded, max_bytes)
+            if through:
+                return Sources(shown, through)
         return Sources(shown, [loaded])
     from apilint.document import cfn
 

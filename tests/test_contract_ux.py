@@ -173,3 +173,15 @@ def test_explain_unknown_keeps_its_did_you_mean(capsys: pytest.CaptureFixture[st
     err = capsys.readouterr().err
     assert err.startswith(f"apilint: {says}") and err.count("\n") == 1
     assert ("probe/cors-preflight)" in err) == (ident == "cors-preflight")
+
+
+def test_the_explain_command_the_text_report_names_explains(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    with Server(bugs={"key-ignored", "cors-header"}) as server:
+        main(["test", str(SPEC), "--base-url", server.base_url, "--api-key", API_KEY,
+              "--bearer", BEARER, "--no-fuzz", "-q"])
+    named = re.findall(r"apilint explain (\S+)", capsys.readouterr().out)
+    assert sorted(named) == ["probe/api-key-required", "probe/cors-preflight"]
+    for ident in named:
+        assert main(["explain", ident]) == 0
+        assert capsys.readouterr().out.startswith(f"{ident} ")

@@ -231,8 +231,11 @@ def rules_cmd(
 
 
 @app.command()
-def explain(rule: str = typer.Argument(..., help="A rule code (AGW401) or name.")) -> int:
-    """Explain a rule: why it matters on API Gateway, examples, fix and references."""
+def explain(rule: str = typer.Argument(..., help="A rule code (AGW401) or name, or an "
+                                                "`apilint test` check (probe/cors-preflight).")
+            ) -> int:
+    """Explain a rule (why it matters on API Gateway, examples, fix and references) or a
+    contract check (what it sends, what API Gateway answers, why, the fix)."""
     from apilint.commands.rules import run_explain
 
     return run_explain(rule)
@@ -331,6 +334,12 @@ def test(
     api_type: ApiType = _API_TYPE,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print findings and errors only."),
     list_checks: bool = typer.Option(False, "--list-checks", help="List the checks and exit."),
+    select: Optional[List[str]] = typer.Option(None, "--select",
+                                               help="Only these checks: ids as --list-checks "
+                                                    "prints them, or prefixes (probe/); "
+                                                    "comma-separated."),
+    ignore: Optional[List[str]] = typer.Option(None, "--ignore",
+                                               help="Skip these checks (ids or prefixes)."),
     serve_it: bool = typer.Option(False, "--serve",
                                   help="Test the definition run by the local emulator (apilint "
                                        "serve) instead of a deployed stage: needs --handlers, "
@@ -366,7 +375,7 @@ def test(
         not no_probes, lint_first, fail_on.value,
         None if api_type is ApiType.auto else api_type.value, quiet, _colour(sys.stdout),
         serve=serve_it, serve_handlers=handlers, stage=stage, stage_vars=variables,
-        api_id=api_id))
+        api_id=api_id, select=_split(select), ignore=_split(ignore)))
 
 
 _API_ID_HELP = ("Which API of a template to serve (its logical id: ServerlessRestApi, "

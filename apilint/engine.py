@@ -143,6 +143,11 @@ def build_model(doc: Document, settings: Settings) -> Api:
     return build_api(doc, ws, settings.api_type)
 
 
+def outline(api: Api) -> list[tuple[str, tuple[str, ...]]]:
+    """The API's resource tree for reports: (resource path, method verbs), in path order."""
+    return [(path, tuple(res.methods)) for path, res in sorted(api.resources.items())]
+
+
 def run_rules(doc: Document, settings: Settings, rules: Iterable[Rule] | None = None,
               checks: dict[str, Check] | None = None, api: Api | None = None) -> FileResult:
     """The findings of one definition (`api`: its model, when it was built already)."""
@@ -152,7 +157,7 @@ def run_rules(doc: Document, settings: Settings, rules: Iterable[Rule] | None = 
     api = api if api is not None else build_model(doc, settings)
     ws = api.ws
     result.api_kind = api.kind
-    result.outline = [(path, tuple(res.methods)) for path, res in sorted(api.resources.items())]
+    result.outline = outline(api)
     selected = _selected(rules, settings)
     ran: set[str] = set()
     strict = strict_import(doc, settings)

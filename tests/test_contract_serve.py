@@ -5,6 +5,7 @@ same checks, as the seeded stand-in server of test_contract.py; its correct twin
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from conftest import FIXTURES
@@ -44,6 +45,22 @@ def test_serve_finds_the_seeded_bugs_with_the_same_checks(capsys: pytest.Capture
     key_finding = next(r for r in results if r["code"] == "probe/api-key-required")
     assert "root-level `security`" in key_finding["message"]
     assert KEY not in json.dumps(results) + err
+
+
+def test_serve_curl_lines_say_to_start_the_emulator_on_their_port(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # The run's emulator is gone when the report is read: each curl line says what to start.
+    folder = SERVE / "seeded"
+    _, results, _ = _test(capsys, "seeded", "--stage", "v1", "--stage-var", "table=pets")
+    curls = [r["message"].partition("; reproduce ")[2] for r in results]
+    assert len(curls) == len(SEEDED) and all(curls)
+    for line in curls:
+        said = re.fullmatch(r"\(start `apilint serve (\S+) --handlers (\S+) --port (\d+) "
+                            r"--stage v1 --stage-var table=pets --api-key KEY` first\): "
+                            r"curl .* '?http://127\.0\.0\.1:(\d+)/v1/\S*", line)
+        assert said is not None, line
+        assert said.groups()[:2] == (str(folder / "api.yaml"), str(folder / "handlers.py"))
+        assert said[3] == said[4]  # the port the curl line calls
 
 
 def test_serve_passes_the_correct_twin(capsys: pytest.CaptureFixture[str]) -> None:

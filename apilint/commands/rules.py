@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import sys
 
-from apilint.explain import explain_text
-from apilint.registry import find_rule, load_rules
+from apilint.explain import explain
+from apilint.registry import load_rules
 
 
 def run_rules(fmt: str) -> int:
@@ -28,9 +28,9 @@ def run_rules(fmt: str) -> int:
 
 def run_explain(ident: str) -> int:
     try:
-        rule = find_rule(ident)
+        page = explain(ident)
     except KeyError as exc:
         sys.stderr.write(f"apilint: {exc.args[0]}\n")
         return 2
-    sys.stdout.write(explain_text(rule))
+    sys.stdout.write(page)
     return 0

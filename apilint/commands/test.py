@@ -49,6 +49,8 @@ class TestOptions:
     stage: str | None = None
     stage_vars: tuple[tuple[str, str], ...] = ()
     api_id: str | None = None  # --api: which API of a template to serve
+    select: tuple[str, ...] = ()  # check ids, names or prefixes (`probe/`); default: every check
+    ignore: tuple[str, ...] = ()
 
 
 def run_test(options: TestOptions) -> int:
@@ -59,6 +61,9 @@ def run_test(options: TestOptions) -> int:
 
     try:
         outputs = outputs_of(options.formats)
+        from apilint.contract.catalog import selected
+
+        selected(options.select, options.ignore)  # an unknown id stops here, before any request
         if options.lint:
             code = _lint_first(options, outputs)
             if code is not None:
@@ -75,6 +80,7 @@ def run_test(options: TestOptions) -> int:
 
 
 def _run(options: TestOptions) -> ContractRun:
+    from apilint.contract.catalog import selected
     from apilint.contract.http import parse_rate
     from apilint.contract.runner import ContractOptions, run_contract
 
@@ -86,12 +92,13 @@ def _run(options: TestOptions) -> ContractRun:
         raise UsageError(f"--mode {options.mode!r}: expected positive, negative or all")
     modes = ("positive", "negative") if options.mode == "all" else (options.mode,)
     creds = credentials(options)
+    checks = selected(options.select, options.ignore)
 
-    def contract(base_url: str, api: Api | None = None) -> ContractRun:
+    def contract(base_url: str, api: Api | None = None, after: str | None = None) -> ContractRun:
         return run_contract(ContractOptions(
             options.spec, base_url, creds, options.max_examples, options.seed,
             options.max_time, options.request_timeout, rate, modes, options.fuzz,
-            options.probes, options.region, options.api_type, api))
+            options.probes, options.region, options.api_type, api, checks, after))
 
     if not options.serve and options.serve_handlers is None:
         return contract(options.base_url)
@@ -111,7 +118,29 @@ def _run(options: TestOptions) -> ContractRun:
     with running(options.spec, target.handlers, stage=options.stage or target.stage,
                  api_keys=keys, stage_vars={**target.stage_vars, **dict(options.stage_vars)},
                  log=None, api=target.api) as base_url:
-        return contract(base_url, target.api)
+        return contract(base_url, target.api, _serve_first(options, base_url))
+
+
+def _serve_first(options: TestOptions, base_url: str) -> str:
+    """What a reader of a curl line must start first: the emulator this run served on a port
+    that closed with the run, on that same port, so the curl line works as printed."""
+    import shlex
+    from urllib.parse import urlsplit
+
+    words = ["apilint", "serve", options.spec]
+    if options.serve_handlers is not None:  # a template runs its own functions without
+        words += ["--handlers", options.serve_handlers]
+    if options.api_id is not None:
+        words += ["--api", options.api_id]
+    words += ["--port", str(urlsplit(base_url).port)]
+    if options.stage:
+        words += ["--stage", options.stage]
+    for name, value in options.stage_vars:
+        words += ["--stage-var", f"{name}={value}"]
+    line = " ".join(shlex.quote(w) for w in words)
+    if options.api_key:
+        line += " --api-key KEY"  # the key this run sent, masked in the curl line too
+    return f"start `{line}` first"
 
 
 def credentials(options: TestOptions) -> Credentials:

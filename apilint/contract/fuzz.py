@@ -42,6 +42,7 @@ class FuzzSettings:
     max_examples: int = 10
     seed: int = 0
     modes: tuple[str, ...] = ("positive",)
+    checks: frozenset[str] = frozenset(CHECKS)  # the selected ids; others are not judged
 
 
 @dataclass
@@ -64,7 +65,7 @@ def fuzz(normalised: Normalised, fuzz_settings: FuzzSettings, session: GuardedSe
     except Exception as exc:  # noqa: BLE001 - schemathesis' loader errors have no common base
         raise LoadError(f"schemathesis cannot load the definition: {exc}") from None
     checks = [(c, getattr(schemathesis.checks, c.schemathesis)) for c in FUZZ_CHECKS
-              if c.schemathesis]
+              if c.schemathesis and c.id in fuzz_settings.checks]
     result = FuzzResult()
     operations = list(schema.get_all_operations())
     result.total = len(operations)

@@ -13,7 +13,8 @@ from apilint.contract.http import Budget, BudgetReached, GuardedSession
 from apilint.contract.normalize import normalise
 from apilint.contract.observe import Observation, merge
 from apilint.contract.secrets import Credentials, Masker
-from apilint.engine import FileResult, Settings, load_api, span_of
+from apilint.contract.catalog import CHECKS
+from apilint.engine import FileResult, Settings, load_api, outline, span_of
 from apilint.errors import UsageError
 from apilint.findings import Finding
 from apilint.model.gateway import Api
@@ -36,6 +37,9 @@ class ContractOptions:
     region: str | None = None  # for --sigv4; default from the URL or botocore
     api_type: str | None = None  # "rest" | "http" | None (detect)
     api: Api | None = None  # the definition's model when the caller built it already
+    checks: frozenset[str] = frozenset(CHECKS)  # the check ids to run (--select / --ignore)
+    #: Said before each curl line: what to start first when the URL was the emulator's.
+    reproduce_after: str | None = None
 
 
 @dataclass
@@ -63,16 +67,23 @@ def run_contract(options: ContractOptions) -> ContractRun:
     mask = Masker(options.creds.secrets() + (sign.secrets() if sign is not None else []))
     budget = Budget(options.max_time, options.request_timeout)
     session = GuardedSession(base_url, budget, options.rate_limit)
-    run = ContractRun(FileResult(api.doc.path, api_kind=api.kind))
+    run = ContractRun(FileResult(api.doc.path, api_kind=api.kind, outline=outline(api)))
     found: list[Observation] = []
-    report = partial(merge, found)  # fuzzing and probes alike: one observation per check+operation
+    merged = partial(merge, found)  # fuzzing and probes alike: one observation per check+operation
+
+    def report(observation: Observation) -> None:
+        if observation.check.id in options.checks:
+            merged(observation)
+
+    fuzzing = options.fuzz and any(CHECKS[c].schemathesis for c in options.checks)
     try:
         _reachable(session, base_url, mask)
-        if options.fuzz:
+        if fuzzing:
             from apilint.contract.fuzz import FuzzSettings, fuzz
 
             outcome = fuzz(normalised, FuzzSettings(base_url, options.max_examples,
-                                                        options.seed, options.modes),
+                                                        options.seed, options.modes,
+                                                        options.checks),
                            session, options.creds, sign, mask, report)
             run.fuzzed, run.operations = outcome.tested, outcome.total
             run.notes.extend(outcome.notes)
@@ -80,7 +91,7 @@ def run_contract(options: ContractOptions) -> ContractRun:
             from apilint.contract.probes import Probe, run_probes
 
             run_probes(Probe(api, session, base_url, options.creds, sign, mask, options.seed),
-                       report)
+                       report, options.checks)
             run.probes_done = True
     except BudgetReached:
         pass
@@ -88,7 +99,7 @@ def run_contract(options: ContractOptions) -> ContractRun:
         session.close()
     run.budget_reached = budget.reached
     run.requests = session.sent
-    run.result.findings = [_finding(api, o, mask) for o in found]
+    run.result.findings = [_finding(api, o, mask, options.reproduce_after) for o in found]
     run.result.findings.sort(key=Finding.sort_key)
     return run
 
@@ -114,14 +125,14 @@ def _reachable(session: GuardedSession, base_url: str, mask: Masker) -> None:
         raise UsageError(mask(f"cannot reach {base_url} ({reason}); check --base-url")) from None
 
 
-def _finding(api: Api, o: Observation, mask: Masker) -> Finding:
+def _finding(api: Api, o: Observation, mask: Masker, after: str | None) -> Finding:
     doc = o.at.doc if o.at is not None else api.doc
     tokens = o.at.tokens if o.at is not None else ()
     span = span_of(doc, tokens)
     times = f" ({o.count} requests)" if o.count > 1 else ""
     message = f"{o.operation}: {o.what}{times}; expected {o.expected}; got {o.got}"
     if o.curl:
-        message += f"; reproduce: {o.curl}"
+        message += f"; reproduce ({after}): {o.curl}" if after else f"; reproduce: {o.curl}"
     # printable: the failure text of a check may quote the server's answer too.
     return Finding(o.check.id, o.check.name, o.check.severity, printable(mask(message)), doc.path,
                    doc.pointer(tokens), span, o.operation)

@@ -44,8 +44,11 @@ def severity_counts(findings: Iterable[Finding]) -> str:
 
 
 def rules_by_code() -> dict[str, Rule]:
-    """The catalog keyed by code; a finding's code may be missing (a test double, a plugin)."""
-    return {rule.code: rule for rule in load_rules()}
+    """The catalog keyed by code, with `apilint test`'s checks; a finding's code may be missing
+    (a test double, a plugin)."""
+    from apilint.contract.catalog import rules as contract_rules  # metadata only: no schemathesis
+
+    return {rule.code: rule for rule in (*load_rules(), *contract_rules())}
 
 
 def relative_path(path: str, cwd: str) -> str | None:

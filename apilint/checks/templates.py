@@ -7,7 +7,8 @@ import re
 from typing import Any, Iterator
 
 from apilint.checks import Violation, check, violation
-from apilint.document.cfn import FUNCTION_VARIANTS, FUNCTIONS, Template, TemplateFile
+from apilint.document.cfn import (FUNCTION_VARIANTS, FUNCTIONS, ApiResource, Template,
+                                  TemplateFile)
 from apilint.document.terraform import TerraformModule
 from apilint.model.gateway import Api
 from apilint.model.lambdas import LambdaTarget, lambda_targets
@@ -145,21 +146,43 @@ _SAM_EDITS = {"AWS::Serverless::Api": ("Cors", "Auth", "GatewayResponses"),
               "AWS::Serverless::HttpApi": ("CorsConfiguration", "Auth")}
 
 
+def _uneditable(template: TemplateFile) -> Iterator[tuple[ApiResource, str]]:
+    """(API, property) for each SAM property that edits a definition SAM cannot edit."""
+    for api in template.apis():
+        if api.source in ("uri", "include"):
+            for prop in _SAM_EDITS.get(api.type, ()):
+                if prop in api.properties:
+                    yield api, prop
+
+
 @check
 def sam_inline_definition_required(template: TemplateFile, options: dict[str, Any]
                                    ) -> Iterator[Violation]:
-    for api in template.apis():
-        if api.source not in ("uri", "include"):
-            continue
+    for api, prop in _uneditable(template):
         how = "DefinitionUri" if api.source == "uri" else "an AWS::Include DefinitionBody"
-        for prop in _SAM_EDITS.get(api.type, ()):
-            if prop not in api.properties:
-                continue
-            yield Violation(template.doc, api.tokens(prop),
-                            f"{api.logical_id} sets {prop}, which SAM applies by editing the "
-                            f"OpenAPI definition, but the definition comes from {how}, which "
-                            f"SAM cannot edit: the transform fails ('{prop} works only with "
-                            "inline Swagger specified in DefinitionBody' / 'Unable to add "
-                            f"{prop} configuration'). Put the definition inline in "
-                            f"DefinitionBody, or write what {prop} would add into the "
-                            "definition itself and remove the property")
+        yield Violation(template.doc, api.tokens(prop),
+                        f"{api.logical_id} sets {prop}, which SAM applies by editing the "
+                        f"OpenAPI definition, but the definition comes from {how}, which "
+                        f"SAM cannot edit: the transform fails ('{prop} works only with "
+                        "inline Swagger specified in DefinitionBody' / 'Unable to add "
+                        f"{prop} configuration'). Put the definition inline in "
+                        f"DefinitionBody, or write what {prop} would add into the "
+                        "definition itself and remove the property")
+
+
+@check
+def sam_transform_failed(template: TemplateFile, options: dict[str, Any]) -> Iterator[Violation]:
+    translation = template.sam
+    if translation is None or not translation.failures:
+        return
+    # sam-inline-definition-required says the same about these, with the fix.
+    told = {("Resources", api.logical_id) for api, _ in _uneditable(template)}
+    for failure in translation.failures:
+        if failure.tokens[:2] in told:
+            continue
+        yield Violation(template.doc, failure.tokens,
+                        "the SAM transform rejects the template, so the stack cannot deploy "
+                        "(CloudFormation: 'Transform AWS::Serverless-2016-10-31 failed with: "
+                        "Invalid Serverless Application Specification document. Number of "
+                        f"errors found: {translation.total}. {failure.message}'); fix what SAM "
+                        "names")

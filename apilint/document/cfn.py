@@ -63,6 +63,8 @@ class TemplateFile:
     doc: Document
     resources: dict[str, Any]  # logical id → resource
     parameters: frozenset[str]
+    #: What the SAM transform made of it (apilint.document.sam.Translation), for a SAM template.
+    sam: Any = None
 
     def type_of(self, logical_id: str) -> str | None:
         resource = self.resources.get(logical_id)
@@ -124,7 +126,14 @@ def scan(doc: Document, linker: Linker) -> tuple[TemplateFile, list[Document], l
                             frozenset(params) if isinstance(params, dict) else frozenset())
     found: list[Document] = []
     notes: list[str] = []
+    sam = _sam_translation(template)
+    if sam is not None:  # SAM APIs as SAM generates them; the others below, as written
+        template = dataclasses.replace(template, sam=sam)
+        found.extend(sam.docs)
+        notes.extend(sam.notes)
     for api in template.apis():
+        if sam is not None and api.logical_id in sam.covered:
+            continue
         body_key, uri_key, _ = API_RESOURCES[api.type]
         context = Template(template, api)
         where = f"{api.logical_id}.{body_key}"
@@ -158,6 +167,14 @@ def scan(doc: Document, linker: Linker) -> tuple[TemplateFile, list[Document], l
                 found.append(dataclasses.replace(linked, iac=context, kind_hint=api.kind,
                                                  label=api.logical_id))
     return template, found, notes
+
+
+def _sam_translation(template: TemplateFile) -> Any:
+    """apilint.document.sam's Translation of a SAM template, else None (imported only here:
+    the translator is heavy)."""
+    from apilint.document import sam
+
+    return sam.translate(template.doc, template) if sam.is_sam(template.doc.data) else None
 
 
 def _globals(data: dict[str, Any], kind: str) -> dict[str, Any]:

@@ -1,0 +1,416 @@
+"""SAM templates as SAM deploys them: the AWS::Serverless-2016-10-31 transform, run offline.
+
+SAM builds most APIs itself: from function `Events` (`Type: Api` / `HttpApi`), `Globals`, `Cors`,
+`Auth` and `GatewayResponses`, and it edits an inline `DefinitionBody` the same way. Modelling
+that by hand misses what SAM really does (it puts the DefaultAuthorizer and the API key on the
+OPTIONS preflight it generates, unless `AddDefaultAuthorizerToCorsPreflight` /
+`AddApiKeyRequiredToCorsPreflight` say otherwise), so AWS's own translator (aws-sam-translator,
+the `sam` extra) makes the bodies that are linted here. Each generated node is located in the
+template the user edits (`SamLocator`), and says which SAM property made it.
+
+samtranslator and boto3 are imported only on this path: linting an OpenAPI file never pays for
+them. `DefinitionUri` files and `AWS::Include` bodies are not translated (SAM cannot edit them;
+apilint.document.cfn reads them as they are).
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from apilint.document.cfn import ApiResource, Template, TemplateFile, _issues_within, render
+from apilint.document.loader import detect_version
+from apilint.document.model import Document
+from apilint.document.pointer import Tokens
+from apilint.findings import Span
+
+TRANSFORM = "AWS::Serverless-2016-10-31"
+#: Pseudo parameters SAM would otherwise ask boto3 for (their values never reach a finding:
+#: the bodies keep `${AWS::Region}` where the template writes it).
+PARAMETERS = {"AWS::Region": "us-east-1", "AWS::AccountId": "123456789012",
+              "AWS::Partition": "aws"}
+#: `sam package` uploads local code to S3; the translator accepts only S3 locations.
+STAND_IN_CODE = "s3://bucket/key"
+STAND_IN_IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/function:latest"
+#: SAM resource type → (generated type, implicit API logical id, Globals section, event type).
+SAM_APIS = {"AWS::Serverless::Api": ("AWS::ApiGateway::RestApi", "ServerlessRestApi", "Api", "Api"),
+            "AWS::Serverless::HttpApi": ("AWS::ApiGatewayV2::Api", "ServerlessHttpApi", "HttpApi",
+                                         "HttpApi")}
+_ID_KEY = {"Api": "RestApiId", "HttpApi": "ApiId"}
+_ANY = "x-amazon-apigateway-any-method"
+
+
+def is_sam(data: Any) -> bool:
+    transform = data.get("Transform") if isinstance(data, dict) else None
+    names = transform if isinstance(transform, list) else [transform]
+    return TRANSFORM in names
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One cause SAM gives for refusing the template, and where it points."""
+
+    tokens: Tokens
+    message: str
+
+
+@dataclass
+class Translation:
+    """What the transform made of a template: the bodies to lint, or why there are none."""
+
+    docs: list[Document] = field(default_factory=list)
+    #: SAM API logical ids whose generated bodies are in `docs` (cfn.scan skips their source).
+    covered: set[str] = field(default_factory=set)
+    failures: list[Failure] = field(default_factory=list)  # SAM rejects the template
+    notes: list[str] = field(default_factory=list)
+    total: int = 0  # causes SAM counts in its message
+
+
+def translate(doc: Document, template: TemplateFile) -> Translation:
+    """The SAM APIs of `doc` as SAM generates them; SAM's own errors as failures; a crash of
+    the translator as a note (cfn.scan then reads the template as it is)."""
+    try:
+        output = _transform(doc.data)
+    except _Rejected as exc:
+        return Translation(failures=exc.failures, total=exc.total)
+    except ImportError:
+        return Translation(notes=["SAM APIs read as written, not as SAM generates them: the SAM "
+                                  "translator is not installed (pip install 'apilint[sam]')"])
+    except Exception as exc:  # noqa: BLE001 - a translator bug must not cost the lint
+        return Translation(notes=[f"the SAM translator failed ({type(exc).__name__}: "
+                                  f"{str(exc)[:200]}); SAM APIs read as written, not as SAM "
+                                  "generates them"])
+    resources = output.get("Resources", {})
+    out = Translation()
+    generated = TemplateFile(doc, resources, template.parameters)
+    for api in _sam_apis(doc.data, template):
+        resource = resources.get(api.logical_id)
+        body = resource.get("Properties", {}).get("Body") if isinstance(resource, dict) else None
+        if not isinstance(body, dict):
+            continue
+        out.covered.add(api.logical_id)
+        made = _document(doc, generated, api, render(body))
+        if made is not None:
+            out.docs.append(made)
+    return out
+
+
+class _Rejected(Exception):
+    def __init__(self, failures: list[Failure], total: int) -> None:
+        super().__init__()
+        self.failures, self.total = failures, total
+
+
+def _transform(data: dict[str, Any]) -> dict[str, Any]:
+    """samtranslator's transform(), offline: a boto3 session with a region (transform() passes
+    none and SAM then wants one from the environment; a session makes no AWS call), pseudo
+    parameters, a managed-policy map that asks IAM nothing, S3 stand-ins for local code."""
+    import boto3
+    from samtranslator.model.exceptions import InvalidDocumentException
+    from samtranslator.parser.parser import Parser
+    from samtranslator.translator.translator import Translator
+    from samtranslator.utils.py27hash_fix import (to_py27_compatible_template,
+                                                  undo_mark_unicode_str_in_template)
+
+    template = copy.deepcopy(data)  # the translator edits its input
+    _stand_in_code(template)
+    parameters = dict(PARAMETERS)
+    logger = logging.getLogger("samtranslator")
+    level = logger.level
+    # It warns about metrics and feature toggles it was not given; neither changes the output.
+    logger.setLevel(logging.ERROR)
+    # The translator's metrics warn when garbage-collected unpublished, long after this returns.
+    logging.getLogger("samtranslator.metrics.metrics").setLevel(logging.ERROR)
+    try:
+        to_py27_compatible_template(template, parameters)
+        session = boto3.session.Session(region_name=PARAMETERS["AWS::Region"])
+        translator = Translator(None, Parser(), boto_session=session)
+        out = translator.translate(template, parameter_values=parameters,
+                                   get_managed_policy_map=dict)
+    except InvalidDocumentException as exc:
+        raise _Rejected([_failure(data, c) for c in exc.causes], len(exc.causes)) from None
+    finally:
+        logger.setLevel(level)
+    return dict(undo_mark_unicode_str_in_template(out))
+
+
+def _failure(data: dict[str, Any], cause: Any) -> Failure:
+    message = str(getattr(cause, "message", cause))
+    ids = getattr(cause, "_logical_id", None)
+    logical_id = ids[0] if isinstance(ids, list) and ids else ids
+    resource = data.get("Resources", {}).get(logical_id) if isinstance(logical_id, str) else None
+    if not isinstance(resource, dict):
+        return Failure(("Transform",), message)
+    return Failure(("Resources", str(logical_id)) + _named(resource, message), message)
+
+
+_EVENT = re.compile(r"Event with id \[([^\]]+)\]")
+
+
+def _named(resource: dict[str, Any], message: str) -> Tokens:
+    """The part of `resource` SAM's message names: an event (`Event with id [X]`) or the first
+    property it mentions (`Cors configuration` names CorsConfiguration too); else nothing."""
+    props = resource.get("Properties")
+    if not isinstance(props, dict):
+        return ()
+    event = _EVENT.search(message)
+    events = props.get("Events")
+    if event and isinstance(events, dict) and event.group(1) in events:
+        return ("Properties", "Events", event.group(1))
+    for key in map(str, props):
+        stem = key.removesuffix("Configuration")
+        if re.search(rf"\b({re.escape(key)}|{re.escape(stem)})\b", message):
+            return ("Properties", key)
+    return ()
+
+
+_CODE = ("CodeUri", "InlineCode", "ImageUri")
+
+
+def _stand_in_code(template: dict[str, Any]) -> None:
+    """Local CodeUri/ContentUri paths (Globals and resources) become an S3 location; so does a
+    function without code, which SAM CLI builds and packages from the template's directory
+    (its default CodeUri is ".")."""
+    globals_ = template.get("Globals")
+    holders = [globals_.get("Function")] if isinstance(globals_, dict) else []
+    inherited = isinstance(holders[0], dict) and any(k in holders[0] for k in _CODE) \
+        if holders else False
+    for resource in template.get("Resources", {}).values():
+        props = resource.get("Properties") if isinstance(resource, dict) else None
+        if isinstance(resource, dict) and resource.get("Type") == "AWS::Serverless::Function" \
+                and not inherited and not (isinstance(props, dict) and any(k in props for k in _CODE)):
+            if not isinstance(props, dict):
+                props = resource["Properties"] = {}
+            image = props.get("PackageType") == "Image"
+            props["ImageUri" if image else "CodeUri"] = STAND_IN_IMAGE if image else STAND_IN_CODE
+    holders += [r.get("Properties") for r in template.get("Resources", {}).values()
+                if isinstance(r, dict)]
+    for props in holders:
+        if not isinstance(props, dict):
+            continue
+        for key in ("CodeUri", "ContentUri"):
+            uri = props.get(key)
+            if isinstance(uri, str) and not uri.startswith("s3://"):
+                props[key] = STAND_IN_CODE
+
+
+# -- which generated APIs come from SAM APIs --------------------------------------------------
+
+@dataclass(frozen=True)
+class _Event:
+    tokens: Tokens  # the event: ("Resources", function, "Properties", "Events", name)
+    path: str
+    method: str  # as SAM writes it in paths: lower case, or x-amazon-apigateway-any-method
+    auth: bool  # the event sets its own Auth
+
+
+def _sam_apis(data: dict[str, Any], template: TemplateFile) -> Iterator[ApiResource]:
+    """The SAM APIs SAM builds a body for: explicit ones with an inline (not included)
+    DefinitionBody or none at all, and the implicit ones events create."""
+    explicit = {api.logical_id for api in template.apis()}
+    for api in template.apis():
+        if api.type in SAM_APIS and api.source in ("inline", "none"):
+            yield api
+    for kind, (_, implicit, section, _) in SAM_APIS.items():
+        if implicit not in explicit and _events(data, implicit, kind):
+            props = _section(data, section)
+            yield ApiResource(implicit, kind, {}, props, "none")
+
+
+def _section(data: dict[str, Any], section: str) -> dict[str, Any]:
+    globals_ = data.get("Globals")
+    value = globals_.get(section) if isinstance(globals_, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+def _events(data: dict[str, Any], logical_id: str, kind: str) -> list[_Event]:
+    """The function events that add routes to the API `logical_id`, in template order."""
+    _, implicit, _, event_type = SAM_APIS[kind]
+    out = []
+    for name, resource in data.get("Resources", {}).items():
+        if not (isinstance(resource, dict) and resource.get("Type") == "AWS::Serverless::Function"):
+            continue
+        props = resource.get("Properties")
+        events = props.get("Events") if isinstance(props, dict) else None
+        for event_name, event in (events.items() if isinstance(events, dict) else ()):
+            if not (isinstance(event, dict) and event.get("Type") == event_type):
+                continue
+            eprops = event.get("Properties")
+            eprops = eprops if isinstance(eprops, dict) else {}
+            target = eprops.get(_ID_KEY[event_type])
+            ref = target.get("Ref") if isinstance(target, dict) else target
+            if (ref or implicit) != logical_id:
+                continue
+            method = str(eprops.get("Method", "any")).lower()
+            path = eprops.get("Path", "$default")
+            out.append(_Event(("Resources", name, "Properties", "Events", event_name),
+                              path if isinstance(path, str) else "", _ANY if method == "any"
+                              else method, "Auth" in eprops))
+    return out
+
+
+def _document(doc: Document, generated: TemplateFile, api: ApiResource,
+              body: Any) -> Document | None:
+    version = detect_version(body) if isinstance(body, dict) else None
+    if not version:
+        return None
+    own = api.source == "inline"
+    base: Tokens = ("Resources", api.logical_id, "Properties", "DefinitionBody" if own else "Body")
+    locator = SamLocator(doc, base, _Origins(doc.data, api, _events(doc.data, api.logical_id,
+                                                                     api.type)))
+    sam_api = dataclasses.replace(api, source="sam")
+    return dataclasses.replace(doc, data=body, version=version, base=base, locator=locator,
+                               iac=Template(generated, sam_api),
+                               kind_hint="rest" if api.type == "AWS::Serverless::Api" else "http",
+                               label=api.logical_id,
+                               parse_issues=_issues_within(doc, base) if own else [])
+
+
+# -- positions in the template ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a generated node comes from: template tokens, and the SAM property that made it
+    (None: the user wrote it in DefinitionBody)."""
+
+    tokens: Tokens
+    made_by: str | None
+
+
+class _Origins:
+    def __init__(self, data: dict[str, Any], api: ApiResource, events: list[_Event]) -> None:
+        self.data = data
+        self.api = api
+        self.events = events
+        self.resource: Tokens = ("Resources", api.logical_id)
+        if api.logical_id not in data.get("Resources", {}) and events:
+            self.resource = events[0].tokens  # implicit API: the first event that creates it
+        self.definition: Tokens | None = (self.resource + ("Properties", "DefinitionBody")
+                                          if api.source == "inline" else None)
+
+    def prop(self, name: str) -> tuple[Tokens, str] | None:
+        """Where SAM property `name` of this API is written (resource or Globals), and its name."""
+        if name in self.api.own:
+            return ("Resources", self.api.logical_id, "Properties", name), name
+        if name in self.api.properties:
+            section = SAM_APIS[self.api.type][2]
+            return ("Globals", section, name), f"Globals.{section}.{name}"
+        return None
+
+    def of(self, rel: Tokens) -> Origin:
+        if self.definition is not None and _exists(self.data, self.definition + rel):
+            return Origin(self.definition + rel, None)
+        found = self._generated(rel)
+        return found if found is not None else Origin(self.resource, f"the {self.api.logical_id} "
+                                                      "resource")
+
+    def _generated(self, rel: Tokens) -> Origin | None:
+        head = rel[0] if rel else ""
+        if head == "paths" and len(rel) >= 2:
+            return self._route(rel)
+        if head == "securityDefinitions" or rel[:2] == ("components", "securitySchemes"):
+            name = rel[1] if head == "securityDefinitions" else rel[2] if len(rel) > 2 else ""
+            return self._auth(("Authorizers", name) if name else ())
+        if head == "x-amazon-apigateway-gateway-responses":
+            return self._from("GatewayResponses", rel[1:2])
+        if head == "x-amazon-apigateway-cors":
+            return self._from("CorsConfiguration")
+        return None
+
+    def _route(self, rel: Tokens) -> Origin | None:
+        path, method = rel[1], rel[2] if len(rel) > 2 else None
+        event = next((e for e in self.events if e.path == path
+                      and (method is None or e.method == method)), None)
+        if len(rel) > 3 and rel[3] == "security":
+            if event is not None and event.auth:
+                return Origin(event.tokens + ("Properties", "Auth"),
+                              "the Auth of event " + _event_name(event))
+            return self._security(rel)
+        if method == "options" and event is None:
+            cors = self._from("Cors")
+            if cors is not None:
+                return cors
+        if event is None:
+            return None
+        where = "Path" if method is None else "Method"
+        return Origin(event.tokens + ("Properties", where), "event " + _event_name(event))
+
+    def _security(self, rel: Tokens) -> Origin | None:
+        key = rel[5] if len(rel) > 5 else None
+        if key == "api_key":
+            return self._auth(("ApiKeyRequired",))
+        return self._auth(("DefaultAuthorizer",))
+
+    def _auth(self, sub: Tokens) -> Origin | None:
+        return self._from("Auth", sub)
+
+    def _from(self, name: str, sub: Tokens = ()) -> Origin | None:
+        found = self.prop(name)
+        if found is None:
+            return None
+        tokens, shown = found
+        if sub and _exists(self.data, tokens + sub):
+            return Origin(tokens + sub, ".".join((shown, *sub)))
+        return Origin(tokens, shown)
+
+
+def _event_name(event: _Event) -> str:
+    return f"{event.tokens[1]}.Events.{event.tokens[4]}"
+
+
+def _exists(data: Any, tokens: Tokens) -> bool:
+    node = data
+    for token in tokens:
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return False
+    return True
+
+
+class SamLocator:
+    """Positions of a generated body's nodes in the template the user edits."""
+
+    def __init__(self, template: Document, base: Tokens, origins: _Origins) -> None:
+        self.template = template
+        self.base = base
+        self.origins = origins
+
+    @property
+    def root(self) -> Any:
+        """The template's YAML node tree (duplicate-key checks walk it)."""
+        return getattr(self.template.locator, "root", None)
+
+    def origin(self, tokens: Tokens) -> Origin:
+        """`tokens` relative to the body."""
+        return self.origins.of(tokens)
+
+    def span(self, tokens: Tokens) -> Span:
+        n = len(self.base)
+        rel = tokens[n:] if tokens[:n] == self.base else tokens
+        return self.template.locator.span(self.origin(rel).tokens)
+
+
+#: Rules whose findings on generated nodes are about the form of SAM's output, not the user's
+#: API: SAM writes parameters without `schema`, oauth2 schemes without `flows`, `schema` in
+#: OpenAPI 3 headers (AGW011), and REST paths without their `in: path` parameters (AGW105).
+#: The user cannot change them short of writing the whole DefinitionBody.
+OUTPUT_FORM = frozenset({"AGW011", "AGW105"})
+
+
+def output_form(code: str, doc: Document, tokens: Tokens) -> bool:
+    """Whether a finding of rule `code` at `tokens` is about SAM's output form (dropped)."""
+    return code in OUTPUT_FORM and made_by(doc, tokens) is not None
+
+
+def made_by(doc: Document, tokens: Tokens) -> str | None:
+    """The SAM property that generated the node at `tokens` of `doc`, or None (written by the
+    user, or no SAM template)."""
+    locator = doc.locator
+    return locator.origin(tokens).made_by if isinstance(locator, SamLocator) else None

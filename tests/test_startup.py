@@ -7,7 +7,8 @@ import sys
 
 from conftest import FIXTURES
 
-HEAVY = ("schemathesis", "hypothesis", "boto3", "botocore", "openapi_spec_validator", "rich")
+HEAVY = ("schemathesis", "hypothesis", "boto3", "botocore", "openapi_spec_validator", "rich",
+         "samtranslator")
 
 
 def test_lint_imports_none_of_the_heavy_libraries() -> None:

@@ -4,8 +4,6 @@ findings (AGW703)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -215,12 +213,41 @@ def test_the_template_given_is_not_modified() -> None:
     assert sources.template.doc.data["Globals"]["Function"]["CodeUri"] == "src/"
 
 
-def test_a_sam_template_imports_the_translator_only_then() -> None:
-    """The positive side of tests/test_startup.py: a SAM template does load samtranslator."""
-    code = ("import sys\nfrom apilint.cli import main\n"
-            f"rc = main(['lint', {str(SAM / 'rest-cors-iam.yaml')!r}, '-q'])\n"
-            "print('MODULES', ' '.join(sorted(sys.modules)))\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    line = next(l for l in done.stdout.splitlines() if l.startswith("MODULES"))
-    assert "samtranslator" in line.split()
-    assert "Traceback" not in done.stderr and "unpublished metrics" not in done.stderr
+def test_local_artifacts_are_packaged_as_sam_package_would(tmp_path: Path) -> None:
+    """Local CodeUri/DefinitionUri/ContentUri/Location paths (and a function without code) are
+    what `sam package` uploads; SAM's 'not a valid S3 Uri' about them is no finding."""
+    (tmp_path / "api").mkdir()
+    (tmp_path / "api" / "shop.yaml").write_text(
+        'swagger: "2.0"\ninfo: {title: shop, version: "1"}\npaths:\n  /x:\n    get:\n'
+        '      security: [{sigv4: []}]\n      responses: {"200": {description: ok}}\n'
+        '      x-amazon-apigateway-integration: {type: mock, requestTemplates: '
+        '{application/json: "{\\"statusCode\\": 200}"}, responses: {default: {statusCode: "200"}}}\n'
+        'securityDefinitions:\n  sigv4: {type: apiKey, name: Authorization, in: header, '
+        'x-amazon-apigateway-authtype: awsSigv4}\n')
+    (tmp_path / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n"
+        "  ShopApi:\n    Type: AWS::Serverless::Api\n"
+        "    Properties: {StageName: prod, DefinitionUri: api/shop.yaml}\n"
+        "  ShopFunction:\n    Type: AWS::Serverless::Function\n"
+        "    Properties: {Handler: app.handler, Runtime: python3.12}\n"
+        "  Layer:\n    Type: AWS::Serverless::LayerVersion\n    Properties: {ContentUri: layer/}\n"
+        "  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties: {DefinitionUri: sm.json}\n"
+        "  Nested:\n    Type: AWS::Serverless::Application\n"
+        "    Properties: {Location: nested/template.yaml}\n")
+    sources = load_definitions(str(tmp_path / "template.yaml"))
+    assert sources.template.sam.failures == [] and sources.notes == []
+    assert [(d.label, d.path) for d in sources.docs] == [
+        ("ShopApi", str(tmp_path / "api" / "shop.yaml"))]  # read as uploaded, not translated
+
+
+def test_a_transform_before_sams_makes_its_verdict_a_note(tmp_path: Path) -> None:
+    (tmp_path / "t.yaml").write_text(
+        "Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]\nResources:\n"
+        "  Fn:\n    Type: AWS::Serverless::Function\n"
+        "    Properties:\n      Runtime: python3.12\n      Handler: app.handler\n"
+        "      Events:\n        E:\n          Type: Api\n"
+        "          Properties: {Path: /x, Method: get, RestApiId: {Ref: Nope}}\n")
+    sources = load_definitions(str(tmp_path / "t.yaml"))
+    assert sources.template.sam.failures == []
+    assert sources.notes == ["SAM rejects the template as written, but AWS::LanguageExtensions "
+                             "runs before SAM; SAM APIs read as written"]

@@ -25,7 +25,11 @@ def template_of(api: Api) -> Template | None:
 
 def sam_edits(api: Api, prop: str) -> bool:
     """Whether SAM rewrites this inline definition for `prop` (Cors adds OPTIONS methods, Auth
-    a DefaultAuthorizer on every method without its own security) before API Gateway sees it."""
+    a DefaultAuthorizer on every method without its own security) before API Gateway sees it.
+
+    Only for a SAM template read as written: when SAM's translator is not installed, crashes or
+    rejects the template. Otherwise apilint.document.sam lints the body SAM generates (source
+    "sam"), which already holds what SAM adds."""
     template = template_of(api)
     if template is None or template.api.source != "inline" or \
             not template.api.type.startswith("AWS::Serverless::"):

@@ -76,6 +76,10 @@ def translate(doc: Document, template: TemplateFile) -> Translation:
     try:
         output = _transform(doc.data)
     except _Rejected as exc:
+        earlier = _transforms_before(doc.data)
+        if earlier:  # SAM gets their output, not this template: its verdict here proves nothing
+            return Translation(notes=[f"SAM rejects the template as written, but {earlier} runs "
+                                      "before SAM; SAM APIs read as written"])
         return Translation(failures=exc.failures, total=exc.total)
     except ImportError:
         return Translation(notes=["SAM APIs read as written, not as SAM generates them: the SAM "
@@ -92,11 +96,19 @@ def translate(doc: Document, template: TemplateFile) -> Translation:
         body = resource.get("Properties", {}).get("Body") if isinstance(resource, dict) else None
         if not isinstance(body, dict):
             continue
-        out.covered.add(api.logical_id)
         made = _document(doc, generated, api, render(body))
         if made is not None:
+            out.covered.add(api.logical_id)
             out.docs.append(made)
     return out
+
+
+def _transforms_before(data: dict[str, Any]) -> str:
+    """The transforms CloudFormation runs before SAM's (AWS::LanguageExtensions, macros)."""
+    transform = data.get("Transform")
+    if not isinstance(transform, list) or TRANSFORM not in transform:
+        return ""
+    return ", ".join(str(t) for t in transform[:transform.index(TRANSFORM)])
 
 
 class _Rejected(Exception):
@@ -169,33 +181,47 @@ def _named(resource: dict[str, Any], message: str) -> Tokens:
 
 
 _CODE = ("CodeUri", "InlineCode", "ImageUri")
+#: Properties that `sam package` uploads when they name a local path, per SAM resource type,
+#: and an S3 location of the kind it writes back (the translator accepts nothing else).
+_PACKAGED = {
+    "AWS::Serverless::Function": ("CodeUri",),
+    "AWS::Serverless::Api": ("DefinitionUri",),
+    "AWS::Serverless::HttpApi": ("DefinitionUri",),
+    "AWS::Serverless::StateMachine": ("DefinitionUri",),
+    "AWS::Serverless::LayerVersion": ("ContentUri",),
+    "AWS::Serverless::GraphQLApi": ("SchemaUri",),
+    "AWS::Serverless::Application": ("Location",),
+}
+STAND_IN_TEMPLATE = "https://bucket.s3.amazonaws.com/template.yaml"
 
 
 def _stand_in_code(template: dict[str, Any]) -> None:
-    """Local CodeUri/ContentUri paths (Globals and resources) become an S3 location; so does a
-    function without code, which SAM CLI builds and packages from the template's directory
-    (its default CodeUri is ".")."""
+    """What `sam package` does before the transform: local paths become S3 locations (in
+    Globals too); a function without code gets one, since SAM CLI builds and packages it from
+    the template's directory (its default CodeUri is ".")."""
     globals_ = template.get("Globals")
-    holders = [globals_.get("Function")] if isinstance(globals_, dict) else []
-    inherited = isinstance(holders[0], dict) and any(k in holders[0] for k in _CODE) \
-        if holders else False
+    function = globals_.get("Function") if isinstance(globals_, dict) else None
+    if isinstance(function, dict):
+        _stand_in(function, ("CodeUri",))
+    inherited = isinstance(function, dict) and any(k in function for k in _CODE)
     for resource in template.get("Resources", {}).values():
-        props = resource.get("Properties") if isinstance(resource, dict) else None
-        if isinstance(resource, dict) and resource.get("Type") == "AWS::Serverless::Function" \
-                and not inherited and not (isinstance(props, dict) and any(k in props for k in _CODE)):
-            if not isinstance(props, dict):
-                props = resource["Properties"] = {}
+        if not isinstance(resource, dict) or resource.get("Type") not in _PACKAGED:
+            continue
+        props = resource.get("Properties")
+        if not isinstance(props, dict):
+            props = resource["Properties"] = {}
+        _stand_in(props, _PACKAGED[resource["Type"]])
+        if resource["Type"] == "AWS::Serverless::Function" and not inherited \
+                and not any(k in props for k in _CODE):
             image = props.get("PackageType") == "Image"
             props["ImageUri" if image else "CodeUri"] = STAND_IN_IMAGE if image else STAND_IN_CODE
-    holders += [r.get("Properties") for r in template.get("Resources", {}).values()
-                if isinstance(r, dict)]
-    for props in holders:
-        if not isinstance(props, dict):
-            continue
-        for key in ("CodeUri", "ContentUri"):
-            uri = props.get(key)
-            if isinstance(uri, str) and not uri.startswith("s3://"):
-                props[key] = STAND_IN_CODE
+
+
+def _stand_in(props: dict[str, Any], keys: tuple[str, ...]) -> None:
+    for key in keys:
+        value = props.get(key)
+        if isinstance(value, str) and not value.startswith(("s3://", "https://", "http://")):
+            props[key] = STAND_IN_TEMPLATE if key == "Location" else STAND_IN_CODE
 
 
 # -- which generated APIs come from SAM APIs --------------------------------------------------

@@ -182,7 +182,7 @@ def test_a_translator_crash_is_one_note_and_the_template_is_read_as_written(monk
     def crash(data: Any) -> Any:
         raise KeyError("boom")
 
-    monkeypatch.setattr(sam, "_transform", crash)
+    monkeypatch.setattr(sam, "transform", crash)
     sources = load_definitions(str(FIXTURES / "templates" / "sam-yaml" / "template.yaml"))
     assert sources.notes == ["the SAM translator failed (KeyError: 'boom'); SAM APIs read as "
                              "written, not as SAM generates them"]
@@ -197,7 +197,7 @@ def test_without_the_translator_sam_apis_are_read_as_written(monkeypatch) -> Non
     def missing(data: Any) -> Any:
         raise ModuleNotFoundError("No module named 'samtranslator'")
 
-    monkeypatch.setattr(sam, "_transform", missing)
+    monkeypatch.setattr(sam, "transform", missing)
     sources = load_definitions(str(ACCEPTED_SAM / "rest-events.yaml"))
     assert sources.docs == [] and sources.notes == [
         "SAM APIs read as written, not as SAM generates them: the SAM translator is not "

@@ -74,7 +74,7 @@ def translate(doc: Document, template: TemplateFile) -> Translation:
     """The SAM APIs of `doc` as SAM generates them; SAM's own errors as failures; a crash of
     the translator as a note (cfn.scan then reads the template as it is)."""
     try:
-        output = _transform(doc.data)
+        output = transform(doc.data)
     except _Rejected as exc:
         earlier = _transforms_before(doc.data)
         if earlier:  # SAM gets their output, not this template: its verdict here proves nothing
@@ -117,7 +117,7 @@ class _Rejected(Exception):
         self.failures, self.total = failures, total
 
 
-def _transform(data: dict[str, Any]) -> dict[str, Any]:
+def transform(data: dict[str, Any]) -> dict[str, Any]:
     """samtranslator's transform(), offline: a boto3 session with a region (transform() passes
     none and SAM then wants one from the environment; a session makes no AWS call), pseudo
     parameters, a managed-policy map that asks IAM nothing, S3 stand-ins for local code."""

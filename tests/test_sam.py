@@ -251,3 +251,13 @@ def test_a_transform_before_sams_makes_its_verdict_a_note(tmp_path: Path) -> Non
     assert sources.template.sam.failures == []
     assert sources.notes == ["SAM rejects the template as written, but AWS::LanguageExtensions "
                              "runs before SAM; SAM APIs read as written"]
+
+
+def test_authorizer_none_is_named_as_the_event_setting_not_an_undefined_scheme() -> None:
+    """SAM writes `security: [{NONE: []}]` for `Authorizer: NONE`: no AGW306 about an undefined
+    scheme 'NONE', and AGW301 says why the route is open."""
+    findings = _findings(SAM / "rest-cors-iam.yaml")
+    assert "AGW306" not in {f.code for f in findings}
+    [message] = [f.message for f in findings if f.code == "AGW301"]
+    assert message.startswith("GET /health can be called by anyone: its event sets "
+                              "Auth.Authorizer: NONE, so SAM gives it no authorizer;")

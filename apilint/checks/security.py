@@ -7,6 +7,7 @@ from typing import Any, Iterator
 
 from apilint.checks import Violation, check, shown, violation
 from apilint.checks.templates import sam_edits
+from apilint.document.sam import made_by
 from apilint.model.gateway import Api, Method
 
 
@@ -27,6 +28,8 @@ def _why_open(api: Api, method: Method) -> str:
                 "deploys with authorization NONE")
     if "undefined" in kinds:
         missing = [n for n in method.auth.schemes if n not in api.schemes]
+        if missing == ["NONE"] and made_by(api.doc, method.at.tokens + ("security",)):
+            return "its event sets Auth.Authorizer: NONE, so SAM gives it no authorizer"
         return f"its security names {', '.join(map(repr, missing))}, which is not a defined scheme"
     if "unsupported" in kinds:
         return ("its security schemes are not ones API Gateway enforces (REST APIs need an "

@@ -261,3 +261,11 @@ def test_authorizer_none_is_named_as_the_event_setting_not_an_undefined_scheme()
     [message] = [f.message for f in findings if f.code == "AGW301"]
     assert message.startswith("GET /health can be called by anyone: its event sets "
                               "Auth.Authorizer: NONE, so SAM gives it no authorizer;")
+
+
+def test_suppressions_in_a_definition_body_still_apply(tmp_path: Path) -> None:
+    template = (FIXTURES / "templates" / "sam-yaml" / "template.yaml").read_text()
+    (tmp_path / "template.yaml").write_text(template.replace(
+        "            post:\n", "            post:\n              x-apilint-ignore: AGW402\n"))
+    codes = {f.code for f in _findings(tmp_path / "template.yaml")}
+    assert "AGW402" not in codes and "AGW422" in codes

@@ -19,7 +19,6 @@ from apilint.checks import Violation, check, violation
 from apilint.checks.cors import ALLOW_ORIGIN, cors_evidence, http_cors
 from apilint.document.placeholders import has_placeholder
 from apilint.document.refs import At
-from apilint.document.sam import made_by
 from apilint.model.gateway import GATEWAY_RESPONSES, Api
 from apilint.model.mapping import STATUS, static_value
 
@@ -189,11 +188,8 @@ def http_cors_credentials_wildcard(api: Api, options: dict[str, Any]) -> Iterato
         return
     for i, origin in enumerate(origins.value):
         if isinstance(origin, str) and origin.strip() == "*":
-            generated = made_by(api.doc, cors.tokens)
-            what = (f"the x-amazon-apigateway-cors SAM generates from {generated}"
-                    if generated else "x-amazon-apigateway-cors")
             yield violation(origins.child(i) or origins,
-                            f"{what} sets allowCredentials: true with "
+                            "x-amazon-apigateway-cors sets allowCredentials: true with "
                             "allowOrigins '*'; API Gateway rejects this ('allow-credentials is "
                             "not supported if allow-origin is *') and browsers never accept "
                             "credentials for '*'. "

@@ -72,6 +72,8 @@ def read(path: Path) -> list[Entry]:
         raise UsageError(f"cannot read baseline {where}: {exc.strerror or exc}") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise UsageError(f"{where}: not a JSON baseline ({exc})") from None
+    except RecursionError:  # the stdlib parser recurses once per level
+        raise UsageError(f"{where}: not a JSON baseline (nested too deep)") from None
     if not isinstance(payload, dict) or payload.get("version") != FORMAT_VERSION \
             or not isinstance(payload.get("findings"), list):
         raise UsageError(f"{where}: not an apilint baseline (expected version {FORMAT_VERSION} "

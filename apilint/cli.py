@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, List, Optional
 
 import typer
 
-from apilint.errors import debugging
+from apilint.errors import debugging, warn
 
 if TYPE_CHECKING:
     from apilint.commands.lint import Options
@@ -415,12 +415,13 @@ def main(argv: Optional[List[str]] = None) -> int:
         sys.stderr.write("apilint: interrupted\n")
         return 130
     except Exception as exc:  # noqa: BLE001 - a bug of ours must not end in a traceback
-        sys.stderr.write(f"apilint: internal error ({type(exc).__name__}: {exc}); please report "
-                         "it with the command that triggers it (--debug shows the traceback)\n")
-        if debugging():
+        warn(f"apilint: internal error ({type(exc).__name__}: {exc}); please report it with the "
+             "command that triggers it (--debug shows the traceback)")
+        if debugging():  # the values in its messages come from the input too
             import traceback
 
-            traceback.print_exc()
+            for line in traceback.format_exc().splitlines():
+                warn(line)
         return 2
     return result if isinstance(result, int) else 0
 

@@ -7,7 +7,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from apilint.files import SMALL_FILE_LIMIT, open_regular, read_bounded
 
@@ -38,10 +38,23 @@ def expand(paths: Iterable[str]) -> list[Target]:
 
 
 def _walk(root: str) -> list[str]:
-    found: list[str] = []
+    return list(walk(root, may_hold_api))
+
+
+def walk(root: str, wanted: Callable[[str], bool], limit: int | None = None,
+         visited: list[str] | None = None) -> Iterator[str]:
+    """The files under `root` with a definition's suffix that `wanted` accepts, sorted, minus
+    what git ignores, what tools generate and links out of the tree; at most `limit` files are
+    offered to `wanted` and `limit` directories walked. `visited` collects the directories."""
     tree = os.path.realpath(root)
     ignores: list[tuple[str, Any]] = []  # (directory, its .gitignore spec), outermost first
+    offered = walked = 0
     for base, dirs, files in os.walk(root):
+        walked += 1
+        if limit is not None and walked > limit:
+            return
+        if visited is not None:
+            visited.append(base)
         ignores = [(d, s) for d, s in ignores
                    if Path(os.path.abspath(base)).is_relative_to(os.path.abspath(d))]
         spec = _gitignore(base, tree)
@@ -51,10 +64,14 @@ def _walk(root: str) -> list[str]:
                          and not _ignored(os.path.join(base, d), True, ignores))
         for name in sorted(files):
             path = os.path.join(base, name)
-            if (name.lower().endswith(SUFFIXES) and _readable_in(path, tree)
-                    and not _ignored(path, False, ignores) and may_hold_api(path)):
-                found.append(path)
-    return found
+            if not (name.lower().endswith(SUFFIXES) and _readable_in(path, tree)
+                    and not _ignored(path, False, ignores)):
+                continue
+            if limit is not None and offered >= limit:
+                return
+            offered += 1
+            if wanted(path):
+                yield path
 
 
 def _readable_in(path: str, tree: str) -> bool:
@@ -96,16 +113,21 @@ def _ignored(path: str, is_dir: bool, ignores: list[tuple[str, Any]]) -> bool:
 
 
 def may_hold_api(path: str) -> bool:
-    """False for files that surely hold no API (package.json, tsconfig.json, ...): checked on
-    the bytes, a megabyte at a time, so a tree full of other JSON costs no parsing and a huge
-    file no memory. Unreadable files pass (and get a proper error later)."""
-    overlap = max(len(m) for m in _MARKERS) - 1
+    """False for files that surely hold no API (package.json, tsconfig.json, ...)."""
+    return contains(path, _MARKERS)
+
+
+def contains(path: str, markers: tuple[bytes, ...]) -> bool:
+    """Whether the file's bytes hold one of `markers`: checked a megabyte at a time, so a tree
+    full of other JSON costs no parsing and a huge file no memory. Unreadable files pass (and
+    get a proper error later)."""
+    overlap = max(len(m) for m in markers) - 1
     tail = b""
     try:
         with open_regular(path) as f:
             while chunk := f.read(1 << 20):
                 window = tail + chunk
-                if any(m in window for m in _MARKERS):
+                if any(m in window for m in markers):
                     return True
                 tail = window[-overlap:]
     except OSError:

@@ -9,6 +9,7 @@ from typing import Any, Callable, Iterable, TypeVar
 
 from apilint.checks import Check, Violation, all_checks
 from apilint.document import Document, NotAnApi
+from apilint.document.cfn import Template
 from apilint.document.loader import DEFAULT_MAX_BYTES, check_sections, load_definitions
 from apilint.document.model import Sources
 from apilint.document.pointer import Tokens
@@ -241,7 +242,7 @@ def lint_path(path: str, settings: Settings, shown: str | None = None) -> list[F
     built = _PREBUILT.pop(_build_key(path, settings), None) if shown == path else None
     loaded = built[0] if built is not None else \
         _guarded(shown, lambda: load_definitions(path, shown, settings.max_bytes,
-                                                 settings.allow_outside_refs))
+                                                 settings.allow_outside_refs, in_context=True))
     if isinstance(loaded, FileResult):
         return [loaded]
     if isinstance(loaded, NotAnApi):
@@ -254,12 +255,53 @@ def lint_path(path: str, settings: Settings, shown: str | None = None) -> list[F
     apis = built[1] if built is not None else [None] * len(loaded.docs)
     for doc, api in zip(loaded.docs, apis):
         result = _guarded(doc.path, lambda doc=doc, api=api: run_rules(doc, settings, api=api))
+        if doc.alternative and results:
+            _join(results[-1], result)
+            continue
         result.label = doc.label
-        result.via = shown if doc.path != shown else None
+        result.via = _holder(doc, shown)
         results.append(result)
     if not loaded.docs and not any(r.findings or r.error for r in results):
         return [FileResult(shown, skipped=loaded.skip_reason())]
     return results
+
+
+def _holder(doc: Document, shown: str) -> str | None:
+    """The template a definition was read through, when that is another file: the linted one,
+    or the template that includes the linted definition file."""
+    if doc.path != shown:
+        return shown
+    if isinstance(doc.iac, Template) and doc.iac.file.doc.path != doc.path:
+        return str(doc.iac.file.doc.path)
+    return None
+
+
+def _join(first: FileResult, other: FileResult) -> None:
+    """Add the findings of another reading of the same definition (the other branch of its
+    Fn::Ifs): a node both readings share yields the same finding once."""
+    seen = {_identity(f) for f in first.findings}
+    first.findings.extend(f for f in other.findings if _identity(f) not in seen)
+    first.findings.sort(key=Finding.sort_key)
+    first.error = first.error or other.error
+    known = {c.code for c in first.crashes}
+    first.crashes.extend(c for c in other.crashes if c.code not in known)
+
+
+def drop_repeats(results: list[FileResult]) -> None:
+    """Drop a finding that an earlier result reported already: the same file read through two
+    templates that include it says the same thing twice where their contexts agree."""
+    seen: set[tuple[Any, ...]] = set()
+    for result in results:
+        if result.via is None:
+            continue
+        kept = [f for f in result.findings if (os.path.abspath(f.file),) + _identity(f)
+                not in seen]
+        seen.update((os.path.abspath(f.file),) + _identity(f) for f in kept)
+        result.findings = kept
+
+
+def _identity(f: Finding) -> tuple[Any, ...]:
+    return (f.code, f.file, f.span.line, f.span.column, f.message)
 
 
 #: Models built before linting (account look-ups need each definition's functions first), by
@@ -277,7 +319,8 @@ def models(path: str, settings: Settings) -> list[Api]:
     """The gateway model of each definition in a file, kept for its lint_path; none when it
     cannot be read (linting the file reports why)."""
     try:
-        loaded = load_definitions(path, path, settings.max_bytes, settings.allow_outside_refs)
+        loaded = load_definitions(path, path, settings.max_bytes, settings.allow_outside_refs,
+                                  in_context=True)
         if isinstance(loaded, NotAnApi):
             return []
         apis = [build_model(doc, settings) for doc in loaded.docs]
@@ -296,13 +339,14 @@ def load_api(path: str, settings: Settings | None = None) -> Api:
         loaded = load_definitions(path, path, settings.max_bytes, settings.allow_outside_refs)
         if isinstance(loaded, NotAnApi):
             raise LoadError(loaded.reason, path)
-        if not loaded.docs:
+        docs = [d for d in loaded.docs if not d.alternative]  # runs one reading of an Fn::If
+        if not docs:
             raise LoadError(loaded.skip_reason(), path)
-        if len(loaded.docs) > 1:
-            labels = ", ".join(d.label or d.path for d in loaded.docs)
-            raise UsageError(f"holds {len(loaded.docs)} APIs ({labels}); give a file with one "
+        if len(docs) > 1:
+            labels = ", ".join(d.label or d.path for d in docs)
+            raise UsageError(f"holds {len(docs)} APIs ({labels}); give a file with one "
                              "definition", path)
-        return build_model(loaded.docs[0], settings)
+        return build_model(docs[0], settings)
     except ApilintError:
         raise
     except RecursionError:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+
+from apilint.escape import terminal_line
+
 
 class ApilintError(Exception):
     """A problem the user must fix before apilint can do its job (exit code 2)."""
@@ -37,6 +41,12 @@ class ParseError(LoadError):
 
 class UsageError(ApilintError):
     """The command line (or configuration) is wrong."""
+
+
+def warn(line: str) -> None:
+    """Print one line on stderr. It quotes file names and definition text, so it is escaped:
+    controls shown, never a workflow command (apilint.escape.terminal_line)."""
+    sys.stderr.write(terminal_line(line) + "\n")
 
 
 def debugging() -> bool:

@@ -4,11 +4,15 @@ carriage returns or bidi overrides reach a terminal, a log or a report."""
 from __future__ import annotations
 
 
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
 def printable(text: str) -> str:
     """`text` with every character str.isprintable() refuses (controls, including CR, LF and
-    ESC; format characters such as U+202E) written as a `\\xNN` or `\\uNNNN` escape."""
+    ESC; format characters such as U+202E; lone surrogates; white space but the space) written
+    as an escape: `\\n`, `\\r`, `\\t` as repr() writes them, else `\\xNN`, `\\uNNNN`."""
     if text.isprintable():
         return text
-    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 0x100
-                   else f"\\u{ord(c):04x}" if ord(c) < 0x10000 else f"\\U{ord(c):08x}"
-                   for c in text)
+    return "".join(c if c.isprintable() else _NAMED.get(c) or (
+        f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}" if ord(c) < 0x10000
+        else f"\\U{ord(c):08x}") for c in text)

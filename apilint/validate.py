@@ -42,11 +42,16 @@ class _RustValidator:
     def __init__(self, schema: dict[str, Any]) -> None:
         import jsonschema_rs
 
+        self._schema = schema
         self._v = jsonschema_rs.validator_for(schema)
 
     def errors(self, instance: Any) -> list[SchemaError]:
         try:
             return [self._convert(e) for e in self._v.iter_errors(instance)]
+        except UnicodeEncodeError:
+            # A lone surrogate (JSON may spell "\ud800") cannot become a Rust (UTF-8) string;
+            # the reference validator reads it.
+            return _PyValidator(self._schema).errors(instance)
         except ValueError as exc:
             if "recursion" in str(exc).lower():
                 raise NestingTooDeep(str(exc)) from None

@@ -15,8 +15,8 @@ from conftest import PITFALLS as EXAMPLE  # a Path; the CLI tests need the text
 PITFALLS = str(EXAMPLE)
 
 
-def test_text_output_is_path_line_col_code(capsys) -> None:
-    code, out, _ = run(capsys, "lint", PITFALLS)
+def test_concise_output_is_path_line_col_code(capsys) -> None:
+    code, out, _ = run(capsys, "lint", PITFALLS, "-f", "concise")
     assert code == 1
     lines = out.splitlines()
     assert lines[1] == (f"{PITFALLS}:4:1: AGW302 [warning] root-level `security` is ignored by API "
@@ -25,7 +25,32 @@ def test_text_output_is_path_line_col_code(capsys) -> None:
                         "`security`")
     assert lines[0].startswith(f"{PITFALLS}:2:1: AGW507 [warning] CORS is in use")
     assert lines[-1] == "Found 7 problems (1 error, 6 warnings) in 1 file."
+    assert len(lines) == 8
     assert "\033[" not in out  # no colour when not a terminal
+
+
+def test_text_output_groups_by_file_in_position_order_with_code_frames(capsys,
+                                                                       tmp_path) -> None:
+    # Two files, the second named first: each file's findings together, by line; under each
+    # finding the line it points at, underlined, and where to read more.
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    first.write_text(EXAMPLE.read_text())
+    second.write_text(EXAMPLE.read_text())
+    code, out, _ = run(capsys, "lint", str(second), str(first), "--select", "AGW302,AGW401")
+    assert code == 1
+    blocks = out.split("\n\n")
+    headers = [block.splitlines()[0].split(" ")[0] for block in blocks[:-1]]
+    assert headers == [f"{second}:4:1:", f"{second}:22:9:", f"{first}:4:1:", f"{first}:22:9:"]
+    assert blocks[0].splitlines()[1:] == [
+        "  |",
+        "4 | security:                      # ignored by API Gateway REST APIs: GET /orders "
+        "deploys open",
+        "  | ^^^^^^^^",
+        "  = explain: apilint explain AGW302"]
+    frame = blocks[1].splitlines()[1:]
+    assert frame[1].startswith("22 |         uri: arn:aws:apigateway:eu-west-1:lambda:")
+    assert frame[2] == "   |         " + "^" * (len(frame[1]) - len("22 |         "))
+    assert blocks[-1] == "Found 4 problems (2 errors, 2 warnings) in 2 files.\n"
 
 
 def test_json_output_envelope(capsys) -> None:
@@ -177,3 +202,24 @@ def test_two_formats_on_standard_output_are_a_usage_error(capsys, tmp_path) -> N
     target = tmp_path / "out.json"
     assert run(capsys, "lint", PITFALLS, "-f", "text", "-f", f"json={target}")[0] == 1
     assert json.loads(target.read_text())["results"]
+
+
+def test_parallel_workers_do_not_interleave_output_lines(tmp_path) -> None:
+    # Enough files to lint on all cores: the parent prints every line, whole.
+    import re
+    import subprocess
+    import sys
+
+    from apilint.engine import PARALLEL_MIN_FILES
+
+    for i in range(PARALLEL_MIN_FILES + 4):
+        (tmp_path / f"api{i:02d}.yaml").write_text(EXAMPLE.read_text())
+    done = subprocess.run([sys.executable, "-m", "apilint", "lint", str(tmp_path), "-f",
+                           "concise"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stderr
+    lines = done.stdout.splitlines()
+    finding = re.compile(r"^\S+/api\d\d\.yaml:\d+:\d+: AGW\d{3} \[(error|warning|info)\] .+$")
+    body = [line for line in lines if not line.startswith("Found ")]
+    assert len(body) == (PARALLEL_MIN_FILES + 4) * 7
+    assert all(finding.match(line) for line in body), [l for l in body if not finding.match(l)][:3]

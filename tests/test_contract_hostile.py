@@ -440,7 +440,7 @@ def test_control_characters_of_an_answer_are_escaped_in_findings(capsys,
     assert (code, set(found)) == (1, {("contract/not-a-server-error", "GET /stats")})
     message = found["contract/not-a-server-error", "GET /stats"]
     assert not any(c in message for c in "\r\x1b\x07\u202e")
-    assert 'got 500 {"message":"boom\\x0d\\x1b[2J\\x1b]0;pwned\\x07\\u202e"}' in message
+    assert 'got 500 {"message":"boom\\r\\x1b[2J\\x1b]0;pwned\\x07\\u202e"}' in message
 
 
 def test_a_10_mb_answer_is_masked_in_the_part_that_shows_only() -> None:

@@ -20,12 +20,13 @@ PINNED: dict[str, set[tuple[str, int]]] = {
         ("AGW301", 11), ("AGW301", 57), ("AGW401", 23), ("AGW401", 67), ("AGW507", 2)},
     # OAS 3.0.1 with the Swagger-2 `securityDefinitions` key (at the key; API Gateway imports
     # it, read as AWS does), Swagger-2 style `type` on response headers (warnings: imported); GET /{linkId} is the public redirector.
-    # Written for AWS::Include: 17 Fn:: intrinsics (one finding). Allow-Headers '*' does not
+    # Written for AWS::Include: 17 Fn:: intrinsics naming template resources, linted alone (one
+    # info, AGW012, not a direct-import error). Allow-Headers '*' does not
     # cover Authorization, which the Cognito authorizer needs; no CORS gateway responses (the
     # repository's template adds none either).
     "aws-samples__amazon-api-gateway-url-shortener__api.yaml": {
         ("AGW011", 384), ("AGW011", 84), ("AGW011", 134), ("AGW011", 139), ("AGW011", 223),
-        ("AGW011", 271), ("AGW011", 276), ("AGW008", 54), ("AGW301", 33), ("AGW506", 204),
+        ("AGW011", 271), ("AGW011", 276), ("AGW012", 54), ("AGW301", 33), ("AGW506", 204),
         ("AGW506", 334), ("AGW507", 17)},
     # $refs into ../../shared, outside the definition's directory (and absent here): each is
     # unresolved (AGW003) and a file reference import cannot follow (AGW007); the `default`
@@ -36,20 +37,20 @@ PINNED: dict[str, set[tuple[str, int]]] = {
         ("AGW003", 109), ("AGW003", 110), ("AGW003", 116),
         ("AGW007", 35), ("AGW007", 43), ("AGW007", 70), ("AGW007", 76), ("AGW007", 97),
         ("AGW007", 109), ("AGW007", 110), ("AGW007", 116),
-        ("AGW008", 48), ("AGW202", 63), ("AGW301", 12), ("AGW301", 52)},
+        ("AGW012", 48), ("AGW202", 63), ("AGW301", 12), ("AGW301", 52)},
     # `servers` written as a mapping; the ANY on / has no auth; Fn::Sub (AWS::Include file).
     "aws-samples__serverless-patterns__apigw-mappingtemplate-lambda-api.yaml": {
-        ("AGW011", 5), ("AGW008", 22), ("AGW301", 11)},
+        ("AGW011", 5), ("AGW012", 22), ("AGW301", 11)},
     # HTTP API without info.version; three open direct-integration routes; Fn:: intrinsics,
     # `Ref` inside requestParameters among them.
     "aws-samples__sessions-with-aws-sam__http-api-direct-integration-api.yaml": {
-        ("AGW011", 2), ("AGW008", 13), ("AGW301", 6), ("AGW301", 22), ("AGW301", 38)},
+        ("AGW011", 2), ("AGW012", 13), ("AGW301", 6), ("AGW301", 22), ("AGW301", 38)},
     # `any:` is not x-amazon-apigateway-any-method: not an operation at all, so the integration
     # under it sits where no extension is read (AGW050); {proxy+} has no path parameter (info).
     "aws__aws-sam-cli__cdk-sample-definition.yaml": {
-        ("AGW011", 8), ("AGW008", 16), ("AGW050", 14), ("AGW105", 19), ("AGW301", 20)},
+        ("AGW011", 8), ("AGW012", 16), ("AGW050", 14), ("AGW105", 19), ("AGW301", 20)},
     "aws__serverless-application-model__api_swagger_cors-swagger.yaml": {
-        ("AGW011", 4), ("AGW008", 24), ("AGW301", 10)},
+        ("AGW011", 4), ("AGW012", 24), ("AGW301", 10)},
     # A moto test fixture: integration responses map method.response.header.* that no method
     # response declares, and request mappings read undeclared method.request.header.*; moto
     # does not validate either, AWS rejects both. CORS headers but no CORS gateway responses.

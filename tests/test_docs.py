@@ -151,22 +151,22 @@ def test_evidence_reaches_explain_json_and_the_rule_page(capsys) -> None:
     rule = find_rule("cache-key-undeclared")
     assert [e.quote for e in rule.evidence] == [
         "To be valid values for cacheKeyParameters, these parameters must also be specified for "
-        "Method requestParameters.", "BadRequestException: Invalid cache key"]
+        "Method requestParameters.", "BadRequestException: Invalid cache key parameter specified"]
     assert main(["explain", "AGW453"]) == 0
     out = capsys.readouterr().out
-    assert 'Evidence for severity error:\n  - "BadRequestException: Invalid cache key"' in \
+    assert 'Evidence for severity error:\n  - "BadRequestException: Invalid cache key parameter specified"' in \
         out.replace('- "To be valid values for cacheKeyParameters, these parameters must also be '
                     'specified for Method requestParameters."\n    (Integration.cacheKeyParameters: '
                     'https://docs.aws.amazon.com/apigateway/latest/api/API_Integration.html)\n  ', "")
     assert main(["rules", "--format", "json"]) == 0
     listed = {r["code"]: r for r in json.loads(capsys.readouterr().out)}
     assert listed["AGW453"]["evidence"][1] == {
-        "quote": "BadRequestException: Invalid cache key",
+        "quote": "BadRequestException: Invalid cache key parameter specified",
         "source": {"title": "amazon-archives/aws-apigateway-importer#148 (import error)",
                    "url": "https://github.com/amazon-archives/aws-apigateway-importer/issues/148"}}
     page = docs.rule_page(find_rule("gateway-response-status-invalid"))
     # Quoted AWS text renders literally: the regex's brackets and backslashes are escaped.
-    assert "> statusCode: The HTTP status code for this GatewayResponse. Pattern: \\[1-5\\]\\\\d\\\\d" in page
+    assert "> The HTTP status code for this GatewayResponse. Type: String Pattern: \\[1-5\\]\\\\d\\\\d" in page
 
 
 def _readme() -> str:

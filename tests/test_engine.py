@@ -72,3 +72,14 @@ def test_rules_are_scoped_to_api_kind() -> None:
     root_rule = find_rule("root-security-ignored")
     assert root_rule.applies_to("rest", "3.0") and not root_rule.applies_to("http", "3.0")
     assert all(r.api for r in load_rules())
+
+
+def test_one_cause_reported_by_two_rules_is_linked() -> None:
+    # Root-level security on a REST API: root-security-ignored reports the cause once, and each
+    # open operation's method-unauthenticated finding names it instead of a second explanation.
+    doc = load_document(FIXTURES / "examples" / "pitfalls.yaml")
+    findings = run_rules(doc, Settings(select=("AGW301", "AGW302"))).findings
+    by_code = {(f.code, f.line): f.message for f in findings}
+    assert set(by_code) == {("AGW301", 8), ("AGW302", 4)}
+    assert "(the same cause as root-security-ignored AGW302 at the root `security`)" in \
+        by_code[("AGW301", 8)]

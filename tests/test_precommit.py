@@ -12,6 +12,19 @@ import pytest
 from conftest import FIXTURES, ROOT
 
 
+def _hook(project: Path, cache: Path) -> subprocess.CompletedProcess[str]:
+    """`pre-commit try-repo` of this repository's hook over every file `project` tracks."""
+    env = {**os.environ, "PRE_COMMIT_HOME": str(cache), "GIT_AUTHOR_NAME": "t",
+           "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.com", "NO_COLOR": "1"}
+    if not (project / ".git").exists():
+        subprocess.run(["git", "init", "-q"], cwd=project, check=True, env=env)
+    subprocess.run(["git", "add", "-A", "."], cwd=project, check=True, env=env)
+    return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "apilint",
+                           "--all-files", "--color", "never", "--verbose"],
+                          cwd=project, env=env, capture_output=True, text=True, timeout=900)
+
+
 @pytest.mark.slow
 def test_try_repo_fails_naming_only_the_bad_definition(tmp_path: Path) -> None:
     project = tmp_path / "project"
@@ -20,14 +33,7 @@ def test_try_repo_fails_naming_only_the_bad_definition(tmp_path: Path) -> None:
     (project / "clean.yaml").write_text((FIXTURES / "clean" / "rest-oas3.yaml").read_text())
     (project / "settings.yaml").write_text("log_level: debug\nretries: 3\n")  # holds no API
     (project / "package.json").write_text('{"name": "web", "version": "1.0.0"}\n')
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "GIT_AUTHOR_NAME": "t",
-           "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@example.com", "NO_COLOR": "1"}
-    for args in (["init", "-q"], ["add", "."]):
-        subprocess.run(["git", *args], cwd=project, check=True, env=env)
-    done = subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "apilint",
-                           "--all-files", "--color", "never", "--verbose"],
-                          cwd=project, env=env, capture_output=True, text=True, timeout=900)
+    done = _hook(project, tmp_path / "cache")
     out = done.stdout + done.stderr
     assert done.returncode == 1, out
     assert "apilint" in out and "Failed" in out
@@ -51,23 +57,13 @@ def test_hook_skips_files_that_do_not_parse_and_hold_no_api(tmp_path: Path) -> N
         "{{- if .Values.labels }}\n  labels: {app: web}\n{{- end }}\n")
     (project / "api.yaml").write_text("openapi: 3.0.1\ninfo: {title: t, version: '1'}\n"
                                       "paths:\n  /a:\n    get: [\n")
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "GIT_AUTHOR_NAME": "t",
-           "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@example.com", "NO_COLOR": "1"}
-    for args in (["init", "-q"], ["add", "."]):
-        subprocess.run(["git", *args], cwd=project, check=True, env=env)
-    done = subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "apilint",
-                           "--all-files", "--color", "never", "--verbose"],
-                          cwd=project, env=env, capture_output=True, text=True, timeout=900)
+    done = _hook(project, tmp_path / "cache")
     hook = (done.stdout + done.stderr).split("hook id: apilint", 1)[-1]
     assert done.returncode == 1, hook
     assert "api.yaml:6:1: error: invalid YAML" in hook, hook
     for quiet in ("tsconfig.json", "settings.json", "devcontainer.json", "svc.yaml"):
         assert quiet not in hook, hook
     # Without the broken definition the same commit passes.
-    subprocess.run(["git", "rm", "-q", "--cached", "api.yaml"], cwd=project, check=True, env=env)
     (project / "api.yaml").unlink()
-    again = subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "apilint",
-                            "--all-files", "--color", "never"],
-                           cwd=project, env=env, capture_output=True, text=True, timeout=900)
+    again = _hook(project, tmp_path / "cache")
     assert again.returncode == 0, again.stdout + again.stderr

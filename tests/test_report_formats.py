@@ -16,6 +16,7 @@ import pytest
 
 from apilint.cli import main
 from apilint.engine import FileResult, Settings, lint_path
+from apilint.escape import github_data, github_property
 from apilint.findings import Finding, Severity, Span
 from apilint.registry import find_rule
 from apilint.report import github, junit, markdown, sarif
@@ -298,12 +299,16 @@ def test_junit_one_suite_per_file(broken: Path, not_an_api: Path, monkeypatch) -
     assert suites[3].get("skipped") == "1"
 
 
-def test_junit_survives_control_characters() -> None:
-    odd = Finding("AGW201", "nested-query-parameter", Severity.WARNING, "bad \x01 <name> & co",
-                  "api.yaml", "/p", Span(1, 1, 1, 2))
-    root = ET.fromstring(rendered(junit, [FileResult("api.yaml", findings=[odd])]))
-    assert root.find("testsuite/testcase/failure").get("message") == (  # type: ignore[union-attr]
-        "bad \ufffd <name> & co")
+def test_junit_shows_control_characters_xml_forbids() -> None:
+    odd = Finding("AGW201", "nested-query-parameter", Severity.WARNING,
+                  "bad \x01 <name> & co\n\ud800", "api\x1b.yaml", "/p\x00", Span(1, 1, 1, 2))
+    text = rendered(junit, [FileResult("api\x1b.yaml", findings=[odd])])
+    failure = ET.fromstring(text).find("testsuite/testcase/failure")
+    assert failure is not None
+    assert failure.get("message") == "bad \\x01 <name> & co\\n\\ud800"
+    assert failure.text == ("api\\x1b.yaml:1:1: AGW201 [warning] bad \\x01 <name> & co\\n\\ud800\n"
+                            "pointer: /p\\x00\n"
+                            "fix: " + find_rule("AGW201").fix)
 
 
 # --- github ----------------------------------------------------------------------------------
@@ -318,19 +323,21 @@ def test_github_workflow_commands(broken: Path, monkeypatch) -> None:
         "repeat the requirement in each operation's `security`")
     assert [line.split(" ", 1)[0] for line in lines] == [
         "::warning", "::warning", "::warning", "::warning", "::warning", "::error", "::error"]
-    assert lines[-1] == (f"::error file={github.escape_property(str(broken))},line=3,col=1,"
+    assert lines[-1] == (f"::error file={github_property(str(broken))},line=3,col=1,"
                          "title=apilint%3A cannot load file::invalid YAML: while parsing a flow "
                          "node did not find expected node content")
 
 
 def test_github_escaping_matches_actions_core() -> None:
+    # Controls are shown first (a newline reads `\n`, as in the text format), then
+    # @actions/core's escapeData / escapeProperty apply.
     odd = Finding("AGW999", "info-rule", Severity.INFO, "100% sure:\r\nsecond line, done",
-                  "specs,v2/a:b.yaml", "/p", Span(1, 2, 3, 4))
+                  "specs,v2/a:b\n.yaml", "/p", Span(1, 2, 3, 4))
     assert rendered(github, [FileResult(odd.file, findings=[odd])]) == (
-        "::notice file=specs%2Cv2/a%3Ab.yaml,line=1,col=2,endLine=3,endColumn=4,"
-        "title=AGW999 info-rule::100%25 sure:%0D%0Asecond line, done\n")
-    assert github.escape_data("a%b\nc:d,e") == "a%25b%0Ac:d,e"
-    assert github.escape_property("a%b\nc:d,e") == "a%25b%0Ac%3Ad%2Ce"
+        "::notice file=specs%2Cv2/a%3Ab\\n.yaml,line=1,col=2,endLine=3,endColumn=4,"
+        "title=AGW999 info-rule::100%25 sure:\\r\\nsecond line, done\n")
+    assert github_data("a%b:d,e") == "a%25b:d,e"
+    assert github_property("a%b:d,e") == "a%25b%3Ad%2Ce"
 
 
 # --- markdown --------------------------------------------------------------------------------
@@ -367,12 +374,12 @@ def test_markdown_escapes_cells_and_caps_rows() -> None:
         finding(1, "x | y\nz at <region> in `arn:<region>`"),
         *(finding(i, "m") for i in range(2, 6))])]
     lines = markdown.lines(results, max_rows=2)
-    assert "| `a\\|b.yaml:1` | AGW201 | warning | x \\| y z at &lt;region> in `arn:<region>` |" \
-        in lines
+    # Outside code spans every mark that starts markup is backslash-escaped; the message's
+    # code span stays one (GitHub drops what looks like an unknown HTML tag, `<region>`).
+    first = r"| `a\|b.yaml:1` | AGW201 | warning | x \| y\\nz at \<region\> in `arn:<region>` |"
     assert "| AGW201 | nested-query-parameter | warning | 5 |" in lines
     assert [line for line in lines if line.startswith("| `a")] == [
-        "| `a\\|b.yaml:1` | AGW201 | warning | x \\| y z at &lt;region> in `arn:<region>` |",
-        "| `a\\|b.yaml:2` | AGW201 | warning | m |"]
+        first, r"| `a\|b.yaml:2` | AGW201 | warning | m |"]
     assert lines[-1] == "… and 3 more (see the full report, e.g. `--format text`)."
 
 

@@ -259,8 +259,8 @@ def test_authorizer_none_is_named_as_the_event_setting_not_an_undefined_scheme()
     findings = _findings(SAM / "rest-cors-iam.yaml")
     assert "AGW306" not in {f.code for f in findings}
     [message] = [f.message for f in findings if f.code == "AGW301"]
-    assert message.startswith("GET /health can be called by anyone: its event sets "
-                              "Auth.Authorizer: NONE, so SAM gives it no authorizer;")
+    assert message.startswith("GET /health can be called by anyone: its security is SAM's "
+                              "NONE (Authorizer: NONE), which means no authorization;")
 
 
 def test_suppressions_in_a_definition_body_still_apply(tmp_path: Path) -> None:
@@ -269,3 +269,22 @@ def test_suppressions_in_a_definition_body_still_apply(tmp_path: Path) -> None:
         "            post:\n", "            post:\n              x-apilint-ignore: AGW402\n"))
     codes = {f.code for f in _findings(tmp_path / "template.yaml")}
     assert "AGW402" not in codes and "AGW422" in codes
+
+
+def test_included_definitions_stay_as_written_and_the_rest_is_translated(tmp_path: Path
+                                                                         ) -> None:
+    """AWS::Include runs before SAM, which SAM offline cannot do: the included API (Auth set)
+    is linted from its file, SAM's verdict is not spoiled by it, and an event API next to it is
+    still generated."""
+    import shutil
+
+    shutil.copytree(FIXTURES / "templates" / "include-fragment", tmp_path / "app")
+    template = tmp_path / "app" / "template.yaml"
+    template.write_text(template.read_text().replace(
+        "    Properties: {Handler: app.handler, Runtime: python3.12, CodeUri: src/}\n",
+        "    Properties:\n      Handler: app.handler\n      Runtime: python3.12\n"
+        "      Events:\n        Ping: {Type: Api, Properties: {Path: /ping, Method: get}}\n"))
+    sources = load_definitions(str(template))
+    assert sources.template.sam.failures == [] and sources.notes == []
+    assert sorted(d.label or "" for d in sources.docs) == ["EventsApi", "OrdersApi",
+                                                           "ServerlessRestApi"]

@@ -12,9 +12,9 @@ import re
 from typing import Any, Iterator
 
 from apilint.checks import Violation, check, first_visit, number, shown, violation
+from apilint.checks.templates import sam_no_auth
 from apilint.document.placeholders import UNKNOWN, has_placeholder, mask
 from apilint.document.refs import At
-from apilint.document.sam import made_by
 from apilint.model import build
 from apilint.model.arn import ACCOUNT, PARTITION_REGIONS, REGION_SHAPE
 from apilint.model.gateway import Api, Method, SecurityScheme
@@ -155,10 +155,8 @@ def security_ref_undefined(api: Api, options: dict[str, Any]) -> Iterator[Violat
         who = shown(methods) if methods else "no operation (each has its own security)"
         for requirement_at, requirement in requirements(security):
             for name in requirement:
-                if not isinstance(name, str) or name in defined:
+                if not isinstance(name, str) or name in defined or sam_no_auth(api, name):
                     continue
-                if name == "NONE" and made_by(api.doc, requirement_at.tokens) is not None:
-                    continue  # SAM's own marker for `Authorizer: NONE`: no authorizer here
                 close = difflib.get_close_matches(name, sorted(defined), n=1, cutoff=0.6)
                 hint = (f"did you mean {close[0]!r}?" if close else
                         f"defined: {_names(sorted(defined))}" if defined else "none are defined")

@@ -31,8 +31,11 @@ RESPONSE_TYPES = (
     "BAD_REQUEST_BODY", "REQUEST_TOO_LARGE", "THROTTLED", "QUOTA_EXCEEDED", "WAF_FILTERED")
 _QUOTES = "'\"\u2018\u2019"
 _PARAM_KEY = re.compile(r"gatewayresponse\.(header|path|querystring)\.[^\s.:'\"][^\s:'\"]*")
+#: `method.input.params.X` is the form AWS's own gateway-response OpenAPI example uses
+#: (set-up-gateway-responses-in-swagger): an error for it would fail AWS's documentation.
 _PARAM_SOURCE = re.compile(
     r"method\.request\.(path|querystring|multivaluequerystring|header|multivalueheader)\.\S+"
+    r"|method\.input\.params\.\S+"
     r"|method\.request\.body(\.\S+)?|stageVariables\.[A-Za-z0-9_]+|context\.[A-Za-z0-9_.$-]+")
 #: VTL directives and the VTL-only references ($input, $util) that gateway templates never evaluate.
 _VTL = re.compile(r"#\{?(set|if|elseif|else|end|foreach|break|stop|define|macro|parse|include|"

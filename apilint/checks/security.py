@@ -6,8 +6,7 @@ from fnmatch import fnmatchcase
 from typing import Any, Iterator
 
 from apilint.checks import Violation, check, shown, violation
-from apilint.checks.templates import sam_edits
-from apilint.document.sam import made_by
+from apilint.checks.templates import sam_edits, sam_no_auth
 from apilint.model.gateway import Api, Method
 
 
@@ -25,11 +24,12 @@ def _why_open(api: Api, method: Method) -> str:
     kinds = method.auth.kinds
     if api.kind == "rest" and not _has_own_security(method) and api.root_security is not None:
         return ("it has no `security` of its own and REST APIs ignore root-level security, so it "
-                "deploys with authorization NONE")
+                "deploys with authorization NONE (the same cause as root-security-ignored AGW302 "
+                "at the root `security`)")
     if "undefined" in kinds:
         missing = [n for n in method.auth.schemes if n not in api.schemes]
-        if missing == ["NONE"] and made_by(api.doc, method.at.tokens + ("security",)):
-            return "its event sets Auth.Authorizer: NONE, so SAM gives it no authorizer"
+        if all(sam_no_auth(api, n) for n in missing):
+            return "its security is SAM's NONE (Authorizer: NONE), which means no authorization"
         return f"its security names {', '.join(map(repr, missing))}, which is not a defined scheme"
     if "unsupported" in kinds:
         return ("its security schemes are not ones API Gateway enforces (REST APIs need an "

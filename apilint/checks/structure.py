@@ -14,7 +14,7 @@ from apilint.checks import Violation, check, first_visit, violation
 from apilint.document.model import Document
 from apilint.document.placeholders import has_placeholder
 from apilint.document.pointer import Tokens
-from apilint.document.refs import At, is_remote, iter_objects, iter_refs
+from apilint.document.refs import At, is_remote, iter_refs
 from apilint.document.source import FixedLocator
 from apilint.model.gateway import Api
 
@@ -141,11 +141,12 @@ def _serialized_size(data: Any) -> int:
 
     try:
         return len(orjson.dumps(data))
-    except (TypeError, orjson.JSONEncodeError):  # e.g. integers beyond 64 bits
+    except (TypeError, orjson.JSONEncodeError):  # integers beyond 64 bits, lone surrogates
         import json
 
+        # surrogatepass: a lone surrogate (JSON "\ud800") orjson refuses counts as 3 bytes.
         return len(json.dumps(data, separators=(",", ":"), ensure_ascii=False,
-                              default=str).encode())
+                              default=str).encode("utf-8", "surrogatepass"))
 
 
 @check
@@ -177,45 +178,6 @@ def ref_external_file(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
                         "document and cannot follow it. Bundle the definition (e.g. `redocly "
                         "bundle`) and import the bundle, or inline the target",
                         operation_of(labels, tokens))
-
-
-#: `Ref:` / `"Ref":` as a key; with "Fn::" this decides whether the walk is needed at all.
-_INTRINSIC_HINT = r"Ref[\"']?\s*:"
-
-
-@check
-def cfn_intrinsic_in_definition(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    # One finding per document: a file written for AWS::Include holds dozens of intrinsics and
-    # is fine there; a file meant for direct import needs them all replaced either way.
-    if not may_contain(api.doc, ("Fn::",), _INTRINSIC_HINT):
-        return
-    found: list[tuple[Tokens, str]] = []
-    inside: Tokens | None = None
-    for tokens, node in iter_objects(api.doc.data):
-        if inside is not None and tokens[: len(inside)] == inside:
-            continue  # the arguments of an intrinsic already reported
-        if len(node) == 1:
-            (key, value), = node.items()
-            if key.startswith("Fn::") or (key == "Ref" and isinstance(value, str)):
-                found.append((tokens + (key,), key))
-                inside = tokens
-    if not found:
-        return
-    first, name = found[0]
-    names = sorted({k for _, k in found})
-    lines = sorted({api.doc.span(t).line for t, _ in found[1:]})
-    more = ""
-    if lines:
-        shown = ", ".join(str(n) for n in lines[:8]) + (", ..." if len(lines) > 8 else "")
-        more = f" and {len(found) - 1} more (lines {shown})"
-    yield Violation(api.doc, first,
-                    f"{name} here{more} {'is a' if len(found) == 1 else 'are'} CloudFormation "
-                    f"intrinsic function{'s' if len(found) > 1 else ''} ({', '.join(names)}); "
-                    "imported directly, API Gateway gets an object where a string belongs "
-                    "('Unable to parse API definition'). Write the values (the import fills in "
-                    "${AWS::Region}, ${AWS::AccountId} and ${AWS::Partition}), or, if the file is "
-                    "inserted with AWS::Include, disable this rule for it",
-                    operation_of(operation_labels(api), first))
 
 
 @check

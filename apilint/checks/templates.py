@@ -7,8 +7,11 @@ import re
 from typing import Any, Iterator
 
 from apilint.checks import Violation, check, violation
+from apilint.checks.structure import may_contain, operation_labels, operation_of
 from apilint.document.cfn import (FUNCTION_VARIANTS, FUNCTIONS, ApiResource, Template,
                                   TemplateFile)
+from apilint.document.pointer import Tokens
+from apilint.document.refs import iter_objects
 from apilint.document.terraform import TerraformModule
 from apilint.model.gateway import Api
 from apilint.model.lambdas import LambdaTarget, lambda_targets
@@ -24,14 +27,15 @@ def template_of(api: Api) -> Template | None:
 
 
 def sam_edits(api: Api, prop: str) -> bool:
-    """Whether SAM rewrites this inline definition for `prop` (Cors adds OPTIONS methods, Auth
-    a DefaultAuthorizer on every method without its own security) before API Gateway sees it.
+    """Whether SAM rewrites this definition for `prop` (Cors adds OPTIONS methods, Auth a
+    DefaultAuthorizer on every method without its own security) before API Gateway sees it:
+    inline, or included (AWS::Include runs before the SAM transform).
 
-    Only for a SAM template read as written: when SAM's translator is not installed, crashes or
-    rejects the template. Otherwise apilint.document.sam lints the body SAM generates (source
-    "sam"), which already holds what SAM adds."""
+    Only for a SAM template read as written: an included definition, or SAM's translator not
+    installed, crashing or rejecting the template. Otherwise apilint.document.sam lints the body
+    SAM generates (source "sam"), which already holds what SAM adds."""
     template = template_of(api)
-    if template is None or template.api.source != "inline" or \
+    if template is None or template.api.source not in ("inline", "include") or \
             not template.api.type.startswith("AWS::Serverless::"):
         return False
     value = template.api.properties.get(prop)
@@ -42,6 +46,19 @@ def sam_edits(api: Api, prop: str) -> bool:
         return (isinstance(default, str) and default not in ("", "NONE")) or \
             value.get("ApiKeyRequired") is True
     return value is not None
+
+
+#: The security requirement SAM writes for `Auth: {Authorizer: NONE}` and reads back as "no
+#: authorization here" (samtranslator swagger.py set_path_default_authorizer: "NONE (marker for
+#: ignoring default)"); it is no scheme of the definition.
+SAM_NO_AUTH = "NONE"
+
+
+def sam_no_auth(api: Api, name: object) -> bool:
+    """`name` is SAM's no-authorization marker in a SAM API's definition."""
+    template = template_of(api)
+    return name == SAM_NO_AUTH and template is not None and \
+        template.api.type.startswith("AWS::Serverless::")
 
 
 def _lambda_uris(api: Api) -> Iterator[LambdaTarget]:
@@ -151,9 +168,12 @@ _SAM_EDITS = {"AWS::Serverless::Api": ("Cors", "Auth", "GatewayResponses"),
 
 
 def _uneditable(template: TemplateFile) -> Iterator[tuple[ApiResource, str]]:
-    """(API, property) for each SAM property that edits a definition SAM cannot edit."""
+    """(API, property) for each SAM property that edits a definition SAM cannot edit. Only
+    DefinitionUri: CloudFormation evaluates macros from the most deeply nested outward (User
+    Guide, "Create a CloudFormation macro definition"), so an AWS::Include in DefinitionBody is
+    expanded before the SAM transform edits it (aws/aws-sam-cli#7440)."""
     for api in template.apis():
-        if api.source in ("uri", "include"):
+        if api.source == "uri":
             for prop in _SAM_EDITS.get(api.type, ()):
                 if prop in api.properties:
                     yield api, prop
@@ -163,15 +183,14 @@ def _uneditable(template: TemplateFile) -> Iterator[tuple[ApiResource, str]]:
 def sam_inline_definition_required(template: TemplateFile, options: dict[str, Any]
                                    ) -> Iterator[Violation]:
     for api, prop in _uneditable(template):
-        how = "DefinitionUri" if api.source == "uri" else "an AWS::Include DefinitionBody"
         yield Violation(template.doc, api.tokens(prop),
                         f"{api.logical_id} sets {prop}, which SAM applies by editing the "
-                        f"OpenAPI definition, but the definition comes from {how}, which "
-                        f"SAM cannot edit: the transform fails ('{prop} works only with "
-                        "inline Swagger specified in DefinitionBody' / 'Unable to add "
-                        f"{prop} configuration'). Put the definition inline in "
-                        f"DefinitionBody, or write what {prop} would add into the "
-                        "definition itself and remove the property")
+                        "OpenAPI definition, but the definition comes from DefinitionUri, "
+                        f"which SAM uploads as it is: the transform fails ('{prop} works "
+                        "only with inline Swagger specified in DefinitionBody'). Put the "
+                        "definition in DefinitionBody (inline or with AWS::Include), or "
+                        f"write what {prop} would add into the definition itself and "
+                        "remove the property")
 
 
 @check
@@ -190,3 +209,130 @@ def sam_transform_failed(template: TemplateFile, options: dict[str, Any]) -> Ite
                         "Invalid Serverless Application Specification document. Number of "
                         f"errors found: {translation.total}. {failure.message}'); fix what SAM "
                         "names")
+
+
+# -- intrinsic functions in a definition file ------------------------------------------------
+
+#: `Ref:` / `"Ref":` as a key; with "Fn::" this decides whether the walk is needed at all.
+_INTRINSIC_HINT = r"Ref[\"']?\s*:"
+#: Names an intrinsic takes from the template: `${Name}` in Fn::Sub (pseudo parameters such as
+#: AWS::Region and `${!literal}` excluded).
+_SUB_NAME = re.compile(r"\$\{(?!AWS::|!)([A-Za-z0-9_]+)[^}]*\}")
+
+
+def _intrinsics(api: Api) -> list[tuple[Tokens, str, Any]]:
+    """(where, function, argument) of each outermost intrinsic function in the definition."""
+    if not may_contain(api.doc, ("Fn::",), _INTRINSIC_HINT):
+        return []
+    found: list[tuple[Tokens, str, Any]] = []
+    inside: Tokens | None = None
+    for tokens, node in iter_objects(api.doc.data):
+        if inside is not None and tokens[: len(inside)] == inside:
+            continue  # the arguments of an intrinsic already found
+        if len(node) == 1:
+            (key, value), = node.items()
+            if key.startswith("Fn::") or (key == "Ref" and isinstance(value, str)):
+                found.append((tokens + (key,), key, value))
+                inside = tokens
+    return found
+
+
+def template_names(key: str, arg: Any) -> set[str]:
+    """The resources, parameters, conditions, mappings (and other stacks' exports) that an
+    intrinsic function names: only a template can resolve it."""
+    names: set[str] = set()
+    if key == "Ref" and isinstance(arg, str) and not arg.startswith("AWS::"):
+        names.add(arg)
+    elif key == "Fn::GetAtt":
+        first = arg.split(".", 1)[0] if isinstance(arg, str) else \
+            arg[0] if isinstance(arg, list) and arg else None
+        if isinstance(first, str):
+            names.add(first)
+    elif key == "Fn::Sub":
+        text, local = (arg, {}) if isinstance(arg, str) else \
+            (arg[0], arg[1]) if isinstance(arg, list) and len(arg) == 2 else ("", {})
+        if isinstance(text, str):
+            names |= {n for n in _SUB_NAME.findall(text) if not isinstance(local, dict)
+                      or n not in local}
+    elif key in ("Fn::If", "Fn::FindInMap") and isinstance(arg, list) and arg and \
+            isinstance(arg[0], str):
+        names.add(arg[0])  # a condition, a mapping
+    elif key == "Fn::ImportValue" and isinstance(arg, str):
+        names.add(arg)  # another stack's export: only a stack can import it
+    for value in (arg.values() if isinstance(arg, dict) else arg if isinstance(arg, list)
+                  else ()):
+        key_ = next(iter(value)) if isinstance(value, dict) and len(value) == 1 else ""
+        if key_ == "Ref" or key_.startswith("Fn::"):
+            names |= template_names(key_, value[key_])
+        elif isinstance(value, (dict, list)):
+            names |= template_names("", value)
+    return names
+
+
+def _lines(api: Api, found: list[tuple[Tokens, str, Any]]) -> str:
+    lines = sorted({api.doc.span(t).line for t, _, _ in found[1:]})
+    if not lines:
+        return ""
+    shown_ = ", ".join(str(n) for n in lines[:8]) + (", ..." if len(lines) > 8 else "")
+    return f" and {len(found) - 1} more (lines {shown_})"
+
+
+def _fragment_names(found: list[tuple[Tokens, str, Any]]) -> list[str]:
+    return sorted(set().union(*(template_names(k, v) for _, k, v in found)))
+
+
+def _shown(name: str) -> str:
+    """A name from the input, quoted when it holds what a terminal would interpret."""
+    return name if name.isprintable() else repr(name)
+
+
+@check
+def cfn_intrinsic_in_definition(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    # One finding per document: a file meant for direct import needs them all replaced either
+    # way. CloudFormation resolves them in an inline or included definition; a file that names
+    # a template's resources is a fragment for one (cfn_include_fragment_alone).
+    template = template_of(api)
+    if template is not None and template.api.source != "uri":
+        return
+    found = _intrinsics(api)
+    if not found or (template is None and _fragment_names(found)):
+        return
+    first, name, _ = found[0]
+    names = sorted({_shown(k) for _, k, _ in found})
+    what = (f"{_shown(name)} here{_lines(api, found)} {'is a' if len(found) == 1 else 'are'} "
+            f"CloudFormation intrinsic function{'s' if len(found) > 1 else ''} "
+            f"({', '.join(names)})")
+    if template is not None:
+        message = (f"{what}, but {_shown(template.api.logical_id)} names this file in "
+                   "DefinitionUri, "
+                   "which SAM uploads as it is: CloudFormation resolves no intrinsic in it and "
+                   "API Gateway gets an object where a string belongs ('Unable to parse API "
+                   "definition'). Pull the file in with DefinitionBody: {Fn::Transform: {Name: "
+                   "AWS::Include, Parameters: {Location: ...}}} instead")
+    else:
+        message = (f"{what}; imported directly, API Gateway gets an object where a string "
+                   "belongs ('Unable to parse API definition'). Write the values (the import "
+                   "fills in ${AWS::Region}, ${AWS::AccountId} and ${AWS::Partition}), or "
+                   "insert the file into a template with AWS::Include")
+    yield Violation(api.doc, first, message, operation_of(operation_labels(api), first))
+
+
+@check
+def cfn_include_fragment_alone(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    if api.doc.iac is not None:
+        return
+    found = _intrinsics(api)
+    names = _fragment_names(found)
+    if not names:
+        return
+    first = found[0][0]
+    listed = ", ".join(_shown(n) for n in names[:5]) + (", ..." if len(names) > 5 else "")
+    yield Violation(api.doc, first,
+                    f"this file reads like a fragment that a CloudFormation/SAM template pulls "
+                    f"in with AWS::Include: its intrinsic functions name {listed}, which only a "
+                    "template defines. No template in its repository (or, outside one, its "
+                    "directory) includes it, so it was linted alone: its intrinsics are unknown "
+                    "values here and the checks that need the template did not run. Lint the "
+                    "template that includes it; imported directly, the import fails ('Unable "
+                    "to parse API definition')",
+                    operation_of(operation_labels(api), first))

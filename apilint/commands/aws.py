@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Callable, Sequence
 from apilint.commands.account import ask_account
 from apilint.commands.lint import Options, lint, outputs_of, report
 from apilint.engine import FileResult
-from apilint.errors import UsageError
+from apilint.errors import UsageError, warn
+from apilint.escape import terminal_line, visible
 from apilint.findings import Severity
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ def run_export(api_id: str, stage: str | None, output: str | None, spec: str,
         kind, name = kind_of(apigw, v2, api_id, where)
         body = export(apigw, v2, DeployedApi(api_id, name, kind, where, stage), spec)
     except UsageError as exc:
-        sys.stderr.write(f"apilint: {exc.message}\n")
+        warn(f"apilint: {exc.message}")
         return 2
     if output is None:
         sys.stdout.write(body.decode("utf-8", "replace"))
@@ -37,10 +38,10 @@ def run_export(api_id: str, stage: str | None, output: str | None, spec: str,
     try:
         Path(output).write_bytes(body)
     except OSError as exc:
-        sys.stderr.write(f"apilint: cannot write {output}: {exc.strerror or exc}\n")
+        warn(f"apilint: cannot write {output}: {exc.strerror or exc}")
         return 2
-    sys.stderr.write(f"apilint: wrote the {kind.upper()} API {name!r} ({api_id}"
-                     f"{', stage ' + stage if stage else ''}) to {output}\n")
+    warn(f"apilint: wrote the {kind.upper()} API {name!r} ({api_id}"
+         f"{', stage ' + stage if stage else ''}) to {output}")
     return 0
 
 
@@ -62,7 +63,7 @@ def run_audit(regions: Sequence[str], profile: str | None, formats: Sequence[str
         results, thresholds = lint(options, lambda tasks: ask_account(
             made, tasks, lambda path, apis: by_path[path]))
     except UsageError as exc:
-        sys.stderr.write(f"apilint: {exc.message}\n")
+        warn(f"apilint: {exc.message}")
         return 2
     code = report(results, thresholds, outputs, quiet, colour)
     table = summary(exported, results)
@@ -74,7 +75,7 @@ def run_audit(regions: Sequence[str], profile: str | None, formats: Sequence[str
         shutil.rmtree(folder, ignore_errors=True)
     failed = [e for e in exported if e.error]
     for e in failed:
-        sys.stderr.write(f"apilint: {e.error}\n")
+        warn(f"apilint: {e.error}")
     return 2 if failed else code
 
 
@@ -117,7 +118,9 @@ def summary(exported: list[Exported], results: list[FileResult]) -> str:
         worst = max(found, key=lambda f: (f.severity, -f.line), default=None)
         rows.append((api, e.api.region, stage, str(errors), str(warnings),
                      f"{worst.code} {worst.name}: {worst.message[:80]}" if worst else "-"))
+    # API names and messages come from the account's definitions: shown like any other input.
+    rows = [tuple(visible(cell) for cell in row) for row in rows]
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row[:5], widths)) + "  " + row[5]
              for row in rows]
-    return "\n".join(line.rstrip() for line in lines) + "\n"
+    return "\n".join(terminal_line(line.rstrip()) for line in lines) + "\n"

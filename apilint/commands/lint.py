@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 from apilint.discover import Target, expand, may_hold_api
 from apilint.document.loader import DEFAULT_MAX_BYTES
 from apilint.document.model import NOT_AN_API
-from apilint.engine import FileResult, Settings, lint_tasks
-from apilint.errors import ParseError, UsageError, debugging
+from apilint.engine import FileResult, Settings, drop_repeats, lint_tasks
+from apilint.errors import ParseError, UsageError, debugging, warn
 from apilint.findings import Severity
 from apilint.registry import find_rules_or_error
 from apilint.report import FORMATS, renderer
@@ -131,10 +131,22 @@ def lint(options: Options, prepare: Callable[[list[tuple[str, Settings]]],
              for result in results]
     # A file that a template includes is linted through the template, with its variables and
     # context; found again in the same tree, it would repeat those findings without them.
+    # Named with its template (or found beside it), it is read through the template twice:
+    # each finding is reported once.
     included = {os.path.abspath(r.path) for _, r in found if r.via is not None}
-    kept = [(t, r) for t, r in found if t.explicit or not (
-        (r.via is None and os.path.abspath(r.path) in included)
-        or (r.skipped is not None and r.skipped.startswith(NOT_AN_API)))]
+    seen: set[tuple[str, str, str | None]] = set()
+    kept = []
+    for t, r in found:
+        if r.via is not None:
+            key = (os.path.abspath(r.path), os.path.abspath(r.via), r.label)
+            if key in seen:
+                continue
+            seen.add(key)
+        elif not t.explicit and (os.path.abspath(r.path) in included or (
+                r.skipped is not None and r.skipped.startswith(NOT_AN_API))):
+            continue
+        kept.append((t, r))
+    drop_repeats([r for _, r in kept])
     return [r for _, r in kept], [_threshold(configs[t.path], options) for t, _ in kept]
 
 
@@ -160,7 +172,7 @@ def run_lint(options: Options, formats: Sequence[str], quiet: bool, colour: bool
         for result in results:
             result.findings = [f for f in result.findings if f.severity >= floor]
     except UsageError as exc:
-        sys.stderr.write(f"apilint: {exc.message}\n")
+        warn(f"apilint: {exc.message}")
         return 2
     notes = [f"{entry.file}: note: baseline entry no longer found: {entry.code} at "
              f"{entry.pointer or '/'}{f' ({entry.operation})' if entry.operation else ''}; "
@@ -174,15 +186,16 @@ def report(results: list[FileResult], thresholds: Sequence[str],
     """Print errors and notes, render every requested format; the exit code."""
     for result in results:
         if result.error is not None:
-            sys.stderr.write(f"{result.error}\n")
+            warn(str(result.error))
         elif result.skipped and not quiet:
-            sys.stderr.write(f"{result.path}: note: skipped: {result.skipped}\n")
+            warn(f"{result.path}: note: skipped: {result.skipped}")
         for crash in result.crashes:
-            sys.stderr.write(crash.describe(result.title) + "\n")
-            if debugging():
-                sys.stderr.write(crash.trace)
+            warn(crash.describe(result.title))
+            if debugging():  # the values in its messages come from the input too
+                for line in crash.trace.splitlines():
+                    warn(line)
     for note in notes:
-        sys.stderr.write(note + "\n")
+        warn(note)
     for name, target in outputs:
         render = renderer(name)
         if target is None:
@@ -192,7 +205,7 @@ def report(results: list[FileResult], thresholds: Sequence[str],
             with open(target, "w", encoding="utf-8") as out:
                 render(results, out, False)
         except OSError as exc:
-            sys.stderr.write(f"apilint: cannot write {target}: {exc.strerror or exc}\n")
+            warn(f"apilint: cannot write {target}: {exc.strerror or exc}")
             return 2
     return exit_code(results, thresholds)
 
@@ -217,21 +230,21 @@ def run_baseline(options: Options, output: str) -> int:
     try:
         results, _ = lint(options)
     except UsageError as exc:
-        sys.stderr.write(f"apilint: {exc.message}\n")
+        warn(f"apilint: {exc.message}")
         return 2
     failed = [r for r in results if r.error is not None]
     for result in failed:
-        sys.stderr.write(f"{result.error}\n")
+        warn(str(result.error))
     if failed:
-        sys.stderr.write("apilint: baseline not written: fix the files that cannot be read\n")
+        warn("apilint: baseline not written: fix the files that cannot be read")
         return 2
     from apilint import baseline as baselines
 
     try:
         count = baselines.write(results, Path(output))
     except OSError as exc:
-        sys.stderr.write(f"apilint: cannot write {output}: {exc.strerror or exc}\n")
+        warn(f"apilint: cannot write {output}: {exc.strerror or exc}")
         return 2
     files = sum(1 for r in results if r.findings)
-    sys.stderr.write(f"apilint: wrote {count} finding(s) from {files} file(s) to {output}\n")
+    warn(f"apilint: wrote {count} finding(s) from {files} file(s) to {output}")
     return 0

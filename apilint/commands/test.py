@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from apilint.errors import ApilintError, UsageError
+from apilint.errors import ApilintError, UsageError, warn
 
 if TYPE_CHECKING:
     from apilint.contract.runner import ContractRun
@@ -62,7 +62,7 @@ def run_test(options: TestOptions) -> int:
                 return code
         run = _run(options)
     except ApilintError as exc:
-        sys.stderr.write(f"apilint: {exc}\n" if exc.file else f"apilint: {exc.message}\n")
+        warn(f"apilint: {exc}" if exc.file else f"apilint: {exc.message}")
         return 2
     except Exception as exc:  # noqa: BLE001 - a bug of ours must not end in a traceback
         sys.stderr.write(f"apilint: internal error ({type(exc).__name__}); please report it\n")

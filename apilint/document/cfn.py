@@ -5,16 +5,17 @@ A definition sits in `Body` (`AWS::ApiGateway::RestApi`, `AWS::ApiGatewayV2::Api
 `DefinitionBody` (`AWS::Serverless::Api`, `AWS::Serverless::HttpApi`), written inline or pulled
 in with `Fn::Transform: {Name: AWS::Include}`; SAM's `DefinitionUri` may name a local file.
 CloudFormation resolves intrinsics (`Fn::Sub`, `Ref`, `Fn::GetAtt`, ...) in inline and included
-definitions, so they are rendered here as `${...}` placeholders: unknown values, never errors.
+definitions, so they are rendered as `${...}` placeholders (apilint.document.intrinsics).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass
 from typing import Any
 
+from apilint.document.intrinsics import ReadingLocator, readings
+from apilint.document.intrinsics import render as render  # re-exported: callers render here
 from apilint.document.loader import Linker, detect_version
 from apilint.document.model import Document
 from apilint.document.pointer import Tokens
@@ -121,9 +122,7 @@ def is_template(data: Any) -> bool:
 
 def scan(doc: Document, linker: Linker) -> tuple[TemplateFile, list[Document], list[str]]:
     """The template, the definitions it holds, and notes on those that cannot be read here."""
-    params = doc.data.get("Parameters")
-    template = TemplateFile(doc, doc.data["Resources"],
-                            frozenset(params) if isinstance(params, dict) else frozenset())
+    template = template_file(doc)
     found: list[Document] = []
     notes: list[str] = []
     sam = _sam_translation(template)
@@ -132,40 +131,8 @@ def scan(doc: Document, linker: Linker) -> tuple[TemplateFile, list[Document], l
         found.extend(sam.docs)
         notes.extend(sam.notes)
     for api in template.apis():
-        if sam is not None and api.logical_id in sam.covered:
-            continue
-        body_key, uri_key, _ = API_RESOURCES[api.type]
-        context = Template(template, api)
-        where = f"{api.logical_id}.{body_key}"
-        value = api.own.get(body_key)
-        if api.source == "inline":
-            body = render(value)
-            version = detect_version(body) if isinstance(body, dict) else None
-            tokens = ("Resources", api.logical_id, "Properties", body_key)
-            if version:
-                found.append(dataclasses.replace(
-                    doc, data=body, version=version, base=tokens, iac=context,
-                    kind_hint=api.kind, label=api.logical_id,
-                    parse_issues=_issues_within(doc, tokens)))
-            else:
-                notes.append(f"{where} holds no 'openapi' or 'swagger' version; not linted")
-        elif api.source == "include":
-            included = _open(linker, _include_location(value), f"{where} AWS::Include", notes)
-            if included is not None:  # CloudFormation resolves intrinsics in included files
-                found.append(dataclasses.replace(included, data=render(included.data),
-                                                 iac=context, kind_hint=api.kind,
-                                                 label=api.logical_id))
-        elif api.source == "uri":
-            location = api.own.get(uri_key)
-            if not isinstance(location, str):  # an S3 object {Bucket, Key}
-                notes.append(f"{api.logical_id}.{uri_key} is an S3 object; lint the file you "
-                             "upload")
-                continue
-            # The file is uploaded as it is: no intrinsics are resolved in it.
-            linked = _open(linker, location, f"{api.logical_id}.{uri_key}", notes)
-            if linked is not None:
-                found.append(dataclasses.replace(linked, iac=context, kind_hint=api.kind,
-                                                 label=api.logical_id))
+        if sam is None or api.logical_id not in sam.covered:
+            found.extend(definitions(template, api, linker, notes))
     return template, found, notes
 
 
@@ -175,6 +142,70 @@ def _sam_translation(template: TemplateFile) -> Any:
     from apilint.document import sam
 
     return sam.translate(template.doc, template) if sam.is_sam(template.doc.data) else None
+
+
+def template_file(doc: Document) -> TemplateFile:
+    params = doc.data.get("Parameters")
+    return TemplateFile(doc, doc.data["Resources"],
+                        frozenset(params) if isinstance(params, dict) else frozenset())
+
+
+def definitions(template: TemplateFile, api: ApiResource, linker: Linker, notes: list[str]
+                ) -> list[Document]:
+    """The definition of one API resource: a document per reading of its intrinsics (two when
+    an Fn::If has two different branches), or none with a note saying why."""
+    doc = template.doc
+    body_key, uri_key, _ = API_RESOURCES[api.type]
+    context = Template(template, api)
+    where = f"{api.logical_id}.{body_key}"
+    value = api.own.get(body_key)
+    if api.source == "inline":
+        tokens = ("Resources", api.logical_id, "Properties", body_key)
+        out = []
+        for reading in readings(value):
+            version = detect_version(reading.data) if isinstance(reading.data, dict) else None
+            if version:
+                out.append(dataclasses.replace(
+                    doc, data=reading.data, version=version, base=tokens, iac=context,
+                    kind_hint=api.kind, label=api.logical_id, alternative=bool(out),
+                    locator=_locator(doc.locator, tokens, reading.moves),
+                    parse_issues=_issues_within(doc, tokens)))
+        if not out:
+            notes.append(f"{where} holds no 'openapi' or 'swagger' version; not linted")
+        return out
+    if api.source == "include":
+        included = _open(linker, _include_location(value), f"{where} AWS::Include", notes)
+        if included is None:
+            return []
+        # CloudFormation resolves intrinsics in included files
+        return [dataclasses.replace(included, data=reading.data, iac=context,
+                                    kind_hint=api.kind, label=api.logical_id,
+                                    alternative=n > 0,
+                                    locator=_locator(included.locator, (), reading.moves))
+                for n, reading in enumerate(readings(included.data))]
+    if api.source == "uri":
+        location = api.own.get(uri_key)
+        if not isinstance(location, str):  # an S3 object {Bucket, Key}
+            notes.append(f"{api.logical_id}.{uri_key} is an S3 object; lint the file you upload")
+            return []
+        # The file is uploaded as it is: no intrinsics are resolved in it (aws/aws-sam-cli#691).
+        linked = _open(linker, location, f"{api.logical_id}.{uri_key}", notes)
+        if linked is not None:
+            return [dataclasses.replace(linked, iac=context, kind_hint=api.kind,
+                                        label=api.logical_id)]
+    return []
+
+
+def location_of(api: ApiResource) -> str | None:
+    """The local path an API resource names for its definition (AWS::Include or DefinitionUri)."""
+    body_key, uri_key, _ = API_RESOURCES[api.type]
+    location = (_include_location(api.own.get(body_key)) if api.source == "include"
+                else api.own.get(uri_key) if api.source == "uri" else None)
+    return location if isinstance(location, str) and location else None
+
+
+def _locator(inner: Any, base: Tokens, moves: dict[Tokens, Tokens]) -> Any:
+    return ReadingLocator(inner, base, moves) if moves else inner
 
 
 def _globals(data: dict[str, Any], kind: str) -> dict[str, Any]:
@@ -210,89 +241,3 @@ def _issues_within(template: Document, tokens: Tokens) -> list[Any]:
     return [i for i in template.parse_issues
             if (span.line, span.column) <= (i.span.line, i.span.column)
             <= (span.end_line, span.end_column)]
-
-
-# -- intrinsic functions ---------------------------------------------------------------------
-
-_NO_VALUE = object()
-_SUB_VARIABLE = re.compile(r"\$\{([^!}][^}]*)\}")
-
-
-def render(value: Any) -> Any:
-    """`value` with every intrinsic function replaced by what it stands for: a string with
-    `${Name}` / `${Name.Attribute}` placeholders where CloudFormation fills a value in.
-    Copies only what changes."""
-    if isinstance(value, dict):
-        if len(value) == 1:
-            (key, arg), = value.items()
-            if key == "Ref" or key.startswith("Fn::"):
-                rendered = _intrinsic(key, arg)
-                if rendered is not _UNHANDLED:
-                    return rendered
-        out: dict[str, Any] | None = None
-        for k, v in value.items():
-            r = render(v)
-            if r is not v:
-                if out is None:
-                    out = dict(value)
-                if r is _NO_VALUE:
-                    del out[k]
-                else:
-                    out[k] = r
-        return value if out is None else out
-    if isinstance(value, list):
-        items = [render(v) for v in value]
-        if any(a is not b for a, b in zip(items, value)):
-            return [v for v in items if v is not _NO_VALUE]
-    return value
-
-
-_UNHANDLED = object()
-
-
-def _intrinsic(key: str, arg: Any) -> Any:
-    if key == "Ref":
-        if arg == "AWS::NoValue":
-            return _NO_VALUE
-        return f"${{{arg}}}" if isinstance(arg, str) else _UNHANDLED
-    if key == "Fn::GetAtt":
-        parts = arg.split(".", 1) if isinstance(arg, str) else arg
-        if isinstance(parts, list) and parts and all(isinstance(p, str) for p in parts):
-            return "${" + ".".join(parts) + "}"
-        return _UNHANDLED
-    if key == "Fn::Sub":
-        return _sub(arg)
-    if key == "Fn::Join":
-        if (isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str)
-                and isinstance(arg[1], list)):
-            return arg[0].join(_text(render(p)) for p in arg[1])
-        return _UNHANDLED
-    if key == "Fn::If":
-        if isinstance(arg, list) and len(arg) == 3:
-            chosen = render(arg[1])
-            # The branch that yields a value says more than one that drops the key.
-            return render(arg[2]) if chosen is _NO_VALUE else chosen
-        return _UNHANDLED
-    if key == "Fn::Transform":
-        return _UNHANDLED  # a nested AWS::Include: left as it is
-    return f"${{{key}}}"  # Fn::ImportValue, Fn::FindInMap, Fn::Select, ...: unknown here
-
-
-def _sub(arg: Any) -> Any:
-    if isinstance(arg, str):
-        return arg
-    if not (isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str)
-            and isinstance(arg[1], dict)):
-        return _UNHANDLED
-    variables = {k: _text(render(v)) for k, v in arg[1].items()}
-    return _SUB_VARIABLE.sub(lambda m: variables.get(m.group(1), m.group(0)), arg[0])
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return str(value)
-    return "${?}"  # a list or object where text is needed: unknown

@@ -170,12 +170,26 @@ def compose(text: str, path: str) -> Node | None:
         problem = " ".join(p for p in (exc.context, exc.problem) if p)
         raise ParseError(f"invalid YAML: {problem}", path,
                         mark.line + 1 if mark else None, mark.column + 1 if mark else None) from None
+    except yaml.reader.ReaderError as exc:
+        raise _unacceptable(text, path, exc) from None
     except yaml.YAMLError as exc:
         raise ParseError(f"invalid YAML: {exc}", path) from None
     except RecursionError:
         raise LoadError("invalid YAML: nesting too deep to parse", path) from None
     finally:
         loader.dispose()
+
+
+def _unacceptable(text: str, path: str, exc: yaml.reader.ReaderError) -> LoadError:
+    """A character YAML refuses (NUL, ESC, ...), at its line and column. The reader's own
+    message spans two lines, and its position counts bytes in libyaml but characters in PyYAML;
+    every such character is refused, so the first in the text is the one it stopped at."""
+    char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    at = text.find(char)
+    line, column = (text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)) if at >= 0 \
+        else (None, None)
+    return LoadError(f"invalid YAML: unacceptable character #x{ord(char):04x}: {exc.reason}",
+                     path, line, column)
 
 
 def load_libyaml(text: str, path: str) -> tuple[Any, Any, list[KeyIssue]]:

@@ -89,9 +89,26 @@ def _load_json(text: str, shown: str) -> tuple[Any, Any, list[Any], str]:
             duplicated.append((mapping, [k for k, n in counts.items() for _ in range(n - 1)]))
         return mapping
 
-    data = json.loads(text, object_pairs_hook=pairs_hook)
-    locator = JsonLocator(text)
+    parse_int = None
+    try:
+        data = json.loads(text, object_pairs_hook=pairs_hook)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # an integer past Python's int-from-text limit (4,300 digits)
+        duplicated.clear()
+        parse_int = _int_or_text
+        data = json.loads(text, object_pairs_hook=pairs_hook, parse_int=parse_int)
+    locator = JsonLocator(text, parse_int)
     return data, locator, _duplicate_issues(data, duplicated, locator) if duplicated else [], "json"
+
+
+def _int_or_text(digits: str) -> int | str:
+    """Only called when a number is too long: the YAML loaders keep its text too (PyYAML's
+    int() fails the same way), so both formats lint it the same."""
+    try:
+        return int(digits)
+    except ValueError:
+        return digits
 
 
 def _duplicate_issues(data: Any, duplicated: list[tuple[dict[str, Any], list[str]]],
@@ -166,10 +183,11 @@ def load_document(path: str | os.PathLike[str], shown: str | None = None,
 
 
 def load_definitions(path: str | os.PathLike[str], shown: str | None = None,
-                     max_bytes: int = DEFAULT_MAX_BYTES, allow_outside: bool = False
-                     ) -> Sources | NotAnApi:
+                     max_bytes: int = DEFAULT_MAX_BYTES, allow_outside: bool = False,
+                     in_context: bool = False) -> Sources | NotAnApi:
     """Every API definition a file holds: itself, or those embedded in or included by a
-    CloudFormation/SAM template or a Terraform configuration."""
+    CloudFormation/SAM template or a Terraform configuration. `in_context`: a definition file
+    that templates of its repository include is read through them (apilint.document.includers)."""
     p = Path(path)
     shown = shown if shown is not None else str(path)
     linker = Linker(real_path(p, shown).parent, shown, allow_outside, max_bytes)
@@ -182,6 +200,12 @@ def load_definitions(path: str | os.PathLike[str], shown: str | None = None,
     if isinstance(loaded, NotAnApi):
         return loaded
     if loaded.version:
+        if in_context:
+            from apilint.document.includers import through_templates
+
+            through = through_templates(loaded, max_bytes)
+            if through:
+                return Sources(shown, through)
         return Sources(shown, [loaded])
     from apilint.document import cfn
 

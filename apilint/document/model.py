@@ -45,6 +45,9 @@ class Document:
     kind_hint: str | None = None
     #: Which API of its file this is (a template's logical id or Terraform address).
     label: str | None = None
+    #: The same definition read with the second branch of each Fn::If (either may deploy): it
+    #: is linted too, and its findings join those of the reading before it.
+    alternative: bool = False
 
     def span(self, tokens: Tokens) -> Span:
         return self.locator.span(self.base + tokens if self.base else tokens)

@@ -43,6 +43,9 @@ _TAG = re.compile(r"(?:[:\[{,?-][ \t]+|[\[{,])![^\s]|^[ \t]*![^\s]", re.M)
 _COMPLEX_KEY = re.compile(r"^[ \t]*\?(?:[ \t]|$)", re.M)
 _DIRECTIVE = re.compile(r"^%", re.M)
 _DOC_MARKER = re.compile(r"^(?:---|\.\.\.)(?:[ \t]|$)", re.M)
+#: A surrogate spelt as an escape: rapidyaml encodes it into bytes that are not UTF-8 (and the
+#: spans of the whole file are lost); libyaml refuses it with its position.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 #: An alias left unresolved by rapidyaml comes out as the string "*name".
 _ALIAS_JSON = re.compile(r'"\*[A-Za-z0-9_.-]+"')
 #: rapidyaml writes plain `inf`/`nan` (strings for YAML 1.1) as ".inf"/".nan".
@@ -57,6 +60,8 @@ def _declines_text(text: str) -> bool:
     if "?" in text and _COMPLEX_KEY.search(text):
         return True
     if _extra_document_marker(text):
+        return True
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text):
         return True
     return _RISKY_PLAIN.search(text) is not None
 

@@ -130,6 +130,7 @@ def transform(data: dict[str, Any]) -> dict[str, Any]:
 
     template = copy.deepcopy(data)  # the translator edits its input
     _stand_in_code(template)
+    _stand_in_includes(template)
     parameters = dict(PARAMETERS)
     logger = logging.getLogger("samtranslator")
     level = logger.level
@@ -222,6 +223,28 @@ def _stand_in(props: dict[str, Any], keys: tuple[str, ...]) -> None:
         value = props.get(key)
         if isinstance(value, str) and not value.startswith(("s3://", "https://", "http://")):
             props[key] = STAND_IN_TEMPLATE if key == "Location" else STAND_IN_CODE
+
+
+#: What an AWS::Include body stands for while SAM translates offline, per SAM API type.
+_INCLUDED = {"AWS::Serverless::Api": {"swagger": "2.0", "info": {"title": "included",
+                                                                 "version": "1"}, "paths": {}},
+             "AWS::Serverless::HttpApi": {"openapi": "3.0.1", "info": {"title": "included",
+                                                                       "version": "1"},
+                                          "paths": {}}}
+
+
+def _stand_in_includes(template: dict[str, Any]) -> None:
+    """CloudFormation expands an AWS::Include in DefinitionBody before SAM edits it; offline,
+    SAM would see the unexpanded Fn::Transform and refuse Cors/Auth on it. A stub takes its
+    place: that API is linted from the included file as written (apilint.document.cfn), the
+    rest of the template as SAM generates it."""
+    for resource in template.get("Resources", {}).values():
+        if not isinstance(resource, dict) or resource.get("Type") not in _INCLUDED:
+            continue
+        props = resource.get("Properties")
+        body = props.get("DefinitionBody") if isinstance(props, dict) else None
+        if isinstance(body, dict) and "Fn::Transform" in body:
+            props["DefinitionBody"] = copy.deepcopy(_INCLUDED[resource["Type"]])
 
 
 # -- which generated APIs come from SAM APIs --------------------------------------------------

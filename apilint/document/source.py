@@ -10,7 +10,7 @@ import bisect
 import itertools
 import json
 import re
-from typing import Any
+from typing import Any, Callable
 
 from apilint.document.pointer import Tokens
 from apilint.findings import Span
@@ -64,10 +64,11 @@ class JsonLocator:
     #: more containers (each indexing re-reads the values it skips).
     BULK_AFTER = 20
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, parse_int: Callable[[str], Any] | None = None) -> None:
         self.lines = LineIndex(text)
         self.text = text
-        self._scan = json.JSONDecoder().scan_once
+        # parse_int: what the loader read integers with (one too long for int() needs it).
+        self._scan = json.JSONDecoder(parse_int=parse_int).scan_once
         self._lookups = 0
         self._bulk: Any = None
         # container start offset -> {token: (member_start, value_start, value_end)}
@@ -150,6 +151,8 @@ class YamlLocator:
         start_node = end_node = self.root
         node = self.root
         for token in tokens:
+            if node.tag == _short_tag(token):
+                continue  # `!If [...]` is `{Fn::If: [...]}` in the data: the node is both
             if isinstance(node, MappingNode):
                 pair = self._pairs(node).get(token)
                 if pair is None:
@@ -167,6 +170,13 @@ class YamlLocator:
             # The value is an alias: its node (and end) is the anchored one, earlier in the file.
             end = start_node.end_mark
         return Span(line, col, end.line + 1, end.column + 1)
+
+
+def _short_tag(token: str) -> str | None:
+    """The CloudFormation short-form tag of an intrinsic key (`Fn::If` → `!If`)."""
+    if token.startswith("Fn::"):
+        return "!" + token[4:]
+    return "!" + token if token in ("Ref", "Condition") else None
 
 
 def _last(node: Any) -> Any:

@@ -18,7 +18,8 @@ from apilint.registry import Rule, load_rules
 
 Renderer = Callable[[Sequence[FileResult], TextIO, bool], None]
 
-FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "markdown", "html")
+FORMATS = ("text", "concise", "json", "sarif", "junit", "github", "gitlab", "markdown",
+           "html")
 
 #: Most severe first: the order summaries list them in.
 SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)

@@ -2,7 +2,8 @@
 
 Syntax: https://docs.github.com/en/actions/reference/workflow-commands-for-github-actions
 Escaping is @actions/core's `escapeData` / `escapeProperty` (packages/core/src/command.ts), so a
-message with a newline or a path with a comma cannot end the command early. GitHub shows at most
+path with a comma cannot end the command early, after apilint.escape has shown control
+characters (a newline in a message reads `\\n`, as in every text format). GitHub shows at most
 10 annotations of each level per step; the markdown format is the full list.
 """
 
@@ -12,24 +13,17 @@ import os
 from typing import Sequence, TextIO
 
 from apilint.engine import FileResult
+from apilint.escape import github_data, github_property
 from apilint.findings import Severity
 from apilint.report import has_end, relative_path
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
-def escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(value: str) -> str:
-    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
-
-
 def command(name: str, properties: dict[str, object], message: str) -> str:
-    props = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items()
+    props = ",".join(f"{key}={github_property(str(value))}" for key, value in properties.items()
                      if value is not None)
-    return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
+    return f"::{name}{' ' + props if props else ''}::{github_data(message)}"
 
 
 def workspace_path(path: str) -> str:

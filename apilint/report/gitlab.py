@@ -12,6 +12,7 @@ from collections import Counter
 from typing import Any, Sequence, TextIO
 
 from apilint.engine import FileResult
+from apilint.escape import json_text
 from apilint.findings import Severity
 from apilint.registry import Rule
 from apilint.report import repository_path, rules_by_code
@@ -22,8 +23,7 @@ SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO:
 
 
 def render(results: Sequence[FileResult], out: TextIO, colour: bool) -> None:
-    json.dump(issues(results), out, indent=2)
-    out.write("\n")
+    out.write(json_text(json.dumps(issues(results), indent=2)) + "\n")
 
 
 def issues(results: Sequence[FileResult]) -> list[dict[str, Any]]:

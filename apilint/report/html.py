@@ -4,7 +4,7 @@ findings placed on it, then every finding with its rule's rationale and fix.
 The page loads nothing (reports are mailed around and opened offline, sometimes on air-gapped
 machines): styles and the one small script are inline, and a Content-Security-Policy allows only
 those two blocks by hash, so even an escaping slip could not run an injected script. Everything a
-definition controls (paths, messages, file names) passes through `html.escape`. There is no
+definition controls (paths, messages, file names) passes through `apilint.escape.html`. There is no
 timestamp: the same input renders the same bytes, so reports can be diffed and checked in.
 """
 
@@ -16,12 +16,12 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from html import escape
 from typing import TextIO
 
 from apilint import __version__
 from apilint.document.pointer import decode
 from apilint.engine import FileResult
+from apilint.escape import html as _e
 from apilint.findings import Finding, Severity
 from apilint.model.gateway import ANY_METHOD, VERBS
 from apilint.registry import Rule
@@ -109,10 +109,6 @@ def _hash(text: str) -> str:
 
 _CSP = (f"default-src 'none'; style-src {_hash(_STYLE)}; script-src {_hash(_SCRIPT)}; "
         "img-src data:; base-uri 'none'; form-action 'none'")
-
-
-def _e(value: object) -> str:
-    return escape(str(value), quote=True)
 
 
 def _prose(text: str) -> str:

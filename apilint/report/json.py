@@ -6,6 +6,7 @@ import json
 from typing import Sequence, TextIO
 
 from apilint.engine import FileResult
+from apilint.escape import json_text
 
 SCHEMA_VERSION = 1
 
@@ -24,5 +25,4 @@ def render(results: Sequence[FileResult], out: TextIO, colour: bool) -> None:
                             for r in results for c in r.crashes],
         "skipped": [{"file": r.path, "reason": r.skipped} for r in results if r.skipped],
     }
-    json.dump(payload, out, indent=2)
-    out.write("\n")
+    out.write(json_text(json.dumps(payload, indent=2)) + "\n")

@@ -6,11 +6,13 @@ https://github.com/testmoapp/junitxml
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from typing import Sequence, TextIO
 
 from apilint.engine import FileResult
+# XML 1.0 cannot carry most control characters, even escaped, and a raw newline would reach a CI
+# log that prints the file: every string from the input is shown with its controls escaped.
+from apilint.escape import xml as _text
 from apilint.findings import Finding
 from apilint.registry import Rule
 from apilint.report import error_location, rules_by_code
@@ -18,10 +20,6 @@ from apilint.report import error_location, rules_by_code
 #: The name of the one case a file gets when it has nothing else to show (clean or skipped).
 CLEAN_CASE = "apilint"
 LOAD_CASE = "load"
-
-# XML 1.0 cannot carry most control characters, even escaped; definitions (and so messages
-# quoting their values) may contain them.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def render(results: Sequence[FileResult], out: TextIO, colour: bool) -> None:
@@ -60,7 +58,7 @@ def build_tree(results: Sequence[FileResult]) -> ET.Element:
             case = _case(suite, result.path, case_name(f))
             failure = ET.SubElement(case, "failure", type=str(f.severity),
                                     message=_text(f.message))
-            failure.text = _text(_details(f, rules.get(f.code)))
+            failure.text = _details(f, rules.get(f.code))
             counts["tests"] += 1
             counts["failures"] += 1
         for key, value in counts.items():
@@ -83,8 +81,5 @@ def _details(f: Finding, rule: Rule | None) -> str:
         lines.append(f"pointer: {f.pointer}")
     if rule is not None and rule.fix:  # None: a rule outside the catalog
         lines.append(f"fix: {rule.fix}")
-    return "\n".join(lines)
+    return "\n".join(_text(line) for line in lines)
 
-
-def _text(value: str) -> str:
-    return _NOT_XML.sub("\ufffd", value)

@@ -10,6 +10,7 @@ from collections import Counter
 from typing import Sequence, TextIO
 
 from apilint.engine import FileResult
+from apilint.escape import markdown_code, markdown_prose, markdown_text
 from apilint.findings import Finding
 from apilint.report import error_location, plural, severity_counts
 
@@ -46,7 +47,8 @@ def lines(results: Sequence[FileResult], max_rows: int = MAX_ROWS) -> list[str]:
         out += ["", "### Files that could not be loaded", ""]
         for r in errors:
             assert r.error is not None
-            out.append(f"- `{_code(error_location(r))}`: {_cell(r.error.message)}")
+            out.append(f"- {markdown_code(error_location(r), cell=False)}: "
+                       f"{markdown_prose(r.error.message, cell=False)}")
     return out
 
 
@@ -55,30 +57,18 @@ def _rules_table(findings: list[Finding]) -> list[str]:
     # Most severe first, then most frequent: the order a reviewer should work through them.
     rows = sorted(counts.items(), key=lambda item: (-item[0][2], -item[1], item[0][0]))
     table = ["| Code | Rule | Severity | Count |", "| --- | --- | --- | ---: |"]
-    table += [f"| {code} | {name} | {severity} | {n} |" for (code, name, severity), n in rows]
+    table += [f"| {markdown_text(code)} | {markdown_text(name)} | {severity} | {n} |"
+              for (code, name, severity), n in rows]
     return table
 
 
 def _findings_table(findings: list[Finding], max_rows: int) -> list[str]:
     table = ["| Location | Code | Severity | Message |", "| --- | --- | --- | --- |"]
     for f in findings[:max_rows]:
-        table.append(f"| `{_code(f'{f.file}:{f.line}')}` | {f.code} | {f.severity} | "
-                     f"{_cell(f.message)} |")
+        table.append(f"| {markdown_code(f'{f.file}:{f.line}')} | {markdown_text(f.code)} | "
+                     f"{f.severity} | {markdown_prose(f.message)} |")
     if len(findings) > max_rows:
         rest = len(findings) - max_rows
         table += ["", f"… and {rest} more (see the full report, e.g. `--format text`)."]
     return table
 
-
-def _cell(text: str) -> str:
-    # A pipe ends a table cell even inside a code span (GFM), and a newline ends the row.
-    text = " ".join(text.replace("|", "\\|").split())
-    parts = text.split("`")
-    if len(parts) % 2 == 0:  # an unpaired backtick: no code spans to protect
-        return text.replace("<", "&lt;")
-    # GitHub drops what looks like an unknown HTML tag (`<region>`); code spans are literal.
-    return "`".join(p if i % 2 else p.replace("<", "&lt;") for i, p in enumerate(parts))
-
-
-def _code(text: str) -> str:
-    return text.replace("|", "\\|").replace("`", "'")

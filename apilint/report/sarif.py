@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from apilint import __version__
 from apilint.engine import FileResult
+from apilint.escape import json_text
 from apilint.findings import Finding, Severity, Span
 from apilint.registry import Rule
 from apilint.report import has_end, relative_path, rules_by_code
@@ -34,8 +35,7 @@ Json = dict[str, Any]
 
 
 def render(results: Sequence[FileResult], out: TextIO, colour: bool) -> None:
-    json.dump(build_log(results), out, indent=2)
-    out.write("\n")
+    out.write(json_text(json.dumps(build_log(results), indent=2)) + "\n")
 
 
 def build_log(results: Sequence[FileResult], cwd: str | None = None) -> Json:
@@ -74,13 +74,23 @@ def artifact_location(path: str, cwd: str) -> Json:
     rel = relative_path(path, cwd)
     if rel is None:
         return {"uri": Path(os.path.normpath(os.path.join(cwd, path))).as_uri()}
-    return {"uri": quote(rel, safe="/"), "uriBaseId": SRCROOT}
+    return {"uri": quote(_bytes(rel), safe="/"), "uriBaseId": SRCROOT}
+
+
+def _bytes(text: str) -> bytes:
+    """A file name's bytes: one that is not UTF-8 comes back from the OS as lone surrogates
+    (PEP 383) and maps to its own bytes; any other lone surrogate (a JSON `\\ud800`) to the
+    bytes Python would use, rather than a UnicodeEncodeError."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass")
 
 
 def fingerprint(code: str, uri: str, pointer: str, occurrence: int = 0) -> str:
     """Rule + file + JSON pointer: unlike line numbers, they survive edits elsewhere in the file."""
     key = f"{code}\0{uri}\0{pointer}" + (f"\0{occurrence}" if occurrence else "")
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(_bytes(key)).hexdigest()[:32]
 
 
 def _descriptor(example: Finding, rule: Rule | None) -> Json:

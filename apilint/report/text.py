@@ -1,27 +1,127 @@
-"""`path:line:col: CODE [severity] message`, grep-able; colour only on a terminal."""
+"""Findings for people: grouped by file, in position order, each with the source lines it
+points at (a code frame) and where to read more. The first line of each finding is the
+grep-able `path:line:col: CODE [severity] message` that `concise` prints alone.
+Colour and wrapping only on a terminal."""
 
 from __future__ import annotations
 
+import re
+import shutil
+import textwrap
 from typing import Sequence, TextIO
 
 from apilint.engine import FileResult
-from apilint.findings import Severity
+from apilint.escape import terminal_line, visible
+from apilint.files import TooLarge, read_bounded
+from apilint.findings import Finding, Severity
 from apilint.report import plural, severity_counts
 
 _COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
-_BOLD, _RESET = "\033[1m", "\033[0m"
+_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+#: A code frame's line is cut to this width.
+FRAME_WIDTH = 120
+#: Source files are read again for frames; past this size the frame is left out.
+FRAME_MAX_BYTES = 8 * 1024 * 1024
 
 
 def render(results: Sequence[FileResult], out: TextIO, colour: bool) -> None:
-    findings = [f for r in results for f in r.findings]
+    findings = ordered(results)
+    width = shutil.get_terminal_size((100, 24)).columns if _is_terminal(out) else 0
+    sources = _Sources()
+    previous: str | None = None
     for f in findings:
-        where = f"{f.file}:{f.line}:{f.column}:"
-        code = f"{f.code} [{f.severity}]"
-        if colour:
-            where = f"{_BOLD}{where}{_RESET}"
-            code = f"{_COLOURS[f.severity]}{code}{_RESET}"
-        out.write(f"{where} {code} {f.message}\n")
+        if previous is not None:
+            out.write("\n")
+        previous = f.file
+        out.write(_wrapped(header(f, colour), width) + "\n")
+        for line in _frame(f, sources.lines(f.file), colour):
+            out.write(line + "\n")
+        out.write(f"  = {_dim('explain:', colour)} apilint explain {f.code}\n")
     if findings:
-        files = len({f.file for r in results for f in r.findings})
+        out.write("\n")
+    footer(findings, out)
+
+
+def ordered(results: Sequence[FileResult]) -> list[Finding]:
+    """Every finding, grouped by file in the order the files came, by position within each."""
+    order: dict[str, int] = {}
+    for r in results:
+        for f in r.findings:
+            order.setdefault(f.file, len(order))
+    return sorted((f for r in results for f in r.findings),
+                  key=lambda f: (order[f.file], f.line, f.column, f.code, f.message))
+
+
+def header(f: Finding, colour: bool) -> str:
+    where = terminal_line(f"{f.file}:{f.line}:{f.column}:")
+    code = visible(f"{f.code} [{f.severity}]")
+    if colour:
+        where = f"{_BOLD}{where}{_RESET}"
+        code = f"{_COLOURS[f.severity]}{code}{_RESET}"
+    return f"{where} {code} {visible(f.message)}"
+
+
+def footer(findings: Sequence[Finding], out: TextIO) -> None:
+    if findings:
+        files = len({f.file for f in findings})
         out.write(f"Found {plural(len(findings), 'problem')} ({severity_counts(findings)}) "
                   f"in {plural(files, 'file')}.\n")
+
+
+def _frame(f: Finding, lines: list[str] | None, colour: bool) -> list[str]:
+    """The finding's line under a gutter with its number, underlined from the finding's column:
+    to the span's end when it ends on that line, else the key or word that opens it (a span
+    over a whole object would underline everything)."""
+    if not lines or not 1 <= f.line <= len(lines):
+        return []
+    text = visible(lines[f.line - 1].rstrip("\r\n").expandtabs(2))
+    cut = text[:FRAME_WIDTH] + ("..." if len(text) > FRAME_WIDTH else "")
+    start = min(max(f.column - 1, 0), len(cut))
+    if f.span.end_line == f.line:
+        end = min(max(f.span.end_column - 1, start + 1), len(cut))
+    else:
+        token = _TOKEN.match(cut, start)
+        end = token.end() if token and token.end() > start else len(cut)
+    marks = "^" * max(end - start, 1)
+    if colour:
+        marks = f"{_COLOURS[f.severity]}{marks}{_RESET}"
+    gutter = " " * len(str(f.line))
+    return [f"{gutter} |", f"{f.line} | {cut}", f"{gutter} | {' ' * start}{marks}"]
+
+
+#: What opens a multi-line span: a quoted or plain key up to its colon, or a bracket.
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\']|\'\')*\'|[^\s:,]+|[\[{]')
+
+
+class _Sources:
+    """Each file's lines, read once (None when it cannot be read back)."""
+
+    def __init__(self) -> None:
+        self._lines: dict[str, list[str] | None] = {}
+
+    def lines(self, path: str) -> list[str] | None:
+        if path not in self._lines:
+            try:
+                blob = read_bounded(path, FRAME_MAX_BYTES)
+                self._lines[path] = blob.decode("utf-8", "replace").splitlines()
+            except (OSError, TooLarge):
+                self._lines[path] = None
+        return self._lines[path]
+
+
+def _wrapped(line: str, width: int) -> str:
+    if width <= 0 or len(line) <= width:
+        return line
+    return "\n".join(textwrap.wrap(line, width, subsequent_indent="    ",
+                                   break_long_words=False, break_on_hyphens=False))
+
+
+def _is_terminal(out: TextIO) -> bool:
+    try:
+        return out.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _dim(text: str, colour: bool) -> str:
+    return f"{_DIM}{text}{_RESET}" if colour else text

@@ -13,7 +13,7 @@ from apilint.document.cfn import Template
 from apilint.document.loader import DEFAULT_MAX_BYTES, check_sections, load_definitions
 from apilint.document.model import Sources
 from apilint.document.pointer import Tokens
-from apilint.document.sam import made_by, output_form
+from apilint.document.sam_origins import made_by, output_form
 from apilint.document.refs import Workspace
 from apilint.errors import ApilintError, LoadError, UsageError, debugging
 from apilint.findings import Finding, Severity, Span

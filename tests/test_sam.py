@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from apilint.document import sam
+from apilint.document.sam_origins import made_by
 from apilint.document.loader import load_definitions
 from apilint.engine import Settings, lint_path
 
@@ -137,7 +138,7 @@ REST_EVENT_PATHS = ["/hello", "/items", "/pets/{petId}", "/{proxy+}"]
 def _origin(path: Path, tokens: tuple[str, ...], label: str | None = None) -> tuple[int, Any]:
     sources = load_definitions(str(path))
     doc = next(d for d in sources.docs if label is None or d.label == label)
-    return doc.span(tokens).line, sam.made_by(doc, tokens)
+    return doc.span(tokens).line, made_by(doc, tokens)
 
 
 @pytest.mark.parametrize(("path", "tokens", "line", "made_by"), [
@@ -187,7 +188,7 @@ def test_a_translator_crash_is_one_note_and_the_template_is_read_as_written(monk
     assert sources.notes == ["the SAM translator failed (KeyError: 'boom'); SAM APIs read as "
                              "written, not as SAM generates them"]
     assert [d.label for d in sources.docs] == ["PetsApi", "ItemsApi"]
-    assert sam.made_by(sources.docs[0], ("paths",)) is None  # today's path: the template as is
+    assert made_by(sources.docs[0], ("paths",)) is None  # today's path: the template as is
     results = lint_path(str(FIXTURES / "templates" / "sam-yaml" / "template.yaml"), Settings())
     assert "AGW503" not in {f.code for r in results for f in r.findings}
     assert not any(r.crashes or r.error for r in results)

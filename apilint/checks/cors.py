@@ -21,7 +21,7 @@ from apilint.checks.policy import key_source
 from apilint.checks.templates import sam_edits
 from apilint.document.placeholders import has_placeholder
 from apilint.document.refs import At
-from apilint.document.sam import made_by
+from apilint.document.sam_origins import made_by
 from apilint.model.gateway import (
     AUTHENTICATING,
     GATEWAY_RESPONSES,

@@ -14,6 +14,7 @@ from apilint.document.cfn import Template
 from apilint.document.loader import DEFAULT_MAX_BYTES, check_sections, load_definitions
 from apilint.document.model import Sources
 from apilint.document.pointer import Tokens
+from apilint.document.sam_origins import made_by, output_form
 from apilint.document.refs import Workspace
 from apilint.errors import ApilintError, LoadError, UsageError, debugging
 from apilint.findings import Finding, Severity, Span
@@ -112,6 +113,9 @@ def _finding(rule: Rule, v: Violation, severity: Severity, strict: str | None = 
             and severity < Severity.ERROR:
         severity = Severity.ERROR
         message += f"; {strict} turns this import warning into a failed import"
+    made = made_by(v.doc, v.tokens)
+    if made is not None and "SAM generates" not in message:
+        message += f" (SAM generates this from {made})"
     return Finding(rule.code, rule.name, severity, message, v.doc.path, v.doc.pointer(v.tokens),
                    span_of(v.doc, v.tokens), v.operation)
 
@@ -200,7 +204,8 @@ def _run_check(rule: Rule, checks: dict[str, Check], subject: Any, settings: Set
     try:
         return [_finding(rule, v, severity, strict)
                 for v in checks[rule.check](subject, options)
-                if strict is not None or not v.only_if_strict]
+                if (strict is not None or not v.only_if_strict)
+                and not output_form(rule.code, v.doc, v.tokens)]
     except Exception as exc:  # noqa: BLE001 - containment is the point
         import traceback
 

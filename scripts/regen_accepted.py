@@ -24,61 +24,17 @@ ROOT = Path(__file__).resolve().parent.parent
 SAM_DIR = ROOT / "fixtures" / "accepted" / "sam"
 OUT_DIR = ROOT / "fixtures" / "accepted" / "sam-generated"
 
-#: Pseudo parameters SAM would otherwise ask boto3 for.
-PARAMETERS = {"AWS::Region": "us-east-1", "AWS::AccountId": "123456789012",
-              "AWS::Partition": "aws"}
-#: The managed policies the templates' functions get by default; SAM asks IAM for the full map
-#: unless it is given one.
-MANAGED_POLICIES = {
-    "AWSLambdaBasicExecutionRole":
-        "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
-}
 API_TYPES = ("AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api")
-#: Local code is packaged to S3 by `sam package`; the translator only accepts S3 locations.
-STAND_IN_CODE = "s3://bucket/key"
-
-
-class _PolicyLoader:
-    """Stands in for samtranslator's ManagedPolicyLoader, which would call IAM."""
-
-    def load(self) -> dict[str, str]:
-        return dict(MANAGED_POLICIES)
-
-
-def _stand_in_code(template: dict[str, Any]) -> None:
-    """Replace local CodeUri paths (in Globals and on functions) by an S3 location."""
-    holders = [template.get("Globals", {}).get("Function", {})]
-    holders += [r.get("Properties", {}) for r in template.get("Resources", {}).values()
-                if isinstance(r, dict) and r.get("Type") == "AWS::Serverless::Function"]
-    for props in holders:
-        uri = props.get("CodeUri")
-        if isinstance(uri, str) and not uri.startswith("s3://"):
-            props["CodeUri"] = STAND_IN_CODE
 
 
 def translate(path: Path) -> dict[str, Any]:
-    """The CloudFormation template SAM makes of the template at `path`.
-
-    What samtranslator.translator.transform.transform does, except that the translator gets a
-    boto3 session with a region: transform() passes none, and SAM then insists on finding a
-    region in the environment even when AWS::Region is given (a session makes no AWS call).
-    """
-    import boto3
-    from samtranslator.parser.parser import Parser
-    from samtranslator.translator.translator import Translator
-    from samtranslator.utils.py27hash_fix import (to_py27_compatible_template,
-                                                  undo_mark_unicode_str_in_template)
+    """The CloudFormation template SAM makes of the template at `path`, offline, exactly as
+    `apilint lint` translates it (apilint.document.sam.transform)."""
     from samtranslator.yaml_helper import yaml_parse
 
-    template = yaml_parse(path.read_text())
-    _stand_in_code(template)
-    parameters = dict(PARAMETERS)
-    to_py27_compatible_template(template, parameters)
-    session = boto3.session.Session(region_name=PARAMETERS["AWS::Region"])
-    translator = Translator(None, Parser(), boto_session=session)
-    out = translator.translate(template, parameter_values=parameters,
-                               get_managed_policy_map=_PolicyLoader().load)
-    return dict(undo_mark_unicode_str_in_template(out))
+    from apilint.document.sam import transform
+
+    return transform(yaml_parse(path.read_text()))
 
 
 def _references(node: Any) -> Iterator[str]:

@@ -7,16 +7,29 @@ import sys
 
 from conftest import FIXTURES
 
-HEAVY = ("schemathesis", "hypothesis", "boto3", "botocore", "openapi_spec_validator", "rich")
+HEAVY = ("schemathesis", "hypothesis", "boto3", "botocore", "openapi_spec_validator", "rich",
+         "samtranslator")
 
 
-def test_lint_imports_none_of_the_heavy_libraries() -> None:
+def _modules_after_lint(path: str) -> tuple[set[str], str]:
+    """The modules `apilint lint path` loaded, in a fresh interpreter, and its stderr."""
     code = ("import sys\nfrom apilint.cli import main\n"
-            f"rc = main(['lint', {str(FIXTURES / 'examples' / 'pitfalls.yaml')!r}, '-q'])\n"
+            f"rc = main(['lint', {path!r}, '-q'])\n"
             "print('MODULES', ' '.join(sorted(sys.modules)))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     line = next(l for l in done.stdout.splitlines() if l.startswith("MODULES"))
-    modules = set(line.split()[1:])
+    return set(line.split()[1:]), done.stderr
+
+
+def test_lint_imports_none_of_the_heavy_libraries() -> None:
+    modules, _ = _modules_after_lint(str(FIXTURES / "examples" / "pitfalls.yaml"))
     assert "apilint.engine" in modules  # it really linted
     loaded = sorted(m for m in modules if m.split(".")[0] in HEAVY)
     assert loaded == []
+
+
+def test_a_sam_template_imports_the_sam_translator() -> None:
+    """The other side: a SAM template does load it (so the test above can fail), quietly."""
+    modules, stderr = _modules_after_lint(str(FIXTURES / "sam" / "rest-cors-iam.yaml"))
+    assert "samtranslator" in modules
+    assert "Traceback" not in stderr and "unpublished metrics" not in stderr

@@ -21,6 +21,7 @@ from apilint.checks.policy import key_source
 from apilint.checks.templates import sam_edits
 from apilint.document.placeholders import has_placeholder
 from apilint.document.refs import At
+from apilint.document.sam_origins import made_by
 from apilint.model.gateway import (
     AUTHENTICATING,
     GATEWAY_RESPONSES,
@@ -289,7 +290,10 @@ def cors_preflight_requires_auth(api: Api, options: dict[str, Any]) -> Iterator[
         what = ", ".join({"api_key": "an API key", "iam": "IAM (SigV4)", "lambda": "a Lambda "
                           "authorizer", "cognito": "a Cognito authorizer", "jwt": "a JWT "
                           "authorizer"}.get(k, k) for k in kinds)
-        if answering.verb == "OPTIONS":
+        generated = made_by(api.doc, answering.at.tokens) if answering.verb == "OPTIONS" else None
+        if generated is not None and generated.endswith("Cors"):
+            message = _sam_preflight_auth(api, answering, resource.path, generated)
+        elif answering.verb == "OPTIONS":
             message = (f"the CORS preflight {answering.label} requires {what}, but browsers send "
                        "preflight requests without credentials, so every cross-origin call fails; "
                        "remove security from the OPTIONS method")
@@ -298,6 +302,29 @@ def cors_preflight_requires_auth(api: Api, options: dict[str, Any]) -> Iterator[
                        f"(there is no OPTIONS on {resource.path}); browsers send preflight without "
                        "credentials, so it is rejected. Add an OPTIONS method without security")
         yield violation(answering.at, message, answering.label)
+
+
+def _sam_preflight_auth(api: Api, method: Method, path: str, cors: str) -> str:
+    """AGW503 for the OPTIONS method SAM generates from Cors: SAM puts the DefaultAuthorizer
+    and the API key on it unless Auth.AddDefaultAuthorizerToCorsPreflight /
+    AddApiKeyRequiredToCorsPreflight are false (SAM ApiAuth reference)."""
+    security = method.at.value.get("security") if isinstance(method.at.value, dict) else None
+    parts, flags = [], []
+    for i, requirement in enumerate(security if isinstance(security, list) else []):
+        for name in requirement if isinstance(requirement, dict) else ():
+            source = made_by(api.doc, method.at.tokens + ("security", str(i), name)) or "Auth"
+            what = "the API key" if name == "api_key" else f"the authorizer {name}"
+            parts.append(f"{what} from {source}")
+            flag = ("AddApiKeyRequiredToCorsPreflight" if name == "api_key"
+                    else "AddDefaultAuthorizerToCorsPreflight")
+            if flag not in flags:
+                flags.append(flag)
+    needs = " and ".join(parts) or "authorization"
+    fix = " and ".join(f"{flag}: false" for flag in flags) or \
+        "AddDefaultAuthorizerToCorsPreflight: false"
+    return (f"the OPTIONS preflight SAM generates for {path} (from {cors}) requires {needs}, "
+            "but browsers send preflight requests without credentials, so every cross-origin "
+            f"call fails; set {fix} in Auth")
 
 
 # -- REST: what the preflight and the actual methods return -----------------------------------

@@ -8,7 +8,8 @@ from typing import Any, Iterator
 
 from apilint.checks import Violation, check, violation
 from apilint.checks.structure import may_contain, operation_labels, operation_of
-from apilint.document.cfn import FUNCTION_VARIANTS, FUNCTIONS, Template, TemplateFile
+from apilint.document.cfn import (FUNCTION_VARIANTS, FUNCTIONS, ApiResource, Template,
+                                  TemplateFile)
 from apilint.document.pointer import Tokens
 from apilint.document.refs import iter_objects
 from apilint.document.terraform import TerraformModule
@@ -28,7 +29,11 @@ def template_of(api: Api) -> Template | None:
 def sam_edits(api: Api, prop: str) -> bool:
     """Whether SAM rewrites this definition for `prop` (Cors adds OPTIONS methods, Auth a
     DefaultAuthorizer on every method without its own security) before API Gateway sees it:
-    inline, or included (AWS::Include runs before the SAM transform)."""
+    inline, or included (AWS::Include runs before the SAM transform).
+
+    Only for a SAM template read as written: an included definition, or SAM's translator not
+    installed, crashing or rejecting the template. Otherwise apilint.document.sam lints the body
+    SAM generates (source "sam"), which already holds what SAM adds."""
     template = template_of(api)
     if template is None or template.api.source not in ("inline", "include") or \
             not template.api.type.startswith("AWS::Serverless::"):
@@ -162,26 +167,48 @@ _SAM_EDITS = {"AWS::Serverless::Api": ("Cors", "Auth", "GatewayResponses"),
               "AWS::Serverless::HttpApi": ("CorsConfiguration", "Auth")}
 
 
+def _uneditable(template: TemplateFile) -> Iterator[tuple[ApiResource, str]]:
+    """(API, property) for each SAM property that edits a definition SAM cannot edit. Only
+    DefinitionUri: CloudFormation evaluates macros from the most deeply nested outward (User
+    Guide, "Create a CloudFormation macro definition"), so an AWS::Include in DefinitionBody is
+    expanded before the SAM transform edits it (aws/aws-sam-cli#7440)."""
+    for api in template.apis():
+        if api.source == "uri":
+            for prop in _SAM_EDITS.get(api.type, ()):
+                if prop in api.properties:
+                    yield api, prop
+
+
 @check
 def sam_inline_definition_required(template: TemplateFile, options: dict[str, Any]
                                    ) -> Iterator[Violation]:
-    # Only DefinitionUri: CloudFormation evaluates macros from the most deeply nested outward
-    # (User Guide, "Create a CloudFormation macro definition"), so an AWS::Include in
-    # DefinitionBody is expanded before the SAM transform edits it (aws/aws-sam-cli#7440).
-    for api in template.apis():
-        if api.source != "uri":
+    for api, prop in _uneditable(template):
+        yield Violation(template.doc, api.tokens(prop),
+                        f"{api.logical_id} sets {prop}, which SAM applies by editing the "
+                        "OpenAPI definition, but the definition comes from DefinitionUri, "
+                        f"which SAM uploads as it is: the transform fails ('{prop} works "
+                        "only with inline Swagger specified in DefinitionBody'). Put the "
+                        "definition in DefinitionBody (inline or with AWS::Include), or "
+                        f"write what {prop} would add into the definition itself and "
+                        "remove the property")
+
+
+@check
+def sam_transform_failed(template: TemplateFile, options: dict[str, Any]) -> Iterator[Violation]:
+    translation = template.sam
+    if translation is None or not translation.failures:
+        return
+    # sam-inline-definition-required says the same about these, with the fix.
+    told = {("Resources", api.logical_id) for api, _ in _uneditable(template)}
+    for failure in translation.failures:
+        if failure.tokens[:2] in told:
             continue
-        for prop in _SAM_EDITS.get(api.type, ()):
-            if prop not in api.properties:
-                continue
-            yield Violation(template.doc, api.tokens(prop),
-                            f"{api.logical_id} sets {prop}, which SAM applies by editing the "
-                            "OpenAPI definition, but the definition comes from DefinitionUri, "
-                            f"which SAM uploads as it is: the transform fails ('{prop} works "
-                            "only with inline Swagger specified in DefinitionBody'). Put the "
-                            "definition in DefinitionBody (inline or with AWS::Include), or "
-                            f"write what {prop} would add into the definition itself and "
-                            "remove the property")
+        yield Violation(template.doc, failure.tokens,
+                        "the SAM transform rejects the template, so the stack cannot deploy "
+                        "(CloudFormation: 'Transform AWS::Serverless-2016-10-31 failed with: "
+                        "Invalid Serverless Application Specification document. Number of "
+                        f"errors found: {translation.total}. {failure.message}'); fix what SAM "
+                        "names")
 
 
 # -- intrinsic functions in a definition file ------------------------------------------------

@@ -64,6 +64,8 @@ class TemplateFile:
     doc: Document
     resources: dict[str, Any]  # logical id → resource
     parameters: frozenset[str]
+    #: What the SAM transform made of it (apilint.document.sam.Translation), for a SAM template.
+    sam: Any = None
 
     def type_of(self, logical_id: str) -> str | None:
         resource = self.resources.get(logical_id)
@@ -123,9 +125,23 @@ def scan(doc: Document, linker: Linker) -> tuple[TemplateFile, list[Document], l
     template = template_file(doc)
     found: list[Document] = []
     notes: list[str] = []
+    sam = _sam_translation(template)
+    if sam is not None:  # SAM APIs as SAM generates them; the others below, as written
+        template = dataclasses.replace(template, sam=sam)
+        found.extend(sam.docs)
+        notes.extend(sam.notes)
     for api in template.apis():
-        found.extend(definitions(template, api, linker, notes))
+        if sam is None or api.logical_id not in sam.covered:
+            found.extend(definitions(template, api, linker, notes))
     return template, found, notes
+
+
+def _sam_translation(template: TemplateFile) -> Any:
+    """apilint.document.sam's Translation of a SAM template, else None (imported only here:
+    the translator is heavy)."""
+    from apilint.document import sam
+
+    return sam.translate(template.doc, template) if sam.is_sam(template.doc.data) else None
 
 
 def template_file(doc: Document) -> TemplateFile:

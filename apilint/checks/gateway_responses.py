@@ -16,9 +16,9 @@ import re
 from typing import Any, Iterator
 
 from apilint.checks import Violation, check, violation
-from apilint.checks.cors import ALLOW_ORIGIN, cors_evidence, http_cors
 from apilint.document.placeholders import has_placeholder
 from apilint.document.refs import At
+from apilint.model.cors import ALLOW_ORIGIN, cors_evidence, http_cors
 from apilint.model.gateway import GATEWAY_RESPONSES, Api
 from apilint.model.mapping import STATUS, static_value
 

@@ -17,11 +17,11 @@ import re
 from typing import Any, Iterator
 
 from apilint.checks import Violation, check, first_visit, violation
-from apilint.checks.integration_shape import transfer_mode
 from apilint.document.placeholders import has_placeholder
 from apilint.document.pointer import get
 from apilint.document.refs import At
 from apilint.model.gateway import Api, Integration, Method
+from apilint.model.integration import transfer_mode
 from apilint.model.lambdas import is_lambda
 from apilint.model.mapping import STATUS, static_value
 

@@ -7,12 +7,11 @@ import json
 from typing import Any, Iterator
 
 from apilint.checks import Violation, check, shown, violation
-from apilint.checks.security import allowed_by
 from apilint.document.placeholders import PLACEHOLDER, has_placeholder
 from apilint.document.refs import At
+from apilint.model.auth import API_KEY_SOURCE, allowed_by, key_source
 from apilint.model.gateway import VALIDATOR, VALIDATORS, Api, Method
 
-API_KEY_SOURCE = "x-amazon-apigateway-api-key-source"
 ENDPOINT_CONFIGURATION = "x-amazon-apigateway-endpoint-configuration"
 POLICY = "x-amazon-apigateway-policy"
 #: On import "execute-api:/" becomes arn:PARTITION:execute-api:REGION:ACCOUNT:API_ID/; the
@@ -48,13 +47,6 @@ def api_key_as_auth(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
                                        "identify callers for usage plans and throttling, they are "
                                        "not secrets and do not authenticate; add an authorizer or "
                                        "IAM authorization next to the key")
-
-
-def key_source(api: Api) -> tuple[At | None, str | None]:
-    at = api.ext(API_KEY_SOURCE)
-    if at is None or has_placeholder(at.value):
-        return None, None
-    return at, at.value.upper() if isinstance(at.value, str) else None
 
 
 @check

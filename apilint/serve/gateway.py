@@ -8,7 +8,7 @@ import traceback
 import uuid
 from typing import Any
 
-from apilint.checks.policy import key_source
+from apilint.model.auth import key_source
 from apilint.model.gateway import Api, Integration, Method
 from apilint.serve.authorizers import Authorizers
 from apilint.serve.config import HTTP_DEFAULT_STAGE, ServeConfig

@@ -18,6 +18,7 @@ from apilint.model import build
 from apilint.model.arn import ACCOUNT, PARTITION_REGIONS, REGION_SHAPE
 from apilint.model.auth import requirements
 from apilint.model.gateway import Api, Method, SecurityScheme
+from apilint.model.mapping import variable
 from apilint.model.sam import sam_no_auth
 
 AUTHORIZER = "x-amazon-apigateway-authorizer"
@@ -33,9 +34,8 @@ HTTP_SCOPES_MAX = 10  # HTTP API quota "Scopes per route", not adjustable
 _REST_HEADER = re.compile(r"^method\.request\.header\.[^\s,]+$")
 _REST_REQUEST = re.compile(
     r"^(method\.request\.(header|querystring|multivalueheader|multivaluequerystring)\.[^\s,]+"
-    r"|stageVariables\.[A-Za-z0-9_]+|context\.[A-Za-z0-9_.$-]+)$")
-_HTTP_LAMBDA = re.compile(r"^\$(request\.(header|querystring)\.[^\s,]+"
-                          r"|context\.[A-Za-z0-9_.-]+|stageVariables\.[A-Za-z0-9_]+)$")
+    rf"|{variable('rest')})$")
+_HTTP_LAMBDA = re.compile(rf"^(\$request\.(header|querystring)\.[^\s,]+|{variable('http')})$")
 _HTTP_JWT = re.compile(r"^\$request\.(header|querystring)\.[^\s,]+$")
 _USER_POOL_ARN = re.compile(r"^arn:(?P<partition>[^:]*):cognito-idp:(?P<region>[^:]*):"
                             r"(?P<account>[^:]*):userpool/(?P<pool>.*)$")

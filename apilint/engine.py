@@ -11,7 +11,8 @@ from typing import Any, Callable, Iterable, Iterator, TypeVar
 from apilint.checks import Check, Violation, all_checks
 from apilint.document import Document, NotAnApi
 from apilint.document.cfn import Template
-from apilint.document.loader import DEFAULT_MAX_BYTES, check_sections, load_definitions
+from apilint.document.definitions import load_definitions
+from apilint.document.loader import DEFAULT_MAX_BYTES, check_sections
 from apilint.document.model import Sources
 from apilint.document.pointer import Tokens
 from apilint.document.sam_origins import made_by, output_form

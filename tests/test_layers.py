@@ -29,8 +29,8 @@ def _lint_imports(root: Path) -> tuple[int, dict[str, str]]:
     `root`."""
     env = {**os.environ, "PYTHONPATH": str(root)}
     done = subprocess.run([str(LINT_IMPORTS), "--no-cache"], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=300)
-    verdicts = dict(re.findall(r"^(.+?) (KEPT|BROKEN)(?: \(.*\))?$", done.stdout, re.M))
+                          capture_output=True, text=True, timeout=300, check=False)
+    verdicts = dict(re.findall(r"^(.+?) (KEPT|BROKEN)(?: \(.*\))?$", done.stdout, re.MULTILINE))
     return done.returncode, verdicts
 
 

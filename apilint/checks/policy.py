@@ -10,9 +10,9 @@ from apilint.checks import Violation, check, shown, violation
 from apilint.document.placeholders import PLACEHOLDER, has_placeholder
 from apilint.document.refs import At
 from apilint.model.auth import API_KEY_SOURCE, allowed_by, key_source
+from apilint.model.extensions import endpoint_configurations
 from apilint.model.gateway import VALIDATOR, VALIDATORS, Api, Method
 
-ENDPOINT_CONFIGURATION = "x-amazon-apigateway-endpoint-configuration"
 POLICY = "x-amazon-apigateway-policy"
 #: On import "execute-api:/" becomes arn:PARTITION:execute-api:REGION:ACCOUNT:API_ID/; the
 #: shortest such prefix (arn:aws:, a 9-letter region, 12-digit account, 10-character id) adds 41.
@@ -75,21 +75,8 @@ def api_key_source_authorizer_missing(api: Api, options: dict[str, Any]) -> Iter
 
 # -- private endpoints ---------------------------------------------------------------------------
 
-def _endpoint_configurations(api: Api) -> Iterator[At]:
-    """At the root (Swagger 2.0; misplaced but seen in OpenAPI 3) and in each `servers[]` entry."""
-    root = api.dict_child(api.root, ENDPOINT_CONFIGURATION)
-    if root is not None:
-        yield root
-    servers = api.ext("servers")
-    if servers is not None and isinstance(servers.value, list):
-        for i in range(len(servers.value)):
-            config = api.dict_child(api.ws.resolve(servers.child(i)), ENDPOINT_CONFIGURATION)
-            if config is not None:
-                yield config
-
-
 def _vpc_endpoint_ids(api: Api) -> At | None:
-    for config in _endpoint_configurations(api):
+    for config in endpoint_configurations(api):
         ids = config.child("vpcEndpointIds")
         if ids is not None and ids.value not in (None, "", []):
             return ids

@@ -17,14 +17,15 @@ ACCESS_MODE = PREFIX + "endpoint-access-mode"
 
 
 def endpoint_configurations(api: Api) -> Iterator[At]:
-    """The endpoint configuration at the root (Swagger 2.0, or misplaced) and in servers[]."""
+    """The endpoint configuration at the root (Swagger 2.0; misplaced but seen in OpenAPI 3) and
+    in each `servers[]` entry, `$ref`s followed."""
     root = api.dict_child(api.root, ENDPOINT_CONFIGURATION)
     if root is not None:
         yield root
-    servers = api.root.child("servers")
+    servers = api.ext("servers")
     if servers is not None and isinstance(servers.value, list):
         for i in range(len(servers.value)):
-            config = api.dict_child(servers.child(i), ENDPOINT_CONFIGURATION)
+            config = api.dict_child(api.ws.resolve(servers.child(i)), ENDPOINT_CONFIGURATION)
             if config is not None:
                 yield config
 

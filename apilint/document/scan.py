@@ -7,7 +7,7 @@ import re
 from apilint.document.model import Document
 
 
-def _source_text(doc: Document) -> str | bytes | None:
+def _source_text(doc: Document) -> str | bytes | bytearray | None:
     """The text a document was parsed from, when its locator kept it (JSON, fast YAML path)."""
     text = getattr(doc.locator, "text", None)
     if isinstance(text, str):

@@ -15,7 +15,7 @@ import pytest
 
 from apilint.cli import main
 from aws_account import ACCOUNT, REGION, allow, aws, build_orders_account, moto_endpoint  # noqa: F401
-from conftest import FIXTURES, run
+from helpers import FIXTURES, run
 
 ORDERS = FIXTURES / "aws" / "orders.yaml"
 ACCOUNT_RULES = "AGW424,AGW425,AGW426"

@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import pytest
 import yaml
-from conftest import FIXTURES
+from helpers import FIXTURES
 from hostile import within
 
 from apilint.cli import main

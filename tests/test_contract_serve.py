@@ -8,7 +8,7 @@ import json
 import re
 
 import pytest
-from conftest import FIXTURES
+from helpers import FIXTURES
 from test_contract import EXPECTED
 
 from apilint.cli import main

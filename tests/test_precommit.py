@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from helpers import FIXTURES, ROOT
 
 
 def _hook(project: Path, cache: Path) -> subprocess.CompletedProcess[str]:

@@ -27,7 +27,7 @@ from apilint.findings import Finding, Severity, Span
 from apilint.registry import load_rules
 from apilint.report import html as report
 
-from conftest import PITFALL_RULES, PITFALLS, rendered, require_tool
+from helpers import PITFALL_RULES, PITFALLS, rendered, require_tool
 
 if TYPE_CHECKING:  # Playwright is needed only by the browser test
     from playwright.sync_api import FloatRect

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PITFALL_ALL, FIXTURES, ROOT
+from helpers import PITFALL_ALL, FIXTURES, ROOT
 
 
 @pytest.mark.slow

@@ -1,4 +1,4 @@
-"""pytest fixtures only; the helpers tests import live in helpers.py."""
+"""pytest fixtures and hooks only; the helpers tests import live in helpers.py."""
 
 from __future__ import annotations
 
@@ -12,3 +12,14 @@ from helpers import require_shared
 @pytest.fixture
 def corpus() -> Path:
     return require_shared("corpus")
+
+
+#: Markers of tests that build or start something big; each implies `slow`, so
+#: `pytest -m "not slow"` (the inner loop) leaves them out.
+SLOW_MARKERS = ("wheel", "precommit", "browser", "moto", "contract", "fuzz")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if any(item.get_closest_marker(name) for name in SLOW_MARKERS):
+            item.add_marker(pytest.mark.slow)

@@ -228,6 +228,7 @@ def test_repeated_findings_on_one_node_get_distinct_fingerprints() -> None:
     assert fps[0] == sarif.fingerprint("AGW401", "api.yaml", "/x") and fps[0] != fps[1]
 
 
+@pytest.mark.slow  # the SARIF Multitool, a .NET binary: ~30 s
 def test_sarif_multitool_validates_the_output(tmp_path: Path, broken: Path,
                                               monkeypatch) -> None:
     require_tool(MULTITOOL.exists(), f"the SARIF Multitool ({MULTITOOL})",

@@ -321,7 +321,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-@pytest.mark.slow
+@pytest.mark.browser
 def test_a_browser_shows_the_summary_and_the_tree(pitfalls: FileResult, tmp_path: Path) -> None:
     require_tool(os.path.isfile(CHROMIUM) or shutil.which(CHROMIUM) is not None,
                  f"headless Chromium ({CHROMIUM})", "apt-get install -y chromium")

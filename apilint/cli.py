@@ -241,6 +241,25 @@ def explain(rule: str = typer.Argument(..., help="A rule code (AGW401) or name, 
     return run_explain(rule)
 
 
+@app.command("new-rule", hidden=True)
+def new_rule(
+    name: str = typer.Argument(..., help="The rule's name (lower-case words joined by '-')."),
+    code: str = typer.Option(..., "--code", help="Its code, AGW followed by three digits."),
+    category: str = typer.Option(..., "--category", help="Its category (paths, security, ...)."),
+    severity: str = typer.Option(..., "--severity", help="error, warning or info."),
+    api: str = typer.Option("rest", "--api", help="rest, http or rest,http."),
+    root: Optional[str] = typer.Option(None, "--root", help="The source checkout to write "
+                                       "into (default: the one this apilint runs from)."),
+) -> int:
+    """For apilint developers: write a new rule's file, check stub and fixture (CONTRIBUTING.md)."""
+    from pathlib import Path
+
+    from apilint.commands.scaffold import NewRule, run_new_rule
+
+    rule = NewRule(name, code, category, severity, _split([api]))
+    return run_new_rule(rule, Path(root) if root is not None else None)
+
+
 class ExportType(str, Enum):
     oas30 = "oas30"
     swagger = "swagger"

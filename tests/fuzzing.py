@@ -31,7 +31,7 @@ from apilint.cli import main
 from apilint.document.libyaml_loader import load_libyaml
 from apilint.registry import load_rules
 
-from conftest import CORPUS, FIXTURES
+from helpers import CORPUS, FIXTURES
 
 KINDS = ("definition", "template", "terraform", "config")
 _TEMPLATES = FIXTURES / "templates"

@@ -23,7 +23,7 @@ from apilint.discover import expand
 from apilint.engine import FileResult, Settings, lint_path
 from apilint.findings import Severity
 
-from conftest import FIXTURES, ROOT
+from helpers import FIXTURES, ROOT
 
 ACCEPTED = FIXTURES / "accepted"
 #: Every file apilint would look at in the corpus (the same walk as `apilint lint DIR`).

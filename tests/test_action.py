@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import PITFALL_ALL, PITFALLS, ROOT
+from helpers import PITFALL_ALL, PITFALLS, ROOT
 
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
 _EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")

@@ -15,7 +15,7 @@ import pytest
 
 from apilint.cli import main
 from aws_account import ACCOUNT, REGION, allow, aws, build_orders_account, moto_endpoint  # noqa: F401
-from conftest import FIXTURES, run
+from helpers import FIXTURES, run
 
 ORDERS = FIXTURES / "aws" / "orders.yaml"
 ACCOUNT_RULES = "AGW424,AGW425,AGW426"
@@ -35,6 +35,7 @@ def _findings(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, set[
     return code, {(f["code"], f["line"]) for f in findings}, findings
 
 
+@pytest.mark.moto
 def test_account_checks_against_moto(aws: Any, capsys: pytest.CaptureFixture[str]) -> None:
     build_orders_account(aws)
     code, found, findings = _findings(capsys, str(ORDERS), "--aws")
@@ -47,6 +48,7 @@ def test_account_checks_against_moto(aws: Any, capsys: pytest.CaptureFixture[str
     assert "stage variable(s) putFunction" in by_line[49]
 
 
+@pytest.mark.moto
 def test_stage_variables_come_from_the_stage(aws: Any, capsys: pytest.CaptureFixture[str]) -> None:
     api_id = build_orders_account(aws)
     # The stage's putFunction names putV1, which exists and allows PUT /orders/*; the API is
@@ -57,6 +59,7 @@ def test_stage_variables_come_from_the_stage(aws: Any, capsys: pytest.CaptureFix
     assert f"{api_id}/prod/DELETE/orders/*" in message
 
 
+@pytest.mark.moto
 def test_stage_variables_of_an_http_api_named_by_id(aws: Any,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     build_orders_account(aws)
@@ -67,6 +70,7 @@ def test_stage_variables_of_an_http_api_named_by_id(aws: Any,
     assert found == EXPECTED - {("AGW426", 49)}
 
 
+@pytest.mark.moto
 def test_permission_for_another_api_is_missing(aws: Any,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     build_orders_account(aws)
@@ -94,6 +98,7 @@ def _save_inventory(session: Any, folder: Path) -> Path:
     return folder
 
 
+@pytest.mark.moto
 def test_inventory_gives_the_same_findings_offline(aws: Any, tmp_path: Path,
                                                    capsys: pytest.CaptureFixture[str],
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
@@ -198,6 +203,7 @@ def test_export_command_finds_an_http_api(tmp_path: Path, capsys: pytest.Capture
     assert (code, found) == (0, {("AGW301", 17)})
 
 
+@pytest.mark.moto
 def test_audit_two_regions(aws: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     orders = build_orders_account(aws)
     eu = aws.client("apigateway", region_name="eu-west-1")

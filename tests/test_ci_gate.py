@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import git, run
+from helpers import git, run
 
 BAD = """\
 openapi: 3.0.1

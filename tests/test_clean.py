@@ -10,7 +10,7 @@ import pytest
 from apilint.engine import Settings, lint_file
 from apilint.findings import Severity
 
-from conftest import FIXTURES
+from helpers import FIXTURES
 
 CLEAN = sorted((FIXTURES / "clean").iterdir())
 

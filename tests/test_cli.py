@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PITFALL_ALL, FIXTURES, ROOT, run
-from conftest import PITFALLS as EXAMPLE  # a Path; the CLI tests need the text
+from helpers import PITFALL_ALL, FIXTURES, ROOT, run
+from helpers import PITFALLS as EXAMPLE  # a Path; the CLI tests need the text
 
 PITFALLS = str(EXAMPLE)
 

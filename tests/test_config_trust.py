@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run
+from helpers import run
 
 #: GET /a has no integration (AGW403, error) and no security (AGW301, warning), both at line 5.
 API = ("openapi: 3.0.1\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURES
+from helpers import FIXTURES
 
 from apilint.cli import main
 
@@ -41,6 +41,7 @@ def found(results: list[dict]) -> set[tuple[str, str]]:
     return {(r["code"], r["operation"]) for r in results}
 
 
+@pytest.mark.contract
 def test_every_seeded_bug_is_reported_once_with_its_check_and_operation(capsys) -> None:
     with Server(bugs=BUGS) as server:
         code, results, _ = run_json(capsys, server.base_url)
@@ -49,6 +50,7 @@ def test_every_seeded_bug_is_reported_once_with_its_check_and_operation(capsys) 
     assert sorted(keys) == sorted(EXPECTED.values())  # once each: no duplicates
 
 
+@pytest.mark.contract
 @pytest.mark.parametrize("bug", sorted(BUGS))
 def test_one_bug_alone_gives_exactly_its_finding(capsys, bug: str) -> None:
     with Server(bugs={bug}) as server:
@@ -57,6 +59,7 @@ def test_one_bug_alone_gives_exactly_its_finding(capsys, bug: str) -> None:
     assert [(r["code"], r["operation"]) for r in results] == [EXPECTED[bug]]
 
 
+@pytest.mark.contract
 def test_a_correct_server_passes(capsys) -> None:
     with Server() as server:
         code, results, err = run_json(capsys, server.base_url)
@@ -64,6 +67,7 @@ def test_a_correct_server_passes(capsys) -> None:
     assert "11 of 11 operations fuzzed" in err and "gateway probes run" in err
 
 
+@pytest.mark.contract
 def test_findings_carry_expected_got_and_a_curl(capsys) -> None:
     with Server(bugs={"key-ignored"}) as server:
         _, results, _ = run_json(capsys, server.base_url)
@@ -75,6 +79,7 @@ def test_findings_carry_expected_got_and_a_curl(capsys) -> None:
         f"'Authorization: ***' {server.base_url}/orders")
 
 
+@pytest.mark.contract
 def test_the_same_seed_sends_the_same_requests(capsys) -> None:
     sent = []
     for seed in ("7", "7", "8"):
@@ -86,6 +91,7 @@ def test_the_same_seed_sends_the_same_requests(capsys) -> None:
     assert [r[:2] for r in sent[0]] != [r[:2] for r in sent[2]]
 
 
+@pytest.mark.contract
 def test_max_time_stops_a_run_against_a_slow_server(capsys) -> None:
     with Server(delay=1.0) as server:
         started = time.monotonic()
@@ -98,6 +104,7 @@ def test_max_time_stops_a_run_against_a_slow_server(capsys) -> None:
     assert code in (0, 1)
 
 
+@pytest.mark.contract
 def test_no_fuzz_runs_only_the_probes(capsys) -> None:
     with Server(bugs=BUGS) as server:
         _, results, _ = run_json(capsys, server.base_url, "--no-fuzz")
@@ -127,6 +134,7 @@ OAS3_FILES_VALIDATED = {
 }
 
 
+@pytest.mark.contract
 @pytest.mark.parametrize("spec", [
     pytest.param(_swagger_files_validated(), id="swagger-body-parameter"),
     pytest.param(OAS3_FILES_VALIDATED, id="oas3-request-body"),
@@ -145,6 +153,7 @@ def test_a_body_the_validator_should_refuse_is_reported(capsys, tmp_path: Path,
         (m, p, b) for m, p, _, b in server.requests]
 
 
+@pytest.mark.contract
 def test_lint_first_stops_on_lint_errors(capsys, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     # An 11-digit account in a Lambda URI: an import error (AGW401).
@@ -168,6 +177,7 @@ def test_list_checks_names_every_check(capsys) -> None:
     assert listed == set(CHECKS)
 
 
+@pytest.mark.contract
 def test_run_contract_in_process() -> None:
     from apilint.contract.runner import ContractOptions, run_contract
     from apilint.contract.secrets import Credentials

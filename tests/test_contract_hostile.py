@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import pytest
 import yaml
-from conftest import FIXTURES
+from helpers import FIXTURES
 from hostile import within
 
 from apilint.cli import main
@@ -65,6 +65,7 @@ def _run(capsys, spec: Path, base_url: str, *extra: str) -> tuple[int, str, str]
     return code, out, err
 
 
+@pytest.mark.contract
 def test_servers_and_host_of_the_definition_receive_nothing(capsys, tmp_path: Path) -> None:
     with Server() as decoy, Server() as target:
         port = decoy.url.rsplit(":", 1)[1]
@@ -83,6 +84,7 @@ def test_servers_and_host_of_the_definition_receive_nothing(capsys, tmp_path: Pa
         assert target.requests and decoy.requests == []
 
 
+@pytest.mark.contract
 def test_redirects_are_not_followed(capsys) -> None:
     with Server() as decoy:
         redirector = Redirector(decoy.url)
@@ -94,6 +96,7 @@ def test_redirects_are_not_followed(capsys) -> None:
     assert decoy.requests == []
 
 
+@pytest.mark.contract
 def test_a_remote_ref_is_refused_not_fetched(capsys, tmp_path: Path) -> None:
     with Server() as decoy, Server() as target:
         spec = yaml.safe_load(SPEC.read_text())
@@ -104,6 +107,7 @@ def test_a_remote_ref_is_refused_not_fetched(capsys, tmp_path: Path) -> None:
     assert decoy.requests == [] and target.requests == []
 
 
+@pytest.mark.contract
 def test_secrets_are_masked_in_every_format_and_curl(capsys, tmp_path: Path) -> None:
     outputs = {fmt: tmp_path / f"out.{fmt}" for fmt in ("json", "junit", "sarif")}
     with Server(bugs=BUGS) as server:
@@ -127,6 +131,7 @@ def test_secrets_are_masked_in_every_format_and_curl(capsys, tmp_path: Path) -> 
     assert results and all("reproduce: curl" in r["message"] for r in results)
 
 
+@pytest.mark.contract
 def test_environment_credentials_are_used_and_masked(capsys, monkeypatch) -> None:
     monkeypatch.setenv("APILINT_API_KEY", API_KEY)
     monkeypatch.setenv("APILINT_BEARER_TOKEN", BEARER)
@@ -140,6 +145,7 @@ def test_environment_credentials_are_used_and_masked(capsys, monkeypatch) -> Non
     assert API_KEY not in out and BEARER not in out
 
 
+@pytest.mark.contract
 def test_sigv4_signs_iam_methods_and_masks_the_signature(capsys, monkeypatch,
                                                          tmp_path: Path) -> None:
     secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
@@ -323,6 +329,7 @@ def _results(out: str) -> dict[tuple[str, str], str]:
     return {(r["code"], r["operation"]): r["message"] for r in json.loads(out)["results"]}
 
 
+@pytest.mark.contract
 @pytest.mark.parametrize("answer", [pytest.param(_drip_body, id="body"),
                                     pytest.param(_drip_headers, id="headers")])
 def test_max_time_stops_an_answer_that_never_ends(capsys, tmp_path: Path, answer) -> None:
@@ -334,6 +341,7 @@ def test_max_time_stops_an_answer_that_never_ends(capsys, tmp_path: Path, answer
     assert "time budget reached (--max-time 3)" in err and code in (0, 1)
 
 
+@pytest.mark.contract
 def test_the_request_timeout_is_a_total_for_each_answer(capsys, tmp_path: Path) -> None:
     with Hostile(_drip_body) as server:
         started = time.monotonic()
@@ -345,6 +353,7 @@ def test_the_request_timeout_is_a_total_for_each_answer(capsys, tmp_path: Path) 
     assert "no complete answer within 1.5 s" in found["contract/no-response", "GET /stats"]
 
 
+@pytest.mark.contract
 def test_an_endless_answer_is_read_up_to_a_bound_and_reported_cut(capsys, tmp_path: Path) -> None:
     with Hostile(_endless) as server:
         code, out, _ = _hostile_run(capsys, tmp_path, server)
@@ -373,6 +382,7 @@ def _echo(handler: Any) -> None:
     handler.server.seen.append(headers)
 
 
+@pytest.mark.contract
 def test_an_echoed_session_token_and_signature_are_masked(capsys, monkeypatch,
                                                           tmp_path: Path) -> None:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
@@ -432,6 +442,7 @@ def _control(handler: Any) -> None:
                   b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
 
 
+@pytest.mark.contract
 def test_control_characters_of_an_answer_are_escaped_in_findings(capsys,
                                                                  tmp_path: Path) -> None:
     with Hostile(_control) as server:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURES
+from helpers import FIXTURES
 
 from apilint.contract.normalize import normalise
 from apilint.document.loader import load_document

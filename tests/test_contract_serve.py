@@ -8,7 +8,7 @@ import json
 import re
 
 import pytest
-from conftest import FIXTURES
+from helpers import FIXTURES
 from test_contract import EXPECTED
 
 from apilint.cli import main
@@ -34,6 +34,7 @@ def _test(capsys: pytest.CaptureFixture[str], app: str, *extra: str
     return code, json.loads(out)["results"], err
 
 
+@pytest.mark.contract
 def test_serve_finds_the_seeded_bugs_with_the_same_checks(capsys: pytest.CaptureFixture[str]
                                                           ) -> None:
     code, results, err = _test(capsys, "seeded")
@@ -47,6 +48,7 @@ def test_serve_finds_the_seeded_bugs_with_the_same_checks(capsys: pytest.Capture
     assert KEY not in json.dumps(results) + err
 
 
+@pytest.mark.contract
 def test_serve_curl_lines_say_to_start_the_emulator_on_their_port(
         capsys: pytest.CaptureFixture[str]) -> None:
     # The run's emulator is gone when the report is read: each curl line says what to start.
@@ -63,6 +65,7 @@ def test_serve_curl_lines_say_to_start_the_emulator_on_their_port(
         assert said[3] == said[4]  # the port the curl line calls
 
 
+@pytest.mark.contract
 def test_serve_passes_the_correct_twin(capsys: pytest.CaptureFixture[str]) -> None:
     code, results, err = _test(capsys, "correct")
     assert (code, results) == (0, [])

@@ -61,6 +61,7 @@ def _html(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> tuple[str, _Rep
     return page.read_text(), report
 
 
+@pytest.mark.contract
 def test_html_report_shows_the_api_and_each_finding_under_its_operation(
         capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     page, report = _html(capsys, tmp_path)
@@ -76,6 +77,7 @@ def test_html_report_shows_the_api_and_each_finding_under_its_operation(
     assert report.categories == {"contract": "3", "probe": "2"}
 
 
+@pytest.mark.contract
 def test_contract_checks_describe_themselves_in_sarif(capsys: pytest.CaptureFixture[str],
                                                       tmp_path: Path) -> None:
     sarif = tmp_path / "report.sarif"
@@ -86,6 +88,7 @@ def test_contract_checks_describe_themselves_in_sarif(capsys: pytest.CaptureFixt
         "probe/api-key-required", CHECKS["probe/api-key-required"].rationale)
 
 
+@pytest.mark.contract
 @pytest.mark.parametrize("args,bugs", [
     pytest.param(["--select", "probe/"], {"cors-header", "key-ignored"}, id="prefix"),
     pytest.param(["--select", "probe/cors-preflight,contract/not-a-server-error"],
@@ -104,6 +107,7 @@ def test_select_and_ignore_choose_the_checks(capsys: pytest.CaptureFixture[str],
     assert bool(preflights) == ("cors-header" in bugs)  # a probe not chosen sends nothing
 
 
+@pytest.mark.contract
 def test_selecting_only_probes_fuzzes_nothing(capsys: pytest.CaptureFixture[str]) -> None:
     with Server(bugs=BUGS) as server:
         _, _, err = run_json(capsys, server.base_url, "--select", "probe/unknown-path")
@@ -113,6 +117,7 @@ def test_selecting_only_probes_fuzzes_nothing(capsys: pytest.CaptureFixture[str]
     assert "0 of 0 operations fuzzed" in err
 
 
+@pytest.mark.contract
 @pytest.mark.parametrize("args,says", [
     pytest.param(["--select", "probe/cors-prefligt"],
                  "--select 'probe/cors-prefligt': unknown check; did you mean "
@@ -175,6 +180,7 @@ def test_explain_unknown_keeps_its_did_you_mean(capsys: pytest.CaptureFixture[st
     assert ("probe/cors-preflight)" in err) == (ident == "cors-preflight")
 
 
+@pytest.mark.contract
 def test_the_explain_command_the_text_report_names_explains(
         capsys: pytest.CaptureFixture[str]) -> None:
     with Server(bugs={"key-ignored", "cors-header"}) as server:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import git, run
+from helpers import git, run
 
 #: GET /a and PUT /b have no security (AGW301); PUT /b's Lambda proxy uses PUT (AGW402).
 OLD = """\

@@ -11,7 +11,7 @@ from apilint import docs
 from apilint.cli import main
 from apilint.registry import CATALOG, find_rule, load_rules
 
-from conftest import FIXTURES, ROOT, expectations
+from helpers import FIXTURES, ROOT, expectations
 
 FIELDS = ("code", "name", "severity", "category", "api", "versions", "tags", "summary",
           "rationale", "fix", "references", "options", "examples", "enabled")
@@ -197,7 +197,7 @@ def test_readme_rule_counts_match_the_catalog() -> None:
 
 
 def test_readme_sample_output_is_what_apilint_prints(capsys) -> None:
-    from conftest import PITFALLS, run
+    from helpers import PITFALLS, run
 
     sample = _readme().split("$ apilint lint fixtures/examples/pitfalls.yaml\n", 1)[1]
     sample = sample.split("```", 1)[0].rstrip("\n")

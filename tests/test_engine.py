@@ -9,7 +9,7 @@ from apilint.document import load_document
 from apilint.engine import Settings, run_rules
 from apilint.registry import find_rule, load_rules
 
-from conftest import PITFALL_ALL, FIXTURES
+from helpers import PITFALL_ALL, FIXTURES
 
 
 def _explode(api, options):

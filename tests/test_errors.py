@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run
+from helpers import run
 
 
 def lint(capsys, *args: str) -> tuple[int, str, str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SHARED_MISSING
+from helpers import ROOT, SHARED_MISSING
 
 pytestmark = pytest.mark.slow
 

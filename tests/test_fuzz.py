@@ -27,6 +27,7 @@ def test_seeds_cover_both_versions_every_kind_and_format() -> None:
     assert kinds == set(KINDS)
 
 
+@pytest.mark.fuzz
 def test_fixed_seed_run_finds_no_failure(tmp_path: Path) -> None:
     report = run(COUNT, SEED, tmp_path)
     assert [(f.index, f.kind, f.problem) for f in report.failures] == []

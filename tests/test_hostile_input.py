@@ -11,7 +11,7 @@ from typing import BinaryIO
 
 import pytest
 
-from conftest import run
+from helpers import run
 
 HEAD = "openapi: 3.0.1\ninfo: {title: x, version: '1'}\n"
 

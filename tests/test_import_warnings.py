@@ -8,7 +8,7 @@ from pathlib import Path
 from apilint.engine import Settings, lint_path
 from apilint.findings import Severity
 
-from conftest import FIXTURES, run
+from helpers import FIXTURES, run
 
 TEMPLATE = FIXTURES / "templates" / "fail-on-warnings" / "template.yaml"
 

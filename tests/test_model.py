@@ -10,7 +10,7 @@ from apilint.document import load_document
 from apilint.document.refs import Workspace
 from apilint.model import build_api
 
-from conftest import require_shared
+from helpers import require_shared
 
 
 def api_of(tmp_path: Path, text: str):

@@ -11,7 +11,7 @@ from apilint.engine import Settings, lint_file
 
 import pytest
 
-from conftest import ROOT, SHARED, require_shared
+from helpers import ROOT, SHARED, require_shared
 
 PERF = SHARED / "perfcorpus"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from helpers import FIXTURES, ROOT
 
 
 def _hook(project: Path, cache: Path) -> subprocess.CompletedProcess[str]:
@@ -25,7 +25,7 @@ def _hook(project: Path, cache: Path) -> subprocess.CompletedProcess[str]:
                           cwd=project, env=env, capture_output=True, text=True, timeout=900)
 
 
-@pytest.mark.slow
+@pytest.mark.precommit
 def test_try_repo_fails_naming_only_the_bad_definition(tmp_path: Path) -> None:
     project = tmp_path / "project"
     project.mkdir()
@@ -42,7 +42,7 @@ def test_try_repo_fails_naming_only_the_bad_definition(tmp_path: Path) -> None:
         assert quiet not in out.split("hook id: apilint", 1)[-1], out
 
 
-@pytest.mark.slow
+@pytest.mark.precommit
 def test_hook_skips_files_that_do_not_parse_and_hold_no_api(tmp_path: Path) -> None:
     # `identify` tags JSON with comments and Helm templates as json/yaml, so pre-commit hands
     # them to the hook; they must not fail the commit. A broken definition still does.

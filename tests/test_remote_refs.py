@@ -13,7 +13,7 @@ from typing import Callable, Iterator
 
 import pytest
 
-from conftest import run
+from helpers import run
 from hostile import within
 
 SCHEMAS = """\

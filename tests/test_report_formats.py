@@ -21,7 +21,7 @@ from apilint.findings import Finding, Severity, Span
 from apilint.registry import find_rule
 from apilint.report import github, junit, markdown, sarif
 
-from conftest import FIXTURES, PITFALL_ALL, PITFALL_RULES, PITFALLS, ROOT, rendered, require_tool
+from helpers import FIXTURES, PITFALL_ALL, PITFALL_RULES, PITFALLS, ROOT, rendered, require_tool
 
 SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-2.1.0.json"
 MULTITOOL_VERSION = "5.7.0"
@@ -228,6 +228,7 @@ def test_repeated_findings_on_one_node_get_distinct_fingerprints() -> None:
     assert fps[0] == sarif.fingerprint("AGW401", "api.yaml", "/x") and fps[0] != fps[1]
 
 
+@pytest.mark.slow  # the SARIF Multitool, a .NET binary: ~30 s
 def test_sarif_multitool_validates_the_output(tmp_path: Path, broken: Path,
                                               monkeypatch) -> None:
     require_tool(MULTITOOL.exists(), f"the SARIF Multitool ({MULTITOOL})",
@@ -465,7 +466,7 @@ GITLAB_SCHEMA = {
 def test_gitlab_code_quality_from_a_subdirectory(tmp_path: Path, monkeypatch, capsys) -> None:
     import jsonschema
 
-    from conftest import run
+    from helpers import run
 
     (tmp_path / ".git").mkdir()  # the repository root
     infra = tmp_path / "infra"

@@ -27,7 +27,7 @@ from apilint.findings import Finding, Severity, Span
 from apilint.registry import load_rules
 from apilint.report import html as report
 
-from conftest import PITFALL_RULES, PITFALLS, rendered, require_tool
+from helpers import PITFALL_RULES, PITFALLS, rendered, require_tool
 
 if TYPE_CHECKING:  # Playwright is needed only by the browser test
     from playwright.sync_api import FloatRect
@@ -321,7 +321,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-@pytest.mark.slow
+@pytest.mark.browser
 def test_a_browser_shows_the_summary_and_the_tree(pitfalls: FileResult, tmp_path: Path) -> None:
     require_tool(os.path.isfile(CHROMIUM) or shutil.which(CHROMIUM) is not None,
                  f"headless Chromium ({CHROMIUM})", "apt-get install -y chromium")

@@ -13,7 +13,7 @@ from apilint.inventory_file import read_inventory
 from apilint.model.inventory import Deployment
 from apilint.registry import find_rule, load_rules
 
-from conftest import FIXTURES, expectations, fixture_options
+from helpers import FIXTURES, expectations, fixture_options
 
 CASES = sorted(p for p in (FIXTURES / "rules").glob("*/*")
                if p.suffix in (".yaml", ".json", ".tf"))

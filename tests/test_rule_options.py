@@ -15,7 +15,7 @@ import pytest
 
 from apilint.registry import find_rule, load_rules
 
-from conftest import FIXTURES, ROOT, fixture_options, run
+from helpers import FIXTURES, ROOT, fixture_options, run
 
 #: Four resources ('/', '/pets', '/pets/{id}', '/owners'): over a limit of 3, under the default.
 API = """\

@@ -14,7 +14,7 @@ from apilint.document.sam_origins import made_by
 from apilint.document.definitions import load_definitions
 from apilint.engine import Settings, lint_path
 
-from conftest import FIXTURES
+from helpers import FIXTURES
 
 SAM = FIXTURES / "sam"
 ACCEPTED_SAM = FIXTURES / "accepted" / "sam"

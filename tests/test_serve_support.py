@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 from urllib.parse import urlsplit
 
-from conftest import FIXTURES
+from helpers import FIXTURES
 
 SERVE = FIXTURES / "serve"
 KEY = "test-api-key-0123456789"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import FIXTURES
+from helpers import FIXTURES
 
 HEAVY = ("schemathesis", "hypothesis", "boto3", "botocore", "openapi_spec_validator", "rich",
          "samtranslator")

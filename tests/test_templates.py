@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, run
+from helpers import FIXTURES, run
 
 from apilint.document.cfn import render
 from apilint.document.intrinsics import ReadingLocator, readings

@@ -9,7 +9,7 @@ import pytest
 from apilint.engine import Settings, lint_file
 from apilint.validate import backend_name
 
-from conftest import FIXTURES, corpus_params, require_shared
+from helpers import FIXTURES, corpus_params, require_shared
 from test_corpus import PINNED
 
 FILES = corpus_params("real") + [FIXTURES / "examples" / "pitfalls.yaml"]

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PITFALL_ALL, FIXTURES, ROOT
+from helpers import PITFALL_ALL, FIXTURES, ROOT
 
 
-@pytest.mark.slow
+@pytest.mark.wheel
 def test_wheel_installs_and_lints_from_another_directory(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
@@ -50,7 +50,7 @@ def test_wheel_installs_and_lints_from_another_directory(tmp_path: Path) -> None
     assert wheel.name.startswith(f"apilint-{__version__}-")
 
 
-@pytest.mark.slow
+@pytest.mark.wheel
 def test_sdist_builds_a_wheel_that_carries_the_rules(tmp_path: Path) -> None:
     # A release publishes both: the sdist must hold everything a wheel is built from.
     dist = tmp_path / "dist"

@@ -11,7 +11,7 @@ from apilint.document.ryml_loader import load_fast
 from apilint.document.yaml_loader import load_yaml
 from apilint.engine import Settings, lint_path
 
-from conftest import CORPUS, FIXTURES, require_shared
+from helpers import CORPUS, FIXTURES, require_shared
 
 YAML_FILES = sorted(p for p in list(FIXTURES.rglob("*.yaml")) + list(CORPUS.rglob("*.yaml")))
 

@@ -1,7 +1,7 @@
 """The `x-amazon-apigateway-*` extensions: names and places of the documented extensions, the
 ones that exist for only one API kind, and the values of the root-level settings (binary media
-types, compression, TLS policy, endpoint configuration, documentation parts). Sources: §3 and
-§11 of the domain notes,
+types, compression, TLS policy, endpoint configuration, documentation parts). Sources:
+docs/dev/gateway-facts.md#extensions,
 https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions.html
 """
 

@@ -1,5 +1,6 @@
 """Integration behaviour at run time: stage variables, timeouts, response streaming, content
-handling, VPC links and identity passthrough (§3.1, §2 and §11.4 of the domain notes)."""
+handling, VPC links and identity passthrough
+(docs/dev/gateway-facts.md#integrations)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Document structure: what API Gateway's importer can take at all (one self-contained
 OpenAPI 3.0 file for HTTP APIs, at most 6 MB for REST, no file `$ref`s, no CloudFormation
-intrinsics, no duplicate keys). Sources: §3 and §11 of the domain notes.
+intrinsics, no duplicate keys). Sources: docs/dev/gateway-facts.md#document-limits and
+#extensions.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
-"""Fuzzing with schemathesis' documented Python API (contract-testing.md §2.6): a Hypothesis
-test per operation over `APIOperation.as_strategy()`, sent with `Case.call()` and judged with
-`Case.validate_response()`. Driving Hypothesis ourselves (not the internal engine) gives a seed
-that fixes every request, no shrinking or example database, and a budget that really stops the
-run: the engine's `max-time` is a budget that fuzzing fills (§2.3)."""
+"""Fuzzing with schemathesis' documented Python API
+(docs/dev/contract-facts.md#documented-api): a Hypothesis test per operation over
+`APIOperation.as_strategy()`, sent with `Case.call()` and judged with `Case.validate_response()`.
+Driving Hypothesis ourselves (not the internal engine) gives a seed that fixes every request, no
+shrinking or example database, and a budget that really stops the run: the engine's `max-time`
+is a budget that fuzzing fills (docs/dev/contract-facts.md#max-time)."""
 
 from __future__ import annotations
 

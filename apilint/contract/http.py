@@ -22,7 +22,7 @@ from apilint.deadline import Watchdog
 
 #: schemathesis tags each request with a random id; dropping it keeps seeded runs identical.
 _CASE_ID_HEADER = "X-Schemathesis-TestCaseId"
-#: API Gateway's payload quota (REST and HTTP APIs, not adjustable; apigw-domain.md §quotas):
+#: API Gateway's payload quota (REST and HTTP APIs, not adjustable; docs/dev/gateway-facts.md#quotas):
 #: a longer answer cannot come through a buffered stage, and reading it whole costs memory.
 MAX_ANSWER_BYTES = 10 * 1024 * 1024
 #: Set on the request whose answer was cut (the value: the bound); schemathesis wraps the response

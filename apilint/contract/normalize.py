@@ -1,4 +1,5 @@
-"""The copy of a definition that schemathesis fuzzes (contract-testing.md §4): one file, no host,
+"""The copy of a definition that schemathesis fuzzes
+(docs/dev/contract-facts.md#exports): one file, no host,
 ANY expanded into concrete methods, greedy `{proxy+}` made an ordinary parameter, gateway
 extensions stripped, OPTIONS left to the CORS probe. Each fuzzed operation maps back to the
 method of the gateway model, so findings point at the definition the user wrote."""

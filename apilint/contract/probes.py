@@ -1,5 +1,6 @@
 """Gateway probes: requests whose answer API Gateway itself decides, checked against what it
-answers by default or as the definition's gateway responses override (contract-testing.md §7).
+answers by default or as the definition's gateway responses override
+(docs/dev/gateway-facts.md#gateway-answers).
 Each probe is its own check (catalog.PROBES); each resource or method is probed once."""
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ MAT = ("MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token")
 INVALID_API_KEY = ("INVALID_API_KEY", 403, "Forbidden")
 UNAUTHORIZED = ("UNAUTHORIZED", 401, "Unauthorized")
 BAD_REQUEST_BODY = ("BAD_REQUEST_BODY", 400, "Invalid request body")
-_HTTP_NOT_FOUND = 404  # HTTP APIs: unmatched routes (secondary sources, §7; unverified on AWS)
+_HTTP_NOT_FOUND = 404  # HTTP APIs: unmatched routes (second-hand: gateway-facts.md#gateway-answers)
 _TRY_VERBS = ("DELETE", "PATCH", "PUT", "POST", "GET")
 _WRONG_TYPE = {"object": [], "array": {}, "string": 1, "integer": "apilint", "number": "apilint",
                "boolean": "apilint"}

@@ -1,6 +1,7 @@
 """SigV4 signing for methods with AWS_IAM authorization (`--sigv4`), with botocore's own signer
-and credential chain. schemathesis cannot sign (contract-testing.md §4): the signature must cover
-the final serialised body, so it is applied as a requests auth hook after the request is built.
+and credential chain. schemathesis cannot sign (docs/dev/contract-facts.md#exports): the
+signature must cover the final serialised body, so it is applied as a requests auth hook after
+the request is built.
 """
 
 from __future__ import annotations

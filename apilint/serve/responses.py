@@ -45,7 +45,7 @@ class Default:
 
 
 #: REST defaults. Messages and x-amzn-ErrorType values come from the AWS troubleshooting pages
-#: quoted in shared/reference/contract-testing.md §7; the 413/504 bodies are second-hand.
+#: listed in docs/dev/gateway-facts.md#gateway-answers; the 413/504 bodies are second-hand.
 REST_DEFAULTS = {
     "MISSING_AUTHENTICATION_TOKEN": Default(403, "Missing Authentication Token",
                                             "MissingAuthenticationTokenException"),
@@ -72,7 +72,7 @@ REST_DEFAULTS = {
     # (KC malformed-502-api-gateway). No type of its own: DEFAULT_5XX customises it.
     "DEFAULT_5XX": Default(502, "Internal server error", "InternalServerErrorException"),
     "DEFAULT_4XX": Default(400, "Bad Request", "BadRequestException"),
-    # A stage that does not exist on the execute-api host (second-hand, §7 probe 1); it is
+    # A stage that does not exist on the execute-api host (second-hand: gateway-facts.md#gateway-answers); it is
     # answered before any API is chosen, so no gateway response applies.
     "WRONG_STAGE": Default(403, "Forbidden", "ForbiddenException"),
 }

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
-from apilint.checks import Check, Violation, all_checks
+from apilint.checks import Check, Violation, checks_for
 from apilint.document import Document, NotAnApi
 from apilint.document.cfn import Template
 from apilint.document.loader import DEFAULT_MAX_BYTES, check_sections, load_definitions
@@ -156,7 +156,7 @@ def run_rules(doc: Document, settings: Settings, rules: Iterable[Rule] | None = 
               checks: dict[str, Check] | None = None, api: Api | None = None) -> FileResult:
     """The findings of one definition (`api`: its model, when it was built already)."""
     rules = tuple(rules) if rules is not None else load_rules()
-    checks = checks if checks is not None else all_checks()
+    checks = checks if checks is not None else checks_for(rules)
     result = FileResult(doc.path)
     api = api if api is not None else build_model(doc, settings)
     ws = api.ws
@@ -187,7 +187,7 @@ def run_template_rules(template: Any, path: str, settings: Settings,
                        checks: dict[str, Check] | None = None) -> FileResult:
     """The rules about a CloudFormation/SAM template itself (scope: template)."""
     rules = tuple(rules) if rules is not None else load_rules()
-    checks = checks if checks is not None else all_checks()
+    checks = checks if checks is not None else checks_for(rules)
     result = FileResult(path)
     for rule in _selected(rules, settings):
         if rule.scope == "template":

@@ -20,7 +20,7 @@ from apilint.errors import ApilintError, LoadError, UsageError, debugging
 from apilint.findings import Finding, Severity, Span
 from apilint.model import Api, build_api
 from apilint.model.inventory import Deployment, Inventory
-from apilint.registry import Rule, find_rules_or_error, load_rules
+from apilint.registry import Rule, RuleDefinitionError, find_rules_or_error, load_rules
 
 @dataclass
 class Settings:
@@ -397,6 +397,8 @@ def _guarded(shown: str, work: Callable[[], T]) -> T | FileResult:
     """Run `work`; any failure becomes a FileResult with a one-line error, never a traceback."""
     try:
         return work()
+    except RuleDefinitionError:
+        raise  # apilint's own rule files are broken: no file is to blame, every run fails
     except ApilintError as exc:
         return FileResult(shown, error=exc)
     except RecursionError:

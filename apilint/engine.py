@@ -171,6 +171,9 @@ def run_rules(doc: Document, settings: Settings, rules: Iterable[Rule] | None = 
 
         account = AccountView(api, settings.inventory, settings.deployment)
     for rule in selected:
+        if rule.scope == "engine" and rule.applies_to(api.kind, doc.version):
+            ran.add(rule.code)  # its findings come with the suppressions, below
+            continue
         subject = api if rule.scope == "definition" else \
             account if rule.scope == "account" else None
         if subject is None or not rule.applies_to(api.kind, doc.version):

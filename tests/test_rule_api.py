@@ -150,3 +150,17 @@ def test_test_command_builds_its_options_by_name(capsys, monkeypatch) -> None:
         "probes": True, "lint": True, "fail_on": "error", "api_type": "http", "quiet": True,
         "colour": False, "serve": False, "serve_handlers": None, "stage": None,
         "stage_vars": (), "api_id": None, "select": ("probe/",), "ignore": ("fuzz/x",)}
+
+
+def test_a_suppression_of_an_engine_rule_is_judged_like_any_other(tmp_path: Path, capsys) -> None:
+    # Engine rules run no check, yet they ran: an entry naming one that silences nothing is idle.
+    api = tmp_path / "api.yaml"
+    api.write_text('openapi: 3.0.1\ninfo: {title: t, version: "1"}\npaths:\n  /a:\n    get:\n'
+                   "      x-apilint-ignore: [AGW902]\n"
+                   '      responses: {"200": {description: ok}}\n')
+    code, out, _ = run(capsys, "lint", str(api), "--select", "AGW901,AGW902", "-f", "json",
+                       "--fail-on", "warning")
+    assert code == 1
+    assert {(r["code"], r["line"], r["message"].split(";")[0]) for r in json.loads(out)["results"]} \
+        == {("AGW901", 6, "x-apilint-ignore names AGW902 (invalid-suppression) but it silences "
+                          "nothing here")}

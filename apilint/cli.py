@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 from enum import Enum
-from typing import TYPE_CHECKING, List, Optional
+from typing import TYPE_CHECKING, List, Optional, cast
 
 import typer
 
@@ -14,6 +14,7 @@ from apilint.errors import debugging, warn
 
 if TYPE_CHECKING:
     from apilint.commands.lint import Options
+    from apilint.registry import ApiKind
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Catch AWS API Gateway pitfalls in OpenAPI/Swagger definitions.")
@@ -51,6 +52,11 @@ class ApiType(str, Enum):
     auto = "auto"
     rest = "rest"
     http = "http"
+
+
+def _api_kind(api_type: ApiType) -> ApiKind | None:
+    """The --api-type as the rules' kind; None: detect it from the definition."""
+    return None if api_type is ApiType.auto else cast("ApiKind", api_type.value)
 
 
 def _split(values: Optional[List[str]]) -> tuple[str, ...]:
@@ -117,9 +123,10 @@ def _options(paths: List[str], api_type: ApiType, select: Optional[List[str]],
         max_bytes = parse_size(max_file_size) if max_file_size is not None else None
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--max-file-size") from None
-    return Options(tuple(paths), fail_on.value if fail_on else None,
-                   None if api_type is ApiType.auto else api_type.value,
-                   _split(select), _split(ignore), config, jobs, allow_outside_refs, max_bytes)
+    return Options(paths=tuple(paths), fail_on=fail_on.value if fail_on else None,
+                   api_type=_api_kind(api_type), select=_split(select), ignore=_split(ignore),
+                   config=config, jobs=jobs, allow_outside_refs=allow_outside_refs,
+                   max_bytes=max_bytes)
 
 
 @app.command()
@@ -188,8 +195,9 @@ def lint(
     from apilint.commands.account import AccountOptions
     from apilint.commands.lint import run_lint
 
-    account = AccountOptions(aws, region, profile, stage, api_id, _stage_vars(stage_var),
-                             tuple(lambda_inventory or ()))
+    account = AccountOptions(aws=aws, region=region, profile=profile, stage=stage,
+                             api_id=api_id, stage_vars=_stage_vars(stage_var),
+                             inventory=tuple(lambda_inventory or ()))
     options = replace(_options(paths, api_type, select, ignore, config, jobs, fail_on,
                                allow_outside_refs, max_file_size), account=account,
                       allow_remote_refs=allow_remote_refs,
@@ -389,12 +397,13 @@ def test(
 
     variables = _stage_vars(stage_var)
     return run_test(TestOptions(
-        spec, base_url or "", format, api_key, bearer, tuple(header or ()), sigv4, region, seed,
-        max_examples, max_time, request_timeout, rate_limit, mode, not no_fuzz,
-        not no_probes, lint_first, fail_on.value,
-        None if api_type is ApiType.auto else api_type.value, quiet, _colour(sys.stdout),
-        serve=serve_it, serve_handlers=handlers, stage=stage, stage_vars=variables,
-        api_id=api_id, select=_split(select), ignore=_split(ignore)))
+        spec=spec, base_url=base_url or "", formats=format, api_key=api_key, bearer=bearer,
+        headers=tuple(header or ()), sigv4=sigv4, region=region, seed=seed,
+        max_examples=max_examples, max_time=max_time, request_timeout=request_timeout,
+        rate_limit=rate_limit, mode=mode, fuzz=not no_fuzz, probes=not no_probes,
+        lint=lint_first, fail_on=fail_on.value, api_type=_api_kind(api_type), quiet=quiet,
+        colour=_colour(sys.stdout), serve=serve_it, serve_handlers=handlers, stage=stage,
+        stage_vars=variables, api_id=api_id, select=_split(select), ignore=_split(ignore)))
 
 
 _API_ID_HELP = ("Which API of a template to serve (its logical id: ServerlessRestApi, "
@@ -435,9 +444,11 @@ def serve(
     (for a SAM/CloudFormation template: the template's own Python functions)."""
     from apilint.commands.serve import ServeOptions, run_serve
 
-    return run_serve(ServeOptions(spec, handlers, host, port, stage, tuple(api_key or ()),
-                                  tuple(stage_var or ()), tuple(jwt_key or ()), max_body_size,
-                                  reload, explain, api_id))
+    return run_serve(ServeOptions(spec=spec, handlers=handlers, host=host, port=port,
+                                  stage=stage, api_keys=tuple(api_key or ()),
+                                  stage_vars=tuple(stage_var or ()),
+                                  jwt_keys=tuple(jwt_key or ()), max_body_size=max_body_size,
+                                  reload=reload, explain=explain, api_id=api_id))
 
 
 def main(argv: Optional[List[str]] = None) -> int:

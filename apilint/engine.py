@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
-from apilint.checks import Check, Violation, all_checks
+from apilint.checks import Check, Violation, checks_for
 from apilint.document import Document, NotAnApi
 from apilint.document.cfn import Template
 from apilint.document.definitions import load_definitions
@@ -21,7 +21,7 @@ from apilint.errors import ApilintError, LoadError, UsageError, debugging
 from apilint.findings import Finding, Severity, Span
 from apilint.model import Api, build_api
 from apilint.model.inventory import Deployment, Inventory
-from apilint.registry import Rule, find_rules_or_error, load_rules
+from apilint.registry import Rule, RuleDefinitionError, find_rules_or_error, load_rules
 
 @dataclass
 class Settings:
@@ -157,7 +157,7 @@ def run_rules(doc: Document, settings: Settings, rules: Iterable[Rule] | None = 
               checks: dict[str, Check] | None = None, api: Api | None = None) -> FileResult:
     """The findings of one definition (`api`: its model, when it was built already)."""
     rules = tuple(rules) if rules is not None else load_rules()
-    checks = checks if checks is not None else all_checks()
+    checks = checks if checks is not None else checks_for(rules)
     result = FileResult(doc.path)
     api = api if api is not None else build_model(doc, settings)
     ws = api.ws
@@ -172,6 +172,9 @@ def run_rules(doc: Document, settings: Settings, rules: Iterable[Rule] | None = 
 
         account = AccountView(api, settings.inventory, settings.deployment)
     for rule in selected:
+        if rule.scope == "engine" and rule.applies_to(api.kind, doc.version):
+            ran.add(rule.code)  # its findings come with the suppressions, below
+            continue
         subject = api if rule.scope == "definition" else \
             account if rule.scope == "account" else None
         if subject is None or not rule.applies_to(api.kind, doc.version):
@@ -188,7 +191,7 @@ def run_template_rules(template: Any, path: str, settings: Settings,
                        checks: dict[str, Check] | None = None) -> FileResult:
     """The rules about a CloudFormation/SAM template itself (scope: template)."""
     rules = tuple(rules) if rules is not None else load_rules()
-    checks = checks if checks is not None else all_checks()
+    checks = checks if checks is not None else checks_for(rules)
     result = FileResult(path)
     for rule in _selected(rules, settings):
         if rule.scope == "template":
@@ -405,6 +408,8 @@ def _guarded(shown: str, work: Callable[[], T]) -> T | FileResult:
     """Run `work`; any failure becomes a FileResult with a one-line error, never a traceback."""
     try:
         return work()
+    except RuleDefinitionError:
+        raise  # apilint's own rule files are broken: no file is to blame, every run fails
     except ApilintError as exc:
         return FileResult(shown, error=exc)
     except RecursionError:

@@ -2,23 +2,38 @@
 
 The files are validated against `rules/rule.schema.json` when they load, so a rule without a
 summary, rationale, examples, fix or references cannot ship.
+
+A rule file holds metadata only; its check is the function of that name (`-` as `_`) in a module
+of `apilint.checks` (`check:` names another), except for rules of scope `engine`, whose findings
+the engine makes itself.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast
 
 from apilint.findings import Severity
 
 
 class RuleDefinitionError(Exception):
     pass
+
+
+#: The kinds of API Gateway API a rule applies to (`api:`).
+ApiKind = Literal["rest", "http"]
+#: The OpenAPI/Swagger versions a rule applies to (`versions:`).
+Version = Literal["2.0", "3.0", "3.1"]
+#: What a rule's check reads: one API definition, a CloudFormation/SAM template, a definition
+#: with the AWS account's Lambda facts; or nothing: the engine makes the findings itself
+#: (suppression bookkeeping), so there is no check function.
+Scope = Literal["definition", "template", "account", "engine"]
 
 
 @dataclass(frozen=True)
@@ -57,9 +72,10 @@ class Rule:
     name: str
     severity: Severity
     category: str
+    #: The check function's name in apilint.checks ("" for scope engine).
     check: str
-    api: tuple[str, ...]
-    versions: tuple[str, ...]
+    api: tuple[ApiKind, ...]
+    versions: tuple[Version, ...]
     tags: tuple[str, ...]
     summary: str
     rationale: str
@@ -75,9 +91,10 @@ class Rule:
     default_enabled: bool = True
     #: The AWS message or documentation sentence that shows the severity (required for errors).
     evidence: tuple[Evidence, ...] = ()
-    #: "definition" (runs on each API definition), "template" (on a CloudFormation template)
-    #: or "account" (on a definition, with what the AWS account says about its functions).
-    scope: str = "definition"
+    #: "definition" (runs on each API definition), "template" (on a CloudFormation template),
+    #: "account" (on a definition, with what the AWS account says about its functions) or
+    #: "engine" (made by the engine, no check function).
+    scope: Scope = "definition"
 
     def applies_to(self, kind: str, version: str) -> bool:
         family = version if version in ("2.0", "3.0", "3.1") else "other"
@@ -112,11 +129,19 @@ def rules_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "rules"  # a source checkout
 
 
+def default_check(name: str) -> str:
+    """The check function a rule runs unless its file names another: `method-unauthenticated`
+    runs `method_unauthenticated`."""
+    return name.replace("-", "_")
+
+
 def _parse(data: dict[str, Any]) -> Rule:
     examples = data["examples"]
+    scope = cast(Scope, data.get("scope", "definition"))
+    check = "" if scope == "engine" else data.get("check") or default_check(data["name"])
     return Rule(
         code=data["code"], name=data["name"], severity=Severity.parse(data["severity"]),
-        category=data["category"], check=data["check"], api=tuple(data["api"]),
+        category=data["category"], check=check, api=tuple(data["api"]),
         versions=tuple(data["versions"]), tags=tuple(data.get("tags", ())),
         summary=data["summary"].strip(), rationale=data["rationale"].strip(),
         fix=data["fix"].strip(),
@@ -127,7 +152,7 @@ def _parse(data: dict[str, Any]) -> Rule:
         example_options=dict(examples.get("options") or {}),
         example_inventory=tuple(examples.get("inventory") or ()),
         example_deployment=dict(examples.get("deployment") or {}),
-        default_enabled=data.get("enabled", True), scope=data.get("scope", "definition"),
+        default_enabled=data.get("enabled", True), scope=scope,
         evidence=tuple(Evidence(" ".join(e["quote"].split()),
                                 Reference(e["source"]["title"], e["source"]["url"]))
                        for e in data.get("evidence") or ()),
@@ -136,8 +161,9 @@ def _parse(data: dict[str, Any]) -> Rule:
 
 #: The rule files compiled into one JSON document, with a checksum of the sources it was made
 #: from. Parsing 100+ YAML files and validating them costs ~60 ms on every run; reading this
-#: costs ~3. It is regenerated with the docs (`python -m apilint.docs`); when it is stale (a
-#: rule was edited) apilint reads the YAML files instead, so an edit always takes effect.
+#: costs ~3. It is never committed (every rule change would rewrite it, so any two would
+#: conflict): the wheel carries one made at build time (hatch_build.py), and a source checkout
+#: caches one per user, named by checksum, so an edited rule always takes effect.
 CATALOG = "catalog.json"
 
 
@@ -174,30 +200,96 @@ def _read_sources(directory: Path, files: list[tuple[Path, bytes]]) -> list[tupl
     return out
 
 
+def _catalog_json(checksum: str, entries: list[tuple[str, dict[str, Any]]]) -> str:
+    return json.dumps({"checksum": checksum,
+                       "rules": [{"file": name, "rule": data} for name, data in entries]},
+                      indent=1) + "\n"
+
+
 def catalog_text(directory: Path | None = None) -> str:
-    """The catalog for the rule files as they are now."""
+    """The catalog for the rule files as they are now (validated: a bad rule raises)."""
     directory = directory or rules_dir()
     checksum, files = _sources(directory)
-    entries = [{"file": name, "rule": data} for name, data in _read_sources(directory, files)]
-    return json.dumps({"checksum": checksum, "rules": entries}, indent=1) + "\n"
+    return _catalog_json(checksum, _read_sources(directory, files))
+
+
+def cache_dir() -> Path | None:
+    """Where per-user catalogs live: $XDG_CACHE_HOME/apilint (default ~/.cache/apilint), or
+    None when there is no home to put it in."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    try:
+        root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+    except RuntimeError:  # no HOME and no passwd entry
+        return None
+    return root / "apilint"
+
+
+def cached_catalog(checksum: str) -> Path | None:
+    where = cache_dir()
+    return where / f"catalog-{checksum}.json" if where is not None else None
+
+
+#: Cached catalogs kept besides the one just written: switching between a few checkouts or
+#: branches stays fast, and editing rules all day does not fill the disk.
+CACHE_KEEP = 8
+
+
+def _read_catalog(path: Path | None, checksum: str) -> list[tuple[str, dict[str, Any]]] | None:
+    """The entries of a catalog made from these sources, or None (missing, stale, damaged)."""
+    if path is None:
+        return None
+    try:
+        catalog = json.loads(path.read_bytes())
+        if catalog.get("checksum") == checksum:
+            return [(e["file"], e["rule"]) for e in catalog["rules"]]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    return None
+
+
+def _write_cache(path: Path | None, text: str) -> None:
+    """Write a catalog atomically (readers see the old file or the whole new one); a cache
+    that cannot be written (read-only home, full disk) only costs speed."""
+    if path is None:
+        return
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".catalog-", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(text)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+        old = sorted(path.parent.glob("catalog-*.json"), key=lambda p: p.stat().st_mtime)
+        for stale in old[:-(CACHE_KEEP + 1)]:
+            stale.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _entries(directory: Path) -> list[tuple[str, dict[str, Any]]]:
+    """The rule files' data: from the catalog next to them (a wheel's), from the user's cache,
+    or parsed and validated (and then cached)."""
+    checksum, files = _sources(directory)
+    entries = _read_catalog(directory / CATALOG, checksum)
+    if entries is None:
+        cached = cached_catalog(checksum)
+        entries = _read_catalog(cached, checksum)
+        if entries is None:
+            entries = _read_sources(directory, files)
+            _write_cache(cached, _catalog_json(checksum, entries))
+    return entries
 
 
 @lru_cache(maxsize=4)
 def load_rules(directory: Path | None = None) -> tuple[Rule, ...]:
-    directory = directory or rules_dir()
-    checksum, files = _sources(directory)
-    entries: list[tuple[str, dict[str, Any]]] | None = None
-    try:
-        catalog = json.loads((directory / CATALOG).read_text(encoding="utf-8"))
-        if catalog.get("checksum") == checksum:
-            entries = [(e["file"], e["rule"]) for e in catalog["rules"]]
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    if entries is None:
-        entries = _read_sources(directory, files)
     rules: list[Rule] = []
     seen: dict[str, str] = {}
-    for name, data in entries:
+    for name, data in _entries(directory or rules_dir()):
         rule = _parse(data)
         if Path(name).stem != rule.name:
             raise RuleDefinitionError(f"{name}: file name must be the rule name {rule.name!r}")

@@ -9,7 +9,7 @@ import pytest
 
 from apilint import docs
 from apilint.cli import main
-from apilint.registry import CATALOG, find_rule, load_rules
+from apilint.registry import CATALOG, catalog_text, find_rule, load_rules
 
 from helpers import FIXTURES, ROOT, expectations
 
@@ -17,28 +17,104 @@ FIELDS = ("code", "name", "severity", "category", "api", "versions", "tags", "su
           "rationale", "fix", "references", "options", "examples", "enabled")
 
 
-def test_committed_rule_docs_are_fresh() -> None:
-    # CI runs this: a rule edited without `python -m apilint.docs` fails the build.
-    assert docs.sync(ROOT / "docs", True, ROOT / "rules" / CATALOG) == []
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private per-user cache (XDG_CACHE_HOME), so tests neither read nor fill the real one."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    return tmp_path / "xdg" / "apilint"
 
 
-def test_catalog_is_used_when_current_and_ignored_when_stale(tmp_path: Path) -> None:
-    import json
+def _copy_rules(tmp_path: Path) -> Path:
     import shutil
 
     rules = tmp_path / "rules"
-    shutil.copytree(ROOT / "rules", rules)
-    catalog = json.loads((rules / CATALOG).read_text())
+    shutil.copytree(ROOT / "rules", rules, ignore=shutil.ignore_patterns(CATALOG))
+    return rules
+
+
+def test_committed_rule_docs_are_fresh() -> None:
+    # CI runs this: a rule edited without `python -m apilint.docs` fails the build.
+    assert docs.sync(ROOT / "docs", True) == []
+
+
+def test_the_catalog_is_neither_committed_nor_written_by_docs(tmp_path: Path) -> None:
+    # Committed, the catalog changed with every rule and any two rule changes conflicted on it.
+    from conftest import git
+
+    assert git(ROOT, "ls-files", "rules/" + CATALOG) == ""
+    assert git(ROOT, "check-ignore", "rules/" + CATALOG).strip() == "rules/" + CATALOG
+    docs.sync(tmp_path, check=False)
+    assert not list(tmp_path.rglob("*.json"))
+
+
+def test_catalog_is_cached_per_user_and_ignored_when_stale(tmp_path: Path, cache: Path) -> None:
+    rules = _copy_rules(tmp_path)
+    fresh = load_rules(rules)
+    [cached] = cache.glob("catalog-*.json")  # the first load wrote it, named by checksum
+    catalog = json.loads(cached.read_text())
+    assert cached.name == f"catalog-{catalog['checksum']}.json"
+    assert catalog == json.loads(catalog_text(rules))
     entry = next(e for e in catalog["rules"] if e["file"] == "method-unauthenticated.yaml")
     entry["rule"]["summary"] = "read from the catalog"
-    (rules / CATALOG).write_text(json.dumps(catalog))
+    cached.write_text(json.dumps(catalog))
+    load_rules.cache_clear()
     assert find_rule("AGW301", load_rules(rules)).summary == "read from the catalog"
-    # Editing a rule file makes the catalog stale: the YAML wins.
+    # Editing a rule file changes the checksum: the YAML wins, and is cached under its own name.
     source = rules / "method-unauthenticated.yaml"
-    text = source.read_text()
-    source.write_text(text.replace("summary: ", "summary: Edited. ", 1))
+    source.write_text(source.read_text().replace("summary: ", "summary: Edited. ", 1))
     load_rules.cache_clear()
     assert find_rule("AGW301", load_rules(rules)).summary.startswith("Edited. ")
+    assert len(list(cache.glob("catalog-*.json"))) == 2
+    assert not list(cache.glob(".catalog-*"))  # written atomically: no temporary left behind
+    assert [r.code for r in fresh] == [r.code for r in load_rules(rules)]
+
+
+def test_a_damaged_cached_catalog_is_read_again_from_the_rules(tmp_path: Path, cache: Path) -> None:
+    rules = _copy_rules(tmp_path)
+    expected = load_rules(rules)
+    [cached] = cache.glob("catalog-*.json")
+    cached.write_text(cached.read_text()[:1000])  # truncated (a full disk, a killed writer)
+    load_rules.cache_clear()
+    assert load_rules(rules) == expected
+    assert json.loads(cached.read_text()) == json.loads(catalog_text(rules))  # rewritten
+
+
+def test_an_unwritable_cache_only_costs_speed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                              ) -> None:
+    rules = _copy_rules(tmp_path)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))  # mkdir under a file fails
+    assert find_rule("AGW301", load_rules(rules)).name == "method-unauthenticated"
+    assert blocker.read_text() == ""
+
+
+def test_the_cache_keeps_only_recent_catalogs(tmp_path: Path, cache: Path) -> None:
+    import os
+
+    from apilint.registry import CACHE_KEEP
+
+    cache.mkdir(parents=True)
+    for n in range(CACHE_KEEP + 4):
+        old = cache / f"catalog-old{n:02d}.json"
+        old.write_text("{}")
+        os.utime(old, (1000 + n, 1000 + n))
+    load_rules(_copy_rules(tmp_path))
+    kept = sorted(p.name for p in cache.glob("catalog-*.json"))
+    assert len(kept) == CACHE_KEEP + 1
+    assert [k for k in kept if k.startswith("catalog-old")] == \
+        [f"catalog-old{n:02d}.json" for n in range(4, CACHE_KEEP + 4)]  # the oldest went
+
+
+def test_a_packaged_catalog_is_read_before_the_cache(tmp_path: Path, cache: Path) -> None:
+    # An installed wheel carries the catalog next to the rules (hatch_build.py): no cache then.
+    rules = _copy_rules(tmp_path)
+    catalog = json.loads(catalog_text(rules))
+    catalog["rules"][0]["rule"]["summary"] = "read from the packaged catalog"
+    (rules / CATALOG).write_text(json.dumps(catalog))
+    code = catalog["rules"][0]["rule"]["code"]
+    assert find_rule(code, load_rules(rules)).summary == "read from the packaged catalog"
+    assert not cache.exists()
 
 
 def test_sync_detects_a_stale_page_and_rewrites_it(tmp_path: Path) -> None:
@@ -126,14 +202,10 @@ def test_error_rules_are_the_reviewed_ones() -> None:
     assert not {"AGW302", "AGW306", "AGW402", "AGW003", "AGW508"} & codes  # demoted in review
 
 
-def test_schema_refuses_an_error_rule_without_evidence(tmp_path: Path) -> None:
-    import shutil
-
+def test_schema_refuses_an_error_rule_without_evidence(tmp_path: Path, cache: Path) -> None:
     from apilint.registry import RuleDefinitionError
 
-    rules = tmp_path / "rules"
-    shutil.copytree(ROOT / "rules", rules)
-    (rules / CATALOG).unlink()
+    rules = _copy_rules(tmp_path)
     source = rules / "cache-key-undeclared.yaml"
     text = source.read_text()
     source.write_text(text[:text.index("evidence:")] + text[text.index("examples:"):])

@@ -96,7 +96,8 @@ def test_reload_picks_up_a_new_route(tmp_path: Path) -> None:
     text = (SERVE / "http" / "default-route.yaml").read_text().replace("/$default", "/other")
     spec.write_text(text)
     out, stop = io.StringIO(), threading.Event()
-    options = ServeOptions(str(spec), str(SERVE / "http" / "handlers.py"), reload=True)
+    options = ServeOptions(spec=str(spec), handlers=str(SERVE / "http" / "handlers.py"),
+                           reload=True)
     worker = threading.Thread(target=run_serve, args=(options, out, io.StringIO(), stop))
     worker.start()
     try:

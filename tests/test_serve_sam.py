@@ -35,7 +35,7 @@ def serving(*args: str) -> Iterator[tuple[str, io.StringIO]]:
     handlers = args[args.index("--handlers") + 1] if "--handlers" in args else None
     spec = args[0] if args and not args[0].startswith("--") else str(TEMPLATE)
     out, err, stop = io.StringIO(), io.StringIO(), threading.Event()
-    options = ServeOptions(spec, handlers, api_id=api_id, reload="--reload" in args)
+    options = ServeOptions(spec=spec, handlers=handlers, api_id=api_id, reload="--reload" in args)
     worker = threading.Thread(target=run_serve, args=(options, out, err, stop))
     worker.start()
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import venv
@@ -24,6 +25,13 @@ def test_wheel_installs_and_lints_from_another_directory(tmp_path: Path) -> None
     names = zipfile.ZipFile(wheel).namelist()
     assert "apilint/_rules/method-unauthenticated.yaml" in names
     assert "apilint/_rules/rule.schema.json" in names
+    # The build compiles the rule catalog into the wheel (hatch_build.py): an installed apilint
+    # never parses the rule files, nor writes a cache.
+    assert names.count("apilint/_rules/catalog.json") == 1
+    from apilint.registry import catalog_text
+
+    assert json.loads(zipfile.ZipFile(wheel).read("apilint/_rules/catalog.json")) == \
+        json.loads(catalog_text(ROOT / "rules"))
 
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
@@ -33,19 +41,24 @@ def test_wheel_installs_and_lints_from_another_directory(tmp_path: Path) -> None
     elsewhere.mkdir()
     target = elsewhere / "api.yaml"
     target.write_text((FIXTURES / "examples" / "pitfalls.yaml").read_text())
+    cache = tmp_path / "xdg"
+    # The installed copy, not a checkout that PYTHONPATH may put first.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["XDG_CACHE_HOME"] = str(cache)
     done = subprocess.run([str(env_dir / "bin" / "apilint"), "lint", "api.yaml", "-f", "json"],
-                          cwd=elsewhere, capture_output=True, text=True)
+                          cwd=elsewhere, capture_output=True, text=True, env=env)
+    assert not cache.exists()  # the packaged catalog was current
     assert done.returncode == 1, done.stderr
     codes = {r["code"] for r in json.loads(done.stdout)["results"]}
     assert codes == {"AGW507", "AGW302", "AGW501", "AGW301", "AGW201", "AGW402", "AGW401"}
     assert {(r["code"], r["line"]) for r in json.loads(done.stdout)["results"]} == PITFALL_ALL
     explained = subprocess.run([str(env_dir / "bin" / "apilint"), "explain", "AGW601"],
-                               cwd=elsewhere, capture_output=True, text=True)
+                               cwd=elsewhere, capture_output=True, text=True, env=env)
     assert explained.returncode == 0 and "resource-quota-exceeded" in explained.stdout
     from apilint import __version__
 
     version = subprocess.run([str(env_dir / "bin" / "apilint"), "--version"], cwd=elsewhere,
-                             capture_output=True, text=True)
+                             capture_output=True, text=True, env=env)
     assert version.returncode == 0 and version.stdout == f"apilint {__version__}\n"
     assert wheel.name.startswith(f"apilint-{__version__}-")
 

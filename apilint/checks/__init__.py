@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from apilint.document.model import Document
 from apilint.document.pointer import Tokens
@@ -12,6 +13,9 @@ from apilint.model.gateway import Method
 
 # Re-exported: the value readers every check module uses live in the model.
 from apilint.model.values import first_visit, literal, number, per_api, upper  # noqa: F401
+
+if TYPE_CHECKING:
+    from apilint.registry import Rule
 
 
 @dataclass(frozen=True)
@@ -50,29 +54,28 @@ def check(fn: Check) -> Check:
     return fn
 
 
+@functools.cache
 def all_checks() -> dict[str, Check]:
-    # Importing the modules registers their checks.
-    from apilint.checks import (  # noqa: F401
-        account,
-        authorizers,
-        cors,
-        document,
-        extensions,
-        gateway_responses,
-        integration_fields,
-        integration_runtime,
-        integration_shape,
-        integrations,
-        mappings,
-        models,
-        parameters,
-        paths,
-        policy,
-        quotas,
-        schema,
-        security,
-        structure,
-        templates,
-    )
+    """Every check function: importing the package's modules registers them (a new module
+    needs no list to be added to)."""
+    import importlib
+    import pkgutil
 
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
     return CHECKS
+
+
+def checks_for(rules: Iterable[Rule]) -> dict[str, Check]:
+    """Every check function, once each rule that needs one has it; a rule whose check does not
+    exist is a broken rule file, named before any file is linted."""
+    from apilint.registry import RuleDefinitionError
+
+    checks = all_checks()
+    for rule in rules:
+        if rule.scope != "engine" and rule.check not in checks:
+            raise RuleDefinitionError(
+                f"{rule.name}.yaml: rule {rule.code} ({rule.name}) runs the check "
+                f"{rule.check!r}, which no module in apilint/checks defines (a function "
+                f"decorated with @check, named as the rule with - as _, or named by `check:`)")
+    return checks

@@ -33,15 +33,3 @@ def ref_unresolved(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     for issue in api.ws.issues:
         if issue.kind in ("unresolved", "outside"):
             yield Violation(issue.doc, issue.tokens, f"$ref {issue.detail}")
-
-
-@check
-def unused_suppression(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    """Findings of this rule are made by the engine once every other rule ran (apilint.suppress)."""
-    return iter(())
-
-
-@check
-def invalid_suppression(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    """Findings of this rule are made by the engine (apilint.suppress)."""
-    return iter(())

@@ -13,7 +13,7 @@ from apilint.model.inventory import Deployment
 from apilint.model.lambdas import FunctionRef, lambda_targets, resolve_function
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AccountOptions:
     aws: bool = False
     region: str | None = None

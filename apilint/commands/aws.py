@@ -58,7 +58,7 @@ def run_audit(regions: Sequence[str], profile: str | None, formats: Sequence[str
         folder.mkdir(parents=True, exist_ok=True)
         exported = _export(made, wanted, folder, quiet)
         good = [e for e in exported if e.path is not None]
-        options = Options(tuple(str(e.path) for e in good), fail_on=fail_on, config=config)
+        options = Options(paths=tuple(str(e.path) for e in good), fail_on=fail_on, config=config)
         by_path = {str(e.path): e.deployment for e in good}
         results, thresholds = lint(options, lambda tasks, prebuilt: ask_account(
             made, tasks, lambda path, apis: by_path[path], prebuilt))

@@ -16,6 +16,7 @@ from apilint.config import Config, config_chain, inherited_fail_on, load_config
 
 if TYPE_CHECKING:
     from apilint.baseline import Entry
+    from apilint.registry import ApiKind
 from apilint.discover import Target, expand, may_hold_api
 from apilint.document import loader
 from apilint.document.loader import DEFAULT_MAX_BYTES
@@ -28,13 +29,13 @@ from apilint.registry import find_rules_or_error
 from apilint.report import FORMATS, renderer
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Options:
     """What the command line asked for; None/empty means "as configured"."""
 
     paths: tuple[str, ...]
     fail_on: str | None = None
-    api_type: str | None = None
+    api_type: ApiKind | None = None
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     config: str | None = None

@@ -112,7 +112,6 @@ def rule_yaml(rule: NewRule) -> str:
         f"name: {rule.name}\n"
         f"severity: {rule.severity}\n"
         f"category: {rule.category}\n"
-        f"check: {rule.function}\n"
         f"api: [{', '.join(rule.api)}]\n"
         'versions: ["2.0", "3.0", "3.1"]\n'
         "tags: [todo]\n"

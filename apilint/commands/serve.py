@@ -11,7 +11,7 @@ from typing import TextIO
 from apilint.errors import ApilintError, LoadError, UsageError
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ServeOptions:
     spec: str | None
     handlers: str | None

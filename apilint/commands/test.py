@@ -15,12 +15,16 @@ if TYPE_CHECKING:
     from apilint.contract.runner import ContractRun
     from apilint.contract.secrets import Credentials
     from apilint.model.gateway import Api
+    from apilint.registry import ApiKind
 
 NEEDS_SCHEMATHESIS = "apilint: apilint test needs schemathesis: pip install 'apilint[contract]'\n"
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class TestOptions:
+    """What `apilint test` was asked for; built with keywords (20-odd positional arguments
+    invite a silent swap)."""
+
     spec: str
     base_url: str
     formats: Sequence[str] = ("text",)
@@ -39,7 +43,7 @@ class TestOptions:
     probes: bool = True
     lint: bool = False
     fail_on: str = "warning"  # every contract finding fails the run
-    api_type: str | None = None
+    api_type: ApiKind | None = None
     quiet: bool = False
     colour: bool = False
     #: --serve: run the definition in the local emulator (with these handlers, or a template's
@@ -161,7 +165,7 @@ def _lint_first(options: TestOptions, outputs: list[tuple[str, str | None]]) -> 
     """Lint the definition; with errors, report them (not the test) and return the exit code."""
     from apilint.commands.lint import Options, exit_code, lint, report
 
-    results, _ = lint(Options((options.spec,), api_type=options.api_type))
+    results, _ = lint(Options(paths=(options.spec,), api_type=options.api_type))
     thresholds = ["error"] * len(results)
     if exit_code(results, thresholds) == 0:
         return None

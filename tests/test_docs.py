@@ -39,7 +39,7 @@ def test_committed_rule_docs_are_fresh() -> None:
 
 def test_the_catalog_is_neither_committed_nor_written_by_docs(tmp_path: Path) -> None:
     # Committed, the catalog changed with every rule and any two rule changes conflicted on it.
-    from conftest import git
+    from helpers import git
 
     assert git(ROOT, "ls-files", "rules/" + CATALOG) == ""
     assert git(ROOT, "check-ignore", "rules/" + CATALOG).strip() == "rules/" + CATALOG

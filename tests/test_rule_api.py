@@ -17,7 +17,7 @@ from apilint.checks import CHECKS, all_checks, checks_for
 from apilint.registry import (ApiKind, RuleDefinitionError, Scope, Version, default_check,
                               find_rule, load_rules)
 
-from conftest import PITFALLS, ROOT, run
+from helpers import PITFALLS, ROOT, run
 
 CHECKS_DIR = ROOT / "apilint" / "checks"
 

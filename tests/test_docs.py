@@ -140,14 +140,20 @@ def test_error_rules_are_the_reviewed_ones() -> None:
     assert not {"AGW302", "AGW306", "AGW402", "AGW003", "AGW508"} & codes  # demoted in review
 
 
-def test_schema_refuses_an_error_rule_without_evidence(tmp_path: Path) -> None:
+def _rules_without_catalog(tmp_path: Path) -> Path:
+    """A copy of rules/ without the catalog, so load_rules reads (and checks) the YAML files."""
     import shutil
-
-    from apilint.registry import RuleDefinitionError
 
     rules = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", rules)
     (rules / CATALOG).unlink()
+    return rules
+
+
+def test_schema_refuses_an_error_rule_without_evidence(tmp_path: Path) -> None:
+    from apilint.registry import RuleDefinitionError
+
+    rules = _rules_without_catalog(tmp_path)
     source = rules / "cache-key-undeclared.yaml"
     text = source.read_text()
     source.write_text(text[:text.index("evidence:")] + text[text.index("examples:"):])
@@ -159,6 +165,29 @@ def test_schema_refuses_an_error_rule_without_evidence(tmp_path: Path) -> None:
                       + text[text.index("examples:"):])
     load_rules.cache_clear()
     assert str(find_rule("AGW453", load_rules(rules)).severity) == "warning"
+
+
+def test_the_registry_refuses_a_reused_code_or_a_misnamed_file(tmp_path: Path) -> None:
+    # Replaces a test that restated what load_rules and the schema guarantee (unique codes,
+    # non-empty summary): this one fails if those guarantees are lost.
+    from apilint.registry import RuleDefinitionError
+
+    rules = _rules_without_catalog(tmp_path)
+    source = rules / "root-security-ignored.yaml"
+    text = source.read_text()
+    source.write_text(text.replace("code: AGW302", "code: AGW301", 1))
+    with pytest.raises(RuleDefinitionError) as caught:
+        load_rules(rules)
+    assert str(caught.value) == ("root-security-ignored.yaml: AGW301 is already used by "
+                                 "method-unauthenticated.yaml")
+    source.write_text(text)
+    source.rename(rules / "root-security.yaml")
+    load_rules.cache_clear()
+    with pytest.raises(RuleDefinitionError) as caught:
+        load_rules(rules)
+    assert str(caught.value) == ("root-security.yaml: file name must be the rule name "
+                                 "'root-security-ignored'")
+    load_rules.cache_clear()
 
 
 def test_evidence_reaches_explain_json_and_the_rule_page(capsys) -> None:

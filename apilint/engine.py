@@ -11,7 +11,8 @@ from typing import Any, Callable, Iterable, Iterator, TypeVar
 from apilint.checks import Check, Violation, all_checks
 from apilint.document import Document, NotAnApi
 from apilint.document.cfn import Template
-from apilint.document.loader import DEFAULT_MAX_BYTES, check_sections, load_definitions
+from apilint.document.definitions import load_definitions
+from apilint.document.loader import DEFAULT_MAX_BYTES, check_sections
 from apilint.document.model import Sources
 from apilint.document.pointer import Tokens
 from apilint.document.sam_origins import made_by, output_form
@@ -246,12 +247,14 @@ def _apply_suppressions(result: FileResult, ws: Workspace, rules: tuple[Rule, ..
     result.findings = kept
 
 
-def lint_path(path: str, settings: Settings, shown: str | None = None) -> list[FileResult]:
+def lint_path(path: str, settings: Settings, shown: str | None = None,
+              prebuilt: Prebuilt | None = None) -> list[FileResult]:
     """A result for each API definition the file holds (one for a definition file, one per API
     for a template, plus one for findings about the template itself), or one that says why the
-    file was skipped or could not be read."""
+    file was skipped or could not be read. The models `prebuilt` holds for the file are used
+    instead of reading it again."""
     shown = shown if shown is not None else path
-    built = _PREBUILT.pop(_build_key(path, settings), None) if shown == path else None
+    built = prebuilt.take(path, settings) if prebuilt is not None and shown == path else None
     loaded = built[0] if built is not None else \
         _guarded(shown, lambda: load_definitions(path, shown, settings.max_bytes,
                                                  settings.allow_outside_refs, in_context=True))
@@ -316,30 +319,35 @@ def _identity(f: Finding) -> tuple[Any, ...]:
     return (f.code, f.file, f.span.line, f.span.column, f.message)
 
 
-#: Models built before linting (account look-ups need each definition's functions first), by
-#: _build_key: lint_path takes them instead of reading and resolving the files again. A module
-#: global, so that forked lint workers inherit it instead of receiving it pickled.
-_PREBUILT: dict[tuple[Any, ...], tuple[Sources, list[Api]]] = {}
-
-
 def _build_key(path: str, settings: Settings) -> tuple[Any, ...]:
     return (path, settings.api_type, settings.max_bytes, settings.allow_outside_refs,
             settings.allow_remote_refs)
 
 
-def models(path: str, settings: Settings) -> list[Api]:
-    """The gateway model of each definition in a file, kept for its lint_path; none when it
-    cannot be read (linting the file reports why)."""
-    try:
-        loaded = load_definitions(path, path, settings.max_bytes, settings.allow_outside_refs,
-                                  in_context=True)
-        if isinstance(loaded, NotAnApi):
+class Prebuilt:
+    """Models built before linting (account look-ups need each definition's functions first),
+    handed to the lint run (lint_tasks, lint_path) so that it does not read and resolve the
+    files again. Each is taken once."""
+
+    def __init__(self) -> None:
+        self._built: dict[tuple[Any, ...], tuple[Sources, list[Api]]] = {}
+
+    def models(self, path: str, settings: Settings) -> list[Api]:
+        """The gateway model of each definition in a file, kept for its lint_path; none when it
+        cannot be read (linting the file reports why)."""
+        try:
+            loaded = load_definitions(path, path, settings.max_bytes,
+                                      settings.allow_outside_refs, in_context=True)
+            if isinstance(loaded, NotAnApi):
+                return []
+            apis = [build_model(doc, settings) for doc in loaded.docs]
+        except Exception:  # noqa: BLE001 - the lint pass turns the same failure into its message
             return []
-        apis = [build_model(doc, settings) for doc in loaded.docs]
-    except Exception:  # noqa: BLE001 - the lint pass turns the same failure into its message
-        return []
-    _PREBUILT[_build_key(path, settings)] = (loaded, apis)
-    return apis
+        self._built[_build_key(path, settings)] = (loaded, apis)
+        return apis
+
+    def take(self, path: str, settings: Settings) -> tuple[Sources, list[Api]] | None:
+        return self._built.pop(_build_key(path, settings), None)
 
 
 def load_api(path: str, settings: Settings | None = None) -> Api:
@@ -419,12 +427,23 @@ PARALLEL_MIN_BYTES = 2 * 1024 * 1024
 PARALLEL_MIN_FILES = 16
 
 
+#: The Prebuilt of the run a forked lint worker serves; set only in the worker (by _adopt), which
+#: inherits it through fork instead of receiving the models pickled with every task.
+_worker_prebuilt: Prebuilt | None = None
+
+
+def _adopt(prebuilt: Prebuilt | None) -> None:
+    global _worker_prebuilt
+    _worker_prebuilt = prebuilt
+
+
 def _lint_one(args: tuple[str, Settings]) -> list[FileResult]:
-    return lint_path(*args)
+    path, settings = args
+    return lint_path(path, settings, prebuilt=_worker_prebuilt)
 
 
-def lint_tasks(tasks: list[tuple[str, Settings]], jobs: int | None = None
-               ) -> list[list[FileResult]]:
+def lint_tasks(tasks: list[tuple[str, Settings]], jobs: int | None = None,
+               prebuilt: Prebuilt | None = None) -> list[list[FileResult]]:
     """Lint (path, settings) pairs, on all cores when the input is large enough: the results of
     each task, in input order."""
     if jobs is None:
@@ -437,11 +456,11 @@ def lint_tasks(tasks: list[tuple[str, Settings]], jobs: int | None = None
         big = len(tasks) >= PARALLEL_MIN_FILES or (len(tasks) > 1 and total >= PARALLEL_MIN_BYTES)
         jobs = min(os.cpu_count() or 1, len(tasks)) if big else 1
     if jobs <= 1 or len(tasks) <= 1:
-        return [lint_path(p, s) for p, s in tasks]
+        return [lint_path(p, s, prebuilt=prebuilt) for p, s in tasks]
     import multiprocessing
 
     # fork: workers inherit the loaded modules and rules, so they start in milliseconds.
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ctx.Pool(jobs) as pool:
+    with ctx.Pool(jobs, initializer=_adopt, initargs=(prebuilt,)) as pool:
         return pool.map(_lint_one, tasks, chunksize=1)

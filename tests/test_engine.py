@@ -83,3 +83,55 @@ def test_one_cause_reported_by_two_rules_is_linked() -> None:
     assert set(by_code) == {("AGW301", 8), ("AGW302", 4)}
     assert "(the same cause as root-security-ignored AGW302 at the root `security`)" in \
         by_code[("AGW301", 8)]
+
+
+# -- models built before the lint run (apilint.engine.Prebuilt) --------------------------------
+
+_OPEN = """\
+openapi: 3.0.1
+info: {title: t, version: '1'}
+paths:
+  /a:
+    get:
+      x-amazon-apigateway-integration: {type: mock}
+"""
+_CLOSED = _OPEN.replace("{type: mock}", "{type: mock}\n      security: [{k: []}]") + \
+    "components:\n  securitySchemes:\n    k: {type: apiKey, name: x-api-key, in: header}\n"
+
+
+def _found(results: list) -> set[tuple[str, int]]:
+    return {(f.code, f.span.line) for r in results for f in r.findings}
+
+
+def _prebuilt_then_rewritten(tmp_path, names: list[str]):
+    from apilint.engine import Prebuilt
+
+    settings = Settings(select=("method-unauthenticated",))
+    prebuilt = Prebuilt()
+    tasks = []
+    for name in names:
+        path = tmp_path / name
+        path.write_text(_OPEN)
+        assert len(prebuilt.models(str(path), settings)) == 1
+        path.write_text(_CLOSED)  # the run must lint the models it was given, not re-read
+        tasks.append((str(path), settings))
+    return prebuilt, tasks
+
+
+def test_lint_path_takes_the_prebuilt_models_once(tmp_path) -> None:
+    from apilint.engine import lint_path
+
+    prebuilt, [(path, settings)] = _prebuilt_then_rewritten(tmp_path, ["api.yaml"])
+    code = find_rule("method-unauthenticated").code
+    assert _found(lint_path(path, settings, prebuilt=prebuilt)) == {(code, 5)}
+    assert _found(lint_path(path, settings, prebuilt=prebuilt)) == set()  # taken: read anew
+
+
+def test_forked_lint_workers_use_the_prebuilt_models(tmp_path) -> None:
+    from apilint.engine import lint_tasks
+
+    prebuilt, tasks = _prebuilt_then_rewritten(tmp_path, ["a.yaml", "b.yaml"])
+    code = find_rule("method-unauthenticated").code
+    results = lint_tasks(tasks, jobs=2, prebuilt=prebuilt)
+    assert [_found(r) for r in results] == [{(code, 5)}, {(code, 5)}]
+    assert [_found(r) for r in lint_tasks(tasks, jobs=2)] == [set(), set()]

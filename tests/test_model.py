@@ -92,3 +92,42 @@ def test_sams_default_route_key_is_the_default_route(tmp_path: Path) -> None:
     assert api_of(tmp_path, text.replace("  $default:", "  /$default:")).kind == "http"
     rest = api_of(tmp_path, "swagger: '2.0'\npaths:\n  $default:\n    get: {}\n")
     assert rest.kind == "rest" and rest.methods == []
+
+
+# -- mapping-expression grammar (apilint.model.mapping) ---------------------------------------
+
+@pytest.mark.parametrize("kind, text, whole", [
+    pytest.param("rest", "context.requestId", True, id="rest-context"),
+    pytest.param("rest", "stageVariables.env_1", True, id="rest-stage-variable"),
+    pytest.param("rest", "context.requestOverride.header.x-id", True, id="rest-header-dash"),
+    pytest.param("rest", "$context.requestId", False, id="rest-has-no-sigil"),
+    pytest.param("rest", "stageVariables.a-b", False, id="stage-variable-name-dash"),
+    pytest.param("http", "$context.authorizer.claims.email", True, id="http-context"),
+    pytest.param("http", "$stageVariables.env", True, id="http-stage-variable"),
+    pytest.param("http", "context.requestId", False, id="http-needs-the-sigil"),
+])
+def test_variable_grammar_differs_only_in_the_sigil(kind: str, text: str, whole: bool) -> None:
+    import re
+
+    from apilint.model.mapping import variable
+
+    assert (re.fullmatch(variable(kind), text) is not None) is whole
+
+
+def test_template_variable_stops_before_punctuation() -> None:
+    from apilint.model.mapping import TEMPLATE_VARIABLE
+
+    found = TEMPLATE_VARIABLE.findall('{"id": "$context.requestId.", "s": "$stageVariables.a"}')
+    assert found == ["context.requestId", "stageVariables.a"]
+
+
+@pytest.mark.parametrize("source, where", [
+    ("method.request.header.Auth", "header"), ("$request.header.Auth", "header"),
+    ("method.request.querystring.q", "query"), ("$request.querystring.q", "query"),
+    ("stageVariables.s", "stage"), ("$stageVariables.s", "stage"),
+    ("context.c", "context"), ("$context.c", "context"),
+])
+def test_identity_source_prefixes_follow_the_sigil(source: str, where: str) -> None:
+    from apilint.serve.identity import _PREFIXES
+
+    assert [w for p, w in _PREFIXES.items() if source.startswith(p)] == [where]

@@ -11,7 +11,7 @@ import pytest
 
 from apilint.document import sam
 from apilint.document.sam_origins import made_by
-from apilint.document.loader import load_definitions
+from apilint.document.definitions import load_definitions
 from apilint.engine import Settings, lint_path
 
 from conftest import FIXTURES

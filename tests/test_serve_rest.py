@@ -327,3 +327,56 @@ def test_access_log_line(url: str, log: io.StringIO) -> None:
     line = next(l for l in log.getvalue().splitlines() if "/prod/pets/9" in l)
     assert line.startswith("127.0.0.1 GET /prod/pets/9 200 lambda:echo ")
     assert line.endswith("ms")
+
+
+# -- which integrations are Lambda ------------------------------------------------------------
+
+PLACEHOLDER_LAMBDA = """\
+openapi: 3.0.1
+info: {title: t, version: '1'}
+paths:
+  /fn:
+    get:
+      x-amazon-apigateway-integration:
+        type: aws_proxy
+        httpMethod: POST
+        uri: ${lambda_arn}
+"""
+
+
+def _hello(event: dict, context: object) -> dict:
+    return {"statusCode": 200, "body": "hello"}
+
+
+@pytest.mark.parametrize("table, status, body", [
+    # REST AWS_PROXY is Lambda proxy whatever its uri (apilint.model.lambdas.is_lambda, as the
+    # linter reads it): a templatefile's `${lambda_arn}` is a function without a local handler,
+    # answered as API Gateway answers a function it may not invoke, not "not emulated".
+    pytest.param({}, 500, b'{"message":"Internal server error"}', id="no-handler-500"),
+    pytest.param({"${lambda_arn}": _hello}, 200, b"hello", id="handler-by-uri"),
+])
+def test_rest_aws_proxy_with_placeholder_uri_is_lambda(tmp_path, table: dict, status: int,
+                                                        body: bytes) -> None:
+    from apilint.serve import running
+
+    spec = tmp_path / "api.yaml"
+    spec.write_text(PLACEHOLDER_LAMBDA)
+    with running(spec, table) as base:
+        reply = call(base, "GET", "/fn")
+    assert (reply.status, reply.body) == (status, body)
+    assert reply.header("x-apilint-not-emulated") is None
+
+
+def test_explain_names_the_missing_handler_of_a_placeholder_uri(tmp_path) -> None:
+    from apilint.engine import load_api
+    from apilint.serve.config import ServeConfig
+    from apilint.serve.explain import method_gaps
+    from apilint.serve.gateway import Gateway
+    from apilint.serve.handlers import Handlers
+
+    spec = tmp_path / "api.yaml"
+    spec.write_text(PLACEHOLDER_LAMBDA)
+    gateway = Gateway(load_api(str(spec)), Handlers({}), ServeConfig())
+    (method,) = gateway.api.methods
+    assert method_gaps(gateway, method) == \
+        "function '${lambda_arn}' has no local handler: 500 (like a missing permission)"

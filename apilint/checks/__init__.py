@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import functools
-import re
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, TypeVar
-from weakref import WeakKeyDictionary
+from typing import Any, Callable, Iterable
 
 from apilint.document.model import Document
-from apilint.document.placeholders import has_placeholder
 from apilint.document.pointer import Tokens
 from apilint.document.refs import At
-from apilint.model.gateway import Api, Method
+from apilint.model.gateway import Method
 
-T = TypeVar("T")
+# Re-exported: the value readers every check module uses live in the model.
+from apilint.model.values import first_visit, literal, number, per_api, upper  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -34,53 +31,6 @@ class Violation:
 
 def violation(at: At, message: str, operation: str | None = None) -> Violation:
     return Violation(at.doc, at.tokens, message, operation)
-
-
-def first_visit(seen: set[tuple[str, Tokens]], at: At) -> bool:
-    """True the first time a node is met (path items and parameters shared through `$ref`
-    reach the same node from several methods)."""
-    key = (at.doc.path, at.tokens)
-    if key in seen:
-        return False
-    seen.add(key)
-    return True
-
-
-def per_api(build: Callable[[Api], T]) -> Callable[[Api], T]:
-    """Compute once per API what several rules read (roots, schema nodes, CORS evidence).
-    Callers must not change what they get."""
-    cache: WeakKeyDictionary[Api, T] = WeakKeyDictionary()
-
-    @functools.wraps(build)
-    def cached(api: Api) -> T:
-        if api not in cache:
-            cache[api] = build(api)
-        return cache[api]
-
-    return cached
-
-
-def literal(value: Any) -> str | None:
-    """A string without placeholders, else None (unknown or not a string)."""
-    return value if isinstance(value, str) and not has_placeholder(value) else None
-
-
-def number(value: Any) -> int | None:
-    """An integer written as a number or a string of digits (5.0 counts; True does not)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
-        return int(value)
-    return None
-
-
-def upper(value: Any) -> str | None:
-    lit = literal(value)
-    return lit.strip().upper() if lit is not None else None
 
 
 def shown(methods: list[Method], limit: int = 3) -> str:

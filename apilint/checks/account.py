@@ -9,8 +9,8 @@ from functools import cached_property
 from typing import Any, Iterator
 
 from apilint.checks import Violation, check, violation
-from apilint.checks.integrations import blank
 from apilint.model.gateway import Api
+from apilint.model.integration import blank
 from apilint.model.inventory import Answer, Deployment, Inventory, allows
 from apilint.model.lambdas import (
     HOLE,

@@ -12,12 +12,14 @@ import re
 from typing import Any, Iterator
 
 from apilint.checks import Violation, check, first_visit, number, shown, violation
-from apilint.checks.templates import sam_no_auth
 from apilint.document.placeholders import UNKNOWN, has_placeholder, mask
 from apilint.document.refs import At
 from apilint.model import build
 from apilint.model.arn import ACCOUNT, PARTITION_REGIONS, REGION_SHAPE
+from apilint.model.auth import requirements
 from apilint.model.gateway import Api, Method, SecurityScheme
+from apilint.model.mapping import variable
+from apilint.model.sam import sam_no_auth
 
 AUTHORIZER = "x-amazon-apigateway-authorizer"
 AUTHTYPE = "x-amazon-apigateway-authtype"
@@ -32,9 +34,8 @@ HTTP_SCOPES_MAX = 10  # HTTP API quota "Scopes per route", not adjustable
 _REST_HEADER = re.compile(r"^method\.request\.header\.[^\s,]+$")
 _REST_REQUEST = re.compile(
     r"^(method\.request\.(header|querystring|multivalueheader|multivaluequerystring)\.[^\s,]+"
-    r"|stageVariables\.[A-Za-z0-9_]+|context\.[A-Za-z0-9_.$-]+)$")
-_HTTP_LAMBDA = re.compile(r"^\$(request\.(header|querystring)\.[^\s,]+"
-                          r"|context\.[A-Za-z0-9_.-]+|stageVariables\.[A-Za-z0-9_]+)$")
+    rf"|{variable('rest')})$")
+_HTTP_LAMBDA = re.compile(rf"^(\$request\.(header|querystring)\.[^\s,]+|{variable('http')})$")
 _HTTP_JWT = re.compile(r"^\$request\.(header|querystring)\.[^\s,]+$")
 _USER_POOL_ARN = re.compile(r"^arn:(?P<partition>[^:]*):cognito-idp:(?P<region>[^:]*):"
                             r"(?P<account>[^:]*):userpool/(?P<pool>.*)$")
@@ -65,15 +66,6 @@ def security_sites(api: Api) -> Iterator[tuple[At, list[Method]]]:
         relying = [m for m in api.methods if "security" not in m.value]
         sites.setdefault((root.doc.path, root.tokens), (root, []))[1].extend(relying)
     return iter(sites.values())
-
-
-def requirements(security: At) -> Iterator[tuple[At, dict[str, Any]]]:
-    if not isinstance(security.value, list):
-        return
-    for i, requirement in enumerate(security.value):
-        at = security.child(i)
-        if at is not None and isinstance(requirement, dict):
-            yield at, requirement
 
 
 def scheme_container(api: Api) -> tuple[At | None, str]:

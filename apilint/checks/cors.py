@@ -16,15 +16,25 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from apilint.checks import Violation, check, per_api, violation
-from apilint.checks.policy import key_source
-from apilint.checks.templates import sam_edits
+from apilint.checks import Violation, check, violation
 from apilint.document.placeholders import has_placeholder
 from apilint.document.refs import At
 from apilint.document.sam_origins import made_by
+from apilint.model.auth import key_source
+from apilint.model.cors import (
+    ALLOW_ORIGIN,
+    AUTH_HEADER_KINDS,
+    SAFE_HEADERS,
+    cors_evidence,
+    declared_headers,
+    gateway_answers_preflight,
+    http_cors,
+    mapped_header,
+    needs_preflight,
+    response_header_names,
+    unsafe_body,
+)
 from apilint.model.gateway import (
-    AUTHENTICATING,
-    GATEWAY_RESPONSES,
     Api,
     Integration,
     Method,
@@ -32,111 +42,13 @@ from apilint.model.gateway import (
 )
 from apilint.model.mapping import STATUS, static_value
 
-ALLOW_ORIGIN = "access-control-allow-origin"
 PREFLIGHT_HEADERS = ("access-control-allow-origin", "access-control-allow-methods",
                      "access-control-allow-headers")
-_SIMPLE_METHODS = {"GET", "HEAD", "POST"}
-_SIMPLE_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"}
-_SAFE_HEADERS = {"accept", "accept-language", "content-language", "content-type", "range"}
-HTTP_CORS = "x-amazon-apigateway-cors"
-_AUTH_HEADER_KINDS = (*AUTHENTICATING, "api_key")
-_RESPONSE_HEADER = "method.response.header."
-
-
-def _mapped_header(key: Any) -> str | None:
-    """The header (lower case) that a `method.response.header.<name>` mapping key sets, or None."""
-    if isinstance(key, str) and key.lower().startswith(_RESPONSE_HEADER):
-        return key.lower()[len(_RESPONSE_HEADER):]
-    return None
-
-
-def _declared_headers(api: Api, method: Method, status: Any) -> set[str]:
-    """Header names (lower case) the method's response for `status` declares."""
-    headers = api.dict_child(api.dict_child(method.responses, status), "headers")
-    return {str(h).lower() for h in headers.value} if headers is not None else set()
-
-
-def _response_header_names(api: Api, method: Method) -> set[str]:
-    """Header names the method's responses declare or its integration responses map."""
-    names: set[str] = set()
-    responses = method.responses
-    if responses is not None and isinstance(responses.value, dict):
-        for code in responses.value:
-            names |= _declared_headers(api, method, code)
-    for _, params in _integration_response_parameters(api, method):
-        names.update(h for h in map(_mapped_header, params) if h is not None)
-    return names
-
-
-def _integration_response_parameters(api: Api, method: Method) -> Iterator[tuple[At, dict[str, Any]]]:
-    """(integration response, its responseParameters map) of the method's integration."""
-    if method.integration is None:
-        return
-    for _, response in api.integration_responses(method.integration):
-        params = response.value.get("responseParameters")
-        if isinstance(params, dict):
-            yield response, params
-
-
-def http_cors(api: Api) -> At | None:
-    """The HTTP API CORS configuration object, if there is one."""
-    return api.dict_child(api.root, HTTP_CORS)
-
-
-def _gateway_answers_preflight(api: Api) -> str | None:
-    """Why the gateway itself answers preflight requests, or None."""
-    if api.kind == "http" and api.ext(HTTP_CORS) is not None:
-        return f"{HTTP_CORS} is configured"
-    if sam_edits(api, "Cors") or sam_edits(api, "CorsConfiguration"):
-        return "the SAM template sets Cors"  # SAM adds an OPTIONS method to every path
-    return None
-
-
-@per_api
-def cors_evidence(api: Api) -> str | None:
-    """Why we believe browsers call this API cross-origin, or None (cached per API: several
-    rules ask, and the answer may take a walk over every method)."""
-    answers = _gateway_answers_preflight(api)
-    if answers is not None:
-        return answers
-    gateway = api.ext(GATEWAY_RESPONSES)
-    if gateway is not None and isinstance(gateway.value, dict):
-        for response in gateway.value.values():
-            params = response.get("responseParameters") if isinstance(response, dict) else None
-            if isinstance(params, dict) and any(ALLOW_ORIGIN in str(k).lower() for k in params):
-                return "gateway responses set Access-Control-Allow-Origin"
-    for method in api.methods:
-        if method.verb == "OPTIONS":
-            return f"{method.label} answers preflight requests"
-        if ALLOW_ORIGIN in _response_header_names(api, method):
-            return f"{method.label} returns Access-Control-Allow-Origin"
-    return None
-
-
-def needs_preflight(method: Method) -> str | None:
-    """Why a browser would preflight this method, or None for a simple request."""
-    if method.verb == "ANY":
-        return "ANY accepts PUT, PATCH and DELETE"
-    if method.verb not in _SIMPLE_METHODS:
-        return f"{method.verb} is not a simple method"
-    if method.auth.requires(*_AUTH_HEADER_KINDS):
-        return "it requires an Authorization or X-Api-Key header"
-    for param in method.parameters:
-        if param.location == "header" and param.name.lower() not in _SAFE_HEADERS:
-            return f"it sends the {param.name} header"
-    media = _unsafe_body(method)
-    return f"it sends a {media} body" if media is not None else None
-
-
-def _unsafe_body(method: Method) -> str | None:
-    """The first request media type a browser may not send without preflight, or None."""
-    return next((media for media in method.request_media_types
-                 if media.split(";")[0].strip().lower() not in _SIMPLE_TYPES), None)
 
 
 @check
 def cors_preflight_missing(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    if _gateway_answers_preflight(api) is not None:
+    if gateway_answers_preflight(api) is not None:
         return
     evidence = cors_evidence(api)
     if evidence is None:
@@ -172,7 +84,7 @@ def _rest_preflight_problems(api: Api, resource: Resource, options_method: Metho
     """(problem, fix) of a REST preflight method."""
     integ = options_method.integration
     if integ is None:
-        declared = _response_header_names(api, options_method)
+        declared = response_header_names(api, options_method)
         missing = [h for h in PREFLIGHT_HEADERS if h not in declared]
         return [("does not return " + ", ".join(_title(h) for h in missing), _MAP_ALL)] \
             if missing else []
@@ -187,7 +99,7 @@ def _rest_preflight_problems(api: Api, resource: Resource, options_method: Metho
         success.append((pattern, status))
         params = api.dict_child(response, "responseParameters")
         for key, value in params.value.items() if params else ():
-            header = _mapped_header(key)
+            header = mapped_header(key)
             if header is not None:
                 found.setdefault(header, value)
     problems: list[tuple[str, str]] = []
@@ -284,7 +196,7 @@ def cors_preflight_requires_auth(api: Api, options: dict[str, Any]) -> Iterator[
                 continue  # no sign of browser clients: an authenticated ANY is fine
         assert answering is not None
         kinds = sorted(k for k in answering.auth.kinds
-                       if k in _AUTH_HEADER_KINDS or k == "invalid-authorizer")
+                       if k in AUTH_HEADER_KINDS or k == "invalid-authorizer")
         if not kinds:
             continue
         what = ", ".join({"api_key": "an API key", "iam": "IAM (SigV4)", "lambda": "a Lambda "
@@ -345,7 +257,7 @@ def _success_mapping(api: Api, integ: Integration, header: str) -> tuple[At, Any
             continue
         params = api.dict_child(response, "responseParameters")
         for key, value in params.value.items() if params else ():
-            if _mapped_header(key) == header:
+            if mapped_header(key) == header:
                 return params.child(key) or params, value
     return None
 
@@ -384,9 +296,9 @@ def cors_method_origin_missing(api: Api, options: dict[str, Any]) -> Iterator[Vi
                 status = str(response.value.get("statusCode", ""))
                 params = response.value.get("responseParameters")
                 if not status.startswith("2") or (isinstance(params, dict) and any(
-                        _mapped_header(k) == ALLOW_ORIGIN for k in params)):
+                        mapped_header(k) == ALLOW_ORIGIN for k in params)):
                     continue
-                if ALLOW_ORIGIN in _declared_headers(api, method, status):
+                if ALLOW_ORIGIN in declared_headers(api, method, status):
                     why, fix = ("declares Access-Control-Allow-Origin but its integration response "
                                 "never maps it, so it is never sent", "")
                 else:
@@ -425,13 +337,13 @@ def _sent_headers(api: Api, method: Method) -> Iterator[tuple[str, str]]:
     if "iam" in method.auth.kinds:
         yield "Authorization", "IAM (SigV4) signs the request"
         yield "X-Amz-Date", "IAM (SigV4) signs the request"
-    media = _unsafe_body(method)
+    media = unsafe_body(method)
     if media is not None:
         yield "Content-Type", f"it sends a body of type {media}"
     for param in method.parameters:
         name = param.name.lower()
         if (param.location == "header" and param.value.get("required") is True
-                and name not in _SAFE_HEADERS and name not in _FORBIDDEN_HEADERS
+                and name not in SAFE_HEADERS and name not in _FORBIDDEN_HEADERS
                 and not name.startswith(_NOT_SCRIPTED_PREFIXES)):
             yield param.name, "it is a required header parameter"
 

@@ -12,21 +12,20 @@ import re
 from typing import Any, Iterator
 
 from apilint.checks import Violation, check, first_visit, violation
-from apilint.checks.structure import (
+from apilint.document.placeholders import has_placeholder
+from apilint.document.pointer import Tokens, encode
+from apilint.document.refs import At, is_literal
+from apilint.document.scan import may_contain
+from apilint.model.extensions import (
     ACCESS_MODE,
     ENDPOINT_CONFIGURATION,
     PREFIX,
     SECURITY_POLICY,
     endpoint_configurations,
     http_markers,
-    may_contain,
-    operation_labels,
-    operation_of,
 )
-from apilint.document.placeholders import has_placeholder
-from apilint.document.pointer import Tokens, encode
-from apilint.document.refs import At, is_literal
 from apilint.model.gateway import Api
+from apilint.model.operations import operation_labels, operation_of
 
 # -- extension names and places --------------------------------------------------------------
 

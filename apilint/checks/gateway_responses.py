@@ -16,11 +16,11 @@ import re
 from typing import Any, Iterator
 
 from apilint.checks import Violation, check, violation
-from apilint.checks.cors import ALLOW_ORIGIN, cors_evidence, http_cors
 from apilint.document.placeholders import has_placeholder
 from apilint.document.refs import At
+from apilint.model.cors import ALLOW_ORIGIN, cors_evidence, http_cors
 from apilint.model.gateway import GATEWAY_RESPONSES, Api
-from apilint.model.mapping import STATUS, static_value
+from apilint.model.mapping import STATUS, static_value, variable
 
 #: botocore apigateway GatewayResponseType.
 RESPONSE_TYPES = (
@@ -36,7 +36,7 @@ _PARAM_KEY = re.compile(r"gatewayresponse\.(header|path|querystring)\.[^\s.:'\"]
 _PARAM_SOURCE = re.compile(
     r"method\.request\.(path|querystring|multivaluequerystring|header|multivalueheader)\.\S+"
     r"|method\.input\.params\.\S+"
-    r"|method\.request\.body(\.\S+)?|stageVariables\.[A-Za-z0-9_]+|context\.[A-Za-z0-9_.$-]+")
+    rf"|method\.request\.body(\.\S+)?|{variable('rest')}")
 #: VTL directives and the VTL-only references ($input, $util) that gateway templates never evaluate.
 _VTL = re.compile(r"#\{?(set|if|elseif|else|end|foreach|break|stop|define|macro|parse|include|"
                   r"evaluate)\b|\$!?\{?(input|util)\.")

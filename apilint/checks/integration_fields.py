@@ -11,13 +11,11 @@ import re
 from typing import Any, Iterator
 
 from apilint.checks import Violation, check, violation
-from apilint.checks.integration_runtime import PASSTHROUGH
-from apilint.checks.integration_shape import users_label
-from apilint.checks.integrations import blank
 from apilint.document.placeholders import UNKNOWN, has_placeholder, mask
 from apilint.document.refs import At
 from apilint.model.arn import ACCOUNT, PARTITION_REGIONS
 from apilint.model.gateway import Api, Integration
+from apilint.model.integration import PASSTHROUGH, blank, users_label
 from apilint.model.mapping import STATUS
 
 

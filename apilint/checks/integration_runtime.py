@@ -7,20 +7,21 @@ import re
 from typing import Any, Iterator
 
 from apilint.checks import Violation, check, literal, number, upper, violation
-from apilint.checks.integration_shape import (
+from apilint.document.placeholders import UNKNOWN, has_placeholder, mask
+from apilint.document.refs import At
+from apilint.model.gateway import INTEGRATION, PROXY_TYPES, Api, Integration, Method
+from apilint.model.integration import (
+    PASSTHROUGH,
     TIMEOUT_MAX_HTTP,
     TIMEOUT_MAX_REST,
     TIMEOUT_MAX_STREAM,
     TIMEOUT_MIN,
+    blank,
     integration_type,
     key_at,
     transfer_mode,
     users_label,
 )
-from apilint.checks.integrations import blank
-from apilint.document.placeholders import UNKNOWN, has_placeholder, mask
-from apilint.document.refs import At
-from apilint.model.gateway import INTEGRATION, PROXY_TYPES, Api, Integration, Method
 from apilint.model.lambdas import is_lambda
 
 # -- stage variables ---------------------------------------------------------------------------
@@ -294,7 +295,6 @@ def integrations_ref_in_rest(api: Api, options: dict[str, Any]) -> Iterator[Viol
                               "an integration; write the integration object inline", method.label)
 
 
-PASSTHROUGH = re.compile(r"^arn:[^:]*:iam::\*:user/\*$")
 
 
 @check

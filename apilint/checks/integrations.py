@@ -8,12 +8,8 @@ from apilint.checks import Violation, check, violation
 from apilint.document.placeholders import UNKNOWN, mask
 from apilint.model.arn import invocation_uri_problems
 from apilint.model.gateway import Api
+from apilint.model.integration import blank
 from apilint.model.lambdas import lambda_integrations, lambda_targets
-
-
-def blank(uri: Any) -> bool:
-    """No uri at all, or an empty one."""
-    return uri is None or (isinstance(uri, str) and not uri.strip())
 
 
 @check

@@ -17,13 +17,13 @@ import re
 from typing import Any, Iterator
 
 from apilint.checks import Violation, check, first_visit, violation
-from apilint.checks.integration_shape import transfer_mode
 from apilint.document.placeholders import has_placeholder
 from apilint.document.pointer import get
 from apilint.document.refs import At
 from apilint.model.gateway import Api, Integration, Method
+from apilint.model.integration import transfer_mode
 from apilint.model.lambdas import is_lambda
-from apilint.model.mapping import STATUS, static_value
+from apilint.model.mapping import STATUS, VARIABLE_REFERENCE, static_value
 
 _LOC = "path|querystring|header|multivaluequerystring|multivalueheader"
 _REQUEST_KEY = re.compile(rf"integration\.request\.({_LOC})\.(\S+)")
@@ -31,7 +31,6 @@ _METHOD_PARAM = re.compile(rf"method\.request\.({_LOC})\.(\S+)")
 _REQUEST_BODY = re.compile(r"method\.request\.body(\..+)?")
 _RESPONSE_KEY = re.compile(r"method\.response\.header\.(\S+)")
 _RESPONSE_SOURCE = re.compile(r"integration\.response\.((multivalue)?header\.\S+|body(\..+)?)")
-_VARIABLE = re.compile(r"\$?(context|stageVariables)\.\S+")
 _EXPRESSION_PREFIX = ("$", "method.", "integration.")
 _IN = {"path": "path", "querystring": "query", "multivaluequerystring": "query",
        "header": "header", "multivalueheader": "header"}
@@ -111,7 +110,7 @@ def _classify(value: Any, side: str) -> tuple[str, str, str]:
         return "unquoted", "", ""
     if not isinstance(value, str) or has_placeholder(value):
         return "unknown", "", ""  # an intrinsic function or a template placeholder
-    if static_value(value) is not None or _VARIABLE.fullmatch(value):
+    if static_value(value) is not None or VARIABLE_REFERENCE.fullmatch(value):
         return "ok", "", ""
     if side == "request":
         m = _METHOD_PARAM.fullmatch(value)

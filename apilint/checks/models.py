@@ -16,6 +16,11 @@ from apilint.checks import Violation, check, first_visit, per_api, shown, violat
 from apilint.document.pointer import Tokens, encode
 from apilint.document.refs import At
 from apilint.model.gateway import Api, Method
+from apilint.model.requests import (
+    request_sites,
+    response_sites,
+    schemas_container,
+)
 
 _ONE = ("items", "additionalProperties", "not")  # a schema (items: or a list of schemas)
 _LISTS = ("allOf", "anyOf", "oneOf")
@@ -51,57 +56,11 @@ def _site_key(at: At) -> tuple[int, Tokens]:
     return id(at.doc), at.tokens
 
 
-def _container(api: Api) -> At | None:
-    """`definitions` (Swagger 2.0) or `components.schemas`: the named models."""
-    if api.version == "2.0":
-        return api.dict_child(api.root, "definitions")
-    return api.dict_child(api.dict_child(api.root, "components"), "schemas")
-
-
-def _content_schemas(api: Api, holder: At | None) -> Iterator[tuple[str, At]]:
-    """(media type, schema site) of an OAS 3 request body or response."""
-    content = api.dict_child(holder, "content")
-    for media_type in content.value if content is not None else ():
-        entry = api.dict_child(content, media_type)
-        site = entry.child("schema") if entry is not None else None
-        if site is not None and isinstance(site.value, dict):
-            yield media_type, site
-
-
-def response_sites(api: Api, method: Method) -> Iterator[tuple[str, str, At]]:
-    """(status, media type or "", schema site) of a method's responses."""
-    responses = method.responses
-    if responses is None or not isinstance(responses.value, dict):
-        return
-    for status in responses.value:
-        response = api.dict_child(responses, status)
-        if response is None:
-            continue
-        if api.version == "2.0":
-            site = response.child("schema")
-            if site is not None and isinstance(site.value, dict):
-                yield str(status), "", site
-        else:
-            for media_type, site in _content_schemas(api, response):
-                yield str(status), media_type, site
-
-
-def request_sites(api: Api, method: Method) -> Iterator[tuple[str, At]]:
-    """(media type or "", schema site) of a method's request body."""
-    if api.version == "2.0":
-        for param in method.parameters:
-            site = param.at.child("schema") if param.location == "body" else None
-            if site is not None and isinstance(site.value, dict):
-                yield "", site
-        return
-    yield from _content_schemas(api, api.dict_child(method.at, "requestBody"))
-
-
 @per_api
 def roots(api: Api) -> list[Root]:
     """The named models, then each method's request and response body schemas (cached per API)."""
     out = []
-    container = _container(api)
+    container = schemas_container(api)
     for name in container.value if container is not None else ():
         site = container.child(name)
         if site is not None:
@@ -178,7 +137,7 @@ def _children(node: At, owner: str,
 
 @check
 def model_name_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    container = _container(api)
+    container = schemas_container(api)
     for name in container.value if container is not None else ():
         if not isinstance(name, str) or _MODEL_NAME.fullmatch(name) or "${" in name:
             continue

@@ -7,13 +7,12 @@ import json
 from typing import Any, Iterator
 
 from apilint.checks import Violation, check, shown, violation
-from apilint.checks.security import allowed_by
 from apilint.document.placeholders import PLACEHOLDER, has_placeholder
 from apilint.document.refs import At
+from apilint.model.auth import API_KEY_SOURCE, allowed_by, key_source
+from apilint.model.extensions import endpoint_configurations
 from apilint.model.gateway import VALIDATOR, VALIDATORS, Api, Method
 
-API_KEY_SOURCE = "x-amazon-apigateway-api-key-source"
-ENDPOINT_CONFIGURATION = "x-amazon-apigateway-endpoint-configuration"
 POLICY = "x-amazon-apigateway-policy"
 #: On import "execute-api:/" becomes arn:PARTITION:execute-api:REGION:ACCOUNT:API_ID/; the
 #: shortest such prefix (arn:aws:, a 9-letter region, 12-digit account, 10-character id) adds 41.
@@ -50,13 +49,6 @@ def api_key_as_auth(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
                                        "IAM authorization next to the key")
 
 
-def key_source(api: Api) -> tuple[At | None, str | None]:
-    at = api.ext(API_KEY_SOURCE)
-    if at is None or has_placeholder(at.value):
-        return None, None
-    return at, at.value.upper() if isinstance(at.value, str) else None
-
-
 @check
 def api_key_source_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     at, value = key_source(api)
@@ -83,21 +75,8 @@ def api_key_source_authorizer_missing(api: Api, options: dict[str, Any]) -> Iter
 
 # -- private endpoints ---------------------------------------------------------------------------
 
-def _endpoint_configurations(api: Api) -> Iterator[At]:
-    """At the root (Swagger 2.0; misplaced but seen in OpenAPI 3) and in each `servers[]` entry."""
-    root = api.dict_child(api.root, ENDPOINT_CONFIGURATION)
-    if root is not None:
-        yield root
-    servers = api.ext("servers")
-    if servers is not None and isinstance(servers.value, list):
-        for i in range(len(servers.value)):
-            config = api.dict_child(api.ws.resolve(servers.child(i)), ENDPOINT_CONFIGURATION)
-            if config is not None:
-                yield config
-
-
 def _vpc_endpoint_ids(api: Api) -> At | None:
-    for config in _endpoint_configurations(api):
+    for config in endpoint_configurations(api):
         ids = config.child("vpcEndpointIds")
         if ids is not None and ids.value not in (None, "", []):
             return ids

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from apilint.checks import Violation, check, per_api
-from apilint.checks.document import schema_validator
 from apilint.document.placeholders import is_placeholder
 from apilint.document.pointer import Tokens, get
+from apilint.document.schemas import schema_validator
 from apilint.model.build import DEFAULT_ROUTE
 from apilint.model.gateway import Api
 from apilint.validate import NestingTooDeep, SchemaError, backend_name, narrow

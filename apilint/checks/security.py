@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from fnmatch import fnmatchcase
 from typing import Any, Iterator
 
 from apilint.checks import Violation, check, shown, violation
-from apilint.checks.templates import sam_edits, sam_no_auth
+from apilint.model.auth import allowed_by
 from apilint.model.gateway import Api, Method
+from apilint.model.sam import sam_edits, sam_no_auth
 
 
 def _has_own_security(method: Method) -> bool:
     return "security" in method.value
-
-
-def allowed_by(method: Method, patterns: list[str]) -> bool:
-    """Whether an `allow` option's "METHOD /path" glob patterns name the method (any case)."""
-    label = method.label.lower()
-    return any(fnmatchcase(label, p.lower()) for p in patterns)
 
 
 def _why_open(api: Api, method: Method) -> str:

@@ -1,122 +1,24 @@
 """Document structure: what API Gateway's importer can take at all (one self-contained
 OpenAPI 3.0 file for HTTP APIs, at most 6 MB for REST, no file `$ref`s, no CloudFormation
-intrinsics, no duplicate keys), plus the walking helpers the extension checks share
-(apilint.checks.extensions). Sources: §3 and §11 of the domain notes.
+intrinsics, no duplicate keys). Sources: §3 and §11 of the domain notes.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
 from typing import Any, Iterator
 
 from apilint.checks import Violation, check, first_visit, violation
 from apilint.document.model import Document
 from apilint.document.placeholders import has_placeholder
 from apilint.document.pointer import Tokens
-from apilint.document.refs import At, is_remote, iter_refs
+from apilint.document.refs import is_remote, iter_refs
 from apilint.document.source import FixedLocator
+from apilint.model.extensions import http_markers
 from apilint.model.gateway import Api
-
-PREFIX = "x-amazon-apigateway-"
-ENDPOINT_CONFIGURATION = PREFIX + "endpoint-configuration"
-SECURITY_POLICY = PREFIX + "security-policy"
-ACCESS_MODE = PREFIX + "endpoint-access-mode"
-
-
-# -- helpers ---------------------------------------------------------------------------------
-
-def _source_text(doc: Document) -> str | bytes | None:
-    """The text a document was parsed from, when its locator kept it (JSON, fast YAML path)."""
-    text = getattr(doc.locator, "text", None)
-    if isinstance(text, str):
-        return text
-    original = getattr(doc.locator, "original", None)
-    return original if isinstance(original, (bytes, bytearray)) else None
-
-
-def may_contain(doc: Document, needles: tuple[str, ...], pattern: str | None = None) -> bool:
-    """False only when the source text is at hand and surely holds none of `needles` and no
-    match of `pattern` (then a walk over the data can be skipped). Plain `in` and simple
-    patterns: an alternation or `\\b` makes a 13 MB scan a hundred times slower."""
-    text = _source_text(doc)
-    if text is None:
-        return True
-    if isinstance(text, (bytes, bytearray)):
-        return (any(n.encode() in text for n in needles)
-                or (pattern is not None and re.search(pattern.encode(), text) is not None))
-    return any(n in text for n in needles) or (pattern is not None
-                                               and re.search(pattern, text) is not None)
-
-
-def operation_labels(api: Api) -> dict[Tokens, str]:
-    return {m.at.tokens: m.label for m in api.methods if m.at.doc is api.doc}
-
-
-def operation_of(labels: dict[Tokens, str], tokens: Tokens) -> str | None:
-    return labels.get(tokens[:3]) or labels.get(tokens[:4])
-
-
-def endpoint_configurations(api: Api) -> Iterator[At]:
-    """The endpoint configuration at the root (Swagger 2.0, or misplaced) and in servers[]."""
-    root = api.dict_child(api.root, ENDPOINT_CONFIGURATION)
-    if root is not None:
-        yield root
-    servers = api.root.child("servers")
-    if servers is not None and isinstance(servers.value, list):
-        for i in range(len(servers.value)):
-            config = api.dict_child(servers.child(i), ENDPOINT_CONFIGURATION)
-            if config is not None:
-                yield config
-
+from apilint.model.operations import operation_labels, operation_of
 
 # -- document --------------------------------------------------------------------------------
-
-_CATCH_ALL = "use /{proxy+} with x-amazon-apigateway-any-method as the catch-all"
-#: HTTP-API-only settings: at the root, and in integrations (with what REST does instead).
-_HTTP_ROOT = {
-    PREFIX + "cors": "configure CORS with OPTIONS methods (mock integrations) returning "
-                     "Access-Control-Allow-* headers",
-    PREFIX + "importexport-version": "remove it",
-}
-_HTTP_INTEGRATION = {
-    "payloadFormatVersion": "remove it (REST has no payload format versions; Lambda proxy "
-                            "integrations always get the 1.0 event)",
-    "integrationSubtype": "use type: aws with an arn:aws:apigateway:REGION:SERVICE:action/... uri",
-}
-
-
-def http_markers(api: Api) -> Iterator[tuple[At, str, str | None, str]]:
-    """HTTP-API-only settings: (where, what, operation, what REST does instead)."""
-    root = api.root
-    for key, hint in _HTTP_ROOT.items():
-        at = root.child(key)
-        if at is not None:
-            yield at, key, None, hint
-    # components.x-amazon-apigateway-integrations is left to integrations-ref-in-rest, which
-    # reports the operations that lose their integration by using it.
-    tags = root.child("tags")
-    if tags is not None and isinstance(tags.value, list):
-        for i in range(len(tags.value)):
-            tag = tags.child(i)
-            at = tag.child(PREFIX + "tag-value") if tag else None
-            if at is not None:
-                yield at, PREFIX + "tag-value", None, "tag the REST API through IaC or TagResource"
-    paths = root.child("paths")
-    at = paths.child("/$default") if paths else None
-    if at is not None:
-        yield at, "the /$default route", None, _CATCH_ALL
-    seen: set[tuple[str, Tokens]] = set()
-    for method in api.methods:
-        at = method.at.child("isDefaultRoute") if method.verb == "ANY" else None
-        if at is not None and first_visit(seen, at):
-            yield at, "isDefaultRoute", method.label, _CATCH_ALL
-    for integration, (first, *_) in api.integrations():
-        for key, hint in _HTTP_INTEGRATION.items():
-            at = integration.at.child(key)
-            if at is not None:
-                yield at, key, first.label, hint
-
 
 @check
 def http_swagger2(api: Api, options: dict[str, Any]) -> Iterator[Violation]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Callable
 
-from apilint.engine import Settings, models
+from apilint.engine import Prebuilt, Settings
 from apilint.errors import UsageError
 from apilint.model.gateway import Api
 from apilint.model.inventory import Deployment
@@ -41,8 +41,8 @@ def parse_stage_vars(values: list[str] | None) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
-def with_account(tasks: list[tuple[str, Settings]], account: AccountOptions
-                 ) -> list[tuple[str, Settings]]:
+def with_account(tasks: list[tuple[str, Settings]], account: AccountOptions,
+                 prebuilt: Prebuilt) -> list[tuple[str, Settings]]:
     """The tasks with the account's answers in their settings."""
     if account.aws and account.inventory:
         raise UsageError("--aws and --lambda-inventory exclude each other: ask the account or "
@@ -54,10 +54,10 @@ def with_account(tasks: list[tuple[str, Settings]], account: AccountOptions
         deployment = Deployment(account.api_id, account.stage, account.given_vars(),
                                 account.region)
         return [(p, replace(s, inventory=inventory, deployment=deployment)) for p, s in tasks]
-    return _ask_aws(tasks, account)
+    return _ask_aws(tasks, account, prebuilt)
 
 
-def _ask_aws(tasks: list[tuple[str, Settings]], account: AccountOptions
+def _ask_aws(tasks: list[tuple[str, Settings]], account: AccountOptions, prebuilt: Prebuilt
              ) -> list[tuple[str, Settings]]:
     from apilint.aws import session
     from apilint.aws.lookups import caller_account, deployment
@@ -74,11 +74,11 @@ def _ask_aws(tasks: list[tuple[str, Settings]], account: AccountOptions
                                          title, account.given_vars())
         return by_title[title]
 
-    return ask_account(made, tasks, deployment_for)
+    return ask_account(made, tasks, deployment_for, prebuilt)
 
 
 def ask_account(made: Any, tasks: list[tuple[str, Settings]],
-                deployment_for: Callable[[str, list[Api]], Deployment]
+                deployment_for: Callable[[str, list[Api]], Deployment], prebuilt: Prebuilt
                 ) -> list[tuple[str, Settings]]:
     """Each task's settings with its deployment and the account's answers about the functions
     the APIs of its region invoke (looked up once each, for `lint --aws` and `audit`)."""
@@ -87,7 +87,7 @@ def ask_account(made: Any, tasks: list[tuple[str, Settings]],
     deployments: dict[str, Deployment] = {}
     refs: dict[str | None, list[FunctionRef]] = {}
     for path, settings in tasks:
-        apis = models(path, settings)
+        apis = prebuilt.models(path, settings)
         dep = deployments[path] = deployment_for(path, apis)
         refs.setdefault(dep.region, []).extend(function_refs(apis, dep))
     answers = {region: inventory(made, found, str(region or made.region_name))

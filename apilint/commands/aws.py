@@ -60,8 +60,8 @@ def run_audit(regions: Sequence[str], profile: str | None, formats: Sequence[str
         good = [e for e in exported if e.path is not None]
         options = Options(tuple(str(e.path) for e in good), fail_on=fail_on, config=config)
         by_path = {str(e.path): e.deployment for e in good}
-        results, thresholds = lint(options, lambda tasks: ask_account(
-            made, tasks, lambda path, apis: by_path[path]))
+        results, thresholds = lint(options, lambda tasks, prebuilt: ask_account(
+            made, tasks, lambda path, apis: by_path[path], prebuilt))
     except UsageError as exc:
         warn(f"apilint: {exc.message}")
         return 2

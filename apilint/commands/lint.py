@@ -20,7 +20,7 @@ from apilint.discover import Target, expand, may_hold_api
 from apilint.document import loader
 from apilint.document.loader import DEFAULT_MAX_BYTES
 from apilint.document.model import NOT_AN_API
-from apilint.engine import FileResult, Settings, drop_repeats, lint_tasks
+from apilint.engine import FileResult, Prebuilt, Settings, drop_repeats, lint_tasks
 from apilint.errors import ParseError, UsageError, debugging, warn
 from apilint.files import read_at_most
 from apilint.findings import Severity
@@ -123,7 +123,8 @@ def exit_code(results: Sequence[FileResult], thresholds: Sequence[str]) -> int:
     return 0
 
 
-Prepare = Callable[[list[tuple[str, Settings]]], list[tuple[str, Settings]]]
+#: Adds to each task's settings before linting; models it builds go in the Prebuilt it gets.
+Prepare = Callable[[list[tuple[str, Settings]], Prebuilt], list[tuple[str, Settings]]]
 
 
 def lint(options: Options, prepare: Prepare | None = None
@@ -145,12 +146,13 @@ def _lint(options: Options, prepare: Prepare | None = None
     files = [t.path for t in targets]
     configs = _configs(files, options.config)
     tasks = [(f, _settings(configs[f], options, f)) for f in files]
+    prebuilt = Prebuilt()
     if prepare is not None:
-        tasks = prepare(tasks)
+        tasks = prepare(tasks, prebuilt)
     elif options.account.wanted:
-        tasks = with_account(tasks, options.account)
+        tasks = with_account(tasks, options.account, prebuilt)
     found = [(target, _unparsed_non_api(target, result))
-             for target, results in zip(targets, lint_tasks(tasks, options.jobs))
+             for target, results in zip(targets, lint_tasks(tasks, options.jobs, prebuilt))
              for result in results]
     # A file that a template includes is linted through the template, with its variables and
     # context; found again in the same tree, it would repeat those findings without them.

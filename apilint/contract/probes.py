@@ -12,14 +12,14 @@ from typing import Any
 
 import requests
 
-from apilint.checks.cors import cors_evidence, needs_preflight
-from apilint.checks.models import request_sites
-from apilint.checks.policy import key_source
 from apilint.contract.catalog import CHECKS
 from apilint.contract.http import GuardedSession
 from apilint.contract.observe import Observation, answer, reproduce
 from apilint.contract.secrets import Credentials, Masker
+from apilint.model.auth import key_source
+from apilint.model.cors import cors_evidence, needs_preflight
 from apilint.model.gateway import Api, Method, Resource
+from apilint.model.requests import request_sites
 
 ORIGIN = "https://apilint.invalid"
 #: Gateway response types: (default status, default message). AWS: supported-gateway-response-types.

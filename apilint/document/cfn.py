@@ -120,30 +120,6 @@ def is_template(data: Any) -> bool:
                for r in data["Resources"].values())
 
 
-def scan(doc: Document, linker: Linker) -> tuple[TemplateFile, list[Document], list[str]]:
-    """The template, the definitions it holds, and notes on those that cannot be read here."""
-    template = template_file(doc)
-    found: list[Document] = []
-    notes: list[str] = []
-    sam = _sam_translation(template)
-    if sam is not None:  # SAM APIs as SAM generates them; the others below, as written
-        template = dataclasses.replace(template, sam=sam)
-        found.extend(sam.docs)
-        notes.extend(sam.notes)
-    for api in template.apis():
-        if sam is None or api.logical_id not in sam.covered:
-            found.extend(definitions(template, api, linker, notes))
-    return template, found, notes
-
-
-def _sam_translation(template: TemplateFile) -> Any:
-    """apilint.document.sam's Translation of a SAM template, else None (imported only here:
-    the translator is heavy)."""
-    from apilint.document import sam
-
-    return sam.translate(template.doc, template) if sam.is_sam(template.doc.data) else None
-
-
 def template_file(doc: Document) -> TemplateFile:
     params = doc.data.get("Parameters")
     return TemplateFile(doc, doc.data["Resources"],

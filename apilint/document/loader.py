@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from apilint.document.model import NOT_AN_API, Document, KeyIssue, NotAnApi, Sources
+from apilint.document.model import NOT_AN_API, Document, KeyIssue, NotAnApi
 from apilint.document.placeholders import quote_bare_json_placeholders
 from apilint.document.pointer import Tokens
 from apilint.document.source import JsonLocator
@@ -195,7 +195,7 @@ def check_sections(doc: Document) -> None:
 SUPPRESSION_KEY = "x-apilint-ignore"
 
 
-_NO_VERSION = f"{NOT_AN_API} (no top-level 'openapi' or 'swagger')"
+NO_VERSION = f"{NOT_AN_API} (no top-level 'openapi' or 'swagger')"
 
 
 def load_document(path: str | os.PathLike[str], shown: str | None = None,
@@ -203,43 +203,10 @@ def load_document(path: str | os.PathLike[str], shown: str | None = None,
     """One OpenAPI/Swagger definition file (templates: see load_definitions)."""
     p = Path(path)
     shown = shown if shown is not None else str(path)
-    loaded = _read_document(p, shown, max_bytes)
+    loaded = read_document(p, shown, max_bytes)
     if isinstance(loaded, Document) and not loaded.version:
-        return NotAnApi(shown, _NO_VERSION)
+        return NotAnApi(shown, NO_VERSION)
     return loaded
-
-
-def load_definitions(path: str | os.PathLike[str], shown: str | None = None,
-                     max_bytes: int = DEFAULT_MAX_BYTES, allow_outside: bool = False,
-                     in_context: bool = False) -> Sources | NotAnApi:
-    """Every API definition a file holds: itself, or those embedded in or included by a
-    CloudFormation/SAM template or a Terraform configuration. `in_context`: a definition file
-    that templates of its repository include is read through them (apilint.document.includers)."""
-    p = Path(path)
-    shown = shown if shown is not None else str(path)
-    linker = Linker(real_path(p, shown).parent, shown, allow_outside, max_bytes)
-    if p.suffix.lower() == ".tf":
-        from apilint.document import terraform
-
-        docs, notes = terraform.scan(p, linker)
-        return Sources(shown, docs, notes=notes, what="Terraform configuration")
-    loaded = _read_document(p, shown, max_bytes)
-    if isinstance(loaded, NotAnApi):
-        return loaded
-    if loaded.version:
-        if in_context:
-            from apilint.document.includers import through_templates
-
-            through = through_templates(loaded, max_bytes)
-            if through:
-                return Sources(shown, through)
-        return Sources(shown, [loaded])
-    from apilint.document import cfn
-
-    if not cfn.is_template(loaded.data):
-        return NotAnApi(shown, _NO_VERSION)
-    template, docs, notes = cfn.scan(loaded, linker)
-    return Sources(shown, docs, template, notes, "CloudFormation template")
 
 
 @dataclass(frozen=True)
@@ -265,7 +232,7 @@ class Linker:
             return None
         shown = shown_for(self.shown, target)
         try:
-            loaded = _read_document(target, shown, self.max_bytes)
+            loaded = read_document(target, shown, self.max_bytes)
             if isinstance(loaded, NotAnApi) or not loaded.version:
                 raise LoadError(NOT_AN_API, shown)
         except LoadError as exc:
@@ -288,7 +255,7 @@ def is_remote(ref: str) -> bool:
     return _URL.match(ref) is not None
 
 
-def _read_document(p: Path, shown: str, max_bytes: int) -> Document | NotAnApi:
+def read_document(p: Path, shown: str, max_bytes: int) -> Document | NotAnApi:
     """The file as a Document (version "" when it has none), or NotAnApi when the top level is
     not a mapping."""
     doc = load_fragment(p, shown, max_bytes)

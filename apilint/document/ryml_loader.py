@@ -20,7 +20,7 @@ import re
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-from apilint.document.source import LineIndex
+from apilint.document.lines import LineIndex
 from apilint.findings import Span
 
 try:

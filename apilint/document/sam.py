@@ -57,7 +57,7 @@ class Translation:
     """What the transform made of a template: the bodies to lint, or why there are none."""
 
     docs: list[Document] = field(default_factory=list)
-    #: SAM API logical ids whose generated bodies are in `docs` (cfn.scan skips their source).
+    #: SAM API logical ids whose generated bodies are in `docs` (definitions.scan_template skips their source).
     covered: set[str] = field(default_factory=set)
     failures: list[Failure] = field(default_factory=list)  # SAM rejects the template
     notes: list[str] = field(default_factory=list)
@@ -66,7 +66,7 @@ class Translation:
 
 def translate(doc: Document, template: TemplateFile) -> Translation:
     """The SAM APIs of `doc` as SAM generates them; SAM's own errors as failures; a crash of
-    the translator as a note (cfn.scan then reads the template as it is)."""
+    the translator as a note (definitions.scan_template then reads the template as it is)."""
     try:
         output = transform(doc.data)
     except _Rejected as exc:

@@ -6,80 +6,13 @@ Both locators answer for the *closest existing ancestor* when a pointer goes pas
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import json
 import re
 from typing import Any, Callable
 
+from apilint.document.lines import LineIndex
 from apilint.document.pointer import Tokens
 from apilint.findings import Span
-
-
-class LineIndex:
-    """Offset → (line, column), both 1-based; columns count characters.
-
-    Takes text or its UTF-8 bytes: offsets index whichever was given (the rapidyaml locator has
-    byte offsets), columns are always characters.
-    """
-
-    #: Bytes between the character counts kept for a long line (see _column).
-    BLOCK = 4096
-
-    def __init__(self, text: str | bytes) -> None:
-        self.text = text
-        self._starts: list[int] | None = None
-        # Byte offsets are character offsets in ASCII text; else, per long line, the
-        # characters before each BLOCK (minified JSON is one line: decoding the line up to
-        # each finding was quadratic, 98 s of a 20,000-path file).
-        self._ascii = isinstance(text, str) or text.isascii()
-        self._blocks: dict[int, list[int]] = {}
-
-    def _line_starts(self) -> list[int]:
-        if self._starts is None:
-            # split and accumulate run in C; a regex loop costs 5x more on 13 MB.
-            newline = b"\n" if isinstance(self.text, bytes) else "\n"
-            lengths = (len(line) for line in self.text.split(newline))  # type: ignore[arg-type]
-            self._starts = [0, *itertools.accumulate(n + 1 for n in lengths)][:-1]
-        return self._starts
-
-    def span(self, start: int, end: int) -> Span:
-        """The span of the text from `start` up to (not including) `end`."""
-        line, col = self.position(start)
-        end_line, end_col = self.position(max(end - 1, start))
-        return Span(line, col, end_line, end_col + 1)
-
-    def position(self, offset: int) -> tuple[int, int]:
-        starts = self._line_starts()
-        i = bisect.bisect_right(starts, offset) - 1
-        if self._ascii:
-            return i + 1, offset - starts[i] + 1
-        return i + 1, self._column(starts[i], offset) + 1
-
-    def _column(self, start: int, offset: int) -> int:
-        """Characters in the UTF-8 bytes start..offset: the bytes that do not continue a
-        character (counting them is exact wherever a block boundary falls)."""
-        text = self.text
-        assert isinstance(text, bytes)
-        if offset - start <= self.BLOCK:
-            return _characters(text[start:offset])
-        blocks = self._blocks.get(start)
-        if blocks is None:
-            end = text.find(b"\n", start)
-            end = len(text) if end < 0 else end
-            counts = (_characters(text[b:b + self.BLOCK]) for b in range(start, end, self.BLOCK))
-            blocks = self._blocks[start] = [0, *itertools.accumulate(counts)]
-        k = (offset - start) // self.BLOCK
-        return blocks[k] + _characters(text[start + k * self.BLOCK:offset])
-
-
-#: The bytes that continue a UTF-8 character (0b10xxxxxx).
-_CONTINUATION = bytes(range(0x80, 0xC0))
-
-
-def _characters(data: bytes) -> int:
-    return len(data.translate(None, _CONTINUATION))
-
 
 _WS = re.compile(r"[ \t\n\r]*")
 

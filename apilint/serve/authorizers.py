@@ -18,7 +18,7 @@ import threading
 import time
 from typing import Any
 
-from apilint.checks.authorizers import requirements
+from apilint.model.auth import requirements
 from apilint.model.gateway import Api, Method, SecurityScheme
 from apilint.serve import identity, policy
 from apilint.serve.events import Call, lambda_event, payload_version

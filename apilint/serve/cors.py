@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from apilint.checks.cors import http_cors
+from apilint.model.cors import http_cors
 from apilint.model.gateway import Api
 from apilint.serve.messages import Request, Response
 

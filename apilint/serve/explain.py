@@ -66,7 +66,7 @@ def method_gaps(gateway: Gateway, method: Method, handlers: bool = True) -> str 
     integration = method.integration
     if integration is None:
         return "no x-amazon-apigateway-integration: 500, as API Gateway could not deploy it"
-    served = served_as(integration, gateway.rest)
+    served = served_as(gateway.api, integration)
     if served is None:
         return f"{integration.type} integration: 501"
     if served == "lambda" and handlers:

@@ -8,8 +8,9 @@ import traceback
 import uuid
 from typing import Any
 
-from apilint.checks.policy import key_source
+from apilint.model.auth import key_source
 from apilint.model.gateway import Api, Integration, Method
+from apilint.model.lambdas import is_lambda
 from apilint.serve.authorizers import Authorizers
 from apilint.serve.config import HTTP_DEFAULT_STAGE, ServeConfig
 from apilint.serve.cors import HttpCors
@@ -29,24 +30,21 @@ BINARY_MEDIA_TYPES = "x-amazon-apigateway-binary-media-types"
 DEFAULT_TIMEOUT_MS = {"rest": 29000, "http": 30000}
 
 
-def is_lambda(integration: Integration) -> bool:
-    uri = str(integration.uri or "")
-    return ":lambda:" in uri or uri.startswith("${stageVariables.")
-
-
-def is_lambda_proxy(integration: Integration, rest: bool = True) -> bool:
-    # HTTP APIs: an AWS_PROXY integration without integrationSubtype is Lambda, its uri may be
-    # the bare function ARN (a template's `!GetAtt Fn.Arn`).
-    return (integration.type == "aws_proxy" and (is_lambda(integration) or not rest)
+def is_lambda_proxy(api: Api, integration: Integration) -> bool:
+    """A Lambda proxy integration, as the linter reads it (apilint.model.lambdas): REST
+    AWS_PROXY is Lambda whatever its uri says (`${lambda_arn}` of a templatefile is a function
+    not known yet, answered 500 without a handler for it), HTTP AWS_PROXY unless it names an
+    integrationSubtype."""
+    return (integration.type == "aws_proxy" and is_lambda(api, integration)
             and "integrationSubtype" not in integration.value)
 
 
-def served_as(integration: Integration, rest: bool) -> str | None:
+def served_as(api: Api, integration: Integration) -> str | None:
     """How the emulator serves an integration: "lambda" (Lambda proxy), "mock" (REST mock
     integrations), or None (answered 501)."""
-    if is_lambda_proxy(integration, rest):
+    if is_lambda_proxy(api, integration):
         return "lambda"
-    return "mock" if integration.type == "mock" and rest else None
+    return "mock" if integration.type == "mock" and api.kind == "rest" else None
 
 
 def not_emulated(what: str) -> Response:
@@ -145,13 +143,13 @@ class Gateway:
         if integration is None:
             raise GatewayError("API_CONFIGURATION_ERROR",
                                note=f"{method.label} has no x-amazon-apigateway-integration")
-        served = served_as(integration, self.rest)
+        served = served_as(self.api, integration)
         if served == "mock":
             return mock_response(self.api, method, call.request)
         if served == "lambda":
             return self._lambda(call, integration)
         what = integration.type or "untyped"
-        if integration.type == "aws" and is_lambda(integration):
+        if integration.type == "aws" and is_lambda(self.api, integration):
             what = "Lambda custom (non-proxy) integration with mapping templates"
         raise NotEmulated(f"{what} integration of {method.label}")
 

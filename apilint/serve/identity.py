@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from apilint.model.mapping import SIGIL
 from apilint.serve.events import Call
 
-_PREFIXES = {"method.request.header.": "header", "$request.header.": "header",
-             "method.request.querystring.": "query", "$request.querystring.": "query",
-             "stageVariables.": "stage", "$stageVariables.": "stage",
-             "context.": "context", "$context.": "context"}
+_REQUEST = {"rest": "method.request.", "http": "request."}
+_PREFIXES = {SIGIL[kind] + prefix: where for kind in SIGIL for prefix, where in (
+    (_REQUEST[kind] + "header.", "header"), (_REQUEST[kind] + "querystring.", "query"),
+    ("stageVariables.", "stage"), ("context.", "context"))}
 
 
 def sources(value: Any) -> list[str]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from apilint.model.gateway import Api
-from apilint.model.mapping import static_value
+from apilint.model.mapping import TEMPLATE_VARIABLE, static_value
 from apilint.serve.messages import Request, Response
 
 
@@ -92,7 +92,6 @@ HTTP_ERRORS = {
 }
 _HTTP_FALLBACK = (500, "Internal Server Error")
 
-_VARIABLE = re.compile(r"\$(context\.[A-Za-z][A-Za-z0-9_.]*[A-Za-z0-9_]|stageVariables\.\w+)")
 _UNCUSTOMISABLE = ("WRONG_STAGE", "REQUEST_TOO_LARGE")  # [KI]: 413 "isn't currently supported"
 
 
@@ -188,4 +187,4 @@ def _substitute(template: str, kind: str, message: str | None, ctx: ErrorContext
             return ctx.stage_vars.get(name.split(".", 1)[1], "")
         return known.get(name, m.group(0))
 
-    return _VARIABLE.sub(repl, template)
+    return TEMPLATE_VARIABLE.sub(repl, template)

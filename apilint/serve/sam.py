@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from apilint.document import cfn
-from apilint.document.loader import Linker, load_definitions
+from apilint.document.definitions import load_definitions, scan_template
+from apilint.document.loader import Linker
 from apilint.document.model import Document, NotAnApi, Sources
 from apilint.engine import Settings, api_of, build_model, loading
 from apilint.errors import LoadError, UsageError
@@ -89,7 +90,7 @@ def _template_plan(spec: str, loaded: Sources, handlers: str | None, settings: S
         resources = translated["Resources"]
         linker = Linker(template.doc.abspath.parent, spec, settings.allow_outside_refs,
                         settings.max_bytes)
-        _, docs, _ = cfn.scan(dataclasses.replace(template.doc, data=translated), linker)
+        _, docs, _ = scan_template(dataclasses.replace(template.doc, data=translated), linker)
     doc = _choose(docs, api_id, spec, loaded)
     api = build_model(doc, settings)
     values = _Values(data)

@@ -72,7 +72,10 @@ class Config:
             rel = PurePosixPath(Path(file).as_posix())
         names: list[str] = []
         for pattern, rules in self.per_file_ignores:
-            if rel.match(pattern) or fnmatch.fnmatch(str(rel), pattern) or (
+            # `**/` also stands for no directory at all, as in ruff and .gitignore:
+            # `legacy/**/*.yaml` covers legacy/old.yaml, `**/*.yaml` a file at the top.
+            if any(rel.match(p) or fnmatch.fnmatch(str(rel), p)
+                   for p in {pattern, pattern.replace("**/", "")}) or (
                     "/" not in pattern and fnmatch.fnmatch(rel.name, pattern)):
                 names.extend(rules)
         return tuple(names)

@@ -120,10 +120,13 @@ def _gitignore(directory: str, tree: str) -> Any:
 
 
 def _ignored(path: str, is_dir: bool, ignores: list[tuple[str, Any]]) -> bool:
-    for directory, spec in ignores:
+    # The nearest .gitignore with a matching pattern decides, as in git: a nested `!keep.yaml`
+    # re-includes what a pattern above ignores.
+    for directory, spec in reversed(ignores):
         rel = os.path.relpath(path, directory).replace(os.sep, "/")
-        if spec.match_file(rel + "/" if is_dir else rel):
-            return True
+        verdict = spec.check_file(rel + "/" if is_dir else rel).include
+        if verdict is not None:
+            return bool(verdict)
     return False
 
 

@@ -16,6 +16,7 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import seed as hypothesis_seed
 from schemathesis.core.failures import Failure, FailureGroup
+from schemathesis.core.result import Err
 
 from apilint.contract.catalog import CHECKS, FUZZ_CHECKS, ContractCheck
 from apilint.contract.http import BudgetReached, GuardedSession, cut_at
@@ -72,10 +73,10 @@ def fuzz(normalised: Normalised, fuzz_settings: FuzzSettings, session: GuardedSe
     result.total = len(operations)
     try:
         for item in operations:
-            op = item.ok()
-            if op is None:
+            if isinstance(item, Err):  # schemathesis could not load it (a dangling $ref, ...)
                 result.notes.append(f"not fuzzed: {mask(str(item.err()))}")
                 continue
+            op = item.ok()
             method = normalised.methods[(op.method.upper(), op.path)]
             missing = creds.missing_for(method, normalised.api)
             if missing is not None:

@@ -272,7 +272,8 @@ def _layers(layers: Any, resources: dict[str, Any], base: Path) -> tuple[Path, .
     ARNs name published layers, which are not fetched."""
     out = []
     for layer in layers if isinstance(layers, list) else ():
-        target = resources.get(layer.get("Ref")) if isinstance(layer, dict) else None
+        ref = layer.get("Ref") if isinstance(layer, dict) else None
+        target = resources.get(ref) if isinstance(ref, str) else None
         if not isinstance(target, dict) or target.get("Type") not in _LAYERS:
             continue
         props = target.get("Properties")

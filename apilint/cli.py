@@ -453,9 +453,10 @@ def serve(
 
 def main(argv: Optional[List[str]] = None) -> int:
     try:  # typer >= 0.20 vendors click; older releases depend on it
-        from typer._click.exceptions import ClickException
+        # The pinned typer (< 0.20) has no typer._click; its click is the one below.
+        from typer._click.exceptions import ClickException  # type: ignore[import-not-found]
     except ImportError:  # pragma: no cover - depends on the installed typer
-        from click.exceptions import ClickException  # type: ignore[no-redef]
+        from click.exceptions import ClickException
 
     args = list(sys.argv[1:] if argv is None else argv)
     if "--debug" in args:  # any command, anywhere on the line

@@ -184,11 +184,11 @@ class _Comparison:
         self._verdicts: dict[tuple[str, ...], bool] = {}
 
     def changed(self, finding: Finding) -> bool:
-        on_method = bool(finding.operation) and finding.operation in self.head_methods
-        key = (finding.operation,) if on_method else (finding.file, finding.pointer)
+        label = finding.operation or ""
+        on_method = bool(label) and label in self.head_methods
+        key = (label,) if on_method else (finding.file, finding.pointer)
         if key not in self._verdicts:
             if on_method:
-                label = finding.operation or ""
                 verdict = (_method_signature(self.head, self.head_methods[label])
                            != _method_signature(self.base, self.base_methods.get(label)))
             else:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from apilint.checks import Check, Violation, checks_for
@@ -272,7 +273,7 @@ def lint_path(path: str, settings: Settings, shown: str | None = None,
             results.append(own)
     apis = built[1] if built is not None else [None] * len(loaded.docs)
     for doc, api in zip(loaded.docs, apis):
-        result = _guarded(doc.path, lambda doc=doc, api=api: run_rules(doc, settings, api=api))
+        result = _guarded(doc.path, partial(run_rules, doc, settings, api=api))
         if doc.alternative and results:
             _join(results[-1], result)
             continue

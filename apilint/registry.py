@@ -33,7 +33,8 @@ Version = Literal["2.0", "3.0", "3.1"]
 #: What a rule's check reads: one API definition, a CloudFormation/SAM template, a definition
 #: with the AWS account's Lambda facts; or nothing: the engine makes the findings itself
 #: (suppression bookkeeping), so there is no check function.
-Scope = Literal["definition", "template", "account", "engine"]
+#: Where a rule runs; "contract" marks an `apilint test` check described as a rule for reports.
+Scope = Literal["definition", "template", "account", "engine", "contract"]
 
 
 @dataclass(frozen=True)

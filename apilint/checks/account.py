@@ -66,8 +66,9 @@ def lambda_function_missing(view: AccountView, options: dict[str, Any]) -> Itera
 def lambda_permission_missing(view: AccountView, options: dict[str, Any]) -> Iterator[Violation]:
     deployment = view.deployment
     for target, ref, answer in view.looked_up:
-        if answer is None or answer.state != "found" or answer.statements is None:
-            continue
+        if (not isinstance(ref, FunctionRef) or answer is None or answer.state != "found"
+                or answer.statements is None):
+            continue  # only a FunctionRef has an answer
         if not blank(target.credentials):
             continue  # API Gateway invokes with that role, not through the resource policy
         region = ref.region or deployment.region or view.inventory.default_region

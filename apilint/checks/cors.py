@@ -256,7 +256,9 @@ def _success_mapping(api: Api, integ: Integration, header: str) -> tuple[At, Any
         if not str(response.value.get("statusCode", "")).startswith("2"):
             continue
         params = api.dict_child(response, "responseParameters")
-        for key, value in params.value.items() if params else ():
+        if params is None:
+            continue
+        for key, value in params.value.items():
             if mapped_header(key) == header:
                 return params.child(key) or params, value
     return None

@@ -320,7 +320,8 @@ def security_policy_invalid(api: Api, options: dict[str, Any]) -> Iterator[Viola
         upper = str(mode.value).upper()
         hint = f"; write {upper} in upper case" if upper in _ACCESS_MODES else ""
         yield violation(mode, f"{ACCESS_MODE} {mode.value!r} is not STRICT or BASIC{hint}")
-    if known_policy and policy_value.startswith("SecurityPolicy_") and mode is None:
+    if (policy is not None and known_policy and str(policy_value).startswith("SecurityPolicy_")
+            and mode is None):
         yield violation(policy, f"the enhanced security policy {policy_value} requires "
                                 f"{ACCESS_MODE} (STRICT, or BASIC while clients migrate); the "
                                 "API cannot be created without it")

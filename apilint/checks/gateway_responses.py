@@ -49,7 +49,9 @@ def _container(api: Api) -> At | None:
 @check
 def gateway_response_type_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     container = _container(api)
-    for key in container.value if container else ():
+    if container is None:
+        return
+    for key in container.value:
         if key in RESPONSE_TYPES or has_placeholder(key):
             continue
         name = str(key)

@@ -62,7 +62,7 @@ def roots(api: Api) -> list[Root]:
     out = []
     container = schemas_container(api)
     for name in container.value if container is not None else ():
-        site = container.child(name)
+        site = container.child(name) if container is not None else None
         if site is not None:
             out.append(Root(site, f"model {name!r}", "model"))
     for method in api.methods:
@@ -138,7 +138,9 @@ def _children(node: At, owner: str,
 @check
 def model_name_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     container = schemas_container(api)
-    for name in container.value if container is not None else ():
+    if container is None:
+        return
+    for name in container.value:
         if not isinstance(name, str) or _MODEL_NAME.fullmatch(name) or "${" in name:
             continue
         suggestion = re.sub(r"[^A-Za-z0-9]", "", name) or "Model1"

@@ -28,8 +28,10 @@ _RESERVED = ("ping", "sping")
 def _paths(api: Api) -> list[tuple[str, At]]:
     """(path, At of its key in `paths`) for every path key the model read, in document order."""
     paths = api.dict_child(api.root, "paths")
-    out = []
-    for path in paths.value if paths is not None else ():
+    out: list[tuple[str, At]] = []
+    if paths is None:
+        return out
+    for path in paths.value:
         at = paths.child(path)
         if isinstance(path, str) and path.startswith("/") and at is not None:
             out.append((path, at))

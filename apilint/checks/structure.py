@@ -148,7 +148,7 @@ def root_response_ref(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
             ref = value.get("$ref") if isinstance(value, dict) else None
             if isinstance(ref, str) and ref.startswith(prefix):
                 site = responses.child(code)
-                yield violation(site.child("$ref") if site else responses,
+                yield violation((site.child("$ref") if site else None) or responses,
                                 f"response {code} of {method.label} is a $ref to the shared "
                                 f"response {ref!r}; API Gateway does not support response "
                                 "definitions referenced from the document root. Write the "

@@ -4,6 +4,7 @@ references point to, and template settings that cannot work with how the definit
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any, Iterator
 
 from apilint.checks import Violation, check, violation
@@ -30,13 +31,13 @@ def _lambda_uris(api: Api) -> Iterator[LambdaTarget]:
 def lambda_reference_dangling(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     iac = api.doc.iac
     if isinstance(iac, Template):
-        problems = _cloudformation_problems
+        problems = partial(_cloudformation_problems, iac)
     elif isinstance(iac, TerraformModule):
-        problems = _terraform_problems
+        problems = partial(_terraform_problems, iac)
     else:
         return
     for target in _lambda_uris(api):
-        for ref, problem in problems(iac, target.uri):
+        for ref, problem in problems(target.uri):
             yield violation(target.where, f"{target.what} refers to {ref}, {problem}",
                             target.operation)
 

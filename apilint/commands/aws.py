@@ -13,6 +13,7 @@ from apilint.engine import FileResult
 from apilint.errors import UsageError, warn
 from apilint.escape import terminal_line, visible
 from apilint.findings import Severity
+from apilint.model.inventory import Deployment
 
 if TYPE_CHECKING:
     from apilint.aws.audit import Exported
@@ -59,7 +60,7 @@ def run_audit(regions: Sequence[str], profile: str | None, formats: Sequence[str
         exported = _export(made, wanted, folder, quiet)
         good = [e for e in exported if e.path is not None]
         options = Options(paths=tuple(str(e.path) for e in good), fail_on=fail_on, config=config)
-        by_path = {str(e.path): e.deployment for e in good}
+        by_path = {str(e.path): e.deployment or Deployment() for e in good}
         results, thresholds = lint(options, lambda tasks, prebuilt: ask_account(
             made, tasks, lambda path, apis: by_path[path], prebuilt))
     except UsageError as exc:
@@ -105,7 +106,8 @@ def summary(exported: list[Exported], results: list[FileResult]) -> str:
     by_path: dict[str, list[FileResult]] = {}
     for r in results:
         by_path.setdefault(r.path, []).append(r)
-    rows = [("API", "REGION", "STAGE", "ERRORS", "WARNINGS", "WORST FINDING")]
+    rows: list[tuple[str, ...]] = [("API", "REGION", "STAGE", "ERRORS", "WARNINGS",
+                                    "WORST FINDING")]
     for e in exported:
         api = f"{e.api.name} ({e.api.api_id}, {e.api.kind.upper()})"
         stage = e.api.stage or "(latest)"

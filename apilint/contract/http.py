@@ -123,7 +123,7 @@ class GuardedSession(requests.Session):
         self.sent = 0
         self.headers["User-Agent"] = f"apilint/{__version__}"
 
-    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any
+    def request(self, method: str, url: str | bytes, *args: Any, **kwargs: Any
                 ) -> requests.Response:
         # Dropped before the request is prepared, so that a SigV4 signature does not cover it.
         headers = kwargs.get("headers")
@@ -154,7 +154,8 @@ class GuardedSession(requests.Session):
                 response = None
             finally:
                 _current.watchdog = None
-        if dog.fired:  # an answer cut by the watchdog may even look complete
+        # No response means the watchdog fired; an answer it cut may even look complete.
+        if dog.fired or response is None:
             if response is not None:
                 response.close()
             left = self.budget.remaining()

@@ -137,7 +137,7 @@ def definitions(template: TemplateFile, api: ApiResource, linker: Linker, notes:
     value = api.own.get(body_key)
     if api.source == "inline":
         tokens = ("Resources", api.logical_id, "Properties", body_key)
-        out = []
+        out: list[Document] = []
         for reading in readings(value):
             version = detect_version(reading.data) if isinstance(reading.data, dict) else None
             if version:

@@ -84,7 +84,7 @@ class _Renderer:
         return value if out is None else out
 
     def _list(self, value: list[Any], at: Tokens, source: Tokens) -> Any:
-        items = []
+        items: list[Any] = []
         changed = False
         for i, v in enumerate(value):
             if len(items) != i:  # an item before was dropped: this one moved up

@@ -236,7 +236,9 @@ def _stand_in_includes(template: dict[str, Any]) -> None:
         if not isinstance(resource, dict) or resource.get("Type") not in _INCLUDED:
             continue
         props = resource.get("Properties")
-        body = props.get("DefinitionBody") if isinstance(props, dict) else None
+        if not isinstance(props, dict):
+            continue
+        body = props.get("DefinitionBody")
         if isinstance(body, dict) and "Fn::Transform" in body:
             props["DefinitionBody"] = copy.deepcopy(_INCLUDED[resource["Type"]])
 

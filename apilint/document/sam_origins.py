@@ -166,7 +166,7 @@ def _exists(data: Any, tokens: Tokens) -> bool:
 class SamLocator:
     """Positions of a generated body's nodes in the template the user edits."""
 
-    def __init__(self, template: Document, base: Tokens, origins: _Origins) -> None:
+    def __init__(self, template: Document, base: Tokens, origins: Origins) -> None:
         self.template = template
         self.base = base
         self.origins = origins

@@ -33,7 +33,10 @@ class JsonLocator:
         self.lines = LineIndex(text)
         self.text = text
         # parse_int: what the loader read integers with (one too long for int() needs it).
-        self._scan = json.JSONDecoder(parse_int=parse_int).scan_once
+        # JSONDecoder sets scan_once in __init__; typeshed declares no such attribute.
+        decoder = json.JSONDecoder(parse_int=parse_int)
+        scan: Callable[[str, int], tuple[Any, int]] = decoder.scan_once  # type: ignore[attr-defined]
+        self._scan = scan
         self._lookups = 0
         self._bulk: Any = None
         # container start offset -> {token: (member_start, value_start, value_end)}

@@ -190,7 +190,9 @@ class Api:
         """(response type, position of its key, the response object) of each gateway response
         (`x-amazon-apigateway-gateway-responses`), with `$ref`s followed."""
         container = self.dict_child(self.root, GATEWAY_RESPONSES)
-        for key in container.value if container else ():
+        if container is None:
+            return
+        for key in container.value:
             site = container.child(key)
             response = self.dict_child(container, key)
             if site is not None and response is not None:

@@ -25,7 +25,7 @@ def _layer() -> dict[Any, Any] | None:
     return getattr(_local, "data", None)
 
 
-class _LayeredEnviron(os._Environ):  # type: ignore[misc,type-arg]  # os.environ's own class
+class _LayeredEnviron(os._Environ[str]):  # os.environ's own class
     """os.environ whose storage is the current thread's layer while it has one. It shares the
     process storage with the object it replaces, so code holding the old one stays in sync."""
 
@@ -35,7 +35,7 @@ class _LayeredEnviron(os._Environ):  # type: ignore[misc,type-arg]  # os.environ
         super().__init__(base._data, base.encodekey, base.decodekey, base.encodevalue,
                          base.decodevalue)
 
-    @property  # type: ignore[override]
+    @property
     def _data(self) -> dict[Any, Any]:
         layer = _layer()
         return self._process if layer is None else layer

@@ -57,11 +57,11 @@ def mock_response(api: Api, method: Method, request: Request) -> Response:
     template = _request_template(templates, request, passthrough)
     status = _status(template, method.label) if template is not None else None
     chosen = None
-    for pattern, response in api.integration_responses(method.integration):
+    for pattern, mapping in api.integration_responses(method.integration):
         if pattern == "default":
-            chosen = chosen or response
+            chosen = chosen or mapping
         elif status is not None and re.fullmatch(pattern, str(status)):
-            chosen = response
+            chosen = mapping
             break
     if chosen is None:
         # "No match for output mapping and no default output mapping configured" → 500.

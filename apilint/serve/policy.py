@@ -5,7 +5,7 @@ an explicit Deny wins, then an Allow; a request no statement allows is denied to
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeGuard
 
 ALLOW, DENY, UNMATCHED = "allow", "deny", "unmatched"
 _ACTIONS = ("execute-api:invoke", "execute-api:*", "*")
@@ -21,7 +21,7 @@ def _wildcard(pattern: str) -> re.Pattern[str]:
                               for c in pattern), re.S)
 
 
-def well_formed(policy: Any) -> bool:
+def well_formed(policy: Any) -> TypeGuard[dict[str, Any]]:
     if not isinstance(policy, dict):
         return False
     statements = policy.get("Statement")

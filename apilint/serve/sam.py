@@ -321,7 +321,7 @@ class TemplateSource:
     where: str  # the template as the user named it
     functions: dict[str, FunctionSpec]
     aliases: dict[str, str]
-    overrides: HandlerSource | None = None  # --handlers
+    overrides: str | None = None  # --handlers
     api_id: str | None = None  # --api
     used: tuple[str, ...] = ()  # the functions the API invokes: loaded at start
 

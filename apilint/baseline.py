@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from apilint.document.loader import DEFAULT_MAX_BYTES
 from apilint.engine import FileResult

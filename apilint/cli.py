@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 from enum import Enum
-from typing import TYPE_CHECKING, List, Optional, cast
+from typing import TYPE_CHECKING, cast
 
 import typer
 
@@ -59,11 +59,11 @@ def _api_kind(api_type: ApiType) -> ApiKind | None:
     return None if api_type is ApiType.auto else cast("ApiKind", api_type.value)
 
 
-def _split(values: Optional[List[str]]) -> tuple[str, ...]:
+def _split(values: list[str] | None) -> tuple[str, ...]:
     return tuple(v.strip() for value in values or [] for v in value.split(",") if v.strip())
 
 
-def _stage_vars(values: Optional[List[str]]) -> tuple[tuple[str, str], ...]:
+def _stage_vars(values: list[str] | None) -> tuple[tuple[str, str], ...]:
     from apilint.commands.account import parse_stage_vars
     from apilint.errors import UsageError
 
@@ -112,10 +112,10 @@ _REGION = typer.Option(None, "--region", help="AWS region (default: the profile'
 _PROFILE = typer.Option(None, "--profile", help="AWS shared-config profile (default chain).")
 
 
-def _options(paths: List[str], api_type: ApiType, select: Optional[List[str]],
-             ignore: Optional[List[str]], config: Optional[str], jobs: Optional[int],
-             fail_on: Optional[FailOn] = None, allow_outside_refs: bool = False,
-             max_file_size: Optional[str] = None) -> "Options":
+def _options(paths: list[str], api_type: ApiType, select: list[str] | None,
+             ignore: list[str] | None, config: str | None, jobs: int | None,
+             fail_on: FailOn | None = None, allow_outside_refs: bool = False,
+             max_file_size: str | None = None) -> Options:
     from apilint.commands.lint import Options
     from apilint.config import parse_size
 
@@ -131,21 +131,21 @@ def _options(paths: List[str], api_type: ApiType, select: Optional[List[str]],
 
 @app.command()
 def lint(
-    paths: List[str] = _PATHS,
-    format: List[str] = typer.Option(["text"], "--format", "-f",
+    paths: list[str] = _PATHS,
+    format: list[str] = typer.Option(["text"], "--format", "-f",
                                      help="text, json, sarif, junit, github, markdown or html; "
                                           "FORMAT=FILE writes that format to FILE. Repeatable."),
-    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on",
+    fail_on: FailOn | None = typer.Option(None, "--fail-on",
                                              help="Lowest severity that makes the exit code 1 "
                                                   "(default: as configured, else error)."),
     api_type: ApiType = _API_TYPE,
-    select: Optional[List[str]] = _SELECT,
-    ignore: Optional[List[str]] = _IGNORE,
-    config: Optional[str] = _CONFIG,
-    baseline: Optional[str] = typer.Option(None, "--baseline",
+    select: list[str] | None = _SELECT,
+    ignore: list[str] | None = _IGNORE,
+    config: str | None = _CONFIG,
+    baseline: str | None = typer.Option(None, "--baseline",
                                            help="Report only findings not in this baseline "
                                                 "(see `apilint baseline`)."),
-    diff_base: Optional[str] = typer.Option(None, "--diff-base",
+    diff_base: str | None = typer.Option(None, "--diff-base",
                                             help="Report only findings on operations and objects "
                                                  "that differ from this git ref."),
     min_severity: MinSeverity = typer.Option(MinSeverity.info, "--min-severity",
@@ -156,14 +156,14 @@ def lint(
         False, "--error-on-no-input",
         help="Exit 2 when the paths hold no API definition (a moved or misspelt folder must "
              "not pass CI silently)."),
-    stdin_filename: Optional[str] = typer.Option(
+    stdin_filename: str | None = typer.Option(
         None, "--stdin-filename",
         help="With the path - (standard input): lint the text as this file: JSON or YAML by "
              "its suffix, $refs relative to its folder, its configuration, its name in "
              "findings (default: stdin.yaml)."),
-    jobs: Optional[int] = _JOBS,
+    jobs: int | None = _JOBS,
     allow_outside_refs: bool = _OUTSIDE,
-    max_file_size: Optional[str] = _MAX_SIZE,
+    max_file_size: str | None = _MAX_SIZE,
     allow_remote_refs: bool = _REMOTE,
     import_fails_on_warnings: bool = typer.Option(
         False, "--import-fails-on-warnings",
@@ -173,17 +173,17 @@ def lint(
     aws: bool = typer.Option(False, "--aws",
                              help="Ask AWS (read-only) whether each Lambda function the "
                                   "definitions invoke exists and lets API Gateway invoke it."),
-    region: Optional[str] = _REGION,
-    profile: Optional[str] = _PROFILE,
-    stage: Optional[str] = typer.Option(None, "--stage",
+    region: str | None = _REGION,
+    profile: str | None = _PROFILE,
+    stage: str | None = typer.Option(None, "--stage",
                                         help="Resolve stage-variable function names with this "
                                              "stage's variables (from AWS with --aws)."),
-    api_id: Optional[str] = typer.Option(None, "--api-id",
+    api_id: str | None = typer.Option(None, "--api-id",
                                          help="The deployed API's id, for source ARNs and "
                                               "stage look-ups (default: found by title)."),
-    stage_var: Optional[List[str]] = typer.Option(None, "--stage-var",
+    stage_var: list[str] | None = typer.Option(None, "--stage-var",
                                                   help="NAME=VALUE stage variable; repeatable."),
-    lambda_inventory: Optional[List[str]] = typer.Option(
+    lambda_inventory: list[str] | None = typer.Option(
         None, "--lambda-inventory",
         help="Offline --aws: saved JSON of `aws lambda list-functions` (and list-aliases, "
              "get-policy ...); a file or folder, repeatable."),
@@ -209,16 +209,16 @@ def lint(
 
 @app.command()
 def baseline(
-    paths: List[str] = _PATHS,
+    paths: list[str] = _PATHS,
     output: str = typer.Option("apilint-baseline.json", "--output", "-o",
                                help="Where to write the baseline."),
     api_type: ApiType = _API_TYPE,
-    select: Optional[List[str]] = _SELECT,
-    ignore: Optional[List[str]] = _IGNORE,
-    config: Optional[str] = _CONFIG,
-    jobs: Optional[int] = _JOBS,
+    select: list[str] | None = _SELECT,
+    ignore: list[str] | None = _IGNORE,
+    config: str | None = _CONFIG,
+    jobs: int | None = _JOBS,
     allow_outside_refs: bool = _OUTSIDE,
-    max_file_size: Optional[str] = _MAX_SIZE,
+    max_file_size: str | None = _MAX_SIZE,
 ) -> int:
     """Record today's findings so `lint --baseline` reports only new ones."""
     from apilint.commands.lint import run_baseline
@@ -256,7 +256,7 @@ def new_rule(
     category: str = typer.Option(..., "--category", help="Its category (paths, security, ...)."),
     severity: str = typer.Option(..., "--severity", help="error, warning or info."),
     api: str = typer.Option("rest", "--api", help="rest, http or rest,http."),
-    root: Optional[str] = typer.Option(None, "--root", help="The source checkout to write "
+    root: str | None = typer.Option(None, "--root", help="The source checkout to write "
                                        "into (default: the one this apilint runs from)."),
 ) -> int:
     """For apilint developers: write a new rule's file, check stub and fixture (CONTRIBUTING.md)."""
@@ -276,15 +276,15 @@ class ExportType(str, Enum):
 @app.command("export")
 def export_cmd(
     api_id: str = typer.Argument(..., help="The REST or HTTP API id (e.g. a1b2c3d4e5)."),
-    stage: Optional[str] = typer.Option(None, "--stage",
+    stage: str | None = typer.Option(None, "--stage",
                                         help="Stage to export (required for REST APIs; HTTP "
                                              "APIs without it export the latest configuration)."),
-    output: Optional[str] = typer.Option(None, "--output", "-o",
+    output: str | None = typer.Option(None, "--output", "-o",
                                          help="Write the definition here (default: stdout)."),
     export_type: ExportType = typer.Option(ExportType.oas30, "--type",
                                            help="REST APIs: OpenAPI 3.0 or Swagger 2.0."),
-    region: Optional[str] = _REGION,
-    profile: Optional[str] = _PROFILE,
+    region: str | None = _REGION,
+    profile: str | None = _PROFILE,
 ) -> int:
     """Pull a deployed API's definition with its integrations, authorizers and API Gateway
     extensions (read-only)."""
@@ -296,18 +296,18 @@ def export_cmd(
 @app.command()
 def audit(
     aws: bool = typer.Option(False, "--aws", help="Required: audit reads the AWS account."),
-    region: Optional[List[str]] = typer.Option(None, "--region",
+    region: list[str] | None = typer.Option(None, "--region",
                                                help="Region to audit; repeatable (default: "
                                                     "the profile's region)."),
-    profile: Optional[str] = _PROFILE,
-    format: List[str] = typer.Option(["text"], "--format", "-f",
+    profile: str | None = _PROFILE,
+    format: list[str] = typer.Option(["text"], "--format", "-f",
                                      help="Formats as for lint; FORMAT=FILE writes to FILE."),
-    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on",
+    fail_on: FailOn | None = typer.Option(None, "--fail-on",
                                              help="Lowest severity that makes the exit code 1."),
-    save: Optional[str] = typer.Option(None, "--save",
+    save: str | None = typer.Option(None, "--save",
                                        help="Keep the exports in this folder (findings then "
                                             "point into them)."),
-    config: Optional[str] = _CONFIG,
+    config: str | None = _CONFIG,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> int:
     """Export every deployed REST and HTTP API stage of the account's regions, lint each with
@@ -323,32 +323,32 @@ def audit(
 
 @app.command()
 def test(
-    spec: Optional[str] = typer.Argument(None, help="The definition the API was deployed from."),
-    base_url: Optional[str] = typer.Option(None, "--base-url",
+    spec: str | None = typer.Argument(None, help="The definition the API was deployed from."),
+    base_url: str | None = typer.Option(None, "--base-url",
                                            help="The stage URL (https://ID.execute-api.REGION."
                                                 "amazonaws.com/STAGE); the only host called."),
-    format: List[str] = typer.Option(["text"], "--format", "-f",
+    format: list[str] = typer.Option(["text"], "--format", "-f",
                                      help="text, json, sarif, junit, github, markdown or html; "
                                           "FORMAT=FILE writes that format to FILE. Repeatable."),
-    api_key: Optional[str] = typer.Option(None, "--api-key", envvar="APILINT_API_KEY",
+    api_key: str | None = typer.Option(None, "--api-key", envvar="APILINT_API_KEY",
                                           show_envvar=True, help="Sent as x-api-key."),
-    bearer: Optional[str] = typer.Option(None, "--bearer", envvar="APILINT_BEARER_TOKEN",
+    bearer: str | None = typer.Option(None, "--bearer", envvar="APILINT_BEARER_TOKEN",
                                          show_envvar=True,
                                          help="Sent as Authorization: Bearer TOKEN."),
-    header: Optional[List[str]] = typer.Option(None, "--header", "-H",
+    header: list[str] | None = typer.Option(None, "--header", "-H",
                                                help="'Name: value' on every request; repeatable."),
     sigv4: bool = typer.Option(False, "--sigv4", help="SigV4-sign AWS_IAM methods with botocore "
                                                       "credentials."),
-    region: Optional[str] = typer.Option(None, "--region", help="Region for --sigv4 (default: "
+    region: str | None = typer.Option(None, "--region", help="Region for --sigv4 (default: "
                                                                 "from the URL)."),
     seed: int = typer.Option(0, "--seed", help="Same seed, same requests."),
     max_examples: int = typer.Option(10, "--max-examples", "-n", min=1,
                                      help="Generated requests per operation."),
-    max_time: Optional[float] = typer.Option(None, "--max-time", min=0.1,
+    max_time: float | None = typer.Option(None, "--max-time", min=0.1,
                                              help="Stop the whole run after this many seconds."),
     request_timeout: float = typer.Option(10.0, "--request-timeout", min=0.1,
                                           help="Seconds to wait for each answer."),
-    rate_limit: Optional[str] = typer.Option(None, "--rate-limit",
+    rate_limit: str | None = typer.Option(None, "--rate-limit",
                                              help="At most N requests per s, m or h (10/s)."),
     mode: str = typer.Option("positive", "--mode", help="positive (valid requests), negative "
                                                         "or all."),
@@ -361,23 +361,23 @@ def test(
     api_type: ApiType = _API_TYPE,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print findings and errors only."),
     list_checks: bool = typer.Option(False, "--list-checks", help="List the checks and exit."),
-    select: Optional[List[str]] = typer.Option(None, "--select",
+    select: list[str] | None = typer.Option(None, "--select",
                                                help="Only these checks: ids as --list-checks "
                                                     "prints them, or prefixes (probe/); "
                                                     "comma-separated."),
-    ignore: Optional[List[str]] = typer.Option(None, "--ignore",
+    ignore: list[str] | None = typer.Option(None, "--ignore",
                                                help="Skip these checks (ids or prefixes)."),
     serve_it: bool = typer.Option(False, "--serve",
                                   help="Test the definition run by the local emulator (apilint "
                                        "serve) instead of a deployed stage: needs --handlers, "
                                        "or a template with its own functions."),
-    handlers: Optional[str] = typer.Option(None, "--handlers",
+    handlers: str | None = typer.Option(None, "--handlers",
                                            help="With --serve: the Lambda handlers (folder, .py "
                                                 "file, module or mapping file)."),
-    stage: Optional[str] = typer.Option(None, "--stage", help="With --serve: the stage name."),
-    stage_var: Optional[List[str]] = typer.Option(None, "--stage-var",
+    stage: str | None = typer.Option(None, "--stage", help="With --serve: the stage name."),
+    stage_var: list[str] | None = typer.Option(None, "--stage-var",
                                                   help="With --serve: NAME=VALUE; repeatable."),
-    api_id: Optional[str] = typer.Option(None, "--api", help="With --serve: which API of a "
+    api_id: str | None = typer.Option(None, "--api", help="With --serve: which API of a "
                                                              "template (its logical id)."),
 ) -> int:
     """Contract-test a deployed API against its definition: schemathesis fuzzing plus gateway
@@ -412,33 +412,33 @@ _API_ID_HELP = ("Which API of a template to serve (its logical id: ServerlessRes
 
 @app.command()
 def serve(
-    spec: Optional[str] = typer.Argument(None, help="The definition to serve (OpenAPI/Swagger "
+    spec: str | None = typer.Argument(None, help="The definition to serve (OpenAPI/Swagger "
                                                     "file, or a template with one API)."),
-    handlers: Optional[str] = typer.Option(None, "--handlers",
+    handlers: str | None = typer.Option(None, "--handlers",
                                            help="Python Lambda handlers: a directory, a .py "
                                                 "file, a module name, or a JSON/YAML file "
                                                 "mapping function names to 'file.py:callable'."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(0, "--port", min=0, max=65535, help="Port (0: a free one)."),
-    stage: Optional[str] = typer.Option(None, "--stage",
+    stage: str | None = typer.Option(None, "--stage",
                                         help="Stage name (default: prod for REST APIs, "
                                              "$default for HTTP APIs)."),
-    api_key: Optional[List[str]] = typer.Option(None, "--api-key",
+    api_key: list[str] | None = typer.Option(None, "--api-key",
                                                 help="An API key the stage accepts. Repeatable."),
-    stage_var: Optional[List[str]] = typer.Option(None, "--stage-var",
+    stage_var: list[str] | None = typer.Option(None, "--stage-var",
                                                   help="A stage variable NAME=VALUE. "
                                                        "Repeatable."),
-    jwt_key: Optional[List[str]] = typer.Option(None, "--jwt-key",
+    jwt_key: list[str] | None = typer.Option(None, "--jwt-key",
                                                 help="PEM public key or JWKS file that signs "
                                                      "tokens for Cognito/JWT authorizers."),
-    max_body_size: Optional[str] = typer.Option(None, "--max-body-size",
+    max_body_size: str | None = typer.Option(None, "--max-body-size",
                                                 help="Largest request body (default 10MB, "
                                                      "API Gateway's payload limit)."),
     reload: bool = typer.Option(False, "--reload",
                                 help="Reload when the definition or a handler file changes."),
     explain: bool = typer.Option(False, "--explain",
                                  help="List what is and is not emulated (for SPEC if given)."),
-    api_id: Optional[str] = typer.Option(None, "--api", help=_API_ID_HELP),
+    api_id: str | None = typer.Option(None, "--api", help=_API_ID_HELP),
 ) -> int:
     """Run a definition as a local API Gateway that calls Python Lambda handlers in-process
     (for a SAM/CloudFormation template: the template's own Python functions)."""
@@ -451,7 +451,7 @@ def serve(
                                   reload=reload, explain=explain, api_id=api_id))
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     try:  # typer >= 0.20 vendors click; older releases depend on it
         # The pinned typer (< 0.20) has no typer._click; its click is the one below.
         from typer._click.exceptions import ClickException  # type: ignore[import-not-found]

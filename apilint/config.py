@@ -18,9 +18,10 @@ import fnmatch
 import os
 import re
 import sys
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 from apilint.document.loader import DEFAULT_MAX_BYTES
 from apilint.errors import UsageError

@@ -14,8 +14,8 @@ import json
 import os
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from apilint.document import NotAnApi, load_document
 from apilint.document.model import Document

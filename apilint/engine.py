@@ -4,10 +4,11 @@ of apilint (reported on stderr, exit 2), never a finding in the user's file."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Callable, Iterable, Iterator, TypeVar
+from typing import Any, TypeVar
 
 from apilint.checks import Check, Violation, checks_for
 from apilint.document import Document, NotAnApi
@@ -16,13 +17,14 @@ from apilint.document.definitions import load_definitions
 from apilint.document.loader import DEFAULT_MAX_BYTES, check_sections
 from apilint.document.model import Sources
 from apilint.document.pointer import Tokens
-from apilint.document.sam_origins import made_by, output_form
 from apilint.document.refs import Workspace
+from apilint.document.sam_origins import made_by, output_form
 from apilint.errors import ApilintError, LoadError, UsageError, debugging
 from apilint.findings import Finding, Severity, Span
 from apilint.model import Api, build_api
 from apilint.model.inventory import Deployment, Inventory
 from apilint.registry import Rule, RuleDefinitionError, find_rules_or_error, load_rules
+
 
 @dataclass
 class Settings:
@@ -135,7 +137,7 @@ def strict_import(doc: Document, settings: Settings) -> str | None:
 def span_of(doc: Document, tokens: Tokens) -> Span:
     try:
         return doc.span(tokens)
-    except Exception:  # a locator must never cost the finding itself
+    except Exception:  # noqa: BLE001 - a locator must never cost the finding itself
         return Span(1, 1, 1, 1)
 
 

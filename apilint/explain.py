@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import textwrap
-
 from typing import TYPE_CHECKING
 
 from apilint.registry import Rule, find_rule

@@ -12,8 +12,9 @@ no aliases (or no resource policy): save them for every function, or for none.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from apilint.document.loader import DEFAULT_MAX_BYTES
 from apilint.errors import UsageError

@@ -13,8 +13,9 @@ finding of its own, so stale ones do not pile up.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from apilint.document.loader import SUPPRESSION_KEY
 from apilint.document.model import Document

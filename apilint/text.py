@@ -3,7 +3,6 @@ carriage returns or bidi overrides reach a terminal, a log or a report."""
 
 from __future__ import annotations
 
-
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 

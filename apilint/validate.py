@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Protocol
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ class _PyValidator:
 
 def _unexpected(instance: dict[str, Any], schema: dict[str, Any]) -> list[str]:
     known = schema.get("properties") or {}
-    patterns = list((schema.get("patternProperties") or {}))
+    patterns = list(schema.get("patternProperties") or {})
     return [str(k) for k in instance
             if k not in known and not any(re.search(p, str(k)) for p in patterns)]
 

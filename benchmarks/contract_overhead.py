@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "fixtures" / "contract"))
 
-from server import API_KEY, BUGS, Server
+from server import API_KEY, BUGS, Server  # noqa: E402 - the fixture server lives beside it
 
 SPEC = ROOT / "fixtures" / "contract" / "pets.yaml"
 

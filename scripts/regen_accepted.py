@@ -17,8 +17,9 @@ import argparse
 import json
 import logging
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SAM_DIR = ROOT / "fixtures" / "accepted" / "sam"

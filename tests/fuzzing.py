@@ -21,17 +21,17 @@ import random
 import re
 import signal
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import yaml
+from helpers import CORPUS, FIXTURES
 
 from apilint.cli import main
 from apilint.document.libyaml_loader import load_libyaml
 from apilint.registry import load_rules
-
-from helpers import CORPUS, FIXTURES
 
 KINDS = ("definition", "template", "terraform", "config")
 _TEMPLATES = FIXTURES / "templates"

@@ -18,12 +18,11 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from helpers import FIXTURES, ROOT
 
 from apilint.discover import expand
 from apilint.engine import FileResult, Settings, lint_path
 from apilint.findings import Severity
-
-from helpers import FIXTURES, ROOT
 
 ACCEPTED = FIXTURES / "accepted"
 #: Every file apilint would look at in the corpus (the same walk as `apilint lint DIR`).

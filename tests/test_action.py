@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 import yaml
-
 from helpers import PITFALL_ALL, PITFALLS, ROOT
 
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text())

@@ -12,8 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from apilint.cli import main
 from aws_account import ACCOUNT, REGION, allow, aws, build_orders_account, moto_endpoint  # noqa: F401
 from helpers import FIXTURES, run
 
@@ -265,7 +263,7 @@ def test_no_boto3_and_no_network_without_aws(args: list[str]) -> None:
             "print('MODULES', ' '.join(sorted(sys.modules)))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert "network used" not in done.stderr
-    modules = next(l for l in done.stdout.splitlines() if l.startswith("MODULES")).split()
+    modules = next(t for t in done.stdout.splitlines() if t.startswith("MODULES")).split()
     assert "apilint.engine" in modules
     assert not [m for m in modules if m.split(".")[0] in ("boto3", "botocore", "moto")]
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import FIXTURES
 
 from apilint.engine import Settings, lint_file
 from apilint.findings import Severity
-
-from helpers import FIXTURES
 
 CLEAN = sorted((FIXTURES / "clean").iterdir())
 

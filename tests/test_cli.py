@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from helpers import PITFALL_ALL, FIXTURES, ROOT, run
+from helpers import FIXTURES, PITFALL_ALL, ROOT, run
 from helpers import PITFALLS as EXAMPLE  # a Path; the CLI tests need the text
 
 PITFALLS = str(EXAMPLE)
@@ -385,4 +384,4 @@ def test_parallel_workers_do_not_interleave_output_lines(tmp_path) -> None:
     finding = re.compile(r"^\S+/api\d\d\.yaml:\d+:\d+: AGW\d{3} \[(error|warning|info)\] .+$")
     body = [line for line in lines if not line.startswith("Found ")]
     assert len(body) == (PARALLEL_MIN_FILES + 4) * 7
-    assert all(finding.match(line) for line in body), [l for l in body if not finding.match(l)][:3]
+    assert all(finding.match(line) for line in body), [line for line in body if not finding.match(line)][:3]

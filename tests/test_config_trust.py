@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from helpers import run
 
 #: GET /a has no integration (AGW403, error) and no security (AGW301, warning), both at line 5.

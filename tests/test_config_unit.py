@@ -8,8 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from apilint.config import (Config, config_chain, find_configs, inherited_fail_on, load_config,
-                            parse_config, parse_size)
+from apilint.config import (
+    Config,
+    config_chain,
+    find_configs,
+    inherited_fail_on,
+    load_config,
+    parse_config,
+    parse_size,
+)
 from apilint.document.loader import DEFAULT_MAX_BYTES
 from apilint.errors import UsageError
 from apilint.registry import load_rules

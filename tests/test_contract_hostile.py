@@ -8,9 +8,10 @@ import json
 import sys
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 import yaml
@@ -256,7 +257,7 @@ class Hostile:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            def do_GET(self) -> None:
                 if (self.command, self.path.split("?")[0]) != ("GET", "/prod/stats"):
                     self.send_response(403)
                     self.send_header("x-amzn-ErrorType", "MissingAuthenticationTokenException")
@@ -285,7 +286,7 @@ class Hostile:
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
         self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}/prod"
 
-    def __enter__(self) -> Hostile:  # noqa: PYI034
+    def __enter__(self) -> Hostile:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from helpers import git, run
 
 #: GET /a and PUT /b have no security (AGW301); PUT /b's Lambda proxy uses PUT (AGW402).

@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from helpers import git, run
 
 #: Every operation lacks an integration (AGW403 at its method key): GET /pets (line 6), POST /pets

@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import git
 
 from apilint.discover import SKIPPED_DIRS, SUFFIXES, Target, expand, may_hold_api, walk
-from helpers import git
 
 API = "openapi: 3.0.1\n"
 

@@ -6,12 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import FIXTURES, ROOT, expectations
 
 from apilint import docs
 from apilint.cli import main
 from apilint.registry import CATALOG, catalog_text, find_rule, load_rules
-
-from helpers import FIXTURES, ROOT, expectations
 
 
 @pytest.fixture

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 
+from helpers import FIXTURES, PITFALL_ALL
+
 from apilint.checks import all_checks
 from apilint.document import load_document
 from apilint.engine import Settings, run_rules
 from apilint.registry import find_rule, load_rules
-
-from helpers import PITFALL_ALL, FIXTURES
 
 
 def _explode(api, options):

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 import fuzzing
+import pytest
 from fuzzing import DEFINITIONS, KINDS, SEEDS, Case, make_case, run, source_data
 
 #: Fixed so that CI lints the same inputs every time (a failure here reproduces with

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pytest
-
 from helpers import run
 
 HEAD = "openapi: 3.0.1\ninfo: {title: x, version: '1'}\n"
@@ -202,7 +201,7 @@ def test_findings_under_60000_paths_of_minified_json_are_located_in_linear_time(
     # The column of the last `get` counts characters (é is two bytes), not bytes.
     prefix = len('{"openapi": "3.0.1", "paths": {') + 59999 * 2 + sum(
         len(f'"/r{i}/{{id}}/\u00e9{i}": {{"get": {{"responses": {{}}}}}}') for i in range(59999))
-    assert done.stdout.split() == ["1", str(prefix + len(f'"/r59999/{{id}}/\u00e959999": {{') + 1)]
+    assert done.stdout.split() == ["1", str(prefix + len('"/r59999/{id}/\u00e959999": {') + 1)]
 
 
 _BUNDLE = """

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helpers import FIXTURES, run
+
 from apilint.engine import Settings, lint_path
 from apilint.findings import Severity
-
-from helpers import FIXTURES, run
 
 TEMPLATE = FIXTURES / "templates" / "fail-on-warnings" / "template.yaml"
 

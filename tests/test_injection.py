@@ -14,9 +14,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from markdown_it import MarkdownIt
-
 from helpers import run
+from markdown_it import MarkdownIt
 
 FORMATS = ("text", "concise", "json", "sarif", "junit", "github", "gitlab", "markdown", "html")
 STRUCTURED = ("json", "sarif", "gitlab")
@@ -60,7 +59,7 @@ GITHUB_PROPERTIES = {"file", "line", "col", "endLine", "endColumn", "title"}
 def definition(paths: dict[str, str]) -> str:
     operation = {"get": {"responses": {"200": {"description": "ok"}}}}
     return json.dumps({"openapi": "3.0.1", "info": {"title": "t", "version": "1"},
-                       "paths": {p: operation for p in paths.values()}}, indent=2)
+                       "paths": dict.fromkeys(paths.values(), operation)}, indent=2)
 
 
 @pytest.fixture

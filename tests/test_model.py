@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-import pytest
 
+import pytest
+from helpers import require_shared
 
 from apilint.document import load_document
 from apilint.document.refs import Workspace
 from apilint.model import build_api
-
-from helpers import require_shared
 
 
 def api_of(tmp_path: Path, text: str):

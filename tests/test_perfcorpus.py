@@ -7,11 +7,10 @@ import hashlib
 import sys
 from pathlib import Path
 
-from apilint.engine import Settings, lint_file
-
 import pytest
-
 from helpers import ROOT, SHARED, require_shared
+
+from apilint.engine import Settings, lint_file
 
 PERF = SHARED / "perfcorpus"
 

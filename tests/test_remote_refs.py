@@ -7,12 +7,11 @@ import json
 import socket
 import threading
 import time
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
-
 from helpers import run
 from hostile import within
 
@@ -40,7 +39,7 @@ class _Server:
             def __init__(self, *args: object, **kwargs: object) -> None:
                 super().__init__(*args, directory=str(root), **kwargs)  # type: ignore[arg-type]
 
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            def do_GET(self) -> None:
                 log.append(self.path)
                 super().do_GET()
 
@@ -147,7 +146,7 @@ class _Hostile:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            def do_GET(self) -> None:
                 log.append(self.path)
                 answer = routes.get(self.path.split("?")[0])
                 try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from helpers import FIXTURES, PITFALL_ALL, PITFALL_RULES, PITFALLS, ROOT, rendered, require_tool
 
 from apilint.cli import main
 from apilint.engine import FileResult, Settings, lint_path
@@ -20,8 +20,6 @@ from apilint.escape import github_data, github_property
 from apilint.findings import Finding, Severity, Span
 from apilint.registry import find_rule
 from apilint.report import github, junit, markdown, sarif
-
-from helpers import FIXTURES, PITFALL_ALL, PITFALL_RULES, PITFALLS, ROOT, rendered, require_tool
 
 SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-2.1.0.json"
 MULTITOOL_VERSION = "5.7.0"
@@ -465,7 +463,6 @@ GITLAB_SCHEMA = {
 
 def test_gitlab_code_quality_from_a_subdirectory(tmp_path: Path, monkeypatch, capsys) -> None:
     import jsonschema
-
     from helpers import run
 
     (tmp_path / ".git").mkdir()  # the repository root

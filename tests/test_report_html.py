@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from helpers import PITFALL_RULES, PITFALLS, rendered, require_tool
 
 from apilint import __version__
 from apilint.engine import FileResult, Settings, lint_file
@@ -26,8 +27,6 @@ from apilint.errors import LoadError
 from apilint.findings import Finding, Severity, Span
 from apilint.registry import load_rules
 from apilint.report import html as report
-
-from helpers import PITFALL_RULES, PITFALLS, rendered, require_tool
 
 if TYPE_CHECKING:  # Playwright is needed only by the browser test
     from playwright.sync_api import FloatRect

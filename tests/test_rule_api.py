@@ -12,12 +12,18 @@ from typing import get_args
 
 import pytest
 import yaml
+from helpers import PITFALLS, ROOT, run
 
 from apilint.checks import CHECKS, all_checks, checks_for
-from apilint.registry import (ApiKind, RuleDefinitionError, Scope, Version, default_check,
-                              find_rule, load_rules)
-
-from helpers import PITFALLS, ROOT, run
+from apilint.registry import (
+    ApiKind,
+    RuleDefinitionError,
+    Scope,
+    Version,
+    default_check,
+    find_rule,
+    load_rules,
+)
 
 CHECKS_DIR = ROOT / "apilint" / "checks"
 

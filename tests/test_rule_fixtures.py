@@ -6,14 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import FIXTURES, expectations, fixture_options
 
 from apilint.document import load_document
 from apilint.engine import Settings, lint_path, run_rules
 from apilint.inventory_file import read_inventory
 from apilint.model.inventory import Deployment
-from apilint.registry import find_rule, load_rules
-
-from helpers import FIXTURES, expectations, fixture_options
+from apilint.registry import find_rule
 
 CASES = sorted(p for p in (FIXTURES / "rules").glob("*/*")
                if p.suffix in (".yaml", ".json", ".tf"))

@@ -12,10 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import FIXTURES, ROOT, fixture_options, run
 
 from apilint.registry import find_rule, load_rules
-
-from helpers import FIXTURES, ROOT, fixture_options, run
 
 #: Four resources ('/', '/pets', '/pets/{id}', '/owners'): over a limit of 3, under the default.
 API = """\

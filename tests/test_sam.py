@@ -8,13 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import FIXTURES
 
 from apilint.document import sam
-from apilint.document.sam_origins import made_by
 from apilint.document.definitions import load_definitions
+from apilint.document.sam_origins import made_by
 from apilint.engine import Settings, lint_path
-
-from helpers import FIXTURES
 
 SAM = FIXTURES / "sam"
 ACCEPTED_SAM = FIXTURES / "accepted" / "sam"

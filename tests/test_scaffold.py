@@ -13,10 +13,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from helpers import ROOT, run
 
 from apilint.registry import load_rules
-
-from helpers import ROOT, run
 
 #: The test files CONTRIBUTING.md's step 2 runs, and what they import.
 TEST_FILES = ("conftest.py", "helpers.py", "test_rule_fixtures.py", "test_examples.py")

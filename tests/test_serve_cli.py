@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
+from test_serve_support import KEY, SERVE, call
 
 from apilint.cli import main
-from test_serve_support import KEY, SERVE, call
 
 REST = SERVE / "rest"
 

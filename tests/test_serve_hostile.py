@@ -8,11 +8,10 @@ import json
 import socket
 import threading
 import time
-from typing import Iterator
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
-
 from test_serve_support import KEY, SERVE, call, raw, served
 
 HANDLERS = SERVE / "rest" / "handlers"
@@ -251,7 +250,7 @@ def test_a_line_break_in_a_handler_header_is_a_502_never_a_split_answer(
     assert status_line(head) == b"HTTP/1.1 502 Bad Gateway"
     assert json.loads(body) == {"message": "Internal server error"}
     assert b"evil" not in head and b"X-A" not in head
-    line = next(l for l in log.getvalue().splitlines() if f"/prod/files/{case} 502" in l)
+    line = next(t for t in log.getvalue().splitlines() if f"/prod/files/{case} 502" in t)
     assert "lambda:echo->gateway:DEFAULT_5XX" in line
     assert "Malformed Lambda proxy response: header" in log.getvalue()
 

@@ -4,11 +4,10 @@ authorizers) as API Gateway would (fixtures/serve/http)."""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-
 from test_serve_support import SERVE, call, served
 
 HANDLERS = SERVE / "http" / "handlers.py"

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import io
 import sys
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
-
 from test_serve_support import KEY, SERVE, call, served
 
 MAT = b'{"message":"Missing Authentication Token"}'
@@ -324,7 +323,7 @@ def test_validation_follows_authorization(url: str) -> None:
 
 def test_access_log_line(url: str, log: io.StringIO) -> None:
     call(url, "GET", "/pets/9")
-    line = next(l for l in log.getvalue().splitlines() if "/prod/pets/9" in l)
+    line = next(t for t in log.getvalue().splitlines() if "/prod/pets/9" in t)
     assert line.startswith("127.0.0.1 GET /prod/pets/9 200 lambda:echo ")
     assert line.endswith("ms")
 

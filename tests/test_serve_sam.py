@@ -11,15 +11,15 @@ import os
 import re
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pytest
+from test_serve_support import SERVE, Reply, call
 
 from apilint.cli import main
-from test_serve_support import SERVE, Reply, call
 
 APP = SERVE / "sam-app"
 TEMPLATE = APP / "template.yaml"

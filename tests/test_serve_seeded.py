@@ -4,11 +4,10 @@ over both; these plain HTTP checks pin what it must find."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 from jsonschema import Draft4Validator
-
 from test_serve_support import KEY, SERVE, call, served
 
 KEYED = {"x-api-key": KEY}

@@ -5,9 +5,10 @@ from __future__ import annotations
 import http.client
 import json
 import socket
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 from helpers import FIXTURES

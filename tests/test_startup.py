@@ -17,7 +17,7 @@ def _modules_after_lint(path: str) -> tuple[set[str], str]:
             f"rc = main(['lint', {path!r}, '-q'])\n"
             "print('MODULES', ' '.join(sorted(sys.modules)))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    line = next(l for l in done.stdout.splitlines() if l.startswith("MODULES"))
+    line = next(t for t in done.stdout.splitlines() if t.startswith("MODULES"))
     return set(line.split()[1:]), done.stderr
 
 

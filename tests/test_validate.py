@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import FIXTURES, corpus_params, require_shared
+from test_corpus import PINNED
 
 from apilint.engine import Settings, lint_file
 from apilint.validate import backend_name
-
-from helpers import FIXTURES, corpus_params, require_shared
-from test_corpus import PINNED
 
 FILES = corpus_params("real") + [FIXTURES / "examples" / "pitfalls.yaml"]
 

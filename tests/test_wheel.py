@@ -10,8 +10,7 @@ import venv
 from pathlib import Path
 
 import pytest
-
-from helpers import PITFALL_ALL, FIXTURES, ROOT
+from helpers import FIXTURES, PITFALL_ALL, ROOT
 
 
 @pytest.mark.wheel
@@ -72,7 +71,8 @@ def test_sdist_builds_a_wheel_that_carries_the_rules(tmp_path: Path) -> None:
     sdist = next(dist.glob("apilint-*.tar.gz"))
     import tarfile
 
-    names = tarfile.open(sdist).getnames()
+    with tarfile.open(sdist) as archive:
+        names = archive.getnames()
     top = names[0].split("/")[0]
     for needed in ("rules/method-unauthenticated.yaml", "CHANGELOG.md", "apilint/cli.py"):
         assert f"{top}/{needed}" in names, needed

@@ -6,12 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import CORPUS, FIXTURES, require_shared
 
 from apilint.document.ryml_loader import load_fast
 from apilint.document.yaml_loader import load_yaml
 from apilint.engine import Settings, lint_path
-
-from helpers import CORPUS, FIXTURES, require_shared
 
 YAML_FILES = sorted(p for p in list(FIXTURES.rglob("*.yaml")) + list(CORPUS.rglob("*.yaml")))
 

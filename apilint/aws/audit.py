@@ -4,10 +4,11 @@ what each stage's Lambda functions look like, so they can be linted like files."
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from apilint.aws import WORKERS, client, describe
 from apilint.aws.export import DeployedApi, deployed, export

@@ -3,8 +3,9 @@ once per function, and learn the stage an API is deployed to (stage variables)."
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Iterable
+from typing import Any
 
 from apilint.aws import WORKERS, client, describe, error_code
 from apilint.errors import UsageError

@@ -4,9 +4,10 @@ Lambda function the API invokes exist, and may API Gateway invoke it?"""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Iterator
+from typing import Any
 
 from apilint.checks import Violation, check, violation
 from apilint.model.gateway import Api
@@ -53,7 +54,7 @@ def _where(ref: FunctionRef, default: str | None) -> str:
 
 @check
 def lambda_function_missing(view: AccountView, options: dict[str, Any]) -> Iterator[Violation]:
-    for target, ref, answer in view.looked_up:
+    for target, _ref, answer in view.looked_up:
         if answer is not None and answer.state == "missing":
             yield violation(target.where, f"{target.what} invokes a function the account does "
                             f"not have: {answer.detail}; API Gateway answers 500 for every "

@@ -14,7 +14,8 @@ the security schemes). Gateway-generated errors and the HTTP API CORS object are
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from apilint.checks import Violation, check, violation
 from apilint.document.placeholders import has_placeholder

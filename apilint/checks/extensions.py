@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from apilint.checks import Violation, check, first_visit, violation
 from apilint.document.placeholders import has_placeholder

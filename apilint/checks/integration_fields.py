@@ -8,7 +8,8 @@ never wrong ones; a CloudFormation intrinsic left in place is cfn-intrinsic-in-d
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from apilint.checks import Violation, check, violation
 from apilint.document.placeholders import UNKNOWN, has_placeholder, mask

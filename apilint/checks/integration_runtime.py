@@ -5,7 +5,8 @@ handling, VPC links and identity passthrough
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from apilint.checks import Violation, check, literal, number, upper, violation
 from apilint.document.placeholders import UNKNOWN, has_placeholder, mask

@@ -12,7 +12,8 @@ reported once per object.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from apilint.checks import Violation, check, literal, violation
 from apilint.document.placeholders import UNKNOWN, mask

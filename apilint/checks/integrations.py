@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from apilint.checks import Violation, check, violation
 from apilint.document.placeholders import UNKNOWN, mask

@@ -9,8 +9,9 @@ in a shared schema is reported once, where the schema is written.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator, NamedTuple
+from typing import Any, NamedTuple
 
 from apilint.checks import Violation, check, first_visit, per_api, shown, violation
 from apilint.document.pointer import Tokens, encode

@@ -8,7 +8,8 @@ characters, whole-segment variables and one variable per tree level come from th
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from apilint.checks import Violation, check, first_visit, shown, violation
 from apilint.document.placeholders import UNKNOWN, has_placeholder, mask

@@ -15,8 +15,9 @@ Each violation is explained once, in plain words, from the validator's error tre
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from apilint.checks import Violation, check, per_api
 from apilint.document.placeholders import is_placeholder

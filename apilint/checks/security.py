@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from apilint.checks import Violation, check, shown, violation
 from apilint.model.auth import allowed_by

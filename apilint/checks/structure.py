@@ -7,7 +7,8 @@ intrinsics, no duplicate keys). Sources: docs/dev/gateway-facts.md#document-limi
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from apilint.checks import Violation, check, first_visit, violation
 from apilint.document.model import Document

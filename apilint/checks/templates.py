@@ -4,8 +4,9 @@ references point to, and template settings that cannot work with how the definit
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import partial
-from typing import Any, Iterator
+from typing import Any
 
 from apilint.checks import Violation, check, violation
 from apilint.document.cfn import FUNCTION_VARIANTS, FUNCTIONS, ApiResource, Template, TemplateFile

@@ -3,8 +3,9 @@ definitions invoke, before the rules of scope "account" read it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, Callable
+from typing import Any
 
 from apilint.engine import Prebuilt, Settings
 from apilint.errors import UsageError

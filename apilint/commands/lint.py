@@ -6,10 +6,11 @@ from __future__ import annotations
 import functools
 import os
 import sys
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from apilint.commands.account import AccountOptions, with_account
 from apilint.config import Config, config_chain, inherited_fail_on, load_config
@@ -79,7 +80,7 @@ def _configs(files: list[str], explicit: str | None) -> dict[str, Config]:
         if not Path(explicit).is_file():
             raise UsageError(f"--config {explicit}: no such file")
         config = load_config(Path(explicit))
-        return {f: config for f in files}
+        return dict.fromkeys(files, config)
     load = functools.cache(load_config)
     by_dir: dict[Path, Config] = {}
     out = {}

@@ -37,9 +37,9 @@ def run_serve(options: ServeOptions, out: TextIO | None = None, err: TextIO | No
     from apilint.serve import explain
     from apilint.serve.config import ServeConfig
     from apilint.serve.log import mask_key
-    from apilint.text import printable
     from apilint.serve.sam import plan, template_problems
     from apilint.serve.server import build_gateway, start
+    from apilint.text import printable
 
     try:
         if options.explain and options.spec is None:

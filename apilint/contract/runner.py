@@ -9,11 +9,11 @@ from urllib.parse import urlsplit
 
 import requests
 
+from apilint.contract.catalog import CHECKS
 from apilint.contract.http import Budget, BudgetReached, GuardedSession
 from apilint.contract.normalize import normalise
 from apilint.contract.observe import Observation, merge
 from apilint.contract.secrets import Credentials, Masker
-from apilint.contract.catalog import CHECKS
 from apilint.engine import FileResult, Settings, load_api, outline, span_of
 from apilint.errors import UsageError
 from apilint.findings import Finding

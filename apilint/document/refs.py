@@ -8,9 +8,10 @@ schemas are fine and only a pure reference loop (A → B → A) is an error.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import unquote, urljoin
 
 from apilint.document.loader import (

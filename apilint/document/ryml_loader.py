@@ -17,8 +17,9 @@ import ctypes
 import json
 import os
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 from apilint.document.lines import LineIndex
 from apilint.findings import Span

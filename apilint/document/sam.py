@@ -19,8 +19,9 @@ import copy
 import dataclasses
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from apilint.document.cfn import ApiResource, Template, TemplateFile, _issues_within, render
 from apilint.document.loader import detect_version
@@ -119,8 +120,10 @@ def transform(data: dict[str, Any]) -> dict[str, Any]:
     from samtranslator.model.exceptions import InvalidDocumentException
     from samtranslator.parser.parser import Parser
     from samtranslator.translator.translator import Translator
-    from samtranslator.utils.py27hash_fix import (to_py27_compatible_template,
-                                                  undo_mark_unicode_str_in_template)
+    from samtranslator.utils.py27hash_fix import (
+        to_py27_compatible_template,
+        undo_mark_unicode_str_in_template,
+    )
 
     template = copy.deepcopy(data)  # the translator edits its input
     _stand_in_code(template)

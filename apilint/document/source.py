@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from apilint.document.lines import LineIndex
 from apilint.document.pointer import Tokens

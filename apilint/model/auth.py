@@ -3,8 +3,9 @@ patterns rules accept for methods that are open on purpose."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from fnmatch import fnmatchcase
-from typing import Any, Iterator
+from typing import Any
 
 from apilint.document.placeholders import has_placeholder
 from apilint.document.refs import At

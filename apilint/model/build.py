@@ -3,13 +3,26 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from apilint.document.model import Document
 from apilint.document.refs import At, Workspace
-from apilint.model.gateway import (ANY_METHOD, GATEWAY_RESPONSES, INTEGRATION, PROXY_TYPES, VERBS,
-                                   WEAK_HTTP_EVIDENCE, Api, Auth, Integration, Method, Parameter,
-                                   Resource, SecurityScheme)
+from apilint.model.gateway import (
+    ANY_METHOD,
+    GATEWAY_RESPONSES,
+    INTEGRATION,
+    PROXY_TYPES,
+    VERBS,
+    WEAK_HTTP_EVIDENCE,
+    Api,
+    Auth,
+    Integration,
+    Method,
+    Parameter,
+    Resource,
+    SecurityScheme,
+)
 
 _HTTP_ONLY_ROOT = ("x-amazon-apigateway-cors", "x-amazon-apigateway-importexport-version")
 

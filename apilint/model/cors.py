@@ -9,7 +9,8 @@ themselves when x-amazon-apigateway-cors is configured, and so does a SAM templa
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from apilint.document.refs import At
 from apilint.model.gateway import AUTHENTICATING, GATEWAY_RESPONSES, Api, Method

@@ -3,7 +3,7 @@ settings only HTTP APIs read."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from apilint.document.pointer import Tokens
 from apilint.document.refs import At

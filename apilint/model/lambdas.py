@@ -9,8 +9,9 @@ function name or alias, arn-format-reference for execute-api ARNs); Lambda AddPe
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from apilint.document.placeholders import PLACEHOLDER, mask
 from apilint.document.refs import At

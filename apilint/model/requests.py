@@ -3,7 +3,7 @@ turns into models (Swagger 2.0 body parameters and `schema`, OpenAPI 3 `content`
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from apilint.document.refs import At
 from apilint.model.gateway import Api, Method

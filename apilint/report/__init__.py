@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from importlib import import_module
-from typing import Callable, Iterable, Sequence, TextIO
+from typing import TextIO
 
 from apilint.engine import FileResult
 from apilint.findings import Finding, Severity, Span

@@ -10,7 +10,8 @@ characters (a newline in a message reads `\\n`, as in every text format). GitHub
 from __future__ import annotations
 
 import os
-from typing import Sequence, TextIO
+from collections.abc import Sequence
+from typing import TextIO
 
 from apilint.engine import FileResult
 from apilint.escape import github_data, github_property

@@ -7,9 +7,11 @@ https://github.com/testmoapp/junitxml
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from typing import Sequence, TextIO
+from collections.abc import Sequence
+from typing import TextIO
 
 from apilint.engine import FileResult
+
 # XML 1.0 cannot carry most control characters, even escaped, and a raw newline would reach a CI
 # log that prints the file: every string from the input is shown with its controls escaped.
 from apilint.escape import xml as _text

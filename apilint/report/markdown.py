@@ -7,7 +7,8 @@ nobody reads the 500th row of a table anyway.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Sequence, TextIO
+from collections.abc import Sequence
+from typing import TextIO
 
 from apilint.engine import FileResult
 from apilint.escape import markdown_code, markdown_prose, markdown_text

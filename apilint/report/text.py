@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 import shutil
 import textwrap
-from typing import Sequence, TextIO
+from collections.abc import Sequence
+from typing import TextIO
 
+from apilint.document.loader import source_bytes
 from apilint.engine import FileResult
 from apilint.escape import terminal_line, visible
-from apilint.document.loader import source_bytes
 from apilint.files import TooLarge
 from apilint.findings import Finding, Severity
 from apilint.report import plural, severity_counts

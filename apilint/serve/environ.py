@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 _local = threading.local()
 _install = threading.Lock()
@@ -66,7 +67,8 @@ def install() -> None:
     """Replace os.environ by the layered mapping (idempotent; transparent without a layer)."""
     with _install:
         if not isinstance(os.environ, _LayeredEnviron):
-            os.environ = _LayeredEnviron(os.environ)  # os.getenv reads the module global
+            # os.getenv reads the module global; the layered mapping keeps every variable.
+            os.environ = _LayeredEnviron(os.environ)  # noqa: B003
 
 
 @contextmanager

@@ -103,9 +103,7 @@ def rest_event(call: Call, version: str | None = None) -> dict[str, Any]:
     headers, multi = _single_and_multi(req.headers)
     query, multi_query = _single_and_multi(req.query)
     body, encoded = _body(call, http_api=version is not None)
-    identity: dict[str, Any] = {key: None for key in (
-        "cognitoIdentityPoolId", "accountId", "cognitoIdentityId", "caller", "accessKey",
-        "cognitoAuthenticationType", "cognitoAuthenticationProvider", "userArn", "user")}
+    identity: dict[str, Any] = dict.fromkeys(("cognitoIdentityPoolId", "accountId", "cognitoIdentityId", "caller", "accessKey", "cognitoAuthenticationType", "cognitoAuthenticationProvider", "userArn", "user"))
     identity.update(sourceIp=req.source_ip, userAgent=req.header("user-agent"),
                     apiKey=call.api_key, apiKeyId="apilint-local-key" if call.api_key else None)
     context: dict[str, Any] = {

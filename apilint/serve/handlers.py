@@ -10,9 +10,10 @@ import json
 import os
 import sys
 import zlib
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable, Mapping, Protocol, Union, runtime_checkable
+from typing import Any, Protocol, Union, runtime_checkable
 
 from apilint.errors import UsageError
 from apilint.model.lambdas import STAGE_VARIABLE, FunctionRef, resolve_function

@@ -4,7 +4,8 @@ indented below it. API keys never appear in clear text."""
 from __future__ import annotations
 
 import threading
-from typing import Iterable, TextIO
+from collections.abc import Iterable
+from typing import TextIO
 
 from apilint.text import printable
 

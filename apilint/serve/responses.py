@@ -139,7 +139,7 @@ class GatewayResponses:
             if name and resolved is not None:
                 headers.append((name, resolved))
         key = "Message" if error.kind == "ACCESS_DENIED" else "message"
-        body = "{\"%s\":%s}" % (key, json.dumps(message))
+        body = f"{{{json.dumps(key)}:{json.dumps(message)}}}"
         templates = spec.get("responseTemplates")
         if isinstance(templates, dict) and templates:
             chosen = templates.get("application/json", next(iter(templates.values())))

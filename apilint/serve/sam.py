@@ -19,9 +19,10 @@ import copy
 import dataclasses
 import re
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from apilint.document import cfn
 from apilint.document.definitions import load_definitions, scan_template
@@ -30,10 +31,20 @@ from apilint.document.model import Document, NotAnApi, Sources
 from apilint.engine import Settings, api_of, build_model, loading
 from apilint.errors import LoadError, UsageError
 from apilint.model.gateway import Api
-from apilint.model.lambdas import STAGE_VARIABLE, FunctionRef, function_part, lambda_targets, \
-    resolve_function
-from apilint.serve.functions import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, PYTHON_RUNTIME, \
-    FunctionRunner, FunctionSpec
+from apilint.model.lambdas import (
+    STAGE_VARIABLE,
+    FunctionRef,
+    function_part,
+    lambda_targets,
+    resolve_function,
+)
+from apilint.serve.functions import (
+    DEFAULT_MEMORY_MB,
+    DEFAULT_TIMEOUT_S,
+    PYTHON_RUNTIME,
+    FunctionRunner,
+    FunctionSpec,
+)
 from apilint.serve.handlers import Handler, Handlers, HandlerSource, load_handlers
 from apilint.serve.invoke import ACCOUNT_ID, REGION
 from apilint.serve.responses import NotEmulated

@@ -9,11 +9,12 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Iterator, TextIO
+from typing import Any, TextIO
 from urllib.parse import parse_qsl
 
 from apilint.engine import load_api

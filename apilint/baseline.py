@@ -49,17 +49,35 @@ def _relative(file: str, base: Path) -> str:
 
 
 def _entry(finding: Finding, base: Path) -> Entry:
-    return Entry(finding.code, _relative(finding.file, base), finding.pointer, finding.operation,
-                 finding.message)
+    return Entry(
+        finding.code,
+        _relative(finding.file, base),
+        finding.pointer,
+        finding.operation,
+        finding.message,
+    )
 
 
 def write(results: Sequence[FileResult], target: Path) -> int:
     base = target.parent.resolve()
-    entries = sorted((_entry(f, base) for r in results for f in r.findings),
-                     key=lambda e: (e.file, e.pointer, e.code, e.message))
-    payload = {"version": FORMAT_VERSION, "tool": "apilint",
-               "findings": [{"code": e.code, "file": e.file, "pointer": e.pointer,
-                             "operation": e.operation, "message": e.message} for e in entries]}
+    entries = sorted(
+        (_entry(f, base) for r in results for f in r.findings),
+        key=lambda e: (e.file, e.pointer, e.code, e.message),
+    )
+    payload = {
+        "version": FORMAT_VERSION,
+        "tool": "apilint",
+        "findings": [
+            {
+                "code": e.code,
+                "file": e.file,
+                "pointer": e.pointer,
+                "operation": e.operation,
+                "message": e.message,
+            }
+            for e in entries
+        ],
+    }
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     return len(entries)
@@ -75,17 +93,30 @@ def read(path: Path) -> list[Entry]:
         raise UsageError(f"{where}: not a JSON baseline ({exc})") from None
     except RecursionError:  # the stdlib parser recurses once per level
         raise UsageError(f"{where}: not a JSON baseline (nested too deep)") from None
-    if not isinstance(payload, dict) or payload.get("version") != FORMAT_VERSION \
-            or not isinstance(payload.get("findings"), list):
-        raise UsageError(f"{where}: not an apilint baseline (expected version {FORMAT_VERSION} "
-                         "and a findings list; make one with `apilint baseline`)")
+    if (
+        not isinstance(payload, dict)
+        or payload.get("version") != FORMAT_VERSION
+        or not isinstance(payload.get("findings"), list)
+    ):
+        raise UsageError(
+            f"{where}: not an apilint baseline (expected version {FORMAT_VERSION} "
+            "and a findings list; make one with `apilint baseline`)"
+        )
     entries = []
     for i, item in enumerate(payload["findings"]):
-        if not isinstance(item, dict) or not all(isinstance(item.get(k), str)
-                                                 for k in ("code", "file", "pointer")):
+        if not isinstance(item, dict) or not all(
+            isinstance(item.get(k), str) for k in ("code", "file", "pointer")
+        ):
             raise UsageError(f"{where}: findings[{i}] needs code, file and pointer strings")
-        entries.append(Entry(item["code"], item["file"], item["pointer"], item.get("operation"),
-                             str(item.get("message", ""))))
+        entries.append(
+            Entry(
+                item["code"],
+                item["file"],
+                item["pointer"],
+                item.get("operation"),
+                str(item.get("message", "")),
+            )
+        )
     return entries
 
 

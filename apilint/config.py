@@ -34,14 +34,24 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "severity", "options", "fail-on",
-        "api-type", "max-file-size", "error-on-no-input")
+KEYS = (
+    "select",
+    "extend-select",
+    "ignore",
+    "per-file-ignores",
+    "severity",
+    "options",
+    "fail-on",
+    "api-type",
+    "max-file-size",
+    "error-on-no-input",
+)
 #: Settings that widen what apilint reads or fetches. A configuration file arrives with the pull
 #: request that CI lints, so these are command-line flags only; the text says why.
 COMMAND_LINE_ONLY = {
     "allow-remote-refs": "must not make CI fetch URLs",
     "allow-outside-refs": "must not make CI read files outside the definition's directory "
-                          "(/etc/passwd, /proc/self/environ)",
+    "(/etc/passwd, /proc/self/environ)",
 }
 FAIL_ON = ("error", "warning", "info", "never")
 
@@ -75,9 +85,10 @@ class Config:
         for pattern, rules in self.per_file_ignores:
             # `**/` also stands for no directory at all, as in ruff and .gitignore:
             # `legacy/**/*.yaml` covers legacy/old.yaml, `**/*.yaml` a file at the top.
-            if any(rel.match(p) or fnmatch.fnmatch(str(rel), p)
-                   for p in {pattern, pattern.replace("**/", "")}) or (
-                    "/" not in pattern and fnmatch.fnmatch(rel.name, pattern)):
+            if any(
+                rel.match(p) or fnmatch.fnmatch(str(rel), p)
+                for p in {pattern, pattern.replace("**/", "")}
+            ) or ("/" not in pattern and fnmatch.fnmatch(rel.name, pattern)):
                 names.extend(rules)
         return tuple(names)
 
@@ -88,8 +99,13 @@ def config_chain(start: Path, load: Callable[[Path], Config]) -> list[Config]:
     nested file must not be taken for the one CI relies on."""
     chain = [load(path) for path in find_configs(start)]
     root = _repository_root(start)
-    if chain and root is not None and chain[-1].path is not None \
-            and chain[-1].path.parent != root and chain[-1].path.is_relative_to(root):
+    if (
+        chain
+        and root is not None
+        and chain[-1].path is not None
+        and chain[-1].path.parent != root
+        and chain[-1].path.is_relative_to(root)
+    ):
         chain.append(Config())
     return chain
 
@@ -166,11 +182,16 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
 
     for key in table:
         if key in COMMAND_LINE_ONLY:
-            raise fail(key, f"is a command-line flag only (--{key}): a configuration file "
-                            f"arrives with the pull request and {COMMAND_LINE_ONLY[key]}")
+            raise fail(
+                key,
+                f"is a command-line flag only (--{key}): a configuration file "
+                f"arrives with the pull request and {COMMAND_LINE_ONLY[key]}",
+            )
         if key not in KEYS:
             close = difflib.get_close_matches(key, KEYS, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else f" (known keys: {', '.join(KEYS)})"
+            hint = (
+                f" (did you mean {close[0]!r}?)" if close else f" (known keys: {', '.join(KEYS)})"
+            )
             raise fail(key, f"unknown key{hint}")
     rules = load_rules()
 
@@ -178,8 +199,11 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise fail(key, "expected a list of rule selectors (codes, names, code prefixes "
-                            "such as AGW3, categories such as security, or ALL)")
+            raise fail(
+                key,
+                "expected a list of rule selectors (codes, names, code prefixes "
+                "such as AGW3, categories such as security, or ALL)",
+            )
         try:
             return tuple(r.name for r in find_rules_or_error(tuple(value), rules))
         except UsageError as exc:
@@ -193,10 +217,11 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
     if not isinstance(per_file, dict):
         raise fail("per-file-ignores", "expected a table of glob = [rules]")
     config.per_file_ignores = tuple(
-        (glob, rule_list(f"per-file-ignores.{glob}", value)) for glob, value in per_file.items())
+        (glob, rule_list(f"per-file-ignores.{glob}", value)) for glob, value in per_file.items()
+    )
     severity = table.get("severity", {})
     if not isinstance(severity, dict):
-        raise fail("severity", "expected a table of rule = \"error\" | \"warning\" | \"info\"")
+        raise fail("severity", 'expected a table of rule = "error" | "warning" | "info"')
     for ident, level in severity.items():
         rule = _rule(ident, rules, fail, "severity")
         try:
@@ -214,8 +239,11 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
         for name, value in values.items():
             if name not in known:
                 close = difflib.get_close_matches(name, sorted(known), n=1)
-                hint = (f"did you mean {close[0]!r}?" if close else
-                        f"{rule.name} takes {', '.join(sorted(known)) or 'no options'}")
+                hint = (
+                    f"did you mean {close[0]!r}?"
+                    if close
+                    else f"{rule.name} takes {', '.join(sorted(known)) or 'no options'}"
+                )
                 raise fail(f"options.{ident}.{name}", f"unknown option ({hint})")
             problem = known[name].problem(value)
             if problem:
@@ -235,9 +263,12 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
         except ValueError as exc:
             raise fail("max-file-size", str(exc)) from None
         if config.max_bytes > DEFAULT_MAX_BYTES:
-            raise fail("max-file-size", f"{table['max-file-size']!r} is over the default "
-                       f"{DEFAULT_MAX_BYTES:,} bytes: a configuration file arrives with the pull "
-                       "request and may only lower the limit (--max-file-size raises it)")
+            raise fail(
+                "max-file-size",
+                f"{table['max-file-size']!r} is over the default "
+                f"{DEFAULT_MAX_BYTES:,} bytes: a configuration file arrives with the pull "
+                "request and may only lower the limit (--max-file-size raises it)",
+            )
     no_input = table.get("error-on-no-input", False)
     if not isinstance(no_input, bool):
         raise fail("error-on-no-input", f"{no_input!r} is not true or false")
@@ -245,7 +276,7 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
     return config
 
 
-_UNITS = {"": 1, "b": 1, "kb": 1024, "mb": 1024 ** 2, "gb": 1024 ** 3}
+_UNITS = {"": 1, "b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3}
 
 
 def parse_size(value: Any) -> int:

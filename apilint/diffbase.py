@@ -38,15 +38,19 @@ class Snapshot:
             raise self._error("not a git revision")
         done = self._run(["rev-parse", "--show-toplevel"], cwd)
         if done.returncode != 0:
-            raise self._error(f"{cwd} is not in a git repository; run apilint in the checkout "
-                              "whose changes it should report")
+            raise self._error(
+                f"{cwd} is not in a git repository; run apilint in the checkout "
+                "whose changes it should report"
+            )
         self.top = Path(done.stdout.strip()).resolve()
         done = self._run(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], self.top)
         if done.returncode != 0:
             shallow = self._run(["rev-parse", "--is-shallow-repository"], self.top)
             why = " (this clone is shallow)" if shallow.stdout.strip() == "true" else ""
-            raise self._error(f"no such commit{why}; in CI fetch it with `fetch-depth: 0` "
-                              "(actions/checkout) or `git fetch origin BRANCH`")
+            raise self._error(
+                f"no such commit{why}; in CI fetch it with `fetch-depth: 0` "
+                "(actions/checkout) or `git fetch origin BRANCH`"
+            )
         self.commit = done.stdout.strip()
         self._renames: dict[str, str] | None = None
         self._tmp = tempfile.TemporaryDirectory(prefix="apilint-base-")
@@ -57,11 +61,18 @@ class Snapshot:
 
     def _run(self, args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
         try:
-            return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False,
-                                  encoding="utf-8", errors="surrogateescape")
+            return subprocess.run(
+                ["git", *args],
+                cwd=cwd,
+                capture_output=True,
+                check=False,
+                encoding="utf-8",
+                errors="surrogateescape",
+            )
         except FileNotFoundError:
-            raise self._error("git is not installed (or not on PATH); install it or leave "
-                              "--diff-base out") from None
+            raise self._error(
+                "git is not installed (or not on PATH); install it or leave --diff-base out"
+            ) from None
         except OSError as exc:
             raise self._error(f"cannot run git: {exc.strerror or exc}") from None
 
@@ -71,8 +82,9 @@ class Snapshot:
     def renames(self) -> dict[str, str]:
         """Paths in the working tree (relative to the top) -> the path each had at the ref."""
         if self._renames is None:
-            done = self._run(["diff", "--name-status", "-z", "-M", "--no-ext-diff",
-                              self.commit, "--"], self.top)
+            done = self._run(
+                ["diff", "--name-status", "-z", "-M", "--no-ext-diff", self.commit, "--"], self.top
+            )
             if done.returncode != 0:
                 first = (done.stderr.strip().splitlines() or ["failed"])[0]
                 raise self._error(f"git diff: {first}")
@@ -114,8 +126,9 @@ class Snapshot:
         target = self.root / old
         if target.exists():
             return target
-        done = subprocess.run(["git", "show", f"{self.commit}:{old}"], cwd=self.top,
-                              capture_output=True, check=False)
+        done = subprocess.run(
+            ["git", "show", f"{self.commit}:{old}"], cwd=self.top, capture_output=True, check=False
+        )
         if done.returncode != 0:
             return None
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -159,11 +172,20 @@ def _method_signature(api: Api, method: Method | None) -> str | None:
     if method is None:
         return None
     path_item = method.at.tokens[:-1]
-    schemes = {n: _closure(api.ws, s.at.doc, s.at.tokens) for n, s in api.schemes.items()
-               if n in method.auth.schemes}
-    return json.dumps([_closure(api.ws, method.at.doc, method.at.tokens),
-                       _closure(api.ws, method.at.doc, path_item + ("parameters",)),
-                       sorted(method.auth.kinds), schemes], sort_keys=True)
+    schemes = {
+        n: _closure(api.ws, s.at.doc, s.at.tokens)
+        for n, s in api.schemes.items()
+        if n in method.auth.schemes
+    }
+    return json.dumps(
+        [
+            _closure(api.ws, method.at.doc, method.at.tokens),
+            _closure(api.ws, method.at.doc, path_item + ("parameters",)),
+            sorted(method.auth.kinds),
+            schemes,
+        ],
+        sort_keys=True,
+    )
 
 
 def _node_signature(api: Api, file: str, pointer: str) -> str | None:
@@ -189,11 +211,13 @@ class _Comparison:
         key = (label,) if on_method else (finding.file, finding.pointer)
         if key not in self._verdicts:
             if on_method:
-                verdict = (_method_signature(self.head, self.head_methods[label])
-                           != _method_signature(self.base, self.base_methods.get(label)))
+                verdict = _method_signature(
+                    self.head, self.head_methods[label]
+                ) != _method_signature(self.base, self.base_methods.get(label))
             else:
-                verdict = (_node_signature(self.head, finding.file, finding.pointer)
-                           != _node_signature(self.base, finding.file, finding.pointer))
+                verdict = _node_signature(
+                    self.head, finding.file, finding.pointer
+                ) != _node_signature(self.base, finding.file, finding.pointer)
             self._verdicts[key] = verdict
         return self._verdicts[key]
 
@@ -219,8 +243,11 @@ def keep_changed(results: Sequence[FileResult], ref: str) -> None:
                 continue
             # Fragments are compared under the names the head run gave them (where they are
             # now, when they moved).
-            shown = {rel: d.path for d in head.ws.docs.values()
-                     if (rel := snapshot.relative(d.abspath)) is not None}
+            shown = {
+                rel: d.path
+                for d in head.ws.docs.values()
+                if (rel := snapshot.relative(d.abspath)) is not None
+            }
             for doc in base.ws.docs.values():
                 now = shown.get(snapshot.head_path(doc.abspath) or "")
                 rel = os.path.relpath(doc.abspath, base_root.parent)
@@ -229,4 +256,3 @@ def keep_changed(results: Sequence[FileResult], ref: str) -> None:
             result.findings = [f for f in result.findings if comparison.changed(f)]
     finally:
         snapshot.close()
-

@@ -15,8 +15,9 @@ from apilint.files import SMALL_FILE_LIMIT, open_regular, read_bounded
 SUFFIXES = (".yaml", ".yml", ".json", ".template", ".tf")
 #: Build output and dependencies: copies of the real sources (`sam build` writes the template
 #: again to .aws-sam, `cdk synth` to cdk.out) or other people's code.
-SKIPPED_DIRS = frozenset({"node_modules", ".aws-sam", "cdk.out", ".terraform", "__pycache__",
-                          "venv", ".venv"})
+SKIPPED_DIRS = frozenset(
+    {"node_modules", ".aws-sam", "cdk.out", ".terraform", "__pycache__", "venv", ".venv"}
+)
 #: Text that every file holding an API definition contains somewhere.
 _MARKERS = (b"openapi", b"swagger", b"AWS::", b"aws_api_gateway", b"aws_apigatewayv2")
 
@@ -52,9 +53,13 @@ def _walk(root: str, passed_over: list[str] | None = None) -> list[str]:
     return list(walk(root, wanted, passed_over=passed))
 
 
-def walk(root: str, wanted: Callable[[str], bool], limit: int | None = None,
-         visited: list[str] | None = None, passed_over: list[str] | None = None
-         ) -> Iterator[str]:
+def walk(
+    root: str,
+    wanted: Callable[[str], bool],
+    limit: int | None = None,
+    visited: list[str] | None = None,
+    passed_over: list[str] | None = None,
+) -> Iterator[str]:
     """The files under `root` with a definition's suffix that `wanted` accepts, sorted, minus
     what git ignores, what tools generate and links out of the tree; at most `limit` files are
     offered to `wanted` and `limit` directories walked. `visited` collects the directories,
@@ -68,13 +73,21 @@ def walk(root: str, wanted: Callable[[str], bool], limit: int | None = None,
             return
         if visited is not None:
             visited.append(base)
-        ignores = [(d, s) for d, s in ignores
-                   if Path(os.path.abspath(base)).is_relative_to(os.path.abspath(d))]
+        ignores = [
+            (d, s)
+            for d, s in ignores
+            if Path(os.path.abspath(base)).is_relative_to(os.path.abspath(d))
+        ]
         spec = _gitignore(base, tree)
         if spec is not None:
             ignores.append((base, spec))
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS
-                         and not _ignored(os.path.join(base, d), True, ignores))
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if not d.startswith(".")
+            and d not in SKIPPED_DIRS
+            and not _ignored(os.path.join(base, d), True, ignores)
+        )
         for name in sorted(files):
             path = os.path.join(base, name)
             if not name.lower().endswith(SUFFIXES):

@@ -62,9 +62,11 @@ class Crash:
     trace: str
 
     def describe(self, path: str) -> str:
-        return (f"apilint: internal error: rule {self.code} ({self.name}) crashed on {path} "
-                f"({self.error}); this is a bug in apilint, not a finding in the file: please "
-                "report it with the file (run with --debug for the traceback); the other rules ran")
+        return (
+            f"apilint: internal error: rule {self.code} ({self.name}) crashed on {path} "
+            f"({self.error}); this is a bug in apilint, not a finding in the file: please "
+            "report it with the file (run with --debug for the traceback); the other rules ran"
+        )
 
 
 @dataclass
@@ -102,7 +104,8 @@ def _selected(rules: Iterable[Rule], settings: Settings) -> list[Rule]:
     chosen = []
     for rule in rules:
         wanted = rule.name in extended or (
-            rule.name in selected if selected is not None else rule.default_enabled)
+            rule.name in selected if selected is not None else rule.default_enabled
+        )
         if wanted and rule.name not in ignored:
             chosen.append(rule)
     return chosen
@@ -113,15 +116,26 @@ IMPORT_WARNING = "import-warning"
 
 def _finding(rule: Rule, v: Violation, severity: Severity, strict: str | None = None) -> Finding:
     message = v.message
-    if strict is not None and (v.import_warning or IMPORT_WARNING in rule.tags) \
-            and severity < Severity.ERROR:
+    if (
+        strict is not None
+        and (v.import_warning or IMPORT_WARNING in rule.tags)
+        and severity < Severity.ERROR
+    ):
         severity = Severity.ERROR
         message += f"; {strict} turns this import warning into a failed import"
     made = made_by(v.doc, v.tokens)
     if made is not None and "SAM generates" not in message:
         message += f" (SAM generates this from {made})"
-    return Finding(rule.code, rule.name, severity, message, v.doc.path, v.doc.pointer(v.tokens),
-                   span_of(v.doc, v.tokens), v.operation)
+    return Finding(
+        rule.code,
+        rule.name,
+        severity,
+        message,
+        v.doc.path,
+        v.doc.pointer(v.tokens),
+        span_of(v.doc, v.tokens),
+        v.operation,
+    )
 
 
 def strict_import(doc: Document, settings: Settings) -> str | None:
@@ -145,8 +159,7 @@ def build_model(doc: Document, settings: Settings) -> Api:
     """The gateway view of a definition, with every `$ref` checked."""
     if doc.base:  # an embedded definition: its sections were not checked as a file's are
         check_sections(doc)
-    ws = Workspace(doc, settings.allow_outside_refs, settings.max_bytes,
-                   settings.allow_remote_refs)
+    ws = Workspace(doc, settings.allow_outside_refs, settings.max_bytes, settings.allow_remote_refs)
     ws.scan()
     return build_api(doc, ws, settings.api_type)
 
@@ -156,8 +169,13 @@ def outline(api: Api) -> list[tuple[str, tuple[str, ...]]]:
     return [(path, tuple(res.methods)) for path, res in sorted(api.resources.items())]
 
 
-def run_rules(doc: Document, settings: Settings, rules: Iterable[Rule] | None = None,
-              checks: dict[str, Check] | None = None, api: Api | None = None) -> FileResult:
+def run_rules(
+    doc: Document,
+    settings: Settings,
+    rules: Iterable[Rule] | None = None,
+    checks: dict[str, Check] | None = None,
+    api: Api | None = None,
+) -> FileResult:
     """The findings of one definition (`api`: its model, when it was built already)."""
     rules = tuple(rules) if rules is not None else load_rules()
     checks = checks if checks is not None else checks_for(rules)
@@ -178,8 +196,9 @@ def run_rules(doc: Document, settings: Settings, rules: Iterable[Rule] | None = 
         if rule.scope == "engine" and rule.applies_to(api.kind, doc.version):
             ran.add(rule.code)  # its findings come with the suppressions, below
             continue
-        subject = api if rule.scope == "definition" else \
-            account if rule.scope == "account" else None
+        subject = (
+            api if rule.scope == "definition" else account if rule.scope == "account" else None
+        )
         if subject is None or not rule.applies_to(api.kind, doc.version):
             continue
         ran.add(rule.code)
@@ -189,9 +208,13 @@ def run_rules(doc: Document, settings: Settings, rules: Iterable[Rule] | None = 
     return result
 
 
-def run_template_rules(template: Any, path: str, settings: Settings,
-                       rules: Iterable[Rule] | None = None,
-                       checks: dict[str, Check] | None = None) -> FileResult:
+def run_template_rules(
+    template: Any,
+    path: str,
+    settings: Settings,
+    rules: Iterable[Rule] | None = None,
+    checks: dict[str, Check] | None = None,
+) -> FileResult:
     """The rules about a CloudFormation/SAM template itself (scope: template)."""
     rules = tuple(rules) if rules is not None else load_rules()
     checks = checks if checks is not None else checks_for(rules)
@@ -203,16 +226,24 @@ def run_template_rules(template: Any, path: str, settings: Settings,
     return result
 
 
-def _run_check(rule: Rule, checks: dict[str, Check], subject: Any, settings: Settings,
-               result: FileResult, strict: str | None = None) -> list[Finding]:
+def _run_check(
+    rule: Rule,
+    checks: dict[str, Check],
+    subject: Any,
+    settings: Settings,
+    result: FileResult,
+    strict: str | None = None,
+) -> list[Finding]:
     """One rule's findings; a rule that raises is recorded in `result.crashes` instead."""
     options = {**rule.default_options(), **settings.options.get(rule.name, {})}
     severity = settings.level(rule)
     try:
-        return [_finding(rule, v, severity, strict)
-                for v in checks[rule.check](subject, options)
-                if (strict is not None or not v.only_if_strict)
-                and not output_form(rule.code, v.doc, v.tokens)]
+        return [
+            _finding(rule, v, severity, strict)
+            for v in checks[rule.check](subject, options)
+            if (strict is not None or not v.only_if_strict)
+            and not output_form(rule.code, v.doc, v.tokens)
+        ]
     except Exception as exc:  # noqa: BLE001 - containment is the point
         import traceback
 
@@ -221,8 +252,14 @@ def _run_check(rule: Rule, checks: dict[str, Check], subject: Any, settings: Set
         return []
 
 
-def _apply_suppressions(result: FileResult, ws: Workspace, rules: tuple[Rule, ...],
-                        selected: list[Rule], ran: set[str], settings: Settings) -> None:
+def _apply_suppressions(
+    result: FileResult,
+    ws: Workspace,
+    rules: tuple[Rule, ...],
+    selected: list[Rule],
+    ran: set[str],
+    settings: Settings,
+) -> None:
     from apilint.suppress import INVALID_RULE, UNUSED_RULE, collect
 
     suppressions, problems = collect(list(ws.docs.values()), rules)
@@ -241,29 +278,48 @@ def _apply_suppressions(result: FileResult, ws: Workspace, rules: tuple[Rule, ..
         level = settings.level(unused)
         # Only a rule that ran can prove a suppression idle (not selected, or not for this kind
         # of API, says nothing).
-        kept.extend(_finding(unused, Violation(s.doc, s.entry,
-                                               f"x-apilint-ignore names {s.rule.code} "
-                                               f"({s.rule.name}) but it silences nothing here; "
-                                               "remove the entry"), level)
-                    for s in suppressions if not s.used and s.rule.code in ran)
+        kept.extend(
+            _finding(
+                unused,
+                Violation(
+                    s.doc,
+                    s.entry,
+                    f"x-apilint-ignore names {s.rule.code} "
+                    f"({s.rule.name}) but it silences nothing here; "
+                    "remove the entry",
+                ),
+                level,
+            )
+            for s in suppressions
+            if not s.used and s.rule.code in ran
+        )
     if invalid is not None:
         level = settings.level(invalid)
-        kept.extend(_finding(invalid, Violation(p.doc, p.entry, p.message), level)
-                    for p in problems)
+        kept.extend(
+            _finding(invalid, Violation(p.doc, p.entry, p.message), level) for p in problems
+        )
     result.findings = kept
 
 
-def lint_path(path: str, settings: Settings, shown: str | None = None,
-              prebuilt: Prebuilt | None = None) -> list[FileResult]:
+def lint_path(
+    path: str, settings: Settings, shown: str | None = None, prebuilt: Prebuilt | None = None
+) -> list[FileResult]:
     """A result for each API definition the file holds (one for a definition file, one per API
     for a template, plus one for findings about the template itself), or one that says why the
     file was skipped or could not be read. The models `prebuilt` holds for the file are used
     instead of reading it again."""
     shown = shown if shown is not None else path
     built = prebuilt.take(path, settings) if prebuilt is not None and shown == path else None
-    loaded = built[0] if built is not None else \
-        _guarded(shown, lambda: load_definitions(path, shown, settings.max_bytes,
-                                                 settings.allow_outside_refs, in_context=True))
+    loaded = (
+        built[0]
+        if built is not None
+        else _guarded(
+            shown,
+            lambda: load_definitions(
+                path, shown, settings.max_bytes, settings.allow_outside_refs, in_context=True
+            ),
+        )
+    )
     if isinstance(loaded, FileResult):
         return [loaded]
     if isinstance(loaded, NotAnApi):
@@ -315,8 +371,7 @@ def drop_repeats(results: list[FileResult]) -> None:
     for result in results:
         if result.via is None:
             continue
-        kept = [f for f in result.findings if (os.path.abspath(f.file),) + _identity(f)
-                not in seen]
+        kept = [f for f in result.findings if (os.path.abspath(f.file),) + _identity(f) not in seen]
         seen.update((os.path.abspath(f.file),) + _identity(f) for f in kept)
         result.findings = kept
 
@@ -326,8 +381,13 @@ def _identity(f: Finding) -> tuple[Any, ...]:
 
 
 def _build_key(path: str, settings: Settings) -> tuple[Any, ...]:
-    return (path, settings.api_type, settings.max_bytes, settings.allow_outside_refs,
-            settings.allow_remote_refs)
+    return (
+        path,
+        settings.api_type,
+        settings.max_bytes,
+        settings.allow_outside_refs,
+        settings.allow_remote_refs,
+    )
 
 
 class Prebuilt:
@@ -342,8 +402,9 @@ class Prebuilt:
         """The gateway model of each definition in a file, kept for its lint_path; none when it
         cannot be read (linting the file reports why)."""
         try:
-            loaded = load_definitions(path, path, settings.max_bytes,
-                                      settings.allow_outside_refs, in_context=True)
+            loaded = load_definitions(
+                path, path, settings.max_bytes, settings.allow_outside_refs, in_context=True
+            )
             if isinstance(loaded, NotAnApi):
                 return []
             apis = [build_model(doc, settings) for doc in loaded.docs]
@@ -375,8 +436,9 @@ def api_of(loaded: Sources | NotAnApi, path: str, settings: Settings) -> Api:
         raise LoadError(loaded.skip_reason(), path)
     if len(docs) > 1:
         labels = ", ".join(d.label or d.path for d in docs)
-        raise UsageError(f"holds {len(docs)} APIs ({labels}); give a file with one "
-                         "definition", path)
+        raise UsageError(
+            f"holds {len(docs)} APIs ({labels}); give a file with one definition", path
+        )
     return build_model(docs[0], settings)
 
 
@@ -390,17 +452,18 @@ def loading(path: str) -> Iterator[None]:
     except RecursionError:
         raise LoadError("the document is nested too deeply to process", path) from None
     except Exception as exc:  # noqa: BLE001 - never a traceback for a definition we cannot read
-        raise LoadError(f"cannot read the definition ({type(exc).__name__}: {exc})",
-                        path) from None
+        raise LoadError(f"cannot read the definition ({type(exc).__name__}: {exc})", path) from None
 
 
 def lint_file(path: str, settings: Settings, shown: str | None = None) -> FileResult:
     """The result for a file that holds one definition (tests and single-file callers)."""
     results = lint_path(path, settings, shown)
     if len(results) != 1 or results[0].skipped:
-        raise ValueError(f"{path} holds {len(results)} API definitions"
-                         f"{' (skipped: ' + results[0].skipped + ')' if results[0].skipped else ''}"
-                         "; use lint_path")
+        raise ValueError(
+            f"{path} holds {len(results)} API definitions"
+            f"{' (skipped: ' + results[0].skipped + ')' if results[0].skipped else ''}"
+            "; use lint_path"
+        )
     return results[0]
 
 
@@ -416,8 +479,9 @@ def _guarded(shown: str, work: Callable[[], T]) -> T | FileResult:
     except ApilintError as exc:
         return FileResult(shown, error=exc)
     except RecursionError:
-        return FileResult(shown, error=LoadError("the document is nested too deeply to process",
-                                                 shown))
+        return FileResult(
+            shown, error=LoadError("the document is nested too deeply to process", shown)
+        )
     except MemoryError:
         return FileResult(shown, error=LoadError("out of memory while reading the document", shown))
     except Exception as exc:  # noqa: BLE001 - a bug of ours must not end in a traceback
@@ -425,9 +489,14 @@ def _guarded(shown: str, work: Callable[[], T]) -> T | FileResult:
             import traceback
 
             traceback.print_exc()
-        return FileResult(shown, error=ApilintError(
-            f"internal error ({type(exc).__name__}: {exc}); please report it with this file "
-            "(--debug shows the traceback)", shown))
+        return FileResult(
+            shown,
+            error=ApilintError(
+                f"internal error ({type(exc).__name__}: {exc}); please report it with this file "
+                "(--debug shows the traceback)",
+                shown,
+            ),
+        )
 
 
 #: Parallel linting pays off from this much input (forking and pickling results cost ~10 ms).
@@ -450,8 +519,9 @@ def _lint_one(args: tuple[str, Settings]) -> list[FileResult]:
     return lint_path(path, settings, prebuilt=_worker_prebuilt)
 
 
-def lint_tasks(tasks: list[tuple[str, Settings]], jobs: int | None = None,
-               prebuilt: Prebuilt | None = None) -> list[list[FileResult]]:
+def lint_tasks(
+    tasks: list[tuple[str, Settings]], jobs: int | None = None, prebuilt: Prebuilt | None = None
+) -> list[list[FileResult]]:
     """Lint (path, settings) pairs, on all cores when the input is large enough: the results of
     each task, in input order."""
     if jobs is None:

@@ -10,8 +10,13 @@ from apilint.escape import terminal_line
 class ApilintError(Exception):
     """A problem the user must fix before apilint can do its job (exit code 2)."""
 
-    def __init__(self, message: str, file: str | None = None, line: int | None = None,
-                 column: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        file: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.file = file

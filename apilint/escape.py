@@ -98,7 +98,7 @@ def markdown_prose(text: str, cell: bool = True) -> str:
     from the input pairs."""
     out, last = [], 0
     for m in _CODE_SPAN.finditer(text):
-        out += [markdown_text(text[last:m.start()]), markdown_code(m.group(1), cell)]
+        out += [markdown_text(text[last : m.start()]), markdown_code(m.group(1), cell)]
         last = m.end()
     out.append(markdown_text(text[last:]))
     return "".join(out)

@@ -44,7 +44,8 @@ def explain_check(check: ContractCheck) -> str:
         f"{check.id} {check.name} [{check.severity}]\n",
         f"{check.summary}\n",
         f"An `apilint test` {kind}; category: {check.category}."
-        + (f" Runs schemathesis' {check.schemathesis}." if check.schemathesis else "") + "\n",
+        + (f" Runs schemathesis' {check.schemathesis}." if check.schemathesis else "")
+        + "\n",
         _block("What it sends:", textwrap.fill(check.sends, 96)),
         _block("What API Gateway answers by default:", textwrap.fill(check.gateway, 96)),
         _block("Why a mismatch matters:", textwrap.fill(check.rationale, 96)),
@@ -60,18 +61,31 @@ def explain_text(rule: Rule) -> str:
         f"{rule.code} {rule.name} [{rule.severity}]\n",
         f"{rule.summary}\n",
         f"Applies to: {', '.join(_API[a] for a in rule.api)}; {versions}. Category: {rule.category}."
-        + (f" Tags: {', '.join(rule.tags)}." if rule.tags else "") + "\n",
+        + (f" Tags: {', '.join(rule.tags)}." if rule.tags else "")
+        + "\n",
         _block("Why it matters on API Gateway:", textwrap.fill(rule.rationale, 96)),
         _block("How to fix:", textwrap.fill(rule.fix, 96)),
         _block("Bad:", rule.bad_example),
         _block("Good:", rule.good_example),
     ]
     if rule.options:
-        parts.append(_block("Options:", "\n".join(
-            f"{o.name} (default: {o.default!r}; schema: {json.dumps(o.schema)}): {o.description}"
-            for o in rule.options)))
+        parts.append(
+            _block(
+                "Options:",
+                "\n".join(
+                    f"{o.name} (default: {o.default!r}; schema: {json.dumps(o.schema)}): {o.description}"
+                    for o in rule.options
+                ),
+            )
+        )
     if rule.evidence:
-        parts.append(_block(f"Evidence for severity {rule.severity}:", "\n".join(
-            f"- \"{e.quote}\"\n  ({e.source.title}: {e.source.url})" for e in rule.evidence)))
+        parts.append(
+            _block(
+                f"Evidence for severity {rule.severity}:",
+                "\n".join(
+                    f'- "{e.quote}"\n  ({e.source.title}: {e.source.url})' for e in rule.evidence
+                ),
+            )
+        )
     parts.append(_block("References:", "\n".join(f"- {r.title}: {r.url}" for r in rule.references)))
     return "\n".join(parts)

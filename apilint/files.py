@@ -19,8 +19,12 @@ NOT_REGULAR = "not a regular file (a device, FIFO or socket)"
 
 # O_NONBLOCK: opening a FIFO returns at once instead of waiting for a writer (no effect on the
 # reads of a regular file). O_BINARY: Windows only.
-_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-          | getattr(os, "O_BINARY", 0))
+_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
 
 
 class NotRegularFile(OSError):
@@ -77,7 +81,8 @@ def read_at_most(stream: BinaryIO, limit: int, hint: int = 0) -> bytes:
     return b"".join(parts)  # one part (the usual case) is returned as it is, without a copy
 
 
-def read_text_bounded(path: str | os.PathLike[str], limit: int = SMALL_FILE_LIMIT,
-                      encoding: str = "utf-8") -> str:
+def read_text_bounded(
+    path: str | os.PathLike[str], limit: int = SMALL_FILE_LIMIT, encoding: str = "utf-8"
+) -> str:
     """`read_bounded` decoded; UnicodeDecodeError as `bytes.decode` raises it."""
     return read_bounded(path, limit).decode(encoding)

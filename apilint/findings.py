@@ -16,7 +16,9 @@ class Severity(IntEnum):
         try:
             return cls[text.upper()]
         except KeyError:
-            raise ValueError(f"unknown severity {text!r} (expected error, warning or info)") from None
+            raise ValueError(
+                f"unknown severity {text!r} (expected error, warning or info)"
+            ) from None
 
     def __str__(self) -> str:
         return self.name.lower()

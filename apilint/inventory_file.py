@@ -31,8 +31,9 @@ def read_inventory(paths: list[str], default_region: str | None = None) -> Inven
     return build_inventory(outputs, default_region, source)
 
 
-def build_inventory(outputs: list[tuple[str, dict[str, Any]]], default_region: str | None,
-                    source: str) -> Inventory:
+def build_inventory(
+    outputs: list[tuple[str, dict[str, Any]]], default_region: str | None, source: str
+) -> Inventory:
     """An inventory from (file, CLI output) pairs."""
     inventory = Inventory(default_region=default_region, source=source)
     for file, item in outputs:  # functions first: aliases and policies attach to them
@@ -70,15 +71,18 @@ def _load(path: Path) -> list[dict[str, Any]]:
     except UnicodeDecodeError as exc:
         raise UsageError(f"--lambda-inventory {path}: cannot read: {exc}") from None
     except json.JSONDecodeError as exc:
-        raise UsageError(f"--lambda-inventory {path}:{exc.lineno}:{exc.colno}: invalid JSON: "
-                         f"{exc.msg}") from None
+        raise UsageError(
+            f"--lambda-inventory {path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}"
+        ) from None
     items = data if isinstance(data, list) else [data]
     for i, item in enumerate(items):
         if not isinstance(item, dict) or not any(k in item for k in _SHAPES):
             where = f" item {i}" if isinstance(data, list) else ""
-            raise UsageError(f"--lambda-inventory {path}{where}: not the output of aws lambda "
-                             "list-functions, get-function, list-aliases, "
-                             "list-versions-by-function or get-policy")
+            raise UsageError(
+                f"--lambda-inventory {path}{where}: not the output of aws lambda "
+                "list-functions, get-function, list-aliases, "
+                "list-versions-by-function or get-policy"
+            )
     return items
 
 
@@ -94,15 +98,17 @@ def _ref(entry: Any, key: str, file: str) -> FunctionRef:
     arn = entry.get(key) if isinstance(entry, dict) else None
     ref = resolve_function(arn, None) if isinstance(arn, str) else None
     if not isinstance(ref, FunctionRef) or ref.region is None:
-        raise UsageError(f"--lambda-inventory {file}: an entry without a valid {key}: "
-                         f"{json.dumps(entry)[:120]}")
+        raise UsageError(
+            f"--lambda-inventory {file}: an entry without a valid {key}: {json.dumps(entry)[:120]}"
+        )
     return ref
 
 
 def _add_function(inventory: Inventory, config: Any, file: str) -> None:
     ref = _ref(config, "FunctionArn", file)
-    info = inventory.functions.setdefault((str(ref.region), ref.name),
-                                          FunctionInfo(ref.name, str(ref.region), ref.account))
+    info = inventory.functions.setdefault(
+        (str(ref.region), ref.name), FunctionInfo(ref.name, str(ref.region), ref.account)
+    )
     version = config.get("Version")
     if isinstance(version, str) and version != "$LATEST":
         _known(info).add(version)
@@ -123,8 +129,10 @@ def _qualifier(inventory: Inventory, ref: FunctionRef, file: str) -> None:
 def _listed(inventory: Inventory, ref: FunctionRef, file: str, what: str) -> FunctionInfo:
     info = inventory.functions.get((str(ref.region), ref.name))
     if info is None:
-        raise UsageError(f"--lambda-inventory {file}: {what} belongs to function "
-                         f"{ref.name!r}, which no list-functions/get-function output lists")
+        raise UsageError(
+            f"--lambda-inventory {file}: {what} belongs to function "
+            f"{ref.name!r}, which no list-functions/get-function output lists"
+        )
     return info
 
 
@@ -132,8 +140,9 @@ def _add_policy(inventory: Inventory, policy: Any, file: str) -> None:
     try:
         statements = policy_statements(policy)
     except (ValueError, AttributeError):
-        raise UsageError(f"--lambda-inventory {file}: Policy is not a JSON policy document") \
-            from None
+        raise UsageError(
+            f"--lambda-inventory {file}: Policy is not a JSON policy document"
+        ) from None
     by_target: dict[FunctionRef, list[dict[str, Any]]] = {}
     for st in statements:
         resource = st.get("Resource")
@@ -141,8 +150,7 @@ def _add_policy(inventory: Inventory, policy: Any, file: str) -> None:
         if isinstance(ref, FunctionRef) and ref.region is not None:
             by_target.setdefault(ref, []).append(st)
     if not by_target:
-        raise UsageError(f"--lambda-inventory {file}: no statement names its function in "
-                         "Resource")
+        raise UsageError(f"--lambda-inventory {file}: no statement names its function in Resource")
     for ref, group in by_target.items():
         info = _listed(inventory, ref, file, f"the policy of {ref.label!r}")
         info.policies[ref.qualifier] = info.policies.get(ref.qualifier, ()) + tuple(group)

@@ -33,8 +33,9 @@ Version = Literal["2.0", "3.0", "3.1"]
 #: What a rule's check reads: one API definition, a CloudFormation/SAM template, a definition
 #: with the AWS account's Lambda facts; or nothing: the engine makes the findings itself
 #: (suppression bookkeeping), so there is no check function.
-#: Where a rule runs; "contract" marks an `apilint test` check described as a rule for reports.
-Scope = Literal["definition", "template", "account", "engine", "contract"]
+Scope = Literal["definition", "template", "account", "engine"]
+#: A rule file's scope, or "contract": an `apilint test` check described as a rule for reports.
+AnyScope = Literal[Scope, "contract"]
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ class Rule:
     #: "definition" (runs on each API definition), "template" (on a CloudFormation template),
     #: "account" (on a definition, with what the AWS account says about its functions) or
     #: "engine" (made by the engine, no check function).
-    scope: Scope = "definition"
+    scope: AnyScope = "definition"
 
     def applies_to(self, kind: str, version: str) -> bool:
         family = version if version in ("2.0", "3.0", "3.1") else "other"
@@ -106,15 +107,30 @@ class Rule:
 
     def as_dict(self, enabled: bool | None = None) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "code": self.code, "name": self.name, "severity": str(self.severity),
-            "category": self.category, "api": list(self.api), "versions": list(self.versions),
-            "tags": list(self.tags), "summary": self.summary, "rationale": self.rationale,
+            "code": self.code,
+            "name": self.name,
+            "severity": str(self.severity),
+            "category": self.category,
+            "api": list(self.api),
+            "versions": list(self.versions),
+            "tags": list(self.tags),
+            "summary": self.summary,
+            "rationale": self.rationale,
             "fix": self.fix,
             "references": [{"title": r.title, "url": r.url} for r in self.references],
-            "evidence": [{"quote": e.quote, "source": {"title": e.source.title, "url": e.source.url}}
-                         for e in self.evidence],
-            "options": [{"name": o.name, "default": o.default, "schema": o.schema,
-                         "description": o.description} for o in self.options],
+            "evidence": [
+                {"quote": e.quote, "source": {"title": e.source.title, "url": e.source.url}}
+                for e in self.evidence
+            ],
+            "options": [
+                {
+                    "name": o.name,
+                    "default": o.default,
+                    "schema": o.schema,
+                    "description": o.description,
+                }
+                for o in self.options
+            ],
             "examples": {"bad": self.bad_example, "good": self.good_example},
             "scope": self.scope,
         }
@@ -141,22 +157,35 @@ def _parse(data: dict[str, Any]) -> Rule:
     scope = cast(Scope, data.get("scope", "definition"))
     check = "" if scope == "engine" else data.get("check") or default_check(data["name"])
     return Rule(
-        code=data["code"], name=data["name"], severity=Severity.parse(data["severity"]),
-        category=data["category"], check=check, api=tuple(data["api"]),
-        versions=tuple(data["versions"]), tags=tuple(data.get("tags", ())),
-        summary=data["summary"].strip(), rationale=data["rationale"].strip(),
+        code=data["code"],
+        name=data["name"],
+        severity=Severity.parse(data["severity"]),
+        category=data["category"],
+        check=check,
+        api=tuple(data["api"]),
+        versions=tuple(data["versions"]),
+        tags=tuple(data.get("tags", ())),
+        summary=data["summary"].strip(),
+        rationale=data["rationale"].strip(),
         fix=data["fix"].strip(),
         references=tuple(Reference(r["title"], r["url"]) for r in data["references"]),
-        options=tuple(Option(name, spec["default"], spec["description"].strip(), spec["schema"])
-                      for name, spec in (data.get("options") or {}).items()),
-        bad_example=examples["bad"], good_example=examples["good"],
+        options=tuple(
+            Option(name, spec["default"], spec["description"].strip(), spec["schema"])
+            for name, spec in (data.get("options") or {}).items()
+        ),
+        bad_example=examples["bad"],
+        good_example=examples["good"],
         example_options=dict(examples.get("options") or {}),
         example_inventory=tuple(examples.get("inventory") or ()),
         example_deployment=dict(examples.get("deployment") or {}),
-        default_enabled=data.get("enabled", True), scope=scope,
-        evidence=tuple(Evidence(" ".join(e["quote"].split()),
-                                Reference(e["source"]["title"], e["source"]["url"]))
-                       for e in data.get("evidence") or ()),
+        default_enabled=data.get("enabled", True),
+        scope=scope,
+        evidence=tuple(
+            Evidence(
+                " ".join(e["quote"].split()), Reference(e["source"]["title"], e["source"]["url"])
+            )
+            for e in data.get("evidence") or ()
+        ),
     )
 
 
@@ -178,7 +207,9 @@ def _sources(directory: Path) -> tuple[str, list[tuple[Path, bytes]]]:
     return f"{checksum:08x}-{len(files)}", files
 
 
-def _read_sources(directory: Path, files: list[tuple[Path, bytes]]) -> list[tuple[str, dict[str, Any]]]:
+def _read_sources(
+    directory: Path, files: list[tuple[Path, bytes]]
+) -> list[tuple[str, dict[str, Any]]]:
     """(file name, rule data) of every rule file, validated against rule.schema.json."""
     import yaml
 
@@ -202,9 +233,16 @@ def _read_sources(directory: Path, files: list[tuple[Path, bytes]]) -> list[tupl
 
 
 def _catalog_json(checksum: str, entries: list[tuple[str, dict[str, Any]]]) -> str:
-    return json.dumps({"checksum": checksum,
-                       "rules": [{"file": name, "rule": data} for name, data in entries]},
-                      indent=1) + "\n"
+    return (
+        json.dumps(
+            {
+                "checksum": checksum,
+                "rules": [{"file": name, "rule": data} for name, data in entries],
+            },
+            indent=1,
+        )
+        + "\n"
+    )
 
 
 def catalog_text(directory: Path | None = None) -> str:
@@ -266,7 +304,7 @@ def _write_cache(path: Path | None, text: str) -> None:
             os.unlink(tmp)
             raise
         old = sorted(path.parent.glob("catalog-*.json"), key=lambda p: p.stat().st_mtime)
-        for stale in old[:-(CACHE_KEEP + 1)]:
+        for stale in old[: -(CACHE_KEEP + 1)]:
             stale.unlink(missing_ok=True)
     except OSError:
         pass
@@ -339,17 +377,25 @@ def select_rules(selector: str, rules: tuple[Rule, ...] | None = None) -> tuple[
         prefixed = tuple(r for r in rules if r.code.startswith(wanted.upper()))
         if prefixed:
             return prefixed
-    candidates = [r.name for r in rules] + [r.code for r in rules] + \
-        sorted({r.category for r in rules}) + [ALL]
+    candidates = (
+        [r.name for r in rules]
+        + [r.code for r in rules]
+        + sorted({r.category for r in rules})
+        + [ALL]
+    )
     close = difflib.get_close_matches(wanted, candidates, n=3, cutoff=0.5)
-    hint = (f"; did you mean {', '.join(close)}?" if close else
-            "; a selector is a code (AGW301), a name, a code prefix (AGW3), a category "
-            "(security) or ALL: `apilint rules` lists them")
+    hint = (
+        f"; did you mean {', '.join(close)}?"
+        if close
+        else "; a selector is a code (AGW301), a name, a code prefix (AGW3), a category "
+        "(security) or ALL: `apilint rules` lists them"
+    )
     raise KeyError(f"unknown rule {selector!r}{hint}")
 
 
-def find_rules_or_error(selectors: tuple[str, ...], rules: tuple[Rule, ...] | None = None
-                        ) -> list[Rule]:
+def find_rules_or_error(
+    selectors: tuple[str, ...], rules: tuple[Rule, ...] | None = None
+) -> list[Rule]:
     """The rules the selectors name, each once, in code order; an unknown selector is a usage
     error naming it (with a did-you-mean)."""
     from apilint.errors import UsageError

@@ -36,8 +36,11 @@ class Suppression:
     used: bool = False
 
     def covers(self, file: str, pointer: str, code: str) -> bool:
-        return (code == self.rule.code and file == self.doc.path
-                and (pointer == self.scope or pointer.startswith(self.scope + "/")))
+        return (
+            code == self.rule.code
+            and file == self.doc.path
+            and (pointer == self.scope or pointer.startswith(self.scope + "/"))
+        )
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,9 @@ class Problem:
     message: str
 
 
-def collect(docs: Iterable[Document], rules: tuple[Rule, ...]) -> tuple[list[Suppression], list[Problem]]:
+def collect(
+    docs: Iterable[Document], rules: tuple[Rule, ...]
+) -> tuple[list[Suppression], list[Problem]]:
     found: list[Suppression] = []
     problems: list[Problem] = []
     for doc in docs:
@@ -62,8 +67,14 @@ def collect(docs: Iterable[Document], rules: tuple[Rule, ...]) -> tuple[list[Sup
                 where = key + (str(i),) if isinstance(value, list) else key
                 ident, reason = _entry(entry)
                 if ident is None:
-                    problems.append(Problem(doc, where, f"{SUPPRESSION_KEY} entry {entry!r} is not a "
-                                            "rule code or name, nor {rule: CODE, reason: TEXT}"))
+                    problems.append(
+                        Problem(
+                            doc,
+                            where,
+                            f"{SUPPRESSION_KEY} entry {entry!r} is not a "
+                            "rule code or name, nor {rule: CODE, reason: TEXT}",
+                        )
+                    )
                     continue
                 try:
                     rule = find_rule(ident, rules)
@@ -77,7 +88,11 @@ def collect(docs: Iterable[Document], rules: tuple[Rule, ...]) -> tuple[list[Sup
 def _entry(entry: Any) -> tuple[str | None, str | None]:
     if isinstance(entry, str) and entry.strip():
         return entry.strip(), None
-    if isinstance(entry, dict) and isinstance(entry.get("rule"), str) and set(entry) <= {"rule", "reason"}:
+    if (
+        isinstance(entry, dict)
+        and isinstance(entry.get("rule"), str)
+        and set(entry) <= {"rule", "reason"}
+    ):
         reason = entry.get("reason")
         return entry["rule"], reason if isinstance(reason, str) else None
     return None, None
@@ -91,7 +106,12 @@ def _holders(data: Any) -> Iterator[tuple[Tokens, Any]]:
         if isinstance(node, dict):
             if SUPPRESSION_KEY in node:
                 yield tokens, node[SUPPRESSION_KEY]
-            stack.extend((tokens + (k,), v) for k, v in node.items()
-                         if k != SUPPRESSION_KEY and isinstance(v, (dict, list)))
+            stack.extend(
+                (tokens + (k,), v)
+                for k, v in node.items()
+                if k != SUPPRESSION_KEY and isinstance(v, (dict, list))
+            )
         elif isinstance(node, list):
-            stack.extend((tokens + (str(i),), v) for i, v in enumerate(node) if isinstance(v, (dict, list)))
+            stack.extend(
+                (tokens + (str(i),), v) for i, v in enumerate(node) if isinstance(v, (dict, list))
+            )

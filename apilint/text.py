@@ -12,6 +12,16 @@ def printable(text: str) -> str:
     as an escape: `\\n`, `\\r`, `\\t` as repr() writes them, else `\\xNN`, `\\uNNNN`."""
     if text.isprintable():
         return text
-    return "".join(c if c.isprintable() else _NAMED.get(c) or (
-        f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}" if ord(c) < 0x10000
-        else f"\\U{ord(c):08x}") for c in text)
+    return "".join(
+        c
+        if c.isprintable()
+        else _NAMED.get(c)
+        or (
+            f"\\x{ord(c):02x}"
+            if ord(c) < 0x100
+            else f"\\u{ord(c):04x}"
+            if ord(c) < 0x10000
+            else f"\\U{ord(c):08x}"
+        )
+        for c in text
+    )

@@ -39,7 +39,6 @@ class Validator(Protocol):
 
 
 class _RustValidator:
-
     def __init__(self, schema: dict[str, Any]) -> None:
         import jsonschema_rs
 
@@ -72,21 +71,32 @@ class _RustValidator:
             detail = tuple(str(t) for t in (types if isinstance(types, (list, tuple)) else [types]))
         else:
             detail = ()
-        return SchemaError(tuple(str(p) for p in error.instance_path), error.message, keyword,
-                           branches, detail)
+        return SchemaError(
+            tuple(str(p) for p in error.instance_path), error.message, keyword, branches, detail
+        )
 
 
 #: jsonschema-rs names error kinds after their keyword in CamelCase; the keyword itself is
 #: what both backends share.
-_KEYWORDS = {"Required": "required", "AdditionalProperties": "additionalProperties",
-             "Type": "type", "Enum": "enum", "Constant": "const", "OneOfNotValid": "oneOf",
-             "AnyOf": "anyOf", "Not": "not", "Pattern": "pattern",
-             "MinProperties": "minProperties", "MinItems": "minItems",
-             "OneOfMultipleValid": "oneOf", "Format": "format", "UniqueItems": "uniqueItems"}
+_KEYWORDS = {
+    "Required": "required",
+    "AdditionalProperties": "additionalProperties",
+    "Type": "type",
+    "Enum": "enum",
+    "Constant": "const",
+    "OneOfNotValid": "oneOf",
+    "AnyOf": "anyOf",
+    "Not": "not",
+    "Pattern": "pattern",
+    "MinProperties": "minProperties",
+    "MinItems": "minItems",
+    "OneOfMultipleValid": "oneOf",
+    "Format": "format",
+    "UniqueItems": "uniqueItems",
+}
 
 
 class _PyValidator:
-
     def __init__(self, schema: dict[str, Any]) -> None:
         import jsonschema
 
@@ -114,15 +124,19 @@ class _PyValidator:
         elif keyword == "type":
             wanted = error.validator_value
             detail = tuple(wanted) if isinstance(wanted, list) else (str(wanted),)
-        return SchemaError(tuple(str(p) for p in error.absolute_path), error.message, keyword,
-                           branches, detail)
+        return SchemaError(
+            tuple(str(p) for p in error.absolute_path), error.message, keyword, branches, detail
+        )
 
 
 def _unexpected(instance: dict[str, Any], schema: dict[str, Any]) -> list[str]:
     known = schema.get("properties") or {}
     patterns = list(schema.get("patternProperties") or {})
-    return [str(k) for k in instance
-            if k not in known and not any(re.search(p, str(k)) for p in patterns)]
+    return [
+        str(k)
+        for k in instance
+        if k not in known and not any(re.search(p, str(k)) for p in patterns)
+    ]
 
 
 def backend_name() -> str:

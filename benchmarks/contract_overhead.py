@@ -28,8 +28,9 @@ SPEC = ROOT / "fixtures" / "contract" / "pets.yaml"
 
 def _apilint(*args: str) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "apilint", *args], capture_output=True, cwd=ROOT,
-                   check=False)
+    subprocess.run(
+        [sys.executable, "-m", "apilint", *args], capture_output=True, cwd=ROOT, check=False
+    )
     return time.perf_counter() - started
 
 
@@ -46,20 +47,48 @@ def main() -> None:
         times, counts = [], []
         for _ in range(args.runs):
             with Server(bugs=bugs) as server:
-                times.append(_apilint("test", str(SPEC), "--base-url", server.base_url,
-                                      "--api-key", API_KEY, "--bearer", "t0ken-bench", "-q",
-                                      "-n", str(args.examples), "--seed", "1"))
+                times.append(
+                    _apilint(
+                        "test",
+                        str(SPEC),
+                        "--base-url",
+                        server.base_url,
+                        "--api-key",
+                        API_KEY,
+                        "--bearer",
+                        "t0ken-bench",
+                        "-q",
+                        "-n",
+                        str(args.examples),
+                        "--seed",
+                        "1",
+                    )
+                )
                 counts.append(len(server.requests))
         wall, sent = statistics.median(times), statistics.median(counts)
-        print(f"{label}: {sent:.0f} requests in {wall:.2f} s ({sent / wall:.0f} req/s, "
-              f"-n {args.examples}, whole process)")
+        print(
+            f"{label}: {sent:.0f} requests in {wall:.2f} s ({sent / wall:.0f} req/s, "
+            f"-n {args.examples}, whole process)"
+        )
 
     for max_time, delay in ((3, 1.0), (3, 30.0), (5, 0.2)):
         with Server(delay=delay) as server:
-            wall = _apilint("test", str(SPEC), "--base-url", server.base_url, "--api-key",
-                            API_KEY, "-n", "100", "--max-time", str(max_time))
-        print(f"--max-time {max_time}, every answer {delay:g} s late: stopped after "
-              f"{wall:.2f} s (overhead {wall - max_time:+.2f} s incl. start-up)")
+            wall = _apilint(
+                "test",
+                str(SPEC),
+                "--base-url",
+                server.base_url,
+                "--api-key",
+                API_KEY,
+                "-n",
+                "100",
+                "--max-time",
+                str(max_time),
+            )
+        print(
+            f"--max-time {max_time}, every answer {delay:g} s late: stopped after "
+            f"{wall:.2f} s (overhead {wall - max_time:+.2f} s incl. start-up)"
+        )
 
 
 if __name__ == "__main__":

@@ -12,8 +12,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-FN = ("arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/"
-      "arn:aws:lambda:eu-west-1:123456789012:function:{name}/invocations")
+FN = (
+    "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/"
+    "arn:aws:lambda:eu-west-1:123456789012:function:{name}/invocations"
+)
 
 
 def _cors_options(methods: str) -> list[str]:
@@ -44,11 +46,16 @@ def _method(verb: str, fn: str, scheme: str, path_params: list[str]) -> list[str
     lines = [f"    {verb}:", f"      security: [{{{scheme}: []}}]"]
     if path_params:
         lines.append("      parameters:")
-        lines += [f"        - {{name: {p}, in: path, required: true, schema: {{type: string}}}}"
-                  for p in path_params]
+        lines += [
+            f"        - {{name: {p}, in: path, required: true, schema: {{type: string}}}}"
+            for p in path_params
+        ]
     if verb in ("post", "put", "patch"):
-        lines += ["      requestBody:", "        content:",
-                  "          application/json: {schema: {$ref: '#/components/schemas/Item'}}"]
+        lines += [
+            "      requestBody:",
+            "        content:",
+            "          application/json: {schema: {$ref: '#/components/schemas/Item'}}",
+        ]
     lines += [
         "      responses:",
         "        '200':",

@@ -80,16 +80,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--perfcorpus", default=str(ROOT.parent / "shared" / "perfcorpus"))
     parser.add_argument("--only", action="append", default=[])
-    parser.add_argument("--others-runs", type=int, default=1,
-                        help="runs per input for Spectral and Redocly (they take minutes on xl)")
+    parser.add_argument(
+        "--others-runs",
+        type=int,
+        default=1,
+        help="runs per input for Spectral and Redocly (they take minutes on xl)",
+    )
     args = parser.parse_args(argv)
 
     corpus = Path(args.perfcorpus)
     work = Path(tempfile.mkdtemp(prefix="apilint-bench-"))
     generated = work / "generated-export.yaml"
     generated.write_text(generate())
-    inputs = {name: corpus / name for name in GOALS
-              if name != "generated-export.yaml" and name not in HOSTILE}
+    inputs = {
+        name: corpus / name
+        for name in GOALS
+        if name != "generated-export.yaml" and name not in HOSTILE
+    }
     inputs["generated-export.yaml"] = generated
     for name, make in HOSTILE.items():
         if not args.only or name in args.only:
@@ -98,14 +105,20 @@ def main(argv: list[str] | None = None) -> int:
     ruleset = work / ".spectral.yaml"
     ruleset.write_text('extends: ["spectral:oas"]\n')
     others = {
-        "spectral": (shutil.which("spectral"), lambda f: ["spectral", "lint", "-q", "-r", str(ruleset), str(f)]),
+        "spectral": (
+            shutil.which("spectral"),
+            lambda f: ["spectral", "lint", "-q", "-r", str(ruleset), str(f)],
+        ),
         "redocly": (shutil.which("redocly"), lambda f: ["redocly", "lint", str(f)]),
     }
     found = [k for k, (exe, _) in others.items() if exe]
-    print(f"apilint: {' '.join(apilint_cmd())}; runs per input: {args.runs}; "
-          f"side by side: {', '.join(found) or 'none installed'}")
-    header = (f"{'input':<24} {'size':>9} {'apilint':>9} {'cpu':>8} {'peak':>8} {'goal':>7} "
-              f"{'met':>4}")
+    print(
+        f"apilint: {' '.join(apilint_cmd())}; runs per input: {args.runs}; "
+        f"side by side: {', '.join(found) or 'none installed'}"
+    )
+    header = (
+        f"{'input':<24} {'size':>9} {'apilint':>9} {'cpu':>8} {'peak':>8} {'goal':>7} {'met':>4}"
+    )
     for k in found:
         header += f" {k:>9} {'ratio':>7}"
     print(header)
@@ -122,8 +135,10 @@ def main(argv: list[str] | None = None) -> int:
         met = ours.seconds <= goal_s and (goal_mb is None or ours.peak_mb <= goal_mb)
         missed += not met
         goal = f"{goal_s:.2f}s" + (f"/{goal_mb}M" if goal_mb else "")
-        row = (f"{name:<24} {path.stat().st_size / 1e6:>7.2f}MB {ours.seconds:>8.3f}s "
-               f"{ours.cpu:>7.3f}s {ours.peak_mb:>6.0f}MB {goal:>7} {'yes' if met else 'NO':>4}")
+        row = (
+            f"{name:<24} {path.stat().st_size / 1e6:>7.2f}MB {ours.seconds:>8.3f}s "
+            f"{ours.cpu:>7.3f}s {ours.peak_mb:>6.0f}MB {goal:>7} {'yes' if met else 'NO':>4}"
+        )
         if ours.exit_codes - {0}:
             row += f" (exit {sorted(ours.exit_codes)})"
         for k in found:

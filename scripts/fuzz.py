@@ -45,8 +45,10 @@ def main(argv: list[str]) -> int:
     def progress(index: int, report: Report) -> None:
         done = sum(report.documents.values())
         if done % 500 == 0:
-            print(f"{done} inputs, {len(report.failures)} failures, "
-                  f"{time.monotonic() - began:.0f} s", flush=True)
+            print(
+                f"{done} inputs, {len(report.failures)} failures, {time.monotonic() - began:.0f} s",
+                flush=True,
+            )
 
     report = run(count, args.seed, out, start=start, timeout=args.timeout, progress=progress)
     for failure in report.failures:
@@ -55,9 +57,11 @@ def main(argv: list[str]) -> int:
     linted = sum(report.documents.values())
     kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(report.documents.items()))
     skipped = sum(report.generator_errors.values())
-    print(f"seed {args.seed}: {linted} inputs linted ({kinds}) in {time.monotonic() - began:.0f} s;"
-          f" {skipped} not generated {dict(report.generator_errors) or ''}; "
-          f"{len(report.failures)} failures" + (f", kept in {out}" if report.failures else ""))
+    print(
+        f"seed {args.seed}: {linted} inputs linted ({kinds}) in {time.monotonic() - began:.0f} s;"
+        f" {skipped} not generated {dict(report.generator_errors) or ''}; "
+        f"{len(report.failures)} failures" + (f", kept in {out}" if report.failures else "")
+    )
     return 1 if report.failures else 0
 
 

@@ -28,8 +28,14 @@ def main(names: list[str]) -> int:
         if names and rule not in names:
             continue
         text = source.read_text()
-        options = next((line.split("options:", 1)[1].strip() for line in text.splitlines()[:5]
-                        if line.startswith("# options:")), "{}")
+        options = next(
+            (
+                line.split("options:", 1)[1].strip()
+                for line in text.splitlines()[:5]
+                if line.startswith("# options:")
+            ),
+            "{}",
+        )
         data = yaml.safe_load(text)
         target = source.with_suffix(".json")
         target.write_text(json.dumps(data, indent=2) + "\n")

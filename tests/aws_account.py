@@ -24,24 +24,52 @@ def _zip() -> bytes:
 
 
 def allow(lam: Any, function: str, source_arn: str, sid: str = "apigw") -> None:
-    lam.add_permission(FunctionName=function, StatementId=sid, Action="lambda:InvokeFunction",
-                       Principal="apigateway.amazonaws.com", SourceArn=source_arn)
+    lam.add_permission(
+        FunctionName=function,
+        StatementId=sid,
+        Action="lambda:InvokeFunction",
+        Principal="apigateway.amazonaws.com",
+        SourceArn=source_arn,
+    )
 
 
 def make_function(lam: Any, name: str) -> None:
-    lam.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE,
-                        Handler="app.handler", Code={"ZipFile": _zip()})
+    lam.create_function(
+        FunctionName=name,
+        Runtime="python3.12",
+        Role=ROLE,
+        Handler="app.handler",
+        Code={"ZipFile": _zip()},
+    )
 
 
 def build_orders_account(session: Any) -> str:
     """The functions of fixtures/aws/orders.yaml, and a REST API 'orders' with a stage 'prod'
     whose variable putFunction names putV1. Returns the API id."""
-    session.client("iam").create_role(RoleName="lambda-role", AssumeRolePolicyDocument=json.dumps({
-        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                "Principal": {"Service": "lambda.amazonaws.com"}}]}))
+    session.client("iam").create_role(
+        RoleName="lambda-role",
+        AssumeRolePolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Action": "sts:AssumeRole",
+                        "Principal": {"Service": "lambda.amazonaws.com"},
+                    }
+                ],
+            }
+        ),
+    )
     lam = session.client("lambda", region_name=REGION)
-    for name in ("listOrders", "createOrder", "getOrder", "deleteOrder", "ordersAuthorizer",
-                 "putV1"):
+    for name in (
+        "listOrders",
+        "createOrder",
+        "getOrder",
+        "deleteOrder",
+        "ordersAuthorizer",
+        "putV1",
+    ):
         make_function(lam, name)
     lam.delete_function(FunctionName="createOrder")
     execute = f"arn:aws:execute-api:{REGION}:{ACCOUNT}"
@@ -52,11 +80,9 @@ def build_orders_account(session: Any) -> str:
     apigw = session.client("apigateway", region_name=REGION)
     api_id = apigw.create_rest_api(name="orders")["id"]
     root = apigw.get_resources(restApiId=api_id)["items"][0]["id"]
-    apigw.put_method(restApiId=api_id, resourceId=root, httpMethod="GET",
-                     authorizationType="NONE")
+    apigw.put_method(restApiId=api_id, resourceId=root, httpMethod="GET", authorizationType="NONE")
     apigw.put_integration(restApiId=api_id, resourceId=root, httpMethod="GET", type="MOCK")
-    apigw.create_deployment(restApiId=api_id, stageName="prod",
-                            variables={"putFunction": "putV1"})
+    apigw.create_deployment(restApiId=api_id, stageName="prod", variables={"putFunction": "putV1"})
     return api_id
 
 

@@ -42,7 +42,8 @@ DEFINITIONS = sorted(
     + [p for p in (FIXTURES / "clean").glob("*") if p.suffix in (".yaml", ".json")]
     + [FIXTURES / "examples" / "pitfalls.yaml"]
     + sorted(_RULES.glob("*/swagger2-rest.yaml"))[:6]
-    + sorted(_RULES.glob("*/http.yaml"))[:6])
+    + sorted(_RULES.glob("*/http.yaml"))[:6]
+)
 
 
 @dataclass(frozen=True)
@@ -58,28 +59,72 @@ def _folder(kind: str, folder: Path, names: tuple[str, ...]) -> Seed:
     return Seed(kind, {name: folder / name for name in names})
 
 
-SEEDS: list[Seed] = (
-    [Seed("definition", {f"api{p.suffix}": p}, f"api{p.suffix}") for p in DEFINITIONS]
-    + [_folder("template", _TEMPLATES / "cloudformation-json", ("template.json",)),
-       _folder("template", _RULES / "lambda-reference-dangling", ("cloudformation.json",)),
-       _folder("template", _TEMPLATES / "sam-yaml", ("template.yaml",)),
-       _folder("template", _RULES / "template-body-mixed-with-resources", ("template.yaml",)),
-       _folder("template", _TEMPLATES / "aws-include", ("template.yaml", "openapi.yaml")),
-       _folder("template", _TEMPLATES / "sam-definition-uri", ("template.yaml", "api/shop.yaml")),
-       _folder("terraform", _TEMPLATES / "terraform-templatefile", ("main.tf", "openapi.yaml.tpl")),
-       _folder("terraform", _TEMPLATES / "terraform-jsonencode", ("main.tf", "lambda.tf")),
-       _folder("terraform", _RULES / "lambda-reference-dangling", ("main.tf",))])
+SEEDS: list[Seed] = [
+    Seed("definition", {f"api{p.suffix}": p}, f"api{p.suffix}") for p in DEFINITIONS
+] + [
+    _folder("template", _TEMPLATES / "cloudformation-json", ("template.json",)),
+    _folder("template", _RULES / "lambda-reference-dangling", ("cloudformation.json",)),
+    _folder("template", _TEMPLATES / "sam-yaml", ("template.yaml",)),
+    _folder("template", _RULES / "template-body-mixed-with-resources", ("template.yaml",)),
+    _folder("template", _TEMPLATES / "aws-include", ("template.yaml", "openapi.yaml")),
+    _folder("template", _TEMPLATES / "sam-definition-uri", ("template.yaml", "api/shop.yaml")),
+    _folder("terraform", _TEMPLATES / "terraform-templatefile", ("main.tf", "openapi.yaml.tpl")),
+    _folder("terraform", _TEMPLATES / "terraform-jsonencode", ("main.tf", "lambda.tf")),
+    _folder("terraform", _RULES / "lambda-reference-dangling", ("main.tf",)),
+]
 
-ODD_VALUES: list[Any] = [None, True, 0, -1, 1e308, "", "${var}", "é\u202e", "x" * 5000, [], {},
-                         [[[[[]]]]], {"$ref": "#/nowhere"}, {"$ref": "#"}, {"$ref": "http://x/y"},
-                         {"$ref": "../../etc/passwd"}, {"Fn::Sub": "arn:${AWS::Region}"},
-                         {"Ref": ["a", "b"]}, {"Ref": {"Ref": "x"}}, {"Fn::GetAtt": 7},
-                         {"Fn::Sub": [1, {"a": []}]}, {"Fn::Transform": {"Name": "AWS::Include"}},
-                         "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/x/invocations",
-                         {"type": "object", "properties": {"a": {"type": "array"}}}]
+ODD_VALUES: list[Any] = [
+    None,
+    True,
+    0,
+    -1,
+    1e308,
+    "",
+    "${var}",
+    "é\u202e",
+    "x" * 5000,
+    [],
+    {},
+    [[[[[]]]]],
+    {"$ref": "#/nowhere"},
+    {"$ref": "#"},
+    {"$ref": "http://x/y"},
+    {"$ref": "../../etc/passwd"},
+    {"Fn::Sub": "arn:${AWS::Region}"},
+    {"Ref": ["a", "b"]},
+    {"Ref": {"Ref": "x"}},
+    {"Fn::GetAtt": 7},
+    {"Fn::Sub": [1, {"a": []}]},
+    {"Fn::Transform": {"Name": "AWS::Include"}},
+    "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/x/invocations",
+    {"type": "object", "properties": {"a": {"type": "array"}}},
+]
 #: Fragments dropped into text: YAML/HCL/TOML syntax out of place, control and bidi characters.
-ODD_TEXT = ["{", "}", "[", "]", ": :", "'", '"', "${", "%{", "\t", "\u202e", "\ufeff", "#", "&a ",
-            "*a ", "!Ref ", "<<: *a\n", "---\n", "%YAML 1.1\n", "\\", "= =", "\n  - x\n", "é"]
+ODD_TEXT = [
+    "{",
+    "}",
+    "[",
+    "]",
+    ": :",
+    "'",
+    '"',
+    "${",
+    "%{",
+    "\t",
+    "\u202e",
+    "\ufeff",
+    "#",
+    "&a ",
+    "*a ",
+    "!Ref ",
+    "<<: *a\n",
+    "---\n",
+    "%YAML 1.1\n",
+    "\\",
+    "= =",
+    "\n  - x\n",
+    "é",
+]
 #: Nesting added by one mutation; with the deepest source this stays well inside the encoders'
 #: recursion limits (a RecursionError there was the fuzzer stopping itself).
 MAX_NEST = 300
@@ -94,7 +139,7 @@ CONFIG_VALUES: dict[str, list[Any]] = {
     "options": [{"AGW301": {"x": 1}}, {"AGW301": 1}, {"nope": {}}, []],
     "fail-on": ["error", "never", "sometimes", 1],
     "api-type": ["rest", "http", "websocket", True],
-    "max-file-size": ["2KB", "lots", 0, -1, 10 ** 30, "1e3MB"],
+    "max-file-size": ["2KB", "lots", 0, -1, 10**30, "1e3MB"],
     "allow-outside-refs": [True, "yes", 0],
     "unknown-key": [1, "x"],
 }
@@ -150,8 +195,11 @@ def mutate_data(data: Any, draw: _Draw) -> None:
             node[key] = copy.deepcopy(draw.pick(ODD_VALUES))
         elif action == "swap":  # a scalar where a container was, or a list where a map was
             value = node[key]
-            node[key] = [value] if isinstance(value, dict) else (
-                {"value": value} if isinstance(value, list) else [value])
+            node[key] = (
+                [value]
+                if isinstance(value, dict)
+                else ({"value": value} if isinstance(value, list) else [value])
+            )
         elif action == "nest" and not nested:
             nested = True  # once per document: nests inside nests outgrew the encoders
             deep: Any = "bottom"
@@ -230,7 +278,9 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(k)} = {_toml_value(v)}" for k, v in value.items()) + "}"
+        return (
+            "{" + ", ".join(f"{json.dumps(k)} = {_toml_value(v)}" for k, v in value.items()) + "}"
+        )
     return '""'  # None: TOML has no null
 
 
@@ -244,8 +294,9 @@ def _config_case(draw: _Draw, seed: str) -> Case:
         body = mutate_text(body, draw)
     source = draw.pick(DEFINITIONS)
     api = f"api{source.suffix}"
-    return Case("config", {name: body, api: source.read_text(encoding="utf-8")},
-                draw.pick([api, "."]), seed)
+    return Case(
+        "config", {name: body, api: source.read_text(encoding="utf-8")}, draw.pick([api, "."]), seed
+    )
 
 
 def make_case(seed: str) -> Case:
@@ -287,8 +338,22 @@ def check_survives(target: Path) -> None:
         _CODES.update(r.code for r in load_rules())
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        status = main(["lint", str(target), "-f", "json", "-f", "text=/dev/null",
-                       "-f", "sarif=/dev/null", "-f", "html=/dev/null", "-f", "junit=/dev/null"])
+        status = main(
+            [
+                "lint",
+                str(target),
+                "-f",
+                "json",
+                "-f",
+                "text=/dev/null",
+                "-f",
+                "sarif=/dev/null",
+                "-f",
+                "html=/dev/null",
+                "-f",
+                "junit=/dev/null",
+            ]
+        )
     assert status in (0, 1, 2), status
     assert "Traceback" not in err.getvalue(), err.getvalue()
     assert "internal error" not in err.getvalue(), err.getvalue()
@@ -301,8 +366,11 @@ def check_survives(target: Path) -> None:
     lines = err.getvalue().splitlines()
     errors = [line for line in lines if ": error: " in line]
     assert len(errors) == len(payload["errors"]) and (status == 2) == bool(errors), lines
-    assert all(": note: " in line or line.startswith("apilint: no API definitions found in ")
-               for line in lines if line not in errors), lines
+    assert all(
+        ": note: " in line or line.startswith("apilint: no API definitions found in ")
+        for line in lines
+        if line not in errors
+    ), lines
     assert not payload["internal_errors"], payload["internal_errors"]  # crashed rules
     for f in payload["results"]:
         assert f["code"] in _CODES, f
@@ -345,9 +413,16 @@ class Report:
     failures: list[Failure] = field(default_factory=list)
 
 
-def run(count: int, seed: int | str, workdir: Path, *, start: int = 0, timeout: int = 120,
-        make: Callable[[str], Case] = make_case,
-        progress: Callable[[int, Report], None] | None = None) -> Report:
+def run(
+    count: int,
+    seed: int | str,
+    workdir: Path,
+    *,
+    start: int = 0,
+    timeout: int = 120,
+    make: Callable[[str], Case] = make_case,
+    progress: Callable[[int, Report], None] | None = None,
+) -> Report:
     """Lint documents start..start+count-1 of the run `seed`; apilint's failures are collected,
     the generator's are counted, neither stops the run."""
     report = Report()

@@ -18,9 +18,11 @@ FIXTURES = ROOT / "fixtures"
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
 #: Why the tests that read ../shared skip when it is absent (a clone of this repository alone).
-SHARED_MISSING = (f"needs ../shared beside the repository ({SHARED} is absent): real public API "
-                  "Gateway definitions (corpus/) and large OpenAPI documents (perfcorpus/) that "
-                  "the project's CI lays there; everything else runs without it")
+SHARED_MISSING = (
+    f"needs ../shared beside the repository ({SHARED} is absent): real public API "
+    "Gateway definitions (corpus/) and large OpenAPI documents (perfcorpus/) that "
+    "the project's CI lays there; everything else runs without it"
+)
 
 
 def require_shared(*parts: str) -> Path:
@@ -54,13 +56,21 @@ def corpus_params(folder: str) -> list[Any]:
         return sorted(directory.iterdir())
     return [pytest.param(None, id="shared-corpus-absent")]
 
+
 #: The bundled example and the six rules it demonstrates (the catalog grows; output tests that
 #: pin exact text select these).
 PITFALLS = FIXTURES / "examples" / "pitfalls.yaml"
 PITFALL_RULES = ("AGW201", "AGW301", "AGW302", "AGW401", "AGW402", "AGW501")
 #: (code, line) of every finding in pitfalls.yaml with every rule enabled.
-PITFALL_ALL = {("AGW507", 2), ("AGW302", 4), ("AGW501", 7), ("AGW301", 8), ("AGW201", 10),
-               ("AGW402", 21), ("AGW401", 22)}
+PITFALL_ALL = {
+    ("AGW507", 2),
+    ("AGW302", 4),
+    ("AGW501", 7),
+    ("AGW301", 8),
+    ("AGW201", 10),
+    ("AGW402", 21),
+    ("AGW401", 22),
+}
 
 _EXPECT = re.compile(r"#\s*expect:\s*(.+)$")
 _OPTIONS = re.compile(r"#\s*options:\s*(\{.*\})\s*$")
@@ -116,11 +126,18 @@ def git(cwd: Path, *args: str) -> str:
     """Run git in `cwd` as a test author, untouched by the machine's git configuration."""
     import subprocess
 
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
-           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True,
-                          env=env).stdout
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env=env
+    ).stdout
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -43,10 +43,15 @@ def _lint(path: Path) -> list[FileResult]:
 def test_accepted_definition_has_no_error(path: Path) -> None:
     results = _lint(path)
     assert [(r.title, str(r.error)) for r in results if r.error] == []
-    errors = [(_rel(path), f.code, f.line, f.message) for r in results for f in r.findings
-              if f.severity >= Severity.ERROR]
-    assert errors == [], "AWS accepts this definition, yet apilint reports errors:\n" + \
-        "\n".join(f"{file}:{line}: {code} {message}" for file, code, line, message in errors)
+    errors = [
+        (_rel(path), f.code, f.line, f.message)
+        for r in results
+        for f in r.findings
+        if f.severity >= Severity.ERROR
+    ]
+    assert errors == [], "AWS accepts this definition, yet apilint reports errors:\n" + "\n".join(
+        f"{file}:{line}: {code} {message}" for file, code, line, message in errors
+    )
 
 
 @pytest.mark.parametrize("path", FILES, ids=[_rel(p) for p in FILES])
@@ -60,17 +65,26 @@ def test_accepted_definition_is_linted(path: Path) -> None:
 
 def test_corpus_covers_the_shapes_of_the_brief() -> None:
     names = {_rel(p) for p in FILES}
-    for part in ("docs/petstore-swagger2.json", "docs/petstore-oas30-export.json",
-                 "docs/http-integrations-oas30.json", "docs/cors-options-mock-oas30.yaml",
-                 "docs/http-cors-oas30.json", "docs/authorizers-lambda-swagger2.json",
-                 "docs/authorizer-cognito-swagger2.json", "docs/http-authorizers-oas30.json",
-                 "docs/request-validation-swagger2.json", "docs/any-method-proxy-swagger2.json",
-                 "docs/http-default-route-oas30.json", "docs/gateway-responses-swagger2.json",
-                 "terraform/rest-api-openapi-body.tf"):
+    for part in (
+        "docs/petstore-swagger2.json",
+        "docs/petstore-oas30-export.json",
+        "docs/http-integrations-oas30.json",
+        "docs/cors-options-mock-oas30.yaml",
+        "docs/http-cors-oas30.json",
+        "docs/authorizers-lambda-swagger2.json",
+        "docs/authorizer-cognito-swagger2.json",
+        "docs/http-authorizers-oas30.json",
+        "docs/request-validation-swagger2.json",
+        "docs/any-method-proxy-swagger2.json",
+        "docs/http-default-route-oas30.json",
+        "docs/gateway-responses-swagger2.json",
+        "terraform/rest-api-openapi-body.tf",
+    ):
         assert part in names, part
     generated = [p for p in FILES if p.parent.name == "sam-generated"]
-    assert {p.name.split(".")[0] for p in generated} == \
-        {p.stem for p in (ACCEPTED / "sam").glob("*.yaml")}
+    assert {p.name.split(".")[0] for p in generated} == {
+        p.stem for p in (ACCEPTED / "sam").glob("*.yaml")
+    }
 
 
 def test_every_corpus_file_has_its_provenance_in_the_readme() -> None:
@@ -80,8 +94,9 @@ def test_every_corpus_file_has_its_provenance_in_the_readme() -> None:
 
 
 def _regen_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("regen_accepted",
-                                                  ROOT / "scripts" / "regen_accepted.py")
+    spec = importlib.util.spec_from_file_location(
+        "regen_accepted", ROOT / "scripts" / "regen_accepted.py"
+    )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -95,5 +110,6 @@ def test_sam_generated_bodies_are_what_the_sam_translator_emits(tmp_path: Path) 
     assert [p.name for p in sorted(written)] == [p.name for p in committed]
     for fresh in sorted(written):
         old = ACCEPTED / "sam-generated" / fresh.name
-        assert json.loads(fresh.read_text()) == json.loads(old.read_text()), \
+        assert json.loads(fresh.read_text()) == json.loads(old.read_text()), (
             f"{fresh.name} differs from SAM's output: run scripts/regen_accepted.py"
+        )

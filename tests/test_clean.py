@@ -18,13 +18,21 @@ CLEAN = sorted((FIXTURES / "clean").iterdir())
 def test_correct_definition_has_no_error_or_warning(path: Path) -> None:
     result = lint_file(str(path), Settings())
     assert result.error is None and result.skipped is None
-    assert [(f.code, f.line, f.message) for f in result.findings
-            if f.severity >= Severity.WARNING] == []
+    assert [
+        (f.code, f.line, f.message) for f in result.findings if f.severity >= Severity.WARNING
+    ] == []
     assert result.api_kind == ("http" if path.name.startswith("http") else "rest")
 
 
 def test_the_clean_set_covers_the_shapes_that_must_not_be_flagged() -> None:
     text = "\n".join(p.read_text() for p in CLEAN)
-    for construct in ("x-amazon-apigateway-any-method", "{proxy+}", "options", "${stageVariables.",
-                      "${AWS::Region}", "x-amazon-apigateway-cors", '"swagger": "2.0"'):
+    for construct in (
+        "x-amazon-apigateway-any-method",
+        "{proxy+}",
+        "options",
+        "${stageVariables.",
+        "${AWS::Region}",
+        "x-amazon-apigateway-cors",
+        '"swagger": "2.0"',
+    ):
         assert construct in text, construct

@@ -19,18 +19,19 @@ def test_concise_output_is_path_line_col_code(capsys) -> None:
     code, out, _ = run(capsys, "lint", PITFALLS, "-f", "concise")
     assert code == 1
     lines = out.splitlines()
-    assert lines[1] == (f"{PITFALLS}:4:1: AGW302 [warning] root-level `security` is ignored by API "
-                        "Gateway REST APIs: 1 operation(s) rely on it and deploy with no "
-                        "authorization (GET /orders); repeat the requirement in each operation's "
-                        "`security`")
+    assert lines[1] == (
+        f"{PITFALLS}:4:1: AGW302 [warning] root-level `security` is ignored by API "
+        "Gateway REST APIs: 1 operation(s) rely on it and deploy with no "
+        "authorization (GET /orders); repeat the requirement in each operation's "
+        "`security`"
+    )
     assert lines[0].startswith(f"{PITFALLS}:2:1: AGW507 [warning] CORS is in use")
     assert lines[-1] == "Found 7 problems (1 error, 6 warnings) in 1 file."
     assert len(lines) == 8
     assert "\033[" not in out  # no colour when not a terminal
 
 
-def test_text_output_groups_by_file_in_position_order_with_code_frames(capsys,
-                                                                       tmp_path) -> None:
+def test_text_output_groups_by_file_in_position_order_with_code_frames(capsys, tmp_path) -> None:
     # Two files, the second named first: each file's findings together, by line; under each
     # finding the line it points at, underlined, and where to read more.
     first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
@@ -46,7 +47,8 @@ def test_text_output_groups_by_file_in_position_order_with_code_frames(capsys,
         "4 | security:                      # ignored by API Gateway REST APIs: GET /orders "
         "deploys open",
         "  | ^^^^^^^^",
-        "  = explain: apilint explain AGW302"]
+        "  = explain: apilint explain AGW302",
+    ]
     frame = blocks[1].splitlines()[1:]
     assert frame[1].startswith("22 |         uri: arn:aws:apigateway:eu-west-1:lambda:")
     assert frame[2] == "   |         " + "^" * (len(frame[1]) - len("22 |         "))
@@ -58,8 +60,19 @@ def test_json_output_envelope(capsys) -> None:
     payload = json.loads(out)
     assert code == 1 and payload["version"] == 1
     first = payload["results"][0]
-    assert set(first) == {"code", "name", "severity", "message", "file", "line", "column",
-                          "end_line", "end_column", "pointer", "operation"}
+    assert set(first) == {
+        "code",
+        "name",
+        "severity",
+        "message",
+        "file",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "pointer",
+        "operation",
+    }
     got = {(r["code"], r["line"], r["pointer"], r["operation"]) for r in payload["results"]}
     assert got == {
         ("AGW507", 2, "", None),
@@ -67,18 +80,25 @@ def test_json_output_envelope(capsys) -> None:
         ("AGW501", 7, "/paths/~1orders", None),
         ("AGW301", 8, "/paths/~1orders/get", "GET /orders"),
         ("AGW201", 10, "/paths/~1orders/get/parameters/0", "GET /orders"),
-        ("AGW402", 21, "/paths/~1orders/get/x-amazon-apigateway-integration/httpMethod",
-         "GET /orders"),
+        (
+            "AGW402",
+            21,
+            "/paths/~1orders/get/x-amazon-apigateway-integration/httpMethod",
+            "GET /orders",
+        ),
         ("AGW401", 22, "/paths/~1orders/get/x-amazon-apigateway-integration/uri", "GET /orders"),
     }
-    spans = {r["code"]: (r["line"], r["column"], r["end_line"], r["end_column"])
-             for r in payload["results"]}
+    spans = {
+        r["code"]: (r["line"], r["column"], r["end_line"], r["end_column"])
+        for r in payload["results"]
+    }
     assert spans["AGW401"][:3] == (22, 9, 22)
     assert spans["AGW302"] == (4, 1, 5, 16)  # end column is exclusive, as in SARIF
 
 
-@pytest.mark.parametrize("fail_on,expected", [("error", 1), ("warning", 1), ("info", 1),
-                                              ("never", 0)])
+@pytest.mark.parametrize(
+    "fail_on,expected", [("error", 1), ("warning", 1), ("info", 1), ("never", 0)]
+)
 def test_fail_on(capsys, fail_on: str, expected: int) -> None:
     assert run(capsys, "lint", PITFALLS, "--fail-on", fail_on)[0] == expected
 
@@ -105,9 +125,17 @@ def test_format_to_file(capsys, tmp_path: Path) -> None:
     code, out, _ = run(capsys, "lint", PITFALLS, "--format", "text", "--format", f"json={target}")
     assert code == 1 and "AGW401" in out
     assert {r["code"] for r in json.loads(target.read_text())["results"]} == {
-        "AGW507", "AGW302", "AGW501", "AGW301", "AGW201", "AGW402", "AGW401"}
-    assert {(r["code"], r["line"]) for r in json.loads(target.read_text())["results"]} == \
-        PITFALL_ALL
+        "AGW507",
+        "AGW302",
+        "AGW501",
+        "AGW301",
+        "AGW201",
+        "AGW402",
+        "AGW401",
+    }
+    assert {
+        (r["code"], r["line"]) for r in json.loads(target.read_text())["results"]
+    } == PITFALL_ALL
 
 
 def test_unknown_rule_selector_suggests(capsys) -> None:
@@ -126,8 +154,13 @@ def test_explain_by_code_or_name(capsys, ident: str) -> None:
     code, out, _ = run(capsys, "explain", ident)
     assert code == 0
     assert out.startswith("AGW503 cors-preflight-requires-auth [warning]\n")
-    for heading in ("Why it matters on API Gateway:", "How to fix:", "Bad:", "Good:",
-                    "References:"):
+    for heading in (
+        "Why it matters on API Gateway:",
+        "How to fix:",
+        "Bad:",
+        "Good:",
+        "References:",
+    ):
         assert heading in out
     assert "https://github.com/aws/aws-cdk/pull/22402" in out
     assert "security: [{api_key: []}]" in out  # the bad example itself
@@ -150,11 +183,15 @@ def test_rules_table_and_json(capsys) -> None:
 
 
 def test_python_dash_m_and_usage_error_exit_codes() -> None:
-    done = subprocess.run([sys.executable, "-m", "apilint", "lint", PITFALLS, "-q"],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "apilint", "lint", PITFALLS, "-q"], capture_output=True, text=True
+    )
     assert done.returncode == 1 and "AGW402" in done.stdout
-    bad = subprocess.run([sys.executable, "-m", "apilint", "lint", "--fail-on", "sometimes", PITFALLS],
-                         capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "apilint", "lint", "--fail-on", "sometimes", PITFALLS],
+        capture_output=True,
+        text=True,
+    )
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
 
 
@@ -173,7 +210,8 @@ def test_parallel_lint_keeps_order_and_results(capsys, tmp_path: Path) -> None:
     assert serial[1] == parallel[1]
     assert json.loads(parallel[1])["errors"][0]["line"] == 2
     assert [r["file"] for r in json.loads(parallel[1])["results"]] == sorted(
-        (r["file"] for r in json.loads(parallel[1])["results"]), key=paths.index)
+        (r["file"] for r in json.loads(parallel[1])["results"]), key=paths.index
+    )
 
 
 @pytest.mark.parametrize("flag", ["--version", "-V"])
@@ -196,15 +234,18 @@ def test_json_envelope_names_the_apilint_version(capsys) -> None:
 def test_two_formats_on_standard_output_are_a_usage_error(capsys, tmp_path) -> None:
     code, out, err = run(capsys, "lint", PITFALLS, "-f", "text", "-f", "json")
     assert (code, out) == (2, "")
-    assert err == ("apilint: --format text and --format json would all write to standard "
-                   "output, mixed into one invalid stream; send all but one to a file "
-                   "(--format json=FILE)\n")
+    assert err == (
+        "apilint: --format text and --format json would all write to standard "
+        "output, mixed into one invalid stream; send all but one to a file "
+        "(--format json=FILE)\n"
+    )
     target = tmp_path / "out.json"
     assert run(capsys, "lint", PITFALLS, "-f", "text", "-f", f"json={target}")[0] == 1
     assert json.loads(target.read_text())["results"]
 
 
 # -- no input ------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def no_api(tmp_path: Path, monkeypatch) -> Path:
@@ -219,16 +260,23 @@ def no_api(tmp_path: Path, monkeypatch) -> Path:
 
 def test_no_definition_found_says_so(no_api: Path, capsys) -> None:
     assert run(capsys, "lint", "specs") == (
-        0, "", "apilint: no API definitions found in specs; 2 files skipped\n")
+        0,
+        "",
+        "apilint: no API definitions found in specs; 2 files skipped\n",
+    )
     assert run(capsys, "lint", "specs", "-q") == (0, "", "")
 
 
 def test_error_on_no_input_exits_2_even_when_quiet(no_api: Path, capsys) -> None:
     assert run(capsys, "lint", "specs", "-q", "--error-on-no-input") == (
-        2, "", "apilint: no API definitions found in specs; 2 files skipped\n")
+        2,
+        "",
+        "apilint: no API definitions found in specs; 2 files skipped\n",
+    )
     code, _, err = run(capsys, "lint", "specs/compose.yaml", "--error-on-no-input")
-    assert code == 2 and err.endswith("no API definitions found in specs/compose.yaml; "
-                                      "1 file skipped\n")
+    assert code == 2 and err.endswith(
+        "no API definitions found in specs/compose.yaml; 1 file skipped\n"
+    )
 
 
 def test_error_on_no_input_from_configuration(no_api: Path, capsys) -> None:
@@ -239,8 +287,9 @@ def test_error_on_no_input_from_configuration(no_api: Path, capsys) -> None:
     assert (code, err) == (0, "") and "specs/api.yaml:8:5: AGW301" in out
     (no_api / ".apilint.toml").write_text('error-on-no-input = "yes"\n')
     code, _, err = run(capsys, "lint", "specs")
-    assert code == 2 and err == (f"apilint: {no_api / '.apilint.toml'}: error-on-no-input: "
-                                 "'yes' is not true or false\n")
+    assert code == 2 and err == (
+        f"apilint: {no_api / '.apilint.toml'}: error-on-no-input: 'yes' is not true or false\n"
+    )
 
 
 # -- standard input ------------------------------------------------------------------------------
@@ -282,19 +331,38 @@ def json_findings(out: str) -> set[tuple[str, str, int]]:
 
 def test_stdin_is_linted_as_the_stdin_filename(beside: Path, capsys, monkeypatch) -> None:
     stdin(monkeypatch, REFERRING)
-    code, out, err = run(capsys, "lint", "-", "--stdin-filename", "api/pets.yaml", "-f", "json",
-                         "--select", "AGW003,AGW007,AGW301")
+    code, out, err = run(
+        capsys,
+        "lint",
+        "-",
+        "--stdin-filename",
+        "api/pets.yaml",
+        "-f",
+        "json",
+        "--select",
+        "AGW003,AGW007,AGW301",
+    )
     # The $ref resolves beside api/pets.yaml (no AGW003 ref-unresolved); findings name it.
     assert (code, err) == (1, "")
     assert json_findings(out) == {("api/pets.yaml", "AGW007", 11), ("api/pets.yaml", "AGW301", 5)}
 
 
-def test_stdin_takes_the_configuration_above_its_filename(beside: Path, capsys,
-                                                          monkeypatch) -> None:
+def test_stdin_takes_the_configuration_above_its_filename(
+    beside: Path, capsys, monkeypatch
+) -> None:
     (beside / "api" / ".apilint.toml").write_text('ignore = ["AGW007"]\n')
     stdin(monkeypatch, REFERRING)
-    code, out, _ = run(capsys, "lint", "-", "--stdin-filename", "api/pets.yaml", "-f", "json",
-                       "--select", "AGW003,AGW007,AGW301")
+    code, out, _ = run(
+        capsys,
+        "lint",
+        "-",
+        "--stdin-filename",
+        "api/pets.yaml",
+        "-f",
+        "json",
+        "--select",
+        "AGW003,AGW007,AGW301",
+    )
     assert (code, json_findings(out)) == (0, {("api/pets.yaml", "AGW301", 5)})
 
 
@@ -312,32 +380,47 @@ def test_stdin_filename_suffix_decides_json(beside: Path, capsys, monkeypatch) -
     assert err == "api/pets.json:1:1: error: invalid JSON: Expecting value\n"
 
 
-@pytest.mark.parametrize("args,message", [
-    pytest.param(("--max-file-size", "100"),
-                 "apilint: standard input (stdin.yaml) is over the 100-byte limit "
-                 "(--max-file-size raises it)\n", id="command-line-limit"),
-])
-def test_stdin_is_read_up_to_the_size_limit(beside: Path, capsys, monkeypatch, args,
-                                            message: str) -> None:
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        pytest.param(
+            ("--max-file-size", "100"),
+            "apilint: standard input (stdin.yaml) is over the 100-byte limit "
+            "(--max-file-size raises it)\n",
+            id="command-line-limit",
+        ),
+    ],
+)
+def test_stdin_is_read_up_to_the_size_limit(
+    beside: Path, capsys, monkeypatch, args, message: str
+) -> None:
     stdin(monkeypatch, REFERRING)
     assert run(capsys, "lint", "-", *args) == (2, "", message)
 
 
 def test_stdin_obeys_a_lower_configured_limit(beside: Path, capsys, monkeypatch) -> None:
-    (beside / "api" / ".apilint.toml").write_text('max-file-size = 100\n')
+    (beside / "api" / ".apilint.toml").write_text("max-file-size = 100\n")
     stdin(monkeypatch, REFERRING)
     code, out, err = run(capsys, "lint", "-", "--stdin-filename", "api/pets.yaml")
     assert (code, out) == (2, "")
-    assert err == (f"api/pets.yaml: error: file is {len(REFERRING)} bytes, over the 100-byte "
-                   "limit (--max-file-size raises it)\n")
+    assert err == (
+        f"api/pets.yaml: error: file is {len(REFERRING)} bytes, over the 100-byte "
+        "limit (--max-file-size raises it)\n"
+    )
 
 
-@pytest.mark.parametrize("args,message", [
-    pytest.param(("api/schemas.yaml", "--stdin-filename", "a.yaml"),
-                 "apilint: --stdin-filename names what is read from standard input: pass - as "
-                 "the path\n", id="filename-without-dash"),
-    pytest.param(("-", "-"), "apilint: - (standard input) can be given once\n", id="twice"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        pytest.param(
+            ("api/schemas.yaml", "--stdin-filename", "a.yaml"),
+            "apilint: --stdin-filename names what is read from standard input: pass - as "
+            "the path\n",
+            id="filename-without-dash",
+        ),
+        pytest.param(("-", "-"), "apilint: - (standard input) can be given once\n", id="twice"),
+    ],
+)
 def test_stdin_usage_errors(beside: Path, capsys, monkeypatch, args, message: str) -> None:
     stdin(monkeypatch, REFERRING)
     assert run(capsys, "lint", *args) == (2, "", message)
@@ -346,24 +429,47 @@ def test_stdin_usage_errors(beside: Path, capsys, monkeypatch, args, message: st
 def test_stdin_in_a_subprocess(beside: Path) -> None:
     """The real standard input of the installed command (not a replaced sys.stdin)."""
     (beside / "api" / "pets.yaml").write_text("# an older version on disk\n" * 10)
-    done = subprocess.run([sys.executable, "-m", "apilint", "lint", "-", "--stdin-filename",
-                           "api/pets.yaml", "--select", "AGW003,AGW301"], input=REFERRING,
-                          capture_output=True, text=True, check=False,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "apilint",
+            "lint",
+            "-",
+            "--stdin-filename",
+            "api/pets.yaml",
+            "--select",
+            "AGW003,AGW301",
+        ],
+        input=REFERRING,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith("api/pets.yaml:5:5: AGW301 [warning]")
     # the code frame quotes what was read from standard input, not a file of that name
-    assert lines[1:5] == ["  |", "5 |     get:", "  |     ^^^", "  = explain: apilint explain AGW301"]
+    assert lines[1:5] == [
+        "  |",
+        "5 |     get:",
+        "  |     ^^^",
+        "  = explain: apilint explain AGW301",
+    ]
     assert lines[-1] == "Found 1 problem (1 warning) in 1 file."
 
 
-@pytest.mark.parametrize("args", [pytest.param((), id="without-handlers"),
-                                  pytest.param(("--explain",), id="explain")])
+@pytest.mark.parametrize(
+    "args", [pytest.param((), id="without-handlers"), pytest.param(("--explain",), id="explain")]
+)
 def test_serve_a_missing_file_says_so_first(capsys, tmp_path: Path, monkeypatch, args) -> None:
     monkeypatch.chdir(tmp_path)
     assert run(capsys, "serve", "nope.yaml", *args) == (
-        2, "", "apilint serve: nope.yaml: error: no such file\n")
+        2,
+        "",
+        "apilint serve: nope.yaml: error: no such file\n",
+    )
 
 
 def test_parallel_workers_do_not_interleave_output_lines(tmp_path) -> None:
@@ -376,12 +482,17 @@ def test_parallel_workers_do_not_interleave_output_lines(tmp_path) -> None:
 
     for i in range(PARALLEL_MIN_FILES + 4):
         (tmp_path / f"api{i:02d}.yaml").write_text(EXAMPLE.read_text())
-    done = subprocess.run([sys.executable, "-m", "apilint", "lint", str(tmp_path), "-f",
-                           "concise"],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "apilint", "lint", str(tmp_path), "-f", "concise"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 1, done.stderr
     lines = done.stdout.splitlines()
     finding = re.compile(r"^\S+/api\d\d\.yaml:\d+:\d+: AGW\d{3} \[(error|warning|info)\] .+$")
     body = [line for line in lines if not line.startswith("Found ")]
     assert len(body) == (PARALLEL_MIN_FILES + 4) * 7
-    assert all(finding.match(line) for line in body), [line for line in body if not finding.match(line)][:3]
+    assert all(finding.match(line) for line in body), [
+        line for line in body if not finding.match(line)
+    ][:3]

@@ -29,10 +29,28 @@ EXPECTED = {
 }
 
 
-def run_json(capsys: pytest.CaptureFixture[str], base_url: str, *extra: str,
-             spec: Path = SPEC) -> tuple[int, list[dict], str]:
-    code = main(["test", str(spec), "--base-url", base_url, "--api-key", API_KEY,
-                 "--bearer", BEARER, "-n", "5", "--seed", "1", "-f", "json", *extra])
+def run_json(
+    capsys: pytest.CaptureFixture[str], base_url: str, *extra: str, spec: Path = SPEC
+) -> tuple[int, list[dict], str]:
+    code = main(
+        [
+            "test",
+            str(spec),
+            "--base-url",
+            base_url,
+            "--api-key",
+            API_KEY,
+            "--bearer",
+            BEARER,
+            "-n",
+            "5",
+            "--seed",
+            "1",
+            "-f",
+            "json",
+            *extra,
+        ]
+    )
     out, err = capsys.readouterr()
     return code, json.loads(out)["results"] if out.strip() else [], err
 
@@ -76,7 +94,8 @@ def test_findings_carry_expected_got_and_a_curl(capsys) -> None:
     assert finding["message"] == (
         "GET /orders: a request without an API key was not rejected; expected 403 "
         '{"message": "Forbidden"}; got 200 ["o-1"]; reproduce: curl -X GET -H '
-        f"'Authorization: ***' {server.base_url}/orders")
+        f"'Authorization: ***' {server.base_url}/orders"
+    )
 
 
 @pytest.mark.contract
@@ -95,8 +114,20 @@ def test_the_same_seed_sends_the_same_requests(capsys) -> None:
 def test_max_time_stops_a_run_against_a_slow_server(capsys) -> None:
     with Server(delay=1.0) as server:
         started = time.monotonic()
-        code = main(["test", str(SPEC), "--base-url", server.base_url, "--api-key", API_KEY,
-                     "-n", "50", "--max-time", "3"])
+        code = main(
+            [
+                "test",
+                str(SPEC),
+                "--base-url",
+                server.base_url,
+                "--api-key",
+                API_KEY,
+                "-n",
+                "50",
+                "--max-time",
+                "3",
+            ]
+        )
         elapsed = time.monotonic() - started
     err = capsys.readouterr().err
     assert elapsed < 30
@@ -115,32 +146,45 @@ def _swagger_files_validated() -> dict:
     spec = yaml.safe_load(SPEC.read_text())
     files = spec["paths"]["/files/{proxy+}"]["x-amazon-apigateway-any-method"]
     files["x-amazon-apigateway-request-validator"] = "body"
-    files["parameters"].append({"name": "file", "in": "body",
-                                "schema": {"$ref": "#/definitions/Pet"}})
+    files["parameters"].append(
+        {"name": "file", "in": "body", "schema": {"$ref": "#/definitions/Pet"}}
+    )
     return spec
 
 
 OAS3_FILES_VALIDATED = {
-    "openapi": "3.0.1", "info": {"title": "files", "version": "1"},
+    "openapi": "3.0.1",
+    "info": {"title": "files", "version": "1"},
     "x-amazon-apigateway-request-validators": {"body": {"validateRequestBody": True}},
-    "paths": {"/files/{proxy+}": {"x-amazon-apigateway-any-method": {
-        "x-amazon-apigateway-request-validator": "body",
-        "parameters": [{"name": "proxy", "in": "path", "required": True,
-                        "schema": {"type": "string"}}],
-        "requestBody": {"content": {"application/json": {
-            "schema": {"$ref": "#/components/schemas/Pet"}}}},
-        "responses": {"200": {"description": "file"}}}}},
+    "paths": {
+        "/files/{proxy+}": {
+            "x-amazon-apigateway-any-method": {
+                "x-amazon-apigateway-request-validator": "body",
+                "parameters": [
+                    {"name": "proxy", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+                "requestBody": {
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}
+                    }
+                },
+                "responses": {"200": {"description": "file"}},
+            }
+        }
+    },
     "components": {"schemas": {"Pet": {"type": "object"}}},
 }
 
 
 @pytest.mark.contract
-@pytest.mark.parametrize("spec", [
-    pytest.param(_swagger_files_validated(), id="swagger-body-parameter"),
-    pytest.param(OAS3_FILES_VALIDATED, id="oas3-request-body"),
-])
-def test_a_body_the_validator_should_refuse_is_reported(capsys, tmp_path: Path,
-                                                        spec: dict) -> None:
+@pytest.mark.parametrize(
+    "spec",
+    [
+        pytest.param(_swagger_files_validated(), id="swagger-body-parameter"),
+        pytest.param(OAS3_FILES_VALIDATED, id="oas3-request-body"),
+    ],
+)
+def test_a_body_the_validator_should_refuse_is_reported(capsys, tmp_path: Path, spec: dict) -> None:
     # The stand-in server does not validate /files: the probe's invalid body gets through.
     path = tmp_path / "validated.yaml"
     path.write_text(yaml.safe_dump(spec, sort_keys=False))
@@ -150,7 +194,8 @@ def test_a_body_the_validator_should_refuse_is_reported(capsys, tmp_path: Path,
     assert found(results) == {("probe/request-validator", "ANY /files/{proxy+}")}
     # sent as POST (ANY), to a path the greedy resource takes, with a body of the wrong type
     assert ("POST", "/prod/files/apilint/probe", b"[]") in [
-        (m, p, b) for m, p, _, b in server.requests]
+        (m, p, b) for m, p, _, b in server.requests
+    ]
 
 
 @pytest.mark.contract
@@ -183,10 +228,20 @@ def test_run_contract_in_process() -> None:
     from apilint.contract.secrets import Credentials
 
     with Server(bugs={"schema-violation"}) as server:
-        run = run_contract(ContractOptions(str(SPEC), server.base_url,
-                                           Credentials(api_key=API_KEY, bearer=BEARER),
-                                           max_examples=3, seed=2))
+        run = run_contract(
+            ContractOptions(
+                str(SPEC),
+                server.base_url,
+                Credentials(api_key=API_KEY, bearer=BEARER),
+                max_examples=3,
+                seed=2,
+            )
+        )
     assert {(f.code, f.operation) for f in run.result.findings} == {EXPECTED["schema-violation"]}
-    assert (run.fuzzed, run.operations, run.probes_done, run.budget_reached) == (11, 11, True,
-                                                                                 False)
+    assert (run.fuzzed, run.operations, run.probes_done, run.budget_reached) == (
+        11,
+        11,
+        True,
+        False,
+    )
     assert run.requests == len(server.requests)

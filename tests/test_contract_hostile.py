@@ -60,8 +60,9 @@ def _write(tmp_path: Path, name: str, data: dict) -> Path:
 
 
 def _run(capsys, spec: Path, base_url: str, *extra: str) -> tuple[int, str, str]:
-    code = main(["test", str(spec), "--base-url", base_url, "--api-key", API_KEY, "-n", "3",
-                 *extra])
+    code = main(
+        ["test", str(spec), "--base-url", base_url, "--api-key", API_KEY, "-n", "3", *extra]
+    )
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -72,14 +73,28 @@ def test_servers_and_host_of_the_definition_receive_nothing(capsys, tmp_path: Pa
         port = decoy.url.rsplit(":", 1)[1]
         swagger = yaml.safe_load(SPEC.read_text())
         swagger.update(host=f"127.0.0.1:{port}", schemes=["http"])
-        oas3 = {"openapi": "3.0.1", "info": {"title": "t", "version": "1"},
-                "servers": [{"url": decoy.base_url}],
-                "paths": {"/stats": {"get": {
-                    "servers": [{"url": decoy.base_url}],
-                    "responses": {"200": {"description": "ok", "content": {
-                        "application/json": {"schema": {"type": "object"}}}}}}}}}
-        for spec in (_write(tmp_path, "swagger.yaml", swagger),
-                     _write(tmp_path, "oas3.yaml", oas3)):
+        oas3 = {
+            "openapi": "3.0.1",
+            "info": {"title": "t", "version": "1"},
+            "servers": [{"url": decoy.base_url}],
+            "paths": {
+                "/stats": {
+                    "get": {
+                        "servers": [{"url": decoy.base_url}],
+                        "responses": {
+                            "200": {
+                                "description": "ok",
+                                "content": {"application/json": {"schema": {"type": "object"}}},
+                            }
+                        },
+                    }
+                }
+            },
+        }
+        for spec in (
+            _write(tmp_path, "swagger.yaml", swagger),
+            _write(tmp_path, "oas3.yaml", oas3),
+        ):
             code, _, _ = _run(capsys, spec, target.base_url)
             assert code == 0
         assert target.requests and decoy.requests == []
@@ -112,11 +127,27 @@ def test_a_remote_ref_is_refused_not_fetched(capsys, tmp_path: Path) -> None:
 def test_secrets_are_masked_in_every_format_and_curl(capsys, tmp_path: Path) -> None:
     outputs = {fmt: tmp_path / f"out.{fmt}" for fmt in ("json", "junit", "sarif")}
     with Server(bugs=BUGS) as server:
-        code = main(["test", str(SPEC), "--base-url", server.base_url, "--api-key", API_KEY,
-                     "--bearer", BEARER, "-H", f"X-Session-Token: {SESSION}",
-                     "-H", "X-Trace: visible-trace", "-n", "3",
-                     *[f"--format={fmt}={path}" for fmt, path in outputs.items()],
-                     "--format", "text"])
+        code = main(
+            [
+                "test",
+                str(SPEC),
+                "--base-url",
+                server.base_url,
+                "--api-key",
+                API_KEY,
+                "--bearer",
+                BEARER,
+                "-H",
+                f"X-Session-Token: {SESSION}",
+                "-H",
+                "X-Trace: visible-trace",
+                "-n",
+                "3",
+                *[f"--format={fmt}={path}" for fmt, path in outputs.items()],
+                "--format",
+                "text",
+            ]
+        )
         sent = server.requests
     out, err = capsys.readouterr()
     assert code == 1
@@ -147,8 +178,9 @@ def test_environment_credentials_are_used_and_masked(capsys, monkeypatch) -> Non
 
 
 @pytest.mark.contract
-def test_sigv4_signs_iam_methods_and_masks_the_signature(capsys, monkeypatch,
-                                                         tmp_path: Path) -> None:
+def test_sigv4_signs_iam_methods_and_masks_the_signature(
+    capsys, monkeypatch, tmp_path: Path
+) -> None:
     secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", secret)
@@ -158,36 +190,62 @@ def test_sigv4_signs_iam_methods_and_masks_the_signature(capsys, monkeypatch,
     spec["paths"]["/stats"]["get"]["x-amazon-apigateway-auth"] = {"type": "AWS_IAM"}
     path = _write(tmp_path, "iam.yaml", spec)
     with Server(bugs={"undocumented-status"}) as server:
-        code = main(["test", str(path), "--base-url", server.base_url, "--api-key", API_KEY,
-                     "--bearer", BEARER, "--sigv4", "--region", "eu-west-1", "-n", "3",
-                     "-f", "json"])
+        code = main(
+            [
+                "test",
+                str(path),
+                "--base-url",
+                server.base_url,
+                "--api-key",
+                API_KEY,
+                "--bearer",
+                BEARER,
+                "--sigv4",
+                "--region",
+                "eu-west-1",
+                "-n",
+                "3",
+                "-f",
+                "json",
+            ]
+        )
         sent = server.requests
     out = capsys.readouterr().out
     # every GET /stats but the unsigned auth probe's
-    signed = [h["authorization"] for m, p, h, _ in sent
-              if m == "GET" and p.startswith("/prod/stats") and "authorization" in h]
-    assert signed and all(s.startswith("AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/")
-                          for s in signed)
+    signed = [
+        h["authorization"]
+        for m, p, h, _ in sent
+        if m == "GET" and p.startswith("/prod/stats") and "authorization" in h
+    ]
+    assert signed and all(
+        s.startswith("AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/") for s in signed
+    )
     assert code == 1
     found = {(r["code"], r["operation"]) for r in json.loads(out)["results"]}
     # The stand-in server knows nothing of IAM, so the unsigned probe gets through too; and
     # browsers now preflight GET /stats (it sends Authorization), which has no OPTIONS.
-    assert found == {("contract/status-code-conformance", "GET /stats"),
-                     ("probe/auth-required", "GET /stats"),
-                     ("probe/cors-preflight", "OPTIONS /stats")}
+    assert found == {
+        ("contract/status-code-conformance", "GET /stats"),
+        ("probe/auth-required", "GET /stats"),
+        ("probe/cors-preflight", "OPTIONS /stats"),
+    }
     assert "AWS4-HMAC-SHA256 ***" in out
     assert secret not in out and "Signature=" not in out
 
 
-@pytest.mark.parametrize("content", [
-    pytest.param(None, id="missing"),
-    pytest.param("paths: [unclosed", id="invalid-yaml"),
-    pytest.param("just: a mapping\n", id="not-an-api"),
-    pytest.param(b"\xff\xfe\x00binary", id="binary"),
-    pytest.param("swagger: '2.0'\npaths: 3\n", id="paths-not-a-mapping"),
-])
-def test_a_spec_that_cannot_be_read_gives_one_line_and_exit_2(capsys, tmp_path: Path,
-                                                              content: str | bytes | None) -> None:
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(None, id="missing"),
+        pytest.param("paths: [unclosed", id="invalid-yaml"),
+        pytest.param("just: a mapping\n", id="not-an-api"),
+        pytest.param(b"\xff\xfe\x00binary", id="binary"),
+        pytest.param("swagger: '2.0'\npaths: 3\n", id="paths-not-a-mapping"),
+    ],
+)
+def test_a_spec_that_cannot_be_read_gives_one_line_and_exit_2(
+    capsys, tmp_path: Path, content: str | bytes | None
+) -> None:
     spec = tmp_path / "spec.yaml"
     if isinstance(content, bytes):
         spec.write_bytes(content)
@@ -199,11 +257,16 @@ def test_a_spec_that_cannot_be_read_gives_one_line_and_exit_2(capsys, tmp_path: 
     assert "Traceback" not in err
 
 
-@pytest.mark.parametrize("url, says", [
-    pytest.param("http://127.0.0.1:9/prod", "cannot reach http://127.0.0.1:9/prod", id="refused"),
-    pytest.param("ftp://example.com/prod", "expected http(s)://host", id="not-http"),
-    pytest.param("https:///prod", "expected http(s)://host", id="no-host"),
-])
+@pytest.mark.parametrize(
+    "url, says",
+    [
+        pytest.param(
+            "http://127.0.0.1:9/prod", "cannot reach http://127.0.0.1:9/prod", id="refused"
+        ),
+        pytest.param("ftp://example.com/prod", "expected http(s)://host", id="not-http"),
+        pytest.param("https:///prod", "expected http(s)://host", id="no-host"),
+    ],
+)
 def test_a_bad_base_url_gives_one_clear_line_and_exit_2(capsys, url: str, says: str) -> None:
     code, out, err = _run(capsys, SPEC, url)
     assert (code, out) == (2, "")
@@ -214,8 +277,11 @@ def test_without_schemathesis_the_command_says_what_to_install(capsys, monkeypat
     import importlib.util
 
     real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *a: None if name == "schemathesis" else real(name, *a))
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "schemathesis" else real(name, *a),
+    )
     code, out, err = _run(capsys, SPEC, "http://127.0.0.1:9/prod")
     assert (code, out) == (2, "")
     assert err == "apilint: apilint test needs schemathesis: pip install 'apilint[contract]'\n"
@@ -238,10 +304,16 @@ def test_a_secret_echoed_across_the_cut_of_the_body_is_masked_whole() -> None:
 
 # -- servers that do not play by the rules ---------------------------------------------------------
 
-HOSTILE_SPEC = {"swagger": "2.0", "info": {"title": "t", "version": "1"},
-                "produces": ["application/json"],
-                "paths": {"/stats": {"get": {"responses": {"200": {
-                    "description": "ok", "schema": {"type": "object"}}}}}}}
+HOSTILE_SPEC = {
+    "swagger": "2.0",
+    "info": {"title": "t", "version": "1"},
+    "produces": ["application/json"],
+    "paths": {
+        "/stats": {
+            "get": {"responses": {"200": {"description": "ok", "schema": {"type": "object"}}}}
+        }
+    },
+}
 _GATEWAY_403 = b'{"message":"Missing Authentication Token"}'
 
 
@@ -295,8 +367,9 @@ class Hostile:
 
 
 def _drip_body(handler: Any) -> None:
-    handler.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                  b"Content-Length: 100000\r\n\r\n")
+    handler.write(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
+    )
     for _ in range(300):  # a minute at most, then it ends by itself
         handler.write(b" ")
         time.sleep(0.2)
@@ -310,18 +383,24 @@ def _drip_headers(handler: Any) -> None:
 
 
 def _endless(handler: Any) -> None:
-    handler.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                  b"Transfer-Encoding: chunked\r\n\r\n")
+    handler.write(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
     chunk = b"100000\r\n" + b"7" * 0x100000 + b"\r\n"  # 1 MiB per chunk
     for _ in range(128):  # 128 MiB at most
         handler.write(chunk)
 
 
-def _hostile_run(capsys, tmp_path: Path, server: Hostile, *extra: str,
-                 spec: dict | None = None) -> tuple[int, str, str]:
+def _hostile_run(
+    capsys, tmp_path: Path, server: Hostile, *extra: str, spec: dict | None = None
+) -> tuple[int, str, str]:
     path = _write(tmp_path, "stats.yaml", spec or HOSTILE_SPEC)
-    code = within(30, lambda: main(["test", str(path), "--base-url", server.base_url, "-n", "1",
-                                    "-f", "json", *extra]))
+    code = within(
+        30,
+        lambda: main(
+            ["test", str(path), "--base-url", server.base_url, "-n", "1", "-f", "json", *extra]
+        ),
+    )
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -331,8 +410,9 @@ def _results(out: str) -> dict[tuple[str, str], str]:
 
 
 @pytest.mark.contract
-@pytest.mark.parametrize("answer", [pytest.param(_drip_body, id="body"),
-                                    pytest.param(_drip_headers, id="headers")])
+@pytest.mark.parametrize(
+    "answer", [pytest.param(_drip_body, id="body"), pytest.param(_drip_headers, id="headers")]
+)
 def test_max_time_stops_an_answer_that_never_ends(capsys, tmp_path: Path, answer) -> None:
     with Hostile(answer) as server:
         started = time.monotonic()
@@ -378,14 +458,17 @@ def _echo(handler: Any) -> None:
     signature = headers.get("authorization", "").rpartition("Signature=")[2]
     token = json.dumps(headers.get("x-amz-security-token", "")).replace("/", "\\/")
     body = b'{"sig":"Signature=%s","token":%s}' % (signature.encode(), token.encode())
-    handler.write(b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n"
-                  b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+    handler.write(
+        b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n"
+        b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+    )
     handler.server.seen.append(headers)
 
 
 @pytest.mark.contract
-def test_an_echoed_session_token_and_signature_are_masked(capsys, monkeypatch,
-                                                          tmp_path: Path) -> None:
+def test_an_echoed_session_token_and_signature_are_masked(
+    capsys, monkeypatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
     monkeypatch.setenv("AWS_SESSION_TOKEN", SESSION_TOKEN)
@@ -394,33 +477,39 @@ def test_an_echoed_session_token_and_signature_are_masked(capsys, monkeypatch,
     spec["paths"]["/stats"]["get"]["x-amazon-apigateway-auth"] = {"type": "AWS_IAM"}
     with Hostile(_echo) as server:
         server.httpd.seen = []
-        code, out, err = _hostile_run(capsys, tmp_path, server, "--sigv4", "--region",
-                                      "eu-west-1", spec=spec)
+        code, out, err = _hostile_run(
+            capsys, tmp_path, server, "--sigv4", "--region", "eu-west-1", spec=spec
+        )
         seen = server.httpd.seen
     signed = [h for h in seen if "x-amz-security-token" in h]
     assert signed and all(h["x-amz-security-token"] == SESSION_TOKEN for h in signed)
     signatures = [h["authorization"].rsplit("Signature=", 1)[1] for h in signed]
     found = _results(out)
-    assert code == 1 and set(found) == {("contract/not-a-server-error", "GET /stats"),
-                                        ("probe/auth-required", "GET /stats")}
+    assert code == 1 and set(found) == {
+        ("contract/not-a-server-error", "GET /stats"),
+        ("probe/auth-required", "GET /stats"),
+    }
     for text in (out, err):
-        for leak in (SESSION_TOKEN[:16], SESSION_TOKEN.replace("/", "\\/")[:24],
-                     *signatures):
+        for leak in (SESSION_TOKEN[:16], SESSION_TOKEN.replace("/", "\\/")[:24], *signatures):
             assert leak not in text, leak
     assert 'got 500 {\\"sig\\":\\"Signature=***\\",\\"token\\":\\"***\\"}' in out
 
 
-@pytest.mark.parametrize("shown", [
-    pytest.param(SLASH_KEY, id="as-is"),
-    pytest.param(SLASH_KEY.replace("/", "\\/"), id="json-escaped-slash"),
-    pytest.param(json.dumps(SLASH_KEY + "\u00e9")[1:-1], id="json-escaped"),
-    pytest.param(base64.b64encode(SLASH_KEY.encode()).decode(), id="base64"),
-    pytest.param(base64.urlsafe_b64encode(SLASH_KEY.encode()).decode().rstrip("="),
-                 id="base64url"),
-    pytest.param(SLASH_KEY.upper(), id="upper-case"),
-    pytest.param(SLASH_KEY.lower(), id="lower-case"),
-    pytest.param("key%2F0123%2Babcd%3DXyz", id="url-encoded"),
-])
+@pytest.mark.parametrize(
+    "shown",
+    [
+        pytest.param(SLASH_KEY, id="as-is"),
+        pytest.param(SLASH_KEY.replace("/", "\\/"), id="json-escaped-slash"),
+        pytest.param(json.dumps(SLASH_KEY + "\u00e9")[1:-1], id="json-escaped"),
+        pytest.param(base64.b64encode(SLASH_KEY.encode()).decode(), id="base64"),
+        pytest.param(
+            base64.urlsafe_b64encode(SLASH_KEY.encode()).decode().rstrip("="), id="base64url"
+        ),
+        pytest.param(SLASH_KEY.upper(), id="upper-case"),
+        pytest.param(SLASH_KEY.lower(), id="lower-case"),
+        pytest.param("key%2F0123%2Babcd%3DXyz", id="url-encoded"),
+    ],
+)
 def test_a_secret_is_masked_in_the_spellings_servers_echo_it(shown: str) -> None:
     from apilint.contract.secrets import Masker
 
@@ -431,21 +520,25 @@ def test_a_secret_is_masked_in_the_spellings_servers_echo_it(shown: str) -> None
 def test_a_sigv4_signature_in_free_text_is_masked() -> None:
     from apilint.contract.secrets import Masker
 
-    auth = ("AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261207/eu-west-1/execute-api/"
-            "aws4_request, SignedHeaders=host;x-amz-date, Signature=" + "ab12" * 16)
-    assert Masker([])(f"you sent {auth}.") == ("you sent AWS4-HMAC-SHA256 Credential=***, "
-                                               "SignedHeaders=host;x-amz-date, Signature=***.")
+    auth = (
+        "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261207/eu-west-1/execute-api/"
+        "aws4_request, SignedHeaders=host;x-amz-date, Signature=" + "ab12" * 16
+    )
+    assert Masker([])(f"you sent {auth}.") == (
+        "you sent AWS4-HMAC-SHA256 Credential=***, SignedHeaders=host;x-amz-date, Signature=***."
+    )
 
 
 def _control(handler: Any) -> None:
     body = b'{"message":"boom\r\x1b[2J\x1b]0;pwned\x07\xe2\x80\xae"}'
-    handler.write(b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n"
-                  b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+    handler.write(
+        b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n"
+        b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+    )
 
 
 @pytest.mark.contract
-def test_control_characters_of_an_answer_are_escaped_in_findings(capsys,
-                                                                 tmp_path: Path) -> None:
+def test_control_characters_of_an_answer_are_escaped_in_findings(capsys, tmp_path: Path) -> None:
     with Hostile(_control) as server:
         code, out, _ = _hostile_run(capsys, tmp_path, server)
     found = _results(out)

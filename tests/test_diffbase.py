@@ -53,11 +53,17 @@ def test_a_renamed_file_is_compared_with_its_old_path(repo: Path, capsys) -> Non
     git(repo, "mv", "api/pets.yaml", "api/store.yaml")
     (repo / "api" / "store.yaml").write_text(OLD.replace("  /b:\n", NEW_ROUTE + "  /b:\n"))
     assert findings(capsys, "api/store.yaml")[1] == {
-        ("api/store.yaml", "AGW301", 5), ("api/store.yaml", "AGW301", 8),
-        ("api/store.yaml", "AGW301", 11), ("api/store.yaml", "AGW402", 15)}
+        ("api/store.yaml", "AGW301", 5),
+        ("api/store.yaml", "AGW301", 8),
+        ("api/store.yaml", "AGW301", 11),
+        ("api/store.yaml", "AGW402", 15),
+    }
     # Only the new route is new: the moved file is not taken for a new one.
     assert findings(capsys, "api/store.yaml", "--diff-base", "main") == (
-        0, {("api/store.yaml", "AGW301", 8)}, "")
+        0,
+        {("api/store.yaml", "AGW301", 8)},
+        "",
+    )
 
 
 def test_a_file_moved_to_another_folder_with_its_fragment(repo: Path, capsys) -> None:
@@ -67,13 +73,19 @@ def test_a_file_moved_to_another_folder_with_its_fragment(repo: Path, capsys) ->
     # The referenced response changes where it now lives: GET /a changed, PUT /b did not.
     (repo / "specs" / "common.yaml").write_text("ok: {description: fine}\n")
     assert findings(capsys, "specs/pets.yaml", "--diff-base", "main") == (
-        0, {("specs/pets.yaml", "AGW301", 5)}, "")
+        0,
+        {("specs/pets.yaml", "AGW301", 5)},
+        "",
+    )
 
 
 def test_an_unknown_ref_says_how_to_fetch_it(repo: Path, capsys) -> None:
     assert findings(capsys, "api/pets.yaml", "--diff-base", "origin/main") == (
-        2, set(), "apilint: --diff-base origin/main: no such commit; in CI fetch it with "
-                  "`fetch-depth: 0` (actions/checkout) or `git fetch origin BRANCH`\n")
+        2,
+        set(),
+        "apilint: --diff-base origin/main: no such commit; in CI fetch it with "
+        "`fetch-depth: 0` (actions/checkout) or `git fetch origin BRANCH`\n",
+    )
 
 
 def test_a_shallow_clone_is_named(repo: Path, capsys, monkeypatch) -> None:
@@ -82,9 +94,12 @@ def test_a_shallow_clone_is_named(repo: Path, capsys, monkeypatch) -> None:
     git(repo.parent, "clone", "-q", "--depth", "1", repo.as_uri(), "shallow")
     monkeypatch.chdir(repo.parent / "shallow")
     code, _, err = findings(capsys, "api/pets.yaml", "--diff-base", "HEAD~1")
-    assert (code, err) == (2, "apilint: --diff-base HEAD~1: no such commit (this clone is "
-                              "shallow); in CI fetch it with `fetch-depth: 0` (actions/checkout) "
-                              "or `git fetch origin BRANCH`\n")
+    assert (code, err) == (
+        2,
+        "apilint: --diff-base HEAD~1: no such commit (this clone is "
+        "shallow); in CI fetch it with `fetch-depth: 0` (actions/checkout) "
+        "or `git fetch origin BRANCH`\n",
+    )
 
 
 def test_outside_a_repository(tmp_path: Path, capsys, monkeypatch) -> None:
@@ -92,15 +107,21 @@ def test_outside_a_repository(tmp_path: Path, capsys, monkeypatch) -> None:
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
     (tmp_path / "api.yaml").write_text(OLD)
     assert findings(capsys, "api.yaml", "--diff-base", "main") == (
-        2, set(), f"apilint: --diff-base main: {tmp_path} is not in a git repository; run "
-                  "apilint in the checkout whose changes it should report\n")
+        2,
+        set(),
+        f"apilint: --diff-base main: {tmp_path} is not in a git repository; run "
+        "apilint in the checkout whose changes it should report\n",
+    )
 
 
 def test_without_git(repo: Path, capsys, monkeypatch) -> None:
     monkeypatch.setenv("PATH", str(repo / "no-bin"))
     assert findings(capsys, "api/pets.yaml", "--diff-base", "main") == (
-        2, set(), "apilint: --diff-base main: git is not installed (or not on PATH); install "
-                  "it or leave --diff-base out\n")
+        2,
+        set(),
+        "apilint: --diff-base main: git is not installed (or not on PATH); install "
+        "it or leave --diff-base out\n",
+    )
 
 
 def test_a_ref_that_looks_like_an_option_is_refused(repo: Path, capsys) -> None:

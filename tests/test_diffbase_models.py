@@ -43,8 +43,9 @@ ALL = {("AGW302", 3), ("AGW403", 6), ("AGW403", 8), ("AGW403", 13)}
 
 
 def findings(capsys, *args: str) -> set[tuple[str, int]]:
-    code, out, err = run(capsys, "lint", "-f", "json", "--select", "AGW302,AGW403",
-                         "--fail-on", "never", *args)
+    code, out, err = run(
+        capsys, "lint", "-f", "json", "--select", "AGW302,AGW403", "--fail-on", "never", *args
+    )
     assert (code, err) == (0, "")
     return {(f["code"], f["line"]) for f in json.loads(out)["results"]}
 
@@ -72,7 +73,7 @@ def test_the_lines_the_rules_report(repo: Path, capsys) -> None:
 
 def test_nothing_changed_nothing_reported(repo: Path, capsys) -> None:
     # Reformatting moves every line but changes no model.
-    edit(repo, "info: {title: pets, version: \"1\"}\n", "info:\n  title: pets\n  version: \"1\"\n")
+    edit(repo, 'info: {title: pets, version: "1"}\n', 'info:\n  title: pets\n  version: "1"\n')
     assert findings(capsys, "api.yaml", "--diff-base", "main") == set()
 
 
@@ -101,8 +102,21 @@ def test_a_finding_off_any_operation_is_kept_when_its_node_changes(repo: Path, c
 def test_a_file_new_since_the_ref_keeps_every_finding(repo: Path, capsys) -> None:
     (repo / "specs").mkdir()
     (repo / "specs" / "new.yaml").write_text(BASE)
-    code, out, _ = run(capsys, "lint", "-f", "json", "--select", "AGW302,AGW403", "--fail-on",
-                       "never", "--diff-base", "main", "api.yaml", "specs/new.yaml")
+    code, out, _ = run(
+        capsys,
+        "lint",
+        "-f",
+        "json",
+        "--select",
+        "AGW302,AGW403",
+        "--fail-on",
+        "never",
+        "--diff-base",
+        "main",
+        "api.yaml",
+        "specs/new.yaml",
+    )
     assert code == 0
     assert {(f["file"], f["code"], f["line"]) for f in json.loads(out)["results"]} == {
-        ("specs/new.yaml", code_, line) for code_, line in ALL}
+        ("specs/new.yaml", code_, line) for code_, line in ALL
+    }

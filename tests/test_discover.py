@@ -25,16 +25,41 @@ def walked(root: Path) -> list[str]:
 
 
 def test_suffixes_any_case_and_nothing_else(tmp_path: Path) -> None:
-    put(tmp_path, "a.yaml", "b.yml", "c.json", "d.template", "e.tf", "F.YAML", "g.Json",
-        "h.txt", "i.yaml.bak", "j", "k.toml")
+    put(
+        tmp_path,
+        "a.yaml",
+        "b.yml",
+        "c.json",
+        "d.template",
+        "e.tf",
+        "F.YAML",
+        "g.Json",
+        "h.txt",
+        "i.yaml.bak",
+        "j",
+        "k.toml",
+    )
     assert SUFFIXES == (".yaml", ".yml", ".json", ".template", ".tf")
-    assert walked(tmp_path) == ["F.YAML", "a.yaml", "b.yml", "c.json", "d.template", "e.tf",
-                                "g.Json"]
+    assert walked(tmp_path) == [
+        "F.YAML",
+        "a.yaml",
+        "b.yml",
+        "c.json",
+        "d.template",
+        "e.tf",
+        "g.Json",
+    ]
 
 
 def test_build_output_dependencies_and_dot_directories_are_skipped(tmp_path: Path) -> None:
-    put(tmp_path, *(f"{d}/template.yaml" for d in SKIPPED_DIRS), ".github/workflows/ci.yaml",
-        "src/node_modules/x/openapi.json", "src/api.yaml", "nodes_modules/api.yaml")
+    put(
+        tmp_path,
+        *(f"{d}/template.yaml" for d in SKIPPED_DIRS),
+        ".github/workflows/ci.yaml",
+        "src/node_modules/x/openapi.json",
+        "src/api.yaml",
+        "nodes_modules/api.yaml",
+    )
     assert walked(tmp_path) == ["nodes_modules/api.yaml", "src/api.yaml"]
 
 
@@ -48,9 +73,20 @@ GITIGNORED = {
     "api/.gitignore": "!keep.json\nlocal.yaml\n",
     "other/.gitignore": "shared.yaml\n",
 }
-FILES = ("a.json", "api/keep.json", "api/drop.json", "api/local.yaml", "local.yaml",
-         "top-only.yaml", "api/top-only.yaml", "generated/x.yaml", "api/generated/y.yaml",
-         "api/shared.yaml", "other/shared.yaml", "api/pets.yaml")
+FILES = (
+    "a.json",
+    "api/keep.json",
+    "api/drop.json",
+    "api/local.yaml",
+    "local.yaml",
+    "top-only.yaml",
+    "api/top-only.yaml",
+    "generated/x.yaml",
+    "api/generated/y.yaml",
+    "api/shared.yaml",
+    "other/shared.yaml",
+    "api/pets.yaml",
+)
 
 
 def ignored_tree(root: Path) -> None:
@@ -61,16 +97,20 @@ def ignored_tree(root: Path) -> None:
 
 def test_gitignore_files_nest_and_negate_as_git_reads_them(tmp_path: Path) -> None:
     ignored_tree(tmp_path)
-    assert walked(tmp_path) == ["local.yaml", "api/keep.json", "api/pets.yaml",
-                                "api/shared.yaml", "api/top-only.yaml"]
+    assert walked(tmp_path) == [
+        "local.yaml",
+        "api/keep.json",
+        "api/pets.yaml",
+        "api/shared.yaml",
+        "api/top-only.yaml",
+    ]
 
 
 def test_the_walk_agrees_with_git(tmp_path: Path) -> None:
     ignored_tree(tmp_path)
     git(tmp_path, "init", "-q")
     status = git(tmp_path, "status", "--porcelain", "--untracked-files=all")
-    tracked = sorted(line[3:] for line in status.splitlines()
-                     if not line.endswith(".gitignore"))
+    tracked = sorted(line[3:] for line in status.splitlines() if not line.endswith(".gitignore"))
     assert sorted(walked(tmp_path)) == tracked
 
 
@@ -82,11 +122,16 @@ def test_passed_over_counts_ignored_and_api_less_files(tmp_path: Path) -> None:
     passed: list[str] = []
     targets = expand([str(tmp_path)], passed)
     assert [Path(t.path).relative_to(tmp_path).as_posix() for t in targets] == [
-        "api.yaml", "sub/pets.json"]
+        "api.yaml",
+        "sub/pets.json",
+    ]
     assert not any(t.explicit for t in targets)
     # Skipped directories and other suffixes are not counted: they were never candidates.
     assert sorted(Path(p).relative_to(tmp_path).as_posix() for p in passed) == [
-        "ignored.yaml", "package.json", "sub/config.yml"]
+        "ignored.yaml",
+        "package.json",
+        "sub/config.yml",
+    ]
 
 
 def test_a_named_file_is_taken_as_given(tmp_path: Path) -> None:
@@ -94,19 +139,24 @@ def test_a_named_file_is_taken_as_given(tmp_path: Path) -> None:
     passed: list[str] = []
     named = str(tmp_path / "notes.txt")
     assert expand([named, str(tmp_path / "missing.yaml")], passed) == [
-        Target(named, True), Target(str(tmp_path / "missing.yaml"), True)]
+        Target(named, True),
+        Target(str(tmp_path / "missing.yaml"), True),
+    ]
     assert passed == []
 
 
-@pytest.mark.parametrize("text,expected", [
-    pytest.param('{"openapi": "3.0.1"}', True, id="openapi"),
-    pytest.param("swagger: '2.0'\n", True, id="swagger"),
-    pytest.param("Type: AWS::Serverless::Api\n", True, id="cloudformation"),
-    pytest.param('resource "aws_api_gateway_rest_api" "x" {}\n', True, id="terraform-rest"),
-    pytest.param('resource "aws_apigatewayv2_api" "x" {}\n', True, id="terraform-http"),
-    pytest.param('{"name": "pkg", "version": "1.0.0"}', False, id="package-json"),
-    pytest.param("OpenAPI: 3\n", False, id="markers-are-case-sensitive"),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        pytest.param('{"openapi": "3.0.1"}', True, id="openapi"),
+        pytest.param("swagger: '2.0'\n", True, id="swagger"),
+        pytest.param("Type: AWS::Serverless::Api\n", True, id="cloudformation"),
+        pytest.param('resource "aws_api_gateway_rest_api" "x" {}\n', True, id="terraform-rest"),
+        pytest.param('resource "aws_apigatewayv2_api" "x" {}\n', True, id="terraform-http"),
+        pytest.param('{"name": "pkg", "version": "1.0.0"}', False, id="package-json"),
+        pytest.param("OpenAPI: 3\n", False, id="markers-are-case-sensitive"),
+    ],
+)
 def test_may_hold_api(tmp_path: Path, text: str, expected: bool) -> None:
     put(tmp_path, "f.json", text=text)
     assert may_hold_api(str(tmp_path / "f.json")) is expected

@@ -75,8 +75,9 @@ def test_a_damaged_cached_catalog_is_read_again_from_the_rules(tmp_path: Path, c
     assert json.loads(cached.read_text()) == json.loads(catalog_text(rules))  # rewritten
 
 
-def test_an_unwritable_cache_only_costs_speed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                              ) -> None:
+def test_an_unwritable_cache_only_costs_speed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     rules = _copy_rules(tmp_path)
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
@@ -98,8 +99,9 @@ def test_the_cache_keeps_only_recent_catalogs(tmp_path: Path, cache: Path) -> No
     load_rules(_copy_rules(tmp_path))
     kept = sorted(p.name for p in cache.glob("catalog-*.json"))
     assert len(kept) == CACHE_KEEP + 1
-    assert [k for k in kept if k.startswith("catalog-old")] == \
-        [f"catalog-old{n:02d}.json" for n in range(4, CACHE_KEEP + 4)]  # the oldest went
+    assert [k for k in kept if k.startswith("catalog-old")] == [
+        f"catalog-old{n:02d}.json" for n in range(4, CACHE_KEEP + 4)
+    ]  # the oldest went
 
 
 def test_a_packaged_catalog_is_read_before_the_cache(tmp_path: Path, cache: Path) -> None:
@@ -119,8 +121,10 @@ def test_sync_detects_a_stale_page_and_rewrites_it(tmp_path: Path) -> None:
     page = tmp_path / "rules" / "method-unauthenticated.md"
     page.write_text(page.read_text() + "hand edit\n")
     (tmp_path / "rules" / "retired-rule.md").write_text("old\n")
-    assert docs.sync(tmp_path, check=True) == ["rules/method-unauthenticated.md",
-                                                "rules/retired-rule.md"]
+    assert docs.sync(tmp_path, check=True) == [
+        "rules/method-unauthenticated.md",
+        "rules/retired-rule.md",
+    ]
     docs.sync(tmp_path, check=False)
     assert docs.sync(tmp_path, check=True) == []
     assert not (tmp_path / "rules" / "retired-rule.md").exists()
@@ -135,7 +139,9 @@ def test_rule_page_carries_the_metadata() -> None:
     for ref in rule.references:
         assert f"[{ref.title}]({ref.url})" in page
     index = docs.index_page(load_rules())
-    assert "| AGW601 | [resource-quota-exceeded](rules/resource-quota-exceeded.md) | error |" in index
+    assert (
+        "| AGW601 | [resource-quota-exceeded](rules/resource-quota-exceeded.md) | error |" in index
+    )
 
 
 def test_rules_json_is_what_the_rule_files_say(capsys) -> None:
@@ -146,25 +152,46 @@ def test_rules_json_is_what_the_rule_files_say(capsys) -> None:
 
     assert main(["rules", "--format", "json"]) == 0
     listed = json.loads(capsys.readouterr().out)
-    files = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))
-             for p in (ROOT / "rules").glob("*.yaml")}
+    files = {
+        p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))
+        for p in (ROOT / "rules").glob("*.yaml")
+    }
     assert [r["code"] for r in listed] == sorted(d["code"] for d in files.values())
     for entry in listed:
         raw = files[entry["name"]]
-        assert (entry["code"], entry["severity"], entry["category"], entry["api"],
-                entry["versions"], entry["enabled"], entry["scope"]) == (
-            raw["code"], raw["severity"], raw["category"], raw["api"], raw["versions"],
-            raw.get("enabled", True), raw.get("scope", "definition")), entry["code"]
+        assert (
+            entry["code"],
+            entry["severity"],
+            entry["category"],
+            entry["api"],
+            entry["versions"],
+            entry["enabled"],
+            entry["scope"],
+        ) == (
+            raw["code"],
+            raw["severity"],
+            raw["category"],
+            raw["api"],
+            raw["versions"],
+            raw.get("enabled", True),
+            raw.get("scope", "definition"),
+        ), entry["code"]
         assert entry["summary"] == raw["summary"].strip()
         assert entry["references"] == raw["references"]
         assert [o["name"] for o in entry["options"]] == list(raw.get("options") or {})
     quota = next(r for r in listed if r["code"] == "AGW601")
-    assert quota["options"] == [{"name": "limit", "default": 300,
-                                 "schema": {"type": "integer", "minimum": 1},
-                                 "description": "The Resources per API quota of your account "
-                                                "(it is adjustable through Service Quotas)."}]
-    assert quota["evidence"][0]["quote"] == ("Resources/Routes per REST/WebSocket API | Each "
-                                             "supported Region: 300 | Yes")
+    assert quota["options"] == [
+        {
+            "name": "limit",
+            "default": 300,
+            "schema": {"type": "integer", "minimum": 1},
+            "description": "The Resources per API quota of your account "
+            "(it is adjustable through Service Quotas).",
+        }
+    ]
+    assert quota["evidence"][0]["quote"] == (
+        "Resources/Routes per REST/WebSocket API | Each supported Region: 300 | Yes"
+    )
 
 
 def test_every_rule_has_fixtures_that_raise_it() -> None:
@@ -192,8 +219,11 @@ def _rule_files() -> list[tuple[str, dict]]:
     return out
 
 
-_ERROR_RULES = [(code, data) for code, data in _rule_files()
-                if data["severity"] == "error" and data["category"] != "internal"]
+_ERROR_RULES = [
+    (code, data)
+    for code, data in _rule_files()
+    if data["severity"] == "error" and data["category"] != "internal"
+]
 
 
 @pytest.mark.parametrize("data", [d for _, d in _ERROR_RULES], ids=[c for c, _ in _ERROR_RULES])
@@ -201,8 +231,10 @@ def test_every_error_rule_quotes_its_evidence(data: dict) -> None:
     # The severity contract: `error` only with the AWS message or documentation sentence that
     # shows API Gateway rejects the definition or the API cannot work. No quote, no error.
     evidence = data.get("evidence") or []
-    assert evidence, f"{data['code']} {data['name']} is an error without evidence: quote the AWS " \
-                     "message or documentation sentence, or make it a warning"
+    assert evidence, (
+        f"{data['code']} {data['name']} is an error without evidence: quote the AWS "
+        "message or documentation sentence, or make it a warning"
+    )
     for item in evidence:
         assert len(item["quote"].strip()) >= 10
         assert item["source"]["url"].startswith("https://") and item["source"]["title"].strip()
@@ -221,13 +253,17 @@ def test_schema_refuses_an_error_rule_without_evidence(tmp_path: Path, cache: Pa
     rules = _copy_rules(tmp_path)
     source = rules / "cache-key-undeclared.yaml"
     text = source.read_text()
-    source.write_text(text[:text.index("evidence:")] + text[text.index("examples:"):])
-    with pytest.raises(RuleDefinitionError,
-                       match=r"cache-key-undeclared\.yaml: .*evidence.* is a required property"):
+    source.write_text(text[: text.index("evidence:")] + text[text.index("examples:") :])
+    with pytest.raises(
+        RuleDefinitionError,
+        match=r"cache-key-undeclared\.yaml: .*evidence.* is a required property",
+    ):
         load_rules(rules)
     # A warning needs none; internal rules (apilint's own crash report) are exempt.
-    source.write_text(text[:text.index("evidence:")].replace("severity: error", "severity: warning")
-                      + text[text.index("examples:"):])
+    source.write_text(
+        text[: text.index("evidence:")].replace("severity: error", "severity: warning")
+        + text[text.index("examples:") :]
+    )
     load_rules.cache_clear()
     assert str(find_rule("AGW453", load_rules(rules)).severity) == "warning"
 
@@ -243,15 +279,17 @@ def test_the_registry_refuses_a_reused_code_or_a_misnamed_file(tmp_path: Path, c
     source.write_text(text.replace("code: AGW302", "code: AGW301", 1))
     with pytest.raises(RuleDefinitionError) as caught:
         load_rules(rules)
-    assert str(caught.value) == ("root-security-ignored.yaml: AGW301 is already used by "
-                                 "method-unauthenticated.yaml")
+    assert str(caught.value) == (
+        "root-security-ignored.yaml: AGW301 is already used by method-unauthenticated.yaml"
+    )
     source.write_text(text)
     source.rename(rules / "root-security.yaml")
     load_rules.cache_clear()
     with pytest.raises(RuleDefinitionError) as caught:
         load_rules(rules)
-    assert str(caught.value) == ("root-security.yaml: file name must be the rule name "
-                                 "'root-security-ignored'")
+    assert str(caught.value) == (
+        "root-security.yaml: file name must be the rule name 'root-security-ignored'"
+    )
     load_rules.cache_clear()
 
 
@@ -259,22 +297,35 @@ def test_evidence_reaches_explain_json_and_the_rule_page(capsys) -> None:
     rule = find_rule("cache-key-undeclared")
     assert [e.quote for e in rule.evidence] == [
         "To be valid values for cacheKeyParameters, these parameters must also be specified for "
-        "Method requestParameters.", "BadRequestException: Invalid cache key parameter specified"]
+        "Method requestParameters.",
+        "BadRequestException: Invalid cache key parameter specified",
+    ]
     assert main(["explain", "AGW453"]) == 0
     out = capsys.readouterr().out
-    assert 'Evidence for severity error:\n  - "BadRequestException: Invalid cache key parameter specified"' in \
-        out.replace('- "To be valid values for cacheKeyParameters, these parameters must also be '
-                    'specified for Method requestParameters."\n    (Integration.cacheKeyParameters: '
-                    'https://docs.aws.amazon.com/apigateway/latest/api/API_Integration.html)\n  ', "")
+    assert (
+        'Evidence for severity error:\n  - "BadRequestException: Invalid cache key parameter specified"'
+        in out.replace(
+            '- "To be valid values for cacheKeyParameters, these parameters must also be '
+            'specified for Method requestParameters."\n    (Integration.cacheKeyParameters: '
+            "https://docs.aws.amazon.com/apigateway/latest/api/API_Integration.html)\n  ",
+            "",
+        )
+    )
     assert main(["rules", "--format", "json"]) == 0
     listed = {r["code"]: r for r in json.loads(capsys.readouterr().out)}
     assert listed["AGW453"]["evidence"][1] == {
         "quote": "BadRequestException: Invalid cache key parameter specified",
-        "source": {"title": "amazon-archives/aws-apigateway-importer#148 (import error)",
-                   "url": "https://github.com/amazon-archives/aws-apigateway-importer/issues/148"}}
+        "source": {
+            "title": "amazon-archives/aws-apigateway-importer#148 (import error)",
+            "url": "https://github.com/amazon-archives/aws-apigateway-importer/issues/148",
+        },
+    }
     page = docs.rule_page(find_rule("gateway-response-status-invalid"))
     # Quoted AWS text renders literally: the regex's brackets and backslashes are escaped.
-    assert "> The HTTP status code for this GatewayResponse. Type: String Pattern: \\[1-5\\]\\\\d\\\\d" in page
+    assert (
+        "> The HTTP status code for this GatewayResponse. Type: String Pattern: \\[1-5\\]\\\\d\\\\d"
+        in page
+    )
 
 
 def _readme() -> str:
@@ -288,20 +339,32 @@ def test_readme_rule_counts_match_the_catalog() -> None:
     rules = load_rules()
     by_severity = Counter(str(r.severity) for r in rules)
     text = " ".join(_readme().split())
-    m = re.search(r"(\d+) rules \((\d+) errors: .*?; (\d+) warnings: .*?; (\d+) infos: advice\)", text)
+    m = re.search(
+        r"(\d+) rules \((\d+) errors: .*?; (\d+) warnings: .*?; (\d+) infos: advice\)", text
+    )
     assert m, "README lost its rule count line"
     assert tuple(map(int, m.groups())) == (
-        len(rules), by_severity["error"], by_severity["warning"], by_severity["info"])
+        len(rules),
+        by_severity["error"],
+        by_severity["warning"],
+        by_severity["info"],
+    )
     by_category = Counter(r.category for r in rules)
-    table = {row.group(1): int(row.group(2))
-             for row in re.finditer(r"^\| ([a-zA-Z, ]+) \(AGW\d[\dx]x\) \| (\d+) \|", _readme(), re.M)}
+    table = {
+        row.group(1): int(row.group(2))
+        for row in re.finditer(r"^\| ([a-zA-Z, ]+) \(AGW\d[\dx]x\) \| (\d+) \|", _readme(), re.M)
+    }
     assert table == {
-        "document": by_category["document"], "extensions": by_category["extensions"],
+        "document": by_category["document"],
+        "extensions": by_category["extensions"],
         "paths": by_category["paths"],
         "parameters, models": by_category["parameters"] + by_category["models"],
-        "security": by_category["security"], "integrations": by_category["integrations"],
-        "CORS, gateway responses": by_category["cors"], "quotas": by_category["quotas"],
-        "templates": by_category["templates"]}
+        "security": by_category["security"],
+        "integrations": by_category["integrations"],
+        "CORS, gateway responses": by_category["cors"],
+        "quotas": by_category["quotas"],
+        "templates": by_category["templates"],
+    }
 
 
 def test_readme_sample_output_is_what_apilint_prints(capsys) -> None:

@@ -20,7 +20,9 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def test_unquoted_swagger_float_is_accepted(tmp_path: Path) -> None:
-    doc = load_document(write(tmp_path, "a.yaml", "swagger: 2.0\ninfo: {title: x, version: '1'}\n" + OPS))
+    doc = load_document(
+        write(tmp_path, "a.yaml", "swagger: 2.0\ninfo: {title: x, version: '1'}\n" + OPS)
+    )
     assert doc.version == "2.0"
     found = lint_file(str(tmp_path / "a.yaml"), Settings(select=("schema-invalid",))).findings
     assert found == []
@@ -33,8 +35,14 @@ def test_openapi_31_is_a_finding_not_a_crash(tmp_path: Path) -> None:
 
 
 def test_yaml_keys_become_strings_and_positions_point_at_keys(tmp_path: Path) -> None:
-    doc = load_document(write(tmp_path, "a.yaml", "openapi: 3.0.1\npaths:\n  /a:\n    get:\n"
-                                                  "      responses:\n        200: {description: ok}\n"))
+    doc = load_document(
+        write(
+            tmp_path,
+            "a.yaml",
+            "openapi: 3.0.1\npaths:\n  /a:\n    get:\n"
+            "      responses:\n        200: {description: ok}\n",
+        )
+    )
     assert "200" in doc.data["paths"]["/a"]["get"]["responses"]
     span = doc.span(("paths", "/a", "get", "responses", "200"))
     assert (span.line, span.column) == (6, 9)
@@ -43,8 +51,10 @@ def test_yaml_keys_become_strings_and_positions_point_at_keys(tmp_path: Path) ->
 
 
 def test_json_positions_match_the_text(tmp_path: Path) -> None:
-    text = ('{\n  "openapi": "3.0.1",\n  "paths": {\n    "/a": {"get": {"responses": {}}},\n'
-            '    "/b~c/d": {\n      "put": {}\n    }\n  }\n}\n')
+    text = (
+        '{\n  "openapi": "3.0.1",\n  "paths": {\n    "/a": {"get": {"responses": {}}},\n'
+        '    "/b~c/d": {\n      "put": {}\n    }\n  }\n}\n'
+    )
     doc = load_document(write(tmp_path, "a.json", text))
     span = doc.span(("paths", "/a", "get"))
     assert (span.line, span.column) == (4, 12)
@@ -53,15 +63,17 @@ def test_json_positions_match_the_text(tmp_path: Path) -> None:
 
 
 def test_terraform_templatefile_placeholders_are_unknowns(tmp_path: Path) -> None:
-    text = ('{"openapi": "3.0.1", "info": {"title": "${title}", "version": "1"},\n'
-            ' "paths": {"/a": {"get": {\n'
-            '   "responses": {"200": {"description": "ok"}},\n'
-            '   "security": [{"jwt": []}],\n'
-            '   "x-amazon-apigateway-integration": {"type": "aws_proxy", "httpMethod": "POST",\n'
-            '     "timeoutInMillis": ${timeout},\n'
-            '     "uri": "arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${fn_arn}/invocations"}}}},\n'
-            ' "components": {"securitySchemes": {"jwt": {"type": "apiKey", "name": "Authorization",\n'
-            '   "in": "header", "x-amazon-apigateway-authtype": "awsSigv4"}}}}\n')
+    text = (
+        '{"openapi": "3.0.1", "info": {"title": "${title}", "version": "1"},\n'
+        ' "paths": {"/a": {"get": {\n'
+        '   "responses": {"200": {"description": "ok"}},\n'
+        '   "security": [{"jwt": []}],\n'
+        '   "x-amazon-apigateway-integration": {"type": "aws_proxy", "httpMethod": "POST",\n'
+        '     "timeoutInMillis": ${timeout},\n'
+        '     "uri": "arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${fn_arn}/invocations"}}}},\n'
+        ' "components": {"securitySchemes": {"jwt": {"type": "apiKey", "name": "Authorization",\n'
+        '   "in": "header", "x-amazon-apigateway-authtype": "awsSigv4"}}}}\n'
+    )
     path = write(tmp_path, "api.json.tftpl", text)
     result = lint_file(str(path), Settings())
     assert result.error is None
@@ -69,12 +81,14 @@ def test_terraform_templatefile_placeholders_are_unknowns(tmp_path: Path) -> Non
 
 
 def test_yaml_template_with_placeholders(tmp_path: Path) -> None:
-    text = ("openapi: 3.0.1\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n"
-            "      security: [{iam: []}]\n      responses: {'200': {description: ok}}\n"
-            "      x-amazon-apigateway-integration:\n        type: aws_proxy\n        httpMethod: POST\n"
-            "        uri: ${lambda_invoke_arn}\n"
-            "components:\n  securitySchemes:\n    iam: {type: apiKey, name: Authorization, in: header,"
-            " x-amazon-apigateway-authtype: awsSigv4}\n")
+    text = (
+        "openapi: 3.0.1\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n"
+        "      security: [{iam: []}]\n      responses: {'200': {description: ok}}\n"
+        "      x-amazon-apigateway-integration:\n        type: aws_proxy\n        httpMethod: POST\n"
+        "        uri: ${lambda_invoke_arn}\n"
+        "components:\n  securitySchemes:\n    iam: {type: apiKey, name: Authorization, in: header,"
+        " x-amazon-apigateway-authtype: awsSigv4}\n"
+    )
     path = write(tmp_path, "api.yaml.tpl", text)
     assert lint_file(str(path), Settings()).findings == []
 
@@ -86,11 +100,18 @@ def test_not_an_api(tmp_path: Path) -> None:
 
 def test_relative_file_refs_are_followed_and_reported_in_their_file(tmp_path: Path) -> None:
     (tmp_path / "params").mkdir()
-    write(tmp_path / "params", "filter.yaml",
-          "name: filter\nin: query\nstyle: deepObject\nschema: {type: object}\n")
-    root = write(tmp_path, "api.yaml", "openapi: 3.0.1\ninfo: {title: x, version: '1'}\n"
-                 "paths:\n  /a:\n    get:\n      parameters:\n        - $ref: params/filter.yaml\n"
-                 "      responses: {'200': {description: ok}}\n")
+    write(
+        tmp_path / "params",
+        "filter.yaml",
+        "name: filter\nin: query\nstyle: deepObject\nschema: {type: object}\n",
+    )
+    root = write(
+        tmp_path,
+        "api.yaml",
+        "openapi: 3.0.1\ninfo: {title: x, version: '1'}\n"
+        "paths:\n  /a:\n    get:\n      parameters:\n        - $ref: params/filter.yaml\n"
+        "      responses: {'200': {description: ok}}\n",
+    )
     found = lint_file(str(root), Settings(select=("nested-query-parameter",))).findings
     assert [(f.code, Path(f.file).name, f.line) for f in found] == [("AGW201", "filter.yaml", 1)]
 
@@ -98,9 +119,13 @@ def test_relative_file_refs_are_followed_and_reported_in_their_file(tmp_path: Pa
 def test_refs_outside_the_root_directory_are_not_read(tmp_path: Path) -> None:
     (tmp_path / "api").mkdir()
     write(tmp_path, "secret.yaml", "name: x\nin: query\nschema: {type: string}\n")
-    root = write(tmp_path / "api", "api.yaml", "openapi: 3.0.1\ninfo: {title: x, version: '1'}\n"
-                 "paths:\n  /a:\n    get:\n      parameters:\n        - $ref: ../secret.yaml\n"
-                 "      responses: {'200': {description: ok}}\n")
+    root = write(
+        tmp_path / "api",
+        "api.yaml",
+        "openapi: 3.0.1\ninfo: {title: x, version: '1'}\n"
+        "paths:\n  /a:\n    get:\n      parameters:\n        - $ref: ../secret.yaml\n"
+        "      responses: {'200': {description: ok}}\n",
+    )
     found = lint_file(str(root), Settings(select=("ref-unresolved",))).findings
     assert [(f.code, f.line) for f in found] == [("AGW003", 7)]
     assert "outside the definition's directory" in found[0].message
@@ -116,9 +141,13 @@ def test_remote_refs_are_never_fetched(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
-    root = write(tmp_path, "api.yaml", "openapi: 3.0.1\ninfo: {title: x, version: '1'}\n"
-                 "paths:\n  /a:\n    get:\n      responses:\n"
-                 "        '200': {$ref: 'https://example.com/common.yaml#/responses/Ok'}\n")
+    root = write(
+        tmp_path,
+        "api.yaml",
+        "openapi: 3.0.1\ninfo: {title: x, version: '1'}\n"
+        "paths:\n  /a:\n    get:\n      responses:\n"
+        "        '200': {$ref: 'https://example.com/common.yaml#/responses/Ok'}\n",
+    )
     found = lint_file(str(root), Settings()).findings
     assert ("AGW004", 7) in {(f.code, f.line) for f in found}
     assert calls == []
@@ -126,23 +155,35 @@ def test_remote_refs_are_never_fetched(tmp_path: Path, monkeypatch) -> None:
 
 def test_duplicate_keys_are_recorded(tmp_path: Path) -> None:
     doc = load_document(write(tmp_path, "d.yaml", "openapi: 3.0.1\nopenapi: 3.0.2\npaths: {}\n"))
-    assert [(i.kind, i.detail, i.span.line) for i in doc.parse_issues] == [("duplicate-key", "openapi", 2)]
+    assert [(i.kind, i.detail, i.span.line) for i in doc.parse_issues] == [
+        ("duplicate-key", "openapi", 2)
+    ]
 
 
-@pytest.mark.parametrize("tag,expected", [("!Sub 'arn:${AWS::Region}'", {"Fn::Sub": "arn:${AWS::Region}"}),
-                                          ("!Ref Fn", {"Ref": "Fn"}),
-                                          ("!GetAtt Fn.Arn", {"Fn::GetAtt": ["Fn", "Arn"]})])
+@pytest.mark.parametrize(
+    "tag,expected",
+    [
+        ("!Sub 'arn:${AWS::Region}'", {"Fn::Sub": "arn:${AWS::Region}"}),
+        ("!Ref Fn", {"Ref": "Fn"}),
+        ("!GetAtt Fn.Arn", {"Fn::GetAtt": ["Fn", "Arn"]}),
+    ],
+)
 def test_cloudformation_short_tags_load(tmp_path: Path, tag: str, expected: object) -> None:
     doc = load_document(write(tmp_path, "t.yaml", f"openapi: 3.0.1\nx-value: {tag}\npaths: {{}}\n"))
     assert doc.data["x-value"] == expected
 
 
 def test_files_reached_from_a_json_root_are_scanned_for_their_own_refs(tmp_path: Path) -> None:
-    (tmp_path / "common.yaml").write_text("Ok:\n  description: ok\n  content:\n"
-                                          "    application/json:\n      schema: {$ref: '#/Missing'}\n")
-    root = write(tmp_path, "api.json",
-                 '{"openapi": "3.0.1", "info": {"title": "x", "version": "1"},\n'
-                 ' "paths": {"/a": {"get": {"responses": {\n'
-                 '   "200": {"$ref": "common.yaml#/Ok"}}}}}}\n')
+    (tmp_path / "common.yaml").write_text(
+        "Ok:\n  description: ok\n  content:\n"
+        "    application/json:\n      schema: {$ref: '#/Missing'}\n"
+    )
+    root = write(
+        tmp_path,
+        "api.json",
+        '{"openapi": "3.0.1", "info": {"title": "x", "version": "1"},\n'
+        ' "paths": {"/a": {"get": {"responses": {\n'
+        '   "200": {"$ref": "common.yaml#/Ok"}}}}}}\n',
+    )
     found = lint_file(str(root), Settings(select=("ref-unresolved",))).findings
     assert [(f.code, Path(f.file).name, f.line) for f in found] == [("AGW003", "common.yaml", 5)]

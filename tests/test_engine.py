@@ -24,7 +24,8 @@ def test_a_crashing_rule_is_an_internal_error_not_a_finding() -> None:
     doc = load_document(FIXTURES / "examples" / "pitfalls.yaml")
     result = run_rules(doc, Settings(), rules=rules, checks=checks)
     assert [(c.code, c.name, c.error) for c in result.crashes] == [
-        ("AGW401", "lambda-uri-invalid", "TypeError: deliberately broken rule")]
+        ("AGW401", "lambda-uri-invalid", "TypeError: deliberately broken rule")
+    ]
     assert "_explode" in result.crashes[0].trace
     # nothing is blamed on the file, and the rule after the broken one still ran
     assert {f.code for f in result.findings} == {"AGW301"}
@@ -44,13 +45,15 @@ def test_a_crashing_rule_exits_2_with_one_stderr_line(capsys, monkeypatch) -> No
     payload = json.loads(out)
     assert "AGW401" not in {f["code"] for f in payload["results"]}
     assert ("AGW301", 8) in {(f["code"], f["line"]) for f in payload["results"]}
-    assert payload["internal_errors"] == [{"file": pitfalls, "rule": "AGW401",
-                                           "error": "TypeError: deliberately broken rule"}]
+    assert payload["internal_errors"] == [
+        {"file": pitfalls, "rule": "AGW401", "error": "TypeError: deliberately broken rule"}
+    ]
     assert err.splitlines() == [
         f"apilint: internal error: rule AGW401 (lambda-uri-invalid) crashed on {pitfalls} "
         "(TypeError: deliberately broken rule); this is a bug in apilint, not a finding in the "
         "file: please report it with the file (run with --debug for the traceback); the other "
-        "rules ran"]
+        "rules ran"
+    ]
     # --debug adds the traceback
     assert main(["lint", pitfalls, "--format", "json", "--debug"]) == 2
     err = capsys.readouterr().err
@@ -62,10 +65,13 @@ def test_select_and_ignore_by_code_or_name() -> None:
     only = run_rules(doc, Settings(select=("lambda-uri-invalid",))).findings
     assert {f.code for f in only} == {"AGW401"}
     assert {(f.code, f.line) for f in only} == {("AGW401", 22)}
-    rest = run_rules(doc, Settings(ignore=("lambda-uri-invalid", "method-unauthenticated"))).findings
+    rest = run_rules(
+        doc, Settings(ignore=("lambda-uri-invalid", "method-unauthenticated"))
+    ).findings
     assert {f.code for f in rest} == {"AGW507", "AGW302", "AGW501", "AGW201", "AGW402"}
     assert {(f.code, f.line) for f in rest} == {
-        (c, n) for c, n in PITFALL_ALL if c not in ("AGW401", "AGW301")}
+        (c, n) for c, n in PITFALL_ALL if c not in ("AGW401", "AGW301")
+    }
 
 
 def test_rules_are_scoped_to_api_kind() -> None:
@@ -81,8 +87,10 @@ def test_one_cause_reported_by_two_rules_is_linked() -> None:
     findings = run_rules(doc, Settings(select=("AGW301", "AGW302"))).findings
     by_code = {(f.code, f.line): f.message for f in findings}
     assert set(by_code) == {("AGW301", 8), ("AGW302", 4)}
-    assert "(the same cause as root-security-ignored AGW302 at the root `security`)" in \
-        by_code[("AGW301", 8)]
+    assert (
+        "(the same cause as root-security-ignored AGW302 at the root `security`)"
+        in by_code[("AGW301", 8)]
+    )
 
 
 # -- models built before the lint run (apilint.engine.Prebuilt) --------------------------------
@@ -95,8 +103,10 @@ paths:
     get:
       x-amazon-apigateway-integration: {type: mock}
 """
-_CLOSED = _OPEN.replace("{type: mock}", "{type: mock}\n      security: [{k: []}]") + \
-    "components:\n  securitySchemes:\n    k: {type: apiKey, name: x-api-key, in: header}\n"
+_CLOSED = (
+    _OPEN.replace("{type: mock}", "{type: mock}\n      security: [{k: []}]")
+    + "components:\n  securitySchemes:\n    k: {type: apiKey, name: x-api-key, in: header}\n"
+)
 
 
 def _found(results: list) -> set[tuple[str, int]]:

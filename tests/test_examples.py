@@ -19,12 +19,14 @@ def _codes(rule: Rule, text: str, tmp_path: Path) -> list[str]:
     path.write_text(text)
     settings = Settings(select=(rule.name,), options={rule.name: rule.example_options})
     if rule.scope == "account":
-        settings.inventory = build_inventory([("example", item) for item in rule.example_inventory],
-                                             None, "the example inventory")
+        settings.inventory = build_inventory(
+            [("example", item) for item in rule.example_inventory], None, "the example inventory"
+        )
         settings.deployment = Deployment(**rule.example_deployment)
     results = lint_path(str(path), settings)
-    assert results and all(r.error is None and r.skipped is None for r in results), \
-        [(r.error, r.skipped) for r in results]
+    assert results and all(r.error is None and r.skipped is None for r in results), [
+        (r.error, r.skipped) for r in results
+    ]
     return [f.code for r in results for f in r.findings]
 
 

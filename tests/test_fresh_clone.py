@@ -16,8 +16,13 @@ from helpers import ROOT, SHARED_MISSING
 pytestmark = pytest.mark.slow
 
 #: The test files that read ../shared, plus one that does not (it must still pass).
-SHARED_READERS = ["tests/test_validate.py", "tests/test_perfcorpus.py", "tests/test_corpus.py",
-                  "tests/test_model.py", "tests/test_templates.py"]
+SHARED_READERS = [
+    "tests/test_validate.py",
+    "tests/test_perfcorpus.py",
+    "tests/test_corpus.py",
+    "tests/test_model.py",
+    "tests/test_templates.py",
+]
 
 
 def _tracked_copy(target: Path) -> Path:
@@ -37,9 +42,14 @@ def _pytest(repo: Path, ci: bool) -> subprocess.CompletedProcess[str]:
     env["PYTHONPATH"] = str(repo)
     if ci:
         env["CI"] = "true"
-    return subprocess.run([sys.executable, "-m", "pytest", "-rs", "-p", "no:cacheprovider",
-                           *SHARED_READERS], cwd=repo, env=env, capture_output=True, text=True,
-                          timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-rs", "-p", "no:cacheprovider", *SHARED_READERS],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def test_a_clone_without_shared_skips_with_the_reason_and_fails_under_ci(tmp_path: Path) -> None:

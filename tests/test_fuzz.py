@@ -16,8 +16,9 @@ COUNT = 400
 
 
 def test_seeds_cover_both_versions_every_kind_and_format() -> None:
-    versions = {str(source_data(p).get("swagger") or source_data(p).get("openapi"))[:1]
-                for p in DEFINITIONS}
+    versions = {
+        str(source_data(p).get("swagger") or source_data(p).get("openapi"))[:1] for p in DEFINITIONS
+    }
     assert versions == {"2", "3"}
     assert {s.kind for s in SEEDS} == {"definition", "template", "terraform"}
     suffixes = {Path(name).suffix for s in SEEDS for name in s.files}
@@ -46,8 +47,9 @@ def test_a_generator_crash_is_counted_and_the_run_goes_on(tmp_path: Path) -> Non
     assert sum(report.documents.values()) == 2 and report.failures == []
 
 
-def test_apilint_failures_are_kept_with_their_input(tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_apilint_failures_are_kept_with_their_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def survives(target: Path) -> None:
         if tmp_path / "1" in (target, *target.parents):
             raise AssertionError("internal error: boom")
@@ -55,15 +57,19 @@ def test_apilint_failures_are_kept_with_their_input(tmp_path: Path,
     monkeypatch.setattr(fuzzing, "check_survives", survives)
     report = run(3, SEED, tmp_path)
     assert [(f.index, f.problem) for f in report.failures] == [
-        (1, "AssertionError: internal error: boom")]
+        (1, "AssertionError: internal error: boom")
+    ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["1"]  # passing inputs are removed
     case = report.failures[0].case
-    assert all((tmp_path / "1" / name).read_text(encoding="utf-8") == text
-               for name, text in case.files.items())
+    assert all(
+        (tmp_path / "1" / name).read_text(encoding="utf-8") == text
+        for name, text in case.files.items()
+    )
 
 
-def test_a_hang_is_a_failure_not_a_stuck_run(tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_hang_is_a_failure_not_a_stuck_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import time
 
     def hang(target: Path) -> None:

@@ -21,14 +21,21 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX links a
 
 #: Long enough for a busy machine to start Python; a hang (the bug) never ends.
 TIMEOUT = 60
-API = ("openapi: 3.0.1\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n"
-       "      responses: {'200': {description: ok}}\n")
+API = (
+    "openapi: 3.0.1\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n"
+    "      responses: {'200': {description: ok}}\n"
+)
 
 
 def apilint(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     try:
-        return subprocess.run([sys.executable, "-m", "apilint", *argv], cwd=cwd,
-                              capture_output=True, text=True, timeout=TIMEOUT)
+        return subprocess.run(
+            [sys.executable, "-m", "apilint", *argv],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+        )
     except subprocess.TimeoutExpired:
         pytest.fail(f"apilint {' '.join(argv)} did not finish in {TIMEOUT} s")
 
@@ -49,11 +56,14 @@ def tree(tmp_path: Path) -> Path:
 OK = {("AGW403", "api/real.yaml", 5)}
 
 
-@pytest.mark.parametrize("make", [
-    pytest.param(lambda p: p.symlink_to("/dev/zero"), id="link-to-dev-zero"),
-    pytest.param(lambda p: os.mkfifo(p), id="fifo"),
-    pytest.param(lambda p: p.symlink_to(p.parent / "pipe"), id="link-to-fifo"),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(lambda p: p.symlink_to("/dev/zero"), id="link-to-dev-zero"),
+        pytest.param(lambda p: os.mkfifo(p), id="fifo"),
+        pytest.param(lambda p: p.symlink_to(p.parent / "pipe"), id="link-to-fifo"),
+    ],
+)
 def test_discovery_skips_devices_and_fifos(tree: Path, make) -> None:
     os.mkfifo(tree / "api" / "pipe")  # no .yaml: never a candidate itself
     make(tree / "api" / "x.yaml")
@@ -84,18 +94,37 @@ def test_a_named_device_or_fifo_is_one_error_line(tree: Path, target: str) -> No
 def test_a_ref_to_a_device_or_fifo_is_an_unresolved_ref(tree: Path, target: str) -> None:
     os.mkfifo(tree / "api" / "pipe")
     (tree / "api" / "real.yaml").write_text(API + f"      x-thing:\n        $ref: '{target}'\n")
-    done = apilint("lint", "api/real.yaml", "--select", "AGW003", "--allow-outside-refs",
-                   "-f", "json", cwd=tree)
+    done = apilint(
+        "lint",
+        "api/real.yaml",
+        "--select",
+        "AGW003",
+        "--allow-outside-refs",
+        "-f",
+        "json",
+        cwd=tree,
+    )
     assert linted(done) == {("AGW003", "api/real.yaml", 8)}
     assert "not a regular file" in json.loads(done.stdout)["results"][0]["message"]
 
 
 def test_reads_are_bounded_even_when_the_size_is_not_known(tree: Path) -> None:
     # /proc files report a size of 0 and have content: only a bounded read sees the limit.
-    (tree / "api" / "real.yaml").write_text(API + "      x-thing:\n"
-                                            "        $ref: '/proc/self/environ'\n")
-    done = apilint("lint", "api/real.yaml", "--select", "AGW003", "--allow-outside-refs",
-                   "--max-file-size", "1KB", "-f", "json", cwd=tree)
+    (tree / "api" / "real.yaml").write_text(
+        API + "      x-thing:\n        $ref: '/proc/self/environ'\n"
+    )
+    done = apilint(
+        "lint",
+        "api/real.yaml",
+        "--select",
+        "AGW003",
+        "--allow-outside-refs",
+        "--max-file-size",
+        "1KB",
+        "-f",
+        "json",
+        cwd=tree,
+    )
     assert linted(done) == {("AGW003", "api/real.yaml", 8)}
     assert "over the 1,024-byte limit" in json.loads(done.stdout)["results"][0]["message"]
 
@@ -111,22 +140,27 @@ def test_a_sibling_terraform_file_linked_to_dev_zero_is_not_read(tmp_path: Path)
 
 def test_a_templatefile_input_linked_to_dev_zero_is_one_error_line(tmp_path: Path) -> None:
     (tmp_path / "main.tf").write_text(
-        'resource "aws_apigatewayv2_api" "x" {\n  body = templatefile("api.yaml", {})\n}\n')
+        'resource "aws_apigatewayv2_api" "x" {\n  body = templatefile("api.yaml", {})\n}\n'
+    )
     (tmp_path / "api.yaml").symlink_to("/dev/zero")
     done = apilint("lint", "main.tf", "--allow-outside-refs", cwd=tmp_path)
     assert (done.returncode, done.stdout) == (2, "")
     # Named as the file actually read, relative to the working directory like every path.
-    assert done.stderr == (f"{os.path.relpath('/dev/zero', tmp_path)}: error: templatefile() in "
-                           "aws_apigatewayv2_api.x 'api.yaml': not a regular file (a device, FIFO "
-                           "or socket)\n")
+    assert done.stderr == (
+        f"{os.path.relpath('/dev/zero', tmp_path)}: error: templatefile() in "
+        "aws_apigatewayv2_api.x 'api.yaml': not a regular file (a device, FIFO "
+        "or socket)\n"
+    )
 
 
 def test_a_baseline_linked_to_dev_zero_is_one_error_line(tree: Path) -> None:
     (tree / "baseline.json").symlink_to("/dev/zero")
     done = apilint("lint", "api/real.yaml", "--baseline", "baseline.json", cwd=tree)
     assert (done.returncode, done.stdout) == (2, "")
-    assert done.stderr == ("apilint: cannot read baseline baseline.json: not a regular file "
-                           "(a device, FIFO or socket)\n")
+    assert done.stderr == (
+        "apilint: cannot read baseline baseline.json: not a regular file "
+        "(a device, FIFO or socket)\n"
+    )
 
 
 def test_a_gitignore_pattern_with_many_wildcards_does_not_backtrack(tree: Path) -> None:

@@ -19,19 +19,31 @@ def test_deep_flow_nesting_is_refused_before_libyaml_overflows_its_stack(tmp_pat
     # 50,000 nested `[` inside a block mapping: libyaml's C composer used to segfault (exit -11).
     deep = tmp_path / "deep.yaml"
     deep.write_text(HEAD + "paths:\n  /a:\n    x-deep: " + "[" * 50000 + "]" * 50000 + "\n")
-    done = subprocess.run([sys.executable, "-m", "apilint", "lint", str(deep)],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "apilint", "lint", str(deep)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == f"{deep}:5:525: error: nesting deeper than 512 levels\n"
 
 
-@pytest.mark.parametrize("name,content", [
-    pytest.param("bom.yaml", b"\xef\xbb\xbf" + HEAD.encode() + b"paths: {}\n", id="yaml"),
-    pytest.param("bom.json", b'\xef\xbb\xbf{"openapi": "3.0.1", "info": {"title": "x", '
-                             b'"version": "1"}, "paths": {}}', id="json"),
-])
-def test_a_byte_order_mark_is_read_as_utf8(name: str, content: bytes, tmp_path: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "name,content",
+    [
+        pytest.param("bom.yaml", b"\xef\xbb\xbf" + HEAD.encode() + b"paths: {}\n", id="yaml"),
+        pytest.param(
+            "bom.json",
+            b'\xef\xbb\xbf{"openapi": "3.0.1", "info": {"title": "x", '
+            b'"version": "1"}, "paths": {}}',
+            id="json",
+        ),
+    ],
+)
+def test_a_byte_order_mark_is_read_as_utf8(
+    name: str, content: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / name
     path.write_bytes(content)
     code, out, err = run(capsys, "lint", str(path), "--select", "AGW001,AGW002")
@@ -42,12 +54,15 @@ def test_symlink_loop_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[
     (tmp_path / "a.yaml").symlink_to(tmp_path / "b.yaml")
     (tmp_path / "b.yaml").symlink_to(tmp_path / "a.yaml")
     code, out, err = run(capsys, "lint", str(tmp_path / "a.yaml"))
-    assert (code, err) == (2, f"{tmp_path / 'a.yaml'}: error: symbolic link loop (the link "
-                              "points back to itself)\n")
+    assert (code, err) == (
+        2,
+        f"{tmp_path / 'a.yaml'}: error: symbolic link loop (the link points back to itself)\n",
+    )
 
 
-def test_ref_to_a_symlink_loop_is_an_unresolved_ref(tmp_path: Path,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_ref_to_a_symlink_loop_is_an_unresolved_ref(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "a.yaml").symlink_to(tmp_path / "b.yaml")
     (tmp_path / "b.yaml").symlink_to(tmp_path / "a.yaml")
     api = tmp_path / "api.yaml"
@@ -60,12 +75,15 @@ def test_ref_cycle_across_files(tmp_path: Path, capsys: pytest.CaptureFixture[st
     (tmp_path / "api.yaml").write_text(HEAD + "paths:\n  /a:\n    $ref: 'b.yaml#/B'\n")
     (tmp_path / "b.yaml").write_text("B:\n  $ref: 'api.yaml#/paths/~1a'\n")
     code, out, err = run(capsys, "lint", str(tmp_path / "api.yaml"))
-    assert (code, err) == (2, f"{tmp_path / 'api.yaml'}:5:5: error: $ref cycle: /paths/~1a -> "
-                              "/B -> /paths/~1a\n")
+    assert (code, err) == (
+        2,
+        f"{tmp_path / 'api.yaml'}:5:5: error: $ref cycle: /paths/~1a -> /B -> /paths/~1a\n",
+    )
 
 
-def test_unreadable_file_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unreadable_file_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     # CI runs as root, for whom chmod 000 changes nothing: the refusal is simulated where the
     # bytes are read.
     path = tmp_path / "locked.yaml"
@@ -99,20 +117,37 @@ def _bounded() -> None:
 
 
 def lint_bounded(path: Path, *argv: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "apilint", "lint", str(path), *argv],
-                          capture_output=True, text=True, timeout=timeout, preexec_fn=_bounded)
+    return subprocess.run(
+        [sys.executable, "-m", "apilint", "lint", str(path), *argv],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=_bounded,
+    )
 
 
 def _chain(n: int) -> dict:
     schemas: dict = {f"s{i}": {"$ref": f"#/components/schemas/s{i + 1}"} for i in range(n - 1)}
     schemas[f"s{n - 1}"] = {"type": "string"}
     schema = {"$ref": "#/components/schemas/s0"}
-    return {"openapi": "3.0.1", "info": {"title": "x", "version": "1"},
-            "paths": {"/a": {"get": {
-                "responses": {"200": {"description": "x",
-                                      "content": {"application/json": {"schema": schema}}}},
-                "x-amazon-apigateway-integration": {"type": "mock"}}}},
-            "components": {"schemas": schemas}}
+    return {
+        "openapi": "3.0.1",
+        "info": {"title": "x", "version": "1"},
+        "paths": {
+            "/a": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "description": "x",
+                            "content": {"application/json": {"schema": schema}},
+                        }
+                    },
+                    "x-amazon-apigateway-integration": {"type": "mock"},
+                }
+            }
+        },
+        "components": {"schemas": schemas},
+    }
 
 
 @pytest.mark.parametrize("suffix", ["json", "yaml"])
@@ -123,8 +158,11 @@ def test_a_long_ref_chain_resolves_in_linear_time(suffix: str, tmp_path: Path) -
 
     path = tmp_path / f"chain.{suffix}"
     data = _chain(3000)
-    path.write_text(json.dumps(data) if suffix == "json" else
-                    "\n".join(f"{k}: {json.dumps(v)}" for k, v in data.items()) + "\n")
+    path.write_text(
+        json.dumps(data)
+        if suffix == "json"
+        else "\n".join(f"{k}: {json.dumps(v)}" for k, v in data.items()) + "\n"
+    )
     done = lint_bounded(path, "--select", "AGW003,AGW001", timeout=90)
     assert (done.returncode, done.stderr, done.stdout) == (0, "", "")
 
@@ -141,25 +179,35 @@ _BOMB = "error: YAML aliases expand to more than {} (an alias bomb?)"
 
 
 @pytest.mark.parametrize("parser", ["", "libyaml"])
-@pytest.mark.parametrize("text,where,what", [
-    # 9 levels of 9 aliases: 387 million nodes once expanded.
-    pytest.param(_laughs(9, 9, "lol"), "11:7", _BOMB.format("1,000,000 nodes"),
-                 id="nine-by-nine"),
-    # 6 levels (1.1 million nodes) was under the old cap of 5 million nodes, which let 4.8
-    # million through: seconds and hundreds of MB to lint, a gigabyte with longer leaves.
-    pytest.param(_laughs(6, 9, "lol"), "11:7", _BOMB.format("1,000,000 nodes"),
-                 id="under-the-old-cap"),
-    # 125,000 nodes, but each leaf is 5,000 characters: 300 MB of text once expanded.
-    pytest.param(_laughs(5, 9, "l" * 5000), "9:7", _BOMB.format("16,777,216 characters"),
-                 id="long-leaf"),
-    # libyaml refuses these anchor names; rapidyaml read the aliases as strings ("*a$0").
-    pytest.param(_laughs(9, 9, "lol", anchor="a$"), "5:9", "error: invalid YAML: while "
-                 "scanning an anchor did not find expected alphabetic or numeric character",
-                 id="odd-names"),
-])
-def test_an_alias_bomb_is_refused_in_one_line(parser: str, text: str, where: str, what: str,
-                                              tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "text,where,what",
+    [
+        # 9 levels of 9 aliases: 387 million nodes once expanded.
+        pytest.param(
+            _laughs(9, 9, "lol"), "11:7", _BOMB.format("1,000,000 nodes"), id="nine-by-nine"
+        ),
+        # 6 levels (1.1 million nodes) was under the old cap of 5 million nodes, which let 4.8
+        # million through: seconds and hundreds of MB to lint, a gigabyte with longer leaves.
+        pytest.param(
+            _laughs(6, 9, "lol"), "11:7", _BOMB.format("1,000,000 nodes"), id="under-the-old-cap"
+        ),
+        # 125,000 nodes, but each leaf is 5,000 characters: 300 MB of text once expanded.
+        pytest.param(
+            _laughs(5, 9, "l" * 5000), "9:7", _BOMB.format("16,777,216 characters"), id="long-leaf"
+        ),
+        # libyaml refuses these anchor names; rapidyaml read the aliases as strings ("*a$0").
+        pytest.param(
+            _laughs(9, 9, "lol", anchor="a$"),
+            "5:9",
+            "error: invalid YAML: while "
+            "scanning an anchor did not find expected alphabetic or numeric character",
+            id="odd-names",
+        ),
+    ],
+)
+def test_an_alias_bomb_is_refused_in_one_line(
+    parser: str, text: str, where: str, what: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("APILINT_YAML", parser)
     path = tmp_path / "laughs.yaml"
     path.write_text(text)
@@ -172,9 +220,13 @@ def test_aliases_within_the_bound_are_expanded(tmp_path: Path) -> None:
     # 3 levels of 9 (820 nodes) of a real shape: the same response under many operations.
     path = tmp_path / "shared.yaml"
     ops = "\n".join(f"  /r{i}:\n    get: *op" for i in range(50))
-    path.write_text(HEAD + "x-op: &op\n  responses: {'200': {description: ok}}\n"
-                    "  x-amazon-apigateway-integration: {type: mock}\npaths:\n" + ops + "\n"
-                    + _laughs(3, 9, "lol").split("paths: {}\n", 1)[1])
+    path.write_text(
+        HEAD + "x-op: &op\n  responses: {'200': {description: ok}}\n"
+        "  x-amazon-apigateway-integration: {type: mock}\npaths:\n"
+        + ops
+        + "\n"
+        + _laughs(3, 9, "lol").split("paths: {}\n", 1)[1]
+    )
     done = lint_bounded(path, "--select", "AGW403,AGW109,AGW001")
     assert (done.returncode, done.stderr, done.stdout) == (0, "", "")
 
@@ -195,12 +247,22 @@ def test_findings_under_60000_paths_of_minified_json_are_located_in_linear_time(
     # Every finding's position used to decode its line up to the finding (minified JSON is one
     # line) and search the members of `paths` one by one: quadratic, 10 s for 20,000 paths,
     # minutes for 60,000 (3 s now).
-    done = subprocess.run([sys.executable, "-c", _LOCATE_ALL, "60000"], capture_output=True,
-                          text=True, timeout=60, preexec_fn=_bounded)
+    done = subprocess.run(
+        [sys.executable, "-c", _LOCATE_ALL, "60000"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=_bounded,
+    )
     assert (done.returncode, done.stderr) == (0, "")
     # The column of the last `get` counts characters (é is two bytes), not bytes.
-    prefix = len('{"openapi": "3.0.1", "paths": {') + 59999 * 2 + sum(
-        len(f'"/r{i}/{{id}}/\u00e9{i}": {{"get": {{"responses": {{}}}}}}') for i in range(59999))
+    prefix = (
+        len('{"openapi": "3.0.1", "paths": {')
+        + 59999 * 2
+        + sum(
+            len(f'"/r{i}/{{id}}/\u00e9{i}": {{"get": {{"responses": {{}}}}}}') for i in range(59999)
+        )
+    )
     assert done.stdout.split() == ["1", str(prefix + len('"/r59999/{id}/\u00e959999": {') + 1)]
 
 
@@ -218,51 +280,94 @@ else:
 """
 
 
-@pytest.mark.parametrize("start,expected", [
-    # 9 levels of 9 $refs in another file: apilint test inlines other files' $refs for
-    # schemathesis, and copied this one 387 million times.
-    pytest.param("s0", "{api}: error: $refs to other files expand to more than 1,000,000 nodes "
-                       "when inlined for apilint test (a $ref bomb?)\n", id="nine-by-nine"),
-    pytest.param("s7", "{size}\n", id="within-bound"),
-])
-def test_refs_to_another_file_fanning_out_are_bounded_when_inlined(start: str, expected: str,
-                                                                   tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "start,expected",
+    [
+        # 9 levels of 9 $refs in another file: apilint test inlines other files' $refs for
+        # schemathesis, and copied this one 387 million times.
+        pytest.param(
+            "s0",
+            "{api}: error: $refs to other files expand to more than 1,000,000 nodes "
+            "when inlined for apilint test (a $ref bomb?)\n",
+            id="nine-by-nine",
+        ),
+        pytest.param("s7", "{size}\n", id="within-bound"),
+    ],
+)
+def test_refs_to_another_file_fanning_out_are_bounded_when_inlined(
+    start: str, expected: str, tmp_path: Path
+) -> None:
     import json
 
-    schemas: dict = {f"s{i}": {"type": "object", "properties": {
-        f"p{j}": {"$ref": f"#/s{i + 1}"} for j in range(9)}} for i in range(9)}
+    schemas: dict = {
+        f"s{i}": {
+            "type": "object",
+            "properties": {f"p{j}": {"$ref": f"#/s{i + 1}"} for j in range(9)},
+        }
+        for i in range(9)
+    }
     schemas["s9"] = {"type": "string"}
     (tmp_path / "other.json").write_text(json.dumps(schemas))
     api = tmp_path / "api.yaml"
-    api.write_text(HEAD + "paths:\n  /a:\n    get:\n      responses:\n        '200':\n"
-                   "          description: x\n          content:\n            application/json:\n"
-                   f"              schema: {{$ref: 'other.json#/{start}'}}\n"
-                   "      x-amazon-apigateway-integration: {type: mock}\n")
-    done = subprocess.run([sys.executable, "-c", _BUNDLE, str(api)], capture_output=True,
-                          text=True, timeout=60, preexec_fn=_bounded)
+    api.write_text(
+        HEAD + "paths:\n  /a:\n    get:\n      responses:\n        '200':\n"
+        "          description: x\n          content:\n            application/json:\n"
+        f"              schema: {{$ref: 'other.json#/{start}'}}\n"
+        "      x-amazon-apigateway-integration: {type: mock}\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", _BUNDLE, str(api)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=_bounded,
+    )
     s8 = {"type": "object", "properties": {f"p{j}": {"type": "string"} for j in range(9)}}
     s7 = {"type": "object", "properties": {f"p{j}": s8 for j in range(9)}}
-    size = len(str({"openapi": "3.0.1", "info": {"title": "x", "version": "1"}, "paths": {"/a": {
-        "get": {"responses": {"200": {"description": "x", "content": {
-            "application/json": {"schema": s7}}}}}}}}))
+    size = len(
+        str(
+            {
+                "openapi": "3.0.1",
+                "info": {"title": "x", "version": "1"},
+                "paths": {
+                    "/a": {
+                        "get": {
+                            "responses": {
+                                "200": {
+                                    "description": "x",
+                                    "content": {"application/json": {"schema": s7}},
+                                }
+                            }
+                        }
+                    }
+                },
+            }
+        )
+    )
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout == expected.format(api=api, size=size)
 
 
 @pytest.mark.parametrize("parser", ["", "libyaml"])
 @pytest.mark.parametrize("text", ["# only a comment", "# only a comment\n", "---\n# c\n"])
-def test_a_yaml_file_of_comments_is_skipped_as_no_definition(parser: str, text: str,
-                                                              tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch,
-                                                              capsys: pytest.CaptureFixture[str]
-                                                              ) -> None:
+def test_a_yaml_file_of_comments_is_skipped_as_no_definition(
+    parser: str,
+    text: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     # Found by scripts/fuzz.py (a template cut after its first comment): rapidyaml emits
     # nothing for an empty document and the fast path crashed on it (internal error).
     monkeypatch.setenv("APILINT_YAML", parser)
     path = tmp_path / "comments.yaml"
     path.write_text(text)
     code, out, err = run(capsys, "lint", str(path))
-    assert (code, out, err) == (0, "", f"{path}: note: skipped: not an OpenAPI/Swagger document "
-                                       "(the top level is not a mapping)\n"
-                                       f"apilint: no API definitions found in {path}; 1 file "
-                                       "skipped\n")
+    assert (code, out, err) == (
+        0,
+        "",
+        f"{path}: note: skipped: not an OpenAPI/Swagger document "
+        "(the top level is not a mapping)\n"
+        f"apilint: no API definitions found in {path}; 1 file "
+        "skipped\n",
+    )

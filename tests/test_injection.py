@@ -48,8 +48,7 @@ SHOWN = {
 }
 #: Raw characters no report may carry: C0 (but the newline that ends our own lines), DEL, C1,
 #: bidi embeddings/overrides/isolates, Unicode line separators, lone surrogates.
-RAW = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
-                 "\ud800-\udfff]")
+RAW = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 #: What the Actions runner takes for a command: `::` after leading whitespace, or the legacy
 #: `##[` anywhere in a line.
 COMMAND = re.compile(r"\s*::|.*##\[")
@@ -58,8 +57,14 @@ GITHUB_PROPERTIES = {"file", "line", "col", "endLine", "endColumn", "title"}
 
 def definition(paths: dict[str, str]) -> str:
     operation = {"get": {"responses": {"200": {"description": "ok"}}}}
-    return json.dumps({"openapi": "3.0.1", "info": {"title": "t", "version": "1"},
-                       "paths": dict.fromkeys(paths.values(), operation)}, indent=2)
+    return json.dumps(
+        {
+            "openapi": "3.0.1",
+            "info": {"title": "t", "version": "1"},
+            "paths": dict.fromkeys(paths.values(), operation),
+        },
+        indent=2,
+    )
 
 
 @pytest.fixture
@@ -110,6 +115,7 @@ def markdown_html(text: str) -> str:
 
 # --- item 2: definition text in every format -------------------------------------------------
 
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_hostile_paths_cannot_inject_into_any_format(fmt: str, hostile: Path, capsys) -> None:
     code, out, err = run(capsys, "lint", str(hostile), "--select", "AGW101,AGW403", "-f", fmt)
@@ -118,9 +124,13 @@ def test_hostile_paths_cannot_inject_into_any_format(fmt: str, hostile: Path, ca
     if fmt in STRUCTURED:  # the library escapes; the data keeps the real characters
         assert "\x1b" not in out and "\\u001b[31mRED" in out
         data = json.loads(out)
-        messages = " ".join([r["message"] for r in data["results"]] if fmt == "json" else
-                            [r["description"] for r in data] if fmt == "gitlab" else
-                            [r["message"]["text"] for r in data["runs"][0]["results"]])
+        messages = " ".join(
+            [r["message"] for r in data["results"]]
+            if fmt == "json"
+            else [r["description"] for r in data]
+            if fmt == "gitlab"
+            else [r["message"]["text"] for r in data["runs"][0]["results"]]
+        )
         for path in HOSTILE.values():
             assert f"GET {path} has no x-amazon-apigateway-integration" in messages
         return
@@ -148,24 +158,37 @@ def test_text_sinks_show_exactly_the_escaped_message(fmt: str, tmp_path: Path, c
     path.write_text(definition({"x": "/a\n::error file=x::pwned\x1b[2J"}), encoding="utf-8")
     code, out, err = run(capsys, "lint", str(path), "--select", "AGW403", "-f", fmt)
     assert (code, err) == (1, "")
-    message = (r"GET /a\n::error file=x::pwned\x1b[2J has no x-amazon-apigateway-integration; "
-               "the method is created without one")
+    message = (
+        r"GET /a\n::error file=x::pwned\x1b[2J has no x-amazon-apigateway-integration; "
+        "the method is created without one"
+    )
     assert message in (markdown_html(out) if fmt == "markdown" else out)
     assert_inert(fmt, out)
 
 
 # --- item 2: stderr and file names ----------------------------------------------------------
 
+
 def test_ref_cycle_error_on_stderr_is_one_escaped_line(tmp_path: Path, capsys) -> None:
     key = "x\x1b[31m\n::error file=r::cycle"
     path = tmp_path / "cycle.json"
-    path.write_text(json.dumps({"openapi": "3.0.1", "info": {"title": "t", "version": "1"},
-                                "paths": {"/a": {"$ref": f"#/{key}"}}, key: {"$ref": f"#/{key}"}}),
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "openapi": "3.0.1",
+                "info": {"title": "t", "version": "1"},
+                "paths": {"/a": {"$ref": f"#/{key}"}},
+                key: {"$ref": f"#/{key}"},
+            }
+        ),
+        encoding="utf-8",
+    )
     code, out, err = run(capsys, "lint", str(path))
     assert (code, out) == (2, "")
-    assert err == (f"{path}:1:168: error: $ref cycle: /paths/~1a -> /x\\x1b[31m\\n::error "
-                   "file=r::cycle -> /x\\x1b[31m\\n::error file=r::cycle\n")
+    assert err == (
+        f"{path}:1:168: error: $ref cycle: /paths/~1a -> /x\\x1b[31m\\n::error "
+        "file=r::cycle -> /x\\x1b[31m\\n::error file=r::cycle\n"
+    )
 
 
 #: File names a repository can hold: terminal escapes, a newline before a command, a command at
@@ -184,8 +207,9 @@ NAMES = {
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("broken", [False, True], ids=["findings", "load-error"])
 @pytest.mark.parametrize("case", list(NAMES))
-def test_hostile_file_names(case: str, broken: bool, fmt: str, tmp_path: Path, monkeypatch,
-                            capsys) -> None:
+def test_hostile_file_names(
+    case: str, broken: bool, fmt: str, tmp_path: Path, monkeypatch, capsys
+) -> None:
     name, shown = NAMES[case]
     monkeypatch.chdir(tmp_path)
     content = '{"openapi": "3.0.1", "paths": [' if broken else definition({"x": "/a"})
@@ -223,17 +247,24 @@ def test_a_line_led_by_a_file_name_is_never_a_command() -> None:
 
 # --- markdown and HTML building blocks -------------------------------------------------------
 
-@pytest.mark.parametrize("text", [
-    pytest.param("/p```<h1>x</h1>", id="triple"),
-    pytest.param("`<h1>x</h1>`", id="edges"),
-    pytest.param("a|b\\|<h1>c</h1>", id="pipe-after-backslash"),
-    pytest.param("<h1>x</h1> **b** [l](javascript:x) &lt;", id="markup"),
-])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("/p```<h1>x</h1>", id="triple"),
+        pytest.param("`<h1>x</h1>`", id="edges"),
+        pytest.param("a|b\\|<h1>c</h1>", id="pipe-after-backslash"),
+        pytest.param("<h1>x</h1> **b** [l](javascript:x) &lt;", id="markup"),
+    ],
+)
 def test_markdown_code_and_prose_stay_literal_in_a_table(text: str) -> None:
     from apilint import escape
 
-    for cell in (escape.markdown_code(text), escape.markdown_prose(text),
-                 escape.markdown_prose(f"see `{text}` and `x`")):
+    for cell in (
+        escape.markdown_code(text),
+        escape.markdown_prose(text),
+        escape.markdown_prose(f"see `{text}` and `x`"),
+    ):
         page = markdown_html(f"| a | b |\n| --- | --- |\n| {cell} | z |\n")
         assert "<h1" not in page and "<strong>" not in page and "<a " not in page, page
         assert page.count("<td>") == 2, page  # no pipe split the row
@@ -249,68 +280,89 @@ def test_markdown_prose_keeps_the_messages_code_spans() -> None:
 def test_html_escapes_text_and_attributes() -> None:
     from apilint import escape
 
-    assert escape.html('"><h1 x=\'y\'>&\x1b') == "&quot;&gt;&lt;h1 x=&#x27;y&#x27;&gt;&amp;\\x1b"
+    assert escape.html("\"><h1 x='y'>&\x1b") == "&quot;&gt;&lt;h1 x=&#x27;y&#x27;&gt;&amp;\\x1b"
 
 
 def test_visible_names_controls_and_keeps_everything_else() -> None:
     from apilint import escape
 
-    assert escape.visible("a\nb\rc\td\x00e\x1bf\x7fg\x85h\u2028i\u202ej\ud800k é 😀 \U000e0041"
-                          "\ufffe") == (
-        r"a\nb\rc\td\x00e\x1bf\x7fg\x85h\u2028i\u202ej\ud800k é 😀 \U000e0041\ufffe")
+    assert escape.visible(
+        "a\nb\rc\td\x00e\x1bf\x7fg\x85h\u2028i\u202ej\ud800k é 😀 \U000e0041\ufffe"
+    ) == (r"a\nb\rc\td\x00e\x1bf\x7fg\x85h\u2028i\u202ej\ud800k é 😀 \U000e0041\ufffe")
     assert escape.visible(escape.visible("\x1b")) == r"\x1b"
 
 
 # --- item 8: well-formed oddities end in a report -------------------------------------------
 
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_lone_surrogate_in_a_key_renders(fmt: str, tmp_path: Path, capsys) -> None:
     path = tmp_path / "surrogate.json"
-    path.write_text('{"openapi": "3.0.1", "info": {"title": "t", "version": "1"},\n'
-                    '"paths": {"/x\\ud800": {"get": {"responses": {"200": {"description": "ok"'
-                    '}}}}}}', encoding="utf-8")
-    code, out, err = run(capsys, "lint", str(path), "--select", "AGW001,AGW006,AGW101,AGW403",
-                         "-f", fmt)
+    path.write_text(
+        '{"openapi": "3.0.1", "info": {"title": "t", "version": "1"},\n'
+        '"paths": {"/x\\ud800": {"get": {"responses": {"200": {"description": "ok"'
+        "}}}}}}",
+        encoding="utf-8",
+    )
+    code, out, err = run(
+        capsys, "lint", str(path), "--select", "AGW001,AGW006,AGW101,AGW403", "-f", fmt
+    )
     assert (code, err) == (1, "")
     assert_inert(fmt, out)
     assert "\\ud800" in out
     if fmt == "concise":
         assert [line.split(" ")[:2] for line in out.splitlines()[:-1]] == [
-            [f"{path}:2:11:", "AGW101"], [f"{path}:2:24:", "AGW403"]]
+            [f"{path}:2:11:", "AGW101"],
+            [f"{path}:2:24:", "AGW403"],
+        ]
 
 
 def test_a_5000_digit_integer_in_json_is_linted(tmp_path: Path, capsys) -> None:
     path = tmp_path / "big.json"
-    path.write_text('{"openapi": "3.0.1", "info": {"title": "t", "version": "1"},\n'
-                    f'"x-big": {"9" * 5000},\n"paths": {{"/a": {{"get": {{"parameters": '
-                    '[{"name": "q", "in": "query", "schema": {"type": "integer",\n'
-                    f'"maximum": {"9" * 5000}}}}}], "responses": {{"200": {{"description": "ok"'
-                    '}}}}}}', encoding="utf-8")
-    code, out, err = run(capsys, "lint", str(path), "--select", "AGW001,AGW006,AGW011,AGW403",
-                         "-f", "concise")
+    path.write_text(
+        '{"openapi": "3.0.1", "info": {"title": "t", "version": "1"},\n'
+        f'"x-big": {"9" * 5000},\n"paths": {{"/a": {{"get": {{"parameters": '
+        '[{"name": "q", "in": "query", "schema": {"type": "integer",\n'
+        f'"maximum": {"9" * 5000}}}}}], "responses": {{"200": {{"description": "ok"'
+        "}}}}}}",
+        encoding="utf-8",
+    )
+    code, out, err = run(
+        capsys, "lint", str(path), "--select", "AGW001,AGW006,AGW011,AGW403", "-f", "concise"
+    )
     assert (code, err) == (1, "")
     # The digits are kept as text, as the YAML loaders keep them, hence "a string" at maximum.
     assert [line.split(" ")[:2] for line in out.splitlines()[:-1]] == [
-        [f"{path}:3:18:", "AGW403"], [f"{path}:4:1:", "AGW011"]]
+        [f"{path}:3:18:", "AGW403"],
+        [f"{path}:4:1:", "AGW011"],
+    ]
     assert "internal error" not in out
 
 
-@pytest.mark.parametrize("text,where", [
-    pytest.param("openapi: 3.0.1\npaths:\n  /a\x00: {}\n", "3:5", id="ascii"),
-    pytest.param("openapi: 3.0.1\ninfo: {title: ééé😀}\npaths:\n  /a: {x: \x00}\n", "4:11",
-                 id="after-multibyte"),
-])
+@pytest.mark.parametrize(
+    "text,where",
+    [
+        pytest.param("openapi: 3.0.1\npaths:\n  /a\x00: {}\n", "3:5", id="ascii"),
+        pytest.param(
+            "openapi: 3.0.1\ninfo: {title: ééé😀}\npaths:\n  /a: {x: \x00}\n",
+            "4:11",
+            id="after-multibyte",
+        ),
+    ],
+)
 @pytest.mark.parametrize("yaml", ["", "libyaml"])
-def test_a_nul_byte_in_yaml_is_one_line_with_its_position(text: str, where: str, yaml: str,
-                                                          tmp_path: Path, monkeypatch,
-                                                          capsys) -> None:
+def test_a_nul_byte_in_yaml_is_one_line_with_its_position(
+    text: str, where: str, yaml: str, tmp_path: Path, monkeypatch, capsys
+) -> None:
     monkeypatch.setenv("APILINT_YAML", yaml)
     path = tmp_path / "nul.yaml"
     path.write_text(text, encoding="utf-8")
     code, out, err = run(capsys, "lint", str(path))
     assert (code, out) == (2, "")
-    assert err == (f"{path}:{where}: error: invalid YAML: unacceptable character #x0000: "
-                   "control characters are not allowed\n")
+    assert err == (
+        f"{path}:{where}: error: invalid YAML: unacceptable character #x0000: "
+        "control characters are not allowed\n"
+    )
 
 
 def test_a_baseline_nested_100000_deep_is_one_line(tmp_path: Path, capsys) -> None:
@@ -327,15 +379,31 @@ def test_stale_baseline_notes_are_escaped(tmp_path: Path, capsys) -> None:
     api = tmp_path / "api.yaml"
     api.write_text("openapi: 3.0.1\ninfo: {title: t, version: '1'}\npaths: {}\n")
     baseline = tmp_path / "baseline.json"
-    baseline.write_text(json.dumps({"version": 1, "findings": [
-        {"code": "AGW109\n::error::b", "file": "api.yaml", "pointer": "/x\x1b[2J",
-         "operation": "GET /\r::warning::o", "message": "m"}]}))
-    code, out, err = run(capsys, "lint", str(api), "--baseline", str(baseline), "--select",
-                         "AGW001")
+    baseline.write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "findings": [
+                    {
+                        "code": "AGW109\n::error::b",
+                        "file": "api.yaml",
+                        "pointer": "/x\x1b[2J",
+                        "operation": "GET /\r::warning::o",
+                        "message": "m",
+                    }
+                ],
+            }
+        )
+    )
+    code, out, err = run(
+        capsys, "lint", str(api), "--baseline", str(baseline), "--select", "AGW001"
+    )
     assert (code, out) == (0, "")
-    assert err == ("api.yaml: note: baseline entry no longer found: AGW109\\n::error::b at "
-                   "/x\\x1b[2J (GET /\\r::warning::o); refresh the baseline with "
-                   "`apilint baseline`\n")
+    assert err == (
+        "api.yaml: note: baseline entry no longer found: AGW109\\n::error::b at "
+        "/x\\x1b[2J (GET /\\r::warning::o); refresh the baseline with "
+        "`apilint baseline`\n"
+    )
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -347,10 +415,24 @@ def test_contract_findings_and_notes_go_through_the_same_escaping(fmt: str, caps
     from apilint.findings import Finding, Severity, Span
 
     answer = "status 500: \r\x1b[2K::error file=s::server\n<h1>x</h1>"
-    finding = Finding("AGW901", "contract-check", Severity.WARNING, f"GET /a answered {answer}",
-                      "api.yaml", "/paths/~1a/get", Span(3, 5, 3, 9), "GET /a")
-    code = report([FileResult("api.yaml", findings=[finding])], ["warning"], [(fmt, None)],
-                  False, False, [f"apilint: note: {answer}"])
+    finding = Finding(
+        "AGW901",
+        "contract-check",
+        Severity.WARNING,
+        f"GET /a answered {answer}",
+        "api.yaml",
+        "/paths/~1a/get",
+        Span(3, 5, 3, 9),
+        "GET /a",
+    )
+    code = report(
+        [FileResult("api.yaml", findings=[finding])],
+        ["warning"],
+        [(fmt, None)],
+        False,
+        False,
+        [f"apilint: note: {answer}"],
+    )
     out, err = capsys.readouterr()
     assert code == 1
     assert_inert(fmt, out)
@@ -370,21 +452,29 @@ def test_audit_summary_shows_hostile_api_names_escaped() -> None:
 
     api = DeployedApi("a1", "::error::x\x1b[2J\n##[add-mask]y", "rest", "us-east-1", "prod")
     table = summary([Exported(api, None, "denied \r::warning::z")], [])
-    assert table.splitlines()[1] == (r"./::error::x\x1b[2J\n#\x23[add-mask]y (a1, REST)  "
-                                     r"us-east-1  prod   -       -         export failed: "
-                                     r"denied \r::warning::z")
+    assert table.splitlines()[1] == (
+        r"./::error::x\x1b[2J\n#\x23[add-mask]y (a1, REST)  "
+        r"us-east-1  prod   -       -         export failed: "
+        r"denied \r::warning::z"
+    )
     assert_inert("text", table)
 
 
 @pytest.mark.parametrize("yaml", ["", "libyaml"])
-def test_a_surrogate_escape_in_yaml_is_one_line_with_its_position(yaml: str, tmp_path: Path,
-                                                                  monkeypatch, capsys) -> None:
+def test_a_surrogate_escape_in_yaml_is_one_line_with_its_position(
+    yaml: str, tmp_path: Path, monkeypatch, capsys
+) -> None:
     # rapidyaml used to turn it into bytes that are not UTF-8 and lose every position (1:1).
     monkeypatch.setenv("APILINT_YAML", yaml)
     path = tmp_path / "surrogate.yaml"
-    path.write_text('openapi: 3.0.1\ninfo: {title: t, version: "1"}\npaths:\n  "/x\\ud800":\n'
-                    '    get: {responses: {"200": {description: ok}}}\n', encoding="utf-8")
+    path.write_text(
+        'openapi: 3.0.1\ninfo: {title: t, version: "1"}\npaths:\n  "/x\\ud800":\n'
+        '    get: {responses: {"200": {description: ok}}}\n',
+        encoding="utf-8",
+    )
     code, out, err = run(capsys, "lint", str(path))
     assert (code, out) == (2, "")
-    assert err == (f"{path}:4:8: error: invalid YAML: while parsing a quoted scalar found "
-                   "invalid Unicode character escape code\n")
+    assert err == (
+        f"{path}:4:8: error: invalid YAML: while parsing a quoted scalar found "
+        "invalid Unicode character escape code\n"
+    )

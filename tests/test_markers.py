@@ -12,9 +12,26 @@ from helpers import ROOT
 
 def _collected(*args: str) -> set[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q",
-                           "-o", "addopts=", "-p", "no:cacheprovider", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-q",
+            "-o",
+            "addopts=",
+            "-p",
+            "no:cacheprovider",
+            *args,
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     return {line for line in done.stdout.splitlines() if "::" in line}
 
@@ -30,5 +47,6 @@ def test_heavy_markers_are_slow() -> None:
         "tests/test_precommit.py::test_hook_skips_files_that_do_not_parse_and_hold_no_api",
     }
     fast = _collected("-m", "not slow", *files)
-    assert fast and not any("wheel.py" in t or "fixed_seed" in t or "precommit.py::test_try" in t
-                            for t in fast)
+    assert fast and not any(
+        "wheel.py" in t or "fixed_seed" in t or "precommit.py::test_try" in t for t in fast
+    )

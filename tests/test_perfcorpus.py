@@ -19,6 +19,7 @@ PERF = SHARED / "perfcorpus"
 def _perfcorpus() -> None:
     require_shared("perfcorpus")
 
+
 #: sha256 over the sorted (code, line, column, pointer, message) lines of large-stripe.json.
 #: Stripe's spec is not an API Gateway definition: 452 operations without integrations (AGW403,
 #: and open: AGW301), 738 model names with dots or underscores (AGW250), `nullable` and friends
@@ -30,7 +31,9 @@ STRIPE_COUNT = 5475
 def _lines(path: Path) -> list[str]:
     result = lint_file(str(path), Settings())
     assert result.error is None
-    return sorted(f"{f.code}\t{f.line}\t{f.column}\t{f.pointer}\t{f.message}" for f in result.findings)
+    return sorted(
+        f"{f.code}\t{f.line}\t{f.column}\t{f.pointer}\t{f.message}" for f in result.findings
+    )
 
 
 def test_stripe_findings_digest() -> None:

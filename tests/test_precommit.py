@@ -13,15 +13,37 @@ from helpers import FIXTURES, ROOT
 
 def _hook(project: Path, cache: Path) -> subprocess.CompletedProcess[str]:
     """`pre-commit try-repo` of this repository's hook over every file `project` tracks."""
-    env = {**os.environ, "PRE_COMMIT_HOME": str(cache), "GIT_AUTHOR_NAME": "t",
-           "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@example.com", "NO_COLOR": "1"}
+    env = {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(cache),
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+        "NO_COLOR": "1",
+    }
     if not (project / ".git").exists():
         subprocess.run(["git", "init", "-q"], cwd=project, check=True, env=env)
     subprocess.run(["git", "add", "-A", "."], cwd=project, check=True, env=env)
-    return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "apilint",
-                           "--all-files", "--color", "never", "--verbose"],
-                          cwd=project, env=env, capture_output=True, text=True, timeout=900)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pre_commit",
+            "try-repo",
+            str(ROOT),
+            "apilint",
+            "--all-files",
+            "--color",
+            "never",
+            "--verbose",
+        ],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
 
 
 @pytest.mark.precommit
@@ -48,14 +70,20 @@ def test_hook_skips_files_that_do_not_parse_and_hold_no_api(tmp_path: Path) -> N
     project = tmp_path / "project"
     (project / ".vscode").mkdir(parents=True)
     (project / "chart" / "templates").mkdir(parents=True)
-    (project / "tsconfig.json").write_text('{\n  // strict mode\n  "compilerOptions": {"strict": true,},\n}\n')
-    (project / ".vscode" / "settings.json").write_text('{\n  /* editor */ "editor.tabSize": 2,\n}\n')
+    (project / "tsconfig.json").write_text(
+        '{\n  // strict mode\n  "compilerOptions": {"strict": true,},\n}\n'
+    )
+    (project / ".vscode" / "settings.json").write_text(
+        '{\n  /* editor */ "editor.tabSize": 2,\n}\n'
+    )
     (project / "devcontainer.json").write_text('{"name": "dev", // the image\n "image": "x"}\n')
     (project / "chart" / "templates" / "svc.yaml").write_text(
         "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n"
-        "{{- if .Values.labels }}\n  labels: {app: web}\n{{- end }}\n")
-    (project / "api.yaml").write_text("openapi: 3.0.1\ninfo: {title: t, version: '1'}\n"
-                                      "paths:\n  /a:\n    get: [\n")
+        "{{- if .Values.labels }}\n  labels: {app: web}\n{{- end }}\n"
+    )
+    (project / "api.yaml").write_text(
+        "openapi: 3.0.1\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get: [\n"
+    )
     done = _hook(project, tmp_path / "cache")
     hook = (done.stdout + done.stderr).split("hook id: apilint", 1)[-1]
     assert done.returncode == 1, hook

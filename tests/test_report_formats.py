@@ -29,8 +29,14 @@ RULE_DIRS = sorted(p for p in (FIXTURES / "rules").iterdir() if p.is_dir())
 #: later do not change them; the validity tests run every rule.
 SELECT = ("--select", ",".join(PITFALL_RULES))
 #: (code, line) of each finding in pitfalls.yaml, in report order.
-PITFALL_FINDINGS = [("AGW302", 4), ("AGW501", 7), ("AGW301", 8), ("AGW201", 10), ("AGW402", 21),
-                    ("AGW401", 22)]
+PITFALL_FINDINGS = [
+    ("AGW302", 4),
+    ("AGW501", 7),
+    ("AGW301", 8),
+    ("AGW201", 10),
+    ("AGW402", 21),
+    ("AGW401", 22),
+]
 
 
 def lint(*paths: Path | str, every_rule: bool = False) -> list[FileResult]:
@@ -58,6 +64,7 @@ def not_an_api(tmp_path: Path) -> Path:
 
 # --- sarif -----------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def sarif_validator() -> jsonschema.protocols.Validator:
     schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
@@ -67,13 +74,16 @@ def sarif_validator() -> jsonschema.protocols.Validator:
 
 
 def sarif_findings(log: dict) -> list[tuple[str, int]]:
-    return [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"])
-            for r in log["runs"][0]["results"]]
+    return [
+        (r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"])
+        for r in log["runs"][0]["results"]
+    ]
 
 
 def assert_valid_sarif(log: dict, validator: jsonschema.protocols.Validator) -> None:
-    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
-              for e in validator.iter_errors(log)]
+    errors = [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(log)
+    ]
     assert errors == []
     run = log["runs"][0]
     rules = run["tool"]["driver"]["rules"]
@@ -93,8 +103,9 @@ def test_sarif_of_rule_fixtures_is_valid(folder: Path, sarif_validator, monkeypa
     assert sarif_findings(log) == [(f.code, f.line) for r in results for f in r.findings]
 
 
-def test_sarif_of_pitfalls_load_error_and_skipped_file(sarif_validator, broken: Path,
-                                                       not_an_api: Path, monkeypatch) -> None:
+def test_sarif_of_pitfalls_load_error_and_skipped_file(
+    sarif_validator, broken: Path, not_an_api: Path, monkeypatch
+) -> None:
     monkeypatch.chdir(ROOT)
     log = sarif.build_log(lint(PITFALLS.relative_to(ROOT), broken, not_an_api))
     assert_valid_sarif(log, sarif_validator)
@@ -109,7 +120,8 @@ def test_sarif_of_pitfalls_load_error_and_skipped_file(sarif_validator, broken: 
     assert first["ruleId"] == "AGW302" and first["level"] == "warning"
     assert first["locations"][0]["physicalLocation"] == {
         "artifactLocation": {"uri": "fixtures/examples/pitfalls.yaml", "uriBaseId": "%SRCROOT%"},
-        "region": {"startLine": 4, "startColumn": 1, "endLine": 5, "endColumn": 16}}
+        "region": {"startLine": 4, "startColumn": 1, "endLine": 5, "endColumn": 16},
+    }
     assert "logicalLocations" not in first["locations"][0]  # no operation: a root-level finding
     op = next(r for r in run["results"] if r["ruleId"] == "AGW402")
     assert op["locations"][0]["logicalLocations"] == [{"name": "GET /orders", "kind": "function"}]
@@ -138,11 +150,14 @@ def test_sarif_rule_descriptors_come_from_metadata(monkeypatch) -> None:
         assert d["help"]["text"].startswith(rule.fix)
         assert f"[{rule.references[0].title}]({rule.references[0].url})" in d["help"]["markdown"]
         # the rule's own page, which links its references in turn
-        assert d["helpUri"] == ("https://github.com/apilint/apilint/blob/main/docs/rules/"
-                                f"{rule.name}.md")
+        assert d["helpUri"] == (
+            f"https://github.com/apilint/apilint/blob/main/docs/rules/{rule.name}.md"
+        )
         assert (ROOT / "docs" / "rules" / f"{rule.name}.md").is_file()
-        assert d["defaultConfiguration"]["level"] == {"error": "error", "warning": "warning",
-                                                      "info": "note"}[str(rule.severity)]
+        assert (
+            d["defaultConfiguration"]["level"]
+            == {"error": "error", "warning": "warning", "info": "note"}[str(rule.severity)]
+        )
         tags = d["properties"]["tags"]
         assert rule.category in tags and set(rule.tags) <= set(tags)
         if rule.category == "security":
@@ -154,21 +169,33 @@ def test_sarif_rule_descriptors_come_from_metadata(monkeypatch) -> None:
 
 
 def test_sarif_for_a_rule_outside_the_catalog_is_still_valid(sarif_validator) -> None:
-    odd = Finding("XYZ999", "plugin-rule", Severity.INFO, "from a plugin", "api.yaml", "/info",
-                  Span(2, 1, 2, 5))
+    odd = Finding(
+        "XYZ999",
+        "plugin-rule",
+        Severity.INFO,
+        "from a plugin",
+        "api.yaml",
+        "/info",
+        Span(2, 1, 2, 5),
+    )
     log = sarif.build_log([FileResult("api.yaml", findings=[odd])])
     assert_valid_sarif(log, sarif_validator)
     assert log["runs"][0]["tool"]["driver"]["rules"] == [
-        {"id": "XYZ999", "name": "plugin-rule", "defaultConfiguration": {"level": "note"}}]
+        {"id": "XYZ999", "name": "plugin-rule", "defaultConfiguration": {"level": "note"}}
+    ]
 
 
 def test_sarif_uris_are_relative_with_forward_slashes(tmp_path: Path) -> None:
     cwd = str(tmp_path)
     inside = str(tmp_path / "specs" / "my api.yaml")
-    assert sarif.artifact_location(inside, cwd) == {"uri": "specs/my%20api.yaml",
-                                                    "uriBaseId": "%SRCROOT%"}
-    assert sarif.artifact_location("./specs/a.yaml", cwd) == {"uri": "specs/a.yaml",
-                                                              "uriBaseId": "%SRCROOT%"}
+    assert sarif.artifact_location(inside, cwd) == {
+        "uri": "specs/my%20api.yaml",
+        "uriBaseId": "%SRCROOT%",
+    }
+    assert sarif.artifact_location("./specs/a.yaml", cwd) == {
+        "uri": "specs/a.yaml",
+        "uriBaseId": "%SRCROOT%",
+    }
     outside = tmp_path.parent / "elsewhere.yaml"
     assert sarif.artifact_location(str(outside), cwd) == {"uri": outside.as_uri()}
     assert sarif.artifact_location("../elsewhere.yaml", cwd) == {"uri": outside.as_uri()}
@@ -180,13 +207,16 @@ def fingerprints(log: dict) -> dict[tuple[str, str], tuple[str, int]]:
     out = {}
     for r in log["runs"][0]["results"]:
         key = (r["ruleId"], r["properties"]["pointer"])
-        out[key] = (r["partialFingerprints"]["apilint/v1"],
-                    r["locations"][0]["physicalLocation"]["region"]["startLine"])
+        out[key] = (
+            r["partialFingerprints"]["apilint/v1"],
+            r["locations"][0]["physicalLocation"]["region"]["startLine"],
+        )
     return out
 
 
-def test_fingerprints_survive_shifted_lines_and_differ_by_pointer(tmp_path: Path,
-                                                                  monkeypatch) -> None:
+def test_fingerprints_survive_shifted_lines_and_differ_by_pointer(
+    tmp_path: Path, monkeypatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     copy = tmp_path / "api.yaml"
     text = PITFALLS.read_text()
@@ -201,57 +231,78 @@ def test_fingerprints_survive_shifted_lines_and_differ_by_pointer(tmp_path: Path
         assert after[key][0] == before[key][0]  # ... and the fingerprints did not
     assert len({fp for fp, _ in before.values()}) == len(before)
     assert sarif.fingerprint("AGW301", "api.yaml", "/paths/~1a/get") != sarif.fingerprint(
-        "AGW301", "api.yaml", "/paths/~1b/get")
-    assert sarif.fingerprint("AGW301", "a.yaml", "/p") != sarif.fingerprint("AGW301", "b.yaml",
-                                                                           "/p")
+        "AGW301", "api.yaml", "/paths/~1b/get"
+    )
+    assert sarif.fingerprint("AGW301", "a.yaml", "/p") != sarif.fingerprint(
+        "AGW301", "b.yaml", "/p"
+    )
 
 
 def test_an_end_before_the_start_is_dropped(sarif_validator) -> None:
     # A mapping that ends in a YAML alias gets the end of the anchored node, earlier in the file.
-    odd = Finding("AGW301", "method-unauthenticated", Severity.WARNING, "m", "api.yaml", "/p",
-                  Span(44, 5, 11, 138))
+    odd = Finding(
+        "AGW301",
+        "method-unauthenticated",
+        Severity.WARNING,
+        "m",
+        "api.yaml",
+        "/p",
+        Span(44, 5, 11, 138),
+    )
     log = sarif.build_log([FileResult("api.yaml", findings=[odd])])
     assert_valid_sarif(log, sarif_validator)
     where = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
     assert where["region"] == {"startLine": 44, "startColumn": 5}
     assert rendered(github, [FileResult("api.yaml", findings=[odd])]) == (
-        "::warning file=api.yaml,line=44,col=5,title=AGW301 method-unauthenticated::m\n")
+        "::warning file=api.yaml,line=44,col=5,title=AGW301 method-unauthenticated::m\n"
+    )
 
 
 def test_repeated_findings_on_one_node_get_distinct_fingerprints() -> None:
-    twice = [Finding("AGW401", "lambda-uri-invalid", Severity.ERROR, m, "api.yaml", "/x",
-                     Span(1, 1, 1, 2)) for m in ("first", "second")]
+    twice = [
+        Finding(
+            "AGW401", "lambda-uri-invalid", Severity.ERROR, m, "api.yaml", "/x", Span(1, 1, 1, 2)
+        )
+        for m in ("first", "second")
+    ]
     results = sarif.build_log([FileResult("api.yaml", findings=twice)])["runs"][0]["results"]
     fps = [r["partialFingerprints"]["apilint/v1"] for r in results]
     assert fps[0] == sarif.fingerprint("AGW401", "api.yaml", "/x") and fps[0] != fps[1]
 
 
 @pytest.mark.slow  # the SARIF Multitool, a .NET binary: ~30 s
-def test_sarif_multitool_validates_the_output(tmp_path: Path, broken: Path,
-                                              monkeypatch) -> None:
-    require_tool(MULTITOOL.exists(), f"the SARIF Multitool ({MULTITOOL})",
-                 "npm install --prefix .ci/tools --no-save --no-audit --no-fund "
-                 f"@microsoft/sarif-multitool@{MULTITOOL_VERSION}")
+def test_sarif_multitool_validates_the_output(tmp_path: Path, broken: Path, monkeypatch) -> None:
+    require_tool(
+        MULTITOOL.exists(),
+        f"the SARIF Multitool ({MULTITOOL})",
+        "npm install --prefix .ci/tools --no-save --no-audit --no-fund "
+        f"@microsoft/sarif-multitool@{MULTITOOL_VERSION}",
+    )
     monkeypatch.chdir(ROOT)
-    paths = [PITFALLS.relative_to(ROOT)] + [p.relative_to(ROOT) for d in RULE_DIRS
-                                            for p in definitions(d)]
+    paths = [PITFALLS.relative_to(ROOT)] + [
+        p.relative_to(ROOT) for d in RULE_DIRS for p in definitions(d)
+    ]
     log = tmp_path / "apilint.sarif"
     log.write_text(json.dumps(sarif.build_log(lint(*paths, broken, every_rule=True))))
     report = tmp_path / "validation.sarif"
     # The npm wrapper (bin.js) hands its arguments to /bin/sh unquoted, hence shlex.quote.
     # "Gh" adds the checks for what GitHub code scanning requires on top of the SARIF spec.
     argv = [str(MULTITOOL), "validate", "--rule-kind", "Sarif;Gh", "-o", str(report), str(log)]
-    done = subprocess.run([argv[0], *map(shlex.quote, argv[1:])], capture_output=True,
-                          text=True, timeout=300)
+    done = subprocess.run(
+        [argv[0], *map(shlex.quote, argv[1:])], capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert report.exists(), f"the Multitool wrote no report:\n{done.stdout}{done.stderr}"
-    problems = [f"{r.get('level', 'warning')} {r['ruleId']}: {r['message']}"
-                for run in json.loads(report.read_text(encoding="utf-8-sig"))["runs"]
-                for r in run.get("results", [])]
+    problems = [
+        f"{r.get('level', 'warning')} {r['ruleId']}: {r['message']}"
+        for run in json.loads(report.read_text(encoding="utf-8-sig"))["runs"]
+        for r in run.get("results", [])
+    ]
     assert problems == [], done.stdout  # the console output has the messages spelled out
 
 
 # --- junit -----------------------------------------------------------------------------------
+
 
 def test_junit_one_suite_per_file(broken: Path, not_an_api: Path, monkeypatch) -> None:
     monkeypatch.chdir(ROOT)
@@ -262,14 +313,26 @@ def test_junit_one_suite_per_file(broken: Path, not_an_api: Path, monkeypatch) -
     root = ET.fromstring(xml)
     assert root.tag == "testsuites"
     assert {k: root.get(k) for k in ("tests", "failures", "errors", "skipped")} == {
-        "tests": "9", "failures": "6", "errors": "1", "skipped": "1"}
+        "tests": "9",
+        "failures": "6",
+        "errors": "1",
+        "skipped": "1",
+    }
     suites = root.findall("testsuite")
-    assert [s.get("name") for s in suites] == [str(pitfalls), str(clean), str(broken),
-                                               str(not_an_api)]
+    assert [s.get("name") for s in suites] == [
+        str(pitfalls),
+        str(clean),
+        str(broken),
+        str(not_an_api),
+    ]
 
     bad = suites[0]
     assert {k: bad.get(k) for k in ("tests", "failures", "errors", "skipped")} == {
-        "tests": "6", "failures": "6", "errors": "0", "skipped": "0"}
+        "tests": "6",
+        "failures": "6",
+        "errors": "0",
+        "skipped": "0",
+    }
     cases = bad.findall("testcase")
     assert [c.get("name") for c in cases] == [
         "AGW302 root-security-ignored at 4:1",
@@ -302,18 +365,28 @@ def test_junit_one_suite_per_file(broken: Path, not_an_api: Path, monkeypatch) -
 
 
 def test_junit_shows_control_characters_xml_forbids() -> None:
-    odd = Finding("AGW201", "nested-query-parameter", Severity.WARNING,
-                  "bad \x01 <name> & co\n\ud800", "api\x1b.yaml", "/p\x00", Span(1, 1, 1, 2))
+    odd = Finding(
+        "AGW201",
+        "nested-query-parameter",
+        Severity.WARNING,
+        "bad \x01 <name> & co\n\ud800",
+        "api\x1b.yaml",
+        "/p\x00",
+        Span(1, 1, 1, 2),
+    )
     text = rendered(junit, [FileResult("api\x1b.yaml", findings=[odd])])
     failure = ET.fromstring(text).find("testsuite/testcase/failure")
     assert failure is not None
     assert failure.get("message") == "bad \\x01 <name> & co\\n\\ud800"
-    assert failure.text == ("api\\x1b.yaml:1:1: AGW201 [warning] bad \\x01 <name> & co\\n\\ud800\n"
-                            "pointer: /p\\x00\n"
-                            "fix: " + find_rule("AGW201").fix)
+    assert failure.text == (
+        "api\\x1b.yaml:1:1: AGW201 [warning] bad \\x01 <name> & co\\n\\ud800\n"
+        "pointer: /p\\x00\n"
+        "fix: " + find_rule("AGW201").fix
+    )
 
 
 # --- github ----------------------------------------------------------------------------------
+
 
 def test_github_workflow_commands(broken: Path, monkeypatch) -> None:
     monkeypatch.chdir(ROOT)
@@ -322,27 +395,46 @@ def test_github_workflow_commands(broken: Path, monkeypatch) -> None:
         "::warning file=fixtures/examples/pitfalls.yaml,line=4,col=1,endLine=5,endColumn=16,"
         "title=AGW302 root-security-ignored::root-level `security` is ignored by API Gateway "
         "REST APIs: 1 operation(s) rely on it and deploy with no authorization (GET /orders); "
-        "repeat the requirement in each operation's `security`")
+        "repeat the requirement in each operation's `security`"
+    )
     assert [line.split(" ", 1)[0] for line in lines] == [
-        "::warning", "::warning", "::warning", "::warning", "::warning", "::error", "::error"]
-    assert lines[-1] == (f"::error file={github_property(str(broken))},line=3,col=1,"
-                         "title=apilint%3A cannot load file::invalid YAML: while parsing a flow "
-                         "node did not find expected node content")
+        "::warning",
+        "::warning",
+        "::warning",
+        "::warning",
+        "::warning",
+        "::error",
+        "::error",
+    ]
+    assert lines[-1] == (
+        f"::error file={github_property(str(broken))},line=3,col=1,"
+        "title=apilint%3A cannot load file::invalid YAML: while parsing a flow "
+        "node did not find expected node content"
+    )
 
 
 def test_github_escaping_matches_actions_core() -> None:
     # Controls are shown first (a newline reads `\n`, as in the text format), then
     # @actions/core's escapeData / escapeProperty apply.
-    odd = Finding("AGW999", "info-rule", Severity.INFO, "100% sure:\r\nsecond line, done",
-                  "specs,v2/a:b\n.yaml", "/p", Span(1, 2, 3, 4))
+    odd = Finding(
+        "AGW999",
+        "info-rule",
+        Severity.INFO,
+        "100% sure:\r\nsecond line, done",
+        "specs,v2/a:b\n.yaml",
+        "/p",
+        Span(1, 2, 3, 4),
+    )
     assert rendered(github, [FileResult(odd.file, findings=[odd])]) == (
         "::notice file=specs%2Cv2/a%3Ab\\n.yaml,line=1,col=2,endLine=3,endColumn=4,"
-        "title=AGW999 info-rule::100%25 sure:\\r\\nsecond line, done\n")
+        "title=AGW999 info-rule::100%25 sure:\\r\\nsecond line, done\n"
+    )
     assert github_data("a%b:d,e") == "a%25b:d,e"
     assert github_property("a%b:d,e") == "a%25b%3Ad%2Ce"
 
 
 # --- markdown --------------------------------------------------------------------------------
+
 
 def test_markdown_summary(broken: Path, not_an_api: Path, monkeypatch) -> None:
     monkeypatch.chdir(ROOT)
@@ -353,13 +445,19 @@ def test_markdown_summary(broken: Path, not_an_api: Path, monkeypatch) -> None:
     assert "Found **6 problems** (1 error, 5 warnings) in 1 of 2 files." in lines
     assert "1 file could not be loaded; 1 file skipped (not an API definition)." in lines
     rules = lines.index("| Code | Rule | Severity | Count |")
-    assert lines[rules + 2:rules + 4] == ["| AGW401 | lambda-uri-invalid | error | 1 |",
-                                          "| AGW201 | nested-query-parameter | warning | 1 |"]
-    assert "| `fixtures/examples/pitfalls.yaml:21` | AGW402 | warning | the Lambda integration of " \
-           "GET /orders uses httpMethod 'GET'; Lambda's Invoke API only accepts POST (the " \
-           "client's method is passed in the event), set httpMethod: POST |" in lines
-    assert f"- `{broken}:3:1`: invalid YAML: while parsing a flow node did not find expected " \
-           "node content" in lines
+    assert lines[rules + 2 : rules + 4] == [
+        "| AGW401 | lambda-uri-invalid | error | 1 |",
+        "| AGW201 | nested-query-parameter | warning | 1 |",
+    ]
+    assert (
+        "| `fixtures/examples/pitfalls.yaml:21` | AGW402 | warning | the Lambda integration of "
+        "GET /orders uses httpMethod 'GET'; Lambda's Invoke API only accepts POST (the "
+        "client's method is passed in the event), set httpMethod: POST |" in lines
+    )
+    assert (
+        f"- `{broken}:3:1`: invalid YAML: while parsing a flow node did not find expected "
+        "node content" in lines
+    )
 
 
 def test_markdown_clean_run() -> None:
@@ -369,28 +467,43 @@ def test_markdown_clean_run() -> None:
 
 def test_markdown_escapes_cells_and_caps_rows() -> None:
     def finding(i: int, message: str) -> Finding:
-        return Finding("AGW201", "nested-query-parameter", Severity.WARNING, message,
-                       "a|b.yaml", f"/p/{i}", Span(i, 1, i, 2))
+        return Finding(
+            "AGW201",
+            "nested-query-parameter",
+            Severity.WARNING,
+            message,
+            "a|b.yaml",
+            f"/p/{i}",
+            Span(i, 1, i, 2),
+        )
 
-    results = [FileResult("a|b.yaml", findings=[
-        finding(1, "x | y\nz at <region> in `arn:<region>`"),
-        *(finding(i, "m") for i in range(2, 6))])]
+    results = [
+        FileResult(
+            "a|b.yaml",
+            findings=[
+                finding(1, "x | y\nz at <region> in `arn:<region>`"),
+                *(finding(i, "m") for i in range(2, 6)),
+            ],
+        )
+    ]
     lines = markdown.lines(results, max_rows=2)
     # Outside code spans every mark that starts markup is backslash-escaped; the message's
     # code span stays one (GitHub drops what looks like an unknown HTML tag, `<region>`).
     first = r"| `a\|b.yaml:1` | AGW201 | warning | x \| y\\nz at \<region\> in `arn:<region>` |"
     assert "| AGW201 | nested-query-parameter | warning | 5 |" in lines
     assert [line for line in lines if line.startswith("| `a")] == [
-        first, r"| `a\|b.yaml:2` | AGW201 | warning | m |"]
+        first,
+        r"| `a\|b.yaml:2` | AGW201 | warning | m |",
+    ]
     assert lines[-1] == "… and 3 more (see the full report, e.g. `--format text`)."
 
 
 # --- the command line ------------------------------------------------------------------------
 
+
 def test_cli_sarif_to_file_and_text_to_stdout(capsys, tmp_path: Path, sarif_validator) -> None:
     target = tmp_path / "out.sarif"
-    code = main(["lint", str(PITFALLS), *SELECT, "--format", f"sarif={target}", "--format",
-                 "text"])
+    code = main(["lint", str(PITFALLS), *SELECT, "--format", f"sarif={target}", "--format", "text"])
     out, _ = capsys.readouterr()
     assert code == 1
     assert out.splitlines()[-1] == "Found 6 problems (1 error, 5 warnings) in 1 file."
@@ -409,14 +522,23 @@ def markdown_codes(out: str) -> list[str]:
     return re.findall(r"^\| `[^`]*` \| (\S+) \|", out, re.MULTILINE)  # the findings table
 
 
-@pytest.mark.parametrize("name,codes", [
-    pytest.param("sarif", lambda out: [r["ruleId"] for r in json.loads(out)["runs"][0]["results"]],
-                 id="sarif"),
-    pytest.param("junit", lambda out: [c.get("name", "").split()[0]
-                                       for c in ET.fromstring(out).iter("testcase")], id="junit"),
-    pytest.param("github", github_codes, id="github"),
-    pytest.param("markdown", markdown_codes, id="markdown"),
-])
+@pytest.mark.parametrize(
+    "name,codes",
+    [
+        pytest.param(
+            "sarif",
+            lambda out: [r["ruleId"] for r in json.loads(out)["runs"][0]["results"]],
+            id="sarif",
+        ),
+        pytest.param(
+            "junit",
+            lambda out: [c.get("name", "").split()[0] for c in ET.fromstring(out).iter("testcase")],
+            id="junit",
+        ),
+        pytest.param("github", github_codes, id="github"),
+        pytest.param("markdown", markdown_codes, id="markdown"),
+    ],
+)
 def test_cli_format_to_stdout(capsys, name: str, codes) -> None:
     code = main(["lint", str(PITFALLS), *SELECT, "--format", name])
     out, _ = capsys.readouterr()
@@ -425,13 +547,16 @@ def test_cli_format_to_stdout(capsys, name: str, codes) -> None:
 
 
 def test_formats_are_imported_only_when_asked_for() -> None:
-    probe = ("import sys\nfrom apilint.cli import main\n"
-             f"main(['lint', {str(PITFALLS)!r}, '-q', *sys.argv[1:]])\n"
-             "print('MODULES', ' '.join(m for m in sys.modules if m.startswith('apilint.report')))")
+    probe = (
+        "import sys\nfrom apilint.cli import main\n"
+        f"main(['lint', {str(PITFALLS)!r}, '-q', *sys.argv[1:]])\n"
+        "print('MODULES', ' '.join(m for m in sys.modules if m.startswith('apilint.report')))"
+    )
 
     def loaded(*argv: str) -> set[str]:
-        done = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True,
-                              text=True, cwd=ROOT)
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *argv], capture_output=True, text=True, cwd=ROOT
+        )
         line = next(x for x in done.stdout.splitlines() if x.startswith("MODULES"))
         return {m.rsplit(".", 1)[-1] for m in line.split()[1:] if m.count(".") == 2}
 
@@ -451,11 +576,17 @@ GITLAB_SCHEMA = {
             "fingerprint": {"type": "string", "minLength": 1},
             "severity": {"enum": ["info", "minor", "major", "critical", "blocker"]},
             "location": {
-                "type": "object", "required": ["path", "lines"],
-                "properties": {"path": {"type": "string"},
-                               "lines": {"type": "object", "required": ["begin"],
-                                         "properties": {"begin": {"type": "integer",
-                                                                  "minimum": 1}}}}},
+                "type": "object",
+                "required": ["path", "lines"],
+                "properties": {
+                    "path": {"type": "string"},
+                    "lines": {
+                        "type": "object",
+                        "required": ["begin"],
+                        "properties": {"begin": {"type": "integer", "minimum": 1}},
+                    },
+                },
+            },
         },
     },
 }
@@ -474,8 +605,15 @@ def test_gitlab_code_quality_from_a_subdirectory(tmp_path: Path, monkeypatch, ca
     issues = json.loads(out)
     jsonschema.validate(issues, GITLAB_SCHEMA)
     assert code == 1
-    found = {(i["check_name"].split()[0], i["location"]["path"], i["location"]["lines"]["begin"],
-              i["severity"]) for i in issues}
+    found = {
+        (
+            i["check_name"].split()[0],
+            i["location"]["path"],
+            i["location"]["lines"]["begin"],
+            i["severity"],
+        )
+        for i in issues
+    }
     assert ("AGW401", "infra/api.yaml", 22, "major") in found
     assert ("AGW501", "infra/api.yaml", 7, "minor") in found
     assert {(c, line) for c, _, line, _ in found} == PITFALL_ALL
@@ -484,8 +622,9 @@ def test_gitlab_code_quality_from_a_subdirectory(tmp_path: Path, monkeypatch, ca
     assert "AGW301" in security and "AGW401" not in security
 
 
-def test_sarif_and_github_paths_are_relative_to_the_repository_root(tmp_path: Path,
-                                                                      monkeypatch) -> None:
+def test_sarif_and_github_paths_are_relative_to_the_repository_root(
+    tmp_path: Path, monkeypatch
+) -> None:
     # A CI job with `working-directory: infra` still annotates infra/main.yaml.
     (tmp_path / ".git").mkdir()
     infra = tmp_path / "infra"
@@ -496,13 +635,17 @@ def test_sarif_and_github_paths_are_relative_to_the_repository_root(tmp_path: Pa
     log = sarif.build_log(results)
     run = log["runs"][0]
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.as_uri() + "/"
-    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-            for r in run["results"]} == {"infra/api.yaml"}
+    assert {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]
+    } == {"infra/api.yaml"}
     annotations = rendered(github, results).splitlines()
-    assert annotations and all(",file=infra/api.yaml," in line or " file=infra/api.yaml," in line
-                               for line in annotations), annotations[:2]
+    assert annotations and all(
+        ",file=infra/api.yaml," in line or " file=infra/api.yaml," in line for line in annotations
+    ), annotations[:2]
     # Outside a repository: relative to the working directory, as before.
     (tmp_path / ".git").rmdir()
-    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-            for r in sarif.build_log(results)["runs"][0]["results"]}
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in sarif.build_log(results)["runs"][0]["results"]
+    }
     assert uris == {"api.yaml"}

@@ -93,8 +93,12 @@ class Node:
             yield from child.iter()
 
     def find(self, tag: str | None = None, **attrs: str) -> list[Node]:
-        return [n for n in self.iter() if (tag is None or n.tag == tag)
-                and all(n.attrs.get(k.replace("_", "-")) == v for k, v in attrs.items())]
+        return [
+            n
+            for n in self.iter()
+            if (tag is None or n.tag == tag)
+            and all(n.attrs.get(k.replace("_", "-")) == v for k, v in attrs.items())
+        ]
 
     def has(self, attr: str) -> list[Node]:
         return [n for n in self.iter() if attr in n.attrs]
@@ -188,11 +192,19 @@ def test_csp_allows_exactly_the_inline_style_and_script(pitfalls: FileResult) ->
 
 def test_user_controlled_text_is_escaped(tmp_path: Path) -> None:
     path = '/x"><img src=x onerror=alert(1)>'
-    finding = Finding("AGW301", "method-unauthenticated", Severity.WARNING,
-                      f"{HOSTILE} `{HOSTILE}`", f"{HOSTILE}.yaml", "/paths/~1x\"><img src=x onerror=alert(1)>/get",
-                      Span(3, 5, 3, 9), f"GET {path}")
-    result = FileResult(f"{HOSTILE}.yaml", [finding], api_kind="rest",
-                        outline=[("/", ()), (path, ("GET",))])
+    finding = Finding(
+        "AGW301",
+        "method-unauthenticated",
+        Severity.WARNING,
+        f"{HOSTILE} `{HOSTILE}`",
+        f"{HOSTILE}.yaml",
+        '/paths/~1x"><img src=x onerror=alert(1)>/get',
+        Span(3, 5, 3, 9),
+        f"GET {path}",
+    )
+    result = FileResult(
+        f"{HOSTILE}.yaml", [finding], api_kind="rest", outline=[("/", ()), (path, ("GET",))]
+    )
     broken = FileResult(f"{HOSTILE}.json", error=LoadError(HOSTILE, f"{HOSTILE}.json", 1, 2))
     skipped = FileResult("notes.yaml", skipped=HOSTILE)
     page = render([result, broken, skipped, lint_nested(tmp_path)])
@@ -214,22 +226,27 @@ def test_summary_counts_equal_the_findings(pitfalls: FileResult, tmp_path: Path)
     [summary] = doc.find("section", id="summary")
     [total] = summary.has("data-total")
     assert int(total.attrs["data-total"]) == len(findings) == 10
-    shown = {n.attrs["data-severity"]: int(n.attrs["data-count"])
-             for n in summary.has("data-severity")}
+    shown = {
+        n.attrs["data-severity"]: int(n.attrs["data-count"]) for n in summary.has("data-severity")
+    }
     assert shown == {str(s): sum(f.severity == s for f in findings) for s in Severity}
     category = {r.code: r.category for r in load_rules()}
-    rows = {n.attrs["data-category"]: int(n.attrs["data-count"])
-            for n in summary.has("data-category")}
+    rows = {
+        n.attrs["data-category"]: int(n.attrs["data-count"]) for n in summary.has("data-category")
+    }
     assert rows == dict(Counter(category[f.code] for f in findings))
     errors = [f.code for f in findings if f.severity == Severity.ERROR]
-    assert sorted(n.attrs["data-code"] for n in doc.find("li", **{"class": "finding error"})) == \
-        sorted(errors)
-    assert sorted(n.attrs["data-code"] for n in doc.find("li") if "data-code" in n.attrs) == \
-        sorted(f.code for f in findings)
+    assert sorted(
+        n.attrs["data-code"] for n in doc.find("li", **{"class": "finding error"})
+    ) == sorted(errors)
+    assert sorted(n.attrs["data-code"] for n in doc.find("li") if "data-code" in n.attrs) == sorted(
+        f.code for f in findings
+    )
 
 
 def test_every_resource_and_method_of_the_outline_is_in_the_tree(
-        pitfalls: FileResult, tmp_path: Path) -> None:
+    pitfalls: FileResult, tmp_path: Path
+) -> None:
     results = [pitfalls, lint_nested(tmp_path)]
     doc = parse(render(results))
     for i, result in enumerate(results, 1):
@@ -240,7 +257,8 @@ def test_every_resource_and_method_of_the_outline_is_in_the_tree(
             shown = [n.attrs["data-method"] for n in li.children[0].has("data-method")]
             assert shown == list(methods), path
         assert {n.attrs["data-path"] for n in tree.has("data-path")} == {
-            p for p, _ in result.outline}
+            p for p, _ in result.outline
+        }
     # nested by segment: /items/{id}/reviews/{reviewId} sits four levels under /items' list
     [section] = doc.find("section", id="file-2")
     [items] = section.find("li", data_path="/items")
@@ -261,29 +279,49 @@ def test_findings_sit_on_their_method_resource_or_the_definition(pitfalls: FileR
         assert a.attrs["href"][1:] in ids
 
 
-@pytest.mark.parametrize(("pointer", "operation", "file", "expected"), [
-    pytest.param("/paths/~1orders/delete", None, "api.yaml", ("/orders", "DELETE"), id="verb"),
-    pytest.param("/paths/~1orders~1/x-amazon-apigateway-any-method/responses", None, "api.yaml",
-                 ("/orders", "ANY"), id="any-method-trailing-slash"),
-    pytest.param("/paths/~1orders/parameters/0", None, "api.yaml", ("/orders", None),
-                 id="path-level"),
-    pytest.param("/paths/~1orders/trace", None, "api.yaml", ("/orders", None), id="not-a-method"),
-    pytest.param("/paths/~1nowhere/get", None, "api.yaml", report.WIDE, id="unknown-path"),
-    pytest.param("/paths/~1orders/get", None, "other.yaml", report.WIDE, id="other-file"),
-    pytest.param("/components/x", "DELETE /orders", "other.yaml", ("/orders", "DELETE"),
-                 id="operation-wins"),
-    pytest.param("", None, "api.yaml", report.WIDE, id="root"),
-])
-def test_place(pointer: str, operation: str | None, file: str,
-               expected: tuple[str, str | None]) -> None:
+@pytest.mark.parametrize(
+    ("pointer", "operation", "file", "expected"),
+    [
+        pytest.param("/paths/~1orders/delete", None, "api.yaml", ("/orders", "DELETE"), id="verb"),
+        pytest.param(
+            "/paths/~1orders~1/x-amazon-apigateway-any-method/responses",
+            None,
+            "api.yaml",
+            ("/orders", "ANY"),
+            id="any-method-trailing-slash",
+        ),
+        pytest.param(
+            "/paths/~1orders/parameters/0", None, "api.yaml", ("/orders", None), id="path-level"
+        ),
+        pytest.param(
+            "/paths/~1orders/trace", None, "api.yaml", ("/orders", None), id="not-a-method"
+        ),
+        pytest.param("/paths/~1nowhere/get", None, "api.yaml", report.WIDE, id="unknown-path"),
+        pytest.param("/paths/~1orders/get", None, "other.yaml", report.WIDE, id="other-file"),
+        pytest.param(
+            "/components/x",
+            "DELETE /orders",
+            "other.yaml",
+            ("/orders", "DELETE"),
+            id="operation-wins",
+        ),
+        pytest.param("", None, "api.yaml", report.WIDE, id="root"),
+    ],
+)
+def test_place(
+    pointer: str, operation: str | None, file: str, expected: tuple[str, str | None]
+) -> None:
     result = FileResult("api.yaml", outline=[("/", ()), ("/orders", ("DELETE", "ANY"))])
     finding = Finding("AGW301", "x", Severity.INFO, "m", file, pointer, Span(1, 1, 1, 1), operation)
     assert report.place(finding, result) == expected
 
 
 def test_rule_details_errors_skipped_and_determinism(pitfalls: FileResult) -> None:
-    results = [pitfalls, FileResult("bad.yaml", error=LoadError("invalid YAML", "bad.yaml", 3, 1)),
-               FileResult("notes.yaml", skipped="not an OpenAPI/Swagger document")]
+    results = [
+        pitfalls,
+        FileResult("bad.yaml", error=LoadError("invalid YAML", "bad.yaml", 3, 1)),
+        FileResult("notes.yaml", skipped="not an OpenAPI/Swagger document"),
+    ]
     page = render(results)
     assert page == render(results)
     doc = parse(page)
@@ -306,8 +344,19 @@ def test_the_cli_writes_it(tmp_path: Path) -> None:
     from apilint.cli import main
 
     target = tmp_path / "report.html"
-    assert main(["lint", str(PITFALLS), "--select", ",".join(PITFALL_RULES),
-                 "--format", f"html={target}"]) == 1
+    assert (
+        main(
+            [
+                "lint",
+                str(PITFALLS),
+                "--select",
+                ",".join(PITFALL_RULES),
+                "--format",
+                f"html={target}",
+            ]
+        )
+        == 1
+    )
     assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
@@ -316,24 +365,36 @@ def seen(box: FloatRect | None) -> bool:
     return box is not None and box["width"] > 0 and box["height"] > 0
 
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.mark.browser
 def test_a_browser_shows_the_summary_and_the_tree(pitfalls: FileResult, tmp_path: Path) -> None:
-    require_tool(os.path.isfile(CHROMIUM) or shutil.which(CHROMIUM) is not None,
-                 f"headless Chromium ({CHROMIUM})", "apt-get install -y chromium")
+    require_tool(
+        os.path.isfile(CHROMIUM) or shutil.which(CHROMIUM) is not None,
+        f"headless Chromium ({CHROMIUM})",
+        "apt-get install -y chromium",
+    )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        pytest.fail("Playwright is missing: `pip install -e '.[test]'` (no `playwright install`: "
-                    "the test drives the system Chromium)")
+        pytest.fail(
+            "Playwright is missing: `pip install -e '.[test]'` (no `playwright install`: "
+            "the test drives the system Chromium)"
+        )
     broken = FileResult("broken.yaml", error=LoadError("invalid YAML", "broken.yaml", 3, 1))
     skipped = FileResult("notes.yaml", skipped="not an OpenAPI/Swagger document")
     page_file = tmp_path / "report.html"
-    page_file.write_text(render([pitfalls, lint_nested(tmp_path), broken, skipped]),
-                         encoding="utf-8")
+    page_file.write_text(
+        render([pitfalls, lint_nested(tmp_path), broken, skipped]), encoding="utf-8"
+    )
     url = page_file.as_uri()
     shot = tmp_path / "report.png"
     problems: list[str] = []
@@ -343,8 +404,14 @@ def test_a_browser_shows_the_summary_and_the_tree(pitfalls: FileResult, tmp_path
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 800})
             page.set_default_timeout(15_000)
-            page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
-                    if m.type in ("error", "warning") else None)
+            page.on(
+                "console",
+                lambda m: (
+                    problems.append(f"console {m.type}: {m.text}")
+                    if m.type in ("error", "warning")
+                    else None
+                ),
+            )
             page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
             page.on("request", lambda r: requests.append(r.url))
             page.goto(url)

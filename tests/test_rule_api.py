@@ -38,22 +38,26 @@ def rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _rule_files() -> list[tuple[Path, dict]]:
-    return [(p, yaml.safe_load(p.read_text(encoding="utf-8")))
-            for p in sorted((ROOT / "rules").glob("*.yaml"))]
+    return [
+        (p, yaml.safe_load(p.read_text(encoding="utf-8")))
+        for p in sorted((ROOT / "rules").glob("*.yaml"))
+    ]
 
 
 def test_check_defaults_to_the_rule_name_and_check_names_another(rules: Path) -> None:
     assert find_rule("method-unauthenticated").check == "method_unauthenticated"
     source = rules / "method-unauthenticated.yaml"
-    source.write_text(source.read_text().replace("category: ", "check: other_function\ncategory: ",
-                                                 1))
+    source.write_text(
+        source.read_text().replace("category: ", "check: other_function\ncategory: ", 1)
+    )
     assert find_rule("AGW301", load_rules(rules)).check == "other_function"
 
 
 def test_no_rule_file_spells_out_the_default_check() -> None:
     # `check:` is for a check named otherwise; repeating the default is noise a scaffold copies.
-    repeated = [p.name for p, data in _rule_files()
-                if data.get("check") == default_check(data["name"])]
+    repeated = [
+        p.name for p, data in _rule_files() if data.get("check") == default_check(data["name"])
+    ]
     assert repeated == []
 
 
@@ -67,8 +71,9 @@ def test_engine_made_rules_have_no_check_function() -> None:
 
 def test_the_schema_refuses_a_check_on_an_engine_rule(rules: Path) -> None:
     source = rules / "unused-suppression.yaml"
-    source.write_text(source.read_text().replace("scope: engine\n",
-                                                 "scope: engine\ncheck: unused_suppression\n"))
+    source.write_text(
+        source.read_text().replace("scope: engine\n", "scope: engine\ncheck: unused_suppression\n")
+    )
     with pytest.raises(RuleDefinitionError, match=r"^unused-suppression\.yaml: "):
         load_rules(rules)
 
@@ -81,13 +86,15 @@ def test_every_check_module_is_discovered() -> None:
 
 def test_a_rule_whose_check_is_missing_fails_at_load_naming_the_rule(rules: Path) -> None:
     source = rules / "lambda-uri-invalid.yaml"
-    source.write_text(source.read_text().replace("category: ", "check: no_such_check\ncategory: ",
-                                                 1))
+    source.write_text(
+        source.read_text().replace("category: ", "check: no_such_check\ncategory: ", 1)
+    )
     with pytest.raises(RuleDefinitionError) as raised:
         checks_for(load_rules(rules))
     assert str(raised.value).startswith(
         "lambda-uri-invalid.yaml: rule AGW401 (lambda-uri-invalid) runs the check "
-        "'no_such_check', which no module in apilint/checks defines")
+        "'no_such_check', which no module in apilint/checks defines"
+    )
 
 
 def test_a_missing_check_stops_lint_with_one_line(capsys, monkeypatch) -> None:
@@ -98,9 +105,12 @@ def test_a_missing_check_stops_lint_with_one_line(capsys, monkeypatch) -> None:
     lines = err.splitlines()
     assert len(lines) == 1 and "Traceback" not in err
     assert lines[0].startswith(
-        "apilint: internal error (RuleDefinitionError: lambda-uri-invalid.yaml: ")
-    assert "rule AGW401 (lambda-uri-invalid) runs the check 'lambda_uri_invalid', which no " \
-           "module in apilint/checks defines" in lines[0]
+        "apilint: internal error (RuleDefinitionError: lambda-uri-invalid.yaml: "
+    )
+    assert (
+        "rule AGW401 (lambda-uri-invalid) runs the check 'lambda_uri_invalid', which no "
+        "module in apilint/checks defines" in lines[0]
+    )
 
 
 def test_kinds_versions_and_scopes_are_the_schema_enums() -> None:
@@ -125,8 +135,11 @@ def _option_classes() -> list[type]:
 def test_option_bundles_are_keyword_only_and_frozen(cls: type) -> None:
     fields = dataclasses.fields(cls)
     assert fields and all(f.kw_only for f in fields)
-    required = {f.name: "x" for f in fields
-                if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING}
+    required = {
+        f.name: "x"
+        for f in fields
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    }
     with pytest.raises(TypeError):
         cls(*required.values(), None)  # one positional argument too many for any field
     made = cls(**required)
@@ -140,33 +153,97 @@ def test_test_command_builds_its_options_by_name(capsys, monkeypatch) -> None:
 
     seen = []
     monkeypatch.setattr(command, "run_test", lambda options: seen.append(options) or 0)
-    code, _, err = run(capsys, "test", "api.yaml", "--base-url", "https://example.com/prod",
-                       "--api-key", "k", "--bearer", "b", "--header", "X-A: 1", "--sigv4",
-                       "--region", "eu-west-1", "--seed", "7", "--max-examples", "3",
-                       "--max-time", "9", "--request-timeout", "4", "--rate-limit", "5/s",
-                       "--mode", "negative", "--no-fuzz", "--lint", "--fail-on", "error",
-                       "--api-type", "http", "-q", "--select", "probe/", "--ignore", "fuzz/x")
+    code, _, err = run(
+        capsys,
+        "test",
+        "api.yaml",
+        "--base-url",
+        "https://example.com/prod",
+        "--api-key",
+        "k",
+        "--bearer",
+        "b",
+        "--header",
+        "X-A: 1",
+        "--sigv4",
+        "--region",
+        "eu-west-1",
+        "--seed",
+        "7",
+        "--max-examples",
+        "3",
+        "--max-time",
+        "9",
+        "--request-timeout",
+        "4",
+        "--rate-limit",
+        "5/s",
+        "--mode",
+        "negative",
+        "--no-fuzz",
+        "--lint",
+        "--fail-on",
+        "error",
+        "--api-type",
+        "http",
+        "-q",
+        "--select",
+        "probe/",
+        "--ignore",
+        "fuzz/x",
+    )
     assert code == 0, err
     [got] = seen
     assert {f.name: getattr(got, f.name) for f in dataclasses.fields(got)} == {
-        "spec": "api.yaml", "base_url": "https://example.com/prod", "formats": ["text"],
-        "api_key": "k", "bearer": "b", "headers": ("X-A: 1",), "sigv4": True,
-        "region": "eu-west-1", "seed": 7, "max_examples": 3, "max_time": 9.0,
-        "request_timeout": 4.0, "rate_limit": "5/s", "mode": "negative", "fuzz": False,
-        "probes": True, "lint": True, "fail_on": "error", "api_type": "http", "quiet": True,
-        "colour": False, "serve": False, "serve_handlers": None, "stage": None,
-        "stage_vars": (), "api_id": None, "select": ("probe/",), "ignore": ("fuzz/x",)}
+        "spec": "api.yaml",
+        "base_url": "https://example.com/prod",
+        "formats": ["text"],
+        "api_key": "k",
+        "bearer": "b",
+        "headers": ("X-A: 1",),
+        "sigv4": True,
+        "region": "eu-west-1",
+        "seed": 7,
+        "max_examples": 3,
+        "max_time": 9.0,
+        "request_timeout": 4.0,
+        "rate_limit": "5/s",
+        "mode": "negative",
+        "fuzz": False,
+        "probes": True,
+        "lint": True,
+        "fail_on": "error",
+        "api_type": "http",
+        "quiet": True,
+        "colour": False,
+        "serve": False,
+        "serve_handlers": None,
+        "stage": None,
+        "stage_vars": (),
+        "api_id": None,
+        "select": ("probe/",),
+        "ignore": ("fuzz/x",),
+    }
 
 
 def test_a_suppression_of_an_engine_rule_is_judged_like_any_other(tmp_path: Path, capsys) -> None:
     # Engine rules run no check, yet they ran: an entry naming one that silences nothing is idle.
     api = tmp_path / "api.yaml"
-    api.write_text('openapi: 3.0.1\ninfo: {title: t, version: "1"}\npaths:\n  /a:\n    get:\n'
-                   "      x-apilint-ignore: [AGW902]\n"
-                   '      responses: {"200": {description: ok}}\n')
-    code, out, _ = run(capsys, "lint", str(api), "--select", "AGW901,AGW902", "-f", "json",
-                       "--fail-on", "warning")
+    api.write_text(
+        'openapi: 3.0.1\ninfo: {title: t, version: "1"}\npaths:\n  /a:\n    get:\n'
+        "      x-apilint-ignore: [AGW902]\n"
+        '      responses: {"200": {description: ok}}\n'
+    )
+    code, out, _ = run(
+        capsys, "lint", str(api), "--select", "AGW901,AGW902", "-f", "json", "--fail-on", "warning"
+    )
     assert code == 1
-    assert {(r["code"], r["line"], r["message"].split(";")[0]) for r in json.loads(out)["results"]} \
-        == {("AGW901", 6, "x-apilint-ignore names AGW902 (invalid-suppression) but it silences "
-                          "nothing here")}
+    assert {
+        (r["code"], r["line"], r["message"].split(";")[0]) for r in json.loads(out)["results"]
+    } == {
+        (
+            "AGW901",
+            6,
+            "x-apilint-ignore names AGW902 (invalid-suppression) but it silences nothing here",
+        )
+    }

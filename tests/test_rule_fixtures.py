@@ -14,8 +14,7 @@ from apilint.inventory_file import read_inventory
 from apilint.model.inventory import Deployment
 from apilint.registry import find_rule
 
-CASES = sorted(p for p in (FIXTURES / "rules").glob("*/*")
-               if p.suffix in (".yaml", ".json", ".tf"))
+CASES = sorted(p for p in (FIXTURES / "rules").glob("*/*") if p.suffix in (".yaml", ".json", ".tf"))
 
 
 def lint_one_rule(path: Path) -> set[tuple[str, int]]:
@@ -29,8 +28,9 @@ def lint_one_rule(path: Path) -> set[tuple[str, int]]:
         if deployment.is_file():
             settings.deployment = Deployment(**json.loads(deployment.read_text()))
     results = lint_path(str(path), settings)
-    assert results and all(r.error is None and r.skipped is None for r in results), \
-        [(r.error, r.skipped) for r in results]
+    assert results and all(r.error is None and r.skipped is None for r in results), [
+        (r.error, r.skipped) for r in results
+    ]
     return {(f.code, f.line) for r in results for f in r.findings if f.file == str(path)}
 
 
@@ -47,9 +47,17 @@ def test_every_fixture_declares_something_or_is_a_clean_case() -> None:
             assert "clean" in path.stem, f"{path} declares no expected finding"
 
 
-CORE = ["cors-preflight-missing", "cors-preflight-incomplete", "cors-preflight-requires-auth",
-        "method-unauthenticated", "root-security-ignored", "resource-quota-exceeded",
-        "lambda-uri-invalid", "lambda-http-method-not-post", "nested-query-parameter"]
+CORE = [
+    "cors-preflight-missing",
+    "cors-preflight-incomplete",
+    "cors-preflight-requires-auth",
+    "method-unauthenticated",
+    "root-security-ignored",
+    "resource-quota-exceeded",
+    "lambda-uri-invalid",
+    "lambda-http-method-not-post",
+    "nested-query-parameter",
+]
 
 
 @pytest.mark.parametrize("name", CORE)

@@ -48,23 +48,49 @@ Q = "[\"']"  # the two JSON Schema backends quote values differently
 TYPE = "is not of type "
 
 
-@pytest.mark.parametrize("table, key, problem", [
-    ('[options.resource-quota-exceeded]\nlimit = "lots"\n',
-     "options.resource-quota-exceeded.limit", rf"lots{Q} {TYPE}{Q}integer{Q}"),
-    ("[options.AGW601]\nlimit = 0\n", "options.AGW601.limit", r"0 is less than the minimum of 1"),
-    ("[options.resource-quota-exceeded]\nlimit = 2.5\n",
-     "options.resource-quota-exceeded.limit", rf"2\.5 {TYPE}{Q}integer{Q}"),
-    ('[options.method-unauthenticated]\nallow = "GET /health"\n',
-     "options.method-unauthenticated.allow", rf"{TYPE}{Q}array{Q}"),
-    ("[options.method-unauthenticated]\nallow = [3]\n",
-     "options.method-unauthenticated.allow", rf"3 {TYPE}{Q}string{Q}"),
-    ('[options.cors-preflight-missing]\nassume-browser-clients = "yes"\n',
-     "options.cors-preflight-missing.assume-browser-clients", rf"{TYPE}{Q}boolean{Q}"),
-    ("[options.integration-quota-exceeded]\nlimit = 500\n",
-     "options.integration-quota-exceeded.limit", r"500 is greater than the maximum of 300"),
-])
-def test_a_mistyped_option_is_a_configuration_error(project: Path, capsys: pytest.CaptureFixture[str],
-                                                    table: str, key: str, problem: str) -> None:
+@pytest.mark.parametrize(
+    "table, key, problem",
+    [
+        (
+            '[options.resource-quota-exceeded]\nlimit = "lots"\n',
+            "options.resource-quota-exceeded.limit",
+            rf"lots{Q} {TYPE}{Q}integer{Q}",
+        ),
+        (
+            "[options.AGW601]\nlimit = 0\n",
+            "options.AGW601.limit",
+            r"0 is less than the minimum of 1",
+        ),
+        (
+            "[options.resource-quota-exceeded]\nlimit = 2.5\n",
+            "options.resource-quota-exceeded.limit",
+            rf"2\.5 {TYPE}{Q}integer{Q}",
+        ),
+        (
+            '[options.method-unauthenticated]\nallow = "GET /health"\n',
+            "options.method-unauthenticated.allow",
+            rf"{TYPE}{Q}array{Q}",
+        ),
+        (
+            "[options.method-unauthenticated]\nallow = [3]\n",
+            "options.method-unauthenticated.allow",
+            rf"3 {TYPE}{Q}string{Q}",
+        ),
+        (
+            '[options.cors-preflight-missing]\nassume-browser-clients = "yes"\n',
+            "options.cors-preflight-missing.assume-browser-clients",
+            rf"{TYPE}{Q}boolean{Q}",
+        ),
+        (
+            "[options.integration-quota-exceeded]\nlimit = 500\n",
+            "options.integration-quota-exceeded.limit",
+            r"500 is greater than the maximum of 300",
+        ),
+    ],
+)
+def test_a_mistyped_option_is_a_configuration_error(
+    project: Path, capsys: pytest.CaptureFixture[str], table: str, key: str, problem: str
+) -> None:
     (project / ".apilint.toml").write_text(table)
     code, out, err = run(capsys, "lint", "api.yaml")
     assert (code, out) == (2, "")
@@ -75,17 +101,29 @@ def test_a_mistyped_option_is_a_configuration_error(project: Path, capsys: pytes
 
 def test_pyproject_option_error_names_the_dotted_key_in_a_fresh_process(project: Path) -> None:
     (project / "pyproject.toml").write_text(
-        '[tool.apilint.options.resource-quota-exceeded]\nlimit = "lots"\n')
+        '[tool.apilint.options.resource-quota-exceeded]\nlimit = "lots"\n'
+    )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "apilint", "lint", "api.yaml"], cwd=project,
-                          env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "apilint", "lint", "api.yaml"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2 and done.stdout == ""
-    assert f"{project / 'pyproject.toml'}: tool.apilint.options.resource-quota-exceeded.limit: " \
-        in done.stderr and "lots" in done.stderr and "Traceback" not in done.stderr
+    assert (
+        f"{project / 'pyproject.toml'}: tool.apilint.options.resource-quota-exceeded.limit: "
+        in done.stderr
+        and "lots" in done.stderr
+        and "Traceback" not in done.stderr
+    )
 
 
 def test_a_valid_configured_value_applies_and_the_default_otherwise(
-        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     def found() -> tuple[int, set[tuple[str, int]]]:
         code, out, _ = run(capsys, "lint", "api.yaml", "--select", "AGW601", "-f", "json")
         return code, {(f["code"], f["line"]) for f in json.loads(out)["results"]}
@@ -128,6 +166,10 @@ def test_checks_do_not_apply_a_second_default() -> None:
     # The engine merges the rule file's defaults before a check runs; a check-local fallback
     # (`options.get("limit", 300)`) would silently disagree with the rule file once either changed.
     pattern = re.compile(r"options\.get\(")
-    offenders = [f"{p.name}:{n}" for p in sorted((ROOT / "apilint" / "checks").glob("*.py"))
-                 for n, line in enumerate(p.read_text().splitlines(), 1) if pattern.search(line)]
+    offenders = [
+        f"{p.name}:{n}"
+        for p in sorted((ROOT / "apilint" / "checks").glob("*.py"))
+        for n, line in enumerate(p.read_text().splitlines(), 1)
+        if pattern.search(line)
+    ]
     assert offenders == []

@@ -46,8 +46,13 @@ ACCEPTED: dict[str, set[tuple[str, int]]] = {
     "rest-auth-lambda.yaml": {("AGW301", 65)},
     "rest-cors-auth.yaml": {("AGW507", 11)},
     "rest-cors-object.yaml": {("AGW301", 31), ("AGW301", 38), ("AGW301", 45), ("AGW507", 11)},
-    "rest-cors-string.yaml": {("AGW301", 20), ("AGW301", 25), ("AGW301", 30), ("AGW502", 10),
-                              ("AGW507", 16)},
+    "rest-cors-string.yaml": {
+        ("AGW301", 20),
+        ("AGW301", 25),
+        ("AGW301", 30),
+        ("AGW502", 10),
+        ("AGW507", 16),
+    },
     "rest-definition-body.yaml": {("AGW301", 21), ("AGW507", 14)},
     "rest-events.yaml": {("AGW301", 18), ("AGW301", 23), ("AGW301", 35), ("AGW301", 40)},
     "rest-gateway-responses.yaml": {("AGW301", 40)},
@@ -86,14 +91,17 @@ def test_preflight_authorizer_message_names_what_sam_generated() -> None:
         "the OPTIONS preflight SAM generates for /items (from Cors) requires the authorizer "
         "LambdaAuth from Auth.DefaultAuthorizer, but browsers send preflight requests without "
         "credentials, so every cross-origin call fails; set "
-        "AddDefaultAuthorizerToCorsPreflight: false in Auth"]
+        "AddDefaultAuthorizerToCorsPreflight: false in Auth"
+    ]
 
 
 def test_preflight_api_key_message_names_the_api_key_flag() -> None:
     [message] = _messages(SAM / "rest-cors-api-key.yaml", "AGW503")
-    assert message.startswith("the OPTIONS preflight SAM generates for /reports (from "
-                              "Globals.Api.Cors) requires the API key from "
-                              "Globals.Api.Auth.ApiKeyRequired")
+    assert message.startswith(
+        "the OPTIONS preflight SAM generates for /reports (from "
+        "Globals.Api.Cors) requires the API key from "
+        "Globals.Api.Auth.ApiKeyRequired"
+    )
     assert message.endswith("set AddApiKeyRequiredToCorsPreflight: false in Auth")
 
 
@@ -106,9 +114,11 @@ def test_other_rules_say_which_sam_property_generated_the_node() -> None:
 
 def test_transform_failure_quotes_sams_message_per_cause() -> None:
     messages = _messages(SAM / "rest-sam-rejects.yaml", "AGW703")
-    prefix = ("the SAM transform rejects the template, so the stack cannot deploy (CloudFormation: "
-              "'Transform AWS::Serverless-2016-10-31 failed with: Invalid Serverless Application "
-              "Specification document. Number of errors found: 2. Resource with id [")
+    prefix = (
+        "the SAM transform rejects the template, so the stack cannot deploy (CloudFormation: "
+        "'Transform AWS::Serverless-2016-10-31 failed with: Invalid Serverless Application "
+        "Specification document. Number of errors found: 2. Resource with id ["
+    )
     assert [m.startswith(prefix) for m in messages] == [True, True]
     assert "[ItemsFunction] is invalid. Event with id [ListItems] is invalid." in messages[0]
     assert "[OrdersFunction] is invalid. Event with id [ListOrders] is invalid." in messages[1]
@@ -116,8 +126,9 @@ def test_transform_failure_quotes_sams_message_per_cause() -> None:
 
 def test_uneditable_definition_is_reported_once_by_its_own_rule() -> None:
     """SAM refuses Cors on a DefinitionUri API; AGW702 says so with the fix, AGW703 stays out."""
-    codes = {f.code for f in _findings(FIXTURES / "templates" / "sam-definition-uri" /
-                                       "template.yaml")}
+    codes = {
+        f.code for f in _findings(FIXTURES / "templates" / "sam-definition-uri" / "template.yaml")
+    }
     assert "AGW702" in codes and "AGW703" not in codes
 
 
@@ -125,9 +136,11 @@ def test_implicit_event_apis_are_linted_rest_and_http() -> None:
     rest = load_definitions(str(ACCEPTED_SAM / "rest-events.yaml"))
     http = load_definitions(str(ACCEPTED_SAM / "http-api-implicit.yaml"))
     assert [(d.label, d.kind_hint, d.version) for d in rest.docs] == [
-        ("ServerlessRestApi", "rest", "2.0")]
+        ("ServerlessRestApi", "rest", "2.0")
+    ]
     assert [(d.label, d.kind_hint, d.version) for d in http.docs] == [
-        ("ServerlessHttpApi", "http", "3.0")]
+        ("ServerlessHttpApi", "http", "3.0")
+    ]
     assert sorted(rest.docs[0].data["paths"]) == REST_EVENT_PATHS
 
 
@@ -140,52 +153,111 @@ def _origin(path: Path, tokens: tuple[str, ...], label: str | None = None) -> tu
     return doc.span(tokens).line, made_by(doc, tokens)
 
 
-@pytest.mark.parametrize(("path", "tokens", "line", "made_by"), [
-    pytest.param(SAM / "rest-cors-default-authorizer.yaml", ("paths", "/items", "options"), 15,
-                 "Cors", id="preflight-from-cors"),
-    pytest.param(SAM / "rest-cors-default-authorizer.yaml",
-                 ("paths", "/items", "options", "security", "0", "LambdaAuth"), 19,
-                 "Auth.DefaultAuthorizer", id="security-from-default-authorizer"),
-    pytest.param(SAM / "rest-cors-default-authorizer.yaml", ("paths", "/items", "get"), 34,
-                 "event ItemsFunction.Events.ListItems", id="method-from-event"),
-    pytest.param(SAM / "rest-cors-default-authorizer.yaml", ("paths", "/items"), 33,
-                 "event ItemsFunction.Events.ListItems", id="path-from-event"),
-    pytest.param(SAM / "rest-cors-default-authorizer.yaml",
-                 ("securityDefinitions", "LambdaAuth"), 21, "Auth.Authorizers.LambdaAuth",
-                 id="scheme-from-authorizers"),
-    pytest.param(SAM / "rest-cors-default-authorizer.yaml", ("info",), 11,
-                 "the ItemsApi resource", id="rest-falls-back-to-the-resource"),
-    pytest.param(SAM / "rest-cors-api-key.yaml", ("securityDefinitions", "api_key"), 8,
-                 "Globals.Api.Auth", id="api-key-scheme-from-globals-auth"),
-    pytest.param(SAM / "rest-cors-api-key.yaml", ("info",), 19,
-                 "the ServerlessRestApi resource", id="implicit-api-at-its-first-event"),
-    pytest.param(SAM / "rest-gateway-responses-globals.yaml",
-                 ("x-amazon-apigateway-gateway-responses", "DEFAULT_5XX"), 15,
-                 "Globals.Api.GatewayResponses.DEFAULT_5XX", id="gateway-response"),
-    pytest.param(SAM / "http-cors-credentials-origin.yaml", ("x-amazon-apigateway-cors",), 8,
-                 "CorsConfiguration", id="http-cors"),
-    pytest.param(SAM / "rest-cors-iam.yaml",
-                 ("paths", "/health", "get", "security", "0", "NONE"), 31,
-                 "the Auth of event OrdersFunction.Events.Health", id="event-auth"),
-    pytest.param(FIXTURES / "templates" / "sam-yaml" / "template.yaml",
-                 ("paths", "/pets", "post", "x-amazon-apigateway-integration", "httpMethod"), 42,
-                 None, id="copied-from-definition-body"),
-])
-def test_generated_nodes_are_located_in_the_template(path: Path, tokens: tuple[str, ...],
-                                                     line: int, made_by: str | None) -> None:
-    assert _origin(path, tokens, "PetsApi" if "sam-yaml" in str(path) else None) == \
-        (line, made_by)
+@pytest.mark.parametrize(
+    ("path", "tokens", "line", "made_by"),
+    [
+        pytest.param(
+            SAM / "rest-cors-default-authorizer.yaml",
+            ("paths", "/items", "options"),
+            15,
+            "Cors",
+            id="preflight-from-cors",
+        ),
+        pytest.param(
+            SAM / "rest-cors-default-authorizer.yaml",
+            ("paths", "/items", "options", "security", "0", "LambdaAuth"),
+            19,
+            "Auth.DefaultAuthorizer",
+            id="security-from-default-authorizer",
+        ),
+        pytest.param(
+            SAM / "rest-cors-default-authorizer.yaml",
+            ("paths", "/items", "get"),
+            34,
+            "event ItemsFunction.Events.ListItems",
+            id="method-from-event",
+        ),
+        pytest.param(
+            SAM / "rest-cors-default-authorizer.yaml",
+            ("paths", "/items"),
+            33,
+            "event ItemsFunction.Events.ListItems",
+            id="path-from-event",
+        ),
+        pytest.param(
+            SAM / "rest-cors-default-authorizer.yaml",
+            ("securityDefinitions", "LambdaAuth"),
+            21,
+            "Auth.Authorizers.LambdaAuth",
+            id="scheme-from-authorizers",
+        ),
+        pytest.param(
+            SAM / "rest-cors-default-authorizer.yaml",
+            ("info",),
+            11,
+            "the ItemsApi resource",
+            id="rest-falls-back-to-the-resource",
+        ),
+        pytest.param(
+            SAM / "rest-cors-api-key.yaml",
+            ("securityDefinitions", "api_key"),
+            8,
+            "Globals.Api.Auth",
+            id="api-key-scheme-from-globals-auth",
+        ),
+        pytest.param(
+            SAM / "rest-cors-api-key.yaml",
+            ("info",),
+            19,
+            "the ServerlessRestApi resource",
+            id="implicit-api-at-its-first-event",
+        ),
+        pytest.param(
+            SAM / "rest-gateway-responses-globals.yaml",
+            ("x-amazon-apigateway-gateway-responses", "DEFAULT_5XX"),
+            15,
+            "Globals.Api.GatewayResponses.DEFAULT_5XX",
+            id="gateway-response",
+        ),
+        pytest.param(
+            SAM / "http-cors-credentials-origin.yaml",
+            ("x-amazon-apigateway-cors",),
+            8,
+            "CorsConfiguration",
+            id="http-cors",
+        ),
+        pytest.param(
+            SAM / "rest-cors-iam.yaml",
+            ("paths", "/health", "get", "security", "0", "NONE"),
+            31,
+            "the Auth of event OrdersFunction.Events.Health",
+            id="event-auth",
+        ),
+        pytest.param(
+            FIXTURES / "templates" / "sam-yaml" / "template.yaml",
+            ("paths", "/pets", "post", "x-amazon-apigateway-integration", "httpMethod"),
+            42,
+            None,
+            id="copied-from-definition-body",
+        ),
+    ],
+)
+def test_generated_nodes_are_located_in_the_template(
+    path: Path, tokens: tuple[str, ...], line: int, made_by: str | None
+) -> None:
+    assert _origin(path, tokens, "PetsApi" if "sam-yaml" in str(path) else None) == (line, made_by)
 
 
-def test_a_translator_crash_is_one_note_and_the_template_is_read_as_written(monkeypatch
-                                                                            ) -> None:
+def test_a_translator_crash_is_one_note_and_the_template_is_read_as_written(monkeypatch) -> None:
     def crash(data: Any) -> Any:
         raise KeyError("boom")
 
     monkeypatch.setattr(sam, "transform", crash)
     sources = load_definitions(str(FIXTURES / "templates" / "sam-yaml" / "template.yaml"))
-    assert sources.notes == ["the SAM translator failed (KeyError: 'boom'); SAM APIs read as "
-                             "written, not as SAM generates them"]
+    assert sources.notes == [
+        "the SAM translator failed (KeyError: 'boom'); SAM APIs read as "
+        "written, not as SAM generates them"
+    ]
     assert [d.label for d in sources.docs] == ["PetsApi", "ItemsApi"]
     assert made_by(sources.docs[0], ("paths",)) is None  # today's path: the template as is
     results = lint_path(str(FIXTURES / "templates" / "sam-yaml" / "template.yaml"), Settings())
@@ -201,15 +273,18 @@ def test_without_the_translator_sam_apis_are_read_as_written(monkeypatch) -> Non
     sources = load_definitions(str(ACCEPTED_SAM / "rest-events.yaml"))
     assert sources.docs == [] and sources.notes == [
         "SAM APIs read as written, not as SAM generates them: the SAM translator is not "
-        "installed (pip install 'apilint[sam]')"]
+        "installed (pip install 'apilint[sam]')"
+    ]
 
 
 def test_the_template_given_is_not_modified() -> None:
     path = SAM / "rest-cors-api-key.yaml"
     sources = load_definitions(str(path))
     assert sources.template.doc.data["Resources"]["ReportsFunction"]["Properties"] == {
-        "Events": {"GetReport": {"Type": "Api", "Properties": {"Path": "/reports",
-                                                                "Method": "get"}}}}
+        "Events": {
+            "GetReport": {"Type": "Api", "Properties": {"Path": "/reports", "Method": "get"}}
+        }
+    }
     assert sources.template.doc.data["Globals"]["Function"]["CodeUri"] == "src/"
 
 
@@ -220,10 +295,11 @@ def test_local_artifacts_are_packaged_as_sam_package_would(tmp_path: Path) -> No
     (tmp_path / "api" / "shop.yaml").write_text(
         'swagger: "2.0"\ninfo: {title: shop, version: "1"}\npaths:\n  /x:\n    get:\n'
         '      security: [{sigv4: []}]\n      responses: {"200": {description: ok}}\n'
-        '      x-amazon-apigateway-integration: {type: mock, requestTemplates: '
+        "      x-amazon-apigateway-integration: {type: mock, requestTemplates: "
         '{application/json: "{\\"statusCode\\": 200}"}, responses: {default: {statusCode: "200"}}}\n'
-        'securityDefinitions:\n  sigv4: {type: apiKey, name: Authorization, in: header, '
-        'x-amazon-apigateway-authtype: awsSigv4}\n')
+        "securityDefinitions:\n  sigv4: {type: apiKey, name: Authorization, in: header, "
+        "x-amazon-apigateway-authtype: awsSigv4}\n"
+    )
     (tmp_path / "template.yaml").write_text(
         "Transform: AWS::Serverless-2016-10-31\nResources:\n"
         "  ShopApi:\n    Type: AWS::Serverless::Api\n"
@@ -233,11 +309,13 @@ def test_local_artifacts_are_packaged_as_sam_package_would(tmp_path: Path) -> No
         "  Layer:\n    Type: AWS::Serverless::LayerVersion\n    Properties: {ContentUri: layer/}\n"
         "  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties: {DefinitionUri: sm.json}\n"
         "  Nested:\n    Type: AWS::Serverless::Application\n"
-        "    Properties: {Location: nested/template.yaml}\n")
+        "    Properties: {Location: nested/template.yaml}\n"
+    )
     sources = load_definitions(str(tmp_path / "template.yaml"))
     assert sources.template.sam.failures == [] and sources.notes == []
     assert [(d.label, d.path) for d in sources.docs] == [
-        ("ShopApi", str(tmp_path / "api" / "shop.yaml"))]  # read as uploaded, not translated
+        ("ShopApi", str(tmp_path / "api" / "shop.yaml"))
+    ]  # read as uploaded, not translated
 
 
 def test_a_transform_before_sams_makes_its_verdict_a_note(tmp_path: Path) -> None:
@@ -246,11 +324,14 @@ def test_a_transform_before_sams_makes_its_verdict_a_note(tmp_path: Path) -> Non
         "  Fn:\n    Type: AWS::Serverless::Function\n"
         "    Properties:\n      Runtime: python3.12\n      Handler: app.handler\n"
         "      Events:\n        E:\n          Type: Api\n"
-        "          Properties: {Path: /x, Method: get, RestApiId: {Ref: Nope}}\n")
+        "          Properties: {Path: /x, Method: get, RestApiId: {Ref: Nope}}\n"
+    )
     sources = load_definitions(str(tmp_path / "t.yaml"))
     assert sources.template.sam.failures == []
-    assert sources.notes == ["SAM rejects the template as written, but AWS::LanguageExtensions "
-                             "runs before SAM; SAM APIs read as written"]
+    assert sources.notes == [
+        "SAM rejects the template as written, but AWS::LanguageExtensions "
+        "runs before SAM; SAM APIs read as written"
+    ]
 
 
 def test_authorizer_none_is_named_as_the_event_setting_not_an_undefined_scheme() -> None:
@@ -259,20 +340,24 @@ def test_authorizer_none_is_named_as_the_event_setting_not_an_undefined_scheme()
     findings = _findings(SAM / "rest-cors-iam.yaml")
     assert "AGW306" not in {f.code for f in findings}
     [message] = [f.message for f in findings if f.code == "AGW301"]
-    assert message.startswith("GET /health can be called by anyone: its security is SAM's "
-                              "NONE (Authorizer: NONE), which means no authorization;")
+    assert message.startswith(
+        "GET /health can be called by anyone: its security is SAM's "
+        "NONE (Authorizer: NONE), which means no authorization;"
+    )
 
 
 def test_suppressions_in_a_definition_body_still_apply(tmp_path: Path) -> None:
     template = (FIXTURES / "templates" / "sam-yaml" / "template.yaml").read_text()
-    (tmp_path / "template.yaml").write_text(template.replace(
-        "            post:\n", "            post:\n              x-apilint-ignore: AGW402\n"))
+    (tmp_path / "template.yaml").write_text(
+        template.replace(
+            "            post:\n", "            post:\n              x-apilint-ignore: AGW402\n"
+        )
+    )
     codes = {f.code for f in _findings(tmp_path / "template.yaml")}
     assert "AGW402" not in codes and "AGW422" in codes
 
 
-def test_included_definitions_stay_as_written_and_the_rest_is_translated(tmp_path: Path
-                                                                         ) -> None:
+def test_included_definitions_stay_as_written_and_the_rest_is_translated(tmp_path: Path) -> None:
     """AWS::Include runs before SAM, which SAM offline cannot do: the included API (Auth set)
     is linted from its file, SAM's verdict is not spoiled by it, and an event API next to it is
     still generated."""
@@ -280,11 +365,17 @@ def test_included_definitions_stay_as_written_and_the_rest_is_translated(tmp_pat
 
     shutil.copytree(FIXTURES / "templates" / "include-fragment", tmp_path / "app")
     template = tmp_path / "app" / "template.yaml"
-    template.write_text(template.read_text().replace(
-        "    Properties: {Handler: app.handler, Runtime: python3.12, CodeUri: src/}\n",
-        "    Properties:\n      Handler: app.handler\n      Runtime: python3.12\n"
-        "      Events:\n        Ping: {Type: Api, Properties: {Path: /ping, Method: get}}\n"))
+    template.write_text(
+        template.read_text().replace(
+            "    Properties: {Handler: app.handler, Runtime: python3.12, CodeUri: src/}\n",
+            "    Properties:\n      Handler: app.handler\n      Runtime: python3.12\n"
+            "      Events:\n        Ping: {Type: Api, Properties: {Path: /ping, Method: get}}\n",
+        )
+    )
     sources = load_definitions(str(template))
     assert sources.template.sam.failures == [] and sources.notes == []
-    assert sorted(d.label or "" for d in sources.docs) == ["EventsApi", "OrdersApi",
-                                                           "ServerlessRestApi"]
+    assert sorted(d.label or "" for d in sources.docs) == [
+        "EventsApi",
+        "OrdersApi",
+        "ServerlessRestApi",
+    ]

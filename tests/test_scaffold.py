@@ -42,8 +42,15 @@ def _copy_repository(tmp_path: Path) -> Path:
 
 def _step(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(root)}
-    return subprocess.run([sys.executable, *args], cwd=root, env=env, capture_output=True,
-                          text=True, timeout=600, check=False)
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
 
 
 @pytest.mark.slow
@@ -52,14 +59,42 @@ def test_contributing_steps_give_a_green_rule(tmp_path: Path) -> None:
     warning_code, error_code = _free_codes(2)
     # Step 1, as CONTRIBUTING.md writes it (a REST+HTTP warning), and an HTTP-only error rule
     # (the schema then requires `evidence`; the examples must read as an HTTP API).
-    first = _step(root, "-m", "apilint", "new-rule", "scaffolded-thing", "--code", warning_code,
-                  "--category", "paths", "--severity", "warning", "--api", "rest,http")
+    first = _step(
+        root,
+        "-m",
+        "apilint",
+        "new-rule",
+        "scaffolded-thing",
+        "--code",
+        warning_code,
+        "--category",
+        "paths",
+        "--severity",
+        "warning",
+        "--api",
+        "rest,http",
+    )
     assert first.returncode == 0, first.stderr
     assert first.stdout.splitlines()[:3] == [
-        "wrote rules/scaffolded-thing.yaml", "wrote apilint/checks/paths.py",
-        "wrote fixtures/rules/scaffolded-thing/oas3-rest.yaml"]
-    second = _step(root, "-m", "apilint", "new-rule", "scaffolded-http", "--code", error_code,
-                   "--category", "security", "--severity", "error", "--api", "http")
+        "wrote rules/scaffolded-thing.yaml",
+        "wrote apilint/checks/paths.py",
+        "wrote fixtures/rules/scaffolded-thing/oas3-rest.yaml",
+    ]
+    second = _step(
+        root,
+        "-m",
+        "apilint",
+        "new-rule",
+        "scaffolded-http",
+        "--code",
+        error_code,
+        "--category",
+        "security",
+        "--severity",
+        "error",
+        "--api",
+        "http",
+    )
     assert second.returncode == 0, second.stderr
     assert (root / "fixtures/rules/scaffolded-http/oas3-http.yaml").is_file()
     # Step 2: the docs, then the rule's fixture and example tests.
@@ -67,9 +102,18 @@ def test_contributing_steps_give_a_green_rule(tmp_path: Path) -> None:
     assert docs.returncode == 0, docs.stderr
     assert (root / "docs/rules/scaffolded-thing.md").is_file()
     report = tmp_path / "junit.xml"
-    tests = _step(root, "-m", "pytest", "-p", "no:cacheprovider", f"--junitxml={report}",
-                  "tests/test_rule_fixtures.py", "tests/test_examples.py",
-                  "-k", "scaffolded-thing or scaffolded-http")
+    tests = _step(
+        root,
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        f"--junitxml={report}",
+        "tests/test_rule_fixtures.py",
+        "tests/test_examples.py",
+        "-k",
+        "scaffolded-thing or scaffolded-http",
+    )
     assert tests.returncode == 0, tests.stdout[-3000:]
     cases = ET.parse(report).getroot().iter("testcase")
     outcomes = {c.get("name"): [child.tag for child in c] for c in cases}
@@ -99,38 +143,78 @@ def _snapshot(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    pytest.param(["api-key-as-auth", "--code", "AGW998"],
-                 "rule name 'api-key-as-auth' exists already (rules/api-key-as-auth.yaml)",
-                 id="existing-name"),
-    pytest.param(["brand-new", "--code", "AGW314"],
-                 "rule code AGW314 exists already (rules/api-key-as-auth.yaml)",
-                 id="existing-code"),
-    pytest.param(["path-segment-invalid-chars", "--code", "AGW998"],
-                 "check function path_segment_invalid_chars exists already "
-                 "(apilint/checks/paths.py)", id="existing-check"),
-    pytest.param(["Bad_Name", "--code", "AGW998"],
-                 "rule name 'Bad_Name' must be lower-case words joined by '-'", id="bad-name"),
-    pytest.param(["brand-new", "--code", "AGW98"],
-                 "rule code 'AGW98' must be AGW followed by three digits", id="bad-code"),
-])
-def test_refusals_are_one_line_and_write_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                 argv: list[str], message: str) -> None:
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        pytest.param(
+            ["api-key-as-auth", "--code", "AGW998"],
+            "rule name 'api-key-as-auth' exists already (rules/api-key-as-auth.yaml)",
+            id="existing-name",
+        ),
+        pytest.param(
+            ["brand-new", "--code", "AGW314"],
+            "rule code AGW314 exists already (rules/api-key-as-auth.yaml)",
+            id="existing-code",
+        ),
+        pytest.param(
+            ["path-segment-invalid-chars", "--code", "AGW998"],
+            "check function path_segment_invalid_chars exists already (apilint/checks/paths.py)",
+            id="existing-check",
+        ),
+        pytest.param(
+            ["Bad_Name", "--code", "AGW998"],
+            "rule name 'Bad_Name' must be lower-case words joined by '-'",
+            id="bad-name",
+        ),
+        pytest.param(
+            ["brand-new", "--code", "AGW98"],
+            "rule code 'AGW98' must be AGW followed by three digits",
+            id="bad-code",
+        ),
+    ],
+)
+def test_refusals_are_one_line_and_write_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
     root = _minimal_root(tmp_path)
     before = _snapshot(root)
-    code, out, err = run(capsys, "new-rule", *argv, "--category", "paths", "--severity",
-                         "warning", "--root", str(root))
+    code, out, err = run(
+        capsys,
+        "new-rule",
+        *argv,
+        "--category",
+        "paths",
+        "--severity",
+        "warning",
+        "--root",
+        str(root),
+    )
     assert (code, out, err) == (2, "", f"apilint: new-rule: {message}\n")
     assert _snapshot(root) == before
 
 
-def test_a_root_without_rules_is_refused(tmp_path: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "new-rule", "brand-new", "--code", "AGW998", "--category",
-                         "paths", "--severity", "info", "--root", str(tmp_path))
+def test_a_root_without_rules_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(
+        capsys,
+        "new-rule",
+        "brand-new",
+        "--code",
+        "AGW998",
+        "--category",
+        "paths",
+        "--severity",
+        "info",
+        "--root",
+        str(tmp_path),
+    )
     assert (code, out) == (2, "")
-    assert re.fullmatch(r"apilint: new-rule: .* is not an apilint source checkout "
-                        r"\(no rules/rule\.schema\.json\)\n", err)
+    assert re.fullmatch(
+        r"apilint: new-rule: .* is not an apilint source checkout "
+        r"\(no rules/rule\.schema\.json\)\n",
+        err,
+    )
     assert list(tmp_path.iterdir()) == []
 
 

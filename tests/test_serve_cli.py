@@ -22,13 +22,30 @@ REST = SERVE / "rest"
 
 def test_cli_serves_until_interrupted() -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "apilint", "serve", str(REST / "api.yaml"), "--handlers",
-         str(REST / "handlers"), "--port", "0", "--api-key", KEY],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "apilint",
+            "serve",
+            str(REST / "api.yaml"),
+            "--handlers",
+            str(REST / "handlers"),
+            "--port",
+            "0",
+            "--api-key",
+            KEY,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         first = proc.stdout.readline()
-        m = re.match(r"Listening on (http://127\.0\.0\.1:\d+) \(REST API .*api\.yaml, stage "
-                     r"prod: (http://127\.0\.0\.1:\d+/prod)\); Ctrl-C stops$", first.strip())
+        m = re.match(
+            r"Listening on (http://127\.0\.0\.1:\d+) \(REST API .*api\.yaml, stage "
+            r"prod: (http://127\.0\.0\.1:\d+/prod)\); Ctrl-C stops$",
+            first.strip(),
+        )
         assert m, first
         assert call(m.group(2), "GET", "/keyed", headers={"x-api-key": KEY}).status == 200
         assert call(m.group(1), "GET", "/prod/nope").status == 403
@@ -42,33 +59,68 @@ def test_cli_serves_until_interrupted() -> None:
     assert "note: GET /backend: http_proxy integration: 501" in err
 
 
-@pytest.mark.parametrize("args, message", [
-    pytest.param(["missing.yaml", "--handlers", str(REST / "handlers")],
-                 "apilint serve: missing.yaml: error: no such file", id="missing-spec"),
-    pytest.param([str(REST / "handlers" / "app.py"), "--handlers", str(REST / "handlers")],
-                 "not an OpenAPI/Swagger document", id="not-a-definition"),
-    pytest.param([str(REST / "api.yaml"), "--handlers", "no/such/dir"],
-                 "--handlers no/such/dir: not a directory", id="missing-handlers"),
-    pytest.param([str(REST / "api.yaml"), "--handlers", str(REST / "handlers"),
-                  "--stage-var", "novalue"], "expected NAME=VALUE", id="bad-stage-var"),
-    pytest.param([str(REST / "api.yaml")], "serve needs --handlers", id="no-handlers"),
-    pytest.param([str(REST / "api.yaml"), "--handlers", str(REST / "handlers"),
-                  "--max-body-size", "lots"], "--max-body-size", id="bad-size"),
-])
-def test_errors_are_one_line_exit_2(args: list[str], message: str,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        pytest.param(
+            ["missing.yaml", "--handlers", str(REST / "handlers")],
+            "apilint serve: missing.yaml: error: no such file",
+            id="missing-spec",
+        ),
+        pytest.param(
+            [str(REST / "handlers" / "app.py"), "--handlers", str(REST / "handlers")],
+            "not an OpenAPI/Swagger document",
+            id="not-a-definition",
+        ),
+        pytest.param(
+            [str(REST / "api.yaml"), "--handlers", "no/such/dir"],
+            "--handlers no/such/dir: not a directory",
+            id="missing-handlers",
+        ),
+        pytest.param(
+            [
+                str(REST / "api.yaml"),
+                "--handlers",
+                str(REST / "handlers"),
+                "--stage-var",
+                "novalue",
+            ],
+            "expected NAME=VALUE",
+            id="bad-stage-var",
+        ),
+        pytest.param([str(REST / "api.yaml")], "serve needs --handlers", id="no-handlers"),
+        pytest.param(
+            [
+                str(REST / "api.yaml"),
+                "--handlers",
+                str(REST / "handlers"),
+                "--max-body-size",
+                "lots",
+            ],
+            "--max-body-size",
+            id="bad-size",
+        ),
+    ],
+)
+def test_errors_are_one_line_exit_2(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["serve", *args]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize("content", [
-    pytest.param("openapi: 3.0.1\npaths: [unclosed\n", id="invalid-yaml"),
-    pytest.param("import nothing_here_at_all\n", id="handler-import-error"),
-])
-def test_unreadable_inputs(tmp_path: Path, content: str,
-                           capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param("openapi: 3.0.1\npaths: [unclosed\n", id="invalid-yaml"),
+        pytest.param("import nothing_here_at_all\n", id="handler-import-error"),
+    ],
+)
+def test_unreadable_inputs(
+    tmp_path: Path, content: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     spec, handler = tmp_path / "api.yaml", tmp_path / "app.py"
     spec.write_text(content if content.startswith("openapi") else (REST / "api.yaml").read_text())
     handler.write_text(content if content.startswith("import") else "")
@@ -96,8 +148,9 @@ def test_reload_picks_up_a_new_route(tmp_path: Path) -> None:
     text = (SERVE / "http" / "default-route.yaml").read_text().replace("/$default", "/other")
     spec.write_text(text)
     out, stop = io.StringIO(), threading.Event()
-    options = ServeOptions(spec=str(spec), handlers=str(SERVE / "http" / "handlers.py"),
-                           reload=True)
+    options = ServeOptions(
+        spec=str(spec), handlers=str(SERVE / "http" / "handlers.py"), reload=True
+    )
     worker = threading.Thread(target=run_serve, args=(options, out, io.StringIO(), stop))
     worker.start()
     try:
@@ -105,7 +158,7 @@ def test_reload_picks_up_a_new_route(tmp_path: Path) -> None:
             time.sleep(0.05)
         url = out.getvalue().split()[2]
         assert call(url, "GET", "/added").status == 404
-        spec.write_text(text + text[text.index("  /items:"):].replace("/items", "/added"))
+        spec.write_text(text + text[text.index("  /items:") :].replace("/items", "/added"))
         deadline = time.monotonic() + 10
         while call(url, "GET", "/added").status != 200 and time.monotonic() < deadline:
             time.sleep(0.1)

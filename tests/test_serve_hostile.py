@@ -46,27 +46,54 @@ def test_binds_to_loopback_by_default() -> None:
         served_.close()
 
 
-@pytest.mark.parametrize("request_bytes, expected", [
-    pytest.param(b"GARBAGE\r\n\r\n", b"HTTP/1.1 400", id="garbage-request-line"),
-    pytest.param(b"\x00\xff\xfe junk \x01\r\n\r\n", b"HTTP/1.1 400", id="binary-request-line"),
-    pytest.param(b"GET /prod/pets HTTP/9.9\r\n\r\n", b"HTTP/1.1 505", id="bad-version"),
-    pytest.param(b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\n\r\n", b"HTTP/1.1 414",
-                 id="huge-request-line"),
-    pytest.param(b"GET /prod/pets HTTP/1.1\r\nX: " + b"a" * 70000 + b"\r\n\r\n",
-                 b"HTTP/1.1 431", id="header-line-too-long"),
-    pytest.param(b"GET /prod/pets HTTP/1.1\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(150))
-                 + b"\r\n", b"HTTP/1.1 431", id="too-many-headers"),
-    pytest.param(b"GET /prod/pets HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 11000 + b"\r\n\r\n",
-                 b"HTTP/1.1 431", id="header-values-over-10240-bytes"),
-    pytest.param(b"POST /prod/pets HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
-                 b"HTTP/1.1 400", id="content-length-not-a-number"),
-    pytest.param(b"POST /prod/pets HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
-                 b"HTTP/1.1 400", id="content-length-negative"),
-    pytest.param(b"POST /prod/files/a HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc",
-                 b"HTTP/1.1 400", id="body-shorter-than-content-length"),
-    pytest.param(b"POST /prod/files/a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                 b"zz\r\n", b"HTTP/1.1 400", id="bad-chunk-size"),
-])
+@pytest.mark.parametrize(
+    "request_bytes, expected",
+    [
+        pytest.param(b"GARBAGE\r\n\r\n", b"HTTP/1.1 400", id="garbage-request-line"),
+        pytest.param(b"\x00\xff\xfe junk \x01\r\n\r\n", b"HTTP/1.1 400", id="binary-request-line"),
+        pytest.param(b"GET /prod/pets HTTP/9.9\r\n\r\n", b"HTTP/1.1 505", id="bad-version"),
+        pytest.param(
+            b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\n\r\n", b"HTTP/1.1 414", id="huge-request-line"
+        ),
+        pytest.param(
+            b"GET /prod/pets HTTP/1.1\r\nX: " + b"a" * 70000 + b"\r\n\r\n",
+            b"HTTP/1.1 431",
+            id="header-line-too-long",
+        ),
+        pytest.param(
+            b"GET /prod/pets HTTP/1.1\r\n"
+            + b"".join(b"X-%d: 1\r\n" % i for i in range(150))
+            + b"\r\n",
+            b"HTTP/1.1 431",
+            id="too-many-headers",
+        ),
+        pytest.param(
+            b"GET /prod/pets HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 11000 + b"\r\n\r\n",
+            b"HTTP/1.1 431",
+            id="header-values-over-10240-bytes",
+        ),
+        pytest.param(
+            b"POST /prod/pets HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+            b"HTTP/1.1 400",
+            id="content-length-not-a-number",
+        ),
+        pytest.param(
+            b"POST /prod/pets HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
+            b"HTTP/1.1 400",
+            id="content-length-negative",
+        ),
+        pytest.param(
+            b"POST /prod/files/a HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc",
+            b"HTTP/1.1 400",
+            id="body-shorter-than-content-length",
+        ),
+        pytest.param(
+            b"POST /prod/files/a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+            b"HTTP/1.1 400",
+            id="bad-chunk-size",
+        ),
+    ],
+)
 def test_malformed_requests_are_answered(url: str, request_bytes: bytes, expected: bytes) -> None:
     assert status_line(raw(url, request_bytes)).startswith(expected)
     still_serving(url)
@@ -81,14 +108,20 @@ def test_body_over_the_limit_is_413(url: str) -> None:
 
 def test_chunked_body_over_the_limit_is_413(url: str) -> None:
     chunk = b"%x\r\n%s\r\n" % (600, b"y" * 600)
-    answer = raw(url, b"POST /prod/files/a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked"
-                      b"\r\n\r\n" + chunk * 2 + b"0\r\n\r\n")
+    answer = raw(
+        url,
+        b"POST /prod/files/a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked"
+        b"\r\n\r\n" + chunk * 2 + b"0\r\n\r\n",
+    )
     assert status_line(answer) == b"HTTP/1.1 413 Request Entity Too Large"
 
 
 def test_chunked_body_reaches_the_handler(url: str) -> None:
-    answer = raw(url, b"POST /prod/files/a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
-                      b"Connection: close\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n")
+    answer = raw(
+        url,
+        b"POST /prod/files/a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+        b"Connection: close\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n",
+    )
     head, _, body = answer.partition(b"\r\n\r\n")
     assert status_line(head) == b"HTTP/1.1 200 OK"
     assert json.loads(body)["body"] == "abcde"
@@ -105,8 +138,13 @@ def test_non_utf8_path(url: str, path: bytes) -> None:
 def test_non_utf8_body(url: str) -> None:
     text = call(url, "POST", "/files/a", headers={"Content-Type": "text/plain"}, body=b"\xff\xfe")
     assert text.json()["body"] == "\ufffd\ufffd"
-    json_body = call(url, "POST", "/pets", body=b"\xff\xfe",
-                     headers={"x-api-key": KEY, "Content-Type": "application/json"})
+    json_body = call(
+        url,
+        "POST",
+        "/pets",
+        body=b"\xff\xfe",
+        headers={"x-api-key": KEY, "Content-Type": "application/json"},
+    )
     assert (json_body.status, json_body.body) == (400, b'{"message":"Invalid request body"}')
 
 
@@ -148,13 +186,19 @@ def test_never_contacts_the_network(url: str, monkeypatch: pytest.MonkeyPatch) -
 
     monkeypatch.setattr(socket.socket, "connect", connect)
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    for method, path in [("GET", "/backend"), ("GET", "/cognito"), ("GET", "/pets"),
-                         ("GET", "/token"), ("GET", "/iam")]:
+    for method, path in [
+        ("GET", "/backend"),
+        ("GET", "/cognito"),
+        ("GET", "/pets"),
+        ("GET", "/token"),
+        ("GET", "/iam"),
+    ]:
         call(url, method, path, headers={"Authorization": "allow"})
     assert contacted == []
 
 
 # -- issue 24 item 6: request smuggling, response splitting, backlog, Lambda's payload limit ------
+
 
 def _answers(event: dict, context: object) -> dict:
     """Stands in for `echo`: what a handler returns for /files/<case>."""
@@ -164,8 +208,11 @@ def _answers(event: dict, context: object) -> dict:
     if case == "crlf-name":
         return {"statusCode": 200, "headers": {"X-A\r\nSet-Cookie: evil=1": "v"}, "body": "x"}
     if case == "crlf-multi":
-        return {"statusCode": 200, "multiValueHeaders": {"X-A": ["a\nSet-Cookie: evil=1"]},
-                "body": "x"}
+        return {
+            "statusCode": 200,
+            "multiValueHeaders": {"X-A": ["a\nSet-Cookie: evil=1"]},
+            "body": "x",
+        }
     if case == "big":  # over Lambda's 6 MB response payload limit
         return {"statusCode": 200, "body": "x" * 6_300_000}
     if case == "just-under":
@@ -180,31 +227,43 @@ def hostile() -> Iterator[tuple[str, io.StringIO]]:
         yield base, log
 
 
-@pytest.mark.parametrize("request_bytes", [
-    pytest.param(b"-0\r\n\r\n", id="minus-zero"),
-    pytest.param(b"0x10\r\n" + b"x" * 16 + b"\r\n0\r\n\r\n", id="0x-prefix"),
-    pytest.param(b"1_0\r\n" + b"x" * 16 + b"\r\n0\r\n\r\n", id="underscore"),
-    pytest.param(b"+10\r\n" + b"x" * 16 + b"\r\n0\r\n\r\n", id="plus-sign"),
-    pytest.param(b"\xd9\xa1\r\nx\r\n0\r\n\r\n", id="non-ascii-digit"),
-])
-def test_a_chunk_size_that_is_not_plain_hex_is_400(hostile: tuple[str, io.StringIO],
-                                                    request_bytes: bytes) -> None:
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        pytest.param(b"-0\r\n\r\n", id="minus-zero"),
+        pytest.param(b"0x10\r\n" + b"x" * 16 + b"\r\n0\r\n\r\n", id="0x-prefix"),
+        pytest.param(b"1_0\r\n" + b"x" * 16 + b"\r\n0\r\n\r\n", id="underscore"),
+        pytest.param(b"+10\r\n" + b"x" * 16 + b"\r\n0\r\n\r\n", id="plus-sign"),
+        pytest.param(b"\xd9\xa1\r\nx\r\n0\r\n\r\n", id="non-ascii-digit"),
+    ],
+)
+def test_a_chunk_size_that_is_not_plain_hex_is_400(
+    hostile: tuple[str, io.StringIO], request_bytes: bytes
+) -> None:
     url, _ = hostile
-    answer = raw(url, b"POST /prod/files/a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked"
-                      b"\r\n\r\n" + request_bytes)
+    answer = raw(
+        url,
+        b"POST /prod/files/a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked"
+        b"\r\n\r\n" + request_bytes,
+    )
     assert status_line(answer) == b"HTTP/1.1 400 Bad Request"
     assert json.loads(answer.partition(b"\r\n\r\n")[2]) == {
-        "message": "Bad Request: invalid chunk size"}
+        "message": "Bad Request: invalid chunk size"
+    }
     still_serving(url)
 
 
 def test_a_chunk_longer_than_its_size_is_400(hostile: tuple[str, io.StringIO]) -> None:
     url, _ = hostile
-    answer = raw(url, b"POST /prod/files/a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked"
-                      b"\r\n\r\n3\r\nabcdef\r\n0\r\n\r\n")
+    answer = raw(
+        url,
+        b"POST /prod/files/a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked"
+        b"\r\n\r\n3\r\nabcdef\r\n0\r\n\r\n",
+    )
     assert status_line(answer) == b"HTTP/1.1 400 Bad Request"
     assert json.loads(answer.partition(b"\r\n\r\n")[2]) == {
-        "message": "Bad Request: chunk longer than its size"}
+        "message": "Bad Request: chunk longer than its size"
+    }
     still_serving(url)
 
 
@@ -215,8 +274,10 @@ def test_a_negative_chunk_size_is_400_at_once(hostile: tuple[str, io.StringIO]) 
     url, _ = hostile
     parts = urlsplit(url)
     with socket.create_connection((parts.hostname, parts.port), timeout=5) as sock:
-        sock.sendall(b"POST /prod/files/a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked"
-                     b"\r\n\r\n-1\r\n" + b"x" * 5000)
+        sock.sendall(
+            b"POST /prod/files/a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked"
+            b"\r\n\r\n-1\r\n" + b"x" * 5000
+        )
         try:
             answer = sock.recv(65536)
         except TimeoutError:
@@ -225,14 +286,18 @@ def test_a_negative_chunk_size_is_400_at_once(hostile: tuple[str, io.StringIO]) 
     still_serving(url)
 
 
-@pytest.mark.parametrize("headers", [
-    pytest.param(b"Content-Length: \xc2\xb2\r\n", id="superscript-two"),
-    pytest.param(b"Content-Length: \xd9\xa2\r\n", id="arabic-indic-two"),
-    pytest.param(b"Content-Length: 2\r\nContent-Length: 2\r\n", id="twice-same"),
-    pytest.param(b"Content-Length: 2\r\nContent-Length: 20\r\n", id="twice-different"),
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        pytest.param(b"Content-Length: \xc2\xb2\r\n", id="superscript-two"),
+        pytest.param(b"Content-Length: \xd9\xa2\r\n", id="arabic-indic-two"),
+        pytest.param(b"Content-Length: 2\r\nContent-Length: 2\r\n", id="twice-same"),
+        pytest.param(b"Content-Length: 2\r\nContent-Length: 20\r\n", id="twice-different"),
+    ],
+)
 def test_a_content_length_that_is_not_one_ascii_number_is_400(
-        hostile: tuple[str, io.StringIO], headers: bytes) -> None:
+    hostile: tuple[str, io.StringIO], headers: bytes
+) -> None:
     url, _ = hostile
     answer = raw(url, b"POST /prod/files/a HTTP/1.1\r\nHost: x\r\n" + headers + b"\r\nab")
     assert status_line(answer) == b"HTTP/1.1 400 Bad Request"
@@ -242,10 +307,13 @@ def test_a_content_length_that_is_not_one_ascii_number_is_400(
 
 @pytest.mark.parametrize("case", ["crlf-value", "crlf-name", "crlf-multi"])
 def test_a_line_break_in_a_handler_header_is_a_502_never_a_split_answer(
-        hostile: tuple[str, io.StringIO], case: str) -> None:
+    hostile: tuple[str, io.StringIO], case: str
+) -> None:
     url, log = hostile
-    answer = raw(url, b"GET /prod/files/" + case.encode() + b" HTTP/1.1\r\nHost: x\r\n"
-                      b"Connection: close\r\n\r\n")
+    answer = raw(
+        url,
+        b"GET /prod/files/" + case.encode() + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
     head, _, body = answer.partition(b"\r\n\r\n")
     assert status_line(head) == b"HTTP/1.1 502 Bad Gateway"
     assert json.loads(body) == {"message": "Internal server error"}
@@ -256,18 +324,22 @@ def test_a_line_break_in_a_handler_header_is_a_502_never_a_split_answer(
 
 
 def test_a_lambda_answer_over_6_mb_is_502_as_api_gateway_answers(
-        hostile: tuple[str, io.StringIO]) -> None:
+    hostile: tuple[str, io.StringIO],
+) -> None:
     url, log = hostile
     reply = call(url, "GET", "/files/big")
     assert (reply.status, reply.body) == (502, b'{"message":"Internal server error"}')
     assert dict(reply.headers)["x-amzn-ErrorType"] == "InternalServerErrorException"
-    assert "Response payload size exceeded maximum allowed payload size (6291556 bytes)" in \
-        log.getvalue()
+    assert (
+        "Response payload size exceeded maximum allowed payload size (6291556 bytes)"
+        in log.getvalue()
+    )
     assert call(url, "GET", "/files/just-under").status == 200
 
 
 def test_fifty_clients_connecting_at_once_are_all_accepted_at_once(
-        hostile: tuple[str, io.StringIO]) -> None:
+    hostile: tuple[str, io.StringIO],
+) -> None:
     # A listen backlog of 5 drops the SYNs past it: those clients wait for the kernel's
     # retransmission, 1 s at least (p99 of 2.5-4.3 s at concurrency 50 before).
     url, _ = hostile
@@ -321,5 +393,7 @@ paths:
     head = answer.partition(b"\r\n\r\n")[0]
     assert status_line(head) == b"HTTP/1.1 200 OK"
     assert b"X-Fine: fine" in head and b"evil" not in head and b"X-Split" not in head
-    assert "dropped a response header: header 'X-Split' has a line break or NUL in its value" \
+    assert (
+        "dropped a response header: header 'X-Split' has a line break or NUL in its value"
         in log.getvalue()
+    )

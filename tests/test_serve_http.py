@@ -21,8 +21,11 @@ def keys(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, Path]:
 
     private = ec.generate_private_key(ec.SECP256R1())
     pem = tmp_path_factory.mktemp("jwt") / "public.pem"
-    pem.write_bytes(private.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+    pem.write_bytes(
+        private.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
     return private, pem
 
 
@@ -35,8 +38,13 @@ def url(keys: tuple[object, Path]) -> Iterator[str]:
 def token(private: object, **claims: object) -> str:
     import jwt
 
-    body = {"iss": "https://issuer.example", "aud": "pets-client", "scope": "pets/read",
-            "exp": int(time.time()) + 300, **claims}
+    body = {
+        "iss": "https://issuer.example",
+        "aud": "pets-client",
+        "scope": "pets/read",
+        "exp": int(time.time()) + 300,
+        **claims,
+    }
     return jwt.encode(body, private, algorithm="ES256")
 
 
@@ -45,12 +53,17 @@ def test_default_stage_has_no_prefix(url: str) -> None:
 
 
 def test_payload_2_0_event(url: str) -> None:
-    reply = call(url, "GET", "/items/42?a=1&a=2", headers={
-        "X-Multi": "x", "Cookie": "c1=1; c2=2", **ORIGIN})
+    reply = call(
+        url, "GET", "/items/42?a=1&a=2", headers={"X-Multi": "x", "Cookie": "c1=1; c2=2", **ORIGIN}
+    )
     assert reply.status == 200
     e = reply.json()
     assert (e["version"], e["routeKey"], e["rawPath"], e["rawQueryString"]) == (
-        "2.0", "GET /items/{id}", "/items/42", "a=1&a=2")
+        "2.0",
+        "GET /items/{id}",
+        "/items/42",
+        "a=1&a=2",
+    )
     assert e["queryStringParameters"] == {"a": "1,2"}
     assert e["pathParameters"] == {"id": "42"}
     assert e["cookies"] == ["c1=1", "c2=2"]
@@ -58,7 +71,11 @@ def test_payload_2_0_event(url: str) -> None:
     assert "multiValueHeaders" not in e and e["isBase64Encoded"] is False
     ctx = e["requestContext"]
     assert (ctx["http"]["method"], ctx["http"]["path"], ctx["stage"], ctx["routeKey"]) == (
-        "GET", "/items/42", "$default", "GET /items/{id}")
+        "GET",
+        "/items/42",
+        "$default",
+        "GET /items/{id}",
+    )
     assert reply.header("apigw-requestid") == ctx["requestId"]
     # 2.0 response: cookies become Set-Cookie; managed CORS replaces the backend's header
     assert reply.header("Set-Cookie") == "s=1; Path=/"
@@ -67,8 +84,13 @@ def test_payload_2_0_event(url: str) -> None:
 
 
 def test_binary_body_is_base64(url: str) -> None:
-    e = call(url, "POST", "/files/up", headers={"Content-Type": "application/octet-stream"},
-             body=b"\xff\x00").json()
+    e = call(
+        url,
+        "POST",
+        "/files/up",
+        headers={"Content-Type": "application/octet-stream"},
+        body=b"\xff\x00",
+    ).json()
     assert (e["body"], e["isBase64Encoded"], e["routeKey"]) == ("/wA=", True, "ANY /files/{proxy+}")
 
 
@@ -83,13 +105,16 @@ def test_response_without_status_code_is_the_body(url: str) -> None:
     assert reply.header("Content-Type") == "application/json"
 
 
-@pytest.mark.parametrize("method, path, status, body", [
-    ("GET", "/nope", 404, b'{"message":"Not Found"}'),
-    ("DELETE", "/items", 404, b'{"message":"Not Found"}'),
-    ("GET", "/crash", 500, b'{"message":"Internal Server Error"}'),
-    ("GET", "/slow", 503, b'{"message":"Service Unavailable"}'),
-    ("GET", "/lambda-auth", 401, b'{"message":"Unauthorized"}'),
-])
+@pytest.mark.parametrize(
+    "method, path, status, body",
+    [
+        ("GET", "/nope", 404, b'{"message":"Not Found"}'),
+        ("DELETE", "/items", 404, b'{"message":"Not Found"}'),
+        ("GET", "/crash", 500, b'{"message":"Internal Server Error"}'),
+        ("GET", "/slow", 503, b'{"message":"Service Unavailable"}'),
+        ("GET", "/lambda-auth", 401, b'{"message":"Unauthorized"}'),
+    ],
+)
 def test_gateway_errors(url: str, method: str, path: str, status: int, body: bytes) -> None:
     reply = call(url, method, path)
     assert (reply.status, reply.body) == (status, body)
@@ -101,8 +126,9 @@ def test_http_proxy_not_emulated(url: str) -> None:
 
 
 def test_managed_cors_preflight(url: str) -> None:
-    reply = call(url, "OPTIONS", "/items", headers={
-        **ORIGIN, "Access-Control-Request-Method": "POST"})
+    reply = call(
+        url, "OPTIONS", "/items", headers={**ORIGIN, "Access-Control-Request-Method": "POST"}
+    )
     assert (reply.status, reply.body) == (204, b"")
     assert reply.header("Access-Control-Allow-Origin") == "https://app.example"
     assert reply.header("Access-Control-Allow-Methods") == "GET,POST"
@@ -129,12 +155,15 @@ def test_jwt_authorizer_accepts_a_token_signed_by_the_local_key(url: str, keys) 
     assert (jwt_block["claims"]["aud"], jwt_block["scopes"]) == ("pets-client", ["pets/read"])
 
 
-@pytest.mark.parametrize("claims, status", [
-    pytest.param({"iss": "https://other.example"}, 401, id="issuer"),
-    pytest.param({"aud": "someone-else"}, 401, id="audience"),
-    pytest.param({"exp": 1}, 401, id="expired"),
-    pytest.param({"scope": "pets/write"}, 403, id="scope"),
-])
+@pytest.mark.parametrize(
+    "claims, status",
+    [
+        pytest.param({"iss": "https://other.example"}, 401, id="issuer"),
+        pytest.param({"aud": "someone-else"}, 401, id="audience"),
+        pytest.param({"exp": 1}, 401, id="expired"),
+        pytest.param({"scope": "pets/write"}, 403, id="scope"),
+    ],
+)
 def test_jwt_authorizer_rejects(url: str, keys, claims: dict, status: int) -> None:
     reply = call(url, "GET", "/secure", headers={"Authorization": token(keys[0], **claims)})
     assert reply.status == status
@@ -143,8 +172,12 @@ def test_jwt_authorizer_rejects(url: str, keys, claims: dict, status: int) -> No
 def test_jwt_signed_by_another_key_is_401(url: str) -> None:
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    reply = call(url, "GET", "/secure",
-                 headers={"Authorization": token(ec.generate_private_key(ec.SECP256R1()))})
+    reply = call(
+        url,
+        "GET",
+        "/secure",
+        headers={"Authorization": token(ec.generate_private_key(ec.SECP256R1()))},
+    )
     assert (reply.status, reply.body) == (401, b'{"message":"Unauthorized"}')
 
 

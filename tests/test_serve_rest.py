@@ -20,8 +20,13 @@ def log() -> io.StringIO:
 
 @pytest.fixture(scope="module")
 def url(log: io.StringIO) -> Iterator[str]:
-    with served("rest/api.yaml", SERVE / "rest" / "handlers", api_keys=(KEY,),
-                stage_vars={"fn": "echo"}, log=log) as base:
+    with served(
+        "rest/api.yaml",
+        SERVE / "rest" / "handlers",
+        api_keys=(KEY,),
+        stage_vars={"fn": "echo"},
+        log=log,
+    ) as base:
         yield base
 
 
@@ -33,20 +38,25 @@ def event(url: str, path: str, method: str = "GET", **kwargs) -> dict:
 
 # -- routing ------------------------------------------------------------------------------------
 
+
 def test_base_url_has_the_stage(url: str) -> None:
     assert url.startswith("http://127.0.0.1:") and url.endswith("/prod")
 
 
-@pytest.mark.parametrize("method, path", [
-    pytest.param("GET", "/nope", id="unknown-path"),
-    pytest.param("DELETE", "/pets", id="undeclared-method"),
-    pytest.param("PATCH", "/pets/1", id="undeclared-method-param"),
-    pytest.param("GET", "/files", id="greedy-needs-a-segment"),
-    pytest.param("GET", "/", id="root-without-methods"),
-    pytest.param("BREW", "/pets", id="unknown-verb"),
-])
-def test_undefined_route_or_method_is_missing_authentication_token(url: str, method: str,
-                                                                   path: str) -> None:
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        pytest.param("GET", "/nope", id="unknown-path"),
+        pytest.param("DELETE", "/pets", id="undeclared-method"),
+        pytest.param("PATCH", "/pets/1", id="undeclared-method-param"),
+        pytest.param("GET", "/files", id="greedy-needs-a-segment"),
+        pytest.param("GET", "/", id="root-without-methods"),
+        pytest.param("BREW", "/pets", id="unknown-verb"),
+    ],
+)
+def test_undefined_route_or_method_is_missing_authentication_token(
+    url: str, method: str, path: str
+) -> None:
     reply = call(url, method, path, headers={"Origin": "https://app.example"})
     assert (reply.status, reply.body) == (403, MAT)
     assert reply.header("x-amzn-ErrorType") == "MissingAuthenticationTokenException"
@@ -66,7 +76,10 @@ def test_wrong_stage_is_forbidden(url: str) -> None:
 def test_path_parameters_are_decoded(url: str) -> None:
     got = event(url, "/pets/a%20b")
     assert (got["resource"], got["path"], got["pathParameters"]) == (
-        "/pets/{petId}", "/pets/a b", {"petId": "a b"})
+        "/pets/{petId}",
+        "/pets/a b",
+        {"petId": "a b"},
+    )
     assert got["requestContext"]["resourcePath"] == "/pets/{petId}"
     assert got["requestContext"]["path"] == "/prod/pets/a%20b"
 
@@ -74,7 +87,10 @@ def test_path_parameters_are_decoded(url: str) -> None:
 def test_greedy_proxy_and_any(url: str) -> None:
     got = event(url, "/files/a/b/c.txt", "PUT", body=b"x")
     assert (got["resource"], got["httpMethod"], got["pathParameters"]) == (
-        "/files/{proxy+}", "PUT", {"proxy": "a/b/c.txt"})
+        "/files/{proxy+}",
+        "PUT",
+        {"proxy": "a/b/c.txt"},
+    )
 
 
 def test_literal_resource_beats_greedy(url: str) -> None:
@@ -90,15 +106,31 @@ def test_explicit_options_beats_any(url: str) -> None:
 
 # -- Lambda proxy (payload 1.0) -----------------------------------------------------------------
 
+
 def test_rest_event_shape(url: str) -> None:
-    got = call(url, "POST", "/files/x?a=1&a=2&b=%7Bc%7D",
-               headers={"X-Multi": "1", "Content-Type": "text/plain"}, body="héllo".encode())
+    got = call(
+        url,
+        "POST",
+        "/files/x?a=1&a=2&b=%7Bc%7D",
+        headers={"X-Multi": "1", "Content-Type": "text/plain"},
+        body="héllo".encode(),
+    )
     assert got.header("X-Function") == "echo"
     e = got.json()
-    assert set(e) == {"resource", "path", "httpMethod", "headers", "multiValueHeaders",
-                      "queryStringParameters", "multiValueQueryStringParameters",
-                      "pathParameters", "stageVariables", "requestContext", "body",
-                      "isBase64Encoded"}
+    assert set(e) == {
+        "resource",
+        "path",
+        "httpMethod",
+        "headers",
+        "multiValueHeaders",
+        "queryStringParameters",
+        "multiValueQueryStringParameters",
+        "pathParameters",
+        "stageVariables",
+        "requestContext",
+        "body",
+        "isBase64Encoded",
+    }
     assert e["queryStringParameters"] == {"a": "2", "b": "{c}"}
     assert e["multiValueQueryStringParameters"] == {"a": ["1", "2"], "b": ["{c}"]}
     assert e["headers"]["X-Multi"] == "1" and e["multiValueHeaders"]["X-Multi"] == ["1"]
@@ -106,7 +138,11 @@ def test_rest_event_shape(url: str) -> None:
     assert e["stageVariables"] == {"fn": "echo"}
     ctx = e["requestContext"]
     assert (ctx["stage"], ctx["httpMethod"], ctx["accountId"], ctx["protocol"]) == (
-        "prod", "POST", "123456789012", "HTTP/1.1")
+        "prod",
+        "POST",
+        "123456789012",
+        "HTTP/1.1",
+    )
     assert ctx["identity"]["sourceIp"] == "127.0.0.1" and ctx["identity"]["apiKey"] is None
     assert ctx["requestId"] == got.header("x-amzn-RequestId")
 
@@ -117,9 +153,13 @@ def test_empty_request_has_null_body_and_maps(url: str) -> None:
 
 
 def test_proxy_response_headers_and_status(url: str) -> None:
-    reply = call(url, "POST", "/pets", headers={"x-api-key": KEY,
-                                                "Content-Type": "application/json"},
-                 body=b'{"name": "rex", "price": 3}')
+    reply = call(
+        url,
+        "POST",
+        "/pets",
+        headers={"x-api-key": KEY, "Content-Type": "application/json"},
+        body=b'{"name": "rex", "price": 3}',
+    )
     assert (reply.status, reply.json()) == (201, {"id": 7, "name": "rex", "price": 3})
     assert [v for k, v in reply.headers if k == "Set-Cookie"] == ["a=1", "b=2"]
     assert reply.header("Content-Type") == "application/json"  # added when the handler omits it
@@ -165,9 +205,14 @@ def test_stage_variable_names_the_function(url: str) -> None:
 
 # -- mock integrations and CORS -------------------------------------------------------------
 
+
 def test_mock_cors_preflight(url: str) -> None:
-    reply = call(url, "OPTIONS", "/pets", headers={
-        "Origin": "https://app.example", "Access-Control-Request-Method": "POST"})
+    reply = call(
+        url,
+        "OPTIONS",
+        "/pets",
+        headers={"Origin": "https://app.example", "Access-Control-Request-Method": "POST"},
+    )
     assert (reply.status, reply.body) == (200, b"")
     assert reply.header("Access-Control-Allow-Origin") == "https://app.example"
     assert reply.header("Access-Control-Allow-Methods") == "GET,POST,OPTIONS"
@@ -180,19 +225,24 @@ def test_mock_passthrough_never_rejects_unmapped_content_type(url: str) -> None:
     assert (reply.status, reply.body) == (415, b'{"message":"Unsupported Media Type"}')
 
 
-@pytest.mark.parametrize("path, what", [
-    ("/backend", b"http_proxy integration of GET /backend"),
-    ("/vtl", b"the mock request template of GET /vtl uses VTL"),
-])
+@pytest.mark.parametrize(
+    "path, what",
+    [
+        ("/backend", b"http_proxy integration of GET /backend"),
+        ("/vtl", b"the mock request template of GET /vtl uses VTL"),
+    ],
+)
 def test_not_emulated_is_501(url: str, path: str, what: bytes) -> None:
     reply = call(url, "GET", path)
     assert reply.status == 501
-    assert reply.json() == {"message": f"Not emulated by apilint serve: {what.decode()}; "
-                                       "see apilint serve --explain"}
+    assert reply.json() == {
+        "message": f"Not emulated by apilint serve: {what.decode()}; see apilint serve --explain"
+    }
     assert reply.header("x-apilint-not-emulated") == "true"
 
 
 # -- API keys -------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("headers", [{}, {"x-api-key": "wrong-key"}])
 def test_api_key_required(url: str, headers: dict[str, str]) -> None:
@@ -214,32 +264,43 @@ def test_api_keys_are_masked_in_the_log(url: str, log: io.StringIO) -> None:
 
 # -- Lambda authorizers -----------------------------------------------------------------------
 
+
 def test_token_authorizer_allow_passes_context(url: str) -> None:
     got = event(url, "/token", headers={"Authorization": "allow"})
     assert got["requestContext"]["authorizer"] == {
-        "principalId": "user-1", "user": "alice", "level": 3, "admin": False,
-        "integrationLatency": 0}
+        "principalId": "user-1",
+        "user": "alice",
+        "level": 3,
+        "admin": False,
+        "integrationLatency": 0,
+    }
 
 
 def test_token_authorizer_deny_is_403(url: str) -> None:
     reply = call(url, "GET", "/token", headers={"Authorization": "deny"})
     assert reply.status == 403
-    assert reply.json() == {"Message": "User is not authorized to access this resource with "
-                                       "an explicit deny"}
+    assert reply.json() == {
+        "Message": "User is not authorized to access this resource with an explicit deny"
+    }
     assert reply.header("x-amzn-ErrorType") == "AccessDeniedException"
 
 
 def test_policy_for_another_resource_is_403(url: str) -> None:
     reply = call(url, "GET", "/token", headers={"Authorization": "elsewhere"})
     assert (reply.status, reply.body) == (
-        403, b'{"Message":"User is not authorized to access this resource"}')
+        403,
+        b'{"Message":"User is not authorized to access this resource"}',
+    )
 
 
-@pytest.mark.parametrize("headers", [
-    pytest.param({}, id="no-token"),
-    pytest.param({"Authorization": "UPPER"}, id="fails-identityValidationExpression"),
-    pytest.param({"Authorization": "unauthorized"}, id="authorizer-raises-Unauthorized"),
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        pytest.param({}, id="no-token"),
+        pytest.param({"Authorization": "UPPER"}, id="fails-identityValidationExpression"),
+        pytest.param({"Authorization": "unauthorized"}, id="authorizer-raises-Unauthorized"),
+    ],
+)
 def test_unauthorized_uses_the_custom_gateway_response(url: str, headers) -> None:
     reply = call(url, "GET", "/token", headers=headers)
     assert reply.status == 401
@@ -264,14 +325,20 @@ def test_request_authorizer_and_its_cache(url: str) -> None:
     # The cached policy allows only GET /request-auth: the next method is denied (as on AWS).
     reply = call(url, "GET", "/request-auth/other?tenant=t1", headers=headers)
     assert reply.status == 403
-    auth = next(m for name, m in sys.modules.items()
-                if name.endswith("_auth") and hasattr(m, "CALLS"))
+    auth = next(
+        m for name, m in sys.modules.items() if name.endswith("_auth") and hasattr(m, "CALLS")
+    )
     assert auth.CALLS["requestAuthorizer"] == 1
 
 
-@pytest.mark.parametrize("resource, verdict", [
-    ("arn:*/prod/GET/*", "allow"), ("arn:x/prod/GET/a/?", "allow"), ("arn:x/prod/POST/*", "unmatched"),
-])
+@pytest.mark.parametrize(
+    "resource, verdict",
+    [
+        ("arn:*/prod/GET/*", "allow"),
+        ("arn:x/prod/GET/a/?", "allow"),
+        ("arn:x/prod/POST/*", "unmatched"),
+    ],
+)
 def test_policy_wildcards(resource: str, verdict: str) -> None:
     from apilint.serve.policy import evaluate
 
@@ -286,11 +353,15 @@ def test_iam_unsigned_is_missing_token_and_signed_not_emulated(url: str) -> None
 
 # -- request validators -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path, headers, missing", [
-    ("/search", {}, "q, X-Trace"),
-    ("/search?q=", {"X-Trace": "t"}, "q"),
-    ("/search?q=1", {"X-Trace": " "}, "X-Trace"),
-])
+
+@pytest.mark.parametrize(
+    "path, headers, missing",
+    [
+        ("/search", {}, "q, X-Trace"),
+        ("/search?q=", {"X-Trace": "t"}, "q"),
+        ("/search?q=1", {"X-Trace": " "}, "X-Trace"),
+    ],
+)
 def test_required_parameters(url: str, path: str, headers, missing: str) -> None:
     reply = call(url, "GET", path, headers=headers)
     assert reply.status == 400
@@ -302,17 +373,29 @@ def test_parameters_are_not_type_checked(url: str) -> None:
     assert call(url, "GET", "/search?q=abc", headers={"X-Trace": "t"}).status == 200
 
 
-@pytest.mark.parametrize("body", [b'{"price": 1}', b'{"name": "", "price": 1}',
-                                  b'{"name": "x", "price": -1}', b"not json", b""])
+@pytest.mark.parametrize(
+    "body",
+    [b'{"price": 1}', b'{"name": "", "price": 1}', b'{"name": "x", "price": -1}', b"not json", b""],
+)
 def test_body_validation(url: str, body: bytes) -> None:
-    reply = call(url, "POST", "/pets", headers={"x-api-key": KEY,
-                                                "Content-Type": "application/json"}, body=body)
+    reply = call(
+        url,
+        "POST",
+        "/pets",
+        headers={"x-api-key": KEY, "Content-Type": "application/json"},
+        body=body,
+    )
     assert (reply.status, reply.body) == (400, b'{"message":"Invalid request body"}')
 
 
 def test_body_of_another_content_type_is_not_validated(url: str) -> None:
-    reply = call(url, "POST", "/pets", headers={"x-api-key": KEY, "Content-Type": "text/plain"},
-                 body=b'{"name": "plain"}')
+    reply = call(
+        url,
+        "POST",
+        "/pets",
+        headers={"x-api-key": KEY, "Content-Type": "text/plain"},
+        body=b'{"name": "plain"}',
+    )
     assert reply.status == 201
 
 
@@ -347,15 +430,19 @@ def _hello(event: dict, context: object) -> dict:
     return {"statusCode": 200, "body": "hello"}
 
 
-@pytest.mark.parametrize("table, status, body", [
-    # REST AWS_PROXY is Lambda proxy whatever its uri (apilint.model.lambdas.is_lambda, as the
-    # linter reads it): a templatefile's `${lambda_arn}` is a function without a local handler,
-    # answered as API Gateway answers a function it may not invoke, not "not emulated".
-    pytest.param({}, 500, b'{"message":"Internal server error"}', id="no-handler-500"),
-    pytest.param({"${lambda_arn}": _hello}, 200, b"hello", id="handler-by-uri"),
-])
-def test_rest_aws_proxy_with_placeholder_uri_is_lambda(tmp_path, table: dict, status: int,
-                                                        body: bytes) -> None:
+@pytest.mark.parametrize(
+    "table, status, body",
+    [
+        # REST AWS_PROXY is Lambda proxy whatever its uri (apilint.model.lambdas.is_lambda, as the
+        # linter reads it): a templatefile's `${lambda_arn}` is a function without a local handler,
+        # answered as API Gateway answers a function it may not invoke, not "not emulated".
+        pytest.param({}, 500, b'{"message":"Internal server error"}', id="no-handler-500"),
+        pytest.param({"${lambda_arn}": _hello}, 200, b"hello", id="handler-by-uri"),
+    ],
+)
+def test_rest_aws_proxy_with_placeholder_uri_is_lambda(
+    tmp_path, table: dict, status: int, body: bytes
+) -> None:
     from apilint.serve import running
 
     spec = tmp_path / "api.yaml"
@@ -377,5 +464,7 @@ def test_explain_names_the_missing_handler_of_a_placeholder_uri(tmp_path) -> Non
     spec.write_text(PLACEHOLDER_LAMBDA)
     gateway = Gateway(load_api(str(spec)), Handlers({}), ServeConfig())
     (method,) = gateway.api.methods
-    assert method_gaps(gateway, method) == \
-        "function '${lambda_arn}' has no local handler: 500 (like a missing permission)"
+    assert (
+        method_gaps(gateway, method)
+        == "function '${lambda_arn}' has no local handler: 500 (like a missing permission)"
+    )

@@ -73,10 +73,12 @@ def test_implicit_rest_api_at_stage_prod(rest: tuple[str, io.StringIO]) -> None:
     assert url.endswith("/Prod")
     assert body(call(url, "GET", "/hello")) == {
         "message": "HELLO WORLD!",  # shout() comes from the Globals layer (layer/python)
-        "env": {"APP_STAGE": "local", "GREETING": "hello", "ORDERS_TABLE": None,
-                "SCRATCH": None},
-        "helper": "hello/helper.py", "imported_with": "hello",
-        "function": "HelloFunction", "lambda_name": "HelloFunction"}
+        "env": {"APP_STAGE": "local", "GREETING": "hello", "ORDERS_TABLE": None, "SCRATCH": None},
+        "helper": "hello/helper.py",
+        "imported_with": "hello",
+        "function": "HelloFunction",
+        "lambda_name": "HelloFunction",
+    }
     assert body(call(url, "GET", "/hello/ann"))["message"] == "HELLO ANN!"
     # SAM's implicit API has only the event routes.
     assert call(url, "GET", "/orders/1").status == 403
@@ -87,7 +89,10 @@ def test_explicit_http_api_with_merged_event(http: tuple[str, io.StringIO]) -> N
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+", url)  # $default: no stage prefix
     env = {"APP_STAGE": "local", "GREETING": None, "ORDERS_TABLE": "orders-local"}
     assert body(call(url, "GET", "/orders/7")) == {
-        "route": "GET /orders/{id}", "helper": "orders/helper.py", "env": env}
+        "route": "GET /orders/{id}",
+        "helper": "orders/helper.py",
+        "env": env,
+    }
     # An HTTP API integration may name the bare function ARN (`!GetAtt OrdersFunction.Arn`).
     assert body(call(url, "GET", "/orders/7/items"))["route"] == "GET /orders/{id}/items"
 
@@ -108,8 +113,10 @@ def test_node_function_answers_501_naming_it(rest: tuple[str, io.StringIO]) -> N
     assert (reply.status, reply.header("x-apilint-not-emulated")) == (501, "true")
     message = reply.json()["message"]
     assert "function NodeFunction (Runtime nodejs20.x)" in message
-    assert ("note: GET /node: function NodeFunction (Runtime nodejs20.x); apilint serve runs "
-            "Python functions only") in err.getvalue()
+    assert (
+        "note: GET /node: function NodeFunction (Runtime nodejs20.x); apilint serve runs "
+        "Python functions only"
+    ) in err.getvalue()
 
 
 def test_function_timeout_is_a_lambda_error(rest: tuple[str, io.StringIO]) -> None:
@@ -133,7 +140,8 @@ def test_integration_timeout_before_the_function_s(http: tuple[str, io.StringIO]
 
 
 def test_concurrent_functions_keep_their_own_environment(
-        rest: tuple[str, io.StringIO], http: tuple[str, io.StringIO]) -> None:
+    rest: tuple[str, io.StringIO], http: tuple[str, io.StringIO]
+) -> None:
     def hello() -> object:
         return body(call(rest[0], "GET", "/hello?hold=0.3"))["env"]
 
@@ -143,9 +151,14 @@ def test_concurrent_functions_keep_their_own_environment(
     with ThreadPoolExecutor(6) as pool:
         futures = [pool.submit(f) for f in (hello, orders) * 3]
         results = [f.result() for f in futures]
-    assert results == [
-        {"APP_STAGE": "local", "GREETING": "hello", "ORDERS_TABLE": None, "SCRATCH": None},
-        {"APP_STAGE": "local", "GREETING": None, "ORDERS_TABLE": "orders-local"}] * 3
+    assert (
+        results
+        == [
+            {"APP_STAGE": "local", "GREETING": "hello", "ORDERS_TABLE": None, "SCRATCH": None},
+            {"APP_STAGE": "local", "GREETING": None, "ORDERS_TABLE": "orders-local"},
+        ]
+        * 3
+    )
     # Nothing an invocation set or wrote is left in the process environment.
     assert [os.environ.get(k) for k in ("GREETING", "ORDERS_TABLE", "SCRATCH")] == [None] * 3
 
@@ -182,18 +195,32 @@ def test_globals_merge_as_sam_merges_them() -> None:
     from apilint.serve.sam import merge_globals
 
     merged = merge_globals(
-        {"Timeout": 3, "Layers": ["g"], "Environment": {"Variables": {"A": "1", "B": "1"}},
-         "CodeUri": {"Ref": "Code"}},
-        {"Timeout": 9, "Layers": ["f"], "Environment": {"Variables": {"B": "2"}},
-         "CodeUri": "src/"})
-    assert merged == {"Timeout": 9, "Layers": ["g", "f"], "CodeUri": "src/",
-                      "Environment": {"Variables": {"A": "1", "B": "2"}}}
+        {
+            "Timeout": 3,
+            "Layers": ["g"],
+            "Environment": {"Variables": {"A": "1", "B": "1"}},
+            "CodeUri": {"Ref": "Code"},
+        },
+        {
+            "Timeout": 9,
+            "Layers": ["f"],
+            "Environment": {"Variables": {"B": "2"}},
+            "CodeUri": "src/",
+        },
+    )
+    assert merged == {
+        "Timeout": 9,
+        "Layers": ["g", "f"],
+        "CodeUri": "src/",
+        "Environment": {"Variables": {"A": "1", "B": "2"}},
+    }
 
 
 def test_handlers_override_a_function_by_logical_id(tmp_path: Path) -> None:
     (tmp_path / "local.py").write_text(
         "def hello(event, context):\n"
-        "    return {'statusCode': 200, 'body': 'overridden ' + context.function_name}\n")
+        "    return {'statusCode': 200, 'body': 'overridden ' + context.function_name}\n"
+    )
     mapping = tmp_path / "handlers.json"
     mapping.write_text(json.dumps({"HelloFunction": "local.py:hello"}))
     with serving("--api", "ServerlessRestApi", "--handlers", str(mapping)) as (url, _):
@@ -212,7 +239,8 @@ def _app(tmp_path: Path, code: str) -> Path:
         "    Type: AWS::Serverless::Function\n"
         "    Properties:\n"
         "      {CodeUri: fn/, Handler: app.handler, Runtime: python3.11,\n"
-        "       Events: {Get: {Type: HttpApi, Properties: {Path: /x, Method: get}}}}\n")
+        "       Events: {Get: {Type: HttpApi, Properties: {Path: /x, Method: get}}}}\n"
+    )
     return template
 
 
@@ -221,8 +249,10 @@ def test_code_that_does_not_import_fails_each_call(tmp_path: Path) -> None:
     with serving(str(template)) as (url, err):
         reply = call(url, "GET", "/x")
         assert (reply.status, reply.json()) == (500, {"message": "Internal Server Error"})
-    assert ("note: function Fn: Runtime.ImportModuleError: Unable to import module 'app': "
-            "ModuleNotFoundError: No module named 'no_such_module_here'") in err.getvalue()
+    assert (
+        "note: function Fn: Runtime.ImportModuleError: Unable to import module 'app': "
+        "ModuleNotFoundError: No module named 'no_such_module_here'"
+    ) in err.getvalue()
 
 
 def test_reload_imports_the_function_again(tmp_path: Path) -> None:
@@ -240,43 +270,66 @@ def test_reload_imports_the_function_again(tmp_path: Path) -> None:
         assert call(url, "GET", "/x").body == b"two", err.getvalue()
 
 
-@pytest.mark.parametrize("args, message", [
-    pytest.param([], "holds 2 APIs (OrdersApi, ServerlessRestApi); choose one with --api",
-                 id="two-apis"),
-    pytest.param(["--api", "Nope"], "--api Nope: the template's APIs are OrdersApi, "
-                 "ServerlessRestApi", id="unknown-api"),
-])
-def test_choosing_the_api(args: list[str], message: str,
-                          capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        pytest.param(
+            [], "holds 2 APIs (OrdersApi, ServerlessRestApi); choose one with --api", id="two-apis"
+        ),
+        pytest.param(
+            ["--api", "Nope"],
+            "--api Nope: the template's APIs are OrdersApi, ServerlessRestApi",
+            id="unknown-api",
+        ),
+    ],
+)
+def test_choosing_the_api(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     code = main(["serve", str(TEMPLATE), *args])
     err = capsys.readouterr().err
     assert code == 2 and message in err and err.count("\n") == 1
 
 
-_SAM = ("Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n"
-        "    Type: AWS::Serverless::Function\n"
-        "    Properties: {CodeUri: x/, Handler: app.handler, Runtime: python3.12")
+_SAM = (
+    "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n"
+    "    Type: AWS::Serverless::Function\n"
+    "    Properties: {CodeUri: x/, Handler: app.handler, Runtime: python3.12"
+)
 
 
 def test_api_choice_is_for_templates(capsys: pytest.CaptureFixture[str]) -> None:
     spec = SERVE / "http" / "api.yaml"
-    code = main(["serve", str(spec), "--handlers", str(SERVE / "http" / "handlers.py"),
-                 "--api", "X"])
+    code = main(
+        ["serve", str(spec), "--handlers", str(SERVE / "http" / "handlers.py"), "--api", "X"]
+    )
     err = capsys.readouterr().err
-    assert code == 2 and err == f"apilint serve: error: --api X: {spec} is a definition, not a " \
-                                "template\n"
+    assert (
+        code == 2
+        and err == f"apilint serve: error: --api X: {spec} is a definition, not a template\n"
+    )
 
 
-@pytest.mark.parametrize("template, message", [
-    pytest.param(_SAM + ", Events: {G: {Type: Api, Properties: {Path: /x}}}}\n",
-                 "SAM cannot transform the template: Resource with id [Fn] is invalid. Event "
-                 "with id [G] is invalid. Property 'Method' is required.", id="sam-rejects"),
-    pytest.param(_SAM + "}\n",
-                 "the template has no API to serve: no API resource with a definition and no "
-                 "function with Api or HttpApi events", id="no-api"),
-])
-def test_template_errors_are_one_line(template: str, message: str, tmp_path: Path,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "template, message",
+    [
+        pytest.param(
+            _SAM + ", Events: {G: {Type: Api, Properties: {Path: /x}}}}\n",
+            "SAM cannot transform the template: Resource with id [Fn] is invalid. Event "
+            "with id [G] is invalid. Property 'Method' is required.",
+            id="sam-rejects",
+        ),
+        pytest.param(
+            _SAM + "}\n",
+            "the template has no API to serve: no API resource with a definition and no "
+            "function with Api or HttpApi events",
+            id="no-api",
+        ),
+    ],
+)
+def test_template_errors_are_one_line(
+    template: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "t.yaml").write_text(template)
     code = main(["serve", str(tmp_path / "t.yaml")])
     err = capsys.readouterr().err
@@ -285,8 +338,10 @@ def test_template_errors_are_one_line(template: str, message: str, tmp_path: Pat
 
 def test_template_text_cannot_inject_terminal_escapes(tmp_path: Path) -> None:
     template = tmp_path / "t.yaml"
-    template.write_text(_SAM.replace("python3.12", '"node\\e[2J"')
-                        + ", Events: {G: {Type: HttpApi, Properties: {Path: /x, Method: get}}}}\n")
+    template.write_text(
+        _SAM.replace("python3.12", '"node\\e[2J"')
+        + ", Events: {G: {Type: HttpApi, Properties: {Path: /x, Method: get}}}}\n"
+    )
     with serving(str(template)) as (url, err):
         assert call(url, "GET", "/x").status == 501
     assert "\x1b" not in err.getvalue()
@@ -294,8 +349,9 @@ def test_template_text_cannot_inject_terminal_escapes(tmp_path: Path) -> None:
 
 
 def test_contract_test_serves_the_template(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["test", str(TEMPLATE), "--serve", "--api", "ServerlessRestApi", "-n", "2",
-                 "-f", "json"])
+    code = main(
+        ["test", str(TEMPLATE), "--serve", "--api", "ServerlessRestApi", "-n", "2", "-f", "json"]
+    )
     results = json.loads(capsys.readouterr().out)["results"]
     # The template's functions answered: 200s that SAM's generated definition does not
     # document (responses: {}), and the Node.js function's 501.
@@ -304,7 +360,8 @@ def test_contract_test_serves_the_template(capsys: pytest.CaptureFixture[str]) -
         ("contract/not-a-server-error", "GET /node"),
         ("contract/status-code-conformance", "GET /hello"),
         ("contract/status-code-conformance", "GET /hello/{name}"),
-        ("contract/status-code-conformance", "GET /slow")]
+        ("contract/status-code-conformance", "GET /slow"),
+    ]
 
 
 CFN = """\
@@ -359,10 +416,11 @@ def test_cloudformation_template_without_sam(tmp_path: Path) -> None:
         "def handler(event, context):\n"
         "    return {'statusCode': 200,\n"
         "            'body': ' '.join([event['resource'], event['requestContext']['stage'],\n"
-        "                              context.function_name, os.environ['REGION_SEEN']])}\n")
+        "                              context.function_name, os.environ['REGION_SEEN']])}\n"
+    )
     (tmp_path / "template.yaml").write_text(CFN)
     with serving(str(tmp_path / "template.yaml")) as (url, _):
         assert url.endswith("/v1")  # the Stage resource's name, and its variables
-        assert [call(url, "GET", p).body.decode() for p in
-                ("/by-ref", "/by-name", "/by-stage-variable")] == [
-            f"{p} v1 plain-fn us-east-1" for p in ("/by-ref", "/by-name", "/by-stage-variable")]
+        assert [
+            call(url, "GET", p).body.decode() for p in ("/by-ref", "/by-name", "/by-stage-variable")
+        ] == [f"{p} v1 plain-fn us-east-1" for p in ("/by-ref", "/by-name", "/by-stage-variable")]

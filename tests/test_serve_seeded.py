@@ -11,9 +11,15 @@ from jsonschema import Draft4Validator
 from test_serve_support import KEY, SERVE, call, served
 
 KEYED = {"x-api-key": KEY}
-PET = {"type": "object", "required": ["id", "name", "price"],
-       "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
-                      "price": {"type": "number"}}}
+PET = {
+    "type": "object",
+    "required": ["id", "name", "price"],
+    "properties": {
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "price": {"type": "number"},
+    },
+}
 
 
 @pytest.fixture(scope="module", params=["seeded", "correct"])
@@ -42,8 +48,12 @@ def test_response_against_its_schema(app: tuple[str, str]) -> None:
 
 def test_preflight_allow_origin(app: tuple[str, str]) -> None:
     name, url = app
-    reply = call(url, "OPTIONS", "/pets", headers={"Origin": "https://app.example",
-                                                   "Access-Control-Request-Method": "POST"})
+    reply = call(
+        url,
+        "OPTIONS",
+        "/pets",
+        headers={"Origin": "https://app.example", "Access-Control-Request-Method": "POST"},
+    )
     assert reply.status == 200
     assert reply.header("Access-Control-Allow-Methods") is not None
     assert reply.header("Access-Control-Allow-Origin") == (None if name == "seeded" else "*")
@@ -60,21 +70,40 @@ def test_root_security_is_not_enforced_by_the_gateway(app: tuple[str, str]) -> N
 
 def test_undocumented_status(app: tuple[str, str]) -> None:
     name, url = app
-    reply = call(url, "POST", "/pets", headers={**KEYED, "Content-Type": "application/json"},
-                 body=b'{"name": "Kit", "price": 2}')
+    reply = call(
+        url,
+        "POST",
+        "/pets",
+        headers={**KEYED, "Content-Type": "application/json"},
+        body=b'{"name": "Kit", "price": 2}',
+    )
     assert reply.status == (201 if name == "seeded" else 200)
     assert reply.json() == {"id": 3, "name": "Kit", "price": 2}
 
 
-@pytest.mark.parametrize("method, path, headers, body, status", [
-    pytest.param("GET", "/pets", {}, None, 403, id="key-required"),
-    pytest.param("POST", "/pets", {**KEYED, "Content-Type": "application/json"},
-                 b'{"price": -1}', 400, id="validator"),
-    pytest.param("GET", "/pets?limit=abc", KEYED, None, 400, id="handler-validates-types"),
-    pytest.param("GET", "/pets/9", KEYED, None, 404, id="not-found"),
-    pytest.param("PUT", "/pets", KEYED, None, 403, id="undeclared-method"),
-])
-def test_shared_gateway_behaviour(app: tuple[str, str], method: str, path: str,
-                                  headers: dict[str, str], body: bytes | None,
-                                  status: int) -> None:
+@pytest.mark.parametrize(
+    "method, path, headers, body, status",
+    [
+        pytest.param("GET", "/pets", {}, None, 403, id="key-required"),
+        pytest.param(
+            "POST",
+            "/pets",
+            {**KEYED, "Content-Type": "application/json"},
+            b'{"price": -1}',
+            400,
+            id="validator",
+        ),
+        pytest.param("GET", "/pets?limit=abc", KEYED, None, 400, id="handler-validates-types"),
+        pytest.param("GET", "/pets/9", KEYED, None, 404, id="not-found"),
+        pytest.param("PUT", "/pets", KEYED, None, 403, id="undeclared-method"),
+    ],
+)
+def test_shared_gateway_behaviour(
+    app: tuple[str, str],
+    method: str,
+    path: str,
+    headers: dict[str, str],
+    body: bytes | None,
+    status: int,
+) -> None:
     assert call(app[1], method, path, headers=headers, body=body).status == status

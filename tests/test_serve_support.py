@@ -30,8 +30,13 @@ class Reply:
         return json.loads(self.body)
 
 
-def call(base: str, method: str, path: str, headers: dict[str, str] | None = None,
-         body: bytes | None = None) -> Reply:
+def call(
+    base: str,
+    method: str,
+    path: str,
+    headers: dict[str, str] | None = None,
+    body: bytes | None = None,
+) -> Reply:
     parts = urlsplit(base)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     try:

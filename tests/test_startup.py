@@ -7,15 +7,24 @@ import sys
 
 from helpers import FIXTURES
 
-HEAVY = ("schemathesis", "hypothesis", "boto3", "botocore", "openapi_spec_validator", "rich",
-         "samtranslator")
+HEAVY = (
+    "schemathesis",
+    "hypothesis",
+    "boto3",
+    "botocore",
+    "openapi_spec_validator",
+    "rich",
+    "samtranslator",
+)
 
 
 def _modules_after_lint(path: str) -> tuple[set[str], str]:
     """The modules `apilint lint path` loaded, in a fresh interpreter, and its stderr."""
-    code = ("import sys\nfrom apilint.cli import main\n"
-            f"rc = main(['lint', {path!r}, '-q'])\n"
-            "print('MODULES', ' '.join(sorted(sys.modules)))\n")
+    code = (
+        "import sys\nfrom apilint.cli import main\n"
+        f"rc = main(['lint', {path!r}, '-q'])\n"
+        "print('MODULES', ' '.join(sorted(sys.modules)))\n"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     line = next(t for t in done.stdout.splitlines() if t.startswith("MODULES"))
     return set(line.split()[1:]), done.stderr

@@ -32,12 +32,19 @@ def expected(folder: Path) -> set[tuple[str, str, int]]:
     return out
 
 
-def found(capsys: pytest.CaptureFixture[str], *argv: str, base: Path
-          ) -> tuple[int, set[tuple[str, str, int]], str]:
+def found(
+    capsys: pytest.CaptureFixture[str], *argv: str, base: Path
+) -> tuple[int, set[tuple[str, str, int]], str]:
     code, out, err = run(capsys, "lint", "--format", "json", *argv)
     results = json.loads(out)["results"]
-    return code, {(f["code"], Path(os.path.relpath(f["file"], base)).as_posix(), f["line"])
-                  for f in results}, err
+    return (
+        code,
+        {
+            (f["code"], Path(os.path.relpath(f["file"], base)).as_posix(), f["line"])
+            for f in results
+        },
+        err,
+    )
 
 
 @pytest.mark.parametrize("folder", FORMS, ids=[p.name for p in FORMS])
@@ -51,19 +58,31 @@ def test_template_form_yields_exactly_the_reviewed_findings(capsys, folder: Path
 
 def test_the_forms_cover_every_way_a_definition_is_kept() -> None:
     names = {p.name for p in FORMS}
-    assert {"sam-yaml", "cloudformation-json", "aws-include", "terraform-jsonencode",
-            "terraform-templatefile", "split-definition", "sam-definition-uri"} <= names
+    assert {
+        "sam-yaml",
+        "cloudformation-json",
+        "aws-include",
+        "terraform-jsonencode",
+        "terraform-templatefile",
+        "split-definition",
+        "sam-definition-uri",
+    } <= names
     split = FIXTURES / "templates" / "split-definition"
     assert {f for _, f, _ in expected(split)} == {  # findings in all three files
-        "openapi.yaml", "paths/pets.yaml", "schemas/pet.yaml"}
+        "openapi.yaml",
+        "paths/pets.yaml",
+        "schemas/pet.yaml",
+    }
 
 
 def test_short_tags_load_and_findings_point_into_the_template(capsys) -> None:
     template = FIXTURES / "templates" / "sam-yaml" / "template.yaml"
     code, out, _ = run(capsys, "lint", "--format", "json", str(template))
     by_code = {f["code"]: f for f in json.loads(out)["results"]}
-    assert by_code["AGW422"]["pointer"] == ("/Resources/PetsApi/Properties/DefinitionBody/paths/"
-                                            "~1pets~1{petId}/get/x-amazon-apigateway-integration/uri")
+    assert by_code["AGW422"]["pointer"] == (
+        "/Resources/PetsApi/Properties/DefinitionBody/paths/"
+        "~1pets~1{petId}/get/x-amazon-apigateway-integration/uri"
+    )
     assert by_code["AGW422"]["operation"] == "GET /pets/{petId}"
     assert (by_code["AGW422"]["line"], by_code["AGW422"]["column"]) == (53, 17)
 
@@ -80,16 +99,29 @@ def test_included_file_is_linted_through_its_template_however_it_is_named(capsys
     # template of its repository that includes it: no AGW008, and the template's context
     # (PlaceOrder is no resource of it: AGW422)...
     _, alone, _ = found(capsys, str(folder / "openapi.yaml"), base=folder)
-    assert alone == expected(folder) == {("AGW301", "openapi.yaml", 17),
-                                         ("AGW422", "openapi.yaml", 23)}
+    assert (
+        alone
+        == expected(folder)
+        == {("AGW301", "openapi.yaml", 17), ("AGW422", "openapi.yaml", 23)}
+    )
     # ...the same through the tree, and named with its template each finding comes once.
     code, out, _ = run(capsys, "lint", "--format", "json", str(folder))
-    assert sorted((f["code"], f["line"]) for f in json.loads(out)["results"]) == \
-        [("AGW301", 17), ("AGW422", 23)]
-    code, out, _ = run(capsys, "lint", "--format", "json", str(folder / "openapi.yaml"),
-                       str(folder / "template.yaml"))
-    assert sorted((f["code"], f["line"]) for f in json.loads(out)["results"]) == \
-        [("AGW301", 17), ("AGW422", 23)]
+    assert sorted((f["code"], f["line"]) for f in json.loads(out)["results"]) == [
+        ("AGW301", 17),
+        ("AGW422", 23),
+    ]
+    code, out, _ = run(
+        capsys,
+        "lint",
+        "--format",
+        "json",
+        str(folder / "openapi.yaml"),
+        str(folder / "template.yaml"),
+    )
+    assert sorted((f["code"], f["line"]) for f in json.loads(out)["results"]) == [
+        ("AGW301", 17),
+        ("AGW422", 23),
+    ]
 
 
 # -- the shared corpus: real SAM templates ----------------------------------------------------
@@ -102,13 +134,20 @@ EMBEDDED: dict[str, set[tuple[str, int]]] = {
     # WhatFunction, which the template does not define (the manifest's note). The OPTIONS that
     # SAM generates from Cors (line 17) allow only GET, which POST /echo*body need (AGW502).
     "aws__aws-sam-cli__start_api-swagger-template.yaml": {
-        ("AGW011", 25), ("AGW507", 23), ("AGW502", 17),
-        *{("AGW301", n) for n in (32, 40, 48, 55, 63, 71, 79, 87)}, ("AGW422", 59)},
+        ("AGW011", 25),
+        ("AGW507", 23),
+        ("AGW502", 17),
+        *{("AGW301", n) for n in (32, 40, 48, 55, 63, 71, 79, 87)},
+        ("AGW422", 59),
+    },
     # SAM's inline_swagger example: `swagger` twice in the DefinitionBody (2.0, then '2.0'), no
     # info.version, an empty `responses` (on an aws_proxy integration: harmless), and GET /get
     # open.
     "aws__serverless-application-model__inline_swagger-template.yaml": {
-        ("AGW011", 11), ("AGW009", 23), ("AGW301", 16)},
+        ("AGW011", 11),
+        ("AGW009", 23),
+        ("AGW301", 16),
+    },
 }
 
 
@@ -126,20 +165,33 @@ def test_every_embedded_corpus_file_is_pinned(corpus: Path) -> None:
 
 # -- intrinsic functions ----------------------------------------------------------------------
 
-@pytest.mark.parametrize(("value", "rendered"), [
-    pytest.param({"Ref": "AWS::Region"}, "${AWS::Region}", id="ref"),
-    pytest.param({"Fn::GetAtt": ["Fn", "Arn"]}, "${Fn.Arn}", id="getatt-list"),
-    pytest.param({"Fn::GetAtt": "Fn.Arn"}, "${Fn.Arn}", id="getatt-short"),
-    pytest.param({"Fn::Sub": ["a/${X}/${Y}", {"X": {"Fn::GetAtt": ["F", "Arn"]}, "Y": 3}]},
-                 "a/${F.Arn}/3", id="sub-variables"),
-    pytest.param({"Fn::Sub": "${!Literal}-${AWS::AccountId}"}, "${!Literal}-${AWS::AccountId}",
-                 id="sub-escape"),
-    pytest.param({"Fn::Join": ["-", ["a", {"Ref": "B"}, 1]]}, "a-${B}-1", id="join"),
-    pytest.param({"Fn::If": ["Prod", {"Ref": "AWS::NoValue"}, "x"]}, "x", id="if-novalue"),
-    pytest.param({"Fn::ImportValue": "shared-arn"}, "${Fn::ImportValue}", id="unknown"),
-    pytest.param({"a": {"Ref": "AWS::NoValue"}, "b": [1, {"Ref": "AWS::NoValue"}]}, {"b": [1]},
-                 id="novalue-drops"),
-])
+
+@pytest.mark.parametrize(
+    ("value", "rendered"),
+    [
+        pytest.param({"Ref": "AWS::Region"}, "${AWS::Region}", id="ref"),
+        pytest.param({"Fn::GetAtt": ["Fn", "Arn"]}, "${Fn.Arn}", id="getatt-list"),
+        pytest.param({"Fn::GetAtt": "Fn.Arn"}, "${Fn.Arn}", id="getatt-short"),
+        pytest.param(
+            {"Fn::Sub": ["a/${X}/${Y}", {"X": {"Fn::GetAtt": ["F", "Arn"]}, "Y": 3}]},
+            "a/${F.Arn}/3",
+            id="sub-variables",
+        ),
+        pytest.param(
+            {"Fn::Sub": "${!Literal}-${AWS::AccountId}"},
+            "${!Literal}-${AWS::AccountId}",
+            id="sub-escape",
+        ),
+        pytest.param({"Fn::Join": ["-", ["a", {"Ref": "B"}, 1]]}, "a-${B}-1", id="join"),
+        pytest.param({"Fn::If": ["Prod", {"Ref": "AWS::NoValue"}, "x"]}, "x", id="if-novalue"),
+        pytest.param({"Fn::ImportValue": "shared-arn"}, "${Fn::ImportValue}", id="unknown"),
+        pytest.param(
+            {"a": {"Ref": "AWS::NoValue"}, "b": [1, {"Ref": "AWS::NoValue"}]},
+            {"b": [1]},
+            id="novalue-drops",
+        ),
+    ],
+)
 def test_intrinsics_render_as_placeholders(value, rendered) -> None:
     assert render(value) == rendered
 
@@ -160,24 +212,29 @@ def test_templatefile_variables_fill_values_not_keys() -> None:
 
 # -- reading beyond the file: directories, outside files ---------------------------------------
 
+
 def _outside_include(tmp_path: Path) -> Path:
     shutil.copy(FIXTURES / "templates" / "aws-include" / "openapi.yaml", tmp_path / "api.yaml")
     stack = tmp_path / "stack"
     stack.mkdir()
     text = (FIXTURES / "templates" / "aws-include" / "template.yaml").read_text()
-    (stack / "template.yaml").write_text(text.replace("Location: openapi.yaml",
-                                                      "Location: ../api.yaml"))
+    (stack / "template.yaml").write_text(
+        text.replace("Location: openapi.yaml", "Location: ../api.yaml")
+    )
     return stack / "template.yaml"
 
 
-def test_include_outside_the_template_directory_is_not_read_unless_allowed(capsys, tmp_path
-                                                                           ) -> None:
+def test_include_outside_the_template_directory_is_not_read_unless_allowed(
+    capsys, tmp_path
+) -> None:
     template = _outside_include(tmp_path)
     code, out, err = run(capsys, "lint", str(template))
     assert code == 0 and out == ""
-    assert ("note: skipped: a CloudFormation template without a definition to lint: "
-            "OrdersApi.DefinitionBody AWS::Include '../api.yaml' is outside the template's "
-            "directory; not read (--allow-outside-refs reads it)") in err
+    assert (
+        "note: skipped: a CloudFormation template without a definition to lint: "
+        "OrdersApi.DefinitionBody AWS::Include '../api.yaml' is outside the template's "
+        "directory; not read (--allow-outside-refs reads it)"
+    ) in err
     code, findings, _ = found(capsys, "--allow-outside-refs", str(template), base=tmp_path)
     assert code == 1 and findings == {("AGW301", "api.yaml", 17), ("AGW422", "api.yaml", 23)}
 
@@ -189,11 +246,18 @@ def test_ref_outside_the_root_directory_is_a_finding_unless_allowed(capsys, tmp_
     api.mkdir()
     (api / "openapi.yaml").write_text(
         "openapi: 3.0.1\ninfo: {title: t, version: '1'}\npaths: {}\n"
-        "components:\n  schemas:\n    Pet:\n      $ref: ../shared/pet.yaml\n")
+        "components:\n  schemas:\n    Pet:\n      $ref: ../shared/pet.yaml\n"
+    )
     _, refused, _ = found(capsys, "--select", "AGW003", str(api / "openapi.yaml"), base=tmp_path)
     assert refused == {("AGW003", "api/openapi.yaml", 7)}
-    code, allowed, _ = found(capsys, "--select", "AGW003", "--allow-outside-refs",
-                             str(api / "openapi.yaml"), base=tmp_path)
+    code, allowed, _ = found(
+        capsys,
+        "--select",
+        "AGW003",
+        "--allow-outside-refs",
+        str(api / "openapi.yaml"),
+        base=tmp_path,
+    )
     assert allowed == set() and code == 0
 
 
@@ -207,19 +271,22 @@ def test_directory_walk_respects_gitignore_and_skips_build_output(capsys, tmp_pa
     (tmp_path / "app" / "notes.yaml").write_text("openapi_notes: nothing to lint\n")
     code, findings, err = found(capsys, str(tmp_path), base=tmp_path)
     assert {f for _, f, _ in findings} == {"app/template.yaml"}
-    assert findings == {(c, "app/" + f, n)
-                        for c, f, n in expected(FIXTURES / "templates" / "sam-yaml")}
+    assert findings == {
+        (c, "app/" + f, n) for c, f, n in expected(FIXTURES / "templates" / "sam-yaml")
+    }
     # A file without an API found by the walk is skipped silently; named, it gets a note.
     assert err == ""
     code, out, err = run(capsys, "lint", str(tmp_path / "app" / "notes.yaml"))
     assert code == 0 and "note: skipped: not an OpenAPI/Swagger document" in err
 
 
-def test_template_without_a_readable_definition_is_skipped_with_the_reason(capsys, tmp_path
-                                                                           ) -> None:
+def test_template_without_a_readable_definition_is_skipped_with_the_reason(
+    capsys, tmp_path
+) -> None:
     (tmp_path / "t.yaml").write_text(
         "Resources:\n  Api:\n    Type: AWS::ApiGateway::RestApi\n    Properties:\n"
-        "      BodyS3Location: {Bucket: b, Key: k}\n")
+        "      BodyS3Location: {Bucket: b, Key: k}\n"
+    )
     code, out, err = run(capsys, "lint", str(tmp_path / "t.yaml"))
     assert code == 0
     assert "Api.BodyS3Location is an S3 object; lint the file you upload" in err
@@ -235,6 +302,7 @@ def test_missing_include_is_one_clear_error(capsys, tmp_path) -> None:
 
 # -- Terraform --------------------------------------------------------------------------------
 
+
 def test_invalid_hcl_is_one_line_with_its_position(capsys, tmp_path) -> None:
     (tmp_path / "main.tf").write_text('resource "aws_api_gateway_rest_api" "a" {\n  body = {\n}\n')
     code, out, err = run(capsys, "lint", str(tmp_path / "main.tf"))
@@ -242,7 +310,7 @@ def test_invalid_hcl_is_one_line_with_its_position(capsys, tmp_path) -> None:
     assert err.startswith(f"{tmp_path / 'main.tf'}:4:") and "invalid HCL" in err
 
 
-HEREDOC = '''locals {
+HEREDOC = """locals {
   spec = <<EOT
 {
   "swagger": "2.0",
@@ -268,7 +336,7 @@ resource "aws_api_gateway_rest_api" "computed" {
   name = "c"
   body = data.http.spec.response_body
 }
-'''
+"""
 
 
 def test_heredoc_body_through_a_local_keeps_file_positions(capsys, tmp_path) -> None:
@@ -279,17 +347,22 @@ def test_heredoc_body_through_a_local_keeps_file_positions(capsys, tmp_path) -> 
     results = lint_path(str(tmp_path / "main.tf"), Settings())
     assert [r.label for r in results] == ["aws_api_gateway_rest_api.a"]
     code, out, err = run(capsys, "lint", "--format", "json", str(tmp_path / "main.tf"))
-    assert json.loads(out)["results"][0]["pointer"] == \
-        "/resource/aws_api_gateway_rest_api/a/body/paths/~1a/get"
+    assert (
+        json.loads(out)["results"][0]["pointer"]
+        == "/resource/aws_api_gateway_rest_api/a/body/paths/~1a/get"
+    )
 
 
 def test_terraform_without_api_bodies_is_skipped(capsys, tmp_path) -> None:
-    (tmp_path / "main.tf").write_text('resource "aws_api_gateway_rest_api" "a" {\n'
-                                      '  body = data.http.spec.response_body\n}\n')
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_api_gateway_rest_api" "a" {\n  body = data.http.spec.response_body\n}\n'
+    )
     code, out, err = run(capsys, "lint", str(tmp_path / "main.tf"))
     assert code == 0 and out == ""
-    assert ("the body of aws_api_gateway_rest_api.a is computed (data.http.spec.response_body); "
-            "not linted") in err
+    assert (
+        "the body of aws_api_gateway_rest_api.a is computed (data.http.spec.response_body); "
+        "not linted"
+    ) in err
 
 
 # -- a definition file read in its context ----------------------------------------------------
@@ -306,8 +379,9 @@ def _repo(tmp_path: Path, git: bool = True) -> Path:
     return repo
 
 
-def test_fragment_named_alone_is_linted_through_the_template_of_its_repository(capsys, tmp_path
-                                                                               ) -> None:
+def test_fragment_named_alone_is_linted_through_the_template_of_its_repository(
+    capsys, tmp_path
+) -> None:
     repo = _repo(tmp_path)
     code, findings, err = found(capsys, str(repo / "api" / "orders.yaml"), base=repo)
     assert findings == {("AGW051", "api/orders.yaml", 13), ("AGW301", "api/orders.yaml", 19)}
@@ -316,7 +390,8 @@ def test_fragment_named_alone_is_linted_through_the_template_of_its_repository(c
     assert findings == set() and code == 0
     results = lint_path(str(repo / "api" / "orders.yaml"), Settings())
     assert [(r.label, r.api_kind, r.via) for r in results] == [
-        ("OrdersApi", "rest", str(repo / "template.yaml"))]
+        ("OrdersApi", "rest", str(repo / "template.yaml"))
+    ]
 
 
 def test_template_elsewhere_in_the_repository_is_found_too(capsys, tmp_path) -> None:
@@ -337,26 +412,29 @@ def test_fragment_no_template_includes_gets_an_info_not_an_error(capsys, tmp_pat
     assert findings == {("AGW012", "api/events.yaml", 17)} and code == 0
 
 
-def test_outside_a_repository_only_the_files_own_directory_is_searched(capsys, tmp_path
-                                                                       ) -> None:
+def test_outside_a_repository_only_the_files_own_directory_is_searched(capsys, tmp_path) -> None:
     repo = _repo(tmp_path, git=False)
     _, findings, _ = found(capsys, str(repo / "api" / "events.yaml"), base=repo)
     assert findings == {("AGW012", "api/events.yaml", 17)}  # ../template.yaml is not read
     (repo / "api" / "template.yaml").write_text(
-        (repo / "template.yaml").read_text().replace("Location: api/", "Location: "))
+        (repo / "template.yaml").read_text().replace("Location: api/", "Location: ")
+    )
     _, findings, _ = found(capsys, str(repo / "api" / "events.yaml"), base=repo)
     assert findings == set()
 
 
 def test_fragment_named_with_its_template_or_in_two_templates_reports_each_finding_once(
-        capsys, tmp_path) -> None:
+    capsys, tmp_path
+) -> None:
     repo = _repo(tmp_path)
     expected_ = [("AGW051", "api/orders.yaml", 13), ("AGW301", "api/orders.yaml", 19)]
 
     def listed(*argv: str) -> list[tuple[str, str, int]]:
         code, out, _ = run(capsys, "lint", "--format", "json", *argv)
-        return sorted((f["code"], Path(os.path.relpath(f["file"], repo)).as_posix(), f["line"])
-                      for f in json.loads(out)["results"])
+        return sorted(
+            (f["code"], Path(os.path.relpath(f["file"], repo)).as_posix(), f["line"])
+            for f in json.loads(out)["results"]
+        )
 
     assert listed(str(repo / "api" / "orders.yaml"), str(repo / "template.yaml")) == expected_
     assert listed(str(repo / "template.yaml"), str(repo / "api" / "orders.yaml")) == expected_
@@ -382,7 +460,8 @@ def _sam(tmp_path: Path, body: str, kind: str = "AWS::Serverless::Api") -> Path:
         "Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n"
         f"    Type: {kind}\n    Properties:\n      StageName: prod\n"
         f"      {'Body' if kind.startswith('AWS::ApiGateway') else 'DefinitionBody'}:\n"
-        f"{indented}\n")
+        f"{indented}\n"
+    )
     return tmp_path / "template.yaml"
 
 
@@ -398,15 +477,18 @@ paths:
 """
 
 
-@pytest.mark.parametrize(("kind", "want"), [
-    # SAM's marker for Authorizer: NONE: a public method (AGW301), no undefined scheme.
-    pytest.param("AWS::Serverless::Api", {("AGW301", 12)}, id="sam"),
-    # Outside SAM nothing gives NONE a meaning: an undefined scheme (the line of the name).
-    pytest.param("AWS::ApiGateway::RestApi", {("AGW301", 12), ("AGW306", 13)},
-                 id="cloudformation"),
-])
-def test_sam_none_is_no_undefined_scheme(tmp_path, kind: str, want: set[tuple[str, int]]
-                                         ) -> None:
+@pytest.mark.parametrize(
+    ("kind", "want"),
+    [
+        # SAM's marker for Authorizer: NONE: a public method (AGW301), no undefined scheme.
+        pytest.param("AWS::Serverless::Api", {("AGW301", 12)}, id="sam"),
+        # Outside SAM nothing gives NONE a meaning: an undefined scheme (the line of the name).
+        pytest.param(
+            "AWS::ApiGateway::RestApi", {("AGW301", 12), ("AGW306", 13)}, id="cloudformation"
+        ),
+    ],
+)
+def test_sam_none_is_no_undefined_scheme(tmp_path, kind: str, want: set[tuple[str, int]]) -> None:
     results = lint_path(str(_sam(tmp_path, _NONE_BODY, kind)), Settings())
     assert {(f.code, f.line) for r in results for f in r.findings} == want
     messages = [f.message for r in results for f in r.findings if f.code == "AGW301"]
@@ -432,14 +514,18 @@ paths:
 _AS_REST = {("AGW051", 18), ("AGW301", 12)}
 
 
-@pytest.mark.parametrize(("kind", "api_kind", "want"), [
-    pytest.param("AWS::Serverless::Api", "rest", _AS_REST, id="sam-api"),
-    pytest.param("AWS::ApiGateway::RestApi", "rest", _AS_REST, id="rest-api"),
-    pytest.param("AWS::Serverless::HttpApi", "http", {("AGW301", 12)}, id="sam-http-api"),
-    pytest.param("AWS::ApiGatewayV2::Api", "http", {("AGW301", 12)}, id="v2-api"),
-])
-def test_the_resource_type_decides_rest_or_http(tmp_path, kind: str, api_kind: str,
-                                                want: set[tuple[str, int]]) -> None:
+@pytest.mark.parametrize(
+    ("kind", "api_kind", "want"),
+    [
+        pytest.param("AWS::Serverless::Api", "rest", _AS_REST, id="sam-api"),
+        pytest.param("AWS::ApiGateway::RestApi", "rest", _AS_REST, id="rest-api"),
+        pytest.param("AWS::Serverless::HttpApi", "http", {("AGW301", 12)}, id="sam-http-api"),
+        pytest.param("AWS::ApiGatewayV2::Api", "http", {("AGW301", 12)}, id="v2-api"),
+    ],
+)
+def test_the_resource_type_decides_rest_or_http(
+    tmp_path, kind: str, api_kind: str, want: set[tuple[str, int]]
+) -> None:
     (tmp_path / "alone.yaml").write_text(_PAYLOAD_ONLY)
     # Alone, a stray payloadFormatVersion makes it read as HTTP...
     assert [r.api_kind for r in lint_path(str(tmp_path / "alone.yaml"), Settings())] == ["http"]
@@ -451,16 +537,38 @@ def test_the_resource_type_decides_rest_or_http(tmp_path, kind: str, api_kind: s
 
 def test_both_branches_of_fn_if_in_json_long_form(tmp_path) -> None:
     ok = {"default": {"statusCode": "200"}}
-    body = {"openapi": "3.0.1", "info": {"title": "t", "version": "1"}, "paths": {"/a": {"get": {
-        "security": [{"sigv4": []}], "responses": {"200": {"description": "ok"}},
-        "x-amazon-apigateway-integration": {
-            "Fn::If": ["Prod", {"type": "mock", "timeoutInMillis": 29000, "responses": ok},
-                       {"type": "mock", "timeoutInMillis": 10, "responses": ok}]}}}},
-        "components": {"securitySchemes": {"sigv4": {
-            "type": "apiKey", "name": "Authorization", "in": "header",
-            "x-amazon-apigateway-authtype": "awsSigv4"}}}}
-    template = {"Resources": {"Api": {"Type": "AWS::ApiGateway::RestApi",
-                                      "Properties": {"Body": body}}}}
+    body = {
+        "openapi": "3.0.1",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/a": {
+                "get": {
+                    "security": [{"sigv4": []}],
+                    "responses": {"200": {"description": "ok"}},
+                    "x-amazon-apigateway-integration": {
+                        "Fn::If": [
+                            "Prod",
+                            {"type": "mock", "timeoutInMillis": 29000, "responses": ok},
+                            {"type": "mock", "timeoutInMillis": 10, "responses": ok},
+                        ]
+                    },
+                }
+            }
+        },
+        "components": {
+            "securitySchemes": {
+                "sigv4": {
+                    "type": "apiKey",
+                    "name": "Authorization",
+                    "in": "header",
+                    "x-amazon-apigateway-authtype": "awsSigv4",
+                }
+            }
+        },
+    }
+    template = {
+        "Resources": {"Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Body": body}}}
+    }
     path = tmp_path / "template.json"
     path.write_text(json.dumps(template, indent=1))
     results = lint_path(str(path), Settings())
@@ -471,8 +579,10 @@ def test_both_branches_of_fn_if_in_json_long_form(tmp_path) -> None:
 
 
 def test_readings_map_each_branch_to_its_place() -> None:
-    value = {"a": {"Fn::If": ["C", {"x": 1}, {"x": 2}]},
-             "l": [{"Ref": "AWS::NoValue"}, {"Fn::If": ["C", "p", "q"]}]}
+    value = {
+        "a": {"Fn::If": ["C", {"x": 1}, {"x": 2}]},
+        "l": [{"Ref": "AWS::NoValue"}, {"Fn::If": ["C", "p", "q"]}],
+    }
     first, second = readings(value)
     assert first.data == {"a": {"x": 1}, "l": ["p"]}
     assert second.data == {"a": {"x": 2}, "l": ["q"]}
@@ -493,18 +603,32 @@ class _Echo:
 
 # -- the shared corpus: files written for AWS::Include ----------------------------------------
 
-@pytest.mark.parametrize(("name", "kind", "first", "codes"), [
-    # Its repository includes it into an AWS::Serverless::Api; the schema warnings
-    # (securityDefinitions in OpenAPI 3, `type` in parameters) and CORS findings are its own.
-    pytest.param("aws-samples__amazon-api-gateway-url-shortener__api.yaml", "Api", 54,
-                 {"AGW011", "AGW301", "AGW506", "AGW507"}, id="url-shortener"),
-    # Included into an AWS::Serverless::HttpApi; no info.version (AGW011).
-    pytest.param("aws-samples__sessions-with-aws-sam__http-api-direct-integration-api.yaml",
-                 "HttpApi", 13, {"AGW011", "AGW301"}, id="http-direct-integration"),
-])
+
+@pytest.mark.parametrize(
+    ("name", "kind", "first", "codes"),
+    [
+        # Its repository includes it into an AWS::Serverless::Api; the schema warnings
+        # (securityDefinitions in OpenAPI 3, `type` in parameters) and CORS findings are its own.
+        pytest.param(
+            "aws-samples__amazon-api-gateway-url-shortener__api.yaml",
+            "Api",
+            54,
+            {"AGW011", "AGW301", "AGW506", "AGW507"},
+            id="url-shortener",
+        ),
+        # Included into an AWS::Serverless::HttpApi; no info.version (AGW011).
+        pytest.param(
+            "aws-samples__sessions-with-aws-sam__http-api-direct-integration-api.yaml",
+            "HttpApi",
+            13,
+            {"AGW011", "AGW301"},
+            id="http-direct-integration",
+        ),
+    ],
+)
 def test_corpus_include_fragments_are_no_direct_import_errors(
-        capsys, corpus: Path, tmp_path, name: str, kind: str, first: int, codes: set[str]
-        ) -> None:
+    capsys, corpus: Path, tmp_path, name: str, kind: str, first: int, codes: set[str]
+) -> None:
     shutil.copy(corpus / "real" / name, tmp_path / "api.yaml")
     _, alone, _ = found(capsys, str(tmp_path / "api.yaml"), base=tmp_path)
     assert ("AGW012", "api.yaml", first) in alone
@@ -513,7 +637,8 @@ def test_corpus_include_fragments_are_no_direct_import_errors(
         "Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n"
         f"    Type: AWS::Serverless::{kind}\n    Properties:\n      StageName: prod\n"
         "      DefinitionBody:\n        Fn::Transform:\n          Name: AWS::Include\n"
-        "          Parameters: {Location: api.yaml}\n")
+        "          Parameters: {Location: api.yaml}\n"
+    )
     _, through, _ = found(capsys, str(tmp_path / "api.yaml"), base=tmp_path)
     assert {c for c, _, _ in through} == codes
 
@@ -522,11 +647,17 @@ def test_names_from_the_input_reach_the_message_quoted(tmp_path) -> None:
     (tmp_path / "api.yaml").write_text(
         'openapi: 3.0.1\ninfo: {title: t, version: "1"}\npaths:\n  /a:\n    get:\n'
         '      responses: {"200": {description: ok}}\n      x-amazon-apigateway-integration:\n'
-        '        type: mock\n        uri: {Ref: "X\\e[31mRED"}\n')
-    findings = [f for r in lint_path(str(tmp_path / "api.yaml"), Settings()) for f in r.findings
-                if f.code == "AGW012"]
-    assert [(f.line, "\x1b" in f.message, "'X\\x1b[31mRED'" in f.message)
-            for f in findings] == [(9, False, True)]
+        '        type: mock\n        uri: {Ref: "X\\e[31mRED"}\n'
+    )
+    findings = [
+        f
+        for r in lint_path(str(tmp_path / "api.yaml"), Settings())
+        for f in r.findings
+        if f.code == "AGW012"
+    ]
+    assert [(f.line, "\x1b" in f.message, "'X\\x1b[31mRED'" in f.message) for f in findings] == [
+        (9, False, True)
+    ]
 
 
 def test_both_branches_of_fn_if_in_an_included_fragment(capsys, tmp_path) -> None:
@@ -534,15 +665,17 @@ def test_both_branches_of_fn_if_in_an_included_fragment(capsys, tmp_path) -> Non
     (tmp_path / "api.yaml").write_text(
         'openapi: 3.0.1\ninfo: {title: t, version: "1"}\npaths:\n  /a:\n    get:\n'
         '      security: [{sigv4: []}]\n      responses: {"200": {description: ok}}\n'
-        '      x-amazon-apigateway-integration:\n        type: mock\n'
-        '        timeoutInMillis:\n          Fn::If: [IsProd, 29000, 10]\n'
+        "      x-amazon-apigateway-integration:\n        type: mock\n"
+        "        timeoutInMillis:\n          Fn::If: [IsProd, 29000, 10]\n"
         '        responses: {default: {statusCode: "200"}}\n'
-        'components:\n  securitySchemes:\n    sigv4: {type: apiKey, name: Authorization, '
-        'in: header, x-amazon-apigateway-authtype: awsSigv4}\n')
+        "components:\n  securitySchemes:\n    sigv4: {type: apiKey, name: Authorization, "
+        "in: header, x-amazon-apigateway-authtype: awsSigv4}\n"
+    )
     (tmp_path / "template.yaml").write_text(
         "Conditions:\n  IsProd: {Fn::Equals: [a, b]}\nResources:\n  Api:\n"
         "    Type: AWS::ApiGateway::RestApi\n    Properties:\n      Body:\n"
-        "        Fn::Transform: {Name: AWS::Include, Parameters: {Location: api.yaml}}\n")
+        "        Fn::Transform: {Name: AWS::Include, Parameters: {Location: api.yaml}}\n"
+    )
     for named in ("api.yaml", "template.yaml"):
         _, findings, _ = found(capsys, str(tmp_path / named), base=tmp_path)
         assert findings == {("AGW414", "api.yaml", 11)}, named
@@ -554,7 +687,8 @@ def test_the_repository_walk_is_bounded(tmp_path, monkeypatch) -> None:
     repo = _repo(tmp_path)
     (repo / "z").mkdir()
     (repo / "z" / "template.yaml").write_text(
-        (repo / "template.yaml").read_text().replace("Location: api/", "Location: ../api/"))
+        (repo / "template.yaml").read_text().replace("Location: api/", "Location: ../api/")
+    )
     (repo / "template.yaml").unlink()
     for n in range(3):  # directories walked before the template's
         (repo / f"a{n}").mkdir()
@@ -568,21 +702,36 @@ def test_the_repository_walk_is_bounded(tmp_path, monkeypatch) -> None:
     assert includers.includers(target, 1 << 20) == [repo.resolve() / "z" / "template.yaml"]
 
 
-@pytest.mark.parametrize(("key", "arg", "names"), [
-    pytest.param("Fn::Sub", "arn:${AWS::Partition}:x:${AWS::Region}:${!Literal}", set(),
-                 id="sub-pseudo-only"),
-    pytest.param("Fn::Sub", "https://${Host}/${Stage}/${Api.Arn}", {"Host", "Stage", "Api"},
-                 id="sub-names"),
-    pytest.param("Fn::Sub", ["${Table}/${Local}", {"Local": {"Ref": "Other"}}],
-                 {"Table", "Other"}, id="sub-variables"),
-    pytest.param("Ref", "AWS::Region", set(), id="ref-pseudo"),
-    pytest.param("Ref", "Stage", {"Stage"}, id="ref-parameter"),
-    pytest.param("Fn::GetAtt", ["Role", "Arn"], {"Role"}, id="getatt"),
-    pytest.param("Fn::Join", ["", ["a", {"Ref": "AWS::Region"}]], set(), id="join-pseudo"),
-    pytest.param("Fn::If", ["IsProd", "a", {"Ref": "Host"}], {"IsProd", "Host"}, id="if"),
-    pytest.param("Fn::FindInMap", ["Map", "k", "v"], {"Map"}, id="find-in-map"),
-    pytest.param("Fn::ImportValue", "shared-arn", {"shared-arn"}, id="import-value"),
-])
+@pytest.mark.parametrize(
+    ("key", "arg", "names"),
+    [
+        pytest.param(
+            "Fn::Sub",
+            "arn:${AWS::Partition}:x:${AWS::Region}:${!Literal}",
+            set(),
+            id="sub-pseudo-only",
+        ),
+        pytest.param(
+            "Fn::Sub",
+            "https://${Host}/${Stage}/${Api.Arn}",
+            {"Host", "Stage", "Api"},
+            id="sub-names",
+        ),
+        pytest.param(
+            "Fn::Sub",
+            ["${Table}/${Local}", {"Local": {"Ref": "Other"}}],
+            {"Table", "Other"},
+            id="sub-variables",
+        ),
+        pytest.param("Ref", "AWS::Region", set(), id="ref-pseudo"),
+        pytest.param("Ref", "Stage", {"Stage"}, id="ref-parameter"),
+        pytest.param("Fn::GetAtt", ["Role", "Arn"], {"Role"}, id="getatt"),
+        pytest.param("Fn::Join", ["", ["a", {"Ref": "AWS::Region"}]], set(), id="join-pseudo"),
+        pytest.param("Fn::If", ["IsProd", "a", {"Ref": "Host"}], {"IsProd", "Host"}, id="if"),
+        pytest.param("Fn::FindInMap", ["Map", "k", "v"], {"Map"}, id="find-in-map"),
+        pytest.param("Fn::ImportValue", "shared-arn", {"shared-arn"}, id="import-value"),
+    ],
+)
 def test_template_names_tell_a_fragment_from_a_direct_import_file(key, arg, names) -> None:
     from apilint.checks.templates import template_names
 

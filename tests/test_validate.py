@@ -43,20 +43,25 @@ def test_some_files_break_the_openapi_schema() -> None:
     # The comparison above must not be between empty sets only.
     assert {name for name, found in PINNED.items() if any(c == "AGW011" for c, _ in found)} >= {
         "aws__aws-sam-cli__cdk-sample-definition.yaml",
-        "aws-samples__amazon-api-gateway-url-shortener__api.yaml"}
+        "aws-samples__amazon-api-gateway-url-shortener__api.yaml",
+    }
 
 
 def test_type_errors_are_reported_where_they_are(tmp_path: Path, monkeypatch) -> None:
     path = tmp_path / "api.yaml"
-    path.write_text("openapi: 3.0.1\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n"
-                    "      parameters:\n        - {name: q, in: query, schema: {type: strin}}\n"
-                    "      responses:\n        '200': {description: 5}\n      summary: {a: b}\n")
+    path.write_text(
+        "openapi: 3.0.1\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n"
+        "      parameters:\n        - {name: q, in: query, schema: {type: strin}}\n"
+        "      responses:\n        '200': {description: 5}\n      summary: {a: b}\n"
+    )
     for backend in ("jsonschema", "jsonschema-rs"):
         monkeypatch.setenv("APILINT_VALIDATOR", backend)
         result = lint_file(str(path), Settings(select=STRUCTURAL))
         found = {(f.code, f.line, f.pointer) for f in result.findings}
         # A wrong enum value and a number for a string: imported (warnings); an object for a
         # string: the importer cannot read it (error).
-        assert found == {("AGW011", 7, "/paths/~1a/get/parameters/0/schema/type"),
-                         ("AGW011", 9, "/paths/~1a/get/responses/200/description"),
-                         ("AGW001", 10, "/paths/~1a/get/summary")}, backend
+        assert found == {
+            ("AGW011", 7, "/paths/~1a/get/parameters/0/schema/type"),
+            ("AGW011", 9, "/paths/~1a/get/responses/200/description"),
+            ("AGW001", 10, "/paths/~1a/get/summary"),
+        }, backend

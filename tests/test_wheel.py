@@ -16,8 +16,21 @@ from helpers import FIXTURES, PITFALL_ALL, ROOT
 @pytest.mark.wheel
 def test_wheel_installs_and_lints_from_another_directory(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "-q", "-w", str(dist), str(ROOT)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(dist),
+            str(ROOT),
+        ],
+        check=True,
+    )
     wheel = next(dist.glob("apilint-*.whl"))
     import zipfile
 
@@ -29,8 +42,9 @@ def test_wheel_installs_and_lints_from_another_directory(tmp_path: Path) -> None
     assert names.count("apilint/_rules/catalog.json") == 1
     from apilint.registry import catalog_text
 
-    assert json.loads(zipfile.ZipFile(wheel).read("apilint/_rules/catalog.json")) == \
-        json.loads(catalog_text(ROOT / "rules"))
+    assert json.loads(zipfile.ZipFile(wheel).read("apilint/_rules/catalog.json")) == json.loads(
+        catalog_text(ROOT / "rules")
+    )
 
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
@@ -44,20 +58,35 @@ def test_wheel_installs_and_lints_from_another_directory(tmp_path: Path) -> None
     # The installed copy, not a checkout that PYTHONPATH may put first.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env["XDG_CACHE_HOME"] = str(cache)
-    done = subprocess.run([str(env_dir / "bin" / "apilint"), "lint", "api.yaml", "-f", "json"],
-                          cwd=elsewhere, capture_output=True, text=True, env=env)
+    done = subprocess.run(
+        [str(env_dir / "bin" / "apilint"), "lint", "api.yaml", "-f", "json"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert not cache.exists()  # the packaged catalog was current
     assert done.returncode == 1, done.stderr
     codes = {r["code"] for r in json.loads(done.stdout)["results"]}
     assert codes == {"AGW507", "AGW302", "AGW501", "AGW301", "AGW201", "AGW402", "AGW401"}
     assert {(r["code"], r["line"]) for r in json.loads(done.stdout)["results"]} == PITFALL_ALL
-    explained = subprocess.run([str(env_dir / "bin" / "apilint"), "explain", "AGW601"],
-                               cwd=elsewhere, capture_output=True, text=True, env=env)
+    explained = subprocess.run(
+        [str(env_dir / "bin" / "apilint"), "explain", "AGW601"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert explained.returncode == 0 and "resource-quota-exceeded" in explained.stdout
     from apilint import __version__
 
-    version = subprocess.run([str(env_dir / "bin" / "apilint"), "--version"], cwd=elsewhere,
-                             capture_output=True, text=True, env=env)
+    version = subprocess.run(
+        [str(env_dir / "bin" / "apilint"), "--version"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert version.returncode == 0 and version.stdout == f"apilint {__version__}\n"
     assert wheel.name.startswith(f"apilint-{__version__}-")
 
@@ -66,8 +95,12 @@ def test_wheel_installs_and_lints_from_another_directory(tmp_path: Path) -> None
 def test_sdist_builds_a_wheel_that_carries_the_rules(tmp_path: Path) -> None:
     # A release publishes both: the sdist must hold everything a wheel is built from.
     dist = tmp_path / "dist"
-    subprocess.run([sys.executable, "-m", "hatchling", "build", "-t", "sdist", "-d", str(dist)],
-                   cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-t", "sdist", "-d", str(dist)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     sdist = next(dist.glob("apilint-*.tar.gz"))
     import tarfile
 
@@ -77,8 +110,21 @@ def test_sdist_builds_a_wheel_that_carries_the_rules(tmp_path: Path) -> None:
     for needed in ("rules/method-unauthenticated.yaml", "CHANGELOG.md", "apilint/cli.py"):
         assert f"{top}/{needed}" in names, needed
     rebuilt = tmp_path / "rebuilt"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "-q", "-w", str(rebuilt), str(sdist)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(rebuilt),
+            str(sdist),
+        ],
+        check=True,
+    )
     import zipfile
 
     wheel = next(rebuilt.glob("apilint-*.whl"))

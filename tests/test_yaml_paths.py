@@ -22,8 +22,19 @@ def _findings(path: Path, monkeypatch, backend: str):
         monkeypatch.delenv("APILINT_YAML", raising=False)
     results = lint_path(str(path), Settings())
     return [r.error for r in results], sorted(
-        (f.file, f.code, f.pointer, f.span.line, f.span.column, f.span.end_line, f.span.end_column,
-         f.message) for r in results for f in r.findings)
+        (
+            f.file,
+            f.code,
+            f.pointer,
+            f.span.line,
+            f.span.column,
+            f.span.end_line,
+            f.span.end_column,
+            f.message,
+        )
+        for r in results
+        for f in r.findings
+    )
 
 
 @pytest.mark.parametrize("path", YAML_FILES, ids=[p.name for p in YAML_FILES])
@@ -54,8 +65,11 @@ DECLINED = {
 
 
 def test_only_files_with_yaml_1_1_features_leave_the_fast_path() -> None:
-    declined = {p.relative_to(p.parents[2]).as_posix() for p in YAML_FILES
-                if load_fast(p.read_text()) is None}
+    declined = {
+        p.relative_to(p.parents[2]).as_posix()
+        for p in YAML_FILES
+        if load_fast(p.read_text()) is None
+    }
     assert declined == DECLINED
 
 
@@ -63,21 +77,55 @@ def test_large_stripe_yaml_takes_the_fast_path() -> None:
     assert load_fast(require_shared("perfcorpus", "large-stripe.yaml").read_text()) is not None
 
 
-@pytest.mark.parametrize("text", [
-    "k: yes\n", "k: No\n", "k: ~\n", "k: NULL\n", "k: True\n", "k: 0x1F\n", "k: 012\n",
-    "k: 1_000\n", "k: 12:30\n", "k: 1e3\n", "k: .inf\n", "k: -.Inf\n", "k: .NaN\n", "k: +1\n",
-    "k: [a, off]\n", "- on\n", "k: !Ref x\n", "a: &x 1\nb: *x\n", "a: &b {k: 1}\nc:\n  <<: *b\n",
-    "? [a]\n: 1\n", "a: 1\n---\nb: 2\n", "a: 1\na: 2\n", "%YAML 1.1\n---\na: 1\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "k: yes\n",
+        "k: No\n",
+        "k: ~\n",
+        "k: NULL\n",
+        "k: True\n",
+        "k: 0x1F\n",
+        "k: 012\n",
+        "k: 1_000\n",
+        "k: 12:30\n",
+        "k: 1e3\n",
+        "k: .inf\n",
+        "k: -.Inf\n",
+        "k: .NaN\n",
+        "k: +1\n",
+        "k: [a, off]\n",
+        "- on\n",
+        "k: !Ref x\n",
+        "a: &x 1\nb: *x\n",
+        "a: &b {k: 1}\nc:\n  <<: *b\n",
+        "? [a]\n: 1\n",
+        "a: 1\n---\nb: 2\n",
+        "a: 1\na: 2\n",
+        "%YAML 1.1\n---\na: 1\n",
+    ],
+)
 def test_declines_what_yaml_1_1_reads_differently(text: str) -> None:
     assert load_fast(text) is None
 
 
-@pytest.mark.parametrize("text", [
-    "k: 'yes'\n", 'k: "NO"\n', "k: inf\nl: [nan, -inf]\n", "k: 1.5e+3\n", "k: 2001-12-14\n",
-    "---\nk: v\n", "k: '*bold*'\n", "description: |\n  * bullet\n  *emphasis* here\n",
-    "k: 'a: b'\n", "swagger: 2.0\n", "k: null\nl: true\nm: -3\nn: 0.5\n", "k: é\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "k: 'yes'\n",
+        'k: "NO"\n',
+        "k: inf\nl: [nan, -inf]\n",
+        "k: 1.5e+3\n",
+        "k: 2001-12-14\n",
+        "---\nk: v\n",
+        "k: '*bold*'\n",
+        "description: |\n  * bullet\n  *emphasis* here\n",
+        "k: 'a: b'\n",
+        "swagger: 2.0\n",
+        "k: null\nl: true\nm: -3\nn: 0.5\n",
+        "k: é\n",
+    ],
+)
 def test_fast_path_matches_libyaml_data(text: str, monkeypatch) -> None:
     fast = load_fast(text)
     assert fast is not None

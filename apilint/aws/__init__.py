@@ -26,8 +26,7 @@ def session(region: str | None, profile: str | None) -> Any:
     try:
         made = boto3.Session(region_name=region, profile_name=profile)
     except bx.ProfileNotFound:
-        raise UsageError(f"--profile {profile}: no such AWS profile in the shared config") \
-            from None
+        raise UsageError(f"--profile {profile}: no such AWS profile in the shared config") from None
     if made.region_name is None:
         raise UsageError("no AWS region: pass --region or set AWS_REGION / a profile region")
     try:
@@ -35,8 +34,10 @@ def session(region: str | None, profile: str | None) -> Any:
     except bx.BotoCoreError as exc:
         raise UsageError(f"cannot load AWS credentials: {exc}") from None
     if credentials is None:
-        raise UsageError("no AWS credentials found (environment, shared config, SSO or "
-                         "instance role); configure them or drop --aws")
+        raise UsageError(
+            "no AWS credentials found (environment, shared config, SSO or "
+            "instance role); configure them or drop --aws"
+        )
     return made
 
 
@@ -45,8 +46,12 @@ def client(made: Any, service: str, region: str | None = None) -> Any:
 
     # Standard retries back off on throttling; a short connect timeout keeps a wrong endpoint
     # from hanging a CI job.
-    config = Config(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=10,
-                    read_timeout=30, max_pool_connections=WORKERS)
+    config = Config(
+        retries={"mode": "standard", "max_attempts": 4},
+        connect_timeout=10,
+        read_timeout=30,
+        max_pool_connections=WORKERS,
+    )
     return made.client(service, region_name=region or made.region_name, config=config)
 
 

@@ -29,8 +29,12 @@ def _safe(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-") or "api"
 
 
-def export_all(made: Any, regions: list[str], folder: Path,
-               progress: Callable[[int], Callable[[], None]] | None = None) -> list[Exported]:
+def export_all(
+    made: Any,
+    regions: list[str],
+    folder: Path,
+    progress: Callable[[int], Callable[[], None]] | None = None,
+) -> list[Exported]:
     """Every stage of every API in the regions, exported into `folder`. `progress(total)` is
     called once the APIs are listed and returns what to call after each export."""
     import botocore.exceptions as bx
@@ -52,15 +56,19 @@ def export_all(made: Any, regions: list[str], folder: Path,
         try:
             path = folder / name
             path.write_bytes(export(apigw, v2, api))
-            variables = stage_variables(apigw, v2, api.api_id, api.kind, api.stage,
-                                        api.region) if api.stage else {}
+            variables = (
+                stage_variables(apigw, v2, api.api_id, api.kind, api.stage, api.region)
+                if api.stage
+                else {}
+            )
         except UsageError as exc:
             return Exported(api, error=exc.message)
         finally:
             if advance is not None:
                 advance()
-        return Exported(api, path, deployment=Deployment(api.api_id, api.stage, variables,
-                                                         api.region, account))
+        return Exported(
+            api, path, deployment=Deployment(api.api_id, api.stage, variables, api.region, account)
+        )
 
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         return list(pool.map(one, work))

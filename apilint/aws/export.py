@@ -24,16 +24,21 @@ class DeployedApi:
 
 
 def export_rest(apigw: Any, api_id: str, stage: str, spec: str = "oas30") -> bytes:
-    found = apigw.get_export(restApiId=api_id, stageName=stage, exportType=spec,
-                             parameters={"extensions": "apigateway"},
-                             accepts="application/json")
+    found = apigw.get_export(
+        restApiId=api_id,
+        stageName=stage,
+        exportType=spec,
+        parameters={"extensions": "apigateway"},
+        accepts="application/json",
+    )
     return bytes(found["body"].read())
 
 
 def export_http(v2: Any, api_id: str, stage: str | None) -> bytes:
     staged = {"StageName": stage} if stage else {}
-    found = v2.export_api(ApiId=api_id, OutputType="JSON", Specification="OAS30",
-                          IncludeExtensions=True, **staged)
+    found = v2.export_api(
+        ApiId=api_id, OutputType="JSON", Specification="OAS30", IncludeExtensions=True, **staged
+    )
     return bytes(found["body"].read())
 
 
@@ -49,8 +54,10 @@ def export(apigw: Any, v2: Any, api: DeployedApi, spec: str = "oas30") -> bytes:
         return export_http(v2, api.api_id, api.stage)
     except (bx.ClientError, bx.BotoCoreError) as exc:
         stage = f" stage {api.stage!r}" if api.stage else ""
-        raise UsageError(f"cannot export {api.kind.upper()} API {api.api_id}{stage} in "
-                         f"{api.region}: {describe(exc)}") from None
+        raise UsageError(
+            f"cannot export {api.kind.upper()} API {api.api_id}{stage} in "
+            f"{api.region}: {describe(exc)}"
+        ) from None
 
 
 def kind_of(apigw: Any, v2: Any, api_id: str, region: str) -> tuple[str, str]:
@@ -72,8 +79,11 @@ def kind_of(apigw: Any, v2: Any, api_id: str, region: str) -> tuple[str, str]:
 
 
 def rest_apis(apigw: Any) -> list[dict[str, Any]]:
-    return [api for page in apigw.get_paginator("get_rest_apis").paginate()
-            for api in page.get("items", [])]
+    return [
+        api
+        for page in apigw.get_paginator("get_rest_apis").paginate()
+        for api in page.get("items", [])
+    ]
 
 
 def http_apis(v2: Any) -> list[dict[str, Any]]:
@@ -92,10 +102,14 @@ def deployed(apigw: Any, v2: Any, region: str) -> list[DeployedApi]:
     found: list[DeployedApi] = []
     for api in rest_apis(apigw):
         stages = apigw.get_stages(restApiId=api["id"]).get("item", [])
-        found += [DeployedApi(api["id"], api.get("name", api["id"]), "rest", region,
-                              s["stageName"]) for s in stages]
+        found += [
+            DeployedApi(api["id"], api.get("name", api["id"]), "rest", region, s["stageName"])
+            for s in stages
+        ]
     for api in http_apis(v2):
         names = [s["StageName"] for s in v2.get_stages(ApiId=api["ApiId"]).get("Items", [])]
-        found += [DeployedApi(api["ApiId"], api.get("Name", api["ApiId"]), "http", region, name)
-                  for name in names or [None]]
+        found += [
+            DeployedApi(api["ApiId"], api.get("Name", api["ApiId"]), "http", region, name)
+            for name in names or [None]
+        ]
     return found

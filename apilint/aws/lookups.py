@@ -17,8 +17,10 @@ _MISSING = "ResourceNotFoundException"
 
 def inventory(made: Any, refs: Iterable[FunctionRef], region: str) -> Inventory:
     """The account's answers for each distinct function reference."""
-    wanted = sorted({ref.key: ref for ref in refs}.values(),
-                    key=lambda r: (r.region or "", r.name, r.qualifier or ""))
+    wanted = sorted(
+        {ref.key: ref for ref in refs}.values(),
+        key=lambda r: (r.region or "", r.name, r.qualifier or ""),
+    )
     clients = {r: client(made, "lambda", r) for r in {ref.region or region for ref in wanted}}
     result = Inventory(default_region=region, source="the account", policies_known=True)
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
@@ -100,15 +102,22 @@ def find_api(made: Any, title: str, region: str) -> tuple[str, str] | None:
 def _find_api(made: Any, title: str, region: str) -> tuple[str, str] | None:
     from apilint.aws.export import http_apis, rest_apis
 
-    found = [(api["id"], "rest") for api in rest_apis(client(made, "apigateway", region))
-             if api.get("name") == title]
-    found += [(api["ApiId"], "http") for api in http_apis(client(made, "apigatewayv2", region))
-              if api.get("Name") == title]
+    found = [
+        (api["id"], "rest")
+        for api in rest_apis(client(made, "apigateway", region))
+        if api.get("name") == title
+    ]
+    found += [
+        (api["ApiId"], "http")
+        for api in http_apis(client(made, "apigatewayv2", region))
+        if api.get("Name") == title
+    ]
     return found[0] if len(found) == 1 else None
 
 
-def stage_variables(apigw: Any, v2: Any, api_id: str, kind: str, stage: str,
-                    region: str) -> dict[str, str]:
+def stage_variables(
+    apigw: Any, v2: Any, api_id: str, kind: str, stage: str, region: str
+) -> dict[str, str]:
     """A stage's variables, through the region's clients (sessions are not thread-safe: clients
     are made once, before any worker thread uses them)."""
     import botocore.exceptions as bx
@@ -120,13 +129,20 @@ def stage_variables(apigw: Any, v2: Any, api_id: str, kind: str, stage: str,
         found = v2.get_stage(ApiId=api_id, StageName=stage)
         return dict(found.get("StageVariables") or {})
     except bx.ClientError as exc:
-        raise UsageError(f"cannot read stage {stage!r} of API {api_id} in {region}: "
-                         f"{describe(exc)}") from None
+        raise UsageError(
+            f"cannot read stage {stage!r} of API {api_id} in {region}: {describe(exc)}"
+        ) from None
 
 
-def deployment(made: Any, region: str, account: str | None, api_id: str | None,
-               stage: str | None, title: str | None,
-               stage_vars: dict[str, str] | None) -> Deployment:
+def deployment(
+    made: Any,
+    region: str,
+    account: str | None,
+    api_id: str | None,
+    stage: str | None,
+    title: str | None,
+    stage_vars: dict[str, str] | None,
+) -> Deployment:
     """Where a definition is deployed, as far as the flags and the account tell."""
     kind = None
     if stage is not None and api_id is None and title is not None:
@@ -140,4 +156,3 @@ def deployment(made: Any, region: str, account: str | None, api_id: str | None,
         kind = kind or kind_of(apigw, v2, api_id, region)[0]  # --api-id may name an HTTP API
         stage_vars = stage_variables(apigw, v2, api_id, kind, stage, region)
     return Deployment(api_id, stage, stage_vars, region, account)
-

@@ -78,5 +78,6 @@ def checks_for(rules: Iterable[Rule]) -> dict[str, Check]:
             raise RuleDefinitionError(
                 f"{rule.name}.yaml: rule {rule.code} ({rule.name}) runs the check "
                 f"{rule.check!r}, which no module in apilint/checks defines (a function "
-                f"decorated with @check, named as the rule with - as _, or named by `check:`)")
+                f"decorated with @check, named as the rule with - as _, or named by `check:`)"
+            )
     return checks

@@ -35,17 +35,21 @@ HTTP_SCOPES_MAX = 10  # HTTP API quota "Scopes per route", not adjustable
 _REST_HEADER = re.compile(r"^method\.request\.header\.[^\s,]+$")
 _REST_REQUEST = re.compile(
     r"^(method\.request\.(header|querystring|multivalueheader|multivaluequerystring)\.[^\s,]+"
-    rf"|{variable('rest')})$")
+    rf"|{variable('rest')})$"
+)
 _HTTP_LAMBDA = re.compile(rf"^(\$request\.(header|querystring)\.[^\s,]+|{variable('http')})$")
 _HTTP_JWT = re.compile(r"^\$request\.(header|querystring)\.[^\s,]+$")
-_USER_POOL_ARN = re.compile(r"^arn:(?P<partition>[^:]*):cognito-idp:(?P<region>[^:]*):"
-                            r"(?P<account>[^:]*):userpool/(?P<pool>.*)$")
+_USER_POOL_ARN = re.compile(
+    r"^arn:(?P<partition>[^:]*):cognito-idp:(?P<region>[^:]*):"
+    r"(?P<account>[^:]*):userpool/(?P<pool>.*)$"
+)
 _POOL_ID = re.compile(r"^(?P<region>[a-z]{2}(-[a-z]+)+-\d+)_[0-9A-Za-z]+$")
 
 Site = tuple[str, tuple[str, ...]]
 
 
 # -- shared helpers ------------------------------------------------------------------------
+
 
 def users(api: Api, name: str) -> list[Method]:
     """Methods whose security in force names the scheme (REST: operation-level only)."""
@@ -116,6 +120,7 @@ def _names(names: Any) -> str:
 
 # -- security requirements ----------------------------------------------------------------------
 
+
 @check
 def security_empty_requirement(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     # `security: []` alone is method-unauthenticated's finding; this is `{}` offered next to
@@ -130,12 +135,16 @@ def security_empty_requirement(api: Api, options: dict[str, Any]) -> Iterator[Vi
             if requirement:
                 continue
             # On `security` itself: the locator cannot place an empty mapping `{}`.
-            yield violation(security, f"the empty requirement {{}} (entry {i}) in the security of "
-                                      f"{shown(methods)} makes {_names(schemes)} optional, which "
-                                      "API Gateway cannot express: a method either requires its "
-                                      "authorization or is open to anyone; remove the {} (or the "
-                                      "other requirements) so the definition says what the "
-                                      "gateway enforces", methods[0].label)
+            yield violation(
+                security,
+                f"the empty requirement {{}} (entry {i}) in the security of "
+                f"{shown(methods)} makes {_names(schemes)} optional, which "
+                "API Gateway cannot express: a method either requires its "
+                "authorization or is open to anyone; remove the {} (or the "
+                "other requirements) so the definition says what the "
+                "gateway enforces",
+                methods[0].label,
+            )
 
 
 @check
@@ -151,13 +160,21 @@ def security_ref_undefined(api: Api, options: dict[str, Any]) -> Iterator[Violat
                 if not isinstance(name, str) or name in defined or sam_no_auth(api, name):
                     continue
                 close = difflib.get_close_matches(name, sorted(defined), n=1, cutoff=0.6)
-                hint = (f"did you mean {close[0]!r}?" if close else
-                        f"defined: {_names(sorted(defined))}" if defined else "none are defined")
-                yield violation(requirement_at.child(name) or requirement_at,
-                                f"security scheme {name!r} (used by {who}) is not defined in "
-                                f"{where} ({hint}); API Gateway cannot apply a scheme it does "
-                                "not know, so the method does not get this protection; fix the "
-                                "name or define the scheme", methods[0].label if methods else None)
+                hint = (
+                    f"did you mean {close[0]!r}?"
+                    if close
+                    else f"defined: {_names(sorted(defined))}"
+                    if defined
+                    else "none are defined"
+                )
+                yield violation(
+                    requirement_at.child(name) or requirement_at,
+                    f"security scheme {name!r} (used by {who}) is not defined in "
+                    f"{where} ({hint}); API Gateway cannot apply a scheme it does "
+                    "not know, so the method does not get this protection; fix the "
+                    "name or define the scheme",
+                    methods[0].label if methods else None,
+                )
 
 
 @check
@@ -167,17 +184,24 @@ def http_multiple_security(api: Api, options: dict[str, Any]) -> Iterator[Violat
         if not methods or not (len(named) > 1 or any(len(r) > 1 for r in named)):
             continue
         schemes = [n for r in named for n in r]
-        yield violation(security, f"{shown(methods)} lists {len(schemes)} security schemes "
-                                  f"({_names(schemes)}); an HTTP API route has exactly one "
-                                  "authorization (IAM, one Lambda authorizer or one JWT "
-                                  "authorizer) and import fails on several; keep one",
-                        methods[0].label)
+        yield violation(
+            security,
+            f"{shown(methods)} lists {len(schemes)} security schemes "
+            f"({_names(schemes)}); an HTTP API route has exactly one "
+            "authorization (IAM, one Lambda authorizer or one JWT "
+            "authorizer) and import fails on several; keep one",
+            methods[0].label,
+        )
 
 
 def _missing_authorizer(scheme: SecurityScheme) -> bool:
     authtype = scheme.at.value.get(AUTHTYPE)
-    return (isinstance(authtype, str) and not has_placeholder(authtype)
-            and not authtype.lower().startswith("aws") and AUTHORIZER not in scheme.at.value)
+    return (
+        isinstance(authtype, str)
+        and not has_placeholder(authtype)
+        and not authtype.lower().startswith("aws")
+        and AUTHORIZER not in scheme.at.value
+    )
 
 
 @check
@@ -190,18 +214,26 @@ def security_scheme_unsupported(api: Api, options: dict[str, Any]) -> Iterator[V
         if not methods:
             continue  # defined but never required: harmless
         if scheme.authorizer is not None:
-            what = (f"move its {AUTHORIZER} to a `type: apiKey` scheme (name: Authorization, "
-                    "in: header)")
+            what = (
+                f"move its {AUTHORIZER} to a `type: apiKey` scheme (name: Authorization, "
+                "in: header)"
+            )
         elif scheme.kind == "iam":
-            what = ("declare IAM authorization as `type: apiKey, name: Authorization, in: header, "
-                    f"{AUTHTYPE}: awsSigv4`")
+            what = (
+                "declare IAM authorization as `type: apiKey, name: Authorization, in: header, "
+                f"{AUTHTYPE}: awsSigv4`"
+            )
         else:
-            what = (f"API Gateway does not enforce it, so {shown(methods)} get no authorization "
-                    f"from it; use a Lambda authorizer ({AUTHORIZER} on an apiKey scheme), a "
-                    "Cognito authorizer or IAM")
-        yield violation(scheme.at.child("type") or scheme.at,
-                        f"security scheme {name!r} has type {kind!r}, but REST API imports "
-                        f"support only `apiKey` security schemes; {what}")
+            what = (
+                f"API Gateway does not enforce it, so {shown(methods)} get no authorization "
+                f"from it; use a Lambda authorizer ({AUTHORIZER} on an apiKey scheme), a "
+                "Cognito authorizer or IAM"
+            )
+        yield violation(
+            scheme.at.child("type") or scheme.at,
+            f"security scheme {name!r} has type {kind!r}, but REST API imports "
+            f"support only `apiKey` security schemes; {what}",
+        )
 
 
 @check
@@ -210,15 +242,21 @@ def authorizer_extension_missing(api: Api, options: dict[str, Any]) -> Iterator[
         if not _missing_authorizer(scheme):
             continue
         methods = users(api, name)
-        effect = (f"the import skips every method that uses it ({shown(methods)})" if methods
-                  else "the import warns and creates no authorizer")
-        yield violation(scheme.at.child(AUTHTYPE) or scheme.at,
-                        f"security scheme {name!r} declares {AUTHTYPE} "
-                        f"{scheme.at.value[AUTHTYPE]!r} but has no {AUTHORIZER}, so {effect}; add "
-                        f"the authorizer object, or remove {AUTHTYPE} (awsSigv4 means IAM)")
+        effect = (
+            f"the import skips every method that uses it ({shown(methods)})"
+            if methods
+            else "the import warns and creates no authorizer"
+        )
+        yield violation(
+            scheme.at.child(AUTHTYPE) or scheme.at,
+            f"security scheme {name!r} declares {AUTHTYPE} "
+            f"{scheme.at.value[AUTHTYPE]!r} but has no {AUTHORIZER}, so {effect}; add "
+            f"the authorizer object, or remove {AUTHTYPE} (awsSigv4 means IAM)",
+        )
 
 
 # -- authorizer objects ---------------------------------------------------------------------------
+
 
 @check
 def authorizer_type_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
@@ -227,18 +265,27 @@ def authorizer_type_invalid(api: Api, options: dict[str, Any]) -> Iterator[Viola
     for scheme, at, kind in _authorizers(api):
         raw = at.value.get("type")
         if raw is None:
-            yield violation(at, f"the {AUTHORIZER} of scheme {scheme.name!r} has no type; "
-                                f"{family} APIs need one of {', '.join(allowed)}")
+            yield violation(
+                at,
+                f"the {AUTHORIZER} of scheme {scheme.name!r} has no type; "
+                f"{family} APIs need one of {', '.join(allowed)}",
+            )
             continue
         if not isinstance(raw, str) or has_placeholder(raw) or kind in allowed:
             continue
         other = next((k for k, v in AUTHORIZER_TYPES.items() if k != api.kind and kind in v), None)
-        hint = (f" ({raw!r} exists only for {other.upper()} APIs; apilint reads this file as "
-                f"{family} because {api.kind_reason}, --api-type overrides that)" if other else "")
-        yield violation(at.child("type") or at,
-                        f"authorizer type {raw!r} of scheme {scheme.name!r} is not one of "
-                        f"{', '.join(allowed)}{hint}; {family} APIs cannot create it, so methods "
-                        "using it are not protected as intended; use a valid type")
+        hint = (
+            f" ({raw!r} exists only for {other.upper()} APIs; apilint reads this file as "
+            f"{family} because {api.kind_reason}, --api-type overrides that)"
+            if other
+            else ""
+        )
+        yield violation(
+            at.child("type") or at,
+            f"authorizer type {raw!r} of scheme {scheme.name!r} is not one of "
+            f"{', '.join(allowed)}{hint}; {family} APIs cannot create it, so methods "
+            "using it are not protected as intended; use a valid type",
+        )
 
 
 @check
@@ -250,11 +297,16 @@ def authorizer_ttl_range(api: Api, options: dict[str, Any]) -> Iterator[Violatio
         known, number = as_int(value)
         if not known or (number is not None and 0 <= number <= TTL_MAX):
             continue
-        problem = (f"{value!r} is not a whole number of seconds" if number is None
-                   else f"{number} is outside 0-{TTL_MAX}")
-        yield violation(at.child(TTL) or at,
-                        f"{TTL} of the authorizer of scheme {scheme.name!r}: {problem}; API "
-                        f"Gateway rejects the authorizer; use 0 (no caching) to {TTL_MAX} seconds")
+        problem = (
+            f"{value!r} is not a whole number of seconds"
+            if number is None
+            else f"{number} is outside 0-{TTL_MAX}"
+        )
+        yield violation(
+            at.child(TTL) or at,
+            f"{TTL} of the authorizer of scheme {scheme.name!r}: {problem}; API "
+            f"Gateway rejects the authorizer; use 0 (no caching) to {TTL_MAX} seconds",
+        )
 
 
 @check
@@ -285,32 +337,45 @@ def _rest_identity(scheme: SecurityScheme, at: At, kind: str | None) -> Iterator
     source_at = at.child("identitySource") or at
     if kind in ("token", "cognito_user_pools"):
         if isinstance(where, str) and where != "header":
-            yield violation(scheme.at.child("in") or scheme.at,
-                            f"scheme {scheme.name!r} has `in: {where}`, but a {kind} authorizer "
-                            "reads its token from the header named by `name`; set `in: header`")
+            yield violation(
+                scheme.at.child("in") or scheme.at,
+                f"scheme {scheme.name!r} has `in: {where}`, but a {kind} authorizer "
+                "reads its token from the header named by `name`; set `in: header`",
+            )
         if entries is not None and (len(entries) != 1 or _bad(entries, _REST_HEADER)):
-            yield violation(source_at, f"identitySource {source!r} of {kind} authorizer "
-                                       f"{scheme.name!r} must be exactly one header mapping "
-                                       "expression such as method.request.header.Authorization"
-                                       f"{_syntax_hint(entries, 'rest')}")
+            yield violation(
+                source_at,
+                f"identitySource {source!r} of {kind} authorizer "
+                f"{scheme.name!r} must be exactly one header mapping "
+                "expression such as method.request.header.Authorization"
+                f"{_syntax_hint(entries, 'rest')}",
+            )
     elif kind == "request":
         if isinstance(where, str) and where not in ("header", "query"):
-            yield violation(scheme.at.child("in") or scheme.at,
-                            f"scheme {scheme.name!r} has `in: {where}`; a REST request authorizer "
-                            "scheme takes `in: header` or `in: query`")
+            yield violation(
+                scheme.at.child("in") or scheme.at,
+                f"scheme {scheme.name!r} has `in: {where}`; a REST request authorizer "
+                "scheme takes `in: header` or `in: query`",
+            )
         bad = _bad(entries, _REST_REQUEST) if entries is not None else []
         name = scheme.at.value.get("name")
         nameless = not isinstance(name, str) or name.lower() in ("", "unused")
         if bad:
-            yield violation(source_at, f"identitySource of request authorizer {scheme.name!r} "
-                                       f"has {_names(bad)}; each comma-separated entry must be "
-                                       "method.request.header.X, method.request.querystring.X, "
-                                       f"stageVariables.X or context.X{_syntax_hint(bad, 'rest')}")
+            yield violation(
+                source_at,
+                f"identitySource of request authorizer {scheme.name!r} "
+                f"has {_names(bad)}; each comma-separated entry must be "
+                "method.request.header.X, method.request.querystring.X, "
+                f"stageVariables.X or context.X{_syntax_hint(bad, 'rest')}",
+            )
         elif not any(entries or []) and nameless and (ttl := _caching(at)):
-            yield violation(at, f"request authorizer {scheme.name!r} caches results for "
-                                f"{ttl} s but has no identitySource (and its scheme names "
-                                "no header or query parameter); API Gateway requires identity "
-                                f"sources when caching is on; add identitySource or set {TTL}: 0")
+            yield violation(
+                at,
+                f"request authorizer {scheme.name!r} caches results for "
+                f"{ttl} s but has no identitySource (and its scheme names "
+                "no header or query parameter); API Gateway requires identity "
+                f"sources when caching is on; add identitySource or set {TTL}: 0",
+            )
 
 
 def _http_identity(scheme: SecurityScheme, at: At, kind: str) -> Iterator[Violation]:
@@ -319,22 +384,31 @@ def _http_identity(scheme: SecurityScheme, at: At, kind: str) -> Iterator[Violat
     source_at = at.child("identitySource") or at
     if kind == "jwt":
         if entries is not None and (len(entries) != 1 or _bad(entries, _HTTP_JWT)):
-            yield violation(source_at, f"identitySource {source!r} of JWT authorizer "
-                                       f"{scheme.name!r} must be a single $request.header.X or "
-                                       "$request.querystring.X, e.g. $request.header.Authorization"
-                                       f"{_syntax_hint(entries, 'http')}")
+            yield violation(
+                source_at,
+                f"identitySource {source!r} of JWT authorizer "
+                f"{scheme.name!r} must be a single $request.header.X or "
+                "$request.querystring.X, e.g. $request.header.Authorization"
+                f"{_syntax_hint(entries, 'http')}",
+            )
         return
     bad = _bad(entries, _HTTP_LAMBDA) if entries is not None else []
     if bad:
-        yield violation(source_at, f"identitySource of Lambda authorizer {scheme.name!r} has "
-                                   f"{_names(bad)}; HTTP APIs take $request.header.X, "
-                                   "$request.querystring.X, $context.X or $stageVariables.X"
-                                   f"{_syntax_hint(bad, 'http')}")
+        yield violation(
+            source_at,
+            f"identitySource of Lambda authorizer {scheme.name!r} has "
+            f"{_names(bad)}; HTTP APIs take $request.header.X, "
+            "$request.querystring.X, $context.X or $stageVariables.X"
+            f"{_syntax_hint(bad, 'http')}",
+        )
     elif not any(entries or []) and (ttl := _caching(at)):
-        yield violation(at, f"Lambda authorizer {scheme.name!r} caches results for "
-                            f"{ttl} s but has no identitySource; API Gateway rejects "
-                            "it (\"Identity source must be set if authorizer caching is "
-                            f"enabled\"); add identitySource or set {TTL}: 0")
+        yield violation(
+            at,
+            f"Lambda authorizer {scheme.name!r} caches results for "
+            f"{ttl} s but has no identitySource; API Gateway rejects "
+            'it ("Identity source must be set if authorizer caching is '
+            f'enabled"); add identitySource or set {TTL}: 0',
+        )
 
 
 @check
@@ -342,14 +416,17 @@ def identity_validation_on_request(api: Api, options: dict[str, Any]) -> Iterato
     key = "identityValidationExpression"
     for scheme, at, kind in _authorizers(api):
         # REST token and Cognito authorizers use it; unknown types have their own rule.
-        if key not in at.value or kind not in (("request",) if api.kind == "rest"
-                                               else ("request", "jwt")):
+        if key not in at.value or kind not in (
+            ("request",) if api.kind == "rest" else ("request", "jwt")
+        ):
             continue
         what = "a REST request authorizer" if api.kind == "rest" else "an HTTP API authorizer"
-        yield violation(at.child(key) or at,
-                        f"{key} on {what} ({scheme.name!r}) is ignored: API Gateway applies it "
-                        "only to REST token (and Cognito) authorizers; validate the identity in "
-                        "the authorizer function instead, and remove the field")
+        yield violation(
+            at.child(key) or at,
+            f"{key} on {what} ({scheme.name!r}) is ignored: API Gateway applies it "
+            "only to REST token (and Cognito) authorizers; validate the identity in "
+            "the authorizer function instead, and remove the field",
+        )
 
 
 @check
@@ -359,18 +436,23 @@ def cognito_provider_arn(api: Api, options: dict[str, Any]) -> Iterator[Violatio
             continue
         arns_at = at.child("providerARNs")
         if arns_at is None or arns_at.value in (None, []):
-            yield violation(arns_at or at, f"Cognito authorizer {scheme.name!r} has no "
-                                           "providerARNs; list the user pool ARN(s) "
-                                           "(arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID)")
+            yield violation(
+                arns_at or at,
+                f"Cognito authorizer {scheme.name!r} has no "
+                "providerARNs; list the user pool ARN(s) "
+                "(arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID)",
+            )
             continue
         if not isinstance(arns_at.value, list):
             continue
         for i, arn in enumerate(arns_at.value):
             problems = _user_pool_arn_problems(arn) if isinstance(arn, str) else []
             if problems:  # (non-strings are CloudFormation intrinsics such as Fn::GetAtt)
-                yield violation(arns_at.child(i) or arns_at,
-                                f"provider ARN {arn!r} of Cognito authorizer {scheme.name!r}: "
-                                f"{'; '.join(problems)}")
+                yield violation(
+                    arns_at.child(i) or arns_at,
+                    f"provider ARN {arn!r} of Cognito authorizer {scheme.name!r}: "
+                    f"{'; '.join(problems)}",
+                )
 
 
 def _user_pool_arn_problems(arn: str) -> list[str]:
@@ -413,38 +495,55 @@ def jwt_config(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     for security, methods in security_sites(api) if jwt_schemes else ():
         for requirement_at, requirement in requirements(security):
             for name, scopes in requirement.items():
-                if (not methods or name not in jwt_schemes or not isinstance(scopes, list)
-                        or len(scopes) <= HTTP_SCOPES_MAX):
+                if (
+                    not methods
+                    or name not in jwt_schemes
+                    or not isinstance(scopes, list)
+                    or len(scopes) <= HTTP_SCOPES_MAX
+                ):
                     continue
-                yield violation(requirement_at.child(name) or requirement_at,
-                                f"{shown(methods)} requires {len(scopes)} scopes of JWT "
-                                f"authorizer {name!r}; HTTP APIs allow at most "
-                                f"{HTTP_SCOPES_MAX} scopes per route (a fixed quota); require "
-                                "fewer, broader scopes", methods[0].label)
+                yield violation(
+                    requirement_at.child(name) or requirement_at,
+                    f"{shown(methods)} requires {len(scopes)} scopes of JWT "
+                    f"authorizer {name!r}; HTTP APIs allow at most "
+                    f"{HTTP_SCOPES_MAX} scopes per route (a fixed quota); require "
+                    "fewer, broader scopes",
+                    methods[0].label,
+                )
 
 
 def _jwt_configuration(scheme: SecurityScheme, at: At) -> Iterator[Violation]:
     config = at.child("jwtConfiguration")
     if config is None:
-        yield violation(at, f"JWT authorizer {scheme.name!r} has no jwtConfiguration; set its "
-                            "issuer and audience")
+        yield violation(
+            at,
+            f"JWT authorizer {scheme.name!r} has no jwtConfiguration; set its issuer and audience",
+        )
         return
     if not isinstance(config.value, dict):
         return
     oidc = scheme.type == "openIdConnect" and scheme.at.value.get("openIdConnectUrl")
     if "issuer" not in config.value and not oidc:
-        yield violation(config, f"JWT authorizer {scheme.name!r} has no issuer (and no "
-                                "openIdConnectUrl on an openIdConnect scheme to discover it); set "
-                                "jwtConfiguration.issuer, e.g. "
-                                "https://cognito-idp.REGION.amazonaws.com/POOL_ID")
+        yield violation(
+            config,
+            f"JWT authorizer {scheme.name!r} has no issuer (and no "
+            "openIdConnectUrl on an openIdConnect scheme to discover it); set "
+            "jwtConfiguration.issuer, e.g. "
+            "https://cognito-idp.REGION.amazonaws.com/POOL_ID",
+        )
     audience = config.child("audience")
     if audience is None or audience.value in (None, []):
-        yield violation(audience or config,
-                        f"JWT authorizer {scheme.name!r} has no audience; API Gateway accepts only "
-                        "tokens whose aud (or client_id) matches an entry, so list the app client "
-                        "id(s)")
+        yield violation(
+            audience or config,
+            f"JWT authorizer {scheme.name!r} has no audience; API Gateway accepts only "
+            "tokens whose aud (or client_id) matches an entry, so list the app client "
+            "id(s)",
+        )
     elif isinstance(audience.value, list) and len(audience.value) > HTTP_AUDIENCES_MAX:
-        yield violation(audience, f"JWT authorizer {scheme.name!r} lists {len(audience.value)} "
-                                  f"audiences; HTTP APIs allow at most {HTTP_AUDIENCES_MAX} per "
-                                  "authorizer (a fixed quota); split the clients over several "
-                                  "authorizers")
+        yield violation(
+            audience,
+            f"JWT authorizer {scheme.name!r} lists {len(audience.value)} "
+            f"audiences; HTTP APIs allow at most {HTTP_AUDIENCES_MAX} per "
+            "authorizer (a fixed quota); split the clients over several "
+            "authorizers",
+        )

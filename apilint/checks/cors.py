@@ -43,8 +43,11 @@ from apilint.model.gateway import (
 )
 from apilint.model.mapping import STATUS, static_value
 
-PREFLIGHT_HEADERS = ("access-control-allow-origin", "access-control-allow-methods",
-                     "access-control-allow-headers")
+PREFLIGHT_HEADERS = (
+    "access-control-allow-origin",
+    "access-control-allow-methods",
+    "access-control-allow-headers",
+)
 
 
 @check
@@ -59,36 +62,49 @@ def cors_preflight_missing(api: Api, options: dict[str, Any]) -> Iterator[Violat
     for resource in api.resources.values():
         if not resource.methods or "OPTIONS" in resource.methods or "ANY" in resource.methods:
             continue
-        reasons = [(m.verb, why) for m in resource.methods.values()
-                   if (why := needs_preflight(m)) is not None]
+        reasons = [
+            (m.verb, why)
+            for m in resource.methods.values()
+            if (why := needs_preflight(m)) is not None
+        ]
         if not reasons or resource.at is None:
             continue
         verbs = ", ".join(v for v, _ in reasons)
         # HTTP APIs have no mock integrations: the gateway answers preflights from its CORS
         # configuration (http-api-cors page), or an OPTIONS route's backend does.
-        fix = ("configure x-amazon-apigateway-cors (API Gateway then answers preflight "
-               "requests itself) or add an OPTIONS route whose integration returns the "
-               "Access-Control-Allow-* headers" if api.kind == "http" else
-               "add an OPTIONS method (a mock integration returning the Access-Control-Allow-* "
-               "headers)")
-        yield violation(resource.at, f"{resource.path} has no OPTIONS "
-                                     f"{'route' if api.kind == 'http' else 'method'}, but "
-                                     f"browsers preflight its {verbs} ({reasons[0][1]}) and CORS "
-                                     f"is in use ({evidence}); {fix}")
+        fix = (
+            "configure x-amazon-apigateway-cors (API Gateway then answers preflight "
+            "requests itself) or add an OPTIONS route whose integration returns the "
+            "Access-Control-Allow-* headers"
+            if api.kind == "http"
+            else "add an OPTIONS method (a mock integration returning the Access-Control-Allow-* "
+            "headers)"
+        )
+        yield violation(
+            resource.at,
+            f"{resource.path} has no OPTIONS "
+            f"{'route' if api.kind == 'http' else 'method'}, but "
+            f"browsers preflight its {verbs} ({reasons[0][1]}) and CORS "
+            f"is in use ({evidence}); {fix}",
+        )
 
 
 _MAP_ALL = "Map all three Access-Control-Allow-* headers in its integration response"
 
 
-def _rest_preflight_problems(api: Api, resource: Resource, options_method: Method
-                             ) -> list[tuple[str, str]]:
+def _rest_preflight_problems(
+    api: Api, resource: Resource, options_method: Method
+) -> list[tuple[str, str]]:
     """(problem, fix) of a REST preflight method."""
     integ = options_method.integration
     if integ is None:
         declared = response_header_names(api, options_method)
         missing = [h for h in PREFLIGHT_HEADERS if h not in declared]
-        return [("does not return " + ", ".join(_title(h) for h in missing), _MAP_ALL)] \
-            if missing else []
+        return (
+            [("does not return " + ", ".join(_title(h) for h in missing), _MAP_ALL)]
+            if missing
+            else []
+        )
     if integ.is_proxy:
         return []  # the backend answers; nothing here to check
     found: dict[str, Any] = {}
@@ -110,24 +126,33 @@ def _rest_preflight_problems(api: Api, resource: Resource, options_method: Metho
         # Headers are returned only through a method response; without one there is nothing
         # to map them to (response-header-undeclared reports mappings that exist).
         pattern, status = success[0]
-        problems.append((f"has integration response {pattern!r} returning {status} but no "
-                         f"{status} method response (the operation declares "
-                         f"{', '.join(sorted(codes)) or 'no status code'}), so it cannot return "
-                         "the Access-Control-Allow-* headers",
-                         f"Declare a '{status}' response with the Access-Control-Allow-Origin, "
-                         "-Methods and -Headers headers and map them in that integration "
-                         "response"))
+        problems.append(
+            (
+                f"has integration response {pattern!r} returning {status} but no "
+                f"{status} method response (the operation declares "
+                f"{', '.join(sorted(codes)) or 'no status code'}), so it cannot return "
+                "the Access-Control-Allow-* headers",
+                f"Declare a '{status}' response with the Access-Control-Allow-Origin, "
+                "-Methods and -Headers headers and map them in that integration "
+                "response",
+            )
+        )
     elif missing:
         where = "" if success else " (no 2xx integration response)"
-        problems.append(("does not return " + ", ".join(_title(h) for h in missing) + where,
-                         _MAP_ALL))
+        problems.append(
+            ("does not return " + ", ".join(_title(h) for h in missing) + where, _MAP_ALL)
+        )
     allowed = static_value(found.get("access-control-allow-methods"))
     if allowed is not None and "*" not in allowed:
         listed = {m.strip().upper() for m in allowed.split(",") if m.strip()}
         omitted = [v for v in resource.methods if v not in ("OPTIONS", "ANY") and v not in listed]
         if omitted:
-            problems.append((f"Access-Control-Allow-Methods {allowed!r} omits "
-                             f"{', '.join(omitted)}", f"Add {', '.join(omitted)} to it"))
+            problems.append(
+                (
+                    f"Access-Control-Allow-Methods {allowed!r} omits {', '.join(omitted)}",
+                    f"Add {', '.join(omitted)} to it",
+                )
+            )
     return problems
 
 
@@ -145,7 +170,8 @@ def _greedy_options(api: Api) -> bool:
     own fix for a `$default` route with an authorizer (http-api-cors page)."""
     return api.kind == "http" and any(
         m.verb == "OPTIONS" and m.path.count("/") == 1 and m.path.endswith("+}")
-        for m in api.methods)
+        for m in api.methods
+    )
 
 
 def _title(header: str) -> str:
@@ -162,8 +188,12 @@ def cors_preflight_incomplete(api: Api, options: dict[str, Any]) -> Iterator[Vio
         if method is None:
             continue
         for problem, fix in _rest_preflight_problems(api, resource, method):
-            yield violation(method.at, f"the CORS preflight {method.label} {problem}; browsers "
-                                       f"reject the cross-origin call. {fix}", method.label)
+            yield violation(
+                method.at,
+                f"the CORS preflight {method.label} {problem}; browsers "
+                f"reject the cross-origin call. {fix}",
+                method.label,
+            )
 
 
 def _http_cors_incomplete(api: Api) -> Iterator[Violation]:
@@ -172,16 +202,21 @@ def _http_cors_incomplete(api: Api) -> Iterator[Violation]:
         return
     origins = cors.value.get("allowOrigins")
     if not origins:
-        yield violation(cors, "x-amazon-apigateway-cors has no allowOrigins, so API Gateway "
-                              "returns no CORS headers; list the allowed origins")
+        yield violation(
+            cors,
+            "x-amazon-apigateway-cors has no allowOrigins, so API Gateway "
+            "returns no CORS headers; list the allowed origins",
+        )
     methods = cors.value.get("allowMethods")
     if isinstance(methods, list) and "*" not in methods:
         listed = {str(m).upper() for m in methods}
         used = sorted({m.verb for m in api.methods if m.verb not in ("OPTIONS", "ANY")} - listed)
         if used:
-            yield violation(cors.child("allowMethods") or cors,
-                            f"x-amazon-apigateway-cors allowMethods omits {', '.join(used)}, "
-                            "which routes of this API use; add them (or '*')")
+            yield violation(
+                cors.child("allowMethods") or cors,
+                f"x-amazon-apigateway-cors allowMethods omits {', '.join(used)}, "
+                "which routes of this API use; add them (or '*')",
+            )
 
 
 @check
@@ -196,24 +231,36 @@ def cors_preflight_requires_auth(api: Api, options: dict[str, Any]) -> Iterator[
             if cors_evidence(api) is None:
                 continue  # no sign of browser clients: an authenticated ANY is fine
         assert answering is not None
-        kinds = sorted(k for k in answering.auth.kinds
-                       if k in AUTH_HEADER_KINDS or k == "invalid-authorizer")
+        kinds = sorted(
+            k for k in answering.auth.kinds if k in AUTH_HEADER_KINDS or k == "invalid-authorizer"
+        )
         if not kinds:
             continue
-        what = ", ".join({"api_key": "an API key", "iam": "IAM (SigV4)", "lambda": "a Lambda "
-                          "authorizer", "cognito": "a Cognito authorizer", "jwt": "a JWT "
-                          "authorizer"}.get(k, k) for k in kinds)
+        what = ", ".join(
+            {
+                "api_key": "an API key",
+                "iam": "IAM (SigV4)",
+                "lambda": "a Lambda authorizer",
+                "cognito": "a Cognito authorizer",
+                "jwt": "a JWT authorizer",
+            }.get(k, k)
+            for k in kinds
+        )
         generated = made_by(api.doc, answering.at.tokens) if answering.verb == "OPTIONS" else None
         if generated is not None and generated.endswith("Cors"):
             message = _sam_preflight_auth(api, answering, resource.path, generated)
         elif answering.verb == "OPTIONS":
-            message = (f"the CORS preflight {answering.label} requires {what}, but browsers send "
-                       "preflight requests without credentials, so every cross-origin call fails; "
-                       "remove security from the OPTIONS method")
+            message = (
+                f"the CORS preflight {answering.label} requires {what}, but browsers send "
+                "preflight requests without credentials, so every cross-origin call fails; "
+                "remove security from the OPTIONS method"
+            )
         else:
-            message = (f"{answering.label} requires {what} and also answers the CORS preflight "
-                       f"(there is no OPTIONS on {resource.path}); browsers send preflight without "
-                       "credentials, so it is rejected. Add an OPTIONS method without security")
+            message = (
+                f"{answering.label} requires {what} and also answers the CORS preflight "
+                f"(there is no OPTIONS on {resource.path}); browsers send preflight without "
+                "credentials, so it is rejected. Add an OPTIONS method without security"
+            )
         yield violation(answering.at, message, answering.label)
 
 
@@ -228,25 +275,51 @@ def _sam_preflight_auth(api: Api, method: Method, path: str, cors: str) -> str:
             source = made_by(api.doc, method.at.tokens + ("security", str(i), name)) or "Auth"
             what = "the API key" if name == "api_key" else f"the authorizer {name}"
             parts.append(f"{what} from {source}")
-            flag = ("AddApiKeyRequiredToCorsPreflight" if name == "api_key"
-                    else "AddDefaultAuthorizerToCorsPreflight")
+            flag = (
+                "AddApiKeyRequiredToCorsPreflight"
+                if name == "api_key"
+                else "AddDefaultAuthorizerToCorsPreflight"
+            )
             if flag not in flags:
                 flags.append(flag)
     needs = " and ".join(parts) or "authorization"
-    fix = " and ".join(f"{flag}: false" for flag in flags) or \
-        "AddDefaultAuthorizerToCorsPreflight: false"
-    return (f"the OPTIONS preflight SAM generates for {path} (from {cors}) requires {needs}, "
-            "but browsers send preflight requests without credentials, so every cross-origin "
-            f"call fails; set {fix} in Auth")
+    fix = (
+        " and ".join(f"{flag}: false" for flag in flags)
+        or "AddDefaultAuthorizerToCorsPreflight: false"
+    )
+    return (
+        f"the OPTIONS preflight SAM generates for {path} (from {cors}) requires {needs}, "
+        "but browsers send preflight requests without credentials, so every cross-origin "
+        f"call fails; set {fix} in Auth"
+    )
 
 
 # -- REST: what the preflight and the actual methods return -----------------------------------
 
-_FORBIDDEN_HEADERS = {"accept-charset", "accept-encoding", "access-control-request-headers",
-                      "access-control-request-method", "connection", "content-length", "cookie",
-                      "cookie2", "date", "dnt", "expect", "host", "keep-alive", "origin",
-                      "referer", "set-cookie", "te", "trailer", "transfer-encoding", "upgrade",
-                      "via", "user-agent"}
+_FORBIDDEN_HEADERS = {
+    "accept-charset",
+    "accept-encoding",
+    "access-control-request-headers",
+    "access-control-request-method",
+    "connection",
+    "content-length",
+    "cookie",
+    "cookie2",
+    "date",
+    "dnt",
+    "expect",
+    "host",
+    "keep-alive",
+    "origin",
+    "referer",
+    "set-cookie",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "via",
+    "user-agent",
+}
 #: Set by browsers themselves or by the infrastructure in front of the API, never by page scripts.
 _NOT_SCRIPTED_PREFIXES = ("proxy-", "sec-", "x-forwarded-", "cloudfront-", "x-amzn-", "x-amz-cf-")
 
@@ -272,18 +345,23 @@ def cors_options_not_mock(api: Api, options: dict[str, Any]) -> Iterator[Violati
         if method.verb != "OPTIONS" or integ is None or integ.is_proxy:
             continue  # a missing integration is another rule's; proxies are the backend's call
         if integ.type in ("aws", "http"):
-            yield violation(integ.at.child("type") or integ.at,
-                            f"the CORS preflight {method.label} calls the backend through its "
-                            f"{integ.type!r} integration; a mock integration answers the preflight "
-                            "in API Gateway without backend latency, cost or failures",
-                            method.label)
+            yield violation(
+                integ.at.child("type") or integ.at,
+                f"the CORS preflight {method.label} calls the backend through its "
+                f"{integ.type!r} integration; a mock integration answers the preflight "
+                "in API Gateway without backend latency, cost or failures",
+                method.label,
+            )
         elif integ.type == "mock" and api.ws.resolve(integ.at.child("requestTemplates")) is None:
-            yield violation(integ.at, f"the CORS preflight {method.label} is a mock integration "
-                                      "without requestTemplates, so its status depends on the "
-                                      "passthrough behaviour (415 with 'never'); add "
-                                      "requestTemplates {application/json: "
-                                      "'{\"statusCode\": 200}'} as AWS's CORS setup does",
-                            method.label)
+            yield violation(
+                integ.at,
+                f"the CORS preflight {method.label} is a mock integration "
+                "without requestTemplates, so its status depends on the "
+                "passthrough behaviour (415 with 'never'); add "
+                "requestTemplates {application/json: "
+                "'{\"statusCode\": 200}'} as AWS's CORS setup does",
+                method.label,
+            )
 
 
 @check
@@ -298,22 +376,31 @@ def cors_method_origin_missing(api: Api, options: dict[str, Any]) -> Iterator[Vi
             for _, response in api.integration_responses(integ):
                 status = str(response.value.get("statusCode", ""))
                 params = response.value.get("responseParameters")
-                if not status.startswith("2") or (isinstance(params, dict) and any(
-                        mapped_header(k) == ALLOW_ORIGIN for k in params)):
+                if not status.startswith("2") or (
+                    isinstance(params, dict)
+                    and any(mapped_header(k) == ALLOW_ORIGIN for k in params)
+                ):
                     continue
                 if ALLOW_ORIGIN in declared_headers(api, method, status):
-                    why, fix = ("declares Access-Control-Allow-Origin but its integration response "
-                                "never maps it, so it is never sent", "")
+                    why, fix = (
+                        "declares Access-Control-Allow-Origin but its integration response "
+                        "never maps it, so it is never sent",
+                        "",
+                    )
                 else:
-                    why, fix = ("neither declares nor maps Access-Control-Allow-Origin",
-                                f" and declare the header in its {status} response")
-                yield violation(response.child("statusCode") or response,
-                                f"{method.label} answers {status} and {why}; browsers hide the "
-                                f"response from the page although {resource.path} answers the CORS "
-                                "preflight. Map method.response.header.Access-Control-Allow-Origin "
-                                f"(e.g. \"'https://app.example.com'\") in that integration "
-                                f"response{fix}",
-                                method.label)
+                    why, fix = (
+                        "neither declares nor maps Access-Control-Allow-Origin",
+                        f" and declare the header in its {status} response",
+                    )
+                yield violation(
+                    response.child("statusCode") or response,
+                    f"{method.label} answers {status} and {why}; browsers hide the "
+                    f"response from the page although {resource.path} answers the CORS "
+                    "preflight. Map method.response.header.Access-Control-Allow-Origin "
+                    f"(e.g. \"'https://app.example.com'\") in that integration "
+                    f"response{fix}",
+                    method.label,
+                )
 
 
 def _sent_headers(api: Api, method: Method) -> Iterator[tuple[str, str]]:
@@ -324,16 +411,27 @@ def _sent_headers(api: Api, method: Method) -> Iterator[tuple[str, str]]:
             continue
         if scheme.kind in ("lambda", "cognito") and scheme.authorizer is not None:
             source = scheme.authorizer.value.get("identitySource")
-            headers = [s.strip()[len("method.request.header."):] for s in source.split(",")
-                       if s.strip().lower().startswith("method.request.header.")] \
-                if isinstance(source, str) else []
+            headers = (
+                [
+                    s.strip()[len("method.request.header.") :]
+                    for s in source.split(",")
+                    if s.strip().lower().startswith("method.request.header.")
+                ]
+                if isinstance(source, str)
+                else []
+            )
             kind = str(scheme.authorizer.value.get("type", "")).lower()
             if source is None and kind != "request" and scheme.location == "header":
                 # TOKEN and Cognito authorizers read the scheme's header (`name`)
                 headers = [scheme.header or "Authorization"]
             for header in headers:
-                yield header, (f"the {'Lambda' if scheme.kind == 'lambda' else 'Cognito'} "
-                               f"authorizer {name!r} reads it")
+                yield (
+                    header,
+                    (
+                        f"the {'Lambda' if scheme.kind == 'lambda' else 'Cognito'} "
+                        f"authorizer {name!r} reads it"
+                    ),
+                )
         elif scheme.kind == "api_key":
             if key_source(api)[1] != "AUTHORIZER":
                 yield "X-Api-Key", "the method requires an API key"
@@ -345,9 +443,13 @@ def _sent_headers(api: Api, method: Method) -> Iterator[tuple[str, str]]:
         yield "Content-Type", f"it sends a body of type {media}"
     for param in method.parameters:
         name = param.name.lower()
-        if (param.location == "header" and param.value.get("required") is True
-                and name not in SAFE_HEADERS and name not in _FORBIDDEN_HEADERS
-                and not name.startswith(_NOT_SCRIPTED_PREFIXES)):
+        if (
+            param.location == "header"
+            and param.value.get("required") is True
+            and name not in SAFE_HEADERS
+            and name not in _FORBIDDEN_HEADERS
+            and not name.startswith(_NOT_SCRIPTED_PREFIXES)
+        ):
             yield param.name, "it is a required header parameter"
 
 
@@ -376,29 +478,39 @@ def cors_allow_headers_incomplete(api: Api, options: dict[str, Any]) -> Iterator
         if missing:
             detail = "; ".join(f"{h} ({why})" for h, why in missing.items())
             note = " ('*' never covers Authorization)" if "*" in listed else ""
-            yield violation(site[0], f"the CORS preflight {preflight.label} allows headers "
-                                     f"{allowed!r}{note} but browsers will ask for {detail}; the "
-                                     "preflight fails and the call is blocked. Add "
-                                     f"{', '.join(missing)} to Access-Control-Allow-Headers",
-                            preflight.label)
+            yield violation(
+                site[0],
+                f"the CORS preflight {preflight.label} allows headers "
+                f"{allowed!r}{note} but browsers will ask for {detail}; the "
+                "preflight fails and the call is blocked. Add "
+                f"{', '.join(missing)} to Access-Control-Allow-Headers",
+                preflight.label,
+            )
 
 
 @check
 def cors_binary_wildcard_mock(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     types = api.ext("x-amazon-apigateway-binary-media-types")
-    if types is None or not isinstance(types.value, list) or not any(
-            isinstance(t, str) and t.strip() == "*/*" for t in types.value):
+    if (
+        types is None
+        or not isinstance(types.value, list)
+        or not any(isinstance(t, str) and t.strip() == "*/*" for t in types.value)
+    ):
         return
     for method in api.methods:
         integ = method.integration
         if method.verb != "OPTIONS" or integ is None or integ.type != "mock":
             continue
         handling = integ.value.get("contentHandling")
-        if has_placeholder(handling) or (isinstance(handling, str)
-                                         and handling.upper() == "CONVERT_TO_TEXT"):
+        if has_placeholder(handling) or (
+            isinstance(handling, str) and handling.upper() == "CONVERT_TO_TEXT"
+        ):
             continue
-        yield violation(integ.at.child("contentHandling") or integ.at,
-                        f"x-amazon-apigateway-binary-media-types contains '*/*', so the mock "
-                        f"preflight {method.label} treats its request as binary and fails with 500 "
-                        "('Unable to transform request'); set contentHandling: CONVERT_TO_TEXT on "
-                        "its integration", method.label)
+        yield violation(
+            integ.at.child("contentHandling") or integ.at,
+            f"x-amazon-apigateway-binary-media-types contains '*/*', so the mock "
+            f"preflight {method.label} treats its request as binary and fails with 500 "
+            "('Unable to transform request'); set contentHandling: CONVERT_TO_TEXT on "
+            "its integration",
+            method.label,
+        )

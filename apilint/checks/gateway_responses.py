@@ -25,11 +25,28 @@ from apilint.model.mapping import STATUS, static_value, variable
 
 #: botocore apigateway GatewayResponseType.
 RESPONSE_TYPES = (
-    "DEFAULT_4XX", "DEFAULT_5XX", "RESOURCE_NOT_FOUND", "UNAUTHORIZED", "INVALID_API_KEY",
-    "ACCESS_DENIED", "AUTHORIZER_FAILURE", "AUTHORIZER_CONFIGURATION_ERROR", "INVALID_SIGNATURE",
-    "EXPIRED_TOKEN", "MISSING_AUTHENTICATION_TOKEN", "INTEGRATION_FAILURE", "INTEGRATION_TIMEOUT",
-    "API_CONFIGURATION_ERROR", "UNSUPPORTED_MEDIA_TYPE", "BAD_REQUEST_PARAMETERS",
-    "BAD_REQUEST_BODY", "REQUEST_TOO_LARGE", "THROTTLED", "QUOTA_EXCEEDED", "WAF_FILTERED")
+    "DEFAULT_4XX",
+    "DEFAULT_5XX",
+    "RESOURCE_NOT_FOUND",
+    "UNAUTHORIZED",
+    "INVALID_API_KEY",
+    "ACCESS_DENIED",
+    "AUTHORIZER_FAILURE",
+    "AUTHORIZER_CONFIGURATION_ERROR",
+    "INVALID_SIGNATURE",
+    "EXPIRED_TOKEN",
+    "MISSING_AUTHENTICATION_TOKEN",
+    "INTEGRATION_FAILURE",
+    "INTEGRATION_TIMEOUT",
+    "API_CONFIGURATION_ERROR",
+    "UNSUPPORTED_MEDIA_TYPE",
+    "BAD_REQUEST_PARAMETERS",
+    "BAD_REQUEST_BODY",
+    "REQUEST_TOO_LARGE",
+    "THROTTLED",
+    "QUOTA_EXCEEDED",
+    "WAF_FILTERED",
+)
 _QUOTES = "'\"\u2018\u2019"
 _PARAM_KEY = re.compile(r"gatewayresponse\.(header|path|querystring)\.[^\s.:'\"][^\s:'\"]*")
 #: `method.input.params.X` is the form AWS's own gateway-response OpenAPI example uses
@@ -37,10 +54,13 @@ _PARAM_KEY = re.compile(r"gatewayresponse\.(header|path|querystring)\.[^\s.:'\"]
 _PARAM_SOURCE = re.compile(
     r"method\.request\.(path|querystring|multivaluequerystring|header|multivalueheader)\.\S+"
     r"|method\.input\.params\.\S+"
-    rf"|method\.request\.body(\.\S+)?|{variable('rest')}")
+    rf"|method\.request\.body(\.\S+)?|{variable('rest')}"
+)
 #: VTL directives and the VTL-only references ($input, $util) that gateway templates never evaluate.
-_VTL = re.compile(r"#\{?(set|if|elseif|else|end|foreach|break|stop|define|macro|parse|include|"
-                  r"evaluate)\b|\$!?\{?(input|util)\.")
+_VTL = re.compile(
+    r"#\{?(set|if|elseif|else|end|foreach|break|stop|define|macro|parse|include|"
+    r"evaluate)\b|\$!?\{?(input|util)\."
+)
 
 
 def _container(api: Api) -> At | None:
@@ -56,23 +76,29 @@ def gateway_response_type_invalid(api: Api, options: dict[str, Any]) -> Iterator
         if key in RESPONSE_TYPES or has_placeholder(key):
             continue
         name = str(key)
-        close = [t for t in RESPONSE_TYPES if t == name.upper().replace("-", "_")] or \
-            difflib.get_close_matches(name.upper(), RESPONSE_TYPES, n=1, cutoff=0.6)
+        close = [
+            t for t in RESPONSE_TYPES if t == name.upper().replace("-", "_")
+        ] or difflib.get_close_matches(name.upper(), RESPONSE_TYPES, n=1, cutoff=0.6)
         hint = f"Did you mean {close[0]}? " if close else ""
-        yield violation(container.child(key) or container,
-                        f"gateway response type {name!r} does not exist, so API Gateway rejects "
-                        f"or skips the entry. {hint}Use one of the GatewayResponseType values "
-                        "(DEFAULT_4XX, DEFAULT_5XX, UNAUTHORIZED, ACCESS_DENIED, THROTTLED, ...)")
+        yield violation(
+            container.child(key) or container,
+            f"gateway response type {name!r} does not exist, so API Gateway rejects "
+            f"or skips the entry. {hint}Use one of the GatewayResponseType values "
+            "(DEFAULT_4XX, DEFAULT_5XX, UNAUTHORIZED, ACCESS_DENIED, THROTTLED, ...)",
+        )
 
 
 @check
 def gateway_response_413(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     for key, site, _ in api.gateway_responses():
         if key == "REQUEST_TOO_LARGE":
-            yield violation(site, "API Gateway does not support customising the REQUEST_TOO_LARGE "
-                                  "(413) gateway response: it still returns the default one, "
-                                  "without these headers or templates; remove the entry (and do "
-                                  "not rely on it for CORS headers on 413)")
+            yield violation(
+                site,
+                "API Gateway does not support customising the REQUEST_TOO_LARGE "
+                "(413) gateway response: it still returns the default one, "
+                "without these headers or templates; remove the entry (and do "
+                "not rely on it for CORS headers on 413)",
+            )
 
 
 @check
@@ -84,12 +110,14 @@ def gateway_response_vtl(api: Api, options: dict[str, Any]) -> Iterator[Violatio
         for media, template in templates.value.items():
             m = _VTL.search(template) if isinstance(template, str) else None
             if m is not None:
-                yield violation(templates.child(media) or templates,
-                                f"the {key} gateway response template for {media} uses "
-                                f"{m.group(0).rstrip('.')!r}, but gateway response templates are "
-                                "not processed by the VTL engine: only $context and "
-                                "$stageVariables references are substituted, the rest is sent "
-                                "verbatim. Use a static body with $context variables")
+                yield violation(
+                    templates.child(media) or templates,
+                    f"the {key} gateway response template for {media} uses "
+                    f"{m.group(0).rstrip('.')!r}, but gateway response templates are "
+                    "not processed by the VTL engine: only $context and "
+                    "$stageVariables references are substituted, the rest is sent "
+                    "verbatim. Use a static body with $context variables",
+                )
 
 
 @check
@@ -100,14 +128,18 @@ def gateway_response_status_invalid(api: Api, options: dict[str, Any]) -> Iterat
             continue
         code = site.value
         if isinstance(code, bool) or not STATUS.fullmatch(str(code).strip()):
-            yield violation(site, f"the {key} gateway response has statusCode {code!r}, which is "
-                                  "not an HTTP status API Gateway accepts (three digits, 100-599); "
-                                  "the import is rejected. Use e.g. \"401\"")
+            yield violation(
+                site,
+                f"the {key} gateway response has statusCode {code!r}, which is "
+                "not an HTTP status API Gateway accepts (three digits, 100-599); "
+                'the import is rejected. Use e.g. "401"',
+            )
 
 
 @check
-def gateway_response_param_unquoted_or_invalid(api: Api,
-                                               options: dict[str, Any]) -> Iterator[Violation]:
+def gateway_response_param_unquoted_or_invalid(
+    api: Api, options: dict[str, Any]
+) -> Iterator[Violation]:
     for key, _, response in api.gateway_responses():
         params = api.dict_child(response, "responseParameters")
         if params is None:
@@ -115,22 +147,30 @@ def gateway_response_param_unquoted_or_invalid(api: Api,
         for name, value in params.value.items():
             site = params.child(name) or params
             if not has_placeholder(name) and not _PARAM_KEY.fullmatch(str(name)):
-                yield violation(site, f"the {key} gateway response maps {name!r}, but keys must be "
-                                      "gatewayresponse.header.<name> (or .path/.querystring); "
-                                      "API Gateway rejects it with 'Invalid mapping expression'. "
-                                      f"Write gatewayresponse.header.{_header_part(str(name))}")
+                yield violation(
+                    site,
+                    f"the {key} gateway response maps {name!r}, but keys must be "
+                    "gatewayresponse.header.<name> (or .path/.querystring); "
+                    "API Gateway rejects it with 'Invalid mapping expression'. "
+                    f"Write gatewayresponse.header.{_header_part(str(name))}",
+                )
             elif isinstance(value, (bool, int, float)) or (
-                    isinstance(value, str) and not has_placeholder(value)
-                    and not _valid_source(value)):
+                isinstance(value, str) and not has_placeholder(value) and not _valid_source(value)
+            ):
                 text = str(value).lower() if isinstance(value, bool) else str(value)
-                fix = ("a gateway response has no integration response to map from"
-                       if text.strip().startswith("integration.") else
-                       f"quote a static value: \"'{text.strip(_QUOTES)}'\"")
-                yield violation(site, f"the {key} gateway response sets {name} to {value!r}, which "
-                                      "is neither a static value in single quotes nor "
-                                      "method.request.*, stageVariables.* or context.*; API "
-                                      "Gateway rejects it with 'Invalid mapping expression' "
-                                      f"({fix})")
+                fix = (
+                    "a gateway response has no integration response to map from"
+                    if text.strip().startswith("integration.")
+                    else f"quote a static value: \"'{text.strip(_QUOTES)}'\""
+                )
+                yield violation(
+                    site,
+                    f"the {key} gateway response sets {name} to {value!r}, which "
+                    "is neither a static value in single quotes nor "
+                    "method.request.*, stageVariables.* or context.*; API "
+                    "Gateway rejects it with 'Invalid mapping expression' "
+                    f"({fix})",
+                )
 
 
 def _valid_source(value: str) -> bool:
@@ -141,7 +181,7 @@ def _valid_source(value: str) -> bool:
 def _header_part(name: str) -> str:
     for prefix in ("method.response.header.", "integration.response.header.", "header."):
         if name.lower().startswith(prefix):
-            return name[len(prefix):]
+            return name[len(prefix) :]
     return name.rsplit(".", 1)[-1]
 
 
@@ -164,11 +204,14 @@ def cors_gateway_responses_missing(api: Api, options: dict[str, Any]) -> Iterato
         return
     at = at or api.root.child(GATEWAY_RESPONSES) or api.root
     verb = "sets" if len(missing) == 1 else "set"
-    yield violation(at, f"CORS is in use ({evidence}) but {' and '.join(missing)} {verb} no "
-                        "gatewayresponse.header.Access-Control-Allow-Origin, so errors API "
-                        f"Gateway generates itself ({_generated_errors(api)}) reach the browser "
-                        "without CORS headers and the page sees an opaque CORS failure instead "
-                        f"of the status; map that header in {' and '.join(missing)}")
+    yield violation(
+        at,
+        f"CORS is in use ({evidence}) but {' and '.join(missing)} {verb} no "
+        "gatewayresponse.header.Access-Control-Allow-Origin, so errors API "
+        f"Gateway generates itself ({_generated_errors(api)}) reach the browser "
+        "without CORS headers and the page sees an opaque CORS failure instead "
+        f"of the status; map that header in {' and '.join(missing)}",
+    )
 
 
 def _generated_errors(api: Api) -> str:
@@ -189,17 +232,23 @@ _CORS_KEYS = _CORS_LISTS + ("allowCredentials", "maxAge")
 def http_cors_credentials_wildcard(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     cors = http_cors(api)
     origins = api.ws.resolve(cors.child("allowOrigins")) if cors else None
-    if cors is None or cors.value.get("allowCredentials") is not True or origins is None \
-            or not isinstance(origins.value, list):
+    if (
+        cors is None
+        or cors.value.get("allowCredentials") is not True
+        or origins is None
+        or not isinstance(origins.value, list)
+    ):
         return
     for i, origin in enumerate(origins.value):
         if isinstance(origin, str) and origin.strip() == "*":
-            yield violation(origins.child(i) or origins,
-                            "x-amazon-apigateway-cors sets allowCredentials: true with "
-                            "allowOrigins '*'; API Gateway rejects this ('allow-credentials is "
-                            "not supported if allow-origin is *') and browsers never accept "
-                            "credentials for '*'. "
-                            "List the allowed origins explicitly")
+            yield violation(
+                origins.child(i) or origins,
+                "x-amazon-apigateway-cors sets allowCredentials: true with "
+                "allowOrigins '*'; API Gateway rejects this ('allow-credentials is "
+                "not supported if allow-origin is *') and browsers never accept "
+                "credentials for '*'. "
+                "List the allowed origins explicitly",
+            )
 
 
 @check
@@ -212,31 +261,53 @@ def http_cors_config_invalid(api: Api, options: dict[str, Any]) -> Iterator[Viol
         if site is None or has_placeholder(site.value):
             continue
         if not isinstance(site.value, list):
-            yield violation(site, f"x-amazon-apigateway-cors {key} is {_kind(site.value)}, but it "
-                                  f"must be a list of strings; write {key}: [...]")
+            yield violation(
+                site,
+                f"x-amazon-apigateway-cors {key} is {_kind(site.value)}, but it "
+                f"must be a list of strings; write {key}: [...]",
+            )
             continue
         for i, item in enumerate(site.value):
             if not isinstance(item, str) or (key == "allowMethods" and not 1 <= len(item) <= 64):
-                yield violation(site.child(i) or site,
-                                f"x-amazon-apigateway-cors {key} entry {item!r} is not "
-                                + ("a method name of 1 to 64 characters" if key == "allowMethods"
-                                   and isinstance(item, str) else "a string")
-                                + "; API Gateway rejects the CORS configuration")
+                yield violation(
+                    site.child(i) or site,
+                    f"x-amazon-apigateway-cors {key} entry {item!r} is not "
+                    + (
+                        "a method name of 1 to 64 characters"
+                        if key == "allowMethods" and isinstance(item, str)
+                        else "a string"
+                    )
+                    + "; API Gateway rejects the CORS configuration",
+                )
     credentials = cors.child("allowCredentials")
-    if credentials is not None and not isinstance(credentials.value, bool) \
-            and not has_placeholder(credentials.value) \
-            and str(credentials.value).lower() not in ("true", "false"):
-        yield violation(credentials, f"x-amazon-apigateway-cors allowCredentials is "
-                                     f"{credentials.value!r}; it must be true or false")
+    if (
+        credentials is not None
+        and not isinstance(credentials.value, bool)
+        and not has_placeholder(credentials.value)
+        and str(credentials.value).lower() not in ("true", "false")
+    ):
+        yield violation(
+            credentials,
+            f"x-amazon-apigateway-cors allowCredentials is "
+            f"{credentials.value!r}; it must be true or false",
+        )
     age = cors.child("maxAge")
     if age is not None and not has_placeholder(age.value):
         value = age.value
-        number = int(value) if isinstance(value, int) and not isinstance(value, bool) else \
-            int(value) if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()) else None
+        number = (
+            int(value)
+            if isinstance(value, int) and not isinstance(value, bool)
+            else int(value)
+            if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip())
+            else None
+        )
         if number is None or not -1 <= number <= 86400:
-            yield violation(age, f"x-amazon-apigateway-cors maxAge is {value!r}; API Gateway "
-                                 "accepts an integer number of seconds from -1 to 86400 and "
-                                 "rejects anything else")
+            yield violation(
+                age,
+                f"x-amazon-apigateway-cors maxAge is {value!r}; API Gateway "
+                "accepts an integer number of seconds from -1 to 86400 and "
+                "rejects anything else",
+            )
 
 
 def _kind(value: Any) -> str:
@@ -255,12 +326,15 @@ def http_cors_config_ineffective(api: Api, options: dict[str, Any]) -> Iterator[
         return
     for key in cors.value:
         if key not in _CORS_KEYS and not str(key).startswith("x-"):
-            close = [k for k in _CORS_KEYS if k.lower() == str(key).lower()] or \
-                difflib.get_close_matches(str(key), _CORS_KEYS, n=1, cutoff=0.6)
+            close = [
+                k for k in _CORS_KEYS if k.lower() == str(key).lower()
+            ] or difflib.get_close_matches(str(key), _CORS_KEYS, n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]}?" if close else ""
-            yield violation(cors.child(key) or cors,
-                            f"x-amazon-apigateway-cors has no field {key!r}, so API Gateway does "
-                            f"not apply it{hint}")
+            yield violation(
+                cors.child(key) or cors,
+                f"x-amazon-apigateway-cors has no field {key!r}, so API Gateway does "
+                f"not apply it{hint}",
+            )
     origins = api.ws.resolve(cors.child("allowOrigins"))
     if origins is None or not isinstance(origins.value, list):
         return
@@ -268,12 +342,14 @@ def http_cors_config_ineffective(api: Api, options: dict[str, Any]) -> Iterator[
         if not isinstance(origin, str) or has_placeholder(origin) or origin.strip() == "*":
             continue
         if not _ORIGIN.fullmatch(origin.strip()):
-            yield violation(origins.child(i) or origins,
-                            f"allowOrigins entry {origin!r} is not an origin "
-                            "(scheme://host[:port], no path or trailing slash); a browser's "
-                            "Origin header never equals it, so no CORS headers are returned for "
-                            "that site. Write e.g. "
-                            f"{_as_origin(origin)!r}")
+            yield violation(
+                origins.child(i) or origins,
+                f"allowOrigins entry {origin!r} is not an origin "
+                "(scheme://host[:port], no path or trailing slash); a browser's "
+                "Origin header never equals it, so no CORS headers are returned for "
+                "that site. Write e.g. "
+                f"{_as_origin(origin)!r}",
+            )
 
 
 def _as_origin(value: str) -> str:

@@ -21,11 +21,18 @@ from apilint.model.mapping import STATUS
 
 
 def _kind(value: Any) -> str:
-    return {str: "string", list: "list", dict: "map", bool: "boolean", int: "number",
-            float: "number"}.get(type(value), type(value).__name__)
+    return {
+        str: "string",
+        list: "list",
+        dict: "map",
+        bool: "boolean",
+        int: "number",
+        float: "number",
+    }.get(type(value), type(value).__name__)
 
 
 # -- integration responses -----------------------------------------------------------------------
+
 
 @check
 def integration_responses_missing(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
@@ -34,25 +41,34 @@ def integration_responses_missing(api: Api, options: dict[str, Any]) -> Iterator
             continue  # proxies return the backend's response as is
         site = integ.at.child("responses")
         resolved = api.ws.resolve(site)
-        if site is not None and (resolved is None or resolved.value or
-                                 has_placeholder(resolved.value)):
+        if site is not None and (
+            resolved is None or resolved.value or has_placeholder(resolved.value)
+        ):
             continue  # present (its shape is other rules' concern), unknown or unresolvable
-        what = ("answers 500 {\"message\": \"Internal server error\"}" if integ.type == "mock"
-                else "answers 500 (the log says \"Execution failed due to configuration error: "
-                     "No match for output mapping and no default output mapping configured\")")
-        yield violation(site or integ.at,
-                        f"the {integ.type} integration of {users_label(methods)} has no "
-                        f"integration responses, so API Gateway has nothing to map the "
-                        f"{'mock' if integ.type == 'mock' else 'backend'}'s answer to and every "
-                        f"call {what}; add responses: {{default: {{statusCode: \"200\"}}}} with "
-                        "a status code the operation declares", methods[0].label)
+        what = (
+            'answers 500 {"message": "Internal server error"}'
+            if integ.type == "mock"
+            else 'answers 500 (the log says "Execution failed due to configuration error: '
+            'No match for output mapping and no default output mapping configured")'
+        )
+        yield violation(
+            site or integ.at,
+            f"the {integ.type} integration of {users_label(methods)} has no "
+            f"integration responses, so API Gateway has nothing to map the "
+            f"{'mock' if integ.type == 'mock' else 'backend'}'s answer to and every "
+            f'call {what}; add responses: {{default: {{statusCode: "200"}}}} with '
+            "a status code the operation declares",
+            methods[0].label,
+        )
 
 
 # -- credentials -----------------------------------------------------------------------------------
 
 #: `arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME` (IAM: path and name of [\w+=,.@-]).
-_ROLE = re.compile(r"^arn:(?P<partition>[^:]*):iam::(?P<account>[^:]*):role/"
-                   rf"(?P<name>[\w+=,.@/{UNKNOWN}-]*)$")
+_ROLE = re.compile(
+    r"^arn:(?P<partition>[^:]*):iam::(?P<account>[^:]*):role/"
+    rf"(?P<name>[\w+=,.@/{UNKNOWN}-]*)$"
+)
 _ANY_ARN = re.compile(r"^arn:[^:]*:(?P<service>[^:]*):[^:]*:[^:]*:(?P<resource>.*)$")
 
 
@@ -81,8 +97,11 @@ def _credentials_problem(masked: str) -> str | None:
     if other["service"] == "iam" and other["resource"].startswith("role/"):
         return "the role name holds characters IAM does not allow (letters, digits, +=,.@_-)"
     service = other["service"]
-    return f"it is an ARN of {service!r}, not of an IAM role" if service else \
-        "it is not an IAM role ARN"
+    return (
+        f"it is an ARN of {service!r}, not of an IAM role"
+        if service
+        else "it is not an IAM role ARN"
+    )
 
 
 @check
@@ -92,35 +111,51 @@ def integration_credentials_invalid(api: Api, options: dict[str, Any]) -> Iterat
         if site is None or blank(site.value) or isinstance(site.value, dict):
             continue  # absent, null or empty (resource-based permissions); an intrinsic is unknown
         value = site.value
-        problem = (_credentials_problem(mask(value.strip())) if isinstance(value, str)
-                   else f"it is a {_kind(value)}, not a string")
+        problem = (
+            _credentials_problem(mask(value.strip()))
+            if isinstance(value, str)
+            else f"it is a {_kind(value)}, not a string"
+        )
         if problem is None:
             continue
-        yield violation(site, f"the integration of {users_label(methods)} has credentials "
-                              f"{value!r}: {problem}. API Gateway calls the backend with an IAM "
-                              "role it assumes (arn:aws:iam::ACCOUNT:role/NAME) or with the "
-                              "caller's identity (arn:aws:iam::*:user/*); set the role's ARN, or "
-                              "remove credentials to rely on resource-based permissions",
-                        methods[0].label)
+        yield violation(
+            site,
+            f"the integration of {users_label(methods)} has credentials "
+            f"{value!r}: {problem}. API Gateway calls the backend with an IAM "
+            "role it assumes (arn:aws:iam::ACCOUNT:role/NAME) or with the "
+            "caller's identity (arn:aws:iam::*:user/*); set the role's ARN, or "
+            "remove credentials to rely on resource-based permissions",
+            methods[0].label,
+        )
 
 
 # -- mapping fields that must be maps --------------------------------------------------------------
 
 #: What one entry of each field looks like, for the fix (REST grammar, then HTTP APIs').
-_ENTRY = {"requestParameters": "integration.request.header.X: method.request.header.X",
-          "requestTemplates": "application/json: '<template>'",
-          "responseParameters": "method.response.header.X: integration.response.header.X",
-          "responseTemplates": "application/json: '<template>'"}
-_HTTP_ENTRY = {"requestParameters": "overwrite:header.X: $request.header.Y",
-               "responseParameters": "'200': {overwrite:header.X: $response.header.Y}"}
+_ENTRY = {
+    "requestParameters": "integration.request.header.X: method.request.header.X",
+    "requestTemplates": "application/json: '<template>'",
+    "responseParameters": "method.response.header.X: integration.response.header.X",
+    "responseTemplates": "application/json: '<template>'",
+}
+_HTTP_ENTRY = {
+    "requestParameters": "overwrite:header.X: $request.header.Y",
+    "responseParameters": "'200': {overwrite:header.X: $response.header.Y}",
+}
 
 
 def _unknown(value: Any) -> bool:
     """Null, a placeholder or a CloudFormation intrinsic ({Fn::Sub: ...}, {Ref: ...}): nothing
     to judge here (cfn-intrinsic-in-definition reports intrinsics)."""
-    return value is None or has_placeholder(value) or (
-        isinstance(value, dict) and len(value) == 1
-        and (next(iter(value)).startswith("Fn::") or "Ref" in value))
+    return (
+        value is None
+        or has_placeholder(value)
+        or (
+            isinstance(value, dict)
+            and len(value) == 1
+            and (next(iter(value)).startswith("Fn::") or "Ref" in value)
+        )
+    )
 
 
 def _not_map(api: Api, site: At | None, what: str, depth: int) -> Iterator[tuple[At, str]]:
@@ -165,8 +200,11 @@ def integration_mapping_type_invalid(api: Api, options: dict[str, Any]) -> Itera
     for integ, methods in api.integrations():
         for site, problem, field, where in _mapping_sites(api, integ):
             entry = (_HTTP_ENTRY if api.kind == "http" else {}).get(field, _ENTRY[field])
-            yield violation(site, f"in {where} of {users_label(methods)}, {problem}; "
-                                  "API Gateway cannot read it and the import fails ('Unable to "
-                                  "parse API definition because of a malformed integration'); "
-                                  f"write a map with one entry per name, e.g. {{{entry}}}",
-                            methods[0].label)
+            yield violation(
+                site,
+                f"in {where} of {users_label(methods)}, {problem}; "
+                "API Gateway cannot read it and the import fails ('Unable to "
+                "parse API definition because of a malformed integration'); "
+                f"write a map with one entry per name, e.g. {{{entry}}}",
+                methods[0].label,
+            )

@@ -41,14 +41,16 @@ def stage_variable_lambda(api: Api, options: dict[str, Any]) -> Iterator[Violati
         function = uri.split("/functions/", 1)[1].rsplit("/", 1)[0] if "/functions/" in uri else uri
         names = _STAGE_VAR.findall(function)
         if names:
-            yield violation(key_at(integ, "uri"),
-                            f"the Lambda integration of {users_label(methods)} chooses its "
-                            f"function with stage variable {names[0]!r}: every function it can "
-                            "name must be in the API's account and grant "
-                            "apigateway.amazonaws.com lambda:InvokeFunction (aws lambda "
-                            "add-permission), or calls fail with 500 'Invalid permissions on "
-                            "Lambda function'",
-                            methods[0].label)
+            yield violation(
+                key_at(integ, "uri"),
+                f"the Lambda integration of {users_label(methods)} chooses its "
+                f"function with stage variable {names[0]!r}: every function it can "
+                "name must be in the API's account and grant "
+                "apigateway.amazonaws.com lambda:InvokeFunction (aws lambda "
+                "add-permission), or calls fail with 500 'Invalid permissions on "
+                "Lambda function'",
+                methods[0].label,
+            )
 
 
 def _strings(at: At) -> Iterator[At]:
@@ -70,8 +72,11 @@ def _bad_stage_variable_names(leaf: At) -> list[str]:
     names = _STAGE_VAR.findall(leaf.value)
     if any(t in _BARE_SITES for t in leaf.tokens):
         # `stageVariables.name` mapping expressions / identity sources (comma separated).
-        names += [part.strip()[len("stageVariables."):] for part in leaf.value.split(",")
-                  if part.strip().startswith("stageVariables.")]
+        names += [
+            part.strip()[len("stageVariables.") :]
+            for part in leaf.value.split(",")
+            if part.strip().startswith("stageVariables.")
+        ]
     return [n for n in names if not _STAGE_VAR_NAME.match(n) and "$" not in n and "{" not in n]
 
 
@@ -79,21 +84,29 @@ def _bad_stage_variable_names(leaf: At) -> list[str]:
 def stage_variable_name_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     roots: list[tuple[At, str, str | None]] = [
         (integ.at, f"the integration of {users_label(methods)}", methods[0].label)
-        for integ, methods in api.integrations()]
-    roots += [(s.authorizer, f"the authorizer {s.name!r}", None)
-              for s in api.schemes.values() if s.authorizer is not None]
+        for integ, methods in api.integrations()
+    ]
+    roots += [
+        (s.authorizer, f"the authorizer {s.name!r}", None)
+        for s in api.schemes.values()
+        if s.authorizer is not None
+    ]
     for root, what, operation in roots:
         for leaf in sorted(_strings(root), key=lambda a: a.tokens):
             bad = _bad_stage_variable_names(leaf)
             if bad:
                 shown = ", ".join(repr(n) for n in dict.fromkeys(bad))
-                yield violation(leaf, f"{what} uses stage variable {shown}; stage variable names "
-                                      "are 1-64 letters, digits or '_', so no stage can define "
-                                      "it and the reference never resolves; rename it",
-                                operation)
+                yield violation(
+                    leaf,
+                    f"{what} uses stage variable {shown}; stage variable names "
+                    "are 1-64 letters, digits or '_', so no stage can define "
+                    "it and the reference never resolves; rename it",
+                    operation,
+                )
 
 
 # -- timeouts ------------------------------------------------------------------------------------
+
 
 def _timeouts(api: Api) -> Iterator[tuple[Integration, list[Method], At, int]]:
     for integ, methods in api.integrations():
@@ -114,12 +127,18 @@ def timeout_out_of_range(api: Api, options: dict[str, Any]) -> Iterator[Violatio
         elif api.kind == "rest" and mode == "STREAM" and value > TIMEOUT_MAX_STREAM:
             limit = f"at most {TIMEOUT_MAX_STREAM} ms (15 minutes) for streamed responses"
         elif api.kind == "rest" and mode == "BUFFERED" and value > TIMEOUT_MAX_REST:
-            limit = (f"at most {TIMEOUT_MAX_REST} ms even with a raised quota (stream the "
-                     "response for longer)")
+            limit = (
+                f"at most {TIMEOUT_MAX_REST} ms even with a raised quota (stream the "
+                "response for longer)"
+            )
         else:
             continue
-        yield violation(at, f"the integration of {users_label(methods)} has timeoutInMillis "
-                            f"{value}; it must be {limit}", methods[0].label)
+        yield violation(
+            at,
+            f"the integration of {users_label(methods)} has timeoutInMillis "
+            f"{value}; it must be {limit}",
+            methods[0].label,
+        )
 
 
 @check
@@ -127,15 +146,19 @@ def timeout_needs_quota_increase(api: Api, options: dict[str, Any]) -> Iterator[
     quota = options["limit"]
     for integ, methods, at, value in _timeouts(api):
         if transfer_mode(integ) == "BUFFERED" and quota < value <= TIMEOUT_MAX_REST:
-            yield violation(at, f"the integration of {users_label(methods)} has timeoutInMillis "
-                                f"{value}, above the default quota of {quota} ms: it deploys only "
-                                "on a Regional or private API whose account raised the quota "
-                                "(edge-optimized APIs cannot); otherwise PutIntegration fails "
-                                "with 'Timeout should be between 50 ms and 29000 ms'",
-                            methods[0].label)
+            yield violation(
+                at,
+                f"the integration of {users_label(methods)} has timeoutInMillis "
+                f"{value}, above the default quota of {quota} ms: it deploys only "
+                "on a Regional or private API whose account raised the quota "
+                "(edge-optimized APIs cannot); otherwise PutIntegration fails "
+                "with 'Timeout should be between 50 ms and 29000 ms'",
+                methods[0].label,
+            )
 
 
 # -- response streaming --------------------------------------------------------------------------
+
 
 def _response_fields(api: Api, integ: Integration, key: str) -> Iterator[tuple[str, At]]:
     """(selection pattern, `key` of that integration response) where it is set."""
@@ -153,56 +176,79 @@ def stream_mode_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation
         mode = transfer_mode(integ)
         if mode is None:
             if literal(raw) is not None:
-                yield violation(key_at(integ, "responseTransferMode"),
-                                f"the integration of {where} has responseTransferMode {raw!r}; "
-                                "it must be BUFFERED (the default) or STREAM", op)
+                yield violation(
+                    key_at(integ, "responseTransferMode"),
+                    f"the integration of {where} has responseTransferMode {raw!r}; "
+                    "it must be BUFFERED (the default) or STREAM",
+                    op,
+                )
             continue
         kind = integration_type(integ)
         if mode == "STREAM" and kind is not None and kind not in PROXY_TYPES:
-            yield violation(key_at(integ, "responseTransferMode"),
-                            f"the {kind} integration of {where} sets responseTransferMode: "
-                            "STREAM; only HTTP_PROXY and AWS_PROXY integrations can stream", op)
+            yield violation(
+                key_at(integ, "responseTransferMode"),
+                f"the {kind} integration of {where} sets responseTransferMode: "
+                "STREAM; only HTTP_PROXY and AWS_PROXY integrations can stream",
+                op,
+            )
             continue
         uri = integ.uri
         if not isinstance(uri, str) or not is_lambda(api, integ):
             continue
         masked = mask(uri.strip())
         if mode == "STREAM" and masked.endswith("/invocations"):
-            yield violation(key_at(integ, "uri"),
-                            f"the Lambda integration of {where} streams but invokes "
-                            "/2015-03-31/functions/.../invocations; streaming needs "
-                            "/2021-11-15/functions/FUNCTION_ARN/response-streaming-invocations",
-                            op)
+            yield violation(
+                key_at(integ, "uri"),
+                f"the Lambda integration of {where} streams but invokes "
+                "/2015-03-31/functions/.../invocations; streaming needs "
+                "/2021-11-15/functions/FUNCTION_ARN/response-streaming-invocations",
+                op,
+            )
         elif mode == "BUFFERED" and masked.endswith("/response-streaming-invocations"):
-            yield violation(key_at(integ, "uri"),
-                            f"the Lambda integration of {where} uses the response-streaming "
-                            "invocation URI without responseTransferMode: STREAM; set it, or use "
-                            "/2015-03-31/functions/FUNCTION_ARN/invocations", op)
+            yield violation(
+                key_at(integ, "uri"),
+                f"the Lambda integration of {where} uses the response-streaming "
+                "invocation URI without responseTransferMode: STREAM; set it, or use "
+                "/2015-03-31/functions/FUNCTION_ARN/invocations",
+                op,
+            )
 
 
 @check
 def stream_incompatible_features(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     compression = api.root.child("x-amazon-apigateway-minimum-compression-size")
-    compresses = compression is not None and (number(compression.value) is not None
-                                              or has_placeholder(compression.value))
+    compresses = compression is not None and (
+        number(compression.value) is not None or has_placeholder(compression.value)
+    )
     for integ, methods in api.integrations():
         if transfer_mode(integ) != "STREAM":
             continue
         where, op = users_label(methods), methods[0].label
         for status, templates in _response_fields(api, integ, "responseTemplates"):
             if isinstance(templates.value, dict) and templates.value:
-                yield violation(templates, f"the streamed integration of {where} has "
-                                           f"responseTemplates for {status!r}; streamed "
-                                           "responses are never transformed with VTL", op)
+                yield violation(
+                    templates,
+                    f"the streamed integration of {where} has "
+                    f"responseTemplates for {status!r}; streamed "
+                    "responses are never transformed with VTL",
+                    op,
+                )
         keys = integ.at.child("cacheKeyParameters")
         if keys is not None and keys.value:
-            yield violation(keys, f"the streamed integration of {where} has cacheKeyParameters; "
-                                  "endpoint caching does not apply to streamed responses", op)
+            yield violation(
+                keys,
+                f"the streamed integration of {where} has cacheKeyParameters; "
+                "endpoint caching does not apply to streamed responses",
+                op,
+            )
         if compresses:
-            yield violation(key_at(integ, "responseTransferMode"),
-                            f"the integration of {where} streams, but the API sets "
-                            "x-amazon-apigateway-minimum-compression-size: streamed responses "
-                            "are not compressed; compress in the backend if needed", op)
+            yield violation(
+                key_at(integ, "responseTransferMode"),
+                f"the integration of {where} streams, but the API sets "
+                "x-amazon-apigateway-minimum-compression-size: streamed responses "
+                "are not compressed; compress in the backend if needed",
+                op,
+            )
 
 
 # -- content handling, VPC links, references, identity passthrough ------------------------------
@@ -219,16 +265,24 @@ def content_handling_invalid(api: Api, options: dict[str, Any]) -> Iterator[Viol
         for site in sites:
             value = upper(site.value)
             if value is not None and value not in _CONTENT_HANDLING:
-                yield violation(site, f"the integration of {users_label(methods)} has "
-                                      f"contentHandling {site.value!r}; it must be "
-                                      "CONVERT_TO_TEXT or CONVERT_TO_BINARY, or be left out to "
-                                      "pass payloads through", methods[0].label)
+                yield violation(
+                    site,
+                    f"the integration of {users_label(methods)} has "
+                    f"contentHandling {site.value!r}; it must be "
+                    "CONVERT_TO_TEXT or CONVERT_TO_BINARY, or be left out to "
+                    "pass payloads through",
+                    methods[0].label,
+                )
 
 
-_LISTENER_ARN = re.compile(r"^arn:[^:]*:(elasticloadbalancing:[^:]*:[^:]*:listener/"
-                           r"|servicediscovery:[^:]*:[^:]*:service/)")
-_LOAD_BALANCER_ARN = re.compile(r"^arn:[^:]*:elasticloadbalancing:[^:]*:[^:]*:loadbalancer/"
-                                r"(app|net)/")
+_LISTENER_ARN = re.compile(
+    r"^arn:[^:]*:(elasticloadbalancing:[^:]*:[^:]*:listener/"
+    r"|servicediscovery:[^:]*:[^:]*:service/)"
+)
+_LOAD_BALANCER_ARN = re.compile(
+    r"^arn:[^:]*:elasticloadbalancing:[^:]*:[^:]*:loadbalancer/"
+    r"(app|net)/"
+)
 
 
 def _vpc_link_problems(api: Api, integ: Integration) -> Iterator[tuple[At, str]]:
@@ -236,67 +290,110 @@ def _vpc_link_problems(api: Api, integ: Integration) -> Iterator[tuple[At, str]]
     raw_type = value.get("connectionType")
     connection = upper(raw_type)
     if connection is not None and connection not in ("INTERNET", "VPC_LINK"):
-        yield key_at(integ, "connectionType"), (f"has connectionType {raw_type!r}; it must be "
-                                                "INTERNET (the default) or VPC_LINK")
+        yield (
+            key_at(integ, "connectionType"),
+            (f"has connectionType {raw_type!r}; it must be INTERNET (the default) or VPC_LINK"),
+        )
         return
     if raw_type is not None and connection is None:
         return  # unknown
     has_id = not blank(value.get("connectionId"))
     if connection == "VPC_LINK":
         if not has_id:
-            yield key_at(integ, "connectionType"), ("sets connectionType: VPC_LINK without a "
-                                                    "connectionId (the VPC link id or "
-                                                    "${stageVariables.vpcLinkId})")
+            yield (
+                key_at(integ, "connectionType"),
+                (
+                    "sets connectionType: VPC_LINK without a "
+                    "connectionId (the VPC link id or "
+                    "${stageVariables.vpcLinkId})"
+                ),
+            )
         kind = integration_type(integ)
         allowed = ("http_proxy",) if api.kind == "http" else ("http", "http_proxy")
         relevant = api.kind == "rest" or kind in PROXY_TYPES  # HTTP drops the others anyway
         if kind is not None and kind not in allowed and relevant:
-            yield key_at(integ, "connectionType"), (f"routes a {kind} integration through a VPC "
-                                                    "link; private integrations are "
-                                                    f"{' or '.join(allowed)}")
+            yield (
+                key_at(integ, "connectionType"),
+                (
+                    f"routes a {kind} integration through a VPC "
+                    "link; private integrations are "
+                    f"{' or '.join(allowed)}"
+                ),
+            )
         uri = integ.uri
         masked = mask(uri) if isinstance(uri, str) and not blank(uri) else None
-        if (api.kind == "http" and kind == "http_proxy" and masked is not None
-                and not masked.startswith(UNKNOWN) and not _LISTENER_ARN.match(masked)):
-            yield key_at(integ, "uri"), (f"has uri {uri!r}; an HTTP API private integration "
-                                         "names an ALB/NLB listener ARN or a Cloud Map service "
-                                         "ARN")
+        if (
+            api.kind == "http"
+            and kind == "http_proxy"
+            and masked is not None
+            and not masked.startswith(UNKNOWN)
+            and not _LISTENER_ARN.match(masked)
+        ):
+            yield (
+                key_at(integ, "uri"),
+                (
+                    f"has uri {uri!r}; an HTTP API private integration "
+                    "names an ALB/NLB listener ARN or a Cloud Map service "
+                    "ARN"
+                ),
+            )
     elif has_id:
-        yield key_at(integ, "connectionId"), ("has a connectionId but connectionType is "
-                                              f"{raw_type or 'INTERNET (the default)'}, so the VPC "
-                                              "link is not used; set connectionType: VPC_LINK")
+        yield (
+            key_at(integ, "connectionId"),
+            (
+                "has a connectionId but connectionType is "
+                f"{raw_type or 'INTERNET (the default)'}, so the VPC "
+                "link is not used; set connectionType: VPC_LINK"
+            ),
+        )
     target = integ.at.child("integrationTarget")
     if api.kind == "rest" and target is not None and literal(target.value) is not None:
         if connection != "VPC_LINK":
-            yield target, ("has an integrationTarget but no connectionType: VPC_LINK; the load "
-                           "balancer is reached only through a VPC link V2")
+            yield (
+                target,
+                (
+                    "has an integrationTarget but no connectionType: VPC_LINK; the load "
+                    "balancer is reached only through a VPC link V2"
+                ),
+            )
         elif not _LOAD_BALANCER_ARN.match(target.value.strip()):
-            yield target, (f"has integrationTarget {target.value!r}; it must be an Application "
-                           "or Network Load Balancer ARN (…:loadbalancer/app/… or /net/…)")
+            yield (
+                target,
+                (
+                    f"has integrationTarget {target.value!r}; it must be an Application "
+                    "or Network Load Balancer ARN (…:loadbalancer/app/… or /net/…)"
+                ),
+            )
 
 
 @check
 def vpclink_config(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     for integ, methods in api.integrations():
         for at, problem in _vpc_link_problems(api, integ):
-            yield violation(at, f"the integration of {users_label(methods)} {problem}",
-                            methods[0].label)
+            yield violation(
+                at, f"the integration of {users_label(methods)} {problem}", methods[0].label
+            )
 
 
 @check
 def integrations_ref_in_rest(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     for method in api.methods:
         site = method.at.child(INTEGRATION)
-        if site is None or not isinstance(site.value, dict) or not isinstance(
-                site.value.get("$ref"), str):
+        if (
+            site is None
+            or not isinstance(site.value, dict)
+            or not isinstance(site.value.get("$ref"), str)
+        ):
             continue
-        yield violation(site, f"the integration of {method.label} is a $ref "
-                              f"({site.value['$ref']!r}); REST API import does not resolve it "
-                              "(x-amazon-apigateway-integrations is for HTTP APIs), answers "
-                              "\"Unknown integration type 'null'\" and leaves the method without "
-                              "an integration; write the integration object inline", method.label)
-
-
+        yield violation(
+            site,
+            f"the integration of {method.label} is a $ref "
+            f"({site.value['$ref']!r}); REST API import does not resolve it "
+            "(x-amazon-apigateway-integrations is for HTTP APIs), answers "
+            "\"Unknown integration type 'null'\" and leaves the method without "
+            "an integration; write the integration object inline",
+            method.label,
+        )
 
 
 @check
@@ -307,10 +404,14 @@ def identity_passthrough_requires_iam(api: Api, options: dict[str, Any]) -> Iter
         if credentials is None or not isinstance(credentials.value, str):
             continue
         if PASSTHROUGH.match(mask(credentials.value.strip())) and not method.auth.requires("iam"):
-            yield violation(credentials, f"{method.label} forwards the caller's identity "
-                                         f"(credentials {credentials.value!r}) but does not use "
-                                         "AWS_IAM authorization; import fails with 'AWS_IAM Auth "
-                                         "type is required for AWS integrations with identity "
-                                         "forwarding specified'; protect the method with a "
-                                         "sigv4 security scheme or x-amazon-apigateway-auth "
-                                         "AWS_IAM", method.label)
+            yield violation(
+                credentials,
+                f"{method.label} forwards the caller's identity "
+                f"(credentials {credentials.value!r}) but does not use "
+                "AWS_IAM authorization; import fails with 'AWS_IAM Auth "
+                "type is required for AWS integrations with identity "
+                "forwarding specified'; protect the method with a "
+                "sigv4 security scheme or x-amazon-apigateway-auth "
+                "AWS_IAM",
+                method.label,
+            )

@@ -30,16 +30,21 @@ from apilint.model.lambdas import is_lambda
 
 # -- presence and type -------------------------------------------------------------------------
 
+
 @check
 def integration_missing(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     for method in api.methods:
         # A present but unresolvable or malformed value is another rule's finding.
         if INTEGRATION in method.value:
             continue
-        yield violation(method.at, f"{method.label} has no x-amazon-apigateway-integration; "
-                                   "the method is created without one and CreateDeployment fails "
-                                   "with 'No integration defined for method'; add an integration "
-                                   "(type: mock for a stub)", method.label)
+        yield violation(
+            method.at,
+            f"{method.label} has no x-amazon-apigateway-integration; "
+            "the method is created without one and CreateDeployment fails "
+            "with 'No integration defined for method'; add an integration "
+            "(type: mock for a stub)",
+            method.label,
+        )
 
 
 @check
@@ -48,15 +53,20 @@ def integration_type_invalid(api: Api, options: dict[str, Any]) -> Iterator[Viol
         raw, kind = integ.value.get("type"), integration_type(integ)
         where = users_label(methods)
         if raw is None:
-            yield violation(integ.at, f"the integration of {where} has no type; import answers "
-                                      "\"Unknown integration type 'null'\" and drops it; set type "
-                                      "to one of aws, aws_proxy, http, http_proxy, mock",
-                            methods[0].label)
+            yield violation(
+                integ.at,
+                f"the integration of {where} has no type; import answers "
+                "\"Unknown integration type 'null'\" and drops it; set type "
+                "to one of aws, aws_proxy, http, http_proxy, mock",
+                methods[0].label,
+            )
         elif kind is not None and kind not in TYPES:
-            yield violation(key_at(integ, "type"),
-                            f"the integration of {where} has type {raw!r}; API Gateway knows "
-                            "aws, aws_proxy, http, http_proxy and mock (any case)",
-                            methods[0].label)
+            yield violation(
+                key_at(integ, "type"),
+                f"the integration of {where} has type {raw!r}; API Gateway knows "
+                "aws, aws_proxy, http, http_proxy and mock (any case)",
+                methods[0].label,
+            )
 
 
 @check
@@ -64,12 +74,14 @@ def http_integration_type_unsupported(api: Api, options: dict[str, Any]) -> Iter
     for integ, methods in api.integrations():
         kind = integration_type(integ)
         if kind in ("aws", "http", "mock"):
-            yield violation(key_at(integ, "type"),
-                            f"the integration of {users_label(methods)} has type "
-                            f"{integ.value['type']!r}, which HTTP APIs do not support; import "
-                            "warns and the route gets no integration; use AWS_PROXY (Lambda, or "
-                            "an AWS service with integrationSubtype) or HTTP_PROXY",
-                            methods[0].label)
+            yield violation(
+                key_at(integ, "type"),
+                f"the integration of {users_label(methods)} has type "
+                f"{integ.value['type']!r}, which HTTP APIs do not support; import "
+                "warns and the route gets no integration; use AWS_PROXY (Lambda, or "
+                "an AWS service with integrationSubtype) or HTTP_PROXY",
+                methods[0].label,
+            )
 
 
 @check
@@ -84,10 +96,14 @@ def http_payload_format_version(api: Api, options: dict[str, Any]) -> Iterator[V
         if "payloadFormatVersion" not in integ.value:
             if not lambda_proxy:
                 continue  # 1.0 is the only value there: nothing to choose, nothing to report
-            yield violation(integ.at, f"the Lambda proxy integration of {where} has no "
-                                      "payloadFormatVersion, which HTTP API integrations require; "
-                                      "set payloadFormatVersion: \"2.0\" (or \"1.0\" for the "
-                                      "REST-style event)", methods[0].label)
+            yield violation(
+                integ.at,
+                f"the Lambda proxy integration of {where} has no "
+                "payloadFormatVersion, which HTTP API integrations require; "
+                'set payloadFormatVersion: "2.0" (or "1.0" for the '
+                "REST-style event)",
+                methods[0].label,
+            )
             continue
         raw = integ.value["payloadFormatVersion"]
         if isinstance(raw, float) and raw in (1.0, 2.0):
@@ -96,14 +112,20 @@ def http_payload_format_version(api: Api, options: dict[str, Any]) -> Iterator[V
             value = literal(raw)
         if value is None or value.strip() in allowed:
             continue
-        what = ("Lambda proxy integrations take 1.0 or 2.0" if lambda_proxy else
-                "integrations other than Lambda proxy take only 1.0")
-        yield violation(key_at(integ, "payloadFormatVersion"),
-                        f"the integration of {where} has payloadFormatVersion {raw!r}; {what}",
-                        methods[0].label)
+        what = (
+            "Lambda proxy integrations take 1.0 or 2.0"
+            if lambda_proxy
+            else "integrations other than Lambda proxy take only 1.0"
+        )
+        yield violation(
+            key_at(integ, "payloadFormatVersion"),
+            f"the integration of {where} has payloadFormatVersion {raw!r}; {what}",
+            methods[0].label,
+        )
 
 
 # -- uri -----------------------------------------------------------------------------------------
+
 
 @check
 def integration_uri_missing(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
@@ -114,10 +136,13 @@ def integration_uri_missing(api: Api, options: dict[str, Any]) -> Iterator[Viola
             continue
         if api.kind == "http" and "integrationSubtype" in integ.value:
             continue  # AWS service integrations name their target in requestParameters
-        yield violation(key_at(integ, "uri"),
-                        f"the {kind} integration of {users_label(methods)} has no uri; only mock "
-                        "integrations may omit it; set the Lambda invocation URI, the AWS service "
-                        "ARN or the backend URL", methods[0].label)
+        yield violation(
+            key_at(integ, "uri"),
+            f"the {kind} integration of {users_label(methods)} has no uri; only mock "
+            "integrations may omit it; set the Lambda invocation URI, the AWS service "
+            "ARN or the backend URL",
+            methods[0].label,
+        )
 
 
 _SERVICE_ARN = re.compile(r"^arn:[^:]*:apigateway:[^:]*:[^:]*:(?P<rest>.*)$", re.S)
@@ -136,20 +161,26 @@ def aws_uri_missing_path_or_action(api: Api, options: dict[str, Any]) -> Iterato
         if m is None:
             if UNKNOWN in masked:
                 continue  # a placeholder may stand for several ARN parts
-            problem = ("is not an AWS service integration ARN "
-                       "(arn:PARTITION:apigateway:REGION:SERVICE:path/... or :action/...)")
+            problem = (
+                "is not an AWS service integration ARN "
+                "(arn:PARTITION:apigateway:REGION:SERVICE:path/... or :action/...)"
+            )
         elif m["rest"].startswith(("path/", "action/", UNKNOWN)):
             continue
         else:
             problem = "must continue after the service with path/... or action/..."
-        yield violation(key_at(integ, "uri"),
-                        f"the AWS integration of {users_label(methods)} has uri {uri!r}, which "
-                        f"{problem}; import fails with 'AWS ARN for integration must contain path "
-                        "or action'", methods[0].label)
+        yield violation(
+            key_at(integ, "uri"),
+            f"the AWS integration of {users_label(methods)} has uri {uri!r}, which "
+            f"{problem}; import fails with 'AWS ARN for integration must contain path "
+            "or action'",
+            methods[0].label,
+        )
 
 
-_URL = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<authority>[^/?#]*)(?P<rest>.*)$",
-                  re.S)
+_URL = re.compile(
+    r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<authority>[^/?#]*)(?P<rest>.*)$", re.S
+)
 _HOST = re.compile(r"^([A-Za-z0-9._~\-\ue000]+|\[[0-9A-Fa-f:.]+\])$")
 _URI_CHARS = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%{}\ue000]*$")
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
@@ -187,8 +218,11 @@ def _http_url_problem(masked: str, rest_api: bool) -> str | None:
 def http_uri_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     for integ, methods in api.integrations():
         uri = integ.uri
-        if (integration_type(integ) not in ("http", "http_proxy") or not isinstance(uri, str)
-                or blank(uri)):
+        if (
+            integration_type(integ) not in ("http", "http_proxy")
+            or not isinstance(uri, str)
+            or blank(uri)
+        ):
             continue
         masked = mask(uri)
         if masked.startswith(UNKNOWN):
@@ -197,10 +231,13 @@ def http_uri_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
             continue  # a listener or Cloud Map ARN: vpclink-config checks it
         problem = _http_url_problem(masked, api.kind == "rest")
         if problem:
-            yield violation(key_at(integ, "uri"),
-                            f"the HTTP integration of {users_label(methods)} has uri {uri!r}, "
-                            f"which {problem}; import fails with 'Invalid HTTP endpoint "
-                            "specified for URI'", methods[0].label)
+            yield violation(
+                key_at(integ, "uri"),
+                f"the HTTP integration of {users_label(methods)} has uri {uri!r}, "
+                f"which {problem}; import fails with 'Invalid HTTP endpoint "
+                "specified for URI'",
+                methods[0].label,
+            )
 
 
 _PRIVATE_HOST = re.compile(
@@ -208,7 +245,8 @@ _PRIVATE_HOST = re.compile(
     r"|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|\[::1\])$"
     # RFC 2606/6761 names only ever appear as stand-ins, and *.internal/*.local are private DNS.
     r"|(^|\.)(example\.(com|net|org)|example|test|invalid|localhost|local|internal)$",
-    re.I)
+    re.I,
+)
 
 
 @check
@@ -230,10 +268,13 @@ def backend_plain_http(api: Api, options: dict[str, Any]) -> Iterator[Violation]
         # registered domain itself could be anything.
         if not host or any(UNKNOWN in label for label in labels[-2:]) or _PRIVATE_HOST.search(host):
             continue
-        yield violation(key_at(integ, "uri"),
-                        f"the integration of {users_label(methods)} calls {uri!r} over plain HTTP: "
-                        "requests, forwarded credentials and responses cross the internet "
-                        "unencrypted and unauthenticated; use https://", methods[0].label)
+        yield violation(
+            key_at(integ, "uri"),
+            f"the integration of {users_label(methods)} calls {uri!r} over plain HTTP: "
+            "requests, forwarded credentials and responses cross the internet "
+            "unencrypted and unauthenticated; use https://",
+            methods[0].label,
+        )
 
 
 @check
@@ -245,8 +286,12 @@ def tls_verification_disabled(api: Api, options: dict[str, Any]) -> Iterator[Vio
             continue
         value = flag.value
         if value is True or (isinstance(value, str) and value.strip().lower() == "true"):
-            yield violation(flag, f"the integration of {users_label(methods)} sets "
-                                  "tlsConfig.insecureSkipVerification: true, so API Gateway "
-                                  "accepts any certificate from the backend (man-in-the-middle "
-                                  "risk); give the backend a certificate from a trusted CA and "
-                                  "remove the setting", methods[0].label)
+            yield violation(
+                flag,
+                f"the integration of {users_label(methods)} sets "
+                "tlsConfig.insecureSkipVerification: true, so API Gateway "
+                "accepts any certificate from the backend (man-in-the-middle "
+                "risk); give the backend a certificate from a trusted CA and "
+                "remove the setting",
+                methods[0].label,
+            )

@@ -19,15 +19,15 @@ def lambda_uri_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]
         integration = target.operation is not None
         if target.uri is None or (integration and blank(target.uri)):
             if not integration:
-                yield violation(target.holder, f"{target.what} has no uri; set the Lambda "
-                                               "invocation URI")
+                yield violation(
+                    target.holder, f"{target.what} has no uri; set the Lambda invocation URI"
+                )
             continue  # integration-uri-missing reports an integration without a uri
         if not isinstance(target.uri, str):
             continue  # an unresolved intrinsic such as {"Fn::Sub": ...} has its own rule
         problems = invocation_uri_problems(target.uri, integration and api.kind == "http")
         if problems:
-            yield violation(target.where, f"{target.what}: {'; '.join(problems)}",
-                            target.operation)
+            yield violation(target.where, f"{target.what}: {'; '.join(problems)}", target.operation)
 
 
 @check
@@ -37,14 +37,21 @@ def lambda_http_method_not_post(api: Api, options: dict[str, Any]) -> Iterator[V
         http_method = integ.http_method
         if http_method is None:
             if api.kind == "rest":
-                yield violation(integ.at, f"the Lambda integration of {method.label} has no "
-                                          "httpMethod; Lambda is invoked with POST, set "
-                                          "httpMethod: POST", method.label)
+                yield violation(
+                    integ.at,
+                    f"the Lambda integration of {method.label} has no "
+                    "httpMethod; Lambda is invoked with POST, set "
+                    "httpMethod: POST",
+                    method.label,
+                )
             continue
         if not isinstance(http_method, str) or UNKNOWN in mask(http_method):
             continue
         if http_method.upper() != "POST":
-            yield violation(integ.at.child("httpMethod") or integ.at,
-                            f"the Lambda integration of {method.label} uses httpMethod "
-                            f"{http_method!r}; Lambda's Invoke API only accepts POST (the client's "
-                            "method is passed in the event), set httpMethod: POST", method.label)
+            yield violation(
+                integ.at.child("httpMethod") or integ.at,
+                f"the Lambda integration of {method.label} uses httpMethod "
+                f"{http_method!r}; Lambda's Invoke API only accepts POST (the client's "
+                "method is passed in the event), set httpMethod: POST",
+                method.label,
+            )

@@ -33,22 +33,50 @@ _REQUEST_BODY = re.compile(r"method\.request\.body(\..+)?")
 _RESPONSE_KEY = re.compile(r"method\.response\.header\.(\S+)")
 _RESPONSE_SOURCE = re.compile(r"integration\.response\.((multivalue)?header\.\S+|body(\..+)?)")
 _EXPRESSION_PREFIX = ("$", "method.", "integration.")
-_IN = {"path": "path", "querystring": "query", "multivaluequerystring": "query",
-       "header": "header", "multivalueheader": "header"}
+_IN = {
+    "path": "path",
+    "querystring": "query",
+    "multivaluequerystring": "query",
+    "header": "header",
+    "multivalueheader": "header",
+}
 _PASSTHROUGH = ("when_no_match", "when_no_templates", "never")
 
 #: Important notes, REST header table: dropped on the way to Lambda and HTTP integrations.
-_DROPPED_REQUEST = frozenset({"content-md5", "expect", "max-forwards", "proxy-authenticate",
-                              "server", "te", "trailer", "transfer-encoding", "upgrade",
-                              "www-authenticate"})
+_DROPPED_REQUEST = frozenset(
+    {
+        "content-md5",
+        "expect",
+        "max-forwards",
+        "proxy-authenticate",
+        "server",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "www-authenticate",
+    }
+)
 #: ... and on the way back: dropped, or renamed to X-Amzn-Remapped-<name> (Date/Server overwritten).
-_DROPPED_RESPONSE = frozenset({"expect", "host", "proxy-authenticate", "te", "trailer",
-                               "transfer-encoding", "upgrade"})
-_REMAPPED_RESPONSE = frozenset({"authorization", "connection", "content-md5", "max-forwards",
-                                "user-agent", "www-authenticate", "date", "server"})
+_DROPPED_RESPONSE = frozenset(
+    {"expect", "host", "proxy-authenticate", "te", "trailer", "transfer-encoding", "upgrade"}
+)
+_REMAPPED_RESPONSE = frozenset(
+    {
+        "authorization",
+        "connection",
+        "content-md5",
+        "max-forwards",
+        "user-agent",
+        "www-authenticate",
+        "date",
+        "server",
+    }
+)
 
 
 # -- reading -------------------------------------------------------------------------------------
+
 
 def _status(value: Any) -> str | None:
     """An integration response statusCode as text; None when unknown (placeholder, intrinsic)."""
@@ -63,8 +91,11 @@ def _method_responses(api: Api, method: Method) -> dict[str, At | None] | None:
     responses = method.responses
     if responses is None or not isinstance(responses.value, dict):
         return None
-    return {code: api.ws.resolve(responses.child(code)) for code in responses.value
-            if STATUS.fullmatch(code)}
+    return {
+        code: api.ws.resolve(responses.child(code))
+        for code in responses.value
+        if STATUS.fullmatch(code)
+    }
 
 
 def _declared(api: Api, method: Method) -> dict[str, set[str]] | None:
@@ -83,14 +114,19 @@ def _declared(api: Api, method: Method) -> dict[str, set[str]] | None:
             return None
         for i in range(len(listed.value)):
             p = api.ws.resolve(listed.child(i))
-            if p is None or not isinstance(p.value, dict) or not isinstance(
-                    p.value.get("name"), str) or not isinstance(p.value.get("in"), str):
+            if (
+                p is None
+                or not isinstance(p.value, dict)
+                or not isinstance(p.value.get("name"), str)
+                or not isinstance(p.value.get("in"), str)
+            ):
                 return None
     out: dict[str, set[str]] = {"path": set(), "query": set(), "header": set()}
     for param in method.parameters:
         if param.location in out:
-            out[param.location].add(param.name.lower() if param.location == "header"
-                                    else param.name)
+            out[param.location].add(
+                param.name.lower() if param.location == "header" else param.name
+            )
     return out
 
 
@@ -147,14 +183,17 @@ def _entries(holder: At | None) -> Iterator[tuple[str, At, Any]]:
 def _mappings(api: Api, integ: Integration) -> Iterator[tuple[str, str, At, Any]]:
     """(side, key, where the key stands, value) for every REST parameter mapping of integ."""
     holders = [("request", _request_parameters(api, integ))]
-    holders += [("response", api.dict_child(response, "responseParameters"))
-                for _, response in api.integration_responses(integ)]
+    holders += [
+        ("response", api.dict_child(response, "responseParameters"))
+        for _, response in api.integration_responses(integ)
+    ]
     for side, holder in holders:
         for key, at, value in _entries(holder):
             yield side, key, at, value
 
 
 # -- REST parameter mappings ---------------------------------------------------------------------
+
 
 @check
 def integration_param_undeclared(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
@@ -168,11 +207,14 @@ def integration_param_undeclared(api: Api, options: dict[str, Any]) -> Iterator[
             where = _undeclared(declared, loc, name) if kind == "param" else None
             if where is None or not first_visit(reported, at):
                 continue
-            yield violation(at, f"{method.label} maps {key} from {value!r}, but the method "
-                                f"declares no {where} parameter {name!r}; the import fails with "
-                                f"\"Invalid mapping expression parameter specified: {value}\". "
-                                f"Declare it in the operation's parameters (in: {where})",
-                            method.label)
+            yield violation(
+                at,
+                f"{method.label} maps {key} from {value!r}, but the method "
+                f"declares no {where} parameter {name!r}; the import fails with "
+                f'"Invalid mapping expression parameter specified: {value}". '
+                f"Declare it in the operation's parameters (in: {where})",
+                method.label,
+            )
 
 
 @check
@@ -182,27 +224,41 @@ def mapping_expression_invalid(api: Api, options: dict[str, Any]) -> Iterator[Vi
             if has_placeholder(key):
                 continue
             if side == "request" and not _REQUEST_KEY.fullmatch(key):
-                yield violation(at, f"the request parameter mapping key {key!r} of {method.label} "
-                                    "is not integration.request.{path|querystring|header}.<name> "
-                                    "(or a multivalue location); the import fails with \"Invalid "
-                                    "mapping expression specified\". Map only to path, query "
-                                    "string or header parameters (use a requestTemplate for the "
-                                    "body)", method.label)
+                yield violation(
+                    at,
+                    f"the request parameter mapping key {key!r} of {method.label} "
+                    "is not integration.request.{path|querystring|header}.<name> "
+                    '(or a multivalue location); the import fails with "Invalid '
+                    'mapping expression specified". Map only to path, query '
+                    "string or header parameters (use a requestTemplate for the "
+                    "body)",
+                    method.label,
+                )
                 continue
             if side == "response" and not _RESPONSE_KEY.fullmatch(key):
-                yield violation(at, f"the response parameter mapping key {key!r} of "
-                                    f"{method.label} is not method.response.header.<name>; only "
-                                    "method response headers can be mapped, the import fails "
-                                    "with \"Invalid mapping expression specified\"", method.label)
+                yield violation(
+                    at,
+                    f"the response parameter mapping key {key!r} of "
+                    f"{method.label} is not method.response.header.<name>; only "
+                    "method response headers can be mapped, the import fails "
+                    'with "Invalid mapping expression specified"',
+                    method.label,
+                )
                 continue
             if _classify(value, side)[0] == "invalid":
-                sources = ("method.request.{path|querystring|header}.<name>, method.request.body"
-                           if side == "request" else
-                           "integration.response.header.<name>, integration.response.body")
-                yield violation(at, f"{method.label} maps {key} from {value!r}, which is not a "
-                                    "mapping expression API Gateway knows; use "
-                                    f"{sources}[.JSONPath], context.<var>, stageVariables.<var> "
-                                    "or a single-quoted static value", method.label)
+                sources = (
+                    "method.request.{path|querystring|header}.<name>, method.request.body"
+                    if side == "request"
+                    else "integration.response.header.<name>, integration.response.body"
+                )
+                yield violation(
+                    at,
+                    f"{method.label} maps {key} from {value!r}, which is not a "
+                    "mapping expression API Gateway knows; use "
+                    f"{sources}[.JSONPath], context.<var>, stageVariables.<var> "
+                    "or a single-quoted static value",
+                    method.label,
+                )
 
 
 @check
@@ -213,11 +269,14 @@ def static_mapping_unquoted(api: Api, options: dict[str, Any]) -> Iterator[Viola
                 continue
             text = value if isinstance(value, str) else json.dumps(value)
             shown = repr(value) if isinstance(value, str) else text
-            yield violation(at, f"{method.label} maps {key} from {shown}, which is neither a "
-                                "mapping expression nor a single-quoted static value; the "
-                                "import fails with \"Invalid mapping expression specified\". "
-                                f"Quote static values: \"'{text.strip(chr(34))}'\"",
-                            method.label)
+            yield violation(
+                at,
+                f"{method.label} maps {key} from {shown}, which is neither a "
+                "mapping expression nor a single-quoted static value; the "
+                'import fails with "Invalid mapping expression specified". '
+                f"Quote static values: \"'{text.strip(chr(34))}'\"",
+                method.label,
+            )
 
 
 @check
@@ -238,24 +297,36 @@ def cache_key_undeclared(api: Api, options: dict[str, Any]) -> Iterator[Violatio
             if m:
                 where = _undeclared(declared, m.group(1), m.group(2))
                 if where is not None:
-                    yield violation(at, f"cache key {entry!r} of {method.label} names a {where} "
-                                        "parameter the method does not declare; cache keys must "
-                                        "be method request parameters (\"Invalid cache key\"). "
-                                        f"Declare it in the operation's parameters (in: {where})",
-                                    method.label)
+                    yield violation(
+                        at,
+                        f"cache key {entry!r} of {method.label} names a {where} "
+                        "parameter the method does not declare; cache keys must "
+                        'be method request parameters ("Invalid cache key"). '
+                        f"Declare it in the operation's parameters (in: {where})",
+                        method.label,
+                    )
             elif _REQUEST_KEY.fullmatch(entry):
                 if entry not in mapped:
-                    yield violation(at, f"cache key {entry!r} of {method.label} is not mapped in "
-                                        "the integration's requestParameters; map it there or "
-                                        "use the method.request.* parameter", method.label)
+                    yield violation(
+                        at,
+                        f"cache key {entry!r} of {method.label} is not mapped in "
+                        "the integration's requestParameters; map it there or "
+                        "use the method.request.* parameter",
+                        method.label,
+                    )
             else:
-                yield violation(at, f"cache key {entry!r} of {method.label} is not a request "
-                                    "parameter expression (method.request.{path|querystring|"
-                                    "header}.<name>); the import fails with \"Invalid cache "
-                                    "key\"", method.label)
+                yield violation(
+                    at,
+                    f"cache key {entry!r} of {method.label} is not a request "
+                    "parameter expression (method.request.{path|querystring|"
+                    'header}.<name>); the import fails with "Invalid cache '
+                    'key"',
+                    method.label,
+                )
 
 
 # -- integration responses and method responses --------------------------------------------------
+
 
 def _maps_headers(api: Api, response: At) -> bool:
     params = api.dict_child(response, "responseParameters")
@@ -274,16 +345,18 @@ def integration_response_status_unknown(api: Api, options: dict[str, Any]) -> It
             if status is None or status in codes or _maps_headers(api, response):
                 continue  # header mappings make it an import error: response-header-undeclared
             declared = ", ".join(sorted(codes)) or "none"
-            yield violation(response.child("statusCode") or response,
-                            f"integration response {pattern!r} of {method.label} returns status "
-                            f"{status}, which is not a response of the operation (declared: "
-                            f"{declared}); whenever it is selected the call fails with 500 "
-                            f"\"Output mapping refers to an invalid method response: {status}\". "
-                            f"Add a {status!r} entry to the operation's responses", method.label)
+            yield violation(
+                response.child("statusCode") or response,
+                f"integration response {pattern!r} of {method.label} returns status "
+                f"{status}, which is not a response of the operation (declared: "
+                f"{declared}); whenever it is selected the call fails with 500 "
+                f'"Output mapping refers to an invalid method response: {status}". '
+                f"Add a {status!r} entry to the operation's responses",
+                method.label,
+            )
 
 
-def _response_header_gaps(api: Api
-                          ) -> Iterator[tuple[Method, str, str, At, str, bool, list[str]]]:
+def _response_header_gaps(api: Api) -> Iterator[tuple[Method, str, str, At, str, bool, list[str]]]:
     """Integration responses that map `method.response.header.X` where the method response
     for their statusCode declares no X: (method, key, X, where, status, whether that status is
     a response of the operation, the declared status codes)."""
@@ -300,8 +373,11 @@ def _response_header_gaps(api: Api
             known = status in codes
             method_response = codes.get(status)
             headers = api.dict_child(method_response, "headers")
-            if known and (method_response is None or not isinstance(method_response.value, dict)
-                          or (headers is None and "headers" in method_response.value)):
+            if known and (
+                method_response is None
+                or not isinstance(method_response.value, dict)
+                or (headers is None and "headers" in method_response.value)
+            ):
                 continue  # an unreadable response or headers ($ref problem): reported elsewhere
             names = {str(h).lower() for h in headers.value} if headers else set()
             for key, at, _ in _entries(params):
@@ -315,22 +391,28 @@ def _response_header_gaps(api: Api
 def response_header_undeclared(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     for method, key, header, at, status, known, _ in _response_header_gaps(api):
         if known:
-            yield violation(at, f"{method.label} maps {key} for status {status}, but that "
-                                f"response declares no header {header!r}; the import fails "
-                                "with \"Invalid mapping expression parameter specified: "
-                                f"{key}\"; declare {header} under responses.{status}.headers",
-                            method.label)
+            yield violation(
+                at,
+                f"{method.label} maps {key} for status {status}, but that "
+                f"response declares no header {header!r}; the import fails "
+                'with "Invalid mapping expression parameter specified: '
+                f'{key}"; declare {header} under responses.{status}.headers',
+                method.label,
+            )
 
 
 @check
 def response_status_undeclared(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     for method, key, header, at, status, known, codes in _response_header_gaps(api):
         if not known:
-            yield violation(at, f"{method.label} maps {key} for status {status}, but the "
-                                f"operation has no {status} response (declared: "
-                                f"{', '.join(codes) or 'none'}), so no method response carries "
-                                f"the header; add a {status!r} response that declares {header}",
-                            method.label)
+            yield violation(
+                at,
+                f"{method.label} maps {key} for status {status}, but the "
+                f"operation has no {status} response (declared: "
+                f"{', '.join(codes) or 'none'}), so no method response carries "
+                f"the header; add a {status!r} response that declares {header}",
+                method.label,
+            )
 
 
 @check
@@ -344,14 +426,18 @@ def no_responses(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
             if api.version in ("2.0", "3.0"):
                 continue  # schema-invalid already reports a missing or empty responses object
         elif not isinstance(responses.value, dict) or any(
-                STATUS.fullmatch(code) for code in responses.value):
+            STATUS.fullmatch(code) for code in responses.value
+        ):
             continue
-        yield violation(method.at.child("responses") or method.at,
-                        f"{method.label} has a non-proxy ({integ.type}) integration but no "
-                        "numeric status code in its responses (`default` and ranges such as "
-                        "2XX create no method response); the import warns \"No responses "
-                        "specified\" and every call fails with 500. Declare the status codes "
-                        "the integration responses return, e.g. '200'", method.label)
+        yield violation(
+            method.at.child("responses") or method.at,
+            f"{method.label} has a non-proxy ({integ.type}) integration but no "
+            "numeric status code in its responses (`default` and ranges such as "
+            '2XX create no method response); the import warns "No responses '
+            'specified" and every call fails with 500. Declare the status codes '
+            "the integration responses return, e.g. '200'",
+            method.label,
+        )
 
 
 @check
@@ -363,22 +449,33 @@ def mapping_template_too_large(api: Api, options: dict[str, Any]) -> Iterator[Vi
         for mime, at, text in _entries(templates):
             size = len(text.encode("utf-8")) if isinstance(text, str) else 0
             if size > limit:
-                yield violation(at,
-                                f"the {mime} {what} is {size / 1024:.1f} KB, over the "
-                                f"{limit_kb} KB limit (API Gateway's quota for a mapping "
-                                "template is 300 KB); move logic to the backend or split the "
-                                "template", operation)
+                yield violation(
+                    at,
+                    f"the {mime} {what} is {size / 1024:.1f} KB, over the "
+                    f"{limit_kb} KB limit (API Gateway's quota for a mapping "
+                    "template is 300 KB); move logic to the backend or split the "
+                    "template",
+                    operation,
+                )
 
     for integ, (method, *_) in api.integrations():
-        yield from too_large(api.dict_child(integ.at, "requestTemplates"),
-                             f"request template of {method.label}", method.label)
+        yield from too_large(
+            api.dict_child(integ.at, "requestTemplates"),
+            f"request template of {method.label}",
+            method.label,
+        )
         for pattern, response in api.integration_responses(integ):
-            yield from too_large(api.dict_child(response, "responseTemplates"),
-                                 f"response template ({pattern!r}) of {method.label}",
-                                 method.label)
+            yield from too_large(
+                api.dict_child(response, "responseTemplates"),
+                f"response template ({pattern!r}) of {method.label}",
+                method.label,
+            )
     for kind, _, response in api.gateway_responses():
-        yield from too_large(api.dict_child(response, "responseTemplates"),
-                             f"template of gateway response {kind}", None)
+        yield from too_large(
+            api.dict_child(response, "responseTemplates"),
+            f"template of gateway response {kind}",
+            None,
+        )
 
 
 @check
@@ -400,11 +497,16 @@ def header_mapping_futile(api: Api, options: dict[str, Any]) -> Iterator[Violati
                 fate = "renames it to X-Amzn-Remapped-" + m.group(1) + " (or overwrites it)"
             else:
                 continue
-            yield violation(at, f"{method.label} maps {key}, but API Gateway {fate}; the "
-                                "mapping has no effect. Use another header name", method.label)
+            yield violation(
+                at,
+                f"{method.label} maps {key}, but API Gateway {fate}; the "
+                "mapping has no effect. Use another header name",
+                method.label,
+            )
 
 
 # -- passthrough behaviour -----------------------------------------------------------------------
+
 
 def _passthrough(integ: Integration) -> tuple[At | None, str | None]:
     at = integ.at.child("passthroughBehavior")
@@ -419,10 +521,14 @@ def passthrough_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation
         if at is None:
             continue
         if (value is not None and value not in _PASSTHROUGH) or isinstance(
-                at.value, (bool, int, float, list)):
-            yield violation(at, f"passthroughBehavior {at.value!r} of {method.label} is not one of "
-                                "when_no_match, when_no_templates, never; the import rejects it",
-                            method.label)
+            at.value, (bool, int, float, list)
+        ):
+            yield violation(
+                at,
+                f"passthroughBehavior {at.value!r} of {method.label} is not one of "
+                "when_no_match, when_no_templates, never; the import rejects it",
+                method.label,
+            )
 
 
 @check
@@ -432,27 +538,37 @@ def passthrough_on_proxy(api: Api, options: dict[str, Any]) -> Iterator[Violatio
             continue
         at, value = _passthrough(integ)
         if at is not None and value in ("when_no_templates", "never"):
-            yield violation(at, f"passthroughBehavior {at.value!r} of the {integ.type} "
-                                f"integration of {method.label} has no effect: proxy "
-                                "integrations pass every request through. Remove it (or use a "
-                                "request validator to reject bodies)", method.label)
+            yield violation(
+                at,
+                f"passthroughBehavior {at.value!r} of the {integ.type} "
+                f"integration of {method.label} has no effect: proxy "
+                "integrations pass every request through. Remove it (or use a "
+                "request validator to reject bodies)",
+                method.label,
+            )
         templates = api.dict_child(integ.at, "requestTemplates")
         if templates is not None and templates.value:
-            yield violation(integ.at.child("requestTemplates") or integ.at,
-                            f"the {integ.type} integration of {method.label} has requestTemplates, "
-                            "which proxy integrations ignore; use a non-proxy integration to "
-                            "transform requests, or remove them", method.label)
+            yield violation(
+                integ.at.child("requestTemplates") or integ.at,
+                f"the {integ.type} integration of {method.label} has requestTemplates, "
+                "which proxy integrations ignore; use a non-proxy integration to "
+                "transform requests, or remove them",
+                method.label,
+            )
         streamed = transfer_mode(integ) == "STREAM"
         for pattern, response in api.integration_responses(integ):
             # stream-incompatible-features reports templates on streamed integrations
             for field in ("responseParameters",) + (() if streamed else ("responseTemplates",)):
                 found = api.dict_child(response, field)
                 if found is not None and found.value:
-                    yield violation(response.child(field) or response,
-                                    f"integration response {pattern!r} of {method.label} has "
-                                    f"{field}, which {integ.type} integrations ignore (the "
-                                    "backend's response is returned as is); set headers in the "
-                                    "backend or use a non-proxy integration", method.label)
+                    yield violation(
+                        response.child(field) or response,
+                        f"integration response {pattern!r} of {method.label} has "
+                        f"{field}, which {integ.type} integrations ignore (the "
+                        "backend's response is returned as is); set headers in the "
+                        "backend or use a non-proxy integration",
+                        method.label,
+                    )
 
 
 @check
@@ -465,16 +581,22 @@ def passthrough_when_no_match(api: Api, options: dict[str, Any]) -> Iterator[Vio
         if at is None or value != "when_no_match" or templates is None or not templates.value:
             continue
         listed = ", ".join(str(t) for t in templates.value)
-        yield violation(at, f"{method.label} transforms {listed} bodies with templates but uses "
-                            "passthroughBehavior when_no_match, so a request with any other "
-                            "Content-Type reaches the backend untransformed; use "
-                            "when_no_templates (or never) to answer it with 415", method.label)
+        yield violation(
+            at,
+            f"{method.label} transforms {listed} bodies with templates but uses "
+            "passthroughBehavior when_no_match, so a request with any other "
+            "Content-Type reaches the backend untransformed; use "
+            "when_no_templates (or never) to answer it with 415",
+            method.label,
+        )
 
 
 # -- HTTP APIs -----------------------------------------------------------------------------------
 
-_HTTP_REQUEST_KEY = re.compile(r"(append|overwrite|remove):(header|querystring)\.\S+"
-                               r"|overwrite[:.]path")
+_HTTP_REQUEST_KEY = re.compile(
+    r"(append|overwrite|remove):(header|querystring)\.\S+"
+    r"|overwrite[:.]path"
+)
 _HTTP_RESPONSE_KEY = re.compile(r"(append|overwrite|remove):header\.\S+|overwrite[:.]statuscode")
 
 
@@ -487,26 +609,37 @@ def http_parameter_mapping(api: Api, options: dict[str, Any]) -> Iterator[Violat
             if has_placeholder(key) or _HTTP_REQUEST_KEY.fullmatch(key):
                 continue
             hint = " (that is REST API syntax)" if key.startswith("integration.") else ""
-            yield violation(at, f"request parameter mapping key {key!r} of {method.label} "
-                                f"is not an HTTP API mapping key{hint}; use append|overwrite|"
-                                "remove:header.<name>, append|overwrite|remove:querystring."
-                                "<name> or overwrite:path", method.label)
+            yield violation(
+                at,
+                f"request parameter mapping key {key!r} of {method.label} "
+                f"is not an HTTP API mapping key{hint}; use append|overwrite|"
+                "remove:header.<name>, append|overwrite|remove:querystring."
+                "<name> or overwrite:path",
+                method.label,
+            )
         responses = api.dict_child(integ.at, "responseParameters")
         for status, at, _ in _entries(responses):
             if has_placeholder(status):
                 continue
             if not (STATUS.fullmatch(status) and 200 <= int(status) <= 599):
                 hint = " (that is REST API syntax)" if status.startswith("method.") else ""
-                yield violation(at, f"responseParameters of {method.label} has the key "
-                                    f"{status!r}{hint}; HTTP APIs key response mappings by the "
-                                    "integration's status code (200-599), each holding "
-                                    "append|overwrite|remove:header.<name> or "
-                                    "overwrite:statuscode entries", method.label)
+                yield violation(
+                    at,
+                    f"responseParameters of {method.label} has the key "
+                    f"{status!r}{hint}; HTTP APIs key response mappings by the "
+                    "integration's status code (200-599), each holding "
+                    "append|overwrite|remove:header.<name> or "
+                    "overwrite:statuscode entries",
+                    method.label,
+                )
                 continue
             for key, key_at, _ in _entries(api.dict_child(responses, status)):
                 if has_placeholder(key) or _HTTP_RESPONSE_KEY.fullmatch(key):
                     continue
-                yield violation(key_at, f"response mapping key {key!r} (status {status}) of "
-                                f"{method.label} is not an HTTP API mapping key; use "
-                                "append|overwrite|remove:header.<name> or overwrite:statuscode",
-                                method.label)
+                yield violation(
+                    key_at,
+                    f"response mapping key {key!r} (status {status}) of "
+                    f"{method.label} is not an HTTP API mapping key; use "
+                    "append|overwrite|remove:header.<name> or overwrite:statuscode",
+                    method.label,
+                )

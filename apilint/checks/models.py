@@ -68,12 +68,20 @@ def roots(api: Api) -> list[Root]:
             out.append(Root(site, f"model {name!r}", "model"))
     for method in api.methods:
         for media_type, site in request_sites(api, method):
-            out.append(Root(site, f"the request body of {method.label}", "request",
-                            media_type=media_type))
+            out.append(
+                Root(site, f"the request body of {method.label}", "request", media_type=media_type)
+            )
         produces_json = api.version != "2.0" or _swagger2_json(api, method, "produces")
         for status, media_type, site in response_sites(api, method):
-            out.append(Root(site, f"the {status} response of {method.label}", "response",
-                            _is_json(media_type) if media_type else produces_json, media_type))
+            out.append(
+                Root(
+                    site,
+                    f"the {status} response of {method.label}",
+                    "response",
+                    _is_json(media_type) if media_type else produces_json,
+                    media_type,
+                )
+            )
     return out
 
 
@@ -110,14 +118,16 @@ def schema_nodes(api: Api) -> list[SchemaNode]:
 
 def _owner(node: At) -> str:
     t = node.tokens
-    if (len(t) == 2 and t[0] == "definitions") or (len(t) == 3 and t[:2] == ("components",
-                                                                             "schemas")):
+    if (len(t) == 2 and t[0] == "definitions") or (
+        len(t) == 3 and t[:2] == ("components", "schemas")
+    ):
         return f"model {t[-1]!r}"
     return f"the schema at {encode(t) or '#'}"
 
 
-def _children(node: At, owner: str,
-              rel: tuple[str, ...]) -> Iterator[tuple[At, str, tuple[str, ...]]]:
+def _children(
+    node: At, owner: str, rel: tuple[str, ...]
+) -> Iterator[tuple[At, str, tuple[str, ...]]]:
     value, doc, tokens = node.value, node.doc, node.tokens
     for key in [k for k in value if k in _KEYS]:  # most schemas hold none of them
         child = value[key]
@@ -136,6 +146,7 @@ def _children(node: At, owner: str,
 
 # -- models ------------------------------------------------------------------------------------
 
+
 @check
 def model_name_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     container = schemas_container(api)
@@ -145,21 +156,23 @@ def model_name_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]
         if not isinstance(name, str) or _MODEL_NAME.fullmatch(name) or "${" in name:
             continue
         suggestion = re.sub(r"[^A-Za-z0-9]", "", name) or "Model1"
-        yield violation(container.child(name) or container,
-                        f"schema name {name!r} is not alphanumeric; REST API import turns every "
-                        f"schema into a model and fails with 'Model name must be alphanumeric'. "
-                        f"Rename it (e.g. {suggestion!r}) and update its $refs")
+        yield violation(
+            container.child(name) or container,
+            f"schema name {name!r} is not alphanumeric; REST API import turns every "
+            f"schema into a model and fails with 'Model name must be alphanumeric'. "
+            f"Rename it (e.g. {suggestion!r}) and update its $refs",
+        )
 
 
 _KEYWORDS = {
     "discriminator": "remove it; API Gateway validates with JSON Schema draft 4, which has no "
-                     "discriminator (use oneOf/enum in the schema itself)",
+    "discriminator (use oneOf/enum in the schema itself)",
     "nullable": "do not rely on null being accepted; make the property optional instead, or "
-                "allow null by editing the model after import",
+    "allow null by editing the model after import",
     "readOnly": "remove it; the model does not enforce it",
     "exclusiveMinimum": "use `minimum` with the smallest allowed value instead",
     "default": "remove it; API Gateway never fills in defaults (document the default in the "
-               "description)",
+    "description)",
 }
 
 
@@ -171,9 +184,10 @@ def schema_keyword_unsupported(api: Api, options: dict[str, Any]) -> Iterator[Vi
                 continue
             if keyword == "nullable" and api.version == "2.0":
                 continue  # not a Swagger 2.0 keyword at all: schema-invalid reports it
-            yield violation(node.at.child(keyword) or node.at,
-                            f"`{keyword}` in {node.place} is not supported in API Gateway models: "
-                            f"{advice}")
+            yield violation(
+                node.at.child(keyword) or node.at,
+                f"`{keyword}` in {node.place} is not supported in API Gateway models: {advice}",
+            )
 
 
 @check
@@ -189,10 +203,12 @@ def schema_example_unsupported(api: Api, options: dict[str, Any]) -> Iterator[Vi
     for owner, (node, keyword) in first.items():
         more = count[owner] - 1
         also = f" (and {more} more in it)" if more else ""
-        yield violation(node.at.child(keyword) or node.at,
-                        f"`{keyword}` in {node.place}{also} is not supported in API Gateway "
-                        "models; it is harmless to import, but keep examples in documentation "
-                        "(e.g. x-amazon-apigateway-documentation) rather than in the model")
+        yield violation(
+            node.at.child(keyword) or node.at,
+            f"`{keyword}` in {node.place}{also} is not supported in API Gateway "
+            "models; it is harmless to import, but keep examples in documentation "
+            "(e.g. x-amazon-apigateway-documentation) rather than in the model",
+        )
 
 
 @check
@@ -210,9 +226,10 @@ def schema_int_decimal_format(api: Api, options: dict[str, Any]) -> Iterator[Vio
         else:
             continue
         typed = f" with `type: {kind}`" if isinstance(kind, str) else ""
-        yield violation(node.at.child("format") or node.at,
-                        f"`format: {fmt}`{typed} in {node.place} is not supported in API Gateway "
-                        f"models: {fix}")
+        yield violation(
+            node.at.child("format") or node.at,
+            f"`format: {fmt}`{typed} in {node.place} is not supported in API Gateway models: {fix}",
+        )
 
 
 @check
@@ -222,16 +239,22 @@ def schema_composition_ref(api: Api, options: dict[str, Any]) -> Iterator[Violat
             members = node.at.value.get(keyword)
             if not isinstance(members, list):
                 continue
-            refs = [m["$ref"] for m in members
-                    if isinstance(m, dict) and isinstance(m.get("$ref"), str)
-                    and m["$ref"].startswith("#")]
+            refs = [
+                m["$ref"]
+                for m in members
+                if isinstance(m, dict)
+                and isinstance(m.get("$ref"), str)
+                and m["$ref"].startswith("#")
+            ]
             if refs:
                 shown = ", ".join(refs[:3]) + (" ..." if len(refs) > 3 else "")
-                yield violation(node.at.child(keyword) or node.at,
-                                f"`{keyword}` in {node.place} uses $ref to schemas of the same "
-                                f"document ({shown}); API Gateway cannot import that in OpenAPI "
-                                "3.0: inline the referenced schemas, or reference a separate "
-                                "API Gateway model by its URL")
+                yield violation(
+                    node.at.child(keyword) or node.at,
+                    f"`{keyword}` in {node.place} uses $ref to schemas of the same "
+                    f"document ({shown}); API Gateway cannot import that in OpenAPI "
+                    "3.0: inline the referenced schemas, or reference a separate "
+                    "API Gateway model by its URL",
+                )
 
 
 _PRIMITIVE = ("string", "number", "integer", "boolean", "null")
@@ -242,15 +265,21 @@ def primitive_response_schema(api: Api, options: dict[str, Any]) -> Iterator[Vio
     seen: set[tuple[str, Tokens]] = set()
     for root in roots(api):
         value = root.site.value
-        if root.role != "response" or "$ref" in value or value.get("type") not in _PRIMITIVE \
-                or not root.json:
+        if (
+            root.role != "response"
+            or "$ref" in value
+            or value.get("type") not in _PRIMITIVE
+            or not root.json
+        ):
             continue  # a non-JSON body schema is nonjson-model's
         if not first_visit(seen, root.site):
             continue
-        yield violation(root.site.child("type") or root.site,
-                        f"{root.owner} has the inline primitive schema `type: {value['type']}`; "
-                        "API Gateway method responses need an object schema: move it to a named "
-                        f"schema (e.g. {value['type'].capitalize()}Response) and $ref it")
+        yield violation(
+            root.site.child("type") or root.site,
+            f"{root.owner} has the inline primitive schema `type: {value['type']}`; "
+            "API Gateway method responses need an object schema: move it to a named "
+            f"schema (e.g. {value['type'].capitalize()}Response) and $ref it",
+        )
 
 
 @check
@@ -258,20 +287,26 @@ def deprecated_dropped(api: Api, options: dict[str, Any]) -> Iterator[Violation]
     sites: dict[tuple[int, Tokens], tuple[At, str, str | None]] = {}
     for method in api.methods:
         if method.value.get("deprecated") is True:
-            sites.setdefault(_site_key(method.at),
-                             (method.at, f"operation {method.label}", method.label))
+            sites.setdefault(
+                _site_key(method.at), (method.at, f"operation {method.label}", method.label)
+            )
         for param in method.parameters:
             if param.value.get("deprecated") is True:
-                sites.setdefault(_site_key(param.at),
-                                 (param.at, f"parameter {param.name!r} of {method.label}", None))
+                sites.setdefault(
+                    _site_key(param.at),
+                    (param.at, f"parameter {param.name!r} of {method.label}", None),
+                )
     for node in schema_nodes(api):
         if node.at.value.get("deprecated") is True:
             sites.setdefault(_site_key(node.at), (node.at, node.place, None))
     for at, what, operation in sites.values():
-        yield violation(at.child("deprecated") or at,
-                        f"`deprecated` on {what} is not supported by API Gateway and is dropped "
-                        "from exports; announce deprecation in the description or documentation "
-                        "parts as well", operation)
+        yield violation(
+            at.child("deprecated") or at,
+            f"`deprecated` on {what} is not supported by API Gateway and is dropped "
+            "from exports; announce deprecation in the description or documentation "
+            "parts as well",
+            operation,
+        )
 
 
 def _is_json(media_type: str) -> bool:
@@ -296,11 +331,14 @@ def nonjson_model(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
                 where = _media_entry(root.site)
                 found.setdefault(_site_key(where), (where, f"{root.owner} ({root.media_type})"))
     for where, what in found.values():
-        yield violation(where, f"{what}: a body schema for a media type other than "
-                               "application/json; API Gateway models are JSON Schema for "
-                               "application/json, and get-export fails with 'Only found non-JSON "
-                               "body models' for a method without a JSON model: add an "
-                               "application/json schema or drop this one")
+        yield violation(
+            where,
+            f"{what}: a body schema for a media type other than "
+            "application/json; API Gateway models are JSON Schema for "
+            "application/json, and get-export fails with 'Only found non-JSON "
+            "body models' for a method without a JSON model: add an "
+            "application/json schema or drop this one",
+        )
 
 
 def _swagger2_types(api: Api, method: Method, key: str) -> tuple[At, list[Any]] | None:
@@ -325,8 +363,9 @@ def _swagger2_nonjson(api: Api, method: Method) -> Iterator[tuple[At, str]]:
     """(where, what) for `consumes`/`produces` in force that list no JSON type although the
     method has a body schema of that direction."""
     for key, has_body, what in (
-            ("consumes", any(True for _ in request_sites(api, method)), "request body"),
-            ("produces", any(True for _ in response_sites(api, method)), "responses")):
+        ("consumes", any(True for _ in request_sites(api, method)), "request body"),
+        ("produces", any(True for _ in response_sites(api, method)), "responses"),
+    ):
         found = _swagger2_types(api, method, key)
         if has_body and found is not None and not _lists_json(found[1]):
             where, types = found
@@ -343,14 +382,18 @@ def http_request_validation_ignored(api: Api, options: dict[str, Any]) -> Iterat
         if body is not None and any(True for _ in request_sites(api, method)):
             users.append((body, method))
             continue
-        required = [p for p in method.parameters
-                    if p.location != "path" and p.value.get("required") is True]
+        required = [
+            p for p in method.parameters if p.location != "path" and p.value.get("required") is True
+        ]
         if required:
             users.append((required[0].site, method))
     if not users:
         return
-    yield violation(users[0][0], f"HTTP APIs do not validate requests: the request body schemas "
-                                 f"and required parameters of {shown([m for _, m in users])} are "
-                                 "imported as documentation only; validate in the integration "
-                                 "(or use a REST API with a request validator)",
-                    users[0][1].label)
+    yield violation(
+        users[0][0],
+        f"HTTP APIs do not validate requests: the request body schemas "
+        f"and required parameters of {shown([m for _, m in users])} are "
+        "imported as documentation only; validate in the integration "
+        "(or use a REST API with a request validator)",
+        users[0][1].label,
+    )

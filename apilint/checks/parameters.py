@@ -25,12 +25,15 @@ def _why_nested(api: Api, param: Parameter) -> str | None:
         return None
     schema = schema_at.value
     if schema.get("type") == "object" or (
-            "type" not in schema and isinstance(schema.get("properties"), dict)):
+        "type" not in schema and isinstance(schema.get("properties"), dict)
+    ):
         return "its schema is an object"
     if schema.get("type") == "array":
         items = api.dict_child(schema_at, "items")
-        if items is not None and (items.value.get("type") in ("object", "array")
-                                  or isinstance(items.value.get("properties"), dict)):
+        if items is not None and (
+            items.value.get("type") in ("object", "array")
+            or isinstance(items.value.get("properties"), dict)
+        ):
             return f"it is an array of {items.value.get('type', 'object')}s"
     return None
 
@@ -52,13 +55,19 @@ def nested_query_parameter(api: Api, options: dict[str, Any]) -> Iterator[Violat
                 found[key] = (param, why, [method.label])
     for param, why, users in found.values():
         at = param.at if param.via_ref else param.site
-        used = f" (used by {', '.join(users[:3])}{' and more' if len(users) > 3 else ''})" \
-            if param.via_ref else ""
-        yield violation(at, f"query parameter {param.name!r}{used} cannot be represented by API "
-                            f"Gateway: {why}. Method request parameters are flat names that are "
-                            "only checked for presence; flatten it into simple parameters "
-                            "(e.g. filter_status) or send structured data in the body",
-                        None if param.via_ref else users[0])
+        used = (
+            f" (used by {', '.join(users[:3])}{' and more' if len(users) > 3 else ''})"
+            if param.via_ref
+            else ""
+        )
+        yield violation(
+            at,
+            f"query parameter {param.name!r}{used} cannot be represented by API "
+            f"Gateway: {why}. Method request parameters are flat names that are "
+            "only checked for presence; flatten it into simple parameters "
+            "(e.g. filter_status) or send structured data in the body",
+            None if param.via_ref else users[0],
+        )
 
 
 # -- ignored attributes ------------------------------------------------------------------------
@@ -85,13 +94,21 @@ def param_attribute_ignored(api: Api, options: dict[str, Any]) -> Iterator[Viola
             first, names = ignored[0][0], [n for _, n in ignored]
             path_level = param.path_level
             where = f"parameter {param.name!r}" + (
-                "" if param.via_ref else f" of path {method.path!r}" if path_level
-                else f" of {method.label}")
+                ""
+                if param.via_ref
+                else f" of path {method.path!r}"
+                if path_level
+                else f" of {method.label}"
+            )
             shared = param.via_ref or path_level
-            yield violation(first, f"{where} uses {', '.join(names)}, which API Gateway ignores "
-                                   "(it keeps only name, in, required, type and description of "
-                                   "a parameter): the gateway neither enforces nor reads them, so "
-                                   "check them in the backend", None if shared else method.label)
+            yield violation(
+                first,
+                f"{where} uses {', '.join(names)}, which API Gateway ignores "
+                "(it keeps only name, in, required, type and description of "
+                "a parameter): the gateway neither enforces nor reads them, so "
+                "check them in the backend",
+                None if shared else method.label,
+            )
 
 
 def _plain_items(value: Any) -> bool:
@@ -110,11 +127,14 @@ def _ignored(api: Api, at: At) -> list[tuple[At, str]]:
         schema = api.dict_child(at, key) if key == "schema" else None
         if schema is not None:
             via = " (through its $ref)" if schema.tokens != child.tokens else ""
-            out += [(schema.child(k) or child if not via else child, f"schema.{k}{via}")
-                    for k in schema.value
-                    if isinstance(k, str) and k not in ("type", "description")
-                    and not k.startswith("x-")
-                    and not (k == "items" and _plain_items(schema.value[k]))]
+            out += [
+                (schema.child(k) or child if not via else child, f"schema.{k}{via}")
+                for k in schema.value
+                if isinstance(k, str)
+                and k not in ("type", "description")
+                and not k.startswith("x-")
+                and not (k == "items" and _plain_items(schema.value[k]))
+            ]
         elif key != "schema":
             out.append((child, key))
     return out

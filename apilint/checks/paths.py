@@ -51,8 +51,11 @@ def variable(segment: str) -> str | None:
 
 def template_variables(path: str) -> list[str]:
     """Variable names of a path; a variable holding a `${...}` placeholder is left out."""
-    return [v for v in (variable(s) for s in _segments(mask(path)))
-            if v is not None and UNKNOWN not in v]
+    return [
+        v
+        for v in (variable(s) for s in _segments(mask(path)))
+        if v is not None and UNKNOWN not in v
+    ]
 
 
 @check
@@ -77,10 +80,13 @@ def path_segment_invalid_chars(api: Api, options: dict[str, Any]) -> Iterator[Vi
             if not _LITERAL.fullmatch(segment):
                 problems.append(f"segment {segment!r} holds {_chars(segment)}")
         if problems:
-            yield violation(at, f"path {path!r} cannot be imported: {'; '.join(problems)}. REST "
-                                "API path segments may only hold letters, digits and . _ - , : "
-                                "(a variable is a whole segment in curly braces); rename the "
-                                "segment, e.g. replace other characters with '-'")
+            yield violation(
+                at,
+                f"path {path!r} cannot be imported: {'; '.join(problems)}. REST "
+                "API path segments may only hold letters, digits and . _ - , : "
+                "(a variable is a whole segment in curly braces); rename the "
+                "segment, e.g. replace other characters with '-'",
+            )
 
 
 def _chars(text: str) -> str:
@@ -89,8 +95,11 @@ def _chars(text: str) -> str:
 
 def _partial(path: str) -> list[str]:
     """Segments with curly braces that are not one whole variable (placeholders aside)."""
-    return [s for s in _segments(mask(path))
-            if ("{" in s or "}" in s) and variable(s) is None and UNKNOWN not in s]
+    return [
+        s
+        for s in _segments(mask(path))
+        if ("{" in s or "}" in s) and variable(s) is None and UNKNOWN not in s
+    ]
 
 
 @check
@@ -99,10 +108,13 @@ def path_param_partial_segment(api: Api, options: dict[str, Any]) -> Iterator[Vi
         bad = _partial(path)
         if bad:
             shown = ", ".join(repr(s) for s in bad)
-            yield violation(at, f"path {path!r} has a path variable that is not a whole segment "
-                                f"({shown}); API Gateway only accepts '/res/{{id}}', not "
-                                "'/res{id}' or '/{id}.json': make the variable its own segment "
-                                "(e.g. '/res/{id}/json') or take the suffix apart in the backend")
+            yield violation(
+                at,
+                f"path {path!r} has a path variable that is not a whole segment "
+                f"({shown}); API Gateway only accepts '/res/{{id}}', not "
+                "'/res{id}' or '/{id}.json': make the variable its own segment "
+                "(e.g. '/res/{id}/json') or take the suffix apart in the backend",
+            )
 
 
 @check
@@ -111,9 +123,12 @@ def greedy_param_not_last(api: Api, options: dict[str, Any]) -> Iterator[Violati
         segments = _segments(mask(path.rstrip("/")))
         early = [s for s in segments[:-1] if _VARIABLE.fullmatch(s) and s.endswith("+}")]
         if early:
-            yield violation(at, f"path {path!r} has the greedy variable {early[0]!r} before its "
-                                "last segment; a greedy variable catches the rest of the path and "
-                                "must be the last segment: move it to the end or drop the '+'")
+            yield violation(
+                at,
+                f"path {path!r} has the greedy variable {early[0]!r} before its "
+                "last segment; a greedy variable catches the rest of the path and "
+                "must be the last segment: move it to the end or drop the '+'",
+            )
 
 
 def _first_key(api: Api) -> dict[str, At]:
@@ -138,11 +153,14 @@ def sibling_path_variable_conflict(api: Api, options: dict[str, Any]) -> Iterato
         first = children[0].rpartition("/")[2]
         for child in children[1:]:
             segment = child.rpartition("/")[2]
-            yield violation(keys[child], f"resource {child!r} puts the variable {segment} next to "
-                                         f"{first} under {parent!r}; a REST API resource may have "
-                                         "only one variable child (import fails with 'A sibling "
-                                         "of this resource already has a variable path part'): "
-                                         f"use {first} in every path at this position")
+            yield violation(
+                keys[child],
+                f"resource {child!r} puts the variable {segment} next to "
+                f"{first} under {parent!r}; a REST API resource may have "
+                "only one variable child (import fails with 'A sibling "
+                "of this resource already has a variable path part'): "
+                f"use {first} in every path at this position",
+            )
 
 
 @check
@@ -155,15 +173,21 @@ def path_param_undeclared(api: Api, options: dict[str, Any]) -> Iterator[Violati
     for path, at in _paths(api):
         methods = by_path.get(path, [])
         for name in dict.fromkeys(template_variables(path)):
-            missing = [m for m in methods
-                       if not any(p.location == "path" and p.name == name for p in m.parameters)]
+            missing = [
+                m
+                for m in methods
+                if not any(p.location == "path" and p.name == name for p in m.parameters)
+            ]
             if not missing:
                 continue
-            yield violation(at, f"path variable {{{name}}} of {path!r} has no `in: path` "
-                                f"parameter in {shown(missing)}; without it the method has no "
-                                f"method.request.path.{name} to map, cache or validate: declare "
-                                f"`- name: {name}, in: path, required: true` on the path or "
-                                "operation")
+            yield violation(
+                at,
+                f"path variable {{{name}}} of {path!r} has no `in: path` "
+                f"parameter in {shown(missing)}; without it the method has no "
+                f"method.request.path.{name} to map, cache or validate: declare "
+                f"`- name: {name}, in: path, required: true` on the path or "
+                "operation",
+            )
 
 
 @check
@@ -180,20 +204,26 @@ def path_param_not_in_template(api: Api, options: dict[str, Any]) -> Iterator[Vi
                 continue
             shared = param.path_level
             where = f"path {method.path!r}" if shared else method.label
-            yield violation(param.site.child("name") or param.site,
-                            f"path parameter {param.name!r} of {where} is not a variable of the "
-                            f"path{_closest(param.name, names)}; API Gateway creates "
-                            f"method.request.path.{param.name}, which never gets a value: "
-                            "rename it to the path variable (names are case-sensitive) or "
-                            "remove it", None if shared else method.label)
+            yield violation(
+                param.site.child("name") or param.site,
+                f"path parameter {param.name!r} of {where} is not a variable of the "
+                f"path{_closest(param.name, names)}; API Gateway creates "
+                f"method.request.path.{param.name}, which never gets a value: "
+                "rename it to the path variable (names are case-sensitive) or "
+                "remove it",
+                None if shared else method.label,
+            )
 
 
 def _closest(name: str, names: list[str]) -> str:
     for other in names:
         if other.lower() == name.lower():
             return f" (the path has {{{other}}})"
-    return f" (the path has {', '.join('{' + n + '}' for n in names)})" if names else \
-        " (the path has no variables)"
+    return (
+        f" (the path has {', '.join('{' + n + '}' for n in names)})"
+        if names
+        else " (the path has no variables)"
+    )
 
 
 @check
@@ -202,10 +232,13 @@ def reserved_ping_path(api: Api, options: dict[str, Any]) -> Iterator[Violation]
     for name in _RESERVED:
         at = keys.get("/" + name)
         if at is not None:
-            yield violation(at, f"the root-level resource '/{name}' is reserved for API Gateway's "
-                                "health check: behind a custom domain name, requests to it do not "
-                                f"reach your API; rename it (e.g. '/health') or nest it "
-                                f"('/v1/{name}')")
+            yield violation(
+                at,
+                f"the root-level resource '/{name}' is reserved for API Gateway's "
+                "health check: behind a custom domain name, requests to it do not "
+                f"reach your API; rename it (e.g. '/health') or nest it "
+                f"('/v1/{name}')",
+            )
 
 
 _ARN_PREFIX = len("arn:aws-us-gov:execute-api:ap-southeast-3:123456789012:abcdefghij/")
@@ -220,13 +253,23 @@ def method_arn_length(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
         if not policy and not method.auth.requires("lambda", "cognito", "iam"):
             continue
         # arn:...:api-id/STAGE/VERB/path, counting every path variable as an empty value
-        length = _ARN_PREFIX + stage + 1 + len(method.verb) + len(method.path) - \
-            sum(len(s) for s in _segments(method.path) if variable(s) is not None)
+        length = (
+            _ARN_PREFIX
+            + stage
+            + 1
+            + len(method.verb)
+            + len(method.path)
+            - sum(len(s) for s in _segments(method.path) if variable(s) is not None)
+        )
         if length >= threshold:
-            yield violation(method.at, f"the execute-api ARN of {method.label} is about {length} "
-                                       "bytes before any path variable value; API Gateway answers "
-                                       "414 when the ARN of an authorized method exceeds 1600 "
-                                       "bytes: shorten the path", method.label)
+            yield violation(
+                method.at,
+                f"the execute-api ARN of {method.label} is about {length} "
+                "bytes before any path variable value; API Gateway answers "
+                "414 when the ARN of an authorized method exceeds 1600 "
+                "bytes: shorten the path",
+                method.label,
+            )
 
 
 @check
@@ -234,9 +277,12 @@ def no_operations(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     paths = api.dict_child(api.root, "paths")
     if paths is None or api.methods:
         return
-    what = "is empty" if not paths.value else "declares no operation API Gateway creates a " \
-                                              "method for"
-    yield violation(api.root.child("paths") or api.root,
-                    f"`paths` {what}; deploying the API fails with 'The REST API doesn't contain "
-                    "any methods': add at least one operation (get, post, ..., or "
-                    "x-amazon-apigateway-any-method) with an integration")
+    what = (
+        "is empty" if not paths.value else "declares no operation API Gateway creates a method for"
+    )
+    yield violation(
+        api.root.child("paths") or api.root,
+        f"`paths` {what}; deploying the API fails with 'The REST API doesn't contain "
+        "any methods': add at least one operation (get, post, ..., or "
+        "x-amazon-apigateway-any-method) with an integration",
+    )

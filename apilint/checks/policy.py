@@ -19,17 +19,20 @@ POLICY = "x-amazon-apigateway-policy"
 #: shortest such prefix (arn:aws:, a 9-letter region, 12-digit account, 10-character id) adds 41.
 _EXECUTE_API = "execute-api:/"
 _EXECUTE_API_GROWTH = len("arn:aws:execute-api:us-east-1:123456789012:abcde12345/") - len(
-    _EXECUTE_API)
+    _EXECUTE_API
+)
 _VPC_CONDITION_KEYS = {"aws:sourcevpce", "aws:sourcevpc"}
 _POLICY_VERSIONS = ("2012-10-17", "2008-10-17")
 
 
 # -- API keys ---------------------------------------------------------------------------------
 
+
 def _key_only(method: Method) -> bool:
     kinds = method.auth.kinds
-    return ("api_key" in kinds and not method.auth.authenticated
-            and "invalid-authorizer" not in kinds)
+    return (
+        "api_key" in kinds and not method.auth.authenticated and "invalid-authorizer" not in kinds
+    )
 
 
 @check
@@ -40,23 +43,35 @@ def api_key_as_auth(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     for name, scheme in api.schemes.items():
         if scheme.kind != "api_key":
             continue
-        methods = [m for m in api.methods if m.verb != "OPTIONS" and name in m.auth.schemes
-                   and _key_only(m) and not allowed_by(m, allow)]
+        methods = [
+            m
+            for m in api.methods
+            if m.verb != "OPTIONS"
+            and name in m.auth.schemes
+            and _key_only(m)
+            and not allowed_by(m, allow)
+        ]
         if methods:
-            yield violation(scheme.at, f"an API key (scheme {name!r}) is the only protection of "
-                                       f"{len(methods)} method(s) ({shown(methods)}); API keys "
-                                       "identify callers for usage plans and throttling, they are "
-                                       "not secrets and do not authenticate; add an authorizer or "
-                                       "IAM authorization next to the key")
+            yield violation(
+                scheme.at,
+                f"an API key (scheme {name!r}) is the only protection of "
+                f"{len(methods)} method(s) ({shown(methods)}); API keys "
+                "identify callers for usage plans and throttling, they are "
+                "not secrets and do not authenticate; add an authorizer or "
+                "IAM authorization next to the key",
+            )
 
 
 @check
 def api_key_source_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     at, value = key_source(api)
     if at is not None and value not in ("HEADER", "AUTHORIZER"):
-        yield violation(at, f"{API_KEY_SOURCE} is {at.value!r}; API Gateway knows only HEADER "
-                            "(the X-API-Key header) and AUTHORIZER (the usageIdentifierKey a "
-                            "Lambda authorizer returns); set one of them")
+        yield violation(
+            at,
+            f"{API_KEY_SOURCE} is {at.value!r}; API Gateway knows only HEADER "
+            "(the X-API-Key header) and AUTHORIZER (the usageIdentifierKey a "
+            "Lambda authorizer returns); set one of them",
+        )
 
 
 @check
@@ -64,17 +79,24 @@ def api_key_source_authorizer_missing(api: Api, options: dict[str, Any]) -> Iter
     at, value = key_source(api)
     if at is None or value != "AUTHORIZER":
         return
-    methods = [m for m in api.methods if m.verb != "OPTIONS" and "api_key" in m.auth.kinds
-               and "lambda" not in m.auth.kinds]
+    methods = [
+        m
+        for m in api.methods
+        if m.verb != "OPTIONS" and "api_key" in m.auth.kinds and "lambda" not in m.auth.kinds
+    ]
     if methods:
-        yield violation(at, f"{API_KEY_SOURCE} is AUTHORIZER, so API keys come only from a "
-                            f"Lambda authorizer's usageIdentifierKey, but {len(methods)} "
-                            f"method(s) that require a key have no Lambda authorizer "
-                            f"({shown(methods)}); their calls carry no key and get 403 Forbidden; "
-                            "add a Lambda authorizer that returns the key, or use HEADER")
+        yield violation(
+            at,
+            f"{API_KEY_SOURCE} is AUTHORIZER, so API keys come only from a "
+            f"Lambda authorizer's usageIdentifierKey, but {len(methods)} "
+            f"method(s) that require a key have no Lambda authorizer "
+            f"({shown(methods)}); their calls carry no key and get 403 Forbidden; "
+            "add a Lambda authorizer that returns the key, or use HEADER",
+        )
 
 
 # -- private endpoints ---------------------------------------------------------------------------
+
 
 def _vpc_endpoint_ids(api: Api) -> At | None:
     for config in endpoint_configurations(api):
@@ -88,23 +110,30 @@ def _vpc_endpoint_ids(api: Api) -> At | None:
 def private_without_policy(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     ids = _vpc_endpoint_ids(api)
     if ids is not None and api.root.child(POLICY) is None:
-        yield violation(ids, "vpcEndpointIds make this a private API, and a private API cannot "
-                             "be deployed without a resource policy (\"Private REST API doesn't "
-                             f"have a resource policy attached to it\"); add {POLICY} allowing "
-                             "execute-api:Invoke from your VPC endpoints (aws:SourceVpce), unless "
-                             "your infrastructure code attaches the policy separately")
+        yield violation(
+            ids,
+            "vpcEndpointIds make this a private API, and a private API cannot "
+            "be deployed without a resource policy (\"Private REST API doesn't "
+            f'have a resource policy attached to it"); add {POLICY} allowing '
+            "execute-api:Invoke from your VPC endpoints (aws:SourceVpce), unless "
+            "your infrastructure code attaches the policy separately",
+        )
 
 
 @check
 def vpce_on_nonprivate(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     ids = _vpc_endpoint_ids(api)
     if ids is not None:
-        yield violation(ids, "vpcEndpointIds apply only to private REST APIs; HTTP APIs have no "
-                             "private endpoint type, so the IDs are not used and the API stays "
-                             "public; remove them (a private REST API stays off the internet)")
+        yield violation(
+            ids,
+            "vpcEndpointIds apply only to private REST APIs; HTTP APIs have no "
+            "private endpoint type, so the IDs are not used and the API stays "
+            "public; remove them (a private REST API stays off the internet)",
+        )
 
 
 # -- the resource policy -------------------------------------------------------------------------
+
 
 def _policy(api: Api) -> tuple[At | None, Any]:
     """The policy node (never $ref-resolved: a policy is literal data) and its parsed value."""
@@ -148,8 +177,11 @@ def policy_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     if at is None or _unknown(policy):
         return
     if not isinstance(policy, dict):
-        yield violation(at, f"{POLICY} must be an IAM policy document (an object with Version and "
-                            "Statement); API Gateway rejects anything else")
+        yield violation(
+            at,
+            f"{POLICY} must be an IAM policy document (an object with Version and "
+            "Statement); API Gateway rejects anything else",
+        )
         return
     problems: list[str] = []
     version = policy.get("Version")
@@ -170,23 +202,31 @@ def policy_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
         problems.append("Statement must be a list of statement objects")
     if problems:
         more = " …" if len(problems) > 4 else ""
-        yield violation(at, f"{POLICY} is not a valid resource policy: "
-                            f"{'; '.join(problems[:4])}{more}; API Gateway rejects it (\"Invalid "
-                            "policy document\")")
+        yield violation(
+            at,
+            f"{POLICY} is not a valid resource policy: "
+            f'{"; ".join(problems[:4])}{more}; API Gateway rejects it ("Invalid '
+            'policy document")',
+        )
 
 
 def _statement_problems(statement: dict[str, Any]) -> list[str]:
     if "Statement" in statement or "Version" in statement:
-        return ["is itself a policy document (Version/Statement nested in Statement); list its "
-                "statements directly"]
+        return [
+            "is itself a policy document (Version/Statement nested in Statement); list its "
+            "statements directly"
+        ]
     problems = []
     effect = statement.get("Effect")
     if effect is None:
         problems.append("has no Effect")
     elif isinstance(effect, str) and not _unknown(effect) and effect not in ("Allow", "Deny"):
         problems.append(f"has Effect {effect!r} (must be Allow or Deny, case-sensitive)")
-    for one, other, why in (("Action", "NotAction", ""), ("Resource", "NotResource", ""),
-                            ("Principal", "NotPrincipal", " (a resource policy names callers)")):
+    for one, other, why in (
+        ("Action", "NotAction", ""),
+        ("Resource", "NotResource", ""),
+        ("Principal", "NotPrincipal", " (a resource policy names callers)"),
+    ):
         if one not in statement and other not in statement:
             problems.append(f"has neither {one} nor {other}{why}")
     return problems
@@ -201,8 +241,11 @@ def _lower_bound_length(value: Any) -> int:
         text = PLACEHOLDER.sub("", value)
         return len(json.dumps(text)) + text.count(_EXECUTE_API) * _EXECUTE_API_GROWTH
     if isinstance(value, dict):
-        return 1 + len(value) + sum(len(json.dumps(str(k))) + 1 + _lower_bound_length(v)
-                                    for k, v in value.items())
+        return (
+            1
+            + len(value)
+            + sum(len(json.dumps(str(k))) + 1 + _lower_bound_length(v) for k, v in value.items())
+        )
     if isinstance(value, list):
         return 1 + max(len(value), 1) + sum(_lower_bound_length(v) for v in value)
     return len(json.dumps(value, default=str))
@@ -216,23 +259,29 @@ def policy_too_large(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
         return
     size = _lower_bound_length(policy)
     if size > limit:
-        yield violation(at, f"{POLICY} takes at least {size} characters as stored (compact JSON, "
-                            f"each {_EXECUTE_API} expanded to the API's ARN), over the resource "
-                            f"policy quota of {limit}; merge statements, use wildcards in "
-                            "Resource, or have AWS raise the quota and set this rule's max-chars")
+        yield violation(
+            at,
+            f"{POLICY} takes at least {size} characters as stored (compact JSON, "
+            f"each {_EXECUTE_API} expanded to the API's ARN), over the resource "
+            f"policy quota of {limit}; merge statements, use wildcards in "
+            "Resource, or have AWS raise the quota and set this rule's max-chars",
+        )
 
 
 def _public(principal: Any) -> bool:
     if principal == "*":
         return True
     return isinstance(principal, dict) and any(
-        v == "*" or (isinstance(v, list) and "*" in v) for v in principal.values())
+        v == "*" or (isinstance(v, list) and "*" in v) for v in principal.values()
+    )
 
 
 def _invokes(action: Any) -> bool:
     actions = action if isinstance(action, list) else [action]
-    return any(isinstance(a, str) and a.lower() in ("*", "execute-api:*", "execute-api:invoke")
-               for a in actions)
+    return any(
+        isinstance(a, str) and a.lower() in ("*", "execute-api:*", "execute-api:invoke")
+        for a in actions
+    )
 
 
 def _condition_keys(condition: Any) -> set[str]:
@@ -251,39 +300,56 @@ def policy_public_allow(api: Api, options: dict[str, Any]) -> Iterator[Violation
     statements = list(_statements(at, policy))
     # A Deny with a condition (the documented "allow all, deny unless from this VPC endpoint /
     # IP range" pattern) or with NotPrincipal narrows what the Allow opens.
-    if any(s.get("Effect") == "Deny" and (s.get("Condition") or "NotPrincipal" in s)
-           for _, s in statements):
+    if any(
+        s.get("Effect") == "Deny" and (s.get("Condition") or "NotPrincipal" in s)
+        for _, s in statements
+    ):
         return
     private = _vpc_endpoint_ids(api) is not None
     anyone = "any VPC endpoint of any account in the Region can reach this private API"
     for statement_at, statement in statements:
-        if (statement.get("Effect") != "Allow" or not _public(statement.get("Principal"))
-                or not _invokes(statement.get("Action"))):
+        if (
+            statement.get("Effect") != "Allow"
+            or not _public(statement.get("Principal"))
+            or not _invokes(statement.get("Action"))
+        ):
             continue
         condition = statement.get("Condition")
         if not condition:
             why = "with no Condition"
-            who = anyone if private else (
-                "the policy lets every caller through and only method authorization remains "
-                "(on a private API: from any VPC endpoint of any account in the Region)")
+            who = (
+                anyone
+                if private
+                else (
+                    "the policy lets every caller through and only method authorization remains "
+                    "(on a private API: from any VPC endpoint of any account in the Region)"
+                )
+            )
         elif private and not _condition_keys(condition) & _VPC_CONDITION_KEYS:
             why, who = "with no aws:SourceVpce or aws:SourceVpc condition", anyone
         else:
             continue
-        yield violation(statement_at, f"{POLICY} allows execute-api:Invoke to every principal "
-                                      f"(Principal \"*\") {why}, so {who}; add a Condition "
-                                      "(aws:SourceVpce, aws:SourceVpc, aws:SourceIp, "
-                                      "aws:PrincipalOrgID) or a Deny statement that narrows it")
+        yield violation(
+            statement_at,
+            f"{POLICY} allows execute-api:Invoke to every principal "
+            f'(Principal "*") {why}, so {who}; add a Condition '
+            "(aws:SourceVpce, aws:SourceVpc, aws:SourceIp, "
+            "aws:PrincipalOrgID) or a Deny statement that narrows it",
+        )
 
 
 # -- request validators ---------------------------------------------------------------------------
+
 
 @check
 def request_validator_undefined(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     validators = api.ext(VALIDATORS)
     names = set(validators.value) if validators and isinstance(validators.value, dict) else set()
-    known = (f"defined: {', '.join(map(repr, sorted(map(str, names))))}" if names
-             else f"there is no {VALIDATORS} map")
+    known = (
+        f"defined: {', '.join(map(repr, sorted(map(str, names))))}"
+        if names
+        else f"there is no {VALIDATORS} map"
+    )
     sites: dict[tuple[str, ...], tuple[At, str | None]] = {}
     root = api.root.child(VALIDATOR)
     if root is not None:
@@ -296,7 +362,11 @@ def request_validator_undefined(api: Api, options: dict[str, Any]) -> Iterator[V
         name = at.value
         if not isinstance(name, str) or has_placeholder(name) or name in names:
             continue
-        yield violation(at, f"{label or 'the API (root level)'} selects request validator "
-                            f"{name!r}, which is not defined ({known}); API Gateway cannot attach "
-                            "a validator that does not exist, so these requests are not validated "
-                            f"as written; add it to {VALIDATORS} or fix the name", label)
+        yield violation(
+            at,
+            f"{label or 'the API (root level)'} selects request validator "
+            f"{name!r}, which is not defined ({known}); API Gateway cannot attach "
+            "a validator that does not exist, so these requests are not validated "
+            f"as written; add it to {VALIDATORS} or fix the name",
+            label,
+        )

@@ -18,10 +18,13 @@ def resource_quota_exceeded(api: Api, options: dict[str, Any]) -> Iterator[Viola
         return
     declared = sum(1 for r in api.resources.values() if r.declared)
     where = api.root.child("paths") or api.root
-    yield violation(where, f"the API has {count} resources (every path prefix is a resource, "
-                           f"plus the root '/'; {declared} are paths of their own), over the quota "
-                           f"of {limit} per REST API; split the API, or request a quota increase "
-                           "and set this rule's `limit`")
+    yield violation(
+        where,
+        f"the API has {count} resources (every path prefix is a resource, "
+        f"plus the root '/'; {declared} are paths of their own), over the quota "
+        f"of {limit} per REST API; split the API, or request a quota increase "
+        "and set this rule's `limit`",
+    )
 
 
 @check
@@ -29,11 +32,13 @@ def route_quota_exceeded(api: Api, options: dict[str, Any]) -> Iterator[Violatio
     limit = options["limit"]
     count = len(api.methods)  # every path x method (ANY and the $default route included)
     if count > limit:
-        yield violation(api.root.child("paths") or api.root,
-                        f"the HTTP API has {count} routes (one per path and method), over the "
-                        f"quota of {limit} routes per API; split the API, merge routes into "
-                        "{proxy+}/ANY routes, or request a quota increase and set this rule's "
-                        "`limit`")
+        yield violation(
+            api.root.child("paths") or api.root,
+            f"the HTTP API has {count} routes (one per path and method), over the "
+            f"quota of {limit} routes per API; split the API, merge routes into "
+            "{proxy+}/ANY routes, or request a quota increase and set this rule's "
+            "`limit`",
+        )
 
 
 @check
@@ -42,14 +47,19 @@ def integration_quota_exceeded(api: Api, options: dict[str, Any]) -> Iterator[Vi
     # components.x-amazon-apigateway-integrations, or identical copies) are counted once, so
     # the count is a lower bound and never a false alarm.
     limit = options["limit"]  # not adjustable: a lower limit leaves headroom
-    distinct = {json.dumps(m.integration.at.value, sort_keys=True, default=str)
-                for m in api.methods if m.integration is not None}
+    distinct = {
+        json.dumps(m.integration.at.value, sort_keys=True, default=str)
+        for m in api.methods
+        if m.integration is not None
+    }
     if len(distinct) > limit:
-        yield violation(api.root.child("paths") or api.root,
-                        f"the HTTP API has at least {len(distinct)} distinct integrations, over "
-                        f"the quota of {limit} integrations per API (300, and it cannot be "
-                        "raised); share integrations between routes through "
-                        "components.x-amazon-apigateway-integrations and $ref, or split the API")
+        yield violation(
+            api.root.child("paths") or api.root,
+            f"the HTTP API has at least {len(distinct)} distinct integrations, over "
+            f"the quota of {limit} integrations per API (300, and it cannot be "
+            "raised); share integrations between routes through "
+            "components.x-amazon-apigateway-integrations and $ref, or split the API",
+        )
 
 
 @check
@@ -59,9 +69,12 @@ def authorizer_quota_exceeded(api: Api, options: dict[str, Any]) -> Iterator[Vio
     if len(authorizers) <= limit:
         return
     extra = authorizers[limit]
-    names = ", ".join(repr(s.name) for s in authorizers[limit:limit + 3])
-    yield violation(extra.at, f"the API defines {len(authorizers)} authorizers "
-                              f"(security schemes with x-amazon-apigateway-authorizer), over the "
-                              f"quota of {limit} per API (beyond it: {names}); share authorizers "
-                              "between methods, or request a quota increase and set this rule's "
-                              "`limit`")
+    names = ", ".join(repr(s.name) for s in authorizers[limit : limit + 3])
+    yield violation(
+        extra.at,
+        f"the API defines {len(authorizers)} authorizers "
+        f"(security schemes with x-amazon-apigateway-authorizer), over the "
+        f"quota of {limit} per API (beyond it: {names}); share authorizers "
+        "between methods, or request a quota increase and set this rule's "
+        "`limit`",
+    )

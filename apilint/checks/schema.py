@@ -27,19 +27,44 @@ from apilint.model.build import DEFAULT_ROUTE
 from apilint.model.gateway import Api
 from apilint.validate import NestingTooDeep, SchemaError, backend_name, narrow
 
-_VERBS = ("get", "put", "post", "delete", "options", "head", "patch", "trace",
-          "x-amazon-apigateway-any-method")
+_VERBS = (
+    "get",
+    "put",
+    "post",
+    "delete",
+    "options",
+    "head",
+    "patch",
+    "trace",
+    "x-amazon-apigateway-any-method",
+)
 _SCALARS = {"string", "number", "integer", "boolean"}
 #: Swagger 2.0 root keys and what OpenAPI 3 has instead.
 _SWAGGER2_ROOT = {
-    "definitions": "components.schemas", "parameters": "components.parameters",
-    "responses": "components.responses", "securityDefinitions": "components.securitySchemes",
-    "host": "servers", "basePath": "servers", "schemes": "servers",
-    "consumes": "requestBody content types", "produces": "response content types",
+    "definitions": "components.schemas",
+    "parameters": "components.parameters",
+    "responses": "components.responses",
+    "securityDefinitions": "components.securitySchemes",
+    "host": "servers",
+    "basePath": "servers",
+    "schemes": "servers",
+    "consumes": "requestBody content types",
+    "produces": "response content types",
 }
 #: Keys a Swagger 2.0 parameter has and an OpenAPI 3 parameter keeps under `schema`.
-_SWAGGER2_PARAMETER = {"type", "format", "items", "enum", "default", "minimum", "maximum",
-                       "pattern", "collectionFormat", "minLength", "maxLength"}
+_SWAGGER2_PARAMETER = {
+    "type",
+    "format",
+    "items",
+    "enum",
+    "default",
+    "minimum",
+    "maximum",
+    "pattern",
+    "collectionFormat",
+    "minLength",
+    "maxLength",
+}
 
 
 @dataclass(frozen=True)
@@ -61,8 +86,14 @@ def problems(api: Api) -> list[Problem]:
         errors = schema_validator(doc.version, backend_name()).errors(data)
     except NestingTooDeep:
         deepest = _deepest(data)
-        return [Problem(deepest, f"nested {len(deepest)} levels deep: no real definition is, and "
-                                 "the structure could not be validated; flatten it", False)]
+        return [
+            Problem(
+                deepest,
+                f"nested {len(deepest)} levels deep: no real definition is, and "
+                "the structure could not be validated; flatten it",
+                False,
+            )
+        ]
     relaxed = _responses_not_needed(api)
     # One finding per object, with the explanation that says most: a Swagger 2.0 style
     # header (`type` without `schema`) is one mistake, not a missing and an unexpected key.
@@ -81,8 +112,10 @@ def problems(api: Api) -> list[Problem]:
                 # Proxy and HTTP API routes answer what the backend says, so a missing
                 # `responses` costs nothing there unless warnings fail the import.
                 problem = dataclasses.replace(
-                    problem, import_warning=True,
-                    only_if_strict=missing and _operation(cause.path) in relaxed)
+                    problem,
+                    import_warning=True,
+                    only_if_strict=missing and _operation(cause.path) in relaxed,
+                )
             kept = best.get(cause.path)
             if kept is None or rank > kept[0]:
                 best[cause.path] = (rank, problem)
@@ -100,11 +133,17 @@ def schema_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
 def openapi_schema_violation(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     for p in problems(api):
         if not p.fatal:
-            yield Violation(api.doc, p.tokens, p.message, import_warning=p.import_warning,
-                            only_if_strict=p.only_if_strict)
+            yield Violation(
+                api.doc,
+                p.tokens,
+                p.message,
+                import_warning=p.import_warning,
+                only_if_strict=p.only_if_strict,
+            )
 
 
 # -- the error tree --------------------------------------------------------------------------
+
 
 def causes(error: SchemaError) -> list[SchemaError]:
     """The errors that explain `error`: itself, or for a failed oneOf/anyOf the errors of the
@@ -114,9 +153,11 @@ def causes(error: SchemaError) -> list[SchemaError]:
     branches = [b for b in error.branches if b and not any(_is_ref_branch(e) for e in b)]
     # A branch whose selector (`type: apiKey`, `in: body`) differs from the instance's is not
     # the one meant: "oauth2 is not one of apiKey" explains nothing.
-    meant = [b for b in branches
-             if not any(e.keyword in ("enum", "const") and len(e.path) == len(error.path) + 1
-                        for e in b)]
+    meant = [
+        b
+        for b in branches
+        if not any(e.keyword in ("enum", "const") and len(e.path) == len(error.path) + 1 for e in b)
+    ]
     if len(meant) == 1:
         return [c for e in meant[0] for c in causes(e)]
     return [narrow(error)]
@@ -127,8 +168,9 @@ def _is_ref_branch(error: SchemaError) -> bool:
 
 
 def _is_missing_responses(error: SchemaError) -> bool:
-    return ((error.keyword == "required" and error.detail == ("responses",))
-            or _is_empty_responses(error))
+    return (error.keyword == "required" and error.detail == ("responses",)) or _is_empty_responses(
+        error
+    )
 
 
 def _is_empty_responses(error: SchemaError) -> bool:
@@ -137,8 +179,12 @@ def _is_empty_responses(error: SchemaError) -> bool:
 
 
 def _is_default_route(error: SchemaError, kind: str) -> bool:
-    return (kind == "http" and error.keyword == "additionalProperties"
-            and error.path == ("paths",) and error.detail == (DEFAULT_ROUTE,))
+    return (
+        kind == "http"
+        and error.keyword == "additionalProperties"
+        and error.path == ("paths",)
+        and error.detail == (DEFAULT_ROUTE,)
+    )
 
 
 def _operation(tokens: Tokens) -> Tokens:
@@ -148,9 +194,12 @@ def _operation(tokens: Tokens) -> Tokens:
 def _responses_not_needed(api: Api) -> set[Tokens]:
     """Operations whose missing `responses` cost nothing: HTTP API routes and proxy
     integrations pass the backend's answer through (SAM writes `responses: {}`)."""
-    return {m.at.tokens for m in api.methods
-            if m.at.doc is api.doc and (api.kind == "http"
-                                        or (m.integration is not None and m.integration.is_proxy))}
+    return {
+        m.at.tokens
+        for m in api.methods
+        if m.at.doc is api.doc
+        and (api.kind == "http" or (m.integration is not None and m.integration.is_proxy))
+    }
 
 
 # -- plain words -----------------------------------------------------------------------------
@@ -168,35 +217,52 @@ def _explain(error: SchemaError, data: Any, version: str) -> tuple[int, Problem]
         expected = " or ".join(_article(t) for t in error.detail) or "another type"
         message = f"{where} is {_kind(value)} where {label} expects {expected}"
         if _fatal_type(error, value):
-            return _FATAL, Problem(error.path, f"{message}; API Gateway's importer cannot read "
-                                               "it ('Unable to parse API definition'); write "
-                                               f"{expected} here", True)
+            return _FATAL, Problem(
+                error.path,
+                f"{message}; API Gateway's importer cannot read "
+                "it ('Unable to parse API definition'); write "
+                f"{expected} here",
+                True,
+            )
         return _PLAIN, Problem(error.path, f"{message}; {tolerated}", False)
     if error.keyword == "required":
         prop = error.detail[0] if error.detail else "?"
         swagger2 = _swagger2_keys(error, value, version)
         if prop in ("schema", "content") and swagger2:
             return _SWAGGER2_STYLE, Problem(
-                error.path, f"{where} has `{swagger2[0]}` directly (Swagger 2.0 style); OpenAPI "
-                            f"3 puts it under `schema:`; API Gateway imports it, other OpenAPI "
-                            "tools reject it", False)
-        return _PLAIN, Problem(error.path, f"{where} has no `{prop}`"
-                                           f"{_required_hint(value, prop, tolerated)}", False)
+                error.path,
+                f"{where} has `{swagger2[0]}` directly (Swagger 2.0 style); OpenAPI "
+                f"3 puts it under `schema:`; API Gateway imports it, other OpenAPI "
+                "tools reject it",
+                False,
+            )
+        return _PLAIN, Problem(
+            error.path, f"{where} has no `{prop}`{_required_hint(value, prop, tolerated)}", False
+        )
     if error.keyword == "additionalProperties" and error.detail:
         key = error.detail[0]
         more = f" (and {len(error.detail) - 1} more)" if len(error.detail) > 1 else ""
-        return _PLAIN, Problem(error.path + (key,),
-                               f"{where} has `{key}`{more}, which {label} does not define "
-                               f"there; {_extra_hint(error, key, version)}", False)
+        return _PLAIN, Problem(
+            error.path + (key,),
+            f"{where} has `{key}`{more}, which {label} does not define "
+            f"there; {_extra_hint(error, key, version)}",
+            False,
+        )
     if _is_empty_responses(error):
-        return _PLAIN, Problem(error.path, f"{where} is empty; {label} requires at least one "
-                                           "response (API Gateway's importer warns 'No "
-                                           "responses specified')", False)
+        return _PLAIN, Problem(
+            error.path,
+            f"{where} is empty; {label} requires at least one "
+            "response (API Gateway's importer warns 'No "
+            "responses specified')",
+            False,
+        )
     if error.keyword == "pattern" and error.path == ("openapi",):
-        return _PLAIN, Problem(error.path, f"`openapi: {value}` is not a full version like "
-                                          f"3.0.1; {tolerated}", False)
-    return _GENERIC, Problem(error.path, f"{where}: {_short(error.message)} (not valid {label}; "
-                                         f"{tolerated})", False)
+        return _PLAIN, Problem(
+            error.path, f"`openapi: {value}` is not a full version like 3.0.1; {tolerated}", False
+        )
+    return _GENERIC, Problem(
+        error.path, f"{where}: {_short(error.message)} (not valid {label}; {tolerated})", False
+    )
 
 
 def _swagger2_keys(error: SchemaError, value: Any, version: str) -> list[str]:
@@ -215,27 +281,43 @@ def _fatal_type(error: SchemaError, value: Any) -> bool:
     if isinstance(value, (dict, list)) and error.detail and set(error.detail) <= _SCALARS:
         return True
     path = error.path
-    return not isinstance(value, dict) and value is not None and (
-        len(path) == 0 or (len(path) == 2 and path[0] == "paths")
-        or (len(path) == 3 and path[0] == "paths" and path[2] in _VERBS))
+    return (
+        not isinstance(value, dict)
+        and value is not None
+        and (
+            len(path) == 0
+            or (len(path) == 2 and path[0] == "paths")
+            or (len(path) == 3 and path[0] == "paths" and path[2] in _VERBS)
+        )
+    )
 
 
 def _required_hint(value: Any, prop: str, tolerated: str) -> str:
     if prop == "flows" and isinstance(value, dict) and "x-amazon-apigateway-authorizer" in value:
-        return ("; API Gateway reads its x-amazon-apigateway-authorizer and ignores flows, other "
-                "OpenAPI tools reject a scheme without them: add `flows: {}`")
+        return (
+            "; API Gateway reads its x-amazon-apigateway-authorizer and ignores flows, other "
+            "OpenAPI tools reject a scheme without them: add `flows: {}`"
+        )
     if prop == "responses":
-        return ("; API Gateway imports it with a warning (REST: 'No responses specified') and "
-                "other OpenAPI tools reject it: declare the responses the method returns")
+        return (
+            "; API Gateway imports it with a warning (REST: 'No responses specified') and "
+            "other OpenAPI tools reject it: declare the responses the method returns"
+        )
     return f"; {tolerated}"
 
 
 def _extra_hint(error: SchemaError, key: str, version: str) -> str:
     if version != "2.0" and error.path == () and key in _SWAGGER2_ROOT:
-        return (f"it is a Swagger 2.0 key that API Gateway and other OpenAPI 3 tools ignore; "
-                f"use {_SWAGGER2_ROOT[key]}")
-    if (version != "2.0" and len(error.path) >= 2 and error.path[-2] in ("parameters", "headers")
-            and key in _SWAGGER2_PARAMETER):
+        return (
+            f"it is a Swagger 2.0 key that API Gateway and other OpenAPI 3 tools ignore; "
+            f"use {_SWAGGER2_ROOT[key]}"
+        )
+    if (
+        version != "2.0"
+        and len(error.path) >= 2
+        and error.path[-2] in ("parameters", "headers")
+        and key in _SWAGGER2_PARAMETER
+    ):
         return f"OpenAPI 3 puts a parameter's `{key}` under `schema:` (Swagger 2.0 style)"
     return "other OpenAPI tools reject it; remove it or give it an x- prefix"
 
@@ -252,7 +334,9 @@ def describe(tokens: Tokens, data: Any) -> str:
         op = f"{_verb(t[2])} {t[1]}" if t[2] in _VERBS else f"path item {t[1]}"
         rest = t[3:] if t[2] in _VERBS else t[2:]
         if rest[:1] == ["parameters"] and len(rest) >= 2:
-            name = _value(data, tuple(t[:3 if t[2] in _VERBS else 2]) + ("parameters", rest[1], "name"))
+            name = _value(
+                data, tuple(t[: 3 if t[2] in _VERBS else 2]) + ("parameters", rest[1], "name")
+            )
             head = f"parameter {name!r}" if isinstance(name, str) else f"parameter {rest[1]}"
             return _with_rest(f"{head} of {op}", rest[2:])
         if rest[:1] == ["responses"] and len(rest) >= 2:
@@ -260,8 +344,13 @@ def describe(tokens: Tokens, data: Any) -> str:
         if rest == ["responses"]:
             return f"`responses` of {op}"
         return _with_rest(op, rest)
-    n = (3 if t[0] == "components" and t[1:2] == ["securitySchemes"] and len(t) >= 3
-         else 2 if t[0] == "securityDefinitions" and len(t) >= 2 else 0)
+    n = (
+        3
+        if t[0] == "components" and t[1:2] == ["securitySchemes"] and len(t) >= 3
+        else 2
+        if t[0] == "securityDefinitions" and len(t) >= 2
+        else 0
+    )
     if n:
         scheme = _value(data, tuple(t[:n]))
         kind = scheme.get("type") if isinstance(scheme, dict) else None
@@ -299,12 +388,14 @@ def _kind(value: Any) -> str:
     if isinstance(value, (int, float)):
         return "a number"
     return {dict: "an object", list: "a list", str: "a string", type(None): "null"}.get(
-        type(value), type(value).__name__)
+        type(value), type(value).__name__
+    )
 
 
 def _article(json_type: str) -> str:
-    return {"object": "an object", "array": "a list", "integer": "an integer",
-            "null": "null"}.get(json_type, f"a {json_type}")
+    return {"object": "an object", "array": "a list", "integer": "an integer", "null": "null"}.get(
+        json_type, f"a {json_type}"
+    )
 
 
 def _short(message: str, limit: int = 160) -> str:
@@ -336,9 +427,11 @@ def _deepest(data: Any) -> Tokens:
         if len(tokens) > len(best):
             best = tokens
         if isinstance(node, dict):
-            stack.extend((tokens + (str(k),), v) for k, v in node.items()
-                         if isinstance(v, (dict, list)))
+            stack.extend(
+                (tokens + (str(k),), v) for k, v in node.items() if isinstance(v, (dict, list))
+            )
         elif isinstance(node, list):
-            stack.extend((tokens + (str(i),), v) for i, v in enumerate(node)
-                         if isinstance(v, (dict, list)))
+            stack.extend(
+                (tokens + (str(i),), v) for i, v in enumerate(node) if isinstance(v, (dict, list))
+            )
     return best

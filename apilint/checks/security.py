@@ -18,18 +18,22 @@ def _has_own_security(method: Method) -> bool:
 def _why_open(api: Api, method: Method) -> str:
     kinds = method.auth.kinds
     if api.kind == "rest" and not _has_own_security(method) and api.root_security is not None:
-        return ("it has no `security` of its own and REST APIs ignore root-level security, so it "
-                "deploys with authorization NONE (the same cause as root-security-ignored AGW302 "
-                "at the root `security`)")
+        return (
+            "it has no `security` of its own and REST APIs ignore root-level security, so it "
+            "deploys with authorization NONE (the same cause as root-security-ignored AGW302 "
+            "at the root `security`)"
+        )
     if "undefined" in kinds:
         missing = [n for n in method.auth.schemes if n not in api.schemes]
         if all(sam_no_auth(api, n) for n in missing):
             return "its security is SAM's NONE (Authorizer: NONE), which means no authorization"
         return f"its security names {', '.join(map(repr, missing))}, which is not a defined scheme"
     if "unsupported" in kinds:
-        return ("its security schemes are not ones API Gateway enforces (REST APIs need an "
-                "x-amazon-apigateway-authorizer, x-amazon-apigateway-authtype awsSigv4 or an "
-                "apiKey scheme; HTTP APIs a jwt/request authorizer or awsSigv4)")
+        return (
+            "its security schemes are not ones API Gateway enforces (REST APIs need an "
+            "x-amazon-apigateway-authorizer, x-amazon-apigateway-authtype awsSigv4 or an "
+            "apiKey scheme; HTTP APIs a jwt/request authorizer or awsSigv4)"
+        )
     if "api_key" in kinds:
         return "an API key is its only protection and API keys do not authenticate callers"
     if method.auth.source == "operation" and not method.auth.schemes:
@@ -52,21 +56,31 @@ def method_unauthenticated(api: Api, options: dict[str, Any]) -> Iterator[Violat
             continue
         if api_key_counts and "api_key" in kinds:
             continue
-        yield violation(method.at, f"{method.label} can be called by anyone: {_why_open(api, method)}; "
-                                   "add an authorizer, AWS_IAM or an API key to the operation's "
-                                   "`security`", method.label)
+        yield violation(
+            method.at,
+            f"{method.label} can be called by anyone: {_why_open(api, method)}; "
+            "add an authorizer, AWS_IAM or an API key to the operation's "
+            "`security`",
+            method.label,
+        )
 
 
 @check
 def root_security_ignored(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     root = api.root_security
-    if root is None or not isinstance(root.value, list) or not any(
-            isinstance(r, dict) and r for r in root.value):
+    if (
+        root is None
+        or not isinstance(root.value, list)
+        or not any(isinstance(r, dict) and r for r in root.value)
+    ):
         return
     relied = [m for m in api.methods if m.verb != "OPTIONS" and not _has_own_security(m)]
     if not relied:
         return
-    yield violation(root, f"root-level `security` is ignored by API Gateway REST APIs: "
-                          f"{len(relied)} operation(s) rely on it and deploy with no authorization "
-                          f"({shown(relied)}); repeat the requirement in each operation's "
-                          "`security`")
+    yield violation(
+        root,
+        f"root-level `security` is ignored by API Gateway REST APIs: "
+        f"{len(relied)} operation(s) rely on it and deploy with no authorization "
+        f"({shown(relied)}); repeat the requirement in each operation's "
+        "`security`",
+    )

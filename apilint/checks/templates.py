@@ -39,15 +39,20 @@ def lambda_reference_dangling(api: Api, options: dict[str, Any]) -> Iterator[Vio
         return
     for target in _lambda_uris(api):
         for ref, problem in problems(target.uri):
-            yield violation(target.where, f"{target.what} refers to {ref}, {problem}",
-                            target.operation)
+            yield violation(
+                target.where, f"{target.what} refers to {ref}, {problem}", target.operation
+            )
 
 
-_MISSING = ("CloudFormation rejects the template ('Unresolved resource dependencies') or the "
-            "gateway answers 500. Point it at a function the template defines")
-_NOT_A_FUNCTION = ("API Gateway cannot invoke it and answers 500 ('Invalid permissions on Lambda "
-                   "function' or a malformed URI). Point it at a Lambda function, or one of its "
-                   "aliases or versions")
+_MISSING = (
+    "CloudFormation rejects the template ('Unresolved resource dependencies') or the "
+    "gateway answers 500. Point it at a function the template defines"
+)
+_NOT_A_FUNCTION = (
+    "API Gateway cannot invoke it and answers 500 ('Invalid permissions on Lambda "
+    "function' or a malformed URI). Point it at a Lambda function, or one of its "
+    "aliases or versions"
+)
 
 
 def _cloudformation_problems(template: Template, uri: str) -> Iterator[tuple[str, str]]:
@@ -57,15 +62,19 @@ def _cloudformation_problems(template: Template, uri: str) -> Iterator[tuple[str
             continue  # a parameter or stage variable: its value is decided elsewhere
         kind = template.file.type_of(name)
         if kind is None:
-            yield m.group(0), (f"but the template defines no resource or parameter {name!r}; "
-                               + _MISSING)
+            yield (
+                m.group(0),
+                (f"but the template defines no resource or parameter {name!r}; " + _MISSING),
+            )
         elif kind not in FUNCTIONS | FUNCTION_VARIANTS:
             yield m.group(0), f"an {kind}, not a Lambda function; " + _NOT_A_FUNCTION
 
 
 #: `${aws_x.name.attr}` / `${data.aws_x.name.attr}` in Terraform interpolations.
-_TF_REFERENCE = re.compile(r"\$\{\s*((?:data\.)?(aws_[a-z0-9_]+)\.([A-Za-z_][A-Za-z0-9_-]*))"
-                           r"(?:\[[^\]]*\])?\.[A-Za-z_]")
+_TF_REFERENCE = re.compile(
+    r"\$\{\s*((?:data\.)?(aws_[a-z0-9_]+)\.([A-Za-z_][A-Za-z0-9_-]*))"
+    r"(?:\[[^\]]*\])?\.[A-Za-z_]"
+)
 _TF_FUNCTIONS = frozenset({"aws_lambda_function", "aws_lambda_alias"})
 
 
@@ -73,9 +82,14 @@ def _terraform_problems(module: TerraformModule, uri: str) -> Iterator[tuple[str
     for m in _TF_REFERENCE.finditer(uri):
         address, kind = m.group(1), m.group(2)
         if address not in module.declared:
-            yield address, ("but no .tf file of the module declares it; `terraform plan` fails "
-                            "('Reference to undeclared resource'). Point it at a function the "
-                            "module defines")
+            yield (
+                address,
+                (
+                    "but no .tf file of the module declares it; `terraform plan` fails "
+                    "('Reference to undeclared resource'). Point it at a function the "
+                    "module defines"
+                ),
+            )
         elif kind not in _TF_FUNCTIONS:
             yield address, f"an {kind} resource, not a Lambda function; " + _NOT_A_FUNCTION
 
@@ -92,24 +106,36 @@ def lambda_arn_hardcoded(api: Api, options: dict[str, Any]) -> Iterator[Violatio
         for m in _FUNCTION_ARN.finditer(target.uri):
             logical_id = names.get(m.group(1))
             if logical_id is not None:
-                yield violation(target.where,
-                                f"{target.what} hard-codes the ARN of {m.group(1)!r}, which this "
-                                f"template defines as {logical_id}; the copy drifts when the "
-                                "stack's region, account or function name changes. Write "
-                                f"${{{logical_id}.Arn}} in an Fn::Sub instead", target.operation)
+                yield violation(
+                    target.where,
+                    f"{target.what} hard-codes the ARN of {m.group(1)!r}, which this "
+                    f"template defines as {logical_id}; the copy drifts when the "
+                    "stack's region, account or function name changes. Write "
+                    f"${{{logical_id}.Arn}} in an Fn::Sub instead",
+                    target.operation,
+                )
 
 
 #: Resources that attach to a REST API by RestApiId and that a Body import overwrites.
-_SEPARATE = ("AWS::ApiGateway::Resource", "AWS::ApiGateway::Method", "AWS::ApiGateway::Model",
-             "AWS::ApiGateway::Authorizer", "AWS::ApiGateway::GatewayResponse",
-             "AWS::ApiGateway::RequestValidator")
+_SEPARATE = (
+    "AWS::ApiGateway::Resource",
+    "AWS::ApiGateway::Method",
+    "AWS::ApiGateway::Model",
+    "AWS::ApiGateway::Authorizer",
+    "AWS::ApiGateway::GatewayResponse",
+    "AWS::ApiGateway::RequestValidator",
+)
 
 
 @check
-def template_body_mixed_with_resources(template: TemplateFile, options: dict[str, Any]
-                                       ) -> Iterator[Violation]:
-    with_body = {api.logical_id: api for api in template.apis()
-                 if api.kind == "rest" and api.source != "none"}
+def template_body_mixed_with_resources(
+    template: TemplateFile, options: dict[str, Any]
+) -> Iterator[Violation]:
+    with_body = {
+        api.logical_id: api
+        for api in template.apis()
+        if api.kind == "rest" and api.source != "none"
+    }
     for logical_id in template.resources:
         kind = template.type_of(logical_id)
         if kind not in _SEPARATE:
@@ -118,16 +144,21 @@ def template_body_mixed_with_resources(template: TemplateFile, options: dict[str
         ref = target.get("Ref") if isinstance(target, dict) and len(target) == 1 else None
         if not isinstance(ref, str) or ref not in with_body:  # `Ref: [..]` names no API
             continue
-        yield Violation(template.doc, ("Resources", logical_id, "Properties", "RestApiId"),
-                        f"{logical_id} ({kind}) is attached to {ref}, whose definition comes "
-                        "from its OpenAPI body; every update imports the body in overwrite "
-                        "mode, which removes what this resource created (drift and orphaned "
-                        f"resources). Define it in {ref}'s OpenAPI definition instead")
+        yield Violation(
+            template.doc,
+            ("Resources", logical_id, "Properties", "RestApiId"),
+            f"{logical_id} ({kind}) is attached to {ref}, whose definition comes "
+            "from its OpenAPI body; every update imports the body in overwrite "
+            "mode, which removes what this resource created (drift and orphaned "
+            f"resources). Define it in {ref}'s OpenAPI definition instead",
+        )
 
 
 #: SAM properties that work by editing the OpenAPI definition, per SAM resource type.
-_SAM_EDITS = {"AWS::Serverless::Api": ("Cors", "Auth", "GatewayResponses"),
-              "AWS::Serverless::HttpApi": ("CorsConfiguration", "Auth")}
+_SAM_EDITS = {
+    "AWS::Serverless::Api": ("Cors", "Auth", "GatewayResponses"),
+    "AWS::Serverless::HttpApi": ("CorsConfiguration", "Auth"),
+}
 
 
 def _uneditable(template: TemplateFile) -> Iterator[tuple[ApiResource, str]]:
@@ -143,17 +174,21 @@ def _uneditable(template: TemplateFile) -> Iterator[tuple[ApiResource, str]]:
 
 
 @check
-def sam_inline_definition_required(template: TemplateFile, options: dict[str, Any]
-                                   ) -> Iterator[Violation]:
+def sam_inline_definition_required(
+    template: TemplateFile, options: dict[str, Any]
+) -> Iterator[Violation]:
     for api, prop in _uneditable(template):
-        yield Violation(template.doc, api.tokens(prop),
-                        f"{api.logical_id} sets {prop}, which SAM applies by editing the "
-                        "OpenAPI definition, but the definition comes from DefinitionUri, "
-                        f"which SAM uploads as it is: the transform fails ('{prop} works "
-                        "only with inline Swagger specified in DefinitionBody'). Put the "
-                        "definition in DefinitionBody (inline or with AWS::Include), or "
-                        f"write what {prop} would add into the definition itself and "
-                        "remove the property")
+        yield Violation(
+            template.doc,
+            api.tokens(prop),
+            f"{api.logical_id} sets {prop}, which SAM applies by editing the "
+            "OpenAPI definition, but the definition comes from DefinitionUri, "
+            f"which SAM uploads as it is: the transform fails ('{prop} works "
+            "only with inline Swagger specified in DefinitionBody'). Put the "
+            "definition in DefinitionBody (inline or with AWS::Include), or "
+            f"write what {prop} would add into the definition itself and "
+            "remove the property",
+        )
 
 
 @check
@@ -166,12 +201,15 @@ def sam_transform_failed(template: TemplateFile, options: dict[str, Any]) -> Ite
     for failure in translation.failures:
         if failure.tokens[:2] in told:
             continue
-        yield Violation(template.doc, failure.tokens,
-                        "the SAM transform rejects the template, so the stack cannot deploy "
-                        "(CloudFormation: 'Transform AWS::Serverless-2016-10-31 failed with: "
-                        "Invalid Serverless Application Specification document. Number of "
-                        f"errors found: {translation.total}. {failure.message}'); fix what SAM "
-                        "names")
+        yield Violation(
+            template.doc,
+            failure.tokens,
+            "the SAM transform rejects the template, so the stack cannot deploy "
+            "(CloudFormation: 'Transform AWS::Serverless-2016-10-31 failed with: "
+            "Invalid Serverless Application Specification document. Number of "
+            f"errors found: {translation.total}. {failure.message}'); fix what SAM "
+            "names",
+        )
 
 
 # -- intrinsic functions in a definition file ------------------------------------------------
@@ -193,7 +231,7 @@ def _intrinsics(api: Api) -> list[tuple[Tokens, str, Any]]:
         if inside is not None and tokens[: len(inside)] == inside:
             continue  # the arguments of an intrinsic already found
         if len(node) == 1:
-            (key, value), = node.items()
+            ((key, value),) = node.items()
             if key.startswith("Fn::") or (key == "Ref" and isinstance(value, str)):
                 found.append((tokens + (key,), key, value))
                 inside = tokens
@@ -207,23 +245,37 @@ def template_names(key: str, arg: Any) -> set[str]:
     if key == "Ref" and isinstance(arg, str) and not arg.startswith("AWS::"):
         names.add(arg)
     elif key == "Fn::GetAtt":
-        first = arg.split(".", 1)[0] if isinstance(arg, str) else \
-            arg[0] if isinstance(arg, list) and arg else None
+        first = (
+            arg.split(".", 1)[0]
+            if isinstance(arg, str)
+            else arg[0]
+            if isinstance(arg, list) and arg
+            else None
+        )
         if isinstance(first, str):
             names.add(first)
     elif key == "Fn::Sub":
-        text, local = (arg, {}) if isinstance(arg, str) else \
-            (arg[0], arg[1]) if isinstance(arg, list) and len(arg) == 2 else ("", {})
+        text, local = (
+            (arg, {})
+            if isinstance(arg, str)
+            else (arg[0], arg[1])
+            if isinstance(arg, list) and len(arg) == 2
+            else ("", {})
+        )
         if isinstance(text, str):
-            names |= {n for n in _SUB_NAME.findall(text) if not isinstance(local, dict)
-                      or n not in local}
-    elif key in ("Fn::If", "Fn::FindInMap") and isinstance(arg, list) and arg and \
-            isinstance(arg[0], str):
+            names |= {
+                n for n in _SUB_NAME.findall(text) if not isinstance(local, dict) or n not in local
+            }
+    elif (
+        key in ("Fn::If", "Fn::FindInMap")
+        and isinstance(arg, list)
+        and arg
+        and isinstance(arg[0], str)
+    ):
         names.add(arg[0])  # a condition, a mapping
     elif key == "Fn::ImportValue" and isinstance(arg, str):
         names.add(arg)  # another stack's export: only a stack can import it
-    for value in (arg.values() if isinstance(arg, dict) else arg if isinstance(arg, list)
-                  else ()):
+    for value in arg.values() if isinstance(arg, dict) else arg if isinstance(arg, list) else ():
         key_ = next(iter(value)) if isinstance(value, dict) and len(value) == 1 else ""
         if key_ == "Ref" or key_.startswith("Fn::"):
             names |= template_names(key_, value[key_])
@@ -262,21 +314,27 @@ def cfn_intrinsic_in_definition(api: Api, options: dict[str, Any]) -> Iterator[V
         return
     first, name, _ = found[0]
     names = sorted({_shown(k) for _, k, _ in found})
-    what = (f"{_shown(name)} here{_lines(api, found)} {'is a' if len(found) == 1 else 'are'} "
-            f"CloudFormation intrinsic function{'s' if len(found) > 1 else ''} "
-            f"({', '.join(names)})")
+    what = (
+        f"{_shown(name)} here{_lines(api, found)} {'is a' if len(found) == 1 else 'are'} "
+        f"CloudFormation intrinsic function{'s' if len(found) > 1 else ''} "
+        f"({', '.join(names)})"
+    )
     if template is not None:
-        message = (f"{what}, but {_shown(template.api.logical_id)} names this file in "
-                   "DefinitionUri, "
-                   "which SAM uploads as it is: CloudFormation resolves no intrinsic in it and "
-                   "API Gateway gets an object where a string belongs ('Unable to parse API "
-                   "definition'). Pull the file in with DefinitionBody: {Fn::Transform: {Name: "
-                   "AWS::Include, Parameters: {Location: ...}}} instead")
+        message = (
+            f"{what}, but {_shown(template.api.logical_id)} names this file in "
+            "DefinitionUri, "
+            "which SAM uploads as it is: CloudFormation resolves no intrinsic in it and "
+            "API Gateway gets an object where a string belongs ('Unable to parse API "
+            "definition'). Pull the file in with DefinitionBody: {Fn::Transform: {Name: "
+            "AWS::Include, Parameters: {Location: ...}}} instead"
+        )
     else:
-        message = (f"{what}; imported directly, API Gateway gets an object where a string "
-                   "belongs ('Unable to parse API definition'). Write the values (the import "
-                   "fills in ${AWS::Region}, ${AWS::AccountId} and ${AWS::Partition}), or "
-                   "insert the file into a template with AWS::Include")
+        message = (
+            f"{what}; imported directly, API Gateway gets an object where a string "
+            "belongs ('Unable to parse API definition'). Write the values (the import "
+            "fills in ${AWS::Region}, ${AWS::AccountId} and ${AWS::Partition}), or "
+            "insert the file into a template with AWS::Include"
+        )
     yield Violation(api.doc, first, message, operation_of(operation_labels(api), first))
 
 
@@ -290,12 +348,15 @@ def cfn_include_fragment_alone(api: Api, options: dict[str, Any]) -> Iterator[Vi
         return
     first = found[0][0]
     listed = ", ".join(_shown(n) for n in names[:5]) + (", ..." if len(names) > 5 else "")
-    yield Violation(api.doc, first,
-                    f"this file reads like a fragment that a CloudFormation/SAM template pulls "
-                    f"in with AWS::Include: its intrinsic functions name {listed}, which only a "
-                    "template defines. No template in its repository (or, outside one, its "
-                    "directory) includes it, so it was linted alone: its intrinsics are unknown "
-                    "values here and the checks that need the template did not run. Lint the "
-                    "template that includes it; imported directly, the import fails ('Unable "
-                    "to parse API definition')",
-                    operation_of(operation_labels(api), first))
+    yield Violation(
+        api.doc,
+        first,
+        f"this file reads like a fragment that a CloudFormation/SAM template pulls "
+        f"in with AWS::Include: its intrinsic functions name {listed}, which only a "
+        "template defines. No template in its repository (or, outside one, its "
+        "directory) includes it, so it was linted alone: its intrinsics are unknown "
+        "values here and the checks that need the template did not run. Lint the "
+        "template that includes it; imported directly, the import fails ('Unable "
+        "to parse API definition')",
+        operation_of(operation_labels(api), first),
+    )

@@ -42,24 +42,26 @@ def parse_stage_vars(values: list[str] | None) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
-def with_account(tasks: list[tuple[str, Settings]], account: AccountOptions,
-                 prebuilt: Prebuilt) -> list[tuple[str, Settings]]:
+def with_account(
+    tasks: list[tuple[str, Settings]], account: AccountOptions, prebuilt: Prebuilt
+) -> list[tuple[str, Settings]]:
     """The tasks with the account's answers in their settings."""
     if account.aws and account.inventory:
-        raise UsageError("--aws and --lambda-inventory exclude each other: ask the account or "
-                         "read the inventory")
+        raise UsageError(
+            "--aws and --lambda-inventory exclude each other: ask the account or read the inventory"
+        )
     if account.inventory:
         from apilint.inventory_file import read_inventory
 
         inventory = read_inventory(list(account.inventory), account.region)
-        deployment = Deployment(account.api_id, account.stage, account.given_vars(),
-                                account.region)
+        deployment = Deployment(account.api_id, account.stage, account.given_vars(), account.region)
         return [(p, replace(s, inventory=inventory, deployment=deployment)) for p, s in tasks]
     return _ask_aws(tasks, account, prebuilt)
 
 
-def _ask_aws(tasks: list[tuple[str, Settings]], account: AccountOptions, prebuilt: Prebuilt
-             ) -> list[tuple[str, Settings]]:
+def _ask_aws(
+    tasks: list[tuple[str, Settings]], account: AccountOptions, prebuilt: Prebuilt
+) -> list[tuple[str, Settings]]:
     from apilint.aws import session
     from apilint.aws.lookups import caller_account, deployment
 
@@ -71,16 +73,20 @@ def _ask_aws(tasks: list[tuple[str, Settings]], account: AccountOptions, prebuil
     def deployment_for(path: str, apis: list[Api]) -> Deployment:
         title = _title(apis[0].doc.data) if apis else None
         if title not in by_title:
-            by_title[title] = deployment(made, region, caller, account.api_id, account.stage,
-                                         title, account.given_vars())
+            by_title[title] = deployment(
+                made, region, caller, account.api_id, account.stage, title, account.given_vars()
+            )
         return by_title[title]
 
     return ask_account(made, tasks, deployment_for, prebuilt)
 
 
-def ask_account(made: Any, tasks: list[tuple[str, Settings]],
-                deployment_for: Callable[[str, list[Api]], Deployment], prebuilt: Prebuilt
-                ) -> list[tuple[str, Settings]]:
+def ask_account(
+    made: Any,
+    tasks: list[tuple[str, Settings]],
+    deployment_for: Callable[[str, list[Api]], Deployment],
+    prebuilt: Prebuilt,
+) -> list[tuple[str, Settings]]:
     """Each task's settings with its deployment and the account's answers about the functions
     the APIs of its region invoke (looked up once each, for `lint --aws` and `audit`)."""
     from apilint.aws.lookups import inventory
@@ -91,10 +97,14 @@ def ask_account(made: Any, tasks: list[tuple[str, Settings]],
         apis = prebuilt.models(path, settings)
         dep = deployments[path] = deployment_for(path, apis)
         refs.setdefault(dep.region, []).extend(function_refs(apis, dep))
-    answers = {region: inventory(made, found, str(region or made.region_name))
-               for region, found in refs.items()}
-    return [(p, replace(s, inventory=answers[deployments[p].region], deployment=deployments[p]))
-            for p, s in tasks]
+    answers = {
+        region: inventory(made, found, str(region or made.region_name))
+        for region, found in refs.items()
+    }
+    return [
+        (p, replace(s, inventory=answers[deployments[p].region], deployment=deployments[p]))
+        for p, s in tasks
+    ]
 
 
 def function_refs(apis: list[Api], deployment: Deployment) -> list[FunctionRef]:

@@ -20,8 +20,14 @@ if TYPE_CHECKING:
     from apilint.aws.audit import Exported
 
 
-def run_export(api_id: str, stage: str | None, output: str | None, spec: str,
-               region: str | None, profile: str | None) -> int:
+def run_export(
+    api_id: str,
+    stage: str | None,
+    output: str | None,
+    spec: str,
+    region: str | None,
+    profile: str | None,
+) -> int:
     try:
         from apilint.aws import client, session
         from apilint.aws.export import DeployedApi, export, kind_of
@@ -42,14 +48,23 @@ def run_export(api_id: str, stage: str | None, output: str | None, spec: str,
     except OSError as exc:
         warn(f"apilint: cannot write {output}: {exc.strerror or exc}")
         return 2
-    warn(f"apilint: wrote the {kind.upper()} API {name!r} ({api_id}"
-         f"{', stage ' + stage if stage else ''}) to {output}")
+    warn(
+        f"apilint: wrote the {kind.upper()} API {name!r} ({api_id}"
+        f"{', stage ' + stage if stage else ''}) to {output}"
+    )
     return 0
 
 
-def run_audit(regions: Sequence[str], profile: str | None, formats: Sequence[str],
-              fail_on: str | None, save: str | None, config: str | None, quiet: bool,
-              colour: bool) -> int:
+def run_audit(
+    regions: Sequence[str],
+    profile: str | None,
+    formats: Sequence[str],
+    fail_on: str | None,
+    save: str | None,
+    config: str | None,
+    quiet: bool,
+    colour: bool,
+) -> int:
     try:
         outputs = outputs_of(formats)
         from apilint.aws import session
@@ -62,8 +77,12 @@ def run_audit(regions: Sequence[str], profile: str | None, formats: Sequence[str
         good = [e for e in exported if e.path is not None]
         options = Options(paths=tuple(str(e.path) for e in good), fail_on=fail_on, config=config)
         by_path = {str(e.path): e.deployment or Deployment() for e in good}
-        results, thresholds = lint(options, lambda tasks, prebuilt: ask_account(
-            made, tasks, lambda path, apis: by_path[path], prebuilt))
+        results, thresholds = lint(
+            options,
+            lambda tasks, prebuilt: ask_account(
+                made, tasks, lambda path, apis: by_path[path], prebuilt
+            ),
+        )
     except UsageError as exc:
         warn(f"apilint: {exc.message}")
         return 2
@@ -107,8 +126,9 @@ def summary(exported: list[Exported], results: list[FileResult]) -> str:
     by_path: dict[str, list[FileResult]] = {}
     for r in results:
         by_path.setdefault(r.path, []).append(r)
-    rows: list[tuple[str, ...]] = [("API", "REGION", "STAGE", "ERRORS", "WARNINGS",
-                                    "WORST FINDING")]
+    rows: list[tuple[str, ...]] = [
+        ("API", "REGION", "STAGE", "ERRORS", "WARNINGS", "WORST FINDING")
+    ]
     for e in exported:
         api = f"{e.api.name} ({e.api.api_id}, {e.api.kind.upper()})"
         stage = e.api.stage or "(latest)"
@@ -119,11 +139,20 @@ def summary(exported: list[Exported], results: list[FileResult]) -> str:
         errors = sum(f.severity == Severity.ERROR for f in found)
         warnings = sum(f.severity == Severity.WARNING for f in found)
         worst = max(found, key=lambda f: (f.severity, -f.line), default=None)
-        rows.append((api, e.api.region, stage, str(errors), str(warnings),
-                     f"{worst.code} {worst.name}: {worst.message[:80]}" if worst else "-"))
+        rows.append(
+            (
+                api,
+                e.api.region,
+                stage,
+                str(errors),
+                str(warnings),
+                f"{worst.code} {worst.name}: {worst.message[:80]}" if worst else "-",
+            )
+        )
     # API names and messages come from the account's definitions: shown like any other input.
     rows = [tuple(visible(cell) for cell in row) for row in rows]
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row[:5], widths)) + "  " + row[5]
-             for row in rows]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(row[:5], widths)) + "  " + row[5] for row in rows
+    ]
     return "\n".join(terminal_line(line.rstrip()) for line in lines) + "\n"

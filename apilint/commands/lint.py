@@ -68,8 +68,10 @@ def outputs_of(formats: Sequence[str]) -> list[tuple[str, str | None]]:
     to_stdout = [name for name, target in outputs if target is None]
     if len(to_stdout) > 1:
         both = " and ".join(f"--format {name}" for name in to_stdout)
-        raise UsageError(f"{both} would all write to standard output, mixed into one invalid "
-                         f"stream; send all but one to a file (--format {to_stdout[-1]}=FILE)")
+        raise UsageError(
+            f"{both} would all write to standard output, mixed into one invalid "
+            f"stream; send all but one to a file (--format {to_stdout[-1]}=FILE)"
+        )
     return outputs
 
 
@@ -88,8 +90,9 @@ def _configs(files: list[str], explicit: str | None) -> dict[str, Config]:
         folder = Path(f).parent
         if folder not in by_dir:
             chain = config_chain(folder, load)
-            by_dir[folder] = replace(chain[0], fail_on=inherited_fail_on(chain)) if chain \
-                else Config()
+            by_dir[folder] = (
+                replace(chain[0], fail_on=inherited_fail_on(chain)) if chain else Config()
+            )
         out[f] = by_dir[folder]
     return out
 
@@ -97,16 +100,18 @@ def _configs(files: list[str], explicit: str | None) -> dict[str, Config]:
 def _settings(config: Config, options: Options, file: str) -> Settings:
     # Command-line flags beat the file: --select replaces the configured selection, --ignore
     # adds to the configured ignores.
-    return Settings(api_type=options.api_type or config.api_type,
-                    options=config.options,
-                    select=options.select or config.select,
-                    extend_select=() if options.select else config.extend_select,
-                    ignore=config.ignore + config.ignored_for(file) + options.ignore,
-                    severity=config.severity,
-                    allow_outside_refs=options.allow_outside_refs,
-                    allow_remote_refs=options.allow_remote_refs,
-                    import_fails_on_warnings=options.import_fails_on_warnings,
-                    max_bytes=options.max_bytes or config.max_bytes or DEFAULT_MAX_BYTES)
+    return Settings(
+        api_type=options.api_type or config.api_type,
+        options=config.options,
+        select=options.select or config.select,
+        extend_select=() if options.select else config.extend_select,
+        ignore=config.ignore + config.ignored_for(file) + options.ignore,
+        severity=config.severity,
+        allow_outside_refs=options.allow_outside_refs,
+        allow_remote_refs=options.allow_remote_refs,
+        import_fails_on_warnings=options.import_fails_on_warnings,
+        max_bytes=options.max_bytes or config.max_bytes or DEFAULT_MAX_BYTES,
+    )
 
 
 def _threshold(config: Config, options: Options) -> str:
@@ -129,20 +134,22 @@ def exit_code(results: Sequence[FileResult], thresholds: Sequence[str]) -> int:
 Prepare = Callable[[list[tuple[str, Settings]], Prebuilt], list[tuple[str, Settings]]]
 
 
-def lint(options: Options, prepare: Prepare | None = None
-         ) -> tuple[list[FileResult], list[str]]:
+def lint(options: Options, prepare: Prepare | None = None) -> tuple[list[FileResult], list[str]]:
     """Lint with configuration applied: results and each one's fail-on threshold. `prepare`
     may add to each file's settings (the account's answers, by `apilint audit`)."""
     results, thresholds, _ = _lint(options, prepare)
     return results, thresholds
 
 
-def _lint(options: Options, prepare: Prepare | None = None
-          ) -> tuple[list[FileResult], list[str], int]:
+def _lint(
+    options: Options, prepare: Prepare | None = None
+) -> tuple[list[FileResult], list[str], int]:
     """lint(), and how many files were looked at."""
-    options = replace(options,
-                      select=tuple(r.name for r in find_rules_or_error(options.select)),
-                      ignore=tuple(r.name for r in find_rules_or_error(options.ignore)))
+    options = replace(
+        options,
+        select=tuple(r.name for r in find_rules_or_error(options.select)),
+        ignore=tuple(r.name for r in find_rules_or_error(options.ignore)),
+    )
     passed_over: list[str] = []
     targets = expand(options.paths, passed_over)
     files = [t.path for t in targets]
@@ -153,9 +160,11 @@ def _lint(options: Options, prepare: Prepare | None = None
         tasks = prepare(tasks, prebuilt)
     elif options.account.wanted:
         tasks = with_account(tasks, options.account, prebuilt)
-    found = [(target, _unparsed_non_api(target, result))
-             for target, results in zip(targets, lint_tasks(tasks, options.jobs, prebuilt))
-             for result in results]
+    found = [
+        (target, _unparsed_non_api(target, result))
+        for target, results in zip(targets, lint_tasks(tasks, options.jobs, prebuilt))
+        for result in results
+    ]
     # A file that a template includes is linted through the template, with its variables and
     # context; found again in the same tree, it would repeat those findings without them.
     # Named with its template (or found beside it), it is read through the template twice:
@@ -169,13 +178,18 @@ def _lint(options: Options, prepare: Prepare | None = None
             if key in seen:
                 continue
             seen.add(key)
-        elif not t.explicit and (os.path.abspath(r.path) in included or (
-                r.skipped is not None and r.skipped.startswith(NOT_AN_API))):
+        elif not t.explicit and (
+            os.path.abspath(r.path) in included
+            or (r.skipped is not None and r.skipped.startswith(NOT_AN_API))
+        ):
             continue
         kept.append((t, r))
     drop_repeats([r for _, r in kept])
-    return ([r for _, r in kept], [_threshold(configs[t.path], options) for t, _ in kept],
-            len(targets) + len(passed_over))
+    return (
+        [r for _, r in kept],
+        [_threshold(configs[t.path], options) for t, _ in kept],
+        len(targets) + len(passed_over),
+    )
 
 
 def _unparsed_non_api(target: Target, result: FileResult) -> FileResult:
@@ -189,9 +203,15 @@ def _unparsed_non_api(target: Target, result: FileResult) -> FileResult:
     return FileResult(result.path, skipped=f"{NOT_AN_API} ({error.message}{where})")
 
 
-def run_lint(options: Options, formats: Sequence[str], quiet: bool, colour: bool,
-             baseline: str | None = None, diff_base: str | None = None,
-             min_severity: str = "info") -> int:
+def run_lint(
+    options: Options,
+    formats: Sequence[str],
+    quiet: bool,
+    colour: bool,
+    baseline: str | None = None,
+    diff_base: str | None = None,
+    min_severity: str = "info",
+) -> int:
     try:
         outputs = outputs_of(formats)
         with _stdin(options) as named:
@@ -202,13 +222,18 @@ def run_lint(options: Options, formats: Sequence[str], quiet: bool, colour: bool
                 result.findings = [f for f in result.findings if f.severity >= floor]
             no_input = not any(r.skipped is None for r in results)
             fail_on_no_input = no_input and _error_on_no_input(named)
-            notes = [f"{entry.file}: note: baseline entry no longer found: {entry.code} at "
-                     f"{entry.pointer or '/'}"
-                     f"{f' ({entry.operation})' if entry.operation else ''}; "
-                     "refresh the baseline with `apilint baseline`" for entry in stale]
+            notes = [
+                f"{entry.file}: note: baseline entry no longer found: {entry.code} at "
+                f"{entry.pointer or '/'}"
+                f"{f' ({entry.operation})' if entry.operation else ''}; "
+                "refresh the baseline with `apilint baseline`"
+                for entry in stale
+            ]
             if no_input and (fail_on_no_input or not quiet):
-                notes.append(f"apilint: no API definitions found in {', '.join(options.paths)}; "
-                             f"{looked_at} file{'' if looked_at == 1 else 's'} skipped")
+                notes.append(
+                    f"apilint: no API definitions found in {', '.join(options.paths)}; "
+                    f"{looked_at} file{'' if looked_at == 1 else 's'} skipped"
+                )
             # Reported while standard input's text stands for its name: code frames quote it.
             code = report(results, thresholds, outputs, quiet, colour, notes)
     except UsageError as exc:
@@ -224,8 +249,9 @@ def _stdin(options: Options) -> Iterator[Options]:
     dashes = options.paths.count("-")
     if dashes == 0:
         if options.stdin_filename is not None:
-            raise UsageError("--stdin-filename names what is read from standard input: pass - "
-                             "as the path")
+            raise UsageError(
+                "--stdin-filename names what is read from standard input: pass - as the path"
+            )
         yield options
         return
     if dashes > 1:
@@ -235,8 +261,9 @@ def _stdin(options: Options) -> Iterator[Options]:
     stream = getattr(sys.stdin, "buffer", None)
     data = read_at_most(stream, limit + 1) if stream is not None else b""
     if len(data) > limit:
-        raise UsageError(f"standard input ({name}) is over the {limit:,}-byte limit "
-                         "(--max-file-size raises it)")
+        raise UsageError(
+            f"standard input ({name}) is over the {limit:,}-byte limit (--max-file-size raises it)"
+        )
     key = Path(name).resolve()
     loader.PROVIDED[key] = data
     try:
@@ -257,9 +284,14 @@ def _error_on_no_input(options: Options) -> bool:
     return any(c.error_on_no_input for start in starts for c in config_chain(start, load))
 
 
-def report(results: list[FileResult], thresholds: Sequence[str],
-           outputs: list[tuple[str, str | None]], quiet: bool, colour: bool,
-           notes: Sequence[str] = ()) -> int:
+def report(
+    results: list[FileResult],
+    thresholds: Sequence[str],
+    outputs: list[tuple[str, str | None]],
+    quiet: bool,
+    colour: bool,
+    notes: Sequence[str] = (),
+) -> int:
     """Print errors and notes, render every requested format; the exit code."""
     for result in results:
         if result.error is not None:
@@ -287,8 +319,7 @@ def report(results: list[FileResult], thresholds: Sequence[str],
     return exit_code(results, thresholds)
 
 
-def _filter(results: list[FileResult], baseline: str | None,
-            diff_base: str | None) -> list[Entry]:
+def _filter(results: list[FileResult], baseline: str | None, diff_base: str | None) -> list[Entry]:
     """Apply --baseline and --diff-base; the stale baseline entries."""
     stale: list[Entry] = []
     if baseline is not None:

@@ -21,8 +21,10 @@ def run_rules(fmt: str) -> int:
     width = max(len(r.name) for r in rules)
     sys.stdout.write(f"{'CODE':<7} {'NAME':<{width}} {'SEVERITY':<8} {'API':<9} ENABLED  SUMMARY\n")
     for r in rules:
-        sys.stdout.write(f"{r.code:<7} {r.name:<{width}} {str(r.severity):<8} "
-                         f"{'+'.join(r.api):<9} {'yes' if r.default_enabled else 'no':<8} {r.summary}\n")
+        sys.stdout.write(
+            f"{r.code:<7} {r.name:<{width}} {str(r.severity):<8} "
+            f"{'+'.join(r.api):<9} {'yes' if r.default_enabled else 'no':<8} {r.summary}\n"
+        )
     return 0
 
 

@@ -18,9 +18,15 @@ from pathlib import Path
 #: `apilint.checks.all_checks` (so the registry finds the stub) and already imports every name
 #: the stub uses (Any, Iterator, Violation, check, Api).
 MODULES = {
-    "document": "document", "extensions": "extensions", "paths": "paths",
-    "parameters": "parameters", "models": "models", "security": "security",
-    "integrations": "integrations", "cors": "cors", "quotas": "quotas",
+    "document": "document",
+    "extensions": "extensions",
+    "paths": "paths",
+    "parameters": "parameters",
+    "models": "models",
+    "security": "security",
+    "integrations": "integrations",
+    "cors": "cors",
+    "quotas": "quotas",
     "templates": "templates",
 }
 SEVERITIES = ("error", "warning", "info")
@@ -82,18 +88,20 @@ def validate(rule: NewRule, root: Path) -> None:
     definition = re.compile(rf"^def {rule.function}\(", re.MULTILINE)
     for path in sorted((root / "apilint" / "checks").glob("*.py")):
         if definition.search(path.read_text(encoding="utf-8")):
-            raise ScaffoldError(f"check function {rule.function} exists already "
-                                f"(apilint/checks/{path.name})")
+            raise ScaffoldError(
+                f"check function {rule.function} exists already (apilint/checks/{path.name})"
+            )
 
 
 def _definition(rule: NewRule, todo: bool, indent: str) -> str:
     """A minimal OpenAPI 3.0 definition of the rule's first API type, with the stub's key."""
     lines = ["openapi: 3.0.1", 'info: {title: todo, version: "1"}']
     if rule.api[0] == "http":  # a root key only HTTP APIs have makes the API an HTTP API
-        lines.append("x-amazon-apigateway-cors: {allowOrigins: [\"https://example.com\"]}")
+        lines.append('x-amazon-apigateway-cors: {allowOrigins: ["https://example.com"]}')
     if todo:
-        lines.append(f"{rule.todo_key}: replace this example with a definition that has the "
-                     "problem")
+        lines.append(
+            f"{rule.todo_key}: replace this example with a definition that has the problem"
+        )
     lines.append("paths: {}")
     return "".join(f"{indent}{line}\n" for line in lines)
 
@@ -106,7 +114,8 @@ def rule_yaml(rule: NewRule) -> str:
             '  - quote: "TODO: the AWS error message or documentation sentence that shows API '
             'Gateway rejects this, verbatim"\n'
             '    source: {title: "TODO: where the quote comes from", '
-            "url: https://docs.aws.amazon.com/apigateway/latest/developerguide/}\n")
+            "url: https://docs.aws.amazon.com/apigateway/latest/developerguide/}\n"
+        )
     return (
         f"code: {rule.code}\n"
         f"name: {rule.name}\n"
@@ -150,9 +159,11 @@ def check_stub(rule: NewRule) -> str:
 def fixture(rule: NewRule) -> str:
     text = _definition(rule, True, "")
     key_line = f"{rule.todo_key}:"
-    return (f"# TODO({rule.name}): replace with real cases, an expect comment on the line above\n"
-            "# each expected finding (CONTRIBUTING.md, Fixtures).\n"
-            + text.replace(key_line, f"# expect: {rule.code}\n{key_line}", 1))
+    return (
+        f"# TODO({rule.name}): replace with real cases, an expect comment on the line above\n"
+        "# each expected finding (CONTRIBUTING.md, Fixtures).\n"
+        + text.replace(key_line, f"# expect: {rule.code}\n{key_line}", 1)
+    )
 
 
 def scaffold(rule: NewRule, root: Path) -> list[Path]:
@@ -179,6 +190,8 @@ def run_new_rule(rule: NewRule, root: Path | None) -> int:
         return 2
     for path in written:
         sys.stdout.write(f"wrote {path.relative_to(base)}\n")
-    sys.stdout.write("next: replace every TODO and the x-todo key (CONTRIBUTING.md, "
-                     "'Adding a rule'), then run `python -m apilint.docs`\n")
+    sys.stdout.write(
+        "next: replace every TODO and the x-todo key (CONTRIBUTING.md, "
+        "'Adding a rule'), then run `python -m apilint.docs`\n"
+    )
     return 0

@@ -27,8 +27,12 @@ class ServeOptions:
     api_id: str | None = None  # which API of a template (its logical id)
 
 
-def run_serve(options: ServeOptions, out: TextIO | None = None, err: TextIO | None = None,
-              stop: threading.Event | None = None) -> int:
+def run_serve(
+    options: ServeOptions,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    stop: threading.Event | None = None,
+) -> int:
     """Serve until Ctrl-C (or `stop` is set): 0; 2 when the definition, handlers or options
     are unusable (one line, no traceback)."""
     out = out or sys.stdout
@@ -51,8 +55,10 @@ def run_serve(options: ServeOptions, out: TextIO | None = None, err: TextIO | No
             raise LoadError("no such file", options.spec)
         target = plan(options.spec, options.handlers, api_id=options.api_id)
         if target.handlers is None and not options.explain:
-            raise UsageError("serve needs --handlers DIR|FILE.py|MODULE|MAPPING.json (or a "
-                             "SAM/CloudFormation template, whose own functions run)")
+            raise UsageError(
+                "serve needs --handlers DIR|FILE.py|MODULE|MAPPING.json (or a "
+                "SAM/CloudFormation template, whose own functions run)"
+            )
         kwargs = {}
         if options.max_body_size is not None:
             from apilint.config import parse_size
@@ -61,27 +67,43 @@ def run_serve(options: ServeOptions, out: TextIO | None = None, err: TextIO | No
                 kwargs["max_body_bytes"] = parse_size(options.max_body_size)
             except ValueError as exc:
                 raise UsageError(f"--max-body-size: {exc}") from None
-        config = ServeConfig(stage=options.stage or target.stage, api_keys=options.api_keys,
-                             stage_vars={**target.stage_vars,
-                                         **dict(parse_stage_vars(list(options.stage_vars)))},
-                             jwt_keys=options.jwt_keys, **kwargs)
+        config = ServeConfig(
+            stage=options.stage or target.stage,
+            api_keys=options.api_keys,
+            stage_vars={**target.stage_vars, **dict(parse_stage_vars(list(options.stage_vars)))},
+            jwt_keys=options.jwt_keys,
+            **kwargs,
+        )
         if options.explain:
             gateway = build_gateway(options.spec, target.handlers or {}, config, target.api)
             out.write(explain.general() + "\n\nIn " + options.spec + ":\n")
-            out.write("".join(f"  {printable(line)}\n" for line in explain.inventory(
-                gateway, target.handlers is not None))
-                or "  every method is served as API Gateway would serve it\n")
+            out.write(
+                "".join(
+                    f"  {printable(line)}\n"
+                    for line in explain.inventory(gateway, target.handlers is not None)
+                )
+                or "  every method is served as API Gateway would serve it\n"
+            )
             return 0
-        served = start(options.spec, target.handlers or {}, config, host=options.host,
-                       port=options.port, log=err, api=target.api)
+        served = start(
+            options.spec,
+            target.handlers or {},
+            config,
+            host=options.host,
+            port=options.port,
+            log=err,
+            api=target.api,
+        )
     except ApilintError as exc:  # template text and handler errors: no terminal escapes
         err.write(f"apilint serve: {printable(str(exc))}\n")
         return 2
     gateway = served.gateway
     label = gateway.api.doc.label  # which API of a template
     what = f"{label} of {options.spec}" if label else options.spec
-    out.write(f"Listening on {served.root} ({gateway.api.kind.upper()} API {printable(what)}, "
-              f"stage {gateway.stage}: {served.url}); Ctrl-C stops\n")
+    out.write(
+        f"Listening on {served.root} ({gateway.api.kind.upper()} API {printable(what)}, "
+        f"stage {gateway.stage}: {served.url}); Ctrl-C stops\n"
+    )
     out.flush()
     for line in explain.inventory(gateway) + template_problems(gateway.handlers):
         err.write(f"note: {printable(line)}\n")

@@ -79,8 +79,14 @@ def run_test(options: TestOptions) -> int:
     except Exception as exc:  # noqa: BLE001 - a bug of ours must not end in a traceback
         sys.stderr.write(f"apilint: internal error ({type(exc).__name__}); please report it\n")
         return 2
-    return report([run.result], [options.fail_on], outputs, options.quiet, options.colour,
-                  _summary(run, options))
+    return report(
+        [run.result],
+        [options.fail_on],
+        outputs,
+        options.quiet,
+        options.colour,
+        _summary(run, options),
+    )
 
 
 def _run(options: TestOptions) -> ContractRun:
@@ -99,10 +105,26 @@ def _run(options: TestOptions) -> ContractRun:
     checks = selected(options.select, options.ignore)
 
     def contract(base_url: str, api: Api | None = None, after: str | None = None) -> ContractRun:
-        return run_contract(ContractOptions(
-            options.spec, base_url, creds, options.max_examples, options.seed,
-            options.max_time, options.request_timeout, rate, modes, options.fuzz,
-            options.probes, options.region, options.api_type, api, checks, after))
+        return run_contract(
+            ContractOptions(
+                options.spec,
+                base_url,
+                creds,
+                options.max_examples,
+                options.seed,
+                options.max_time,
+                options.request_timeout,
+                rate,
+                modes,
+                options.fuzz,
+                options.probes,
+                options.region,
+                options.api_type,
+                api,
+                checks,
+                after,
+            )
+        )
 
     if not options.serve and options.serve_handlers is None:
         return contract(options.base_url)
@@ -113,15 +135,23 @@ def _run(options: TestOptions) -> ContractRun:
     # One model for the emulator and the contract run. The emulator accepts the key the test
     # sends, as a deployed stage with a usage plan would; its access log stays quiet so the
     # report is the contract findings.
-    target = plan(options.spec, options.serve_handlers, Settings(api_type=options.api_type),
-                  options.api_id)
+    target = plan(
+        options.spec, options.serve_handlers, Settings(api_type=options.api_type), options.api_id
+    )
     if target.handlers is None:
-        raise UsageError("--serve needs --handlers (or a SAM/CloudFormation template, whose "
-                         "own functions run)")
+        raise UsageError(
+            "--serve needs --handlers (or a SAM/CloudFormation template, whose own functions run)"
+        )
     keys = (creds.api_key,) if creds.api_key else ()
-    with running(options.spec, target.handlers, stage=options.stage or target.stage,
-                 api_keys=keys, stage_vars={**target.stage_vars, **dict(options.stage_vars)},
-                 log=None, api=target.api) as base_url:
+    with running(
+        options.spec,
+        target.handlers,
+        stage=options.stage or target.stage,
+        api_keys=keys,
+        stage_vars={**target.stage_vars, **dict(options.stage_vars)},
+        log=None,
+        api=target.api,
+    ) as base_url:
         return contract(base_url, target.api, _serve_first(options, base_url))
 
 
@@ -157,8 +187,12 @@ def credentials(options: TestOptions) -> Credentials:
             raise UsageError(f"--header {name.strip()!r}...: expected 'Name: value'")
         headers[name.strip()] = value.strip()
     # APILINT_API_KEY / APILINT_BEARER_TOKEN arrive through the options' envvar (cli.test).
-    return Credentials(api_key=options.api_key or None, bearer=options.bearer or None,
-                       headers=headers, sigv4=options.sigv4)
+    return Credentials(
+        api_key=options.api_key or None,
+        bearer=options.bearer or None,
+        headers=headers,
+        sigv4=options.sigv4,
+    )
 
 
 def _lint_first(options: TestOptions, outputs: list[tuple[str, str | None]]) -> int | None:
@@ -169,8 +203,14 @@ def _lint_first(options: TestOptions, outputs: list[tuple[str, str | None]]) -> 
     thresholds = ["error"] * len(results)
     if exit_code(results, thresholds) == 0:
         return None
-    return report(results, thresholds, outputs, options.quiet, options.colour,
-                  ["apilint: the definition has lint errors; fix them before testing"])
+    return report(
+        results,
+        thresholds,
+        outputs,
+        options.quiet,
+        options.colour,
+        ["apilint: the definition has lint errors; fix them before testing"],
+    )
 
 
 def _summary(run: ContractRun, options: TestOptions) -> list[str]:
@@ -178,10 +218,14 @@ def _summary(run: ContractRun, options: TestOptions) -> list[str]:
     notes = [f"apilint: note: {note}" for note in run.notes]
     probes = "gateway probes run" if run.probes_done else "gateway probes not run"
     if run.budget_reached:
-        notes.append(f"apilint: time budget reached (--max-time {options.max_time:g}): stopped "
-                     f"after {run.requests} requests; {run.fuzzed} of {run.operations} "
-                     f"operations fuzzed, {probes}")
+        notes.append(
+            f"apilint: time budget reached (--max-time {options.max_time:g}): stopped "
+            f"after {run.requests} requests; {run.fuzzed} of {run.operations} "
+            f"operations fuzzed, {probes}"
+        )
     elif not options.quiet:
-        notes.append(f"apilint: {run.requests} requests; {run.fuzzed} of {run.operations} "
-                     f"operations fuzzed (seed {options.seed}); {probes}")
+        notes.append(
+            f"apilint: {run.requests} requests; {run.fuzzed} of {run.operations} "
+            f"operations fuzzed (seed {options.seed}); {probes}"
+        )
     return notes

@@ -27,8 +27,11 @@ from apilint.errors import LoadError
 from apilint.model.gateway import Method
 
 #: Checks about the body and headers: meaningless on an answer API Gateway wrote itself.
-_BACKEND_ONLY = {"content_type_conformance", "response_headers_conformance",
-                 "response_schema_conformance"}
+_BACKEND_ONLY = {
+    "content_type_conformance",
+    "response_headers_conformance",
+    "response_schema_conformance",
+}
 _NO_RESPONSE = CHECKS["contract/no-response"]
 _TOO_LARGE = CHECKS["contract/answer-too-large"]
 
@@ -54,20 +57,31 @@ class FuzzResult:
     total: int = 0
 
 
-def fuzz(normalised: Normalised, fuzz_settings: FuzzSettings, session: GuardedSession,
-         creds: Credentials, sign: Any, mask: Masker,
-         report: Callable[[Observation], None]) -> FuzzResult:
-    config = schemathesis.Config.from_dict({
-        # Explicit, so that a schemathesis.toml lying around cannot change the run.
-        "base-url": fuzz_settings.base_url,
-        "generation": {"with-security-parameters": False},
-    })
+def fuzz(
+    normalised: Normalised,
+    fuzz_settings: FuzzSettings,
+    session: GuardedSession,
+    creds: Credentials,
+    sign: Any,
+    mask: Masker,
+    report: Callable[[Observation], None],
+) -> FuzzResult:
+    config = schemathesis.Config.from_dict(
+        {
+            # Explicit, so that a schemathesis.toml lying around cannot change the run.
+            "base-url": fuzz_settings.base_url,
+            "generation": {"with-security-parameters": False},
+        }
+    )
     try:
         schema = schemathesis.openapi.from_dict(normalised.spec, config=config)
     except Exception as exc:  # noqa: BLE001 - schemathesis' loader errors have no common base
         raise LoadError(f"schemathesis cannot load the definition: {exc}") from None
-    checks = [(c, getattr(schemathesis.checks, c.schemathesis)) for c in FUZZ_CHECKS
-              if c.schemathesis and c.id in fuzz_settings.checks]
+    checks = [
+        (c, getattr(schemathesis.checks, c.schemathesis))
+        for c in FUZZ_CHECKS
+        if c.schemathesis and c.id in fuzz_settings.checks
+    ]
     result = FuzzResult()
     operations = list(schema.get_all_operations())
     result.total = len(operations)
@@ -85,25 +99,40 @@ def fuzz(normalised: Normalised, fuzz_settings: FuzzSettings, session: GuardedSe
                     result.notes.append(note)
                 continue
             for mode in fuzz_settings.modes:
-                _run(op, method, mode, fuzz_settings, session, creds, sign, mask, checks,
-                     report)
+                _run(op, method, mode, fuzz_settings, session, creds, sign, mask, checks, report)
             result.tested += 1
     except _Stop:
         pass
     return result
 
 
-def _run(op: Any, method: Method, mode: str, fs: FuzzSettings, session: GuardedSession,
-         creds: Credentials, sign: Any, mask: Masker,
-         checks: list[tuple[ContractCheck, Any]], report: Callable[[Observation], None]) -> None:
+def _run(
+    op: Any,
+    method: Method,
+    mode: str,
+    fs: FuzzSettings,
+    session: GuardedSession,
+    creds: Credentials,
+    sign: Any,
+    mask: Masker,
+    checks: list[tuple[ContractCheck, Any]],
+    report: Callable[[Observation], None],
+) -> None:
     headers = creds.request_headers()
     extra = {"auth": sign} if sign is not None and method.auth.requires("iam") else {}
     label = method.label
     sent_as = "" if method.verb == op.method.upper() else f" (sent as {op.method.upper()})"
 
-    @settings(max_examples=fs.max_examples, database=None, deadline=None, derandomize=False,
-              suppress_health_check=list(HealthCheck), phases=(Phase.explicit, Phase.generate),
-              verbosity=Verbosity.quiet, report_multiple_bugs=False)
+    @settings(
+        max_examples=fs.max_examples,
+        database=None,
+        deadline=None,
+        derandomize=False,
+        suppress_health_check=list(HealthCheck),
+        phases=(Phase.explicit, Phase.generate),
+        verbosity=Verbosity.quiet,
+        report_multiple_bugs=False,
+    )
     @hypothesis_seed(fs.seed)
     @given(case=op.as_strategy(schemathesis.GenerationMode(mode)))
     def test(case: Any) -> None:
@@ -113,25 +142,48 @@ def _run(op: Any, method: Method, mode: str, fs: FuzzSettings, session: GuardedS
             raise _Stop() from None
         except requests.RequestException as exc:
             request = getattr(exc, "request", None)
-            report(Observation(_NO_RESPONSE, label, method.at, f"no answer{sent_as}",
-                               _NO_RESPONSE.expected,
-                               mask(f"{type(exc).__name__}: {exc}")[:300],
-                               reproduce(request, mask) if request is not None else ""))
+            report(
+                Observation(
+                    _NO_RESPONSE,
+                    label,
+                    method.at,
+                    f"no answer{sent_as}",
+                    _NO_RESPONSE.expected,
+                    mask(f"{type(exc).__name__}: {exc}")[:300],
+                    reproduce(request, mask) if request is not None else "",
+                )
+            )
             return
         bound = cut_at(response)
         if bound is not None:  # a cut body would fail every check on its body
-            report(Observation(_TOO_LARGE, label, method.at,
-                               f"the answer was cut after {bound:,} bytes{sent_as}",
-                               _TOO_LARGE.expected, answer(response, mask),
-                               reproduce(response.request, mask)))
+            report(
+                Observation(
+                    _TOO_LARGE,
+                    label,
+                    method.at,
+                    f"the answer was cut after {bound:,} bytes{sent_as}",
+                    _TOO_LARGE.expected,
+                    answer(response, mask),
+                    reproduce(response.request, mask),
+                )
+            )
             return
         for check, failure in _failures(case, response, checks):
-            first = next((line.strip() for line in failure.message.splitlines()
-                          if line.strip()), "")
+            first = next(
+                (line.strip() for line in failure.message.splitlines() if line.strip()), ""
+            )
             what = f"{failure.title}{sent_as}" + (f": {first}" if first else "")
-            report(Observation(check, label, method.at, mask(what)[:300],
-                               _expected(check, method), answer(response, mask),
-                               reproduce(response.request, mask)))
+            report(
+                Observation(
+                    check,
+                    label,
+                    method.at,
+                    mask(what)[:300],
+                    _expected(check, method),
+                    answer(response, mask),
+                    reproduce(response.request, mask),
+                )
+            )
 
     test()
 
@@ -144,8 +196,9 @@ def _expected(check: ContractCheck, method: Method) -> str:
     return text
 
 
-def _failures(case: Any, response: Any, checks: list[tuple[ContractCheck, Any]]
-              ) -> list[tuple[ContractCheck, Failure]]:
+def _failures(
+    case: Any, response: Any, checks: list[tuple[ContractCheck, Any]]
+) -> list[tuple[ContractCheck, Failure]]:
     found: list[tuple[ContractCheck, Failure]] = []
     for check, function in checks:
         try:

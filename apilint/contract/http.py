@@ -82,8 +82,10 @@ class _WatchedHTTPSPool(_Watched, HTTPSConnectionPool):
 class _Adapter(HTTPAdapter):
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {"http": _WatchedHTTPPool,
-                                                   "https": _WatchedHTTPSPool}
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _WatchedHTTPPool,
+            "https": _WatchedHTTPSPool,
+        }
 
 
 class _Spent:
@@ -108,8 +110,13 @@ class GuardedSession(requests.Session):
     """A session that sends only under `base_url`, never follows redirects, and keeps to
     `rate` requests per second; each answer within its time and read up to `max_answer` bytes."""
 
-    def __init__(self, base_url: str, budget: Budget, rate: float | None = None,
-                 max_answer: int = MAX_ANSWER_BYTES) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        budget: Budget,
+        rate: float | None = None,
+        max_answer: int = MAX_ANSWER_BYTES,
+    ) -> None:
         super().__init__()
         for prefix in ("http://", "https://"):
             self.mount(prefix, _Adapter())
@@ -123,21 +130,24 @@ class GuardedSession(requests.Session):
         self.sent = 0
         self.headers["User-Agent"] = f"apilint/{__version__}"
 
-    def request(self, method: str, url: str | bytes, *args: Any, **kwargs: Any
-                ) -> requests.Response:
+    def request(
+        self, method: str, url: str | bytes, *args: Any, **kwargs: Any
+    ) -> requests.Response:
         # Dropped before the request is prepared, so that a SigV4 signature does not cover it.
         headers = kwargs.get("headers")
         if headers:
-            kwargs["headers"] = {k: v for k, v in headers.items()
-                                 if k.lower() != _CASE_ID_HEADER.lower()}
+            kwargs["headers"] = {
+                k: v for k, v in headers.items() if k.lower() != _CASE_ID_HEADER.lower()
+            }
         return super().request(method, url, *args, **kwargs)
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         # Every request passes here (Session.request too): the one place for target, pace,
         # timeout and redirects.
         parts = urlsplit(request.url or "")
-        if ((parts.scheme.lower(), parts.netloc.lower()) != self.origin
-                or not (parts.path == self.prefix or parts.path.startswith(self.prefix + "/"))):
+        if (parts.scheme.lower(), parts.netloc.lower()) != self.origin or not (
+            parts.path == self.prefix or parts.path.startswith(self.prefix + "/")
+        ):
             raise OffTarget(f"refused to send to {request.url}: outside the base URL")
         self._pace()
         timeout = self.budget.timeout()
@@ -162,8 +172,7 @@ class GuardedSession(requests.Session):
             if left is not None and left <= 0.05:
                 self.budget.reached = True
                 raise BudgetReached()
-            raise requests.ReadTimeout(f"no complete answer within {timeout:g} s",
-                                       request=request)
+            raise requests.ReadTimeout(f"no complete answer within {timeout:g} s", request=request)
         return response
 
     def _read(self, response: requests.Response) -> None:
@@ -172,7 +181,7 @@ class GuardedSession(requests.Session):
         for chunk in response.iter_content(_CHUNK):
             body += chunk
             if len(body) > self.max_answer:
-                del body[self.max_answer:]
+                del body[self.max_answer :]
                 setattr(response.request, CUT, self.max_answer)
                 response.raw.close()  # the rest stays unread: the connection cannot be reused
                 break

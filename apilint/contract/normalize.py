@@ -43,16 +43,25 @@ def normalise(api: Api) -> Normalised:
     methods: dict[tuple[str, str], Method] = {}
     for path, item in (spec.get("paths") or {}).items():
         resource = api.resources.get(path)
-        if (not isinstance(path, str) or not path.startswith("/") or "$default" in path
-                or not isinstance(item, dict) or resource is None or not resource.methods):
+        if (
+            not isinstance(path, str)
+            or not path.startswith("/")
+            or "$default" in path
+            or not isinstance(item, dict)
+            or resource is None
+            or not resource.methods
+        ):
             continue
         fuzzed_path = _GREEDY.sub(r"{\1}", path)
         new_item: dict[str, Any] = {}
         for key, value in item.items():
             if key == "parameters":
                 new_item[key] = _plain_parameters(value)
-            elif key == "servers" or key.startswith(_GATEWAY) or key.lower() in (
-                    "options", "head", "trace"):
+            elif (
+                key == "servers"
+                or key.startswith(_GATEWAY)
+                or key.lower() in ("options", "head", "trace")
+            ):
                 continue
             elif isinstance(value, dict) and key.upper() in resource.methods:
                 new_item[key] = _operation(value)
@@ -83,8 +92,12 @@ def _plain_parameters(params: Any) -> Any:
         return params
     out = []
     for param in params:
-        if isinstance(param, dict) and isinstance(param.get("name"), str) \
-                and param.get("in") == "path" and param["name"].endswith("+"):
+        if (
+            isinstance(param, dict)
+            and isinstance(param.get("name"), str)
+            and param.get("in") == "path"
+            and param["name"].endswith("+")
+        ):
             param = {**param, "name": param["name"][:-1]}
         out.append(param)
     return out
@@ -101,13 +114,17 @@ def bundle(ws: Workspace, at: At) -> Any:
     return _inline(ws, at, (), [MAX_INLINED_NODES])
 
 
-def _inline(ws: Workspace, at: At, stack: tuple[tuple[str, tuple[str, ...]], ...],
-            budget: list[int]) -> Any:
+def _inline(
+    ws: Workspace, at: At, stack: tuple[tuple[str, tuple[str, ...]], ...], budget: list[int]
+) -> Any:
     if stack:  # copying another file's content
         budget[0] -= 1
         if budget[0] < 0:
-            raise LoadError(f"$refs to other files expand to more than {MAX_INLINED_NODES:,} "
-                            "nodes when inlined for apilint test (a $ref bomb?)", ws.root.path)
+            raise LoadError(
+                f"$refs to other files expand to more than {MAX_INLINED_NODES:,} "
+                "nodes when inlined for apilint test (a $ref bomb?)",
+                ws.root.path,
+            )
     value = at.value
     if isinstance(value, dict):
         ref = value.get("$ref")
@@ -121,12 +138,19 @@ def _inline(ws: Workspace, at: At, stack: tuple[tuple[str, tuple[str, ...]], ...
                 raise LoadError(f"$ref {ref!r} points at nothing", at.doc.path) from None
             key = (str(doc.abspath), tokens)
             if key in stack:
-                raise LoadError(f"$ref {ref!r} is recursive across files; apilint test needs "
-                                "it within one file", at.doc.path)
+                raise LoadError(
+                    f"$ref {ref!r} is recursive across files; apilint test needs "
+                    "it within one file",
+                    at.doc.path,
+                )
             return _inline(ws, At(doc, tokens, target), stack + (key,), budget)
-        return {k: _inline(ws, At(at.doc, at.tokens + (str(k),), v), stack, budget)
-                for k, v in value.items()}
+        return {
+            k: _inline(ws, At(at.doc, at.tokens + (str(k),), v), stack, budget)
+            for k, v in value.items()
+        }
     if isinstance(value, list):
-        return [_inline(ws, At(at.doc, at.tokens + (str(i),), v), stack, budget)
-                for i, v in enumerate(value)]
+        return [
+            _inline(ws, At(at.doc, at.tokens + (str(i),), v), stack, budget)
+            for i, v in enumerate(value)
+        ]
     return value

@@ -40,7 +40,7 @@ def answer(response: requests.Response | Any, mask: Masker) -> str:
     # Only the part that can show is masked (masking 10 MB took seconds): a secret that starts
     # within the shown part ends within `mask.reach` characters of it.
     window = _BODY_SHOWN + mask.reach
-    head = content[:4 * window].decode("utf-8", "replace")  # 4: the longest UTF-8 character
+    head = content[: 4 * window].decode("utf-8", "replace")  # 4: the longest UTF-8 character
     body = printable(mask(head[:window]).replace("\n", " "))
     text = f"{response.status_code} {body[:_BODY_SHOWN]}".rstrip()
     if len(body) > _BODY_SHOWN or len(head) > window or len(content) > 4 * window:

@@ -30,8 +30,14 @@ UNAUTHORIZED = ("UNAUTHORIZED", 401, "Unauthorized")
 BAD_REQUEST_BODY = ("BAD_REQUEST_BODY", 400, "Invalid request body")
 _HTTP_NOT_FOUND = 404  # HTTP APIs: unmatched routes (second-hand: gateway-facts.md#gateway-answers)
 _TRY_VERBS = ("DELETE", "PATCH", "PUT", "POST", "GET")
-_WRONG_TYPE = {"object": [], "array": {}, "string": 1, "integer": "apilint", "number": "apilint",
-               "boolean": "apilint"}
+_WRONG_TYPE = {
+    "object": [],
+    "array": {},
+    "string": 1,
+    "integer": "apilint",
+    "number": "apilint",
+    "boolean": "apilint",
+}
 
 
 @dataclass
@@ -44,25 +50,43 @@ class Probe:
     mask: Masker
     seed: int
 
-    def send(self, verb: str, path: str, headers: dict[str, str], body: bytes | None = None,
-             signed: bool = False) -> requests.Response | str:
+    def send(
+        self,
+        verb: str,
+        path: str,
+        headers: dict[str, str],
+        body: bytes | None = None,
+        signed: bool = False,
+    ) -> requests.Response | str:
         """The answer, or why there is none."""
         try:
-            return self.session.request(verb, self.base_url + path, headers=headers, data=body,
-                                        auth=self.sign if signed else None)
+            return self.session.request(
+                verb,
+                self.base_url + path,
+                headers=headers,
+                data=body,
+                auth=self.sign if signed else None,
+            )
         except requests.RequestException as exc:
             return self.mask(f"no answer ({type(exc).__name__}: {exc})")[:300]
 
     def signs(self, method: Method) -> bool:
         return self.sign is not None and "iam" in method.auth.kinds
 
-    def call(self, method: Method, headers: dict[str, str], body: bytes | None = None,
-             any_as: str = "PUT", signed: bool = True) -> requests.Response | str:
+    def call(
+        self,
+        method: Method,
+        headers: dict[str, str],
+        body: bytes | None = None,
+        any_as: str = "PUT",
+        signed: bool = True,
+    ) -> requests.Response | str:
         """Send to `method` (an ANY method as `any_as`), SigV4-signed if `signed` and it takes
         IAM auth."""
         verb = any_as if method.verb == "ANY" else method.verb
-        return self.send(verb, concrete(method.path), headers, body,
-                         signed=signed and self.signs(method))
+        return self.send(
+            verb, concrete(method.path), headers, body, signed=signed and self.signs(method)
+        )
 
     def status(self, kind: tuple[str, int, str]) -> tuple[int, str]:
         """Status and message API Gateway answers for a gateway response type, with overrides."""
@@ -73,8 +97,9 @@ class Probe:
         return kind[1], json.dumps({"message": kind[2]})
 
 
-def run_probes(probe: Probe, report: Callable[[Observation], None],
-               checks: Collection[str] = frozenset(CHECKS)) -> None:
+def run_probes(
+    probe: Probe, report: Callable[[Observation], None], checks: Collection[str] = frozenset(CHECKS)
+) -> None:
     """Run the probes whose check is in `checks`; the others send nothing."""
     for check, fn in _PROBES.items():
         if check in checks:
@@ -82,14 +107,29 @@ def run_probes(probe: Probe, report: Callable[[Observation], None],
                 report(observation)
 
 
-def _observe(probe: Probe, check: str, label: str, method: Method | None, resource: Resource | None,
-             what: str, expected: str, got: requests.Response | str,
-             request: requests.PreparedRequest | None = None) -> Observation:
+def _observe(
+    probe: Probe,
+    check: str,
+    label: str,
+    method: Method | None,
+    resource: Resource | None,
+    what: str,
+    expected: str,
+    got: requests.Response | str,
+    request: requests.PreparedRequest | None = None,
+) -> Observation:
     at = method.at if method is not None else (resource.at if resource is not None else None)
     if isinstance(got, str):
         return Observation(CHECKS[check], label, at, what, expected, got, "")
-    return Observation(CHECKS[check], label, at, what, expected, answer(got, probe.mask),
-                       reproduce(request or got.request, probe.mask))
+    return Observation(
+        CHECKS[check],
+        label,
+        at,
+        what,
+        expected,
+        answer(got, probe.mask),
+        reproduce(request or got.request, probe.mask),
+    )
 
 
 def concrete(path: str) -> str:
@@ -99,14 +139,14 @@ def concrete(path: str) -> str:
 
 def _pattern(path: str) -> re.Pattern[str]:
     parts = re.split(r"(\{[^{}]+\})", path.rstrip("/") or "/")
-    regex = "".join(".+" if p.endswith("+}") else "[^/]+" if p.startswith("{") else re.escape(p)
-                    for p in parts)
+    regex = "".join(
+        ".+" if p.endswith("+}") else "[^/]+" if p.startswith("{") else re.escape(p) for p in parts
+    )
     return re.compile(regex + "/?")
 
 
 def _matching(api: Api, path: str) -> list[Resource]:
-    return [r for r in api.resources.values()
-            if r.methods and _pattern(r.path).fullmatch(path)]
+    return [r for r in api.resources.values() if r.methods and _pattern(r.path).fullmatch(path)]
 
 
 def _verbs(resource: Resource) -> list[str]:
@@ -117,20 +157,32 @@ def cors_preflight(probe: Probe) -> Iterator[Observation]:
     in_use = cors_evidence(probe.api) is not None
     for resource in probe.api.resources.values():
         verbs = _verbs(resource)
-        if not verbs or not ("OPTIONS" in resource.methods or in_use and any(
-                needs_preflight(m) for m in resource.methods.values())):
+        if not verbs or not (
+            "OPTIONS" in resource.methods
+            or in_use
+            and any(needs_preflight(m) for m in resource.methods.values())
+        ):
             continue
         asked = "PUT" if verbs[0] == "ANY" else verbs[0]
         headers = {"Origin": ORIGIN, "Access-Control-Request-Method": asked}
         got = probe.send("OPTIONS", concrete(resource.path), headers)
-        expected = ("2xx without credentials, with Access-Control-Allow-Origin, "
-                    f"Access-Control-Allow-Methods covering {', '.join(verbs)} and "
-                    "Access-Control-Allow-Headers")
+        expected = (
+            "2xx without credentials, with Access-Control-Allow-Origin, "
+            f"Access-Control-Allow-Methods covering {', '.join(verbs)} and "
+            "Access-Control-Allow-Headers"
+        )
         problems = _preflight_problems(got, verbs)
         if problems:
-            yield _observe(probe, "probe/cors-preflight", f"OPTIONS {resource.path}",
-                           resource.methods.get("OPTIONS"), resource,
-                           "the CORS preflight " + "; ".join(problems), expected, got)
+            yield _observe(
+                probe,
+                "probe/cors-preflight",
+                f"OPTIONS {resource.path}",
+                resource.methods.get("OPTIONS"),
+                resource,
+                "the CORS preflight " + "; ".join(problems),
+                expected,
+                got,
+            )
 
 
 def _preflight_problems(got: requests.Response | str, verbs: list[str]) -> list[str]:
@@ -139,12 +191,20 @@ def _preflight_problems(got: requests.Response | str, verbs: list[str]) -> list[
     if not 200 <= got.status_code < 300:
         return [f"answered {got.status_code}"]
     problems = []
-    missing = [h for h in ("Access-Control-Allow-Origin", "Access-Control-Allow-Methods",
-                           "Access-Control-Allow-Headers") if h not in got.headers]
+    missing = [
+        h
+        for h in (
+            "Access-Control-Allow-Origin",
+            "Access-Control-Allow-Methods",
+            "Access-Control-Allow-Headers",
+        )
+        if h not in got.headers
+    ]
     if missing:
         problems.append("lacks " + ", ".join(missing))
-    allowed = {m.strip().upper() for m in got.headers.get("Access-Control-Allow-Methods",
-                                                          "").split(",")}
+    allowed = {
+        m.strip().upper() for m in got.headers.get("Access-Control-Allow-Methods", "").split(",")
+    }
     uncovered = [v for v in verbs if v != "ANY" and v not in allowed and "*" not in allowed]
     if "Access-Control-Allow-Methods" in got.headers and uncovered:
         problems.append("does not allow " + ", ".join(uncovered))
@@ -163,9 +223,16 @@ def auth_required(probe: Probe) -> Iterator[Observation]:
         status, message = probe.status(MAT if iam_only else UNAUTHORIZED)
         got = probe.call(method, probe.creds.request_headers(auth=False), signed=False)
         if isinstance(got, str) or got.status_code != status:
-            yield _observe(probe, "probe/auth-required", method.label, method, None,
-                           "a request without credentials was not rejected as API Gateway does",
-                           f"{status} {message}", got)
+            yield _observe(
+                probe,
+                "probe/auth-required",
+                method.label,
+                method,
+                None,
+                "a request without credentials was not rejected as API Gateway does",
+                f"{status} {message}",
+                got,
+            )
 
 
 def api_key_required(probe: Probe) -> Iterator[Observation]:
@@ -178,27 +245,47 @@ def api_key_required(probe: Probe) -> Iterator[Observation]:
             continue
         got = probe.call(method, probe.creds.request_headers(api_key=False))
         # Without credentials for its authorizer the method answers 401 first: still a rejection.
-        has_creds = probe.signs(method) or probe.creds.bearer or any(
-            k.lower() == "authorization" for k in probe.creds.headers)
+        has_creds = (
+            probe.signs(method)
+            or probe.creds.bearer
+            or any(k.lower() == "authorization" for k in probe.creds.headers)
+        )
         accepted = {status} if has_creds or not method.auth.authenticated else {status, 401}
         if isinstance(got, str) or got.status_code not in accepted:
             why = "a request without an API key was not rejected" + (
                 " (only the root-level `security` asks for the key, and REST APIs ignore it: "
-                "repeat the requirement in the operation)" if from_root else "")
-            yield _observe(probe, "probe/api-key-required", method.label, method, None, why,
-                           f"{status} {message}", got)
+                "repeat the requirement in the operation)"
+                if from_root
+                else ""
+            )
+            yield _observe(
+                probe,
+                "probe/api-key-required",
+                method.label,
+                method,
+                None,
+                why,
+                f"{status} {message}",
+                got,
+            )
 
 
 def _root_promises_key(api: Api, method: Method) -> bool:
     """The definition asks for an API key only through root-level `security`, which a REST API
     ignores (so the deployed method takes requests without one)."""
     root = api.ws.resolve(api.root_security)
-    if api.kind != "rest" or method.auth.source != "none" or root is None or \
-            not isinstance(root.value, list):
+    if (
+        api.kind != "rest"
+        or method.auth.source != "none"
+        or root is None
+        or not isinstance(root.value, list)
+    ):
         return False
-    return any(isinstance(req, dict) and any(
-        getattr(api.schemes.get(name), "kind", None) == "api_key" for name in req)
-        for req in root.value)
+    return any(
+        isinstance(req, dict)
+        and any(getattr(api.schemes.get(name), "kind", None) == "api_key" for name in req)
+        for req in root.value
+    )
 
 
 def _routing_answer(probe: Probe) -> tuple[int, str]:
@@ -215,9 +302,16 @@ def unknown_path(probe: Probe) -> Iterator[Observation]:
     status, message = _routing_answer(probe)
     got = probe.send("GET", path, probe.creds.request_headers())
     if isinstance(got, str) or got.status_code != status:
-        yield _observe(probe, "probe/unknown-path", f"GET {path}", None, None,
-                       "a path no resource matches reached something other than the gateway's "
-                       "routing answer", f"{status} {message}", got)
+        yield _observe(
+            probe,
+            "probe/unknown-path",
+            f"GET {path}",
+            None,
+            None,
+            "a path no resource matches reached something other than the gateway's routing answer",
+            f"{status} {message}",
+            got,
+        )
 
 
 def undeclared_method(probe: Probe) -> Iterator[Observation]:
@@ -233,10 +327,17 @@ def undeclared_method(probe: Probe) -> Iterator[Observation]:
             continue
         got = probe.send(verb, path, probe.creds.request_headers())
         if isinstance(got, str) or got.status_code != status:
-            yield _observe(probe, "probe/undeclared-method", f"{verb} {resource.path}", None,
-                           resource, f"{verb}, which {resource.path} does not declare, reached "
-                                     "something other than the gateway's routing answer",
-                           f"{status} {message}", got)
+            yield _observe(
+                probe,
+                "probe/undeclared-method",
+                f"{verb} {resource.path}",
+                None,
+                resource,
+                f"{verb}, which {resource.path} does not declare, reached "
+                "something other than the gateway's routing answer",
+                f"{status} {message}",
+                got,
+            )
 
 
 def request_validator(probe: Probe) -> Iterator[Observation]:
@@ -251,9 +352,17 @@ def request_validator(probe: Probe) -> Iterator[Observation]:
         headers = {**probe.creds.request_headers(), "Content-Type": media}
         got = probe.call(method, headers, json.dumps(invalid).encode(), any_as="POST")
         if isinstance(got, str) or got.status_code != status:
-            yield _observe(probe, "probe/request-validator", method.label, method, None,
-                           f"a body that violates the model ({json.dumps(invalid)}) was not "
-                           "rejected by the request validator", f"{status} {message}", got)
+            yield _observe(
+                probe,
+                "probe/request-validator",
+                method.label,
+                method,
+                None,
+                f"a body that violates the model ({json.dumps(invalid)}) was not "
+                "rejected by the request validator",
+                f"{status} {message}",
+                got,
+            )
 
 
 def _invalid_body(api: Api, method: Method) -> tuple[str | None, Any]:
@@ -268,12 +377,18 @@ def _invalid_body(api: Api, method: Method) -> tuple[str | None, Any]:
     kind = value.get("type")
     if kind is None and "properties" in value:
         kind = "object"
-    return (media, _WRONG_TYPE[kind]) if isinstance(kind, str) and kind in _WRONG_TYPE \
+    return (
+        (media, _WRONG_TYPE[kind])
+        if isinstance(kind, str) and kind in _WRONG_TYPE
         else (None, None)
+    )
 
 
 _PROBES: dict[str, Callable[[Probe], Iterator[Observation]]] = {
-    "probe/cors-preflight": cors_preflight, "probe/auth-required": auth_required,
-    "probe/api-key-required": api_key_required, "probe/unknown-path": unknown_path,
-    "probe/undeclared-method": undeclared_method, "probe/request-validator": request_validator,
+    "probe/cors-preflight": cors_preflight,
+    "probe/auth-required": auth_required,
+    "probe/api-key-required": api_key_required,
+    "probe/unknown-path": unknown_path,
+    "probe/undeclared-method": undeclared_method,
+    "probe/request-validator": request_validator,
 }

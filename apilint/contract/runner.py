@@ -81,17 +81,27 @@ def run_contract(options: ContractOptions) -> ContractRun:
         if fuzzing:
             from apilint.contract.fuzz import FuzzSettings, fuzz
 
-            outcome = fuzz(normalised, FuzzSettings(base_url, options.max_examples,
-                                                        options.seed, options.modes,
-                                                        options.checks),
-                           session, options.creds, sign, mask, report)
+            outcome = fuzz(
+                normalised,
+                FuzzSettings(
+                    base_url, options.max_examples, options.seed, options.modes, options.checks
+                ),
+                session,
+                options.creds,
+                sign,
+                mask,
+                report,
+            )
             run.fuzzed, run.operations = outcome.tested, outcome.total
             run.notes.extend(outcome.notes)
         if options.probes and not budget.reached:
             from apilint.contract.probes import Probe, run_probes
 
-            run_probes(Probe(api, session, base_url, options.creds, sign, mask, options.seed),
-                       report, options.checks)
+            run_probes(
+                Probe(api, session, base_url, options.creds, sign, mask, options.seed),
+                report,
+                options.checks,
+            )
             run.probes_done = True
     except BudgetReached:
         pass
@@ -121,7 +131,9 @@ def _reachable(session: GuardedSession, base_url: str, mask: Masker) -> None:
     except (requests.ConnectionError, requests.Timeout) as exc:
         if session.budget.reached:
             raise BudgetReached() from None
-        reason = exc.__class__.__name__ if isinstance(exc, requests.Timeout) else "connection failed"
+        reason = (
+            exc.__class__.__name__ if isinstance(exc, requests.Timeout) else "connection failed"
+        )
         raise UsageError(mask(f"cannot reach {base_url} ({reason}); check --base-url")) from None
 
 
@@ -134,5 +146,13 @@ def _finding(api: Api, o: Observation, mask: Masker, after: str | None) -> Findi
     if o.curl:
         message += f"; reproduce ({after}): {o.curl}" if after else f"; reproduce: {o.curl}"
     # printable: the failure text of a check may quote the server's answer too.
-    return Finding(o.check.id, o.check.name, o.check.severity, printable(mask(message)), doc.path,
-                   doc.pointer(tokens), span, o.operation)
+    return Finding(
+        o.check.id,
+        o.check.name,
+        o.check.severity,
+        printable(mask(message)),
+        doc.path,
+        doc.pointer(tokens),
+        span,
+        o.operation,
+    )

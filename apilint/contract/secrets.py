@@ -23,7 +23,9 @@ from apilint.model.gateway import Api, Method
 MASK = "***"
 _CREDENTIAL_NAME = re.compile(
     r"authorization|api[-_]?key|cookie|token|secret|password|passwd|credential|session|"
-    r"signature|x-amz-security-token", re.IGNORECASE)
+    r"signature|x-amz-security-token",
+    re.IGNORECASE,
+)
 #: A SigV4 Authorization header: everything after the algorithm names the key and signature.
 _SIGV4 = re.compile(r"(AWS4-HMAC-SHA256)\s+\S.*", re.IGNORECASE)
 #: The same in text a server echoed: the access key scope and the signature.
@@ -47,8 +49,11 @@ class Credentials:
     sigv4: bool = False
 
     def secrets(self) -> list[str | None]:
-        return [self.api_key, self.bearer,
-                *(v for k, v in self.headers.items() if is_credential_header(k))]
+        return [
+            self.api_key,
+            self.bearer,
+            *(v for k, v in self.headers.items() if is_credential_header(k)),
+        ]
 
     def missing_for(self, method: Method, api: Api) -> str | None:
         """What the method needs that these credentials lack (None: nothing): fuzzing it would
@@ -57,9 +62,11 @@ class Credentials:
         kinds = method.auth.kinds
         if "api_key" in kinds and not self.api_key and self.api_key_header.lower() not in names:
             return "an API key (--api-key)"
-        identity = {(api.schemes[n].header or "authorization").lower()
-                    for n in method.auth.schemes
-                    if n in api.schemes and api.schemes[n].kind in ("lambda", "cognito", "jwt")}
+        identity = {
+            (api.schemes[n].header or "authorization").lower()
+            for n in method.auth.schemes
+            if n in api.schemes and api.schemes[n].kind in ("lambda", "cognito", "jwt")
+        }
         if identity and not self.bearer and not identity & names:
             return "a token for its authorizer (--bearer or --header)"
         if "iam" in kinds and not self.sigv4 and "authorization" not in names:
@@ -104,10 +111,10 @@ class Masker:
     def __init__(self, secrets: Iterable[str | None]) -> None:
         self.secrets = {s for s in secrets if s and len(s) >= _MIN_SECRET}
         # Longest first: a spelling that contains another is masked whole.
-        variants = sorted({v for s in self.secrets for v in spellings(s)}, key=len,
-                          reverse=True)
-        self._pattern = re.compile("|".join(map(re.escape, variants)), re.IGNORECASE) \
-            if variants else None
+        variants = sorted({v for s in self.secrets for v in spellings(s)}, key=len, reverse=True)
+        self._pattern = (
+            re.compile("|".join(map(re.escape, variants)), re.IGNORECASE) if variants else None
+        )
         #: How far past a position masking can reach: the longest spelling or SigV4 part.
         self.reach = max([_SIGV4_REACH, *map(len, variants)])
 

@@ -38,8 +38,9 @@ class SigV4(requests.auth.AuthBase):
 
         credentials = botocore.session.Session().get_credentials()
         if credentials is None:
-            raise UsageError("--sigv4: no AWS credentials found (environment, profile or "
-                             "instance role)")
+            raise UsageError(
+                "--sigv4: no AWS credentials found (environment, profile or instance role)"
+            )
         self.credentials = credentials
         self.region = region
 
@@ -51,15 +52,18 @@ class SigV4(requests.auth.AuthBase):
         from botocore.auth import SigV4Auth
         from botocore.awsrequest import AWSRequest
 
-        headers: dict[str, Any] = {k: v for k, v in request.headers.items()
-                                   if k.lower() not in ("authorization", "x-amz-date",
-                                                        "x-amz-security-token")}
-        aws = AWSRequest(method=request.method, url=request.url, data=request.body or b"",
-                         headers=headers)
-        SigV4Auth(self.credentials.get_frozen_credentials(), "execute-api",
-                  self.region).add_auth(aws)
-        for name in ("Authorization", "X-Amz-Date", "X-Amz-Security-Token",
-                     "X-Amz-Content-SHA256"):
+        headers: dict[str, Any] = {
+            k: v
+            for k, v in request.headers.items()
+            if k.lower() not in ("authorization", "x-amz-date", "x-amz-security-token")
+        }
+        aws = AWSRequest(
+            method=request.method, url=request.url, data=request.body or b"", headers=headers
+        )
+        SigV4Auth(self.credentials.get_frozen_credentials(), "execute-api", self.region).add_auth(
+            aws
+        )
+        for name in ("Authorization", "X-Amz-Date", "X-Amz-Security-Token", "X-Amz-Content-SHA256"):
             if name in aws.headers:
                 request.headers[name] = aws.headers[name]
         return request

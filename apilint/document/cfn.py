@@ -53,8 +53,11 @@ class ApiResource:
 
     def tokens(self, prop: str) -> tuple[str, ...]:
         """Where `prop` is written: on the resource, or in the SAM Globals it inherits."""
-        return (("Resources", self.logical_id, "Properties", prop) if prop in self.own
-                else ("Globals", _GLOBALS.get(self.type, ""), prop))
+        return (
+            ("Resources", self.logical_id, "Properties", prop)
+            if prop in self.own
+            else ("Globals", _GLOBALS.get(self.type, ""), prop)
+        )
 
 
 @dataclass(frozen=True)
@@ -85,9 +88,15 @@ class TemplateFile:
                 continue
             props = self.properties(logical_id)
             body_key, uri_key, _ = API_RESOURCES[kind]
-            source = ("include" if _include_location(props.get(body_key)) is not None
-                      else "inline" if body_key in props else "uri" if uri_key in props
-                      else "none")
+            source = (
+                "include"
+                if _include_location(props.get(body_key)) is not None
+                else "inline"
+                if body_key in props
+                else "uri"
+                if uri_key in props
+                else "none"
+            )
             merged = {**_globals(self.doc.data, kind), **props}
             out.append(ApiResource(logical_id, kind, props, merged, source))
         return out
@@ -116,18 +125,22 @@ def is_template(data: Any) -> bool:
         return False
     if "AWSTemplateFormatVersion" in data or "Transform" in data:
         return True
-    return any(isinstance(r, dict) and isinstance(r.get("Type"), str) and "::" in r["Type"]
-               for r in data["Resources"].values())
+    return any(
+        isinstance(r, dict) and isinstance(r.get("Type"), str) and "::" in r["Type"]
+        for r in data["Resources"].values()
+    )
 
 
 def template_file(doc: Document) -> TemplateFile:
     params = doc.data.get("Parameters")
-    return TemplateFile(doc, doc.data["Resources"],
-                        frozenset(params) if isinstance(params, dict) else frozenset())
+    return TemplateFile(
+        doc, doc.data["Resources"], frozenset(params) if isinstance(params, dict) else frozenset()
+    )
 
 
-def definitions(template: TemplateFile, api: ApiResource, linker: Linker, notes: list[str]
-                ) -> list[Document]:
+def definitions(
+    template: TemplateFile, api: ApiResource, linker: Linker, notes: list[str]
+) -> list[Document]:
     """The definition of one API resource: a document per reading of its intrinsics (two when
     an Fn::If has two different branches), or none with a note saying why."""
     doc = template.doc
@@ -141,11 +154,20 @@ def definitions(template: TemplateFile, api: ApiResource, linker: Linker, notes:
         for reading in readings(value):
             version = detect_version(reading.data) if isinstance(reading.data, dict) else None
             if version:
-                out.append(dataclasses.replace(
-                    doc, data=reading.data, version=version, base=tokens, iac=context,
-                    kind_hint=api.kind, label=api.logical_id, alternative=bool(out),
-                    locator=_locator(doc.locator, tokens, reading.moves),
-                    parse_issues=_issues_within(doc, tokens)))
+                out.append(
+                    dataclasses.replace(
+                        doc,
+                        data=reading.data,
+                        version=version,
+                        base=tokens,
+                        iac=context,
+                        kind_hint=api.kind,
+                        label=api.logical_id,
+                        alternative=bool(out),
+                        locator=_locator(doc.locator, tokens, reading.moves),
+                        parse_issues=_issues_within(doc, tokens),
+                    )
+                )
         if not out:
             notes.append(f"{where} holds no 'openapi' or 'swagger' version; not linted")
         return out
@@ -154,11 +176,18 @@ def definitions(template: TemplateFile, api: ApiResource, linker: Linker, notes:
         if included is None:
             return []
         # CloudFormation resolves intrinsics in included files
-        return [dataclasses.replace(included, data=reading.data, iac=context,
-                                    kind_hint=api.kind, label=api.logical_id,
-                                    alternative=n > 0,
-                                    locator=_locator(included.locator, (), reading.moves))
-                for n, reading in enumerate(readings(included.data))]
+        return [
+            dataclasses.replace(
+                included,
+                data=reading.data,
+                iac=context,
+                kind_hint=api.kind,
+                label=api.logical_id,
+                alternative=n > 0,
+                locator=_locator(included.locator, (), reading.moves),
+            )
+            for n, reading in enumerate(readings(included.data))
+        ]
     if api.source == "uri":
         location = api.own.get(uri_key)
         if not isinstance(location, str):  # an S3 object {Bucket, Key}
@@ -167,16 +196,22 @@ def definitions(template: TemplateFile, api: ApiResource, linker: Linker, notes:
         # The file is uploaded as it is: no intrinsics are resolved in it (aws/aws-sam-cli#691).
         linked = _open(linker, location, f"{api.logical_id}.{uri_key}", notes)
         if linked is not None:
-            return [dataclasses.replace(linked, iac=context, kind_hint=api.kind,
-                                        label=api.logical_id)]
+            return [
+                dataclasses.replace(linked, iac=context, kind_hint=api.kind, label=api.logical_id)
+            ]
     return []
 
 
 def location_of(api: ApiResource) -> str | None:
     """The local path an API resource names for its definition (AWS::Include or DefinitionUri)."""
     body_key, uri_key, _ = API_RESOURCES[api.type]
-    location = (_include_location(api.own.get(body_key)) if api.source == "include"
-                else api.own.get(uri_key) if api.source == "uri" else None)
+    location = (
+        _include_location(api.own.get(body_key))
+        if api.source == "include"
+        else api.own.get(uri_key)
+        if api.source == "uri"
+        else None
+    )
     return location if isinstance(location, str) and location else None
 
 
@@ -214,6 +249,10 @@ def _issues_within(template: Document, tokens: Tokens) -> list[Any]:
     if not template.parse_issues:
         return []
     span = template.span(tokens)
-    return [i for i in template.parse_issues
-            if (span.line, span.column) <= (i.span.line, i.span.column)
-            <= (span.end_line, span.end_column)]
+    return [
+        i
+        for i in template.parse_issues
+        if (span.line, span.column)
+        <= (i.span.line, i.span.column)
+        <= (span.end_line, span.end_column)
+    ]

@@ -21,9 +21,13 @@ from apilint.document.loader import (
 from apilint.document.model import Document, NotAnApi, Sources
 
 
-def load_definitions(path: str | os.PathLike[str], shown: str | None = None,
-                     max_bytes: int = DEFAULT_MAX_BYTES, allow_outside: bool = False,
-                     in_context: bool = False) -> Sources | NotAnApi:
+def load_definitions(
+    path: str | os.PathLike[str],
+    shown: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    allow_outside: bool = False,
+    in_context: bool = False,
+) -> Sources | NotAnApi:
     """Every API definition a file holds: itself, or those embedded in or included by a
     CloudFormation/SAM template or a Terraform configuration. `in_context`: a definition file
     that templates of its repository include is read through them (apilint.document.includers)."""
@@ -52,8 +56,7 @@ def load_definitions(path: str | os.PathLike[str], shown: str | None = None,
     return Sources(shown, docs, template, notes, "CloudFormation template")
 
 
-def scan_template(doc: Document, linker: Linker
-                  ) -> tuple[TemplateFile, list[Document], list[str]]:
+def scan_template(doc: Document, linker: Linker) -> tuple[TemplateFile, list[Document], list[str]]:
     """The template, the definitions it holds, and notes on those that cannot be read here."""
     template = cfn.template_file(doc)
     found: list[Document] = []

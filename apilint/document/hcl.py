@@ -43,8 +43,11 @@ class Converter:
                     out[key] = self.value(elem.children[-1], tokens + (key,), elem)
             return out
         if kind == "tuple":
-            items = [c for c in node.children if getattr(c, "data", None) not in
-                     ("new_line_or_comment", None)]
+            items = [
+                c
+                for c in node.children
+                if getattr(c, "data", None) not in ("new_line_or_comment", None)
+            ]
             return [self.value(item, tokens + (str(i),)) for i, item in enumerate(items)]
         if kind == "string":
             return self.string(node)
@@ -58,8 +61,11 @@ class Converter:
         return "${" + self.source(node) + "}"  # computed by Terraform: unknown here
 
     def key(self, node: Any) -> str:
-        node = unwrap(node.children[0]) if getattr(node, "data", None) == "object_elem_key" \
+        node = (
+            unwrap(node.children[0])
+            if getattr(node, "data", None) == "object_elem_key"
             else unwrap(node)
+        )
         kind = getattr(node, "data", None)
         if kind == "string":
             return self.string(node)
@@ -94,8 +100,15 @@ def call(node: Any) -> tuple[str | None, list[Any]]:
         return None, []
     name = str(node.children[0].children[0])
     arguments = next((c for c in node.children if getattr(c, "data", None) == "arguments"), None)
-    args = [c for c in arguments.children if getattr(c, "data", None) not in
-            ("new_line_or_comment", None)] if arguments is not None else []
+    args = (
+        [
+            c
+            for c in arguments.children
+            if getattr(c, "data", None) not in ("new_line_or_comment", None)
+        ]
+        if arguments is not None
+        else []
+    )
     return name, args
 
 
@@ -103,7 +116,7 @@ def span_of(start: Any, end: Any) -> Span:
     return Span(start.meta.line, start.meta.column, end.meta.end_line, end.meta.end_column)
 
 
-_ESCAPES = re.compile(r'\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)')
+_ESCAPES = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
 
 
 def unescape(text: str) -> str:
@@ -112,10 +125,11 @@ def unescape(text: str) -> str:
         if c[0] in "uU":
             return chr(int(c[1:], 16))
         return {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}.get(c, "\\" + c)
+
     return _ESCAPES.sub(one, text) if "\\" in text else text
 
 
 def heredoc_body(node: Any) -> str:
     """The text between a heredoc's `<<EOT` line and its closing marker."""
     raw = str(node.children[0])
-    return raw[raw.index("\n") + 1:raw.rstrip().rfind("\n") + 1]
+    return raw[raw.index("\n") + 1 : raw.rstrip().rfind("\n") + 1]

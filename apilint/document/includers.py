@@ -52,8 +52,10 @@ def through_templates(doc: Document, max_bytes: int) -> list[Document]:
         linker = Linker(template_path.parent, shown, True, max_bytes)
         for api in template.apis():
             if _names(template_path, api) == doc.abspath:
-                found.extend(dataclasses.replace(d, path=doc.path)
-                             for d in cfn.definitions(template, api, linker, []))
+                found.extend(
+                    dataclasses.replace(d, path=doc.path)
+                    for d in cfn.definitions(template, api, linker, [])
+                )
     return found
 
 

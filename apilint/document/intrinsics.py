@@ -66,7 +66,7 @@ class _Renderer:
 
     def _mapping(self, value: dict[str, Any], at: Tokens, source: Tokens) -> Any:
         if len(value) == 1:
-            (key, arg), = value.items()
+            ((key, arg),) = value.items()
             if key == "Ref" or key.startswith("Fn::"):
                 rendered = self._intrinsic(key, arg, at, source)
                 if rendered is not _UNHANDLED:
@@ -108,13 +108,18 @@ class _Renderer:
         if key == "Fn::Sub":
             return self._sub(arg)
         if key == "Fn::Join":
-            if (isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str)
-                    and isinstance(arg[1], list)):
+            if (
+                isinstance(arg, list)
+                and len(arg) == 2
+                and isinstance(arg[0], str)
+                and isinstance(arg[1], list)
+            ):
                 return arg[0].join(self._text(p) for p in arg[1])
             return _UNHANDLED
         if key == "Fn::If":
-            return self._if(arg, at, source) if isinstance(arg, list) and len(arg) == 3 \
-                else _UNHANDLED
+            return (
+                self._if(arg, at, source) if isinstance(arg, list) and len(arg) == 3 else _UNHANDLED
+            )
         if key == "Fn::Transform":
             return _UNHANDLED  # a nested AWS::Include: left as it is
         return f"${{{key}}}"  # Fn::ImportValue, Fn::FindInMap, Fn::Select, ...: unknown here
@@ -140,8 +145,12 @@ class _Renderer:
     def _sub(self, arg: Any) -> Any:
         if isinstance(arg, str):
             return arg
-        if not (isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str)
-                and isinstance(arg[1], dict)):
+        if not (
+            isinstance(arg, list)
+            and len(arg) == 2
+            and isinstance(arg[0], str)
+            and isinstance(arg[1], dict)
+        ):
             return _UNHANDLED
         variables = {k: self._text(v) for k, v in arg[1].items()}
         return _SUB_VARIABLE.sub(lambda m: variables.get(m.group(1), m.group(0)), arg[0])
@@ -167,7 +176,7 @@ class ReadingLocator:
     moves: dict[Tokens, Tokens]
 
     def span(self, tokens: Tokens) -> Span:
-        return self.inner.span(self.base + self.source(tokens[len(self.base):]))
+        return self.inner.span(self.base + self.source(tokens[len(self.base) :]))
 
     def __getattr__(self, name: str) -> Any:
         # The file's text and node tree (fast scans, duplicate-key sites) are the inner one's.

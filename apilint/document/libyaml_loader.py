@@ -76,11 +76,15 @@ class _Builder:
         self.added[0] += nodes
         self.added[1] += chars
         if self.added[0] > MAX_ALIAS_NODES:
-            raise self.error(where, f"YAML aliases expand to more than {MAX_ALIAS_NODES:,} nodes "
-                                    "(an alias bomb?)")
+            raise self.error(
+                where,
+                f"YAML aliases expand to more than {MAX_ALIAS_NODES:,} nodes (an alias bomb?)",
+            )
         if self.added[1] > MAX_ALIAS_TEXT:
-            raise self.error(where, f"YAML aliases expand to more than {MAX_ALIAS_TEXT:,} "
-                                    "characters (an alias bomb?)")
+            raise self.error(
+                where,
+                f"YAML aliases expand to more than {MAX_ALIAS_TEXT:,} characters (an alias bomb?)",
+            )
 
     def build(self, node: Node, depth: int, where: Node) -> tuple[Any, int, int]:
         """Return (value, expanded nodes, expanded characters of scalars); `where` is the
@@ -121,7 +125,9 @@ class _Builder:
                     nodes, chars = nodes + n, chars + c
                     continue
                 if not isinstance(key_node, ScalarNode):
-                    raise self.error(key_node, "mapping keys must be plain scalars, not a mapping or sequence")
+                    raise self.error(
+                        key_node, "mapping keys must be plain scalars, not a mapping or sequence"
+                    )
                 name = key_node.value
                 if name in mapping:
                     self.issues.append(KeyIssue("duplicate-key", name, _span(key_node)))
@@ -136,8 +142,9 @@ class _Builder:
         self.sizes[key] = (nodes, chars)
         return result, nodes, chars
 
-    def _merge(self, mapping: dict[str, Any], node: Node, depth: int, where: Node
-               ) -> tuple[int, int]:
+    def _merge(
+        self, mapping: dict[str, Any], node: Node, depth: int, where: Node
+    ) -> tuple[int, int]:
         sources = node.value if isinstance(node, SequenceNode) else [node]
         nodes = chars = 0
         for source in sources:
@@ -161,8 +168,12 @@ def _intrinsic(tag: str, value: Any) -> Any:
 
 
 def _span(node: Node) -> Span:
-    return Span(node.start_mark.line + 1, node.start_mark.column + 1,
-                node.end_mark.line + 1, node.end_mark.column + 1)
+    return Span(
+        node.start_mark.line + 1,
+        node.start_mark.column + 1,
+        node.end_mark.line + 1,
+        node.end_mark.column + 1,
+    )
 
 
 _BRACKET = re.compile(r"[\[\]{}]")
@@ -179,8 +190,12 @@ def _check_flow_depth(text: str, path: str) -> None:
         depth = depth + 1 if m.group() in "[{" else max(depth - 1, 0)
         if depth > MAX_DEPTH:
             line = text.count("\n", 0, m.start()) + 1
-            raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", path, line,
-                            m.start() - text.rfind("\n", 0, m.start()))
+            raise LoadError(
+                f"nesting deeper than {MAX_DEPTH} levels",
+                path,
+                line,
+                m.start() - text.rfind("\n", 0, m.start()),
+            )
 
 
 def compose(text: str, path: str) -> Node | None:
@@ -194,8 +209,12 @@ def compose(text: str, path: str) -> Node | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = " ".join(p for p in (exc.context, exc.problem) if p)
-        raise ParseError(f"invalid YAML: {problem}", path,
-                        mark.line + 1 if mark else None, mark.column + 1 if mark else None) from None
+        raise ParseError(
+            f"invalid YAML: {problem}",
+            path,
+            mark.line + 1 if mark else None,
+            mark.column + 1 if mark else None,
+        ) from None
     except yaml.reader.ReaderError as exc:
         raise _unacceptable(text, path, exc) from None
     except yaml.YAMLError as exc:
@@ -212,10 +231,12 @@ def _unacceptable(text: str, path: str, exc: yaml.reader.ReaderError) -> LoadErr
     every such character is refused, so the first in the text is the one it stopped at."""
     char = exc.character if isinstance(exc.character, str) else chr(exc.character)
     at = text.find(char)
-    line, column = (text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)) if at >= 0 \
-        else (None, None)
-    return LoadError(f"invalid YAML: unacceptable character #x{ord(char):04x}: {exc.reason}",
-                     path, line, column)
+    line, column = (
+        (text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)) if at >= 0 else (None, None)
+    )
+    return LoadError(
+        f"invalid YAML: unacceptable character #x{ord(char):04x}: {exc.reason}", path, line, column
+    )
 
 
 def load_libyaml(text: str, path: str) -> tuple[Any, Any, list[KeyIssue]]:

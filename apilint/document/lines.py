@@ -59,10 +59,10 @@ class LineIndex:
         if blocks is None:
             end = text.find(b"\n", start)
             end = len(text) if end < 0 else end
-            counts = (_characters(text[b:b + self.BLOCK]) for b in range(start, end, self.BLOCK))
+            counts = (_characters(text[b : b + self.BLOCK]) for b in range(start, end, self.BLOCK))
             blocks = self._blocks[start] = [0, *itertools.accumulate(counts)]
         k = (offset - start) // self.BLOCK
-        return blocks[k] + _characters(text[start + k * self.BLOCK:offset])
+        return blocks[k] + _characters(text[start + k * self.BLOCK : offset])
 
 
 #: The bytes that continue a UTF-8 character (0b10xxxxxx).

@@ -80,7 +80,9 @@ def read_text(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise LoadError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", shown, line, column) from None
+        raise LoadError(
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", shown, line, column
+        ) from None
 
 
 def parse(text: str, shown: str, as_json: bool) -> tuple[Any, Any, list[Any], str]:
@@ -138,8 +140,9 @@ def _int_or_text(digits: str) -> int | str:
         return digits
 
 
-def _duplicate_issues(data: Any, duplicated: list[tuple[dict[str, Any], list[str]]],
-                      locator: JsonLocator) -> list[KeyIssue]:
+def _duplicate_issues(
+    data: Any, duplicated: list[tuple[dict[str, Any], list[str]]], locator: JsonLocator
+) -> list[KeyIssue]:
     where: dict[int, Tokens] = {}
     wanted = {id(m) for m, _ in duplicated}
     stack: list[tuple[Tokens, Any]] = [((), data)]
@@ -148,22 +151,23 @@ def _duplicate_issues(data: Any, duplicated: list[tuple[dict[str, Any], list[str
         if isinstance(node, dict):
             if id(node) in wanted:
                 where[id(node)] = tokens
-            stack.extend((tokens + (k,), v) for k, v in node.items()
-                         if isinstance(v, (dict, list)))
+            stack.extend((tokens + (k,), v) for k, v in node.items() if isinstance(v, (dict, list)))
         elif isinstance(node, list):
-            stack.extend((tokens + (str(i),), v) for i, v in enumerate(node)
-                         if isinstance(v, (dict, list)))
+            stack.extend(
+                (tokens + (str(i),), v) for i, v in enumerate(node) if isinstance(v, (dict, list))
+            )
     issues = []
     for mapping, keys in duplicated:
         tokens = where.get(id(mapping), ())
         for key in keys:
-            issues.append(KeyIssue("duplicate-key", key, locator.span(tokens + (key,)),
-                                   tokens + (key,)))
+            issues.append(
+                KeyIssue("duplicate-key", key, locator.span(tokens + (key,)), tokens + (key,))
+            )
     return issues
 
 
 def detect_version(data: dict[str, Any]) -> str | None:
-    """"2.0", "3.0", "3.1", another raw value, or None when this is no OpenAPI/Swagger document."""
+    """ "2.0", "3.0", "3.1", another raw value, or None when this is no OpenAPI/Swagger document."""
     if "swagger" in data:
         raw = data["swagger"]
         # `swagger: 2.0` unquoted is a YAML float; real exports have it.
@@ -184,11 +188,18 @@ def check_sections(doc: Document) -> None:
     for key in _SECTIONS_THAT_ARE_MAPPINGS:
         if key in data and data[key] is not None and not isinstance(data[key], dict):
             got = type(data[key]).__name__
-            got = {"str": "a string", "int": "a number", "float": "a number", "bool": "a boolean",
-                   "list": "a list", "dict": "a mapping"}.get(got, got)
+            got = {
+                "str": "a string",
+                "int": "a number",
+                "float": "a number",
+                "bool": "a boolean",
+                "list": "a list",
+                "dict": "a mapping",
+            }.get(got, got)
             span = doc.span((key,))
-            raise LoadError(f"'{key}' must be a mapping, found {got}", doc.path, span.line,
-                            span.column)
+            raise LoadError(
+                f"'{key}' must be a mapping, found {got}", doc.path, span.line, span.column
+            )
 
 
 #: Vendor extension that switches rules off for the object holding it (see apilint.suppress).
@@ -198,8 +209,9 @@ SUPPRESSION_KEY = "x-apilint-ignore"
 NO_VERSION = f"{NOT_AN_API} (no top-level 'openapi' or 'swagger')"
 
 
-def load_document(path: str | os.PathLike[str], shown: str | None = None,
-                  max_bytes: int = DEFAULT_MAX_BYTES) -> Document | NotAnApi:
+def load_document(
+    path: str | os.PathLike[str], shown: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Document | NotAnApi:
     """One OpenAPI/Swagger definition file (templates: see load_definitions)."""
     p = Path(path)
     shown = shown if shown is not None else str(path)
@@ -227,8 +239,10 @@ class Linker:
             return None
         target = real_path(self.base / location, location)
         if not self.allow_outside and not target.is_relative_to(self.base):
-            notes.append(f"{what} {location!r} is outside the {holder}'s directory; not read "
-                         "(--allow-outside-refs reads it)")
+            notes.append(
+                f"{what} {location!r} is outside the {holder}'s directory; not read "
+                "(--allow-outside-refs reads it)"
+            )
             return None
         shown = shown_for(self.shown, target)
         try:
@@ -236,8 +250,9 @@ class Linker:
             if isinstance(loaded, NotAnApi) or not loaded.version:
                 raise LoadError(NOT_AN_API, shown)
         except LoadError as exc:
-            raise LoadError(f"{what} {location!r}: {exc.message}", exc.file, exc.line,
-                            exc.column) from None
+            raise LoadError(
+                f"{what} {location!r}: {exc.message}", exc.file, exc.line, exc.column
+            ) from None
         return loaded
 
 
@@ -271,6 +286,14 @@ def load_fragment(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) ->
     """A file reached through `$ref`: any YAML/JSON value, no version of its own."""
     text = read_text(path, shown, max_bytes)
     data, locator, issues, fmt = parse(text, shown, path.suffix.lower() in _JSON_SUFFIXES)
-    return Document(path=shown, abspath=real_path(path, shown), data=data, locator=locator, fmt=fmt,
-                    version="", parse_issues=issues, placeholders="${" in text,
-                    suppressions=SUPPRESSION_KEY in text)
+    return Document(
+        path=shown,
+        abspath=real_path(path, shown),
+        data=data,
+        locator=locator,
+        fmt=fmt,
+        version="",
+        parse_issues=issues,
+        placeholders="${" in text,
+        suppressions=SUPPRESSION_KEY in text,
+    )

@@ -28,11 +28,24 @@ from apilint.errors import LoadError
 
 _JSON_REF = re.compile(r'"\$ref"\s*:\s*("(?:[^"\\]|\\.)*")')
 #: Keys whose values are literal data, where a `$ref` (or any other key) means nothing...
-_LITERAL_KEYS = frozenset({"example", "enum", "default", "const", "x-example",
-                           "x-amazon-apigateway-policy"})
+_LITERAL_KEYS = frozenset(
+    {"example", "enum", "default", "const", "x-example", "x-amazon-apigateway-policy"}
+)
 #: ...unless they are names in a map: the `default` response, a property called `example`.
-_NAME_MAPS = frozenset({"responses", "properties", "definitions", "schemas", "parameters",
-                        "examples", "headers", "paths", "securitySchemes", "securityDefinitions"})
+_NAME_MAPS = frozenset(
+    {
+        "responses",
+        "properties",
+        "definitions",
+        "schemas",
+        "parameters",
+        "examples",
+        "headers",
+        "paths",
+        "securitySchemes",
+        "securityDefinitions",
+    }
+)
 
 
 def is_literal(tokens: Tokens, key: str) -> bool:
@@ -74,8 +87,13 @@ class RefError(Exception):
 
 
 class Workspace:
-    def __init__(self, root: Document, allow_outside: bool = False,
-                 max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool = False) -> None:
+    def __init__(
+        self,
+        root: Document,
+        allow_outside: bool = False,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        allow_remote: bool = False,
+    ) -> None:
         self.root = root
         self.max_bytes = max_bytes
         self.allow_remote = allow_remote
@@ -95,8 +113,11 @@ class Workspace:
         except LoadError as exc:
             raise RefError("unresolved", f"cannot load {name!r}: {exc.message}") from None
         if not self.allow_outside and not target.is_relative_to(self.base):
-            raise RefError("outside", f"{name!r} is outside the definition's directory "
-                                      f"({self.base}); such files are not read")
+            raise RefError(
+                "outside",
+                f"{name!r} is outside the definition's directory "
+                f"({self.base}); such files are not read",
+            )
         cached = self.docs.get(target)
         if cached is None:
             shown = shown_for(doc.path, target)
@@ -118,15 +139,24 @@ class Workspace:
                 raise failed
             try:
                 got = fetch(url, self.max_bytes)
-                data, locator, issues, fmt = parse(got.text, got.url,
-                                                   got.url.lower().endswith(".json"))
+                data, locator, issues, fmt = parse(
+                    got.text, got.url, got.url.lower().endswith(".json")
+                )
             except LoadError as exc:
                 self._failed[key] = RefError("unresolved", f"cannot load {url!r}: {exc.message}")
                 raise self._failed[key] from None
             # Named by where it came from: its relative refs resolve against that URL.
-            cached = Document(path=got.url, abspath=key, data=data, locator=locator, fmt=fmt,
-                              version="", parse_issues=issues, placeholders=False,
-                              suppressions=False)
+            cached = Document(
+                path=got.url,
+                abspath=key,
+                data=data,
+                locator=locator,
+                fmt=fmt,
+                version="",
+                parse_issues=issues,
+                placeholders=False,
+                suppressions=False,
+            )
             self.docs[key] = cached
         return cached
 
@@ -135,9 +165,12 @@ class Workspace:
         from_remote = is_remote(doc.path)
         if is_remote(ref) or (from_remote and file_part):
             if not self.allow_remote:
-                raise RefError("remote", f"{ref!r} is a remote reference; apilint fetches URLs "
-                                         "only with --allow-remote-refs, and API Gateway cannot "
-                                         "import it either")
+                raise RefError(
+                    "remote",
+                    f"{ref!r} is a remote reference; apilint fetches URLs "
+                    "only with --allow-remote-refs, and API Gateway cannot "
+                    "import it either",
+                )
             target_doc = self._remote(urljoin(doc.path, file_part) if from_remote else file_part)
         else:
             target_doc = self._file(doc, file_part) if file_part else doc
@@ -183,8 +216,10 @@ class Workspace:
         try:
             value = get(doc.data, tokens)
         except KeyError as exc:
-            raise RefError("unresolved", f"{ref!r} points to nothing ({exc.args[0]} does not "
-                                         f"exist in {doc.path})") from None
+            raise RefError(
+                "unresolved",
+                f"{ref!r} points to nothing ({exc.args[0]} does not exist in {doc.path})",
+            ) from None
         return At(doc, tokens, value)
 
     def resolve(self, at: At | None) -> At | None:
@@ -210,8 +245,9 @@ class Workspace:
                     try:
                         self.deref(At(doc, tokens, {"$ref": ref}))
                     except RefError as exc:
-                        self.issues.append(RefIssue(exc.kind, ref, exc.detail, doc,
-                                                    tokens + ("$ref",)))
+                        self.issues.append(
+                            RefIssue(exc.kind, ref, exc.detail, doc, tokens + ("$ref",))
+                        )
             # Files the refs reached are scanned too, however this one was checked.
             pending.extend(d for d in self.docs.values() if d.abspath not in self._scanned)
 

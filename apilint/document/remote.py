@@ -63,8 +63,9 @@ class _HTTPS(urllib.request.HTTPSHandler):
         self.dog = dog
 
     def https_open(self, req: urllib.request.Request) -> Any:
-        return self.do_open(_watched(http.client.HTTPSConnection, self.dog), req,
-                            context=self._context)  # type: ignore[attr-defined]
+        # urllib keeps the handler's SSL context in a private attribute the stubs do not name.
+        context = self._context  # type: ignore[attr-defined]
+        return self.do_open(_watched(http.client.HTTPSConnection, self.dog), req, context=context)
 
 
 class _Redirects(urllib.request.HTTPRedirectHandler):
@@ -75,16 +76,21 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
         self.url = url
         self.hops: list[str] = []
 
-    def redirect_request(self, req: urllib.request.Request, fp: Any, code: int, msg: str,
-                         headers: Any, newurl: str) -> urllib.request.Request | None:
+    def redirect_request(
+        self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any, newurl: str
+    ) -> urllib.request.Request | None:
         scheme = urlsplit(newurl).scheme.lower()
         if scheme not in _SCHEMES:
-            raise LoadError(f"redirected to {newurl!r}: only http and https redirects are "
-                            "followed" + self.said(), self.url)
+            raise LoadError(
+                f"redirected to {newurl!r}: only http and https redirects are "
+                "followed" + self.said(),
+                self.url,
+            )
         self.hops.append(newurl)
         if len(self.hops) > MAX_REDIRECTS:
-            raise LoadError(f"more than {MAX_REDIRECTS} redirects ({' -> '.join(self.hops)})",
-                            self.url)
+            raise LoadError(
+                f"more than {MAX_REDIRECTS} redirects ({' -> '.join(self.hops)})", self.url
+            )
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
     def said(self) -> str:
@@ -95,9 +101,15 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
 def _opener(dog: Watchdog, redirects: _Redirects) -> urllib.request.OpenerDirector:
     # Built by hand: build_opener adds the ftp:, file: and data: handlers too.
     opener = urllib.request.OpenerDirector()
-    for handler in (urllib.request.ProxyHandler(), urllib.request.UnknownHandler(), _HTTP(dog),
-                    _HTTPS(dog), urllib.request.HTTPDefaultErrorHandler(), redirects,
-                    urllib.request.HTTPErrorProcessor()):
+    for handler in (
+        urllib.request.ProxyHandler(),
+        urllib.request.UnknownHandler(),
+        _HTTP(dog),
+        _HTTPS(dog),
+        urllib.request.HTTPDefaultErrorHandler(),
+        redirects,
+        urllib.request.HTTPErrorProcessor(),
+    ):
         opener.add_handler(handler)
     return opener
 
@@ -107,8 +119,9 @@ def fetch(url: str, max_bytes: int) -> Fetched:
     wrong."""
     if urlsplit(url).scheme.lower() not in _SCHEMES:
         raise LoadError(f"only http and https URLs are fetched, not {urlsplit(url).scheme}:", url)
-    request = urllib.request.Request(url, headers={"User-Agent": "apilint",
-                                                   "Accept": "application/json, application/yaml, */*"})
+    request = urllib.request.Request(
+        url, headers={"User-Agent": "apilint", "Accept": "application/json, application/yaml, */*"}
+    )
     redirects = _Redirects(url)
     with Watchdog(TIMEOUT_SECONDS) as dog:
         try:
@@ -116,23 +129,27 @@ def fetch(url: str, max_bytes: int) -> Fetched:
                 final = answer.geturl()
                 raw = read_at_most(answer, max_bytes + 1)  # one more: over the limit
         except urllib.error.HTTPError as exc:
-            raise LoadError(f"the server answered {exc.code} {exc.reason}{redirects.said()}",
-                            url) from None
+            raise LoadError(
+                f"the server answered {exc.code} {exc.reason}{redirects.said()}", url
+            ) from None
         except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as exc:
             if not dog.fired:
                 reason = getattr(exc, "reason", exc)
                 raise LoadError(f"cannot fetch: {reason}{redirects.said()}", url) from None
     if dog.fired:  # a cut answer may even look complete
-        raise LoadError(f"cannot fetch: no complete answer within {TIMEOUT_SECONDS:g} s"
-                        f"{redirects.said()}", url)
+        raise LoadError(
+            f"cannot fetch: no complete answer within {TIMEOUT_SECONDS:g} s{redirects.said()}", url
+        )
     if len(raw) > max_bytes:
-        raise LoadError(f"over the {max_bytes:,}-byte limit (--max-file-size raises it)"
-                        f"{redirects.said()}", url)
+        raise LoadError(
+            f"over the {max_bytes:,}-byte limit (--max-file-size raises it){redirects.said()}", url
+        )
     try:
         return Fetched(raw.decode("utf-8-sig"), final)
     except UnicodeDecodeError as exc:
-        raise LoadError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x}){redirects.said()}",
-                        url) from None
+        raise LoadError(
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x}){redirects.said()}", url
+        ) from None
 
 
 def stand_in_path(url: str) -> Path:

@@ -32,14 +32,17 @@ except ImportError:  # pragma: no cover - rapidyaml is a dependency; the libyaml
 # Plain scalars that YAML 1.1 (PyYAML, API Gateway's importer) reads differently from rapidyaml:
 # booleans and nulls beyond true/false/null, octal/hex/binary/underscored/sexagesimal numbers,
 # exponents without a dot or sign, infinities and NaNs other than plain lowercase inf/nan.
-_RISKY = (r"(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N|True|TRUE|False|FALSE|~|Null|NULL"
-          r"|[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)|[-+]?(?:Inf|INF|NaN|NAN)|\+(?:inf|nan)|-nan"
-          r"|[-+]?0[0-9_]+(?:\.[0-9_]*)?|[-+]?0[xob][0-9a-fA-F_]+"
-          r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"
-          r"|[-+]?[0-9.][0-9._]*_[0-9._]*|\+[0-9.][0-9._]*"
-          r"|-?[0-9]+[eE][-+]?[0-9]+|-?[0-9]*\.[0-9]*[eE][0-9]+)")
+_RISKY = (
+    r"(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N|True|TRUE|False|FALSE|~|Null|NULL"
+    r"|[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)|[-+]?(?:Inf|INF|NaN|NAN)|\+(?:inf|nan)|-nan"
+    r"|[-+]?0[0-9_]+(?:\.[0-9_]*)?|[-+]?0[xob][0-9a-fA-F_]+"
+    r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"
+    r"|[-+]?[0-9.][0-9._]*_[0-9._]*|\+[0-9.][0-9._]*"
+    r"|-?[0-9]+[eE][-+]?[0-9]+|-?[0-9]*\.[0-9]*[eE][0-9]+)"
+)
 _RISKY_PLAIN = re.compile(
-    rf"(?:[:\-?][ \t]+{_RISKY}[ \t]*(?:#[^\n]*)?$)|(?:[\[{{,][ \t]*{_RISKY}[ \t]*[,\]}}])", re.M)
+    rf"(?:[:\-?][ \t]+{_RISKY}[ \t]*(?:#[^\n]*)?$)|(?:[\[{{,][ \t]*{_RISKY}[ \t]*[,\]}}])", re.M
+)
 _TAG = re.compile(r"(?:[:\[{,?-][ \t]+|[\[{,])![^\s]|^[ \t]*![^\s]", re.M)
 _COMPLEX_KEY = re.compile(r"^[ \t]*\?(?:[ \t]|$)", re.M)
 _DIRECTIVE = re.compile(r"^%", re.M)
@@ -81,11 +84,19 @@ _QUOTED = {ord("'"): re.compile(rb"'(?:[^']|'')*'"), ord('"'): re.compile(rb'"(?
 
 
 class _PyBuffer(ctypes.Structure):
-    _fields_ = [("buf", ctypes.c_void_p), ("obj", ctypes.py_object), ("len", ctypes.c_ssize_t),
-                ("itemsize", ctypes.c_ssize_t), ("readonly", ctypes.c_int), ("ndim", ctypes.c_int),
-                ("format", ctypes.c_char_p), ("shape", ctypes.c_void_p),
-                ("strides", ctypes.c_void_p), ("suboffsets", ctypes.c_void_p),
-                ("internal", ctypes.c_void_p)]
+    _fields_ = [
+        ("buf", ctypes.c_void_p),
+        ("obj", ctypes.py_object),
+        ("len", ctypes.c_ssize_t),
+        ("itemsize", ctypes.c_ssize_t),
+        ("readonly", ctypes.c_int),
+        ("ndim", ctypes.c_int),
+        ("format", ctypes.c_char_p),
+        ("shape", ctypes.c_void_p),
+        ("strides", ctypes.c_void_p),
+        ("suboffsets", ctypes.c_void_p),
+        ("internal", ctypes.c_void_p),
+    ]
 
 
 _get_buffer = ctypes.pythonapi.PyObject_GetBuffer
@@ -205,7 +216,7 @@ class RymlLocator:
     def _is_block(self, opening: int) -> bool:
         """rapidyaml flags `|` and `>` block scalars as quoted; their view starts on the line
         after the indicator, so what precedes it is a line break, not a quote."""
-        return self.original[opening:opening + 1] in (b"\n", b"\r")
+        return self.original[opening : opening + 1] in (b"\n", b"\r")
 
     def _block_indicator(self, opening: int) -> int:
         line_start = self.original.rfind(b"\n", 0, opening) + 1
@@ -218,12 +229,12 @@ class RymlLocator:
         it that is not blank (its lines are indented at least as deep as its first)."""
         text = self.original
         first_end = text.find(b"\n", start)
-        first = text[start:first_end if first_end >= 0 else len(text)]
+        first = text[start : first_end if first_end >= 0 else len(text)]
         indent = len(first) - len(first.lstrip(b" "))
         pos = start
         while pos < len(text):
             nl = text.find(b"\n", pos)
-            line = text[pos:len(text) if nl < 0 else nl].rstrip(b"\r")
+            line = text[pos : len(text) if nl < 0 else nl].rstrip(b"\r")
             body = line.lstrip(b" ")
             if body and len(line) - len(body) < indent:
                 break
@@ -265,7 +276,7 @@ class RymlLocator:
                 break
             node = child
         start, end = self._start(node), self._end(node)
-        if start < end and self.original[end - 1:end] == b"\n":
+        if start < end and self.original[end - 1 : end] == b"\n":
             # A block scalar ends at the start of the line after it, as libyaml marks it.
             line, column = self.lines.position(start)
             return Span(line, column, *self.lines.position(end))

@@ -32,8 +32,7 @@ from apilint.document.sam_origins import SAM_APIS, Origins, SamLocator, events
 TRANSFORM = "AWS::Serverless-2016-10-31"
 #: Pseudo parameters SAM would otherwise ask boto3 for (their values never reach a finding:
 #: the bodies keep `${AWS::Region}` where the template writes it).
-PARAMETERS = {"AWS::Region": "us-east-1", "AWS::AccountId": "123456789012",
-              "AWS::Partition": "aws"}
+PARAMETERS = {"AWS::Region": "us-east-1", "AWS::AccountId": "123456789012", "AWS::Partition": "aws"}
 #: `sam package` uploads local code to S3; the translator accepts only S3 locations.
 STAND_IN_CODE = "s3://bucket/key"
 STAND_IN_IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/function:latest"
@@ -73,16 +72,28 @@ def translate(doc: Document, template: TemplateFile) -> Translation:
     except _Rejected as exc:
         earlier = _transforms_before(doc.data)
         if earlier:  # SAM gets their output, not this template: its verdict here proves nothing
-            return Translation(notes=[f"SAM rejects the template as written, but {earlier} runs "
-                                      "before SAM; SAM APIs read as written"])
+            return Translation(
+                notes=[
+                    f"SAM rejects the template as written, but {earlier} runs "
+                    "before SAM; SAM APIs read as written"
+                ]
+            )
         return Translation(failures=exc.failures, total=exc.total)
     except ImportError:
-        return Translation(notes=["SAM APIs read as written, not as SAM generates them: the SAM "
-                                  "translator is not installed (pip install 'apilint[sam]')"])
+        return Translation(
+            notes=[
+                "SAM APIs read as written, not as SAM generates them: the SAM "
+                "translator is not installed (pip install 'apilint[sam]')"
+            ]
+        )
     except Exception as exc:  # noqa: BLE001 - a translator bug must not cost the lint
-        return Translation(notes=[f"the SAM translator failed ({type(exc).__name__}: "
-                                  f"{str(exc)[:200]}); SAM APIs read as written, not as SAM "
-                                  "generates them"])
+        return Translation(
+            notes=[
+                f"the SAM translator failed ({type(exc).__name__}: "
+                f"{str(exc)[:200]}); SAM APIs read as written, not as SAM "
+                "generates them"
+            ]
+        )
     resources = output.get("Resources", {})
     out = Translation()
     generated = TemplateFile(doc, resources, template.parameters)
@@ -103,7 +114,7 @@ def _transforms_before(data: dict[str, Any]) -> str:
     transform = data.get("Transform")
     if not isinstance(transform, list) or TRANSFORM not in transform:
         return ""
-    return ", ".join(str(t) for t in transform[:transform.index(TRANSFORM)])
+    return ", ".join(str(t) for t in transform[: transform.index(TRANSFORM)])
 
 
 class _Rejected(Exception):
@@ -139,8 +150,9 @@ def transform(data: dict[str, Any]) -> dict[str, Any]:
         to_py27_compatible_template(template, parameters)
         session = boto3.session.Session(region_name=PARAMETERS["AWS::Region"])
         translator = Translator(None, Parser(), boto_session=session)
-        out = translator.translate(template, parameter_values=parameters,
-                                   get_managed_policy_map=dict)
+        out = translator.translate(
+            template, parameter_values=parameters, get_managed_policy_map=dict
+        )
     except InvalidDocumentException as exc:
         raise _Rejected([_failure(data, c) for c in exc.causes], len(exc.causes)) from None
     finally:
@@ -209,8 +221,11 @@ def _stand_in_code(template: dict[str, Any]) -> None:
         if not isinstance(props, dict):
             props = resource["Properties"] = {}
         _stand_in(props, _PACKAGED[resource["Type"]])
-        if resource["Type"] == "AWS::Serverless::Function" and not inherited \
-                and not any(k in props for k in _CODE):
+        if (
+            resource["Type"] == "AWS::Serverless::Function"
+            and not inherited
+            and not any(k in props for k in _CODE)
+        ):
             image = props.get("PackageType") == "Image"
             props["ImageUri" if image else "CodeUri"] = STAND_IN_IMAGE if image else STAND_IN_CODE
 
@@ -223,11 +238,18 @@ def _stand_in(props: dict[str, Any], keys: tuple[str, ...]) -> None:
 
 
 #: What an AWS::Include body stands for while SAM translates offline, per SAM API type.
-_INCLUDED = {"AWS::Serverless::Api": {"swagger": "2.0", "info": {"title": "included",
-                                                                 "version": "1"}, "paths": {}},
-             "AWS::Serverless::HttpApi": {"openapi": "3.0.1", "info": {"title": "included",
-                                                                       "version": "1"},
-                                          "paths": {}}}
+_INCLUDED = {
+    "AWS::Serverless::Api": {
+        "swagger": "2.0",
+        "info": {"title": "included", "version": "1"},
+        "paths": {},
+    },
+    "AWS::Serverless::HttpApi": {
+        "openapi": "3.0.1",
+        "info": {"title": "included", "version": "1"},
+        "paths": {},
+    },
+}
 
 
 def _stand_in_includes(template: dict[str, Any]) -> None:
@@ -248,6 +270,7 @@ def _stand_in_includes(template: dict[str, Any]) -> None:
 
 # -- which generated APIs come from SAM APIs --------------------------------------------------
 
+
 def _sam_apis(data: dict[str, Any], template: TemplateFile) -> Iterator[ApiResource]:
     """The SAM APIs SAM builds a body for: explicit ones with an inline (not included)
     DefinitionBody or none at all, and the implicit ones events create."""
@@ -267,18 +290,26 @@ def _section(data: dict[str, Any], section: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _document(doc: Document, generated: TemplateFile, api: ApiResource,
-              body: Any) -> Document | None:
+def _document(
+    doc: Document, generated: TemplateFile, api: ApiResource, body: Any
+) -> Document | None:
     version = detect_version(body) if isinstance(body, dict) else None
     if not version:
         return None
     own = api.source == "inline"
     base: Tokens = ("Resources", api.logical_id, "Properties", "DefinitionBody" if own else "Body")
-    locator = SamLocator(doc, base, Origins(doc.data, api, events(doc.data, api.logical_id,
-                                                                     api.type)))
+    locator = SamLocator(
+        doc, base, Origins(doc.data, api, events(doc.data, api.logical_id, api.type))
+    )
     sam_api = dataclasses.replace(api, source="sam")
-    return dataclasses.replace(doc, data=body, version=version, base=base, locator=locator,
-                               iac=Template(generated, sam_api),
-                               kind_hint="rest" if api.type == "AWS::Serverless::Api" else "http",
-                               label=api.logical_id,
-                               parse_issues=_issues_within(doc, base) if own else [])
+    return dataclasses.replace(
+        doc,
+        data=body,
+        version=version,
+        base=base,
+        locator=locator,
+        iac=Template(generated, sam_api),
+        kind_hint="rest" if api.type == "AWS::Serverless::Api" else "http",
+        label=api.logical_id,
+        parse_issues=_issues_within(doc, base) if own else [],
+    )

@@ -20,9 +20,15 @@ from apilint.document.pointer import Tokens
 from apilint.findings import Span
 
 #: SAM resource type → (generated type, implicit API logical id, Globals section, event type).
-SAM_APIS = {"AWS::Serverless::Api": ("AWS::ApiGateway::RestApi", "ServerlessRestApi", "Api", "Api"),
-            "AWS::Serverless::HttpApi": ("AWS::ApiGatewayV2::Api", "ServerlessHttpApi", "HttpApi",
-                                         "HttpApi")}
+SAM_APIS = {
+    "AWS::Serverless::Api": ("AWS::ApiGateway::RestApi", "ServerlessRestApi", "Api", "Api"),
+    "AWS::Serverless::HttpApi": (
+        "AWS::ApiGatewayV2::Api",
+        "ServerlessHttpApi",
+        "HttpApi",
+        "HttpApi",
+    ),
+}
 ID_KEY = {"Api": "RestApiId", "HttpApi": "ApiId"}
 _ANY = "x-amazon-apigateway-any-method"
 
@@ -44,7 +50,7 @@ def events(data: dict[str, Any], logical_id: str, kind: str) -> list[Event]:
             continue
         props = resource.get("Properties")
         events = props.get("Events") if isinstance(props, dict) else None
-        for event_name, event in (events.items() if isinstance(events, dict) else ()):
+        for event_name, event in events.items() if isinstance(events, dict) else ():
             if not (isinstance(event, dict) and event.get("Type") == event_type):
                 continue
             eprops = event.get("Properties")
@@ -55,9 +61,14 @@ def events(data: dict[str, Any], logical_id: str, kind: str) -> list[Event]:
                 continue
             method = str(eprops.get("Method", "any")).lower()
             path = eprops.get("Path", "$default")
-            out.append(Event(("Resources", name, "Properties", "Events", event_name),
-                              path if isinstance(path, str) else "", _ANY if method == "any"
-                              else method, "Auth" in eprops))
+            out.append(
+                Event(
+                    ("Resources", name, "Properties", "Events", event_name),
+                    path if isinstance(path, str) else "",
+                    _ANY if method == "any" else method,
+                    "Auth" in eprops,
+                )
+            )
     return out
 
 
@@ -78,8 +89,9 @@ class Origins:
         self.resource: Tokens = ("Resources", api.logical_id)
         if api.logical_id not in data.get("Resources", {}) and events:
             self.resource = events[0].tokens  # implicit API: the first event that creates it
-        self.definition: Tokens | None = (self.resource + ("Properties", "DefinitionBody")
-                                          if api.source == "inline" else None)
+        self.definition: Tokens | None = (
+            self.resource + ("Properties", "DefinitionBody") if api.source == "inline" else None
+        )
 
     def prop(self, name: str) -> tuple[Tokens, str] | None:
         """Where SAM property `name` of this API is written (resource or Globals), and its name."""
@@ -94,8 +106,11 @@ class Origins:
         if self.definition is not None and _exists(self.data, self.definition + rel):
             return Origin(self.definition + rel, None)
         found = self._generated(rel)
-        return found if found is not None else Origin(self.resource, f"the {self.api.logical_id} "
-                                                      "resource")
+        return (
+            found
+            if found is not None
+            else Origin(self.resource, f"the {self.api.logical_id} resource")
+        )
 
     def _generated(self, rel: Tokens) -> Origin | None:
         head = rel[0] if rel else ""
@@ -112,12 +127,15 @@ class Origins:
 
     def _route(self, rel: Tokens) -> Origin | None:
         path, method = rel[1], rel[2] if len(rel) > 2 else None
-        event = next((e for e in self.events if e.path == path
-                      and (method is None or e.method == method)), None)
+        event = next(
+            (e for e in self.events if e.path == path and (method is None or e.method == method)),
+            None,
+        )
         if len(rel) > 3 and rel[3] == "security":
             if event is not None and event.auth:
-                return Origin(event.tokens + ("Properties", "Auth"),
-                              "the Auth of event " + _event_name(event))
+                return Origin(
+                    event.tokens + ("Properties", "Auth"), "the Auth of event " + _event_name(event)
+                )
             return self._security(rel)
         if method == "options" and event is None:
             cors = self._from("Cors")

@@ -24,7 +24,9 @@ def may_contain(doc: Document, needles: tuple[str, ...], pattern: str | None = N
     if text is None:
         return True
     if isinstance(text, (bytes, bytearray)):
-        return (any(n.encode() in text for n in needles)
-                or (pattern is not None and re.search(pattern.encode(), text) is not None))
-    return any(n in text for n in needles) or (pattern is not None
-                                               and re.search(pattern, text) is not None)
+        return any(n.encode() in text for n in needles) or (
+            pattern is not None and re.search(pattern.encode(), text) is not None
+        )
+    return any(n in text for n in needles) or (
+        pattern is not None and re.search(pattern, text) is not None
+    )

@@ -128,7 +128,9 @@ class YamlLocator:
                     break
                 start_node, end_node = pair
                 node = pair[1]
-            elif isinstance(node, SequenceNode) and token.isdigit() and int(token) < len(node.value):
+            elif (
+                isinstance(node, SequenceNode) and token.isdigit() and int(token) < len(node.value)
+            ):
                 node = node.value[int(token)]
                 start_node = end_node = node
             else:

@@ -29,6 +29,7 @@ API_RESOURCES = {"aws_api_gateway_rest_api": "rest", "aws_apigatewayv2_api": "ht
 _ENCODERS = ("jsonencode", "yamlencode")
 _DECODERS = ("jsondecode", "yamldecode")
 
+
 @dataclass(frozen=True)
 class TerraformModule:
     """What rules need to know about the Terraform configuration around a definition."""
@@ -52,7 +53,7 @@ class ShiftedLocator:
         self.depth = depth
 
     def span(self, tokens: Tokens) -> Span:
-        return _shift(self.inner.span(tokens[self.depth:]), self.lines)
+        return _shift(self.inner.span(tokens[self.depth :]), self.lines)
 
 
 def _shift(s: Span, lines: int) -> Span:
@@ -62,13 +63,19 @@ def _shift(s: Span, lines: int) -> Span:
 def scan(path: Path, linker: Linker) -> tuple[list[Document], list[str]]:
     text = read_text(path, linker.shown, linker.max_bytes)
     blocks = _blocks(_parse(text, linker.shown))
-    apis = [(labels, attrs) for kind, labels, attrs in blocks
-            if kind == "resource" and len(labels) == 2 and labels[0] in API_RESOURCES
-            and "body" in attrs]  # without a body, resources build the API: nothing to lint
+    apis = [
+        (labels, attrs)
+        for kind, labels, attrs in blocks
+        if kind == "resource"
+        and len(labels) == 2
+        and labels[0] in API_RESOURCES
+        and "body" in attrs
+    ]  # without a body, resources build the API: nothing to lint
     if not apis:
         return [], []
-    locals_ = {name: expr for kind, _, attrs in blocks if kind == "locals"
-               for name, expr in attrs.items()}
+    locals_ = {
+        name: expr for kind, _, attrs in blocks if kind == "locals" for name, expr in attrs.items()
+    }
     reader = _Reader(path, text, linker, locals_)
     declared = _declared(path, blocks)
     docs: list[Document] = []
@@ -77,11 +84,18 @@ def scan(path: Path, linker: Linker) -> tuple[list[Document], list[str]]:
         address = ".".join(labels)
         doc = reader.definition(attrs["body"], address, notes, base=("resource", *labels, "body"))
         if doc is not None:
-            strict = "fail_on_warnings" in attrs and \
-                reader.source(attrs["fail_on_warnings"]).strip() == "true"
-            docs.append(dataclasses.replace(doc, iac=TerraformModule(linker.shown, address,
-                                                                     declared, strict),
-                                            kind_hint=API_RESOURCES[labels[0]], label=address))
+            strict = (
+                "fail_on_warnings" in attrs
+                and reader.source(attrs["fail_on_warnings"]).strip() == "true"
+            )
+            docs.append(
+                dataclasses.replace(
+                    doc,
+                    iac=TerraformModule(linker.shown, address, declared, strict),
+                    kind_hint=API_RESOURCES[labels[0]],
+                    label=address,
+                )
+            )
     return docs, notes
 
 
@@ -93,8 +107,12 @@ def _parse(text: str, shown: str) -> Any:
         return hcl2.api.parses_to_tree(text)
     except UnexpectedInput as exc:
         detail = str(exc).splitlines()[0]
-        raise LoadError(f"invalid HCL: {detail}", shown, getattr(exc, "line", None),
-                        getattr(exc, "column", None)) from None
+        raise LoadError(
+            f"invalid HCL: {detail}",
+            shown,
+            getattr(exc, "line", None),
+            getattr(exc, "column", None),
+        ) from None
     except (LarkError, RecursionError) as exc:
         raise LoadError(f"invalid HCL: {exc}", shown) from None
 
@@ -118,8 +136,12 @@ def _blocks(tree: Any) -> list[tuple[str, list[str], dict[str, Any]]]:
     for block in body.children:
         if not (isinstance(block, Tree) and block.data == "block"):
             continue
-        names = [c for c in block.children if isinstance(c, Tree)
-                 and c.data in ("identifier", "string", "keyword", "literal_value")]
+        names = [
+            c
+            for c in block.children
+            if isinstance(c, Tree)
+            and c.data in ("identifier", "string", "keyword", "literal_value")
+        ]
         if not names:
             continue
         kind, labels = _label(names[0]), [_label(n) for n in names[1:]]
@@ -136,8 +158,7 @@ def _label(node: Any) -> str:
     return "".join(str(t) for t in node.scan_values(lambda v: v.type not in ("DBLQUOTE",)))
 
 
-def _declared(path: Path, blocks: list[tuple[str, list[str], dict[str, Any]]]
-              ) -> frozenset[str]:
+def _declared(path: Path, blocks: list[tuple[str, list[str], dict[str, Any]]]) -> frozenset[str]:
     """Resources and data sources of the module: this file and the other .tf files beside it."""
     every = list(blocks)
     here = path.resolve()
@@ -162,10 +183,11 @@ class _Reader:
         self.shown = linker.shown
 
     def source(self, node: Any) -> str:
-        return self.text[node.meta.start_pos:node.meta.end_pos]
+        return self.text[node.meta.start_pos : node.meta.end_pos]
 
-    def definition(self, expr: Any, address: str, notes: list[str], base: Tokens,
-                   depth: int = 0) -> Document | None:
+    def definition(
+        self, expr: Any, address: str, notes: list[str], base: Tokens, depth: int = 0
+    ) -> Document | None:
         """The definition a `body` expression holds; `base` is its pointer in the file."""
         node = unwrap(expr)
         name, args = call(node)
@@ -179,13 +201,21 @@ class _Reader:
                 data = Converter(self.source, spans).value(inner, base)
                 version = detect_version(data)
                 if version is None:
-                    notes.append(f"the body of {address} has no 'openapi' or 'swagger' key; "
-                                 "not linted")
+                    notes.append(
+                        f"the body of {address} has no 'openapi' or 'swagger' key; not linted"
+                    )
                     return None
-                return Document(path=self.shown, abspath=self.path.resolve(), data=data,
-                                locator=HclLocator(spans), fmt="hcl", version=version, base=base,
-                                placeholders=True,
-                                suppressions=SUPPRESSION_KEY in self.source(inner))
+                return Document(
+                    path=self.shown,
+                    abspath=self.path.resolve(),
+                    data=data,
+                    locator=HclLocator(spans),
+                    fmt="hcl",
+                    version=version,
+                    base=base,
+                    placeholders=True,
+                    suppressions=SUPPRESSION_KEY in self.source(inner),
+                )
         if name in _DECODERS and len(args) == 1:
             return self.definition(args[0], address, notes, base, depth + 1)
         if name in ("templatefile", "file") and args:
@@ -195,17 +225,17 @@ class _Reader:
             return self._heredoc(node, address, notes, base)
         reference = self.source(node)
         if reference.startswith("local.") and reference[6:] in self.locals and depth < 8:
-            return self.definition(self.locals[reference[6:]], address, notes, base,
-                                   depth + 1)
+            return self.definition(self.locals[reference[6:]], address, notes, base, depth + 1)
         notes.append(f"the body of {address} is computed ({_short(reference)}); not linted")
         return None
 
-    def _file(self, args: list[Any], name: str, address: str, notes: list[str]
-              ) -> Document | None:
+    def _file(self, args: list[Any], name: str, address: str, notes: list[str]) -> Document | None:
         location = self._path(unwrap(args[0]))
         if location is None:
-            notes.append(f"{name}() in {address} names a file apilint cannot work out "
-                         f"({_short(self.source(args[0]))}); not linted")
+            notes.append(
+                f"{name}() in {address} names a file apilint cannot work out "
+                f"({_short(self.source(args[0]))}); not linted"
+            )
             return None
         doc = self.linker.open(location, f"{name}() in {address}", "configuration", notes)
         if doc is None:
@@ -223,8 +253,11 @@ class _Reader:
                 continue
             child = part.children[0]
             if getattr(child, "data", None) == "interpolation":
-                if self.source(child.children[1]).strip() not in ("path.module", "path.root",
-                                                                  "path.cwd"):
+                if self.source(child.children[1]).strip() not in (
+                    "path.module",
+                    "path.root",
+                    "path.cwd",
+                ):
                     return None
                 out.append(".")
             else:
@@ -251,8 +284,7 @@ class _Reader:
                 out[key] = str(value)
         return out
 
-    def _heredoc(self, node: Any, address: str, notes: list[str], base: Tokens
-                 ) -> Document | None:
+    def _heredoc(self, node: Any, address: str, notes: list[str], base: Tokens) -> Document | None:
         body = heredoc_body(node)
         if node.data == "heredoc_template_trim":
             body = _dedent(body)
@@ -261,12 +293,20 @@ class _Reader:
         if version is None:
             notes.append(f"the heredoc body of {address} holds no OpenAPI definition; not linted")
             return None
-        return Document(path=self.shown, abspath=self.path.resolve(), data=data,
-                        locator=ShiftedLocator(locator, node.meta.line, len(base)), fmt=fmt,
-                        version=version, base=base,
-                        parse_issues=[dataclasses.replace(i, span=_shift(i.span, node.meta.line))
-                                      for i in issues],
-                        placeholders="${" in body, suppressions=SUPPRESSION_KEY in body)
+        return Document(
+            path=self.shown,
+            abspath=self.path.resolve(),
+            data=data,
+            locator=ShiftedLocator(locator, node.meta.line, len(base)),
+            fmt=fmt,
+            version=version,
+            base=base,
+            parse_issues=[
+                dataclasses.replace(i, span=_shift(i.span, node.meta.line)) for i in issues
+            ],
+            placeholders="${" in body,
+            suppressions=SUPPRESSION_KEY in body,
+        )
 
 
 def _dedent(text: str) -> str:
@@ -298,4 +338,3 @@ def substitute(value: Any, variables: dict[str, str]) -> Any:
         items = [substitute(v, variables) for v in value]
         return value if all(a is b for a, b in zip(items, value)) else items
     return value
-

@@ -2,14 +2,22 @@
 
 from apilint.model.build import build_api
 from apilint.model.gateway import (
-                                   Api,
-                                   Auth,
-                                   Integration,
-                                   Method,
-                                   Parameter,
-                                   Resource,
-                                   SecurityScheme,
+    Api,
+    Auth,
+    Integration,
+    Method,
+    Parameter,
+    Resource,
+    SecurityScheme,
 )
 
-__all__ = ["Api", "Auth", "Integration", "Method", "Parameter", "Resource", "SecurityScheme",
-           "build_api"]
+__all__ = [
+    "Api",
+    "Auth",
+    "Integration",
+    "Method",
+    "Parameter",
+    "Resource",
+    "SecurityScheme",
+    "build_api",
+]

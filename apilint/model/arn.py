@@ -28,7 +28,8 @@ ACCOUNT = re.compile(r"^\d{12}$")
 
 _INVOKE = re.compile(
     r"^arn:(?P<partition>[^:]*):apigateway:(?P<region>[^:]*):lambda:path/"
-    r"(?P<date>[^/]*)/functions/(?P<function>.+)/(?P<action>[^/]+)$")
+    r"(?P<date>[^/]*)/functions/(?P<function>.+)/(?P<action>[^/]+)$"
+)
 ACTIONS = {"2015-03-31": "invocations", "2021-11-15": "response-streaming-invocations"}
 
 
@@ -41,8 +42,10 @@ def _check_partition_region(partition: str, region: str, what: str) -> list[str]
     if unknown(partition) or unknown(region):
         return problems
     if partition not in PARTITION_REGIONS:
-        problems.append(f"{what} partition {partition!r} is not an AWS partition "
-                        f"({', '.join(PARTITION_REGIONS)})")
+        problems.append(
+            f"{what} partition {partition!r} is not an AWS partition "
+            f"({', '.join(PARTITION_REGIONS)})"
+        )
         return problems
     if not REGION_SHAPE.match(region):
         problems.append(f"{what} region {region!r} is not a region name like 'us-east-1'")
@@ -61,8 +64,14 @@ def function_arn_problems(arn: str) -> tuple[list[str], str | None, str | None]:
     if len(parts) < 7 or parts[0] != "arn" or parts[2] != "lambda" or parts[5] != "function":
         if any(unknown(p) for p in parts):
             return [], None, None  # a placeholder may stand for several ARN parts
-        return [f"{_show(arn)} is not a Lambda function ARN "
-                "(arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER])"], None, None
+        return (
+            [
+                f"{_show(arn)} is not a Lambda function ARN "
+                "(arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER])"
+            ],
+            None,
+            None,
+        )
     if len(parts) > 8:
         return [f"{_show(arn)} has too many ':'-separated parts for a function ARN"], None, None
     partition, region, account, name = parts[1], parts[3], parts[4], parts[6]
@@ -73,9 +82,14 @@ def function_arn_problems(arn: str) -> tuple[list[str], str | None, str | None]:
     if not unknown(name) and not FUNCTION_NAME.match(name):
         problems.append(f"function name {name!r} must be 1-64 letters, digits, '-' or '_'")
     if qualifier is not None and not unknown(qualifier) and not QUALIFIER.match(qualifier):
-        problems.append(f"qualifier {qualifier!r} must be $LATEST, a version number or an alias name")
-    return (problems, None if unknown(partition) else partition,
-            None if unknown(region) else region)
+        problems.append(
+            f"qualifier {qualifier!r} must be $LATEST, a version number or an alias name"
+        )
+    return (
+        problems,
+        None if unknown(partition) else partition,
+        None if unknown(region) else region,
+    )
 
 
 def invocation_uri_problems(uri: str, allow_bare_function_arn: bool) -> list[str]:
@@ -86,33 +100,42 @@ def invocation_uri_problems(uri: str, allow_bare_function_arn: bool) -> list[str
     if masked.startswith("arn:") and ":lambda:" in masked and ":apigateway:" not in masked:
         problems, _, _ = function_arn_problems(masked)
         if not allow_bare_function_arn:
-            problems.insert(0, f"{_show(masked)} is a bare function ARN; REST APIs need the "
-                               "invocation URI arn:PARTITION:apigateway:REGION:lambda:path/"
-                               "2015-03-31/functions/FUNCTION_ARN/invocations")
+            problems.insert(
+                0,
+                f"{_show(masked)} is a bare function ARN; REST APIs need the "
+                "invocation URI arn:PARTITION:apigateway:REGION:lambda:path/"
+                "2015-03-31/functions/FUNCTION_ARN/invocations",
+            )
         return problems
     m = _INVOKE.match(masked)
     if not m:
-        return [f"{_show(masked)} is not a Lambda invocation URI (arn:PARTITION:apigateway:REGION:"
-                "lambda:path/2015-03-31/functions/FUNCTION_ARN/invocations)"]
+        return [
+            f"{_show(masked)} is not a Lambda invocation URI (arn:PARTITION:apigateway:REGION:"
+            "lambda:path/2015-03-31/functions/FUNCTION_ARN/invocations)"
+        ]
     problems = _check_partition_region(m["partition"], m["region"], "invocation URI")
     date, action = m["date"], m["action"]
     if not unknown(date) and date not in ACTIONS:
-        problems.append(f"API version {date!r} must be 2015-03-31 (or 2021-11-15 for response "
-                        "streaming)")
+        problems.append(
+            f"API version {date!r} must be 2015-03-31 (or 2021-11-15 for response streaming)"
+        )
     elif not unknown(date) and not unknown(action) and action != ACTIONS[date]:
         problems.append(f"path/{date}/functions/... must end with /{ACTIONS[date]}, not /{action}")
     fn_problems, fn_partition, fn_region = function_arn_problems(m["function"])
     problems += fn_problems
     if fn_region and not unknown(m["region"]) and fn_region != m["region"]:
-        problems.append(f"the URI's region {m['region']!r} differs from the function's region "
-                        f"{fn_region!r}; they must be the same")
+        problems.append(
+            f"the URI's region {m['region']!r} differs from the function's region "
+            f"{fn_region!r}; they must be the same"
+        )
     if fn_partition and not unknown(m["partition"]) and fn_partition != m["partition"]:
-        problems.append(f"the URI's partition {m['partition']!r} differs from the function's "
-                        f"partition {fn_partition!r}")
+        problems.append(
+            f"the URI's partition {m['partition']!r} differs from the function's "
+            f"partition {fn_partition!r}"
+        )
     return problems
 
 
 def _show(text: str) -> str:
     shown = text.replace(UNKNOWN, "${…}")
     return repr(shown if len(shown) <= 120 else shown[:117] + "...")
-

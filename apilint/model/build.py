@@ -32,7 +32,10 @@ def detect_kind(doc: Document, forced: str | None = None) -> tuple[str, str]:
     if forced in ("rest", "http"):
         return forced, "chosen with --api-type"
     if doc.kind_hint in ("rest", "http"):
-        return doc.kind_hint, f"{doc.label or 'the API'} is declared as a {doc.kind_hint.upper()} API"
+        return (
+            doc.kind_hint,
+            f"{doc.label or 'the API'} is declared as a {doc.kind_hint.upper()} API",
+        )
     data = doc.data
     if doc.version == "2.0":
         return "rest", "Swagger 2.0 (HTTP APIs import only OpenAPI 3.0)"
@@ -55,9 +58,14 @@ def detect_kind(doc: Document, forced: str | None = None) -> tuple[str, str]:
     return "rest", "no HTTP API markers"
 
 
-_REST_ONLY_ROOT = ("x-amazon-apigateway-request-validators", GATEWAY_RESPONSES, "x-amazon-apigateway-policy",
-                   "x-amazon-apigateway-api-key-source", "x-amazon-apigateway-binary-media-types",
-                   "x-amazon-apigateway-minimum-compression-size")
+_REST_ONLY_ROOT = (
+    "x-amazon-apigateway-request-validators",
+    GATEWAY_RESPONSES,
+    "x-amazon-apigateway-policy",
+    "x-amazon-apigateway-api-key-source",
+    "x-amazon-apigateway-binary-media-types",
+    "x-amazon-apigateway-minimum-compression-size",
+)
 
 
 def _operations(paths: Any) -> Iterator[dict[str, Any]]:
@@ -69,8 +77,10 @@ def _operations(paths: Any) -> Iterator[dict[str, Any]]:
 
 
 def _integration_evidence(paths: Any) -> bool:
-    return any(isinstance(op.get(INTEGRATION), dict) and "payloadFormatVersion" in op[INTEGRATION]
-               for op in _operations(paths))
+    return any(
+        isinstance(op.get(INTEGRATION), dict) and "payloadFormatVersion" in op[INTEGRATION]
+        for op in _operations(paths)
+    )
 
 
 def _rest_only_evidence(data: dict[str, Any]) -> str | None:
@@ -83,14 +93,18 @@ def _rest_only_evidence(data: dict[str, Any]) -> str | None:
         kind = integ.get("type") if isinstance(integ, dict) else None
         if isinstance(kind, str) and kind.lower() not in PROXY_TYPES:
             return f"an integration has type {kind!r}, which HTTP APIs do not support"
-    for container in (data.get("securityDefinitions"),
-                      (data.get("components") or {}).get("securitySchemes")
-                      if isinstance(data.get("components"), dict) else None):
+    for container in (
+        data.get("securityDefinitions"),
+        (data.get("components") or {}).get("securitySchemes")
+        if isinstance(data.get("components"), dict)
+        else None,
+    ):
         if not isinstance(container, dict):
             continue
         for scheme in container.values():
-            authorizer = scheme.get("x-amazon-apigateway-authorizer") \
-                if isinstance(scheme, dict) else None
+            authorizer = (
+                scheme.get("x-amazon-apigateway-authorizer") if isinstance(scheme, dict) else None
+            )
             kind = authorizer.get("type") if isinstance(authorizer, dict) else None
             if isinstance(kind, str) and kind.lower() in ("token", "cognito_user_pools"):
                 return f"an authorizer has type {kind!r}, which HTTP APIs do not support"
@@ -120,18 +134,26 @@ def _schemes(ws: Workspace, root: At, version: str, kind: str) -> dict[str, Secu
         value = at.value
         authorizer = ws.resolve(at.child("x-amazon-apigateway-authorizer"))
         out[name] = SecurityScheme(
-            name=name, at=at, type=_str(value.get("type")),
+            name=name,
+            at=at,
+            type=_str(value.get("type")),
             kind=_scheme_kind(value, authorizer, kind),
             authorizer=authorizer if authorizer and isinstance(authorizer.value, dict) else None,
-            location=_str(value.get("in")), header=_str(value.get("name")))
+            location=_str(value.get("in")),
+            header=_str(value.get("name")),
+        )
     return out
 
 
 def _scheme_kind(scheme: dict[str, Any], authorizer: At | None, api_kind: str) -> str:
     if authorizer is not None and isinstance(authorizer.value, dict):
         kind = str(authorizer.value.get("type", "")).lower()
-        return {"token": "lambda", "request": "lambda", "cognito_user_pools": "cognito",
-                "jwt": "jwt"}.get(kind, "invalid-authorizer")
+        return {
+            "token": "lambda",
+            "request": "lambda",
+            "cognito_user_pools": "cognito",
+            "jwt": "jwt",
+        }.get(kind, "invalid-authorizer")
     authtype = scheme.get("x-amazon-apigateway-authtype")
     # `awsSigv4` (anything starting with "aws") means IAM authorization.
     if isinstance(authtype, str) and authtype.lower().startswith("aws"):
@@ -207,8 +229,12 @@ def _integration(ws: Workspace, op: At) -> Integration | None:
         return None
     value = at.value if isinstance(at.value, dict) else {}
     kind = value.get("type")
-    return Integration(at=at, type=kind.lower() if isinstance(kind, str) else None,
-                       uri=value.get("uri"), http_method=value.get("httpMethod"))
+    return Integration(
+        at=at,
+        type=kind.lower() if isinstance(kind, str) else None,
+        uri=value.get("uri"),
+        http_method=value.get("httpMethod"),
+    )
 
 
 def _add_resource(resources: dict[str, Resource], path: str, at: At | None) -> Resource:
@@ -230,8 +256,17 @@ def build_api(doc: Document, ws: Workspace, api_type: str | None = None) -> Api:
     kind, why = detect_kind(doc, api_type)
     root = At(doc, (), doc.data)
     root_security = root.child("security")
-    api = Api(doc=doc, ws=ws, kind=kind, kind_reason=why, version=doc.version, resources={},
-              methods=[], schemes={}, root_security=root_security)
+    api = Api(
+        doc=doc,
+        ws=ws,
+        kind=kind,
+        kind_reason=why,
+        version=doc.version,
+        resources={},
+        methods=[],
+        schemes={},
+        root_security=root_security,
+    )
     api.schemes = _schemes(ws, root, doc.version, kind)
     paths = ws.resolve(root.child("paths"))
     if paths is None or not isinstance(paths.value, dict):
@@ -252,10 +287,16 @@ def build_api(doc: Document, ws: Workspace, api_type: str | None = None) -> Api:
             verb = "ANY" if key == ANY_METHOD else key.upper()
             responses = ws.resolve(op.child("responses"))
             params = _parameters(ws, item, op)
-            method = Method(verb=verb, path=path, at=op, auth=_auth(ws, op, api),
-                            integration=_integration(ws, op), parameters=params,
-                            responses=responses,
-                            request_media_types=_media_types(ws, op, api, params))
+            method = Method(
+                verb=verb,
+                path=path,
+                at=op,
+                auth=_auth(ws, op, api),
+                integration=_integration(ws, op),
+                parameters=params,
+                responses=responses,
+                request_media_types=_media_types(ws, op, api, params),
+            )
             resource.methods[verb] = method
             api.methods.append(method)
     return api

@@ -29,7 +29,7 @@ _RESPONSE_HEADER = "method.response.header."
 def mapped_header(key: Any) -> str | None:
     """The header (lower case) that a `method.response.header.<name>` mapping key sets, or None."""
     if isinstance(key, str) and key.lower().startswith(_RESPONSE_HEADER):
-        return key.lower()[len(_RESPONSE_HEADER):]
+        return key.lower()[len(_RESPONSE_HEADER) :]
     return None
 
 
@@ -51,7 +51,9 @@ def response_header_names(api: Api, method: Method) -> set[str]:
     return names
 
 
-def integration_response_parameters(api: Api, method: Method) -> Iterator[tuple[At, dict[str, Any]]]:
+def integration_response_parameters(
+    api: Api, method: Method
+) -> Iterator[tuple[At, dict[str, Any]]]:
     """(integration response, its responseParameters map) of the method's integration."""
     if method.integration is None:
         return
@@ -113,5 +115,11 @@ def needs_preflight(method: Method) -> str | None:
 
 def unsafe_body(method: Method) -> str | None:
     """The first request media type a browser may not send without preflight, or None."""
-    return next((media for media in method.request_media_types
-                 if media.split(";")[0].strip().lower() not in _SIMPLE_TYPES), None)
+    return next(
+        (
+            media
+            for media in method.request_media_types
+            if media.split(";")[0].strip().lower() not in _SIMPLE_TYPES
+        ),
+        None,
+    )

@@ -34,12 +34,12 @@ _CATCH_ALL = "use /{proxy+} with x-amazon-apigateway-any-method as the catch-all
 #: HTTP-API-only settings: at the root, and in integrations (with what REST does instead).
 _HTTP_ROOT = {
     PREFIX + "cors": "configure CORS with OPTIONS methods (mock integrations) returning "
-                     "Access-Control-Allow-* headers",
+    "Access-Control-Allow-* headers",
     PREFIX + "importexport-version": "remove it",
 }
 _HTTP_INTEGRATION = {
     "payloadFormatVersion": "remove it (REST has no payload format versions; Lambda proxy "
-                            "integrations always get the 1.0 event)",
+    "integrations always get the 1.0 event)",
     "integrationSubtype": "use type: aws with an arn:aws:apigateway:REGION:SERVICE:action/... uri",
 }
 

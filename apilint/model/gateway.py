@@ -184,8 +184,10 @@ class Api:
         chosen = table.value.get(name) if table is not None and isinstance(name, str) else None
         if not isinstance(chosen, dict):
             return False, False
-        return (chosen.get("validateRequestParameters") is True,
-                chosen.get("validateRequestBody") is True)
+        return (
+            chosen.get("validateRequestParameters") is True,
+            chosen.get("validateRequestBody") is True,
+        )
 
     def gateway_responses(self) -> Iterator[tuple[str, At, At]]:
         """(response type, position of its key, the response object) of each gateway response

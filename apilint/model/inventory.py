@@ -59,28 +59,40 @@ class Inventory:
             return direct
         regions = {r for r, _ in self.functions}
         if region is not None and regions and region not in regions:
-            return Answer("unverified", f"{self.source} covers {', '.join(sorted(regions))}, "
-                                        f"not {region}")
-        found = [f for (r, n), f in sorted(self.functions.items())
-                 if n == ref.name and (region is None or r == region)]
+            return Answer(
+                "unverified", f"{self.source} covers {', '.join(sorted(regions))}, not {region}"
+            )
+        found = [
+            f
+            for (r, n), f in sorted(self.functions.items())
+            if n == ref.name and (region is None or r == region)
+        ]
         if not found:
             where = f" in {region}" if region else ""
-            return Answer("missing", f"function {ref.name!r} does not exist{where} "
-                                     f"(per {self.source})")
+            return Answer(
+                "missing", f"function {ref.name!r} does not exist{where} (per {self.source})"
+            )
         info = found[0]
         if ref.account and info.account and ref.account != info.account:
-            return Answer("unverified", f"it is in account {ref.account}, {self.source} "
-                                        f"describes account {info.account}")
+            return Answer(
+                "unverified",
+                f"it is in account {ref.account}, {self.source} describes account {info.account}",
+            )
         qualifier = ref.qualifier
         if qualifier not in (None, "$LATEST"):
             if info.qualifiers is None and not self.qualifiers_known:
-                return Answer("unverified", f"{self.source} lists no versions or aliases of "
-                                            f"{ref.name!r} (add `aws lambda list-aliases` and "
-                                            "`list-versions-by-function` output)")
+                return Answer(
+                    "unverified",
+                    f"{self.source} lists no versions or aliases of "
+                    f"{ref.name!r} (add `aws lambda list-aliases` and "
+                    "`list-versions-by-function` output)",
+                )
             if qualifier not in (info.qualifiers or ()):
                 kind = "version" if qualifier.isdigit() else "alias"
-                return Answer("missing", f"function {ref.name!r} has no {kind} {qualifier!r} "
-                                         f"(per {self.source})")
+                return Answer(
+                    "missing",
+                    f"function {ref.name!r} has no {kind} {qualifier!r} (per {self.source})",
+                )
         statements = info.policies.get(qualifier)
         if statements is None and self.policies_known:
             statements = ()
@@ -102,8 +114,10 @@ def _values(value: Any) -> list[Any]:
 
 def _glob(pattern: str) -> re.Pattern[str]:
     # ArnLike/StringLike: '*' any run of characters, '?' one character, case-sensitive.
-    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c)
-                              for c in pattern) + r"\Z", re.S)
+    return re.compile(
+        "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern) + r"\Z",
+        re.S,
+    )
 
 
 def _fill(candidate: str, pattern: str) -> str:
@@ -125,8 +139,10 @@ def _take(own: str, theirs: str) -> str:
 
 
 def _matches(condition_values: Any, candidate: str) -> bool:
-    return any(isinstance(v, str) and _glob(v).match(_fill(candidate, v))
-               for v in _values(condition_values))
+    return any(
+        isinstance(v, str) and _glob(v).match(_fill(candidate, v))
+        for v in _values(condition_values)
+    )
 
 
 def _condition_holds(condition: Any, source_arn: str, account: str | None) -> bool:
@@ -140,8 +156,12 @@ def _condition_holds(condition: Any, source_arn: str, account: str | None) -> bo
         op = str(operator).lower()
         for key, values in pairs.items():
             k = str(key).lower()
-            if k == "aws:sourcearn" and op in ("arnlike", "arnequals", "stringlike",
-                                                "stringequals"):
+            if k == "aws:sourcearn" and op in (
+                "arnlike",
+                "arnequals",
+                "stringlike",
+                "stringequals",
+            ):
                 if not _matches(values, source_arn):
                     return False
             elif k == "aws:sourceaccount" and op in ("stringequals", "stringlike") and account:
@@ -163,8 +183,7 @@ def _invokes(statement: Mapping[str, Any]) -> bool:
     return any(str(a).lower() in _INVOKE_ACTIONS for a in _values(statement.get("Action", [])))
 
 
-def allows(statements: Iterable[Mapping[str, Any]], source_arn: str,
-           account: str | None) -> bool:
+def allows(statements: Iterable[Mapping[str, Any]], source_arn: str, account: str | None) -> bool:
     """Whether the policy lets API Gateway invoke the function for `source_arn` (holes '\\0'
     stand for unknown ids); an explicit Deny wins over any Allow."""
     allowed = False
@@ -196,6 +215,10 @@ class Deployment:
         """The execute-api ARN of `resource` (see lambdas.source_arns), holes for unknown parts."""
         if self.stage is not None and resource.startswith(HOLE + "/"):
             resource = self.stage + resource[1:]
-        fields = (self.partition, "execute-api", region or self.region or HOLE,
-                  self.account or HOLE)
+        fields = (
+            self.partition,
+            "execute-api",
+            region or self.region or HOLE,
+            self.account or HOLE,
+        )
         return f"arn:{':'.join(fields)}:{self.api_id or HOLE}/{resource}"

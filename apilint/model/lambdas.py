@@ -27,8 +27,11 @@ _INVOKE = re.compile(r"^arn:[^:]*:apigateway:[^:]*:lambda:path/[^/]*/functions/(
 STAGE_VARIABLE = re.compile(r"\$\{stageVariables\.([A-Za-z0-9_]+)\}")
 #: Import-time variables API Gateway fills in itself (and CloudFormation pseudo parameters),
 #: and the ARN field each may stand for; replaced by markers without ':' before parsing.
-_IMPLICIT = {"${AWS::Partition}": ("partition", "\ue010"), "${AWS::Region}": ("region", "\ue011"),
-             "${AWS::AccountId}": ("account", "\ue012")}
+_IMPLICIT = {
+    "${AWS::Partition}": ("partition", "\ue010"),
+    "${AWS::Region}": ("region", "\ue011"),
+    "${AWS::AccountId}": ("account", "\ue012"),
+}
 
 
 def is_lambda(api: Api, integration: Integration) -> bool:
@@ -79,13 +82,22 @@ class LambdaTarget:
 def lambda_targets(api: Api) -> Iterator[LambdaTarget]:
     """Every Lambda integration (once), then every Lambda authorizer."""
     for integ, methods in lambda_integrations(api):
-        yield LambdaTarget(integ.at, integ.uri, methods[0].label,
-                           f"the Lambda integration of {methods[0].label}", tuple(methods))
+        yield LambdaTarget(
+            integ.at,
+            integ.uri,
+            methods[0].label,
+            f"the Lambda integration of {methods[0].label}",
+            tuple(methods),
+        )
     for scheme in api.schemes.values():
         if scheme.kind == "lambda" and scheme.authorizer is not None:
-            yield LambdaTarget(scheme.authorizer, scheme.authorizer.value.get("authorizerUri"),
-                               None, f"the Lambda authorizer {scheme.name!r}",
-                               authorizer=scheme.name)
+            yield LambdaTarget(
+                scheme.authorizer,
+                scheme.authorizer.value.get("authorizerUri"),
+                None,
+                f"the Lambda authorizer {scheme.name!r}",
+                authorizer=scheme.name,
+            )
 
 
 @dataclass(frozen=True)
@@ -124,8 +136,9 @@ def function_part(uri: str) -> str | None:
     return None
 
 
-def resolve_function(uri: Any, stage_vars: Mapping[str, str] | None,
-                     stage: str | None = None) -> FunctionRef | Unresolved | None:
+def resolve_function(
+    uri: Any, stage_vars: Mapping[str, str] | None, stage: str | None = None
+) -> FunctionRef | Unresolved | None:
     """The function a Lambda URI names, with stage variables filled in from `stage_vars`.
 
     None when the URI is not literal enough to name a function (a template's `${Fn.Arn}`, a
@@ -141,9 +154,11 @@ def resolve_function(uri: Any, stage_vars: Mapping[str, str] | None,
     names = set(STAGE_VARIABLE.findall(fn))
     if names:
         if stage_vars is None:
-            return Unresolved(f"it names its function through stage variable(s) "
-                              f"{', '.join(sorted(names))}; pass --stage (or --stage-var) to "
-                              "check the function each stage uses")
+            return Unresolved(
+                f"it names its function through stage variable(s) "
+                f"{', '.join(sorted(names))}; pass --stage (or --stage-var) to "
+                "check the function each stage uses"
+            )
         missing = sorted(n for n in names if n not in stage_vars)
         if missing:
             where = f"stage {stage!r}" if stage else "the given stage variables"
@@ -167,11 +182,14 @@ def resolve_function(uri: Any, stage_vars: Mapping[str, str] | None,
         name, qualifier = parts[0], (parts[1] if len(parts) == 2 else None)
     else:
         return None
-    if any(PLACEHOLDER.search(p) or any(m in p for _, m in _IMPLICIT.values())
-           for p in (name, qualifier or "")):
+    if any(
+        PLACEHOLDER.search(p) or any(m in p for _, m in _IMPLICIT.values())
+        for p in (name, qualifier or "")
+    ):
         return None
-    return FunctionRef(name, qualifier, implicit["region"], implicit["account"],
-                       implicit["partition"])
+    return FunctionRef(
+        name, qualifier, implicit["region"], implicit["account"], implicit["partition"]
+    )
 
 
 def source_arns(target: LambdaTarget, api: Api) -> Iterator[tuple[str, str]]:

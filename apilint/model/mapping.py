@@ -27,8 +27,10 @@ CONTEXT_NAME = r"[A-Za-z0-9_.$-]+"
 VARIABLE = rf"context\.{CONTEXT_NAME}|stageVariables\.{STAGE_VARIABLE_NAME}"
 #: A variable inside the text of a gateway-response template (plain substitution, no VTL): the
 #: name ends at a letter, digit or `_`, so "... $context.requestId." keeps its full stop.
-TEMPLATE_VARIABLE = re.compile(r"\$(context\.[A-Za-z][A-Za-z0-9_.]*[A-Za-z0-9_]"
-                               rf"|stageVariables\.{STAGE_VARIABLE_NAME})")
+TEMPLATE_VARIABLE = re.compile(
+    r"\$(context\.[A-Za-z][A-Za-z0-9_.]*[A-Za-z0-9_]"
+    rf"|stageVariables\.{STAGE_VARIABLE_NAME})"
+)
 #: A reference to a variable, whatever its name (stage-variable-name-invalid judges names), with
 #: or without the sigil: what a parameter mapping may hold besides request and response fields.
 VARIABLE_REFERENCE = re.compile(r"\$?(context|stageVariables)\.\S+")

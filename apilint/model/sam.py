@@ -21,16 +21,20 @@ def sam_edits(api: Api, prop: str) -> bool:
     installed, crashing or rejecting the template. Otherwise apilint.document.sam lints the body
     SAM generates (source "sam"), which already holds what SAM adds."""
     template = template_of(api)
-    if template is None or template.api.source not in ("inline", "include") or \
-            not template.api.type.startswith("AWS::Serverless::"):
+    if (
+        template is None
+        or template.api.source not in ("inline", "include")
+        or not template.api.type.startswith("AWS::Serverless::")
+    ):
         return False
     value = template.api.properties.get(prop)
     if prop == "Auth":
         if not isinstance(value, dict):
             return False
         default = value.get("DefaultAuthorizer")
-        return (isinstance(default, str) and default not in ("", "NONE")) or \
-            value.get("ApiKeyRequired") is True
+        return (isinstance(default, str) and default not in ("", "NONE")) or value.get(
+            "ApiKeyRequired"
+        ) is True
     return value is not None
 
 
@@ -43,5 +47,8 @@ SAM_NO_AUTH = "NONE"
 def sam_no_auth(api: Api, name: object) -> bool:
     """`name` is SAM's no-authorization marker in a SAM API's definition."""
     template = template_of(api)
-    return name == SAM_NO_AUTH and template is not None and \
-        template.api.type.startswith("AWS::Serverless::")
+    return (
+        name == SAM_NO_AUTH
+        and template is not None
+        and template.api.type.startswith("AWS::Serverless::")
+    )

@@ -19,8 +19,7 @@ from apilint.registry import Rule, load_rules
 
 Renderer = Callable[[Sequence[FileResult], TextIO, bool], None]
 
-FORMATS = ("text", "concise", "json", "sarif", "junit", "github", "gitlab", "markdown",
-           "html")
+FORMATS = ("text", "concise", "json", "sarif", "junit", "github", "gitlab", "markdown", "html")
 
 #: Most severe first: the order summaries list them in.
 SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)

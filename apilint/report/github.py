@@ -22,8 +22,11 @@ COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO:
 
 
 def command(name: str, properties: dict[str, object], message: str) -> str:
-    props = ",".join(f"{key}={github_property(str(value))}" for key, value in properties.items()
-                     if value is not None)
+    props = ",".join(
+        f"{key}={github_property(str(value))}"
+        for key, value in properties.items()
+        if value is not None
+    )
     return f"::{name}{' ' + props if props else ''}::{github_data(message)}"
 
 
@@ -37,14 +40,33 @@ def render(results: Sequence[FileResult], out: TextIO, colour: bool) -> None:
     for result in results:
         file = workspace_path(result.path)
         if result.error is not None:
-            out.write(command("error", {"file": file, "line": result.error.line,
-                                        "col": result.error.column,
-                                        "title": "apilint: cannot load file"},
-                              result.error.message) + "\n")
+            out.write(
+                command(
+                    "error",
+                    {
+                        "file": file,
+                        "line": result.error.line,
+                        "col": result.error.column,
+                        "title": "apilint: cannot load file",
+                    },
+                    result.error.message,
+                )
+                + "\n"
+            )
         for f in result.findings:
             span, ends = f.span, has_end(f.span)
-            out.write(command(COMMANDS[f.severity], {
-                "file": workspace_path(f.file), "line": span.line, "col": span.column,
-                "endLine": span.end_line if ends else None,
-                "endColumn": span.end_column if ends else None,
-                "title": f"{f.code} {f.name}"}, f.message) + "\n")
+            out.write(
+                command(
+                    COMMANDS[f.severity],
+                    {
+                        "file": workspace_path(f.file),
+                        "line": span.line,
+                        "col": span.column,
+                        "endLine": span.end_line if ends else None,
+                        "endColumn": span.end_column if ends else None,
+                        "title": f"{f.code} {f.name}",
+                    },
+                    f.message,
+                )
+                + "\n"
+            )

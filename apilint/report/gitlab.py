@@ -36,15 +36,17 @@ def issues(results: Sequence[FileResult]) -> list[dict[str, Any]]:
             path = repository_path(f.file)
             key = (f.code, path, f.pointer)
             seen[key] += 1  # two findings of one rule at one node stay two issues
-            out.append({
-                "type": "issue",
-                "check_name": f"{f.code} {f.name}",
-                "description": f"{f.code} {f.message}",
-                "categories": ["Security" if _security(rules.get(f.code)) else "Bug Risk"],
-                "severity": SEVERITIES[f.severity],
-                "fingerprint": fingerprint(f.code, path, f.pointer, seen[key] - 1),
-                "location": {"path": path, "lines": {"begin": f.line}},
-            })
+            out.append(
+                {
+                    "type": "issue",
+                    "check_name": f"{f.code} {f.name}",
+                    "description": f"{f.code} {f.message}",
+                    "categories": ["Security" if _security(rules.get(f.code)) else "Bug Risk"],
+                    "severity": SEVERITIES[f.severity],
+                    "fingerprint": fingerprint(f.code, path, f.pointer, seen[key] - 1),
+                    "location": {"path": path, "lines": {"begin": f.line}},
+                }
+            )
     return out
 
 

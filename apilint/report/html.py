@@ -107,8 +107,10 @@ def _hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
-_CSP = (f"default-src 'none'; style-src {_hash(_STYLE)}; script-src {_hash(_SCRIPT)}; "
-        "img-src data:; base-uri 'none'; form-action 'none'")
+_CSP = (
+    f"default-src 'none'; style-src {_hash(_STYLE)}; script-src {_hash(_SCRIPT)}; "
+    "img-src data:; base-uri 'none'; form-action 'none'"
+)
 
 
 def _prose(text: str) -> str:
@@ -121,8 +123,9 @@ def _norm(path: str) -> str:
     return "/" + "/".join(s for s in path.split("/") if s)
 
 
-def place(finding: Finding, result: FileResult,
-          methods: dict[str, tuple[str, ...]] | None = None) -> Place:
+def place(
+    finding: Finding, result: FileResult, methods: dict[str, tuple[str, ...]] | None = None
+) -> Place:
     """The resource and method a finding sits on: its operation first, else its pointer."""
     methods = methods if methods is not None else dict(result.outline)
     if finding.operation and " " in finding.operation:
@@ -174,8 +177,10 @@ def _badge(found: list[Finding], href: str) -> str:
     if not found:
         return ""
     worst = max(f.severity for f in found)
-    return (f'<a class="badge {worst}" href="#{href}" data-count="{len(found)}">{len(found)}'
-            f'<span class="vh"> {plural(len(found), "finding")}, worst {worst}</span></a>')
+    return (
+        f'<a class="badge {worst}" href="#{href}" data-count="{len(found)}">{len(found)}'
+        f'<span class="vh"> {plural(len(found), "finding")}, worst {worst}</span></a>'
+    )
 
 
 class _File:
@@ -198,18 +203,24 @@ class _File:
         r = self.result
         kind = {"rest": "REST API", "http": "HTTP API"}.get(r.api_kind or "", "API")
         methods = sum(len(m) for _, m in r.outline)
-        out.append(f'<section class="file" id="{self.fid}" aria-labelledby="{self.fid}-h">'
-                   f'<h2 id="{self.fid}-h" class="mono">{_e(r.title)}</h2>'
-                   f'<p class="muted"><span data-api-kind="{_e(r.api_kind or "")}">{kind}</span>'
-                   f' · {plural(len(r.outline), "resource")} · {plural(methods, "method")} · '
-                   f'{plural(len(r.findings), "finding")}</p>')
-        out.append(f'<h3>{"Routes" if r.api_kind == "http" else "Resources"}</h3>'
-                   '<div class="treebox"><p class="legend muted">A badge counts the findings on '
-                   'a resource or method, coloured by the most severe; select it to jump to '
-                   'them.</p>')
+        out.append(
+            f'<section class="file" id="{self.fid}" aria-labelledby="{self.fid}-h">'
+            f'<h2 id="{self.fid}-h" class="mono">{_e(r.title)}</h2>'
+            f'<p class="muted"><span data-api-kind="{_e(r.api_kind or "")}">{kind}</span>'
+            f" · {plural(len(r.outline), 'resource')} · {plural(methods, 'method')} · "
+            f"{plural(len(r.findings), 'finding')}</p>"
+        )
+        out.append(
+            f"<h3>{'Routes' if r.api_kind == 'http' else 'Resources'}</h3>"
+            '<div class="treebox"><p class="legend muted">A badge counts the findings on '
+            "a resource or method, coloured by the most severe; select it to jump to "
+            "them.</p>"
+        )
         if self.groups.get(WIDE):
-            out.append(f'<p class="row" id="{self.anchor(WIDE, "t")}">Definition-wide '
-                       f'{_badge(self.groups[WIDE], self.anchor(WIDE, "g"))}</p>')
+            out.append(
+                f'<p class="row" id="{self.anchor(WIDE, "t")}">Definition-wide '
+                f"{_badge(self.groups[WIDE], self.anchor(WIDE, 'g'))}</p>"
+            )
         if r.outline:
             out.append(f'<ul class="tree" aria-label="Resource tree of {_e(r.path)}">')
             self._node(self.root, out)
@@ -228,15 +239,19 @@ class _File:
     def _node(self, node: _Node, out: list[str]) -> None:
         key: Place = (node.path, None)
         cls = "seg" if node.listed else "seg implicit"
-        out.append(f'<li data-path="{_e(node.path)}"><div class="row" id="{self.anchor(key, "t")}">'
-                   f'<span class="{cls} mono" title="{_e(node.path)}">{_e(node.label)}</span>'
-                   + ('<span class="muted">(root)</span>' if node.path == "/" else "") +
-                   f'{_badge(self.groups.get(key, []), self.anchor(key, "g"))}')
+        out.append(
+            f'<li data-path="{_e(node.path)}"><div class="row" id="{self.anchor(key, "t")}">'
+            f'<span class="{cls} mono" title="{_e(node.path)}">{_e(node.label)}</span>'
+            + ('<span class="muted">(root)</span>' if node.path == "/" else "")
+            + f"{_badge(self.groups.get(key, []), self.anchor(key, 'g'))}"
+        )
         for verb in node.methods:
             mkey: Place = (node.path, verb)
-            out.append(f'<span class="verb mono" data-method="{_e(verb)}" '
-                       f'id="{self.anchor(mkey, "t")}">{_e(verb)}'
-                       f'{_badge(self.groups.get(mkey, []), self.anchor(mkey, "g"))}</span>')
+            out.append(
+                f'<span class="verb mono" data-method="{_e(verb)}" '
+                f'id="{self.anchor(mkey, "t")}">{_e(verb)}'
+                f"{_badge(self.groups.get(mkey, []), self.anchor(mkey, 'g'))}</span>"
+            )
         out.append("</div>")
         if node.children:
             out.append("<ul>")
@@ -247,34 +262,46 @@ class _File:
 
     def _group(self, key: Place, found: list[Finding], out: list[str]) -> None:
         path, verb = key
-        title = ("Definition-wide" if key == WIDE else
-                 f"{verb} {path}" if verb else f"{path} (resource)")
-        out.append(f'<h4 id="{self.anchor(key, "g")}"><a href="#{self.anchor(key, "t")}" '
-                   f'class="mono">{_e(title)}</a> <span class="muted">({len(found)})</span></h4>'
-                   '<ol class="findings">')
+        title = (
+            "Definition-wide" if key == WIDE else f"{verb} {path}" if verb else f"{path} (resource)"
+        )
+        out.append(
+            f'<h4 id="{self.anchor(key, "g")}"><a href="#{self.anchor(key, "t")}" '
+            f'class="mono">{_e(title)}</a> <span class="muted">({len(found)})</span></h4>'
+            '<ol class="findings">'
+        )
         for f in found:
             out.append(self._finding(f))
         out.append("</ol>")
 
     def _finding(self, f: Finding) -> str:
         rule = self.rules.get(f.code)
-        parts = [(f'<li class="finding {f.severity}" data-code="{_e(f.code)}"><p class="fhead">'
-                 f'<span class="sev {f.severity}">{f.severity}</span> '
-                 f'<code><strong>{_e(f.code)}</strong></code> <span>{_e(f.name)}</span> '
-                 f'<span class="loc mono">{_e(f.file)}:{f.line}:{f.column}</span></p>'
-                 f'<p class="msg">{_prose(f.message)}</p>')]
+        parts = [
+            (
+                f'<li class="finding {f.severity}" data-code="{_e(f.code)}"><p class="fhead">'
+                f'<span class="sev {f.severity}">{f.severity}</span> '
+                f"<code><strong>{_e(f.code)}</strong></code> <span>{_e(f.name)}</span> "
+                f'<span class="loc mono">{_e(f.file)}:{f.line}:{f.column}</span></p>'
+                f'<p class="msg">{_prose(f.message)}</p>'
+            )
+        ]
         if rule is not None:
-            refs = "".join(f'<li><a href="{_e(ref.url)}" rel="noreferrer">{_e(ref.title)}</a></li>'
-                           if ref.url.startswith(("https://", "http://")) else
-                           f"<li>{_e(ref.title)} ({_e(ref.url)})</li>" for ref in rule.references)
-            parts.append(f'<details><summary>Why it matters and how to fix it</summary><div>'
-                         f'<p><em>{_prose(rule.summary)}</em></p>'
-                         f'<h5>Why</h5><p>{_prose(rule.rationale)}</p>'
-                         f'<h5>Fix</h5><p>{_prose(rule.fix)}</p>'
-                         + (f'<h5>References</h5><ul class="plain">{refs}</ul>' if refs else "")
-                         + f'<p class="muted">Category {_e(rule.category)}'
-                         + (f' · pointer <code>{_e(f.pointer)}</code>' if f.pointer else "")
-                         + "</p></div></details>")
+            refs = "".join(
+                f'<li><a href="{_e(ref.url)}" rel="noreferrer">{_e(ref.title)}</a></li>'
+                if ref.url.startswith(("https://", "http://"))
+                else f"<li>{_e(ref.title)} ({_e(ref.url)})</li>"
+                for ref in rule.references
+            )
+            parts.append(
+                f"<details><summary>Why it matters and how to fix it</summary><div>"
+                f"<p><em>{_prose(rule.summary)}</em></p>"
+                f"<h5>Why</h5><p>{_prose(rule.rationale)}</p>"
+                f"<h5>Fix</h5><p>{_prose(rule.fix)}</p>"
+                + (f'<h5>References</h5><ul class="plain">{refs}</ul>' if refs else "")
+                + f'<p class="muted">Category {_e(rule.category)}'
+                + (f" · pointer <code>{_e(f.pointer)}</code>" if f.pointer else "")
+                + "</p></div></details>"
+            )
         return "".join(parts) + "</li>"
 
 
@@ -284,34 +311,46 @@ def _summary(results: Sequence[FileResult], rules: dict[str, Rule], out: list[st
     by_cat: dict[str, Counter[Severity]] = defaultdict(Counter)
     for f in findings:
         by_cat[rules[f.code].category if f.code in rules else "unknown"][f.severity] += 1
-    out.append('<section id="summary" aria-labelledby="summary-h"><h2 id="summary-h">Summary</h2>'
-               '<ul class="cards" aria-label="Findings by severity">'
-               f'<li class="card" data-total="{len(findings)}"><span class="n">{len(findings)}'
-               '</span>findings</li>')
+    out.append(
+        '<section id="summary" aria-labelledby="summary-h"><h2 id="summary-h">Summary</h2>'
+        '<ul class="cards" aria-label="Findings by severity">'
+        f'<li class="card" data-total="{len(findings)}"><span class="n">{len(findings)}'
+        "</span>findings</li>"
+    )
     for sev in SEVERITIES:
-        out.append(f'<li class="card {sev}" data-severity="{sev}" data-count="{by_sev[sev]}">'
-                   f'<span class="n">{by_sev[sev]}</span>{_LABELS[sev]}</li>')
-    out.append('</ul><div class="tables"><table id="by-category"><caption>By category</caption>'
-               '<thead><tr><th scope="col">Category</th>'
-               + "".join(f'<th scope="col" class="num">{s}</th>' for s in SEVERITIES)
-               + '<th scope="col" class="num">Total</th></tr></thead><tbody>')
+        out.append(
+            f'<li class="card {sev}" data-severity="{sev}" data-count="{by_sev[sev]}">'
+            f'<span class="n">{by_sev[sev]}</span>{_LABELS[sev]}</li>'
+        )
+    out.append(
+        '</ul><div class="tables"><table id="by-category"><caption>By category</caption>'
+        '<thead><tr><th scope="col">Category</th>'
+        + "".join(f'<th scope="col" class="num">{s}</th>' for s in SEVERITIES)
+        + '<th scope="col" class="num">Total</th></tr></thead><tbody>'
+    )
     for cat in sorted(by_cat):
         counts = by_cat[cat]
-        out.append(f'<tr data-category="{_e(cat)}" data-count="{sum(counts.values())}">'
-                   f'<th scope="row">{_e(cat)}</th>'
-                   + "".join(f'<td class="num">{counts[s]}</td>' for s in SEVERITIES)
-                   + f'<td class="num">{sum(counts.values())}</td></tr>')
+        out.append(
+            f'<tr data-category="{_e(cat)}" data-count="{sum(counts.values())}">'
+            f'<th scope="row">{_e(cat)}</th>'
+            + "".join(f'<td class="num">{counts[s]}</td>' for s in SEVERITIES)
+            + f'<td class="num">{sum(counts.values())}</td></tr>'
+        )
     if not by_cat:
         out.append('<tr><td colspan="5" class="ok">No findings.</td></tr>')
-    out.append('</tbody></table><table id="files"><caption>Files</caption><thead><tr>'
-               '<th scope="col">File</th><th scope="col">API</th><th scope="col">Status</th>'
-               '<th scope="col" class="num">Findings</th></tr></thead><tbody>')
+    out.append(
+        '</tbody></table><table id="files"><caption>Files</caption><thead><tr>'
+        '<th scope="col">File</th><th scope="col">API</th><th scope="col">Status</th>'
+        '<th scope="col" class="num">Findings</th></tr></thead><tbody>'
+    )
     for i, r in enumerate(results, 1):
         href = f"file-{i}" if not (r.error or r.skipped) else "errors" if r.error else "skipped"
         status = "failed to load" if r.error else "skipped" if r.skipped else "linted"
-        out.append(f'<tr><td><a class="mono" href="#{href}">{_e(r.path)}</a></td>'
-                   f'<td>{_e(r.api_kind or "–")}</td><td>{status}</td>'
-                   f'<td class="num">{len(r.findings)}</td></tr>')
+        out.append(
+            f'<tr><td><a class="mono" href="#{href}">{_e(r.path)}</a></td>'
+            f"<td>{_e(r.api_kind or '–')}</td><td>{status}</td>"
+            f'<td class="num">{len(r.findings)}</td></tr>'
+        )
     out.append("</tbody></table></div></section>")
 
 
@@ -321,23 +360,31 @@ def _failures(results: Sequence[FileResult], out: list[str]) -> None:
         out.append('<section id="errors"><h2>Files that failed to load</h2><ul class="plain">')
         for r in errors:
             assert r.error is not None
-            where = ":".join(str(p) for p in (r.error.file or r.path, r.error.line,
-                                              r.error.column) if p is not None)
-            out.append(f'<li><span class="sev error">error</span> <code>{_e(where)}</code> '
-                       f"{_prose(r.error.message)}</li>")
+            where = ":".join(
+                str(p)
+                for p in (r.error.file or r.path, r.error.line, r.error.column)
+                if p is not None
+            )
+            out.append(
+                f'<li><span class="sev error">error</span> <code>{_e(where)}</code> '
+                f"{_prose(r.error.message)}</li>"
+            )
         out.append("</ul></section>")
     skipped = [r for r in results if r.skipped and not r.error]
     if skipped:
         out.append('<section id="skipped"><h2>Skipped files</h2><ul class="plain">')
-        out.extend(f"<li><code>{_e(r.path)}</code>: {_prose(r.skipped or '')}</li>"
-                   for r in skipped)
+        out.extend(
+            f"<li><code>{_e(r.path)}</code>: {_prose(r.skipped or '')}</li>" for r in skipped
+        )
         out.append("</ul></section>")
 
 
 def render(results: Sequence[FileResult], out: TextIO, colour: bool) -> None:
     rules = rules_by_code()
     total = sum(len(r.findings) for r in results)
-    page = [('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+    page = [
+        (
+            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             '<meta name="color-scheme" content="light dark">'
@@ -345,7 +392,9 @@ def render(results: Sequence[FileResult], out: TextIO, colour: bool) -> None:
             f"<style>{_STYLE}</style><script>{_SCRIPT}</script></head><body>"
             '<header class="page"><h1>apilint report</h1>'
             f'<p class="muted">apilint {_e(__version__)} · {plural(len(results), "file")} · '
-            f'{plural(total, "finding")}</p></header><main>')]
+            f"{plural(total, 'finding')}</p></header><main>"
+        )
+    ]
     _summary(results, rules, page)
     for i, result in enumerate(results, 1):
         if not (result.error or result.skipped):

@@ -45,8 +45,9 @@ def build_tree(results: Sequence[FileResult]) -> ET.Element:
         counts = dict.fromkeys(totals, 0)
         if result.error is not None:
             case = _case(suite, result.path, LOAD_CASE)
-            error = ET.SubElement(case, "error", type="load-error",
-                                  message=_text(result.error.message))
+            error = ET.SubElement(
+                case, "error", type="load-error", message=_text(result.error.message)
+            )
             error.text = _text(f"{error_location(result)}: {result.error.message}")
             counts["tests"], counts["errors"] = 1, 1
         elif result.skipped:
@@ -58,8 +59,7 @@ def build_tree(results: Sequence[FileResult]) -> ET.Element:
             counts["tests"] = 1
         for f in result.findings:
             case = _case(suite, result.path, case_name(f))
-            failure = ET.SubElement(case, "failure", type=str(f.severity),
-                                    message=_text(f.message))
+            failure = ET.SubElement(case, "failure", type=str(f.severity), message=_text(f.message))
             failure.text = _details(f, rules.get(f.code))
             counts["tests"] += 1
             counts["failures"] += 1
@@ -84,4 +84,3 @@ def _details(f: Finding, rule: Rule | None) -> str:
     if rule is not None and rule.fix:  # None: a rule outside the catalog
         lines.append(f"fix: {rule.fix}")
     return "\n".join(_text(line) for line in lines)
-

@@ -30,8 +30,10 @@ def lines(results: Sequence[FileResult], max_rows: int = MAX_ROWS) -> list[str]:
     out = ["## apilint", ""]
     if findings:
         with_findings = len({f.file for f in findings})
-        out.append(f"Found **{plural(len(findings), 'problem')}** ({severity_counts(findings)}) "
-                   f"in {with_findings} of {plural(checked, 'file')}.")
+        out.append(
+            f"Found **{plural(len(findings), 'problem')}** ({severity_counts(findings)}) "
+            f"in {with_findings} of {plural(checked, 'file')}."
+        )
     else:
         out.append(f"No problems found in {plural(checked, 'file')}.")
     notes = []
@@ -48,8 +50,10 @@ def lines(results: Sequence[FileResult], max_rows: int = MAX_ROWS) -> list[str]:
         out += ["", "### Files that could not be loaded", ""]
         for r in errors:
             assert r.error is not None
-            out.append(f"- {markdown_code(error_location(r), cell=False)}: "
-                       f"{markdown_prose(r.error.message, cell=False)}")
+            out.append(
+                f"- {markdown_code(error_location(r), cell=False)}: "
+                f"{markdown_prose(r.error.message, cell=False)}"
+            )
     return out
 
 
@@ -58,18 +62,21 @@ def _rules_table(findings: list[Finding]) -> list[str]:
     # Most severe first, then most frequent: the order a reviewer should work through them.
     rows = sorted(counts.items(), key=lambda item: (-item[0][2], -item[1], item[0][0]))
     table = ["| Code | Rule | Severity | Count |", "| --- | --- | --- | ---: |"]
-    table += [f"| {markdown_text(code)} | {markdown_text(name)} | {severity} | {n} |"
-              for (code, name, severity), n in rows]
+    table += [
+        f"| {markdown_text(code)} | {markdown_text(name)} | {severity} | {n} |"
+        for (code, name, severity), n in rows
+    ]
     return table
 
 
 def _findings_table(findings: list[Finding], max_rows: int) -> list[str]:
     table = ["| Location | Code | Severity | Message |", "| --- | --- | --- | --- |"]
     for f in findings[:max_rows]:
-        table.append(f"| {markdown_code(f'{f.file}:{f.line}')} | {markdown_text(f.code)} | "
-                     f"{f.severity} | {markdown_prose(f.message)} |")
+        table.append(
+            f"| {markdown_code(f'{f.file}:{f.line}')} | {markdown_text(f.code)} | "
+            f"{f.severity} | {markdown_prose(f.message)} |"
+        )
     if len(findings) > max_rows:
         rest = len(findings) - max_rows
         table += ["", f"… and {rest} more (see the full report, e.g. `--format text`)."]
     return table
-

@@ -28,6 +28,8 @@ INFORMATION_URI = "https://github.com/apilint/apilint"
 def rule_page_url(name: str) -> str:
     """The rule's own page (docs/rules/NAME.md, generated from its metadata)."""
     return f"{INFORMATION_URI}/blob/main/docs/rules/{name}.md"
+
+
 SRCROOT = "%SRCROOT%"
 #: Bump the suffix only if the fingerprint recipe changes: every open alert would be re-created.
 FINGERPRINT_KEY = "apilint/v1"
@@ -59,17 +61,21 @@ def build_log(results: Sequence[FileResult], cwd: str | None = None) -> Json:
     descriptors = [_descriptor(first[code], rules.get(code)) for code in codes]
     notifications = _notifications(results, cwd, root)
     run: Json = {
-        "tool": {"driver": {
-            "name": "apilint",
-            "version": __version__,
-            "semanticVersion": __version__,
-            "informationUri": INFORMATION_URI,
-            "rules": descriptors,
-        }},
-        "invocations": [{
-            "executionSuccessful": not any(r.error for r in results),
-            "toolExecutionNotifications": notifications,
-        }],
+        "tool": {
+            "driver": {
+                "name": "apilint",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": INFORMATION_URI,
+                "rules": descriptors,
+            }
+        },
+        "invocations": [
+            {
+                "executionSuccessful": not any(r.error for r in results),
+                "toolExecutionNotifications": notifications,
+            }
+        ],
         # apilint counts columns in characters, not UTF-16 code units.
         "columnKind": "unicodeCodePoints",
         "originalUriBaseIds": {SRCROOT: {"uri": Path(root).as_uri().rstrip("/") + "/"}},
@@ -106,8 +112,11 @@ def fingerprint(code: str, uri: str, pointer: str, occurrence: int = 0) -> str:
 
 def _descriptor(example: Finding, rule: Rule | None) -> Json:
     if rule is None:  # a rule outside the catalog: all we know is what its finding says
-        return {"id": example.code, "name": example.name,
-                "defaultConfiguration": {"level": LEVELS[example.severity]}}
+        return {
+            "id": example.code,
+            "name": example.name,
+            "defaultConfiguration": {"level": LEVELS[example.severity]},
+        }
     # The category leads the tags, so a rule of the security category is tagged "security".
     tags = list(dict.fromkeys((rule.category, *rule.tags)))
     properties: Json = {"tags": tags}
@@ -130,8 +139,9 @@ def _help(rule: Rule) -> Json:
     text, markdown = rule.fix, rule.fix
     if rule.references:
         text += "\n\nReferences:\n" + "\n".join(f"- {r.title}: {r.url}" for r in rule.references)
-        markdown += "\n\n**References**\n\n" + "\n".join(f"- [{r.title}]({r.url})"
-                                                          for r in rule.references)
+        markdown += "\n\n**References**\n\n" + "\n".join(
+            f"- [{r.title}]({r.url})" for r in rule.references
+        )
     return {"text": text, "markdown": markdown}
 
 
@@ -142,8 +152,7 @@ def region(span: Span) -> Json:
     return out
 
 
-def _results(findings: list[Finding], index: dict[str, int], cwd: str,
-             root: str) -> list[Json]:
+def _results(findings: list[Finding], index: dict[str, int], cwd: str, root: str) -> list[Json]:
     out = []
     seen: dict[tuple[str, str, str], int] = {}
     for f in findings:
@@ -153,20 +162,22 @@ def _results(findings: list[Finding], index: dict[str, int], cwd: str,
         key = (f.code, where["uri"], f.pointer)
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1
-        location: Json = {"physicalLocation": {"artifactLocation": where,
-                                               "region": region(f.span)}}
+        location: Json = {"physicalLocation": {"artifactLocation": where, "region": region(f.span)}}
         if f.operation:
             location["logicalLocations"] = [{"name": f.operation, "kind": "function"}]
-        out.append({
-            "ruleId": f.code,
-            "ruleIndex": index[f.code],
-            "level": LEVELS[f.severity],
-            "message": {"text": f.message},
-            "locations": [location],
-            "partialFingerprints": {
-                FINGERPRINT_KEY: fingerprint(f.code, where["uri"], f.pointer, occurrence)},
-            "properties": {"pointer": f.pointer},
-        })
+        out.append(
+            {
+                "ruleId": f.code,
+                "ruleIndex": index[f.code],
+                "level": LEVELS[f.severity],
+                "message": {"text": f.message},
+                "locations": [location],
+                "partialFingerprints": {
+                    FINGERPRINT_KEY: fingerprint(f.code, where["uri"], f.pointer, occurrence)
+                },
+                "properties": {"pointer": f.pointer},
+            }
+        )
     return out
 
 
@@ -186,6 +197,11 @@ def _notifications(results: Sequence[FileResult], cwd: str, root: str) -> list[J
             level, text = "error", r.error.message
         else:
             level, text = "note", f"skipped: {r.skipped}"
-        out.append({"level": level, "message": {"text": text},
-                    "locations": [{"physicalLocation": physical}]})
+        out.append(
+            {
+                "level": level,
+                "message": {"text": text},
+                "locations": [{"physicalLocation": physical}],
+            }
+        )
     return out

@@ -50,8 +50,10 @@ def ordered(results: Sequence[FileResult]) -> list[Finding]:
     for r in results:
         for f in r.findings:
             order.setdefault(f.file, len(order))
-    return sorted((f for r in results for f in r.findings),
-                  key=lambda f: (order[f.file], f.line, f.column, f.code, f.message))
+    return sorted(
+        (f for r in results for f in r.findings),
+        key=lambda f: (order[f.file], f.line, f.column, f.code, f.message),
+    )
 
 
 def header(f: Finding, colour: bool) -> str:
@@ -66,8 +68,10 @@ def header(f: Finding, colour: bool) -> str:
 def footer(findings: Sequence[Finding], out: TextIO) -> None:
     if findings:
         files = len({f.file for f in findings})
-        out.write(f"Found {plural(len(findings), 'problem')} ({severity_counts(findings)}) "
-                  f"in {plural(files, 'file')}.\n")
+        out.write(
+            f"Found {plural(len(findings), 'problem')} ({severity_counts(findings)}) "
+            f"in {plural(files, 'file')}.\n"
+        )
 
 
 def _frame(f: Finding, lines: list[str] | None, colour: bool) -> list[str]:
@@ -114,8 +118,11 @@ class _Sources:
 def _wrapped(line: str, width: int) -> str:
     if width <= 0 or len(line) <= width:
         return line
-    return "\n".join(textwrap.wrap(line, width, subsequent_indent="    ",
-                                   break_long_words=False, break_on_hyphens=False))
+    return "\n".join(
+        textwrap.wrap(
+            line, width, subsequent_indent="    ", break_long_words=False, break_on_hyphens=False
+        )
+    )
 
 
 def _is_terminal(out: TextIO) -> bool:

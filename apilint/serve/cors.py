@@ -35,15 +35,20 @@ class HttpCors:
         return "*" if "*" in allowed else None
 
     def preflight(self, request: Request) -> Response | None:
-        if (self.config is None or request.method != "OPTIONS"
-                or request.header("access-control-request-method") is None):
+        if (
+            self.config is None
+            or request.method != "OPTIONS"
+            or request.header("access-control-request-method") is None
+        ):
             return None
         response = Response(204, integration="cors")
         origin = self._origin(request)
         if origin is not None:
             response.headers.append(("Access-Control-Allow-Origin", origin))
-            for key, header in (("allowMethods", "Access-Control-Allow-Methods"),
-                                ("allowHeaders", "Access-Control-Allow-Headers")):
+            for key, header in (
+                ("allowMethods", "Access-Control-Allow-Methods"),
+                ("allowHeaders", "Access-Control-Allow-Headers"),
+            ):
                 value = _joined(self.config.get(key))
                 if value:
                     response.headers.append((header, value))
@@ -55,8 +60,9 @@ class HttpCors:
     def decorate(self, request: Request, response: Response) -> None:
         if self.config is None:
             return
-        response.headers = [(k, v) for k, v in response.headers
-                            if not k.lower().startswith("access-control-")]
+        response.headers = [
+            (k, v) for k, v in response.headers if not k.lower().startswith("access-control-")
+        ]
         origin = self._origin(request)
         if origin is None:
             return

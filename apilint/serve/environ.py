@@ -33,8 +33,9 @@ class _LayeredEnviron(os._Environ[str]):  # os.environ's own class
     _process: dict[Any, Any]
 
     def __init__(self, base: Any) -> None:
-        super().__init__(base._data, base.encodekey, base.decodekey, base.encodevalue,
-                         base.decodevalue)
+        super().__init__(
+            base._data, base.encodekey, base.decodekey, base.encodevalue, base.decodevalue
+        )
 
     @property
     def _data(self) -> dict[Any, Any]:

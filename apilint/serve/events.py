@@ -22,8 +22,13 @@ from apilint.serve.messages import Request, media_matches
 from apilint.serve.routing import Match
 
 API_ID = "apilint000"  # an API id has 10 characters; this one is never deployed
-_TEXT_TYPES = ("text/", "application/json", "application/xml", "application/javascript",
-               "application/x-www-form-urlencoded")
+_TEXT_TYPES = (
+    "text/",
+    "application/json",
+    "application/xml",
+    "application/javascript",
+    "application/x-www-form-urlencoded",
+)
 
 
 @dataclass
@@ -48,8 +53,10 @@ class Call:
 
     def method_arn(self) -> str:
         """arn:aws:execute-api:{region}:{account}:{api}/{stage}/{verb}/{path} (authorizer input)."""
-        return (f"arn:aws:execute-api:{REGION}:{ACCOUNT_ID}:{API_ID}/{self.stage}/"
-                f"{self.request.method}/{unquote(self.path).lstrip('/')}")
+        return (
+            f"arn:aws:execute-api:{REGION}:{ACCOUNT_ID}:{API_ID}/{self.stage}/"
+            f"{self.request.method}/{unquote(self.path).lstrip('/')}"
+        )
 
 
 def _body(call: Call, http_api: bool) -> tuple[str | None, bool]:
@@ -87,8 +94,7 @@ def lambda_event(call: Call, version: str, rest: bool) -> dict[str, Any]:
     return rest_event(call, None if rest else "1.0")
 
 
-def _single_and_multi(pairs: list[tuple[str, str]]) -> tuple[dict[str, str],
-                                                             dict[str, list[str]]]:
+def _single_and_multi(pairs: list[tuple[str, str]]) -> tuple[dict[str, str], dict[str, list[str]]]:
     """1.0's two views of repeated names: the last value, and all values in order."""
     multi: dict[str, list[str]] = {}
     for k, v in pairs:
@@ -103,26 +109,58 @@ def rest_event(call: Call, version: str | None = None) -> dict[str, Any]:
     headers, multi = _single_and_multi(req.headers)
     query, multi_query = _single_and_multi(req.query)
     body, encoded = _body(call, http_api=version is not None)
-    identity: dict[str, Any] = dict.fromkeys(("cognitoIdentityPoolId", "accountId", "cognitoIdentityId", "caller", "accessKey", "cognitoAuthenticationType", "cognitoAuthenticationProvider", "userArn", "user"))
-    identity.update(sourceIp=req.source_ip, userAgent=req.header("user-agent"),
-                    apiKey=call.api_key, apiKeyId="apilint-local-key" if call.api_key else None)
+    identity: dict[str, Any] = dict.fromkeys(
+        (
+            "cognitoIdentityPoolId",
+            "accountId",
+            "cognitoIdentityId",
+            "caller",
+            "accessKey",
+            "cognitoAuthenticationType",
+            "cognitoAuthenticationProvider",
+            "userArn",
+            "user",
+        )
+    )
+    identity.update(
+        sourceIp=req.source_ip,
+        userAgent=req.header("user-agent"),
+        apiKey=call.api_key,
+        apiKeyId="apilint-local-key" if call.api_key else None,
+    )
     context: dict[str, Any] = {
         "resourceId": format(zlib.crc32(match.resource.encode()) % 10**6, "06d"),
-        "resourcePath": match.resource, "httpMethod": req.method,
-        "extendedRequestId": call.request_id, "requestTime": _request_time(call),
-        "path": call.stage_path, "accountId": ACCOUNT_ID, "protocol": req.protocol,
-        "stage": call.stage, "domainPrefix": "localhost",
-        "requestTimeEpoch": int(call.started * 1000), "requestId": call.request_id,
-        "identity": identity, "domainName": req.header("host") or "localhost", "apiId": API_ID}
+        "resourcePath": match.resource,
+        "httpMethod": req.method,
+        "extendedRequestId": call.request_id,
+        "requestTime": _request_time(call),
+        "path": call.stage_path,
+        "accountId": ACCOUNT_ID,
+        "protocol": req.protocol,
+        "stage": call.stage,
+        "domainPrefix": "localhost",
+        "requestTimeEpoch": int(call.started * 1000),
+        "requestId": call.request_id,
+        "identity": identity,
+        "domainName": req.header("host") or "localhost",
+        "apiId": API_ID,
+    }
     if call.authorizer is not None:
         context["authorizer"] = call.authorizer
     event = {
-        "resource": match.resource, "path": unquote(call.path, errors="replace"),
-        "httpMethod": req.method, "headers": headers or None,
-        "multiValueHeaders": multi or None, "queryStringParameters": query or None,
+        "resource": match.resource,
+        "path": unquote(call.path, errors="replace"),
+        "httpMethod": req.method,
+        "headers": headers or None,
+        "multiValueHeaders": multi or None,
+        "queryStringParameters": query or None,
         "multiValueQueryStringParameters": multi_query or None,
-        "pathParameters": match.params or None, "stageVariables": call.stage_vars or None,
-        "requestContext": context, "body": body, "isBase64Encoded": encoded}
+        "pathParameters": match.params or None,
+        "stageVariables": call.stage_vars or None,
+        "requestContext": context,
+        "body": body,
+        "isBase64Encoded": encoded,
+    }
     return {"version": version, **event} if version else event
 
 
@@ -143,17 +181,31 @@ def http_event(call: Call) -> dict[str, Any]:
         query[k] = f"{query[k]},{v}" if k in query else v
     body, encoded = _body(call, http_api=True)
     context: dict[str, Any] = {
-        "accountId": ACCOUNT_ID, "apiId": API_ID,
-        "domainName": req.header("host") or "localhost", "domainPrefix": "localhost",
-        "http": {"method": req.method, "path": unquote(call.stage_path, errors="replace"),
-                 "protocol": req.protocol, "sourceIp": req.source_ip,
-                 "userAgent": req.header("user-agent") or ""},
-        "requestId": call.request_id, "routeKey": match.route_key, "stage": call.stage,
-        "time": _request_time(call), "timeEpoch": int(call.started * 1000)}
+        "accountId": ACCOUNT_ID,
+        "apiId": API_ID,
+        "domainName": req.header("host") or "localhost",
+        "domainPrefix": "localhost",
+        "http": {
+            "method": req.method,
+            "path": unquote(call.stage_path, errors="replace"),
+            "protocol": req.protocol,
+            "sourceIp": req.source_ip,
+            "userAgent": req.header("user-agent") or "",
+        },
+        "requestId": call.request_id,
+        "routeKey": match.route_key,
+        "stage": call.stage,
+        "time": _request_time(call),
+        "timeEpoch": int(call.started * 1000),
+    }
     if call.authorizer is not None:
         context["authorizer"] = call.authorizer
-    event: dict[str, Any] = {"version": "2.0", "routeKey": match.route_key,
-                             "rawPath": call.stage_path, "rawQueryString": req.raw_query}
+    event: dict[str, Any] = {
+        "version": "2.0",
+        "routeKey": match.route_key,
+        "rawPath": call.stage_path,
+        "rawQueryString": req.raw_query,
+    }
     if cookies:
         event["cookies"] = cookies
     event["headers"] = headers

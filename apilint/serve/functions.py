@@ -62,13 +62,17 @@ class FunctionSpec:
     @property
     def environment(self) -> dict[str, str]:
         """Its variables and the ones Lambda sets itself (which a template cannot override)."""
-        return {**self.variables,
-                "AWS_LAMBDA_FUNCTION_NAME": self.name,
-                "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
-                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(self.memory_mb),
-                "AWS_REGION": REGION, "AWS_DEFAULT_REGION": REGION,
-                "AWS_EXECUTION_ENV": f"AWS_Lambda_{self.runtime}",
-                "LAMBDA_TASK_ROOT": str(self.code or ""), "_HANDLER": str(self.handler)}
+        return {
+            **self.variables,
+            "AWS_LAMBDA_FUNCTION_NAME": self.name,
+            "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(self.memory_mb),
+            "AWS_REGION": REGION,
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_EXECUTION_ENV": f"AWS_Lambda_{self.runtime}",
+            "LAMBDA_TASK_ROOT": str(self.code or ""),
+            "_HANDLER": str(self.handler),
+        }
 
     @property
     def import_path(self) -> list[Path]:
@@ -120,25 +124,38 @@ def _load(spec: FunctionSpec) -> tuple[Path, Handler]:
     Runtime.HandlerNotFound)."""
     module_path, _, attr = str(spec.handler or "").rpartition(".")
     if not module_path or not attr or spec.code is None:
-        raise FunctionLoadError(f"Runtime.MalformedHandlerName: Bad handler "
-                                f"'{spec.handler}': not enough values to unpack")
+        raise FunctionLoadError(
+            f"Runtime.MalformedHandlerName: Bad handler "
+            f"'{spec.handler}': not enough values to unpack"
+        )
     # The Python runtime accepts `dir/app.handler` and `pkg.app.handler` alike.
     relative = module_path.replace("/", ".").replace(".", "/")
-    file = next((f for f in (spec.code / f"{relative}.py", spec.code / relative / "__init__.py")
-                 if f.is_file()), None)
+    file = next(
+        (
+            f
+            for f in (spec.code / f"{relative}.py", spec.code / relative / "__init__.py")
+            if f.is_file()
+        ),
+        None,
+    )
     if file is None:
-        raise FunctionLoadError(f"Runtime.ImportModuleError: Unable to import module "
-                                f"'{module_path}': no {relative}.py in {spec.code}")
+        raise FunctionLoadError(
+            f"Runtime.ImportModuleError: Unable to import module "
+            f"'{module_path}': no {relative}.py in {spec.code}"
+        )
     try:
         with environ.variables(spec.environment), _isolated(spec.import_path):
             module = load_module(file, f"_apilint_fn_{spec.logical_id}")
     except Exception as exc:  # noqa: BLE001 - the user's code may raise anything on import
-        raise FunctionLoadError(f"Runtime.ImportModuleError: Unable to import module "
-                                f"'{module_path}': {type(exc).__name__}: {exc}") from None
+        raise FunctionLoadError(
+            f"Runtime.ImportModuleError: Unable to import module "
+            f"'{module_path}': {type(exc).__name__}: {exc}"
+        ) from None
     fn = getattr(module, attr, None)
     if not callable(fn):
-        raise FunctionLoadError(f"Runtime.HandlerNotFound: Handler '{attr}' missing on module "
-                                f"'{module_path}'")
+        raise FunctionLoadError(
+            f"Runtime.HandlerNotFound: Handler '{attr}' missing on module '{module_path}'"
+        )
     return file, fn
 
 
@@ -146,8 +163,13 @@ def _load(spec: FunctionSpec) -> tuple[Path, Handler]:
 def _isolated(roots: list[Path]) -> Iterator[None]:
     """Import from `roots` first; afterwards take the modules loaded from them out of
     sys.modules again, and put back any module of the same name they hid."""
-    names = {p.stem if p.suffix == ".py" else p.name for root in roots if root.is_dir()
-             for p in root.iterdir() if p.suffix == ".py" or p.is_dir()}
+    names = {
+        p.stem if p.suffix == ".py" else p.name
+        for root in roots
+        if root.is_dir()
+        for p in root.iterdir()
+        if p.suffix == ".py" or p.is_dir()
+    }
     hidden = {n: sys.modules.pop(n) for n in list(sys.modules) if n.split(".")[0] in names}
     saved = list(sys.path)
     before = set(sys.modules)

@@ -35,8 +35,11 @@ def is_lambda_proxy(api: Api, integration: Integration) -> bool:
     AWS_PROXY is Lambda whatever its uri says (`${lambda_arn}` of a templatefile is a function
     not known yet, answered 500 without a handler for it), HTTP AWS_PROXY unless it names an
     integrationSubtype."""
-    return (integration.type == "aws_proxy" and is_lambda(api, integration)
-            and "integrationSubtype" not in integration.value)
+    return (
+        integration.type == "aws_proxy"
+        and is_lambda(api, integration)
+        and "integrationSubtype" not in integration.value
+    )
 
 
 def served_as(api: Api, integration: Integration) -> str | None:
@@ -49,9 +52,13 @@ def served_as(api: Api, integration: Integration) -> str | None:
 
 def not_emulated(what: str) -> Response:
     body = {"message": f"Not emulated by apilint serve: {what}; see apilint serve --explain"}
-    return Response(501, [("Content-Type", "application/json"),
-                          ("x-apilint-not-emulated", "true")],
-                    json.dumps(body).encode(), "not-emulated", what)
+    return Response(
+        501,
+        [("Content-Type", "application/json"), ("x-apilint-not-emulated", "true")],
+        json.dumps(body).encode(),
+        "not-emulated",
+        what,
+    )
 
 
 class Gateway:
@@ -76,8 +83,14 @@ class Gateway:
         return "" if self.stage == HTTP_DEFAULT_STAGE else "/" + self.stage
 
     def handle(self, request: Request) -> Response:
-        call = Call(request, self.stage, self.stage_vars, str(uuid.uuid4()), path="",
-                    binary_types=self.binary_types)
+        call = Call(
+            request,
+            self.stage,
+            self.stage_vars,
+            str(uuid.uuid4()),
+            path="",
+            binary_types=self.binary_types,
+        )
         preflight = None
         try:
             # HTTP API managed CORS: the gateway answers preflights itself, undecorated.
@@ -88,19 +101,25 @@ class Gateway:
         except NotEmulated as exc:
             response = not_emulated(str(exc))
         except Exception as exc:  # noqa: BLE001 - a bug of ours must not end the server
-            response = Response(500, [("Content-Type", "application/json")],
-                                b'{"message":"apilint serve internal error"}', "apilint-error",
-                                f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
+            response = Response(
+                500,
+                [("Content-Type", "application/json")],
+                b'{"message":"apilint serve internal error"}',
+                "apilint-error",
+                f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}",
+            )
         if response is not preflight:
             self.cors.decorate(request, response)
-        response.set_default("x-amzn-RequestId" if self.rest else "apigw-requestid",
-                             call.request_id)
+        response.set_default(
+            "x-amzn-RequestId" if self.rest else "apigw-requestid", call.request_id
+        )
         return response
 
     def refuse(self, error: GatewayError, call: Call) -> Response:
         params = call.match.params if call.match else {}
-        response = self.responses.render(error, ErrorContext(
-            call.request, call.request_id, self.stage, self.stage_vars, params))
+        response = self.responses.render(
+            error, ErrorContext(call.request, call.request_id, self.stage, self.stage_vars, params)
+        )
         if error.integration:
             response.integration = f"{error.integration}->{response.integration}"
         return response
@@ -116,7 +135,7 @@ class Gateway:
         if self.prefix:
             if raw != self.prefix and not raw.startswith(self.prefix + "/"):
                 raise GatewayError("WRONG_STAGE", note=f"the stage is {self.stage!r}")
-            raw = raw[len(self.prefix):]
+            raw = raw[len(self.prefix) :]
         call.path = raw or "/"
         match = self.router.route(request.method, segments(call.path))
         if match is None:
@@ -141,8 +160,10 @@ class Gateway:
     def _integrate(self, call: Call, method: Method) -> Response:
         integration = method.integration
         if integration is None:
-            raise GatewayError("API_CONFIGURATION_ERROR",
-                               note=f"{method.label} has no x-amazon-apigateway-integration")
+            raise GatewayError(
+                "API_CONFIGURATION_ERROR",
+                note=f"{method.label} has no x-amazon-apigateway-integration",
+            )
         served = served_as(self.api, integration)
         if served == "mock":
             return mock_response(self.api, method, call.request)
@@ -159,33 +180,44 @@ class Gateway:
         if handler is None:
             # What a function API Gateway may not invoke gives: 500, "Invalid permissions on
             # Lambda function" in the execution log (KC api-gateway-internal-server-error).
-            raise GatewayError("API_CONFIGURATION_ERROR", integration=label,
-                               note=f"no local handler for function {name!r}")
+            raise GatewayError(
+                "API_CONFIGURATION_ERROR",
+                integration=label,
+                note=f"no local handler for function {name!r}",
+            )
         value: dict[str, Any] = integration.value
         version = payload_version(value, "payloadFormatVersion", self.rest)
         timeout_ms = value.get("timeoutInMillis", DEFAULT_TIMEOUT_MS[self.api.kind])
         if not isinstance(timeout_ms, int) or isinstance(timeout_ms, bool):
             timeout_ms = DEFAULT_TIMEOUT_MS[self.api.kind]
-        outcome = invoke(handler, lambda_event(call, version, self.rest), name,
-                         timeout_ms / 1000)
+        outcome = invoke(handler, lambda_event(call, version, self.rest), name, timeout_ms / 1000)
         if outcome.timed_out:
-            raise GatewayError("INTEGRATION_TIMEOUT", integration=label,
-                               note=f"{name} ran past {timeout_ms} ms")
+            raise GatewayError(
+                "INTEGRATION_TIMEOUT", integration=label, note=f"{name} ran past {timeout_ms} ms"
+            )
         if outcome.error:
             raise GatewayError("DEFAULT_5XX", status=502, integration=label, note=outcome.trace)
         if too_large(outcome.value):
-            raise GatewayError("INTEGRATION_FAILURE", status=502, integration=label,
-                               note="Lambda Customer Function Error: Response payload size "
-                                    "exceeded maximum allowed payload size "
-                                    f"({RESPONSE_LIMIT} bytes).")
+            raise GatewayError(
+                "INTEGRATION_FAILURE",
+                status=502,
+                integration=label,
+                note="Lambda Customer Function Error: Response payload size "
+                "exceeded maximum allowed payload size "
+                f"({RESPONSE_LIMIT} bytes).",
+            )
         try:
             if version == "2.0":
                 response = result_2_0(outcome.value)
             else:
                 response = result_1_0(outcome.value, not self.rest or self._accepts_binary(call))
         except Malformed as exc:
-            raise GatewayError("DEFAULT_5XX", status=502, integration=label,
-                               note=f"Malformed Lambda proxy response: {exc}") from None
+            raise GatewayError(
+                "DEFAULT_5XX",
+                status=502,
+                integration=label,
+                note=f"Malformed Lambda proxy response: {exc}",
+            ) from None
         response.integration = label
         return response
 

@@ -44,8 +44,12 @@ _ENTRY_POINTS = ("handler", "lambda_handler")
 
 
 class Handlers:
-    def __init__(self, table: Mapping[str, Handler], files: tuple[Path, ...] = (),
-                 lookup: FunctionLookup | None = None) -> None:
+    def __init__(
+        self,
+        table: Mapping[str, Handler],
+        files: tuple[Path, ...] = (),
+        lookup: FunctionLookup | None = None,
+    ) -> None:
         self.table = dict(table)
         self.files = files  # what --reload watches
         self.lookup = lookup  # asked first: a template's functions (its table overrides them)
@@ -58,8 +62,11 @@ class Handlers:
         if found is not None:
             return found
         ref = resolve_function(text, stage_vars)
-        name = ref.name if isinstance(ref, FunctionRef) else \
-            STAGE_VARIABLE.sub(lambda m: stage_vars.get(m.group(1), m.group(0)), text)
+        name = (
+            ref.name
+            if isinstance(ref, FunctionRef)
+            else STAGE_VARIABLE.sub(lambda m: stage_vars.get(m.group(1), m.group(0)), text)
+        )
         return name, self.table.get(name) or self.table.get(text)
 
 
@@ -80,8 +87,10 @@ def load_handlers(source: HandlerSource) -> Handlers:
         if path.suffix in _MAPPING_SUFFIXES and path.is_file():
             return _from_mapping(path)
         if path.exists() or "/" in text or path.suffix == ".py":
-            raise UsageError(f"--handlers {text}: not a directory, .py file, mapping file "
-                             f"({', '.join(_MAPPING_SUFFIXES)}) or module name")
+            raise UsageError(
+                f"--handlers {text}: not a directory, .py file, mapping file "
+                f"({', '.join(_MAPPING_SUFFIXES)}) or module name"
+            )
         module = _import(text)
         return Handlers(_collect([module], text), (Path(module.__file__ or text),))
     except UsageError:
@@ -127,17 +136,22 @@ def _collect(modules: list[ModuleType], origin: str) -> dict[str, Handler]:
     where: dict[str, str] = {}
     for module in modules:
         stem = Path(module.__file__ or module.__name__).stem
-        own = {n: f for n, f in vars(module).items() if inspect.isfunction(f)
-               and f.__module__ == module.__name__ and not n.startswith("_")}
+        own = {
+            n: f
+            for n, f in vars(module).items()
+            if inspect.isfunction(f) and f.__module__ == module.__name__ and not n.startswith("_")
+        }
         for entry in _ENTRY_POINTS:
             if entry in own:
                 own.setdefault(stem, own[entry])
                 break
         for name, fn in own.items():
             if name in table and table[name] is not fn:
-                raise UsageError(f"--handlers {origin}: {name!r} is defined in both "
-                                 f"{where[name]} and {module.__file__}; rename one or use a "
-                                 "mapping file")
+                raise UsageError(
+                    f"--handlers {origin}: {name!r} is defined in both "
+                    f"{where[name]} and {module.__file__}; rename one or use a "
+                    "mapping file"
+                )
             table[name], where[name] = fn, str(module.__file__)
     return table
 

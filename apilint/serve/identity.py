@@ -15,9 +15,16 @@ from apilint.model.mapping import SIGIL
 from apilint.serve.events import Call
 
 _REQUEST = {"rest": "method.request.", "http": "request."}
-_PREFIXES = {SIGIL[kind] + prefix: where for kind in SIGIL for prefix, where in (
-    (_REQUEST[kind] + "header.", "header"), (_REQUEST[kind] + "querystring.", "query"),
-    ("stageVariables.", "stage"), ("context.", "context"))}
+_PREFIXES = {
+    SIGIL[kind] + prefix: where
+    for kind in SIGIL
+    for prefix, where in (
+        (_REQUEST[kind] + "header.", "header"),
+        (_REQUEST[kind] + "querystring.", "query"),
+        ("stageVariables.", "stage"),
+        ("context.", "context"),
+    )
+}
 
 
 def sources(value: Any) -> list[str]:
@@ -32,7 +39,7 @@ def lookup(source: str, call: Call) -> str | None:
     """The value of one identity source in this request, or None when missing or empty."""
     for prefix, where in _PREFIXES.items():
         if source.startswith(prefix):
-            name = source[len(prefix):]
+            name = source[len(prefix) :]
             if where == "header":
                 value = call.request.header(name)
             elif where == "query":
@@ -40,8 +47,11 @@ def lookup(source: str, call: Call) -> str | None:
             elif where == "stage":
                 value = call.stage_vars.get(name)
             else:
-                value = {"stage": call.stage, "requestId": call.request_id,
-                         "httpMethod": call.request.method}.get(name)
+                value = {
+                    "stage": call.stage,
+                    "requestId": call.request_id,
+                    "httpMethod": call.request.method,
+                }.get(name)
             return value if value and value.strip() else None
     return None
 

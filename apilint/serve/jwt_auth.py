@@ -62,9 +62,14 @@ def _issuers(scheme: SecurityScheme, config: dict[str, Any], rest: bool) -> list
     return out
 
 
-def authorize_jwt(call: Call, scheme: SecurityScheme, config: dict[str, Any],
-                  required_scopes: list[str], key_paths: tuple[str, ...],
-                  rest: bool) -> dict[str, Any]:
+def authorize_jwt(
+    call: Call,
+    scheme: SecurityScheme,
+    config: dict[str, Any],
+    required_scopes: list[str],
+    key_paths: tuple[str, ...],
+    rest: bool,
+) -> dict[str, Any]:
     """The requestContext.authorizer block for a valid token; GatewayError otherwise."""
     if rest:
         source = config.get("identitySource") or f"method.request.header.{scheme.header}"
@@ -83,8 +88,12 @@ def authorize_jwt(call: Call, scheme: SecurityScheme, config: dict[str, Any],
     claims = None
     for key in load_keys(key_paths):
         try:
-            claims = jwt.decode(token, key, algorithms=_ALGORITHMS,
-                                options={"verify_aud": False, "require": ["exp", "iss"]})
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=_ALGORITHMS,
+                options={"verify_aud": False, "require": ["exp", "iss"]},
+            )
             break
         except jwt.InvalidSignatureError:
             continue

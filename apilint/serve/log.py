@@ -32,8 +32,9 @@ class AccessLog:
         # Request lines are attacker-controlled: no terminal escapes or fake log lines.
         out = self.mask(printable(text))
         if detail:
-            out += "".join(f"\n    | {self.mask(printable(d))}"
-                           for d in detail.rstrip().splitlines())
+            out += "".join(
+                f"\n    | {self.mask(printable(d))}" for d in detail.rstrip().splitlines()
+            )
         with self._lock:
             try:
                 self.stream.write(out + "\n")
@@ -41,6 +42,14 @@ class AccessLog:
             except (OSError, ValueError):
                 pass  # a closed log must not take requests down with it
 
-    def request(self, client: str, method: str, target: str, status: int, integration: str,
-                latency_ms: float, note: str | None = None) -> None:
+    def request(
+        self,
+        client: str,
+        method: str,
+        target: str,
+        status: int,
+        integration: str,
+        latency_ms: float,
+        note: str | None = None,
+    ) -> None:
         self.line(f"{client} {method} {target} {status} {integration} {latency_ms:.0f}ms", note)

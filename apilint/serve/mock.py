@@ -24,8 +24,7 @@ def template_is_plain(template: str) -> bool:
     return _VTL.search(template) is None
 
 
-def _request_template(templates: dict[str, Any], request: Request,
-                      passthrough: str) -> str | None:
+def _request_template(templates: dict[str, Any], request: Request, passthrough: str) -> str | None:
     # No Content-Type: API Gateway assumes application/json (integration-passthrough-behaviors).
     media = request.media_type or "application/json"
     if media in templates:
@@ -65,24 +64,29 @@ def mock_response(api: Api, method: Method, request: Request) -> Response:
             break
     if chosen is None:
         # "No match for output mapping and no default output mapping configured" → 500.
-        raise GatewayError("API_CONFIGURATION_ERROR",
-                           note=f"mock status {status}: no integration response matches")
+        raise GatewayError(
+            "API_CONFIGURATION_ERROR", note=f"mock status {status}: no integration response matches"
+        )
     value = chosen.value
     try:
         out_status = int(str(value.get("statusCode", status or 200)))
     except ValueError:
-        raise GatewayError("API_CONFIGURATION_ERROR", note="integration response statusCode "
-                           f"{value.get('statusCode')!r} is not a number") from None
+        raise GatewayError(
+            "API_CONFIGURATION_ERROR",
+            note=f"integration response statusCode {value.get('statusCode')!r} is not a number",
+        ) from None
     response = Response(out_status, integration="mock")
     params = value.get("responseParameters")
-    for key, mapped in (params.items() if isinstance(params, dict) else ()):
+    for key, mapped in params.items() if isinstance(params, dict) else ():
         if not str(key).startswith("method.response.header."):
             continue
         static = static_value(mapped)
         if static is None:
-            raise NotEmulated(f"response parameter {key} of {method.label} maps {mapped!r}; "
-                              "only static values are emulated for mock integrations")
-        response.headers.append((str(key)[len("method.response.header."):], static))
+            raise NotEmulated(
+                f"response parameter {key} of {method.label} maps {mapped!r}; "
+                "only static values are emulated for mock integrations"
+            )
+        response.headers.append((str(key)[len("method.response.header.") :], static))
     response.body = _response_body(value.get("responseTemplates"), request, method.label)
     response.set_default("Content-Type", "application/json")
     return response
@@ -92,8 +96,9 @@ def _response_body(templates: Any, request: Request, label: str) -> bytes:
     if not isinstance(templates, dict) or not templates:
         return b""
     accept = request.accept.lower()
-    template = templates.get(accept) or templates.get("application/json") \
-        or next(iter(templates.values()))
+    template = (
+        templates.get(accept) or templates.get("application/json") or next(iter(templates.values()))
+    )
     if template is None:
         return b""
     if not template_is_plain(str(template)):

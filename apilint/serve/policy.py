@@ -17,16 +17,18 @@ def _listed(value: Any) -> list[Any]:
 
 def _wildcard(pattern: str) -> re.Pattern[str]:
     # IAM resource wildcards: * any run of characters, ? one character.
-    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c)
-                              for c in pattern), re.S)
+    return re.compile(
+        "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern), re.S
+    )
 
 
 def well_formed(policy: Any) -> TypeGuard[dict[str, Any]]:
     if not isinstance(policy, dict):
         return False
     statements = policy.get("Statement")
-    return all(isinstance(s, dict) and s.get("Effect") in ("Allow", "Deny")
-               for s in _listed(statements)) and statements not in (None, [])
+    return all(
+        isinstance(s, dict) and s.get("Effect") in ("Allow", "Deny") for s in _listed(statements)
+    ) and statements not in (None, [])
 
 
 def evaluate(policy: dict[str, Any], arn: str) -> str:

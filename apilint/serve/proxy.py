@@ -61,8 +61,11 @@ def _headers(value: Any, multi: bool) -> list[tuple[str, str]]:
             raise Malformed(f"multiValueHeaders.{key} must be a list")
         headers += [(str(key), _scalar(v, f"multiValueHeaders.{key}")) for v in values]
     taken = {k.lower() for k, _ in headers}
-    headers += [(str(k), _scalar(v, f"headers.{k}")) for k, v in (single or {}).items()
-                if str(k).lower() not in taken]
+    headers += [
+        (str(k), _scalar(v, f"headers.{k}"))
+        for k, v in (single or {}).items()
+        if str(k).lower() not in taken
+    ]
     return headers
 
 
@@ -121,14 +124,18 @@ def result_1_0(value: Any, decode_binary: bool) -> Response:
     """A 1.0 proxy result; `decode_binary`: the request accepts one of the binary media types
     (REST) or the API is an HTTP API, so an isBase64Encoded body is sent decoded."""
     if not isinstance(value, dict):
-        raise Malformed(f"the handler returned {type(value).__name__}, not an object with "
-                        "statusCode and body")
+        raise Malformed(
+            f"the handler returned {type(value).__name__}, not an object with statusCode and body"
+        )
     extra = sorted(set(value) - _FIELDS_1_0)
     if extra:
-        raise Malformed(f"unexpected field(s) {', '.join(map(str, extra))}; only "
-                        f"{', '.join(sorted(_FIELDS_1_0))} are allowed")
-    response = Response(_status(value), _sendable(_headers(value, multi=True)),
-                        _payload(value, decode_binary))
+        raise Malformed(
+            f"unexpected field(s) {', '.join(map(str, extra))}; only "
+            f"{', '.join(sorted(_FIELDS_1_0))} are allowed"
+        )
+    response = Response(
+        _status(value), _sendable(_headers(value, multi=True)), _payload(value, decode_binary)
+    )
     # "API Gateway includes a Content-Type header for all integration responses. By default,
     # the content type is application/json." [KI]
     response.set_default("Content-Type", "application/json")

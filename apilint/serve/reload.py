@@ -29,8 +29,7 @@ def _rebuild(served: Served) -> Gateway:
         return build_gateway(served.spec, source, served.gateway.config)
     # A template: translated again, its functions imported afresh.
     target = plan(served.spec, source.overrides, api_id=source.api_id)
-    gateway = build_gateway(served.spec, target.handlers or {}, served.gateway.config,
-                            target.api)
+    gateway = build_gateway(served.spec, target.handlers or {}, served.gateway.config, target.api)
     if target.handlers is not None:
         served.handlers = target.handlers
     return gateway
@@ -47,8 +46,9 @@ def watch(served: Served, stop: threading.Event, interval: float = 0.5) -> threa
             try:
                 gateway = _rebuild(served)
             except ApilintError as exc:
-                served.server.log.line(f"reload failed, still serving the previous "
-                                       f"definition: {exc}")
+                served.server.log.line(
+                    f"reload failed, still serving the previous definition: {exc}"
+                )
                 continue
             served.server.gateway = gateway
             stamps = _stamps(served.files)

@@ -23,8 +23,14 @@ from apilint.serve.messages import Request, Response
 class GatewayError(Exception):
     """The gateway answers instead of the integration, with a gateway response of `kind`."""
 
-    def __init__(self, kind: str, message: str | None = None, note: str | None = None,
-                 status: int | None = None, integration: str | None = None) -> None:
+    def __init__(
+        self,
+        kind: str,
+        message: str | None = None,
+        note: str | None = None,
+        status: int | None = None,
+        integration: str | None = None,
+    ) -> None:
         super().__init__(kind)
         self.kind = kind
         self.message = message
@@ -47,27 +53,35 @@ class Default:
 #: REST defaults. Messages and x-amzn-ErrorType values come from the AWS troubleshooting pages
 #: listed in docs/dev/gateway-facts.md#gateway-answers; the 413/504 bodies are second-hand.
 REST_DEFAULTS = {
-    "MISSING_AUTHENTICATION_TOKEN": Default(403, "Missing Authentication Token",
-                                            "MissingAuthenticationTokenException"),
+    "MISSING_AUTHENTICATION_TOKEN": Default(
+        403, "Missing Authentication Token", "MissingAuthenticationTokenException"
+    ),
     "INVALID_API_KEY": Default(403, "Forbidden", "ForbiddenException"),
-    "ACCESS_DENIED": Default(403, "User is not authorized to access this resource with an "
-                                  "explicit deny", "AccessDeniedException"),
+    "ACCESS_DENIED": Default(
+        403,
+        "User is not authorized to access this resource with an explicit deny",
+        "AccessDeniedException",
+    ),
     "UNAUTHORIZED": Default(401, "Unauthorized", "UnauthorizedException"),
     "EXPIRED_TOKEN": Default(403, "Token expired", "ExpiredTokenException"),
     "INVALID_SIGNATURE": Default(403, "Invalid signature", "InvalidSignatureException"),
     "AUTHORIZER_FAILURE": Default(500, None, "AuthorizerFailureException"),
     "AUTHORIZER_CONFIGURATION_ERROR": Default(500, None, "AuthorizerConfigurationException"),
     "BAD_REQUEST_BODY": Default(400, "Invalid request body", "BadRequestException"),
-    "BAD_REQUEST_PARAMETERS": Default(400, "Missing required request parameters",
-                                      "BadRequestException"),
-    "UNSUPPORTED_MEDIA_TYPE": Default(415, "Unsupported Media Type",
-                                      "UnsupportedMediaTypeException"),
+    "BAD_REQUEST_PARAMETERS": Default(
+        400, "Missing required request parameters", "BadRequestException"
+    ),
+    "UNSUPPORTED_MEDIA_TYPE": Default(
+        415, "Unsupported Media Type", "UnsupportedMediaTypeException"
+    ),
     "REQUEST_TOO_LARGE": Default(413, "Request Too Long", "RequestTooLongException"),
-    "API_CONFIGURATION_ERROR": Default(500, "Internal server error",
-                                       "InternalServerErrorException"),
+    "API_CONFIGURATION_ERROR": Default(
+        500, "Internal server error", "InternalServerErrorException"
+    ),
     "INTEGRATION_FAILURE": Default(504, "Internal server error", "InternalServerErrorException"),
-    "INTEGRATION_TIMEOUT": Default(504, "Endpoint request timed out",
-                                   "InternalServerErrorException"),
+    "INTEGRATION_TIMEOUT": Default(
+        504, "Endpoint request timed out", "InternalServerErrorException"
+    ),
     # A malformed Lambda proxy response or a Lambda error: 502 "Internal server error"
     # (KC malformed-502-api-gateway). No type of its own: DEFAULT_5XX customises it.
     "DEFAULT_5XX": Default(502, "Internal server error", "InternalServerErrorException"),
@@ -118,23 +132,31 @@ class GatewayResponses:
     def render(self, error: GatewayError, ctx: ErrorContext) -> Response:
         if not self.rest:
             status, text = HTTP_ERRORS.get(error.kind, _HTTP_FALLBACK)
-            return Response(status, [("Content-Type", "application/json"),
-                                     ("apigw-requestid", ctx.request_id)],
-                            json.dumps({"message": text}, separators=(",", ":")).encode(),
-                            f"gateway:{error.kind}", error.note)
+            return Response(
+                status,
+                [("Content-Type", "application/json"), ("apigw-requestid", ctx.request_id)],
+                json.dumps({"message": text}, separators=(",", ":")).encode(),
+                f"gateway:{error.kind}",
+                error.note,
+            )
         default = REST_DEFAULTS[error.kind]
         message = error.message if error.message is not None else default.message
         status = error.status or default.status
         spec = self._customisation(error.kind, status)
         if spec.get("statusCode") is not None:
             status = int(str(spec["statusCode"]))
-        headers = [("Content-Type", "application/json"),
-                   ("x-amzn-RequestId", ctx.request_id),
-                   ("x-amzn-ErrorType", default.error_type)]
+        headers = [
+            ("Content-Type", "application/json"),
+            ("x-amzn-RequestId", ctx.request_id),
+            ("x-amzn-ErrorType", default.error_type),
+        ]
         params = spec.get("responseParameters")
-        for key, value in (params.items() if isinstance(params, dict) else ()):
-            name = key[len("gatewayresponse.header."):] \
-                if key.startswith("gatewayresponse.header.") else None
+        for key, value in params.items() if isinstance(params, dict) else ():
+            name = (
+                key[len("gatewayresponse.header.") :]
+                if key.startswith("gatewayresponse.header.")
+                else None
+            )
             resolved = _parameter(value, ctx)
             if name and resolved is not None:
                 headers.append((name, resolved))
@@ -165,21 +187,24 @@ def _parameter(value: Any, ctx: ErrorContext) -> str | None:
         return None
     request = ctx.request
     for prefix, lookup in (
-            ("method.request.header.", lambda n: request.header(n) if request else None),
-            ("method.request.querystring.", lambda n: request.query_value(n) if request else None),
-            ("method.request.path.", ctx.path_params.get),
-            ("stageVariables.", ctx.stage_vars.get)):
+        ("method.request.header.", lambda n: request.header(n) if request else None),
+        ("method.request.querystring.", lambda n: request.query_value(n) if request else None),
+        ("method.request.path.", ctx.path_params.get),
+        ("stageVariables.", ctx.stage_vars.get),
+    ):
         if value.startswith(prefix):
-            return lookup(value[len(prefix):])
+            return lookup(value[len(prefix) :])
     return None
 
 
 def _substitute(template: str, kind: str, message: str | None, ctx: ErrorContext) -> str:
-    known = {"context.error.messageString": json.dumps(message),
-             "context.error.message": message if message is not None else "",
-             "context.error.responseType": kind,
-             "context.requestId": ctx.request_id,
-             "context.stage": ctx.stage}
+    known = {
+        "context.error.messageString": json.dumps(message),
+        "context.error.message": message if message is not None else "",
+        "context.error.responseType": kind,
+        "context.requestId": ctx.request_id,
+        "context.stage": ctx.stage,
+    }
 
     def repl(m: re.Match[str]) -> str:
         name = m.group(1)

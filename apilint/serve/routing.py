@@ -73,9 +73,13 @@ class Router:
     def __init__(self, api: Api) -> None:
         self.rest = api.kind == "rest"
         self.resources = sorted(
-            ((_template(path), path, res.methods) for path, res in api.resources.items()
-             if res.declared and path != DEFAULT_ROUTE),
-            key=lambda item: _rank(item[0]))
+            (
+                (_template(path), path, res.methods)
+                for path, res in api.resources.items()
+                if res.declared and path != DEFAULT_ROUTE
+            ),
+            key=lambda item: _rank(item[0]),
+        )
         default = api.resources.get(DEFAULT_ROUTE)
         self.default = default.methods.get("ANY") if default is not None else None
 

@@ -51,10 +51,16 @@ from apilint.serve.responses import NotEmulated
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 #: What SAM would otherwise ask AWS for: pseudo parameters and the managed policy map.
-PSEUDO = {"AWS::Region": REGION, "AWS::AccountId": ACCOUNT_ID, "AWS::Partition": "aws",
-          "AWS::StackName": "local", "AWS::URLSuffix": "amazonaws.com"}
-_MANAGED_POLICIES = {"AWSLambdaBasicExecutionRole":
-                     "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"}
+PSEUDO = {
+    "AWS::Region": REGION,
+    "AWS::AccountId": ACCOUNT_ID,
+    "AWS::Partition": "aws",
+    "AWS::StackName": "local",
+    "AWS::URLSuffix": "amazonaws.com",
+}
+_MANAGED_POLICIES = {
+    "AWSLambdaBasicExecutionRole": "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+}
 #: `sam package` uploads local code to S3 first; the translator only accepts S3 locations.
 _STAND_IN = "s3://apilint-serve/stand-in"
 _LOCAL_KEYS = ("CodeUri", "ContentUri", "DefinitionUri")
@@ -76,8 +82,9 @@ class Plan:
     stage_vars: dict[str, str] = field(default_factory=dict)
 
 
-def plan(spec: str, handlers: str | None, settings: Settings | None = None,
-         api_id: str | None = None) -> Plan:
+def plan(
+    spec: str, handlers: str | None, settings: Settings | None = None, api_id: str | None = None
+) -> Plan:
     """The plan for serving `spec`: a definition with `handlers` as given, or a template whose
     own functions run (`handlers` overriding some). Problems are one-line ApilintErrors."""
     settings = settings or Settings()
@@ -90,8 +97,9 @@ def plan(spec: str, handlers: str | None, settings: Settings | None = None,
         return _template_plan(spec, loaded, handlers, settings, api_id)
 
 
-def _template_plan(spec: str, loaded: Sources, handlers: str | None, settings: Settings,
-                   api_id: str | None) -> Plan:
+def _template_plan(
+    spec: str, loaded: Sources, handlers: str | None, settings: Settings, api_id: str | None
+) -> Plan:
     template: cfn.TemplateFile = loaded.template
     data = template.doc.data
     docs = loaded.docs
@@ -99,16 +107,23 @@ def _template_plan(spec: str, loaded: Sources, handlers: str | None, settings: S
     if _is_sam(data):
         translated = translate(data, docs, spec)
         resources = translated["Resources"]
-        linker = Linker(template.doc.abspath.parent, spec, settings.allow_outside_refs,
-                        settings.max_bytes)
+        linker = Linker(
+            template.doc.abspath.parent, spec, settings.allow_outside_refs, settings.max_bytes
+        )
         _, docs, _ = scan_template(dataclasses.replace(template.doc, data=translated), linker)
     doc = _choose(docs, api_id, spec, loaded)
     api = build_model(doc, settings)
     values = _Values(data)
-    source = TemplateSource(spec, read_functions(data, template.doc.abspath.parent, values),
-                            _aliases(resources), handlers, api_id)
-    source.used = tuple(sorted({i for t in lambda_targets(api)
-                                if (i := source.resolve(t.uri, {})) is not None}))
+    source = TemplateSource(
+        spec,
+        read_functions(data, template.doc.abspath.parent, values),
+        _aliases(resources),
+        handlers,
+        api_id,
+    )
+    source.used = tuple(
+        sorted({i for t in lambda_targets(api) if (i := source.resolve(t.uri, {})) is not None})
+    )
     stage, variables = _stage(resources, str(doc.label), values)
     return Plan(api, source, stage, variables)
 
@@ -123,20 +138,25 @@ def _choose(docs: list[Document], api_id: str | None, spec: str, loaded: Sources
     labels = [str(d.label) for d in docs]
     if api_id is not None:
         if api_id not in labels:
-            raise UsageError(f"--api {api_id}: the template's APIs are "
-                             f"{', '.join(sorted(labels)) or 'none'}", spec)
+            raise UsageError(
+                f"--api {api_id}: the template's APIs are {', '.join(sorted(labels)) or 'none'}",
+                spec,
+            )
         return docs[labels.index(api_id)]
     if not docs:
-        why = "; ".join(loaded.notes) or ("no API resource with a definition and no function "
-                                          "with Api or HttpApi events")
+        why = "; ".join(loaded.notes) or (
+            "no API resource with a definition and no function with Api or HttpApi events"
+        )
         raise LoadError(f"the template has no API to serve: {why}", spec)
     if len(docs) > 1:
-        raise UsageError(f"holds {len(docs)} APIs ({', '.join(sorted(labels))}); choose one "
-                         "with --api", spec)
+        raise UsageError(
+            f"holds {len(docs)} APIs ({', '.join(sorted(labels))}); choose one with --api", spec
+        )
     return docs[0]
 
 
 # -- the SAM translator ----------------------------------------------------------------------
+
 
 def translate(data: dict[str, Any], docs: list[Document], spec: str) -> dict[str, Any]:
     """The CloudFormation template SAM makes of `data`, offline. Definitions the template
@@ -155,27 +175,32 @@ def translate(data: dict[str, Any], docs: list[Document], spec: str) -> dict[str
     for logical_id, resource in template["Resources"].items():
         props = resource.get("Properties") if isinstance(resource, dict) else None
         if isinstance(props, dict):
-            if resource.get("Type") in ("AWS::Serverless::Api", "AWS::Serverless::HttpApi") \
-                    and logical_id in bodies:
+            if (
+                resource.get("Type") in ("AWS::Serverless::Api", "AWS::Serverless::HttpApi")
+                and logical_id in bodies
+            ):
                 props.pop("DefinitionUri", None)
                 props["DefinitionBody"] = copy.deepcopy(bodies[logical_id])
             _stand_in(props)
     globals_ = template.get("Globals")
-    for section in (globals_.values() if isinstance(globals_, dict) else ()):
+    for section in globals_.values() if isinstance(globals_, dict) else ():
         if isinstance(section, dict):
             _stand_in(section)
     # A session with a region: SAM asks one for the partition (no AWS call is made).
     session = boto3.session.Session(region_name=REGION)
     try:
         out = Translator(None, Parser(), boto_session=session).translate(
-            template, parameter_values=dict(PSEUDO),
-            get_managed_policy_map=lambda: dict(_MANAGED_POLICIES))
+            template,
+            parameter_values=dict(PSEUDO),
+            get_managed_policy_map=lambda: dict(_MANAGED_POLICIES),
+        )
     except InvalidDocumentException as exc:
         causes = "; ".join(str(getattr(c, "message", c)) for c in exc.causes)
         raise UsageError(f"SAM cannot transform the template: {causes}", spec) from None
     except Exception as exc:  # noqa: BLE001 - the translator's own failures
-        raise UsageError(f"SAM cannot transform the template ({type(exc).__name__}: {exc})",
-                         spec) from None
+        raise UsageError(
+            f"SAM cannot transform the template ({type(exc).__name__}: {exc})", spec
+        ) from None
     return dict(out)
 
 
@@ -188,6 +213,7 @@ def _stand_in(props: dict[str, Any]) -> None:
 
 # -- the template's functions ----------------------------------------------------------------
 
+
 class _Values:
     """Template values as far as a local run can know them: parameter defaults and pseudo
     parameters; anything else stays a `${...}` placeholder."""
@@ -195,7 +221,7 @@ class _Values:
     def __init__(self, data: dict[str, Any]) -> None:
         params = data.get("Parameters")
         self.known = dict(PSEUDO)
-        for name, param in (params.items() if isinstance(params, dict) else ()):
+        for name, param in params.items() if isinstance(params, dict) else ():
             if isinstance(param, dict) and isinstance(param.get("Default"), (str, int, float)):
                 self.known[str(name)] = str(param["Default"])
 
@@ -218,8 +244,10 @@ def merge_globals(defaults: Any, own: Any) -> Any:
     """SAM Globals: "maps are merged, lists are additive, primitives are replaced" (an
     intrinsic function counts as a primitive)."""
     if _is_map(defaults) and _is_map(own):
-        return {**defaults, **{k: merge_globals(defaults[k], v) if k in defaults else v
-                               for k, v in own.items()}}
+        return {
+            **defaults,
+            **{k: merge_globals(defaults[k], v) if k in defaults else v for k, v in own.items()},
+        }
     if isinstance(defaults, list) and isinstance(own, list):
         return defaults + own
     return own
@@ -227,12 +255,13 @@ def merge_globals(defaults: Any, own: Any) -> Any:
 
 def _is_map(value: Any) -> bool:
     return isinstance(value, dict) and not (
-        len(value) == 1 and next(iter(value)) in ("Ref", "Condition")
-        or any(str(k).startswith("Fn::") for k in value))
+        len(value) == 1
+        and next(iter(value)) in ("Ref", "Condition")
+        or any(str(k).startswith("Fn::") for k in value)
+    )
 
 
-def read_functions(data: dict[str, Any], base: Path, values: _Values
-                   ) -> dict[str, FunctionSpec]:
+def read_functions(data: dict[str, Any], base: Path, values: _Values) -> dict[str, FunctionSpec]:
     """Every function of the template, by logical id; paths are relative to `base`."""
     resources = data["Resources"]
     globals_ = data.get("Globals")
@@ -250,8 +279,14 @@ def read_functions(data: dict[str, Any], base: Path, values: _Values
     return out
 
 
-def _function(logical_id: str, kind: str, props: dict[str, Any], resources: dict[str, Any],
-              base: Path, values: _Values) -> FunctionSpec:
+def _function(
+    logical_id: str,
+    kind: str,
+    props: dict[str, Any],
+    resources: dict[str, Any],
+    base: Path,
+    values: _Values,
+) -> FunctionSpec:
     sam = kind == "AWS::Serverless::Function"
     code = props.get("CodeUri" if sam else "Code")
     runtime = values.text(props["Runtime"]) if "Runtime" in props else None
@@ -268,14 +303,19 @@ def _function(logical_id: str, kind: str, props: dict[str, Any], resources: dict
     variables = environment.get("Variables") if isinstance(environment, dict) else None
     name = props.get("FunctionName")
     return FunctionSpec(
-        logical_id, name if isinstance(name, str) and "${" not in name else logical_id,
-        runtime, values.text(props["Handler"]) if "Handler" in props else None,
+        logical_id,
+        name if isinstance(name, str) and "${" not in name else logical_id,
+        runtime,
+        values.text(props["Handler"]) if "Handler" in props else None,
         (base / code) if isinstance(code, str) and unsupported is None else None,
         values.number(props.get("Timeout"), DEFAULT_TIMEOUT_S),
         int(values.number(props.get("MemorySize"), DEFAULT_MEMORY_MB)),
         {str(k): values.text(v) for k, v in variables.items()}
-        if isinstance(variables, dict) else {},
-        _layers(props.get("Layers"), resources, base), unsupported)
+        if isinstance(variables, dict)
+        else {},
+        _layers(props.get("Layers"), resources, base),
+        unsupported,
+    )
 
 
 def _layers(layers: Any, resources: dict[str, Any], base: Path) -> tuple[Path, ...]:
@@ -307,15 +347,19 @@ def _aliases(resources: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-def _stage(resources: dict[str, Any], api_id: str, values: _Values
-           ) -> tuple[str | None, dict[str, str]]:
+def _stage(
+    resources: dict[str, Any], api_id: str, values: _Values
+) -> tuple[str | None, dict[str, str]]:
     """The name and variables of the API's (first) Stage resource."""
     for resource in resources.values():
         if not isinstance(resource, dict) or resource.get("Type") not in _STAGES:
             continue
         props = resource.get("Properties")
-        if isinstance(props, dict) and props.get(_STAGES[resource["Type"]]) == {"Ref": api_id} \
-                and "StageName" in props:
+        if (
+            isinstance(props, dict)
+            and props.get(_STAGES[resource["Type"]]) == {"Ref": api_id}
+            and "StageName" in props
+        ):
             variables = props.get("Variables") or props.get("StageVariables")
             return values.text(props["StageName"]), {
                 str(k): values.text(v) for k, v in variables.items()
@@ -324,6 +368,7 @@ def _stage(resources: dict[str, Any], api_id: str, values: _Values
 
 
 # -- handlers --------------------------------------------------------------------------------
+
 
 @dataclass
 class TemplateSource:
@@ -338,8 +383,7 @@ class TemplateSource:
 
     def resolve(self, uri: Any, stage_vars: Mapping[str, str]) -> str | None:
         """The logical id of the template function a Lambda URI invokes, or None."""
-        text = STAGE_VARIABLE.sub(lambda m: stage_vars.get(m.group(1), m.group(0)),
-                                  str(uri or ""))
+        text = STAGE_VARIABLE.sub(lambda m: stage_vars.get(m.group(1), m.group(0)), str(uri or ""))
         # Pseudo parameters first: `${AWS::Region}` would break the ARN apart at its colons.
         text = _REF.sub(lambda m: PSEUDO.get(m.group(1), m.group(0)), text)
         fn = function_part(text) or text
@@ -358,8 +402,9 @@ class TemplateSource:
             spec = self.functions[logical_id]
             if spec.unsupported is None and lookup.override(spec) is None:
                 lookup.runner(logical_id)
-        return Handlers(own.table, own.files + tuple(r.file for r in lookup.runners.values()),
-                        lookup)
+        return Handlers(
+            own.table, own.files + tuple(r.file for r in lookup.runners.values()), lookup
+        )
 
 
 class TemplateLookup:
@@ -380,8 +425,10 @@ class TemplateLookup:
         if override is not None:
             return spec.name, override
         if spec.unsupported is not None:
-            raise NotEmulated(f"function {logical_id} ({spec.unsupported}); apilint serve runs "
-                              "Python functions only, or give it a handler with --handlers")
+            raise NotEmulated(
+                f"function {logical_id} ({spec.unsupported}); apilint serve runs "
+                "Python functions only, or give it a handler with --handlers"
+            )
         return spec.name, self.runner(logical_id)
 
     def override(self, spec: FunctionSpec) -> Handler | None:

@@ -72,15 +72,17 @@ class _Handler(BaseHTTPRequestHandler):
             return self._serve
         raise AttributeError(name)
 
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None
-                   ) -> None:
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """http.server's own rejections (bad request line, oversized or too many headers) as
         JSON, with the connection closed."""
         self.close_connection = True
         text = message or self.responses.get(code, ("Error",))[0]
         self.server.log.line(f"{self.client_address[0]} rejected: {code} {text}")
-        self._send(Response(code, [("Content-Type", "application/json")],
-                            json.dumps({"message": text}).encode()))
+        self._send(
+            Response(
+                code, [("Content-Type", "application/json")], json.dumps({"message": text}).encode()
+            )
+        )
 
     def log_request(self, code: Any = "-", size: Any = "-") -> None:
         pass  # our own access log has one line per request
@@ -96,9 +98,16 @@ class _Handler(BaseHTTPRequestHandler):
         target = "".join(c if ord(c) < 128 else f"%{ord(c):02X}" for c in self.path)
         raw_path, _, raw_query = target.partition("?")
         headers = [(k, _text(v)) for k, v in self.headers.items()]
-        request = Request(self.command, raw_path or "/", raw_query,
-                          parse_qsl(raw_query, keep_blank_values=True, errors="replace"),
-                          headers, b"", self.client_address[0], self.request_version)
+        request = Request(
+            self.command,
+            raw_path or "/",
+            raw_query,
+            parse_qsl(raw_query, keep_blank_values=True, errors="replace"),
+            headers,
+            b"",
+            self.client_address[0],
+            self.request_version,
+        )
         request.body = self._body(request)
         return request
 
@@ -149,20 +158,30 @@ class _Handler(BaseHTTPRequestHandler):
             response = self.server.gateway.handle(request)
         except _TooLarge:
             response = self.server.gateway.reject(
-                Request(self.command, self.path.partition("?")[0], "", [], []),
-                "REQUEST_TOO_LARGE")
+                Request(self.command, self.path.partition("?")[0], "", [], []), "REQUEST_TOO_LARGE"
+            )
             self.close_connection = True  # the body is still on the wire, unread
         except _BadRequest as exc:
-            response = Response(exc.status, [("Content-Type", "application/json")],
-                                json.dumps({"message": exc.message}).encode(), "http")
+            response = Response(
+                exc.status,
+                [("Content-Type", "application/json")],
+                json.dumps({"message": exc.message}).encode(),
+                "http",
+            )
             self.close_connection = True
         except OSError:  # the client went away or stalled past the timeout
             self.close_connection = True
             return
         # Logged before it is sent: whoever got the answer can already read its line.
-        self.server.log.request(self.client_address[0], self.command, _text(self.path),
-                                response.status, response.integration,
-                                (time.monotonic() - started) * 1000, response.note)
+        self.server.log.request(
+            self.client_address[0],
+            self.command,
+            _text(self.path),
+            response.status,
+            response.integration,
+            (time.monotonic() - started) * 1000,
+            response.note,
+        )
         self._send(response)
 
     def _send(self, response: Response) -> None:
@@ -173,8 +192,9 @@ class _Handler(BaseHTTPRequestHandler):
                     continue
                 problem = header_problem(name, value)
                 if problem:  # from the definition (handlers' are refused earlier): said, dropped
-                    self.server.log.line(f"{self.client_address[0]} dropped a response "
-                                         f"header: {problem}")
+                    self.server.log.line(
+                        f"{self.client_address[0]} dropped a response header: {problem}"
+                    )
                     continue
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(response.body)))
@@ -215,8 +235,9 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def build_gateway(spec_path: str, handlers: HandlerSource, config: ServeConfig,
-                  api: Api | None = None) -> Gateway:
+def build_gateway(
+    spec_path: str, handlers: HandlerSource, config: ServeConfig, api: Api | None = None
+) -> Gateway:
     api = api or load_api(spec_path)
     if config.jwt_keys:
         from apilint.serve.jwt_auth import load_keys
@@ -225,16 +246,26 @@ def build_gateway(spec_path: str, handlers: HandlerSource, config: ServeConfig,
     return Gateway(api, load_handlers(handlers), config)
 
 
-def start(spec_path: str | os.PathLike[str], handlers: HandlerSource,
-          config: ServeConfig | None = None, *, host: str = "127.0.0.1", port: int = 0,
-          log: TextIO | None = None, api: Api | None = None) -> Served:
+def start(
+    spec_path: str | os.PathLike[str],
+    handlers: HandlerSource,
+    config: ServeConfig | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    log: TextIO | None = None,
+    api: Api | None = None,
+) -> Served:
     """Load the definition (unless its model `api` is given) and handlers, bind, and serve in a
     background thread."""
     config = config or ServeConfig()
     spec = os.fspath(spec_path)
     gateway = build_gateway(spec, handlers, config, api)
-    server_class = type("_Server6", (_Server,), {"address_family": socket.AF_INET6}) \
-        if ":" in host else _Server
+    server_class = (
+        type("_Server6", (_Server,), {"address_family": socket.AF_INET6})
+        if ":" in host
+        else _Server
+    )
     try:
         server = server_class((host, port), _Handler)
     except OSError as exc:
@@ -243,25 +274,42 @@ def start(spec_path: str | os.PathLike[str], handlers: HandlerSource,
     server.log = AccessLog(log, config.api_keys)
     root = f"http://{_url_host(host)}:{server.server_address[1]}"
     # A short poll interval: close() (shutdown) waits for one.
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
-                              name="apilint-serve", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.1},
+        name="apilint-serve",
+        daemon=True,
+    )
     thread.start()
     return Served(root + gateway.prefix, root, server, spec, handlers)
 
 
 @contextmanager
-def running(spec_path: str | os.PathLike[str], handlers: HandlerSource, *,
-            host: str = "127.0.0.1", port: int = 0, stage: str | None = None,
-            api_keys: tuple[str, ...] = (), stage_vars: dict[str, str] | None = None,
-            jwt_keys: tuple[str, ...] = (), max_body_bytes: int | None = None,
-            log: TextIO | None = None, api: Api | None = None) -> Iterator[str]:
+def running(
+    spec_path: str | os.PathLike[str],
+    handlers: HandlerSource,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    stage: str | None = None,
+    api_keys: tuple[str, ...] = (),
+    stage_vars: dict[str, str] | None = None,
+    jwt_keys: tuple[str, ...] = (),
+    max_body_bytes: int | None = None,
+    log: TextIO | None = None,
+    api: Api | None = None,
+) -> Iterator[str]:
     """Serve `spec_path` (or its model `api`, when the caller built it) with `handlers` on
     host:port (0: a free port) while the block runs; yields the stage's base URL
     (`http://127.0.0.1:PORT/prod` for a REST API). Raises ApilintError (one-line message) when
     the definition or handlers cannot be loaded."""
-    config = ServeConfig(stage=stage, api_keys=tuple(api_keys), stage_vars=dict(stage_vars or {}),
-                         jwt_keys=tuple(jwt_keys),
-                         **({"max_body_bytes": max_body_bytes} if max_body_bytes else {}))
+    config = ServeConfig(
+        stage=stage,
+        api_keys=tuple(api_keys),
+        stage_vars=dict(stage_vars or {}),
+        jwt_keys=tuple(jwt_keys),
+        **({"max_body_bytes": max_body_bytes} if max_body_bytes else {}),
+    )
     served = start(spec_path, handlers, config, host=host, port=port, log=log, api=api)
     try:
         yield served.url

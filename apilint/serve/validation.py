@@ -33,11 +33,18 @@ class RequestValidation:
     def check(self, call: Call, method: Method) -> None:
         params, body = self.api.request_validation(method)
         if params:
-            missing = [p.name for p in method.parameters if p.value.get("required") is True
-                       and p.location in ("query", "header") and not self._present(call, p)]
+            missing = [
+                p.name
+                for p in method.parameters
+                if p.value.get("required") is True
+                and p.location in ("query", "header")
+                and not self._present(call, p)
+            ]
             if missing:
-                raise GatewayError("BAD_REQUEST_PARAMETERS",
-                                   f"Missing required request parameters: [{', '.join(missing)}]")
+                raise GatewayError(
+                    "BAD_REQUEST_PARAMETERS",
+                    f"Missing required request parameters: [{', '.join(missing)}]",
+                )
         if body:
             self._check_body(call, method)
 
@@ -96,5 +103,7 @@ class RequestValidation:
             raise GatewayError("BAD_REQUEST_BODY", note="body is not JSON") from None
         error = next(iter(validator.iter_errors(data)), None)
         if error is not None:
-            raise GatewayError("BAD_REQUEST_BODY", note=f"{error.message} at "
-                               f"/{'/'.join(map(str, error.absolute_path))}")
+            raise GatewayError(
+                "BAD_REQUEST_BODY",
+                note=f"{error.message} at /{'/'.join(map(str, error.absolute_path))}",
+            )

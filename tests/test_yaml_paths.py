@@ -70,7 +70,9 @@ def test_only_files_with_yaml_1_1_features_leave_the_fast_path() -> None:
         for p in YAML_FILES
         if load_fast(p.read_text()) is None
     }
-    assert declined == DECLINED
+    # The corpus files are among YAML_FILES only where ../shared is laid beside the repository.
+    expected = {d for d in DECLINED if CORPUS.is_dir() or not d.startswith("corpus/")}
+    assert declined == expected
 
 
 def test_large_stripe_yaml_takes_the_fast_path() -> None:

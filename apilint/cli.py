@@ -667,16 +667,28 @@ def serve(
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if "--debug" not in args:
+        return _dispatch(args)
+    args.remove("--debug")  # any command, anywhere on the line
+    before = os.environ.get("APILINT_DEBUG")
+    os.environ["APILINT_DEBUG"] = "1"
+    try:
+        return _dispatch(args)
+    finally:  # a caller in the same process (tests, a wrapper) keeps its own setting
+        if before is None:
+            os.environ.pop("APILINT_DEBUG", None)
+        else:
+            os.environ["APILINT_DEBUG"] = before
+
+
+def _dispatch(args: list[str]) -> int:
     try:  # typer >= 0.20 vendors click; older releases depend on it
         # The pinned typer (< 0.20) has no typer._click; its click is the one below.
         from typer._click.exceptions import ClickException  # type: ignore[import-not-found]
     except ImportError:  # pragma: no cover - depends on the installed typer
         from click.exceptions import ClickException
 
-    args = list(sys.argv[1:] if argv is None else argv)
-    if "--debug" in args:  # any command, anywhere on the line
-        args.remove("--debug")
-        os.environ["APILINT_DEBUG"] = "1"
     try:
         result = app(args=args, prog_name="apilint", standalone_mode=False)
     except typer.Exit as exc:

@@ -496,3 +496,14 @@ def test_parallel_workers_do_not_interleave_output_lines(tmp_path) -> None:
     assert all(finding.match(line) for line in body), [
         line for line in body if not finding.match(line)
     ][:3]
+
+
+def test_debug_does_not_outlive_the_call(capsys, monkeypatch) -> None:
+    # --debug sets APILINT_DEBUG for the run only: a caller in the same process (a test, a
+    # wrapper) keeps its own setting afterwards.
+    monkeypatch.delenv("APILINT_DEBUG", raising=False)
+    run(capsys, "lint", PITFALLS, "--debug", "-f", "concise")
+    assert "APILINT_DEBUG" not in os.environ
+    monkeypatch.setenv("APILINT_DEBUG", "0")
+    run(capsys, "lint", PITFALLS, "--debug", "-f", "concise")
+    assert os.environ["APILINT_DEBUG"] == "0"

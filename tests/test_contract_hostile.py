@@ -398,7 +398,20 @@ def _hostile_run(
     code = within(
         30,
         lambda: main(
-            ["test", str(path), "--base-url", server.base_url, "-n", "1", "-f", "json", *extra]
+            # A fixed seed: the same requests in every run, whatever ran before in the process.
+            [
+                "test",
+                str(path),
+                "--base-url",
+                server.base_url,
+                "-n",
+                "1",
+                "--seed",
+                "1",
+                "-f",
+                "json",
+                *extra,
+            ]
         ),
     )
     out, err = capsys.readouterr()

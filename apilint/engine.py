@@ -111,16 +111,9 @@ def _selected(rules: Iterable[Rule], settings: Settings) -> list[Rule]:
     return chosen
 
 
-IMPORT_WARNING = "import-warning"
-
-
 def _finding(rule: Rule, v: Violation, severity: Severity, strict: str | None = None) -> Finding:
     message = v.message
-    if (
-        strict is not None
-        and (v.import_warning or IMPORT_WARNING in rule.tags)
-        and severity < Severity.ERROR
-    ):
+    if strict is not None and v.import_warning and severity < Severity.ERROR:
         severity = Severity.ERROR
         message += f"; {strict} turns this import warning into a failed import"
     made = made_by(v.doc, v.tokens)

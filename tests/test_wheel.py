@@ -13,9 +13,8 @@ import pytest
 from helpers import FIXTURES, PITFALL_ALL, ROOT
 
 
-@pytest.mark.wheel
-def test_wheel_installs_and_lints_from_another_directory(tmp_path: Path) -> None:
-    dist = tmp_path / "dist"
+def _wheel(source: Path, out: Path) -> Path:
+    """The wheel pip builds from `source` (a checkout or an sdist) into `out`."""
     subprocess.run(
         [
             sys.executable,
@@ -26,12 +25,17 @@ def test_wheel_installs_and_lints_from_another_directory(tmp_path: Path) -> None
             "--no-build-isolation",
             "-q",
             "-w",
-            str(dist),
-            str(ROOT),
+            str(out),
+            str(source),
         ],
         check=True,
     )
-    wheel = next(dist.glob("apilint-*.whl"))
+    return next(out.glob("apilint-*.whl"))
+
+
+@pytest.mark.wheel
+def test_wheel_installs_and_lints_from_another_directory(tmp_path: Path) -> None:
+    wheel = _wheel(ROOT, tmp_path / "dist")
     import zipfile
 
     names = zipfile.ZipFile(wheel).namelist()
@@ -109,23 +113,7 @@ def test_sdist_builds_a_wheel_that_carries_the_rules(tmp_path: Path) -> None:
     top = names[0].split("/")[0]
     for needed in ("rules/method-unauthenticated.yaml", "CHANGELOG.md", "apilint/cli.py"):
         assert f"{top}/{needed}" in names, needed
-    rebuilt = tmp_path / "rebuilt"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(rebuilt),
-            str(sdist),
-        ],
-        check=True,
-    )
     import zipfile
 
-    wheel = next(rebuilt.glob("apilint-*.whl"))
+    wheel = _wheel(sdist, tmp_path / "rebuilt")
     assert "apilint/_rules/method-unauthenticated.yaml" in zipfile.ZipFile(wheel).namelist()

@@ -26,8 +26,7 @@ class Violation:
     message: str
     operation: str | None = None
     #: API Gateway's importer warns about this (the import succeeds and drops it), so it fails
-    #: the import where the deployment sets FailOnWarnings. Rules tagged `import-warning`
-    #: count as such for every finding.
+    #: the import where the deployment sets FailOnWarnings.
     import_warning: bool = False
     #: Harmless unless import warnings fail the import (`responses: {}` on a proxy route):
     #: reported only there.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import socket
 import sys
 import threading
 import time
@@ -14,11 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 import yaml
 from helpers import FIXTURES
 from hostile import within
 
 from apilint.cli import main
+from apilint.contract.http import Budget, GuardedSession
 
 sys.path.insert(0, str(FIXTURES / "contract"))
 from server import API_KEY, BUGS, Server
@@ -575,3 +578,53 @@ def test_a_10_mb_answer_is_masked_in_the_part_that_shows_only() -> None:
     # Masking all of it took 2.7 s for every finding on such an answer.
     assert time.monotonic() - started < 0.5
     assert text == "200 " + "x" * 100 + "***" + "7" * 57 + "..."
+
+
+class _OneAnswerPerConnection:
+    """127.0.0.1: answers the first request on each connection as if it kept the connection
+    open, then closes it when the next request comes, unanswered (what a server that drops
+    idle kept-alive connections does in the instant a client reuses one)."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.base_url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/prod"
+        self.connections = 0
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return  # closed
+            self.connections += 1
+            with conn:
+                self._read_request(conn)
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+                self._read_request(conn)  # the reused connection's request: no answer
+
+    @staticmethod
+    def _read_request(conn: socket.socket) -> None:
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = conn.recv(65536)
+            if not chunk:
+                return
+            data += chunk
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+@pytest.mark.contract
+def test_an_idempotent_request_on_a_dropped_connection_is_sent_once_more() -> None:
+    server = _OneAnswerPerConnection()
+    try:
+        session = GuardedSession(server.base_url, Budget(max_time=20, request_timeout=5))
+        answers = [session.get(server.base_url + "/stats").text for _ in range(3)]
+        assert answers == ["ok", "ok", "ok"] and server.connections == 3
+        # a POST may have been acted on: never sent twice
+        with pytest.raises(requests.ConnectionError, match="Connection aborted"):
+            session.post(server.base_url + "/stats", data=b"{}")
+    finally:
+        server.close()

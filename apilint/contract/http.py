@@ -6,6 +6,7 @@ timeout bounds each socket read only), and bodies are read here, up to a bound."
 
 from __future__ import annotations
 
+import http.client
 import io
 import threading
 import time
@@ -29,6 +30,10 @@ MAX_ANSWER_BYTES = 10 * 1024 * 1024
 #: in its own type but keeps the request.
 CUT = "apilint_cut_at"
 _CHUNK = 64 * 1024
+#: RFC 9110 §9.2.2: a client may send an idempotent request again when the connection closed
+#: before any answer came (a kept-alive connection the server had just dropped).
+_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
+_CLOSED_UNANSWERED = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
 _current = threading.local()  # the watchdog of the request this thread is sending
 
 
@@ -156,7 +161,7 @@ class GuardedSession(requests.Session):
         with Watchdog(timeout) as dog:
             _current.watchdog = dog
             try:
-                response = super().send(request, **kwargs)
+                response = self._send_once_more_if_dropped(request, dog, **kwargs)
                 self._read(response)
             except requests.RequestException:
                 if not dog.fired:
@@ -174,6 +179,16 @@ class GuardedSession(requests.Session):
                 raise BudgetReached()
             raise requests.ReadTimeout(f"no complete answer within {timeout:g} s", request=request)
         return response
+
+    def _send_once_more_if_dropped(
+        self, request: requests.PreparedRequest, dog: Watchdog, **kwargs: Any
+    ) -> requests.Response:
+        try:
+            return super().send(request, **kwargs)
+        except requests.ConnectionError as exc:
+            if dog.fired or request.method not in _IDEMPOTENT or not _closed_unanswered(exc):
+                raise
+        return super().send(request, **kwargs)  # on a new connection, within the same time
 
     def _read(self, response: requests.Response) -> None:
         """The body, up to max_answer bytes (decoded: a gzip bomb is cut too)."""
@@ -200,6 +215,20 @@ class GuardedSession(requests.Session):
                     raise BudgetReached()
                 time.sleep(wait)
             self.last = time.monotonic()
+
+
+def _closed_unanswered(exc: BaseException) -> bool:
+    """The connection closed before any byte of an answer (requests and urllib3 wrap the
+    socket's error in their own, as an argument)."""
+    seen: list[object] = [exc]
+    while seen:
+        item = seen.pop()
+        if isinstance(item, _CLOSED_UNANSWERED):
+            return True
+        if isinstance(item, BaseException):
+            seen.extend(item.args)
+            seen.extend(e for e in (item.__cause__,) if e is not None)
+    return False
 
 
 def cut_at(response: Any) -> int | None:

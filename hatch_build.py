@@ -1,6 +1,6 @@
 """Hatch build hook: the wheel carries the rule catalog (apilint/_rules/catalog.json), compiled
 from rules/*.yaml and validated at build time, so an installed apilint never parses the YAML
-files (apilint.registry). The catalog is not in the repository: any two rule changes would
+files (apilint.catalog.registry). The catalog is not in the repository: any two rule changes would
 conflict on it."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ class CatalogHook(BuildHookInterface):  # type: ignore[type-arg]
             return  # an editable install reads rules/ in place (and caches the catalog)
         sys.path.insert(0, self.root)
         try:
-            from apilint.registry import CATALOG, catalog_text
+            from apilint.catalog.registry import CATALOG, catalog_text
 
             text = catalog_text(Path(self.root) / "rules")
         finally:

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, cast
 
 import typer
 
-from apilint.errors import debugging, warn
+from apilint.common.errors import debugging, warn
 
 if TYPE_CHECKING:
+    from apilint.catalog.registry import ApiKind
     from apilint.commands.lint import Options
-    from apilint.registry import ApiKind
 
 app = typer.Typer(
     add_completion=False,
@@ -76,7 +76,7 @@ def _split(values: list[str] | None) -> tuple[str, ...]:
 
 def _stage_vars(values: list[str] | None) -> tuple[tuple[str, str], ...]:
     from apilint.commands.account import parse_stage_vars
-    from apilint.errors import UsageError
+    from apilint.common.errors import UsageError
 
     try:
         return parse_stage_vars(values)
@@ -162,7 +162,7 @@ def _options(
     max_file_size: str | None = None,
 ) -> Options:
     from apilint.commands.lint import Options
-    from apilint.config import parse_size
+    from apilint.engine.config import parse_size
 
     try:
         max_bytes = parse_size(max_file_size) if max_file_size is not None else None
@@ -345,9 +345,9 @@ def rules_cmd(
     format: str = typer.Option("table", "--format", "-f", help="table or json."),
 ) -> int:
     """List every rule."""
-    from apilint.commands.rules import run_rules
+    from apilint.commands.rules import list_rules
 
-    return run_rules(format)
+    return list_rules(format)
 
 
 @app.command()
@@ -550,7 +550,7 @@ def test(
     probes (CORS preflight, auth, API keys, unknown routes, request validators). Check ids:
     --list-checks."""
     if list_checks:
-        from apilint.contract.catalog import describe
+        from apilint.catalog.contract_checks import describe
 
         sys.stdout.write(describe())
         return 0

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from apilint.document import load_document  # noqa: E402
-from apilint.engine import Settings, run_rules  # noqa: E402
+from apilint.engine.run import Settings, run_rules  # noqa: E402
 
 
 def main(names: list[str]) -> int:

@@ -29,9 +29,9 @@ from typing import Any
 import yaml
 from helpers import CORPUS, FIXTURES
 
+from apilint.catalog.registry import load_rules
 from apilint.cli import main
 from apilint.document.libyaml_loader import load_libyaml
-from apilint.registry import load_rules
 
 KINDS = ("definition", "template", "terraform", "config")
 _TEMPLATES = FIXTURES / "templates"
@@ -129,7 +129,7 @@ ODD_TEXT = [
 #: recursion limits (a RecursionError there was the fuzzer stopping itself).
 MAX_NEST = 300
 
-#: Configuration keys (apilint.config.KEYS and one unknown) with values right and wrong.
+#: Configuration keys (apilint.engine.config.KEYS and one unknown) with values right and wrong.
 CONFIG_VALUES: dict[str, list[Any]] = {
     "select": [["AGW301"], ["security-scheme-undefined"], ["AGW9999"], "AGW301", [1], []],
     "extend-select": [["AGW1"], ["AGW301", "nope"], {}, ""],

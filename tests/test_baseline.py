@@ -1,4 +1,4 @@
-"""apilint.baseline as a unit: entries are keyed by rule, file (relative to the baseline) and
+"""apilint.engine.baseline as a unit: entries are keyed by rule, file (relative to the baseline) and
 pointer, never by line or message; identical keys are counted; only files linted in this run
 can make an entry stale. The CLI round trip is in test_ci_gate."""
 
@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from apilint import baseline
-from apilint.engine import FileResult
-from apilint.errors import LoadError, UsageError
-from apilint.findings import Finding, Severity, Span
+from apilint.common.errors import LoadError, UsageError
+from apilint.common.findings import Finding, Severity, Span
+from apilint.engine import baseline
+from apilint.engine.run import FileResult
 
 
 def finding(

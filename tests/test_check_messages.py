@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from apilint.engine import Settings, lint_path
-from apilint.registry import find_rule
+from apilint.catalog.registry import find_rule
+from apilint.engine.run import Settings, lint_path
 
 LAMBDA_URI = (
     "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from helpers import FIXTURES
 
-from apilint.engine import Settings, lint_file
-from apilint.findings import Severity
+from apilint.common.findings import Severity
+from apilint.engine.run import Settings, lint_file
 
 CLEAN = sorted((FIXTURES / "clean").iterdir())
 

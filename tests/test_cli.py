@@ -478,7 +478,7 @@ def test_parallel_workers_do_not_interleave_output_lines(tmp_path) -> None:
     import subprocess
     import sys
 
-    from apilint.engine import PARALLEL_MIN_FILES
+    from apilint.engine.run import PARALLEL_MIN_FILES
 
     for i in range(PARALLEL_MIN_FILES + 4):
         (tmp_path / f"api{i:02d}.yaml").write_text(EXAMPLE.read_text())

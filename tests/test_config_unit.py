@@ -1,4 +1,4 @@
-"""apilint.config as a unit: which files are found and in what order, how fail-on nests, what
+"""apilint.engine.config as a unit: which files are found and in what order, how fail-on nests, what
 per-file-ignores match, and the one-line message each malformed value gets. The end-to-end
 behaviour (through the CLI) is in test_ci_gate, test_config_trust and test_rule_options."""
 
@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from apilint.config import (
+from apilint.catalog.registry import load_rules
+from apilint.common.errors import UsageError
+from apilint.document.loader import DEFAULT_MAX_BYTES
+from apilint.engine.config import (
     Config,
     config_chain,
     find_configs,
@@ -17,9 +20,6 @@ from apilint.config import (
     parse_config,
     parse_size,
 )
-from apilint.document.loader import DEFAULT_MAX_BYTES
-from apilint.errors import UsageError
-from apilint.registry import load_rules
 
 
 @pytest.fixture

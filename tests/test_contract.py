@@ -215,11 +215,11 @@ def test_lint_first_stops_on_lint_errors(capsys, tmp_path: Path) -> None:
 
 
 def test_list_checks_names_every_check(capsys) -> None:
-    from apilint.contract.catalog import CHECKS
+    from apilint.catalog.contract_checks import CONTRACT_CHECKS
 
     assert main(["test", "--list-checks"]) == 0
     listed = {line.split()[0] for line in capsys.readouterr().out.splitlines()}
-    assert listed == set(CHECKS)
+    assert listed == set(CONTRACT_CHECKS)
 
 
 @pytest.mark.contract

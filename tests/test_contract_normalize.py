@@ -8,10 +8,10 @@ import pytest
 import yaml
 from helpers import FIXTURES
 
+from apilint.common.errors import LoadError
 from apilint.contract.normalize import normalise
 from apilint.document.loader import load_document
-from apilint.engine import Settings, build_model
-from apilint.errors import LoadError
+from apilint.engine.run import Settings, build_model
 
 OAS3_EXPORT = {
     "openapi": "3.0.1",

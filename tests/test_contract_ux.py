@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from test_contract import API_KEY, BEARER, BUGS, EXPECTED, SPEC, Server, found, run_json
 
+from apilint.catalog.contract_checks import CONTRACT_CHECKS, PROBES
 from apilint.cli import main
-from apilint.contract.catalog import CHECKS, PROBES
 
 
 class _Report(HTMLParser):
@@ -95,7 +95,7 @@ def test_contract_checks_describe_themselves_in_sarif(
     [rule] = json.loads(sarif.read_text())["runs"][0]["tool"]["driver"]["rules"]
     assert (rule["id"], rule["fullDescription"]["text"]) == (
         "probe/api-key-required",
-        CHECKS["probe/api-key-required"].rationale,
+        CONTRACT_CHECKS["probe/api-key-required"].rationale,
     )
 
 
@@ -189,7 +189,7 @@ def test_an_unknown_check_is_a_usage_error(
 
 
 def test_every_listed_id_and_its_category_select(capsys: pytest.CaptureFixture[str]) -> None:
-    from apilint.contract.catalog import selected
+    from apilint.catalog.contract_checks import selected
     from apilint.contract.probes import _PROBES
 
     assert main(["test", "--list-checks"]) == 0
@@ -199,9 +199,9 @@ def test_every_listed_id_and_its_category_select(capsys: pytest.CaptureFixture[s
     assert selected(ignore=["contract/", "probe/"]) == frozenset()
 
 
-@pytest.mark.parametrize("ident", sorted(CHECKS))
+@pytest.mark.parametrize("ident", sorted(CONTRACT_CHECKS))
 def test_explain_a_check(capsys: pytest.CaptureFixture[str], ident: str) -> None:
-    check = CHECKS[ident]
+    check = CONTRACT_CHECKS[ident]
     assert main(["explain", ident.upper()]) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"{ident} {check.name} [{check.severity}]\n\n{check.summary}\n")

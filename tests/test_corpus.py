@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from apilint.engine import Settings, lint_file
+from apilint.engine.run import Settings, lint_file
 
 PINNED: dict[str, set[tuple[str, int]]] = {
     # Placeholders YOUR_ACCOUNT_ID / YOUR_AWS_REGION are not ${...} placeholders: import fails

@@ -1,4 +1,4 @@
-"""apilint.discover as a unit: which files a directory contributes (suffixes, build output,
+"""apilint.document.discover as a unit: which files a directory contributes (suffixes, build output,
 dot-directories, .gitignore files at every level with negation, as git reads them), which are
 passed over, and may_hold_api's byte scan."""
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from helpers import git
 
-from apilint.discover import SKIPPED_DIRS, SUFFIXES, Target, expand, may_hold_api, walk
+from apilint.document.discover import SKIPPED_DIRS, SUFFIXES, Target, expand, may_hold_api, walk
 
 API = "openapi: 3.0.1\n"
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from helpers import FIXTURES, ROOT, expectations
 
-from apilint import docs
+from apilint.catalog import docs
+from apilint.catalog.registry import CATALOG, catalog_text, find_rule, load_rules
 from apilint.cli import main
-from apilint.registry import CATALOG, catalog_text, find_rule, load_rules
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def _copy_rules(tmp_path: Path) -> Path:
 
 
 def test_committed_rule_docs_are_fresh() -> None:
-    # CI runs this: a rule edited without `python -m apilint.docs` fails the build.
+    # CI runs this: a rule edited without `python -m apilint.catalog.docs` fails the build.
     assert docs.sync(ROOT / "docs", True) == []
 
 
@@ -89,7 +89,7 @@ def test_an_unwritable_cache_only_costs_speed(
 def test_the_cache_keeps_only_recent_catalogs(tmp_path: Path, cache: Path) -> None:
     import os
 
-    from apilint.registry import CACHE_KEEP
+    from apilint.catalog.registry import CACHE_KEEP
 
     cache.mkdir(parents=True)
     for n in range(CACHE_KEEP + 4):
@@ -248,7 +248,7 @@ def test_error_rules_are_the_reviewed_ones() -> None:
 
 
 def test_schema_refuses_an_error_rule_without_evidence(tmp_path: Path, cache: Path) -> None:
-    from apilint.registry import RuleDefinitionError
+    from apilint.catalog.registry import RuleDefinitionError
 
     rules = _copy_rules(tmp_path)
     source = rules / "cache-key-undeclared.yaml"
@@ -271,7 +271,7 @@ def test_schema_refuses_an_error_rule_without_evidence(tmp_path: Path, cache: Pa
 def test_the_registry_refuses_a_reused_code_or_a_misnamed_file(tmp_path: Path, cache: Path) -> None:
     # Replaces a test that restated what load_rules and the schema guarantee (unique codes,
     # non-empty summary): this one fails if those guarantees are lost.
-    from apilint.registry import RuleDefinitionError
+    from apilint.catalog.registry import RuleDefinitionError
 
     rules = _copy_rules(tmp_path)
     source = rules / "root-security-ignored.yaml"

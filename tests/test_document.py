@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from apilint.document import NotAnApi, load_document
-from apilint.engine import Settings, lint_file
+from apilint.engine.run import Settings, lint_file
 
 OPS = "paths:\n  /pets:\n    get:\n      responses:\n        '200': {description: ok}\n"
 

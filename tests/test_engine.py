@@ -6,10 +6,10 @@ import dataclasses
 
 from helpers import FIXTURES, PITFALL_ALL
 
+from apilint.catalog.registry import find_rule, load_rules
 from apilint.checks import all_checks
 from apilint.document import load_document
-from apilint.engine import Settings, run_rules
-from apilint.registry import find_rule, load_rules
+from apilint.engine.run import Settings, run_rules
 
 
 def _explode(api, options):
@@ -93,7 +93,7 @@ def test_one_cause_reported_by_two_rules_is_linked() -> None:
     )
 
 
-# -- models built before the lint run (apilint.engine.Prebuilt) --------------------------------
+# -- models built before the lint run (apilint.engine.run.Prebuilt) --------------------------------
 
 _OPEN = """\
 openapi: 3.0.1
@@ -114,7 +114,7 @@ def _found(results: list) -> set[tuple[str, int]]:
 
 
 def _prebuilt_then_rewritten(tmp_path, names: list[str]):
-    from apilint.engine import Prebuilt
+    from apilint.engine.run import Prebuilt
 
     settings = Settings(select=("method-unauthenticated",))
     prebuilt = Prebuilt()
@@ -129,7 +129,7 @@ def _prebuilt_then_rewritten(tmp_path, names: list[str]):
 
 
 def test_lint_path_takes_the_prebuilt_models_once(tmp_path) -> None:
-    from apilint.engine import lint_path
+    from apilint.engine.run import lint_path
 
     prebuilt, [(path, settings)] = _prebuilt_then_rewritten(tmp_path, ["api.yaml"])
     code = find_rule("method-unauthenticated").code
@@ -138,7 +138,7 @@ def test_lint_path_takes_the_prebuilt_models_once(tmp_path) -> None:
 
 
 def test_forked_lint_workers_use_the_prebuilt_models(tmp_path) -> None:
-    from apilint.engine import lint_tasks
+    from apilint.engine.run import lint_tasks
 
     prebuilt, tasks = _prebuilt_then_rewritten(tmp_path, ["a.yaml", "b.yaml"])
     code = find_rule("method-unauthenticated").code

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from apilint.catalog.registry import find_rule
 from apilint.commands.lint import Options, _settings
-from apilint.config import Config
-from apilint.engine import Settings, _selected
-from apilint.errors import UsageError
-from apilint.registry import find_rule
+from apilint.common.errors import UsageError
+from apilint.engine.config import Config
+from apilint.engine.run import Settings, _selected
 
 #: AGW303 is made default-disabled here, so what "off by default" means can be pinned.
 RULES = (

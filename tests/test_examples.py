@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from apilint.engine import Settings, lint_path
-from apilint.inventory_file import build_inventory
+from apilint.aws.inventory_file import build_inventory
+from apilint.catalog.registry import Rule, load_rules
+from apilint.engine.run import Settings, lint_path
 from apilint.model.inventory import Deployment
-from apilint.registry import Rule, load_rules
 
 RULES = [r for r in load_rules() if r.category != "internal"]
 

@@ -1,4 +1,4 @@
-"""apilint.files: the bounded reads every user file goes through."""
+"""apilint.common.files: the bounded reads every user file goes through."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from apilint.files import NOT_REGULAR, NotRegularFile, TooLarge, read_at_most, read_bounded
+from apilint.common.files import NOT_REGULAR, NotRegularFile, TooLarge, read_at_most, read_bounded
 
 
 class Endless:

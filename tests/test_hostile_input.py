@@ -88,7 +88,7 @@ def test_unreadable_file_is_one_line(
     # bytes are read.
     path = tmp_path / "locked.yaml"
     path.write_text(HEAD + "paths: {}\n")
-    from apilint import files
+    from apilint.common import files
 
     real = files.open_regular
 
@@ -269,8 +269,8 @@ def test_findings_under_60000_paths_of_minified_json_are_located_in_linear_time(
 _BUNDLE = """
 import sys
 from apilint.contract.normalize import normalise
-from apilint.engine import load_api
-from apilint.errors import ApilintError
+from apilint.engine.run import load_api
+from apilint.common.errors import ApilintError
 try:
     spec = normalise(load_api(sys.argv[1])).spec
 except ApilintError as exc:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from helpers import FIXTURES, run
 
-from apilint.engine import Settings, lint_path
-from apilint.findings import Severity
+from apilint.common.findings import Severity
+from apilint.engine.run import Settings, lint_path
 
 TEMPLATE = FIXTURES / "templates" / "fail-on-warnings" / "template.yaml"
 

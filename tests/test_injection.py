@@ -235,7 +235,7 @@ def test_hostile_file_names(
 
 
 def test_a_line_led_by_a_file_name_is_never_a_command() -> None:
-    from apilint import escape
+    from apilint.common import escape
 
     assert escape.terminal_line("::error::x.yaml:1:1: msg") == "./::error::x.yaml:1:1: msg"
     assert escape.terminal_line("  ::error::x: msg") == "./  ::error::x: msg"
@@ -258,7 +258,7 @@ def test_a_line_led_by_a_file_name_is_never_a_command() -> None:
     ],
 )
 def test_markdown_code_and_prose_stay_literal_in_a_table(text: str) -> None:
-    from apilint import escape
+    from apilint.common import escape
 
     for cell in (
         escape.markdown_code(text),
@@ -271,20 +271,20 @@ def test_markdown_code_and_prose_stay_literal_in_a_table(text: str) -> None:
 
 
 def test_markdown_prose_keeps_the_messages_code_spans() -> None:
-    from apilint import escape
+    from apilint.common import escape
 
     page = markdown_html(escape.markdown_prose("add `security` to GET /a*b*"))
     assert page == "<p>add <code>security</code> to GET /a*b*</p>\n"
 
 
 def test_html_escapes_text_and_attributes() -> None:
-    from apilint import escape
+    from apilint.common import escape
 
     assert escape.html("\"><h1 x='y'>&\x1b") == "&quot;&gt;&lt;h1 x=&#x27;y&#x27;&gt;&amp;\\x1b"
 
 
 def test_visible_names_controls_and_keeps_everything_else() -> None:
-    from apilint import escape
+    from apilint.common import escape
 
     assert escape.visible(
         "a\nb\rc\td\x00e\x1bf\x7fg\x85h\u2028i\u202ej\ud800k é 😀 \U000e0041\ufffe"
@@ -411,8 +411,8 @@ def test_contract_findings_and_notes_go_through_the_same_escaping(fmt: str, caps
     # `apilint test` reports through commands.lint.report: a server's answer quoted in a
     # finding, and its notes on stderr, meet the same sinks as lint findings.
     from apilint.commands.lint import report
-    from apilint.engine import FileResult
-    from apilint.findings import Finding, Severity, Span
+    from apilint.common.findings import Finding, Severity, Span
+    from apilint.engine.run import FileResult
 
     answer = "status 500: \r\x1b[2K::error file=s::server\n<h1>x</h1>"
     finding = Finding(

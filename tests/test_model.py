@@ -103,7 +103,7 @@ def test_stray_payload_format_version_does_not_make_a_rest_api_http(name: str, w
 
 def test_sams_default_route_key_is_the_default_route(tmp_path: Path) -> None:
     # SAM's translator writes the catch-all route as the key `$default` (AWS's docs: `/$default`).
-    from apilint.engine import Settings, lint_file
+    from apilint.engine.run import Settings, lint_file
 
     text = (
         "openapi: 3.0.1\ninfo: {title: t, version: '1'}\npaths:\n  $default:\n"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from helpers import ROOT, SHARED, require_shared
 
-from apilint.engine import Settings, lint_file
+from apilint.engine.run import Settings, lint_file
 
 PERF = SHARED / "perfcorpus"
 

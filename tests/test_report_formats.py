@@ -14,11 +14,11 @@ import jsonschema
 import pytest
 from helpers import FIXTURES, PITFALL_ALL, PITFALL_RULES, PITFALLS, ROOT, rendered, require_tool
 
+from apilint.catalog.registry import find_rule
 from apilint.cli import main
-from apilint.engine import FileResult, Settings, lint_path
-from apilint.escape import github_data, github_property
-from apilint.findings import Finding, Severity, Span
-from apilint.registry import find_rule
+from apilint.common.escape import github_data, github_property
+from apilint.common.findings import Finding, Severity, Span
+from apilint.engine.run import FileResult, Settings, lint_path
 from apilint.report import github, junit, markdown, sarif
 
 SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-2.1.0.json"

@@ -22,10 +22,10 @@ import pytest
 from helpers import PITFALL_RULES, PITFALLS, rendered, require_tool
 
 from apilint import __version__
-from apilint.engine import FileResult, Settings, lint_file
-from apilint.errors import LoadError
-from apilint.findings import Finding, Severity, Span
-from apilint.registry import load_rules
+from apilint.catalog.registry import load_rules
+from apilint.common.errors import LoadError
+from apilint.common.findings import Finding, Severity, Span
+from apilint.engine.run import FileResult, Settings, lint_file
 from apilint.report import html as report
 
 if TYPE_CHECKING:  # Playwright is needed only by the browser test

@@ -14,8 +14,7 @@ import pytest
 import yaml
 from helpers import PITFALLS, ROOT, run
 
-from apilint.checks import CHECKS, all_checks, checks_for
-from apilint.registry import (
+from apilint.catalog.registry import (
     ApiKind,
     RuleDefinitionError,
     Scope,
@@ -24,6 +23,7 @@ from apilint.registry import (
     find_rule,
     load_rules,
 )
+from apilint.checks import CHECKS, all_checks, checks_for
 
 CHECKS_DIR = ROOT / "apilint" / "checks"
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from helpers import FIXTURES, expectations, fixture_options
 
+from apilint.aws.inventory_file import read_inventory
+from apilint.catalog.registry import find_rule
 from apilint.document import load_document
-from apilint.engine import Settings, lint_path, run_rules
-from apilint.inventory_file import read_inventory
+from apilint.engine.run import Settings, lint_path, run_rules
 from apilint.model.inventory import Deployment
-from apilint.registry import find_rule
 
 CASES = sorted(p for p in (FIXTURES / "rules").glob("*/*") if p.suffix in (".yaml", ".json", ".tf"))
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from helpers import FIXTURES, ROOT, fixture_options, run
 
-from apilint.registry import find_rule, load_rules
+from apilint.catalog.registry import find_rule, load_rules
 
 #: Four resources ('/', '/pets', '/pets/{id}', '/owners'): over a limit of 3, under the default.
 API = """\

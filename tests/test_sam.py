@@ -13,7 +13,7 @@ from helpers import FIXTURES
 from apilint.document import sam
 from apilint.document.definitions import load_definitions
 from apilint.document.sam_origins import made_by
-from apilint.engine import Settings, lint_path
+from apilint.engine.run import Settings, lint_path
 
 SAM = FIXTURES / "sam"
 ACCEPTED_SAM = FIXTURES / "accepted" / "sam"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from helpers import ROOT, run
 
-from apilint.registry import load_rules
+from apilint.catalog.registry import load_rules
 
 #: The test files CONTRIBUTING.md's step 2 runs, and what they import.
 TEST_FILES = ("conftest.py", "helpers.py", "test_rule_fixtures.py", "test_examples.py")
@@ -98,7 +98,7 @@ def test_contributing_steps_give_a_green_rule(tmp_path: Path) -> None:
     assert second.returncode == 0, second.stderr
     assert (root / "fixtures/rules/scaffolded-http/oas3-http.yaml").is_file()
     # Step 2: the docs, then the rule's fixture and example tests.
-    docs = _step(root, "-m", "apilint.docs")
+    docs = _step(root, "-m", "apilint.catalog.docs")
     assert docs.returncode == 0, docs.stderr
     assert (root / "docs/rules/scaffolded-thing.md").is_file()
     report = tmp_path / "junit.xml"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from helpers import PITFALL_ALL, PITFALLS, run
 
-from apilint.registry import find_rules_or_error, load_rules, select_rules
+from apilint.catalog.registry import find_rules_or_error, load_rules, select_rules
 
 
 def codes(selector: str) -> set[str]:

@@ -340,7 +340,7 @@ def test_request_authorizer_and_its_cache(url: str) -> None:
     ],
 )
 def test_policy_wildcards(resource: str, verdict: str) -> None:
-    from apilint.serve.policy import evaluate
+    from apilint.serve.authorizer_policy import evaluate
 
     statement = {"Effect": "Allow", "Action": "execute-api:Invoke", "Resource": resource}
     assert evaluate({"Statement": statement}, "arn:x/prod/GET/a/b") == verdict
@@ -454,11 +454,11 @@ def test_rest_aws_proxy_with_placeholder_uri_is_lambda(
 
 
 def test_explain_names_the_missing_handler_of_a_placeholder_uri(tmp_path) -> None:
-    from apilint.engine import load_api
-    from apilint.serve.config import ServeConfig
-    from apilint.serve.explain import method_gaps
+    from apilint.engine.run import load_api
+    from apilint.serve.describe import method_gaps
     from apilint.serve.gateway import Gateway
     from apilint.serve.handlers import Handlers
+    from apilint.serve.settings import ServeConfig
 
     spec = tmp_path / "api.yaml"
     spec.write_text(PLACEHOLDER_LAMBDA)

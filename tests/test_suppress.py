@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from apilint.catalog.registry import load_rules
 from apilint.document import load_document
-from apilint.engine import Settings, run_rules
-from apilint.registry import load_rules
-from apilint.suppress import collect
+from apilint.engine.run import Settings, run_rules
+from apilint.engine.suppress import collect
 
 #: Three open operations (AGW301 at lines 5, 7 and 10); /pets2 shares /pets's pointer prefix.
 API = """\

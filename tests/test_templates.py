@@ -17,7 +17,7 @@ from helpers import FIXTURES, run
 from apilint.document.cfn import render
 from apilint.document.intrinsics import ReadingLocator, readings
 from apilint.document.terraform import substitute
-from apilint.engine import Settings, lint_path
+from apilint.engine.run import Settings, lint_path
 
 FORMS = sorted(p for p in (FIXTURES / "templates").iterdir() if p.is_dir())
 

@@ -8,8 +8,8 @@ import pytest
 from helpers import FIXTURES, corpus_params, require_shared
 from test_corpus import PINNED
 
-from apilint.engine import Settings, lint_file
-from apilint.validate import backend_name
+from apilint.common.validate import backend_name
+from apilint.engine.run import Settings, lint_file
 
 FILES = corpus_params("real") + [FIXTURES / "examples" / "pitfalls.yaml"]
 

@@ -44,7 +44,7 @@ def test_wheel_installs_and_lints_from_another_directory(tmp_path: Path) -> None
     # The build compiles the rule catalog into the wheel (hatch_build.py): an installed apilint
     # never parses the rule files, nor writes a cache.
     assert names.count("apilint/_rules/catalog.json") == 1
-    from apilint.registry import catalog_text
+    from apilint.catalog.registry import catalog_text
 
     assert json.loads(zipfile.ZipFile(wheel).read("apilint/_rules/catalog.json")) == json.loads(
         catalog_text(ROOT / "rules")

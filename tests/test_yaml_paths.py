@@ -10,7 +10,7 @@ from helpers import CORPUS, FIXTURES, require_shared
 
 from apilint.document.ryml_loader import load_fast
 from apilint.document.yaml_loader import load_yaml
-from apilint.engine import Settings, lint_path
+from apilint.engine.run import Settings, lint_path
 
 YAML_FILES = sorted(p for p in list(FIXTURES.rglob("*.yaml")) + list(CORPUS.rglob("*.yaml")))
 

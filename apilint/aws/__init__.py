@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from apilint.errors import UsageError
+from apilint.common.errors import UsageError
 
 #: Bounded concurrency of look-ups (Lambda's control plane throttles at ~15 requests/s).
 WORKERS = 8

@@ -13,7 +13,7 @@ from typing import Any
 from apilint.aws import WORKERS, client, describe
 from apilint.aws.export import DeployedApi, deployed, export
 from apilint.aws.lookups import caller_account, stage_variables
-from apilint.errors import UsageError
+from apilint.common.errors import UsageError
 from apilint.model.inventory import Deployment
 
 

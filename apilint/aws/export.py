@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from apilint.aws import describe, error_code
-from apilint.errors import UsageError
+from apilint.common.errors import UsageError
 
 
 @dataclass(frozen=True)

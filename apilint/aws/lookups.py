@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from apilint.aws import WORKERS, client, describe, error_code
-from apilint.errors import UsageError
+from apilint.common.errors import UsageError
 from apilint.model.inventory import Answer, Deployment, Inventory, policy_statements
 from apilint.model.lambdas import FunctionRef
 

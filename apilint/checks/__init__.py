@@ -16,7 +16,7 @@ from apilint.model.gateway import Method
 from apilint.model.values import first_visit, literal, number, per_api, upper  # noqa: F401
 
 if TYPE_CHECKING:
-    from apilint.registry import Rule
+    from apilint.catalog.registry import Rule
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def all_checks() -> dict[str, Check]:
 def checks_for(rules: Iterable[Rule]) -> dict[str, Check]:
     """Every check function, once each rule that needs one has it; a rule whose check does not
     exist is a broken rule file, named before any file is linted."""
-    from apilint.registry import RuleDefinitionError
+    from apilint.catalog.registry import RuleDefinitionError
 
     checks = all_checks()
     for rule in rules:

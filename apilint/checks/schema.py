@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from apilint.checks import Violation, check, per_api
+from apilint.common.validate import NestingTooDeep, SchemaError, backend_name, narrow
 from apilint.document.placeholders import is_placeholder
 from apilint.document.pointer import Tokens, get
 from apilint.document.schemas import schema_validator
 from apilint.model.build import DEFAULT_ROUTE
 from apilint.model.gateway import Api
-from apilint.validate import NestingTooDeep, SchemaError, backend_name, narrow
 
 _VERBS = (
     "get",

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from apilint.engine import Prebuilt, Settings
-from apilint.errors import UsageError
+from apilint.common.errors import UsageError
+from apilint.engine.run import Prebuilt, Settings
 from apilint.model.gateway import Api
 from apilint.model.inventory import Deployment
 from apilint.model.lambdas import FunctionRef, lambda_targets, resolve_function
@@ -51,7 +51,7 @@ def with_account(
             "--aws and --lambda-inventory exclude each other: ask the account or read the inventory"
         )
     if account.inventory:
-        from apilint.inventory_file import read_inventory
+        from apilint.aws.inventory_file import read_inventory
 
         inventory = read_inventory(list(account.inventory), account.region)
         deployment = Deployment(account.api_id, account.stage, account.given_vars(), account.region)

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 
 from apilint.commands.account import ask_account
 from apilint.commands.lint import Options, lint, outputs_of, report
-from apilint.engine import FileResult
-from apilint.errors import UsageError, warn
-from apilint.escape import terminal_line, visible
-from apilint.findings import Severity
+from apilint.common.errors import UsageError, warn
+from apilint.common.escape import terminal_line, visible
+from apilint.common.findings import Severity
+from apilint.engine.run import FileResult
 from apilint.model.inventory import Deployment
 
 if TYPE_CHECKING:

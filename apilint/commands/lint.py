@@ -13,20 +13,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from apilint.commands.account import AccountOptions, with_account
-from apilint.config import Config, config_chain, inherited_fail_on, load_config
+from apilint.engine.config import Config, config_chain, inherited_fail_on, load_config
 
 if TYPE_CHECKING:
-    from apilint.baseline import Entry
-    from apilint.registry import ApiKind
-from apilint.discover import Target, expand, may_hold_api
+    from apilint.catalog.registry import ApiKind
+    from apilint.engine.baseline import Entry
+from apilint.catalog.registry import find_rules_or_error
+from apilint.common.errors import ParseError, UsageError, debugging, warn
+from apilint.common.files import read_at_most
+from apilint.common.findings import Severity
 from apilint.document import loader
+from apilint.document.discover import Target, expand, may_hold_api
 from apilint.document.loader import DEFAULT_MAX_BYTES
 from apilint.document.model import NOT_AN_API
-from apilint.engine import FileResult, Prebuilt, Settings, drop_repeats, lint_tasks
-from apilint.errors import ParseError, UsageError, debugging, warn
-from apilint.files import read_at_most
-from apilint.findings import Severity
-from apilint.registry import find_rules_or_error
+from apilint.engine.run import FileResult, Prebuilt, Settings, drop_repeats, lint_tasks
 from apilint.report import FORMATS, renderer
 
 
@@ -323,12 +323,12 @@ def _filter(results: list[FileResult], baseline: str | None, diff_base: str | No
     """Apply --baseline and --diff-base; the stale baseline entries."""
     stale: list[Entry] = []
     if baseline is not None:
-        from apilint import baseline as baselines
+        from apilint.engine import baseline as baselines
 
         path = Path(baseline)
         stale = baselines.apply(results, baselines.read(path), path.parent)
     if diff_base is not None:
-        from apilint.diffbase import keep_changed
+        from apilint.engine.diffbase import keep_changed
 
         keep_changed(results, diff_base)
     return stale
@@ -346,7 +346,7 @@ def run_baseline(options: Options, output: str) -> int:
     if failed:
         warn("apilint: baseline not written: fix the files that cannot be read")
         return 2
-    from apilint import baseline as baselines
+    from apilint.engine import baseline as baselines
 
     try:
         count = baselines.write(results, Path(output))

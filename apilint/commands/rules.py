@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import sys
 
-from apilint.explain import explain
-from apilint.registry import load_rules
+from apilint.catalog.explain import explain
+from apilint.catalog.registry import load_rules
 
 
-def run_rules(fmt: str) -> int:
+def list_rules(fmt: str) -> int:
     rules = load_rules()
     if fmt == "json":
         json.dump([r.as_dict(enabled=r.default_enabled) for r in rules], sys.stdout, indent=2)

@@ -192,6 +192,6 @@ def run_new_rule(rule: NewRule, root: Path | None) -> int:
         sys.stdout.write(f"wrote {path.relative_to(base)}\n")
     sys.stdout.write(
         "next: replace every TODO and the x-todo key (CONTRIBUTING.md, "
-        "'Adding a rule'), then run `python -m apilint.docs`\n"
+        "'Adding a rule'), then run `python -m apilint.catalog.docs`\n"
     )
     return 0

@@ -8,7 +8,7 @@ import threading
 from dataclasses import dataclass
 from typing import TextIO
 
-from apilint.errors import ApilintError, LoadError, UsageError
+from apilint.common.errors import ApilintError, LoadError, UsageError
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -38,16 +38,16 @@ def run_serve(
     out = out or sys.stdout
     err = err or sys.stderr
     from apilint.commands.account import parse_stage_vars
-    from apilint.serve import explain
-    from apilint.serve.config import ServeConfig
+    from apilint.common.text import printable
+    from apilint.serve import describe
     from apilint.serve.log import mask_key
     from apilint.serve.sam import plan, template_problems
     from apilint.serve.server import build_gateway, start
-    from apilint.text import printable
+    from apilint.serve.settings import ServeConfig
 
     try:
         if options.explain and options.spec is None:
-            out.write(explain.general() + "\n")
+            out.write(describe.general() + "\n")
             return 0
         if options.spec is None:
             raise UsageError("serve needs a definition file (or --explain)")
@@ -61,7 +61,7 @@ def run_serve(
             )
         kwargs = {}
         if options.max_body_size is not None:
-            from apilint.config import parse_size
+            from apilint.engine.config import parse_size
 
             try:
                 kwargs["max_body_bytes"] = parse_size(options.max_body_size)
@@ -76,11 +76,11 @@ def run_serve(
         )
         if options.explain:
             gateway = build_gateway(options.spec, target.handlers or {}, config, target.api)
-            out.write(explain.general() + "\n\nIn " + options.spec + ":\n")
+            out.write(describe.general() + "\n\nIn " + options.spec + ":\n")
             out.write(
                 "".join(
                     f"  {printable(line)}\n"
-                    for line in explain.inventory(gateway, target.handlers is not None)
+                    for line in describe.inventory(gateway, target.handlers is not None)
                 )
                 or "  every method is served as API Gateway would serve it\n"
             )
@@ -105,7 +105,7 @@ def run_serve(
         f"stage {gateway.stage}: {served.url}); Ctrl-C stops\n"
     )
     out.flush()
-    for line in explain.inventory(gateway) + template_problems(gateway.handlers):
+    for line in describe.inventory(gateway) + template_problems(gateway.handlers):
         err.write(f"note: {printable(line)}\n")
     if config.api_keys:
         err.write(f"API keys: {', '.join(mask_key(k) for k in config.api_keys)}\n")

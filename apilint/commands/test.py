@@ -9,13 +9,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from apilint.errors import ApilintError, UsageError, warn
+from apilint.common.errors import ApilintError, UsageError, warn
 
 if TYPE_CHECKING:
+    from apilint.catalog.registry import ApiKind
     from apilint.contract.runner import ContractRun
     from apilint.contract.secrets import Credentials
     from apilint.model.gateway import Api
-    from apilint.registry import ApiKind
 
 NEEDS_SCHEMATHESIS = "apilint: apilint test needs schemathesis: pip install 'apilint[contract]'\n"
 
@@ -65,7 +65,7 @@ def run_test(options: TestOptions) -> int:
 
     try:
         outputs = outputs_of(options.formats)
-        from apilint.contract.catalog import selected
+        from apilint.catalog.contract_checks import selected
 
         selected(options.select, options.ignore)  # an unknown id stops here, before any request
         if options.lint:
@@ -90,7 +90,7 @@ def run_test(options: TestOptions) -> int:
 
 
 def _run(options: TestOptions) -> ContractRun:
-    from apilint.contract.catalog import selected
+    from apilint.catalog.contract_checks import selected
     from apilint.contract.http import parse_rate
     from apilint.contract.runner import ContractOptions, run_contract
 
@@ -128,7 +128,7 @@ def _run(options: TestOptions) -> ContractRun:
 
     if not options.serve and options.serve_handlers is None:
         return contract(options.base_url)
-    from apilint.engine import Settings
+    from apilint.engine.run import Settings
     from apilint.serve import running
     from apilint.serve.sam import plan
 

@@ -18,12 +18,12 @@ from hypothesis import seed as hypothesis_seed
 from schemathesis.core.failures import Failure, FailureGroup
 from schemathesis.core.result import Err
 
-from apilint.contract.catalog import CHECKS, FUZZ_CHECKS, ContractCheck
+from apilint.catalog.contract_checks import CONTRACT_CHECKS, FUZZ_CHECKS, ContractCheck
+from apilint.common.errors import LoadError
 from apilint.contract.http import BudgetReached, GuardedSession, cut_at
 from apilint.contract.normalize import Normalised
 from apilint.contract.observe import Observation, answer, reproduce
 from apilint.contract.secrets import Credentials, Masker
-from apilint.errors import LoadError
 from apilint.model.gateway import Method
 
 #: Checks about the body and headers: meaningless on an answer API Gateway wrote itself.
@@ -32,8 +32,8 @@ _BACKEND_ONLY = {
     "response_headers_conformance",
     "response_schema_conformance",
 }
-_NO_RESPONSE = CHECKS["contract/no-response"]
-_TOO_LARGE = CHECKS["contract/answer-too-large"]
+_NO_RESPONSE = CONTRACT_CHECKS["contract/no-response"]
+_TOO_LARGE = CONTRACT_CHECKS["contract/answer-too-large"]
 
 
 class _Stop(BaseException):
@@ -47,7 +47,7 @@ class FuzzSettings:
     max_examples: int = 10
     seed: int = 0
     modes: tuple[str, ...] = ("positive",)
-    checks: frozenset[str] = frozenset(CHECKS)  # the selected ids; others are not judged
+    checks: frozenset[str] = frozenset(CONTRACT_CHECKS)  # the selected ids; others are not judged
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """How `apilint test` talks to the API: only to the base URL, no redirects, paced, and within
 the run's wall-clock budget (a hanging answer costs at most the time that is left).
 
-The time limit of a request is a total, headers and body included (apilint.deadline: urllib3's
+The time limit of a request is a total, headers and body included (apilint.common.deadline: urllib3's
 timeout bounds each socket read only), and bodies are read here, up to a bound."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from apilint import __version__
-from apilint.deadline import Watchdog
+from apilint.common.deadline import Watchdog
 
 #: schemathesis tags each request with a random id; dropping it keeps seeded runs identical.
 _CASE_ID_HEADER = "X-Schemathesis-TestCaseId"

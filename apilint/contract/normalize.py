@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from apilint.common.errors import LoadError
 from apilint.document.pointer import get
 from apilint.document.refs import At, RefError, Workspace
-from apilint.errors import LoadError
 from apilint.model.gateway import ANY_METHOD, Api, Method
 
 #: What an ANY method is fuzzed as. HEAD has no body to check; OPTIONS is the preflight probe's.

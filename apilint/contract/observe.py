@@ -7,11 +7,11 @@ from typing import Any
 
 import requests
 
-from apilint.contract.catalog import ContractCheck
+from apilint.catalog.contract_checks import ContractCheck
+from apilint.common.text import printable
 from apilint.contract.http import cut_at
 from apilint.contract.secrets import Masker, curl
 from apilint.document.refs import At
-from apilint.text import printable
 
 _BODY_SHOWN = 160
 

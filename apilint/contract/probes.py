@@ -13,7 +13,7 @@ from typing import Any
 
 import requests
 
-from apilint.contract.catalog import CHECKS
+from apilint.catalog.contract_checks import CONTRACT_CHECKS
 from apilint.contract.http import GuardedSession
 from apilint.contract.observe import Observation, answer, reproduce
 from apilint.contract.secrets import Credentials, Masker
@@ -98,7 +98,9 @@ class Probe:
 
 
 def run_probes(
-    probe: Probe, report: Callable[[Observation], None], checks: Collection[str] = frozenset(CHECKS)
+    probe: Probe,
+    report: Callable[[Observation], None],
+    checks: Collection[str] = frozenset(CONTRACT_CHECKS),
 ) -> None:
     """Run the probes whose check is in `checks`; the others send nothing."""
     for check, fn in _PROBES.items():
@@ -120,9 +122,9 @@ def _observe(
 ) -> Observation:
     at = method.at if method is not None else (resource.at if resource is not None else None)
     if isinstance(got, str):
-        return Observation(CHECKS[check], label, at, what, expected, got, "")
+        return Observation(CONTRACT_CHECKS[check], label, at, what, expected, got, "")
     return Observation(
-        CHECKS[check],
+        CONTRACT_CHECKS[check],
         label,
         at,
         what,

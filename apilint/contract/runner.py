@@ -9,16 +9,16 @@ from urllib.parse import urlsplit
 
 import requests
 
-from apilint.contract.catalog import CHECKS
+from apilint.catalog.contract_checks import CONTRACT_CHECKS
+from apilint.common.errors import UsageError
+from apilint.common.findings import Finding
+from apilint.common.text import printable
 from apilint.contract.http import Budget, BudgetReached, GuardedSession
 from apilint.contract.normalize import normalise
 from apilint.contract.observe import Observation, merge
 from apilint.contract.secrets import Credentials, Masker
-from apilint.engine import FileResult, Settings, load_api, outline, span_of
-from apilint.errors import UsageError
-from apilint.findings import Finding
+from apilint.engine.run import FileResult, Settings, load_api, outline, span_of
 from apilint.model.gateway import Api
-from apilint.text import printable
 
 
 @dataclass
@@ -37,7 +37,9 @@ class ContractOptions:
     region: str | None = None  # for --sigv4; default from the URL or botocore
     api_type: str | None = None  # "rest" | "http" | None (detect)
     api: Api | None = None  # the definition's model when the caller built it already
-    checks: frozenset[str] = frozenset(CHECKS)  # the check ids to run (--select / --ignore)
+    checks: frozenset[str] = frozenset(
+        CONTRACT_CHECKS
+    )  # the check ids to run (--select / --ignore)
     #: Said before each curl line: what to start first when the URL was the emulator's.
     reproduce_after: str | None = None
 
@@ -75,7 +77,7 @@ def run_contract(options: ContractOptions) -> ContractRun:
         if observation.check.id in options.checks:
             merged(observation)
 
-    fuzzing = options.fuzz and any(CHECKS[c].schemathesis for c in options.checks)
+    fuzzing = options.fuzz and any(CONTRACT_CHECKS[c].schemathesis for c in options.checks)
     try:
         _reachable(session, base_url, mask)
         if fuzzing:

@@ -11,7 +11,7 @@ from typing import Any
 
 import requests
 
-from apilint.errors import UsageError
+from apilint.common.errors import UsageError
 
 _REGION = re.compile(r"\.execute-api\.([a-z0-9-]+)\.amazonaws\.com", re.IGNORECASE)
 

@@ -6,8 +6,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from apilint.common.findings import Span
 from apilint.document.pointer import Tokens
-from apilint.findings import Span
 
 
 class HclLocator:

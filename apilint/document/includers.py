@@ -13,11 +13,11 @@ import dataclasses
 import os
 from pathlib import Path
 
-from apilint.discover import contains, walk
+from apilint.common.errors import LoadError
 from apilint.document import cfn
+from apilint.document.discover import contains, walk
 from apilint.document.loader import Linker, is_remote, load_fragment, real_path, shown_for
 from apilint.document.model import Document
-from apilint.errors import LoadError
 
 #: How many directories above the file may hold the repository root.
 MAX_LEVELS = 16

@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from apilint.common.findings import Span
 from apilint.document.pointer import Tokens
-from apilint.findings import Span
 
 _NO_VALUE = object()
 _UNHANDLED = object()

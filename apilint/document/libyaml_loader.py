@@ -14,10 +14,10 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from apilint.common.errors import LoadError, ParseError
+from apilint.common.findings import Span
 from apilint.document.model import KeyIssue
 from apilint.document.source import FixedLocator, YamlLocator
-from apilint.errors import LoadError, ParseError
-from apilint.findings import Span
 
 _T = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = _T + "str", _T + "int", _T + "float", _T + "bool", _T + "null"

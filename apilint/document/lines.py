@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import itertools
 
-from apilint.findings import Span
+from apilint.common.findings import Span
 
 
 class LineIndex:

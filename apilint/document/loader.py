@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from apilint.common.errors import LoadError, ParseError
+from apilint.common.files import NOT_REGULAR, NotRegularFile, TooLarge, read_bounded
 from apilint.document.model import NOT_AN_API, Document, KeyIssue, NotAnApi
 from apilint.document.placeholders import quote_bare_json_placeholders
 from apilint.document.pointer import Tokens
 from apilint.document.source import JsonLocator
 from apilint.document.yaml_loader import load_yaml
-from apilint.errors import LoadError, ParseError
-from apilint.files import NOT_REGULAR, NotRegularFile, TooLarge, read_bounded
 
 #: Refuse larger inputs (API Gateway itself takes at most 6 MB; exports of huge APIs stay well below).
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -202,7 +202,7 @@ def check_sections(doc: Document) -> None:
             )
 
 
-#: Vendor extension that switches rules off for the object holding it (see apilint.suppress).
+#: Vendor extension that switches rules off for the object holding it (see apilint.engine.suppress).
 SUPPRESSION_KEY = "x-apilint-ignore"
 
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from apilint.common.findings import Span
 from apilint.document.pointer import Tokens, encode
-from apilint.findings import Span
 
 
 class Locator(Protocol):

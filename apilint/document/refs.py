@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin
 
+from apilint.common.errors import LoadError
 from apilint.document.loader import (
     DEFAULT_MAX_BYTES,
     is_remote,
@@ -24,7 +25,6 @@ from apilint.document.loader import (
 )
 from apilint.document.model import Document
 from apilint.document.pointer import Tokens, decode, encode, get
-from apilint.errors import LoadError
 
 _JSON_REF = re.compile(r'"\$ref"\s*:\s*("(?:[^"\\]|\\.)*")')
 #: Keys whose values are literal data, where a `$ref` (or any other key) means nothing...

@@ -4,7 +4,7 @@ time, each URL once per run. Without the flag apilint never opens a connection w
 The flag exists on the command line only, never in a configuration file: a configuration file
 arrives with the pull request being linted, and must not be able to make CI fetch URLs.
 
-The time limit is a total for a URL, redirects included (apilint.deadline). Redirects are
+The time limit is a total for a URL, redirects included (apilint.common.deadline). Redirects are
 followed to http(s) URLs only (urllib would follow one to ftp:, and connect), a few hops at most,
 and messages name where they went.
 """
@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from apilint.deadline import Watchdog
-from apilint.errors import LoadError
-from apilint.files import read_at_most
+from apilint.common.deadline import Watchdog
+from apilint.common.errors import LoadError
+from apilint.common.files import read_at_most
 
 TIMEOUT_SECONDS = 10  # in total for one URL, redirects included
 MAX_REDIRECTS = 3

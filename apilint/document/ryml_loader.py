@@ -21,8 +21,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from apilint.common.findings import Span
 from apilint.document.lines import LineIndex
-from apilint.findings import Span
 
 try:
     import ryml

@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from apilint.common.findings import Span
 from apilint.document.cfn import ApiResource
 from apilint.document.model import Document
 from apilint.document.pointer import Tokens
-from apilint.findings import Span
 
 #: SAM resource type → (generated type, implicit API logical id, Globals section, event type).
 SAM_APIS = {

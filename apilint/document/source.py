@@ -11,9 +11,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from apilint.common.findings import Span
 from apilint.document.lines import LineIndex
 from apilint.document.pointer import Tokens
-from apilint.findings import Span
 
 _WS = re.compile(r"[ \t\n\r]*")
 

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from apilint.common.errors import LoadError
+from apilint.common.findings import Span
 from apilint.document.hcl import Converter, HclLocator, call, heredoc_body, unescape, unwrap
 from apilint.document.loader import SUPPRESSION_KEY, Linker, detect_version, parse, read_text
 from apilint.document.model import Document
 from apilint.document.pointer import Tokens
-from apilint.errors import LoadError
-from apilint.findings import Span
 
 #: Terraform resource type → the API kind it creates.
 API_RESOURCES = {"aws_api_gateway_rest_api": "rest", "aws_apigatewayv2_api": "http"}

@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterable, Sequence
 from importlib import import_module
 from typing import TextIO
 
-from apilint.engine import FileResult
-from apilint.findings import Finding, Severity, Span
-from apilint.registry import Rule, load_rules
+from apilint.catalog.registry import Rule, load_rules
+from apilint.common.findings import Finding, Severity, Span
+from apilint.engine.run import FileResult
 
 Renderer = Callable[[Sequence[FileResult], TextIO, bool], None]
 
@@ -46,7 +46,9 @@ def severity_counts(findings: Iterable[Finding]) -> str:
 def rules_by_code() -> dict[str, Rule]:
     """The catalog keyed by code, with `apilint test`'s checks; a finding's code may be missing
     (a test double, a plugin)."""
-    from apilint.contract.catalog import rules as contract_rules  # metadata only: no schemathesis
+    from apilint.catalog.contract_checks import (
+        rules as contract_rules,  # metadata only: no schemathesis
+    )
 
     return {rule.code: rule for rule in (*load_rules(), *contract_rules())}
 

@@ -2,7 +2,7 @@
 
 Syntax: https://docs.github.com/en/actions/reference/workflow-commands-for-github-actions
 Escaping is @actions/core's `escapeData` / `escapeProperty` (packages/core/src/command.ts), so a
-path with a comma cannot end the command early, after apilint.escape has shown control
+path with a comma cannot end the command early, after apilint.common.escape has shown control
 characters (a newline in a message reads `\\n`, as in every text format). GitHub shows at most
 10 annotations of each level per step; the markdown format is the full list.
 """
@@ -13,9 +13,9 @@ import os
 from collections.abc import Sequence
 from typing import TextIO
 
-from apilint.engine import FileResult
-from apilint.escape import github_data, github_property
-from apilint.findings import Severity
+from apilint.common.escape import github_data, github_property
+from apilint.common.findings import Severity
+from apilint.engine.run import FileResult
 from apilint.report import has_end, repository_path
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}

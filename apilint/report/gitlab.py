@@ -12,10 +12,10 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from apilint.engine import FileResult
-from apilint.escape import json_text
-from apilint.findings import Severity
-from apilint.registry import Rule
+from apilint.catalog.registry import Rule
+from apilint.common.escape import json_text
+from apilint.common.findings import Severity
+from apilint.engine.run import FileResult
 from apilint.report import repository_path, rules_by_code
 from apilint.report.sarif import fingerprint
 

@@ -4,7 +4,7 @@ findings placed on it, then every finding with its rule's rationale and fix.
 The page loads nothing (reports are mailed around and opened offline, sometimes on air-gapped
 machines): styles and the one small script are inline, and a Content-Security-Policy allows only
 those two blocks by hash, so even an escaping slip could not run an injected script. Everything a
-definition controls (paths, messages, file names) passes through `apilint.escape.html`. There is no
+definition controls (paths, messages, file names) passes through `apilint.common.escape.html`. There is no
 timestamp: the same input renders the same bytes, so reports can be diffed and checked in.
 """
 
@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from apilint import __version__
+from apilint.catalog.registry import Rule
+from apilint.common.escape import html as _e
+from apilint.common.findings import Finding, Severity
 from apilint.document.pointer import decode
-from apilint.engine import FileResult
-from apilint.escape import html as _e
-from apilint.findings import Finding, Severity
+from apilint.engine.run import FileResult
 from apilint.model.gateway import ANY_METHOD, VERBS
-from apilint.registry import Rule
 from apilint.report import SEVERITIES, plural, rules_by_code
 
 #: Where a finding sits: (resource path, method verb or None); ("", None) is definition-wide.

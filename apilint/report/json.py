@@ -6,8 +6,8 @@ import json
 from collections.abc import Sequence
 from typing import TextIO
 
-from apilint.engine import FileResult
-from apilint.escape import json_text
+from apilint.common.escape import json_text
+from apilint.engine.run import FileResult
 
 SCHEMA_VERSION = 1
 

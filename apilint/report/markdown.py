@@ -10,9 +10,9 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TextIO
 
-from apilint.engine import FileResult
-from apilint.escape import markdown_code, markdown_prose, markdown_text
-from apilint.findings import Finding
+from apilint.common.escape import markdown_code, markdown_prose, markdown_text
+from apilint.common.findings import Finding
+from apilint.engine.run import FileResult
 from apilint.report import error_location, plural, severity_counts
 
 MAX_ROWS = 200

@@ -10,7 +10,7 @@ In-process use (what `apilint test --serve` builds on)::
         ...  # requests to f"{base_url}/pets"
 """
 
-from apilint.serve.config import ServeConfig
 from apilint.serve.server import Served, running, start
+from apilint.serve.settings import ServeConfig
 
 __all__ = ["ServeConfig", "Served", "running", "start"]

@@ -20,7 +20,7 @@ from typing import Any
 
 from apilint.model.auth import requirements
 from apilint.model.gateway import Api, Method, SecurityScheme
-from apilint.serve import identity, policy
+from apilint.serve import authorizer_policy, identity
 from apilint.serve.events import Call, lambda_event, payload_version
 from apilint.serve.handlers import Handlers
 from apilint.serve.invoke import invoke
@@ -179,16 +179,18 @@ class Authorizers:
             call.authorizer = {"lambda": context}
             return
         document = output.get("policyDocument")
-        if not policy.well_formed(document) or (self.rest and "principalId" not in output):
+        if not authorizer_policy.well_formed(document) or (
+            self.rest and "principalId" not in output
+        ):
             raise GatewayError(
                 "AUTHORIZER_CONFIGURATION_ERROR",
                 note="authorizer output needs principalId and a policyDocument "
                 "with Statement entries",
             )
-        verdict = policy.evaluate(document, call.method_arn())
-        if verdict == policy.DENY:
+        verdict = authorizer_policy.evaluate(document, call.method_arn())
+        if verdict == authorizer_policy.DENY:
             raise GatewayError("ACCESS_DENIED", note="explicit deny")
-        if verdict == policy.UNMATCHED:
+        if verdict == authorizer_policy.UNMATCHED:
             raise GatewayError(
                 "ACCESS_DENIED", _NOT_ALLOWED, note="no statement allows " + call.method_arn()
             )

@@ -12,7 +12,6 @@ from apilint.model.auth import key_source
 from apilint.model.gateway import Api, Integration, Method
 from apilint.model.lambdas import is_lambda
 from apilint.serve.authorizers import Authorizers
-from apilint.serve.config import HTTP_DEFAULT_STAGE, ServeConfig
 from apilint.serve.cors import HttpCors
 from apilint.serve.events import Call, lambda_event, payload_version
 from apilint.serve.handlers import Handlers
@@ -22,6 +21,7 @@ from apilint.serve.mock import mock_response
 from apilint.serve.proxy import RESPONSE_LIMIT, Malformed, result_1_0, result_2_0, too_large
 from apilint.serve.responses import ErrorContext, GatewayError, GatewayResponses, NotEmulated
 from apilint.serve.routing import Router
+from apilint.serve.settings import HTTP_DEFAULT_STAGE, ServeConfig
 from apilint.serve.validation import RequestValidation
 
 BINARY_MEDIA_TYPES = "x-amazon-apigateway-binary-media-types"

@@ -15,7 +15,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Protocol, Union, runtime_checkable
 
-from apilint.errors import UsageError
+from apilint.common.errors import UsageError
 from apilint.model.lambdas import STAGE_VARIABLE, FunctionRef, resolve_function
 
 Handler = Callable[[dict[str, Any], Any], Any]

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from apilint.errors import UsageError
+from apilint.common.errors import UsageError
 from apilint.model.gateway import SecurityScheme
 from apilint.serve import identity
 from apilint.serve.events import Call

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Iterable
 from typing import TextIO
 
-from apilint.text import printable
+from apilint.common.text import printable
 
 
 def mask_key(key: str) -> str:

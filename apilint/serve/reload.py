@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from apilint.errors import ApilintError
+from apilint.common.errors import ApilintError
 from apilint.serve.gateway import Gateway
 from apilint.serve.server import Served, build_gateway
 

@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from apilint.common.errors import LoadError, UsageError
 from apilint.document import cfn
 from apilint.document.definitions import load_definitions, scan_template
 from apilint.document.loader import Linker
 from apilint.document.model import Document, NotAnApi, Sources
-from apilint.engine import Settings, api_of, build_model, loading
-from apilint.errors import LoadError, UsageError
+from apilint.engine.run import Settings, api_of, build_model, loading
 from apilint.model.gateway import Api
 from apilint.model.lambdas import (
     STAGE_VARIABLE,

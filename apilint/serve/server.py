@@ -17,15 +17,15 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import parse_qsl
 
-from apilint.engine import load_api
-from apilint.errors import ApilintError
+from apilint.common.errors import ApilintError
+from apilint.engine.run import load_api
 from apilint.model.gateway import Api
-from apilint.serve.config import ServeConfig
 from apilint.serve.gateway import Gateway
 from apilint.serve.handlers import HandlerSource, load_handlers
 from apilint.serve.log import AccessLog
 from apilint.serve.messages import Request, Response
 from apilint.serve.proxy import header_problem
+from apilint.serve.settings import ServeConfig
 
 _VERBS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 # ASCII digits only: int() also takes "²", "١", "-0x1_0" and surrounding blanks.

@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar
 
+from apilint.catalog.registry import Rule, RuleDefinitionError, find_rules_or_error, load_rules
 from apilint.checks import Check, Violation, checks_for
+from apilint.common.errors import ApilintError, LoadError, UsageError, debugging
+from apilint.common.findings import Finding, Severity, Span
 from apilint.document import Document, NotAnApi
 from apilint.document.cfn import Template
 from apilint.document.definitions import load_definitions
@@ -19,11 +22,8 @@ from apilint.document.model import Sources
 from apilint.document.pointer import Tokens
 from apilint.document.refs import Workspace
 from apilint.document.sam_origins import made_by, output_form
-from apilint.errors import ApilintError, LoadError, UsageError, debugging
-from apilint.findings import Finding, Severity, Span
 from apilint.model import Api, build_api
 from apilint.model.inventory import Deployment, Inventory
-from apilint.registry import Rule, RuleDefinitionError, find_rules_or_error, load_rules
 
 
 @dataclass
@@ -253,7 +253,7 @@ def _apply_suppressions(
     ran: set[str],
     settings: Settings,
 ) -> None:
-    from apilint.suppress import INVALID_RULE, UNUSED_RULE, collect
+    from apilint.engine.suppress import INVALID_RULE, UNUSED_RULE, collect
 
     suppressions, problems = collect(list(ws.docs.values()), rules)
     if not suppressions and not problems:

@@ -7,10 +7,10 @@ import json
 import textwrap
 from typing import TYPE_CHECKING
 
-from apilint.registry import Rule, find_rule
+from apilint.catalog.registry import Rule, find_rule
 
 if TYPE_CHECKING:
-    from apilint.contract.catalog import ContractCheck
+    from apilint.catalog.contract_checks import ContractCheck
 
 _API = {"rest": "REST APIs", "http": "HTTP APIs"}
 
@@ -22,7 +22,7 @@ def _block(title: str, body: str) -> str:
 def explain(ident: str) -> str:
     """The page of a rule or a contract check; KeyError with a did-you-mean when neither
     matches (the checks' when `ident` looks like a check id)."""
-    from apilint.contract.catalog import CHECKS, find_check
+    from apilint.catalog.contract_checks import CONTRACT_CHECKS, find_check
 
     try:
         return explain_text(find_rule(ident))
@@ -33,7 +33,7 @@ def explain(ident: str) -> str:
     except KeyError:
         if "/" in ident:
             raise
-    named = next((c.id for c in CHECKS.values() if c.name == ident.strip().lower()), None)
+    named = next((c.id for c in CONTRACT_CHECKS.values() if c.name == ident.strip().lower()), None)
     raise KeyError(unknown_rule + (f" (the `apilint test` check is {named})" if named else ""))
 
 

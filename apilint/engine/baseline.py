@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from apilint.common.errors import UsageError
+from apilint.common.files import read_text_bounded
+from apilint.common.findings import Finding
 from apilint.document.loader import DEFAULT_MAX_BYTES
-from apilint.engine import FileResult
-from apilint.errors import UsageError
-from apilint.files import read_text_bounded
-from apilint.findings import Finding
+from apilint.engine.run import FileResult
 
 FORMAT_VERSION = 1
 Key = tuple[str, str, str]  # (code, file relative to the baseline, pointer)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from apilint.files import SMALL_FILE_LIMIT, open_regular, read_bounded
+from apilint.common.files import SMALL_FILE_LIMIT, open_regular, read_bounded
 
 SUFFIXES = (".yaml", ".yml", ".json", ".template", ".tf")
 #: Build output and dependencies: copies of the real sources (`sam build` writes the template

@@ -17,13 +17,13 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from apilint.common.errors import ApilintError, UsageError
+from apilint.common.findings import Finding
 from apilint.document import NotAnApi, load_document
 from apilint.document.model import Document
 from apilint.document.pointer import Tokens, decode, get
 from apilint.document.refs import At, Workspace, iter_refs
-from apilint.engine import FileResult, Settings, build_model
-from apilint.errors import ApilintError, UsageError
-from apilint.findings import Finding
+from apilint.engine.run import FileResult, Settings, build_model
 from apilint.model.gateway import Api, Method
 
 

@@ -10,9 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from apilint.errors import UsageError
-from apilint.findings import Severity
-from apilint.registry import Reference, Rule
+from apilint.catalog.registry import Reference, Rule
+from apilint.common.errors import UsageError
+from apilint.common.findings import Severity
 
 
 @dataclass(frozen=True)
@@ -350,19 +350,21 @@ PROBES = (
     ),
 )
 
-CHECKS: dict[str, ContractCheck] = {c.id: c for c in FUZZ_CHECKS + PROBES}
+CONTRACT_CHECKS: dict[str, ContractCheck] = {c.id: c for c in FUZZ_CHECKS + PROBES}
 
 
 def describe() -> str:
     """The catalog as text (`apilint test --list-checks`)."""
-    width = max(len(c.id) for c in CHECKS.values())
-    return "".join(f"{c.id:<{width}}  {c.severity!s:<7}  {c.summary}\n" for c in CHECKS.values())
+    width = max(len(c.id) for c in CONTRACT_CHECKS.values())
+    return "".join(
+        f"{c.id:<{width}}  {c.severity!s:<7}  {c.summary}\n" for c in CONTRACT_CHECKS.values()
+    )
 
 
 @cache
 def rules() -> tuple[Rule, ...]:
     """Every check as rule metadata (report descriptors, categories)."""
-    return tuple(c.as_rule() for c in CHECKS.values())
+    return tuple(c.as_rule() for c in CONTRACT_CHECKS.values())
 
 
 def find_check(ident: str) -> ContractCheck:
@@ -370,14 +372,14 @@ def find_check(ident: str) -> ContractCheck:
     a name alone reads as a lint rule's (`cors-preflight` is no rule, probe/cors-preflight a
     check)."""
     wanted = ident.strip().lower()
-    if wanted in CHECKS:
-        return CHECKS[wanted]
+    if wanted in CONTRACT_CHECKS:
+        return CONTRACT_CHECKS[wanted]
     raise KeyError(f"unknown check {ident!r}{_hint(wanted)}")
 
 
 def _hint(wanted: str) -> str:
     close = difflib.get_close_matches(
-        wanted, list(CHECKS) + ["contract/", "probe/"], n=3, cutoff=0.6
+        wanted, list(CONTRACT_CHECKS) + ["contract/", "probe/"], n=3, cutoff=0.6
     )  # "probe/" alone scores 0.5
     return (
         f"; did you mean {', '.join(close)}?"
@@ -389,7 +391,7 @@ def _hint(wanted: str) -> str:
 def _matching(selector: str, option: str) -> set[str]:
     """The ids a selector names: an id or a prefix of ids (`probe/`, `probe`)."""
     wanted = selector.strip().lower()
-    found = {c for c in CHECKS if c.startswith(wanted)}
+    found = {c for c in CONTRACT_CHECKS if c.startswith(wanted)}
     if not wanted or not found:
         raise UsageError(f"{option} {selector!r}: unknown check{_hint(wanted)}")
     return found
@@ -401,7 +403,7 @@ def selected(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> frozense
     chosen: set[str] = set()
     for selector in select:
         chosen |= _matching(selector, "--select")
-    run = chosen if chosen else set(CHECKS)
+    run = chosen if chosen else set(CONTRACT_CHECKS)
     for selector in ignore:
         run -= _matching(selector, "--ignore")
     return frozenset(run)

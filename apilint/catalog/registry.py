@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from apilint.findings import Severity
+from apilint.common.findings import Severity
 
 
 class RuleDefinitionError(Exception):
@@ -62,7 +62,7 @@ class Option:
 
     def problem(self, value: Any) -> str | None:
         """Why `value` does not fit the option's schema, or None when it does."""
-        from apilint.validate import compile_schema, narrow
+        from apilint.common.validate import compile_schema, narrow
 
         errors = compile_schema(self.schema).errors(value)
         return narrow(errors[0]).message if errors else None
@@ -140,10 +140,11 @@ class Rule:
 
 
 def rules_dir() -> Path:
-    packaged = Path(__file__).parent / "_rules"  # inside an installed wheel
+    package = Path(__file__).resolve().parent.parent  # apilint/
+    packaged = package / "_rules"  # inside an installed wheel
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parent.parent / "rules"  # a source checkout
+    return package.parent / "rules"  # a source checkout
 
 
 def default_check(name: str) -> str:
@@ -213,7 +214,7 @@ def _read_sources(
     """(file name, rule data) of every rule file, validated against rule.schema.json."""
     import yaml
 
-    from apilint.validate import compile_schema, iter_narrowed
+    from apilint.common.validate import compile_schema, iter_narrowed
 
     schema = json.loads((directory / "rule.schema.json").read_text(encoding="utf-8"))
     validator = compile_schema(schema)
@@ -398,7 +399,7 @@ def find_rules_or_error(
 ) -> list[Rule]:
     """The rules the selectors name, each once, in code order; an unknown selector is a usage
     error naming it (with a did-you-mean)."""
-    from apilint.errors import UsageError
+    from apilint.common.errors import UsageError
 
     rules = rules if rules is not None else load_rules()
     found: dict[str, Rule] = {}

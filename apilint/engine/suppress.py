@@ -17,10 +17,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from apilint.catalog.registry import Rule, find_rule
 from apilint.document.loader import SUPPRESSION_KEY
 from apilint.document.model import Document
 from apilint.document.pointer import Tokens
-from apilint.registry import Rule, find_rule
 
 UNUSED_RULE = "unused-suppression"
 INVALID_RULE = "invalid-suppression"

@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from apilint.catalog.registry import Rule, find_rule, find_rules_or_error, load_rules
+from apilint.common.errors import UsageError
+from apilint.common.files import read_text_bounded
+from apilint.common.findings import Severity
 from apilint.document.loader import DEFAULT_MAX_BYTES
-from apilint.errors import UsageError
-from apilint.files import read_text_bounded
-from apilint.findings import Severity
-from apilint.registry import Rule, find_rule, find_rules_or_error, load_rules
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from apilint.escape import terminal_line
+from apilint.common.escape import terminal_line
 
 
 class ApilintError(Exception):
@@ -50,7 +50,7 @@ class UsageError(ApilintError):
 
 def warn(line: str) -> None:
     """Print one line on stderr. It quotes file names and definition text, so it is escaped:
-    controls shown, never a workflow command (apilint.escape.terminal_line)."""
+    controls shown, never a workflow command (apilint.common.escape.terminal_line)."""
     sys.stderr.write(terminal_line(line) + "\n")
 
 

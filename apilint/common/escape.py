@@ -2,7 +2,7 @@
 repository and a baseline are all untrusted, and apilint runs in CI on pull requests: text from
 them must not forge a GitHub Actions workflow command, repaint a terminal, open HTML or markup,
 or put characters into XML that XML forbids. Each sink has one function here, and the renderers
-(apilint.report.*) and the stderr printer (apilint.errors.warn) call it at the point of output,
+(apilint.report.*) and the stderr printer (apilint.common.errors.warn) call it at the point of output,
 so messages keep the real characters until then (JSON and SARIF carry them as data: the json
 library escapes them).
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 import html as _html
 import re
 
-from apilint.text import printable
+from apilint.common.text import printable
 
 # The Actions runner reads workflow commands from every line a step prints (ActionCommand.cs in
 # actions/runner): `::name ...::` after leading white space (TryParseV2, .NET TrimStart), and

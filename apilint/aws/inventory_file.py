@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from apilint.common.errors import UsageError
+from apilint.common.files import read_text_bounded
 from apilint.document.loader import DEFAULT_MAX_BYTES
-from apilint.errors import UsageError
-from apilint.files import read_text_bounded
 from apilint.model.inventory import FunctionInfo, Inventory, policy_statements
 from apilint.model.lambdas import FunctionRef, resolve_function
 

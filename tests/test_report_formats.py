@@ -17,8 +17,8 @@ from helpers import FIXTURES, PITFALL_ALL, PITFALL_RULES, PITFALLS, ROOT, render
 from apilint.catalog.registry import find_rule
 from apilint.cli import main
 from apilint.common.escape import github_data, github_property
-from apilint.common.findings import Finding, Severity, Span
-from apilint.engine.run import FileResult, Settings, lint_path
+from apilint.common.findings import FileResult, Finding, Severity, Span
+from apilint.engine.run import Settings, lint_path
 from apilint.report import github, junit, markdown, sarif
 
 SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-2.1.0.json"

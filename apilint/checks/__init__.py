@@ -12,11 +12,26 @@ from apilint.document.pointer import Tokens
 from apilint.document.refs import At
 from apilint.model.gateway import Method
 
-# Re-exported: the value readers every check module uses live in the model.
-from apilint.model.values import first_visit, literal, number, per_api, upper  # noqa: F401
+# Re-exported (__all__): the value readers every check module uses live in the model.
+from apilint.model.values import first_visit, literal, number, per_api, upper
 
 if TYPE_CHECKING:
     from apilint.catalog.registry import Rule
+
+
+__all__ = [
+    "Check",
+    "Violation",
+    "check",
+    "checks_for",
+    "first_visit",
+    "literal",
+    "number",
+    "per_api",
+    "shown",
+    "upper",
+    "violation",
+]
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,12 @@ if TYPE_CHECKING:
 from apilint.catalog.registry import find_rules_or_error
 from apilint.common.errors import ParseError, UsageError, debugging, warn
 from apilint.common.files import read_at_most
-from apilint.common.findings import Severity
+from apilint.common.findings import FileResult, Severity
 from apilint.document import loader
 from apilint.document.discover import Target, expand, may_hold_api
 from apilint.document.loader import DEFAULT_MAX_BYTES
 from apilint.document.model import NOT_AN_API
-from apilint.engine.run import FileResult, Prebuilt, Settings, drop_repeats, lint_tasks
+from apilint.engine.run import Prebuilt, Settings, drop_repeats, lint_tasks
 from apilint.report import FORMATS, renderer
 
 
@@ -184,9 +184,8 @@ def _lint(
         ):
             continue
         kept.append((t, r))
-    drop_repeats([r for _, r in kept])
     return (
-        [r for _, r in kept],
+        drop_repeats([r for _, r in kept]),
         [_threshold(configs[t.path], options) for t, _ in kept],
         len(targets) + len(passed_over),
     )
@@ -216,10 +215,11 @@ def run_lint(
         outputs = outputs_of(formats)
         with _stdin(options) as named:
             results, thresholds, looked_at = _lint(named)
-            stale = _filter(results, baseline, diff_base)
+            results, stale = _filter(results, baseline, diff_base)
             floor = Severity.parse(min_severity)
-            for result in results:
-                result.findings = [f for f in result.findings if f.severity >= floor]
+            results = [
+                replace(r, findings=[f for f in r.findings if f.severity >= floor]) for r in results
+            ]
             no_input = not any(r.skipped is None for r in results)
             fail_on_no_input = no_input and _error_on_no_input(named)
             notes = [
@@ -319,19 +319,21 @@ def report(
     return exit_code(results, thresholds)
 
 
-def _filter(results: list[FileResult], baseline: str | None, diff_base: str | None) -> list[Entry]:
-    """Apply --baseline and --diff-base; the stale baseline entries."""
+def _filter(
+    results: list[FileResult], baseline: str | None, diff_base: str | None
+) -> tuple[list[FileResult], list[Entry]]:
+    """The results --baseline and --diff-base leave, and the stale baseline entries."""
     stale: list[Entry] = []
     if baseline is not None:
         from apilint.engine import baseline as baselines
 
         path = Path(baseline)
-        stale = baselines.apply(results, baselines.read(path), path.parent)
+        results, stale = baselines.apply(results, baselines.read(path), path.parent)
     if diff_base is not None:
         from apilint.engine.diffbase import keep_changed
 
-        keep_changed(results, diff_base)
-    return stale
+        results = keep_changed(results, diff_base)
+    return results, stale
 
 
 def run_baseline(options: Options, output: str) -> int:

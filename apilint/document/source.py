@@ -80,7 +80,8 @@ class JsonLocator:
 
                 self._bulk = json_locator(self.text) or False
             if self._bulk:
-                return self._bulk.span(tokens)
+                span: Span = self._bulk.span(tokens)
+                return span
         if self._root is None:
             start = _WS.match(self.text, 0).end()  # type: ignore[union-attr]
             self._root = (start, start, len(self.text.rstrip()))

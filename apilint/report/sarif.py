@@ -17,8 +17,7 @@ from urllib.parse import quote
 from apilint import __version__
 from apilint.catalog.registry import Rule
 from apilint.common.escape import json_text
-from apilint.common.findings import Finding, Severity, Span
-from apilint.engine.run import FileResult
+from apilint.common.findings import FileResult, Finding, Severity, Span
 from apilint.report import has_end, relative_path, repository_root, rules_by_code
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -363,6 +363,17 @@ def explain(
     return run_explain(rule)
 
 
+@app.command()
+def lsp() -> int:
+    """Run the language server on stdin/stdout (editors start it: see README, "Editors")."""
+    try:
+        from apilint.lsp.server import main as serve_lsp
+    except ImportError as exc:
+        warn(f"apilint: the language server needs pygls: pip install 'apilint[lsp]' ({exc})")
+        return 2
+    return serve_lsp()
+
+
 @app.command("new-rule", hidden=True)
 def new_rule(
     name: str = typer.Argument(..., help="The rule's name (lower-case words joined by '-')."),

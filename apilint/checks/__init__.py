@@ -36,8 +36,10 @@ class Violation:
     fix: Fix | None = None
 
 
-def violation(at: At, message: str, operation: str | None = None) -> Violation:
-    return Violation(at.doc, at.tokens, message, operation)
+def violation(
+    at: At, message: str, operation: str | None = None, fix: Fix | None = None
+) -> Violation:
+    return Violation(at.doc, at.tokens, message, operation, fix=fix)
 
 
 def shown(methods: list[Method], limit: int = 3) -> str:

@@ -194,3 +194,10 @@ def test_terraform_jsonencode_takes_plain_value_changes_only(tmp_path: Path) -> 
     assert out == tf.replace('httpMethod = "GET"', 'httpMethod = "POST"')
     assert add_entries(doc, ("paths", "/a"), {"options": {}}) is None
     assert set_value(doc, ("paths", "/a", "get"), {"a": 1}) is None
+
+
+def test_set_value_turns_a_block_collection_into_an_empty_flow_one(tmp_path: Path) -> None:
+    doc = doc_of(tmp_path, "a.yaml", YAML)
+    out = applied(doc, set_value(doc, ("paths", "/a", "get", "security"), []))
+    assert out == YAML.replace("      security:\n        - a: []\n", "      security: []\n")
+    assert set_value(doc, ("paths", "/a", "get", "security"), [{"b": []}]) is None

@@ -4,12 +4,12 @@ exit code."""
 from __future__ import annotations
 
 import functools
-from functools import partial
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 

@@ -46,7 +46,7 @@ def make_fix(title: str, applicability: Applicability, *parts: Edits | None) -> 
     for part in parts:
         if part is None:
             return None
-        edits.extend(part)
+        edits.extend(e for e in part if e not in edits)
     return Fix(title=title, applicability=applicability, edits=tuple(edits)) if edits else None
 
 
@@ -62,6 +62,7 @@ class _Node:
     style: str = ""  # a YAML scalar's quote or block indicator
     tag: str | None = None
     raw: Any = None  # the parser's node (YAML)
+    key_end: int | None = None  # where its key ends (a YAML mapping entry)
 
 
 class _Source:
@@ -86,7 +87,7 @@ class _YamlSource(_Source):
         self.step = _indent_step(text)
         self.compact_seq = _compact_sequences(text)
 
-    def wrap(self, raw: Any, entry: int) -> _Node:
+    def wrap(self, raw: Any, entry: int, key_end: int | None = None) -> _Node:
         from yaml import MappingNode, SequenceNode
 
         from apilint.document.source import _last
@@ -105,7 +106,7 @@ class _YamlSource(_Source):
             while end > raw.start_mark.index and self.text[end - 1] in " \t\r\n":
                 end -= 1
         tag = raw.tag if raw.tag.startswith("!") else None
-        return _Node(raw.start_mark.index, end, kind, flow, entry, style, tag, raw)
+        return _Node(raw.start_mark.index, end, kind, flow, entry, style, tag, raw, key_end)
 
     def node(self, tokens: Tokens) -> _Node | None:
         node = self.wrap(self.root, self.root.start_mark.index)
@@ -125,7 +126,10 @@ class _YamlSource(_Source):
         if node.kind == "map":
             if any(k.tag.endswith(":merge") for k, _ in raw.value):
                 return []  # `<<` merges: which mapping holds a key is not where the data says
-            return [(str(k.value), self.wrap(v, k.start_mark.index)) for k, v in raw.value]
+            return [
+                (str(k.value), self.wrap(v, k.start_mark.index, k.end_mark.index))
+                for k, v in raw.value
+            ]
         if node.kind == "seq":
             return [
                 (str(i), self.wrap(v, _dash(self.text, v.start_mark.index)))
@@ -202,13 +206,18 @@ def set_value(doc: Document, tokens: Tokens, value: Any) -> Edits | None:
     if opened is None:
         return None
     source, node = opened
-    if not node.flow:
-        return None  # a block collection: replacing it would re-indent its subtree
     if isinstance(source, _YamlSource):
         quote = node.style if node.style in ("'", '"') else None
         text = _yaml_flow(value, source.quote, quote)
     else:
         text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    if not node.flow:  # a block collection becomes a flow value on its key's line
+        if node.key_end is None or isinstance(value, (dict, list)) and value:
+            return None
+        colon = source.text.find(":", node.key_end, node.start)
+        if colon < 0:
+            return None
+        return (Edit(start=colon + 1, end=node.end, text=" " + text),)
     return (Edit(start=node.start, end=node.end, text=text),)
 
 
@@ -365,7 +374,7 @@ def _yaml_scalar(value: Any, quote: str, flow: bool = False, keep: str | None = 
 
         if yaml.safe_load(text) == text:
             return text
-    quote = keep or ('"' if "'" in text else quote)
+    quote = '"' if "'" in text else keep or quote
     if quote == "'" and "\n" not in text and text.isprintable():
         return "'" + text.replace("'", "''") + "'"
     return json.dumps(text, ensure_ascii=False)

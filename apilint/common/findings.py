@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from apilint.common.errors import ApilintError
 
+from apilint.common.fixes import Fix
+
 
 class Severity(IntEnum):
     INFO = 1
@@ -48,6 +50,8 @@ class Finding:
     pointer: str
     span: Span
     operation: str | None = None
+    #: Edits that remove the finding, when the check knows them (`lint --fix`, SARIF `fixes`).
+    fix: Fix | None = field(default=None, compare=False)
 
     @property
     def line(self) -> int:

@@ -17,6 +17,7 @@ from apilint.common.findings import Crash, FileResult, Finding, Severity, Span
 from apilint.document import Document, NotAnApi
 from apilint.document.cfn import Template
 from apilint.document.definitions import load_definitions
+from apilint.document.edit import computing
 from apilint.document.loader import DEFAULT_MAX_BYTES, check_sections
 from apilint.document.model import Sources
 from apilint.document.pointer import Tokens
@@ -46,6 +47,9 @@ class Settings:
     #: scope "account" run only with it.
     inventory: Inventory | None = None
     deployment: Deployment = field(default_factory=Deployment)
+    #: Compute the fixes findings carry (`lint --fix`, `--diff`, SARIF output): it costs a
+    #: second parse of each file that has a fixable finding.
+    fixes: bool = False
 
     def level(self, rule: Rule) -> Severity:
         """The rule's severity as configured."""
@@ -90,6 +94,7 @@ def _finding(rule: Rule, v: Violation, severity: Severity, strict: str | None = 
         v.doc.pointer(v.tokens),
         span_of(v.doc, v.tokens),
         v.operation,
+        v.fix,
     )
 
 
@@ -158,7 +163,8 @@ def run_rules(
             continue
         ran.add(rule.code)
         result.findings.extend(_run_check(rule, checks, subject, settings, result, strict))
-    kept = _apply_suppressions(result.findings, ws, rules, selected, ran, settings)
+    with computing(settings.fixes):
+        kept = _apply_suppressions(result.findings, ws, rules, selected, ran, settings)
     result.findings = sorted(kept, key=Finding.sort_key)
     return result
 
@@ -193,12 +199,13 @@ def _run_check(
     options = {**rule.default_options(), **settings.options.get(rule.name, {})}
     severity = settings.level(rule)
     try:
-        return [
-            _finding(rule, v, severity, strict)
-            for v in checks[rule.check](subject, options)
-            if (strict is not None or not v.only_if_strict)
-            and not output_form(rule.code, v.doc, v.tokens)
-        ]
+        with computing(settings.fixes):
+            return [
+                _finding(rule, v, severity, strict)
+                for v in checks[rule.check](subject, options)
+                if (strict is not None or not v.only_if_strict)
+                and not output_form(rule.code, v.doc, v.tokens)
+            ]
     except Exception as exc:  # noqa: BLE001 - containment is the point
         import traceback
 
@@ -216,7 +223,7 @@ def _apply_suppressions(
     settings: Settings,
 ) -> list[Finding]:
     """The findings `x-apilint-ignore` leaves, plus its own (unused or invalid entries)."""
-    from apilint.engine.suppress import INVALID_RULE, UNUSED_RULE, collect
+    from apilint.engine.suppress import INVALID_RULE, UNUSED_RULE, collect, removal
 
     suppressions, problems = collect(list(ws.docs.values()), rules)
     if not suppressions and not problems:
@@ -243,6 +250,7 @@ def _apply_suppressions(
                     f"x-apilint-ignore names {s.rule.code} "
                     f"({s.rule.name}) but it silences nothing here; "
                     "remove the entry",
+                    fix=removal(s),
                 ),
                 level,
             )

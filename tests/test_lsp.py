@@ -170,3 +170,59 @@ def test_a_configuration_change_is_picked_up(tmp_path: Path) -> None:
         assert _found(client, uri) == set()
 
     asyncio.run(_session(tmp_path, body))
+
+
+def _applied(text: str, edits: list[types.TextEdit]) -> str:
+    lines = text.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+
+    def offset(p: types.Position) -> int:
+        return starts[p.line] + p.character  # ASCII text: UTF-16 units are characters
+
+    for edit in sorted(edits, key=lambda e: offset(e.range.start), reverse=True):
+        text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
+    return text
+
+
+def test_code_actions_fix_the_finding_or_ignore_it_with_a_reason(tmp_path: Path) -> None:
+    (tmp_path / "api.yaml").write_text(GET_LAMBDA)
+
+    async def body(client: object, uri: str) -> None:
+        await _published(client, lambda: _open(client, uri, GET_LAMBDA))
+        [diagnostic] = client.diagnostics[uri]  # type: ignore[attr-defined]
+        actions = await client.text_document_code_action_async(  # type: ignore[attr-defined]
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                range=diagnostic.range,
+                context=types.CodeActionContext(diagnostics=[diagnostic]),
+            )
+        )
+        by_kind = {(a.kind, a.is_preferred): a for a in actions}
+        assert set(by_kind) == {
+            (types.CodeActionKind.QuickFix, True),  # the rule's safe fix
+            (types.CodeActionKind.QuickFix, None),  # x-apilint-ignore
+            ("source.fixAll.apilint", None),
+        }
+        fix = by_kind[types.CodeActionKind.QuickFix, True]
+        assert list(fix.diagnostics) == [diagnostic]
+        assert _applied(GET_LAMBDA, fix.edit.changes[uri]) == CLEAN
+        fix_all = by_kind["source.fixAll.apilint", None]
+        assert _applied(GET_LAMBDA, fix_all.edit.changes[uri]) == CLEAN
+        ignore = by_kind[types.CodeActionKind.QuickFix, None]
+        assert ignore.title.startswith("Ignore lambda-http-method-not-post here")
+        ignored = _applied(GET_LAMBDA, ignore.edit.changes[uri])
+        # on the integration (the object holding httpMethod), after its last key
+        assert ignored == GET_LAMBDA.replace(
+            "/invocations\n",
+            "/invocations\n"
+            "        x-apilint-ignore:\n"
+            "          - rule: lambda-http-method-not-post\n"
+            '            reason: "TODO: why this is accepted"\n',
+        )
+        # the edited buffer has the finding silenced
+        await _published(client, lambda: _change(client, uri, 2, ignored))
+        assert _found(client, uri) == set()
+
+    asyncio.run(_session(tmp_path, body))

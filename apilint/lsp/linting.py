@@ -28,15 +28,16 @@ class Outcome:
     by_file: Mapping[str, tuple[Finding, ...]] = field(default_factory=dict)
 
 
-def lint_buffer(path: Path, buffers: Mapping[Path, bytes]) -> Outcome:
+def lint_buffer(path: Path, buffers: Mapping[Path, bytes], fixes: bool = False) -> Outcome:
     """Lint `path` as saved in `buffers` (resolved path -> text of every open document).
 
+    `fixes`: compute the findings' fixes (code actions ask; diagnostics do not pay for them).
     Not thread-safe (the buffers are a module-level map of the loader): the server lints from
     one worker thread only."""
     provided = {p.resolve(): data for p, data in buffers.items()}
     loader.PROVIDED.update(provided)
     try:
-        results, _ = lint(Options(paths=(str(path),), jobs=1))
+        results, _ = lint(Options(paths=(str(path),), jobs=1, collect_fixes=fixes))
     except ApilintError as exc:  # a configuration error: shown on the file, like a parse error
         return Outcome(error=exc)
     finally:

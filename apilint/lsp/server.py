@@ -18,6 +18,13 @@ from apilint.catalog.explain import explain_text
 from apilint.catalog.extensions import extension_at
 from apilint.catalog.registry import find_rule
 from apilint.common.findings import Finding
+from apilint.lsp.actions import (
+    FIX_ALL,
+    diagnostic_key,
+    finding_key,
+    fix_actions,
+    ignore_action,
+)
 from apilint.lsp.diagnostics import error_diagnostic, finding_diagnostic, span_range
 from apilint.lsp.linting import Outcome, lint_buffer
 from apilint.report.sarif import rule_page_url
@@ -37,6 +44,8 @@ class _Buffer:
     generation: int = 0
     pending: asyncio.TimerHandle | None = None
     findings: tuple[Finding, ...] = ()  # the last good result (kept while unparseable)
+    #: The findings with their fixes, for code actions, and the generation they belong to.
+    fixed: tuple[int, tuple[Finding, ...]] | None = None
 
 
 @dataclass
@@ -230,6 +239,57 @@ def hover(ls: ApilintServer, params: types.HoverParams) -> types.Hover | None:
                 range=span_range(finding.span),
             )
     return None
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_CODE_ACTION,
+    types.CodeActionOptions(
+        code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll]
+    ),
+)
+async def code_action(
+    ls: ApilintServer, params: types.CodeActionParams
+) -> list[types.CodeAction] | None:
+    uri = params.text_document.uri
+    buffer, path = ls.state.buffers.get(uri), _path(uri)
+    if buffer is None or path is None:
+        return None
+    generation = buffer.generation
+    if buffer.fixed is None or buffer.fixed[0] != generation:
+        loop = asyncio.get_running_loop()
+        outcome = await loop.run_in_executor(
+            ls.state.worker, lint_buffer, path, _open_buffers(ls), True
+        )
+        if outcome.error is not None:
+            return None  # mid-edit: no offsets to trust
+        buffer.fixed = (generation, outcome.findings)
+    findings = buffer.fixed[1]
+    text = ls.workspace.get_text_document(uri).source
+    shown = {k: d for d in params.context.diagnostics if (k := diagnostic_key(d)) is not None}
+    wanted = params.context.only
+    in_range = [f for f in findings if _overlaps(span_range(f.span), params.range)]
+    actions: list[types.CodeAction] = []
+    if wanted is None or types.CodeActionKind.QuickFix in wanted:
+        actions.extend(a for a in fix_actions(uri, text, in_range, shown) if a.kind != FIX_ALL)
+        loop = asyncio.get_running_loop()
+        for finding in in_range:
+            diagnostic = shown.get(finding_key(finding))
+            # In the worker: it reads the buffer through the loader's shared map.
+            ignore = await loop.run_in_executor(
+                ls.state.worker, ignore_action, uri, path, text, finding, diagnostic
+            )
+            if ignore is not None:
+                actions.append(ignore)
+    if wanted is None or any(k.startswith(types.CodeActionKind.SourceFixAll) for k in wanted):
+        actions.extend(a for a in fix_actions(uri, text, findings, shown) if a.kind == FIX_ALL)
+    return actions
+
+
+def _overlaps(span: types.Range, other: types.Range) -> bool:
+    return (span.start.line, span.start.character) <= (other.end.line, other.end.character) and (
+        other.start.line,
+        other.start.character,
+    ) <= (span.end.line, span.end.character)
 
 
 def _covers(span: types.Range, at: types.Position) -> bool:

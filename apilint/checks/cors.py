@@ -21,11 +21,9 @@ from apilint.checks import Violation, check, violation
 from apilint.document.placeholders import has_placeholder
 from apilint.document.refs import At
 from apilint.document.sam_origins import made_by
-from apilint.model.auth import key_source
 from apilint.model.cors import (
     ALLOW_ORIGIN,
     AUTH_HEADER_KINDS,
-    SAFE_HEADERS,
     cors_evidence,
     declared_headers,
     gateway_answers_preflight,
@@ -33,7 +31,6 @@ from apilint.model.cors import (
     mapped_header,
     needs_preflight,
     response_header_names,
-    unsafe_body,
 )
 from apilint.model.gateway import (
     Api,
@@ -42,6 +39,7 @@ from apilint.model.gateway import (
     Resource,
 )
 from apilint.model.mapping import STATUS, static_value
+from apilint.model.request_headers import sent_headers
 
 PREFLIGHT_HEADERS = (
     "access-control-allow-origin",
@@ -296,33 +294,6 @@ def _sam_preflight_auth(api: Api, method: Method, path: str, cors: str) -> str:
 
 # -- REST: what the preflight and the actual methods return -----------------------------------
 
-_FORBIDDEN_HEADERS = {
-    "accept-charset",
-    "accept-encoding",
-    "access-control-request-headers",
-    "access-control-request-method",
-    "connection",
-    "content-length",
-    "cookie",
-    "cookie2",
-    "date",
-    "dnt",
-    "expect",
-    "host",
-    "keep-alive",
-    "origin",
-    "referer",
-    "set-cookie",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "via",
-    "user-agent",
-}
-#: Set by browsers themselves or by the infrastructure in front of the API, never by page scripts.
-_NOT_SCRIPTED_PREFIXES = ("proxy-", "sec-", "x-forwarded-", "cloudfront-", "x-amzn-", "x-amz-cf-")
-
 
 def _success_mapping(api: Api, integ: Integration, header: str) -> tuple[At, Any] | None:
     """(position, value) of `method.response.header.<header>` in a 2xx integration response."""
@@ -403,56 +374,6 @@ def cors_method_origin_missing(api: Api, options: dict[str, Any]) -> Iterator[Vi
                 )
 
 
-def _sent_headers(api: Api, method: Method) -> Iterator[tuple[str, str]]:
-    """(header, why) for the non-safelisted request headers a browser client must send."""
-    for name in method.auth.schemes:
-        scheme = api.schemes.get(name)
-        if scheme is None:
-            continue
-        if scheme.kind in ("lambda", "cognito") and scheme.authorizer is not None:
-            source = scheme.authorizer.value.get("identitySource")
-            headers = (
-                [
-                    s.strip()[len("method.request.header.") :]
-                    for s in source.split(",")
-                    if s.strip().lower().startswith("method.request.header.")
-                ]
-                if isinstance(source, str)
-                else []
-            )
-            kind = str(scheme.authorizer.value.get("type", "")).lower()
-            if source is None and kind != "request" and scheme.location == "header":
-                # TOKEN and Cognito authorizers read the scheme's header (`name`)
-                headers = [scheme.header or "Authorization"]
-            for header in headers:
-                yield (
-                    header,
-                    (
-                        f"the {'Lambda' if scheme.kind == 'lambda' else 'Cognito'} "
-                        f"authorizer {name!r} reads it"
-                    ),
-                )
-        elif scheme.kind == "api_key":
-            if key_source(api)[1] != "AUTHORIZER":
-                yield "X-Api-Key", "the method requires an API key"
-    if "iam" in method.auth.kinds:
-        yield "Authorization", "IAM (SigV4) signs the request"
-        yield "X-Amz-Date", "IAM (SigV4) signs the request"
-    media = unsafe_body(method)
-    if media is not None:
-        yield "Content-Type", f"it sends a body of type {media}"
-    for param in method.parameters:
-        name = param.name.lower()
-        if (
-            param.location == "header"
-            and param.value.get("required") is True
-            and name not in SAFE_HEADERS
-            and name not in _FORBIDDEN_HEADERS
-            and not name.startswith(_NOT_SCRIPTED_PREFIXES)
-        ):
-            yield param.name, "it is a required header parameter"
-
-
 @check
 def cors_allow_headers_incomplete(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     for resource in api.resources.values():
@@ -469,7 +390,7 @@ def cors_allow_headers_incomplete(api: Api, options: dict[str, Any]) -> Iterator
         for method in resource.methods.values():
             if method.verb == "OPTIONS":
                 continue
-            for header, why in _sent_headers(api, method):
+            for header, why in sent_headers(api, method):
                 key = header.lower()
                 # '*' allows any header but Authorization (Fetch: CORS non-wildcard header name)
                 covered = key in listed or ("*" in listed and key != "authorization")

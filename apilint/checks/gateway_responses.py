@@ -19,9 +19,10 @@ from typing import Any
 from apilint.checks import Violation, check, violation
 from apilint.document.placeholders import has_placeholder
 from apilint.document.refs import At
-from apilint.model.cors import ALLOW_ORIGIN, cors_evidence, http_cors
+from apilint.model.cors import cors_evidence, http_cors
 from apilint.model.gateway import GATEWAY_RESPONSES, Api
 from apilint.model.mapping import STATUS, static_value, variable
+from apilint.model.preflight import allow_origin_gaps
 
 #: botocore apigateway GatewayResponseType.
 RESPONSE_TYPES = (
@@ -190,16 +191,9 @@ def cors_gateway_responses_missing(api: Api, options: dict[str, Any]) -> Iterato
     evidence = cors_evidence(api)
     if evidence is None:
         return
-    sites = {key: (site, response) for key, site, response in api.gateway_responses()}
-    missing: list[str] = []
-    at: At | None = None
-    for kind in ("DEFAULT_4XX", "DEFAULT_5XX"):
-        site, response = sites.get(kind, (None, None))
-        params = api.dict_child(response, "responseParameters")
-        keys = params.value if params is not None else {}
-        if not any(str(k).lower() == "gatewayresponse.header." + ALLOW_ORIGIN for k in keys):
-            missing.append(kind)
-            at = at or site
+    gaps = allow_origin_gaps(api)
+    missing = list(gaps)
+    at = next((site for site, _ in gaps.values() if site is not None), None)
     if not missing:
         return
     at = at or api.root.child(GATEWAY_RESPONSES) or api.root

@@ -1,0 +1,209 @@
+"""The CORS preflight an API lacks, computed from what the API already shows: which methods and
+request headers a resource's preflight must allow, the origin the API already returns, and the
+definition text that answers it — an OPTIONS method with a mock integration for a REST API
+(AWS's "Enable CORS" setup, how-to-cors.html), `x-amazon-apigateway-cors` for an HTTP API
+(http-api-cors.html), Allow-Origin on DEFAULT_4XX/DEFAULT_5XX gateway responses.
+
+Everything here returns plain values (dicts in OpenAPI shape); the checks turn them into edits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from apilint.document.refs import At
+from apilint.model.cors import (
+    ALLOW_ORIGIN,
+    http_cors,
+    integration_response_parameters,
+    mapped_header,
+)
+from apilint.model.gateway import GATEWAY_RESPONSES, Api, Resource
+from apilint.model.mapping import static_value
+from apilint.model.request_headers import sent_headers
+from apilint.model.values import literal
+
+ALLOW_METHODS = "Access-Control-Allow-Methods"
+ALLOW_HEADERS = "Access-Control-Allow-Headers"
+ORIGIN_HEADER = "Access-Control-Allow-Origin"
+PREFLIGHT_HEADERS = (ORIGIN_HEADER, ALLOW_METHODS, ALLOW_HEADERS)
+RESPONSE_HEADER = "method.response.header."
+GATEWAY_HEADER = "gatewayresponse.header."
+DEFAULT_RESPONSES = ("DEFAULT_4XX", "DEFAULT_5XX")
+#: What AWS's own CORS setup sends when nothing else is needed: harmless to allow.
+_DEFAULT_HEADERS = ("Content-Type",)
+#: AWS's CORS setup gives the mock this template so that it answers 200 whatever the
+#: passthrough behaviour (how-to-cors.html).
+MOCK_TEMPLATE = {"application/json": '{"statusCode": 200}'}
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The Access-Control-Allow-Origin value a fix uses."""
+
+    value: str  # as browsers see it: https://app.example.com or *
+    known: bool  # the API already returns exactly this origin (False: invented or a guess)
+
+
+@dataclass(frozen=True)
+class Preflight:
+    """What a preflight answers: Allow-Methods, Allow-Headers and Allow-Origin."""
+
+    methods: tuple[str, ...]
+    headers: tuple[str, ...]
+    origin: Origin
+
+
+def quoted(value: str) -> str:
+    """A static mapping value: `'GET,OPTIONS'` (mapping-expressions reference)."""
+    return f"'{value}'"
+
+
+def _returned_origins(api: Api) -> Iterator[Any]:
+    """Every Allow-Origin value the API sends: mapped by integration responses and gateway
+    responses, or configured on an HTTP API."""
+    for method in api.methods:
+        for _, params in integration_response_parameters(api, method):
+            for key, value in params.items():
+                if mapped_header(key) == ALLOW_ORIGIN:
+                    yield static_value(value)
+    for _, _, response in api.gateway_responses():
+        params = response.value.get("responseParameters")
+        for key, value in params.items() if isinstance(params, dict) else ():
+            if str(key).lower() == GATEWAY_HEADER + ALLOW_ORIGIN:
+                yield static_value(value)
+    cors = http_cors(api)
+    origins = cors.value.get("allowOrigins") if cors is not None else None
+    yield from origins if isinstance(origins, list) else ()
+
+
+def api_origin(api: Api) -> Origin:
+    """The origin the API already returns; `*` (not known) when it returns none, and the first
+    one (not known) when it returns several, since then the fix would pick for the author."""
+    distinct: list[str] = []
+    for value in _returned_origins(api):
+        text = literal(value)
+        if text and text not in distinct:
+            distinct.append(text)
+    if len(distinct) == 1:
+        return Origin(distinct[0], True)
+    return Origin(distinct[0] if distinct else "*", False)
+
+
+def _headers(api: Api, methods: Any) -> tuple[str, ...]:
+    found: dict[str, str] = {}  # lower case -> as first written
+    for method in methods:
+        for header, _ in sent_headers(api, method, required_only=False):
+            found.setdefault(header.lower(), header)
+    return tuple(found.values())
+
+
+def resource_preflight(api: Api, resource: Resource) -> Preflight:
+    """The preflight of one REST resource: its methods, the headers they send."""
+    served = [m for m in resource.methods.values() if m.verb not in ("OPTIONS", "ANY")]
+    verbs = tuple(dict.fromkeys(m.verb for m in served)) + ("OPTIONS",)
+    return Preflight(verbs, _headers(api, served) or _DEFAULT_HEADERS, api_origin(api))
+
+
+def http_preflight(api: Api) -> Preflight:
+    """The preflight of an HTTP API's CORS configuration: every route's method and headers."""
+    verbs = tuple(dict.fromkeys(m.verb for m in api.methods))
+    methods = ("*",) if "ANY" in verbs else tuple(v for v in verbs if v != "OPTIONS") + ("OPTIONS",)
+    return Preflight(methods, _headers(api, api.methods), api_origin(api))
+
+
+def preflight_values(preflight: Preflight) -> dict[str, str]:
+    """Header name -> the static mapping value the preflight returns."""
+    return {
+        ORIGIN_HEADER: quoted(preflight.origin.value),
+        ALLOW_METHODS: quoted(",".join(preflight.methods)),
+        ALLOW_HEADERS: quoted(",".join(preflight.headers)),
+    }
+
+
+def header_declaration(api: Api) -> dict[str, Any]:
+    """A response header object: Swagger 2.0 types it directly, OpenAPI 3 through a schema."""
+    return {"type": "string"} if api.version == "2.0" else {"schema": {"type": "string"}}
+
+
+def rest_options_operation(api: Api, preflight: Preflight) -> dict[str, Any]:
+    """The OPTIONS operation object that answers the preflight in API Gateway: a mock
+    integration whose 200 integration response maps the three headers its method response
+    declares. `security: []` keeps any authorizer off it (browsers send preflights without
+    credentials)."""
+    operation: dict[str, Any] = {}
+    if api.schemes or api.root_security is not None:
+        operation["security"] = []
+    operation["responses"] = {
+        "200": {
+            "description": "CORS preflight",
+            "headers": {name: header_declaration(api) for name in PREFLIGHT_HEADERS},
+        }
+    }
+    integration: dict[str, Any] = {"type": "mock", "requestTemplates": dict(MOCK_TEMPLATE)}
+    if _binary_wildcard(api):
+        # with */* binary the mock would read its request as binary and fail (AGW510)
+        integration["contentHandling"] = "CONVERT_TO_TEXT"
+    integration["responses"] = {
+        "default": {
+            "statusCode": "200",
+            "responseParameters": {
+                RESPONSE_HEADER + name: value for name, value in preflight_values(preflight).items()
+            },
+        }
+    }
+    operation["x-amazon-apigateway-integration"] = integration
+    return operation
+
+
+def _binary_wildcard(api: Api) -> bool:
+    types = api.ext("x-amazon-apigateway-binary-media-types")
+    values = types.value if types is not None and isinstance(types.value, list) else []
+    return any(isinstance(t, str) and t.strip() == "*/*" for t in values)
+
+
+def http_cors_configuration(preflight: Preflight) -> dict[str, Any]:
+    """`x-amazon-apigateway-cors`: the gateway then answers preflights itself."""
+    config: dict[str, Any] = {
+        "allowOrigins": [preflight.origin.value],
+        "allowMethods": list(preflight.methods),
+    }
+    if preflight.headers:
+        config["allowHeaders"] = list(preflight.headers)
+    return config
+
+
+def allow_origin_gaps(api: Api) -> dict[str, tuple[At | None, At | None]]:
+    """DEFAULT_4XX / DEFAULT_5XX gateway responses that set no Access-Control-Allow-Origin:
+    type -> (position of its key, the response object), both None when it is absent."""
+    sites = {kind: (site, response) for kind, site, response in api.gateway_responses()}
+    gaps: dict[str, tuple[At | None, At | None]] = {}
+    for kind in DEFAULT_RESPONSES:
+        site, response = sites.get(kind, (None, None))
+        params = api.dict_child(response, "responseParameters")
+        keys = params.value if params is not None else {}
+        if not any(str(k).lower() == GATEWAY_HEADER + ALLOW_ORIGIN for k in keys):
+            gaps[kind] = (site, response)
+    return gaps
+
+
+def allow_origin_additions(api: Api, origin: Origin) -> list[tuple[At, dict[str, Any]]]:
+    """(mapping, entries to add to it) that make every gap of `allow_origin_gaps` map the
+    origin: into the existing responseParameters, the existing response, or new responses."""
+    header = {GATEWAY_HEADER + ORIGIN_HEADER: quoted(origin.value)}
+    additions: list[tuple[At, dict[str, Any]]] = []
+    new: dict[str, Any] = {}
+    for kind, (_, response) in allow_origin_gaps(api).items():
+        params = api.dict_child(response, "responseParameters")
+        if params is not None:
+            additions.append((params, header))
+        elif response is not None:
+            additions.append((response, {"responseParameters": dict(header)}))
+        else:
+            new[kind] = {"responseParameters": dict(header)}
+    if new:
+        container = api.dict_child(api.root, GATEWAY_RESPONSES)
+        additions.append((container, new) if container else (api.root, {GATEWAY_RESPONSES: new}))
+    return additions

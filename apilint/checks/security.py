@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from typing import Any
 
 from apilint.checks import Violation, check, shown, violation
+from apilint.document.edit import add_entries, make_fix
 from apilint.model.auth import allowed_by
 from apilint.model.gateway import Api, Method
 from apilint.model.sam import sam_edits, sam_no_auth
@@ -83,4 +85,12 @@ def root_security_ignored(api: Api, options: dict[str, Any]) -> Iterator[Violati
         f"{len(relied)} operation(s) rely on it and deploy with no authorization "
         f"({shown(relied)}); repeat the requirement in each operation's "
         "`security`",
+        fix=make_fix(
+            "Copy the root security requirement into each operation that relied on it",
+            "unsafe",
+            *(
+                add_entries(m.at.doc, m.at.tokens, {"security": copy.deepcopy(root.value)})
+                for m in relied
+            ),
+        ),
     )

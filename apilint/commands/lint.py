@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,7 +27,15 @@ from apilint.document import loader
 from apilint.document.discover import Target, expand, may_hold_api
 from apilint.document.loader import DEFAULT_MAX_BYTES
 from apilint.document.model import NOT_AN_API
-from apilint.engine.run import FileResult, Prebuilt, Settings, drop_repeats, lint_tasks
+from apilint.engine.fix import FixRun, fix_task
+from apilint.engine.run import (
+    FileResult,
+    Prebuilt,
+    Settings,
+    drop_repeats,
+    lint_path,
+    lint_tasks,
+)
 from apilint.report import FORMATS, renderer
 
 
@@ -51,6 +60,15 @@ class Options:
     stdin_filename: str | None = None
     #: Exit 2 when the paths hold no API definition (also the configuration key).
     error_on_no_input: bool = False
+    #: Apply the findings' safe fixes (--fix), unsafe ones too (--unsafe-fixes), or print
+    #: them as a diff instead of writing (--diff).
+    fix: bool = False
+    unsafe_fixes: bool = False
+    diff: bool = False
+
+    @property
+    def fixing(self) -> bool:
+        return self.fix or self.diff
 
 
 #: What `-` is linted as without --stdin-filename: YAML (a superset of JSON) in the working
@@ -142,9 +160,10 @@ def lint(options: Options, prepare: Prepare | None = None) -> tuple[list[FileRes
 
 
 def _lint(
-    options: Options, prepare: Prepare | None = None
+    options: Options, prepare: Prepare | None = None, fixes: FixRun | None = None
 ) -> tuple[list[FileResult], list[str], int]:
-    """lint(), and how many files were looked at."""
+    """lint(), and how many files were looked at; with `fixes`, the results after fixing
+    (the fixed texts are in `fixes`, nothing is written)."""
     options = replace(
         options,
         select=tuple(r.name for r in find_rules_or_error(options.select)),
@@ -160,9 +179,15 @@ def _lint(
         tasks = prepare(tasks, prebuilt)
     elif options.account.wanted:
         tasks = with_account(tasks, options.account, prebuilt)
+    linted = lint_tasks(tasks, options.jobs, prebuilt)
+    if fixes is not None:
+        linted = [
+            fix_task(partial(lint_path, path, settings), results, options.unsafe_fixes, fixes)
+            for (path, settings), results in zip(tasks, linted)
+        ]
     found = [
         (target, _unparsed_non_api(target, result))
-        for target, results in zip(targets, lint_tasks(tasks, options.jobs, prebuilt))
+        for target, results in zip(targets, linted)
         for result in results
     ]
     # A file that a template includes is linted through the template, with its variables and
@@ -214,8 +239,14 @@ def run_lint(
 ) -> int:
     try:
         outputs = outputs_of(formats)
+        fixes = _fix_run(options)
         with _stdin(options) as named:
-            results, thresholds, looked_at = _lint(named)
+            results, thresholds, looked_at = _lint(named, fixes=fixes)
+            if fixes is not None:
+                if not _finish_fixes(fixes, results, options, quiet):
+                    return 2
+                if options.diff:  # standard output carries the diff alone
+                    outputs = [(name, target) for name, target in outputs if target is not None]
             stale = _filter(results, baseline, diff_base)
             floor = Severity.parse(min_severity)
             for result in results:
@@ -240,6 +271,29 @@ def run_lint(
         warn(f"apilint: {exc.message}")
         return 2
     return 2 if fail_on_no_input else code
+
+
+def _fix_run(options: Options) -> FixRun | None:
+    if options.unsafe_fixes and not options.fixing:
+        raise UsageError("--unsafe-fixes applies with --fix or --diff")
+    if options.fix and not options.diff and "-" in options.paths:
+        raise UsageError("--fix cannot write standard input back; --diff shows the fixes")
+    return FixRun() if options.fixing else None
+
+
+def _finish_fixes(fixes: FixRun, results: list[FileResult], options: Options, quiet: bool) -> bool:
+    """Print the diff or write the fixed files, then the summary; False when a file could
+    not be written."""
+    from apilint.commands.fixing import print_diff, summary, write_fixed
+
+    if options.diff:
+        print_diff(fixes)
+        written = True
+    else:
+        written = write_fixed(fixes)
+    if not quiet:
+        warn(summary(fixes, results, options.unsafe_fixes, options.diff))
+    return written
 
 
 @contextmanager

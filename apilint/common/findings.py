@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
+
+from apilint.common.fixes import Fix
 
 
 class Severity(IntEnum):
@@ -44,6 +46,8 @@ class Finding:
     pointer: str
     span: Span
     operation: str | None = None
+    #: Edits that remove the finding, when the check knows them (`lint --fix`, SARIF `fixes`).
+    fix: Fix | None = field(default=None, compare=False)
 
     @property
     def line(self) -> int:

@@ -48,6 +48,8 @@ class Document:
     #: The same definition read with the second branch of each Fn::If (either may deploy): it
     #: is linted too, and its findings join those of the reading before it.
     alternative: bool = False
+    #: The text of the file it was read from (None when built otherwise): fixes edit it.
+    text: str | None = None
 
     def span(self, tokens: Tokens) -> Span:
         return self.locator.span(self.base + tokens if self.base else tokens)

@@ -44,6 +44,11 @@ class JsonLocator:
         self._members: dict[int, dict[str, tuple[int, int, int]]] = {}
         self._root: tuple[int, int, int] | None = None
 
+    def members(self, start: int) -> dict[str, tuple[int, int, int]]:
+        """The members of the container that starts at `start`: token → (member start,
+        value start, value end)."""
+        return self._index(start)
+
     def _index(self, start: int) -> dict[str, tuple[int, int, int]]:
         cached = self._members.get(start)
         if cached is not None:

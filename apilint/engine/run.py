@@ -128,6 +128,7 @@ def _finding(rule: Rule, v: Violation, severity: Severity, strict: str | None = 
         v.doc.pointer(v.tokens),
         span_of(v.doc, v.tokens),
         v.operation,
+        v.fix,
     )
 
 

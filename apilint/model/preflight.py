@@ -20,7 +20,7 @@ from apilint.model.cors import (
     integration_response_parameters,
     mapped_header,
 )
-from apilint.model.gateway import GATEWAY_RESPONSES, Api, Resource
+from apilint.model.gateway import GATEWAY_RESPONSES, Api, Method, Resource
 from apilint.model.mapping import static_value
 from apilint.model.request_headers import sent_headers
 from apilint.model.values import literal
@@ -189,6 +189,13 @@ def allow_origin_gaps(api: Api) -> dict[str, tuple[At | None, At | None]]:
     return gaps
 
 
+def nested(api: Api, parent: At, key: str, entries: dict[str, Any]) -> tuple[At, dict[str, Any]]:
+    """(mapping, entries to add) that put `entries` under `parent[key]`: into that mapping when
+    it exists, else as a new `key` of `parent`."""
+    child = api.dict_child(parent, key)
+    return (child, entries) if child is not None else (parent, {key: entries})
+
+
 def allow_origin_additions(api: Api, origin: Origin) -> list[tuple[At, dict[str, Any]]]:
     """(mapping, entries to add to it) that make every gap of `allow_origin_gaps` map the
     origin: into the existing responseParameters, the existing response, or new responses."""
@@ -196,14 +203,38 @@ def allow_origin_additions(api: Api, origin: Origin) -> list[tuple[At, dict[str,
     additions: list[tuple[At, dict[str, Any]]] = []
     new: dict[str, Any] = {}
     for kind, (_, response) in allow_origin_gaps(api).items():
-        params = api.dict_child(response, "responseParameters")
-        if params is not None:
-            additions.append((params, header))
-        elif response is not None:
-            additions.append((response, {"responseParameters": dict(header)}))
+        if response is not None:
+            additions.append(nested(api, response, "responseParameters", dict(header)))
         else:
             new[kind] = {"responseParameters": dict(header)}
     if new:
-        container = api.dict_child(api.root, GATEWAY_RESPONSES)
-        additions.append((container, new) if container else (api.root, {GATEWAY_RESPONSES: new}))
+        additions.append(nested(api, api.root, GATEWAY_RESPONSES, new))
+    return additions
+
+
+def method_response(api: Api, method: Method, status: str) -> At | None:
+    """The method's response object for `status` (a YAML key may be the number 200)."""
+    responses = method.responses
+    keys = responses.value if responses is not None and isinstance(responses.value, dict) else {}
+    key = next((k for k in keys if str(k) == status), None)
+    return api.dict_child(responses, key) if key is not None else None
+
+
+def header_additions(
+    api: Api, method: Method, response: At, values: dict[str, str]
+) -> list[tuple[At, dict[str, Any]]] | None:
+    """(mapping, entries) that make a method return `values` (header -> static mapping value):
+    mapped in its integration response `response` and declared in the method response of that
+    status (a mapping to an undeclared header fails the import). None without that method
+    response: there is nothing to declare the headers on."""
+    declared_in = method_response(api, method, str(response.value.get("statusCode", "")))
+    if declared_in is None:
+        return None
+    headers = api.dict_child(declared_in, "headers")
+    known = {str(h).lower() for h in headers.value} if headers is not None else set()
+    mappings = {RESPONSE_HEADER + name: value for name, value in values.items()}
+    additions = [nested(api, response, "responseParameters", mappings)]
+    declare = {n: header_declaration(api) for n in values if n.lower() not in known}
+    if declare:
+        additions.append(nested(api, declared_in, "headers", declare))
     return additions

@@ -16,11 +16,14 @@ from typing import Any
 
 from apilint.checks import Violation, check, violation
 from apilint.common.fixes import Fix
-from apilint.document.edit import make_fix, set_value
+from apilint.document.edit import add_entries, append_items, make_fix, set_value
 from apilint.document.placeholders import has_placeholder
+from apilint.document.refs import At
 from apilint.document.sam_origins import made_by
 from apilint.model.cors import (
+    ALLOW_ORIGIN,
     AUTH_HEADER_KINDS,
+    HTTP_CORS,
     cors_evidence,
     gateway_answers_preflight,
     http_cors,
@@ -28,12 +31,22 @@ from apilint.model.cors import (
     needs_preflight,
     response_header_names,
 )
+from apilint.model.cors_edits import additions_fix, extend_listed, safety
 from apilint.model.gateway import (
     Api,
     Method,
     Resource,
 )
 from apilint.model.mapping import STATUS, static_value
+from apilint.model.preflight import (
+    api_origin,
+    header_additions,
+    http_cors_configuration,
+    http_preflight,
+    preflight_values,
+    resource_preflight,
+    rest_options_operation,
+)
 
 PREFLIGHT_HEADERS = (
     "access-control-allow-origin",
@@ -78,46 +91,65 @@ def cors_preflight_missing(api: Api, options: dict[str, Any]) -> Iterator[Violat
             f"{'route' if api.kind == 'http' else 'method'}, but "
             f"browsers preflight its {verbs} ({reasons[0][1]}) and CORS "
             f"is in use ({evidence}); {fix}",
+            fix=_add_preflight(api, resource, resource.at),
         )
 
 
+def _add_preflight(api: Api, resource: Resource, path_item: At) -> Fix | None:
+    """REST: an OPTIONS mock preflight on the resource; HTTP: x-amazon-apigateway-cors (one
+    object for every route, so each resource's violation carries the same edit). Unsafe when
+    the API returns no single origin to allow and the fix must invent one."""
+    if api.kind == "http":
+        preflight = http_preflight(api)
+        value = http_cors_configuration(preflight)
+        edits = add_entries(api.doc, api.root.tokens, {HTTP_CORS: value})
+        title = "Add x-amazon-apigateway-cors"
+    else:
+        preflight = resource_preflight(api, resource)
+        value = rest_options_operation(api, preflight)
+        edits = add_entries(path_item.doc, path_item.tokens, {"options": value})
+        title = f"Add an OPTIONS mock preflight to {resource.path}"
+    return make_fix(
+        f"{title} (Allow-Origin {preflight.origin.value!r})", safety(preflight.origin), edits
+    )
+
+
 _MAP_ALL = "Map all three Access-Control-Allow-* headers in its integration response"
+#: (problem, how to fix it, the fix when it can be made) of a REST preflight method.
+Problem = tuple[str, str, Fix | None]
 
 
-def _rest_preflight_problems(
-    api: Api, resource: Resource, options_method: Method
-) -> list[tuple[str, str]]:
-    """(problem, fix) of a REST preflight method."""
+def _rest_preflight_problems(api: Api, resource: Resource, options_method: Method) -> list[Problem]:
     integ = options_method.integration
     if integ is None:
         declared = response_header_names(api, options_method)
         missing = [h for h in PREFLIGHT_HEADERS if h not in declared]
         return (
-            [("does not return " + ", ".join(_title(h) for h in missing), _MAP_ALL)]
+            [("does not return " + ", ".join(_title(h) for h in missing), _MAP_ALL, None)]
             if missing
             else []
         )
     if integ.is_proxy:
         return []  # the backend answers; nothing here to check
-    found: dict[str, Any] = {}
-    success: list[tuple[str, str]] = []  # (pattern, status) of 2xx integration responses
+    found: dict[str, tuple[Any, At | None]] = {}  # header -> (mapping value, where it is)
+    success: list[tuple[str, str, At]] = []  # (pattern, status, response) of 2xx responses
     for pattern, response in api.integration_responses(integ):
         status = str(response.value.get("statusCode", "")).strip()
         if not status.startswith("2"):
             continue
-        success.append((pattern, status))
+        success.append((pattern, status, response))
         params = api.dict_child(response, "responseParameters")
         for key, value in params.value.items() if params else ():
             header = mapped_header(key)
             if header is not None:
-                found.setdefault(header, value)
-    problems: list[tuple[str, str]] = []
+                found.setdefault(header, (value, params.child(key) if params else None))
+    problems: list[Problem] = []
     missing = [h for h in PREFLIGHT_HEADERS if h not in found]
     codes = _method_response_codes(options_method)
-    if missing and success and codes is not None and not any(s in codes for _, s in success):
+    if missing and success and codes is not None and not any(s in codes for _, s, _ in success):
         # Headers are returned only through a method response; without one there is nothing
         # to map them to (response-header-undeclared reports mappings that exist).
-        pattern, status = success[0]
+        pattern, status, _ = success[0]
         problems.append(
             (
                 f"has integration response {pattern!r} returning {status} but no "
@@ -127,14 +159,19 @@ def _rest_preflight_problems(
                 f"Declare a '{status}' response with the Access-Control-Allow-Origin, "
                 "-Methods and -Headers headers and map them in that integration "
                 "response",
+                None,
             )
         )
     elif missing:
         where = "" if success else " (no 2xx integration response)"
-        problems.append(
-            ("does not return " + ", ".join(_title(h) for h in missing) + where, _MAP_ALL)
+        fix = (
+            _map_missing(api, resource, options_method, success[0][2], missing) if success else None
         )
-    allowed = static_value(found.get("access-control-allow-methods"))
+        problems.append(
+            ("does not return " + ", ".join(_title(h) for h in missing) + where, _MAP_ALL, fix)
+        )
+    value, site = found.get("access-control-allow-methods", (None, None))
+    allowed = static_value(value)
     if allowed is not None and "*" not in allowed:
         listed = {m.strip().upper() for m in allowed.split(",") if m.strip()}
         omitted = [v for v in resource.methods if v not in ("OPTIONS", "ANY") and v not in listed]
@@ -143,9 +180,32 @@ def _rest_preflight_problems(
                 (
                     f"Access-Control-Allow-Methods {allowed!r} omits {', '.join(omitted)}",
                     f"Add {', '.join(omitted)} to it",
+                    extend_listed(site, allowed, omitted),
                 )
             )
     return problems
+
+
+def _map_missing(
+    api: Api, resource: Resource, method: Method, response: At, missing: list[str]
+) -> Fix | None:
+    """Map (and declare) the preflight headers a 2xx integration response lacks, with the
+    values a new preflight would have."""
+    preflight = resource_preflight(api, resource)
+    values = {
+        name: value
+        for name, value in preflight_values(preflight).items()
+        if name.lower() in missing
+    }
+    additions = header_additions(api, method, response, values)
+    if additions is None:
+        return None
+    origin_known = preflight.origin.known or ALLOW_ORIGIN not in missing
+    return additions_fix(
+        f"Map {', '.join(values)} on the preflight {method.label}",
+        "safe" if origin_known else "unsafe",
+        additions,
+    )
 
 
 def _method_response_codes(method: Method) -> set[str] | None:
@@ -179,12 +239,13 @@ def cors_preflight_incomplete(api: Api, options: dict[str, Any]) -> Iterator[Vio
         method = resource.methods.get("OPTIONS")
         if method is None:
             continue
-        for problem, fix in _rest_preflight_problems(api, resource, method):
+        for problem, how, fix in _rest_preflight_problems(api, resource, method):
             yield violation(
                 method.at,
                 f"the CORS preflight {method.label} {problem}; browsers "
-                f"reject the cross-origin call. {fix}",
+                f"reject the cross-origin call. {how}",
                 method.label,
+                fix,
             )
 
 
@@ -198,6 +259,7 @@ def _http_cors_incomplete(api: Api) -> Iterator[Violation]:
             cors,
             "x-amazon-apigateway-cors has no allowOrigins, so API Gateway "
             "returns no CORS headers; list the allowed origins",
+            fix=_allow_origin(api, cors),
         )
     methods = cors.value.get("allowMethods")
     if isinstance(methods, list) and "*" not in methods:
@@ -208,7 +270,27 @@ def _http_cors_incomplete(api: Api) -> Iterator[Violation]:
                 cors.child("allowMethods") or cors,
                 f"x-amazon-apigateway-cors allowMethods omits {', '.join(used)}, "
                 "which routes of this API use; add them (or '*')",
+                fix=_append_methods(cors, used),
             )
+
+
+def _allow_origin(api: Api, cors: At) -> Fix | None:
+    origin = api_origin(api)
+    site = cors.child("allowOrigins")
+    edits = (
+        add_entries(cors.doc, cors.tokens, {"allowOrigins": [origin.value]})
+        if site is None
+        else set_value(site.doc, site.tokens, [origin.value])
+    )
+    return make_fix(f"Allow the origin {origin.value!r}", safety(origin), edits)
+
+
+def _append_methods(cors: At, used: list[str]) -> Fix | None:
+    site = cors.child("allowMethods")
+    if site is None:
+        return None
+    edits = append_items(site.doc, site.tokens, used)
+    return make_fix(f"Add {', '.join(used)} to allowMethods", "safe", edits)
 
 
 @check

@@ -9,11 +9,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from apilint.checks import Violation, check, violation
+from apilint.common.fixes import Fix
 from apilint.document.placeholders import has_placeholder
 from apilint.document.refs import At
 from apilint.model.cors import ALLOW_ORIGIN, declared_headers, mapped_header
-from apilint.model.gateway import Api, Integration
+from apilint.model.cors_edits import additions_fix, extend_listed, safety
+from apilint.model.gateway import Api, Integration, Method
 from apilint.model.mapping import static_value
+from apilint.model.preflight import ORIGIN_HEADER, api_origin, header_additions, quoted
 from apilint.model.request_headers import sent_headers
 
 
@@ -67,7 +70,18 @@ def cors_method_origin_missing(api: Api, options: dict[str, Any]) -> Iterator[Vi
                     f"(e.g. \"'https://app.example.com'\") in that integration "
                     f"response{fix}",
                     method.label,
+                    _map_origin(api, method, response),
                 )
+
+
+def _map_origin(api: Api, method: Method, response: At) -> Fix | None:
+    """Map (and declare) the origin the API already returns; unsafe when it must be invented."""
+    origin = api_origin(api)
+    additions = header_additions(api, method, response, {ORIGIN_HEADER: quoted(origin.value)})
+    if additions is None:
+        return None
+    title = f"Map Access-Control-Allow-Origin {origin.value!r} on {method.label}"
+    return additions_fix(title, safety(origin), additions)
 
 
 @check
@@ -102,4 +116,5 @@ def cors_allow_headers_incomplete(api: Api, options: dict[str, Any]) -> Iterator
                 "preflight fails and the call is blocked. Add "
                 f"{', '.join(missing)} to Access-Control-Allow-Headers",
                 preflight.label,
+                extend_listed(site[0], allowed, list(missing)),
             )

@@ -61,6 +61,12 @@ def quoted(value: str) -> str:
     return f"'{value}'"
 
 
+def extended_list(listed: str, extra: list[str]) -> str:
+    """A comma-separated list (`GET,OPTIONS`) with `extra` appended, as written before."""
+    kept = listed.rstrip().rstrip(",")
+    return ",".join(([kept] if kept.strip() else []) + extra)
+
+
 def _returned_origins(api: Api) -> Iterator[Any]:
     """Every Allow-Origin value the API sends: mapped by integration responses and gateway
     responses, or configured on an HTTP API."""

@@ -545,13 +545,17 @@ def passthrough_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation
 
 
 def _passthrough_fix(at: At, value: str | None) -> Fix | None:
-    """The behaviour the value spells another way (`when-no-match`, `WhenNoTemplates`)."""
+    """The behaviour the value spells another way (`when-no-match`, `when_no_template`)."""
+    import difflib
+
     letters = re.sub(r"[^a-z]", "", value or "")
-    meant = [p for p in _PASSTHROUGH if p.replace("_", "") == letters]
+    spelled = {p.replace("_", ""): p for p in _PASSTHROUGH}
+    meant = difflib.get_close_matches(letters, spelled, n=2, cutoff=0.85)
     if len(meant) != 1:
         return None
+    chosen = spelled[meant[0]]
     return make_fix(
-        f"Set passthroughBehavior: {meant[0]}", "safe", set_value(at.doc, at.tokens, meant[0])
+        f"Set passthroughBehavior: {chosen}", "safe", set_value(at.doc, at.tokens, chosen)
     )
 
 

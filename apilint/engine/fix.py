@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from apilint.common.findings import Finding
-from apilint.common.fixes import Fix, apply_edits
+from apilint.common.fixes import Edit, Fix, apply_edits
 from apilint.document import loader
 from apilint.engine.run import FileResult
 
@@ -31,6 +31,8 @@ class FixedFile:
     path: str  # as the findings name it
     before: str
     after: str
+    #: Each round's text and the edits applied to it (tests prove the bytes around them kept).
+    rounds: list[tuple[str, tuple[Edit, ...]]] = field(default_factory=list)
 
 
 @dataclass
@@ -89,6 +91,7 @@ def fix_task(
                 continue
             after = _apply(current.after, taken)
             if after != current.after:
+                current.rounds.append((current.after, tuple(e for f in taken for e in f.edits)))
                 current.after = after
                 run.applied += len(taken)
                 progress = True

@@ -254,7 +254,7 @@ def _apply_suppressions(
     ran: set[str],
     settings: Settings,
 ) -> None:
-    from apilint.engine.suppress import INVALID_RULE, UNUSED_RULE, collect
+    from apilint.engine.suppress import INVALID_RULE, UNUSED_RULE, collect, removal
 
     suppressions, problems = collect(list(ws.docs.values()), rules)
     if not suppressions and not problems:
@@ -281,6 +281,7 @@ def _apply_suppressions(
                     f"x-apilint-ignore names {s.rule.code} "
                     f"({s.rule.name}) but it silences nothing here; "
                     "remove the entry",
+                    fix=removal(s),
                 ),
                 level,
             )

@@ -39,20 +39,20 @@ from apilint.model.gateway import (
 )
 from apilint.model.mapping import STATUS, static_value
 from apilint.model.preflight import (
+    PREFLIGHT_HEADERS as PREFLIGHT_HEADER_NAMES,
+)
+from apilint.model.preflight import (
     api_origin,
     header_additions,
     http_cors_configuration,
     http_preflight,
+    origin_additions,
     preflight_values,
     resource_preflight,
     rest_options_operation,
 )
 
-PREFLIGHT_HEADERS = (
-    "access-control-allow-origin",
-    "access-control-allow-methods",
-    "access-control-allow-headers",
-)
+PREFLIGHT_HEADERS = tuple(name.lower() for name in PREFLIGHT_HEADER_NAMES)
 
 
 @check
@@ -101,17 +101,22 @@ def _add_preflight(api: Api, resource: Resource, path_item: At) -> Fix | None:
     the API returns no single origin to allow and the fix must invent one."""
     if api.kind == "http":
         preflight = http_preflight(api)
-        value = http_cors_configuration(preflight)
-        edits = add_entries(api.doc, api.root.tokens, {HTTP_CORS: value})
+        config = http_cors_configuration(preflight)
         title = "Add x-amazon-apigateway-cors"
+        parts = [add_entries(api.doc, api.root.tokens, {HTTP_CORS: config})]
     else:
         preflight = resource_preflight(api, resource)
-        value = rest_options_operation(api, preflight)
-        edits = add_entries(path_item.doc, path_item.tokens, {"options": value})
+        operation = rest_options_operation(api, preflight)
         title = f"Add an OPTIONS mock preflight to {resource.path}"
-    return make_fix(
-        f"{title} (Allow-Origin {preflight.origin.value!r})", safety(preflight.origin), edits
-    )
+        parts = [add_entries(path_item.doc, path_item.tokens, {"options": operation})]
+        # the methods' own answers need Allow-Origin too (AWS's "Enable CORS" maps it), or the
+        # preflight passes and the page still cannot read them (cors-method-origin-missing)
+        answers = origin_additions(api, resource, preflight.origin)
+        if answers is None:
+            return None
+        parts += [add_entries(at.doc, at.tokens, entries) for at, entries in answers]
+    origin = preflight.origin
+    return make_fix(f"{title} (Allow-Origin {origin.value!r})", safety(origin), *parts)
 
 
 _MAP_ALL = "Map all three Access-Control-Allow-* headers in its integration response"
@@ -197,7 +202,7 @@ def _map_missing(
         for name, value in preflight_values(preflight).items()
         if name.lower() in missing
     }
-    additions = header_additions(api, method, response, values)
+    additions = header_additions(api, method, response, values, PREFLIGHT_HEADER_NAMES)
     if additions is None:
         return None
     origin_known = preflight.origin.known or ALLOW_ORIGIN not in missing

@@ -16,7 +16,13 @@ from apilint.model.cors import ALLOW_ORIGIN, declared_headers, mapped_header
 from apilint.model.cors_edits import additions_fix, extend_listed, safety
 from apilint.model.gateway import Api, Integration, Method
 from apilint.model.mapping import static_value
-from apilint.model.preflight import ORIGIN_HEADER, api_origin, header_additions, quoted
+from apilint.model.preflight import (
+    ORIGIN_HEADER,
+    api_origin,
+    header_additions,
+    quoted,
+    unmapped_origins,
+)
 from apilint.model.request_headers import sent_headers
 
 
@@ -39,39 +45,29 @@ def cors_method_origin_missing(api: Api, options: dict[str, Any]) -> Iterator[Vi
     for resource in api.resources.values():
         if "OPTIONS" not in resource.methods:
             continue  # only resources that are set up for CORS
-        for method in resource.methods.values():
-            integ = method.integration
-            if method.verb == "OPTIONS" or integ is None or integ.is_proxy or integ.type is None:
-                continue  # proxy integrations return the backend's headers
-            for _, response in api.integration_responses(integ):
-                status = str(response.value.get("statusCode", ""))
-                params = response.value.get("responseParameters")
-                if not status.startswith("2") or (
-                    isinstance(params, dict)
-                    and any(mapped_header(k) == ALLOW_ORIGIN for k in params)
-                ):
-                    continue
-                if ALLOW_ORIGIN in declared_headers(api, method, status):
-                    why, fix = (
-                        "declares Access-Control-Allow-Origin but its integration response "
-                        "never maps it, so it is never sent",
-                        "",
-                    )
-                else:
-                    why, fix = (
-                        "neither declares nor maps Access-Control-Allow-Origin",
-                        f" and declare the header in its {status} response",
-                    )
-                yield violation(
-                    response.child("statusCode") or response,
-                    f"{method.label} answers {status} and {why}; browsers hide the "
-                    f"response from the page although {resource.path} answers the CORS "
-                    "preflight. Map method.response.header.Access-Control-Allow-Origin "
-                    f"(e.g. \"'https://app.example.com'\") in that integration "
-                    f"response{fix}",
-                    method.label,
-                    _map_origin(api, method, response),
+        for method, response in unmapped_origins(api, resource):
+            status = str(response.value.get("statusCode", ""))
+            if ALLOW_ORIGIN in declared_headers(api, method, status):
+                why, fix = (
+                    "declares Access-Control-Allow-Origin but its integration response "
+                    "never maps it, so it is never sent",
+                    "",
                 )
+            else:
+                why, fix = (
+                    "neither declares nor maps Access-Control-Allow-Origin",
+                    f" and declare the header in its {status} response",
+                )
+            yield violation(
+                response.child("statusCode") or response,
+                f"{method.label} answers {status} and {why}; browsers hide the "
+                f"response from the page although {resource.path} answers the CORS "
+                "preflight. Map method.response.header.Access-Control-Allow-Origin "
+                f"(e.g. \"'https://app.example.com'\") in that integration "
+                f"response{fix}",
+                method.label,
+                _map_origin(api, method, response),
+            )
 
 
 def _map_origin(api: Api, method: Method, response: At) -> Fix | None:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from apilint.document.pointer import Tokens
 from apilint.document.refs import At
 from apilint.model.cors import (
     ALLOW_ORIGIN,
@@ -37,6 +38,10 @@ _DEFAULT_HEADERS = ("Content-Type",)
 #: AWS's CORS setup gives the mock this template so that it answers 200 whatever the
 #: passthrough behaviour (how-to-cors.html).
 MOCK_TEMPLATE = {"application/json": '{"statusCode": 200}'}
+
+
+#: (mapping, the entries to add to it)
+Addition = tuple[At, dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -218,6 +223,52 @@ def allow_origin_additions(api: Api, origin: Origin) -> list[tuple[At, dict[str,
     return additions
 
 
+def unmapped_origins(api: Api, resource: Resource) -> Iterator[tuple[Method, At]]:
+    """(method, 2xx integration response) of the resource's non-proxy methods that map no
+    Access-Control-Allow-Origin: browsers hide those answers from the page."""
+    for method in resource.methods.values():
+        integ = method.integration
+        if method.verb == "OPTIONS" or integ is None or integ.is_proxy or integ.type is None:
+            continue  # proxy integrations return the backend's headers
+        for _, response in api.integration_responses(integ):
+            status = str(response.value.get("statusCode", ""))
+            params = response.value.get("responseParameters")
+            if status.startswith("2") and not (
+                isinstance(params, dict) and any(mapped_header(k) == ALLOW_ORIGIN for k in params)
+            ):
+                yield method, response
+
+
+def origin_additions(api: Api, resource: Resource, origin: Origin) -> list[Addition] | None:
+    """What maps (and declares) `origin` on every answer of `unmapped_origins`; None when one
+    of them has no method response to declare it on."""
+    additions: list[Addition] = []
+    for method, response in unmapped_origins(api, resource):
+        found = header_additions(api, method, response, {ORIGIN_HEADER: quoted(origin.value)})
+        if found is None:
+            return None
+        additions.extend(found)
+    return merged(additions)
+
+
+def merged(additions: list[Addition]) -> list[Addition]:
+    """One addition per mapping: two integration responses of one status declare the header
+    in the same method response once."""
+    out: dict[tuple[str, Tokens], Addition] = {}
+    for at, entries in additions:
+        key = (str(at.doc.abspath), at.tokens)
+        if key not in out:
+            out[key] = (at, dict(entries))
+            continue
+        kept = out[key][1]
+        for name, value in entries.items():
+            if isinstance(kept.get(name), dict) and isinstance(value, dict):
+                kept[name] = {**value, **kept[name]}
+            else:
+                kept.setdefault(name, value)
+    return list(out.values())
+
+
 def method_response(api: Api, method: Method, status: str) -> At | None:
     """The method's response object for `status` (a YAML key may be the number 200)."""
     responses = method.responses
@@ -227,12 +278,16 @@ def method_response(api: Api, method: Method, status: str) -> At | None:
 
 
 def header_additions(
-    api: Api, method: Method, response: At, values: dict[str, str]
+    api: Api,
+    method: Method,
+    response: At,
+    values: dict[str, str],
+    declare: tuple[str, ...] = (),
 ) -> list[tuple[At, dict[str, Any]]] | None:
     """(mapping, entries) that make a method return `values` (header -> static mapping value):
-    mapped in its integration response `response` and declared in the method response of that
-    status (a mapping to an undeclared header fails the import). None without that method
-    response: there is nothing to declare the headers on."""
+    mapped in its integration response `response` and declared, with the `declare` headers,
+    in the method response of that status (a mapping to an undeclared header fails the
+    import). None without that method response: there is nothing to declare the headers on."""
     declared_in = method_response(api, method, str(response.value.get("statusCode", "")))
     if declared_in is None:
         return None
@@ -240,7 +295,8 @@ def header_additions(
     known = {str(h).lower() for h in headers.value} if headers is not None else set()
     mappings = {RESPONSE_HEADER + name: value for name, value in values.items()}
     additions = [nested(api, response, "responseParameters", mappings)]
-    declare = {n: header_declaration(api) for n in values if n.lower() not in known}
-    if declare:
-        additions.append(nested(api, declared_in, "headers", declare))
+    names = dict.fromkeys((*declare, *values))
+    undeclared = {n: header_declaration(api) for n in names if n.lower() not in known}
+    if undeclared:
+        additions.append(nested(api, declared_in, "headers", undeclared))
     return additions

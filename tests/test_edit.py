@@ -20,6 +20,7 @@ from apilint.document.edit import (
     remove,
     set_value,
 )
+from apilint.document.model import Sources
 from apilint.document.pointer import get
 
 YAML = """openapi: 3.0.1  # top
@@ -68,8 +69,7 @@ def reread(tmp_path: Path, name: str, text: str) -> Any:
 
 def test_set_value_keeps_the_comment_and_the_rest(tmp_path: Path) -> None:
     doc = doc_of(tmp_path, "a.yaml", YAML)
-    tokens = ("paths", "/a", "get", "x-amazon-apigateway-integration", "httpMethod")
-    out = applied(doc, set_value(doc, tokens, "POST"))
+    out = applied(doc, set_value(doc, METHOD, "POST"))
     assert out == YAML.replace("httpMethod: GET   # wrong", "httpMethod: POST   # wrong")
 
 
@@ -150,6 +150,18 @@ def test_aliases_anchors_and_generated_nodes_have_no_edit(tmp_path: Path) -> Non
     assert make_fix("t", "safe", set_value(doc, ("paths", "/b"), 1)) is None
 
 
+#: Where the integration method of GET /a is.
+METHOD = ("paths", "/a", "get", "x-amazon-apigateway-integration", "httpMethod")
+
+
+def embedded(path: Path, text: str) -> Document:
+    """The definition a template (SAM, Terraform) at `path` holds."""
+    path.write_text(text)
+    sources = load_definitions(str(path), str(path), 10**7, False)
+    assert isinstance(sources, Sources) and len(sources.docs) == 1
+    return sources.docs[0]
+
+
 def test_definition_inside_a_sam_template_is_edited_in_the_template(tmp_path: Path) -> None:
     template = (
         "Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n"
@@ -159,13 +171,8 @@ def test_definition_inside_a_sam_template_is_edited_in_the_template(tmp_path: Pa
         "              x-amazon-apigateway-integration:\n                type: aws_proxy\n"
         "                httpMethod: GET\n                uri: arn\n"
     )
-    path = tmp_path / "template.yaml"
-    path.write_text(template)
-    sources = load_definitions(str(path), str(path), 10**7, False)
-    assert not isinstance(sources, type(None)) and hasattr(sources, "docs")
-    doc = sources.docs[0]
-    tokens = ("paths", "/a", "get", "x-amazon-apigateway-integration", "httpMethod")
-    fix = make_fix("Use POST", "safe", set_value(doc, tokens, "POST"))
+    doc = embedded(tmp_path / "template.yaml", template)
+    fix = make_fix("Use POST", "safe", set_value(doc, METHOD, "POST"))
     assert isinstance(fix, Fix) and fix.applicability == "safe"
     out = applied(doc, fix.edits)
     assert out == template.replace("httpMethod: GET", "httpMethod: POST")
@@ -184,13 +191,8 @@ def test_terraform_jsonencode_takes_plain_value_changes_only(tmp_path: Path) -> 
         '            type       = "aws_proxy"\n            httpMethod = "GET"\n'
         '            uri        = "arn"\n          }\n        }\n      }\n    }\n  })\n}\n'
     )
-    path = tmp_path / "main.tf"
-    path.write_text(tf)
-    sources = load_definitions(str(path), str(path), 10**7, False)
-    assert hasattr(sources, "docs")
-    doc = sources.docs[0]
-    tokens = ("paths", "/a", "get", "x-amazon-apigateway-integration", "httpMethod")
-    out = applied(doc, set_value(doc, tokens, "POST"))
+    doc = embedded(tmp_path / "main.tf", tf)
+    out = applied(doc, set_value(doc, METHOD, "POST"))
     assert out == tf.replace('httpMethod = "GET"', 'httpMethod = "POST"')
     assert add_entries(doc, ("paths", "/a"), {"options": {}}) is None
     assert set_value(doc, ("paths", "/a", "get"), {"a": 1}) is None

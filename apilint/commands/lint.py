@@ -291,7 +291,7 @@ def _finish_fixes(fixes: FixRun, results: list[FileResult], options: Options, qu
         written = True
     else:
         written = write_fixed(fixes)
-    if not quiet:
+    if not quiet or fixes.applied:  # a hook run (--quiet) still says what it changed
         warn(summary(fixes, results, options.unsafe_fixes, options.diff))
     return written
 

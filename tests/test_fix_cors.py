@@ -337,3 +337,82 @@ def test_list_fixes_change_only_the_value(
     path.write_text(text)
     run(capsys, "lint", "--fix", "--select", rule, str(path))
     assert path.read_text() == text.replace(old, new, 1)
+
+
+MOCK_GET = """openapi: 3.0.1
+info: {title: pets, version: "1"}
+paths:
+  /pets:
+    get:
+      responses: RESPONSES
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates: {application/json: '{"statusCode": 200}'}
+        responses:
+          default: {statusCode: "200"}
+    put:
+      responses:
+        "200":
+          description: updated
+          headers:
+            Access-Control-Allow-Origin: {schema: {type: string}}
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates: {application/json: '{"statusCode": 200}'}
+        responses:
+          default:
+            statusCode: "200"
+            responseParameters:
+              method.response.header.Access-Control-Allow-Origin: "ORIGINS"
+"""
+
+
+def test_preflight_fix_maps_the_origin_on_the_resources_answers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import yaml
+
+    text = MOCK_GET.replace("RESPONSES", '{"200": {description: pets}}')
+    spec = fixed(tmp_path, text.replace("ORIGINS", f"'{ORIGIN}'"), capsys)
+    get = yaml.safe_load(spec.read_text())["paths"]["/pets"]["get"]
+    assert get["responses"]["200"]["headers"] == {
+        "Access-Control-Allow-Origin": {"schema": {"type": "string"}}
+    }
+    assert get["x-amazon-apigateway-integration"]["responses"]["default"] == {
+        "statusCode": "200",
+        "responseParameters": {"method.response.header.Access-Control-Allow-Origin": f"'{ORIGIN}'"},
+    }
+    code, out, _ = run(capsys, "lint", "-q", str(spec))
+    assert "AGW50" not in out, out  # preflight, origins and gateway responses all in place
+
+
+def test_preflight_fix_is_withheld_where_an_answer_cannot_declare_the_origin(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GET has no method response to declare Allow-Origin on: the preflight alone would expose
+    # cors-method-origin-missing, so no fix is offered, not even an unsafe one
+    text = MOCK_GET.replace("RESPONSES", "{}").replace("ORIGINS", f"'{ORIGIN}'")
+    flags = ("--select", "cors-preflight-missing", "--unsafe-fixes")
+    assert fixed(tmp_path, text, capsys, *flags).read_text() == text
+
+
+def test_preflight_fix_with_several_origins_is_unsafe(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import yaml
+
+    text = MOCK_GET.replace("RESPONSES", '{"200": {description: pets}}')
+    text = text.replace("ORIGINS", f"'{ORIGIN}'") + (
+        "  /owners:\n    patch:\n      responses: {}\n"
+        "      x-amazon-apigateway-integration:\n        type: mock\n        responses:\n"
+        "          default:\n            statusCode: '200'\n            responseParameters:\n"
+        "              method.response.header.Access-Control-Allow-Origin: \"'https://b.example'\"\n"
+    )
+    flags = ("--select", "cors-preflight-missing")
+    assert fixed(tmp_path, text, capsys, *flags).read_text() == text  # which one? not safe
+    spec = fixed(tmp_path, text, capsys, *flags, "--unsafe-fixes")
+    pets = yaml.safe_load(spec.read_text())["paths"]["/pets"]
+    mapped = pets["options"]["x-amazon-apigateway-integration"]["responses"]["default"]
+    assert mapped["responseParameters"]["method.response.header.Access-Control-Allow-Origin"] == (
+        f"'{ORIGIN}'"
+    )

@@ -13,10 +13,13 @@ from apilint.model.preflight import (
     Preflight,
     allow_origin_additions,
     api_origin,
+    extended_list,
     http_cors_configuration,
     http_preflight,
+    origin_additions,
     resource_preflight,
     rest_options_operation,
+    unmapped_origins,
 )
 
 OAS3_REST = """openapi: 3.0.1
@@ -274,3 +277,57 @@ def test_allow_origin_additions(tmp_path: Path, responses: str, expected: list) 
     api = api_of(tmp_path, GATEWAY + responses)
     got = allow_origin_additions(api, Origin("https://a.example", True))
     assert [(at.tokens, entries) for at, entries in got] == expected
+
+
+@pytest.mark.parametrize(
+    "listed, extra, expected",
+    [
+        pytest.param("GET,OPTIONS", ["PUT"], "GET,OPTIONS,PUT", id="append"),
+        pytest.param("GET, OPTIONS, ", ["PUT", "DELETE"], "GET, OPTIONS,PUT,DELETE", id="trailing"),
+        pytest.param("", ["X-Api-Key"], "X-Api-Key", id="empty"),
+    ],
+)
+def test_extended_list(listed: str, extra: list[str], expected: str) -> None:
+    assert extended_list(listed, extra) == expected
+
+
+TWO_ANSWERS = """openapi: 3.0.1
+info: {title: t, version: "1"}
+paths:
+  /pets:
+    get:
+      responses: {"200": {description: ok}}
+      x-amazon-apigateway-integration:
+        type: mock
+        responses:
+          default: {statusCode: "200"}
+          "2\\\\d{2}": {statusCode: "200", responseParameters: {}}
+          "5\\\\d{2}": {statusCode: "500"}
+    put:
+      responses: {"200": {description: ok}}
+      x-amazon-apigateway-integration:
+        type: aws_proxy
+        httpMethod: POST
+        uri: arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:f/invocations
+"""
+
+
+def test_origin_additions_declare_once_per_method_response(tmp_path: Path) -> None:
+    api = api_of(tmp_path, TWO_ANSWERS)
+    resource = api.resources["/pets"]
+    # the proxy PUT returns its backend's headers; the 5xx answer is not the page's business
+    assert [(m.verb, r.tokens[-1]) for m, r in unmapped_origins(api, resource)] == [
+        ("GET", "default"),
+        ("GET", "2\\d{2}"),
+    ]
+    got = origin_additions(api, resource, Origin("https://a.example", True))
+    responses = ("paths", "/pets", "get", "x-amazon-apigateway-integration", "responses")
+    mapping = {"method.response.header.Access-Control-Allow-Origin": "'https://a.example'"}
+    assert [(at.tokens, entries) for at, entries in got or []] == [
+        (responses + ("default",), {"responseParameters": mapping}),
+        (
+            ("paths", "/pets", "get", "responses", "200"),
+            {"headers": {"Access-Control-Allow-Origin": {"schema": {"type": "string"}}}},
+        ),
+        (responses + ("2\\d{2}", "responseParameters"), mapping),
+    ]

@@ -3,9 +3,11 @@ and what is inserted reads back as the data that was asked for."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from apilint.document import Document, load_document
@@ -15,6 +17,7 @@ from apilint.document.edit import (
     Fix,
     add_entries,
     append_items,
+    computing,
     make_fix,
     patched,
     remove,
@@ -46,6 +49,12 @@ JSON = (
 )
 
 OPTIONS = {"security": [], "responses": {"200": {"description": "ok"}}, "x-l": ["a", {"b": 1}]}
+
+
+@pytest.fixture(autouse=True)
+def _computing() -> Iterator[None]:
+    with computing():
+        yield
 
 
 def doc_of(tmp_path: Path, name: str, text: str) -> Document:
@@ -203,3 +212,10 @@ def test_set_value_turns_a_block_collection_into_an_empty_flow_one(tmp_path: Pat
     out = applied(doc, set_value(doc, ("paths", "/a", "get", "security"), []))
     assert out == YAML.replace("      security:\n        - a: []\n", "      security: []\n")
     assert set_value(doc, ("paths", "/a", "get", "security"), [{"b": []}]) is None
+
+
+def test_nothing_is_computed_unless_asked(tmp_path: Path) -> None:
+    doc = doc_of(tmp_path, "a.yaml", YAML)
+    with computing(False):
+        assert set_value(doc, ("info", "title"), "T") is None
+    assert set_value(doc, ("info", "title"), "T") is not None

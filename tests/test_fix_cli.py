@@ -8,6 +8,7 @@ CORS ones: review the diff of the golden files)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -76,7 +77,7 @@ def test_golden_fix_of_the_example(
 
     from apilint.engine.run import Settings, lint_path
 
-    left = [f for r in lint_path(path.name, Settings()) for f in r.findings]
+    left = [f for r in lint_path(path.name, Settings(fixes=True)) for f in r.findings]
     assert all(f.fix is None or f.fix.applicability == "unsafe" for f in left)
     remaining = summary + "\n" + "".join(f"{f.code} {f.line}\n" for f in left)
     golden_left = GOLDEN / f"{source.name}.remaining"
@@ -119,6 +120,16 @@ def test_unsafe_fixes_only_with_the_flag(
     )
     # the operations are protected now; their missing integrations are still reported
     assert findings(capsys, path) == {("AGW403", 8), ("AGW403", 12)}
+
+
+def test_sarif_output_carries_fixes_without_applying_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = copy(PITFALLS, tmp_path)
+    code, out, _ = run(capsys, "lint", str(path), "--format", "sarif")
+    results = json.loads(out)["runs"][0]["results"]
+    assert [r["ruleId"] for r in results if "fixes" in r] == ["AGW402"]
+    assert path.read_bytes() == PITFALLS.read_bytes()
 
 
 def test_usage_errors_are_one_line_exit_2(

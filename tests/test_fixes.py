@@ -10,7 +10,7 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from helpers import FIXTURES, corpus_params, fixture_options, require_shared
+from helpers import FIXTURES, PITFALLS, corpus_params, fixture_options, require_shared
 
 from apilint.catalog.registry import Rule, find_rule, load_rules
 from apilint.common.fixes import Edit, Fix, apply_edits
@@ -34,7 +34,7 @@ def codes(results: list[FileResult]) -> Counter[str]:
 
 def settings_for(rule: Rule, options: dict[str, object]) -> Settings:
     """Every rule enabled by default, and this one (some are off by default)."""
-    return Settings(extend_select=(rule.name,), options={rule.name: options})
+    return Settings(extend_select=(rule.name,), options={rule.name: options}, fixes=True)
 
 
 @pytest.mark.parametrize("rule", FIXABLE, ids=[r.name for r in FIXABLE])
@@ -123,7 +123,7 @@ def test_every_fix_of_the_corpus_is_clean(path: Path | None) -> None:
     if path is None:
         require_shared("corpus")
         return
-    check_every_fix(path, Settings())
+    check_every_fix(path, Settings(fixes=True))
 
 
 def test_overlapping_fixes_wait_for_the_next_round() -> None:
@@ -134,3 +134,11 @@ def test_overlapping_fixes_wait_for_the_next_round() -> None:
     taken, refused = choose([b, a, same, touching])
     assert taken == [a, touching] and refused == 1
     assert apply_edits("0123456789", [e for f in taken for e in f.edits]) == "xz56789"
+
+
+def test_plain_lint_computes_no_fixes() -> None:
+    # A fix costs a second parse of the file: only --fix, --diff and SARIF output ask for them.
+    plain = [f for r in lint_path(str(PITFALLS), Settings()) for f in r.findings]
+    assert plain and all(f.fix is None for f in plain)
+    asked = [f for r in lint_path(str(PITFALLS), Settings(fixes=True)) for f in r.findings]
+    assert [(f.code, f.line) for f in asked if f.fix] == [("AGW402", 21)]

@@ -40,7 +40,8 @@ PITFALL_FINDINGS = [
 
 
 def lint(*paths: Path | str, every_rule: bool = False) -> list[FileResult]:
-    settings = Settings() if every_rule else Settings(select=PITFALL_RULES)
+    # with fixes, as the CLI computes them for SARIF output
+    settings = Settings(fixes=True) if every_rule else Settings(select=PITFALL_RULES, fixes=True)
     return [r for p in paths for r in lint_path(str(p), settings)]
 
 

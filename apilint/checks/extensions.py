@@ -359,10 +359,19 @@ def min_compression_size_range(api: Api, options: dict[str, Any]) -> Iterator[Vi
             pass
     # The range test first: it also rejects nan and inf, which int() cannot take.
     if number is None or not 0 <= number <= _MAX_COMPRESSION or number != int(number):
+        clamped = (
+            None
+            if number is None or number != number or abs(number) == float("inf")
+            else int(min(max(round(number), 0), _MAX_COMPRESSION))
+        )
         yield violation(
             at,
             f"{key} is {value!r}; it must be a whole number of bytes from 0 to "
             f"{_MAX_COMPRESSION:,} (10 MiB), or absent to disable compression",
+            # Unsafe: which responses are compressed changes.
+            fix=None
+            if clamped is None
+            else make_fix(f"Set it to {clamped}", "unsafe", set_value(at.doc, at.tokens, clamped)),
         )
 
 

@@ -620,6 +620,12 @@ def passthrough_when_no_match(api: Api, options: dict[str, Any]) -> Iterator[Vio
             "Content-Type reaches the backend untransformed; use "
             "when_no_templates (or never) to answer it with 415",
             method.label,
+            # Unsafe: requests of other content types get 415 from now on.
+            make_fix(
+                "Set passthroughBehavior: when_no_templates",
+                "unsafe",
+                set_value(at.doc, at.tokens, "when_no_templates"),
+            ),
         )
 
 

@@ -65,6 +65,8 @@ class Options:
     fix: bool = False
     unsafe_fixes: bool = False
     diff: bool = False
+    #: Findings carry their fixes (SARIF output shows them) without applying any.
+    collect_fixes: bool = False
 
     @property
     def fixing(self) -> bool:
@@ -129,6 +131,7 @@ def _settings(config: Config, options: Options, file: str) -> Settings:
         allow_remote_refs=options.allow_remote_refs,
         import_fails_on_warnings=options.import_fails_on_warnings,
         max_bytes=options.max_bytes or config.max_bytes or DEFAULT_MAX_BYTES,
+        fixes=options.fixing or options.collect_fixes,
     )
 
 
@@ -240,6 +243,8 @@ def run_lint(
     try:
         outputs = outputs_of(formats)
         fixes = _fix_run(options)
+        if any(name == "sarif" for name, _ in outputs):
+            options = replace(options, collect_fixes=True)
         with _stdin(options) as named:
             results, thresholds, looked_at = _lint(named, fixes=fixes)
             if fixes is not None:

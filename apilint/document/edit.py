@@ -17,6 +17,9 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,12 +34,29 @@ __all__ = [
     "add_entries",
     "append_items",
     "apply_edits",
+    "computing",
     "make_fix",
     "remove",
     "set_value",
 ]
 
 Edits = tuple[Edit, ...]
+
+
+#: Whether fixes are computed in this run (the engine sets it for --fix, --diff and SARIF
+#: output): finding the offsets of a YAML node means composing the whole file with PyYAML,
+#: seconds for a multi-megabyte definition that a plain lint must not pay.
+_ENABLED: ContextVar[bool] = ContextVar("apilint_fixes", default=False)
+
+
+@contextmanager
+def computing(enabled: bool = True) -> Iterator[None]:
+    """Fixes are computed (or not) while the block runs."""
+    token = _ENABLED.set(enabled)
+    try:
+        yield
+    finally:
+        _ENABLED.reset(token)
 
 
 def make_fix(title: str, applicability: Applicability, *parts: Edits | None) -> Fix | None:
@@ -184,6 +204,8 @@ def _source(text: str, fmt: str) -> _Source | None:
 
 
 def _open(doc: Document, tokens: Tokens) -> tuple[_Source, _Node] | None:
+    if not _ENABLED.get():
+        return None
     text = doc.text
     if text is None or doc.fmt not in ("json", "yaml"):
         return None
@@ -460,6 +482,8 @@ _HCL_LITERAL = re.compile(r'"(?:[^"\\$%]|\\.)*"|-?\d+(?:\.\d+)?|true|false')
 
 def _set_hcl(doc: Document, tokens: Tokens, value: Any) -> Edits | None:
     """A plain literal replaced by another (a string, number or boolean), nothing else."""
+    if not _ENABLED.get():
+        return None
     text = doc.text
     spans = getattr(doc.locator, "spans", None)
     if text is None or not isinstance(spans, dict) or isinstance(value, (dict, list)):

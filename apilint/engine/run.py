@@ -17,6 +17,7 @@ from apilint.common.findings import Finding, Severity, Span
 from apilint.document import Document, NotAnApi
 from apilint.document.cfn import Template
 from apilint.document.definitions import load_definitions
+from apilint.document.edit import computing
 from apilint.document.loader import DEFAULT_MAX_BYTES, check_sections
 from apilint.document.model import Sources
 from apilint.document.pointer import Tokens
@@ -46,6 +47,9 @@ class Settings:
     #: scope "account" run only with it.
     inventory: Inventory | None = None
     deployment: Deployment = field(default_factory=Deployment)
+    #: Compute the fixes findings carry (`lint --fix`, `--diff`, SARIF output): it costs a
+    #: second parse of each file that has a fixable finding.
+    fixes: bool = False
 
     def level(self, rule: Rule) -> Severity:
         """The rule's severity as configured."""
@@ -197,7 +201,8 @@ def run_rules(
             continue
         ran.add(rule.code)
         result.findings.extend(_run_check(rule, checks, subject, settings, result, strict))
-    _apply_suppressions(result, ws, rules, selected, ran, settings)
+    with computing(settings.fixes):
+        _apply_suppressions(result, ws, rules, selected, ran, settings)
     result.findings.sort(key=Finding.sort_key)
     return result
 
@@ -232,12 +237,13 @@ def _run_check(
     options = {**rule.default_options(), **settings.options.get(rule.name, {})}
     severity = settings.level(rule)
     try:
-        return [
-            _finding(rule, v, severity, strict)
-            for v in checks[rule.check](subject, options)
-            if (strict is not None or not v.only_if_strict)
-            and not output_form(rule.code, v.doc, v.tokens)
-        ]
+        with computing(settings.fixes):
+            return [
+                _finding(rule, v, severity, strict)
+                for v in checks[rule.check](subject, options)
+                if (strict is not None or not v.only_if_strict)
+                and not output_form(rule.code, v.doc, v.tokens)
+            ]
     except Exception as exc:  # noqa: BLE001 - containment is the point
         import traceback
 

@@ -24,7 +24,7 @@ from apilint.model.cors import (
 from apilint.model.gateway import GATEWAY_RESPONSES, Api, Method, Resource
 from apilint.model.mapping import static_value
 from apilint.model.request_headers import sent_headers
-from apilint.model.values import literal
+from apilint.model.values import literal, per_api
 
 ALLOW_METHODS = "Access-Control-Allow-Methods"
 ALLOW_HEADERS = "Access-Control-Allow-Headers"
@@ -90,8 +90,9 @@ def _returned_origins(api: Api) -> Iterator[Any]:
     yield from origins if isinstance(origins, list) else ()
 
 
+@per_api
 def api_origin(api: Api) -> Origin:
-    """The origin the API already returns; `*` (not known) when it returns none, and the first
+    """(Cached per API: every CORS fix asks.) The origin the API already returns; `*` (not known) when it returns none, and the first
     one (not known) when it returns several, since then the fix would pick for the author."""
     distinct: list[str] = []
     for value in _returned_origins(api):

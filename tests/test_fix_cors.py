@@ -416,3 +416,31 @@ def test_preflight_fix_with_several_origins_is_unsafe(
     assert mapped["responseParameters"]["method.response.header.Access-Control-Allow-Origin"] == (
         f"'{ORIGIN}'"
     )
+
+
+HTTP_CORS_INCOMPLETE = """openapi: 3.0.1
+info: {title: pets, version: "1"}
+x-amazon-apigateway-importexport-version: "1.0"
+x-amazon-apigateway-cors:
+  allowMethods: [GET, OPTIONS]  # DELETE forgotten
+  allowHeaders: [Content-Type]
+paths:
+  /pets:
+    get:
+      x-amazon-apigateway-integration: {type: AWS_PROXY, payloadFormatVersion: "2.0", uri: u}
+    delete:
+      x-amazon-apigateway-integration: {type: AWS_PROXY, payloadFormatVersion: "2.0", uri: u}
+"""
+
+
+def test_http_cors_incomplete_fix_adds_methods_safely_and_an_origin_only_unsafely(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    flags = ("--select", "cors-preflight-incomplete")
+    safe = fixed(tmp_path, HTTP_CORS_INCOMPLETE, capsys, *flags).read_text()
+    assert safe == HTTP_CORS_INCOMPLETE.replace("[GET, OPTIONS]", "[GET, OPTIONS, DELETE]")
+    unsafe = fixed(tmp_path, HTTP_CORS_INCOMPLETE, capsys, *flags, "--unsafe-fixes").read_text()
+    assert unsafe == safe.replace(
+        "  allowHeaders: [Content-Type]\n",
+        '  allowHeaders: [Content-Type]\n  allowOrigins:\n    - "*"\n',
+    )

@@ -147,3 +147,17 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def api_of(tmp_path: Path, text: str, name: str = "api.yaml") -> Any:
+    """The gateway model of a definition written to tmp_path/name."""
+    from apilint.document import load_document
+    from apilint.document.refs import Workspace
+    from apilint.model import build_api
+
+    path = tmp_path / name
+    path.write_text(text)
+    doc = load_document(path)
+    ws = Workspace(doc)
+    ws.scan()
+    return build_api(doc, ws)

@@ -142,4 +142,8 @@ def test_plain_lint_computes_no_fixes() -> None:
     plain = [f for r in lint_path(str(PITFALLS), Settings()) for f in r.findings]
     assert plain and all(f.fix is None for f in plain)
     asked = [f for r in lint_path(str(PITFALLS), Settings(fixes=True)) for f in r.findings]
-    assert [(f.code, f.line) for f in asked if f.fix] == [("AGW402", 21)]
+    assert [(f.code, f.line) for f in asked if f.fix] == [
+        ("AGW507", 2),
+        ("AGW501", 7),
+        ("AGW402", 21),
+    ]

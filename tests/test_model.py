@@ -5,20 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import require_shared
+from helpers import api_of, require_shared
 
 from apilint.document import load_document
-from apilint.document.refs import Workspace
-from apilint.model import build_api
-
-
-def api_of(tmp_path: Path, text: str):
-    path = tmp_path / "api.yaml"
-    path.write_text(text)
-    doc = load_document(path)
-    ws = Workspace(doc)
-    ws.scan()
-    return build_api(doc, ws)
 
 
 def test_every_prefix_is_a_resource(tmp_path: Path) -> None:

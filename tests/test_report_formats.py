@@ -148,8 +148,13 @@ def test_sarif_fixes_are_replacements_that_apply_to_the_file(sarif_validator, mo
     assert [
         (r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"])
         for r in with_fixes
-    ] == [("AGW402", 21)]
-    (fix,) = with_fixes[0]["fixes"]
+    ] == [("AGW501", 7), ("AGW402", 21)]
+    # the example returns no origin: the preflight fix would invent '*'
+    assert [r["fixes"][0]["properties"]["applicability"] for r in with_fixes] == [
+        "unsafe",
+        "safe",
+    ]
+    (fix,) = with_fixes[1]["fixes"]
     assert fix["properties"] == {"applicability": "safe"}
     (change,) = fix["artifactChanges"]
     assert change["artifactLocation"] == {"uri": str(pitfalls), "uriBaseId": "%SRCROOT%"}

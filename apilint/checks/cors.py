@@ -5,11 +5,8 @@ GET/HEAD/POST, non-safelisted headers (Authorization, X-Api-Key, ...), or a body
 form/text. API Gateway REST APIs answer the preflight only with an OPTIONS method (or an ANY);
 HTTP APIs answer it themselves when x-amazon-apigateway-cors is configured.
 
-Past the preflight, REST APIs send only what the definition maps: a non-proxy method's response
-carries Access-Control-Allow-Origin only if its integration response maps it, and the preflight's
-Allow-Headers must name every non-safelisted header the methods need (auth headers follow from
-the security schemes). Gateway-generated errors and the HTTP API CORS object are in
-`gateway_responses`.
+What the methods and the preflight return past that is in `cors_headers`; gateway-generated
+errors and the HTTP API CORS object are in `gateway_responses`.
 """
 
 from __future__ import annotations
@@ -19,37 +16,43 @@ from typing import Any
 
 from apilint.checks import Violation, check, violation
 from apilint.common.fixes import Fix
-from apilint.document.edit import make_fix, set_value
+from apilint.document.edit import add_entries, append_items, make_fix, set_value
 from apilint.document.placeholders import has_placeholder
 from apilint.document.refs import At
 from apilint.document.sam_origins import made_by
-from apilint.model.auth import key_source
 from apilint.model.cors import (
     ALLOW_ORIGIN,
     AUTH_HEADER_KINDS,
-    SAFE_HEADERS,
+    HTTP_CORS,
     cors_evidence,
-    declared_headers,
     gateway_answers_preflight,
     http_cors,
     mapped_header,
     needs_preflight,
     response_header_names,
-    unsafe_body,
 )
+from apilint.model.cors_edits import additions_fix, extend_listed, safety
 from apilint.model.gateway import (
     Api,
-    Integration,
     Method,
     Resource,
 )
 from apilint.model.mapping import STATUS, static_value
-
-PREFLIGHT_HEADERS = (
-    "access-control-allow-origin",
-    "access-control-allow-methods",
-    "access-control-allow-headers",
+from apilint.model.preflight import (
+    PREFLIGHT_HEADERS as PREFLIGHT_HEADER_NAMES,
 )
+from apilint.model.preflight import (
+    api_origin,
+    header_additions,
+    http_cors_configuration,
+    http_preflight,
+    origin_additions,
+    preflight_values,
+    resource_preflight,
+    rest_options_operation,
+)
+
+PREFLIGHT_HEADERS = tuple(name.lower() for name in PREFLIGHT_HEADER_NAMES)
 
 
 @check
@@ -88,46 +91,70 @@ def cors_preflight_missing(api: Api, options: dict[str, Any]) -> Iterator[Violat
             f"{'route' if api.kind == 'http' else 'method'}, but "
             f"browsers preflight its {verbs} ({reasons[0][1]}) and CORS "
             f"is in use ({evidence}); {fix}",
+            fix=_add_preflight(api, resource, resource.at),
         )
 
 
+def _add_preflight(api: Api, resource: Resource, path_item: At) -> Fix | None:
+    """REST: an OPTIONS mock preflight on the resource; HTTP: x-amazon-apigateway-cors (one
+    object for every route, so each resource's violation carries the same edit). Unsafe when
+    the API returns no single origin to allow and the fix must invent one."""
+    if api.kind == "http":
+        preflight = http_preflight(api)
+        config = http_cors_configuration(preflight)
+        title = "Add x-amazon-apigateway-cors"
+        parts = [add_entries(api.doc, api.root.tokens, {HTTP_CORS: config})]
+    else:
+        preflight = resource_preflight(api, resource)
+        operation = rest_options_operation(api, preflight)
+        title = f"Add an OPTIONS mock preflight to {resource.path}"
+        parts = [add_entries(path_item.doc, path_item.tokens, {"options": operation})]
+        # the methods' own answers need Allow-Origin too (AWS's "Enable CORS" maps it), or the
+        # preflight passes and the page still cannot read them (cors-method-origin-missing)
+        answers = origin_additions(api, resource, preflight.origin)
+        if answers is None:
+            return None
+        parts += [add_entries(at.doc, at.tokens, entries) for at, entries in answers]
+    origin = preflight.origin
+    return make_fix(f"{title} (Allow-Origin {origin.value!r})", safety(origin), *parts)
+
+
 _MAP_ALL = "Map all three Access-Control-Allow-* headers in its integration response"
+#: (problem, how to fix it, the fix when it can be made) of a REST preflight method.
+Problem = tuple[str, str, Fix | None]
 
 
-def _rest_preflight_problems(
-    api: Api, resource: Resource, options_method: Method
-) -> list[tuple[str, str]]:
-    """(problem, fix) of a REST preflight method."""
+def _rest_preflight_problems(api: Api, resource: Resource, options_method: Method) -> list[Problem]:
     integ = options_method.integration
     if integ is None:
         declared = response_header_names(api, options_method)
         missing = [h for h in PREFLIGHT_HEADERS if h not in declared]
         return (
-            [("does not return " + ", ".join(_title(h) for h in missing), _MAP_ALL)]
+            [("does not return " + ", ".join(_title(h) for h in missing), _MAP_ALL, None)]
             if missing
             else []
         )
     if integ.is_proxy:
         return []  # the backend answers; nothing here to check
-    found: dict[str, Any] = {}
-    success: list[tuple[str, str]] = []  # (pattern, status) of 2xx integration responses
+    found: dict[str, tuple[Any, At | None]] = {}  # header -> (mapping value, where it is)
+    success: list[tuple[str, str, At]] = []  # (pattern, status, response) of 2xx responses
     for pattern, response in api.integration_responses(integ):
         status = str(response.value.get("statusCode", "")).strip()
         if not status.startswith("2"):
             continue
-        success.append((pattern, status))
+        success.append((pattern, status, response))
         params = api.dict_child(response, "responseParameters")
         for key, value in params.value.items() if params else ():
             header = mapped_header(key)
             if header is not None:
-                found.setdefault(header, value)
-    problems: list[tuple[str, str]] = []
+                found.setdefault(header, (value, params.child(key) if params else None))
+    problems: list[Problem] = []
     missing = [h for h in PREFLIGHT_HEADERS if h not in found]
     codes = _method_response_codes(options_method)
-    if missing and success and codes is not None and not any(s in codes for _, s in success):
+    if missing and success and codes is not None and not any(s in codes for _, s, _ in success):
         # Headers are returned only through a method response; without one there is nothing
         # to map them to (response-header-undeclared reports mappings that exist).
-        pattern, status = success[0]
+        pattern, status, _ = success[0]
         problems.append(
             (
                 f"has integration response {pattern!r} returning {status} but no "
@@ -137,14 +164,19 @@ def _rest_preflight_problems(
                 f"Declare a '{status}' response with the Access-Control-Allow-Origin, "
                 "-Methods and -Headers headers and map them in that integration "
                 "response",
+                None,
             )
         )
     elif missing:
         where = "" if success else " (no 2xx integration response)"
-        problems.append(
-            ("does not return " + ", ".join(_title(h) for h in missing) + where, _MAP_ALL)
+        fix = (
+            _map_missing(api, resource, options_method, success[0][2], missing) if success else None
         )
-    allowed = static_value(found.get("access-control-allow-methods"))
+        problems.append(
+            ("does not return " + ", ".join(_title(h) for h in missing) + where, _MAP_ALL, fix)
+        )
+    value, site = found.get("access-control-allow-methods", (None, None))
+    allowed = static_value(value)
     if allowed is not None and "*" not in allowed:
         listed = {m.strip().upper() for m in allowed.split(",") if m.strip()}
         omitted = [v for v in resource.methods if v not in ("OPTIONS", "ANY") and v not in listed]
@@ -153,9 +185,32 @@ def _rest_preflight_problems(
                 (
                     f"Access-Control-Allow-Methods {allowed!r} omits {', '.join(omitted)}",
                     f"Add {', '.join(omitted)} to it",
+                    extend_listed(site, allowed, omitted),
                 )
             )
     return problems
+
+
+def _map_missing(
+    api: Api, resource: Resource, method: Method, response: At, missing: list[str]
+) -> Fix | None:
+    """Map (and declare) the preflight headers a 2xx integration response lacks, with the
+    values a new preflight would have."""
+    preflight = resource_preflight(api, resource)
+    values = {
+        name: value
+        for name, value in preflight_values(preflight).items()
+        if name.lower() in missing
+    }
+    additions = header_additions(api, method, response, values, PREFLIGHT_HEADER_NAMES)
+    if additions is None:
+        return None
+    origin_known = preflight.origin.known or ALLOW_ORIGIN not in missing
+    return additions_fix(
+        f"Map {', '.join(values)} on the preflight {method.label}",
+        "safe" if origin_known else "unsafe",
+        additions,
+    )
 
 
 def _method_response_codes(method: Method) -> set[str] | None:
@@ -189,12 +244,13 @@ def cors_preflight_incomplete(api: Api, options: dict[str, Any]) -> Iterator[Vio
         method = resource.methods.get("OPTIONS")
         if method is None:
             continue
-        for problem, fix in _rest_preflight_problems(api, resource, method):
+        for problem, how, fix in _rest_preflight_problems(api, resource, method):
             yield violation(
                 method.at,
                 f"the CORS preflight {method.label} {problem}; browsers "
-                f"reject the cross-origin call. {fix}",
+                f"reject the cross-origin call. {how}",
                 method.label,
+                fix,
             )
 
 
@@ -208,6 +264,7 @@ def _http_cors_incomplete(api: Api) -> Iterator[Violation]:
             cors,
             "x-amazon-apigateway-cors has no allowOrigins, so API Gateway "
             "returns no CORS headers; list the allowed origins",
+            fix=_allow_origin(api, cors),
         )
     methods = cors.value.get("allowMethods")
     if isinstance(methods, list) and "*" not in methods:
@@ -218,7 +275,27 @@ def _http_cors_incomplete(api: Api) -> Iterator[Violation]:
                 cors.child("allowMethods") or cors,
                 f"x-amazon-apigateway-cors allowMethods omits {', '.join(used)}, "
                 "which routes of this API use; add them (or '*')",
+                fix=_append_methods(cors, used),
             )
+
+
+def _allow_origin(api: Api, cors: At) -> Fix | None:
+    origin = api_origin(api)
+    site = cors.child("allowOrigins")
+    edits = (
+        add_entries(cors.doc, cors.tokens, {"allowOrigins": [origin.value]})
+        if site is None
+        else set_value(site.doc, site.tokens, [origin.value])
+    )
+    return make_fix(f"Allow the origin {origin.value!r}", safety(origin), edits)
+
+
+def _append_methods(cors: At, used: list[str]) -> Fix | None:
+    site = cors.child("allowMethods")
+    if site is None:
+        return None
+    edits = append_items(site.doc, site.tokens, used)
+    return make_fix(f"Add {', '.join(used)} to allowMethods", "safe", edits)
 
 
 @check
@@ -317,47 +394,6 @@ def _sam_preflight_auth(api: Api, method: Method, path: str, cors: str) -> str:
 
 # -- REST: what the preflight and the actual methods return -----------------------------------
 
-_FORBIDDEN_HEADERS = {
-    "accept-charset",
-    "accept-encoding",
-    "access-control-request-headers",
-    "access-control-request-method",
-    "connection",
-    "content-length",
-    "cookie",
-    "cookie2",
-    "date",
-    "dnt",
-    "expect",
-    "host",
-    "keep-alive",
-    "origin",
-    "referer",
-    "set-cookie",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "via",
-    "user-agent",
-}
-#: Set by browsers themselves or by the infrastructure in front of the API, never by page scripts.
-_NOT_SCRIPTED_PREFIXES = ("proxy-", "sec-", "x-forwarded-", "cloudfront-", "x-amzn-", "x-amz-cf-")
-
-
-def _success_mapping(api: Api, integ: Integration, header: str) -> tuple[At, Any] | None:
-    """(position, value) of `method.response.header.<header>` in a 2xx integration response."""
-    for _, response in api.integration_responses(integ):
-        if not str(response.value.get("statusCode", "")).startswith("2"):
-            continue
-        params = api.dict_child(response, "responseParameters")
-        if params is None:
-            continue
-        for key, value in params.value.items():
-            if mapped_header(key) == header:
-                return params.child(key) or params, value
-    return None
-
 
 @check
 def cors_options_not_mock(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
@@ -382,130 +418,6 @@ def cors_options_not_mock(api: Api, options: dict[str, Any]) -> Iterator[Violati
                 "requestTemplates {application/json: "
                 "'{\"statusCode\": 200}'} as AWS's CORS setup does",
                 method.label,
-            )
-
-
-@check
-def cors_method_origin_missing(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    for resource in api.resources.values():
-        if "OPTIONS" not in resource.methods:
-            continue  # only resources that are set up for CORS
-        for method in resource.methods.values():
-            integ = method.integration
-            if method.verb == "OPTIONS" or integ is None or integ.is_proxy or integ.type is None:
-                continue  # proxy integrations return the backend's headers
-            for _, response in api.integration_responses(integ):
-                status = str(response.value.get("statusCode", ""))
-                params = response.value.get("responseParameters")
-                if not status.startswith("2") or (
-                    isinstance(params, dict)
-                    and any(mapped_header(k) == ALLOW_ORIGIN for k in params)
-                ):
-                    continue
-                if ALLOW_ORIGIN in declared_headers(api, method, status):
-                    why, fix = (
-                        "declares Access-Control-Allow-Origin but its integration response "
-                        "never maps it, so it is never sent",
-                        "",
-                    )
-                else:
-                    why, fix = (
-                        "neither declares nor maps Access-Control-Allow-Origin",
-                        f" and declare the header in its {status} response",
-                    )
-                yield violation(
-                    response.child("statusCode") or response,
-                    f"{method.label} answers {status} and {why}; browsers hide the "
-                    f"response from the page although {resource.path} answers the CORS "
-                    "preflight. Map method.response.header.Access-Control-Allow-Origin "
-                    f"(e.g. \"'https://app.example.com'\") in that integration "
-                    f"response{fix}",
-                    method.label,
-                )
-
-
-def _sent_headers(api: Api, method: Method) -> Iterator[tuple[str, str]]:
-    """(header, why) for the non-safelisted request headers a browser client must send."""
-    for name in method.auth.schemes:
-        scheme = api.schemes.get(name)
-        if scheme is None:
-            continue
-        if scheme.kind in ("lambda", "cognito") and scheme.authorizer is not None:
-            source = scheme.authorizer.value.get("identitySource")
-            headers = (
-                [
-                    s.strip()[len("method.request.header.") :]
-                    for s in source.split(",")
-                    if s.strip().lower().startswith("method.request.header.")
-                ]
-                if isinstance(source, str)
-                else []
-            )
-            kind = str(scheme.authorizer.value.get("type", "")).lower()
-            if source is None and kind != "request" and scheme.location == "header":
-                # TOKEN and Cognito authorizers read the scheme's header (`name`)
-                headers = [scheme.header or "Authorization"]
-            for header in headers:
-                yield (
-                    header,
-                    (
-                        f"the {'Lambda' if scheme.kind == 'lambda' else 'Cognito'} "
-                        f"authorizer {name!r} reads it"
-                    ),
-                )
-        elif scheme.kind == "api_key":
-            if key_source(api)[1] != "AUTHORIZER":
-                yield "X-Api-Key", "the method requires an API key"
-    if "iam" in method.auth.kinds:
-        yield "Authorization", "IAM (SigV4) signs the request"
-        yield "X-Amz-Date", "IAM (SigV4) signs the request"
-    media = unsafe_body(method)
-    if media is not None:
-        yield "Content-Type", f"it sends a body of type {media}"
-    for param in method.parameters:
-        name = param.name.lower()
-        if (
-            param.location == "header"
-            and param.value.get("required") is True
-            and name not in SAFE_HEADERS
-            and name not in _FORBIDDEN_HEADERS
-            and not name.startswith(_NOT_SCRIPTED_PREFIXES)
-        ):
-            yield param.name, "it is a required header parameter"
-
-
-@check
-def cors_allow_headers_incomplete(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    for resource in api.resources.values():
-        preflight = resource.methods.get("OPTIONS")
-        integ = preflight.integration if preflight else None
-        if preflight is None or integ is None or integ.is_proxy:
-            continue
-        site = _success_mapping(api, integ, "access-control-allow-headers")
-        allowed = static_value(site[1]) if site else None
-        if site is None or allowed is None or has_placeholder(allowed):
-            continue  # absent (cors-preflight-incomplete) or echoed from the request
-        listed = {h.strip().lower() for h in allowed.split(",") if h.strip()}
-        missing: dict[str, str] = {}
-        for method in resource.methods.values():
-            if method.verb == "OPTIONS":
-                continue
-            for header, why in _sent_headers(api, method):
-                key = header.lower()
-                # '*' allows any header but Authorization (Fetch: CORS non-wildcard header name)
-                covered = key in listed or ("*" in listed and key != "authorization")
-                if not covered and key not in (m.lower() for m in missing):
-                    missing[header] = f"{method.label}: {why}"
-        if missing:
-            detail = "; ".join(f"{h} ({why})" for h, why in missing.items())
-            note = " ('*' never covers Authorization)" if "*" in listed else ""
-            yield violation(
-                site[0],
-                f"the CORS preflight {preflight.label} allows headers "
-                f"{allowed!r}{note} but browsers will ask for {detail}; the "
-                "preflight fails and the call is blocked. Add "
-                f"{', '.join(missing)} to Access-Control-Allow-Headers",
-                preflight.label,
             )
 
 

@@ -17,11 +17,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from apilint.checks import Violation, check, violation
+from apilint.common.fixes import Fix
 from apilint.document.placeholders import has_placeholder
 from apilint.document.refs import At
-from apilint.model.cors import ALLOW_ORIGIN, cors_evidence, http_cors
+from apilint.model.cors import cors_evidence, http_cors
+from apilint.model.cors_edits import additions_fix, safety
 from apilint.model.gateway import GATEWAY_RESPONSES, Api
 from apilint.model.mapping import STATUS, static_value, variable
+from apilint.model.preflight import allow_origin_additions, allow_origin_gaps, api_origin
 
 #: botocore apigateway GatewayResponseType.
 RESPONSE_TYPES = (
@@ -190,16 +193,9 @@ def cors_gateway_responses_missing(api: Api, options: dict[str, Any]) -> Iterato
     evidence = cors_evidence(api)
     if evidence is None:
         return
-    sites = {key: (site, response) for key, site, response in api.gateway_responses()}
-    missing: list[str] = []
-    at: At | None = None
-    for kind in ("DEFAULT_4XX", "DEFAULT_5XX"):
-        site, response = sites.get(kind, (None, None))
-        params = api.dict_child(response, "responseParameters")
-        keys = params.value if params is not None else {}
-        if not any(str(k).lower() == "gatewayresponse.header." + ALLOW_ORIGIN for k in keys):
-            missing.append(kind)
-            at = at or site
+    gaps = allow_origin_gaps(api)
+    missing = list(gaps)
+    at = next((site for site, _ in gaps.values() if site is not None), None)
     if not missing:
         return
     at = at or api.root.child(GATEWAY_RESPONSES) or api.root
@@ -211,6 +207,17 @@ def cors_gateway_responses_missing(api: Api, options: dict[str, Any]) -> Iterato
         f"Gateway generates itself ({_generated_errors(api)}) reach the browser "
         "without CORS headers and the page sees an opaque CORS failure instead "
         f"of the status; map that header in {' and '.join(missing)}",
+        fix=_map_allow_origin(api),
+    )
+
+
+def _map_allow_origin(api: Api) -> Fix | None:
+    """The API's own origin on DEFAULT_4XX/DEFAULT_5XX (unsafe when it has to be invented)."""
+    origin = api_origin(api)
+    return additions_fix(
+        f"Map Access-Control-Allow-Origin {origin.value!r} on the default gateway responses",
+        safety(origin),
+        allow_origin_additions(api, origin),
     )
 
 

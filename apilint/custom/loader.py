@@ -90,9 +90,13 @@ class CustomRule:
     fixtures: tuple[Path, ...] = field(default=())
 
 
+#: What the check names of custom rules start with (never a built-in check's name).
+CUSTOM_PREFIX = "custom:"
+
+
 def check_key(code: str) -> str:
-    """The name a custom rule's check is registered under (never a built-in check's name)."""
-    return f"custom:{code}"
+    """The name a custom rule's check is registered under."""
+    return CUSTOM_PREFIX + code
 
 
 def read_rule_data(path: Path) -> dict[str, Any]:

@@ -5,6 +5,7 @@ Terraform bodies, silenced by x-apilint-ignore, in every report, with baselines,
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -251,3 +252,14 @@ def test_a_namespace_selects_its_rules() -> None:
         "acme/no-plain-http-backend",
         "acme/operation-id-and-tag",
     }
+
+
+def test_an_edited_rule_file_is_read_again(tmp_path: Path) -> None:
+    folder = _pack(tmp_path)
+    rule = folder / "no-plain-http-backend.yaml"
+    assert (
+        str(rule_set((str(folder),)).by_code()["acme/no-plain-http-backend"].severity) == "warning"
+    )
+    rule.write_text(rule.read_text().replace("severity: warning", "severity: info"))
+    os.utime(rule, ns=(rule.stat().st_atime_ns, rule.stat().st_mtime_ns + 10**9))
+    assert str(rule_set((str(folder),)).by_code()["acme/no-plain-http-backend"].severity) == "info"

@@ -12,7 +12,7 @@ node the function complains about; for a missing field, on the nearest node that
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -183,9 +183,9 @@ def _evaluate(
 
 def render(message: str, value: Any, prop: str) -> str:
     """A function's message with Spectral's print placeholders filled in."""
-    return message.replace(PROPERTY, f'"{prop}" property ' if prop else "").replace(
-        VALUE, show(value)
-    )
+    message = message.replace(PROPERTY, f'"{prop}" property ' if prop else "")
+    # printing a large object costs: only when the message shows it
+    return message.replace(VALUE, show(value)) if VALUE in message else message
 
 
 _PLACEHOLDER = re.compile(r"\{\{\s*(error|value|path|property|operation|description)\s*\}\}")
@@ -201,12 +201,12 @@ def render_template(
     operation: str | None,
 ) -> str:
     """A rule's message: {{error}}, {{value}}, {{path}}, {{property}}, {{operation}}."""
-    values = {
-        "error": error,
-        "value": show(value) if not isinstance(value, str) else value,
-        "path": ".".join(path),
-        "property": prop,
-        "operation": operation or "",
-        "description": "",
+    values: dict[str, Callable[[], str]] = {
+        "error": lambda: error,
+        "value": lambda: value if isinstance(value, str) else show(value),
+        "path": lambda: ".".join(path),
+        "property": lambda: prop,
+        "operation": lambda: operation or "",
+        "description": lambda: "",
     }
-    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], template)
+    return _PLACEHOLDER.sub(lambda m: values[m.group(1)](), template)

@@ -12,7 +12,7 @@ node the function complains about; for a missing field, on the nearest node that
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -201,12 +201,12 @@ def render_template(
     operation: str | None,
 ) -> str:
     """A rule's message: {{error}}, {{value}}, {{path}}, {{property}}, {{operation}}."""
-    values: dict[str, Callable[[], str]] = {
-        "error": lambda: error,
-        "value": lambda: value if isinstance(value, str) else show(value),
-        "path": lambda: ".".join(path),
-        "property": lambda: prop,
-        "operation": lambda: operation or "",
-        "description": lambda: "",
+    values = {
+        "error": error,
+        "value": show(value) if not isinstance(value, str) else value,
+        "path": ".".join(path),
+        "property": prop,
+        "operation": operation or "",
+        "description": "",
     }
-    return _PLACEHOLDER.sub(lambda m: values[m.group(1)](), template)
+    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], template)

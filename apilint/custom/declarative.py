@@ -39,19 +39,6 @@ class Assertion:
     fact: str | None = None
     #: `field` as a JSONPath below the node (it starts with $), compiled.
     field_query: Query | None = None
-    #: `functionOptionsFrom`: (function option, rule option) pairs, filled in at run time
-    #: from the rule's options as configured (a pack's default, a repository's value).
-    from_options: tuple[tuple[str, str], ...] = ()
-
-    def options_for(self, configured: dict[str, Any]) -> Any:
-        if not self.from_options:
-            return self.options
-        options = {**(self.options or {})}
-        options.update((key, configured[name]) for key, name in self.from_options)
-        problem = options_problem(self.function, options)
-        if problem is not None:  # the rule's option schema let a value through its function refuses
-            raise ValueError(f"functionOptions from the rule's options: {problem}")
-        return options
 
 
 @dataclass(frozen=True)
@@ -65,6 +52,11 @@ class Target:
 
 
 def compile_rule(data: dict[str, Any], path: Path) -> Check:
+    thens = data["then"] if isinstance(data["then"], list) else [data["then"]]
+    if any("functionOptionsFrom" in t for t in thens):
+        from apilint.custom.rule_options import option_check
+
+        return option_check(data, path, compile_rule)
     given = data["given"]
     try:
         source: Selection | tuple[Query, ...] = (
@@ -76,25 +68,17 @@ def compile_rule(data: dict[str, Any], path: Path) -> Check:
         where = "" if str(exc).startswith("given") else "given: "
         raise rule_error(path, f"{where}{exc}") from None
     thens = data["then"] if isinstance(data["then"], list) else [data["then"]]
-    defaults = {name: spec["default"] for name, spec in (data.get("options") or {}).items()}
     assertions = tuple(
-        _assertion(
-            t,
-            f"then[{i}]" if isinstance(data["then"], list) else "then",
-            source,
-            path,
-            defaults,
-        )
+        _assertion(t, f"then[{i}]" if isinstance(data["then"], list) else "then", source, path)
         for i, t in enumerate(thens)
     )
     message = data.get("message")
 
-    def run(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
+    def run(api: Api, _options: dict[str, Any]) -> Iterator[Violation]:
         seen: set[tuple[tuple[str, ...], str]] = set()
-        chosen = [(a, a.options_for({**defaults, **options})) for a in assertions]
         for node in _nodes(api, source):
-            for assertion, function_options in chosen:
-                for v in _evaluate(api, node, assertion, function_options, message):
+            for assertion in assertions:
+                for v in _evaluate(api, node, assertion, message):
                     if (v.tokens, v.message) not in seen:
                         seen.add((v.tokens, v.message))
                         yield v
@@ -102,18 +86,8 @@ def compile_rule(data: dict[str, Any], path: Path) -> Check:
     return run
 
 
-def _assertion(
-    then: dict[str, Any], where: str, source: Any, path: Path, defaults: dict[str, Any]
-) -> Assertion:
+def _assertion(then: dict[str, Any], where: str, source: Any, path: Path) -> Assertion:
     function, options = then["function"], then.get("functionOptions")
-    from_options = tuple((then.get("functionOptionsFrom") or {}).items())
-    for key, name in from_options:
-        if name not in defaults:
-            raise rule_error(
-                path, f"{where}.functionOptionsFrom.{key}: the rule declares no option {name!r}"
-            )
-    if from_options:  # checked with the defaults; configured values meet the option's schema
-        options = {**(options or {}), **{key: defaults[name] for key, name in from_options}}
     problem = options_problem(function, options)
     if problem is not None:
         key = "function" if problem.startswith("unknown function") else "functionOptions"
@@ -134,8 +108,7 @@ def _assertion(
             query = compile_path(field)
         except JSONPathError as exc:
             raise rule_error(path, f"{where}.field: {exc}") from None
-    options = then.get("functionOptions")
-    return Assertion(function, options, then.get("message"), field, fact, query, from_options)
+    return Assertion(function, options, then.get("message"), field, fact, query)
 
 
 def _nodes(api: Api, source: Selection | tuple[Query, ...]) -> Iterator[Node | Target]:
@@ -194,11 +167,11 @@ def _walk(base: Target, tokens: tuple[str | int, ...]) -> Target:
 
 
 def _evaluate(
-    api: Api, node: Node | Target, a: Assertion, options: Any, message: str | None
+    api: Api, node: Node | Target, a: Assertion, message: str | None
 ) -> Iterator[Violation]:
     for target in _targets(node, a):
         context = Context(api.doc.data, target.tokens)
-        for problem in apply(a.function, target.value, options, context):
+        for problem in apply(a.function, target.value, a.options, context):
             tokens = target.tokens + tuple(str(p) for p in problem.path)
             name = target.name or a.fact or (tokens[-1] if tokens else "")
             error = render(problem.message, target.value, name)

@@ -28,8 +28,9 @@ from apilint.document.discover import Target, expand, may_hold_api
 from apilint.document.loader import DEFAULT_MAX_BYTES
 from apilint.document.model import NOT_AN_API
 from apilint.engine.fix import FixRun, fix_task
+from apilint.engine.ruleset import run_catalog
 from apilint.engine.run import Prebuilt, Settings, drop_repeats, lint_path, lint_tasks
-from apilint.report import FORMATS, renderer
+from apilint.report import FORMATS, catalog_of, renderer
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -125,6 +126,7 @@ def _settings(config: Config, options: Options, file: str) -> Settings:
         import_fails_on_warnings=options.import_fails_on_warnings,
         max_bytes=options.max_bytes or config.max_bytes or DEFAULT_MAX_BYTES,
         fixes=options.fixing or options.collect_fixes,
+        custom=config.custom,
     )
 
 
@@ -160,15 +162,17 @@ def _lint(
 ) -> tuple[list[FileResult], list[str], int]:
     """lint(), and how many files were looked at; with `fixes`, the results after fixing
     (the fixed texts are in `fixes`, nothing is written)."""
-    options = replace(
-        options,
-        select=tuple(r.name for r in find_rules_or_error(options.select)),
-        ignore=tuple(r.name for r in find_rules_or_error(options.ignore)),
-    )
     passed_over: list[str] = []
     targets = expand(options.paths, passed_over)
     files = [t.path for t in targets]
     configs = _configs(files, options.config)
+    # --select and --ignore may name the custom rules of any configuration in use.
+    known = tuple(run_catalog({c.custom for c in configs.values()}).values())
+    options = replace(
+        options,
+        select=tuple(r.name for r in find_rules_or_error(options.select, known)),
+        ignore=tuple(r.name for r in find_rules_or_error(options.ignore, known)),
+    )
     tasks = [(f, _settings(configs[f], options, f)) for f in files]
     prebuilt = Prebuilt()
     if prepare is not None:
@@ -357,14 +361,15 @@ def report(
                     warn(line)
     for note in notes:
         warn(note)
+    catalog = catalog_of(results) if outputs else {}
     for name, target in outputs:
         render = renderer(name)
         if target is None:
-            render(results, sys.stdout, colour and name == "text")
+            render(results, sys.stdout, colour and name == "text", catalog)
             continue
         try:
             with open(target, "w", encoding="utf-8") as out:
-                render(results, out, False)
+                render(results, out, False, catalog)
         except OSError as exc:
             warn(f"apilint: cannot write {target}: {exc.strerror or exc}")
             return 2

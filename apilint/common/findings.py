@@ -88,12 +88,19 @@ class Crash:
     name: str
     error: str
     trace: str
+    #: A custom rule's check crashed: the bug is in the rule pack, not in apilint.
+    custom: bool = False
 
     def describe(self, path: str) -> str:
+        whose = (
+            "the custom rule's check, not a finding in the file: tell its authors"
+            if self.custom
+            else "apilint, not a finding in the file: please report it with the file"
+        )
         return (
             f"apilint: internal error: rule {self.code} ({self.name}) crashed on {path} "
-            f"({self.error}); this is a bug in apilint, not a finding in the file: please "
-            "report it with the file (run with --debug for the traceback); the other rules ran"
+            f"({self.error}); this is a bug in {whose} (run with --debug for the traceback); "
+            "the other rules ran"
         )
 
 
@@ -112,6 +119,9 @@ class FileResult:
     via: str | None = None
     #: Rules that raised on this file: apilint's bugs, reported as internal errors (exit 2).
     crashes: list[Crash] = field(default_factory=list)
+    #: The custom rule sources it was linted with (Settings.custom): reports describe its
+    #: findings from that rule set (apilint.engine.ruleset.run_catalog).
+    rule_sources: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:

@@ -23,16 +23,17 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from apilint.catalog.registry import Rule, find_rule, find_rules_or_error, load_rules
+from apilint.catalog.registry import Rule, find_rule, find_rules_or_error
 from apilint.common.errors import UsageError
 from apilint.common.files import read_text_bounded
 from apilint.common.findings import Severity
 from apilint.document.loader import DEFAULT_MAX_BYTES
+from apilint.engine.packs import read_table
 
 if sys.version_info >= (3, 11):
-    import tomllib
+    pass
 else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+    pass
 
 KEYS = (
     "select",
@@ -45,6 +46,8 @@ KEYS = (
     "api-type",
     "max-file-size",
     "error-on-no-input",
+    "rules",
+    "extend",
 )
 #: Settings that widen what apilint reads or fetches. A configuration file arrives with the pull
 #: request that CI lints, so these are command-line flags only; the text says why.
@@ -70,6 +73,8 @@ class Config:
     max_bytes: int | None = None  # at most DEFAULT_MAX_BYTES: a file may lower the limit only
     #: Exit 2 when the paths hold no API definition (a moved folder must not pass CI silently).
     error_on_no_input: bool = False
+    #: Custom rule files and folders (absolute): `rules` and those of the packs it extends.
+    custom: tuple[str, ...] = ()
 
     def ignored_for(self, file: str) -> tuple[str, ...]:
         """Rule names that per-file-ignores switch off for `file` (globs are relative to the
@@ -156,14 +161,7 @@ def _has_tool_table(path: Path) -> bool:
 
 def load_config(path: Path) -> Config:
     where = str(path)
-    try:
-        raw = tomllib.loads(read_text_bounded(path))
-    except OSError as exc:
-        raise UsageError(f"cannot read configuration {where}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{where}: configuration is not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{where}: invalid TOML: {exc}") from None
+    raw = read_table(path)
     if path.name == "pyproject.toml":
         table = raw.get("tool", {}).get("apilint", {})
         prefix = "tool.apilint."
@@ -174,7 +172,37 @@ def load_config(path: Path) -> Config:
     return parse_config(table, path, prefix)
 
 
-def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
+#: How deep packs may extend packs (a cycle must end in an error, not a recursion).
+MAX_PACK_DEPTH = 8
+
+
+def parse_config(table: dict[str, Any], path: Path, prefix: str = "", depth: int = 0) -> Config:
+    """A configuration table, with the packs it extends merged under it."""
+    from apilint.engine.packs import load_pack, merge, pack_folder
+
+    if depth > MAX_PACK_DEPTH:
+        raise UsageError(f"{path}: extend: packs extend each other more than {MAX_PACK_DEPTH} deep")
+    extend = table.get("extend", [])
+    extend = [extend] if isinstance(extend, str) else extend
+    if not isinstance(extend, list) or not all(isinstance(e, str) for e in extend):
+        raise UsageError(f"{path}: {prefix}extend: expected a list of rule packs")
+    packs = [
+        load_pack(pack_folder(e, path), lambda t, p: parse_config(t, p, "", depth + 1))
+        for e in extend
+    ]
+    config = _parse_own(table, path, prefix, tuple(s for p in packs for s in p.custom))
+    base = Config()
+    for pack in packs:
+        base = merge(base, pack)
+    return merge(base, config)
+
+
+def _parse_own(
+    table: dict[str, Any], path: Path, prefix: str, inherited: tuple[str, ...]
+) -> Config:
+    from apilint.engine.packs import local_sources
+    from apilint.engine.ruleset import rule_set
+
     where = str(path)
 
     def fail(key: str, problem: str) -> UsageError:
@@ -193,7 +221,9 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
                 f" (did you mean {close[0]!r}?)" if close else f" (known keys: {', '.join(KEYS)})"
             )
             raise fail(key, f"unknown key{hint}")
-    rules = load_rules()
+    own = local_sources(table["rules"], path, prefix + "rules") if "rules" in table else []
+    custom = tuple(dict.fromkeys((*inherited, *(str(p) for p in own))))
+    rules = rule_set(custom).rules
 
     def rule_list(key: str, value: Any) -> tuple[str, ...]:
         if isinstance(value, str):
@@ -209,7 +239,7 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
         except UsageError as exc:
             raise fail(key, exc.message) from None
 
-    config = Config(path=path)
+    config = Config(path=path, custom=custom)
     config.select = rule_list("select", table.get("select", []))
     config.extend_select = rule_list("extend-select", table.get("extend-select", []))
     config.ignore = rule_list("ignore", table.get("ignore", []))

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, TypeVar
 
-from apilint.catalog.registry import Rule, RuleDefinitionError, find_rules_or_error, load_rules
+from apilint.catalog.registry import Rule, RuleDefinitionError, find_rules_or_error
 from apilint.checks import Check, Violation, checks_for
 from apilint.common.errors import ApilintError, LoadError, UsageError, debugging
 from apilint.common.findings import Crash, FileResult, Finding, Severity, Span
+from apilint.custom.loader import CUSTOM_PREFIX
 from apilint.document import Document, NotAnApi
 from apilint.document.cfn import Template
 from apilint.document.definitions import load_definitions
@@ -23,6 +24,7 @@ from apilint.document.model import Sources
 from apilint.document.pointer import Tokens
 from apilint.document.refs import Workspace
 from apilint.document.sam_origins import made_by, output_form
+from apilint.engine.ruleset import rule_set
 from apilint.model import Api, build_api
 from apilint.model.inventory import Deployment, Inventory
 
@@ -50,6 +52,9 @@ class Settings:
     #: Compute the fixes findings carry (`lint --fix`, `--diff`, SARIF output): it costs a
     #: second parse of each file that has a fixable finding.
     fixes: bool = False
+    #: Custom rule files and folders (absolute paths, from the configuration's `rules` and
+    #: `extend`): their rules run with the built-in ones (apilint.engine.ruleset).
+    custom: tuple[str, ...] = ()
 
     def level(self, rule: Rule) -> Severity:
         """The rule's severity as configured."""
@@ -137,9 +142,8 @@ def run_rules(
     api: Api | None = None,
 ) -> FileResult:
     """The findings of one definition (`api`: its model, when it was built already)."""
-    rules = tuple(rules) if rules is not None else load_rules()
-    checks = checks if checks is not None else checks_for(rules)
-    result = FileResult(doc.path)
+    rules, checks = _rules_and_checks(settings, rules, checks)
+    result = FileResult(doc.path, rule_sources=settings.custom)
     api = api if api is not None else build_model(doc, settings)
     ws = api.ws
     result.api_kind = api.kind
@@ -169,6 +173,17 @@ def run_rules(
     return result
 
 
+def _rules_and_checks(
+    settings: Settings, rules: Iterable[Rule] | None, checks: dict[str, Check] | None
+) -> tuple[tuple[Rule, ...], dict[str, Check]]:
+    """The rules given (tests) or those of the run's rule set: built-in plus custom."""
+    if rules is None:
+        ruleset = rule_set(settings.custom)
+        return ruleset.rules, checks if checks is not None else ruleset.checks()
+    rules = tuple(rules)
+    return rules, checks if checks is not None else checks_for(rules)
+
+
 def run_template_rules(
     template: Any,
     path: str,
@@ -177,9 +192,8 @@ def run_template_rules(
     checks: dict[str, Check] | None = None,
 ) -> FileResult:
     """The rules about a CloudFormation/SAM template itself (scope: template)."""
-    rules = tuple(rules) if rules is not None else load_rules()
-    checks = checks if checks is not None else checks_for(rules)
-    result = FileResult(path)
+    rules, checks = _rules_and_checks(settings, rules, checks)
+    result = FileResult(path, rule_sources=settings.custom)
     for rule in _selected(rules, settings):
         if rule.scope == "template":
             result.findings.extend(_run_check(rule, checks, template, settings, result))
@@ -210,7 +224,8 @@ def _run_check(
         import traceback
 
         detail = f"{type(exc).__name__}: {exc}"[:300]
-        result.crashes.append(Crash(rule.code, rule.name, detail, traceback.format_exc()))
+        custom = rule.check.startswith(CUSTOM_PREFIX)
+        result.crashes.append(Crash(rule.code, rule.name, detail, traceback.format_exc(), custom))
         return []
 
 

@@ -8,11 +8,14 @@ from typing import TextIO
 
 from apilint.common.escape import json_text
 from apilint.common.findings import FileResult
+from apilint.report import Catalog
 
 SCHEMA_VERSION = 1
 
 
-def render(results: Sequence[FileResult], out: TextIO, colour: bool) -> None:
+def render(
+    results: Sequence[FileResult], out: TextIO, colour: bool, rules: Catalog | None = None
+) -> None:
     from apilint import __version__
 
     payload = {

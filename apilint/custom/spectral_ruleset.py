@@ -1,0 +1,357 @@
+"""Reading a Spectral ruleset (`.spectral.yaml`/`.json`) as Spectral 6 merges it: local
+`extends` (with `off`/`recommended`/`all`), rule definitions and severity-only entries, ruleset
+and rule `formats`, and the root ruleset's `overrides`. What apilint cannot run becomes a Note
+(one per rule or per extends), never an error; what Spectral itself would refuse (a missing
+extended file, a rule that is not a mapping, a severity it does not know) is a UsageError naming
+the file and the field, exit 2.
+
+Semantics follow @stoplight/spectral-core 6 (ruleset/ruleset.js, ruleset/rule.js,
+ruleset/mergers/rules.js).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from apilint.common.errors import UsageError
+from apilint.common.files import SMALL_FILE_LIMIT, read_bounded
+from apilint.common.findings import Severity
+
+#: Spectral's severities (names and the numbers of its JSON output); hint has no apilint
+#: level of its own and becomes info. None: off.
+SEVERITIES: dict[Any, Severity | None] = {
+    "error": Severity.ERROR,
+    "warn": Severity.WARNING,
+    "info": Severity.INFO,
+    "hint": Severity.INFO,
+    "off": None,
+    0: Severity.ERROR,
+    1: Severity.WARNING,
+    2: Severity.INFO,
+    3: Severity.INFO,
+    -1: None,
+}
+#: Spectral's default (DEFAULT_SEVERITY_LEVEL).
+DEFAULT_SEVERITY = Severity.WARNING
+#: How an extended ruleset's rules are switched on: `[./base.yaml, all]`.
+EXTENDS_MODES = ("off", "recommended", "all")
+BUILT_IN_NOTE = (
+    "Spectral's built-in {name} ruleset is not reimplemented: apilint's own rules (`apilint "
+    "rules`) check OpenAPI as API Gateway reads it; the other rules of this ruleset run"
+)
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something of the ruleset apilint does not run: a rule (`rule`) or an extends."""
+
+    source: str
+    rule: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        what = f"Spectral rule {self.rule!r} is not run" if self.rule else "not run"
+        return f"{self.source}: note: {what}: {self.reason}"
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"file": self.source, "rule": self.rule, "message": self.reason}
+
+
+@dataclass(frozen=True)
+class Then:
+    field: str | None
+    function: str
+    options: Any
+
+
+@dataclass(frozen=True)
+class SpectralRule:
+    name: str
+    source: str  # the ruleset file that defines it
+    given: tuple[str, ...]
+    then: tuple[Then, ...]
+    severity: Severity | None  # None: off
+    enabled: bool = True
+    recommended: bool = True
+    description: str | None = None
+    message: str | None = None
+    formats: frozenset[str] | None = None  # None: every document
+    resolved: bool = True
+    #: The raw definition, for partial object overrides (Object.assign in Spectral).
+    definition: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def active(self) -> bool:
+        return self.enabled and self.severity is not None
+
+
+@dataclass(frozen=True)
+class Override:
+    """An `overrides` entry of the root ruleset: files (globs relative to the ruleset's folder,
+    optionally `#/pointer`) and the rules it changes or adds."""
+
+    index: int
+    files: tuple[str, ...]
+    rules: dict[str, Any]
+    formats: tuple[str, ...] | None
+
+
+@dataclass
+class Ruleset:
+    path: Path
+    rules: dict[str, SpectralRule]
+    overrides: tuple[Override, ...] = ()
+    notes: list[Note] = field(default_factory=list)
+    #: Declared custom JavaScript functions (`functions:` of any ruleset read).
+    js_functions: frozenset[str] = frozenset()
+
+
+def read_mapping(path: Path) -> dict[str, Any]:
+    """A ruleset file's top-level mapping (YAML or JSON)."""
+    try:
+        text = read_bounded(path, SMALL_FILE_LIMIT).decode("utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such ruleset file") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read ruleset {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: a ruleset must be UTF-8 text") from None
+    if path.suffix in (".js", ".mjs", ".cjs", ".ts"):
+        raise UsageError(
+            f"{path}: JavaScript rulesets cannot be read; give the ruleset as YAML or JSON"
+        )
+    try:
+        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as exc:
+        raise UsageError(f"{path}: invalid ruleset: {_one_line(exc)}") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"{path}: a ruleset must be a mapping (rules, extends, ...)")
+    return data
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())
+
+
+def severity_of(value: Any, where: str) -> Severity | None:
+    """A Spectral severity (name or number); UsageError naming `where` otherwise."""
+    if value is False:  # an unquoted `off`, as YAML 1.1 reads it (Spectral's parser: "off")
+        return None
+    if isinstance(value, bool) or (value not in SEVERITIES):
+        raise UsageError(
+            f"{where}: {value!r} is not a Spectral severity (error, warn, info, hint, off)"
+        )
+    return SEVERITIES[value]
+
+
+class Reader:
+    """Reads a ruleset and those it extends; collects notes and the JS functions declared."""
+
+    def __init__(self) -> None:
+        self.notes: list[Note] = []
+        self.js_functions: set[str] = set()
+        self._stack: list[Path] = []
+
+    def read(self, path: Path) -> Ruleset:
+        path = path.resolve()
+        data = read_mapping(path)
+        rules = self.rules_of(path, data, "recommended", explicit=False)
+        overrides = tuple(_overrides(path, data.get("overrides")))
+        return Ruleset(path, rules, overrides, self.notes, frozenset(self.js_functions))
+
+    def rules_of(
+        self, path: Path, data: dict[str, Any], mode: str, explicit: bool
+    ) -> dict[str, SpectralRule]:
+        """The rules of one ruleset as extended with `mode` (Ruleset#getRules)."""
+        self._stack.append(path)
+        try:
+            source = str(path)
+            functions = data.get("functions", [])
+            if not isinstance(functions, list) or not all(isinstance(f, str) for f in functions):
+                raise UsageError(f"{source}: functions: expected a list of function names")
+            self.js_functions.update(functions)
+            formats = _formats(data.get("formats"), f"{source}: formats")
+            rules: dict[str, SpectralRule] = {}
+            for target, ext_mode, ext_explicit in _extends(source, data.get("extends")):
+                for rule in self.extended(path, target, ext_mode, ext_explicit).values():
+                    rules[rule.name] = rule
+            own = data.get("rules", {})
+            if not isinstance(own, dict):
+                raise UsageError(f"{source}: rules: expected a mapping of rule name to rule")
+            for name, definition in own.items():
+                where = f"{source}: rules.{name}"
+                rule = merge_rule(rules.get(name), str(name), definition, source, formats, where)
+                if rule.source == source or explicit:
+                    rule = replace(rule, enabled=_enabled(rule, mode))
+                rules[rule.name] = rule
+            if explicit:
+                rules = {n: replace(r, enabled=_enabled(r, mode)) for n, r in rules.items()}
+            return rules
+        finally:
+            self._stack.pop()
+
+    def extended(
+        self, base: Path, target: str, mode: str, explicit: bool
+    ) -> dict[str, SpectralRule]:
+        source = str(base)
+        if target.startswith("spectral:"):
+            self.notes.append(
+                Note(source, None, f"extends {target}: {BUILT_IN_NOTE.format(name=target)}")
+            )
+            return {}
+        if target.startswith(("http://", "https://")):
+            self.notes.append(
+                Note(
+                    source,
+                    None,
+                    f"extends {target}: remote rulesets are not fetched (apilint "
+                    "lints without network access); copy it beside the ruleset and extend the file",
+                )
+            )
+            return {}
+        if not target.startswith((".", "/")) and not target.endswith((".yaml", ".yml", ".json")):
+            self.notes.append(
+                Note(
+                    source,
+                    None,
+                    f"extends {target}: rulesets from npm packages are not read; "
+                    "extend the package's ruleset file by its path",
+                )
+            )
+            return {}
+        path = (base.parent / target).resolve()
+        if path in self._stack:  # Spectral skips a ruleset that extends itself (its stack)
+            return {}
+        if not path.is_file():
+            raise UsageError(f"{source}: extends: {target}: no such ruleset file ({path})")
+        return self.rules_of(path, read_mapping(path), mode, explicit)
+
+
+def _enabled(rule: SpectralRule, mode: str) -> bool:
+    return mode == "all" or (mode == "recommended" and rule.recommended)
+
+
+def _extends(source: str, value: Any) -> list[tuple[str, str, bool]]:
+    """(target, mode, explicit) of each `extends` entry."""
+    if value is None:
+        return []
+    entries = value if isinstance(value, list) else [value]
+    out = []
+    for i, entry in enumerate(entries):
+        where = f"{source}: extends[{i}]"
+        if isinstance(entry, str):
+            out.append((entry, "recommended", False))
+        elif (
+            isinstance(entry, list)
+            and len(entry) == 2
+            and isinstance(entry[0], str)
+            and (entry[1] in EXTENDS_MODES or entry[1] is False)
+        ):
+            out.append((entry[0], entry[1] or "off", True))
+        else:
+            raise UsageError(f"{where}: expected a ruleset path or [path, off | recommended | all]")
+    return out
+
+
+def _formats(value: Any, where: str) -> frozenset[str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(f, str) for f in value):
+        raise UsageError(f"{where}: expected a list of format names (oas2, oas3, ...)")
+    return frozenset(value)
+
+
+def _overrides(path: Path, value: Any) -> list[Override]:
+    if value is None:
+        return []
+    where = f"{path}: overrides"
+    if not isinstance(value, list):
+        raise UsageError(f"{where}: expected a list of {{files, rules}} entries")
+    out = []
+    for i, entry in enumerate(value):
+        here = f"{where}[{i}]"
+        if not isinstance(entry, dict):
+            raise UsageError(f"{here}: expected a mapping with files and rules")
+        files = entry.get("files")
+        if not isinstance(files, list) or not files or not all(isinstance(f, str) for f in files):
+            raise UsageError(f"{here}.files: expected a list of file globs")
+        rules = entry.get("rules", {})
+        if not isinstance(rules, dict):
+            raise UsageError(f"{here}.rules: expected a mapping of rule name to rule or severity")
+        formats = _formats(entry.get("formats"), f"{here}.formats")
+        out.append(Override(i, tuple(files), rules, tuple(sorted(formats)) if formats else None))
+    return out
+
+
+def merge_rule(
+    existing: SpectralRule | None,
+    name: str,
+    definition: Any,
+    source: str,
+    formats: frozenset[str] | None,
+    where: str,
+) -> SpectralRule:
+    """A `rules:` entry applied to the rule of that name so far (mergeRule): a boolean switches
+    it, a severity sets it, a mapping adds a rule or replaces the fields it names."""
+    if isinstance(definition, bool) or isinstance(definition, (str, int)):
+        if existing is None:
+            raise UsageError(f"{where}: sets the severity of a rule no extended ruleset defines")
+        if isinstance(definition, bool):
+            return replace(existing, enabled=definition)
+        level = severity_of(definition, where)
+        return replace(existing, severity=level, enabled=level is not None or existing.enabled)
+    if not isinstance(definition, dict):
+        raise UsageError(f"{where}: expected a rule (given, then, ...) or a severity")
+    if existing is not None:
+        merged = {**existing.definition, **definition}
+        rule = build_rule(name, merged, existing.source, existing.formats, where)
+        return replace(rule, formats=rule.formats if "formats" in definition else existing.formats)
+    return build_rule(name, definition, source, formats, where)
+
+
+def build_rule(
+    name: str, definition: dict[str, Any], source: str, formats: frozenset[str] | None, where: str
+) -> SpectralRule:
+    given = definition.get("given")
+    givens = given if isinstance(given, list) else [given]
+    if not givens or not all(isinstance(g, str) and g for g in givens):
+        raise UsageError(f"{where}.given: expected a JSONPath or a list of them")
+    then = definition.get("then")
+    thens = then if isinstance(then, list) else [then]
+    steps = []
+    for i, step in enumerate(thens):
+        here = f"{where}.then" + (f"[{i}]" if isinstance(then, list) else "")
+        if not isinstance(step, dict) or not isinstance(step.get("function"), str):
+            raise UsageError(f"{here}: expected a mapping with a function name")
+        fld = step.get("field")
+        if fld is not None and not isinstance(fld, str):
+            raise UsageError(f"{here}.field: expected a property name, @key or a JSONPath")
+        steps.append(Then(fld, step["function"], step.get("functionOptions")))
+    for key in ("description", "message"):
+        if definition.get(key) is not None and not isinstance(definition[key], str):
+            raise UsageError(f"{where}.{key}: expected text")
+    severity = (
+        severity_of(definition["severity"], f"{where}.severity")
+        if "severity" in definition
+        else DEFAULT_SEVERITY
+    )
+    return SpectralRule(
+        name=name,
+        source=source,
+        given=tuple(givens),
+        then=tuple(steps),
+        severity=severity,
+        recommended=definition.get("recommended", True) is not False,
+        description=definition.get("description"),
+        message=definition.get("message"),
+        formats=_formats(definition["formats"], f"{where}.formats")
+        if "formats" in definition
+        else formats,
+        resolved=definition.get("resolved", True) is not False,
+        definition=dict(definition),
+    )

@@ -1,0 +1,212 @@
+"""A declarative custom rule (`given` + `then`) compiled into a check: the same
+`(api, options) -> violations` function a built-in rule runs, so suppressions, baselines,
+--diff-base and every report treat its findings as any other.
+
+`given` is a gateway selector (apilint.custom.selectors) or one or more JSONPaths over the
+definition as written (apilint.custom.jsonpath; `$ref`s are not followed). Each `then` reads the
+selected node, one of its `field`s (`a.b`, `@key`, or a JSONPath below it) or, for a selector,
+one of its `fact`s, and runs a function (apilint.custom.functions) on it. A finding sits on the
+node the function complains about; for a missing field, on the nearest node that exists.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from apilint.checks import Check, Violation
+from apilint.common.errors import UsageError
+from apilint.custom.functions import MISSING, PROPERTY, VALUE, Context, apply, options_problem
+from apilint.custom.functions import print_value as show
+from apilint.custom.jsonpath import JSONPathError, Query, compile_path, field_path
+from apilint.custom.selectors import Node, Selection, compile_selection
+from apilint.document.model import Document
+from apilint.model.gateway import Api
+
+VERBS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+ANY = "x-amazon-apigateway-any-method"
+
+
+@dataclass(frozen=True)
+class Assertion:
+    function: str
+    options: Any
+    message: str | None
+    field: str | None = None
+    fact: str | None = None
+    #: `field` as a JSONPath below the node (it starts with $), compiled.
+    field_query: Query | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    doc: Document
+    tokens: tuple[str, ...]
+    value: Any
+    operation: str | None
+    #: The property's name when the value is missing (its tokens stop at the parent).
+    name: str | None = None
+
+
+def compile_rule(data: dict[str, Any], path: Path) -> Check:
+    given = data["given"]
+    try:
+        source: Selection | tuple[Query, ...] = (
+            compile_selection(given)
+            if isinstance(given, dict)
+            else tuple(compile_path(g) for g in ([given] if isinstance(given, str) else given))
+        )
+    except (ValueError, JSONPathError) as exc:
+        where = "" if str(exc).startswith("given") else "given: "
+        raise UsageError(f"{where}{exc}", str(path)) from None
+    thens = data["then"] if isinstance(data["then"], list) else [data["then"]]
+    assertions = tuple(
+        _assertion(t, f"then[{i}]" if isinstance(data["then"], list) else "then", source, path)
+        for i, t in enumerate(thens)
+    )
+    message = data.get("message")
+
+    def run(api: Api, _options: dict[str, Any]) -> Iterator[Violation]:
+        seen: set[tuple[tuple[str, ...], str]] = set()
+        for node in _nodes(api, source):
+            for assertion in assertions:
+                for v in _evaluate(api, node, assertion, message):
+                    if (v.tokens, v.message) not in seen:
+                        seen.add((v.tokens, v.message))
+                        yield v
+
+    return run
+
+
+def _assertion(then: dict[str, Any], where: str, source: Any, path: Path) -> Assertion:
+    function, options = then["function"], then.get("functionOptions")
+    problem = options_problem(function, options)
+    if problem is not None:
+        key = "function" if problem.startswith("unknown function") else "functionOptions"
+        raise UsageError(f"{where}.{key}: {problem}", str(path))
+    fact = then.get("fact")
+    if fact is not None:
+        from apilint.custom.selectors import FACTS
+
+        if not isinstance(source, Selection):
+            raise UsageError(f"{where}.fact: facts need a gateway selector as given", str(path))
+        if fact not in FACTS[source.name]:
+            known = ", ".join(FACTS[source.name])
+            raise UsageError(f"{where}.fact: unknown fact {fact!r} (known: {known})", str(path))
+    field = then.get("field")
+    query = None
+    if field is not None and field.startswith("$"):
+        try:
+            query = compile_path(field)
+        except JSONPathError as exc:
+            raise UsageError(f"{where}.field: {exc}", str(path)) from None
+    return Assertion(function, options, then.get("message"), field, fact, query)
+
+
+def _nodes(api: Api, source: Selection | tuple[Query, ...]) -> Iterator[Node | Target]:
+    if isinstance(source, Selection):
+        yield from source.nodes(api)
+        return
+    for query in source:
+        for value, tokens in query.find(api.doc.data):
+            parts = tuple(str(t) for t in tokens)
+            yield Target(api.doc, parts, value, _operation(parts))
+
+
+def _operation(tokens: tuple[str, ...]) -> str | None:
+    if len(tokens) >= 3 and tokens[0] == "paths" and (tokens[2] in VERBS or tokens[2] == ANY):
+        return f"{'ANY' if tokens[2] == ANY else tokens[2].upper()} {tokens[1]}"
+    return None
+
+
+def _targets(node: Node | Target, a: Assertion) -> Iterator[Target]:
+    if isinstance(node, Node):
+        base = Target(node.at.doc, node.at.tokens, node.at.value, node.operation)
+        if a.fact is not None:
+            at = node.fact_at.get(a.fact, node.at)
+            yield Target(at.doc, at.tokens, node.facts.get(a.fact, MISSING), node.operation)
+            return
+    else:
+        base = node
+    if a.field is None:
+        yield base
+    elif a.field == "@key":
+        yield Target(
+            base.doc, base.tokens, base.tokens[-1] if base.tokens else MISSING, base.operation
+        )
+    elif a.field_query is not None:
+        for value, tokens in a.field_query.find(base.value):
+            parts = base.tokens + tuple(str(t) for t in tokens)
+            yield Target(base.doc, parts, value, base.operation)
+    else:
+        yield _walk(base, field_path(a.field))
+
+
+def _walk(base: Target, tokens: tuple[str | int, ...]) -> Target:
+    value = base.value
+    parts = base.tokens
+    for token in tokens:
+        if isinstance(value, dict) and str(token) in value:
+            value = value[str(token)]
+        elif isinstance(value, list) and isinstance(token, int) and 0 <= token < len(value):
+            value = value[token]
+        else:
+            # Missing: the value is undefined and the finding sits on its nearest parent,
+            # the field's name still shows in {{property}} and {{path}}.
+            return Target(base.doc, parts, MISSING, base.operation, str(tokens[-1]))
+        parts = parts + (str(token),)
+    return Target(base.doc, parts, value, base.operation)
+
+
+def _evaluate(
+    api: Api, node: Node | Target, a: Assertion, message: str | None
+) -> Iterator[Violation]:
+    for target in _targets(node, a):
+        context = Context(api.doc.data, target.tokens)
+        for problem in apply(a.function, target.value, a.options, context):
+            tokens = target.tokens + tuple(str(p) for p in problem.path)
+            name = target.name or a.fact or (tokens[-1] if tokens else "")
+            error = render(problem.message, target.value, name)
+            text = render_template(
+                a.message or message or "{{error}}",
+                error=error,
+                value=target.value,
+                prop=name,
+                path=tokens,
+                operation=target.operation,
+            )
+            yield Violation(target.doc, tokens, text, target.operation)
+
+
+def render(message: str, value: Any, prop: str) -> str:
+    """A function's message with Spectral's print placeholders filled in."""
+    return message.replace(PROPERTY, f'"{prop}" property ' if prop else "").replace(
+        VALUE, show(value)
+    )
+
+
+_PLACEHOLDER = re.compile(r"\{\{\s*(error|value|path|property|operation|description)\s*\}\}")
+
+
+def render_template(
+    template: str,
+    *,
+    error: str,
+    value: Any,
+    prop: str,
+    path: tuple[str, ...],
+    operation: str | None,
+) -> str:
+    """A rule's message: {{error}}, {{value}}, {{path}}, {{property}}, {{operation}}."""
+    values = {
+        "error": error,
+        "value": show(value) if not isinstance(value, str) else value,
+        "path": ".".join(path),
+        "property": prop,
+        "operation": operation or "",
+        "description": "",
+    }
+    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], template)

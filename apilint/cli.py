@@ -233,6 +233,13 @@ def lint(
     allow_outside_refs: bool = _OUTSIDE,
     max_file_size: str | None = _MAX_SIZE,
     allow_remote_refs: bool = _REMOTE,
+    ruleset: str | None = typer.Option(
+        None,
+        "--ruleset",
+        help="Also run the rules of this Spectral ruleset (.spectral.yaml) that use "
+        "Spectral's core functions; what cannot run is listed as a note (beats the "
+        "configuration key `ruleset`).",
+    ),
     import_fails_on_warnings: bool = typer.Option(
         False,
         "--import-fails-on-warnings",
@@ -302,6 +309,7 @@ def lint(
         import_fails_on_warnings=import_fails_on_warnings,
         stdin_filename=stdin_filename,
         error_on_no_input=error_on_no_input,
+        ruleset=ruleset,
     )
     return run_lint(
         options, format, quiet, _colour(sys.stdout), baseline, diff_base, min_severity.value

@@ -29,10 +29,11 @@ def _active(path: Path, file: str = "api.yaml") -> dict[str, Severity | None]:
     return {r.name: r.severity for r in rules_for(ruleset, str(path.parent / file))}
 
 
-def test_the_fixture_ruleset_merges_its_local_extends() -> None:
+def test_the_fixture_ruleset_merges_its_local_extends(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)  # messages name ruleset files relative to the working directory
     ruleset = Reader().read(DATA / "ruleset.yaml")
-    base = str((DATA / "base.yaml").resolve())
-    assert ruleset.rules["info-contact"].source == base
+    assert ruleset.rules["info-contact"].source == "tests/data/spectral/base.yaml"
+    assert ruleset.rules["https-only"].source == "tests/data/spectral/ruleset.yaml"
     # recommended: false in the extended file, extended without a mode: off.
     assert not ruleset.rules["operation-summary-optional"].active
     assert ruleset.rules["no-apigateway-auth-extension"].severity is Severity.INFO  # hint
@@ -86,6 +87,14 @@ def test_severity_entries_change_extended_rules(tmp_path: Path) -> None:
     assert ruleset.rules["c"].given == ("$.info",)
 
 
+def test_extends_may_not_leave_the_repository(tmp_path: Path) -> None:
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    _ruleset(tmp_path, f"rules:\n  a:\n    {RULE}\n", "outside.yaml")
+    path = _ruleset(tmp_path / "repo", "extends: ../outside.yaml\n")
+    with pytest.raises(UsageError, match=r"extends: \.\./outside\.yaml is outside .*repo"):
+        Reader().read(path)
+
+
 def test_a_ruleset_that_extends_itself_is_read_once(tmp_path: Path) -> None:
     path = _ruleset(tmp_path, f"extends: ./.spectral.yaml\nrules:\n  a:\n    {RULE}\n")
     assert _active(path) == {"a": Severity.WARNING}
@@ -111,7 +120,9 @@ def test_built_in_remote_and_package_extends_are_notes(tmp_path: Path) -> None:
     ("text", "where"),
     [
         pytest.param(
-            "extends: ./missing.yaml\n", "extends: ./missing.yaml: no such ruleset file", id="extends"
+            "extends: ./missing.yaml\n",
+            "extends: ./missing.yaml: no such ruleset file",
+            id="extends",
         ),
         pytest.param("rules:\n  a: [1]\n", "rules.a: expected a rule", id="rule-type"),
         pytest.param(

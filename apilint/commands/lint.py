@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -17,6 +17,7 @@ from apilint.engine.config import Config, config_chain, inherited_fail_on, load_
 
 if TYPE_CHECKING:
     from apilint.catalog.registry import ApiKind
+    from apilint.custom.spectral_ruleset import Note
     from apilint.engine.baseline import Entry
 from apilint.catalog.registry import find_rules_or_error
 from apilint.common.errors import ParseError, UsageError, debugging, warn
@@ -27,7 +28,7 @@ from apilint.document.discover import Target, expand, may_hold_api
 from apilint.document.loader import DEFAULT_MAX_BYTES
 from apilint.document.model import NOT_AN_API
 from apilint.engine.run import FileResult, Prebuilt, Settings, drop_repeats, lint_tasks
-from apilint.report import FORMATS, renderer
+from apilint.report import FORMATS, Renderer, renderer
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,6 +52,8 @@ class Options:
     stdin_filename: str | None = None
     #: Exit 2 when the paths hold no API definition (also the configuration key).
     error_on_no_input: bool = False
+    #: A Spectral ruleset whose rules run too (beats the configuration key `ruleset`).
+    ruleset: str | None = None
 
 
 #: What `-` is linted as without --stdin-filename: YAML (a superset of JSON) in the working
@@ -111,6 +114,7 @@ def _settings(config: Config, options: Options, file: str) -> Settings:
         allow_remote_refs=options.allow_remote_refs,
         import_fails_on_warnings=options.import_fails_on_warnings,
         max_bytes=options.max_bytes or config.max_bytes or DEFAULT_MAX_BYTES,
+        ruleset=os.path.abspath(options.ruleset) if options.ruleset else config.ruleset,
     )
 
 
@@ -137,14 +141,14 @@ Prepare = Callable[[list[tuple[str, Settings]], Prebuilt], list[tuple[str, Setti
 def lint(options: Options, prepare: Prepare | None = None) -> tuple[list[FileResult], list[str]]:
     """Lint with configuration applied: results and each one's fail-on threshold. `prepare`
     may add to each file's settings (the account's answers, by `apilint audit`)."""
-    results, thresholds, _ = _lint(options, prepare)
+    results, thresholds, _, _ = _lint(options, prepare)
     return results, thresholds
 
 
 def _lint(
     options: Options, prepare: Prepare | None = None
-) -> tuple[list[FileResult], list[str], int]:
-    """lint(), and how many files were looked at."""
+) -> tuple[list[FileResult], list[str], int, list[Note]]:
+    """lint(), how many files were looked at, and the notes of the Spectral rulesets used."""
     options = replace(
         options,
         select=tuple(r.name for r in find_rules_or_error(options.select)),
@@ -155,6 +159,7 @@ def _lint(
     files = [t.path for t in targets]
     configs = _configs(files, options.config)
     tasks = [(f, _settings(configs[f], options, f)) for f in files]
+    notes = ruleset_notes(s.ruleset for _, s in tasks)  # a broken ruleset fails before linting
     prebuilt = Prebuilt()
     if prepare is not None:
         tasks = prepare(tasks, prebuilt)
@@ -189,7 +194,19 @@ def _lint(
         [r for _, r in kept],
         [_threshold(configs[t.path], options) for t, _ in kept],
         len(targets) + len(passed_over),
+        notes,
     )
+
+
+def ruleset_notes(paths: Iterable[str | None]) -> list[Note]:
+    """Read each Spectral ruleset named (UsageError when one is malformed): what of them is
+    not run, once per ruleset and rule."""
+    named = sorted({p for p in paths if p is not None})
+    if not named:
+        return []
+    from apilint.custom.spectral import load
+
+    return [note for path in named for note in load(path).notes]
 
 
 def _unparsed_non_api(target: Target, result: FileResult) -> FileResult:
@@ -215,14 +232,14 @@ def run_lint(
     try:
         outputs = outputs_of(formats)
         with _stdin(options) as named:
-            results, thresholds, looked_at = _lint(named)
+            results, thresholds, looked_at, ruleset = _lint(named)
             stale = _filter(results, baseline, diff_base)
             floor = Severity.parse(min_severity)
             for result in results:
                 result.findings = [f for f in result.findings if f.severity >= floor]
             no_input = not any(r.skipped is None for r in results)
             fail_on_no_input = no_input and _error_on_no_input(named)
-            notes = [
+            notes = [str(note) for note in ruleset] + [
                 f"{entry.file}: note: baseline entry no longer found: {entry.code} at "
                 f"{entry.pointer or '/'}"
                 f"{f' ({entry.operation})' if entry.operation else ''}; "
@@ -235,7 +252,7 @@ def run_lint(
                     f"{looked_at} file{'' if looked_at == 1 else 's'} skipped"
                 )
             # Reported while standard input's text stands for its name: code frames quote it.
-            code = report(results, thresholds, outputs, quiet, colour, notes)
+            code = report(results, thresholds, outputs, quiet, colour, notes, ruleset)
     except UsageError as exc:
         warn(f"apilint: {exc.message}")
         return 2
@@ -291,8 +308,10 @@ def report(
     quiet: bool,
     colour: bool,
     notes: Sequence[str] = (),
+    ruleset: Sequence[Note] = (),
 ) -> int:
-    """Print errors and notes, render every requested format; the exit code."""
+    """Print errors and notes, render every requested format (the JSON report also lists the
+    Spectral rules not run, `ruleset`); the exit code."""
     for result in results:
         if result.error is not None:
             warn(str(result.error))
@@ -306,7 +325,7 @@ def report(
     for note in notes:
         warn(note)
     for name, target in outputs:
-        render = renderer(name)
+        render = _renderer(name, ruleset)
         if target is None:
             render(results, sys.stdout, colour and name == "text")
             continue
@@ -317,6 +336,15 @@ def report(
             warn(f"apilint: cannot write {target}: {exc.strerror or exc}")
             return 2
     return exit_code(results, thresholds)
+
+
+def _renderer(name: str, ruleset: Sequence[Note]) -> Renderer:
+    """The format's renderer; the JSON report also lists the Spectral rules not run."""
+    if name == "json" and ruleset:
+        from apilint.report.json import render
+
+        return functools.partial(render, notes=ruleset)
+    return renderer(name)
 
 
 def _filter(results: list[FileResult], baseline: str | None, diff_base: str | None) -> list[Entry]:

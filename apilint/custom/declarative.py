@@ -129,20 +129,37 @@ def _targets(node: Node | Target, a: Assertion) -> Iterator[Target]:
             at = node.fact_at.get(a.fact, node.at)
             yield Target(at.doc, at.tokens, node.facts.get(a.fact, MISSING), node.operation)
             return
+        if a.field == "@key":
+            yield Target(
+                base.doc, base.tokens, base.tokens[-1] if base.tokens else MISSING, base.operation
+            )
+            return
     else:
         base = node
     if a.field is None:
         yield base
+    elif isinstance(node, Target) and not isinstance(base.value, (dict, list)):
+        yield base  # Spectral (getLintTargets): a field of a value that is no object is the value
     elif a.field == "@key":
-        yield Target(
-            base.doc, base.tokens, base.tokens[-1] if base.tokens else MISSING, base.operation
-        )
+        yield from _keys(base)
     elif a.field_query is not None:
+        found = False
         for value, tokens in a.field_query.find(base.value):
+            found = True
             parts = base.tokens + tuple(str(t) for t in tokens)
             yield Target(base.doc, parts, value, base.operation)
+        if not found:  # Spectral runs the function once on undefined
+            yield Target(base.doc, base.tokens, MISSING, base.operation)
     else:
         yield _walk(base, field_path(a.field))
+
+
+def _keys(base: Target) -> Iterator[Target]:
+    """`field: @key` of a JSONPath's node: each of its member names (Spectral's getLintTargets;
+    for an array, its indices as text), at the member's place."""
+    names = list(base.value) if isinstance(base.value, dict) else range(len(base.value))
+    for name in names:
+        yield Target(base.doc, base.tokens + (str(name),), str(name), base.operation)
 
 
 def _walk(base: Target, tokens: tuple[str | int, ...]) -> Target:
@@ -204,9 +221,18 @@ def render_template(
     values = {
         "error": error,
         "value": show(value) if not isinstance(value, str) else value,
-        "path": ".".join(path),
+        "path": spectral_pointer(path),
         "property": prop,
         "operation": operation or "",
         "description": "",
     }
     return _PLACEHOLDER.sub(lambda m: values[m.group(1)], template)
+
+
+def spectral_pointer(path: tuple[str, ...]) -> str:
+    """`{{path}}` as Spectral prints it (printPath EscapedPointer): a URI fragment JSON Pointer,
+    `#/paths/~1pets~1%7Bid%7D/get`."""
+    from urllib.parse import quote
+
+    escaped = (p.replace("~", "~0").replace("/", "~1") for p in path)
+    return "#/" + "/".join(quote(p, safe="_.!~*'()-") for p in escaped) if path else "#"

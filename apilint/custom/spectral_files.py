@@ -10,7 +10,7 @@ from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
-from apilint.custom.spectral_ruleset import Override, Ruleset, SpectralRule, merge_rule
+from apilint.custom.spectral_ruleset import Override, Ruleset, SpectralRule, merge_rule, shown
 
 #: Spectral's format names (spectral-ruleset-migrator) for the OpenAPI versions apilint reads;
 #: the other formats (asyncapi2, json-schema, ...) match no definition apilint lints.
@@ -66,9 +66,9 @@ def _merged(ruleset: Ruleset, overrides: tuple[Override, ...]) -> tuple[Spectral
     for override in overrides:
         formats = frozenset(override.formats) if override.formats else None
         for name, definition in override.rules.items():
-            where = f"{ruleset.path}: overrides[{override.index}].rules.{name}"
+            where = f"{shown(ruleset.path)}: overrides[{override.index}].rules.{name}"
             rule = merge_rule(
-                rules.get(name), str(name), definition, str(ruleset.path), formats, where
+                rules.get(name), str(name), definition, shown(ruleset.path), formats, where
             )
             # An override's rule object switches the rule on (Object.assign with enabled: true).
             rules[rule.name] = replace(rule, enabled=True) if isinstance(definition, dict) else rule

@@ -12,6 +12,7 @@ ruleset/mergers/rules.js).
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -113,25 +114,40 @@ class Ruleset:
 
 def read_mapping(path: Path) -> dict[str, Any]:
     """A ruleset file's top-level mapping (YAML or JSON)."""
+    name = shown(path)
     try:
         text = read_bounded(path, SMALL_FILE_LIMIT).decode("utf-8")
     except FileNotFoundError:
-        raise UsageError(f"{path}: no such ruleset file") from None
+        raise UsageError(f"{name}: no such ruleset file") from None
     except OSError as exc:
-        raise UsageError(f"cannot read ruleset {path}: {exc.strerror or exc}") from None
+        raise UsageError(f"cannot read ruleset {name}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
-        raise UsageError(f"{path}: a ruleset must be UTF-8 text") from None
+        raise UsageError(f"{name}: a ruleset must be UTF-8 text") from None
     if path.suffix in (".js", ".mjs", ".cjs", ".ts"):
         raise UsageError(
-            f"{path}: JavaScript rulesets cannot be read; give the ruleset as YAML or JSON"
+            f"{name}: JavaScript rulesets cannot be read; give the ruleset as YAML or JSON"
         )
     try:
         data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as exc:
-        raise UsageError(f"{path}: invalid ruleset: {_one_line(exc)}") from None
+        raise UsageError(f"{name}: invalid ruleset: {_one_line(exc)}") from None
     if not isinstance(data, dict):
-        raise UsageError(f"{path}: a ruleset must be a mapping (rules, extends, ...)")
+        raise UsageError(f"{name}: a ruleset must be a mapping (rules, extends, ...)")
     return data
+
+
+def shown(path: Path) -> str:
+    """A ruleset file as messages name it: relative to the working directory when inside it."""
+    rel = os.path.relpath(path)
+    return path.as_posix() if rel.startswith("..") else Path(rel).as_posix()
+
+
+def _confinement(path: Path) -> Path:
+    """Where the files a ruleset extends must lie: its git repository, else its folder."""
+    for folder in path.parents:
+        if (folder / ".git").exists():
+            return folder
+    return path.parent
 
 
 def _one_line(exc: Exception) -> str:
@@ -156,9 +172,11 @@ class Reader:
         self.notes: list[Note] = []
         self.js_functions: set[str] = set()
         self._stack: list[Path] = []
+        self._root = Path("/")
 
     def read(self, path: Path) -> Ruleset:
         path = path.resolve()
+        self._root = _confinement(path)
         data = read_mapping(path)
         rules = self.rules_of(path, data, "recommended", explicit=False)
         overrides = tuple(_overrides(path, data.get("overrides")))
@@ -170,7 +188,7 @@ class Reader:
         """The rules of one ruleset as extended with `mode` (Ruleset#getRules)."""
         self._stack.append(path)
         try:
-            source = str(path)
+            source = shown(path)
             functions = data.get("functions", [])
             if not isinstance(functions, list) or not all(isinstance(f, str) for f in functions):
                 raise UsageError(f"{source}: functions: expected a list of function names")
@@ -198,7 +216,7 @@ class Reader:
     def extended(
         self, base: Path, target: str, mode: str, explicit: bool
     ) -> dict[str, SpectralRule]:
-        source = str(base)
+        source = shown(base)
         if target.startswith("spectral:"):
             self.notes.append(
                 Note(source, None, f"extends {target}: {BUILT_IN_NOTE.format(name=target)}")
@@ -227,8 +245,14 @@ class Reader:
         path = (base.parent / target).resolve()
         if path in self._stack:  # Spectral skips a ruleset that extends itself (its stack)
             return {}
+        if not path.is_relative_to(self._root):
+            raise UsageError(
+                f"{source}: extends: {target} is outside {self._root}, the repository of the "
+                "ruleset: a ruleset may arrive with a pull request and must not make CI read "
+                "files elsewhere"
+            )
         if not path.is_file():
-            raise UsageError(f"{source}: extends: {target}: no such ruleset file ({path})")
+            raise UsageError(f"{source}: extends: {target}: no such ruleset file")
         return self.rules_of(path, read_mapping(path), mode, explicit)
 
 
@@ -269,7 +293,7 @@ def _formats(value: Any, where: str) -> frozenset[str] | None:
 def _overrides(path: Path, value: Any) -> list[Override]:
     if value is None:
         return []
-    where = f"{path}: overrides"
+    where = f"{shown(path)}: overrides"
     if not isinstance(value, list):
         raise UsageError(f"{where}: expected a list of {{files, rules}} entries")
     out = []
@@ -298,7 +322,7 @@ def merge_rule(
 ) -> SpectralRule:
     """A `rules:` entry applied to the rule of that name so far (mergeRule): a boolean switches
     it, a severity sets it, a mapping adds a rule or replaces the fields it names."""
-    if isinstance(definition, bool) or isinstance(definition, (str, int)):
+    if isinstance(definition, (bool, str, int)):
         if existing is None:
             raise UsageError(f"{where}: sets the severity of a rule no extended ruleset defines")
         if isinstance(definition, bool):
@@ -318,7 +342,7 @@ def build_rule(
     name: str, definition: dict[str, Any], source: str, formats: frozenset[str] | None, where: str
 ) -> SpectralRule:
     given = definition.get("given")
-    givens = given if isinstance(given, list) else [given]
+    givens: list[Any] = given if isinstance(given, list) else [given]
     if not givens or not all(isinstance(g, str) and g for g in givens):
         raise UsageError(f"{where}.given: expected a JSONPath or a list of them")
     then = definition.get("then")

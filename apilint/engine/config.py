@@ -45,6 +45,7 @@ KEYS = (
     "api-type",
     "max-file-size",
     "error-on-no-input",
+    "ruleset",
 )
 #: Settings that widen what apilint reads or fetches. A configuration file arrives with the pull
 #: request that CI lints, so these are command-line flags only; the text says why.
@@ -70,6 +71,8 @@ class Config:
     max_bytes: int | None = None  # at most DEFAULT_MAX_BYTES: a file may lower the limit only
     #: Exit 2 when the paths hold no API definition (a moved folder must not pass CI silently).
     error_on_no_input: bool = False
+    #: A Spectral ruleset (absolute; inside the configuration file's folder).
+    ruleset: str | None = None
 
     def ignored_for(self, file: str) -> tuple[str, ...]:
         """Rule names that per-file-ignores switch off for `file` (globs are relative to the
@@ -273,7 +276,29 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
     if not isinstance(no_input, bool):
         raise fail("error-on-no-input", f"{no_input!r} is not true or false")
     config.error_on_no_input = no_input
+    if "ruleset" in table:
+        config.ruleset = _ruleset(table["ruleset"], path, fail)
     return config
+
+
+def _ruleset(value: Any, path: Path, fail: Callable[[str, str], UsageError]) -> str:
+    """The Spectral ruleset a configuration names, relative to its folder. The file arrives
+    with the pull request: like its $refs, the ruleset must stay inside that folder (--ruleset
+    on the command line may name any file)."""
+    if not isinstance(value, str) or not value:
+        raise fail("ruleset", "expected the path of a Spectral ruleset (.spectral.yaml)")
+    folder = path.parent.resolve()
+    target = (folder / value).resolve()
+    if not target.is_relative_to(folder):
+        raise fail(
+            "ruleset",
+            f"{value!r} is outside the configuration's folder {folder}; a configuration "
+            "arrives with the pull request and must not make CI read files elsewhere "
+            "(--ruleset on the command line can name it)",
+        )
+    if not target.is_file():
+        raise fail("ruleset", f"{value!r}: no such file")
+    return str(target)
 
 
 _UNITS = {"": 1, "b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, TypeVar
 
@@ -46,6 +46,9 @@ class Settings:
     #: scope "account" run only with it.
     inventory: Inventory | None = None
     deployment: Deployment = field(default_factory=Deployment)
+    #: A Spectral ruleset (absolute path; `--ruleset` or the configuration's `ruleset`): its
+    #: rules run on each definition with the selected ones (apilint.custom.spectral).
+    ruleset: str | None = None
 
     def level(self, rule: Rule) -> Severity:
         """The rule's severity as configured."""
@@ -172,6 +175,8 @@ def run_rules(
     """The findings of one definition (`api`: its model, when it was built already)."""
     rules = tuple(rules) if rules is not None else load_rules()
     checks = checks if checks is not None else checks_for(rules)
+    if settings.ruleset is not None:
+        rules, checks, settings = _with_ruleset(settings, doc.path, rules, checks)
     result = FileResult(doc.path)
     api = api if api is not None else build_model(doc, settings)
     ws = api.ws
@@ -199,6 +204,22 @@ def run_rules(
     _apply_suppressions(result, ws, rules, selected, ran, settings)
     result.findings.sort(key=Finding.sort_key)
     return result
+
+
+def _with_ruleset(
+    settings: Settings, path: str, rules: tuple[Rule, ...], checks: dict[str, Check]
+) -> tuple[tuple[Rule, ...], dict[str, Check], Settings]:
+    """The rules and checks with those of the Spectral ruleset for `path`; they run whatever the
+    selection (asking for the ruleset selects them), unless ignored."""
+    from apilint.custom.spectral import checks_of, rules_of_file
+
+    spectral = rules_of_file(settings.ruleset or "", path)
+    names = tuple(c.rule.name for c in spectral)
+    return (
+        (*rules, *(c.rule for c in spectral)),
+        {**checks, **checks_of(spectral)},
+        replace(settings, extend_select=settings.extend_select + names),
+    )
 
 
 def run_template_rules(

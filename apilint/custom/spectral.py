@@ -142,16 +142,18 @@ def _compile(rule: SpectralRule) -> CustomRule:
     from apilint.custom.declarative import compile_rule
 
     source = Path(rule.source)
+    thens = [
+        {
+            **({"field": s.field} if s.field is not None else {}),
+            "function": s.function,
+            **({"functionOptions": s.options} if s.options is not None else {}),
+        }
+        for s in rule.then
+    ]
     data: dict[str, Any] = {
         "given": list(rule.given),
-        "then": [
-            {
-                **({"field": s.field} if s.field is not None else {}),
-                "function": s.function,
-                **({"functionOptions": s.options} if s.options is not None else {}),
-            }
-            for s in rule.then
-        ],
+        # As written: a list names its steps then[0], then[1] in errors, a mapping `then`.
+        "then": thens if isinstance(rule.definition.get("then"), list) else thens[0],
         # Spectral's message: the rule's, else its description, else the function's.
         "message": _DESCRIPTION.sub(
             (rule.description or "").replace("\\", "\\\\"),

@@ -348,14 +348,44 @@ def baseline(
     )
 
 
-@app.command("rules")
+rules_app = typer.Typer(no_args_is_help=False)
+app.add_typer(rules_app, name="rules")
+
+
+@rules_app.callback(invoke_without_command=True)
 def rules_cmd(
+    ctx: typer.Context,
     format: str = typer.Option("table", "--format", "-f", help="table or json."),
 ) -> int:
-    """List every rule."""
+    """List every rule (with the custom rules of the configuration here); `rules test DIR` tests
+    custom rules, `rules docs DIR` writes their reference pages."""
+    if ctx.invoked_subcommand is not None:
+        return 0
     from apilint.commands.rules import list_rules
 
     return list_rules(format)
+
+
+@rules_app.command("test")
+def rules_test(
+    folder: str = typer.Argument(..., help="A folder of custom rule files (or a rule pack)."),
+) -> int:
+    """Run each custom rule's bad and good examples and its `# expect:` fixtures
+    (fixtures/<rule-name>/ beside the rule files): exit 1 when one fails."""
+    from apilint.commands.rule_tests import run_rule_tests
+
+    return run_rule_tests(folder)
+
+
+@rules_app.command("docs")
+def rules_docs(
+    folder: str = typer.Argument(..., help="A folder of custom rule files (or a rule pack)."),
+    out: str = typer.Option("docs", "--out", "-o", help="Where to write rules.md and rules/."),
+) -> int:
+    """Write reference pages for custom rules, as docs/rules.md is made for the built-in ones."""
+    from apilint.commands.rules import write_docs
+
+    return write_docs(folder, out)
 
 
 @app.command()

@@ -19,19 +19,19 @@ def _block(title: str, body: str) -> str:
     return f"{title}\n{textwrap.indent(body.rstrip(), '  ')}\n"
 
 
-def explain(ident: str) -> str:
-    """The page of a rule or a contract check; KeyError with a did-you-mean when neither
-    matches (the checks' when `ident` looks like a check id)."""
+def explain(ident: str, rules: tuple[Rule, ...] | None = None) -> str:
+    """The page of a rule (of `rules`: default the built-in ones) or a contract check; KeyError
+    with a did-you-mean when neither matches (the checks' when `ident` looks like a check id)."""
     from apilint.catalog.contract_checks import CONTRACT_CHECKS, find_check
 
     try:
-        return explain_text(find_rule(ident))
+        return explain_text(find_rule(ident, rules))
     except KeyError as exc:
         unknown_rule: str = exc.args[0]
     try:
         return explain_check(find_check(ident))
     except KeyError:
-        if "/" in ident:
+        if "/" in ident and ident.split("/")[0] in ("probe", "contract", "fuzz"):
             raise
     named = next((c.id for c in CONTRACT_CHECKS.values() if c.name == ident.strip().lower()), None)
     raise KeyError(unknown_rule + (f" (the `apilint test` check is {named})" if named else ""))

@@ -27,8 +27,9 @@ from apilint.document import loader
 from apilint.document.discover import Target, expand, may_hold_api
 from apilint.document.loader import DEFAULT_MAX_BYTES
 from apilint.document.model import NOT_AN_API
+from apilint.engine.ruleset import run_catalog
 from apilint.engine.run import FileResult, Prebuilt, Settings, drop_repeats, lint_tasks
-from apilint.report import FORMATS, Renderer, renderer
+from apilint.report import FORMATS, Renderer, catalog_of, renderer
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -114,6 +115,7 @@ def _settings(config: Config, options: Options, file: str) -> Settings:
         allow_remote_refs=options.allow_remote_refs,
         import_fails_on_warnings=options.import_fails_on_warnings,
         max_bytes=options.max_bytes or config.max_bytes or DEFAULT_MAX_BYTES,
+        custom=config.custom,
         ruleset=os.path.abspath(options.ruleset) if options.ruleset else config.ruleset,
     )
 
@@ -149,17 +151,24 @@ def _lint(
     options: Options, prepare: Prepare | None = None
 ) -> tuple[list[FileResult], list[str], int, list[Note]]:
     """lint(), how many files were looked at, and the notes of the Spectral rulesets used."""
-    options = replace(
-        options,
-        select=tuple(r.name for r in find_rules_or_error(options.select)),
-        ignore=tuple(r.name for r in find_rules_or_error(options.ignore)),
-    )
     passed_over: list[str] = []
     targets = expand(options.paths, passed_over)
     files = [t.path for t in targets]
     configs = _configs(files, options.config)
+    rulesets = (
+        {os.path.abspath(options.ruleset)}
+        if options.ruleset
+        else {c.ruleset for c in configs.values() if c.ruleset}
+    )
+    notes = ruleset_notes(rulesets)  # a broken ruleset fails the run before any file is linted
+    # --select and --ignore may name the custom rules of any configuration or ruleset in use.
+    known = tuple(run_catalog({c.custom for c in configs.values()}, rulesets).values())
+    options = replace(
+        options,
+        select=tuple(r.name for r in find_rules_or_error(options.select, known)),
+        ignore=tuple(r.name for r in find_rules_or_error(options.ignore, known)),
+    )
     tasks = [(f, _settings(configs[f], options, f)) for f in files]
-    notes = ruleset_notes(s.ruleset for _, s in tasks)  # a broken ruleset fails before linting
     prebuilt = Prebuilt()
     if prepare is not None:
         tasks = prepare(tasks, prebuilt)
@@ -324,14 +333,15 @@ def report(
                     warn(line)
     for note in notes:
         warn(note)
+    catalog = catalog_of(results) if outputs else {}
     for name, target in outputs:
         render = _renderer(name, ruleset)
         if target is None:
-            render(results, sys.stdout, colour and name == "text")
+            render(results, sys.stdout, colour and name == "text", catalog)
             continue
         try:
             with open(target, "w", encoding="utf-8") as out:
-                render(results, out, False)
+                render(results, out, False, catalog)
         except OSError as exc:
             warn(f"apilint: cannot write {target}: {exc.strerror or exc}")
             return 2

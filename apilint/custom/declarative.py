@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from apilint.checks import Check, Violation
-from apilint.common.errors import UsageError
+from apilint.custom.errors import rule_error
 from apilint.custom.functions import MISSING, PROPERTY, VALUE, Context, apply, options_problem
 from apilint.custom.functions import print_value as show
 from apilint.custom.jsonpath import JSONPathError, Query, compile_path, field_path
@@ -61,7 +61,7 @@ def compile_rule(data: dict[str, Any], path: Path) -> Check:
         )
     except (ValueError, JSONPathError) as exc:
         where = "" if str(exc).startswith("given") else "given: "
-        raise UsageError(f"{where}{exc}", str(path)) from None
+        raise rule_error(path, f"{where}{exc}") from None
     thens = data["then"] if isinstance(data["then"], list) else [data["then"]]
     assertions = tuple(
         _assertion(t, f"then[{i}]" if isinstance(data["then"], list) else "then", source, path)
@@ -86,23 +86,23 @@ def _assertion(then: dict[str, Any], where: str, source: Any, path: Path) -> Ass
     problem = options_problem(function, options)
     if problem is not None:
         key = "function" if problem.startswith("unknown function") else "functionOptions"
-        raise UsageError(f"{where}.{key}: {problem}", str(path))
+        raise rule_error(path, f"{where}.{key}: {problem}")
     fact = then.get("fact")
     if fact is not None:
         from apilint.custom.selectors import FACTS
 
         if not isinstance(source, Selection):
-            raise UsageError(f"{where}.fact: facts need a gateway selector as given", str(path))
+            raise rule_error(path, f"{where}.fact: facts need a gateway selector as given")
         if fact not in FACTS[source.name]:
             known = ", ".join(FACTS[source.name])
-            raise UsageError(f"{where}.fact: unknown fact {fact!r} (known: {known})", str(path))
+            raise rule_error(path, f"{where}.fact: unknown fact {fact!r} (known: {known})")
     field = then.get("field")
     query = None
     if field is not None and field.startswith("$"):
         try:
             query = compile_path(field)
         except JSONPathError as exc:
-            raise UsageError(f"{where}.field: {exc}", str(path)) from None
+            raise rule_error(path, f"{where}.field: {exc}") from None
     return Assertion(function, options, then.get("message"), field, fact, query)
 
 

@@ -21,8 +21,8 @@ from typing import Any
 
 from apilint.catalog.registry import Rule, RuleDefinitionError, _parse, rules_dir
 from apilint.checks import Check
-from apilint.common.errors import UsageError
 from apilint.common.files import read_text_bounded
+from apilint.custom.errors import rule_error
 
 #: A custom rule's code: a namespaced name, or letters other than AGW and 3-4 digits.
 CODE_PATTERN = (
@@ -90,9 +90,13 @@ class CustomRule:
     fixtures: tuple[Path, ...] = field(default=())
 
 
+#: What the check names of custom rules start with (never a built-in check's name).
+CUSTOM_PREFIX = "custom:"
+
+
 def check_key(code: str) -> str:
-    """The name a custom rule's check is registered under (never a built-in check's name)."""
-    return f"custom:{code}"
+    """The name a custom rule's check is registered under."""
+    return CUSTOM_PREFIX + code
 
 
 def read_rule_data(path: Path) -> dict[str, Any]:
@@ -104,21 +108,20 @@ def read_rule_data(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(read_text_bounded(path))
     except OSError as exc:
-        raise UsageError(f"cannot read rule file: {exc.strerror or exc}", str(path)) from None
+        raise rule_error(path, f"cannot read rule file: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
-        raise UsageError("rule file is not UTF-8 text", str(path)) from None
+        raise rule_error(path, "rule file is not UTF-8 text") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        raise UsageError(
-            f"invalid YAML in rule file: {exc}".splitlines()[0], str(path), line
-        ) from None
+        problem = str(getattr(exc, "problem", None) or exc).splitlines()[0]
+        raise rule_error(path, f"invalid YAML: {problem}", line) from None
     if not isinstance(data, dict):
-        raise UsageError("a rule file holds one mapping (code, name, ...)", str(path))
+        raise rule_error(path, "a rule file holds one mapping (code, name, ...)")
     problems = list(iter_narrowed(compile_schema(custom_schema()), data))
     if problems:
         where = "/".join(problems[0].path) or "(top level)"
-        raise UsageError(f"{where}: {problems[0].message}", str(path))
+        raise rule_error(path, f"{where}: {problems[0].message}")
     return data
 
 
@@ -171,7 +174,7 @@ def load_custom_rules(paths: Iterable[Path], builtin: Iterable[Rule]) -> tuple[C
             custom = load_rule_file(file)
             for ident in (custom.rule.code.lower(), custom.rule.name):
                 if ident in seen:
-                    raise UsageError(f"{ident} is already used by {seen[ident]}", str(file))
+                    raise rule_error(file, f"{ident} is already used by {seen[ident]}")
                 seen[ident] = str(file)
             out.append(custom)
     return tuple(out)

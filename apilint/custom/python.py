@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import cast
 
 from apilint.checks import Check
-from apilint.common.errors import UsageError
+from apilint.custom.errors import rule_error
 
 
 def import_check(spec: str, path: Path) -> Check:
@@ -23,12 +23,12 @@ def import_check(spec: str, path: Path) -> Check:
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
-        raise UsageError(
+        raise rule_error(
+            path,
             f"check: cannot import {module_name!r} ({exc}); install the package that ships it "
             "or put it on PYTHONPATH",
-            str(path),
         ) from None
     fn = getattr(module, function, None)
     if not callable(fn):
-        raise UsageError(f"check: {module_name} has no function {function!r}", str(path))
+        raise rule_error(path, f"check: {module_name} has no function {function!r}")
     return cast(Check, fn)

@@ -24,6 +24,7 @@ from typing import Any
 from apilint.catalog.registry import Rule
 from apilint.checks import Check
 from apilint.common.errors import UsageError
+from apilint.custom.errors import rule_error
 from apilint.custom.functions import FUNCTIONS
 from apilint.custom.jsonpath import JSONPathError, compile_path
 from apilint.custom.loader import CustomRule, check_key
@@ -162,8 +163,9 @@ def _compile(rule: SpectralRule) -> CustomRule:
     }
     try:
         check = compile_rule(data, source)
-    except UsageError as exc:
-        raise UsageError(f"{rule.source}: rules.{rule.name}.{exc.message}") from None
+    except UsageError as exc:  # `<file>: then.function: ...`, the field within the rule
+        field = exc.message.removeprefix(f"{source}: ")
+        raise rule_error(rule.source, f"rules.{rule.name}.{field}") from None
     meta = _rule(rule)
     return CustomRule(meta, check, source)
 
@@ -188,6 +190,13 @@ def _rule(rule: SpectralRule) -> Rule:
         bad_example="",
         good_example="",
     )
+
+
+def catalog(path: str) -> tuple[Rule, ...]:
+    """Every rule the ruleset may run, in each form (overrides change severities per file)."""
+    loaded = load(path)
+    rules = _candidates(loaded.ruleset)
+    return tuple(compiled(r).rule for r in rules if r.name not in loaded.skipped)
 
 
 def checks_of(rules: tuple[CustomRule, ...]) -> dict[str, Check]:

@@ -23,16 +23,17 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from apilint.catalog.registry import Rule, find_rule, find_rules_or_error, load_rules
+from apilint.catalog.registry import Rule, find_rule, find_rules_or_error
 from apilint.common.errors import UsageError
 from apilint.common.files import read_text_bounded
 from apilint.common.findings import Severity
 from apilint.document.loader import DEFAULT_MAX_BYTES
+from apilint.engine.packs import read_table
 
 if sys.version_info >= (3, 11):
-    import tomllib
+    pass
 else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+    pass
 
 KEYS = (
     "select",
@@ -45,6 +46,8 @@ KEYS = (
     "api-type",
     "max-file-size",
     "error-on-no-input",
+    "rules",
+    "extend",
     "ruleset",
 )
 #: Settings that widen what apilint reads or fetches. A configuration file arrives with the pull
@@ -71,6 +74,8 @@ class Config:
     max_bytes: int | None = None  # at most DEFAULT_MAX_BYTES: a file may lower the limit only
     #: Exit 2 when the paths hold no API definition (a moved folder must not pass CI silently).
     error_on_no_input: bool = False
+    #: Custom rule files and folders (absolute): `rules` and those of the packs it extends.
+    custom: tuple[str, ...] = ()
     #: A Spectral ruleset (absolute; inside the configuration file's folder).
     ruleset: str | None = None
 
@@ -159,14 +164,7 @@ def _has_tool_table(path: Path) -> bool:
 
 def load_config(path: Path) -> Config:
     where = str(path)
-    try:
-        raw = tomllib.loads(read_text_bounded(path))
-    except OSError as exc:
-        raise UsageError(f"cannot read configuration {where}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{where}: configuration is not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{where}: invalid TOML: {exc}") from None
+    raw = read_table(path)
     if path.name == "pyproject.toml":
         table = raw.get("tool", {}).get("apilint", {})
         prefix = "tool.apilint."
@@ -177,7 +175,37 @@ def load_config(path: Path) -> Config:
     return parse_config(table, path, prefix)
 
 
-def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
+#: How deep packs may extend packs (a cycle must end in an error, not a recursion).
+MAX_PACK_DEPTH = 8
+
+
+def parse_config(table: dict[str, Any], path: Path, prefix: str = "", depth: int = 0) -> Config:
+    """A configuration table, with the packs it extends merged under it."""
+    from apilint.engine.packs import load_pack, merge, pack_folder
+
+    if depth > MAX_PACK_DEPTH:
+        raise UsageError(f"{path}: extend: packs extend each other more than {MAX_PACK_DEPTH} deep")
+    extend = table.get("extend", [])
+    extend = [extend] if isinstance(extend, str) else extend
+    if not isinstance(extend, list) or not all(isinstance(e, str) for e in extend):
+        raise UsageError(f"{path}: {prefix}extend: expected a list of rule packs")
+    packs = [
+        load_pack(pack_folder(e, path), lambda t, p: parse_config(t, p, "", depth + 1))
+        for e in extend
+    ]
+    config = _parse_own(table, path, prefix, tuple(s for p in packs for s in p.custom))
+    base = Config()
+    for pack in packs:
+        base = merge(base, pack)
+    return merge(base, config)
+
+
+def _parse_own(
+    table: dict[str, Any], path: Path, prefix: str, inherited: tuple[str, ...]
+) -> Config:
+    from apilint.engine.packs import local_sources
+    from apilint.engine.ruleset import rule_set
+
     where = str(path)
 
     def fail(key: str, problem: str) -> UsageError:
@@ -196,7 +224,9 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
                 f" (did you mean {close[0]!r}?)" if close else f" (known keys: {', '.join(KEYS)})"
             )
             raise fail(key, f"unknown key{hint}")
-    rules = load_rules()
+    own = local_sources(table["rules"], path, prefix + "rules") if "rules" in table else []
+    custom = tuple(dict.fromkeys((*inherited, *(str(p) for p in own))))
+    rules = rule_set(custom).rules
 
     def rule_list(key: str, value: Any) -> tuple[str, ...]:
         if isinstance(value, str):
@@ -212,7 +242,7 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
         except UsageError as exc:
             raise fail(key, exc.message) from None
 
-    config = Config(path=path)
+    config = Config(path=path, custom=custom)
     config.select = rule_list("select", table.get("select", []))
     config.extend_select = rule_list("extend-select", table.get("extend-select", []))
     config.ignore = rule_list("ignore", table.get("ignore", []))
@@ -277,27 +307,20 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
         raise fail("error-on-no-input", f"{no_input!r} is not true or false")
     config.error_on_no_input = no_input
     if "ruleset" in table:
-        config.ruleset = _ruleset(table["ruleset"], path, fail)
+        config.ruleset = _ruleset(table["ruleset"], path, prefix)
     return config
 
 
-def _ruleset(value: Any, path: Path, fail: Callable[[str, str], UsageError]) -> str:
-    """The Spectral ruleset a configuration names, relative to its folder. The file arrives
-    with the pull request: like its $refs, the ruleset must stay inside that folder (--ruleset
-    on the command line may name any file)."""
+def _ruleset(value: Any, path: Path, prefix: str) -> str:
+    """The Spectral ruleset a configuration names, relative to it and inside its repository
+    (the file arrives with the pull request; --ruleset on the command line may name any)."""
+    from apilint.engine.packs import local_sources
+
     if not isinstance(value, str) or not value:
-        raise fail("ruleset", "expected the path of a Spectral ruleset (.spectral.yaml)")
-    folder = path.parent.resolve()
-    target = (folder / value).resolve()
-    if not target.is_relative_to(folder):
-        raise fail(
-            "ruleset",
-            f"{value!r} is outside the configuration's folder {folder}; a configuration "
-            "arrives with the pull request and must not make CI read files elsewhere "
-            "(--ruleset on the command line can name it)",
-        )
+        raise UsageError(f"{path}: {prefix}ruleset: expected the path of a Spectral ruleset")
+    (target,) = local_sources(value, path, prefix + "ruleset")
     if not target.is_file():
-        raise fail("ruleset", f"{value!r}: no such file")
+        raise UsageError(f"{path}: {prefix}ruleset: {value!r} is a folder, not a ruleset file")
     return str(target)
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, TypeVar
 
-from apilint.catalog.registry import Rule, RuleDefinitionError, find_rules_or_error, load_rules
+from apilint.catalog.registry import Rule, RuleDefinitionError, find_rules_or_error
 from apilint.checks import Check, Violation, checks_for
 from apilint.common.errors import ApilintError, LoadError, UsageError, debugging
 from apilint.common.findings import Finding, Severity, Span
@@ -22,6 +22,7 @@ from apilint.document.model import Sources
 from apilint.document.pointer import Tokens
 from apilint.document.refs import Workspace
 from apilint.document.sam_origins import made_by, output_form
+from apilint.engine.ruleset import rule_set
 from apilint.model import Api, build_api
 from apilint.model.inventory import Deployment, Inventory
 
@@ -46,6 +47,9 @@ class Settings:
     #: scope "account" run only with it.
     inventory: Inventory | None = None
     deployment: Deployment = field(default_factory=Deployment)
+    #: Custom rule files and folders (absolute paths, from the configuration's `rules` and
+    #: `extend`): their rules run with the built-in ones (apilint.engine.ruleset).
+    custom: tuple[str, ...] = ()
     #: A Spectral ruleset (absolute path; `--ruleset` or the configuration's `ruleset`): its
     #: rules run on each definition with the selected ones (apilint.custom.spectral).
     ruleset: str | None = None
@@ -87,6 +91,11 @@ class FileResult:
     via: str | None = None
     #: Rules that raised on this file: apilint's bugs, reported as internal errors (exit 2).
     crashes: list[Crash] = field(default_factory=list)
+    #: The custom rule sources it was linted with (Settings.custom): reports describe its
+    #: findings from that rule set (apilint.engine.ruleset.run_catalog).
+    rule_sources: tuple[str, ...] = ()
+    #: The Spectral ruleset whose rules ran (Settings.ruleset): its rules are in the catalog.
+    ruleset: str | None = None
 
     @property
     def title(self) -> str:
@@ -173,11 +182,10 @@ def run_rules(
     api: Api | None = None,
 ) -> FileResult:
     """The findings of one definition (`api`: its model, when it was built already)."""
-    rules = tuple(rules) if rules is not None else load_rules()
-    checks = checks if checks is not None else checks_for(rules)
+    rules, checks = _rules_and_checks(settings, rules, checks)
     if settings.ruleset is not None:
         rules, checks, settings = _with_ruleset(settings, doc.path, rules, checks)
-    result = FileResult(doc.path)
+    result = FileResult(doc.path, rule_sources=settings.custom, ruleset=settings.ruleset)
     api = api if api is not None else build_model(doc, settings)
     ws = api.ws
     result.api_kind = api.kind
@@ -222,6 +230,17 @@ def _with_ruleset(
     )
 
 
+def _rules_and_checks(
+    settings: Settings, rules: Iterable[Rule] | None, checks: dict[str, Check] | None
+) -> tuple[tuple[Rule, ...], dict[str, Check]]:
+    """The rules given (tests) or those of the run's rule set: built-in plus custom."""
+    if rules is None:
+        ruleset = rule_set(settings.custom)
+        return ruleset.rules, checks if checks is not None else ruleset.checks()
+    rules = tuple(rules)
+    return rules, checks if checks is not None else checks_for(rules)
+
+
 def run_template_rules(
     template: Any,
     path: str,
@@ -230,9 +249,8 @@ def run_template_rules(
     checks: dict[str, Check] | None = None,
 ) -> FileResult:
     """The rules about a CloudFormation/SAM template itself (scope: template)."""
-    rules = tuple(rules) if rules is not None else load_rules()
-    checks = checks if checks is not None else checks_for(rules)
-    result = FileResult(path)
+    rules, checks = _rules_and_checks(settings, rules, checks)
+    result = FileResult(path, rule_sources=settings.custom)
     for rule in _selected(rules, settings):
         if rule.scope == "template":
             result.findings.extend(_run_check(rule, checks, template, settings, result))

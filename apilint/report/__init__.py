@@ -1,7 +1,8 @@
 """Output formats: one small module each, all rendering the same list of file results.
 
-A module `apilint.report.<name>` has `render(results, out, colour)`; it is imported only when
-its format is asked for. The few helpers several formats share live here, so that they agree
+A module `apilint.report.<name>` has `render(results, out, colour, rules)`; it is imported only
+when its format is asked for. `rules` is the rule catalog of the run (built-in and custom rules,
+catalog_of), which describes the findings' codes. The few helpers several formats share live here, so that they agree
 (on which paths count as inside the working directory, on when a span's end is usable, ...).
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from importlib import import_module
 from typing import TextIO
 
@@ -17,7 +18,9 @@ from apilint.catalog.registry import Rule, load_rules
 from apilint.common.findings import Finding, Severity, Span
 from apilint.engine.run import FileResult
 
-Renderer = Callable[[Sequence[FileResult], TextIO, bool], None]
+#: The rules a run may report, by code.
+Catalog = Mapping[str, Rule]
+Renderer = Callable[[Sequence[FileResult], TextIO, bool, "Catalog | None"], None]
 
 FORMATS = ("text", "concise", "json", "sarif", "junit", "github", "gitlab", "markdown", "html")
 
@@ -43,14 +46,25 @@ def severity_counts(findings: Iterable[Finding]) -> str:
     return ", ".join(plural(counts[s], str(s)) for s in SEVERITIES if counts[s])
 
 
-def rules_by_code() -> dict[str, Rule]:
-    """The catalog keyed by code, with `apilint test`'s checks; a finding's code may be missing
-    (a test double, a plugin)."""
+def rules_by_code(catalog: Catalog | None = None) -> dict[str, Rule]:
+    """The built-in catalog keyed by code, with `apilint test`'s checks and the run's `catalog`
+    (its custom rules); a finding's code may be missing (a test double)."""
     from apilint.catalog.contract_checks import (
         rules as contract_rules,  # metadata only: no schemathesis
     )
 
-    return {rule.code: rule for rule in (*load_rules(), *contract_rules())}
+    builtin = {rule.code: rule for rule in (*load_rules(), *contract_rules())}
+    return {**builtin, **catalog} if catalog else builtin
+
+
+def catalog_of(results: Iterable[FileResult]) -> dict[str, Rule]:
+    """The rule catalog of a run: built-in rules, contract checks, and the custom rules of every
+    configuration its results were linted with."""
+    from apilint.engine.ruleset import run_catalog
+
+    return rules_by_code(
+        run_catalog({r.rule_sources for r in results}, {r.ruleset for r in results})
+    )
 
 
 def relative_path(path: str, cwd: str) -> str | None:

@@ -16,7 +16,7 @@ from typing import TextIO
 from apilint.common.escape import github_data, github_property
 from apilint.common.findings import Severity
 from apilint.engine.run import FileResult
-from apilint.report import has_end, repository_path
+from apilint.report import Catalog, has_end, repository_path
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -36,7 +36,9 @@ def workspace_path(path: str) -> str:
     return repository_path(os.path.normpath(path))
 
 
-def render(results: Sequence[FileResult], out: TextIO, colour: bool) -> None:
+def render(
+    results: Sequence[FileResult], out: TextIO, colour: bool, rules: Catalog | None = None
+) -> None:
     for result in results:
         file = workspace_path(result.path)
         if result.error is not None:

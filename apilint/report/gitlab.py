@@ -16,19 +16,21 @@ from apilint.catalog.registry import Rule
 from apilint.common.escape import json_text
 from apilint.common.findings import Severity
 from apilint.engine.run import FileResult
-from apilint.report import repository_path, rules_by_code
+from apilint.report import Catalog, repository_path, rules_by_code
 from apilint.report.sarif import fingerprint
 
 #: GitLab's scale is info, minor, major, critical, blocker.
 SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
 
 
-def render(results: Sequence[FileResult], out: TextIO, colour: bool) -> None:
-    out.write(json_text(json.dumps(issues(results), indent=2)) + "\n")
+def render(
+    results: Sequence[FileResult], out: TextIO, colour: bool, rules: Catalog | None = None
+) -> None:
+    out.write(json_text(json.dumps(issues(results, rules), indent=2)) + "\n")
 
 
-def issues(results: Sequence[FileResult]) -> list[dict[str, Any]]:
-    rules = rules_by_code()
+def issues(results: Sequence[FileResult], catalog: Catalog | None = None) -> list[dict[str, Any]]:
+    rules = rules_by_code(catalog)
     out = []
     seen: Counter[tuple[str, str, str]] = Counter()
     for result in results:

@@ -25,7 +25,7 @@ from apilint.common.findings import Finding, Severity
 from apilint.document.pointer import decode
 from apilint.engine.run import FileResult
 from apilint.model.gateway import ANY_METHOD, VERBS
-from apilint.report import SEVERITIES, plural, rules_by_code
+from apilint.report import SEVERITIES, Catalog, plural, rules_by_code
 
 #: Where a finding sits: (resource path, method verb or None); ("", None) is definition-wide.
 Place = tuple[str, str | None]
@@ -379,8 +379,10 @@ def _failures(results: Sequence[FileResult], out: list[str]) -> None:
         out.append("</ul></section>")
 
 
-def render(results: Sequence[FileResult], out: TextIO, colour: bool) -> None:
-    rules = rules_by_code()
+def render(
+    results: Sequence[FileResult], out: TextIO, colour: bool, rules: Catalog | None = None
+) -> None:
+    rules = rules_by_code(rules)
     total = sum(len(r.findings) for r in results)
     page = [
         (

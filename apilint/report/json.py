@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from apilint.common.escape import json_text
 from apilint.engine.run import FileResult
+from apilint.report import Catalog
 
 if TYPE_CHECKING:
     from apilint.custom.spectral_ruleset import Note
@@ -16,7 +17,11 @@ SCHEMA_VERSION = 1
 
 
 def render(
-    results: Sequence[FileResult], out: TextIO, colour: bool, notes: Sequence[Note] = ()
+    results: Sequence[FileResult],
+    out: TextIO,
+    colour: bool,
+    rules: Catalog | None = None,
+    notes: Sequence[Note] = (),
 ) -> None:
     """`notes`: the rules of a Spectral ruleset that did not run, and why."""
     from apilint import __version__

@@ -17,15 +17,17 @@ from apilint.catalog.registry import Rule
 from apilint.common.escape import xml as _text
 from apilint.common.findings import Finding
 from apilint.engine.run import FileResult
-from apilint.report import error_location, rules_by_code
+from apilint.report import Catalog, error_location, rules_by_code
 
 #: The name of the one case a file gets when it has nothing else to show (clean or skipped).
 CLEAN_CASE = "apilint"
 LOAD_CASE = "load"
 
 
-def render(results: Sequence[FileResult], out: TextIO, colour: bool) -> None:
-    root = build_tree(results)
+def render(
+    results: Sequence[FileResult], out: TextIO, colour: bool, rules: Catalog | None = None
+) -> None:
+    root = build_tree(results, rules)
     ET.indent(root)
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     out.write(ET.tostring(root, encoding="unicode"))
@@ -36,10 +38,10 @@ def case_name(f: Finding) -> str:
     return f"{f.code} {f.name} at {f.line}:{f.column}"
 
 
-def build_tree(results: Sequence[FileResult]) -> ET.Element:
+def build_tree(results: Sequence[FileResult], catalog: Catalog | None = None) -> ET.Element:
     root = ET.Element("testsuites", name="apilint")
     totals = dict.fromkeys(("tests", "failures", "errors", "skipped"), 0)
-    rules = rules_by_code()
+    rules = rules_by_code(catalog)
     for result in results:
         suite = ET.SubElement(root, "testsuite", name=_text(result.title))
         counts = dict.fromkeys(totals, 0)

@@ -13,12 +13,14 @@ from typing import TextIO
 from apilint.common.escape import markdown_code, markdown_prose, markdown_text
 from apilint.common.findings import Finding
 from apilint.engine.run import FileResult
-from apilint.report import error_location, plural, severity_counts
+from apilint.report import Catalog, error_location, plural, severity_counts
 
 MAX_ROWS = 200
 
 
-def render(results: Sequence[FileResult], out: TextIO, colour: bool) -> None:
+def render(
+    results: Sequence[FileResult], out: TextIO, colour: bool, rules: Catalog | None = None
+) -> None:
     out.write("\n".join(lines(results)) + "\n")
 
 

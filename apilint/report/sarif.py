@@ -19,7 +19,7 @@ from apilint.catalog.registry import Rule
 from apilint.common.escape import json_text
 from apilint.common.findings import Finding, Severity, Span
 from apilint.engine.run import FileResult
-from apilint.report import has_end, relative_path, repository_root, rules_by_code
+from apilint.report import Catalog, has_end, relative_path, repository_root, rules_by_code
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/apilint/apilint"
@@ -42,11 +42,15 @@ SECURITY_SEVERITY = {Severity.ERROR: "8.0", Severity.WARNING: "5.5", Severity.IN
 Json = dict[str, Any]
 
 
-def render(results: Sequence[FileResult], out: TextIO, colour: bool) -> None:
-    out.write(json_text(json.dumps(build_log(results), indent=2)) + "\n")
+def render(
+    results: Sequence[FileResult], out: TextIO, colour: bool, rules: Catalog | None = None
+) -> None:
+    out.write(json_text(json.dumps(build_log(results, rules=rules), indent=2)) + "\n")
 
 
-def build_log(results: Sequence[FileResult], cwd: str | None = None) -> Json:
+def build_log(
+    results: Sequence[FileResult], cwd: str | None = None, rules: Catalog | None = None
+) -> Json:
     # URIs are relative to the repository root (%SRCROOT%), as code scanning resolves them,
     # whatever directory apilint ran in (a job with `working-directory: infra`).
     cwd = cwd if cwd is not None else os.getcwd()
@@ -57,8 +61,8 @@ def build_log(results: Sequence[FileResult], cwd: str | None = None) -> Json:
     first = {f.code: f for f in reversed(findings)}
     codes = sorted(first)
     index = {code: i for i, code in enumerate(codes)}
-    rules = rules_by_code()
-    descriptors = [_descriptor(first[code], rules.get(code)) for code in codes]
+    catalog = rules_by_code(rules)
+    descriptors = [_descriptor(first[code], catalog.get(code)) for code in codes]
     notifications = _notifications(results, cwd, root)
     run: Json = {
         "tool": {

@@ -16,7 +16,7 @@ from apilint.common.files import TooLarge
 from apilint.common.findings import Finding, Severity
 from apilint.document.loader import source_bytes
 from apilint.engine.run import FileResult
-from apilint.report import plural, severity_counts
+from apilint.report import Catalog, plural, severity_counts
 
 _COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
@@ -26,7 +26,9 @@ FRAME_WIDTH = 120
 FRAME_MAX_BYTES = 8 * 1024 * 1024
 
 
-def render(results: Sequence[FileResult], out: TextIO, colour: bool) -> None:
+def render(
+    results: Sequence[FileResult], out: TextIO, colour: bool, rules: Catalog | None = None
+) -> None:
     findings = ordered(results)
     width = shutil.get_terminal_size((100, 24)).columns if _is_terminal(out) else 0
     sources = _Sources()

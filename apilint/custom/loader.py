@@ -121,7 +121,13 @@ def read_rule_data(path: Path) -> dict[str, Any]:
     problems = list(iter_narrowed(compile_schema(custom_schema()), data))
     if problems:
         where = "/".join(problems[0].path) or "(top level)"
-        raise rule_error(path, f"{where}: {problems[0].message}")
+        message = problems[0].message
+        if problems[0].path == ("code",):
+            message = (
+                f"{data['code']!r} is not a custom rule code: a namespace and a name "
+                "(acme/every-method-cognito) or letters other than AGW and 3-4 digits (ACME001)"
+            )
+        raise rule_error(path, f"{where}: {message}")
     return data
 
 

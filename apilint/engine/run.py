@@ -14,6 +14,7 @@ from apilint.catalog.registry import Rule, RuleDefinitionError, find_rules_or_er
 from apilint.checks import Check, Violation, checks_for
 from apilint.common.errors import ApilintError, LoadError, UsageError, debugging
 from apilint.common.findings import Finding, Severity, Span
+from apilint.custom.loader import CUSTOM_PREFIX
 from apilint.document import Document, NotAnApi
 from apilint.document.cfn import Template
 from apilint.document.definitions import load_definitions
@@ -67,12 +68,19 @@ class Crash:
     name: str
     error: str
     trace: str
+    #: A custom rule's check crashed: the bug is in the rule pack, not in apilint.
+    custom: bool = False
 
     def describe(self, path: str) -> str:
+        whose = (
+            "the custom rule's check, not a finding in the file: tell its authors"
+            if self.custom
+            else "apilint, not a finding in the file: please report it with the file"
+        )
         return (
             f"apilint: internal error: rule {self.code} ({self.name}) crashed on {path} "
-            f"({self.error}); this is a bug in apilint, not a finding in the file: please "
-            "report it with the file (run with --debug for the traceback); the other rules ran"
+            f"({self.error}); this is a bug in {whose} (run with --debug for the traceback); "
+            "the other rules ran"
         )
 
 
@@ -280,7 +288,8 @@ def _run_check(
         import traceback
 
         detail = f"{type(exc).__name__}: {exc}"[:300]
-        result.crashes.append(Crash(rule.code, rule.name, detail, traceback.format_exc()))
+        custom = rule.check.startswith(CUSTOM_PREFIX)
+        result.crashes.append(Crash(rule.code, rule.name, detail, traceback.format_exc(), custom))
         return []
 
 

@@ -1,0 +1,1 @@
+"""Acme's apilint rule pack: rules/ and apilint.toml beside this file."""

@@ -3,6 +3,7 @@ formats, overrides per file; notes for what is not run, usage errors for what Sp
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -171,3 +172,76 @@ def test_formats_map_to_openapi_versions(
     formats: set[str] | None, versions: tuple[str, ...] | None
 ) -> None:
     assert versions_of(frozenset(formats) if formats is not None else None) == versions
+
+
+def test_aliases_expand_in_given(tmp_path: Path) -> None:
+    path = _ruleset(
+        tmp_path,
+        "aliases:\n  PathItem: ['$.paths[*]']\n  Operation: ['#PathItem[get,put]']\n"
+        "rules:\n  a:\n    given: '#Operation.responses'\n    then: {function: truthy}\n",
+    )
+    assert Reader().read(path).rules["a"].given == ("$.paths[*][get,put].responses",)
+
+
+def test_a_scoped_alias_makes_the_rule_a_problem_not_an_error(tmp_path: Path) -> None:
+    path = _ruleset(
+        tmp_path,
+        "aliases:\n  Op:\n    targets:\n      - formats: [oas2]\n        given: ['$.paths[*].get']\n"
+        "rules:\n  a:\n    given: '#Op'\n    then: {function: truthy}\n",
+    )
+    problem = Reader().read(path).rules["a"].problem
+    assert problem is not None and "scoped alias #Op" in problem
+
+
+@pytest.mark.parametrize(
+    ("aliases", "message"),
+    [
+        pytest.param("{}", "alias 'Op' is not defined", id="undefined"),
+        pytest.param("{Op: ['#Op']}", "alias 'Op' is circular (Op -> Op)", id="circular"),
+        pytest.param("{Op: 3}", "alias 'Op': expected a list of JSONPaths", id="type"),
+    ],
+)
+def test_bad_aliases_are_usage_errors(tmp_path: Path, aliases: str, message: str) -> None:
+    path = _ruleset(
+        tmp_path,
+        f"aliases: {aliases}\nrules:\n  a:\n    given: '#Op'\n    then: {{function: truthy}}\n",
+    )
+    with pytest.raises(UsageError, match=re.escape(f"rules.a.given: {message}")):
+        Reader().read(path)
+
+
+def test_an_unknown_ruleset_key_is_a_usage_error(tmp_path: Path) -> None:
+    path = _ruleset(tmp_path, "rulez: {}\n")
+    with pytest.raises(UsageError, match="rulez: unknown key"):
+        Reader().read(path)
+
+
+def test_what_is_read_but_not_applied_is_a_note(tmp_path: Path) -> None:
+    _ruleset(tmp_path, "rules: {}\n", "other.yaml")
+    path = _ruleset(
+        tmp_path,
+        f"parserOptions: {{duplicateKeys: off}}\nrules:\n  a:\n    {RULE}\n"
+        "overrides:\n  - files: ['api.yaml#/info']\n    rules: {a: off}\n"
+        "  - files: ['*.json']\n    extends: [./other.yaml]\n",
+    )
+    reasons = [n.reason for n in Reader().read(path).notes]
+    assert len(reasons) == 3
+    assert reasons[0].startswith("parserOptions are not applied")
+    assert reasons[1] == (
+        "overrides[0]: the severities it sets under the JSON pointer of 'api.yaml#/info' "
+        "are not applied"
+    )
+    assert reasons[2] == "overrides[1]: the rulesets it extends are not applied"
+    # The pointer override changes nothing (said so above), not the whole file.
+    assert _active(path) == {"a": Severity.WARNING}
+
+
+def test_documentation_urls_name_each_rule(tmp_path: Path) -> None:
+    path = _ruleset(
+        tmp_path,
+        f"documentationUrl: https://example.com/rules\nrules:\n  a:\n    {RULE}\n"
+        f"  b:\n    documentationUrl: https://example.com/b\n    {RULE}\n",
+    )
+    rules = Reader().read(path).rules
+    assert rules["a"].documentation == "https://example.com/rules#a"
+    assert rules["b"].documentation == "https://example.com/b"

@@ -21,22 +21,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from apilint.catalog.registry import Rule
+from apilint.catalog.registry import Reference, Rule
 from apilint.checks import Check
 from apilint.common.errors import UsageError
 from apilint.custom.errors import rule_error
 from apilint.custom.functions import FUNCTIONS
 from apilint.custom.jsonpath import JSONPathError, compile_path
 from apilint.custom.loader import CustomRule, check_key
-from apilint.custom.spectral_files import rules_for, versions_of
-from apilint.custom.spectral_ruleset import (
-    Note,
-    Reader,
-    Ruleset,
-    SpectralRule,
-    merge_rule,
-    shown,
-)
+from apilint.custom.spectral_files import override_rule, rules_for, versions_of
+from apilint.custom.spectral_rules import SpectralRule
+from apilint.custom.spectral_ruleset import Note, Reader, Ruleset
 
 CODE_PREFIX = "spectral/"
 #: {{description}} is the rule's own description: filled in once, when the rule compiles.
@@ -86,19 +80,17 @@ def _candidates(ruleset: Ruleset) -> list[SpectralRule]:
     switches on or defines (merged over the ruleset's own, as for a file it matches)."""
     out = [r for r in ruleset.rules.values() if r.active]
     for override in ruleset.overrides:
-        formats = frozenset(override.formats) if override.formats else None
-        for name, definition in override.rules.items():
-            where = f"{shown(ruleset.path)}: overrides[{override.index}].rules.{name}"
-            rule = merge_rule(
-                ruleset.rules.get(name), str(name), definition, shown(ruleset.path), formats, where
-            )
-            if rule.active or isinstance(definition, dict):
+        for name in override.rules:
+            rule = override_rule(ruleset, override, str(name), ruleset.rules.get(str(name)))
+            if rule.active:
                 out.append(rule)
     return out
 
 
 def unsupported(rule: SpectralRule, js_functions: frozenset[str]) -> str | None:
     """Why apilint cannot run `rule`, or None."""
+    if rule.problem is not None:
+        return rule.problem
     for step in rule.then:
         if step.function in js_functions:
             return f"it calls the custom JavaScript function {step.function!r}"
@@ -183,9 +175,12 @@ def _rule(rule: SpectralRule) -> Rule:
         versions=versions_of(rule.formats) or ALL_VERSIONS,  # type: ignore[arg-type]
         tags=("spectral",),
         summary=rule.description or f"Spectral rule {rule.name}",
-        rationale=f"From the Spectral ruleset {rule.source}.",
-        fix=rule.message or rule.description or "",
-        references=(),
+        rationale=f"A rule of the Spectral ruleset {rule.source}, run as Spectral runs it: "
+        f"{', '.join(s.function for s in rule.then)} on {', '.join(rule.given)}.",
+        fix=f"Change the definition so that the rule holds, or the rule in {rule.source}.",
+        references=(Reference("Spectral rule documentation", rule.documentation),)
+        if rule.documentation
+        else (),
         options=(),
         bad_example="",
         good_example="",

@@ -10,7 +10,8 @@ from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
-from apilint.custom.spectral_ruleset import Override, Ruleset, SpectralRule, merge_rule, shown
+from apilint.custom.spectral_rules import Context, SpectralRule, merge_rule
+from apilint.custom.spectral_ruleset import Override, Ruleset, shown
 
 #: Spectral's format names (spectral-ruleset-migrator) for the OpenAPI versions apilint reads;
 #: the other formats (asyncapi2, json-schema, ...) match no definition apilint lints.
@@ -64,12 +65,19 @@ def _matches(ruleset: Path, override: Override, file: str) -> bool:
 def _merged(ruleset: Ruleset, overrides: tuple[Override, ...]) -> tuple[SpectralRule, ...]:
     rules = dict(ruleset.rules)
     for override in overrides:
-        formats = frozenset(override.formats) if override.formats else None
-        for name, definition in override.rules.items():
-            where = f"{shown(ruleset.path)}: overrides[{override.index}].rules.{name}"
-            rule = merge_rule(
-                rules.get(name), str(name), definition, shown(ruleset.path), formats, where
-            )
-            # An override's rule object switches the rule on (Object.assign with enabled: true).
-            rules[rule.name] = replace(rule, enabled=True) if isinstance(definition, dict) else rule
+        for name in override.rules:
+            rules[str(name)] = override_rule(ruleset, override, str(name), rules.get(str(name)))
     return tuple(r for r in rules.values() if r.active)
+
+
+def override_rule(
+    ruleset: Ruleset, override: Override, name: str, existing: SpectralRule | None
+) -> SpectralRule:
+    """An override's entry for `name` applied over `existing` (mergeRulesets into the root's
+    definition: its aliases, the override's formats). A rule object switches the rule on."""
+    definition = override.rules[name]
+    formats = frozenset(override.formats) if override.formats else None
+    context = Context(shown(ruleset.path), ruleset.aliases, None, formats)
+    where = f"{context.source}: overrides[{override.index}].rules.{name}"
+    rule = merge_rule(existing, name, definition, context, where)
+    return replace(rule, enabled=True) if isinstance(definition, dict) else rule

@@ -21,24 +21,21 @@ import yaml
 
 from apilint.common.errors import UsageError
 from apilint.common.files import SMALL_FILE_LIMIT, read_bounded
-from apilint.common.findings import Severity
+from apilint.custom.spectral_rules import Context, SpectralRule, formats_of, merge_rule
 
-#: Spectral's severities (names and the numbers of its JSON output); hint has no apilint
-#: level of its own and becomes info. None: off.
-SEVERITIES: dict[Any, Severity | None] = {
-    "error": Severity.ERROR,
-    "warn": Severity.WARNING,
-    "info": Severity.INFO,
-    "hint": Severity.INFO,
-    "off": None,
-    0: Severity.ERROR,
-    1: Severity.WARNING,
-    2: Severity.INFO,
-    3: Severity.INFO,
-    -1: None,
-}
-#: Spectral's default (DEFAULT_SEVERITY_LEVEL).
-DEFAULT_SEVERITY = Severity.WARNING
+#: The keys of a Spectral ruleset (spectral-core's ruleset.schema.json).
+RULESET_KEYS = (
+    "extends",
+    "formats",
+    "rules",
+    "overrides",
+    "aliases",
+    "functions",
+    "functionsDir",
+    "parserOptions",
+    "documentationUrl",
+    "description",
+)
 #: How an extended ruleset's rules are switched on: `[./base.yaml, all]`.
 EXTENDS_MODES = ("off", "recommended", "all")
 BUILT_IN_NOTE = (
@@ -64,34 +61,6 @@ class Note:
 
 
 @dataclass(frozen=True)
-class Then:
-    field: str | None
-    function: str
-    options: Any
-
-
-@dataclass(frozen=True)
-class SpectralRule:
-    name: str
-    source: str  # the ruleset file that defines it
-    given: tuple[str, ...]
-    then: tuple[Then, ...]
-    severity: Severity | None  # None: off
-    enabled: bool = True
-    recommended: bool = True
-    description: str | None = None
-    message: str | None = None
-    formats: frozenset[str] | None = None  # None: every document
-    resolved: bool = True
-    #: The raw definition, for partial object overrides (Object.assign in Spectral).
-    definition: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-
-    @property
-    def active(self) -> bool:
-        return self.enabled and self.severity is not None
-
-
-@dataclass(frozen=True)
 class Override:
     """An `overrides` entry of the root ruleset: files (globs relative to the ruleset's folder,
     optionally `#/pointer`) and the rules it changes or adds."""
@@ -110,6 +79,8 @@ class Ruleset:
     notes: list[Note] = field(default_factory=list)
     #: Declared custom JavaScript functions (`functions:` of any ruleset read).
     js_functions: frozenset[str] = frozenset()
+    #: The root ruleset's aliases: rules its overrides define use them.
+    aliases: dict[str, Any] = field(default_factory=dict)
 
 
 def read_mapping(path: Path) -> dict[str, Any]:
@@ -154,17 +125,6 @@ def _one_line(exc: Exception) -> str:
     return " ".join(str(exc).split())
 
 
-def severity_of(value: Any, where: str) -> Severity | None:
-    """A Spectral severity (name or number); UsageError naming `where` otherwise."""
-    if value is False:  # an unquoted `off`, as YAML 1.1 reads it (Spectral's parser: "off")
-        return None
-    if isinstance(value, bool) or (value not in SEVERITIES):
-        raise UsageError(
-            f"{where}: {value!r} is not a Spectral severity (error, warn, info, hint, off)"
-        )
-    return SEVERITIES[value]
-
-
 class Reader:
     """Reads a ruleset and those it extends; collects notes and the JS functions declared."""
 
@@ -179,8 +139,10 @@ class Reader:
         self._root = _confinement(path)
         data = read_mapping(path)
         rules = self.rules_of(path, data, "recommended", explicit=False)
-        overrides = tuple(_overrides(path, data.get("overrides")))
-        return Ruleset(path, rules, overrides, self.notes, frozenset(self.js_functions))
+        overrides = tuple(_overrides(path, data.get("overrides"), self.notes))
+        return Ruleset(
+            path, rules, overrides, self.notes, frozenset(self.js_functions), _aliases(path, data)
+        )
 
     def rules_of(
         self, path: Path, data: dict[str, Any], mode: str, explicit: bool
@@ -189,11 +151,14 @@ class Reader:
         self._stack.append(path)
         try:
             source = shown(path)
+            self._check_keys(source, data)
+            context = Context(source, _aliases(path, data), data.get("documentationUrl"))
             functions = data.get("functions", [])
             if not isinstance(functions, list) or not all(isinstance(f, str) for f in functions):
                 raise UsageError(f"{source}: functions: expected a list of function names")
             self.js_functions.update(functions)
-            formats = _formats(data.get("formats"), f"{source}: formats")
+            formats = formats_of(data.get("formats"), f"{source}: formats")
+            context = replace(context, formats=formats)
             rules: dict[str, SpectralRule] = {}
             for target, ext_mode, ext_explicit in _extends(source, data.get("extends")):
                 for rule in self.extended(path, target, ext_mode, ext_explicit).values():
@@ -203,7 +168,7 @@ class Reader:
                 raise UsageError(f"{source}: rules: expected a mapping of rule name to rule")
             for name, definition in own.items():
                 where = f"{source}: rules.{name}"
-                rule = merge_rule(rules.get(name), str(name), definition, source, formats, where)
+                rule = merge_rule(rules.get(name), str(name), definition, context, where)
                 if rule.source == source or explicit:
                     rule = replace(rule, enabled=_enabled(rule, mode))
                 rules[rule.name] = rule
@@ -212,6 +177,25 @@ class Reader:
             return rules
         finally:
             self._stack.pop()
+
+    def _check_keys(self, source: str, data: dict[str, Any]) -> None:
+        """Spectral refuses a ruleset with keys it does not know; parserOptions (the severity
+        of Spectral's own parser diagnostics) has no counterpart in apilint."""
+        for key in data:
+            if key not in RULESET_KEYS:
+                raise UsageError(
+                    f"{source}: {key}: unknown key (a Spectral ruleset has "
+                    f"{', '.join(RULESET_KEYS)})"
+                )
+        if "parserOptions" in data:
+            self.notes.append(
+                Note(
+                    source,
+                    None,
+                    "parserOptions are not applied: apilint reports duplicate keys and values "
+                    "of the wrong type with its own rules",
+                )
+            )
 
     def extended(
         self, base: Path, target: str, mode: str, explicit: bool
@@ -282,15 +266,16 @@ def _extends(source: str, value: Any) -> list[tuple[str, str, bool]]:
     return out
 
 
-def _formats(value: Any, where: str) -> frozenset[str] | None:
-    if value is None:
-        return None
-    if not isinstance(value, list) or not all(isinstance(f, str) for f in value):
-        raise UsageError(f"{where}: expected a list of format names (oas2, oas3, ...)")
-    return frozenset(value)
+def _aliases(path: Path, data: dict[str, Any]) -> dict[str, Any]:
+    aliases = data.get("aliases", {})
+    if not isinstance(aliases, dict):
+        raise UsageError(f"{shown(path)}: aliases: expected a mapping of name to JSONPaths")
+    return aliases
 
 
-def _overrides(path: Path, value: Any) -> list[Override]:
+def _overrides(path: Path, value: Any, notes: list[Note]) -> list[Override]:
+    """The root ruleset's overrides. Per-pointer severities (`file.yaml#/paths/~1x`) and an
+    override's own extends are not applied: a note says so."""
     if value is None:
         return []
     where = f"{shown(path)}: overrides"
@@ -307,75 +292,13 @@ def _overrides(path: Path, value: Any) -> list[Override]:
         rules = entry.get("rules", {})
         if not isinstance(rules, dict):
             raise UsageError(f"{here}.rules: expected a mapping of rule name to rule or severity")
-        formats = _formats(entry.get("formats"), f"{here}.formats")
+        formats = formats_of(entry.get("formats"), f"{here}.formats")
+        for skipped in [f for f in files if "#" in f] + (["extends"] if "extends" in entry else []):
+            what = (
+                f"the severities it sets under the JSON pointer of {skipped!r}"
+                if skipped != "extends"
+                else "the rulesets it extends"
+            )
+            notes.append(Note(shown(path), None, f"overrides[{i}]: {what} are not applied"))
         out.append(Override(i, tuple(files), rules, tuple(sorted(formats)) if formats else None))
     return out
-
-
-def merge_rule(
-    existing: SpectralRule | None,
-    name: str,
-    definition: Any,
-    source: str,
-    formats: frozenset[str] | None,
-    where: str,
-) -> SpectralRule:
-    """A `rules:` entry applied to the rule of that name so far (mergeRule): a boolean switches
-    it, a severity sets it, a mapping adds a rule or replaces the fields it names."""
-    if isinstance(definition, (bool, str, int)):
-        if existing is None:
-            raise UsageError(f"{where}: sets the severity of a rule no extended ruleset defines")
-        if isinstance(definition, bool):
-            return replace(existing, enabled=definition)
-        level = severity_of(definition, where)
-        return replace(existing, severity=level, enabled=level is not None or existing.enabled)
-    if not isinstance(definition, dict):
-        raise UsageError(f"{where}: expected a rule (given, then, ...) or a severity")
-    if existing is not None:
-        merged = {**existing.definition, **definition}
-        rule = build_rule(name, merged, existing.source, existing.formats, where)
-        return replace(rule, formats=rule.formats if "formats" in definition else existing.formats)
-    return build_rule(name, definition, source, formats, where)
-
-
-def build_rule(
-    name: str, definition: dict[str, Any], source: str, formats: frozenset[str] | None, where: str
-) -> SpectralRule:
-    given = definition.get("given")
-    givens: list[Any] = given if isinstance(given, list) else [given]
-    if not givens or not all(isinstance(g, str) and g for g in givens):
-        raise UsageError(f"{where}.given: expected a JSONPath or a list of them")
-    then = definition.get("then")
-    thens = then if isinstance(then, list) else [then]
-    steps = []
-    for i, step in enumerate(thens):
-        here = f"{where}.then" + (f"[{i}]" if isinstance(then, list) else "")
-        if not isinstance(step, dict) or not isinstance(step.get("function"), str):
-            raise UsageError(f"{here}: expected a mapping with a function name")
-        fld = step.get("field")
-        if fld is not None and not isinstance(fld, str):
-            raise UsageError(f"{here}.field: expected a property name, @key or a JSONPath")
-        steps.append(Then(fld, step["function"], step.get("functionOptions")))
-    for key in ("description", "message"):
-        if definition.get(key) is not None and not isinstance(definition[key], str):
-            raise UsageError(f"{where}.{key}: expected text")
-    severity = (
-        severity_of(definition["severity"], f"{where}.severity")
-        if "severity" in definition
-        else DEFAULT_SEVERITY
-    )
-    return SpectralRule(
-        name=name,
-        source=source,
-        given=tuple(givens),
-        then=tuple(steps),
-        severity=severity,
-        recommended=definition.get("recommended", True) is not False,
-        description=definition.get("description"),
-        message=definition.get("message"),
-        formats=_formats(definition["formats"], f"{where}.formats")
-        if "formats" in definition
-        else formats,
-        resolved=definition.get("resolved", True) is not False,
-        definition=dict(definition),
-    )

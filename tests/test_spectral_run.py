@@ -270,3 +270,20 @@ def test_spectral_field_semantics(
     ruleset = _write(tmp_path, "r.yaml", f"rules:\n  r:\n    given: {given}\n    then: {then}\n")
     _, out, _ = run(capsys, "lint", "-f", "json", "--ruleset", str(ruleset), str(api))
     assert _pairs(out) == pairs
+
+
+def test_a_rule_pack_ships_a_ruleset(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / ".git").mkdir()
+    api = _write(tmp_path, "api.yaml", API)
+    _write(
+        tmp_path,
+        "packs/acme/.spectral.yaml",
+        "rules:\n  info-contact:\n    given: $.info\n    then: {field: contact, function: truthy}\n",
+    )
+    _write(tmp_path, "packs/acme/apilint.toml", 'ruleset = ".spectral.yaml"\n')
+    _write(tmp_path, ".apilint.toml", 'extend = ["./packs/acme"]\n')
+    _, out, _ = run(capsys, "lint", "-f", "json", str(api))
+    assert _pairs(out) == {("info-contact", 2)}
+    # --ignore names a Spectral rule like any other.
+    _, out, _ = run(capsys, "lint", "-f", "json", "--ignore", "spectral/info-contact", str(api))
+    assert _pairs(out) == set()

@@ -32,7 +32,16 @@ C = TypeVar("C")
 ENTRY_POINT_GROUP = "apilint.rules"
 PACK_CONFIG = "apilint.toml"
 #: What a pack's apilint.toml may set.
-PACK_KEYS = ("select", "extend-select", "ignore", "severity", "options", "rules", "extend")
+PACK_KEYS = (
+    "select",
+    "extend-select",
+    "ignore",
+    "severity",
+    "options",
+    "rules",
+    "extend",
+    "ruleset",
+)
 
 
 def _allowed_root(config_path: Path) -> Path:

@@ -47,12 +47,23 @@ def _pairs(out: str) -> set[tuple[str, int]]:
     return {(f["code"].removeprefix("spectral/"), f["line"]) for f in _spectral_findings(out)}
 
 
+def _lint_json(
+    capsys: pytest.CaptureFixture[str], ruleset: Path, *paths: Path
+) -> tuple[int, str, str]:
+    return run(capsys, "lint", "-f", "json", "--ruleset", str(ruleset), *map(str, paths))
+
+
 def _write(folder: Path, name: str, text: str) -> Path:
     path = folder / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
     return path
 
+
+#: A ruleset of one rule: the API names a contact (line 2 of API).
+CONTACT = (
+    "rules:\n  info-contact:\n    given: $.info\n    then: {field: contact, function: truthy}\n"
+)
 
 API = """\
 openapi: 3.0.1
@@ -69,17 +80,13 @@ paths:
 
 
 def test_ruleset_findings_at_spectrals_lines(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(
-        capsys, "lint", "-f", "json", "--ruleset", str(RULESET), str(DATA / "petstore-oas3.yaml")
-    )
+    code, out, _ = _lint_json(capsys, RULESET, DATA / "petstore-oas3.yaml")
     assert code == 1
     assert _pairs(out) == OAS3_PAIRS
 
 
 def test_severities_map_and_messages_fill_placeholders(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = run(
-        capsys, "lint", "-f", "json", "--ruleset", str(RULESET), str(DATA / "petstore-swagger.json")
-    )
+    _, out, _ = _lint_json(capsys, RULESET, DATA / "petstore-swagger.json")
     found = {(f["code"], f["line"]): f for f in _spectral_findings(out)}
     # error, warn, info as they are; the override for *.json makes summary-short an error.
     assert found[("spectral/https-only", 8)]["severity"] == "error"
@@ -103,9 +110,7 @@ def test_severities_map_and_messages_fill_placeholders(capsys: pytest.CaptureFix
 
 
 def test_hint_is_info(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = run(
-        capsys, "lint", "-f", "json", "--ruleset", str(RULESET), str(DATA / "petstore-oas3.yaml")
-    )
+    _, out, _ = _lint_json(capsys, RULESET, DATA / "petstore-oas3.yaml")
     (hint,) = [
         f for f in _spectral_findings(out) if f["code"] == "spectral/no-apigateway-auth-extension"
     ]
@@ -116,8 +121,8 @@ def test_rules_not_run_are_listed_once_on_stderr_and_in_json(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(ROOT)
-    files = [str(DATA / "petstore-oas3.yaml"), str(DATA / "petstore-swagger.json")]
-    _, out, err = run(capsys, "lint", "-f", "json", "--ruleset", str(RULESET), *files)
+    files = [DATA / "petstore-oas3.yaml", DATA / "petstore-swagger.json"]
+    _, out, err = _lint_json(capsys, RULESET, *files)
     notes = [line for line in err.splitlines() if ": note: " in line]
     assert notes == [
         "tests/data/spectral/ruleset.yaml: note: Spectral rule 'few-paths' is not run: it calls "
@@ -139,10 +144,9 @@ def test_spectral_oas_is_a_note_pointing_at_the_built_in_rules(
     ruleset = _write(
         tmp_path,
         ".spectral.yaml",
-        "extends: [spectral:oas, 'https://example.com/team.yaml']\n"
-        "rules:\n  info-contact:\n    given: $.info\n    then: {field: contact, function: truthy}\n",
+        "extends: [spectral:oas, 'https://example.com/team.yaml']\n" + CONTACT,
     )
-    _, out, err = run(capsys, "lint", "-f", "json", "--ruleset", str(ruleset), str(api))
+    _, out, err = _lint_json(capsys, ruleset, api)
     assert _pairs(out) == {("info-contact", 2)}
     notes = [line for line in err.splitlines() if ": note: " in line]
     assert len(notes) == 2
@@ -230,10 +234,10 @@ def test_x_apilint_ignore_silences_a_spectral_rule(
     ruleset = _write(
         tmp_path,
         "r.yaml",
-        "rules:\n  info-contact:\n    given: $.info\n    then: {field: contact, function: truthy}\n"
-        "  title-short:\n    given: $.info.title\n    then: {function: length, functionOptions: {max: 2}}\n",
+        CONTACT
+        + "  title-short:\n    given: $.info.title\n    then: {function: length, functionOptions: {max: 2}}\n",
     )
-    _, out, _ = run(capsys, "lint", "-f", "json", "--ruleset", str(ruleset), str(api))
+    _, out, _ = _lint_json(capsys, ruleset, api)
     assert _pairs(out) == {("title-short", 4)}
 
 
@@ -268,7 +272,7 @@ def test_spectral_field_semantics(
 ) -> None:
     api = _write(tmp_path, "api.yaml", API)
     ruleset = _write(tmp_path, "r.yaml", f"rules:\n  r:\n    given: {given}\n    then: {then}\n")
-    _, out, _ = run(capsys, "lint", "-f", "json", "--ruleset", str(ruleset), str(api))
+    _, out, _ = _lint_json(capsys, ruleset, api)
     assert _pairs(out) == pairs
 
 
@@ -278,7 +282,7 @@ def test_a_rule_pack_ships_a_ruleset(tmp_path: Path, capsys: pytest.CaptureFixtu
     _write(
         tmp_path,
         "packs/acme/.spectral.yaml",
-        "rules:\n  info-contact:\n    given: $.info\n    then: {field: contact, function: truthy}\n",
+        CONTACT,
     )
     _write(tmp_path, "packs/acme/apilint.toml", 'ruleset = ".spectral.yaml"\n')
     _write(tmp_path, ".apilint.toml", 'extend = ["./packs/acme"]\n')

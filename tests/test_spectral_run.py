@@ -291,3 +291,26 @@ def test_a_rule_pack_ships_a_ruleset(tmp_path: Path, capsys: pytest.CaptureFixtu
     # --ignore names a Spectral rule like any other.
     _, out, _ = run(capsys, "lint", "-f", "json", "--ignore", "spectral/info-contact", str(api))
     assert _pairs(out) == set()
+
+
+def test_the_configuration_regrades_and_ignores_spectral_rules(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api = _write(tmp_path, "api.yaml", API)
+    _write(
+        tmp_path,
+        ".spectral.yaml",
+        CONTACT + "  title-short:\n    given: $.info.title\n"
+        "    then: {function: length, functionOptions: {max: 2}}\n",
+    )
+    _write(
+        tmp_path,
+        ".apilint.toml",
+        'ruleset = ".spectral.yaml"\nignore = ["spectral/title-short"]\n'
+        '[severity]\n"spectral/info-contact" = "error"\n',
+    )
+    code, out, _ = run(capsys, "lint", "-f", "json", "--select", "AGW0", str(api))
+    assert code == 1  # info-contact, a warning in the ruleset, is an error here
+    assert [(f["code"], f["line"], f["severity"]) for f in _spectral_findings(out)] == [
+        ("spectral/info-contact", 2, "error")
+    ]

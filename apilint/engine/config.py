@@ -227,6 +227,11 @@ def _parse_own(
     own = local_sources(table["rules"], path, prefix + "rules") if "rules" in table else []
     custom = tuple(dict.fromkeys((*inherited, *(str(p) for p in own))))
     rules = rule_set(custom).rules
+    ruleset = _ruleset(table["ruleset"], path, prefix) if "ruleset" in table else None
+    if ruleset is not None:  # its rules may be selected, ignored and re-graded here too
+        from apilint.custom.spectral import catalog
+
+        rules += tuple({r.code: r for r in catalog(ruleset)}.values())
 
     def rule_list(key: str, value: Any) -> tuple[str, ...]:
         if isinstance(value, str):
@@ -306,8 +311,7 @@ def _parse_own(
     if not isinstance(no_input, bool):
         raise fail("error-on-no-input", f"{no_input!r} is not true or false")
     config.error_on_no_input = no_input
-    if "ruleset" in table:
-        config.ruleset = _ruleset(table["ruleset"], path, prefix)
+    config.ruleset = ruleset
     return config
 
 

@@ -5,7 +5,10 @@ Spectral (`spectral lint`, spectral:oas) and Redocly (`redocly lint`) run side b
 are on PATH (`npm i -g @stoplight/spectral-cli @redocly/cli`). Usage:
 
     python benchmarks/run.py [--runs 5] [--others-runs 1] [--perfcorpus ../shared/perfcorpus]
-                             [--only NAME]
+                             [--only NAME] [--custom-rules 20]
+
+--custom-rules N also lints each input with N custom rules (benchmarks/custom_rules.py) and shows
+what they add (CPU seconds: steadier than wall time on a shared machine).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+from custom_rules import write_rules  # noqa: E402
 from generate_export import generate  # noqa: E402
 from hostile import INPUTS as HOSTILE  # noqa: E402
 
@@ -86,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
         default=1,
         help="runs per input for Spectral and Redocly (they take minutes on xl)",
     )
+    parser.add_argument(
+        "--custom-rules", type=int, default=0, help="also lint with this many custom rules"
+    )
     args = parser.parse_args(argv)
 
     corpus = Path(args.perfcorpus)
@@ -112,6 +119,10 @@ def main(argv: list[str] | None = None) -> int:
         "redocly": (shutil.which("redocly"), lambda f: ["redocly", "lint", str(f)]),
     }
     found = [k for k, (exe, _) in others.items() if exe]
+    custom_config = work / ".apilint.toml"
+    if args.custom_rules:
+        write_rules(work / "rules", args.custom_rules)
+        custom_config.write_text('rules = ["rules"]\n')
     print(
         f"apilint: {' '.join(apilint_cmd())}; runs per input: {args.runs}; "
         f"side by side: {', '.join(found) or 'none installed'}"
@@ -119,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     header = (
         f"{'input':<24} {'size':>9} {'apilint':>9} {'cpu':>8} {'peak':>8} {'goal':>7} {'met':>4}"
     )
+    if args.custom_rules:
+        header += f" {f'+{args.custom_rules} rules':>10} {'cpu':>8} {'added cpu':>9}"
     for k in found:
         header += f" {k:>9} {'ratio':>7}"
     print(header)
@@ -141,6 +154,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         if ours.exit_codes - {0}:
             row += f" (exit {sorted(ours.exit_codes)})"
+        if args.custom_rules:
+            lint = ["lint", "-q", "--fail-on", "never", "--config", str(custom_config)]
+            custom = measure(apilint_cmd() + lint + [str(path)], args.runs)
+            row += f" {custom.seconds:>9.3f}s {custom.cpu:>7.3f}s {custom.cpu - ours.cpu:>+8.3f}s"
         for k in found:
             theirs = measure(others[k][1](path), max(1, args.others_runs))
             row += f" {theirs.seconds:>8.2f}s {theirs.seconds / ours.seconds:>6.1f}x"

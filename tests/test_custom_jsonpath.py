@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -55,3 +56,51 @@ def test_field_paths() -> None:
     assert field_path("a.b") == ("a", "b")
     assert field_path("tags[0]") == ("tags", 0)
     assert field_path("['x.y'].z") == ("x.y", "z")
+
+
+BIG = {
+    "paths": {
+        f"/p{i}": {
+            "get": {
+                "parameters": [{"name": f"q{i}", "in": "query"}, {"$ref": "#/x"}],
+                "deprecated": i % 2 == 0,
+            },
+            "post": {
+                "requestBody": {
+                    "content": {
+                        "a/b": {
+                            "schema": {"type": "object", "properties": {"n": {"type": "string"}}}
+                        }
+                    }
+                }
+            },
+        }
+        for i in range(5)
+    },
+    "components": {
+        "schemas": {"A": {"type": "object"}, "B": {"type": "array", "items": {"type": "object"}}}
+    },
+    "tags": [{"name": "b"}, {"name": "a"}],
+}
+EXPRESSIONS = [
+    "$..parameters[*]",
+    "$..[?(@.type == 'object')]",
+    "$..properties[*]",
+    "$.paths[*][?(@.deprecated == true)]",
+    "$.paths[*][get,post]",
+    "$.paths[*][*].parameters[0]",
+    "$.paths[*][*].parameters[-1]",
+    "$.tags[0:1]",
+    "$..type",
+    "$.paths[*][?(@property == 'post')]",
+    "$.paths.*~",
+]
+
+
+@pytest.mark.parametrize("expression", EXPRESSIONS)
+def test_the_fast_walk_agrees_with_python_jsonpath(expression: str) -> None:
+    query = compile_path(expression)
+    assert query._fast is not None  # these paths take the fast walk
+    fast = list(query.find(BIG))
+    slow = list(replace(query, _fast=None).find(BIG))
+    assert fast == slow and fast

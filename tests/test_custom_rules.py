@@ -239,3 +239,15 @@ def test_diff_base_keeps_only_new_custom_findings(
     assert {(f["code"], f["line"]) for f in json.loads(out)["results"]} == {
         ("acme/no-plain-http-backend", 16)
     }
+
+
+def test_a_namespace_selects_its_rules() -> None:
+    from apilint.catalog.registry import select_rules
+
+    rules = rule_set(SOURCE).rules
+    assert {r.code for r in select_rules("acme/", rules)} == {
+        "acme/every-method-cognito",
+        "acme/lambda-in-our-account",
+        "acme/no-plain-http-backend",
+        "acme/operation-id-and-tag",
+    }

@@ -361,7 +361,8 @@ _CODE_PREFIX = re.compile(r"AGW\d{0,3}", re.IGNORECASE)
 
 def select_rules(selector: str, rules: tuple[Rule, ...] | None = None) -> tuple[Rule, ...]:
     """The rules a selector names, as ruff reads selectors: `ALL`, a code (`AGW301`) or name,
-    a code prefix (`AGW3`: every AGW3xx; `AGW30`: AGW300-AGW309) or a category (`security`).
+    a code prefix (`AGW3`: every AGW3xx; `AGW30`: AGW300-AGW309), a category (`security`) or a
+    custom rules' namespace (`acme/`).
     KeyError with a did-you-mean when it names none."""
     rules = rules if rules is not None else load_rules()
     wanted = selector.strip()
@@ -374,6 +375,10 @@ def select_rules(selector: str, rules: tuple[Rule, ...] | None = None) -> tuple[
     in_category = tuple(r for r in rules if r.category == lowered)
     if in_category:
         return in_category
+    if wanted.endswith("/") and len(wanted) > 1:  # a custom rules' namespace: acme/
+        namespaced = tuple(r for r in rules if r.code.lower().startswith(lowered))
+        if namespaced:
+            return namespaced
     if _CODE_PREFIX.fullmatch(wanted):
         prefixed = tuple(r for r in rules if r.code.startswith(wanted.upper()))
         if prefixed:

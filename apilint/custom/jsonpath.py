@@ -20,7 +20,7 @@ filters (`@.name.match(...)`, `@property.startsWith(...)`), `@path`, `@parent`, 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,16 +63,22 @@ class Query:
     expression: str
     _path: Any
     _keys: bool
+    #: apilint.custom.walk's evaluator for the path, when it reads all of its selectors.
+    _fast: Callable[[Any], Iterator[tuple[Any, Tokens]]] | None = None
 
     def find(self, data: Any) -> Iterator[tuple[Any, Tokens]]:
         """(value, pointer tokens) of every node the path selects, in document order."""
-        for match in self._path.finditer(data):
-            parts = tuple(int(p) if isinstance(p, int) else str(p) for p in match.parts)
+        nodes = self._fast(data) if self._fast is not None else self._slow(data)
+        for value, parts in nodes:
             if self._keys:
                 if parts:
                     yield parts[-1], parts
             else:
-                yield match.obj, parts
+                yield value, parts
+
+    def _slow(self, data: Any) -> Iterator[tuple[Any, Tokens]]:
+        for match in self._path.finditer(data):
+            yield match.obj, tuple(p if isinstance(p, int) else str(p) for p in match.parts)
 
 
 def compile_path(expression: str) -> Query:
@@ -82,8 +88,11 @@ def compile_path(expression: str) -> Query:
     if not isinstance(expression, str) or not expression.strip().startswith("$"):
         raise JSONPathError(f"{expression!r} is not a JSONPath (it starts with $)")
     text, keys = _translate(expression)
+    from apilint.custom.walk import fast_query
+
     try:
-        return Query(expression, jsonpath.compile(text), keys)
+        compiled = jsonpath.compile(text)
+        return Query(expression, compiled, keys, fast_query(compiled))
     except jsonpath.JSONPathError as exc:
         first = str(exc).splitlines()[0]
         raise JSONPathError(f"invalid JSONPath {expression!r}: {first}") from None

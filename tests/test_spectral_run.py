@@ -85,6 +85,23 @@ def test_ruleset_findings_at_spectrals_lines(capsys: pytest.CaptureFixture[str])
     assert _pairs(out) == OAS3_PAIRS
 
 
+def test_refs_are_followed_as_spectral_follows_them(capsys: pytest.CaptureFixture[str]) -> None:
+    """Reached through a $ref, a node is reported once, where it is written; a rule with
+    `resolved: false` reads the $refs themselves (the real CLI agrees: test_spectral.py)."""
+    _, out, _ = _lint_json(capsys, RULESET, DATA / "refs-oas3.yaml")
+    assert _pairs(out) == {
+        ("parameter-named-as-written", 14),
+        ("parameter-named-as-written", 15),
+        ("parameter-named-as-written", 33),
+        ("parameter-schema-or-content", 44),  # the parameter both operations refer to
+        ("response-description-defined", 50),  # the response both operations refer to
+        ("schema-property-typed", 56),  # circular: parent is Order itself
+        ("schema-property-typed", 58),  # circular: Lines refers back to Order
+        ("schema-property-typed", 63),
+        ("schema-property-typed", 67),  # note, resolved: Note has no type
+    }
+
+
 def test_severities_map_and_messages_fill_placeholders(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = _lint_json(capsys, RULESET, DATA / "petstore-swagger.json")
     found = {(f["code"], f["line"]): f for f in _spectral_findings(out)}

@@ -68,12 +68,16 @@ def compile_rule(data: dict[str, Any], path: Path) -> Check:
         for i, t in enumerate(thens)
     )
     message = data.get("message")
+    # Spectral's rules read the document with its $refs resolved (apilint.custom.refs); a
+    # custom rule file reads it as written.
+    resolved = data.get("resolved") is True and not isinstance(source, Selection)
 
     def run(api: Api, _options: dict[str, Any]) -> Iterator[Violation]:
         seen: set[tuple[tuple[str, ...], str]] = set()
-        for node in _nodes(api, source):
+        view = _view(api.doc.data) if resolved else None
+        for node in _nodes(api, source, view):
             for assertion in assertions:
-                for v in _evaluate(api, node, assertion, message):
+                for v in _evaluate(api, node, assertion, message, view):
                     if (v.tokens, v.message) not in seen:
                         seen.add((v.tokens, v.message))
                         yield v
@@ -106,12 +110,27 @@ def _assertion(then: dict[str, Any], where: str, source: Any, path: Path) -> Ass
     return Assertion(function, options, then.get("message"), field, fact, query)
 
 
-def _nodes(api: Api, source: Selection | tuple[Query, ...]) -> Iterator[Node | Target]:
+def _view(data: Any) -> Any:
+    """The resolved view of a document, built once for all the rules of a run."""
+    from apilint.custom.refs import resolved_view
+
+    if _VIEWS.get(id(data), (None,))[0] is not data:
+        _VIEWS.clear()  # one document at a time: the next definition replaces it
+        _VIEWS[id(data)] = (data, resolved_view(data))
+    return _VIEWS[id(data)][1]
+
+
+_VIEWS: dict[int, tuple[Any, Any]] = {}
+
+
+def _nodes(
+    api: Api, source: Selection | tuple[Query, ...], view: Any = None
+) -> Iterator[Node | Target]:
     if isinstance(source, Selection):
         yield from source.nodes(api)
         return
     for query in source:
-        for value, tokens in query.find(api.doc.data):
+        for value, tokens in query.find(api.doc.data if view is None else view):
             parts = tuple(str(t) for t in tokens)
             yield Target(api.doc, parts, value, _operation(parts))
 
@@ -179,12 +198,16 @@ def _walk(base: Target, tokens: tuple[str | int, ...]) -> Target:
 
 
 def _evaluate(
-    api: Api, node: Node | Target, a: Assertion, message: str | None
+    api: Api, node: Node | Target, a: Assertion, message: str | None, view: Any = None
 ) -> Iterator[Violation]:
     for target in _targets(node, a):
         context = Context(api.doc.data, target.tokens)
         for problem in apply(a.function, target.value, a.options, context):
             tokens = target.tokens + tuple(str(p) for p in problem.path)
+            if view is not None:  # where the node is written, through the $refs it was reached by
+                from apilint.custom.refs import locate
+
+                tokens = locate(api.doc.data, view, tokens)
             name = target.name or a.fact or (tokens[-1] if tokens else "")
             error = render(problem.message, target.value, name)
             text = render_template(

@@ -147,6 +147,7 @@ def _compile(rule: SpectralRule) -> CustomRule:
         "given": list(rule.given),
         # As written: a list names its steps then[0], then[1] in errors, a mapping `then`.
         "then": thens if isinstance(rule.definition.get("then"), list) else thens[0],
+        "resolved": rule.resolved,
         # Spectral's message: the rule's, else its description, else the function's.
         "message": _DESCRIPTION.sub(
             (rule.description or "").replace("\\", "\\\\"),

@@ -66,11 +66,18 @@ class Cycles:
     def __init__(self, data: Any) -> None:
         from apilint.document.refs import iter_refs
 
-        self._refs = [(at, t) for at, ref in iter_refs(data) if (t := _target({"$ref": ref}))]
+        #: The targets of the `$ref`s inside each object that holds any (at every depth).
+        self._inside: dict[Tokens, set[Tokens]] = {}
+        for at, ref in iter_refs(data):
+            target = _target({"$ref": ref})
+            if target is not None:
+                for depth in range(len(at) + 1):
+                    self._inside.setdefault(at[:depth], set()).add(target)
         self._reach: dict[Tokens, frozenset[Tokens]] = {}
 
     def circular(self, at: Tokens, target: Tokens) -> bool:
-        return any(t == at[: len(t)] for t in (target, *self.reachable(target)))
+        reach = self.reachable(target)
+        return any(at[:depth] == target or at[:depth] in reach for depth in range(len(at) + 1))
 
     def reachable(self, start: Tokens) -> frozenset[Tokens]:
         """The targets of the `$ref`s inside `start`, and of those inside them, and so on."""
@@ -78,9 +85,8 @@ class Cycles:
             seen: set[Tokens] = set()
             todo = [start]
             while todo:
-                here = todo.pop()
-                for at, target in self._refs:
-                    if at[: len(here)] == here and target not in seen:
+                for target in self._inside.get(todo.pop(), ()):
+                    if target not in seen:
                         seen.add(target)
                         todo.append(target)
             self._reach[start] = frozenset(seen)

@@ -5,6 +5,7 @@ Terraform bodies, silenced by x-apilint-ignore, in every report, with baselines,
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -251,3 +252,60 @@ def test_a_namespace_selects_its_rules() -> None:
         "acme/no-plain-http-backend",
         "acme/operation-id-and-tag",
     }
+
+
+def test_an_edited_rule_file_is_read_again(tmp_path: Path) -> None:
+    folder = _pack(tmp_path)
+    rule = folder / "no-plain-http-backend.yaml"
+    assert (
+        str(rule_set((str(folder),)).by_code()["acme/no-plain-http-backend"].severity) == "warning"
+    )
+    rule.write_text(rule.read_text().replace("severity: warning", "severity: info"))
+    os.utime(rule, ns=(rule.stat().st_atime_ns, rule.stat().st_mtime_ns + 10**9))
+    assert str(rule_set((str(folder),)).by_code()["acme/no-plain-http-backend"].severity) == "info"
+
+
+def test_a_rule_option_feeds_its_function(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(EXAMPLES, tmp_path / "acme")
+    shutil.copy(
+        EXAMPLES / "fixtures" / "lambda-in-our-account" / "oas3.yaml", tmp_path / "api.yaml"
+    )
+    monkeypatch.chdir(tmp_path)
+    selected = ("--select", "lambda-in-our-account", "-f", "json")
+    _config(tmp_path, 'rules = ["acme"]\n')
+    _, out, _ = run(capsys, "lint", "api.yaml", *selected)
+    assert [(f["line"], f["message"]) for f in json.loads(out)["results"]] == [
+        (10, "GET /pets calls a Lambda function in account 999999999999, which is not one of ours")
+    ]
+    _config(
+        tmp_path,
+        'rules = ["acme"]\n[options."acme/lambda-in-our-account"]\n'
+        'accounts = ["123456789012", "999999999999"]\n',
+    )
+    code, out, _ = run(capsys, "lint", "api.yaml", *selected)
+    assert code == 0 and json.loads(out)["results"] == []
+    _config(
+        tmp_path, 'rules = ["acme"]\n[options."acme/lambda-in-our-account"]\naccounts = ["x"]\n'
+    )
+    code, _, err = run(capsys, "lint", "api.yaml", *selected)
+    assert code == 2 and "options.acme/lambda-in-our-account.accounts" in err
+
+
+def test_function_options_from_an_undeclared_option(tmp_path: Path) -> None:
+    from apilint.common.errors import UsageError
+    from apilint.custom.loader import load_rule_file
+
+    rule = tmp_path / "r.yaml"
+    text = (EXAMPLES / "lambda-in-our-account.yaml").read_text()
+    rule.write_text(
+        text.replace(
+            "functionOptionsFrom: {values: accounts}", "functionOptionsFrom: {values: acounts}"
+        )
+    )
+    with pytest.raises(UsageError) as raised:
+        load_rule_file(rule)
+    assert raised.value.message == (
+        f"{rule}: then.functionOptionsFrom.values: the rule declares no option 'acounts'"
+    )

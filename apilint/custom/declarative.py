@@ -52,6 +52,11 @@ class Target:
 
 
 def compile_rule(data: dict[str, Any], path: Path) -> Check:
+    thens = data["then"] if isinstance(data["then"], list) else [data["then"]]
+    if any("functionOptionsFrom" in t for t in thens):
+        from apilint.custom.rule_options import option_check
+
+        return option_check(data, path, compile_rule)
     given = data["given"]
     try:
         source: Selection | tuple[Query, ...] = (
@@ -223,9 +228,9 @@ def _evaluate(
 
 def render(message: str, value: Any, prop: str) -> str:
     """A function's message with Spectral's print placeholders filled in."""
-    return message.replace(PROPERTY, f'"{prop}" property ' if prop else "").replace(
-        VALUE, show(value)
-    )
+    message = message.replace(PROPERTY, f'"{prop}" property ' if prop else "")
+    # printing a large object costs: only when the message shows it
+    return message.replace(VALUE, show(value)) if VALUE in message else message
 
 
 _PLACEHOLDER = re.compile(r"\{\{\s*(error|value|path|property|operation|description)\s*\}\}")

@@ -40,6 +40,11 @@ _THEN = {
         "fact": {"type": "string", "minLength": 1},
         "function": {"type": "string", "minLength": 1},
         "functionOptions": {},
+        "functionOptionsFrom": {
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "description": "function option -> the rule option (options:) that sets it",
+        },
         "message": {"type": "string", "minLength": 1},
     },
     "not": {"required": ["field", "fact"]},

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from apilint.catalog.registry import Rule, load_rules
 from apilint.checks import Check, checks_for
-from apilint.custom.loader import CUSTOM_PREFIX, CustomRule
+from apilint.custom.loader import CUSTOM_PREFIX, CustomRule, rule_files
 
 
 @dataclass(frozen=True)
@@ -34,10 +34,28 @@ class RuleSet:
         return {r.code: r for r in self.rules}
 
 
-@lru_cache(maxsize=16)
 def rule_set(sources: tuple[str, ...] = ()) -> RuleSet:
     """The built-in rules and the custom ones of `sources` (rule files or folders); UsageError
-    naming the rule file and field when one is malformed."""
+    naming the rule file and field when one is malformed. Loaded again when a rule file changes
+    (a long-running `serve --reload`, tests that rewrite a rule)."""
+    return _rule_set(sources, _signature(sources)) if sources else _rule_set((), ())
+
+
+def _signature(sources: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    out = []
+    for source in sources:
+        path = Path(source)
+        files = rule_files(path) if path.is_dir() else [path]
+        for file in files:
+            try:
+                out.append((str(file), file.stat().st_mtime_ns))
+            except OSError:
+                out.append((str(file), -1))
+    return tuple(out)
+
+
+@lru_cache(maxsize=16)
+def _rule_set(sources: tuple[str, ...], _signature: tuple[tuple[str, int], ...]) -> RuleSet:
     builtin = load_rules()
     if not sources:
         return RuleSet(builtin)

@@ -250,6 +250,13 @@ def lint(
     allow_outside_refs: bool = _OUTSIDE,
     max_file_size: str | None = _MAX_SIZE,
     allow_remote_refs: bool = _REMOTE,
+    ruleset: str | None = typer.Option(
+        None,
+        "--ruleset",
+        help="Also run the rules of this Spectral ruleset (.spectral.yaml) that use "
+        "Spectral's core functions; what cannot run is listed as a note (beats the "
+        "configuration key `ruleset`).",
+    ),
     import_fails_on_warnings: bool = typer.Option(
         False,
         "--import-fails-on-warnings",
@@ -322,6 +329,7 @@ def lint(
         fix=fix,
         unsafe_fixes=unsafe_fixes,
         diff=diff,
+        ruleset=ruleset,
     )
     return run_lint(
         options, format, quiet, _colour(sys.stdout), baseline, diff_base, min_severity.value

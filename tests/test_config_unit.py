@@ -208,7 +208,7 @@ def problem(table: dict, prefix: str = "") -> str:
             {"zzz": 1},
             "zzz: unknown key (known keys: select, extend-select, ignore, "
             "per-file-ignores, severity, options, fail-on, api-type, max-file-size, "
-            "error-on-no-input, rules, extend)",
+            "error-on-no-input, rules, extend, ruleset)",
             id="unknown-key-lists-the-keys",
         ),
         pytest.param(

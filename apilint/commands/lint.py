@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
@@ -18,6 +18,7 @@ from apilint.engine.config import Config, config_chain, inherited_fail_on, load_
 
 if TYPE_CHECKING:
     from apilint.catalog.registry import ApiKind
+    from apilint.custom.spectral_ruleset import Note
     from apilint.engine.baseline import Entry
 from apilint.catalog.registry import find_rules_or_error
 from apilint.common.errors import ParseError, UsageError, debugging, warn
@@ -30,7 +31,7 @@ from apilint.document.model import NOT_AN_API
 from apilint.engine.fix import FixRun, fix_task
 from apilint.engine.ruleset import run_catalog
 from apilint.engine.run import Prebuilt, Settings, drop_repeats, lint_path, lint_tasks
-from apilint.report import FORMATS, catalog_of, renderer
+from apilint.report import FORMATS, Renderer, catalog_of, renderer
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -65,6 +66,9 @@ class Options:
     @property
     def fixing(self) -> bool:
         return self.fix or self.diff
+
+    #: A Spectral ruleset whose rules run too (beats the configuration key `ruleset`).
+    ruleset: str | None = None
 
 
 #: What `-` is linted as without --stdin-filename: YAML (a superset of JSON) in the working
@@ -127,6 +131,7 @@ def _settings(config: Config, options: Options, file: str) -> Settings:
         max_bytes=options.max_bytes or config.max_bytes or DEFAULT_MAX_BYTES,
         fixes=options.fixing or options.collect_fixes,
         custom=config.custom,
+        ruleset=os.path.abspath(options.ruleset) if options.ruleset else config.ruleset,
     )
 
 
@@ -153,21 +158,27 @@ Prepare = Callable[[list[tuple[str, Settings]], Prebuilt], list[tuple[str, Setti
 def lint(options: Options, prepare: Prepare | None = None) -> tuple[list[FileResult], list[str]]:
     """Lint with configuration applied: results and each one's fail-on threshold. `prepare`
     may add to each file's settings (the account's answers, by `apilint audit`)."""
-    results, thresholds, _ = _lint(options, prepare)
+    results, thresholds, _, _ = _lint(options, prepare)
     return results, thresholds
 
 
 def _lint(
     options: Options, prepare: Prepare | None = None, fixes: FixRun | None = None
-) -> tuple[list[FileResult], list[str], int]:
-    """lint(), and how many files were looked at; with `fixes`, the results after fixing
-    (the fixed texts are in `fixes`, nothing is written)."""
+) -> tuple[list[FileResult], list[str], int, list[Note]]:
+    """lint(), how many files were looked at, and the notes of the Spectral rulesets used; with
+    `fixes`, the results after fixing (the fixed texts are in `fixes`, nothing is written)."""
     passed_over: list[str] = []
     targets = expand(options.paths, passed_over)
     files = [t.path for t in targets]
     configs = _configs(files, options.config)
-    # --select and --ignore may name the custom rules of any configuration in use.
-    known = tuple(run_catalog({c.custom for c in configs.values()}).values())
+    rulesets = (
+        {os.path.abspath(options.ruleset)}
+        if options.ruleset
+        else {c.ruleset for c in configs.values() if c.ruleset}
+    )
+    notes = ruleset_notes(rulesets)  # a broken ruleset fails the run before any file is linted
+    # --select and --ignore may name the custom rules of any configuration or ruleset in use.
+    known = tuple(run_catalog({c.custom for c in configs.values()}, rulesets).values())
     options = replace(
         options,
         select=tuple(r.name for r in find_rules_or_error(options.select, known)),
@@ -213,7 +224,19 @@ def _lint(
         drop_repeats([r for _, r in kept]),
         [_threshold(configs[t.path], options) for t, _ in kept],
         len(targets) + len(passed_over),
+        notes,
     )
+
+
+def ruleset_notes(paths: Iterable[str | None]) -> list[Note]:
+    """Read each Spectral ruleset named (UsageError when one is malformed): what of them is
+    not run, once per ruleset and rule."""
+    named = sorted({p for p in paths if p is not None})
+    if not named:
+        return []
+    from apilint.custom.spectral import load
+
+    return [note for path in named for note in load(path).notes]
 
 
 def _unparsed_non_api(target: Target, result: FileResult) -> FileResult:
@@ -242,7 +265,7 @@ def run_lint(
         if any(name == "sarif" for name, _ in outputs):
             options = replace(options, collect_fixes=True)
         with _stdin(options) as named:
-            results, thresholds, looked_at = _lint(named, fixes=fixes)
+            results, thresholds, looked_at, ruleset = _lint(named, fixes=fixes)
             if fixes is not None:
                 if not _finish_fixes(fixes, results, options, quiet):
                     return 2
@@ -255,7 +278,7 @@ def run_lint(
             ]
             no_input = not any(r.skipped is None for r in results)
             fail_on_no_input = no_input and _error_on_no_input(named)
-            notes = [
+            notes = [str(note) for note in ruleset] + [
                 f"{entry.file}: note: baseline entry no longer found: {entry.code} at "
                 f"{entry.pointer or '/'}"
                 f"{f' ({entry.operation})' if entry.operation else ''}; "
@@ -268,7 +291,7 @@ def run_lint(
                     f"{looked_at} file{'' if looked_at == 1 else 's'} skipped"
                 )
             # Reported while standard input's text stands for its name: code frames quote it.
-            code = report(results, thresholds, outputs, quiet, colour, notes)
+            code = report(results, thresholds, outputs, quiet, colour, notes, ruleset)
     except UsageError as exc:
         warn(f"apilint: {exc.message}")
         return 2
@@ -347,8 +370,10 @@ def report(
     quiet: bool,
     colour: bool,
     notes: Sequence[str] = (),
+    ruleset: Sequence[Note] = (),
 ) -> int:
-    """Print errors and notes, render every requested format; the exit code."""
+    """Print errors and notes, render every requested format (the JSON report also lists the
+    Spectral rules not run, `ruleset`); the exit code."""
     for result in results:
         if result.error is not None:
             warn(str(result.error))
@@ -363,7 +388,7 @@ def report(
         warn(note)
     catalog = catalog_of(results) if outputs else {}
     for name, target in outputs:
-        render = renderer(name)
+        render = _renderer(name, ruleset)
         if target is None:
             render(results, sys.stdout, colour and name == "text", catalog)
             continue
@@ -374,6 +399,15 @@ def report(
             warn(f"apilint: cannot write {target}: {exc.strerror or exc}")
             return 2
     return exit_code(results, thresholds)
+
+
+def _renderer(name: str, ruleset: Sequence[Note]) -> Renderer:
+    """The format's renderer; the JSON report also lists the Spectral rules not run."""
+    if name == "json" and ruleset:
+        from apilint.report.json import render
+
+        return functools.partial(render, notes=ruleset)
+    return renderer(name)
 
 
 def _filter(

@@ -14,7 +14,7 @@ from apilint.common.errors import UsageError, warn
 
 def _known_rules(config: str | None = None) -> tuple[Rule, ...]:
     """The built-in rules and the custom ones of `config` (default: the configuration that
-    applies here)."""
+    applies here), with the rules of its Spectral ruleset."""
     from apilint.engine.config import Config, config_chain, load_config
     from apilint.engine.ruleset import rule_set
 
@@ -24,7 +24,12 @@ def _known_rules(config: str | None = None) -> tuple[Rule, ...]:
     else:
         chain = config_chain(Path.cwd(), load_config)
         chosen = chain[0] if chain else None
-    return rule_set(chosen.custom if chosen is not None else ()).rules
+    rules = rule_set(chosen.custom if chosen is not None else ()).rules
+    if chosen is None or chosen.ruleset is None:
+        return rules
+    from apilint.custom.spectral import catalog
+
+    return rules + tuple({r.code: r for r in catalog(chosen.ruleset)}.values())
 
 
 def list_rules(fmt: str) -> int:

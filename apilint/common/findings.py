@@ -122,6 +122,8 @@ class FileResult:
     #: The custom rule sources it was linted with (Settings.custom): reports describe its
     #: findings from that rule set (apilint.engine.ruleset.run_catalog).
     rule_sources: tuple[str, ...] = ()
+    #: The Spectral ruleset whose rules ran (Settings.ruleset): its rules are in the catalog.
+    ruleset: str | None = None
 
     @property
     def title(self) -> str:

@@ -73,12 +73,16 @@ def compile_rule(data: dict[str, Any], path: Path) -> Check:
         for i, t in enumerate(thens)
     )
     message = data.get("message")
+    # Spectral's rules read the document with its $refs resolved (apilint.custom.refs); a
+    # custom rule file reads it as written.
+    resolved = data.get("resolved") is True and not isinstance(source, Selection)
 
     def run(api: Api, _options: dict[str, Any]) -> Iterator[Violation]:
         seen: set[tuple[tuple[str, ...], str]] = set()
-        for node in _nodes(api, source):
+        view = _view(api.doc.data) if resolved else None
+        for node in _nodes(api, source, view):
             for assertion in assertions:
-                for v in _evaluate(api, node, assertion, message):
+                for v in _evaluate(api, node, assertion, message, view):
                     if (v.tokens, v.message) not in seen:
                         seen.add((v.tokens, v.message))
                         yield v
@@ -111,12 +115,27 @@ def _assertion(then: dict[str, Any], where: str, source: Any, path: Path) -> Ass
     return Assertion(function, options, then.get("message"), field, fact, query)
 
 
-def _nodes(api: Api, source: Selection | tuple[Query, ...]) -> Iterator[Node | Target]:
+def _view(data: Any) -> Any:
+    """The resolved view of a document, built once for all the rules of a run."""
+    from apilint.custom.refs import resolved_view
+
+    if _VIEWS.get(id(data), (None,))[0] is not data:
+        _VIEWS.clear()  # one document at a time: the next definition replaces it
+        _VIEWS[id(data)] = (data, resolved_view(data))
+    return _VIEWS[id(data)][1]
+
+
+_VIEWS: dict[int, tuple[Any, Any]] = {}
+
+
+def _nodes(
+    api: Api, source: Selection | tuple[Query, ...], view: Any = None
+) -> Iterator[Node | Target]:
     if isinstance(source, Selection):
         yield from source.nodes(api)
         return
     for query in source:
-        for value, tokens in query.find(api.doc.data):
+        for value, tokens in query.find(api.doc.data if view is None else view):
             parts = tuple(str(t) for t in tokens)
             yield Target(api.doc, parts, value, _operation(parts))
 
@@ -134,20 +153,37 @@ def _targets(node: Node | Target, a: Assertion) -> Iterator[Target]:
             at = node.fact_at.get(a.fact, node.at)
             yield Target(at.doc, at.tokens, node.facts.get(a.fact, MISSING), node.operation)
             return
+        if a.field == "@key":
+            yield Target(
+                base.doc, base.tokens, base.tokens[-1] if base.tokens else MISSING, base.operation
+            )
+            return
     else:
         base = node
     if a.field is None:
         yield base
+    elif isinstance(node, Target) and not isinstance(base.value, (dict, list)):
+        yield base  # Spectral (getLintTargets): a field of a value that is no object is the value
     elif a.field == "@key":
-        yield Target(
-            base.doc, base.tokens, base.tokens[-1] if base.tokens else MISSING, base.operation
-        )
+        yield from _keys(base)
     elif a.field_query is not None:
+        found = False
         for value, tokens in a.field_query.find(base.value):
+            found = True
             parts = base.tokens + tuple(str(t) for t in tokens)
             yield Target(base.doc, parts, value, base.operation)
+        if not found:  # Spectral runs the function once on undefined
+            yield Target(base.doc, base.tokens, MISSING, base.operation)
     else:
         yield _walk(base, field_path(a.field))
+
+
+def _keys(base: Target) -> Iterator[Target]:
+    """`field: @key` of a JSONPath's node: each of its member names (Spectral's getLintTargets;
+    for an array, its indices as text), at the member's place."""
+    names = list(base.value) if isinstance(base.value, dict) else range(len(base.value))
+    for name in names:
+        yield Target(base.doc, base.tokens + (str(name),), str(name), base.operation)
 
 
 def _walk(base: Target, tokens: tuple[str | int, ...]) -> Target:
@@ -167,12 +203,16 @@ def _walk(base: Target, tokens: tuple[str | int, ...]) -> Target:
 
 
 def _evaluate(
-    api: Api, node: Node | Target, a: Assertion, message: str | None
+    api: Api, node: Node | Target, a: Assertion, message: str | None, view: Any = None
 ) -> Iterator[Violation]:
     for target in _targets(node, a):
         context = Context(api.doc.data, target.tokens)
         for problem in apply(a.function, target.value, a.options, context):
             tokens = target.tokens + tuple(str(p) for p in problem.path)
+            if view is not None:  # where the node is written, through the $refs it was reached by
+                from apilint.custom.refs import locate
+
+                tokens = locate(api.doc.data, view, tokens)
             name = target.name or a.fact or (tokens[-1] if tokens else "")
             error = render(problem.message, target.value, name)
             text = render_template(
@@ -209,9 +249,18 @@ def render_template(
     values = {
         "error": error,
         "value": show(value) if not isinstance(value, str) else value,
-        "path": ".".join(path),
+        "path": spectral_pointer(path),
         "property": prop,
         "operation": operation or "",
         "description": "",
     }
     return _PLACEHOLDER.sub(lambda m: values[m.group(1)], template)
+
+
+def spectral_pointer(path: tuple[str, ...]) -> str:
+    """`{{path}}` as Spectral prints it (printPath EscapedPointer): a URI fragment JSON Pointer,
+    `#/paths/~1pets~1%7Bid%7D/get`."""
+    from urllib.parse import quote
+
+    escaped = (p.replace("~", "~0").replace("/", "~1") for p in path)
+    return "#/" + "/".join(quote(p, safe="_.!~*'()-") for p in escaped) if path else "#"

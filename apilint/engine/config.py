@@ -48,6 +48,7 @@ KEYS = (
     "error-on-no-input",
     "rules",
     "extend",
+    "ruleset",
 )
 #: Settings that widen what apilint reads or fetches. A configuration file arrives with the pull
 #: request that CI lints, so these are command-line flags only; the text says why.
@@ -75,6 +76,8 @@ class Config:
     error_on_no_input: bool = False
     #: Custom rule files and folders (absolute): `rules` and those of the packs it extends.
     custom: tuple[str, ...] = ()
+    #: A Spectral ruleset (absolute; inside the configuration file's folder).
+    ruleset: str | None = None
 
     def ignored_for(self, file: str) -> tuple[str, ...]:
         """Rule names that per-file-ignores switch off for `file` (globs are relative to the
@@ -224,6 +227,11 @@ def _parse_own(
     own = local_sources(table["rules"], path, prefix + "rules") if "rules" in table else []
     custom = tuple(dict.fromkeys((*inherited, *(str(p) for p in own))))
     rules = rule_set(custom).rules
+    ruleset = _ruleset(table["ruleset"], path, prefix) if "ruleset" in table else None
+    if ruleset is not None:  # its rules may be selected, ignored and re-graded here too
+        from apilint.custom.spectral import catalog
+
+        rules += tuple({r.code: r for r in catalog(ruleset)}.values())
 
     def rule_list(key: str, value: Any) -> tuple[str, ...]:
         if isinstance(value, str):
@@ -303,7 +311,21 @@ def _parse_own(
     if not isinstance(no_input, bool):
         raise fail("error-on-no-input", f"{no_input!r} is not true or false")
     config.error_on_no_input = no_input
+    config.ruleset = ruleset
     return config
+
+
+def _ruleset(value: Any, path: Path, prefix: str) -> str:
+    """The Spectral ruleset a configuration names, relative to it and inside its repository
+    (the file arrives with the pull request; --ruleset on the command line may name any)."""
+    from apilint.engine.packs import local_sources
+
+    if not isinstance(value, str) or not value:
+        raise UsageError(f"{path}: {prefix}ruleset: expected the path of a Spectral ruleset")
+    (target,) = local_sources(value, path, prefix + "ruleset")
+    if not target.is_file():
+        raise UsageError(f"{path}: {prefix}ruleset: {value!r} is a folder, not a ruleset file")
+    return str(target)
 
 
 _UNITS = {"": 1, "b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3}

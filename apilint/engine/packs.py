@@ -32,7 +32,16 @@ C = TypeVar("C")
 ENTRY_POINT_GROUP = "apilint.rules"
 PACK_CONFIG = "apilint.toml"
 #: What a pack's apilint.toml may set.
-PACK_KEYS = ("select", "extend-select", "ignore", "severity", "options", "rules", "extend")
+PACK_KEYS = (
+    "select",
+    "extend-select",
+    "ignore",
+    "severity",
+    "options",
+    "rules",
+    "extend",
+    "ruleset",
+)
 
 
 def _allowed_root(config_path: Path) -> Path:
@@ -140,5 +149,6 @@ def merge(base: Any, top: C) -> C:
         severity={**base.severity, **over.severity},
         options=options,
         custom=tuple(dict.fromkeys(base.custom + over.custom)),
+        ruleset=over.ruleset or base.ruleset,  # a pack may ship a Spectral ruleset
     )
     return merged

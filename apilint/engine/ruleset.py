@@ -7,6 +7,7 @@ them cross into parallel lint workers, which load the same rules once each).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -65,10 +66,19 @@ def _rule_set(sources: tuple[str, ...], _signature: tuple[tuple[str, int], ...])
     return RuleSet(merged, custom)
 
 
-def run_catalog(sources: set[tuple[str, ...]]) -> dict[str, Rule]:
-    """Every rule a run may report, keyed by code: the built-in ones and the custom rules of
-    each configuration it used (what renderers describe findings with)."""
+def run_catalog(
+    sources: set[tuple[str, ...]], rulesets: Iterable[str | None] = ()
+) -> dict[str, Rule]:
+    """Every rule a run may report, keyed by code: the built-in ones, the custom rules of each
+    configuration it used and the rules of its Spectral rulesets (what renderers describe
+    findings with)."""
     out = {r.code: r for r in load_rules()}
     for key in sources:
         out.update(rule_set(key).by_code())
+    named = {r for r in rulesets if r is not None}
+    if named:
+        from apilint.custom.spectral import catalog
+
+        for path in sorted(named):
+            out.update({r.code: r for r in catalog(path)})
     return out

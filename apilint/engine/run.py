@@ -55,6 +55,9 @@ class Settings:
     #: Custom rule files and folders (absolute paths, from the configuration's `rules` and
     #: `extend`): their rules run with the built-in ones (apilint.engine.ruleset).
     custom: tuple[str, ...] = ()
+    #: A Spectral ruleset (absolute path; `--ruleset` or the configuration's `ruleset`): its
+    #: rules run on each definition with the selected ones (apilint.custom.spectral).
+    ruleset: str | None = None
 
     def level(self, rule: Rule) -> Severity:
         """The rule's severity as configured."""
@@ -143,7 +146,9 @@ def run_rules(
 ) -> FileResult:
     """The findings of one definition (`api`: its model, when it was built already)."""
     rules, checks = _rules_and_checks(settings, rules, checks)
-    result = FileResult(doc.path, rule_sources=settings.custom)
+    if settings.ruleset is not None:
+        rules, checks, settings = _with_ruleset(settings, doc.path, rules, checks)
+    result = FileResult(doc.path, rule_sources=settings.custom, ruleset=settings.ruleset)
     api = api if api is not None else build_model(doc, settings)
     ws = api.ws
     result.api_kind = api.kind
@@ -171,6 +176,22 @@ def run_rules(
         kept = _apply_suppressions(result.findings, ws, rules, selected, ran, settings)
     result.findings = sorted(kept, key=Finding.sort_key)
     return result
+
+
+def _with_ruleset(
+    settings: Settings, path: str, rules: tuple[Rule, ...], checks: dict[str, Check]
+) -> tuple[tuple[Rule, ...], dict[str, Check], Settings]:
+    """The rules and checks with those of the Spectral ruleset for `path`; they run whatever the
+    selection (asking for the ruleset selects them), unless ignored."""
+    from apilint.custom.spectral import checks_of, rules_of_file
+
+    spectral = rules_of_file(settings.ruleset or "", path)
+    names = tuple(c.rule.name for c in spectral)
+    return (
+        (*rules, *(c.rule for c in spectral)),
+        {**checks, **checks_of(spectral)},
+        replace(settings, extend_select=settings.extend_select + names),
+    )
 
 
 def _rules_and_checks(

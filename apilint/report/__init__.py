@@ -61,7 +61,9 @@ def catalog_of(results: Iterable[FileResult]) -> dict[str, Rule]:
     configuration its results were linted with."""
     from apilint.engine.ruleset import run_catalog
 
-    return rules_by_code(run_catalog({r.rule_sources for r in results}))
+    return rules_by_code(
+        run_catalog({r.rule_sources for r in results}, {r.ruleset for r in results})
+    )
 
 
 def relative_path(path: str, cwd: str) -> str | None:

@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from apilint.common.escape import json_text
 from apilint.common.findings import FileResult
 from apilint.report import Catalog
 
+if TYPE_CHECKING:
+    from apilint.custom.spectral_ruleset import Note
+
 SCHEMA_VERSION = 1
 
 
 def render(
-    results: Sequence[FileResult], out: TextIO, colour: bool, rules: Catalog | None = None
+    results: Sequence[FileResult],
+    out: TextIO,
+    colour: bool,
+    rules: Catalog | None = None,
+    notes: Sequence[Note] = (),
 ) -> None:
+    """`notes`: the rules of a Spectral ruleset that did not run, and why."""
     from apilint import __version__
 
     payload = {
@@ -37,5 +45,6 @@ def render(
             {"file": r.path, "rule": c.code, "error": c.error} for r in results for c in r.crashes
         ],
         "skipped": [{"file": r.path, "reason": r.skipped} for r in results if r.skipped],
+        "notes": [note.as_dict() for note in notes],
     }
     out.write(json_text(json.dumps(payload, indent=2)) + "\n")

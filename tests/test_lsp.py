@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
+from helpers import FIXTURES
 from lsprotocol import types
 
 pytest_lsp = pytest.importorskip("pytest_lsp", reason="pytest-lsp is in the test extra")
@@ -224,5 +225,49 @@ def test_code_actions_fix_the_finding_or_ignore_it_with_a_reason(tmp_path: Path)
         # the edited buffer has the finding silenced
         await _published(client, lambda: _change(client, uri, 2, ignored))
         assert _found(client, uri) == set()
+
+    asyncio.run(_session(tmp_path, body))
+
+
+@pytest.mark.parametrize(
+    ("folder", "name", "language", "expected"),
+    [
+        pytest.param(
+            "sam-yaml",
+            "template.yaml",
+            "yaml",
+            {("AGW503", 14), ("AGW507", 22), ("AGW402", 41), ("AGW422", 52), ("AGW301", 61)},
+            id="sam-template",
+        ),
+        pytest.param(
+            "terraform-jsonencode",
+            "main.tf",
+            "terraform",
+            {("AGW301", 11), ("AGW422", 25), ("AGW105", 30), ("AGW402", 36)},
+            id="terraform",
+        ),
+    ],
+)
+def test_templates_get_diagnostics_at_their_own_lines(
+    tmp_path: Path, folder: str, name: str, language: str, expected: set[tuple[str, int]]
+) -> None:
+    source = FIXTURES / "templates" / folder
+    for path in source.iterdir():
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    text = (tmp_path / name).read_text()
+
+    async def body(client: object, uri: str) -> None:
+        target = (tmp_path / name).as_uri()
+        await _published(
+            client,
+            lambda: client.text_document_did_open(  # type: ignore[attr-defined]
+                types.DidOpenTextDocumentParams(
+                    text_document=types.TextDocumentItem(
+                        uri=target, language_id=language, version=1, text=text
+                    )
+                )
+            ),
+        )
+        assert {(code, line) for code, line, *_ in _found(client, target)} == expected
 
     asyncio.run(_session(tmp_path, body))

@@ -15,10 +15,10 @@ authorizer, an API in a nested stack); `broken/<rule>/` each break one core rule
 from __future__ import annotations
 
 import json
-from importlib import metadata
 import shutil
 import sys
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 
 import aws_cdk as cdk

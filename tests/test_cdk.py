@@ -141,3 +141,14 @@ def test_a_nested_stack_template_is_followed() -> None:
     assert [(os.path.basename(r.path), r.label, r.api_kind) for r in results] == [
         ("NestedInner4756BC60.nested.template.json", "ApiF70053CD", "rest")
     ]
+
+
+def test_the_benchmark_app_is_at_the_resource_quota() -> None:
+    """benchmarks/run.py times this template against the export goal: 300 resources (the root
+    included), 190 methods, and not over the quota."""
+    (result,) = lint_path(
+        str(CDK / "bench" / "rest-300" / "cdk.out" / "Rest300.template.json"), Settings()
+    )
+    assert len(result.outline) == 300
+    assert sum(len(verbs) for _, verbs in result.outline) == 190
+    assert "AGW601" not in {f.code for f in result.findings}

@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from apilint.document.cfn_resources import Context, attribute, prop, target_id
+from apilint.document.cfn_context import Context, attribute, prop, target_id
 from apilint.document.intrinsics import render
 from apilint.document.pointer import Tokens
 

@@ -72,6 +72,7 @@ DECLINED = {
     "rules/method-unauthenticated/cfn-http-resources.yaml",
     "rules/method-unauthenticated/cfn-resources.yaml",
     "rules/resource-quota-exceeded/cfn-resources.yaml",
+    "rules/private-without-policy/cfn-resources.yaml",
 }
 
 

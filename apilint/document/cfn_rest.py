@@ -60,6 +60,7 @@ _API_KEY = "api_key"
 def write(ctx: Context) -> bool:
     """Write the REST API of `ctx`; False (with a note) when it has no method to lint."""
     ctx.copy(ctx.api_id, _API_FIELDS, ())
+    _endpoint(ctx)
     paths = _resource_paths(ctx)
     schemes = _authorizers(ctx)
     validators = _validators(ctx)
@@ -71,6 +72,22 @@ def write(ctx: Context) -> bool:
     if not methods:
         ctx.notes.append(f"{ctx.api_id} has no body and no AWS::ApiGateway::Method; not linted")
     return bool(methods)
+
+
+def _endpoint(ctx: Context) -> None:
+    """EndpointConfiguration's VpcEndpointIds (a private API), as exported under `servers`."""
+    config = ctx.props(ctx.api_id).get("EndpointConfiguration")
+    if not isinstance(config, dict) or "VpcEndpointIds" not in config:
+        return
+    at = ("servers", "0", "x-amazon-apigateway-endpoint-configuration")
+    ctx.writer.put(
+        ("servers",), [{"url": "/", at[-1]: {}}], prop(ctx.api_id, "EndpointConfiguration")
+    )
+    ctx.writer.place(at, prop(ctx.api_id, "EndpointConfiguration"))
+    ctx.writer.place(
+        at + ("vpcEndpointIds",), prop(ctx.api_id, "EndpointConfiguration", "VpcEndpointIds"), True
+    )
+    ctx.writer.data["servers"][0][at[-1]]["vpcEndpointIds"] = render(config["VpcEndpointIds"])
 
 
 def _resource_paths(ctx: Context) -> dict[str, str]:
@@ -127,7 +144,7 @@ def _method(
 ) -> None:
     props = ctx.props(logical_id)
     resource = props.get("ResourceId")
-    path = _parent_path(ctx, resource, paths.get, dict.fromkeys(paths))
+    path = _parent_path(ctx, resource, paths.get, paths)
     verb = props.get("HttpMethod")
     if path is None or not isinstance(verb, str):
         ctx.notes.append(

@@ -56,7 +56,7 @@ class ResourceLocator:
         return self.inner.span(self.source(tokens))
 
     def construct(self, tokens: Tokens) -> str | None:
-        for n in range(len(tokens), 0, -1):
+        for n in range(len(tokens), -1, -1):
             found = self.constructs.get(tokens[:n])
             if found is not None:
                 return found

@@ -8,35 +8,51 @@ construct path (`aws:cdk:path` metadata) when the template has one."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from apilint.document import cfn_http, cfn_rest
 from apilint.document.cfn import ApiResource, Template, TemplateFile
 from apilint.document.cfn_context import API_TYPES, BUILT_FROM, Context
+from apilint.document.intrinsics import ReadingLocator, branch_readings
 from apilint.document.model import Document
 from apilint.document.resources import OPENAPI, Writer
 
 
 def built_apis(template: TemplateFile, apis: list[ApiResource], notes: list[str]) -> list[Document]:
-    """The documents of the template's APIs that have no body, built from their resources."""
+    """The documents of the template's APIs that have no body, built from their resources: one
+    per reading of the template's `Fn::If`s (the first branch of each, then the second, as for
+    a body), the second marked as the alternative reading of the first."""
+    wanted = [a for a in apis if a.source == "none" and a.type in API_TYPES]
+    if not wanted:
+        return []
     out = []
-    for api in apis:
-        if api.source != "none" or api.type not in API_TYPES:
-            continue
-        writer = Writer(
-            {"openapi": OPENAPI, "info": {"title": api.logical_id, "version": "1"}, "paths": {}}
+    for n, reading in enumerate(branch_readings(template.resources)):
+        # the template as this reading sees it; positions through the reading's moves
+        holder = dataclasses.replace(
+            template.doc,
+            locator=ReadingLocator(template.doc.locator, ("Resources",), reading.moves),
         )
-        writer.place((), ("Resources", api.logical_id))
-        context = Context(template, api, writer, notes)
-        context.label((), api.logical_id)
-        build = cfn_rest.write if api.kind == "rest" else cfn_http.write
-        if not build(context):
-            continue
-        out.append(
-            writer.document(
-                template.doc,
-                built_from=BUILT_FROM,
-                kind=api.kind,
-                label=api.logical_id,
-                iac=Template(template, api),
-            )
-        )
-    return out
+        seen = dataclasses.replace(template, doc=holder, resources=reading.data)
+        for api in wanted:
+            doc = _build(seen, api, notes if n == 0 else [])
+            if doc is not None:
+                out.append(dataclasses.replace(doc, iac=Template(template, api), alternative=n > 0))
+    # each API's readings side by side, as the engine joins an alternative with the one before
+    return sorted(out, key=lambda d: (wanted.index(_api_of(d, wanted)), d.alternative))
+
+
+def _api_of(doc: Document, apis: list[ApiResource]) -> ApiResource:
+    return next(a for a in apis if a.logical_id == doc.label)
+
+
+def _build(template: TemplateFile, api: ApiResource, notes: list[str]) -> Document | None:
+    writer = Writer(
+        {"openapi": OPENAPI, "info": {"title": api.logical_id, "version": "1"}, "paths": {}}
+    )
+    writer.place((), ("Resources", api.logical_id))
+    context = Context(template, api, writer, notes)
+    context.label((), api.logical_id)
+    build = cfn_rest.write if api.kind == "rest" else cfn_http.write
+    if not build(context):
+        return None
+    return writer.document(template.doc, built_from=BUILT_FROM, kind=api.kind, label=api.logical_id)

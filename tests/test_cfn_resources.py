@@ -251,3 +251,33 @@ def test_both_branches_of_an_fn_if_are_linted(tmp_path: Path) -> None:
             "/Resources/Get/Properties/Integration/IntegrationHttpMethod/Fn::If/2",
         ),
     }
+
+
+def test_a_deep_chain_resolves_and_a_loop_is_a_note(tmp_path: Path) -> None:
+    lines = [
+        "Resources:",
+        "  Api: {Type: AWS::ApiGateway::RestApi}",
+        "  R0: {Type: AWS::ApiGateway::Resource, Properties: "
+        "{RestApiId: !Ref Api, ParentId: !GetAtt Api.RootResourceId, PathPart: p0}}",
+    ]
+    lines += [
+        f"  R{n}: {{Type: AWS::ApiGateway::Resource, Properties: "
+        f"{{RestApiId: !Ref Api, ParentId: !Ref R{n - 1}, PathPart: p{n}}}}}"
+        for n in range(1, 1500)  # deeper than Python's recursion limit
+    ]
+    lines += [
+        "  A: {Type: AWS::ApiGateway::Resource, Properties: "
+        "{RestApiId: !Ref Api, ParentId: !Ref B, PathPart: a}}",
+        "  B: {Type: AWS::ApiGateway::Resource, Properties: "
+        "{RestApiId: !Ref Api, ParentId: !Ref A, PathPart: b}}",
+        "  M: {Type: AWS::ApiGateway::Method, Properties: {RestApiId: !Ref Api, "
+        "ResourceId: !Ref R1499, HttpMethod: GET, AuthorizationType: AWS_IAM}}",
+    ]
+    loaded = load(tmp_path, "\n".join(lines) + "\n")
+    assert loaded.notes == [
+        f"{r}: its ParentId/PathPart do not lead to the root of Api; its methods are not linted"
+        for r in ("A", "B")
+    ]
+    api = build_model(loaded.docs[0], Settings())
+    (method,) = api.methods
+    assert method.path == "/" + "/".join(f"p{n}" for n in range(1500))

@@ -14,7 +14,6 @@ from apilint.document.pointer import Tokens
 _ANY = "x-amazon-apigateway-any-method"
 _INTEGRATION = "x-amazon-apigateway-integration"
 _INTEGRATIONS = ("components", "x-amazon-apigateway-integrations")
-_SCHEMES = ("components", "securitySchemes")
 _INTEGRATION_FIELDS = {
     "IntegrationType": "type",
     "IntegrationUri": "uri",

@@ -12,6 +12,12 @@ property it was made from (longest prefix wins, as for Fn::If readings), so a fi
 `paths./items.get.x-amazon-apigateway-integration.uri` is reported at the Method's
 `Integration.Uri`, line and column of the template, with that template pointer. Rules that need
 the OpenAPI text itself (`needs: [document]`) do not run on it (apilint.engine.run).
+
+For a new front end: fill a `Writer` (`put` a node with the holder tokens it came from, `place`
+a node that is not written but has a place, `constructs` for labels), then
+`writer.document(holder, built_from=..., kind="rest"|"http", label=..., iac=...,
+provides=...)`: `provides` names the facts it fills in (GATEWAY_FACTS when all), and a rule
+needing one it leaves out is skipped rather than fed a gap. cfn_resources is the example.
 """
 
 from __future__ import annotations

@@ -88,6 +88,7 @@ def resource_document(
     constructs: dict[Tokens, str] | None = None,
     mirrors: frozenset[Tokens] = frozenset(),
     provides: frozenset[str] = GATEWAY_FACTS,
+    suppressions: bool = False,
 ) -> Document:
     """The document of an API built from resources of `holder` (the template or Terraform file
     read with its source map). `data`: the OpenAPI document written for the API; `moves`: its
@@ -96,7 +97,8 @@ def resource_document(
     integration and security scheme); `kind`: "rest" or "http"; `label`: which API of the file
     (logical id, Terraform address); `constructs`: node → CDK construct path; `mirrors`: nodes
     whose value is the property's own (positions below them are kept); `iac`: what checks of the holder read (a cfn.Template);
-    `provides`: the facts the front end fills in (rules needing others are skipped)."""
+    `provides`: the facts the front end fills in (rules needing others are skipped);
+    `suppressions`: `data` holds `x-apilint-ignore` keys (placed where the user wrote them)."""
     return dataclasses.replace(
         holder,
         data=data,
@@ -105,7 +107,7 @@ def resource_document(
         locator=ResourceLocator(holder.locator, moves, constructs or {}, mirrors),
         parse_issues=[],
         placeholders=False,
-        suppressions=False,
+        suppressions=suppressions,
         iac=iac,
         kind_hint=kind,
         label=label,

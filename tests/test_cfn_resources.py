@@ -321,3 +321,22 @@ def test_metadata_suppresses_the_findings_of_its_resource(tmp_path: Path) -> Non
         ("AGW901", 9, "/Resources/Health/Metadata/x-apilint-ignore/1"),
         ("AGW301", 22, "/Resources/Other/Properties/HttpMethod"),
     }
+
+
+def test_an_api_only_the_second_branch_builds_stands_alone(tmp_path: Path) -> None:
+    text = FN_IF.replace("RestApiId: !Ref Api", "RestApiId: !If [Prod, !Ref Elsewhere, !Ref Api]")
+    # an API before it that both readings build: the second reading of Api must not join it
+    text = text.replace(
+        "Resources:\n",
+        "Resources:\n"
+        "  First: {Type: AWS::ApiGateway::RestApi}\n"
+        "  FirstGet: {Type: AWS::ApiGateway::Method, Properties: {RestApiId: !Ref First, "
+        "ResourceId: !GetAtt First.RootResourceId, HttpMethod: GET, AuthorizationType: NONE}}\n",
+    )
+    path = tmp_path / "template.yaml"
+    path.write_text(text)
+    results = lint_path(str(path), Settings(select=("method-unauthenticated",)))
+    assert [(r.label, [(f.code, f.line) for f in r.findings]) for r in results] == [
+        ("First", [("AGW301", 7)]),
+        ("Api", [("AGW301", 15)]),
+    ]

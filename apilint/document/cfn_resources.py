@@ -26,7 +26,8 @@ def built_apis(template: TemplateFile, apis: list[ApiResource], notes: list[str]
     wanted = [a for a in apis if a.source == "none" and a.type in API_TYPES]
     if not wanted:
         return []
-    out = []
+    out: list[Document] = []
+    first: set[str] = set()  # APIs the first reading built (an alternative joins its result)
     for n, reading in enumerate(branch_readings(template.resources)):
         # the template as this reading sees it; positions through the reading's moves
         holder = dataclasses.replace(
@@ -37,7 +38,11 @@ def built_apis(template: TemplateFile, apis: list[ApiResource], notes: list[str]
         for api in wanted:
             doc = _build(seen, api, notes if n == 0 else [])
             if doc is not None:
-                out.append(dataclasses.replace(doc, iac=Template(template, api), alternative=n > 0))
+                alternative = n > 0 and api.logical_id in first
+                first.add(api.logical_id)
+                out.append(
+                    dataclasses.replace(doc, iac=Template(template, api), alternative=alternative)
+                )
     # each API's readings side by side, as the engine joins an alternative with the one before
     return sorted(out, key=lambda d: (wanted.index(_api_of(d, wanted)), d.alternative))
 

@@ -42,22 +42,21 @@ def render(value: Any) -> Any:
 def readings(value: Any) -> list[Reading]:
     """One reading, or two when an `Fn::If` has branches that differ: the first branch of every
     condition, then the second."""
-    first = _Renderer(0)
-    out = [Reading(first.value(value, (), ()), first.moves)]
-    if first.branching:
-        second = _Renderer(1)
-        out.append(Reading(second.value(value, (), ()), second.moves))
-    return out
+    return _readings(value, _Renderer)
 
 
 def branch_readings(value: Any) -> list[Reading]:
     """Like readings, but only `Fn::If` (and `AWS::NoValue`) is resolved: every other
     intrinsic stays as written, for a reader that follows `Ref`s itself (resources built into
     an API, apilint.document.cfn_resources)."""
-    first = _BranchChooser(0)
+    return _readings(value, _BranchChooser)
+
+
+def _readings(value: Any, renderer: type[_Renderer]) -> list[Reading]:
+    first = renderer(0)
     out = [Reading(first.value(value, (), ()), first.moves)]
     if first.branching:
-        second = _BranchChooser(1)
+        second = renderer(1)
         out.append(Reading(second.value(value, (), ()), second.moves))
     return out
 

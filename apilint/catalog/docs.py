@@ -82,6 +82,7 @@ def rule_page(rule: Rule) -> str:
         + (f" · **Tags:** {', '.join(rule.tags)}" if rule.tags else "")
         + ("" if rule.default_enabled else " · **Disabled by default**")
         + "\n",
+        f"**Runs on:** {rule.where_it_runs}\n",
         f"{rule.summary}\n",
         "## Why it matters on API Gateway\n",
         f"{rule.rationale}\n",
@@ -125,7 +126,9 @@ def index_page(rules: Sequence[Rule]) -> str:
         f"cannot work as written), {counts['warning']} warnings (silently dropped, insecure, or a "
         f"certain runtime failure), {counts['info']} infos (advice). `apilint explain CODE` prints "
         "the same text as these pages. The fix column says which findings `apilint lint --fix` "
-        "repairs (safe) or `--fix --unsafe-fixes` (unsafe: it changes what deploys).\n",
+        "repairs (safe) or `--fix --unsafe-fixes` (unsafe: it changes what deploys). The "
+        "`resources` column says whether a rule also runs on APIs built without an OpenAPI "
+        "body (CloudFormation resources, CDK output, Terraform resources).\n",
     ]
     categories = sorted(
         {r.category for r in rules},
@@ -134,13 +137,16 @@ def index_page(rules: Sequence[Rule]) -> str:
     for category in categories:
         out.append(f"## {category.capitalize()}\n")
         out.append(
-            "| code | name | severity | API | fix | summary |\n| --- | --- | --- | --- | --- | --- |"
+            "| code | name | severity | API | fix | resources | summary |\n"
+            "| --- | --- | --- | --- | --- | --- | --- |"
         )
         for r in rules:
             if r.category == category:
                 out.append(
                     f"| {r.code} | [{r.name}](rules/{r.name}.md) | {r.severity} | "
-                    f"{'+'.join(_API[a] for a in r.api)} | {r.fixable or ''} | {_cell(r.summary)} |"
+                    f"{'+'.join(_API[a] for a in r.api)} | {r.fixable or ''} | "
+                    f"{'yes' if r.on_resources else 'no'} | "
+                    f"{_cell(r.summary)} |"
                 )
         out.append("")
     return "\n".join(out)

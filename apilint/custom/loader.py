@@ -77,7 +77,7 @@ def custom_schema() -> dict[str, Any]:
     }
     props["then"] = {"oneOf": [_THEN, {"type": "array", "minItems": 1, "items": _THEN}]}
     props["message"] = {"type": "string", "minLength": 1}
-    schema["required"] = [k for k in schema["required"] if k not in ("api", "versions")]
+    schema["required"] = [k for k in schema["required"] if k not in ("api", "versions", "needs")]
     schema.pop("if", None)
     schema.pop("then", None)
     schema["allOf"] = [
@@ -147,6 +147,7 @@ def parse_rule(path: Path, data: dict[str, Any]) -> CustomRule:
         **data,
         "api": data.get("api", ALL_APIS),
         "versions": data.get("versions", ALL_VERSIONS),
+        "needs": data.get("needs", default_needs(data)),
         "check": "custom_rule",
     }
     rule = _parse(meta)
@@ -155,6 +156,30 @@ def parse_rule(path: Path, data: dict[str, Any]) -> CustomRule:
     fixtures_dir = path.parent / "fixtures" / rule.name
     fixtures = tuple(sorted(fixtures_dir.glob("*"))) if fixtures_dir.is_dir() else ()
     return CustomRule(rule, check, path, fixtures)
+
+
+#: What a gateway selector reads of the model (a rule file may say `needs:` itself).
+_SELECTOR_NEEDS = {
+    "methods": ("routes", "auth"),
+    "integrations": ("routes", "integrations"),
+    "authorizers": ("auth",),
+    "resources": ("routes",),
+    "parameters": ("routes",),
+    "gateway-responses": ("settings",),
+    "api": ("settings",),
+}
+
+
+def default_needs(data: dict[str, Any]) -> list[str]:
+    """A rule that does not say what it reads: a gateway selector reads its part of the model
+    (so it runs on APIs built from CloudFormation or Terraform resources too); a JSONPath or a
+    Python check may read anything of the OpenAPI document."""
+    given = data.get("given")
+    if isinstance(given, dict) and len(given) == 1:
+        (selector,) = given
+        if selector in _SELECTOR_NEEDS:
+            return list(_SELECTOR_NEEDS[selector])
+    return ["document"]
 
 
 def _with_check(rule: Rule, key: str) -> Rule:

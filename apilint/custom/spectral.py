@@ -174,6 +174,7 @@ def _rule(rule: SpectralRule) -> Rule:
         check=check_key(code),
         api=("rest", "http"),
         versions=versions_of(rule.formats) or ALL_VERSIONS,  # type: ignore[arg-type]
+        needs=frozenset({"document"}),  # JSONPaths over the OpenAPI document
         tags=("spectral",),
         summary=rule.description or f"Spectral rule {rule.name}",
         rationale=f"A rule of the Spectral ruleset {rule.source}, run as Spectral runs it: "

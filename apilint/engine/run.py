@@ -93,6 +93,9 @@ def _finding(rule: Rule, v: Violation, severity: Severity, strict: str | None = 
     made = made_by(v.doc, v.tokens)
     if made is not None and "SAM generates" not in message:
         message += f" (SAM generates this from {made})"
+    construct = v.doc.construct(v.tokens) if v.doc.built_from is not None else None
+    if construct is not None:
+        message += f" (CDK construct {construct})"
     return Finding(
         rule.code,
         rule.name,
@@ -162,6 +165,8 @@ def run_rules(
 
         account = AccountView(api, settings.inventory, settings.deployment)
     for rule in selected:
+        if not rule.runs_on(doc.provides):
+            continue  # an API built from resources lacks what the rule reads
         if rule.scope == "engine" and rule.applies_to(api.kind, doc.version):
             ran.add(rule.code)  # its findings come with the suppressions, below
             continue

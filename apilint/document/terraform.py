@@ -62,24 +62,28 @@ def _shift(s: Span, lines: int) -> Span:
 
 def scan(path: Path, linker: Linker) -> tuple[list[Document], list[str]]:
     text = read_text(path, linker.shown, linker.max_bytes)
-    blocks = _blocks(_parse(text, linker.shown))
+    tree = _parse(text, linker.shown)
+    blocks = _blocks(tree)
     apis = [
         (labels, attrs)
         for kind, labels, attrs in blocks
-        if kind == "resource"
-        and len(labels) == 2
-        and labels[0] in API_RESOURCES
-        and "body" in attrs
-    ]  # without a body, resources build the API: nothing to lint
+        if kind == "resource" and len(labels) == 2 and labels[0] in API_RESOURCES
+    ]
     if not apis:
         return [], []
+    if any("body" not in attrs for _, attrs in apis):  # resources build the API
+        from apilint.document.tf_resources import resource_apis
+
+        built, notes = resource_apis(path, text, tree, linker.shown)
+    else:
+        built, notes = [], []
+    apis = [(labels, attrs) for labels, attrs in apis if "body" in attrs]
     locals_ = {
         name: expr for kind, _, attrs in blocks if kind == "locals" for name, expr in attrs.items()
     }
     reader = _Reader(path, text, linker, locals_)
     declared = _declared(path, blocks)
-    docs: list[Document] = []
-    notes: list[str] = []
+    docs: list[Document] = built
     for labels, attrs in apis:
         address = ".".join(labels)
         doc = reader.definition(attrs["body"], address, notes, base=("resource", *labels, "body"))

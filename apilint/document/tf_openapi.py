@@ -1,0 +1,113 @@
+"""The OpenAPI document that Terraform resources add up to, with every node placed on the
+attribute that writes it (what the REST and HTTP readers of `aws_api_gateway_*` resources share).
+
+API Gateway exports an API built from resources as OpenAPI 3 with its extensions; the readers
+write the same document, so the one gateway model (apilint.model.build) reads it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from apilint.common.findings import Span
+from apilint.document.pointer import Tokens
+from apilint.document.tf_module import Block, Module, reference
+
+INTEGRATION = "x-amazon-apigateway-integration"
+ANY_METHOD = "x-amazon-apigateway-any-method"
+SIGV4 = "sigv4"
+#: `{type: apiKey}` stands in for every authorizer scheme, as API Gateway's export writes it.
+_HEADER_SCHEME = {"type": "apiKey", "name": "Authorization", "in": "header"}
+
+
+@dataclass
+class Out:
+    """The document being written and the position of each of its nodes."""
+
+    data: dict[str, Any]
+    spans: dict[Tokens, Span] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def node(self, tokens: Tokens, span: Span | None = None) -> dict[str, Any]:
+        """The mapping at `tokens` (created, with `span`, when missing)."""
+        here = self.data
+        for i, key in enumerate(tokens):
+            if key not in here:
+                here[key] = {}
+                if span is not None and i == len(tokens) - 1:
+                    self.spans[tokens] = span
+            here = here[key]
+        return here
+
+    def copy(self, block: Block, names: dict[str, str], tokens: Tokens) -> dict[str, Any]:
+        """Attributes of `block` (Terraform name → OpenAPI key) into the mapping at `tokens`."""
+        target = self.node(tokens, block.span)
+        for name, key in names.items():
+            value = block.value(name, self.spans, tokens + (key,))
+            if value is not None:
+                target[key] = value
+        return target
+
+
+def verb_key(verb: str) -> str:
+    return ANY_METHOD if verb == "ANY" else verb.lower()
+
+
+def follow(module: Module, value: Any, depth: int = 0) -> Any:
+    """A value that refers to a literal attribute of another resource, read through
+    (`http_method = aws_api_gateway_method.get.http_method`); anything else as it is."""
+    ref = reference(value)
+    block = module.resources.get(ref.address) if ref is not None else None
+    if block is None or ref is None or ref.attribute not in block.attrs or depth > 8:
+        return value
+    return follow(module, block.literal(ref.attribute), depth + 1)
+
+
+def points_at(module: Module, value: Any, address: str, attribute: str) -> bool:
+    ref = reference(follow(module, value))
+    return ref is not None and ref.address == address and ref.attribute == attribute
+
+
+def text(value: Any) -> str | None:
+    """A literal string (None for a placeholder or anything else)."""
+    return value if isinstance(value, str) and "${" not in value else None
+
+
+def unknown(block: Block, what: str, value: Any) -> str:
+    shown = value if isinstance(value, str) else repr(value)
+    return f"{block.address}: {what} {shown} is not known before `terraform apply`; not linted"
+
+
+def scheme(out: Out, name: str, span: Span, extra: dict[str, Any]) -> Tokens:
+    tokens = ("components", "securitySchemes", name)
+    out.node(tokens, span).update({**_HEADER_SCHEME, **extra})
+    return tokens
+
+
+def unknown_scheme(out: Out, block: Block, attribute: str, value: Any) -> str:
+    """A scheme standing for authorization Terraform decides (a variable, an authorizer with
+    count): its kind is unknown, never "unauthenticated"."""
+    shown = value if isinstance(value, str) and value.startswith("${") else "${unknown}"
+    name = f"{block.address}.{attribute}"
+    scheme(out, name, block.attr_span(attribute), {"x-amazon-apigateway-authtype": shown})
+    return name
+
+
+_HEADER_SOURCE = re.compile(r"^(?:method\.request\.header\.|\$request\.header\.)(.+)$", re.I)
+
+
+def header_of(source: Any) -> str:
+    """The header an identity source names first (Authorization by default)."""
+    first = source.split(",")[0].strip() if isinstance(source, str) else ""
+    m = _HEADER_SOURCE.match(first)
+    return m.group(1) if m else "Authorization"
+
+
+def path_parameters(path: str) -> list[dict[str, Any]]:
+    """Path parameters API Gateway passes for a resource path (the export declares them)."""
+    return [
+        {"name": name.rstrip("+"), "in": "path", "required": True, "schema": {"type": "string"}}
+        for name in re.findall(r"\{([^{}]+)\}", path)
+    ]

@@ -130,7 +130,8 @@ class HttpReader:
             verb, path = "ANY", "$default"
         tokens = ("paths", path, verb_key(verb.upper()))
         self.out.node(("paths", path), block.attr_span("route_key"))
-        op = self.out.node(tokens, block.attr_span("authorization_type"))
+        shown = "authorization_type" if "authorization_type" in block.attrs else "route_key"
+        op = self.out.node(tokens, block.attr_span(shown))
         op["responses"] = {}
         if path.startswith("/"):
             op["parameters"] = path_parameters(path)

@@ -26,6 +26,7 @@ _HEADER_SCHEME = {"type": "apiKey", "name": "Authorization", "in": "header"}
 class Out:
     """The document being written and the position of each of its nodes."""
 
+    module: Module
     data: dict[str, Any]
     spans: dict[Tokens, Span] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -45,7 +46,7 @@ class Out:
         """Attributes of `block` (Terraform name → OpenAPI key) into the mapping at `tokens`."""
         target = self.node(tokens, block.span)
         for name, key in names.items():
-            value = block.value(name, self.spans, tokens + (key,))
+            value = follow(self.module, block.value(name, self.spans, tokens + (key,)))
             if value is not None:
                 target[key] = value
         return target

@@ -11,7 +11,7 @@ from apilint.document.hcl import HclLocator
 from apilint.document.model import Document
 from apilint.document.terraform import API_RESOURCES, TerraformModule
 from apilint.document.tf_http import HttpReader
-from apilint.document.tf_module import Block, read_module
+from apilint.document.tf_module import Block, Module, read_module
 from apilint.document.tf_openapi import Out, text, unknown
 from apilint.document.tf_rest import RestReader
 
@@ -33,7 +33,7 @@ def resource_apis(
     return docs, notes
 
 
-def _document(module: Any, api: Block, shown: str, notes: list[str]) -> Document | None:
+def _document(module: Module, api: Block, shown: str, notes: list[str]) -> Document | None:
     kind = API_RESOURCES[api.labels[0]]
     if kind == "http":
         protocol = api.literal("protocol_type")
@@ -45,7 +45,7 @@ def _document(module: Any, api: Block, shown: str, notes: list[str]) -> Document
             )
             return None
     title = text(api.literal("name")) or api.address
-    out = Out({"openapi": "3.0.1", "info": {"title": title, "version": "1"}, "paths": {}})
+    out = Out(module, {"openapi": "3.0.1", "info": {"title": title, "version": "1"}, "paths": {}})
     if api.repeated:
         out.notes.append(f"{api.address} has {api.repeated}: linted as one API")
     if kind == "http":

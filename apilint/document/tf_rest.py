@@ -231,7 +231,7 @@ class RestReader:
 
     def _method_response(self, block: Block) -> None:
         op = self._operation(block)
-        status = text(str(block.literal("status_code")))
+        status = text(str(follow(self.module, block.literal("status_code"))))
         if op is None or status is None:
             return
         response = self.out.node(op + ("responses", status), block.span)

@@ -1,0 +1,61 @@
+"""APIs built from Terraform resources (apilint.document.tf_resources): every fixture under
+fixtures/terraform-resources/<rule-name>/<case>/ yields exactly the (rule, line) findings its
+`# expect:` comments declare, and the clean modules give no error or warning at all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import FIXTURES, expectations, fixture_options
+
+from apilint.catalog.registry import find_rule
+from apilint.common.findings import Severity
+from apilint.engine.run import Settings, lint_path
+
+TF = FIXTURES / "terraform-resources"
+CASES = sorted(p for p in TF.glob("*/*/*.tf") if p.parts[-3] != "clean")
+CLEAN = sorted(TF.glob("clean/*/main.tf"))
+CORE = [
+    "method-unauthenticated",
+    "cors-preflight-missing",
+    "cors-preflight-incomplete",
+    "cors-preflight-requires-auth",
+    "resource-quota-exceeded",
+    "lambda-uri-invalid",
+    "lambda-http-method-not-post",
+    "lambda-reference-dangling",
+]
+
+
+def _findings(path: Path, settings: Settings) -> set[tuple[str, str, int]]:
+    results = lint_path(str(path), settings)
+    assert results and all(r.error is None for r in results), [r.error for r in results]
+    return {(f.code, f.file, f.line) for r in results for f in r.findings}
+
+
+@pytest.mark.parametrize("path", CASES, ids=["/".join(p.parts[-3:-1]) for p in CASES])
+def test_fixture_findings(path: Path) -> None:
+    rule = find_rule(path.parts[-3])
+    settings = Settings(select=(rule.name,), options={rule.name: fixture_options(path)})
+    expected = {(code, str(path), line) for code, line in expectations(path)}
+    assert _findings(path, settings) == expected
+
+
+@pytest.mark.parametrize("name", CORE)
+def test_core_rules_have_rest_and_http_fixtures(name: str) -> None:
+    kinds = {p.parent.name.split("-")[0] for p in CASES if p.parts[-3] == name}
+    assert "rest" in kinds
+    if "http" in find_rule(name).api:
+        assert "http" in kinds
+    assert any(expectations(p) for p in CASES if p.parts[-3] == name)
+
+
+@pytest.mark.parametrize("path", CLEAN, ids=[p.parent.name for p in CLEAN])
+def test_a_correct_module_gives_no_error_or_warning(path: Path) -> None:
+    results = lint_path(str(path), Settings())
+    assert [r.label for r in results] == [  # the API was read, not skipped
+        f"aws_{'apigatewayv2' if 'http' in path.parent.name else 'api_gateway_rest'}_api.api"
+    ]
+    serious = [f for r in results for f in r.findings if f.severity >= Severity.WARNING]
+    assert serious == []

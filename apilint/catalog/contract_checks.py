@@ -44,6 +44,7 @@ class ContractCheck:
             check=self.schemathesis or self.name,
             api=("rest", "http"),
             versions=("2.0", "3.0", "3.1"),
+            needs=frozenset({"document"}),  # `apilint test` runs an OpenAPI document
             tags=(self.category,),
             summary=self.summary,
             rationale=self.rationale,

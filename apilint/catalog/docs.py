@@ -56,6 +56,7 @@ def rule_page(rule: Rule) -> str:
         + (f" · **Tags:** {', '.join(rule.tags)}" if rule.tags else "")
         + ("" if rule.default_enabled else " · **Disabled by default**")
         + "\n",
+        f"**Runs on:** {runs_on(rule)}\n",
         f"{rule.summary}\n",
         "## Why it matters on API Gateway\n",
         f"{rule.rationale}\n",
@@ -87,6 +88,18 @@ def rule_page(rule: Rule) -> str:
     return "\n".join(lines)
 
 
+def runs_on(rule: Rule) -> str:
+    """Where a rule applies: OpenAPI definitions only, or also APIs built from resources."""
+    if rule.scope == "template":
+        return "CloudFormation/SAM templates"
+    if rule.needs_document:
+        return "OpenAPI definitions only (it reads the document itself)"
+    return (
+        "OpenAPI definitions, and APIs built from CloudFormation resources (CDK output) or "
+        f"Terraform resources (it reads {', '.join(sorted(rule.needs))})"
+    )
+
+
 def index_page(rules: Sequence[Rule]) -> str:
     counts = {
         s: sum(1 for r in rules if str(r.severity) == s) for s in ("error", "warning", "info")
@@ -97,7 +110,9 @@ def index_page(rules: Sequence[Rule]) -> str:
         f"{len(rules)} rules: {counts['error']} errors (AWS rejects the definition or the API "
         f"cannot work as written), {counts['warning']} warnings (silently dropped, insecure, or a "
         f"certain runtime failure), {counts['info']} infos (advice). `apilint explain CODE` prints "
-        "the same text as these pages.\n",
+        "the same text as these pages. The `resources` column says whether a rule also runs on "
+        "APIs built without an OpenAPI body (CloudFormation resources, CDK output, Terraform "
+        "resources).\n",
     ]
     categories = sorted(
         {r.category for r in rules},
@@ -105,12 +120,17 @@ def index_page(rules: Sequence[Rule]) -> str:
     )
     for category in categories:
         out.append(f"## {category.capitalize()}\n")
-        out.append("| code | name | severity | API | summary |\n| --- | --- | --- | --- | --- |")
+        out.append(
+            "| code | name | severity | API | resources | summary |\n"
+            "| --- | --- | --- | --- | --- | --- |"
+        )
         for r in rules:
             if r.category == category:
                 out.append(
                     f"| {r.code} | [{r.name}](rules/{r.name}.md) | {r.severity} | "
-                    f"{'+'.join(_API[a] for a in r.api)} | {_cell(r.summary)} |"
+                    f"{'+'.join(_API[a] for a in r.api)} | "
+                    f"{'no' if r.needs_document or r.scope == 'template' else 'yes'} | "
+                    f"{_cell(r.summary)} |"
                 )
         out.append("")
     return "\n".join(out)

@@ -78,6 +78,9 @@ class Rule:
     check: str
     api: tuple[ApiKind, ...]
     versions: tuple[Version, ...]
+    #: What the check reads (apilint.document.model.FACTS): it runs on an API built from
+    #: resources only when the front end provides all of it.
+    needs: frozenset[str]
     tags: tuple[str, ...]
     summary: str
     rationale: str
@@ -102,6 +105,14 @@ class Rule:
         family = version if version in ("2.0", "3.0", "3.1") else "other"
         return kind in self.api and (family in self.versions or family == "other")
 
+    def runs_on(self, provided: frozenset[str]) -> bool:
+        """The API's document provides every fact the rule needs."""
+        return self.needs <= provided
+
+    @property
+    def needs_document(self) -> bool:
+        return "document" in self.needs
+
     def default_options(self) -> dict[str, Any]:
         return {o.name: o.default for o in self.options}
 
@@ -113,6 +124,7 @@ class Rule:
             "category": self.category,
             "api": list(self.api),
             "versions": list(self.versions),
+            "needs": sorted(self.needs),
             "tags": list(self.tags),
             "summary": self.summary,
             "rationale": self.rationale,
@@ -165,6 +177,7 @@ def _parse(data: dict[str, Any]) -> Rule:
         check=check,
         api=tuple(data["api"]),
         versions=tuple(data["versions"]),
+        needs=frozenset(data["needs"]),
         tags=tuple(data.get("tags", ())),
         summary=data["summary"].strip(),
         rationale=data["rationale"].strip(),

@@ -14,6 +14,16 @@ class Locator(Protocol):
     def span(self, tokens: Tokens) -> Span: ...
 
 
+#: What a rule may need from an API (`needs:` in its rule file, rules/rule.schema.json):
+#: `document` is the OpenAPI text itself (its schema, `$ref`s, keys, extension placement, JSON
+#: Schema keywords); the others are gateway facts any front end can fill in: `routes` (paths,
+#: methods, parameters, method responses), `auth` (method authorization and authorizers),
+#: `integrations`, `models`, `settings` (API-wide: gateway responses, validators, policy,
+#: binary media types, CORS configuration, endpoint).
+FACTS = ("document", "routes", "auth", "integrations", "models", "settings")
+ALL_FACTS = frozenset(FACTS)
+
+
 @dataclass(frozen=True)
 class KeyIssue:
     """A structural oddity noticed while parsing (e.g. a duplicate mapping key)."""
@@ -48,13 +58,28 @@ class Document:
     #: The same definition read with the second branch of each Fn::If (either may deploy): it
     #: is linted too, and its findings join those of the reading before it.
     alternative: bool = False
+    #: None for an OpenAPI document; else what the API was built from ("CloudFormation
+    #: resources", "Terraform resources"): the data is then the OpenAPI document API Gateway
+    #: would export for it (apilint.document.resources), and its locator a ResourceLocator.
+    built_from: str | None = None
+    #: The facts the document carries (rules declare what they `needs`): every fact for an
+    #: OpenAPI document; a resource front end names those it fills in.
+    provides: frozenset[str] = ALL_FACTS
 
     def span(self, tokens: Tokens) -> Span:
         return self.locator.span(self.base + tokens if self.base else tokens)
 
     def pointer(self, tokens: Tokens) -> str:
         """The JSON Pointer of `tokens` in the file (what findings and suppressions report)."""
+        if self.built_from is not None:  # the resource property the node was made from
+            source = getattr(self.locator, "source")  # noqa: B009 - a ResourceLocator's
+            return encode(source(tokens))
         return encode(self.base + tokens if self.base else tokens)
+
+    def construct(self, tokens: Tokens) -> str | None:
+        """The CDK construct path of the resource the node at `tokens` was made from."""
+        find = getattr(self.locator, "construct", None)
+        return find(tokens) if find is not None else None
 
 
 @dataclass

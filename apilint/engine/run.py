@@ -186,6 +186,8 @@ def run_rules(
 
         account = AccountView(api, settings.inventory, settings.deployment)
     for rule in selected:
+        if not rule.runs_on(doc.provides):
+            continue  # an API built from resources lacks what the rule reads
         if rule.scope == "engine" and rule.applies_to(api.kind, doc.version):
             ran.add(rule.code)  # its findings come with the suppressions, below
             continue

@@ -57,7 +57,8 @@ class HttpReader:
         self.integrations: dict[str, str] = {}  # integration address -> its key
 
     def read(self) -> None:
-        self.out.spans[()] = self.out.spans[("paths",)] = self.api.span
+        self.out.place((), self.out.at(self.api))
+        self.out.place(("paths",), self.out.at(self.api))
         cors = self.api.nested("cors_configuration")
         if cors is not None:
             self.out.copy(cors, _CORS_FIELDS, ("x-amazon-apigateway-cors",))
@@ -89,7 +90,7 @@ class HttpReader:
         extra: dict[str, Any] = {"name": header_of(source)}
         if str(kind).upper() == "JWT":
             extra = {"type": "oauth2", "flows": {}}
-        scheme(self.out, name, block.span, extra)
+        scheme(self.out, name, self.out.at(block), extra)
         for drop in ("name", "in") if "flows" in extra else ():
             self.out.data["components"]["securitySchemes"][name].pop(drop)
         authorizer = self.out.copy(
@@ -104,13 +105,15 @@ class HttpReader:
             tokens + ("x-amazon-apigateway-authorizer",),
         )
         authorizer["type"] = str(kind).lower() if text(kind) else kind
-        self.out.spans[tokens + ("x-amazon-apigateway-authorizer", "type")] = block.attr_span(
-            "authorizer_type"
+        self.out.place(
+            tokens + ("x-amazon-apigateway-authorizer", "type"),
+            self.out.at(block, "authorizer_type"),
         )
         if source is not None:
             authorizer["identitySource"] = source
-            self.out.spans[tokens + ("x-amazon-apigateway-authorizer", "identitySource")] = (
-                block.attr_span("identity_sources")
+            self.out.place(
+                tokens + ("x-amazon-apigateway-authorizer", "identitySource"),
+                self.out.at(block, "identity_sources"),
             )
         jwt = block.nested("jwt_configuration")
         if jwt is not None:
@@ -129,20 +132,20 @@ class HttpReader:
         if key == "$default":
             verb, path = "ANY", "$default"
         tokens = ("paths", path, verb_key(verb.upper()))
-        self.out.node(("paths", path), block.attr_span("route_key"))
+        self.out.node(("paths", path), self.out.at(block, "route_key"))
         shown = "authorization_type" if "authorization_type" in block.attrs else "route_key"
-        op = self.out.node(tokens, block.attr_span(shown))
+        op = self.out.node(tokens, self.out.at(block, shown))
         op["responses"] = {}
         if path.startswith("/"):
             op["parameters"] = path_parameters(path)
         integration = self._target(block.literal("target"))
         if integration is not None:
             op[INTEGRATION] = {"$ref": "#/" + "/".join(_INTEGRATIONS + (integration,))}
-            self.out.spans[tokens + (INTEGRATION,)] = block.attr_span("target")
+            self.out.place(tokens + (INTEGRATION,), self.out.at(block, "target"))
         security = self._security(block)
         if security:
             op["security"] = [security]
-            self.out.spans[tokens + ("security",)] = block.attr_span("authorization_type")
+            self.out.place(tokens + ("security",), self.out.at(block, "authorization_type"))
 
     def _target(self, value: Any) -> str | None:
         m = _TARGET.match(value) if isinstance(value, str) else None
@@ -155,8 +158,8 @@ class HttpReader:
         if text(kind) is None:
             return {unknown_scheme(self.out, block, "authorization_type", kind): []}
         if kind.upper() == "AWS_IAM":
-            span = block.attr_span("authorization_type")
-            scheme(self.out, SIGV4, span, {"x-amazon-apigateway-authtype": "awsSigv4"})
+            where = self.out.at(block, "authorization_type")
+            scheme(self.out, SIGV4, where, {"x-amazon-apigateway-authtype": "awsSigv4"})
             return {SIGV4: []}
         if kind.upper() in ("JWT", "CUSTOM"):
             value = follow(self.module, block.literal("authorizer_id"))

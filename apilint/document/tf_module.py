@@ -31,6 +31,9 @@ class Block:
     path: Path  # the .tf file
     text: str  # that file's text (to read expressions Terraform computes)
     node: Any  # the Lark tree
+    #: Where the block is in the file's JSON-model view: `("resource", type, name)`, a nested
+    #: block's name after its parent's (what finding pointers show).
+    tokens: Tokens
     attrs: dict[str, Any] = field(default_factory=dict)  # name -> attribute node
     blocks: dict[str, list[Block]] = field(default_factory=dict)
 
@@ -52,17 +55,13 @@ class Block:
     def source(self, node: Any) -> str:
         return self.text[node.meta.start_pos : node.meta.end_pos]
 
-    def value(self, name: str, spans: dict[Tokens, Span], tokens: Tokens) -> Any:
-        """The attribute's value (None when absent), recording positions under `tokens`: the
-        whole attribute for `tokens`, each object key or list item below it."""
+    def literal(self, name: str) -> Any:
+        """The attribute's value (None when absent): literals as they are, what Terraform
+        computes as a `${...}` placeholder of its expression."""
         attr = self.attrs.get(name)
         if attr is None:
             return None
-        return Converter(self.source, spans).value(attr.children[-1], tokens, attr)
-
-    def literal(self, name: str) -> Any:
-        """The attribute's value without recording positions."""
-        return self.value(name, {}, ())
+        return Converter(self.source, {}).value(attr.children[-1], ())
 
     def attr_span(self, name: str) -> Span:
         attr = self.attrs.get(name)
@@ -119,25 +118,21 @@ def _blocks(tree: Any, path: Path, text: str) -> Iterator[Block]:
         yield _block(node, path, text)
 
 
-def _block(node: Any, path: Path, text: str) -> Block:
+def _block(node: Any, path: Path, text: str, parent: Tokens = ()) -> Block:
     names = [
         c
         for c in node.children
         if getattr(c, "data", None) in ("identifier", "string", "keyword", "literal_value")
     ]
-    block = Block(
-        kind=_label(names[0]) if names else "",
-        labels=tuple(_label(n) for n in names[1:]),
-        path=path,
-        text=text,
-        node=node,
-    )
+    kind = _label(names[0]) if names else ""
+    labels = tuple(_label(n) for n in names[1:])
+    block = Block(kind, labels, path, text, node, parent + (kind, *labels))
     inner = next((c for c in node.children if getattr(c, "data", None) == "body"), None)
     if inner is not None:
         for attr in _children(inner, "attribute"):
             block.attrs[_label(attr.children[0])] = attr
         for child in _children(inner, "block"):
-            nested = _block(child, path, text)
+            nested = _block(child, path, text, block.tokens)
             block.blocks.setdefault(nested.kind, []).append(nested)
     return block
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apilint.common.findings import Span
+from apilint.document.hcl import Converter
 from apilint.document.pointer import Tokens
 from apilint.document.tf_module import Block, Module, reference
 
@@ -24,29 +25,58 @@ _HEADER_SCHEME = {"type": "apiKey", "name": "Authorization", "in": "header"}
 
 @dataclass
 class Out:
-    """The document being written and the position of each of its nodes."""
+    """The document being written (`data`), where each of its nodes comes from (`moves`: a
+    node's tokens → the tokens of a block or attribute in the .tf file, as
+    apilint.document.resources wants them) and the positions of those (`spans`)."""
 
     module: Module
     data: dict[str, Any]
     spans: dict[Tokens, Span] = field(default_factory=dict)
+    moves: dict[Tokens, Tokens] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
-    def node(self, tokens: Tokens, span: Span | None = None) -> dict[str, Any]:
-        """The mapping at `tokens` (created, with `span`, when missing)."""
+    def at(self, block: Block, name: str | None = None) -> Tokens:
+        """The file's tokens of a block (its first line) or of one of its attributes (the
+        block when the attribute is absent), with their position recorded."""
+        if name is None or name not in block.attrs:
+            self.spans[block.tokens] = block.span
+            return block.tokens
+        self.spans[block.tokens + (name,)] = block.attr_span(name)
+        return block.tokens + (name,)
+
+    def place(self, tokens: Tokens, where: Tokens) -> None:
+        self.moves[tokens] = where
+
+    def node(self, tokens: Tokens, where: Tokens | None = None) -> dict[str, Any]:
+        """The mapping at `tokens` (created, and placed at `where`, when missing)."""
         here = self.data
         for i, key in enumerate(tokens):
             if key not in here:
                 here[key] = {}
-                if span is not None and i == len(tokens) - 1:
-                    self.spans[tokens] = span
+                if where is not None and i == len(tokens) - 1:
+                    self.place(tokens, where)
             here = here[key]
         return here
 
+    def value(self, block: Block, name: str, tokens: Tokens) -> Any:
+        """An attribute's value (None when absent) written at `tokens`: the node and each
+        object key or list item below it placed where the file writes it."""
+        attr = block.attrs.get(name)
+        if attr is None:
+            return None
+        where = block.tokens + (name,)
+        found: dict[Tokens, Span] = {}
+        value = Converter(block.source, found).value(attr.children[-1], where, attr)
+        for inner, span in found.items():
+            self.spans[inner] = span
+            self.place(tokens + inner[len(where) :], inner)
+        return follow(self.module, value)
+
     def copy(self, block: Block, names: dict[str, str], tokens: Tokens) -> dict[str, Any]:
         """Attributes of `block` (Terraform name → OpenAPI key) into the mapping at `tokens`."""
-        target = self.node(tokens, block.span)
+        target = self.node(tokens, self.at(block))
         for name, key in names.items():
-            value = follow(self.module, block.value(name, self.spans, tokens + (key,)))
+            value = self.value(block, name, tokens + (key,))
             if value is not None:
                 target[key] = value
         return target
@@ -81,9 +111,9 @@ def unknown(block: Block, what: str, value: Any) -> str:
     return f"{block.address}: {what} {shown} is not known before `terraform apply`; not linted"
 
 
-def scheme(out: Out, name: str, span: Span, extra: dict[str, Any]) -> Tokens:
+def scheme(out: Out, name: str, where: Tokens, extra: dict[str, Any]) -> Tokens:
     tokens = ("components", "securitySchemes", name)
-    out.node(tokens, span).update({**_HEADER_SCHEME, **extra})
+    out.node(tokens, where).update({**_HEADER_SCHEME, **extra})
     return tokens
 
 
@@ -92,7 +122,7 @@ def unknown_scheme(out: Out, block: Block, attribute: str, value: Any) -> str:
     count): its kind is unknown, never "unauthenticated"."""
     shown = value if isinstance(value, str) and value.startswith("${") else "${unknown}"
     name = f"{block.address}.{attribute}"
-    scheme(out, name, block.attr_span(attribute), {"x-amazon-apigateway-authtype": shown})
+    scheme(out, name, out.at(block, attribute), {"x-amazon-apigateway-authtype": shown})
     return name
 
 

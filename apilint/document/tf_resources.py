@@ -4,11 +4,13 @@ them, each node placed on the .tf attribute that writes it."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
 from apilint.document.hcl import HclLocator
 from apilint.document.model import Document
+from apilint.document.resources import GATEWAY_FACTS, OPENAPI, resource_document
 from apilint.document.terraform import API_RESOURCES, TerraformModule
 from apilint.document.tf_http import HttpReader
 from apilint.document.tf_module import Block, Module, read_module
@@ -45,7 +47,7 @@ def _document(module: Module, api: Block, shown: str, notes: list[str]) -> Docum
             )
             return None
     title = text(api.literal("name")) or api.address
-    out = Out(module, {"openapi": "3.0.1", "info": {"title": title, "version": "1"}, "paths": {}})
+    out = Out(module, {"openapi": OPENAPI, "info": {"title": title, "version": "1"}, "paths": {}})
     if api.repeated:
         out.notes.append(f"{api.address} has {api.repeated}: linted as one API")
     if kind == "http":
@@ -53,15 +55,16 @@ def _document(module: Module, api: Block, shown: str, notes: list[str]) -> Docum
     else:
         RestReader(module, api, out).read()
     notes.extend(out.notes)
-    return Document(
-        path=shown,
-        abspath=api.path.resolve(),
-        data=out.data,
-        locator=HclLocator(out.spans),
-        fmt="hcl",
-        version="3.0",
-        placeholders=True,
-        iac=TerraformModule(shown, api.address, module.declared),
-        kind_hint=kind,
+    holder = Document(shown, api.path.resolve(), {}, HclLocator(out.spans), "hcl", "")
+    doc = resource_document(
+        holder,
+        out.data,
+        out.moves,
+        built_from="Terraform resources",
+        kind=kind,
         label=api.address,
+        iac=TerraformModule(shown, api.address, module.declared),
+        provides=GATEWAY_FACTS - {"models"},  # request/response models are not read yet
     )
+    # References stay `${...}` placeholders: unknown values, never malformed ones.
+    return dataclasses.replace(doc, placeholders=True)

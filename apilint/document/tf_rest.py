@@ -66,9 +66,10 @@ class RestReader:
         self.methods: dict[tuple[str, str], Block] = {}  # (path, verb) -> method block
 
     def read(self) -> None:
-        self.out.spans[()] = self.out.spans[("paths",)] = self.api.span
+        self.out.place((), self.out.at(self.api))
+        self.out.place(("paths",), self.out.at(self.api))
         self.out.copy(self.api, _API_FIELDS, ())
-        self.out.spans[("paths", "/")] = self.api.span
+        self.out.place(("paths", "/"), self.out.at(self.api))
         for block in self._mine("aws_api_gateway_authorizer"):
             self._authorizer(block)
         for block in self._mine("aws_api_gateway_method"):
@@ -112,7 +113,7 @@ class RestReader:
                 else:
                     path = parent.rstrip("/") + "/" + part
                     self.paths[ref.address] = path
-                    self.out.spans[("paths", path)] = block.attr_span("path_part")
+                    self.out.place(("paths", path), self.out.at(block, "path_part"))
         return self.paths[ref.address]
 
     def _target(self, block: Block) -> tuple[str, str] | None:
@@ -143,7 +144,7 @@ class RestReader:
         path, verb = target
         self.methods[target] = block
         tokens = ("paths", path, verb_key(verb))
-        op = self.out.node(tokens, block.attr_span("authorization"))
+        op = self.out.node(tokens, self.out.at(block, "authorization"))
         op["responses"] = {}
         op["parameters"] = path_parameters(path) + self._parameters(block)
         models = block.literal("request_models")
@@ -152,7 +153,7 @@ class RestReader:
         security = self._security(block)
         if security is not None:
             op["security"] = [security]
-            self.out.spans[tokens + ("security",)] = block.attr_span("authorization")
+            self.out.place(tokens + ("security",), self.out.at(block, "authorization"))
 
     def _parameters(self, block: Block) -> list[dict[str, Any]]:
         params = block.literal("request_parameters")
@@ -180,7 +181,7 @@ class RestReader:
             scheme(
                 self.out,
                 SIGV4,
-                block.attr_span("authorization"),
+                self.out.at(block, "authorization"),
                 {"x-amazon-apigateway-authtype": "awsSigv4"},
             )
             requirement[SIGV4] = []
@@ -194,7 +195,9 @@ class RestReader:
             requirement[name] = scopes if isinstance(scopes, list) else []
         api_key = block.literal("api_key_required")
         if api_key is True:
-            scheme(self.out, "api_key", block.attr_span("api_key_required"), {"name": "x-api-key"})
+            scheme(
+                self.out, "api_key", self.out.at(block, "api_key_required"), {"name": "x-api-key"}
+            )
             requirement["api_key"] = []
         elif api_key is not None and api_key is not False:
             requirement[unknown_scheme(self.out, block, "api_key_required", api_key)] = []
@@ -216,15 +219,15 @@ class RestReader:
         tokens = scheme(
             self.out,
             name,
-            block.span,
+            self.out.at(block),
             {"name": header_of(source), "x-amazon-apigateway-authtype": authtype},
         )
         authorizer = self.out.copy(
             block, _AUTHORIZER_FIELDS, tokens + ("x-amazon-apigateway-authorizer",)
         )
         authorizer["type"] = str(kind).lower() if text(kind) else kind
-        self.out.spans[tokens + ("x-amazon-apigateway-authorizer", "type")] = block.attr_span(
-            "type"
+        self.out.place(
+            tokens + ("x-amazon-apigateway-authorizer", "type"), self.out.at(block, "type")
         )
         if source is None and authtype == "custom":
             authorizer["identitySource"] = "method.request.header.Authorization"  # the default
@@ -234,13 +237,13 @@ class RestReader:
         status = text(str(follow(self.module, block.literal("status_code"))))
         if op is None or status is None:
             return
-        response = self.out.node(op + ("responses", status), block.span)
+        response = self.out.node(op + ("responses", status), self.out.at(block))
         response["description"] = f"{status} response"
         params = block.literal("response_parameters")
         if isinstance(params, dict) and params:
             headers = response.setdefault("headers", {})
-            self.out.spans[op + ("responses", status, "headers")] = block.attr_span(
-                "response_parameters"
+            self.out.place(
+                op + ("responses", status, "headers"), self.out.at(block, "response_parameters")
             )
             for key in params:
                 parts = str(key).split(".", 3)

@@ -14,7 +14,7 @@ from apilint.common.findings import Severity
 from apilint.engine.run import Settings, lint_path
 
 TF = FIXTURES / "terraform-resources"
-CASES = sorted(p for p in TF.glob("*/*/*.tf") if p.parts[-3] != "clean")
+CASES = sorted(p for p in TF.glob("*/*/main.tf") if p.parts[-3] != "clean")
 CLEAN = sorted(TF.glob("clean/*/main.tf"))
 CORE = [
     "method-unauthenticated",
@@ -30,7 +30,9 @@ CORE = [
 
 def _findings(path: Path, settings: Settings) -> set[tuple[str, str, int]]:
     results = lint_path(str(path), settings)
-    assert results and all(r.error is None for r in results), [r.error for r in results]
+    assert results and all(r.error is None and r.skipped is None for r in results), [
+        (r.error, r.skipped) for r in results
+    ]
     return {(f.code, f.file, f.line) for r in results for f in r.findings}
 
 
@@ -40,6 +42,12 @@ def test_fixture_findings(path: Path) -> None:
     settings = Settings(select=(rule.name,), options={rule.name: fixture_options(path)})
     expected = {(code, str(path), line) for code, line in expectations(path)}
     assert _findings(path, settings) == expected
+
+
+def test_a_fixture_that_expects_nothing_says_clean() -> None:
+    for path in CASES:
+        if not expectations(path):
+            assert "clean" in path.parent.name, f"{path} declares no expected finding"
 
 
 @pytest.mark.parametrize("name", CORE)

@@ -70,7 +70,7 @@ class Out:
         for inner, span in found.items():
             self.spans[inner] = span
             self.place(tokens + inner[len(where) :], inner)
-        return follow(self.module, value)
+        return invocation(follow(self.module, value))
 
     def copy(self, block: Block, names: dict[str, str], tokens: Tokens) -> dict[str, Any]:
         """Attributes of `block` (Terraform name → OpenAPI key) into the mapping at `tokens`."""
@@ -94,6 +94,21 @@ def follow(module: Module, value: Any, depth: int = 0) -> Any:
     if block is None or ref is None or ref.attribute not in block.attrs or depth > 8:
         return value
     return follow(module, block.literal(ref.attribute), depth + 1)
+
+
+#: What `invoke_arn` of a function or alias is (AWS provider: "ARN to be used for invoking
+#: Lambda Function from API Gateway"): the invocation URI around the function's ARN.
+_INVOKE_ARN = "arn:${{partition}}:apigateway:${{region}}:lambda:path/2015-03-31/functions/${{{address}.arn}}/invocations"
+_INVOKABLE = ("aws_lambda_function", "aws_lambda_alias")
+
+
+def invocation(value: Any) -> Any:
+    """`aws_lambda_function.x.invoke_arn` as the invocation URI it stands for (the function's
+    ARN still a reference), so that rules see a Lambda integration; anything else as it is."""
+    ref = reference(value)
+    if ref is None or ref.attribute != "invoke_arn" or not ref.address.startswith(_INVOKABLE):
+        return value
+    return _INVOKE_ARN.format(address=value.strip()[2:-1].rsplit(".", 1)[0])
 
 
 def points_at(module: Module, value: Any, address: str, attribute: str) -> bool:

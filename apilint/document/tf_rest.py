@@ -70,6 +70,8 @@ class RestReader:
         self.out.place(("paths",), self.out.at(self.api))
         self.out.copy(self.api, _API_FIELDS, ())
         self.out.place(("paths", "/"), self.out.at(self.api))
+        for block in self._mine(_RESOURCE):  # every resource counts, methods or not
+            self._path("${" + block.address + ".id}")
         for block in self._mine("aws_api_gateway_authorizer"):
             self._authorizer(block)
         for block in self._mine("aws_api_gateway_method"):

@@ -11,6 +11,7 @@ from typing import Any
 
 from apilint.document import cfn
 from apilint.document.cfn import TemplateFile
+from apilint.document.cfn_resources import built_apis
 from apilint.document.loader import (
     DEFAULT_MAX_BYTES,
     NO_VERSION,
@@ -66,9 +67,10 @@ def scan_template(doc: Document, linker: Linker) -> tuple[TemplateFile, list[Doc
         template = dataclasses.replace(template, sam=sam)
         found.extend(sam.docs)
         notes.extend(sam.notes)
-    for api in template.apis():
-        if sam is None or api.logical_id not in sam.covered:
-            found.extend(cfn.definitions(template, api, linker, notes))
+    apis = [a for a in template.apis() if sam is None or a.logical_id not in sam.covered]
+    for api in apis:
+        found.extend(cfn.definitions(template, api, linker, notes))
+    found.extend(built_apis(template, apis, notes))  # APIs without a body: their resources
     return template, found, notes
 
 

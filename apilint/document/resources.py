@@ -39,6 +39,9 @@ class ResourceLocator:
     moves: dict[Tokens, Tokens]
     #: written node → CDK construct path (`aws:cdk:path` metadata, without `/Resource`)
     constructs: dict[Tokens, str] = field(default_factory=dict)
+    #: Written nodes whose value is the property's value as written (a mapping template, a
+    #: policy, a schema): a node below one is placed at the same path below the property.
+    mirrors: frozenset[Tokens] = frozenset()
 
     def source(self, tokens: Tokens) -> Tokens:
         """The file's tokens for a node of the written document (its nearest placed ancestor);
@@ -46,7 +49,7 @@ class ResourceLocator:
         for n in range(len(tokens), -1, -1):
             moved = self.moves.get(tokens[:n])
             if moved is not None:
-                return moved
+                return moved + tokens[n:] if tokens[:n] in self.mirrors else moved
         return ()
 
     def span(self, tokens: Tokens) -> Span:
@@ -70,6 +73,7 @@ def resource_document(
     label: str,
     iac: Any = None,
     constructs: dict[Tokens, str] | None = None,
+    mirrors: frozenset[Tokens] = frozenset(),
     provides: frozenset[str] = GATEWAY_FACTS,
 ) -> Document:
     """The document of an API built from resources of `holder` (the template or Terraform file
@@ -77,14 +81,15 @@ def resource_document(
     node → the holder's tokens of the resource property it was made from (a node without a
     placed ancestor is reported at the top of the file, so place at least each path, method,
     integration and security scheme); `kind`: "rest" or "http"; `label`: which API of the file
-    (logical id, Terraform address); `iac`: what checks of the holder read (a cfn.Template);
+    (logical id, Terraform address); `constructs`: node → CDK construct path; `mirrors`: nodes
+    whose value is the property's own (positions below them are kept); `iac`: what checks of the holder read (a cfn.Template);
     `provides`: the facts the front end fills in (rules needing others are skipped)."""
     return dataclasses.replace(
         holder,
         data=data,
         version=VERSION,
         base=(),
-        locator=ResourceLocator(holder.locator, moves, constructs or {}),
+        locator=ResourceLocator(holder.locator, moves, constructs or {}, mirrors),
         parse_issues=[],
         placeholders=False,
         suppressions=False,
@@ -95,3 +100,41 @@ def resource_document(
         built_from=built_from,
         provides=provides,
     )
+
+
+@dataclass
+class Writer:
+    """Writes the document of an API built from resources, recording where each node came
+    from (what resource_document takes)."""
+
+    data: dict[str, Any]
+    moves: dict[Tokens, Tokens] = field(default_factory=dict)
+    constructs: dict[Tokens, str] = field(default_factory=dict)
+    mirrors: set[Tokens] = field(default_factory=set)
+
+    def put(
+        self, at: Tokens, value: Any, source: Tokens | None = None, mirror: bool = False
+    ) -> None:
+        """Set the node at `at` (creating the mappings above it), made from the property at
+        `source`; `mirror`: the value is the property's own (positions below it are kept)."""
+        node = self.data
+        for key in at[:-1]:
+            node = node.setdefault(key, {})
+        node[at[-1]] = value
+        if source is not None:
+            self.place(at, source, mirror)
+
+    def place(self, at: Tokens, source: Tokens, mirror: bool = False) -> None:
+        self.moves.setdefault(at, source)
+        if mirror:
+            self.mirrors.add(at)
+
+    def document(self, holder: Document, **kwargs: Any) -> Document:
+        return resource_document(
+            holder,
+            self.data,
+            self.moves,
+            constructs=self.constructs,
+            mirrors=frozenset(self.mirrors),
+            **kwargs,
+        )

@@ -119,6 +119,9 @@ def _finding(rule: Rule, v: Violation, severity: Severity, strict: str | None = 
     made = made_by(v.doc, v.tokens)
     if made is not None and "SAM generates" not in message:
         message += f" (SAM generates this from {made})"
+    construct = v.doc.construct(v.tokens) if v.doc.built_from is not None else None
+    if construct is not None:
+        message += f" (CDK construct {construct})"
     return Finding(
         rule.code,
         rule.name,

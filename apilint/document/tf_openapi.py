@@ -14,6 +14,7 @@ from typing import Any
 from apilint.common.findings import Span
 from apilint.document.hcl import Converter
 from apilint.document.pointer import Tokens
+from apilint.document.resources import Writer
 from apilint.document.tf_module import Block, Module, reference
 
 INTEGRATION = "x-amazon-apigateway-integration"
@@ -25,15 +26,20 @@ _HEADER_SCHEME = {"type": "apiKey", "name": "Authorization", "in": "header"}
 
 @dataclass
 class Out:
-    """The document being written (`data`), where each of its nodes comes from (`moves`: a
-    node's tokens → the tokens of a block or attribute in the .tf file, as
-    apilint.document.resources wants them) and the positions of those (`spans`)."""
+    """The document being written (a resources.Writer: each node placed at the tokens of a
+    block or attribute in the .tf file) and the positions of those tokens (`spans`)."""
 
     module: Module
-    data: dict[str, Any]
+    writer: Writer
     spans: dict[Tokens, Span] = field(default_factory=dict)
-    moves: dict[Tokens, Tokens] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.writer.data
+
+    def place(self, tokens: Tokens, where: Tokens, mirror: bool = False) -> None:
+        self.writer.place(tokens, where, mirror)
 
     def at(self, block: Block, name: str | None = None) -> Tokens:
         """The file's tokens of a block (its first line) or of one of its attributes (the
@@ -43,9 +49,6 @@ class Out:
             return block.tokens
         self.spans[block.tokens + (name,)] = block.attr_span(name)
         return block.tokens + (name,)
-
-    def place(self, tokens: Tokens, where: Tokens) -> None:
-        self.moves[tokens] = where
 
     def node(self, tokens: Tokens, where: Tokens | None = None) -> dict[str, Any]:
         """The mapping at `tokens` (created, and placed at `where`, when missing)."""
@@ -65,11 +68,8 @@ class Out:
         if attr is None:
             return None
         where = block.tokens + (name,)
-        found: dict[Tokens, Span] = {}
-        value = Converter(block.source, found).value(attr.children[-1], where, attr)
-        for inner, span in found.items():
-            self.spans[inner] = span
-            self.place(tokens + inner[len(where) :], inner)
+        value = Converter(block.source, self.spans).value(attr.children[-1], where, attr)
+        self.place(tokens, where, mirror=True)  # object keys and list items keep their places
         return invocation(follow(self.module, value))
 
     def copy(self, block: Block, names: dict[str, str], tokens: Tokens) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from apilint.document.hcl import HclLocator
 from apilint.document.model import Document
-from apilint.document.resources import GATEWAY_FACTS, OPENAPI, resource_document
+from apilint.document.resources import GATEWAY_FACTS, OPENAPI, Writer
 from apilint.document.terraform import API_RESOURCES, TerraformModule
 from apilint.document.tf_http import HttpReader
 from apilint.document.tf_module import Block, Module, read_module
@@ -47,7 +47,9 @@ def _document(module: Module, api: Block, shown: str, notes: list[str]) -> Docum
             )
             return None
     title = text(api.literal("name")) or api.address
-    out = Out(module, {"openapi": OPENAPI, "info": {"title": title, "version": "1"}, "paths": {}})
+    out = Out(
+        module, Writer({"openapi": OPENAPI, "info": {"title": title, "version": "1"}, "paths": {}})
+    )
     if api.repeated:
         out.notes.append(f"{api.address} has {api.repeated}: linted as one API")
     if kind == "http":
@@ -56,10 +58,8 @@ def _document(module: Module, api: Block, shown: str, notes: list[str]) -> Docum
         RestReader(module, api, out).read()
     notes.extend(out.notes)
     holder = Document(shown, api.path.resolve(), {}, HclLocator(out.spans), "hcl", "")
-    doc = resource_document(
+    doc = out.writer.document(
         holder,
-        out.data,
-        out.moves,
         built_from="Terraform resources",
         kind=kind,
         label=api.address,

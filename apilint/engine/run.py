@@ -84,6 +84,8 @@ class FileResult:
     via: str | None = None
     #: Rules that raised on this file: apilint's bugs, reported as internal errors (exit 2).
     crashes: list[Crash] = field(default_factory=list)
+    #: Parts of the file that were not linted, and why (a value known only at apply time).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -338,6 +340,8 @@ def lint_path(
         results.append(result)
     if not loaded.docs and not any(r.findings or r.error for r in results):
         return [FileResult(shown, skipped=loaded.skip_reason())]
+    if results:
+        results[0].notes = list(loaded.notes)
     return results
 
 

@@ -84,9 +84,12 @@ class Context:
         """Write each property of `fields` (CloudFormation name → OpenAPI name) that the
         resource sets, below `at`, placed at the property; `source`: where the properties sit
         below the resource's Properties (an Integration)."""
-        holder = self.props(logical_id)
+        holder: Any = self.props(logical_id)
         for key in source:
-            holder = holder.get(key) if isinstance(holder, dict) else None
+            if isinstance(holder, list) and key.isdigit() and int(key) < len(holder):
+                holder = holder[int(key)]
+            else:
+                holder = holder.get(key) if isinstance(holder, dict) else None
         if not isinstance(holder, dict):
             return
         for cfn_name, name in fields.items():

@@ -5,6 +5,7 @@ the OpenAPI document API Gateway exports (apilint.document.cfn_resources)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from apilint.document.cfn_resources import Context, attribute, prop, target_id
@@ -106,13 +107,15 @@ def _resource_paths(ctx: Context) -> dict[str, str]:
     return out
 
 
-def _parent_path(ctx: Context, parent: Any, path: Any, resources: dict[str, Any]) -> str | None:
+def _parent_path(
+    ctx: Context, parent: Any, path: Callable[[str], str | None], resources: dict[str, Any]
+) -> str | None:
     """The path of a ParentId / ResourceId: the API's root, or one of its Resources."""
     target = target_id(parent)
     if target == ctx.api_id and attribute(parent) == "RootResourceId":
         return "/"
     if target in resources and attribute(parent) is None:
-        return path(target)  # type: ignore[no-any-return]
+        return path(target)
     return None
 
 
@@ -176,7 +179,7 @@ def _security(ctx: Context, logical_id: str, at: Tokens, schemes: dict[str, str]
             ("Resources", ctx.api_id),
         )
         requirement[_API_KEY] = []
-        if not (kind in ("AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS")):
+        if kind not in ("AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"):
             source = prop(logical_id, "ApiKeyRequired")
     if requirement:
         ctx.writer.put(at + ("security",), [requirement], source)
@@ -202,7 +205,7 @@ def _parameters(ctx: Context, logical_id: str, at: Tokens) -> None:
     declared = ctx.props(logical_id).get("RequestParameters")
     if not isinstance(declared, dict):
         return
-    params = []
+    params: list[dict[str, Any]] = []
     for key, required in declared.items():
         parts = key.split(".", 3) if isinstance(key, str) else []
         if len(parts) != 4 or parts[:2] != ["method", "request"] or parts[2] not in _PARAMETER_IN:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from apilint.document import cfn
+from apilint.document.cdk import nested_stacks
 from apilint.document.cfn import TemplateFile
 from apilint.document.cfn_resources import built_apis
 from apilint.document.loader import (
@@ -18,6 +19,7 @@ from apilint.document.loader import (
     Linker,
     read_document,
     real_path,
+    shown_for,
 )
 from apilint.document.model import Document, NotAnApi, Sources
 
@@ -57,8 +59,11 @@ def load_definitions(
     return Sources(shown, docs, template, notes, "CloudFormation template")
 
 
-def scan_template(doc: Document, linker: Linker) -> tuple[TemplateFile, list[Document], list[str]]:
-    """The template, the definitions it holds, and notes on those that cannot be read here."""
+def scan_template(
+    doc: Document, linker: Linker, depth: int = 0
+) -> tuple[TemplateFile, list[Document], list[str]]:
+    """The template, the definitions it holds (those of its nested stacks' templates too), and
+    notes on those that cannot be read here."""
     template = cfn.template_file(doc)
     found: list[Document] = []
     notes: list[str] = []
@@ -71,7 +76,33 @@ def scan_template(doc: Document, linker: Linker) -> tuple[TemplateFile, list[Doc
     for api in apis:
         found.extend(cfn.definitions(template, api, linker, notes))
     found.extend(built_apis(template, apis, notes))  # APIs without a body: their resources
+    for logical_id, location in nested_stacks(template):
+        found.extend(_nested(linker, logical_id, location, notes, depth))
     return template, found, notes
+
+
+#: How deep nested stacks are followed (CloudFormation allows a few levels; a loop ends here).
+_MAX_NESTING = 5
+
+
+def _nested(
+    linker: Linker, logical_id: str, location: str, notes: list[str], depth: int
+) -> list[Document]:
+    """The definitions in a nested stack's template (a local asset of a CDK assembly)."""
+    what = f"nested stack {logical_id}"
+    target = real_path(linker.base / location, location)
+    if depth >= _MAX_NESTING or not (linker.allow_outside or target.is_relative_to(linker.base)):
+        notes.append(f"{what} ({location}) is not followed (nested too deep or outside)")
+        return []
+    shown = shown_for(linker.shown, target)
+    loaded = read_document(target, shown, linker.max_bytes)
+    if isinstance(loaded, NotAnApi) or not cfn.is_template(loaded.data):
+        notes.append(f"{what}: {location} is not a CloudFormation template; not linted")
+        return []
+    inner = Linker(target.parent, shown, linker.allow_outside, linker.max_bytes)
+    _, docs, inner_notes = scan_template(loaded, inner, depth + 1)
+    notes.extend(f"{what}: {n}" for n in inner_notes)
+    return docs
 
 
 def _sam_translation(template: TemplateFile) -> Any:

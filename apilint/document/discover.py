@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from apilint.common.files import SMALL_FILE_LIMIT, open_regular, read_bounded
+from apilint.document.cdk import assembly_templates, is_assembly
 
 SUFFIXES = (".yaml", ".yml", ".json", ".template", ".tf")
 #: Build output and dependencies: copies of the real sources (`sam build` writes the template
@@ -29,12 +30,16 @@ class Target:
 
 
 def expand(paths: Iterable[str], passed_over: list[str] | None = None) -> list[Target]:
-    """Files as given; a directory contributes the candidate files under it, sorted (and the
+    """Files as given; a CDK cloud assembly (`cdk.out/`) its stack templates; a directory
+    contributes the candidate files under it, sorted (and the
     files with a candidate's suffix that it holds but that hold no API, or that git ignores,
     to `passed_over`)."""
     out: list[Target] = []
     for p in paths:
-        if os.path.isdir(p):
+        if os.path.isdir(p) and is_assembly(p):
+            # a CDK cloud assembly named on purpose: its stack templates (walks skip cdk.out)
+            out.extend(Target(f, False) for f in assembly_templates(p))
+        elif os.path.isdir(p):
             out.extend(Target(f, False) for f in _walk(p, passed_over))
         else:
             out.append(Target(p, True))

@@ -7,12 +7,13 @@ write the same document, so the one gateway model (apilint.model.build) reads it
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from apilint.common.findings import Span
-from apilint.document.hcl import Converter
+from apilint.document.hcl import Converter, call, unwrap
 from apilint.document.pointer import Tokens
 from apilint.document.resources import Writer
 from apilint.document.tf_module import Block, Module, reference
@@ -71,6 +72,26 @@ class Out:
         value = Converter(block.source, self.spans).value(attr.children[-1], where, attr)
         self.place(tokens, where, mirror=True)  # object keys and list items keep their places
         return invocation(follow(self.module, value))
+
+    def schema(self, block: Block, name: str, tokens: Tokens) -> Any:
+        """A JSON Schema attribute: `jsonencode({...})` as its object (each key placed where it
+        is written), or JSON text; None when neither."""
+        attr = block.attrs.get(name)
+        called, args = call(unwrap(attr.children[-1])) if attr is not None else (None, [])
+        if attr is not None and called == "jsonencode" and len(args) == 1:
+            where = block.tokens + (name,)
+            value = Converter(block.source, self.spans).value(args[0], where, attr)
+            for key in value if isinstance(value, dict) else ():
+                self.place(tokens + (key,), where + (key,), mirror=True)
+            return value
+        value = block.literal(name)
+        try:
+            decoded = json.loads(value) if isinstance(value, str) else None
+        except ValueError:
+            return None
+        for key in decoded if isinstance(decoded, dict) else ():  # JSON text: the attribute
+            self.place(tokens + (key,), self.at(block, name))
+        return decoded
 
     def copy(self, block: Block, names: dict[str, str], tokens: Tokens) -> dict[str, Any]:
         """Attributes of `block` (Terraform name → OpenAPI key) into the mapping at `tokens`."""

@@ -64,7 +64,7 @@ def _document(module: Module, api: Block, shown: str, notes: list[str]) -> Docum
         kind=kind,
         label=api.address,
         iac=TerraformModule(shown, api.address, module.declared),
-        provides=GATEWAY_FACTS - {"models"},  # request/response models are not read yet
+        provides=GATEWAY_FACTS,
     )
     # References stay `${...}` placeholders: unknown values, never malformed ones.
     return dataclasses.replace(doc, placeholders=True)

@@ -72,6 +72,8 @@ class RestReader:
         self.out.place(("paths", "/"), self.out.at(self.api))
         for block in self._mine(_RESOURCE):  # every resource counts, methods or not
             self._path("${" + block.address + ".id}")
+        for block in self._mine("aws_api_gateway_model"):
+            self._model(block)
         for block in self._mine("aws_api_gateway_authorizer"):
             self._authorizer(block)
         for block in self._mine("aws_api_gateway_method"):
@@ -151,7 +153,10 @@ class RestReader:
         op["parameters"] = path_parameters(path) + self._parameters(block)
         models = block.literal("request_models")
         if isinstance(models, dict) and models:
-            op["requestBody"] = {"content": {str(m): {"schema": {}} for m in models}}
+            op["requestBody"] = {
+                "content": {str(media): self._schema(name) for media, name in models.items()}
+            }
+            self.out.place(tokens + ("requestBody",), self.out.at(block, "request_models"))
         security = self._security(block)
         if security is not None:
             op["security"] = [security]
@@ -233,6 +238,21 @@ class RestReader:
         )
         if source is None and authtype == "custom":
             authorizer["identitySource"] = "method.request.header.Authorization"  # the default
+
+    def _model(self, block: Block) -> None:
+        name = text(block.literal("name")) or block.labels[1]
+        tokens = ("components", "schemas", name)
+        schema = self.out.schema(block, "schema", tokens)
+        if isinstance(schema, dict):
+            self.out.node(("components", "schemas"))[name] = schema
+            self.out.place(tokens, self.out.at(block, "name"))
+
+    def _schema(self, model: Any) -> dict[str, Any]:
+        """The schema of a model named by request_models: a $ref to a model the module
+        defines, else unknown (any body)."""
+        name = text(follow(self.module, model))
+        schemas = self.out.data.get("components", {}).get("schemas", {})
+        return {"schema": {"$ref": f"#/components/schemas/{name}"} if name in schemas else {}}
 
     def _method_response(self, block: Block) -> None:
         op = self._operation(block)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,7 +61,15 @@ def _shift(s: Span, lines: int) -> Span:
     return Span(s.line + lines, s.column, s.end_line + lines, s.end_column)
 
 
-def scan(path: Path, linker: Linker) -> tuple[list[Document], list[str]]:
+#: Reads the APIs a module builds from resources: (file, its text, its tree, shown name) →
+#: (documents, notes). apilint.document.tf_resources.resource_apis; passed in by the caller
+#: (definitions), as that module builds on this one.
+ResourceReader = Callable[[Path, str, Any, str], tuple[list[Document], list[str]]]
+
+
+def scan(
+    path: Path, linker: Linker, resources: ResourceReader | None = None
+) -> tuple[list[Document], list[str]]:
     text = read_text(path, linker.shown, linker.max_bytes)
     tree = _parse(text, linker.shown)
     blocks = _blocks(tree)
@@ -71,12 +80,10 @@ def scan(path: Path, linker: Linker) -> tuple[list[Document], list[str]]:
     ]
     if not apis:
         return [], []
-    if any("body" not in attrs for _, attrs in apis):  # resources build the API
-        from apilint.document.tf_resources import resource_apis
-
-        built, notes = resource_apis(path, text, tree, linker.shown)
-    else:
-        built, notes = [], []
+    built: list[Document] = []
+    notes: list[str] = []
+    if resources is not None and any("body" not in attrs for _, attrs in apis):
+        built, notes = resources(path, text, tree, linker.shown)  # resources build the API
     apis = [(labels, attrs) for labels, attrs in apis if "body" in attrs]
     locals_ = {
         name: expr for kind, _, attrs in blocks if kind == "locals" for name, expr in attrs.items()

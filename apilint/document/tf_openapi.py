@@ -28,9 +28,13 @@ _HEADER_SCHEME = {"type": "apiKey", "name": "Authorization", "in": "header"}
 @dataclass
 class Out:
     """The document being written (a resources.Writer: each node placed at the tokens of a
-    block or attribute in the .tf file) and the positions of those tokens (`spans`)."""
+    block or attribute in the .tf file) and the positions of those tokens (`spans`).
+
+    Findings are reported in the file of the API resource; a block of another .tf file of the
+    module is placed at the API resource (its facts count, its lines are another file's)."""
 
     module: Module
+    api: Block
     writer: Writer
     spans: dict[Tokens, Span] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -45,6 +49,8 @@ class Out:
     def at(self, block: Block, name: str | None = None) -> Tokens:
         """The file's tokens of a block (its first line) or of one of its attributes (the
         block when the attribute is absent), with their position recorded."""
+        if block.path != self.api.path:
+            return self.at(self.api)
         if name is None or name not in block.attrs:
             self.spans[block.tokens] = block.span
             return block.tokens
@@ -69,9 +75,21 @@ class Out:
         if attr is None:
             return None
         where = block.tokens + (name,)
-        value = Converter(block.source, self.spans).value(attr.children[-1], where, attr)
-        self.place(tokens, where, mirror=True)  # object keys and list items keep their places
+        self._mirror(block, where, tokens)
+        value = Converter(block.source, self._spans(block)).value(attr.children[-1], where, attr)
         return invocation(follow(self.module, value))
+
+    def _mirror(self, block: Block, where: Tokens, tokens: Tokens) -> None:
+        """Place `tokens` at `where` in the block, object keys and list items below it at
+        theirs."""
+        if block.path != self.api.path:
+            self.place(tokens, self.at(block))
+        else:
+            self.place(tokens, where, mirror=True)
+
+    def _spans(self, block: Block) -> dict[Tokens, Span]:
+        """Where to record the positions of a block's values (nowhere for another file's)."""
+        return self.spans if block.path == self.api.path else {}
 
     def schema(self, block: Block, name: str, tokens: Tokens) -> Any:
         """A JSON Schema attribute: `jsonencode({...})` as its object (each key placed where it
@@ -80,9 +98,9 @@ class Out:
         called, args = call(unwrap(attr.children[-1])) if attr is not None else (None, [])
         if attr is not None and called == "jsonencode" and len(args) == 1:
             where = block.tokens + (name,)
-            value = Converter(block.source, self.spans).value(args[0], where, attr)
+            value = Converter(block.source, self._spans(block)).value(args[0], where, attr)
             for key in value if isinstance(value, dict) else ():
-                self.place(tokens + (key,), where + (key,), mirror=True)
+                self._mirror(block, where + (key,), tokens + (key,))
             return value
         value = block.literal(name)
         try:

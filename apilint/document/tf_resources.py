@@ -48,7 +48,9 @@ def _document(module: Module, api: Block, shown: str, notes: list[str]) -> Docum
             return None
     title = text(api.literal("name")) or api.address
     out = Out(
-        module, Writer({"openapi": OPENAPI, "info": {"title": title, "version": "1"}, "paths": {}})
+        module,
+        api,
+        Writer({"openapi": OPENAPI, "info": {"title": title, "version": "1"}, "paths": {}}),
     )
     if api.repeated:
         out.notes.append(f"{api.address} has {api.repeated}: linted as one API")

@@ -17,10 +17,10 @@ from apilint.document.tf_openapi import (
     INTEGRATION,
     SIGV4,
     Out,
+    children,
     follow,
     header_of,
     path_parameters,
-    points_at,
     scheme,
     text,
     unknown,
@@ -70,11 +70,7 @@ class HttpReader:
             self._route(block)
 
     def _mine(self, kind: str) -> list[Block]:
-        return [
-            b
-            for b in self.module.of_type(kind)
-            if points_at(self.module, b.literal("api_id"), self.api.address, "id")
-        ]
+        return children(self.module, kind, self.api, "api_id")
 
     def _integration(self, block: Block) -> None:
         key = block.labels[1]

@@ -87,18 +87,27 @@ def read_module(path: Path, text: str, tree: Any) -> Module:
     """The module around `path`: its own blocks (already parsed) and those of every other .tf
     file of its directory (a file that does not parse adds nothing here; it fails on its own)."""
     blocks = list(_blocks(tree, path, text))
-    here = path.resolve()
-    for other in sorted(path.parent.glob("*.tf")):
-        try:
-            target = other.resolve()
-            if target != here and target.parent == here.parent:
-                blocks.extend(_file_blocks(target, target.stat().st_mtime_ns))
-        except (OSError, RuntimeError):  # RuntimeError: a link loop, before Python 3.13
-            continue
+    for other, mtime_ns in sibling_files(path):
+        blocks.extend(_file_blocks(other, mtime_ns))
     resources = {b.address: b for b in blocks if b.kind == "resource" and len(b.labels) == 2}
     declared = {b.address for b in resources.values()}
     declared |= {"data." + b.address for b in blocks if b.kind == "data" and len(b.labels) == 2}
     return Module(resources, frozenset(declared))
+
+
+def sibling_files(path: Path) -> list[tuple[Path, int]]:
+    """(file, modification time) of the other .tf files of `path`'s module (its directory)."""
+    here = path.resolve()
+    found = []
+    for other in sorted(path.parent.glob("*.tf")):
+        try:
+            target = other.resolve()
+            # A link to a file of another directory is not part of this module.
+            if target != here and target.parent == here.parent:
+                found.append((target, target.stat().st_mtime_ns))
+        except (OSError, RuntimeError):  # RuntimeError: a link loop, before Python 3.13
+            continue
+    return found
 
 
 @functools.lru_cache(maxsize=64)
@@ -124,13 +133,13 @@ def _block(node: Any, path: Path, text: str, parent: Tokens = ()) -> Block:
         for c in node.children
         if getattr(c, "data", None) in ("identifier", "string", "keyword", "literal_value")
     ]
-    kind = _label(names[0]) if names else ""
-    labels = tuple(_label(n) for n in names[1:])
+    kind = label(names[0]) if names else ""
+    labels = tuple(label(n) for n in names[1:])
     block = Block(kind, labels, path, text, node, parent + (kind, *labels))
     inner = next((c for c in node.children if getattr(c, "data", None) == "body"), None)
     if inner is not None:
         for attr in _children(inner, "attribute"):
-            block.attrs[_label(attr.children[0])] = attr
+            block.attrs[label(attr.children[0])] = attr
         for child in _children(inner, "block"):
             nested = _block(child, path, text, block.tokens)
             block.blocks.setdefault(nested.kind, []).append(nested)
@@ -141,7 +150,7 @@ def _children(node: Any, kind: str) -> Iterator[Any]:
     return (c for c in node.children if getattr(c, "data", None) == kind)
 
 
-def _label(node: Any) -> str:
+def label(node: Any) -> str:
     return "".join(str(t) for t in node.scan_values(lambda v: v.type not in ("DBLQUOTE",)))
 
 

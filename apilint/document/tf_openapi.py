@@ -150,6 +150,11 @@ def invocation(value: Any) -> Any:
     return _INVOKE_ARN.format(address=value.strip()[2:-1].rsplit(".", 1)[0])
 
 
+def children(module: Module, kind: str, api: Block, key: str) -> list[Block]:
+    """The blocks of a type whose `key` (rest_api_id, api_id) names the API's id."""
+    return [b for b in module.of_type(kind) if points_at(module, b.literal(key), api.address, "id")]
+
+
 def points_at(module: Module, value: Any, address: str, attribute: str) -> bool:
     ref = reference(follow(module, value))
     return ref is not None and ref.address == address and ref.attribute == attribute

@@ -18,6 +18,7 @@ from apilint.document.tf_openapi import (
     INTEGRATION,
     SIGV4,
     Out,
+    children,
     follow,
     header_of,
     path_parameters,
@@ -91,11 +92,7 @@ class RestReader:
                 self.out.node(("paths", path))  # a resource without methods is one too
 
     def _mine(self, kind: str) -> list[Block]:
-        return [
-            b
-            for b in self.module.of_type(kind)
-            if points_at(self.module, b.literal("rest_api_id"), self.api.address, "id")
-        ]
+        return children(self.module, kind, self.api, "rest_api_id")
 
     # -- where a method is -------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+CDK_300 = ROOT / "fixtures" / "cdk" / "bench" / "rest-300" / "cdk.out" / "Rest300.template.json"
 sys.path.insert(0, str(HERE))
 
 from generate_export import generate  # noqa: E402
@@ -36,7 +37,10 @@ GOALS = {
     "large-stripe.yaml": (1.0, None),
     "xl-github.json": (1.5, 400),
     "generated-export.yaml": (1.0, None),
-    # the same API as Terraform resources (generate_terraform.py): held to the export goal
+    # a CDK app's synthesised template (fixtures/cdk/bench): 300 resources, 190 methods, held to
+    # the export's goal
+    "cdk-rest-300.template.json": (1.0, None),
+    # the export's API as Terraform resources (generate_terraform.py): held to the same goal
     "generated-terraform.tf": (1.0, None),
     # benchmarks/hostile.py: were 9.3 s CPU (pretty), over 20 s (minified), over 300 s (the
     # chain) and 8 s/540 MB (a bomb under the old alias cap)
@@ -98,7 +102,11 @@ def main(argv: list[str] | None = None) -> int:
     module = work / "terraform" / "main.tf"  # a module is a directory
     module.parent.mkdir()
     module.write_text(generate_terraform())
-    made = {"generated-export.yaml": generated, "generated-terraform.tf": module}
+    made = {
+        "generated-export.yaml": generated,
+        "cdk-rest-300.template.json": CDK_300,
+        "generated-terraform.tf": module,
+    }
     inputs = {name: corpus / name for name in GOALS if name not in made and name not in HOSTILE}
     inputs.update(made)
     for name, make in HOSTILE.items():

@@ -180,12 +180,28 @@ def cors_preflight_requires_auth(stack: cdk.Stack) -> None:
 
 
 def resource_quota_exceeded(stack: cdk.Stack) -> None:
-    """310 resources (the quota is 300; a stack holds at most 500 resources, so one method);
-    also the speed benchmark's synthesised template."""
+    """310 resources (the quota is 300; a stack holds at most 500 resources, so one method)."""
     api = apigw.RestApi(stack, "Api", default_method_options=_iam())
     for n in range(155):
         api.root.add_resource(f"group{n}").add_resource("{id}")
     api.root.add_method("GET", apigw.LambdaIntegration(function(stack)))
+
+
+def rest_300(stack: cdk.Stack) -> None:
+    """The speed benchmark's input (benchmarks/run.py): 300 resources (the root and 299, the
+    default quota) and as many methods as a stack's 500-resource limit leaves room for."""
+    api = apigw.RestApi(stack, "Api", default_method_options=_iam())
+    mock = apigw.MockIntegration(
+        request_templates={"application/json": '{"statusCode": 200}'},
+        integration_responses=[apigw.IntegrationResponse(status_code="200")],
+    )
+    for n in range(100):
+        group = api.root.add_resource(f"group{n}")
+        item = group.add_resource("{id}")
+        detail = item.add_resource("detail") if n < 99 else None
+        for resource in (group, item, detail)[: 2 if n < 90 else 1]:
+            if resource is not None:
+                resource.add_method("GET", mock, method_responses=[{"statusCode": "200"}])
 
 
 def lambda_uri_invalid(stack: cdk.Stack) -> None:
@@ -229,6 +245,7 @@ APPS: dict[str, Callable[[cdk.Stack], None]] = {
     "good/rest-lambda-proxy": rest_lambda_proxy,
     "good/http-jwt": http_jwt,
     "good/nested": nested,
+    "bench/rest-300": rest_300,
     "broken/method-unauthenticated": method_unauthenticated,
     "broken/cors-preflight-missing": cors_preflight_missing,
     "broken/cors-preflight-incomplete": cors_preflight_incomplete,

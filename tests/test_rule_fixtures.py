@@ -67,8 +67,8 @@ def test_core_rules_have_the_fixture_matrix(name: str) -> None:
     files = list((FIXTURES / "rules" / name).iterdir())
     kinds = set()
     for f in files:
-        if f.suffix not in (".yaml", ".json"):
-            continue
+        if f.suffix not in (".yaml", ".json") or f.name.startswith("cfn-"):
+            continue  # the OpenAPI matrix; templates of resources are held below
         doc = load_document(f)
         from apilint.model.build import detect_kind
 
@@ -92,3 +92,24 @@ def test_json_twin_matches_yaml_original_by_pointer(path: Path) -> None:
 
     assert pointers(path) == pointers(path.with_suffix(".yaml"))
     assert pointers(path)  # twins are made of cases with findings
+
+
+#: The core rules of APIs built without an OpenAPI body (issue #23): each has a fixture of
+#: CloudFormation resources with exact (code, line) expectations (test_fixture_findings).
+RESOURCE_CORE = [
+    "method-unauthenticated",
+    "cors-preflight-missing",
+    "cors-preflight-incomplete",
+    "cors-preflight-requires-auth",
+    "resource-quota-exceeded",
+    "lambda-uri-invalid",
+    "lambda-http-method-not-post",
+    "lambda-reference-dangling",
+]
+
+
+@pytest.mark.parametrize("name", RESOURCE_CORE)
+def test_core_rules_have_a_cloudformation_resources_fixture(name: str) -> None:
+    path = FIXTURES / "rules" / name / "cfn-resources.yaml"
+    assert expectations(path), f"{path} must declare findings"
+    assert not find_rule(name).needs_document

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from apilint.document.cfn_resources import Context, prop, target_id
+from apilint.document.cfn_resources import Context, prop
 from apilint.document.intrinsics import render
 from apilint.document.pointer import Tokens
 
@@ -15,7 +15,6 @@ _ANY = "x-amazon-apigateway-any-method"
 _INTEGRATION = "x-amazon-apigateway-integration"
 _INTEGRATIONS = ("components", "x-amazon-apigateway-integrations")
 _SCHEMES = ("components", "securitySchemes")
-_IAM = "sigv4"
 _INTEGRATION_FIELDS = {
     "IntegrationType": "type",
     "IntegrationUri": "uri",
@@ -131,23 +130,11 @@ def _route(
 
 def _route_security(ctx: Context, logical_id: str, at: Tokens, schemes: dict[str, str]) -> None:
     props = ctx.props(logical_id)
-    kind = props.get("AuthorizationType")
-    kind = kind.upper() if isinstance(kind, str) else "NONE"
+    kind, name = ctx.authorization(logical_id, schemes)
     if kind == "AWS_IAM":
-        ctx.writer.put(
-            (*_SCHEMES, _IAM),
-            {
-                "type": "apiKey",
-                "name": "Authorization",
-                "in": "header",
-                "x-amazon-apigateway-authtype": "awsSigv4",
-            },
-            ("Resources", ctx.api_id),
-        )
-        ctx.writer.put(at + ("security",), [{_IAM: []}], prop(logical_id, "AuthorizationType"))
+        requirement: dict[str, list[str]] = {ctx.iam_scheme(): []}
+        ctx.writer.put(at + ("security",), [requirement], prop(logical_id, "AuthorizationType"))
     elif kind in ("JWT", "CUSTOM"):
-        ref = props.get("AuthorizerId")
-        name = schemes.get(target_id(ref) or "") or str(render(ref))
         scopes = render(props.get("AuthorizationScopes"))
         ctx.writer.put(
             at + ("security",),

@@ -22,6 +22,8 @@ from apilint.document.pointer import Tokens
 from apilint.document.resources import OPENAPI, Writer
 
 BUILT_FROM = "CloudFormation resources"
+#: The security scheme written for AWS_IAM authorization.
+IAM = "sigv4"
 #: API types a front end here builds, with the property that links a child resource to it.
 API_TYPES = {"AWS::ApiGateway::RestApi": "RestApiId", "AWS::ApiGatewayV2::Api": "ApiId"}
 
@@ -106,6 +108,30 @@ class Context:
         path = construct_path(self.template.resources.get(logical_id))
         if path is not None:
             self.writer.constructs.setdefault(at, path)
+
+    def iam_scheme(self) -> str:
+        """The security scheme of IAM authorization (written once), by name."""
+        self.writer.put(
+            ("components", "securitySchemes", IAM),
+            {
+                "type": "apiKey",
+                "name": "Authorization",
+                "in": "header",
+                "x-amazon-apigateway-authtype": "awsSigv4",
+            },
+            ("Resources", self.api_id),
+        )
+        return IAM
+
+    def authorization(self, logical_id: str, schemes: dict[str, str]) -> tuple[str, str]:
+        """(AuthorizationType in upper case, the scheme its AuthorizerId names) of a Method or
+        Route: an Authorizer of the template by its scheme, else the rendered value (an
+        unresolved reference is then an undefined scheme)."""
+        props = self.props(logical_id)
+        kind = props.get("AuthorizationType")
+        ref = props.get("AuthorizerId")
+        name = schemes.get(target_id(ref) or "") or str(render(ref))
+        return (kind.upper() if isinstance(kind, str) else "NONE"), name
 
     def name_of(self, logical_id: str) -> str:
         """The resource's `Name`, when literal, else its logical id."""

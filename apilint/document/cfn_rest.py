@@ -54,7 +54,6 @@ _API_FIELDS = {
 }
 _PARAMETER_IN = {"querystring": "query", "path": "path", "header": "header"}
 _SCHEMES = ("components", "securitySchemes")
-_IAM = "sigv4"
 _API_KEY = "api_key"
 
 
@@ -159,16 +158,12 @@ def _security(ctx: Context, logical_id: str, at: Tokens, schemes: dict[str, str]
     """`security` as API Gateway exports the method's authorization: the authorizer (or IAM)
     and the API key, in one requirement (both apply)."""
     props = ctx.props(logical_id)
-    kind = props.get("AuthorizationType")
-    kind = kind.upper() if isinstance(kind, str) else "NONE"
+    kind, name = ctx.authorization(logical_id, schemes)
     requirement: dict[str, list[Any]] = {}
     source = prop(logical_id, "AuthorizationType")
     if kind == "AWS_IAM":
-        _iam_scheme(ctx)
-        requirement[_IAM] = []
+        requirement[ctx.iam_scheme()] = []
     elif kind in ("CUSTOM", "COGNITO_USER_POOLS"):
-        ref = props.get("AuthorizerId")
-        name = schemes.get(target_id(ref) or "") or str(render(ref))
         scopes = render(props.get("AuthorizationScopes"))
         requirement[name] = scopes if isinstance(scopes, list) else []
         source = prop(logical_id, "AuthorizerId") if "AuthorizerId" in props else source
@@ -185,19 +180,6 @@ def _security(ctx: Context, logical_id: str, at: Tokens, schemes: dict[str, str]
         ctx.writer.put(at + ("security",), [requirement], source)
     elif "AuthorizationType" in props:
         ctx.writer.place(at + ("security",), source)
-
-
-def _iam_scheme(ctx: Context) -> None:
-    ctx.writer.put(
-        (*_SCHEMES, _IAM),
-        {
-            "type": "apiKey",
-            "name": "Authorization",
-            "in": "header",
-            "x-amazon-apigateway-authtype": "awsSigv4",
-        },
-        ("Resources", ctx.api_id),
-    )
 
 
 def _parameters(ctx: Context, logical_id: str, at: Tokens) -> None:

@@ -1,0 +1,213 @@
+"""The CloudFormation front end for APIs without a body (apilint.document.cfn_resources,
+cfn_rest, cfn_http): what each resource becomes in the model, and notes instead of guesses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from apilint.document.definitions import load_definitions
+from apilint.document.model import Sources
+from apilint.engine.run import Settings, build_model, lint_path
+from apilint.model import Api
+
+
+def load(tmp_path: Path, text: str) -> Sources:
+    path = tmp_path / "template.yaml"
+    path.write_text(text)
+    loaded = load_definitions(path)
+    assert isinstance(loaded, Sources)
+    return loaded
+
+
+def model(tmp_path: Path, text: str) -> Api:
+    (doc,) = load(tmp_path, text).docs
+    assert doc.built_from == "CloudFormation resources"
+    return build_model(doc, Settings())
+
+
+REST = """\
+Resources:
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      BinaryMediaTypes: [image/png]
+  Items:
+    Type: AWS::ApiGateway::Resource
+    Properties: {RestApiId: !Ref Api, ParentId: !GetAtt Api.RootResourceId, PathPart: items}
+  Item:
+    Type: AWS::ApiGateway::Resource
+    Properties: {RestApiId: !Ref Api, ParentId: !Ref Items, PathPart: "{id}"}
+  Token:
+    Type: AWS::ApiGateway::Authorizer
+    Properties:
+      RestApiId: !Ref Api
+      Name: token
+      Type: TOKEN
+      IdentitySource: method.request.header.X-Token
+      AuthorizerUri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn.Arn}/invocations
+  Body:
+    Type: AWS::ApiGateway::RequestValidator
+    Properties: {RestApiId: !Ref Api, Name: body, ValidateRequestBody: true}
+  Pet:
+    Type: AWS::ApiGateway::Model
+    Properties: {RestApiId: !Ref Api, Name: Pet, ContentType: application/json, Schema: {type: object}}
+  Missing4xx:
+    Type: AWS::ApiGateway::GatewayResponse
+    Properties:
+      RestApiId: !Ref Api
+      ResponseType: DEFAULT_4XX
+      ResponseParameters: {gatewayresponse.header.Access-Control-Allow-Origin: "'*'"}
+  Put:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !Ref Item
+      HttpMethod: PUT
+      AuthorizationType: CUSTOM
+      AuthorizerId: !Ref Token
+      ApiKeyRequired: true
+      RequestValidatorId: !Ref Body
+      RequestModels: {application/json: !Ref Pet}
+      RequestParameters: {method.request.path.id: true, method.request.header.X-Trace: false}
+      MethodResponses: [{StatusCode: "200", ResponseParameters: {method.response.header.ETag: true}}]
+      Integration:
+        Type: AWS
+        IntegrationHttpMethod: POST
+        Uri: arn:aws:apigateway:us-east-1:dynamodb:action/PutItem
+        PassthroughBehavior: NEVER
+        RequestTemplates: {application/json: "{}"}
+        IntegrationResponses: [{StatusCode: "200", SelectionPattern: "2\\\\d{2}"}]
+"""
+
+
+def test_a_rest_api_becomes_the_exported_model(tmp_path: Path) -> None:
+    api = model(tmp_path, REST)
+    assert api.kind == "rest"
+    assert sorted(api.resources) == ["/", "/items", "/items/{id}"]
+    (method,) = api.methods
+    assert method.label == "PUT /items/{id}"
+    assert method.auth.kinds == {"lambda", "api_key"}
+    assert api.schemes["token"].header == "X-Token"
+    assert {(p.name, p.location) for p in method.parameters} == {
+        ("id", "path"),
+        ("X-Trace", "header"),
+    }
+    assert method.request_media_types == ("application/json",)
+    assert method.integration is not None and method.integration.type == "aws"
+    assert method.integration.value["passthroughBehavior"] == "never"
+    assert [p for p, _ in api.integration_responses(method.integration)] == ["2\\d{2}"]
+    assert api.request_validation(method) == (False, True)
+    assert [t for t, _, _ in api.gateway_responses()] == ["DEFAULT_4XX"]
+    assert api.ext("x-amazon-apigateway-binary-media-types").value == ["image/png"]  # type: ignore[union-attr]
+    assert api.doc.data["components"]["schemas"] == {"Pet": {"type": "object"}}
+
+
+def test_positions_are_the_properties(tmp_path: Path) -> None:
+    api = model(tmp_path, REST)
+    (method,) = api.methods
+    doc = api.doc
+    integ = method.integration
+    assert integ is not None
+    assert doc.pointer(method.at.tokens) == "/Resources/Put/Properties/HttpMethod"
+    assert doc.pointer(integ.at.tokens + ("uri",)) == "/Resources/Put/Properties/Integration/Uri"
+    # a mapping template is the property's own value: positions inside it are kept
+    assert (
+        doc.pointer(integ.at.tokens + ("requestTemplates", "application/json"))
+        == "/Resources/Put/Properties/Integration/RequestTemplates/application~1json"
+    )
+    assert doc.span(integ.at.tokens + ("uri",)).line == 48
+    assert doc.pointer(("components", "securitySchemes", "token")) == "/Resources/Token"
+
+
+HTTP = """\
+Resources:
+  Api:
+    Type: AWS::ApiGatewayV2::Api
+    Properties:
+      ProtocolType: HTTP
+      Target: arn:aws:lambda:us-east-1:123456789012:function:quick
+      CorsConfiguration: {AllowOrigins: ["https://app.example.com"], AllowMethods: [GET]}
+  Iam:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref Api
+      RouteKey: ANY /admin/{proxy+}
+      AuthorizationType: AWS_IAM
+      Target: !Join ["/", [integrations, !Ref Backend]]
+  Backend:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties:
+      ApiId: !Ref Api
+      IntegrationType: AWS_PROXY
+      IntegrationUri: arn:aws:lambda:us-east-1:123456789012:function:admin
+      PayloadFormatVersion: "2.0"
+"""
+
+
+def test_an_http_api_with_quick_create_and_routes(tmp_path: Path) -> None:
+    api = model(tmp_path, HTTP)
+    assert api.kind == "http"
+    assert [(m.label, sorted(m.auth.kinds)) for m in api.methods] == [
+        ("ANY /admin/{proxy+}", ["iam"]),
+        ("ANY /$default", []),
+    ]
+    assert [m.integration.type for m in api.methods if m.integration] == ["aws_proxy"] * 2
+    # the route's integration is the Integration resource, shared by reference
+    assert api.doc.pointer(api.integrations()[0][0].at.tokens) == "/Resources/Backend/Properties"
+    assert api.ext("x-amazon-apigateway-cors").value["allowMethods"] == ["GET"]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("text", "note"),
+    [
+        pytest.param(
+            "Resources:\n  Api: {Type: AWS::ApiGatewayV2::Api, Properties: {ProtocolType: WEBSOCKET}}\n",
+            "Api is a WEBSOCKET API; not linted",
+            id="websocket",
+        ),
+        pytest.param(
+            "Resources:\n  Api: {Type: AWS::ApiGateway::RestApi}\n",
+            "Api has no body and no AWS::ApiGateway::Method; not linted",
+            id="no-methods",
+        ),
+    ],
+)
+def test_nothing_to_lint_is_a_note(tmp_path: Path, text: str, note: str) -> None:
+    loaded = load(tmp_path, text)
+    assert loaded.docs == [] and loaded.notes == [note]
+
+
+def test_an_unreadable_parent_is_a_note_not_a_guess(tmp_path: Path) -> None:
+    text = REST.replace("ParentId: !Ref Items", "ParentId: !ImportValue shared-root")
+    loaded = load(tmp_path, text)
+    assert loaded.notes == [
+        "Item: its ParentId/PathPart do not lead to the root of Api; its methods are not linted",
+        "Put: its ResourceId or HttpMethod cannot be read here; not linted",
+    ]
+    assert sorted(build_model(loaded.docs[0], Settings()).resources) == ["/", "/items"]
+
+
+@pytest.mark.parametrize(
+    "properties",
+    [
+        "[1, 2]",
+        "{RestApiId: !Ref Api, ResourceId: !GetAtt Api.RootResourceId, HttpMethod: [GET]}",
+        "{RestApiId: !Ref Api, ResourceId: !GetAtt Api.RootResourceId, HttpMethod: GET, "
+        "Integration: oops, MethodResponses: {a: b}, RequestParameters: [x], "
+        "AuthorizationType: 7, RequestModels: [1]}",
+        "{RestApiId: !Ref Api, ResourceId: !GetAtt Api.RootResourceId, HttpMethod: GET, "
+        "Integration: {Type: [1], IntegrationResponses: [1, {StatusCode: {a: 1}}]}, "
+        "MethodResponses: [1, {StatusCode: [2]}]}",
+    ],
+)
+def test_wrongly_typed_properties_never_crash(tmp_path: Path, properties: str) -> None:
+    text = (
+        "Resources:\n  Api: {Type: AWS::ApiGateway::RestApi}\n"
+        f"  M:\n    Type: AWS::ApiGateway::Method\n    Properties: {properties}\n"
+    )
+    path = tmp_path / "template.yaml"
+    path.write_text(text)
+    for result in lint_path(str(path), Settings()):
+        assert result.error is None and result.crashes == []

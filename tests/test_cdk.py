@@ -126,6 +126,10 @@ def test_findings_name_the_construct_path() -> None:
     (finding,) = lint_assembly(str(app), Settings(select=("method-unauthenticated",)))
     assert finding.operation == "GET /items"
     assert finding.message.endswith("(CDK construct MethodUnauthenticated/Api/Default/items/GET)")
+    # an API-wide finding names the API's construct
+    app = CDK / "broken" / "cors-preflight-missing" / "cdk.out"
+    (finding,) = lint_assembly(str(app), Settings(select=("cors-gateway-responses-missing",)))
+    assert finding.message.endswith("(CDK construct CorsPreflightMissing/Api)")
 
 
 def test_a_named_assembly_is_linted_and_a_walk_skips_it() -> None:

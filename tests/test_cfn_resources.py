@@ -211,3 +211,73 @@ def test_wrongly_typed_properties_never_crash(tmp_path: Path, properties: str) -
     path.write_text(text)
     for result in lint_path(str(path), Settings()):
         assert result.error is None and result.crashes == []
+
+
+FN_IF = """\
+Conditions:
+  Prod: !Equals [!Ref Env, prod]
+Parameters:
+  Env: {Type: String}
+Resources:
+  Api:
+    Type: AWS::ApiGateway::RestApi
+  Get:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !GetAtt Api.RootResourceId
+      HttpMethod: GET
+      AuthorizationType: !If
+        - Prod
+        - AWS_IAM
+        - NONE
+      Integration:
+        Type: AWS_PROXY
+        IntegrationHttpMethod: !If [Prod, POST, GET]
+        Uri: arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:f/invocations
+"""
+
+
+def test_both_branches_of_an_fn_if_are_linted(tmp_path: Path) -> None:
+    path = tmp_path / "template.yaml"
+    path.write_text(FN_IF)
+    settings = Settings(select=("method-unauthenticated", "lambda-http-method-not-post"))
+    (result,) = lint_path(str(path), settings)  # the second reading joins the first
+    assert {(f.code, f.line, f.pointer) for f in result.findings} == {
+        ("AGW301", 13, "/Resources/Get/Properties/HttpMethod"),
+        (
+            "AGW402",
+            20,
+            "/Resources/Get/Properties/Integration/IntegrationHttpMethod/Fn::If/2",
+        ),
+    }
+
+
+def test_a_deep_chain_resolves_and_a_loop_is_a_note(tmp_path: Path) -> None:
+    lines = [
+        "Resources:",
+        "  Api: {Type: AWS::ApiGateway::RestApi}",
+        "  R0: {Type: AWS::ApiGateway::Resource, Properties: "
+        "{RestApiId: !Ref Api, ParentId: !GetAtt Api.RootResourceId, PathPart: p0}}",
+    ]
+    lines += [
+        f"  R{n}: {{Type: AWS::ApiGateway::Resource, Properties: "
+        f"{{RestApiId: !Ref Api, ParentId: !Ref R{n - 1}, PathPart: p{n}}}}}"
+        for n in range(1, 1500)  # deeper than Python's recursion limit
+    ]
+    lines += [
+        "  A: {Type: AWS::ApiGateway::Resource, Properties: "
+        "{RestApiId: !Ref Api, ParentId: !Ref B, PathPart: a}}",
+        "  B: {Type: AWS::ApiGateway::Resource, Properties: "
+        "{RestApiId: !Ref Api, ParentId: !Ref A, PathPart: b}}",
+        "  M: {Type: AWS::ApiGateway::Method, Properties: {RestApiId: !Ref Api, "
+        "ResourceId: !Ref R1499, HttpMethod: GET, AuthorizationType: AWS_IAM}}",
+    ]
+    loaded = load(tmp_path, "\n".join(lines) + "\n")
+    assert loaded.notes == [
+        f"{r}: its ParentId/PathPart do not lead to the root of Api; its methods are not linted"
+        for r in ("A", "B")
+    ]
+    api = build_model(loaded.docs[0], Settings())
+    (method,) = api.methods
+    assert method.path == "/" + "/".join(f"p{n}" for n in range(1500))

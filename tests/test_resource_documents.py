@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from apilint.catalog.docs import runs_on
+from apilint.catalog.explain import explain_text
 from apilint.catalog.registry import load_rules
 from apilint.document.loader import read_document
 from apilint.document.model import Document
@@ -91,5 +91,8 @@ def test_every_rule_says_where_it_runs() -> None:
     rules = {r.name: r for r in load_rules()}
     assert rules["method-unauthenticated"].needs == {"auth"}
     assert "document" in rules["schema-invalid"].needs
-    assert runs_on(rules["schema-invalid"]).startswith("OpenAPI definitions only")
-    assert "CloudFormation resources" in runs_on(rules["lambda-uri-invalid"])
+    assert rules["schema-invalid"].where_it_runs.startswith("OpenAPI definitions only")
+    assert "CloudFormation resources" in rules["lambda-uri-invalid"].where_it_runs
+    assert "Runs on: OpenAPI definitions, and APIs built from CloudFormation" in explain_text(
+        rules["method-unauthenticated"]
+    )

@@ -61,6 +61,19 @@ DECLINED = {
     "rules/duplicate-key/oas3-rest.yaml",  # duplicate keys
     "rules/duplicate-key/swagger2-rest.yaml",  # duplicate keys
     "corpus/embedded/aws__serverless-application-model__inline_swagger-template.yaml",  # tags
+    # CloudFormation resources without a body (short tags)
+    "fixtures/equivalence/cloudformation.yaml",
+    "equivalence/authorizer/cloudformation.yaml",
+    "rules/cors-preflight-incomplete/cfn-resources.yaml",
+    "rules/cors-preflight-missing/cfn-resources.yaml",
+    "rules/cors-preflight-requires-auth/cfn-resources.yaml",
+    "rules/lambda-http-method-not-post/cfn-resources.yaml",
+    "rules/lambda-reference-dangling/cfn-resources.yaml",
+    "rules/lambda-uri-invalid/cfn-resources.yaml",
+    "rules/method-unauthenticated/cfn-http-resources.yaml",
+    "rules/method-unauthenticated/cfn-resources.yaml",
+    "rules/resource-quota-exceeded/cfn-resources.yaml",
+    "rules/private-without-policy/cfn-resources.yaml",
 }
 
 

@@ -56,7 +56,7 @@ def rule_page(rule: Rule) -> str:
         + (f" · **Tags:** {', '.join(rule.tags)}" if rule.tags else "")
         + ("" if rule.default_enabled else " · **Disabled by default**")
         + "\n",
-        f"**Runs on:** {runs_on(rule)}\n",
+        f"**Runs on:** {rule.where_it_runs}\n",
         f"{rule.summary}\n",
         "## Why it matters on API Gateway\n",
         f"{rule.rationale}\n",
@@ -86,18 +86,6 @@ def rule_page(rule: Rule) -> str:
     lines.extend(f"- [{r.title}]({r.url})" for r in rule.references)
     lines.append("")
     return "\n".join(lines)
-
-
-def runs_on(rule: Rule) -> str:
-    """Where a rule applies: OpenAPI definitions only, or also APIs built from resources."""
-    if rule.scope == "template":
-        return "CloudFormation/SAM templates"
-    if rule.needs_document:
-        return "OpenAPI definitions only (it reads the document itself)"
-    return (
-        "OpenAPI definitions, and APIs built from CloudFormation resources (CDK output) or "
-        f"Terraform resources (it reads {', '.join(sorted(rule.needs))})"
-    )
 
 
 def index_page(rules: Sequence[Rule]) -> str:

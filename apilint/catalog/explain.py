@@ -63,6 +63,7 @@ def explain_text(rule: Rule) -> str:
         f"Applies to: {', '.join(_API[a] for a in rule.api)}; {versions}. Category: {rule.category}."
         + (f" Tags: {', '.join(rule.tags)}." if rule.tags else "")
         + "\n",
+        f"Runs on: {rule.where_it_runs}.\n",
         _block("Why it matters on API Gateway:", textwrap.fill(rule.rationale, 96)),
         _block("How to fix:", textwrap.fill(rule.fix, 96)),
         _block("Bad:", rule.bad_example),

@@ -113,6 +113,18 @@ class Rule:
     def needs_document(self) -> bool:
         return "document" in self.needs
 
+    @property
+    def where_it_runs(self) -> str:
+        """OpenAPI definitions only, or also APIs built from resources (docs, explain)."""
+        if self.scope == "template":
+            return "CloudFormation/SAM templates"
+        if self.needs_document:
+            return "OpenAPI definitions only (it reads the document itself)"
+        return (
+            "OpenAPI definitions, and APIs built from CloudFormation resources (CDK output) or "
+            f"Terraform resources (it reads {', '.join(sorted(self.needs))})"
+        )
+
     def default_options(self) -> dict[str, Any]:
         return {o.name: o.default for o in self.options}
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from apilint.document.cfn_resources import Context, prop
+from apilint.document.cfn_context import Context, prop
 from apilint.document.intrinsics import render
 from apilint.document.pointer import Tokens
 

@@ -2,188 +2,57 @@
 output): an `AWS::ApiGateway::RestApi` or `AWS::ApiGatewayV2::Api` without `Body` /
 `BodyS3Location`, plus the Resource, Method, Route, Integration, Authorizer ... resources that
 name it. Each becomes the OpenAPI document API Gateway would export for it
-(apilint.document.resources), every node placed at the property it was made from, and labelled
-with the CDK construct path (`aws:cdk:path` metadata) when the template has one.
-
-Intrinsics in property values are read as placeholders (apilint.document.intrinsics.render,
-the first branch of an Fn::If); references between the API's resources (`Ref`,
-`Fn::GetAtt ... RootResourceId`) are followed here.
-"""
+(apilint.document.resources; the REST and HTTP writers are cfn_rest and cfn_http, on the shared
+cfn_context), every node placed at the property it was made from, and labelled with the CDK
+construct path (`aws:cdk:path` metadata) when the template has one."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+import dataclasses
 
+from apilint.document import cfn_http, cfn_rest
 from apilint.document.cfn import ApiResource, Template, TemplateFile
-from apilint.document.intrinsics import render
+from apilint.document.cfn_context import API_TYPES, BUILT_FROM, Context
+from apilint.document.intrinsics import ReadingLocator, branch_readings
 from apilint.document.model import Document
-from apilint.document.pointer import Tokens
 from apilint.document.resources import OPENAPI, Writer
-
-BUILT_FROM = "CloudFormation resources"
-#: The security scheme written for AWS_IAM authorization.
-IAM = "sigv4"
-#: API types a front end here builds, with the property that links a child resource to it.
-API_TYPES = {"AWS::ApiGateway::RestApi": "RestApiId", "AWS::ApiGatewayV2::Api": "ApiId"}
-
-
-def target_id(value: Any) -> str | None:
-    """The logical id `value` refers to: `{Ref: X}` or `{Fn::GetAtt: [X, ...]}` (or `X.Attr`)."""
-    if not isinstance(value, dict) or len(value) != 1:
-        return None
-    ((key, arg),) = value.items()
-    if key == "Ref":
-        return arg if isinstance(arg, str) else None
-    if key == "Fn::GetAtt":
-        parts = arg.split(".", 1) if isinstance(arg, str) else arg
-        return parts[0] if isinstance(parts, list) and parts and isinstance(parts[0], str) else None
-    return None
-
-
-def attribute(value: Any) -> str | None:
-    """The attribute an `Fn::GetAtt` names (`RootResourceId`), else None."""
-    if not isinstance(value, dict) or list(value) != ["Fn::GetAtt"]:
-        return None
-    arg = value["Fn::GetAtt"]
-    parts = arg.split(".", 1) if isinstance(arg, str) else arg
-    return parts[1] if isinstance(parts, list) and len(parts) == 2 else None
-
-
-@dataclass
-class Context:
-    """One API of a template being written: the template, the API, the writer, notes."""
-
-    template: TemplateFile
-    api: ApiResource
-    writer: Writer
-    notes: list[str]
-
-    @property
-    def api_id(self) -> str:
-        return self.api.logical_id
-
-    def children(self, kind: str) -> list[str]:
-        """Logical ids of the `kind` resources that belong to this API, in template order."""
-        link = API_TYPES[self.api.type]
-        return [
-            logical_id
-            for logical_id in self.template.resources
-            if self.template.type_of(logical_id) == kind
-            and target_id(self.template.properties(logical_id).get(link)) == self.api_id
-        ]
-
-    def props(self, logical_id: str) -> dict[str, Any]:
-        return self.template.properties(logical_id)
-
-    def value(self, logical_id: str, name: str) -> Any:
-        """A property's value with intrinsics rendered as placeholders."""
-        return render(self.props(logical_id).get(name))
-
-    def copy(
-        self, logical_id: str, fields: dict[str, str], at: Tokens, source: Tokens = ()
-    ) -> None:
-        """Write each property of `fields` (CloudFormation name → OpenAPI name) that the
-        resource sets, below `at`, placed at the property; `source`: where the properties sit
-        below the resource's Properties (an Integration)."""
-        holder: Any = self.props(logical_id)
-        for key in source:
-            if isinstance(holder, list) and key.isdigit() and int(key) < len(holder):
-                holder = holder[int(key)]
-            else:
-                holder = holder.get(key) if isinstance(holder, dict) else None
-        if not isinstance(holder, dict):
-            return
-        for cfn_name, name in fields.items():
-            if cfn_name in holder:
-                self.writer.put(
-                    at + (name,),
-                    lower(render(holder[cfn_name]), name),
-                    prop(logical_id, *source, cfn_name),
-                    mirror=True,
-                )
-
-    def label(self, at: Tokens, logical_id: str) -> None:
-        """Label the written node with the resource's CDK construct path, if it has one."""
-        path = construct_path(self.template.resources.get(logical_id))
-        if path is not None:
-            self.writer.constructs.setdefault(at, path)
-
-    def iam_scheme(self) -> str:
-        """The security scheme of IAM authorization (written once), by name."""
-        self.writer.put(
-            ("components", "securitySchemes", IAM),
-            {
-                "type": "apiKey",
-                "name": "Authorization",
-                "in": "header",
-                "x-amazon-apigateway-authtype": "awsSigv4",
-            },
-            ("Resources", self.api_id),
-        )
-        return IAM
-
-    def authorization(self, logical_id: str, schemes: dict[str, str]) -> tuple[str, str]:
-        """(AuthorizationType in upper case, the scheme its AuthorizerId names) of a Method or
-        Route: an Authorizer of the template by its scheme, else the rendered value (an
-        unresolved reference is then an undefined scheme)."""
-        props = self.props(logical_id)
-        kind = props.get("AuthorizationType")
-        ref = props.get("AuthorizerId")
-        name = schemes.get(target_id(ref) or "") or str(render(ref))
-        return (kind.upper() if isinstance(kind, str) else "NONE"), name
-
-    def name_of(self, logical_id: str) -> str:
-        """The resource's `Name`, when literal, else its logical id."""
-        name = self.props(logical_id).get("Name")
-        return name if isinstance(name, str) and name else logical_id
-
-
-#: OpenAPI fields whose values API Gateway exports in lower case.
-_LOWER = frozenset({"type", "passthroughBehavior"})
-
-
-def lower(value: Any, name: str) -> Any:
-    return value.lower() if name in _LOWER and isinstance(value, str) else value
-
-
-def prop(logical_id: str, *names: str) -> Tokens:
-    return ("Resources", logical_id, "Properties", *names)
-
-
-def construct_path(resource: Any) -> str | None:
-    """`MyStack/Api/Default/items/GET` from the `aws:cdk:path` metadata (`.../GET/Resource`)."""
-    meta = resource.get("Metadata") if isinstance(resource, dict) else None
-    path = meta.get("aws:cdk:path") if isinstance(meta, dict) else None
-    if not isinstance(path, str) or not path:
-        return None
-    return path.removesuffix("/Resource")
 
 
 def built_apis(template: TemplateFile, apis: list[ApiResource], notes: list[str]) -> list[Document]:
-    """The documents of the template's APIs that have no body, built from their resources."""
-    from apilint.document import cfn_http, cfn_rest  # the two writers import this module
-
+    """The documents of the template's APIs that have no body, built from their resources: one
+    per reading of the template's `Fn::If`s (the first branch of each, then the second, as for
+    a body), the second marked as the alternative reading of the first."""
+    wanted = [a for a in apis if a.source == "none" and a.type in API_TYPES]
+    if not wanted:
+        return []
     out = []
-    for api in apis:
-        if api.source != "none" or api.type not in API_TYPES:
-            continue
-        writer = Writer(
-            {"openapi": OPENAPI, "info": {"title": api.logical_id, "version": "1"}, "paths": {}}
+    for n, reading in enumerate(branch_readings(template.resources)):
+        # the template as this reading sees it; positions through the reading's moves
+        holder = dataclasses.replace(
+            template.doc,
+            locator=ReadingLocator(template.doc.locator, ("Resources",), reading.moves),
         )
-        writer.place((), ("Resources", api.logical_id))
-        context = Context(template, api, writer, notes)
-        context.label((), api.logical_id)
-        build = cfn_rest.write if api.kind == "rest" else cfn_http.write
-        if not build(context):
-            continue
-        out.append(
-            writer.document(
-                template.doc,
-                built_from=BUILT_FROM,
-                kind=api.kind,
-                label=api.logical_id,
-                iac=Template(template, api),
-            )
-        )
-    return out
+        seen = dataclasses.replace(template, doc=holder, resources=reading.data)
+        for api in wanted:
+            doc = _build(seen, api, notes if n == 0 else [])
+            if doc is not None:
+                out.append(dataclasses.replace(doc, iac=Template(template, api), alternative=n > 0))
+    # each API's readings side by side, as the engine joins an alternative with the one before
+    return sorted(out, key=lambda d: (wanted.index(_api_of(d, wanted)), d.alternative))
+
+
+def _api_of(doc: Document, apis: list[ApiResource]) -> ApiResource:
+    return next(a for a in apis if a.logical_id == doc.label)
+
+
+def _build(template: TemplateFile, api: ApiResource, notes: list[str]) -> Document | None:
+    writer = Writer(
+        {"openapi": OPENAPI, "info": {"title": api.logical_id, "version": "1"}, "paths": {}}
+    )
+    writer.place((), ("Resources", api.logical_id))
+    context = Context(template, api, writer, notes)
+    context.label((), api.logical_id)
+    build = cfn_rest.write if api.kind == "rest" else cfn_http.write
+    if not build(context):
+        return None
+    return writer.document(template.doc, built_from=BUILT_FROM, kind=api.kind, label=api.logical_id)

@@ -5,10 +5,9 @@ the OpenAPI document API Gateway exports (apilint.document.cfn_resources)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
-from apilint.document.cfn_resources import Context, attribute, prop, target_id
+from apilint.document.cfn_context import Context, attribute, prop, target_id
 from apilint.document.intrinsics import render
 from apilint.document.pointer import Tokens
 
@@ -60,6 +59,7 @@ _API_KEY = "api_key"
 def write(ctx: Context) -> bool:
     """Write the REST API of `ctx`; False (with a note) when it has no method to lint."""
     ctx.copy(ctx.api_id, _API_FIELDS, ())
+    _endpoint(ctx)
     paths = _resource_paths(ctx)
     schemes = _authorizers(ctx)
     validators = _validators(ctx)
@@ -73,6 +73,22 @@ def write(ctx: Context) -> bool:
     return bool(methods)
 
 
+def _endpoint(ctx: Context) -> None:
+    """EndpointConfiguration's VpcEndpointIds (a private API), as exported under `servers`."""
+    config = ctx.props(ctx.api_id).get("EndpointConfiguration")
+    if not isinstance(config, dict) or "VpcEndpointIds" not in config:
+        return
+    at = ("servers", "0", "x-amazon-apigateway-endpoint-configuration")
+    ctx.writer.put(
+        ("servers",), [{"url": "/", at[-1]: {}}], prop(ctx.api_id, "EndpointConfiguration")
+    )
+    ctx.writer.place(at, prop(ctx.api_id, "EndpointConfiguration"))
+    ctx.writer.place(
+        at + ("vpcEndpointIds",), prop(ctx.api_id, "EndpointConfiguration", "VpcEndpointIds"), True
+    )
+    ctx.writer.data["servers"][0][at[-1]]["vpcEndpointIds"] = render(config["VpcEndpointIds"])
+
+
 def _resource_paths(ctx: Context) -> dict[str, str]:
     """Logical id of each Resource of the API → its path (ParentId chains to the root)."""
     parents = {
@@ -80,25 +96,22 @@ def _resource_paths(ctx: Context) -> dict[str, str]:
         for logical_id in ctx.children("AWS::ApiGateway::Resource")
     }
     out: dict[str, str] = {}
-
-    def path(logical_id: str, seen: frozenset[str]) -> str | None:
-        if logical_id in out:
-            return out[logical_id]
-        parent, part = parents[logical_id]
-        if not isinstance(part, str) or logical_id in seen:
-            return None
-        base = _parent_path(ctx, parent, lambda p: path(p, seen | {logical_id}), parents)
-        if base is None:
-            return None
-        out[logical_id] = base.rstrip("/") + "/" + part
-        return out[logical_id]
-
     for logical_id in parents:
-        if path(logical_id, frozenset()) is None:
+        chain: list[str] = []  # from the resource up to the first one whose path is known
+        current: str | None = logical_id
+        while current and current not in out and current not in chain:
+            chain.append(current)
+            current = _parent(ctx, parents[current][0], parents)
+        base = "/" if current == "" else out.get(current or "")
+        parts = [parents[c][1] for c in reversed(chain)]
+        if base is None or not all(isinstance(p, str) for p in parts):
             ctx.notes.append(
                 f"{logical_id}: its ParentId/PathPart do not lead to the root of "
                 f"{ctx.api_id}; its methods are not linted"
             )
+            continue
+        for resource, part in zip(reversed(chain), parts):
+            base = out[resource] = base.rstrip("/") + "/" + str(part)
     for logical_id, resource_path in out.items():
         # a resource without methods is still one of the API's resources (quotas count it)
         ctx.writer.put(("paths", resource_path), {}, prop(logical_id, "PathPart"))
@@ -106,16 +119,13 @@ def _resource_paths(ctx: Context) -> dict[str, str]:
     return out
 
 
-def _parent_path(
-    ctx: Context, parent: Any, path: Callable[[str], str | None], resources: dict[str, Any]
-) -> str | None:
-    """The path of a ParentId / ResourceId: the API's root, or one of its Resources."""
+def _parent(ctx: Context, parent: Any, resources: dict[str, Any]) -> str | None:
+    """What a ParentId / ResourceId names: "" for the API's root, a Resource's logical id, or
+    None for anything this template does not resolve."""
     target = target_id(parent)
     if target == ctx.api_id and attribute(parent) == "RootResourceId":
-        return "/"
-    if target in resources and attribute(parent) is None:
-        return path(target)
-    return None
+        return ""
+    return target if target in resources and attribute(parent) is None else None
 
 
 def _method(
@@ -127,7 +137,8 @@ def _method(
 ) -> None:
     props = ctx.props(logical_id)
     resource = props.get("ResourceId")
-    path = _parent_path(ctx, resource, paths.get, dict.fromkeys(paths))
+    parent = _parent(ctx, resource, paths)
+    path = "/" if parent == "" else paths.get(parent or "")
     verb = props.get("HttpMethod")
     if path is None or not isinstance(verb, str):
         ctx.notes.append(

@@ -50,6 +50,18 @@ def readings(value: Any) -> list[Reading]:
     return out
 
 
+def branch_readings(value: Any) -> list[Reading]:
+    """Like readings, but only `Fn::If` (and `AWS::NoValue`) is resolved: every other
+    intrinsic stays as written, for a reader that follows `Ref`s itself (resources built into
+    an API, apilint.document.cfn_resources)."""
+    first = _BranchChooser(0)
+    out = [Reading(first.value(value, (), ()), first.moves)]
+    if first.branching:
+        second = _BranchChooser(1)
+        out.append(Reading(second.value(value, (), ()), second.moves))
+    return out
+
+
 class _Renderer:
     def __init__(self, branch: int) -> None:
         self.branch = branch  # 0: the first branch of every Fn::If, 1: the second
@@ -184,9 +196,22 @@ class ReadingLocator:
             raise AttributeError(name)  # not set yet (while unpickling, copying)
         return getattr(self.inner, name)
 
+    def place(self, tokens: Tokens) -> Tokens:
+        """The file's tokens for a path of the reading below `base`."""
+        return self.base + self.source(tokens[len(self.base) :])
+
     def source(self, tokens: Tokens) -> Tokens:
         for n in range(len(tokens), -1, -1):
             moved = self.moves.get(tokens[:n])
             if moved is not None:
                 return moved + tokens[n:]
         return tokens
+
+
+class _BranchChooser(_Renderer):
+    """Chooses the branch of each Fn::If; leaves the other intrinsics alone."""
+
+    def _intrinsic(self, key: str, arg: Any, at: Tokens, source: Tokens) -> Any:
+        if key == "Fn::If" or (key == "Ref" and arg == "AWS::NoValue"):
+            return super()._intrinsic(key, arg, at, source)
+        return _UNHANDLED

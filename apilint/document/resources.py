@@ -43,20 +43,27 @@ class ResourceLocator:
     #: policy, a schema): a node below one is placed at the same path below the property.
     mirrors: frozenset[Tokens] = frozenset()
 
-    def source(self, tokens: Tokens) -> Tokens:
-        """The file's tokens for a node of the written document (its nearest placed ancestor);
-        the file's root when nothing above it is placed."""
+    def placed(self, tokens: Tokens) -> Tokens:
+        """The holder's tokens for a node of the written document (its nearest placed
+        ancestor); the holder's root when nothing above it is placed."""
         for n in range(len(tokens), -1, -1):
             moved = self.moves.get(tokens[:n])
             if moved is not None:
                 return moved + tokens[n:] if tokens[:n] in self.mirrors else moved
         return ()
 
+    def source(self, tokens: Tokens) -> Tokens:
+        """The file's tokens for a node (through the holder's own reading of an Fn::If
+        branch, when it is one: intrinsics.ReadingLocator)."""
+        placed = self.placed(tokens)
+        place = getattr(self.inner, "place", None)
+        return place(placed) if place is not None else placed
+
     def span(self, tokens: Tokens) -> Span:
-        return self.inner.span(self.source(tokens))
+        return self.inner.span(self.placed(tokens))
 
     def construct(self, tokens: Tokens) -> str | None:
-        for n in range(len(tokens), 0, -1):
+        for n in range(len(tokens), -1, -1):
             found = self.constructs.get(tokens[:n])
             if found is not None:
                 return found

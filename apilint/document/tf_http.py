@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from apilint.document.pointer import Tokens
 from apilint.document.tf_module import Block, Module, reference
 from apilint.document.tf_openapi import (
     INTEGRATION,
@@ -48,6 +49,8 @@ _CORS_FIELDS = {
     "allow_credentials": "allowCredentials",
     "max_age": "maxAge",
 }
+#: The key of the integration quick create makes (no Terraform name can hold a space).
+_QUICK_CREATE = "quick create"
 _TARGET = re.compile(r"^integrations/(\$\{[^{}]*\})$")
 
 
@@ -64,6 +67,7 @@ class HttpReader:
             self.out.copy(cors, _CORS_FIELDS, ("x-amazon-apigateway-cors",))
         for block in self._mine("aws_apigatewayv2_integration"):
             self._integration(block)
+        self._quick_create()
         for block in self._mine("aws_apigatewayv2_authorizer"):
             self._authorizer(block)
         for block in self._mine("aws_apigatewayv2_route"):
@@ -124,24 +128,48 @@ class HttpReader:
         if key is None:
             self.out.notes.append(unknown(block, "route_key", block.literal("route_key")))
             return
+        shown = "authorization_type" if "authorization_type" in block.attrs else "route_key"
+        tokens = self._operation(block, key, shown, self._target(block.literal("target")))
+        security = self._security(block)
+        if security:
+            self.out.node(tokens)["security"] = [security]
+            self.out.place(tokens + ("security",), self.out.at(block, "authorization_type"))
+
+    def _operation(self, block: Block, key: str, shown: str, integration: str | None) -> Tokens:
+        """The operation of a route key, placed at the block's `shown` attribute."""
         verb, _, path = key.partition(" ")
         if key == "$default":
             verb, path = "ANY", "$default"
         tokens = ("paths", path, verb_key(verb.upper()))
         self.out.node(("paths", path), self.out.at(block, "route_key"))
-        shown = "authorization_type" if "authorization_type" in block.attrs else "route_key"
         op = self.out.node(tokens, self.out.at(block, shown))
         op["responses"] = {}
         if path.startswith("/"):
             op["parameters"] = path_parameters(path)
-        integration = self._target(block.literal("target"))
         if integration is not None:
             op[INTEGRATION] = {"$ref": "#/" + "/".join(_INTEGRATIONS + (integration,))}
             self.out.place(tokens + (INTEGRATION,), self.out.at(block, "target"))
-        security = self._security(block)
-        if security:
-            op["security"] = [security]
-            self.out.place(tokens + ("security",), self.out.at(block, "authorization_type"))
+        return tokens
+
+    def _quick_create(self) -> None:
+        """`target` on the API itself (quick create): a route (`route_key`, by default
+        `$default`) without authorization to an AWS_PROXY integration of a function ARN, or
+        HTTP_PROXY of a URL (AWS provider, aws_apigatewayv2_api `target`)."""
+        if "target" not in self.api.attrs:
+            return
+        key = self.api.literal("route_key")
+        key = "$default" if key is None else text(key)
+        if key is None:
+            self.out.notes.append(unknown(self.api, "route_key", self.api.literal("route_key")))
+            return
+        where = _INTEGRATIONS + (_QUICK_CREATE,)
+        integration = self.out.node(where, self.out.at(self.api, "target"))
+        uri = self.out.value(self.api, "target", where + ("uri",))
+        web = isinstance(uri, str) and uri.lower().startswith(("http://", "https://"))
+        integration.update({"type": "HTTP_PROXY" if web else "AWS_PROXY", "uri": uri})
+        if not web:
+            integration["payloadFormatVersion"] = "2.0"  # quick create's default for Lambda
+        self._operation(self.api, key, "target", _QUICK_CREATE)
 
     def _target(self, value: Any) -> str | None:
         m = _TARGET.match(value) if isinstance(value, str) else None

@@ -74,7 +74,7 @@ class HttpReader:
             self._route(block)
 
     def _mine(self, kind: str) -> list[Block]:
-        return children(self.module, kind, self.api, "api_id")
+        return children(self.out, kind, "api_id")
 
     def _integration(self, block: Block) -> None:
         key = block.labels[1]

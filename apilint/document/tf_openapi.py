@@ -150,9 +150,26 @@ def invocation(value: Any) -> Any:
     return _INVOKE_ARN.format(address=value.strip()[2:-1].rsplit(".", 1)[0])
 
 
-def children(module: Module, kind: str, api: Block, key: str) -> list[Block]:
-    """The blocks of a type whose `key` (rest_api_id, api_id) names the API's id."""
-    return [b for b in module.of_type(kind) if points_at(module, b.literal(key), api.address, "id")]
+def children(out: Out, kind: str, key: str) -> list[Block]:
+    """The blocks of a type whose `key` (rest_api_id, api_id) names the API's id. A block with
+    `count = 0` is none; one whose count or for_each Terraform decides is read as one instance,
+    with a note (its facts are kept, so that its absence invents no finding either)."""
+    found = []
+    for block in out.module.of_type(kind):
+        if not points_at(out.module, block.literal(key), out.api.address, "id"):
+            continue
+        count = block.literal(block.repeated) if block.repeated else 1
+        if count == 0:
+            continue
+        if count != 1:
+            told = (
+                f"count {count}"
+                if isinstance(count, int)
+                else f"{block.repeated} is not known before `terraform apply`"
+            )
+            out.notes.append(f"{block.address}: {told}; read as one instance")
+        found.append(block)
+    return found
 
 
 def points_at(module: Module, value: Any, address: str, attribute: str) -> bool:

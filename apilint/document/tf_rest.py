@@ -92,7 +92,7 @@ class RestReader:
                 self.out.node(("paths", path))  # a resource without methods is one too
 
     def _mine(self, kind: str) -> list[Block]:
-        return children(self.module, kind, self.api, "rest_api_id")
+        return children(self.out, kind, "rest_api_id")
 
     # -- where a method is -------------------------------------------------------------------
 

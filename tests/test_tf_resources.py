@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import FIXTURES, ROOT, expectations, fixture_options, run
+from helpers import FIXTURES, RESOURCE_CORE, ROOT, expectations, fixture_options, run
 
 from apilint.catalog.registry import find_rule
 from apilint.common.findings import Severity
@@ -17,16 +17,6 @@ from apilint.engine.run import Settings, lint_path
 TF = FIXTURES / "terraform-resources"
 CASES = sorted(p for p in TF.glob("*/*/main.tf") if p.parts[-3] != "clean")
 CLEAN = sorted(TF.glob("clean/*/main.tf"))
-CORE = [
-    "method-unauthenticated",
-    "cors-preflight-missing",
-    "cors-preflight-incomplete",
-    "cors-preflight-requires-auth",
-    "resource-quota-exceeded",
-    "lambda-uri-invalid",
-    "lambda-http-method-not-post",
-    "lambda-reference-dangling",
-]
 
 
 def _findings(path: Path, settings: Settings) -> set[tuple[str, str, int]]:
@@ -51,7 +41,7 @@ def test_a_fixture_that_expects_nothing_says_clean() -> None:
             assert "clean" in path.parent.name, f"{path} declares no expected finding"
 
 
-@pytest.mark.parametrize("name", CORE)
+@pytest.mark.parametrize("name", RESOURCE_CORE)
 def test_core_rules_have_rest_and_http_fixtures(name: str) -> None:
     kinds = {p.parent.name.split("-")[0] for p in CASES if p.parts[-3] == name}
     assert "rest" in kinds

@@ -281,3 +281,43 @@ def test_a_deep_chain_resolves_and_a_loop_is_a_note(tmp_path: Path) -> None:
     api = build_model(loaded.docs[0], Settings())
     (method,) = api.methods
     assert method.path == "/" + "/".join(f"p{n}" for n in range(1500))
+
+
+SUPPRESSED = """\
+Resources:
+  Api:
+    Type: AWS::ApiGateway::RestApi
+  Health:
+    Type: AWS::ApiGateway::Method
+    Metadata:
+      x-apilint-ignore:
+        - {rule: method-unauthenticated, reason: public health check}
+        - lambda-uri-invalid
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !GetAtt Api.RootResourceId
+      HttpMethod: GET
+      AuthorizationType: NONE
+      Integration: {Type: MOCK, RequestTemplates: {application/json: '{"statusCode": 200}'}, IntegrationResponses: [{StatusCode: "200"}]}
+      MethodResponses: [{StatusCode: "200"}]
+  Other:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !GetAtt Api.RootResourceId
+      HttpMethod: POST
+      AuthorizationType: NONE
+      Integration: {Type: MOCK, RequestTemplates: {application/json: '{"statusCode": 200}'}, IntegrationResponses: [{StatusCode: "200"}]}
+      MethodResponses: [{StatusCode: "200"}]
+"""
+
+
+def test_metadata_suppresses_the_findings_of_its_resource(tmp_path: Path) -> None:
+    path = tmp_path / "template.yaml"
+    path.write_text(SUPPRESSED)
+    (result,) = lint_path(str(path), Settings())
+    # Health's open GET is silenced; its unused entry is reported where it is written
+    assert {(f.code, f.line, f.pointer) for f in result.findings} == {
+        ("AGW901", 9, "/Resources/Health/Metadata/x-apilint-ignore/1"),
+        ("AGW301", 22, "/Resources/Other/Properties/HttpMethod"),
+    }

@@ -74,6 +74,8 @@ DECLINED = {
     "rules/method-unauthenticated/cfn-resources.yaml",
     "rules/resource-quota-exceeded/cfn-resources.yaml",
     "rules/private-without-policy/cfn-resources.yaml",
+    "rules/lambda-reference-dangling/cfn-http-resources.yaml",
+    "rules/lambda-uri-invalid/cfn-http-resources.yaml",
 }
 
 

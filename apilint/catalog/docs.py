@@ -117,7 +117,7 @@ def index_page(rules: Sequence[Rule]) -> str:
                 out.append(
                     f"| {r.code} | [{r.name}](rules/{r.name}.md) | {r.severity} | "
                     f"{'+'.join(_API[a] for a in r.api)} | "
-                    f"{'no' if r.needs_document or r.scope == 'template' else 'yes'} | "
+                    f"{'yes' if r.on_resources else 'no'} | "
                     f"{_cell(r.summary)} |"
                 )
         out.append("")

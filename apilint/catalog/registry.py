@@ -114,10 +114,20 @@ class Rule:
         return "document" in self.needs
 
     @property
+    def on_resources(self) -> bool:
+        """It also runs on APIs built from resources (CloudFormation, CDK, Terraform)."""
+        return self.scope == "engine" or (self.scope != "template" and not self.needs_document)
+
+    @property
     def where_it_runs(self) -> str:
         """OpenAPI definitions only, or also APIs built from resources (docs, explain)."""
         if self.scope == "template":
             return "CloudFormation/SAM templates"
+        if self.scope == "engine":
+            return (
+                "suppressions: `x-apilint-ignore` in OpenAPI definitions, and in the `Metadata` "
+                "of CloudFormation resources an API is built from"
+            )
         if self.needs_document:
             return "OpenAPI definitions only (it reads the document itself)"
         return (

@@ -104,6 +104,21 @@ class Context:
         if path is not None:
             self.writer.constructs.setdefault(at, path)
 
+    def authorizer(
+        self, logical_id: str, scheme: dict[str, Any], fields: dict[str, str]
+    ) -> tuple[str, Tokens]:
+        """Write an Authorizer resource as a security scheme (`scheme`) whose
+        x-amazon-apigateway-authorizer holds its `fields`: the scheme's name and where that
+        authorizer object is."""
+        name = self.name_of(logical_id)
+        at = ("components", "securitySchemes", name)
+        self.writer.put(at, scheme, ("Resources", logical_id))
+        self.label(at, logical_id)
+        authorizer = at + ("x-amazon-apigateway-authorizer",)
+        self.writer.put(authorizer, {}, ("Resources", logical_id, "Properties"))
+        self.copy(logical_id, fields, authorizer)
+        return name, authorizer
+
     def iam_scheme(self) -> str:
         """The security scheme of IAM authorization (written once), by name."""
         self.writer.put(

@@ -14,7 +14,6 @@ from apilint.document.pointer import Tokens
 _ANY = "x-amazon-apigateway-any-method"
 _INTEGRATION = "x-amazon-apigateway-integration"
 _INTEGRATIONS = ("components", "x-amazon-apigateway-integrations")
-_SCHEMES = ("components", "securitySchemes")
 _INTEGRATION_FIELDS = {
     "IntegrationType": "type",
     "IntegrationUri": "uri",
@@ -161,21 +160,14 @@ def _authorizers(ctx: Context) -> dict[str, str]:
     """Authorizer logical id → the security scheme written for it."""
     out = {}
     for logical_id in ctx.children("AWS::ApiGatewayV2::Authorizer"):
-        name = ctx.name_of(logical_id)
         props = ctx.props(logical_id)
         kind = props.get("AuthorizerType")
-        jwt = isinstance(kind, str) and kind.upper() == "JWT"
-        at = (*_SCHEMES, name)
         scheme: dict[str, Any] = (
             {"type": "oauth2", "flows": {}}
-            if jwt
+            if isinstance(kind, str) and kind.upper() == "JWT"
             else {"type": "apiKey", "name": "Authorization", "in": "header"}
         )
-        ctx.writer.put(at, scheme, ("Resources", logical_id))
-        ctx.label(at, logical_id)
-        authorizer = at + ("x-amazon-apigateway-authorizer",)
-        ctx.writer.put(authorizer, {}, ("Resources", logical_id, "Properties"))
-        ctx.copy(logical_id, _AUTHORIZER_FIELDS, authorizer)
+        name, authorizer = ctx.authorizer(logical_id, scheme, _AUTHORIZER_FIELDS)
         sources = render(props.get("IdentitySource"))
         if isinstance(sources, list):
             ctx.writer.put(

@@ -12,8 +12,9 @@ import dataclasses
 
 from apilint.document import cfn_http, cfn_rest
 from apilint.document.cfn import ApiResource, Template, TemplateFile
-from apilint.document.cfn_context import API_TYPES, BUILT_FROM, Context
+from apilint.document.cfn_context import API_TYPES, BUILT_FROM, Context, target_id
 from apilint.document.intrinsics import ReadingLocator, branch_readings
+from apilint.document.loader import SUPPRESSION_KEY
 from apilint.document.model import Document
 from apilint.document.resources import OPENAPI, Writer
 
@@ -55,4 +56,36 @@ def _build(template: TemplateFile, api: ApiResource, notes: list[str]) -> Docume
     build = cfn_rest.write if api.kind == "rest" else cfn_http.write
     if not build(context):
         return None
-    return writer.document(template.doc, built_from=BUILT_FROM, kind=api.kind, label=api.logical_id)
+    suppressions = _suppressions(context)
+    return writer.document(
+        template.doc,
+        built_from=BUILT_FROM,
+        kind=api.kind,
+        label=api.logical_id,
+        suppressions=suppressions,
+    )
+
+
+#: Where the written document keeps the suppressions of the API's resources: one object per
+#: resource, placed at the resource, so a suppression covers the findings under it.
+SUPPRESSIONS = "x-apilint-resources"
+
+
+def _suppressions(ctx: Context) -> bool:
+    """`Metadata: {x-apilint-ignore: ...}` on the API or one of its resources (as cfn-lint
+    reads `Metadata: cfn-lint`), written where the engine's suppressions find it."""
+    link = API_TYPES[ctx.api.type]
+    found = False
+    for logical_id, resource in ctx.template.resources.items():
+        meta = resource.get("Metadata") if isinstance(resource, dict) else None
+        if not isinstance(meta, dict) or SUPPRESSION_KEY not in meta:
+            continue
+        if logical_id != ctx.api_id and target_id(ctx.props(logical_id).get(link)) != ctx.api_id:
+            continue
+        at = (SUPPRESSIONS, logical_id)
+        ctx.writer.put(at, {SUPPRESSION_KEY: meta[SUPPRESSION_KEY]}, ("Resources", logical_id))
+        ctx.writer.place(
+            at + (SUPPRESSION_KEY,), ("Resources", logical_id, "Metadata", SUPPRESSION_KEY), True
+        )
+        found = True
+    return found

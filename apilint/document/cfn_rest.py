@@ -294,28 +294,19 @@ def _authorizers(ctx: Context) -> dict[str, str]:
     """Authorizer logical id → the security scheme written for it."""
     out = {}
     for logical_id in ctx.children("AWS::ApiGateway::Authorizer"):
-        name = ctx.name_of(logical_id)
         props = ctx.props(logical_id)
         kind = props.get("Type")
-        kind = kind.upper() if isinstance(kind, str) else ""
-        header = _identity_header(props.get("IdentitySource"))
-        at = (*_SCHEMES, name)
-        ctx.writer.put(
-            at,
-            {
-                "type": "apiKey",
-                "name": header or "Unused",
-                "in": "header",
-                "x-amazon-apigateway-authtype": (
-                    "cognito_user_pools" if kind == "COGNITO_USER_POOLS" else "custom"
-                ),
-            },
-            ("Resources", logical_id),
-        )
-        ctx.label(at, logical_id)
-        authorizer = at + ("x-amazon-apigateway-authorizer",)
-        ctx.writer.put(authorizer, {}, ("Resources", logical_id, "Properties"))
-        ctx.copy(logical_id, _AUTHORIZER_FIELDS, authorizer)
+        scheme = {
+            "type": "apiKey",
+            "name": _identity_header(props.get("IdentitySource")) or "Unused",
+            "in": "header",
+            "x-amazon-apigateway-authtype": (
+                "cognito_user_pools"
+                if isinstance(kind, str) and kind.upper() == "COGNITO_USER_POOLS"
+                else "custom"
+            ),
+        }
+        name, _ = ctx.authorizer(logical_id, scheme, _AUTHORIZER_FIELDS)
         out[logical_id] = name
     return out
 

@@ -12,6 +12,12 @@ property it was made from (longest prefix wins, as for Fn::If readings), so a fi
 `paths./items.get.x-amazon-apigateway-integration.uri` is reported at the Method's
 `Integration.Uri`, line and column of the template, with that template pointer. Rules that need
 the OpenAPI text itself (`needs: [document]`) do not run on it (apilint.engine.run).
+
+For a new front end: fill a `Writer` (`put` a node with the holder tokens it came from, `place`
+a node that is not written but has a place, `constructs` for labels), then
+`writer.document(holder, built_from=..., kind="rest"|"http", label=..., iac=...,
+provides=...)`: `provides` names the facts it fills in (GATEWAY_FACTS when all), and a rule
+needing one it leaves out is skipped rather than fed a gap. cfn_resources is the example.
 """
 
 from __future__ import annotations
@@ -82,6 +88,7 @@ def resource_document(
     constructs: dict[Tokens, str] | None = None,
     mirrors: frozenset[Tokens] = frozenset(),
     provides: frozenset[str] = GATEWAY_FACTS,
+    suppressions: bool = False,
 ) -> Document:
     """The document of an API built from resources of `holder` (the template or Terraform file
     read with its source map). `data`: the OpenAPI document written for the API; `moves`: its
@@ -90,7 +97,8 @@ def resource_document(
     integration and security scheme); `kind`: "rest" or "http"; `label`: which API of the file
     (logical id, Terraform address); `constructs`: node → CDK construct path; `mirrors`: nodes
     whose value is the property's own (positions below them are kept); `iac`: what checks of the holder read (a cfn.Template);
-    `provides`: the facts the front end fills in (rules needing others are skipped)."""
+    `provides`: the facts the front end fills in (rules needing others are skipped);
+    `suppressions`: `data` holds `x-apilint-ignore` keys (placed where the user wrote them)."""
     return dataclasses.replace(
         holder,
         data=data,
@@ -99,7 +107,7 @@ def resource_document(
         locator=ResourceLocator(holder.locator, moves, constructs or {}, mirrors),
         parse_issues=[],
         placeholders=False,
-        suppressions=False,
+        suppressions=suppressions,
         iac=iac,
         kind_hint=kind,
         label=label,

@@ -31,6 +31,7 @@ sys.path.insert(0, str(HERE))
 
 from custom_rules import write_rules  # noqa: E402
 from generate_export import generate  # noqa: E402
+from generate_terraform import generate as generate_terraform  # noqa: E402
 from hostile import INPUTS as HOSTILE  # noqa: E402
 
 # (name, goal seconds, goal MB or None)
@@ -43,6 +44,8 @@ GOALS = {
     # a CDK app's synthesised template (fixtures/cdk/bench): 300 resources, 190 methods, held to
     # the export's goal
     "cdk-rest-300.template.json": (1.0, None),
+    # the export's API as Terraform resources (generate_terraform.py): held to the same goal
+    "generated-terraform.tf": (1.0, None),
     # benchmarks/hostile.py: were 9.3 s CPU (pretty), over 20 s (minified), over 300 s (the
     # chain) and 8 s/540 MB (a bomb under the old alias cap)
     "paths-20000.json": (8.0, 400),
@@ -103,14 +106,16 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="apilint-bench-"))
     generated = work / "generated-export.yaml"
     generated.write_text(generate())
-    inputs = {
-        name: corpus / name
-        for name in GOALS
-        if name not in ("generated-export.yaml", "cdk-rest-300.template.json")
-        and name not in HOSTILE
+    module = work / "terraform" / "main.tf"  # a module is a directory
+    module.parent.mkdir()
+    module.write_text(generate_terraform())
+    made = {
+        "generated-export.yaml": generated,
+        "cdk-rest-300.template.json": CDK_300,
+        "generated-terraform.tf": module,
     }
-    inputs["generated-export.yaml"] = generated
-    inputs["cdk-rest-300.template.json"] = CDK_300
+    inputs = {name: corpus / name for name in GOALS if name not in made and name not in HOSTILE}
+    inputs.update(made)
     for name, make in HOSTILE.items():
         if not args.only or name in args.only:
             inputs[name] = work / name

@@ -16,6 +16,19 @@ from apilint.custom.fixtures import expectations, fixture_options  # noqa: F401 
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
+#: The core rules of APIs built without an OpenAPI body (issue #23): each has fixtures of
+#: CloudFormation resources (test_rule_fixtures) and Terraform resources (test_tf_resources) with
+#: exact (code, line) expectations.
+RESOURCE_CORE = [
+    "method-unauthenticated",
+    "cors-preflight-missing",
+    "cors-preflight-incomplete",
+    "cors-preflight-requires-auth",
+    "resource-quota-exceeded",
+    "lambda-uri-invalid",
+    "lambda-http-method-not-post",
+    "lambda-reference-dangling",
+]
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
 #: Why the tests that read ../shared skip when it is absent (a clone of this repository alone).

@@ -1,6 +1,6 @@
-"""One API, written as OpenAPI and as CloudFormation resources (fixtures/equivalence/), gives
-the same findings by operation: the front ends fill in one gateway model. A new front end
-(Terraform resources) adds its file to FORMS."""
+"""One API, written as OpenAPI, as CloudFormation resources and as Terraform resources
+(fixtures/equivalence/), gives the same findings by operation: the front ends fill in one gateway
+model. A new front end adds its file to FORMS."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from apilint.catalog.registry import load_rules
 from apilint.engine.run import Settings, lint_path
 
 EQUIVALENT = FIXTURES / "equivalence"
-FORMS = ["cloudformation.yaml"]
+FORMS = ["cloudformation.yaml", "terraform/main.tf"]
 
 
 def findings_by_operation(path: str) -> set[tuple[str, str | None, str]]:
@@ -37,3 +37,29 @@ def test_the_same_api_gives_the_same_findings(form: str) -> None:
         ("AGW507", None),
     }
     assert findings_by_operation(str(EQUIVALENT / form)) == expected
+
+
+#: A second API (fixtures/equivalence/authorizer/): a preflight behind a Lambda authorizer and a
+#: bare function ARN, with every rule selected; each form reports at its own lines.
+AUTHORIZER = EQUIVALENT / "authorizer"
+AUTHORIZER_FORMS = {
+    "openapi.yaml": {(301, 8), (402, 13), (503, 15), (501, 35), (401, 44), (507, 4)},
+    "cloudformation.yaml": {(301, 32), (402, 38), (503, 45), (501, 18), (401, 76), (507, 3)},
+    "terraform/main.tf": {(301, 30), (402, 45), (503, 53), (501, 15), (401, 111), (507, 2)},
+}
+
+
+@pytest.mark.parametrize("form", AUTHORIZER_FORMS)
+def test_every_form_of_the_authorizer_api_reports_alike_at_its_own_lines(form: str) -> None:
+    results = lint_path(str(AUTHORIZER / form), Settings(select=("ALL",)))
+    assert [(r.error, r.skipped) for r in results] == [(None, None)]
+    found = [(f.code, f.operation, f.line) for r in results for f in r.findings]
+    assert sorted((code, op or "") for code, op, _ in found) == [
+        ("AGW301", "GET /items"),  # open
+        ("AGW401", "PUT /orders"),  # a bare function ARN as the uri
+        ("AGW402", "GET /items"),  # Lambda called with GET
+        ("AGW501", ""),  # /orders: PUT without a preflight
+        ("AGW503", "OPTIONS /items"),  # the preflight needs the Lambda authorizer
+        ("AGW507", ""),  # CORS in use, gateway responses without it
+    ]
+    assert {(int(code[3:]), line) for code, _, line in found} == AUTHORIZER_FORMS[form]

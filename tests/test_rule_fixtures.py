@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import FIXTURES, expectations, fixture_options
+from helpers import FIXTURES, RESOURCE_CORE, expectations, fixture_options
 
 from apilint.aws.inventory_file import read_inventory
 from apilint.catalog.registry import find_rule
@@ -92,20 +92,6 @@ def test_json_twin_matches_yaml_original_by_pointer(path: Path) -> None:
 
     assert pointers(path) == pointers(path.with_suffix(".yaml"))
     assert pointers(path)  # twins are made of cases with findings
-
-
-#: The core rules of APIs built without an OpenAPI body (issue #23): each has a fixture of
-#: CloudFormation resources with exact (code, line) expectations (test_fixture_findings).
-RESOURCE_CORE = [
-    "method-unauthenticated",
-    "cors-preflight-missing",
-    "cors-preflight-incomplete",
-    "cors-preflight-requires-auth",
-    "resource-quota-exceeded",
-    "lambda-uri-invalid",
-    "lambda-http-method-not-post",
-    "lambda-reference-dangling",
-]
 
 
 @pytest.mark.parametrize("name", RESOURCE_CORE)

@@ -63,6 +63,7 @@ DECLINED = {
     "corpus/embedded/aws__serverless-application-model__inline_swagger-template.yaml",  # tags
     # CloudFormation resources without a body (short tags)
     "fixtures/equivalence/cloudformation.yaml",
+    "equivalence/authorizer/cloudformation.yaml",
     "rules/cors-preflight-incomplete/cfn-resources.yaml",
     "rules/cors-preflight-missing/cfn-resources.yaml",
     "rules/cors-preflight-requires-auth/cfn-resources.yaml",

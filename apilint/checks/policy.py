@@ -12,7 +12,7 @@ from apilint.document.placeholders import PLACEHOLDER, has_placeholder
 from apilint.document.refs import At
 from apilint.model.auth import API_KEY_SOURCE, allowed_by, key_source
 from apilint.model.extensions import endpoint_configurations
-from apilint.model.gateway import VALIDATOR, VALIDATORS, Api, Method
+from apilint.model.gateway import UNKNOWN_AUTH, VALIDATOR, VALIDATORS, Api, Method
 
 POLICY = "x-amazon-apigateway-policy"
 #: On import "execute-api:/" becomes arn:PARTITION:execute-api:REGION:ACCOUNT:API_ID/; the
@@ -31,7 +31,9 @@ _POLICY_VERSIONS = ("2012-10-17", "2008-10-17")
 def _key_only(method: Method) -> bool:
     kinds = method.auth.kinds
     return (
-        "api_key" in kinds and not method.auth.authenticated and "invalid-authorizer" not in kinds
+        "api_key" in kinds
+        and not method.auth.authenticated
+        and not kinds & {"invalid-authorizer", UNKNOWN_AUTH}
     )
 
 

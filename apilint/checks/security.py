@@ -11,7 +11,7 @@ from apilint.common.fixes import Fix
 from apilint.document.edit import add_entries, make_fix
 from apilint.model.auth import allowed_by
 from apilint.model.cors import cors_evidence
-from apilint.model.gateway import AUTHENTICATING, Api, Method
+from apilint.model.gateway import AUTHENTICATING, UNKNOWN_AUTH, Api, Method
 from apilint.model.sam import sam_edits, sam_no_auth
 
 
@@ -56,7 +56,7 @@ def method_unauthenticated(api: Api, options: dict[str, Any]) -> Iterator[Violat
         if sam_default and method.auth.source == "none":
             continue  # SAM puts its DefaultAuthorizer on every method without security
         kinds = method.auth.kinds
-        if method.auth.authenticated or "invalid-authorizer" in kinds:
+        if method.auth.authenticated or kinds & {"invalid-authorizer", UNKNOWN_AUTH}:
             continue
         if api_key_counts and "api_key" in kinds:
             continue

@@ -379,6 +379,8 @@ def report(
             warn(str(result.error))
         elif result.skipped and not quiet:
             warn(f"{result.path}: note: skipped: {result.skipped}")
+        for note in result.notes if not quiet else ():
+            warn(f"{result.path}: note: {note}")
         for crash in result.crashes:
             warn(crash.describe(result.title))
             if debugging():  # the values in its messages come from the input too

@@ -124,6 +124,8 @@ class FileResult:
     rule_sources: tuple[str, ...] = ()
     #: The Spectral ruleset whose rules ran (Settings.ruleset): its rules are in the catalog.
     ruleset: str | None = None
+    #: Parts of the file that were not linted, and why (a value known only at apply time).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def title(self) -> str:

@@ -39,8 +39,9 @@ def load_definitions(
     linker = Linker(real_path(p, shown).parent, shown, allow_outside, max_bytes)
     if p.suffix.lower() == ".tf":
         from apilint.document import terraform  # imported for .tf files only
+        from apilint.document.tf_resources import resource_apis
 
-        docs, notes = terraform.scan(p, linker)
+        docs, notes = terraform.scan(p, linker, resource_apis)
         return Sources(shown, docs, notes=notes, what="Terraform configuration")
     loaded = read_document(p, shown, max_bytes)
     if isinstance(loaded, NotAnApi):

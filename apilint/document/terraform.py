@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from apilint.document.hcl import Converter, HclLocator, call, heredoc_body, unes
 from apilint.document.loader import SUPPRESSION_KEY, Linker, detect_version, parse, read_text
 from apilint.document.model import Document
 from apilint.document.pointer import Tokens
+from apilint.document.tf_module import label, sibling_files
 
 #: Terraform resource type → the API kind it creates.
 API_RESOURCES = {"aws_api_gateway_rest_api": "rest", "aws_apigatewayv2_api": "http"}
@@ -60,26 +62,36 @@ def _shift(s: Span, lines: int) -> Span:
     return Span(s.line + lines, s.column, s.end_line + lines, s.end_column)
 
 
-def scan(path: Path, linker: Linker) -> tuple[list[Document], list[str]]:
+#: Reads the APIs a module builds from resources: (file, its text, its tree, shown name) →
+#: (documents, notes). apilint.document.tf_resources.resource_apis; passed in by the caller
+#: (definitions), as that module builds on this one.
+ResourceReader = Callable[[Path, str, Any, str], tuple[list[Document], list[str]]]
+
+
+def scan(
+    path: Path, linker: Linker, resources: ResourceReader | None = None
+) -> tuple[list[Document], list[str]]:
     text = read_text(path, linker.shown, linker.max_bytes)
-    blocks = _blocks(_parse(text, linker.shown))
+    tree = _parse(text, linker.shown)
+    blocks = _blocks(tree)
     apis = [
         (labels, attrs)
         for kind, labels, attrs in blocks
-        if kind == "resource"
-        and len(labels) == 2
-        and labels[0] in API_RESOURCES
-        and "body" in attrs
-    ]  # without a body, resources build the API: nothing to lint
+        if kind == "resource" and len(labels) == 2 and labels[0] in API_RESOURCES
+    ]
     if not apis:
         return [], []
+    built: list[Document] = []
+    notes: list[str] = []
+    if resources is not None and any("body" not in attrs for _, attrs in apis):
+        built, notes = resources(path, text, tree, linker.shown)  # resources build the API
+    apis = [(labels, attrs) for labels, attrs in apis if "body" in attrs]
     locals_ = {
         name: expr for kind, _, attrs in blocks if kind == "locals" for name, expr in attrs.items()
     }
     reader = _Reader(path, text, linker, locals_)
     declared = _declared(path, blocks)
-    docs: list[Document] = []
-    notes: list[str] = []
+    docs: list[Document] = built
     for labels, attrs in apis:
         address = ".".join(labels)
         doc = reader.definition(attrs["body"], address, notes, base=("resource", *labels, "body"))
@@ -144,32 +156,21 @@ def _blocks(tree: Any) -> list[tuple[str, list[str], dict[str, Any]]]:
         ]
         if not names:
             continue
-        kind, labels = _label(names[0]), [_label(n) for n in names[1:]]
+        kind, labels = label(names[0]), [label(n) for n in names[1:]]
         inner = next((c for c in block.children if isinstance(c, Tree) and c.data == "body"), None)
         attrs = {}
         for attr in inner.children if inner is not None else ():
             if isinstance(attr, Tree) and attr.data == "attribute":
-                attrs[_label(attr.children[0])] = attr.children[-1]
+                attrs[label(attr.children[0])] = attr.children[-1]
         out.append((kind, labels, attrs))
     return out
-
-
-def _label(node: Any) -> str:
-    return "".join(str(t) for t in node.scan_values(lambda v: v.type not in ("DBLQUOTE",)))
 
 
 def _declared(path: Path, blocks: list[tuple[str, list[str], dict[str, Any]]]) -> frozenset[str]:
     """Resources and data sources of the module: this file and the other .tf files beside it."""
     every = list(blocks)
-    here = path.resolve()
-    for other in sorted(path.parent.glob("*.tf")):
-        try:
-            target = other.resolve()
-            # A link to a file of another directory is not part of this module.
-            if target != here and target.parent == here.parent:
-                every.extend(_sibling_blocks(target, target.stat().st_mtime_ns))
-        except (OSError, RuntimeError):  # RuntimeError: a link loop, before Python 3.13
-            continue
+    for other, mtime_ns in sibling_files(path):
+        every.extend(_sibling_blocks(other, mtime_ns))
     names = set()
     for kind, labels, _ in every:
         if kind in ("resource", "data") and len(labels) == 2:

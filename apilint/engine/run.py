@@ -345,6 +345,8 @@ def lint_path(
         results.append(result)
     if not loaded.docs and not any(r.findings or r.error for r in results):
         return [FileResult(shown, skipped=loaded.skip_reason())]
+    if results:
+        results[0].notes = list(loaded.notes)
     return results
 
 

@@ -7,12 +7,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from apilint.document.model import Document
+from apilint.document.placeholders import has_placeholder
 from apilint.document.refs import At, Workspace
 from apilint.model.gateway import (
     ANY_METHOD,
     GATEWAY_RESPONSES,
     INTEGRATION,
     PROXY_TYPES,
+    UNKNOWN_AUTH,
     VERBS,
     WEAK_HTTP_EVIDENCE,
     Api,
@@ -146,6 +148,13 @@ def _schemes(ws: Workspace, root: At, version: str, kind: str) -> dict[str, Secu
 
 
 def _scheme_kind(scheme: dict[str, Any], authorizer: At | None, api_kind: str) -> str:
+    authtype = scheme.get("x-amazon-apigateway-authtype")
+    if has_placeholder(authtype) or (
+        authorizer is not None
+        and isinstance(authorizer.value, dict)
+        and has_placeholder(authorizer.value.get("type"))
+    ):
+        return UNKNOWN_AUTH  # decided where the definition is deployed (a template variable)
     if authorizer is not None and isinstance(authorizer.value, dict):
         kind = str(authorizer.value.get("type", "")).lower()
         return {
@@ -154,7 +163,6 @@ def _scheme_kind(scheme: dict[str, Any], authorizer: At | None, api_kind: str) -
             "cognito_user_pools": "cognito",
             "jwt": "jwt",
         }.get(kind, "invalid-authorizer")
-    authtype = scheme.get("x-amazon-apigateway-authtype")
     # `awsSigv4` (anything starting with "aws") means IAM authorization.
     if isinstance(authtype, str) and authtype.lower().startswith("aws"):
         return "iam"

@@ -23,6 +23,9 @@ VERBS = ("get", "put", "post", "delete", "options", "head", "patch")
 #: it say so).
 WEAK_HTTP_EVIDENCE = "integrations carry payloadFormatVersion"
 
+#: The kind of a scheme whose type is a template placeholder: it may authenticate or not, so
+#: no rule may call the method open (nor say it needs credentials).
+UNKNOWN_AUTH = "unknown"
 #: Auth kinds that authenticate a caller.
 AUTHENTICATING = frozenset({"lambda", "cognito", "jwt", "iam"})
 
@@ -32,7 +35,7 @@ class SecurityScheme:
     name: str
     at: At
     type: str | None  # the OpenAPI `type`
-    kind: str  # lambda | cognito | jwt | iam | api_key | unsupported | invalid-authorizer
+    kind: str  # lambda | cognito | jwt | iam | api_key | unsupported | invalid-authorizer | unknown
     authorizer: At | None  # x-amazon-apigateway-authorizer, dereferenced
     location: str | None  # `in` of an apiKey scheme
     header: str | None  # `name` of an apiKey scheme

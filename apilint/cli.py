@@ -455,6 +455,63 @@ def audit(
 
 
 @app.command()
+def drift(
+    spec: str = typer.Argument(
+        ..., help="The definition the stage should run (OpenAPI, SAM/CloudFormation, Terraform)."
+    ),
+    deployed: str | None = typer.Option(
+        None,
+        "--deployed",
+        help="The stage's export: `apilint export` or `aws apigateway get-export "
+        "--parameters extensions=apigateway` (OAS 3 or Swagger 2, REST or HTTP API).",
+    ),
+    aws: bool = typer.Option(
+        False, "--aws", help="Export the stage from AWS (read-only) instead of --deployed."
+    ),
+    api_id: str | None = typer.Option(None, "--api-id", help="With --aws: the API's id."),
+    stage: str | None = typer.Option(None, "--stage", help="With --aws: the stage to export."),
+    save_export: str | None = typer.Option(
+        None, "--save-export", help="With --aws: keep the export in this file."
+    ),
+    format: list[str] = typer.Option(
+        ["text"], "--format", "-f", help="Formats as for lint; FORMAT=FILE writes to FILE."
+    ),
+    fail_on: FailOn | None = typer.Option(
+        None,
+        "--fail-on",
+        help="Lowest severity of drift that makes the exit code 1 (default: as configured, "
+        "else error).",
+    ),
+    select: list[str] | None = _SELECT,
+    ignore: list[str] | None = _IGNORE,
+    config: str | None = _CONFIG,
+    region: str | None = _REGION,
+    profile: str | None = _PROFILE,
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print findings and errors only."),
+) -> int:
+    """Does the stage run what the definition says? Compare the definition with a stage's
+    export: methods not deployed or only on the stage, weaker or other authorization,
+    integrations, CORS, validation, authorizers, gateway responses, policies."""
+    from apilint.commands.drift import DriftOptions, run_drift
+
+    options = DriftOptions(
+        spec=spec,
+        deployed=deployed,
+        aws=aws,
+        api_id=api_id,
+        stage=stage,
+        region=region,
+        profile=profile,
+        save_export=save_export,
+        select=_split(select),
+        ignore=_split(ignore),
+        fail_on=fail_on.value if fail_on else None,
+        config=config,
+    )
+    return run_drift(options, format, quiet, _colour(sys.stdout))
+
+
+@app.command()
 def test(
     spec: str | None = typer.Argument(None, help="The definition the API was deployed from."),
     base_url: str | None = typer.Option(

@@ -100,6 +100,19 @@ def expectations(path: Path) -> set[tuple[str, int]]:
     return pairs
 
 
+def deployed_export(path: Path) -> Path:
+    """The stage's export a drift rule's fixture is compared with: deployed/<name>.json."""
+    return path.parent / "deployed" / (path.stem + ".json")
+
+
+def export_expectations(path: Path) -> set[tuple[str, int]]:
+    """(code, line) pairs a drift fixture declares in its export (what only the stage has):
+    the export's sidecar, deployed/<name>.json.expect; none without one."""
+    export = deployed_export(path)
+    sidecar = export.with_name(export.name + ".expect")
+    return expectations(export) if sidecar.is_file() else set()
+
+
 def fixture_options(path: Path) -> dict:
     if path.suffix == ".json":
         sidecar = path.with_name(path.name + ".expect")

@@ -1,0 +1,305 @@
+"""`apilint drift`: the definition against a stage's export, compared as gateway models.
+
+The exports in fixtures/drift are what API Gateway gives back for a stage deployed from the
+definitions beside them (get-export with extensions=apigateway, OAS 3 and Swagger 2; export-api
+for the HTTP API), with every default AWS fills in: none of that is drift. Each kind of drift
+has a fixture under fixtures/rules/drift-*/ with its export in deployed/.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import FIXTURES, deployed_export, run
+
+from apilint.engine.run import Settings, lint_path, load_api
+
+DRIFT = FIXTURES / "drift"
+REST = DRIFT / "rest-source.yaml"
+HTTP = DRIFT / "http-source.yaml"
+Found = set[tuple[str, str | None, str, int]]
+
+
+def drift_findings(source: Path, export: Path) -> Found:
+    """(code, operation, file name, line) of every drift rule's findings."""
+    settings = Settings(select=("drift",), deployed=load_api(str(export)))
+    results = lint_path(str(source), settings)
+    assert all(not r.crashes and r.error is None for r in results)
+    return {(f.code, f.operation, Path(f.file).name, f.line) for r in results for f in r.findings}
+
+
+@pytest.mark.parametrize(
+    ("source", "export"),
+    [
+        pytest.param(REST, DRIFT / "rest-oas30.json", id="rest-oas30"),
+        pytest.param(REST, DRIFT / "rest-swagger.json", id="rest-swagger2"),
+        pytest.param(HTTP, DRIFT / "http-oas30.json", id="http-oas30"),
+    ],
+)
+def test_a_stage_exported_from_the_definition_is_no_drift(source: Path, export: Path) -> None:
+    assert drift_findings(source, export) == set()
+    # Not vacuous: both sides have the same methods, and there are some.
+    ours, theirs = load_api(str(source)), load_api(str(export))
+    assert {m.label for m in ours.methods} == {m.label for m in theirs.methods}
+    assert len(ours.methods) >= 4
+
+
+Mutation = Callable[[dict[str, Any]], None]
+
+
+def _integration(doc: dict[str, Any], path: str, verb: str) -> dict[str, Any]:
+    return doc["paths"][path][verb]["x-amazon-apigateway-integration"]
+
+
+def _set(path: str, verb: str, key: str, value: Any) -> Mutation:
+    return lambda doc: _integration(doc, path, verb).__setitem__(key, value)
+
+
+def _reverse_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _reverse_keys(value[k]) for k in reversed(list(value))}
+    if isinstance(value, list):
+        return [_reverse_keys(v) for v in value]
+    return value
+
+
+PET = "/pets/{petId}"
+#: What AWS writes into a REST export that the definition leaves out or writes otherwise: each
+#: alone is no drift.
+REST_DEFAULTS: dict[str, Mutation] = {
+    "servers-basePath-is-the-stage": lambda d: d["servers"][0]["variables"]["basePath"].update(
+        default="staging"
+    ),
+    "info-version-timestamp": lambda d: d["info"].update(version="2027-01-02T03:04:05Z"),
+    "passthrough-when-no-match-written": _set(PET, "get", "passthroughBehavior", "when_no_match"),
+    "passthrough-left-out": lambda d: _integration(d, PET, "get").pop("passthroughBehavior"),
+    "timeout-29000-written": _set(PET, "get", "timeoutInMillis", 29000),
+    "timeout-left-out": lambda d: _integration(d, PET, "get").pop("timeoutInMillis"),
+    "content-handling-left-out-on-a-proxy": lambda d: _integration(d, "/pets", "get").pop(
+        "contentHandling"
+    ),
+    "proxy-default-integration-response": lambda d: _integration(d, "/pets", "post")[
+        "responses"
+    ].update(default={"statusCode": "200"}),
+    "cache-namespace": _set(PET, "get", "cacheNamespace", "zz9zz9"),
+    "cache-key-parameters-empty": _set(PET, "get", "cacheKeyParameters", []),
+    "response-descriptions": lambda d: d["paths"][PET]["get"]["responses"]["200"].update(
+        description="200 response"
+    ),
+    "empty-content": lambda d: d["paths"]["/pets"]["options"]["responses"]["200"].update(
+        content={}
+    ),
+    "models-renamed": lambda d: d["components"]["schemas"].update(Other={"type": "object"}),
+    "parameter-schema-types-lost": lambda d: d["paths"]["/pets"]["get"]["parameters"][0].update(
+        schema={"type": "string"}
+    ),
+    "authorizer-ttl-300-written": lambda d: d["components"]["securitySchemes"]["TokenAuth"][
+        "x-amazon-apigateway-authorizer"
+    ].update(authorizerResultTtlInSeconds=300),
+    "gateway-response-default-template": lambda d: d["x-amazon-apigateway-gateway-responses"][
+        "DEFAULT_4XX"
+    ].update(responseTemplates={"application/json": '{"message":$context.error.messageString}'}),
+    "policy-resource-as-arn": lambda d: d["x-amazon-apigateway-policy"]["Statement"][0].update(
+        Resource=["arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/*"]
+    ),
+    "policy-principal-aws-star": lambda d: d["x-amazon-apigateway-policy"]["Statement"][0].update(
+        Principal={"AWS": "*"}
+    ),
+    "lambda-uri-region-and-function-of-a-template": _set(
+        "/pets",
+        "get",
+        "uri",
+        "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/"
+        "arn:aws:lambda:eu-west-1:123456789012:function:other-name/invocations",
+    ),
+    "stage-variable-alias-resolved": _set(
+        "/pets",
+        "post",
+        "uri",
+        "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"
+        "arn:aws:lambda:us-east-1:123456789012:function:pets:live/invocations",
+    ),
+    "header-name-case": lambda d: _integration(d, PET, "get")["responses"]["default"].update(
+        responseParameters={
+            "method.response.header.access-control-allow-origin": "'https://pets.example.com'"
+        }
+    ),
+}
+
+
+def _exported(tmp_path: Path, base: Path, mutate: Mutation, reverse: bool = False) -> Path:
+    doc = json.loads(base.read_text())
+    mutate(doc)
+    out = tmp_path / base.name
+    out.write_text(json.dumps(_reverse_keys(doc) if reverse else doc, indent=2))
+    return out
+
+
+@pytest.mark.parametrize("name", list(REST_DEFAULTS))
+def test_each_export_default_is_no_drift(name: str, tmp_path: Path) -> None:
+    export = _exported(tmp_path, DRIFT / "rest-oas30.json", REST_DEFAULTS[name])
+    assert drift_findings(REST, export) == set()
+
+
+def test_key_order_is_no_drift(tmp_path: Path) -> None:
+    export = _exported(tmp_path, DRIFT / "rest-oas30.json", lambda d: None, reverse=True)
+    assert drift_findings(REST, export) == set()
+
+
+HTTP_DEFAULTS: dict[str, Mutation] = {
+    "payload-format-1.0-on-http-proxy": lambda d: _integration(d, "/items/{id}", "get").update(
+        payloadFormatVersion="1.0"
+    ),
+    "timeout-30000-left-out": lambda d: _integration(d, "/items/{id}", "get").pop(
+        "timeoutInMillis"
+    ),
+    "connection-type-left-out": lambda d: _integration(d, "/items", "get").pop("connectionType"),
+    "cors-allow-credentials-false": lambda d: d["x-amazon-apigateway-cors"].update(
+        allowCredentials=False
+    ),
+    "cors-header-case-and-order": lambda d: d["x-amazon-apigateway-cors"].update(
+        allowHeaders=["Content-Type", "AUTHORIZATION"]
+    ),
+    "lambda-uri-as-invocation-uri": _set(
+        "/items",
+        "get",
+        "uri",
+        "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"
+        "arn:aws:lambda:us-east-1:123456789012:function:items/invocations",
+    ),
+    "placeholder-uri-any-function": _set(
+        "/$default",
+        "x-amazon-apigateway-any-method",
+        "uri",
+        "arn:aws:lambda:us-east-1:123456789012:function:whatever",
+    ),
+    "authorizer-ttl-written": lambda d: d["components"]["securitySchemes"]["LambdaAuth"][
+        "x-amazon-apigateway-authorizer"
+    ].update(authorizerResultTtlInSeconds=0),
+}
+
+
+@pytest.mark.parametrize("name", list(HTTP_DEFAULTS))
+def test_each_http_export_default_is_no_drift(name: str, tmp_path: Path) -> None:
+    export = _exported(tmp_path, DRIFT / "http-oas30.json", HTTP_DEFAULTS[name])
+    assert drift_findings(HTTP, export) == set()
+
+
+#: The same fields with a value that is not the default: found (so the defaults above are
+#: tolerated because they are defaults, not because the field is never compared).
+REST_CONTROLS: dict[str, tuple[Mutation, Found]] = {
+    "passthrough-never": (
+        _set(PET, "get", "passthroughBehavior", "never"),
+        {("AGW805", "GET /pets/{petId}", "rest-source.yaml", 77)},
+    ),
+    "timeout-28000": (
+        _set(PET, "get", "timeoutInMillis", 28000),
+        {("AGW805", "GET /pets/{petId}", "rest-source.yaml", 77)},
+    ),
+    "content-handling-binary-on-non-proxy": (
+        _set(PET, "get", "contentHandling", "CONVERT_TO_BINARY"),
+        {("AGW805", "GET /pets/{petId}", "rest-source.yaml", 77)},
+    ),
+    "cache-key-parameters": (
+        _set(PET, "get", "cacheKeyParameters", ["method.request.path.petId"]),
+        {("AGW805", "GET /pets/{petId}", "rest-source.yaml", 77)},
+    ),
+    "integration-response-status": (
+        lambda d: _integration(d, PET, "get")["responses"]["4\\d{2}"].update(statusCode="400"),
+        {("AGW805", "GET /pets/{petId}", "rest-source.yaml", 77)},
+    ),
+    "stage-variable-in-another-function": (
+        _set(
+            "/pets",
+            "post",
+            "uri",
+            "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"
+            "arn:aws:lambda:us-east-1:123456789012:function:admin:live/invocations",
+        ),
+        {("AGW805", "POST /pets", "rest-source.yaml", 38)},
+    ),
+    "authorizer-ttl-0": (
+        lambda d: d["components"]["securitySchemes"]["TokenAuth"][
+            "x-amazon-apigateway-authorizer"
+        ].update(authorizerResultTtlInSeconds=0),
+        {("AGW808", None, "rest-source.yaml", 109)},
+    ),
+    "gateway-response-template": (
+        lambda d: d["x-amazon-apigateway-gateway-responses"]["DEFAULT_4XX"].update(
+            responseTemplates={"application/json": "{}"}
+        ),
+        set(),  # the definition leaves the templates to AWS: any template matches
+    ),
+    "policy-other-api": (
+        lambda d: d["x-amazon-apigateway-policy"]["Statement"][0].update(
+            Resource="arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/GET/pets"
+        ),
+        {("AGW810", None, "rest-source.yaml", 136)},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(REST_CONTROLS))
+def test_a_changed_field_is_drift(name: str, tmp_path: Path) -> None:
+    mutate, expected = REST_CONTROLS[name]
+    export = _exported(tmp_path, DRIFT / "rest-oas30.json", mutate)
+    assert drift_findings(REST, export) == expected
+
+
+#: Every drift fixture with everything all drift rules find in it, by operation.
+KINDS: dict[str, Found] = {
+    "drift-not-deployed/rest": {("AGW801", "GET /pets/{petId}", "rest.yaml", 64)},
+    "drift-not-deployed/http": {("AGW801", "POST /items", "http.yaml", 17)},
+    "drift-only-on-stage/rest": {
+        ("AGW802", "DELETE /pets/{petId}", "rest.json", 221),
+        ("AGW802", "POST /admin", "rest.json", 300),
+    },
+    "drift-only-on-stage/http": {("AGW802", "DELETE /items/{id}", "http.json", 100)},
+    "drift-auth-weaker/rest": {
+        ("AGW803", "POST /pets", "rest.yaml", 29),
+        ("AGW803", "GET /pets/{petId}", "rest.yaml", 71),
+    },
+    "drift-auth-weaker/http": {("AGW803", "POST /items", "http.yaml", 18)},
+    "drift-auth-differs/rest": {("AGW804", "GET /pets", "rest.yaml", 15)},
+    "drift-auth-differs/http": {("AGW804", "GET /items", "http.yaml", 11)},
+    "drift-integration-differs/rest": {
+        ("AGW805", "POST /pets", "rest.yaml", 39),
+        ("AGW805", "GET /pets/{petId}", "rest.yaml", 79),
+    },
+    "drift-integration-differs/http": {("AGW805", "GET /items/{id}", "http.yaml", 28)},
+    "drift-cors-differs/rest": {
+        ("AGW806", "OPTIONS /pets", "rest.yaml", 52),
+        ("AGW806", "GET /pets/{petId}", "rest.yaml", 79),
+    },
+    "drift-cors-differs/http": {("AGW806", None, "http.yaml", 69)},
+    "drift-request-validation-differs/rest": {
+        ("AGW807", "GET /pets", "rest.yaml", 10),
+        ("AGW807", "POST /pets", "rest.yaml", 28),
+    },
+    "drift-authorizer-differs/rest": {("AGW808", None, "rest.yaml", 110)},
+    "drift-authorizer-differs/http": {("AGW808", None, "http.yaml", 43)},
+    "drift-gateway-response-differs/rest": {
+        ("AGW809", None, "rest.yaml", 132),
+        ("AGW809", None, "rest.json", 299),
+    },
+    "drift-api-settings-differs/rest": {
+        ("AGW810", None, "rest.yaml", 135),
+        ("AGW810", None, "rest.yaml", 138),
+    },
+}
+
+
+def test_every_drift_fixture_is_in_the_table() -> None:
+    fixtures = {f"{p.parent.name}/{p.stem}" for p in (FIXTURES / "rules").glob("drift-*/*.yaml")}
+    assert fixtures == set(KINDS)
+
+
+@pytest.mark.parametrize("case", list(KINDS))
+def test_each_kind_of_drift_is_found_by_operation_and_line(case: str) -> None:
+    source = FIXTURES / "rules" / f"{case}.yaml"
+    assert drift_findings(source, deployed_export(source)) == KINDS[case]

@@ -8,7 +8,6 @@ has a fixture under fixtures/rules/drift-*/ with its export in deployed/.
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -303,3 +302,105 @@ def test_every_drift_fixture_is_in_the_table() -> None:
 def test_each_kind_of_drift_is_found_by_operation_and_line(case: str) -> None:
     source = FIXTURES / "rules" / f"{case}.yaml"
     assert drift_findings(source, deployed_export(source)) == KINDS[case]
+
+
+def _case(name: str) -> tuple[str, str]:
+    source = FIXTURES / "rules" / f"{name}.yaml"
+    return str(source), str(deployed_export(source))
+
+
+def test_cli_exit_codes_follow_fail_on(capsys: pytest.CaptureFixture[str]) -> None:
+    source, export = _case("drift-auth-weaker/rest")
+    code, out, err = run(capsys, "drift", source, "--deployed", export, "-f", "json")
+    found = {(f["code"], f["operation"], f["line"]) for f in json.loads(out)["results"]}
+    assert (code, err) == (1, "")
+    assert found == {("AGW803", "POST /pets", 29), ("AGW803", "GET /pets/{petId}", 71)}
+    # A warning (integration drift) fails only at --fail-on warning.
+    source, export = _case("drift-integration-differs/rest")
+    assert run(capsys, "drift", source, "--deployed", export)[0] == 0
+    assert run(capsys, "drift", source, "--deployed", export, "--fail-on", "warning")[0] == 1
+    code, out, _ = run(capsys, "drift", str(REST), "--deployed", str(DRIFT / "rest-oas30.json"))
+    assert (code, out) == (0, "")
+
+
+def test_cli_select_and_ignore_take_drift_rules(capsys: pytest.CaptureFixture[str]) -> None:
+    source, export = _case("drift-auth-weaker/rest")
+    code, out, _ = run(capsys, "drift", source, "--deployed", export, "--ignore", "AGW803")
+    assert (code, out) == (0, "")
+    code, out, _ = run(
+        capsys, "drift", source, "--deployed", export, "--select", "drift-auth-weaker", "-q"
+    )
+    assert code == 1 and out.count("AGW803 [error]") == 2
+
+
+def test_lint_does_not_run_drift_rules(capsys: pytest.CaptureFixture[str]) -> None:
+    source, _ = _case("drift-auth-weaker/rest")
+    code, out, _ = run(capsys, "lint", source, "--select", "drift", "-f", "json")
+    assert (code, json.loads(out)["results"]) == (0, [])
+
+
+def test_a_suppression_in_the_definition_silences_a_drift_finding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source, export = _case("drift-integration-differs/http")
+    text = (
+        Path(source)
+        .read_text()
+        .replace(
+            "        type: http_proxy\n",
+            "        type: http_proxy\n        x-apilint-ignore:\n"
+            "          - {rule: drift-integration-differs, reason: moving to a private backend}\n",
+        )
+    )
+    (tmp_path / "api.yaml").write_text(text)
+    code, out, _ = run(capsys, "drift", str(tmp_path / "api.yaml"), "--deployed", export, "-q")
+    assert (code, out) == (0, "")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(
+            [str(REST)],
+            "apilint: pass --deployed EXPORT_FILE, or --aws --api-id ID --stage NAME",
+            id="no-stage",
+        ),
+        pytest.param(
+            [str(REST), "--deployed", "missing.json"],
+            "apilint: missing.json: error: no such file",
+            id="missing-export",
+        ),
+        pytest.param(
+            [str(REST), "--deployed", str(DRIFT / "http-oas30.json")],
+            f"apilint: {REST} defines a REST API and {DRIFT / 'http-oas30.json'} is the export "
+            "of an HTTP API: compare a definition with its own stage",
+            id="rest-against-http",
+        ),
+        pytest.param(
+            [str(REST), "--aws", "--api-id", "a1b2c3d4e5"],
+            "apilint: --aws needs --api-id and --stage: the stage to export",
+            id="aws-without-stage",
+        ),
+        pytest.param(
+            [str(REST), "--deployed", str(DRIFT / "rest-oas30.json"), "--select", "AGW301"],
+            "apilint: --select AGW301 names no drift rule (apilint rules lists them: category "
+            "drift)",
+            id="select-no-drift-rule",
+        ),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "drift", *args)
+    assert (code, out, err) == (2, "", message + "\n")
+
+
+def test_an_export_that_is_not_json_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "export.json"
+    broken.write_text('{"openapi" : "3.0.1", "paths" : {')
+    code, out, err = run(capsys, "drift", str(REST), "--deployed", str(broken))
+    assert (code, out, err.count("\n")) == (2, "", 1)
+    assert err.startswith(f"apilint: {broken}:") and "Traceback" not in err

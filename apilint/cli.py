@@ -433,9 +433,22 @@ def audit(
     ),
     config: str | None = _CONFIG,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    source: str | None = typer.Option(
+        None,
+        "--source",
+        help="The repository's definitions: each stage whose API is one of them (its title is "
+        "the API's name, or --source-map names it) is also compared with it (apilint drift).",
+    ),
+    source_map: str | None = typer.Option(
+        None,
+        "--source-map",
+        help='JSON {"API id or name": "definition path under --source"} for APIs whose name '
+        "is not their definition's title.",
+    ),
 ) -> int:
     """Export every deployed REST and HTTP API stage of the account's regions, lint each with
-    the account checks, and print one summary table."""
+    the account checks, and print one summary table; with --source, the drift of each stage
+    against its definition too."""
     if not aws:
         raise typer.BadParameter(
             "audit reads every API of the account: pass --aws to confirm", param_hint="--aws"
@@ -451,6 +464,8 @@ def audit(
         config,
         quiet,
         _colour(sys.stdout),
+        source,
+        source_map,
     )
 
 

@@ -148,3 +148,38 @@ def stubbed_clients(monkeypatch: pytest.MonkeyPatch, region: str) -> dict[str, A
     }
     monkeypatch.setattr(apilint.aws, "client", lambda made, service, region=None: clients[service])
     return {name: Stubber(c) for name, c in clients.items()}
+
+
+def recorded_exports(monkeypatch: pytest.MonkeyPatch, bodies: dict[tuple[str, str], Path]) -> None:
+    """moto's GetExport returns a skeleton of the live resources: the apigateway clients apilint
+    makes answer GetExport for these (API id, stage) with the export AWS returns (through
+    botocore's own hooks, as Stubber does); every other call still goes to moto."""
+    from botocore.awsrequest import AWSResponse
+
+    import apilint.aws
+    import apilint.aws.audit
+
+    made_client = apilint.aws.client
+
+    def remember(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+        assert params.get("parameters") == {"extensions": "apigateway"}
+        context["recorded-export"] = bodies.get((params["restApiId"], params["stageName"]))
+
+    def answer(context: dict[str, Any], **_: Any) -> Any:
+        path = context.get("recorded-export")
+        if path is None:
+            return None  # moto answers
+        return AWSResponse("", 200, {}, None), {  # type: ignore[arg-type]
+            "body": streaming_body(path),
+            "contentType": "application/json",
+        }
+
+    def client(made: Any, service: str, region: str | None = None) -> Any:
+        made = made_client(made, service, region)
+        if service == "apigateway":
+            made.meta.events.register("before-parameter-build.apigateway.GetExport", remember)
+            made.meta.events.register("before-call.apigateway.GetExport", answer)
+        return made
+
+    monkeypatch.setattr(apilint.aws, "client", client)
+    monkeypatch.setattr(apilint.aws.audit, "client", client)

@@ -10,11 +10,19 @@ deployed). The Stubber also proves the command read-only: any call it was not gi
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aws_account import streaming_body, stubbed_clients
+from aws_account import (  # noqa: F401
+    REGION,
+    aws,
+    moto_endpoint,
+    recorded_exports,
+    streaming_body,
+    stubbed_clients,
+)
 from helpers import FIXTURES, deployed_export, run
 
 
@@ -143,3 +151,67 @@ def test_a_failed_export_is_one_line_without_secrets(
         "NotFoundException: Invalid stage identifier specified\n"
     )
     assert "testing-secret" not in err
+
+
+@pytest.mark.moto
+def test_audit_reports_drift_beside_the_lint_findings(
+    aws: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    apigw = aws.client("apigateway", region_name=REGION)
+    ids = {}
+    for name in ("pets-rest", "legacy-pets", "unrelated"):
+        ids[name] = apigw.create_rest_api(name=name)["id"]
+        root = apigw.get_resources(restApiId=ids[name])["items"][0]["id"]
+        apigw.put_method(
+            restApiId=ids[name], resourceId=root, httpMethod="GET", authorizationType="NONE"
+        )
+        apigw.put_integration(restApiId=ids[name], resourceId=root, httpMethod="GET", type="MOCK")
+        apigw.create_deployment(restApiId=ids[name], stageName="prod")
+    weaker = FIXTURES / "rules" / "drift-auth-weaker" / "rest.yaml"
+    gone = FIXTURES / "rules" / "drift-not-deployed" / "rest.yaml"
+    recorded_exports(
+        monkeypatch,
+        {
+            (ids["pets-rest"], "prod"): deployed_export(weaker),
+            (ids["legacy-pets"], "prod"): deployed_export(gone),
+        },
+    )
+    repo = tmp_path / "repo"
+    (repo / "api").mkdir(parents=True)
+    shutil.copy(weaker, repo / "api" / "pets.yaml")  # titled pets-rest
+    (repo / "legacy").mkdir()
+    shutil.copy(gone, repo / "legacy" / "old.yaml")  # also titled pets-rest: mapped by id
+    mapping = tmp_path / "map.json"
+    mapping.write_text(
+        json.dumps({ids["legacy-pets"]: "legacy/old.yaml", "pets-rest": "api/pets.yaml"})
+    )
+    code, out, err = run(
+        capsys,
+        "audit",
+        "--aws",
+        "--region",
+        REGION,
+        "--source",
+        str(repo),
+        "--source-map",
+        str(mapping),
+        "-f",
+        "text",
+        "-f",
+        f"json={tmp_path / 'audit.json'}",
+    )
+    assert code == 1 and "Traceback" not in err and "testing-secret" not in out + err
+    drift = {
+        (f["code"], f["operation"], Path(f["file"]).name, f["line"])
+        for f in json.loads((tmp_path / "audit.json").read_text())["results"]
+        if f["code"].startswith("AGW8")
+    }
+    assert drift == {
+        ("AGW803", "POST /pets", "pets.yaml", 29),
+        ("AGW803", "GET /pets/{petId}", "pets.yaml", 71),
+        ("AGW801", "GET /pets/{petId}", "old.yaml", 64),
+    }
+    table = out[out.index("API  ") :].splitlines()
+    assert table[0].split()[:6] == ["API", "REGION", "STAGE", "ERRORS", "WARNINGS", "DRIFT"]
+    rows = {line.split()[0]: line.split()[7] for line in table[1:]}
+    assert rows == {"pets-rest": "2", "legacy-pets": "1", "unrelated": "-"}

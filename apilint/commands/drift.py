@@ -45,17 +45,25 @@ def run_drift(options: DriftOptions, formats: Sequence[str], quiet: bool, colour
 
 def drift(options: DriftOptions) -> tuple[FileResult, str]:
     """The drift findings of the definition against the stage, and the fail-on threshold."""
-    config = config_for(options.spec, options.config)
-    settings = Settings(
-        select=_drift_rules(options.select),
-        ignore=config.ignore + config.ignored_for(options.spec) + options.ignore,
-        options=config.options,
-        severity=config.severity,
-    )
+    settings, fail_on = drift_settings(options.spec, options.config, options.select)
+    settings = replace(settings, ignore=settings.ignore + options.ignore)
     source = load_api(options.spec, settings)
     with _export(options) as path:
         stage = load_api(str(path), Settings(max_bytes=settings.max_bytes))
-    return compare_stage(source, stage, settings), options.fail_on or config.fail_on or "error"
+    return compare_stage(source, stage, settings), options.fail_on or fail_on
+
+
+def drift_settings(spec: str, config: str | None, select: tuple[str, ...]) -> tuple[Settings, str]:
+    """The drift rules' settings for a definition (its configuration's options, severities
+    and ignores; the selection is the drift rules), and its configured fail-on."""
+    found = config_for(spec, config)
+    settings = Settings(
+        select=_drift_rules(select),
+        ignore=found.ignore + found.ignored_for(spec),
+        options=found.options,
+        severity=found.severity,
+    )
+    return settings, found.fail_on or "error"
 
 
 def compare_stage(source: Api, stage: Api, settings: Settings) -> FileResult:

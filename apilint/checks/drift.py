@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from apilint.checks import Violation, check, violation
+from apilint.catalog.registry import default_check
+from apilint.checks import Check, Violation, check, violation
 from apilint.model.drift import Difference, compare
 from apilint.model.drift import diff as names
 from apilint.model.gateway import Api
@@ -32,53 +33,15 @@ class DriftView:
                 yield violation(d.at, d.message, d.operation)
 
 
-@check
-def drift_not_deployed(view: DriftView, options: dict[str, Any]) -> Iterator[Violation]:
-    return view.of(names.NOT_DEPLOYED)
+def _reporting(rule: str) -> Check:
+    """The check of a drift rule: the differences of its kind."""
+
+    def reports(view: DriftView, options: dict[str, Any]) -> Iterator[Violation]:
+        return view.of(rule)
+
+    reports.__name__ = default_check(rule)
+    return check(reports)
 
 
-@check
-def drift_only_on_stage(view: DriftView, options: dict[str, Any]) -> Iterator[Violation]:
-    return view.of(names.ONLY_ON_STAGE)
-
-
-@check
-def drift_auth_weaker(view: DriftView, options: dict[str, Any]) -> Iterator[Violation]:
-    return view.of(names.AUTH_WEAKER)
-
-
-@check
-def drift_auth_differs(view: DriftView, options: dict[str, Any]) -> Iterator[Violation]:
-    return view.of(names.AUTH_DIFFERS)
-
-
-@check
-def drift_integration_differs(view: DriftView, options: dict[str, Any]) -> Iterator[Violation]:
-    return view.of(names.INTEGRATION)
-
-
-@check
-def drift_cors_differs(view: DriftView, options: dict[str, Any]) -> Iterator[Violation]:
-    return view.of(names.CORS)
-
-
-@check
-def drift_request_validation_differs(
-    view: DriftView, options: dict[str, Any]
-) -> Iterator[Violation]:
-    return view.of(names.REQUEST)
-
-
-@check
-def drift_authorizer_differs(view: DriftView, options: dict[str, Any]) -> Iterator[Violation]:
-    return view.of(names.AUTHORIZER)
-
-
-@check
-def drift_gateway_response_differs(view: DriftView, options: dict[str, Any]) -> Iterator[Violation]:
-    return view.of(names.GATEWAY_RESPONSE)
-
-
-@check
-def drift_api_settings_differs(view: DriftView, options: dict[str, Any]) -> Iterator[Violation]:
-    return view.of(names.SETTINGS)
+for _rule in names.RULES:
+    _reporting(_rule)

@@ -23,6 +23,19 @@ REQUEST = "drift-request-validation-differs"
 AUTHORIZER = "drift-authorizer-differs"
 GATEWAY_RESPONSE = "drift-gateway-response-differs"
 SETTINGS = "drift-api-settings-differs"
+#: Every rule a difference may name (one check each, apilint/checks/drift.py).
+RULES = (
+    NOT_DEPLOYED,
+    ONLY_ON_STAGE,
+    AUTH_WEAKER,
+    AUTH_DIFFERS,
+    INTEGRATION,
+    CORS,
+    REQUEST,
+    AUTHORIZER,
+    GATEWAY_RESPONSE,
+    SETTINGS,
+)
 
 _REDEPLOY = "deploy the definition, or write what the stage runs into it if the change is meant"
 

@@ -38,12 +38,20 @@ def drift_findings(source: Path, export: Path) -> Found:
         pytest.param(REST, DRIFT / "rest-oas30.json", id="rest-oas30"),
         pytest.param(REST, DRIFT / "rest-swagger.json", id="rest-swagger2"),
         pytest.param(HTTP, DRIFT / "http-oas30.json", id="http-oas30"),
+        # Any form apilint reads is a definition: a template's body, a Terraform templatefile,
+        # and a Swagger 2 export against the same stage's OAS 3 export.
+        pytest.param(
+            DRIFT / "cloudformation" / "template.yaml", DRIFT / "rest-oas30.json", id="cfn-body"
+        ),
+        pytest.param(DRIFT / "terraform" / "main.tf", DRIFT / "http-oas30.json", id="terraform"),
+        pytest.param(DRIFT / "rest-swagger.json", DRIFT / "rest-oas30.json", id="swagger2-source"),
     ],
 )
 def test_a_stage_exported_from_the_definition_is_no_drift(source: Path, export: Path) -> None:
     assert drift_findings(source, export) == set()
     # Not vacuous: both sides have the same methods, and there are some.
     ours, theirs = load_api(str(source)), load_api(str(export))
+    assert ours.kind == theirs.kind
     assert {m.label for m in ours.methods} == {m.label for m in theirs.methods}
     assert len(ours.methods) >= 4
 
@@ -302,6 +310,32 @@ def test_every_drift_fixture_is_in_the_table() -> None:
 def test_each_kind_of_drift_is_found_by_operation_and_line(case: str) -> None:
     source = FIXTURES / "rules" / f"{case}.yaml"
     assert drift_findings(source, deployed_export(source)) == KINDS[case]
+
+
+@pytest.mark.parametrize(
+    ("source", "export", "expected"),
+    [
+        pytest.param(
+            DRIFT / "cloudformation" / "template.yaml",
+            FIXTURES / "rules" / "drift-auth-weaker" / "deployed" / "rest.json",
+            {
+                ("AGW803", "POST /pets", "template.yaml", 42),
+                ("AGW803", "GET /pets/{petId}", "template.yaml", 83),
+            },
+            id="cfn-body",
+        ),
+        pytest.param(
+            DRIFT / "terraform" / "main.tf",
+            FIXTURES / "rules" / "drift-auth-weaker" / "deployed" / "http.json",
+            {("AGW803", "POST /items", "items.yaml.tpl", 17)},
+            id="terraform",
+        ),
+    ],
+)
+def test_drift_points_into_the_template_the_definition_is_written_in(
+    source: Path, export: Path, expected: Found
+) -> None:
+    assert drift_findings(source, export) == expected
 
 
 def _case(name: str) -> tuple[str, str]:

@@ -1,6 +1,7 @@
 """What API Gateway keeps of a definition, in one form for a definition and for a stage's
 export: the defaults AWS fills in are filled in here too (a definition that leaves them out
-and an export that writes them agree), and forms AWS rewrites are brought to one shape."""
+and an export that writes them agree), and forms AWS rewrites are brought to one shape
+(docs/dev/gateway-facts.md#exports)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ BINARY_TYPES = "x-amazon-apigateway-binary-media-types"
 POLICY = "x-amazon-apigateway-policy"
 COMPRESSION = "x-amazon-apigateway-minimum-compression-size"
 #: API Gateway's integration timeout when none is set: 29 s on REST APIs, 30 s on HTTP APIs
-#: (docs/dev/gateway-facts.md, quotas).
+#: (docs/dev/gateway-facts.md#exports).
 DEFAULT_TIMEOUT = {"rest": 29000, "http": 30000}
 #: A REST authorizer's cache TTL when none is set ("The default value is 300", Authorizer
 #: resultTtlInSeconds, API Gateway API reference).

@@ -262,6 +262,7 @@ def test_a_changed_field_is_drift(name: str, tmp_path: Path) -> None:
 KINDS: dict[str, Found] = {
     "drift-not-deployed/rest": {("AGW801", "GET /pets/{petId}", "rest.yaml", 64)},
     "drift-not-deployed/http": {("AGW801", "POST /items", "http.yaml", 17)},
+    "drift-not-deployed/rest-swagger": {("AGW801", "GET /pets/{petId}", "rest-swagger.yaml", 64)},
     "drift-only-on-stage/rest": {
         ("AGW802", "DELETE /pets/{petId}", "rest.json", 221),
         ("AGW802", "POST /admin", "rest.json", 300),
@@ -272,6 +273,10 @@ KINDS: dict[str, Found] = {
         ("AGW803", "GET /pets/{petId}", "rest.yaml", 71),
     },
     "drift-auth-weaker/http": {("AGW803", "POST /items", "http.yaml", 18)},
+    "drift-auth-weaker/rest-swagger": {
+        ("AGW803", "POST /pets", "rest-swagger.yaml", 29),
+        ("AGW803", "GET /pets/{petId}", "rest-swagger.yaml", 71),
+    },
     "drift-auth-differs/rest": {("AGW804", "GET /pets", "rest.yaml", 15)},
     "drift-auth-differs/http": {("AGW804", "GET /items", "http.yaml", 11)},
     "drift-integration-differs/rest": {
@@ -287,6 +292,10 @@ KINDS: dict[str, Found] = {
     "drift-request-validation-differs/rest": {
         ("AGW807", "GET /pets", "rest.yaml", 10),
         ("AGW807", "POST /pets", "rest.yaml", 28),
+    },
+    "drift-request-validation-differs/rest-swagger": {
+        ("AGW807", "GET /pets", "rest-swagger.yaml", 10),
+        ("AGW807", "POST /pets", "rest-swagger.yaml", 28),
     },
     "drift-authorizer-differs/rest": {("AGW808", None, "rest.yaml", 110)},
     "drift-authorizer-differs/http": {("AGW808", None, "http.yaml", 43)},

@@ -31,13 +31,13 @@ class Sources:
     by_title: dict[str, list[Api]]
     mapping: dict[str, str]
 
-    def of(self, api_id: str, name: str) -> Api | None:
+    def of(self, api_id: str, name: str, kind: str) -> Api | None:
         """The definition a deployed API was made from: the mapping file's (by id, then name),
-        else the one definition whose title is the API's name."""
+        else the one definition of the same kind (REST or HTTP) whose title is the API's name."""
         mapped = self.mapping.get(api_id) or self.mapping.get(name)
         if mapped is not None:
             return load_api(str(self.folder / mapped))
-        found = self.by_title.get(name, [])
+        found = [a for a in self.by_title.get(name, []) if a.kind == kind]
         if len(found) > 1:
             shown = ", ".join(sorted(a.doc.path for a in found))
             warn(
@@ -102,7 +102,7 @@ def drift_beside(
             continue
         threshold = fail_on or "error"
         try:
-            source = sources.of(e.api.api_id, e.api.name)
+            source = sources.of(e.api.api_id, e.api.name, e.api.kind)
             if source is None:
                 out.append(StageDrift(e, None))
                 continue

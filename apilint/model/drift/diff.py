@@ -10,7 +10,7 @@ from typing import Any
 
 from apilint.document.refs import At
 from apilint.model.drift import facts
-from apilint.model.drift.values import same, shown
+from apilint.model.drift.values import ANY, same, shown
 from apilint.model.gateway import Api, Method
 
 NOT_DEPLOYED = "drift-not-deployed"
@@ -59,13 +59,22 @@ def compare(source: Api, stage: Api) -> list[Difference]:
 
 
 def _fields(source: dict[str, Any], stage: dict[str, Any]) -> list[str]:
-    """`name ('stage value' on the stage, 'definition value' in the definition)` per field that
-    differs."""
-    return [
-        f"{key} ({shown(stage.get(key))} on the stage, {shown(source.get(key))} in the definition)"
-        for key in sorted(set(source) | set(stage))
-        if not same(source.get(key), stage.get(key))
-    ]
+    """`name (stage value on the stage, definition value in the definition)` per field that
+    differs; maps are compared key by key (`responses.default.statusCode`), so the message
+    names the value that changed."""
+    out: list[str] = []
+    _field_diff("", source, stage, out)
+    return out
+
+
+def _field_diff(name: str, source: Any, stage: Any, out: list[str]) -> None:
+    if source is ANY:
+        return
+    if isinstance(source, dict) and isinstance(stage, dict):
+        for key in sorted(set(source) | set(stage)):
+            _field_diff(f"{name}.{key}" if name else key, source.get(key), stage.get(key), out)
+    elif not same(source, stage):
+        out.append(f"{name} ({shown(stage)} on the stage, {shown(source)} in the definition)")
 
 
 def _methods(source: Api, stage: Api) -> Iterator[Difference]:

@@ -43,6 +43,15 @@ def _stub_rest(stubs: dict[str, Any], api_id: str, stage: str, export: Path) -> 
     )
 
 
+def _stubbed_rest(monkeypatch: pytest.MonkeyPatch, source: Path) -> dict[str, Any]:
+    """Clients whose stage a1b2c3d4e5/prod exports as the fixture's deployed/ export."""
+    stubs = stubbed_clients(monkeypatch, "us-east-1")
+    _stub_rest(stubs, "a1b2c3d4e5", "prod", deployed_export(source))
+    for stub in stubs.values():
+        stub.activate()
+    return stubs
+
+
 def _drift(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, Any, str]:
     code, out, err = run(capsys, "drift", *args, "--region", "us-east-1", "-f", "json")
     found = json.loads(out)["results"] if out else []
@@ -55,10 +64,7 @@ def test_an_authorizer_removed_after_deployment_is_found(
     # The stage after `put-method --authorization-type NONE` on GET /pets/{petId}, apiKeyRequired
     # switched off on POST /pets, and a deployment.
     source = FIXTURES / "rules" / "drift-auth-weaker" / "rest.yaml"
-    stubs = stubbed_clients(monkeypatch, "us-east-1")
-    _stub_rest(stubs, "a1b2c3d4e5", "prod", deployed_export(source))
-    for stub in stubs.values():
-        stub.activate()
+    stubs = _stubbed_rest(monkeypatch, source)
     code, found, err = _drift(
         capsys, str(source), "--aws", "--api-id", "a1b2c3d4e5", "--stage", "prod"
     )
@@ -107,10 +113,7 @@ def test_save_export_keeps_what_findings_point_into(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     source = FIXTURES / "rules" / "drift-only-on-stage" / "rest.yaml"
-    stubs = stubbed_clients(monkeypatch, "us-east-1")
-    _stub_rest(stubs, "a1b2c3d4e5", "prod", deployed_export(source))
-    for stub in stubs.values():
-        stub.activate()
+    _stubbed_rest(monkeypatch, source)
     saved = tmp_path / "prod.json"
     code, found, _ = _drift(
         capsys,

@@ -84,25 +84,25 @@ def _methods(source: Api, stage: Api) -> Iterator[Difference]:
         if other is not None:
             yield from _method(source, stage, method, other)
             continue
-        rule = CORS if method.verb == "OPTIONS" else NOT_DEPLOYED
-        yield Difference(
-            rule,
-            method.at,
-            f"{method.label} is in the definition but not on the stage: deploy the definition "
-            "(a change merged but never deployed), or remove the method if it was taken down "
-            "on purpose",
-            method.label,
+        yield _missing(
+            method,
+            NOT_DEPLOYED,
+            "is in the definition but not on the stage: deploy the definition (a change merged "
+            "but never deployed), or remove the method if it was taken down on purpose",
         )
     for method in deployed.values():
-        rule = CORS if method.verb == "OPTIONS" else ONLY_ON_STAGE
-        yield Difference(
-            rule,
-            method.at,
-            f"{method.label} runs on the stage but is not in the definition (added by hand, "
-            "e.g. in the console): add it to the definition, or delete it from the API and "
-            "redeploy",
-            method.label,
+        yield _missing(
+            method,
+            ONLY_ON_STAGE,
+            "runs on the stage but is not in the definition (added by hand, e.g. in the "
+            "console): add it to the definition, or delete it from the API and redeploy",
         )
+
+
+def _missing(method: Method, rule: str, what: str) -> Difference:
+    """A method only one side has (an OPTIONS method is CORS)."""
+    rule = CORS if method.verb == "OPTIONS" else rule
+    return Difference(rule, method.at, f"{method.label} {what}", method.label)
 
 
 def _method(source: Api, stage: Api, mine: Method, theirs: Method) -> Iterator[Difference]:

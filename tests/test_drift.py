@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import FIXTURES, deployed_export, run
+from helpers import FIXTURES, corpus_params, deployed_export, require_shared, run
 
-from apilint.engine.run import Settings, lint_path, load_api
+from apilint.common.errors import ApilintError
+from apilint.engine.run import Settings, lint_path, load_api, run_rules
 
 DRIFT = FIXTURES / "drift"
 REST = DRIFT / "rest-source.yaml"
@@ -54,6 +55,30 @@ def test_a_stage_exported_from_the_definition_is_no_drift(source: Path, export: 
     assert ours.kind == theirs.kind
     assert {m.label for m in ours.methods} == {m.label for m in theirs.methods}
     assert len(ours.methods) >= 4
+
+
+def _against_itself(path: Path) -> list[str] | None:
+    """Drift findings and crashes of a definition against itself (None: not one definition)."""
+    try:
+        ours, again = load_api(str(path)), load_api(str(path))
+    except ApilintError:
+        return None
+    result = run_rules(ours.doc, Settings(select=("drift",), deployed=again), api=ours)
+    return [f"{f.code}:{f.line}" for f in result.findings] + [c.error for c in result.crashes]
+
+
+def test_every_fixture_against_itself_is_no_drift() -> None:
+    """Comparing is reflexive, also on the odd definitions the rule fixtures hold."""
+    paths = sorted(p for p in FIXTURES.rglob("*") if p.suffix in (".yaml", ".json"))
+    found = {p: _against_itself(p) for p in paths}
+    assert {p: f for p, f in found.items() if f} == {}
+    assert sum(f is not None for f in found.values()) > 400
+
+
+@pytest.mark.parametrize("path", corpus_params("real"))
+def test_a_real_definition_against_itself_is_no_drift(path: Path | None) -> None:
+    path = path or require_shared("corpus", "real")
+    assert _against_itself(path) == []
 
 
 Mutation = Callable[[dict[str, Any]], None]

@@ -322,6 +322,10 @@ def settings(api: Api) -> dict[str, tuple[At | None, Any]]:
     }
 
 
+def _upper_all(listed: Any) -> Any:
+    return tuple(sorted(str(upper(m)) for m in listed)) if isinstance(listed, tuple) else listed
+
+
 def http_cors(api: Api) -> tuple[At | None, dict[str, Any] | None]:
     """An HTTP API's CORS configuration in one form (header names and origins are sets)."""
     at = api.dict_child(api.root, HTTP_CORS) if api.kind == "http" else None
@@ -331,7 +335,7 @@ def http_cors(api: Api) -> tuple[At | None, dict[str, Any] | None]:
     age = v.get("maxAge")
     return at, {
         "allowOrigins": names(v.get("allowOrigins")),
-        "allowMethods": tuple(sorted(str(upper(m)) for m in names(v.get("allowMethods")))),
+        "allowMethods": _upper_all(names(v.get("allowMethods"))),
         "allowHeaders": names(v.get("allowHeaders"), fold=True),
         "exposeHeaders": names(v.get("exposeHeaders"), fold=True),
         "allowCredentials": v.get("allowCredentials") is True,

@@ -11,7 +11,7 @@ from typing import Any
 from apilint.catalog.registry import default_check
 from apilint.checks import Check, Violation, check, violation
 from apilint.model.drift import Difference, compare
-from apilint.model.drift import diff as names
+from apilint.model.drift import difference as names
 from apilint.model.gateway import Api
 
 

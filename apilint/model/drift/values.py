@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from apilint.document.placeholders import PLACEHOLDER, has_placeholder, is_placeholder
+from apilint.model.lambdas import function_part
 from apilint.model.values import number
 
 
@@ -90,3 +91,22 @@ def names(value: Any, fold: bool = False) -> tuple[str, ...] | Any:
         return ()
     items = {str(v).strip().lower() if fold else str(v).strip() for v in value if v is not None}
     return tuple(sorted(items))
+
+
+_LAMBDA_PATH = re.compile(r":lambda:path/[^/]*/functions/(?P<fn>.+)/(?P<action>[^/]+)$")
+
+
+def target_uri(value: Any) -> Any:
+    """A Lambda invocation URI and the bare function ARN (HTTP APIs) name the same target;
+    the region in the URI and the API version are not part of it."""
+    if not isinstance(value, str):
+        return value
+    m = _LAMBDA_PATH.search(value.strip())
+    if m:
+        return f"{m['fn']}/{m['action']}"
+    bare = function_part(value)
+    return f"{bare}/invocations" if bare is not None else value.strip()
+
+
+def templates(value: Any) -> dict[str, Any]:
+    return {k.lower(): v.strip() if isinstance(v, str) else v for k, v in mapping(value).items()}

@@ -472,3 +472,26 @@ def test_an_export_that_is_not_json_is_one_line(
     code, out, err = run(capsys, "drift", str(REST), "--deployed", str(broken))
     assert (code, out, err.count("\n")) == (2, "", 1)
     assert err.startswith(f"apilint: {broken}:") and "Traceback" not in err
+
+
+def test_sarif_locates_findings_in_the_definition_and_in_the_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import jsonschema
+
+    source, export = _case("drift-gateway-response-differs/rest")
+    out = tmp_path / "drift.sarif"
+    code, _, err = run(capsys, "drift", source, "--deployed", export, "-f", f"sarif={out}")
+    log = json.loads(out.read_text())
+    schema = json.loads((Path(__file__).parent / "data" / "sarif-2.1.0.json").read_text())
+    jsonschema.validators.validator_for(schema)(schema).validate(log)
+    located = {
+        (
+            r["ruleId"],
+            Path(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]).name,
+            r["locations"][0]["physicalLocation"]["region"]["startLine"],
+        )
+        for r in log["runs"][0]["results"]
+    }
+    assert (code, err) == (0, "")
+    assert located == {("AGW809", "rest.yaml", 132), ("AGW809", "rest.json", 299)}

@@ -9,6 +9,7 @@ has a fixture under fixtures/rules/drift-*/ with its export in deployed/.
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -495,3 +496,18 @@ def test_sarif_locates_findings_in_the_definition_and_in_the_export(
     }
     assert (code, err) == (0, "")
     assert located == {("AGW809", "rest.yaml", 132), ("AGW809", "rest.json", 299)}
+
+
+def test_the_definitions_configuration_applies(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source, export = _case("drift-integration-differs/http")
+    shutil.copy(source, tmp_path / "api.yaml")
+    (tmp_path / ".apilint.toml").write_text(
+        'fail-on = "warning"\n[severity]\ndrift-integration-differs = "info"\n'
+    )
+    code, out, _ = run(capsys, "drift", str(tmp_path / "api.yaml"), "--deployed", export, "-q")
+    assert (code, out.count("AGW805 [info]")) == (0, 1)
+    (tmp_path / ".apilint.toml").write_text('fail-on = "warning"\n')
+    code, out, _ = run(capsys, "drift", str(tmp_path / "api.yaml"), "--deployed", export, "-q")
+    assert (code, out.count("AGW805 [warning]")) == (1, 1)

@@ -13,7 +13,8 @@ from pathlib import Path
 from apilint.catalog.registry import find_rules_or_error
 from apilint.commands.lint import config_for, outputs_of, report
 from apilint.common.errors import ApilintError, UsageError, warn
-from apilint.engine.run import FileResult, Settings, load_api, run_rules
+from apilint.common.findings import FileResult
+from apilint.engine.run import Settings, load_api, run_rules
 from apilint.model.gateway import Api
 
 

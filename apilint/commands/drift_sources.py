@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 from apilint.commands.drift import compare_stage, drift_settings
 from apilint.common.errors import ApilintError, UsageError, warn
 from apilint.common.files import read_at_most
+from apilint.common.findings import FileResult
 from apilint.document.discover import expand
-from apilint.engine.run import FileResult, Prebuilt, Settings, load_api
+from apilint.engine.run import Prebuilt, Settings, load_api
 from apilint.model.gateway import Api
 
 if TYPE_CHECKING:

@@ -151,7 +151,8 @@ class RymlLocator:
                 # the first of duplicate keys, as find_child
                 members.setdefault(bytes(t.key(child)).decode("utf-8", "replace"), child)
                 child = t.next_sibling(child)
-        return members.get(token, ryml.NONE)
+        found: int = members.get(token, ryml.NONE)
+        return found
 
     def _offset(self, view: Any, quoted: bool) -> int:
         return _address(view) - self.base - (1 if quoted else 0)

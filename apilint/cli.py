@@ -502,9 +502,22 @@ def audit(
     ),
     config: str | None = _CONFIG,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    source: str | None = typer.Option(
+        None,
+        "--source",
+        help="The repository's definitions: each stage whose API is one of them (its title is "
+        "the API's name, or --source-map names it) is also compared with it (apilint drift).",
+    ),
+    source_map: str | None = typer.Option(
+        None,
+        "--source-map",
+        help='JSON {"API id or name": "definition path under --source"} for APIs whose name '
+        "is not their definition's title.",
+    ),
 ) -> int:
     """Export every deployed REST and HTTP API stage of the account's regions, lint each with
-    the account checks, and print one summary table."""
+    the account checks, and print one summary table; with --source, the drift of each stage
+    against its definition too."""
     if not aws:
         raise typer.BadParameter(
             "audit reads every API of the account: pass --aws to confirm", param_hint="--aws"
@@ -520,7 +533,66 @@ def audit(
         config,
         quiet,
         _colour(sys.stdout),
+        source,
+        source_map,
     )
+
+
+@app.command()
+def drift(
+    spec: str = typer.Argument(
+        ..., help="The definition the stage should run (OpenAPI, SAM/CloudFormation, Terraform)."
+    ),
+    deployed: str | None = typer.Option(
+        None,
+        "--deployed",
+        help="The stage's export: `apilint export` or `aws apigateway get-export "
+        "--parameters extensions=apigateway` (OAS 3 or Swagger 2, REST or HTTP API).",
+    ),
+    aws: bool = typer.Option(
+        False, "--aws", help="Export the stage from AWS (read-only) instead of --deployed."
+    ),
+    api_id: str | None = typer.Option(None, "--api-id", help="With --aws: the API's id."),
+    stage: str | None = typer.Option(None, "--stage", help="With --aws: the stage to export."),
+    save_export: str | None = typer.Option(
+        None, "--save-export", help="With --aws: keep the export in this file."
+    ),
+    format: list[str] = typer.Option(
+        ["text"], "--format", "-f", help="Formats as for lint; FORMAT=FILE writes to FILE."
+    ),
+    fail_on: FailOn | None = typer.Option(
+        None,
+        "--fail-on",
+        help="Lowest severity of drift that makes the exit code 1 (default: as configured, "
+        "else error).",
+    ),
+    select: list[str] | None = _SELECT,
+    ignore: list[str] | None = _IGNORE,
+    config: str | None = _CONFIG,
+    region: str | None = _REGION,
+    profile: str | None = _PROFILE,
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print findings and errors only."),
+) -> int:
+    """Does the stage run what the definition says? Compare the definition with a stage's
+    export: methods not deployed or only on the stage, weaker or other authorization,
+    integrations, CORS, validation, authorizers, gateway responses, policies."""
+    from apilint.commands.drift import DriftOptions, run_drift
+
+    options = DriftOptions(
+        spec=spec,
+        deployed=deployed,
+        aws=aws,
+        api_id=api_id,
+        stage=stage,
+        region=region,
+        profile=profile,
+        save_export=save_export,
+        select=_split(select),
+        ignore=_split(ignore),
+        fail_on=fail_on.value if fail_on else None,
+        config=config,
+    )
+    return run_drift(options, format, quiet, _colour(sys.stdout))
 
 
 @app.command()

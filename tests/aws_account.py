@@ -7,6 +7,7 @@ import io
 import json
 import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -119,3 +120,66 @@ def aws(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/apilint-test-config")
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/apilint-test-credentials")
     yield boto3.Session(region_name=REGION)
+
+
+def streaming_body(path: Path) -> Any:
+    """A recorded export as boto3 returns it (GetExport, ExportApi)."""
+    from botocore.response import StreamingBody
+
+    data = path.read_bytes()
+    return StreamingBody(io.BytesIO(data), len(data))
+
+
+def stubbed_clients(monkeypatch: pytest.MonkeyPatch, region: str) -> dict[str, Any]:
+    """Stubbers of the apigateway and apigatewayv2 clients apilint makes (for the exports moto
+    does not implement): every call must be one the test adds, so nothing else is called."""
+    import boto3
+    from botocore.stub import Stubber
+
+    import apilint.aws
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIATESTINGKEY000000")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing-secret-never-printed")
+    clients = {
+        name: boto3.client(
+            name, region_name=region, aws_access_key_id="x", aws_secret_access_key="y"
+        )
+        for name in ("apigateway", "apigatewayv2")
+    }
+    monkeypatch.setattr(apilint.aws, "client", lambda made, service, region=None: clients[service])
+    return {name: Stubber(c) for name, c in clients.items()}
+
+
+def recorded_exports(monkeypatch: pytest.MonkeyPatch, bodies: dict[tuple[str, str], Path]) -> None:
+    """moto's GetExport returns a skeleton of the live resources: the apigateway clients apilint
+    makes answer GetExport for these (API id, stage) with the export AWS returns (through
+    botocore's own hooks, as Stubber does); every other call still goes to moto."""
+    from botocore.awsrequest import AWSResponse
+
+    import apilint.aws
+    import apilint.aws.audit
+
+    made_client = apilint.aws.client
+
+    def remember(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+        assert params.get("parameters") == {"extensions": "apigateway"}
+        context["recorded-export"] = bodies.get((params["restApiId"], params["stageName"]))
+
+    def answer(context: dict[str, Any], **_: Any) -> Any:
+        path = context.get("recorded-export")
+        if path is None:
+            return None  # moto answers
+        return AWSResponse("", 200, {}, None), {  # type: ignore[arg-type]
+            "body": streaming_body(path),
+            "contentType": "application/json",
+        }
+
+    def client(made: Any, service: str, region: str | None = None) -> Any:
+        made = made_client(made, service, region)
+        if service == "apigateway":
+            made.meta.events.register("before-parameter-build.apigateway.GetExport", remember)
+            made.meta.events.register("before-call.apigateway.GetExport", answer)
+        return made
+
+    monkeypatch.setattr(apilint.aws, "client", client)
+    monkeypatch.setattr(apilint.aws.audit, "client", client)

@@ -87,6 +87,19 @@ PITFALL_ALL = {
 }
 
 
+def deployed_export(path: Path) -> Path:
+    """The stage's export a drift rule's fixture is compared with: deployed/<name>.json."""
+    return path.parent / "deployed" / (path.stem + ".json")
+
+
+def export_expectations(path: Path) -> set[tuple[str, int]]:
+    """(code, line) pairs a drift fixture declares in its export (what only the stage has):
+    the export's sidecar, deployed/<name>.json.expect; none without one."""
+    export = deployed_export(path)
+    sidecar = export.with_name(export.name + ".expect")
+    return expectations(export) if sidecar.is_file() else set()
+
+
 def rendered(module: Any, results: list[Any]) -> str:
     """What a report module renders for `results`, without colour."""
     out = io.StringIO()

@@ -3,7 +3,6 @@ server on 127.0.0.1, and botocore's Stubber for the export shapes moto does not 
 
 from __future__ import annotations
 
-import io
 import json
 import socket
 import subprocess
@@ -12,7 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aws_account import ACCOUNT, REGION, allow, aws, build_orders_account, moto_endpoint  # noqa: F401
+from aws_account import (  # noqa: F401
+    ACCOUNT,
+    REGION,
+    allow,
+    aws,
+    build_orders_account,
+    moto_endpoint,
+    streaming_body,
+    stubbed_clients,
+)
 from helpers import FIXTURES, run
 
 ORDERS = FIXTURES / "aws" / "orders.yaml"
@@ -161,13 +169,6 @@ def test_access_denied_is_unverifiable_never_missing() -> None:
     )
 
 
-def _body(path: Path) -> Any:
-    from botocore.response import StreamingBody
-
-    data = path.read_bytes()
-    return StreamingBody(io.BytesIO(data), len(data))
-
-
 def test_export_requests_every_extension_in_the_real_shapes() -> None:
     import boto3
     from botocore.stub import Stubber
@@ -184,7 +185,7 @@ def test_export_requests_every_extension_in_the_real_shapes() -> None:
     with Stubber(apigw) as s1, Stubber(v2) as s2:
         s1.add_response(
             "get_export",
-            {"body": _body(rest), "contentType": "application/json"},
+            {"body": streaming_body(rest), "contentType": "application/json"},
             {
                 "restApiId": "a1b2c3d4e5",
                 "stageName": "prod",
@@ -195,7 +196,7 @@ def test_export_requests_every_extension_in_the_real_shapes() -> None:
         )
         s2.add_response(
             "export_api",
-            {"body": _body(http)},
+            {"body": streaming_body(http)},
             {
                 "ApiId": "q1w2e3r4t5",
                 "OutputType": "JSON",
@@ -214,21 +215,8 @@ def test_export_requests_every_extension_in_the_real_shapes() -> None:
 def test_export_command_finds_an_http_api(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import boto3
-    from botocore.stub import Stubber
-
-    import apilint.aws
-
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIATESTINGKEY000000")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing-secret-never-printed")
     http = FIXTURES / "aws" / "export-http-oas30.json"
-    clients = {
-        name: boto3.client(
-            name, region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="y"
-        )
-        for name in ("apigateway", "apigatewayv2")
-    }
-    stubs = {name: Stubber(c) for name, c in clients.items()}
+    stubs = stubbed_clients(monkeypatch, "eu-west-1")
     stubs["apigateway"].add_client_error(
         "get_rest_api",
         "NotFoundException",
@@ -243,7 +231,7 @@ def test_export_command_finds_an_http_api(
     )
     stubs["apigatewayv2"].add_response(
         "export_api",
-        {"body": _body(http)},
+        {"body": streaming_body(http)},
         {
             "ApiId": "q1w2e3r4t5",
             "OutputType": "JSON",
@@ -253,7 +241,6 @@ def test_export_command_finds_an_http_api(
     )
     for stub in stubs.values():
         stub.activate()
-    monkeypatch.setattr(apilint.aws, "client", lambda made, service, region=None: clients[service])
     out = tmp_path / "carts.json"
     code, stdout, err = run(capsys, "export", "q1w2e3r4t5", "--region", "eu-west-1", "-o", str(out))
     assert (code, err) == (0, f"apilint: wrote the HTTP API 'carts' (q1w2e3r4t5) to {out}\n")
@@ -333,6 +320,15 @@ def test_without_credentials_one_line(
     "args",
     [
         pytest.param(["lint", str(ORDERS)], id="lint"),
+        pytest.param(
+            [
+                "drift",
+                str(FIXTURES / "drift" / "rest-source.yaml"),
+                "--deployed",
+                str(FIXTURES / "drift" / "rest-oas30.json"),
+            ],
+            id="drift",
+        ),
         pytest.param(
             [
                 "lint",

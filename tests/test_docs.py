@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import FIXTURES, ROOT, expectations
+from helpers import FIXTURES, ROOT, expectations, export_expectations
 
 from apilint.catalog import docs
 from apilint.catalog.registry import CATALOG, catalog_text, find_rule, load_rules
@@ -203,7 +203,7 @@ def test_every_rule_has_fixtures_that_raise_it() -> None:
         declared = set()
         for path in folder.iterdir():
             if path.suffix in (".yaml", ".json", ".tf"):
-                declared |= {code for code, _ in expectations(path)}
+                declared |= {code for code, _ in expectations(path) | export_expectations(path)}
         assert rule.code in declared, f"no fixture of {rule.name} expects {rule.code}"
 
 
@@ -364,6 +364,7 @@ def test_readme_rule_counts_match_the_catalog() -> None:
         "CORS, gateway responses": by_category["cors"],
         "quotas": by_category["quotas"],
         "templates": by_category["templates"],
+        "drift": by_category["drift"],
     }
 
 

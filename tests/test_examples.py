@@ -8,7 +8,7 @@ import pytest
 
 from apilint.aws.inventory_file import build_inventory
 from apilint.catalog.registry import Rule, load_rules
-from apilint.engine.run import Settings, lint_path
+from apilint.engine.run import Settings, lint_path, load_api
 from apilint.model.inventory import Deployment
 
 RULES = [r for r in load_rules() if r.category != "internal"]
@@ -23,6 +23,10 @@ def _codes(rule: Rule, text: str, tmp_path: Path) -> list[str]:
             [("example", item) for item in rule.example_inventory], None, "the example inventory"
         )
         settings.deployment = Deployment(**rule.example_deployment)
+    if rule.scope == "drift":  # compared with the stage's export the rule file gives
+        deployed = tmp_path / "deployed.json"
+        deployed.write_text(rule.example_deployed)
+        settings.deployed = load_api(str(deployed))
     results = lint_path(str(path), settings)
     assert results and all(r.error is None and r.skipped is None for r in results), [
         (r.error, r.skipped) for r in results

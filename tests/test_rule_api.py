@@ -119,7 +119,13 @@ def test_kinds_versions_and_scopes_are_the_schema_enums() -> None:
     assert list(get_args(ApiKind)) == schema["api"]["items"]["enum"]
     assert list(get_args(Version)) == schema["versions"]["items"]["enum"]
     assert list(get_args(Scope)) == schema["scope"]["enum"]
-    assert {r.scope for r in load_rules()} == {"definition", "template", "account", "engine"}
+    assert {r.scope for r in load_rules()} == {
+        "definition",
+        "template",
+        "account",
+        "drift",
+        "engine",
+    }
 
 
 def _option_classes() -> list[type]:

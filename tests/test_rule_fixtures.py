@@ -6,12 +6,19 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import FIXTURES, RESOURCE_CORE, expectations, fixture_options
+from helpers import (
+    FIXTURES,
+    RESOURCE_CORE,
+    deployed_export,
+    expectations,
+    export_expectations,
+    fixture_options,
+)
 
 from apilint.aws.inventory_file import read_inventory
 from apilint.catalog.registry import find_rule
 from apilint.document import load_document
-from apilint.engine.run import Settings, lint_path, run_rules
+from apilint.engine.run import Settings, lint_path, load_api, run_rules
 from apilint.model.inventory import Deployment
 
 CASES = sorted(p for p in (FIXTURES / "rules").glob("*/*") if p.suffix in (".yaml", ".json", ".tf"))
@@ -27,6 +34,8 @@ def lint_one_rule(path: Path) -> set[tuple[str, int]]:
         deployment = path.parent / "account" / "deployment.json"
         if deployment.is_file():
             settings.deployment = Deployment(**json.loads(deployment.read_text()))
+    if rule.scope == "drift":  # the stage's export: deployed/<name>.json beside it
+        settings.deployed = load_api(str(deployed_export(path)))
     results = lint_path(str(path), settings)
     assert results and all(r.error is None and r.skipped is None for r in results), [
         (r.error, r.skipped) for r in results
@@ -34,16 +43,41 @@ def lint_one_rule(path: Path) -> set[tuple[str, int]]:
     return {(f.code, f.line) for r in results for f in r.findings if f.file == str(path)}
 
 
+def findings_in_export(path: Path) -> set[tuple[str, int]]:
+    """(code, line) of a drift rule's findings on what only the stage has (in the export)."""
+    rule = find_rule(path.parent.name)
+    settings = Settings(select=(rule.name,), deployed=load_api(str(deployed_export(path))))
+    export = str(deployed_export(path))
+    return {
+        (f.code, f.line)
+        for r in lint_path(str(path), settings)
+        for f in r.findings
+        if f.file == export
+    }
+
+
 @pytest.mark.parametrize("path", CASES, ids=[f"{p.parent.name}/{p.name}" for p in CASES])
 def test_fixture_findings(path: Path) -> None:
     assert lint_one_rule(path) == expectations(path)
+
+
+DRIFT_CASES = [p for p in CASES if find_rule(p.parent.name).scope == "drift"]
+
+
+@pytest.mark.parametrize(
+    "path", DRIFT_CASES, ids=[f"{p.parent.name}/{p.name}" for p in DRIFT_CASES]
+)
+def test_drift_fixture_findings_in_the_export(path: Path) -> None:
+    """Findings on what only the stage has point into the export: its sidecar
+    (deployed/<name>.json.expect) declares them; an export without one expects none there."""
+    assert findings_in_export(path) == export_expectations(path)
 
 
 def test_every_fixture_declares_something_or_is_a_clean_case() -> None:
     # A fixture that expects nothing must say so in its name, so an annotation typo cannot
     # silently turn a bad case into a vacuous one.
     for path in CASES:
-        if not expectations(path):
+        if not expectations(path) and not export_expectations(path):
             assert "clean" in path.stem, f"{path} declares no expected finding"
 
 

@@ -50,7 +50,7 @@ def test_prefixes_are_code_ranges_not_substrings() -> None:
         pytest.param(
             "secruity", "unknown rule 'secruity'; did you mean security", id="category-typo"
         ),
-        pytest.param("AGW8", "unknown rule 'AGW8'", id="prefix-without-rules"),
+        pytest.param("AGW88", "unknown rule 'AGW88'", id="prefix-without-rules"),
         pytest.param("AGW3011", "unknown rule 'AGW3011'", id="too-long"),
         pytest.param(
             "zzzz",
@@ -126,9 +126,9 @@ def test_configuration_unknown_selector_names_file_and_key(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "api.yaml").write_text(PITFALLS.read_text())
-    (tmp_path / ".apilint.toml").write_text('[per-file-ignores]\n"*.yaml" = ["AGW8"]\n')
+    (tmp_path / ".apilint.toml").write_text('[per-file-ignores]\n"*.yaml" = ["AGW88"]\n')
     code, _, err = run(capsys, "lint", "api.yaml")
     assert code == 2
     assert err.startswith(
-        f"apilint: {tmp_path / '.apilint.toml'}: per-file-ignores.*.yaml: unknown rule 'AGW8'"
+        f"apilint: {tmp_path / '.apilint.toml'}: per-file-ignores.*.yaml: unknown rule 'AGW88'"
     )

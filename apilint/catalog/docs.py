@@ -26,6 +26,7 @@ _CATEGORY_ORDER = (
     "integrations",
     "cors",
     "quotas",
+    "drift",
     "internal",
 )
 GENERATED = (

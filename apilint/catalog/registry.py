@@ -33,7 +33,7 @@ Version = Literal["2.0", "3.0", "3.1"]
 #: What a rule's check reads: one API definition, a CloudFormation/SAM template, a definition
 #: with the AWS account's Lambda facts; or nothing: the engine makes the findings itself
 #: (suppression bookkeeping), so there is no check function.
-Scope = Literal["definition", "template", "account", "engine"]
+Scope = Literal["definition", "template", "account", "drift", "engine"]
 #: A rule file's scope, or "contract": an `apilint test` check described as a rule for reports.
 AnyScope = Literal[Scope, "contract"]
 
@@ -93,11 +93,14 @@ class Rule:
     #: For scope "account": the AWS CLI outputs and deployment the examples are checked with.
     example_inventory: tuple[dict[str, Any], ...] = field(default=(), compare=False, hash=False)
     example_deployment: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    #: For scope "drift": the stage's export the examples are compared with.
+    example_deployed: str = field(default="", compare=False, hash=False)
     default_enabled: bool = True
     #: The AWS message or documentation sentence that shows the severity (required for errors).
     evidence: tuple[Evidence, ...] = ()
     #: "definition" (runs on each API definition), "template" (on a CloudFormation template),
-    #: "account" (on a definition, with what the AWS account says about its functions) or
+    #: "account" (on a definition, with what the AWS account says about its functions),
+    #: "drift" (on a definition, with the model of a stage's export) or
     #: "engine" (made by the engine, no check function).
     scope: AnyScope = "definition"
     #: "safe" or "unsafe" when the check attaches fixes (`lint --fix`), else None.
@@ -230,6 +233,7 @@ def _parse(data: dict[str, Any]) -> Rule:
         example_options=dict(examples.get("options") or {}),
         example_inventory=tuple(examples.get("inventory") or ()),
         example_deployment=dict(examples.get("deployment") or {}),
+        example_deployed=examples.get("deployed", ""),
         default_enabled=data.get("enabled", True),
         scope=scope,
         fixable=data.get("fixable"),

@@ -17,6 +17,7 @@ from apilint.model.inventory import Deployment
 
 if TYPE_CHECKING:
     from apilint.aws.audit import Exported
+    from apilint.commands.drift_sources import Sources, StageDrift
 
 
 def run_export(
@@ -63,9 +64,12 @@ def run_audit(
     config: str | None,
     quiet: bool,
     colour: bool,
+    source: str | None = None,
+    source_map: str | None = None,
 ) -> int:
     try:
         outputs = outputs_of(formats)
+        sources = _sources(source, source_map)
         from apilint.aws import session
 
         made = session(regions[0] if regions else None, profile)
@@ -82,11 +86,15 @@ def run_audit(
                 made, tasks, lambda path, apis: by_path[path], prebuilt
             ),
         )
+        drifts = _drift(good, sources, config, fail_on)
     except UsageError as exc:
         warn(f"apilint: {exc.message}")
         return 2
+    drifted = [d for d in drifts if d.result is not None]
+    results += [d.result for d in drifted if d.result is not None]
+    thresholds += [d.fail_on for d in drifted]
     code = report(results, thresholds, outputs, quiet, colour)
-    table = summary(exported, results)
+    table = summary(exported, results, drifts if sources is not None else None)
     out = sys.stdout if any(n == "text" and t is None for n, t in outputs) else sys.stderr
     out.write(table)
     if not save:
@@ -97,6 +105,26 @@ def run_audit(
     for e in failed:
         warn(f"apilint: {e.error}")
     return 2 if failed else code
+
+
+def _sources(folder: str | None, mapping: str | None) -> Sources | None:
+    if folder is None:
+        if mapping is not None:
+            raise UsageError("--source-map maps APIs to definitions under --source: pass --source")
+        return None
+    from apilint.commands.drift_sources import read_sources
+
+    return read_sources(folder, mapping)
+
+
+def _drift(
+    exported: list[Exported], sources: Sources | None, config: str | None, fail_on: str | None
+) -> list[StageDrift]:
+    if sources is None:
+        return []
+    from apilint.commands.drift_sources import drift_beside
+
+    return drift_beside(exported, sources, config, fail_on)
 
 
 def _export(made: object, regions: list[str], folder: Path, quiet: bool) -> list[Exported]:
@@ -120,19 +148,32 @@ def _export(made: object, regions: list[str], folder: Path, quiet: bool) -> list
             bar.__exit__(None, None, None)
 
 
-def summary(exported: list[Exported], results: list[FileResult]) -> str:
-    """One row per API stage: API, region, stage, errors, warnings, worst finding."""
+def _drift_cell(result: FileResult | None) -> str:
+    """Drift findings of a stage, "-" when no definition of the repository matches it."""
+    if result is None:
+        return "-"
+    return "error" if result.error is not None else str(len(result.findings))
+
+
+def summary(
+    exported: list[Exported], results: list[FileResult], drifts: list[StageDrift] | None = None
+) -> str:
+    """One row per API stage: API, region, stage, errors, warnings, (with --source: drift
+    findings, or "-" without a definition,) worst finding."""
     by_path: dict[str, list[FileResult]] = {}
     for r in results:
         by_path.setdefault(r.path, []).append(r)
+    drift = {id(d.exported): d.result for d in drifts or ()}
+    head = ("API", "REGION", "STAGE", "ERRORS", "WARNINGS")
     rows: list[tuple[str, ...]] = [
-        ("API", "REGION", "STAGE", "ERRORS", "WARNINGS", "WORST FINDING")
+        (*head, "DRIFT", "WORST FINDING") if drifts is not None else (*head, "WORST FINDING")
     ]
     for e in exported:
         api = f"{e.api.name} ({e.api.api_id}, {e.api.kind.upper()})"
         stage = e.api.stage or "(latest)"
+        extra = (_drift_cell(drift.get(id(e))),) if drifts is not None else ()
         if e.path is None:
-            rows.append((api, e.api.region, stage, "-", "-", f"export failed: {e.error}"))
+            rows.append((api, e.api.region, stage, "-", "-", *extra, f"export failed: {e.error}"))
             continue
         found = [f for r in by_path.get(str(e.path), []) for f in r.findings]
         errors = sum(f.severity == Severity.ERROR for f in found)
@@ -145,13 +186,16 @@ def summary(exported: list[Exported], results: list[FileResult]) -> str:
                 stage,
                 str(errors),
                 str(warnings),
+                *extra,
                 f"{worst.code} {worst.name}: {worst.message[:80]}" if worst else "-",
             )
         )
     # API names and messages come from the account's definitions: shown like any other input.
     rows = [tuple(visible(cell) for cell in row) for row in rows]
-    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    last = len(rows[0]) - 1
+    widths = [max(len(row[i]) for row in rows) for i in range(last)]
     lines = [
-        "  ".join(cell.ljust(w) for cell, w in zip(row[:5], widths)) + "  " + row[5] for row in rows
+        "  ".join(cell.ljust(w) for cell, w in zip(row[:last], widths)) + "  " + row[last]
+        for row in rows
     ]
     return "\n".join(terminal_line(line.rstrip()) for line in lines) + "\n"

@@ -115,6 +115,11 @@ def _configs(files: list[str], explicit: str | None) -> dict[str, Config]:
     return out
 
 
+def config_for(path: str, explicit: str | None) -> Config:
+    """The configuration of one file (as `_configs` finds it)."""
+    return _configs([path], explicit)[path]
+
+
 def _settings(config: Config, options: Options, file: str) -> Settings:
     # Command-line flags beat the file: --select replaces the configured selection, --ignore
     # adds to the configured ignores.

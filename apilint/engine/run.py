@@ -49,6 +49,8 @@ class Settings:
     #: scope "account" run only with it.
     inventory: Inventory | None = None
     deployment: Deployment = field(default_factory=Deployment)
+    #: The model of a stage's export (`apilint drift`); rules of scope "drift" run only with it.
+    deployed: Api | None = None
     #: Compute the fixes findings carry (`lint --fix`, `--diff`, SARIF output): it costs a
     #: second parse of each file that has a fixable finding.
     fixes: bool = False
@@ -159,20 +161,22 @@ def run_rules(
     selected = _selected(rules, settings)
     ran: set[str] = set()
     strict = strict_import(doc, settings)
-    account = None
+    subjects: dict[str, Any] = {"definition": api}
     if settings.inventory is not None:
         from apilint.checks.account import AccountView
 
-        account = AccountView(api, settings.inventory, settings.deployment)
+        subjects["account"] = AccountView(api, settings.inventory, settings.deployment)
+    if settings.deployed is not None:
+        from apilint.checks.drift import DriftView
+
+        subjects["drift"] = DriftView(api, settings.deployed)
     for rule in selected:
         if not rule.runs_on(doc.provides):
             continue  # an API built from resources lacks what the rule reads
         if rule.scope == "engine" and rule.applies_to(api.kind, doc.version):
             ran.add(rule.code)  # its findings come with the suppressions, below
             continue
-        subject = (
-            api if rule.scope == "definition" else account if rule.scope == "account" else None
-        )
+        subject = subjects.get(rule.scope)
         if subject is None or not rule.applies_to(api.kind, doc.version):
             continue
         ran.add(rule.code)

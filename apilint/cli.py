@@ -717,4 +717,6 @@ def _dispatch(args: list[str]) -> int:
 
 
 def run() -> None:
-    sys.exit(main())
+    from apilint.common.collector import exit_now
+
+    exit_now(main())

@@ -132,26 +132,31 @@ class RymlLocator:
         self.base = _address(buffer)
         self.original = original
         self.lines = LineIndex(original)  # tree offsets are byte offsets
-        self._members: dict[int, dict[str, int]] = {}
-        self._looked_into: set[int] = set()
+        # container -> its members (a map: key -> child; a sequence: the children in order)
+        self._members: dict[int, dict[str, int] | list[int]] = {}
 
-    def _member(self, node: int, token: str) -> int:
-        """The child of map `node` under key `token`. find_child walks the children (so does
-        num_children): one lookup per map is fine, but locating findings under each of 20,000
-        paths was quadratic (43 s), so a map looked into again gets a dict of its members."""
-        t = self.tree
+    def _children(self, node: int) -> dict[str, int] | list[int]:
+        """The members of container `node`, read once. find_child, child and num_children
+        walk the siblings one by one: locating findings under each of 20,000 paths was
+        quadratic (43 s), and a table per container is cheaper than even one such walk of a
+        large map from Python."""
         members = self._members.get(node)
-        if members is None:
-            if node not in self._looked_into:
-                self._looked_into.add(node)
-                return int(t.find_child(node, token.encode("utf-8")))
-            members = self._members[node] = {}
-            child = t.first_child(node)
-            while child != ryml.NONE:
-                # the first of duplicate keys, as find_child
-                members.setdefault(bytes(t.key(child)).decode("utf-8", "replace"), child)
-                child = t.next_sibling(child)
-        return members.get(token, ryml.NONE)
+        if members is not None:
+            return members
+        t = self.tree
+        children = []
+        child = t.first_child(node)
+        while child != ryml.NONE:
+            children.append(child)
+            child = t.next_sibling(child)
+        if t.is_map(node):
+            # the last of duplicate keys, as JSON parsers keep it (YAML with duplicates never
+            # gets here: load_fast declines it)
+            members = {bytes(t.key(c)).decode("utf-8", "replace"): c for c in children}
+        else:
+            members = children
+        self._members[node] = members
+        return members
 
     def _offset(self, view: Any, quoted: bool) -> int:
         return _address(view) - self.base - (1 if quoted else 0)
@@ -266,10 +271,13 @@ class RymlLocator:
         if t.is_stream(node):
             node = t.first_child(node)
         for token in tokens:
-            if t.is_map(node):
-                child = self._member(node, token)
-            elif t.is_seq(node) and token.isdigit() and int(token) < t.num_children(node):
-                child = t.child(node, int(token))
+            if not t.is_container(node):
+                break
+            members = self._children(node)
+            if isinstance(members, dict):
+                child = members.get(token, ryml.NONE)
+            elif token.isdigit() and int(token) < len(members):
+                child = members[int(token)]
             else:
                 break
             if child == ryml.NONE:  # not found

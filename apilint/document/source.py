@@ -19,16 +19,17 @@ _WS = re.compile(r"[ \t\n\r]*")
 
 
 class JsonLocator:
-    """Finds pointers in JSON text by walking only the containers on the way to the target.
+    """Finds pointers in JSON text: with one rapidyaml parse of the text (C++, a tree of
+    offsets) from the first lookup, or, where that is missing or fails, by walking only the
+    containers on the way to the target.
 
-    Each container is indexed once (member → offsets) with the C JSON scanner skipping the
-    values, so locating many findings in a 13 MB file costs about one parse of the objects
-    visited, not one per finding.
+    The walk indexes each container once (member → offsets) with the C JSON scanner, which
+    builds every value it skips: indexing the root alone costs as much as a parse of the whole
+    file, so even one finding is located faster with the tree.
     """
 
-    #: After this many lookups, one rapidyaml parse of the whole text is cheaper than indexing
-    #: more containers (each indexing re-reads the values it skips).
-    BULK_AFTER = 20
+    #: Lookups walked before the tree is built (tests raise it to compare the two ways).
+    BULK_AFTER = 0
 
     def __init__(self, text: str, parse_int: Callable[[str], Any] | None = None) -> None:
         self.lines = LineIndex(text)

@@ -1,0 +1,82 @@
+"""The fast paths of a lint run give the same answers as the slow ones: positions from the
+rapidyaml tree, the collector paused per file, the command line's exit without teardown."""
+
+from __future__ import annotations
+
+import gc
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import FIXTURES
+
+from apilint.common.findings import Span
+from apilint.document.ryml_loader import json_locator
+from apilint.document.source import JsonLocator
+from apilint.engine import run as engine
+from apilint.engine.run import FileResult, Settings, lint_tasks
+
+PITFALLS = str(FIXTURES / "examples" / "pitfalls.yaml")
+
+# `a` twice: JSON parsers keep the later one, so findings about it must point there.
+DUPLICATED = '{\n  "a": {"x": 1},\n  "b": [10, 20, 30],\n  "a": {"y": 2}\n}\n'
+
+
+@pytest.mark.parametrize("walked", [0, 100], ids=["tree", "walk"])
+def test_a_duplicated_json_key_is_located_at_the_copy_the_parser_keeps(walked: int) -> None:
+    locator = JsonLocator(DUPLICATED)
+    locator.BULK_AFTER = walked  # 0: the rapidyaml tree from the first lookup; 100: the walk
+    assert locator.span(("a",)) == Span(4, 3, 4, 16)
+    assert locator.span(("a", "y")) == Span(4, 9, 4, 15)
+    assert locator.span(("b", "2")) == Span(3, 17, 3, 19)
+    assert locator.span(("b", "3")) == Span(3, 3, 3, 20)  # past the end: the sequence
+
+
+def test_the_tree_locates_every_entry_of_a_long_sequence_and_map() -> None:
+    items = {f"k{i}": [i, {"v": i}] for i in range(3000)}
+    text = json.dumps({"m": items, "s": list(range(3000))}, indent=1)
+    tree = json_locator(text)
+    assert tree is not None
+    walk = JsonLocator(text)
+    walk.BULK_AFTER = 10**6
+    wanted = [("m", f"k{i}", "1", "v") for i in range(0, 3000, 7)]
+    wanted += [("s", str(i)) for i in range(0, 3000, 11)] + [("s", "3000"), ("m", "nope")]
+    assert [tree.span(t) for t in wanted] == [walk.span(t) for t in wanted]
+
+
+def test_each_file_is_linted_with_the_collector_paused_and_it_runs_again_after(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: list[bool] = []
+
+    def lint_path(path: str, settings: Settings, prebuilt: object = None) -> list[FileResult]:
+        seen.append(gc.isenabled())
+        return [FileResult(path)]
+
+    monkeypatch.setattr(engine, "lint_path", lint_path)
+    assert gc.isenabled()
+    results = lint_tasks([("a.yaml", Settings()), ("b.yaml", Settings())], jobs=1)
+    assert [[r.path for r in rs] for rs in results] == [["a.yaml"], ["b.yaml"]]
+    assert (seen, gc.isenabled()) == ([False, False], True)
+
+
+def test_the_command_line_exits_with_its_code_and_all_output_written(tmp_path: Path) -> None:
+    # The entry point skips the interpreter's teardown: what it printed and the report files it
+    # wrote are all there, and its exit functions ran.
+    sarif = tmp_path / "out.sarif"
+    marker = tmp_path / "atexit-ran"
+    code = (
+        "import atexit, pathlib, sys\n"
+        f"atexit.register(pathlib.Path({str(marker)!r}).write_text, 'yes')\n"
+        "from apilint.cli import run\n"
+        f"sys.argv = ['apilint', 'lint', {PITFALLS!r}, '--format', 'text', "
+        f"'--format', 'sarif={sarif}']\n"
+        "run()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.rstrip().splitlines()[-1].startswith("Found ")
+    assert json.loads(sarif.read_text())["runs"][0]["results"]
+    assert marker.read_text() == "yes"

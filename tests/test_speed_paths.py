@@ -1,18 +1,23 @@
 """The fast paths of a lint run give the same answers as the slow ones: positions from the
-rapidyaml tree, the collector paused per file, the command line's exit without teardown."""
+rapidyaml tree, the collector paused per file, the command line's exit without teardown, the
+YAML pre-scan's searches."""
 
 from __future__ import annotations
 
 import gc
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from helpers import FIXTURES
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from apilint.common.findings import Span
+from apilint.document import ryml_loader
 from apilint.document.ryml_loader import json_locator
 from apilint.document.source import JsonLocator
 from apilint.engine import run as engine
@@ -80,3 +85,40 @@ def test_the_command_line_exits_with_its_code_and_all_output_written(tmp_path: P
     assert done.stdout.rstrip().splitlines()[-1].startswith("Found ")
     assert json.loads(sarif.read_text())["runs"][0]["results"]
     assert marker.read_text() == "yes"
+
+
+# -- the YAML pre-scan: its faster searches find exactly what the plain ones found -------------
+
+#: Pieces of YAML lines: indicators, blanks, risky and safe scalars, comments, markers.
+_PIECES = [
+    *(":", "-", "?", "[", "{", ",", "]", "}", " ", "  ", "\t", "\n", "\r\n", "#c", "'", '"'),
+    *("yes", "No", "on", "y", "~", "Null", "0x1F", "017", "1_000", "12:30", "1e3", ".inf"),
+    *("-.NaN", "+5", "string", "object", "2.5", "10", "&a", "!t", "!!str", "*a", "---", "..."),
+    *("%YAML", "key", "<<"),
+]
+_YAML_ISH = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_YAML_ISH)
+def test_the_risky_scalar_searches_match_the_one_pattern_they_replace(text: str) -> None:
+    one = re.compile(
+        rf"(?:[:\-?][ \t]+{ryml_loader._RISKY}[ \t]*(?:#[^\n]*)?$)"
+        rf"|(?:[\[{{,][ \t]*{ryml_loader._RISKY}[ \t]*[,\]}}])",
+        re.M,
+    )
+    found = any(risky.search(text) for risky in ryml_loader._RISKY_PLAIN)
+    assert found == (one.search(text) is not None)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_YAML_ISH)
+def test_searching_only_the_lines_with_a_needle_finds_every_match(text: str) -> None:
+    for needles, pattern in (
+        (("!",), ryml_loader._TAG),
+        (("&",), ryml_loader._ANCHOR),
+        (("?",), ryml_loader._COMPLEX_KEY),
+        (("---", "..."), ryml_loader._DOC_MARKER),
+    ):
+        quick = [m.span() for m in ryml_loader._on_lines_with(needles, pattern, text)]
+        assert quick == [m.span() for m in pattern.finditer(text)], pattern.pattern

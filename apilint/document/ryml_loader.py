@@ -164,29 +164,31 @@ class RymlLocator:
         self.base = _address(buffer)
         self.original = original
         self.lines = LineIndex(original)  # tree offsets are byte offsets
-        # container -> its members (a map: key -> child; a sequence: the children in order)
-        self._members: dict[int, dict[str, int] | list[int]] = {}
+        root = tree.root_id()
+        self.root = tree.first_child(root) if tree.is_stream(root) else root
+        # node -> its members (a map: key -> child; a sequence: the children in order; a
+        # scalar: None), read once
+        self._members: dict[int, dict[str, int] | list[int] | None] = {}
 
-    def _children(self, node: int) -> dict[str, int] | list[int]:
-        """The members of container `node`, read once. find_child, child and num_children
-        walk the siblings one by one: locating findings under each of 20,000 paths was
-        quadratic (43 s), and a table per container is cheaper than even one such walk of a
-        large map from Python."""
-        members = self._members.get(node)
-        if members is not None:
-            return members
+    def _children(self, node: int) -> dict[str, int] | list[int] | None:
+        """The members of `node`, None for a scalar. find_child, child and num_children walk
+        the siblings one by one: locating findings under each of 20,000 paths was quadratic
+        (43 s), and a table per container is cheaper than even one such walk of a large map
+        from Python."""
         t = self.tree
-        children = []
-        child = t.first_child(node)
-        while child != ryml.NONE:
-            children.append(child)
-            child = t.next_sibling(child)
-        if t.is_map(node):
-            # the last of duplicate keys, as JSON parsers keep it (YAML with duplicates never
-            # gets here: load_fast declines it)
-            members = {bytes(t.key(c)).decode("utf-8", "replace"): c for c in children}
-        else:
-            members = children
+        members: dict[str, int] | list[int] | None = None
+        if t.is_container(node):
+            children = []
+            child = t.first_child(node)
+            while child != ryml.NONE:
+                children.append(child)
+                child = t.next_sibling(child)
+            if t.is_map(node):
+                # the last of duplicate keys, as JSON parsers keep it (YAML with duplicates
+                # never gets here: load_fast declines it)
+                members = {bytes(t.key(c)).decode("utf-8", "replace"): c for c in children}
+            else:
+                members = children
         self._members[node] = members
         return members
 
@@ -298,17 +300,12 @@ class RymlLocator:
         return self._start(node) + 1
 
     def span(self, tokens: tuple[str, ...]) -> Span:
-        t = self.tree
-        node = t.root_id()
-        if t.is_stream(node):
-            node = t.first_child(node)
+        node, known = self.root, self._members
         for token in tokens:
-            if not t.is_container(node):
-                break
-            members = self._children(node)
+            members = known[node] if node in known else self._children(node)
             if isinstance(members, dict):
                 child = members.get(token, ryml.NONE)
-            elif token.isdigit() and int(token) < len(members):
+            elif members is not None and token.isdigit() and int(token) < len(members):
                 child = members[int(token)]
             else:
                 break

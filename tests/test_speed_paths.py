@@ -122,3 +122,33 @@ def test_searching_only_the_lines_with_a_needle_finds_every_match(text: str) -> 
     ):
         quick = [m.span() for m in ryml_loader._on_lines_with(needles, pattern, text)]
         assert quick == [m.span() for m in pattern.finditer(text)], pattern.pattern
+
+
+# -- the benchmark's own parts ------------------------------------------------------------------
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def test_the_flat_scale_definition_has_one_finding_per_resource(tmp_path: Path) -> None:
+    sys.path.insert(0, str(BENCHMARKS))
+    from generate_export import generate_flat
+
+    path = tmp_path / "flat.yaml"
+    path.write_text(generate_flat(3))
+    findings = engine.lint_file(str(path), Settings()).findings
+    assert {(f.code, f.span.line) for f in findings} == {
+        ("AGW301", 5),
+        ("AGW301", 12),
+        ("AGW301", 19),
+    }
+
+
+def test_the_phase_split_times_every_phase_of_a_run() -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "phases.py"), PITFALLS], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    spent = json.loads(done.stdout)
+    for phase in ("imports", "read+parse", "model build", "rules", "positions", "report"):
+        assert spent[phase] > 0, phase
+    assert spent["total"] >= spent["imports"] + spent["read+parse"] + spent["positions"]

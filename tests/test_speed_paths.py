@@ -51,6 +51,32 @@ def test_the_tree_locates_every_entry_of_a_long_sequence_and_map() -> None:
     assert [tree.span(t) for t in wanted] == [walk.span(t) for t in wanted]
 
 
+JSON_FILES = sorted(FIXTURES.rglob("*.json"))
+
+
+@pytest.mark.parametrize("path", JSON_FILES, ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_the_tree_and_the_walk_locate_every_json_node_alike(path: Path) -> None:
+    # Every object and array of the file, and a key past the end of each: what findings point at.
+    text = path.read_text(encoding="utf-8")
+    data = json.loads(text)
+    wanted: list[tuple[str, ...]] = []
+    stack: list[tuple[tuple[str, ...], object]] = [((), data)]
+    while stack:
+        tokens, node = stack.pop()
+        wanted += [tokens, (*tokens, "absent")]
+        items = (
+            node.items()
+            if isinstance(node, dict)
+            else enumerate(node)
+            if isinstance(node, list)
+            else []
+        )
+        stack += [((*tokens, str(k)), v) for k, v in items]
+    tree, walk = JsonLocator(text), JsonLocator(text)
+    walk.BULK_AFTER = 10**9
+    assert [tree.span(t) for t in wanted] == [walk.span(t) for t in wanted]
+
+
 def test_each_file_is_linted_with_the_collector_paused_and_it_runs_again_after(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

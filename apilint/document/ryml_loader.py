@@ -340,8 +340,9 @@ def _quiet_stderr() -> Iterator[None]:
 
 def json_locator(text: str) -> RymlLocator | None:
     """A locator over JSON text (JSON is YAML to rapidyaml): one C++ parse, then every lookup is
-    a walk of the tree. None when rapidyaml is missing or the text does not parse."""
-    if ryml is None:
+    a walk of the tree. None when rapidyaml is missing, the text does not parse, or it spells
+    a surrogate as an escape (rapidyaml's bytes for it are not UTF-8: the key is not found)."""
+    if ryml is None or ("\\u" in text and _SURROGATE_ESCAPE.search(text)):
         return None
     try:
         with _quiet_stderr():

@@ -29,11 +29,6 @@ from apilint.common.files import read_text_bounded
 from apilint.common.findings import Severity
 from apilint.document.loader import DEFAULT_MAX_BYTES
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 KEYS = (
     "select",
     "extend-select",
@@ -155,6 +150,12 @@ def _has_tool_table(path: Path) -> bool:
 
 
 def load_config(path: Path) -> Config:
+    # Imported here: most runs find no configuration, and start-up is a pre-commit hook's time.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+
     where = str(path)
     try:
         raw = tomllib.loads(read_text_bounded(path))

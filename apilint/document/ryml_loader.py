@@ -158,8 +158,13 @@ def _extra_document_marker(text: str) -> bool:
 
 
 class RymlLocator:
-    def __init__(self, tree: Any, buffer: bytearray, original: bytes) -> None:
+    def __init__(
+        self, tree: Any, buffer: bytearray, original: bytes, duplicate_keys: bool = False
+    ) -> None:
         self.tree = tree
+        #: Some map repeats a key (JSON only: load_fast declines such YAML): the lookups read
+        #: every map whole, to find the last copy, as parsers keep it.
+        self.duplicate_keys = duplicate_keys
         self.buffer = buffer  # keeps the memory the tree points into alive
         self.base = _address(buffer)
         self.original = original
@@ -169,12 +174,22 @@ class RymlLocator:
         # node -> its members (a map: key -> child; a sequence: the children in order; a
         # scalar: None), read once
         self._members: dict[int, dict[str, int] | list[int] | None] = {}
+        self._looked_into: set[int] = set()
+
+    def _direct(self, node: int, token: str) -> int:
+        """The child of `node` under `token` by rapidyaml's own search (C++, no table): one
+        lookup into a node costs less so than reading all its members from Python."""
+        t = self.tree
+        if t.is_map(node):
+            return int(t.find_child(node, token.encode("utf-8")))
+        if t.is_seq(node) and token.isdigit() and int(token) < t.num_children(node):
+            return int(t.child(node, int(token)))
+        return int(ryml.NONE)
 
     def _children(self, node: int) -> dict[str, int] | list[int] | None:
-        """The members of `node`, None for a scalar. find_child, child and num_children walk
-        the siblings one by one: locating findings under each of 20,000 paths was quadratic
-        (43 s), and a table per container is cheaper than even one such walk of a large map
-        from Python."""
+        """The members of `node`, None for a scalar: for a node looked into again. find_child,
+        child and num_children walk the siblings one by one: locating findings under each of
+        20,000 paths was quadratic (43 s) with them alone."""
         t = self.tree
         members: dict[str, int] | list[int] | None = None
         if t.is_container(node):
@@ -300,9 +315,19 @@ class RymlLocator:
         return self._start(node) + 1
 
     def span(self, tokens: tuple[str, ...]) -> Span:
-        node, known = self.root, self._members
+        node, known, once = self.root, self._members, self._looked_into
         for token in tokens:
-            members = known[node] if node in known else self._children(node)
+            if node in known:
+                members = known[node]
+            elif node in once or self.duplicate_keys:
+                members = self._children(node)
+            else:
+                once.add(node)
+                child = self._direct(node, token)
+                if child == ryml.NONE:
+                    break
+                node = child
+                continue
             if isinstance(members, dict):
                 child = members.get(token, ryml.NONE)
             elif members is not None and token.isdigit() and int(token) < len(members):
@@ -338,7 +363,7 @@ def _quiet_stderr() -> Iterator[None]:
         os.close(saved)
 
 
-def json_locator(text: str) -> RymlLocator | None:
+def json_locator(text: str, duplicate_keys: bool = False) -> RymlLocator | None:
     """A locator over JSON text (JSON is YAML to rapidyaml): one C++ parse, then every lookup is
     a walk of the tree. None when rapidyaml is missing, the text does not parse, or it spells
     a surrogate as an escape (rapidyaml's bytes for it are not UTF-8: the key is not found)."""
@@ -346,7 +371,9 @@ def json_locator(text: str) -> RymlLocator | None:
         return None
     try:
         with _quiet_stderr():
-            return _parse(text)
+            locator = _parse(text)
+        locator.duplicate_keys = duplicate_keys
+        return locator
     except Exception:  # noqa: BLE001 - the caller keeps its own locator
         return None
 

@@ -31,9 +31,17 @@ class JsonLocator:
     #: Lookups walked before the tree is built (tests raise it to compare the two ways).
     BULK_AFTER = 0
 
-    def __init__(self, text: str, parse_int: Callable[[str], Any] | None = None) -> None:
+    def __init__(
+        self,
+        text: str,
+        parse_int: Callable[[str], Any] | None = None,
+        duplicate_keys: bool = True,
+    ) -> None:
         self.lines = LineIndex(text)
         self.text = text
+        # duplicate_keys: whether some object may repeat a key (the loader knows; when it is
+        # sure none does, the tree looks a key up without reading the whole object).
+        self.duplicate_keys = duplicate_keys
         # parse_int: what the loader read integers with (one too long for int() needs it).
         # JSONDecoder sets scan_once in __init__; typeshed declares no such attribute.
         decoder = json.JSONDecoder(parse_int=parse_int)
@@ -79,7 +87,7 @@ class JsonLocator:
             if self._bulk is None:
                 from apilint.document.ryml_loader import json_locator
 
-                self._bulk = json_locator(self.text) or False
+                self._bulk = json_locator(self.text, self.duplicate_keys) or False
             if self._bulk:
                 return self._bulk.span(tokens)
         if self._root is None:

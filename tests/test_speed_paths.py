@@ -121,6 +121,23 @@ def test_the_command_line_exits_with_its_code_and_all_output_written(tmp_path: P
     assert marker.read_text() == "yes"
 
 
+def test_a_thread_still_running_is_waited_for_as_the_ordinary_exit_does(tmp_path: Path) -> None:
+    done_file = tmp_path / "thread-done"
+    code = (
+        "import pathlib, threading, time\n"
+        "from apilint.common.collector import exit_now\n"
+        "def late():\n"
+        "    time.sleep(0.3)\n"
+        f"    pathlib.Path({str(done_file)!r}).write_text('done')\n"
+        "threading.Thread(target=late).start()\n"
+        "print('out', end='')\n"
+        "exit_now(3)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert (done.returncode, done.stdout, done.stderr) == (3, "out", "")
+    assert done_file.read_text() == "done"
+
+
 # -- the YAML pre-scan: its faster searches find exactly what the plain ones found -------------
 
 #: Pieces of YAML lines: indicators, blanks, risky and safe scalars, comments, markers.

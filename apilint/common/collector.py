@@ -36,12 +36,16 @@ def exit_now(code: int) -> NoReturn:
     and module one by one): for the command line's entry point only, once its output and
     report files are written; a caller in the same process (tests, main(argv)) must never get
     here. The standard streams are flushed and the exit functions (atexit, weakref finalizers:
-    temporary directories) run first; when a stream cannot be flushed (a closed pipe), the
-    ordinary exit reports it as it always did."""
+    temporary directories) run first; when a stream cannot be flushed (a closed pipe) or
+    another thread still runs, the ordinary exit does what it always did (reports the pipe,
+    waits for the thread)."""
     try:
         sys.stdout.flush()
         sys.stderr.flush()
     except (OSError, ValueError):
+        sys.exit(code)
+    threading = sys.modules.get("threading")  # never imported: no other thread was started
+    if threading is not None and threading.active_count() > 1:
         sys.exit(code)
     atexit._run_exitfuncs()
     os._exit(code)

@@ -15,6 +15,7 @@ from apilint.commands.quick import ApiType, FailOn, MinSeverity, contained
 from apilint.commands.quick import api_kind as _api_kind
 from apilint.commands.quick import colour as _colour
 from apilint.commands.quick import split as _split
+from apilint.common.errors import warn
 
 if TYPE_CHECKING:
     from apilint.commands.lint import Options
@@ -195,6 +196,23 @@ def lint(
         "its suffix, $refs relative to its folder, its configuration, its name in "
         "findings (default: stdin.yaml).",
     ),
+    fix: bool = typer.Option(
+        False,
+        "--fix",
+        help="Apply the safe fixes of the findings to the files (format-preserving), re-lint "
+        "and report what remains.",
+    ),
+    unsafe_fixes: bool = typer.Option(
+        False,
+        "--unsafe-fixes",
+        help="With --fix or --diff: apply the unsafe fixes too (they change what deploys, "
+        "e.g. add authorization).",
+    ),
+    diff: bool = typer.Option(
+        False,
+        "--diff",
+        help="Print the fixes as a unified diff (git apply / patch -p1) instead of writing them.",
+    ),
     jobs: int | None = _JOBS,
     allow_outside_refs: bool = _OUTSIDE,
     max_file_size: str | None = _MAX_SIZE,
@@ -268,6 +286,9 @@ def lint(
         import_fails_on_warnings=import_fails_on_warnings,
         stdin_filename=stdin_filename,
         error_on_no_input=error_on_no_input,
+        fix=fix,
+        unsafe_fixes=unsafe_fixes,
+        diff=diff,
     )
     return run_lint(
         options, format, quiet, _colour(sys.stdout), baseline, diff_base, min_severity.value
@@ -327,6 +348,17 @@ def explain(
     from apilint.commands.rules import run_explain
 
     return run_explain(rule)
+
+
+@app.command()
+def lsp() -> int:
+    """Run the language server on stdin/stdout (editors start it: see README, "Editors")."""
+    try:
+        from apilint.lsp.server import main as serve_lsp
+    except ImportError as exc:
+        warn(f"apilint: the language server needs pygls: pip install 'apilint[lsp]' ({exc})")
+        return 2
+    return serve_lsp()
 
 
 @app.command("new-rule", hidden=True)

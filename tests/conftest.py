@@ -15,7 +15,7 @@ def corpus() -> Path:
 
 #: Markers of tests that build or start something big; each implies `slow`, so
 #: `pytest -m "not slow"` (the inner loop) leaves them out.
-SLOW_MARKERS = ("wheel", "precommit", "browser", "moto", "contract", "fuzz")
+SLOW_MARKERS = ("wheel", "precommit", "browser", "moto", "contract", "fuzz", "lsp")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -20,9 +20,9 @@ from types import ModuleType
 import pytest
 from helpers import FIXTURES, ROOT
 
-from apilint.common.findings import Severity
+from apilint.common.findings import FileResult, Severity
 from apilint.document.discover import expand
-from apilint.engine.run import FileResult, Settings, lint_path
+from apilint.engine.run import Settings, lint_path
 
 ACCEPTED = FIXTURES / "accepted"
 #: Every file apilint would look at in the corpus (the same walk as `apilint lint DIR`).

@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from apilint.common.errors import LoadError, UsageError
-from apilint.common.findings import Finding, Severity, Span
+from apilint.common.findings import FileResult, Finding, Severity, Span
 from apilint.engine import baseline
-from apilint.engine.run import FileResult
 
 
 def finding(
@@ -92,9 +91,10 @@ def test_a_moved_finding_with_a_new_message_still_matches(tmp_path: Path, api: P
             finding("AGW301", api, "/paths/~1b/get", 5),
         ],
     )  # same line as the old one: new
-    stale = baseline.apply([moved], baseline.read(target), tmp_path)
+    (kept,), stale = baseline.apply([moved], baseline.read(target), tmp_path)
     assert stale == []
-    assert [(f.pointer, f.line) for f in moved.findings] == [("/paths/~1b/get", 5)]
+    assert [(f.pointer, f.line) for f in kept.findings] == [("/paths/~1b/get", 5)]
+    assert len(moved.findings) == 2  # a new result: the input is left as it was
 
 
 def test_a_second_copy_of_an_accepted_finding_is_new(tmp_path: Path, api: Path) -> None:
@@ -102,8 +102,8 @@ def test_a_second_copy_of_an_accepted_finding_is_new(tmp_path: Path, api: Path) 
     one = finding("AGW103", api, "/paths")
     baseline.write([FileResult(str(api), findings=[one])], target)
     result = FileResult(str(api), findings=[one, finding("AGW103", api, "/paths", 9)])
-    assert baseline.apply([result], baseline.read(target), tmp_path) == []
-    assert [f.line for f in result.findings] == [9]
+    (kept,), stale = baseline.apply([result], baseline.read(target), tmp_path)
+    assert stale == [] and [f.line for f in kept.findings] == [9]
 
 
 def test_the_same_pointer_in_another_file_or_rule_is_new(tmp_path: Path, api: Path) -> None:
@@ -116,8 +116,8 @@ def test_the_same_pointer_in_another_file_or_rule_is_new(tmp_path: Path, api: Pa
         FileResult(str(api), findings=[finding("AGW302", api, "/paths/~1a/get")]),
         FileResult(str(other), findings=[finding("AGW301", other, "/paths/~1a/get")]),
     ]
-    stale = baseline.apply(results, baseline.read(target), tmp_path)
-    assert [(f.code, Path(f.file).name) for r in results for f in r.findings] == [
+    kept, stale = baseline.apply(results, baseline.read(target), tmp_path)
+    assert [(f.code, Path(f.file).name) for r in kept for f in r.findings] == [
         ("AGW302", "pets.yaml"),
         ("AGW301", "store.yaml"),
     ]
@@ -139,7 +139,8 @@ def test_only_files_linted_cleanly_in_this_run_make_entries_stale(
         FileResult(str(api.with_name("notes.yaml")), skipped="not an API"),
     ]
     # store.yaml was not linted (pre-commit passes a few files): its entry says nothing.
-    assert [e.file for e in baseline.apply(results, entries, tmp_path)] == ["api/pets.yaml"]
+    _, stale = baseline.apply(results, entries, tmp_path)
+    assert [e.file for e in stale] == ["api/pets.yaml"]
 
 
 def test_apply_works_from_another_working_directory(tmp_path: Path, api: Path, monkeypatch) -> None:
@@ -147,8 +148,8 @@ def test_apply_works_from_another_working_directory(tmp_path: Path, api: Path, m
     baseline.write([FileResult(str(api), findings=[finding("AGW301", api, "/a")])], target)
     monkeypatch.chdir(tmp_path / "api")
     result = FileResult("pets.yaml", findings=[finding("AGW301", Path("pets.yaml"), "/a")])
-    assert baseline.apply([result], baseline.read(target), target.parent) == []
-    assert result.findings == []
+    (kept,), stale = baseline.apply([result], baseline.read(target), target.parent)
+    assert stale == [] and kept.findings == []
 
 
 @pytest.mark.parametrize(

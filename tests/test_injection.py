@@ -411,8 +411,7 @@ def test_contract_findings_and_notes_go_through_the_same_escaping(fmt: str, caps
     # `apilint test` reports through commands.lint.report: a server's answer quoted in a
     # finding, and its notes on stderr, meet the same sinks as lint findings.
     from apilint.commands.lint import report
-    from apilint.common.findings import Finding, Severity, Span
-    from apilint.engine.run import FileResult
+    from apilint.common.findings import FileResult, Finding, Severity, Span
 
     answer = "status 500: \r\x1b[2K::error file=s::server\n<h1>x</h1>"
     finding = Finding(

@@ -11,7 +11,7 @@ import pytest
 from helpers import FIXTURES, ROOT
 
 
-def _hook(project: Path, cache: Path) -> subprocess.CompletedProcess[str]:
+def _hook(project: Path, cache: Path, hook: str = "apilint") -> subprocess.CompletedProcess[str]:
     """`pre-commit try-repo` of this repository's hook over every file `project` tracks."""
     env = {
         **os.environ,
@@ -32,7 +32,7 @@ def _hook(project: Path, cache: Path) -> subprocess.CompletedProcess[str]:
             "pre_commit",
             "try-repo",
             str(ROOT),
-            "apilint",
+            hook,
             "--all-files",
             "--color",
             "never",
@@ -94,3 +94,22 @@ def test_hook_skips_files_that_do_not_parse_and_hold_no_api(tmp_path: Path) -> N
     (project / "api.yaml").unlink()
     again = _hook(project, tmp_path / "cache")
     assert again.returncode == 0, again.stdout + again.stderr
+
+
+@pytest.mark.precommit
+def test_fix_hook_fixes_the_file_and_fails_the_commit_for_review(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    pitfalls = (FIXTURES / "examples" / "pitfalls.yaml").read_text()
+    (project / "bad.yaml").write_text(pitfalls)
+    (project / "clean.yaml").write_text((FIXTURES / "clean" / "rest-oas3.yaml").read_text())
+    clean_before = (project / "clean.yaml").stat().st_mtime_ns
+    done = _hook(project, tmp_path / "cache", "apilint-fix")
+    out = done.stdout + done.stderr
+    assert done.returncode == 1, out
+    assert "files were modified by this hook" in out, out
+    assert (project / "bad.yaml").read_text() == pitfalls.replace(
+        "httpMethod: GET", "httpMethod: POST", 1
+    )
+    assert "apilint: fixed 1 finding in 1 file" in out, out
+    assert (project / "clean.yaml").stat().st_mtime_ns == clean_before  # never rewritten

@@ -27,6 +27,7 @@ READ_HERE = [
     ["lint", "--config", "no-such.toml", PITFALLS],
     ["lint", "--error-on-no-input", str(FIXTURES / "examples" / "nowhere")],
     ["lint", "--min-severity=error", "--format", "concise", PITFALLS],
+    ["lint", "-f", "sarif", PITFALLS],  # SARIF carries the findings' fixes
 ]
 
 
@@ -52,6 +53,7 @@ def test_the_quick_path_answers_as_the_typer_app(
         ["lint", "-f=json", PITFALLS],  # click reads the value `=json`
         ["lint", "--quiet=yes", PITFALLS],
         ["lint", "--jobs", "2", PITFALLS],
+        ["lint", "--fix", PITFALLS],
         ["lint", "--debug", PITFALLS],
         ["lint", "--", PITFALLS],
         ["rules"],

@@ -17,8 +17,8 @@ from helpers import FIXTURES, PITFALL_ALL, PITFALL_RULES, PITFALLS, ROOT, render
 from apilint.catalog.registry import find_rule
 from apilint.cli import main
 from apilint.common.escape import github_data, github_property
-from apilint.common.findings import Finding, Severity, Span
-from apilint.engine.run import FileResult, Settings, lint_path
+from apilint.common.findings import FileResult, Finding, Severity, Span
+from apilint.engine.run import Settings, lint_path
 from apilint.report import github, junit, markdown, sarif
 
 SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-2.1.0.json"
@@ -40,7 +40,8 @@ PITFALL_FINDINGS = [
 
 
 def lint(*paths: Path | str, every_rule: bool = False) -> list[FileResult]:
-    settings = Settings() if every_rule else Settings(select=PITFALL_RULES)
+    # with fixes, as the CLI computes them for SARIF output
+    settings = Settings(fixes=True) if every_rule else Settings(select=PITFALL_RULES, fixes=True)
     return [r for p in paths for r in lint_path(str(p), settings)]
 
 
@@ -136,6 +137,28 @@ def test_sarif_of_pitfalls_load_error_and_skipped_file(
     assert error["artifactLocation"]["uri"] == broken.as_uri()  # outside the working directory
     assert error["region"] == {"startLine": 3, "startColumn": 1}
     assert notes[0]["message"]["text"].startswith("invalid YAML")
+
+
+def test_sarif_fixes_are_replacements_that_apply_to_the_file(sarif_validator, monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
+    pitfalls = PITFALLS.relative_to(ROOT)
+    log = sarif.build_log(lint(pitfalls))
+    assert not list(sarif_validator.iter_errors(log))
+    with_fixes = [r for r in log["runs"][0]["results"] if "fixes" in r]
+    assert [
+        (r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"])
+        for r in with_fixes
+    ] == [("AGW402", 21)]
+    (fix,) = with_fixes[0]["fixes"]
+    assert fix["properties"] == {"applicability": "safe"}
+    (change,) = fix["artifactChanges"]
+    assert change["artifactLocation"] == {"uri": str(pitfalls), "uriBaseId": "%SRCROOT%"}
+    text = pitfalls.read_text()
+    for replacement in reversed(change["replacements"]):
+        region = replacement["deletedRegion"]
+        start, end = region["charOffset"], region["charOffset"] + region["charLength"]
+        text = text[:start] + replacement.get("insertedContent", {}).get("text", "") + text[end:]
+    assert text == pitfalls.read_text().replace("httpMethod: GET", "httpMethod: POST", 1)
 
 
 def test_sarif_rule_descriptors_come_from_metadata(monkeypatch) -> None:
@@ -283,7 +306,11 @@ def test_sarif_multitool_validates_the_output(tmp_path: Path, broken: Path, monk
         p.relative_to(ROOT) for d in RULE_DIRS for p in definitions(d)
     ]
     log = tmp_path / "apilint.sarif"
-    log.write_text(json.dumps(sarif.build_log(lint(*paths, broken, every_rule=True))))
+    built = sarif.build_log(lint(*paths, broken, every_rule=True))
+    fixed = {r["ruleId"] for r in built["runs"][0]["results"] if r.get("fixes")}
+    # the fixtures hold fixable findings of most fixable rules: the Multitool checks their fixes
+    assert {"AGW402", "AGW452", "AGW414", "AGW503"} <= fixed, fixed
+    log.write_text(json.dumps(built))
     report = tmp_path / "validation.sarif"
     # The npm wrapper (bin.js) hands its arguments to /bin/sh unquoted, hence shlex.quote.
     # "Gh" adds the checks for what GitHub code scanning requires on top of the SARIF spec.

@@ -24,8 +24,8 @@ from helpers import PITFALL_RULES, PITFALLS, rendered, require_tool
 from apilint import __version__
 from apilint.catalog.registry import load_rules
 from apilint.common.errors import LoadError
-from apilint.common.findings import Finding, Severity, Span
-from apilint.engine.run import FileResult, Settings, lint_file
+from apilint.common.findings import FileResult, Finding, Severity, Span
+from apilint.engine.run import Settings, lint_file
 from apilint.report import html as report
 
 if TYPE_CHECKING:  # Playwright is needed only by the browser test

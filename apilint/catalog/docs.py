@@ -46,6 +46,32 @@ def _fence(text: str) -> str:
     return f"```yaml\n{text.rstrip()}\n```\n"
 
 
+def _fixable(rule: Rule) -> list[str]:
+    """ "Fixable (safe)" and the change --fix makes to the fix example, as a diff."""
+    if rule.fixable is None:
+        return []
+    import difflib
+
+    command = "apilint lint --fix" + (" --unsafe-fixes" if rule.fixable == "unsafe" else "")
+    what = (
+        "it applies only with --unsafe-fixes: it changes what deploys, review the diff"
+        if rule.fixable == "unsafe"
+        else "the API then behaves as the definition evidently meant"
+    )
+    diff = difflib.unified_diff(
+        rule.fix_before.splitlines(),
+        rule.fix_after.splitlines(),
+        "before",
+        "after",
+        lineterm="",
+        n=2,
+    )
+    return [
+        f"**Fixable ({rule.fixable}):** `{command}` makes this change{' to the bad example' if 'before' not in rule.fix_example else ''}; {what}.\n",
+        "```diff\n" + "\n".join(list(diff)[2:]) + "\n```\n",
+    ]
+
+
 def rule_page(rule: Rule) -> str:
     versions = ", ".join(_VERSION[v] for v in rule.versions)
     lines = [
@@ -61,6 +87,7 @@ def rule_page(rule: Rule) -> str:
         f"{rule.rationale}\n",
         "## How to fix\n",
         f"{rule.fix}\n",
+        *_fixable(rule),
         "## Bad\n",
         _fence(rule.bad_example),
         "## Good\n",
@@ -97,7 +124,8 @@ def index_page(rules: Sequence[Rule]) -> str:
         f"{len(rules)} rules: {counts['error']} errors (AWS rejects the definition or the API "
         f"cannot work as written), {counts['warning']} warnings (silently dropped, insecure, or a "
         f"certain runtime failure), {counts['info']} infos (advice). `apilint explain CODE` prints "
-        "the same text as these pages.\n",
+        "the same text as these pages. The fix column says which findings `apilint lint --fix` "
+        "repairs (safe) or `--fix --unsafe-fixes` (unsafe: it changes what deploys).\n",
     ]
     categories = sorted(
         {r.category for r in rules},
@@ -105,12 +133,14 @@ def index_page(rules: Sequence[Rule]) -> str:
     )
     for category in categories:
         out.append(f"## {category.capitalize()}\n")
-        out.append("| code | name | severity | API | summary |\n| --- | --- | --- | --- | --- |")
+        out.append(
+            "| code | name | severity | API | fix | summary |\n| --- | --- | --- | --- | --- | --- |"
+        )
         for r in rules:
             if r.category == category:
                 out.append(
                     f"| {r.code} | [{r.name}](rules/{r.name}.md) | {r.severity} | "
-                    f"{'+'.join(_API[a] for a in r.api)} | {_cell(r.summary)} |"
+                    f"{'+'.join(_API[a] for a in r.api)} | {r.fixable or ''} | {_cell(r.summary)} |"
                 )
         out.append("")
     return "\n".join(out)

@@ -97,6 +97,18 @@ class Rule:
     #: "account" (on a definition, with what the AWS account says about its functions) or
     #: "engine" (made by the engine, no check function).
     scope: AnyScope = "definition"
+    #: "safe" or "unsafe" when the check attaches fixes (`lint --fix`), else None.
+    fixable: str | None = None
+    #: A definition and what `--fix` makes of it, when that is not bad → good example.
+    fix_example: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def fix_before(self) -> str:
+        return self.fix_example.get("before", self.bad_example)
+
+    @property
+    def fix_after(self) -> str:
+        return self.fix_example.get("after", self.good_example)
 
     def applies_to(self, kind: str, version: str) -> bool:
         family = version if version in ("2.0", "3.0", "3.1") else "other"
@@ -134,6 +146,10 @@ class Rule:
             "examples": {"bad": self.bad_example, "good": self.good_example},
             "scope": self.scope,
         }
+        if self.fixable is not None:
+            out["fixable"] = self.fixable
+        if self.fix_example:
+            out["fix-example"] = dict(self.fix_example)
         if enabled is not None:
             out["enabled"] = enabled
         return out
@@ -181,6 +197,8 @@ def _parse(data: dict[str, Any]) -> Rule:
         example_deployment=dict(examples.get("deployment") or {}),
         default_enabled=data.get("enabled", True),
         scope=scope,
+        fixable=data.get("fixable"),
+        fix_example=dict(data.get("fix-example") or {}),
         evidence=tuple(
             Evidence(
                 " ".join(e["quote"].split()), Reference(e["source"]["title"], e["source"]["url"])

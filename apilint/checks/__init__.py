@@ -7,16 +7,32 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from apilint.common.fixes import Fix
 from apilint.document.model import Document
 from apilint.document.pointer import Tokens
 from apilint.document.refs import At
 from apilint.model.gateway import Method
 
-# Re-exported: the value readers every check module uses live in the model.
-from apilint.model.values import first_visit, literal, number, per_api, upper  # noqa: F401
+# Re-exported (__all__): the value readers every check module uses live in the model.
+from apilint.model.values import first_visit, literal, number, per_api, upper
 
 if TYPE_CHECKING:
     from apilint.catalog.registry import Rule
+
+
+__all__ = [
+    "Check",
+    "Violation",
+    "check",
+    "checks_for",
+    "first_visit",
+    "literal",
+    "number",
+    "per_api",
+    "shown",
+    "upper",
+    "violation",
+]
 
 
 @dataclass(frozen=True)
@@ -31,10 +47,14 @@ class Violation:
     #: Harmless unless import warnings fail the import (`responses: {}` on a proxy route):
     #: reported only there.
     only_if_strict: bool = False
+    #: Edits that remove the violation (apilint.document.edit builds them), or None.
+    fix: Fix | None = None
 
 
-def violation(at: At, message: str, operation: str | None = None) -> Violation:
-    return Violation(at.doc, at.tokens, message, operation)
+def violation(
+    at: At, message: str, operation: str | None = None, fix: Fix | None = None
+) -> Violation:
+    return Violation(at.doc, at.tokens, message, operation, fix=fix)
 
 
 def shown(methods: list[Method], limit: int = 3) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from apilint.checks import Violation, check, first_visit, number, shown, violation
+from apilint.document.edit import make_fix, set_value
 from apilint.document.placeholders import UNKNOWN, has_placeholder, mask
 from apilint.document.refs import At
 from apilint.model import build
@@ -302,10 +303,18 @@ def authorizer_ttl_range(api: Api, options: dict[str, Any]) -> Iterator[Violatio
             if number is None
             else f"{number} is outside 0-{TTL_MAX}"
         )
+        site = at.child(TTL) or at
+        clamped = None if number is None else min(max(number, 0), TTL_MAX)
         yield violation(
-            at.child(TTL) or at,
+            site,
             f"{TTL} of the authorizer of scheme {scheme.name!r}: {problem}; API "
             f"Gateway rejects the authorizer; use 0 (no caching) to {TTL_MAX} seconds",
+            # Unsafe: how long an authorization decision is cached changes.
+            fix=None
+            if clamped is None
+            else make_fix(
+                f"Clamp {TTL} to {clamped}", "unsafe", set_value(site.doc, site.tokens, clamped)
+            ),
         )
 
 

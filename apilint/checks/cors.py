@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from apilint.checks import Violation, check, violation
+from apilint.common.fixes import Fix
+from apilint.document.edit import make_fix, set_value
 from apilint.document.placeholders import has_placeholder
 from apilint.document.refs import At
 from apilint.document.sam_origins import made_by
@@ -261,7 +263,26 @@ def cors_preflight_requires_auth(api: Api, options: dict[str, Any]) -> Iterator[
                 f"(there is no OPTIONS on {resource.path}); browsers send preflight without "
                 "credentials, so it is rejected. Add an OPTIONS method without security"
             )
-        yield violation(answering.at, message, answering.label)
+        fix = _open_preflight(api, answering) if generated is None else None
+        yield violation(answering.at, message, answering.label, fix)
+
+
+def _open_preflight(api: Api, method: Method) -> Fix | None:
+    """`security: []` on a REST OPTIONS method whose authorization is its own `security` (not
+    an x-amazon-apigateway-auth, not a shared $ref'd list)."""
+    auth = method.auth
+    own = method.at.tokens + ("security",)
+    if (
+        api.kind != "rest"
+        or method.verb != "OPTIONS"
+        or auth.source != "operation"
+        or auth.at is None
+        or auth.at.doc is not method.at.doc
+        or auth.at.tokens != own
+        or "x-amazon-apigateway-auth" in method.value
+    ):
+        return None
+    return make_fix("Set security: [] on the preflight", "safe", set_value(method.at.doc, own, []))
 
 
 def _sam_preflight_auth(api: Api, method: Method, path: str, cors: str) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from apilint.checks import Violation, check, first_visit, violation
+from apilint.document.edit import make_fix, set_value
 from apilint.document.placeholders import has_placeholder
 from apilint.document.pointer import Tokens, encode
 from apilint.document.refs import At, is_literal
@@ -358,10 +359,19 @@ def min_compression_size_range(api: Api, options: dict[str, Any]) -> Iterator[Vi
             pass
     # The range test first: it also rejects nan and inf, which int() cannot take.
     if number is None or not 0 <= number <= _MAX_COMPRESSION or number != int(number):
+        clamped = (
+            None
+            if number is None or number != number or abs(number) == float("inf")
+            else int(min(max(round(number), 0), _MAX_COMPRESSION))
+        )
         yield violation(
             at,
             f"{key} is {value!r}; it must be a whole number of bytes from 0 to "
             f"{_MAX_COMPRESSION:,} (10 MiB), or absent to disable compression",
+            # Unsafe: which responses are compressed changes.
+            fix=None
+            if clamped is None
+            else make_fix(f"Set it to {clamped}", "unsafe", set_value(at.doc, at.tokens, clamped)),
         )
 
 
@@ -374,7 +384,11 @@ def importexport_version_invalid(api: Api, options: dict[str, Any]) -> Iterator[
     value = at.value
     if value == "1.0" or (isinstance(value, float) and value == 1.0):
         return
-    yield violation(at, f'{key} is {value!r}; the only import/export version is "1.0"')
+    yield violation(
+        at,
+        f'{key} is {value!r}; the only import/export version is "1.0"',
+        fix=make_fix('Set it to "1.0"', "safe", set_value(at.doc, at.tokens, "1.0")),
+    )
 
 
 @check
@@ -389,8 +403,15 @@ def ip_address_type_invalid(api: Api, options: dict[str, Any]) -> Iterator[Viola
             if isinstance(value, str) and value.lower() in ("ipv4", "dualstack")
             else ""
         )
+        fix = (
+            make_fix(f"Write {value.lower()}", "safe", set_value(at.doc, at.tokens, value.lower()))
+            if hint
+            else None
+        )
         yield violation(
-            at, f"ipAddressType {value!r} is not one API Gateway accepts (ipv4 or dualstack){hint}"
+            at,
+            f"ipAddressType {value!r} is not one API Gateway accepts (ipv4 or dualstack){hint}",
+            fix=fix,
         )
 
 

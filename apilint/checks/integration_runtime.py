@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from apilint.checks import Violation, check, literal, number, upper, violation
+from apilint.common.fixes import Fix
+from apilint.document.edit import make_fix, remove, set_value
 from apilint.document.placeholders import UNKNOWN, has_placeholder, mask
 from apilint.document.refs import At
 from apilint.model.gateway import INTEGRATION, PROXY_TYPES, Api, Integration, Method
@@ -116,21 +118,28 @@ def _timeouts(api: Api) -> Iterator[tuple[Integration, list[Method], At, int]]:
             yield integ, methods, at, value
 
 
+#: The default quota of BUFFERED REST integrations (timeout-needs-quota-increase's `limit`).
+TIMEOUT_DEFAULT_REST = 29000
+
+
 @check
 def timeout_out_of_range(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     for integ, methods, at, value in _timeouts(api):
         mode = transfer_mode(integ)
         if value < TIMEOUT_MIN:
-            limit = f"at least {TIMEOUT_MIN} ms"
+            limit, bound = f"at least {TIMEOUT_MIN} ms", TIMEOUT_MIN
         elif api.kind == "http" and value > TIMEOUT_MAX_HTTP:
             limit = f"at most {TIMEOUT_MAX_HTTP} ms for HTTP APIs (not adjustable)"
+            bound = TIMEOUT_MAX_HTTP
         elif api.kind == "rest" and mode == "STREAM" and value > TIMEOUT_MAX_STREAM:
             limit = f"at most {TIMEOUT_MAX_STREAM} ms (15 minutes) for streamed responses"
+            bound = TIMEOUT_MAX_STREAM
         elif api.kind == "rest" and mode == "BUFFERED" and value > TIMEOUT_MAX_REST:
             limit = (
                 f"at most {TIMEOUT_MAX_REST} ms even with a raised quota (stream the "
                 "response for longer)"
             )
+            bound = TIMEOUT_DEFAULT_REST  # what deploys without a raised quota
         else:
             continue
         yield violation(
@@ -138,6 +147,10 @@ def timeout_out_of_range(api: Api, options: dict[str, Any]) -> Iterator[Violatio
             f"the integration of {users_label(methods)} has timeoutInMillis "
             f"{value}; it must be {limit}",
             methods[0].label,
+            # Unsafe: a clamped timeout cuts off work the backend may need the time for.
+            make_fix(
+                f"Clamp timeoutInMillis to {bound}", "unsafe", set_value(at.doc, at.tokens, bound)
+            ),
         )
 
 
@@ -272,7 +285,22 @@ def content_handling_invalid(api: Api, options: dict[str, Any]) -> Iterator[Viol
                     "CONVERT_TO_TEXT or CONVERT_TO_BINARY, or be left out to "
                     "pass payloads through",
                     methods[0].label,
+                    _content_handling_fix(site, value),
                 )
+
+
+def _content_handling_fix(site: At, value: str) -> Fix | None:
+    """The value it evidently means: TEXT or BINARY in any spelling; a pass-through spelled
+    out is what leaving the field out does."""
+    letters = re.sub(r"[^A-Z]", "", value)
+    meant = [c for c in _CONTENT_HANDLING if c.rsplit("_", 1)[1] in letters]
+    if len(meant) == 1:
+        return make_fix(
+            f"Set contentHandling: {meant[0]}", "safe", set_value(site.doc, site.tokens, meant[0])
+        )
+    if letters in ("PASSTHROUGH", "NONE"):
+        return make_fix("Remove contentHandling", "safe", remove(site.doc, site.tokens))
+    return None
 
 
 _LISTENER_ARN = re.compile(

@@ -16,7 +16,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from apilint.checks import Violation, check, literal, violation
+from apilint.common.fixes import Fix
+from apilint.document.edit import add_entries, make_fix, set_value
 from apilint.document.placeholders import UNKNOWN, mask
+from apilint.document.refs import At
 from apilint.model.gateway import INTEGRATION, PROXY_TYPES, Api
 from apilint.model.integration import (
     TYPES,
@@ -103,6 +106,11 @@ def http_payload_format_version(api: Api, options: dict[str, Any]) -> Iterator[V
                 'set payloadFormatVersion: "2.0" (or "1.0" for the '
                 "REST-style event)",
                 methods[0].label,
+                make_fix(
+                    'Add payloadFormatVersion: "2.0" (the function gets the 2.0 event)',
+                    "unsafe",
+                    add_entries(integ.at.doc, integ.at.tokens, {"payloadFormatVersion": "2.0"}),
+                ),
             )
             continue
         raw = integ.value["payloadFormatVersion"]
@@ -117,11 +125,26 @@ def http_payload_format_version(api: Api, options: dict[str, Any]) -> Iterator[V
             if lambda_proxy
             else "integrations other than Lambda proxy take only 1.0"
         )
+        at = key_at(integ, "payloadFormatVersion")
         yield violation(
-            key_at(integ, "payloadFormatVersion"),
+            at,
             f"the integration of {where} has payloadFormatVersion {raw!r}; {what}",
             methods[0].label,
+            _version_fix(at, value, allowed),
         )
+
+
+def _version_fix(at: At, value: str, allowed: tuple[str, ...]) -> Fix | None:
+    """The allowed version the value evidently means (`2`, `v2`, `2.0.0` → "2.0"), or the only
+    one there is."""
+    digits = re.sub(r"[^0-9.]", "", value).strip(".")
+    meant = [v for v in allowed if digits and v.startswith(digits.split(".")[0])]
+    chosen = allowed[0] if len(allowed) == 1 else meant[0] if len(meant) == 1 else None
+    if chosen is None:
+        return None
+    return make_fix(
+        f'Set payloadFormatVersion: "{chosen}"', "safe", set_value(at.doc, at.tokens, chosen)
+    )
 
 
 # -- uri -----------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from apilint.checks import Violation, check, violation
+from apilint.document.edit import add_entries, make_fix, set_value
 from apilint.document.placeholders import UNKNOWN, mask
 from apilint.model.arn import invocation_uri_problems
 from apilint.model.gateway import Api
@@ -43,15 +44,22 @@ def lambda_http_method_not_post(api: Api, options: dict[str, Any]) -> Iterator[V
                     "httpMethod; Lambda is invoked with POST, set "
                     "httpMethod: POST",
                     method.label,
+                    make_fix(
+                        "Add httpMethod: POST",
+                        "safe",
+                        add_entries(integ.at.doc, integ.at.tokens, {"httpMethod": "POST"}),
+                    ),
                 )
             continue
         if not isinstance(http_method, str) or UNKNOWN in mask(http_method):
             continue
         if http_method.upper() != "POST":
+            at = integ.at.child("httpMethod") or integ.at
             yield violation(
-                integ.at.child("httpMethod") or integ.at,
+                at,
                 f"the Lambda integration of {method.label} uses httpMethod "
                 f"{http_method!r}; Lambda's Invoke API only accepts POST (the client's "
                 "method is passed in the event), set httpMethod: POST",
                 method.label,
+                make_fix("Set httpMethod: POST", "safe", set_value(at.doc, at.tokens, "POST")),
             )

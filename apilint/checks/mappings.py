@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from apilint.checks import Violation, check, first_visit, violation
+from apilint.common.fixes import Fix
+from apilint.document.edit import make_fix, remove, set_value
 from apilint.document.placeholders import has_placeholder
 from apilint.document.pointer import get
 from apilint.document.refs import At
@@ -276,7 +278,17 @@ def static_mapping_unquoted(api: Api, options: dict[str, Any]) -> Iterator[Viola
                 'import fails with "Invalid mapping expression specified". '
                 f"Quote static values: \"'{text.strip(chr(34))}'\"",
                 method.label,
+                _quote_fix(at, text.strip(chr(34))),
             )
+
+
+def _quote_fix(at: At, inner: str) -> Fix | None:
+    """The static value in single quotes, when that is unambiguous (no quote inside)."""
+    if "'" in inner:
+        return None
+    return make_fix(
+        f"Quote the static value: \"'{inner}'\"", "safe", set_value(at.doc, at.tokens, f"'{inner}'")
+    )
 
 
 @check
@@ -528,7 +540,23 @@ def passthrough_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation
                 f"passthroughBehavior {at.value!r} of {method.label} is not one of "
                 "when_no_match, when_no_templates, never; the import rejects it",
                 method.label,
+                _passthrough_fix(at, value),
             )
+
+
+def _passthrough_fix(at: At, value: str | None) -> Fix | None:
+    """The behaviour the value spells another way (`when-no-match`, `when_no_template`)."""
+    import difflib
+
+    letters = re.sub(r"[^a-z]", "", value or "")
+    spelled = {p.replace("_", ""): p for p in _PASSTHROUGH}
+    meant = difflib.get_close_matches(letters, spelled, n=2, cutoff=0.85)
+    if len(meant) != 1:
+        return None
+    chosen = spelled[meant[0]]
+    return make_fix(
+        f"Set passthroughBehavior: {chosen}", "safe", set_value(at.doc, at.tokens, chosen)
+    )
 
 
 @check
@@ -545,6 +573,7 @@ def passthrough_on_proxy(api: Api, options: dict[str, Any]) -> Iterator[Violatio
                 "integrations pass every request through. Remove it (or use a "
                 "request validator to reject bodies)",
                 method.label,
+                make_fix("Remove passthroughBehavior", "safe", remove(at.doc, at.tokens)),
             )
         templates = api.dict_child(integ.at, "requestTemplates")
         if templates is not None and templates.value:
@@ -554,6 +583,9 @@ def passthrough_on_proxy(api: Api, options: dict[str, Any]) -> Iterator[Violatio
                 "which proxy integrations ignore; use a non-proxy integration to "
                 "transform requests, or remove them",
                 method.label,
+                make_fix(
+                    "Remove requestTemplates", "safe", remove(templates.doc, templates.tokens)
+                ),
             )
         streamed = transfer_mode(integ) == "STREAM"
         for pattern, response in api.integration_responses(integ):
@@ -588,6 +620,12 @@ def passthrough_when_no_match(api: Api, options: dict[str, Any]) -> Iterator[Vio
             "Content-Type reaches the backend untransformed; use "
             "when_no_templates (or never) to answer it with 415",
             method.label,
+            # Unsafe: requests of other content types get 415 from now on.
+            make_fix(
+                "Set passthroughBehavior: when_no_templates",
+                "unsafe",
+                set_value(at.doc, at.tokens, "when_no_templates"),
+            ),
         )
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from typing import Any
 
 from apilint.checks import Violation, check, shown, violation
+from apilint.common.fixes import Fix
+from apilint.document.edit import add_entries, make_fix
 from apilint.model.auth import allowed_by
-from apilint.model.gateway import Api, Method
+from apilint.model.cors import cors_evidence
+from apilint.model.gateway import AUTHENTICATING, Api, Method
 from apilint.model.sam import sam_edits, sam_no_auth
 
 
@@ -83,4 +87,26 @@ def root_security_ignored(api: Api, options: dict[str, Any]) -> Iterator[Violati
         f"{len(relied)} operation(s) rely on it and deploy with no authorization "
         f"({shown(relied)}); repeat the requirement in each operation's "
         "`security`",
+        fix=_copy_root_security(api, root.value, relied),
+    )
+
+
+def _copy_root_security(api: Api, requirement: list[Any], relied: list[Method]) -> Fix | None:
+    """The root requirement in each operation that relied on it, when it names authorizers or
+    IAM and no operation that gets it lacks the CORS preflight its auth header then needs."""
+    names = {n for r in requirement if isinstance(r, dict) for n in r}
+    kinds = {api.schemes[n].kind if n in api.schemes else "undefined" for n in names}
+    if not kinds or not kinds <= AUTHENTICATING:
+        return None  # an API key alone, or a scheme API Gateway cannot use: no protection
+    if cors_evidence(api) is not None and any(
+        "OPTIONS" not in api.resources[m.path].methods for m in relied if m.path in api.resources
+    ):
+        return None  # auth headers make browsers preflight: that resource needs OPTIONS first
+    return make_fix(
+        "Copy the root security requirement into each operation that relied on it",
+        "unsafe",
+        *(
+            add_entries(m.at.doc, m.at.tokens, {"security": copy.deepcopy(requirement)})
+            for m in relied
+        ),
     )

@@ -11,10 +11,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from apilint.checks import Violation, check, first_visit, violation
+from apilint.document.loader import is_remote
 from apilint.document.model import Document
 from apilint.document.placeholders import has_placeholder
 from apilint.document.pointer import Tokens
-from apilint.document.refs import is_remote, iter_refs
+from apilint.document.refs import iter_refs
 from apilint.document.source import FixedLocator
 from apilint.model.extensions import http_markers
 from apilint.model.gateway import Api

@@ -12,8 +12,7 @@ from apilint.commands.account import ask_account
 from apilint.commands.lint import Options, lint, outputs_of, report
 from apilint.common.errors import UsageError, warn
 from apilint.common.escape import terminal_line, visible
-from apilint.common.findings import Severity
-from apilint.engine.run import FileResult
+from apilint.common.findings import FileResult, Severity
 from apilint.model.inventory import Deployment
 
 if TYPE_CHECKING:

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,12 +22,13 @@ if TYPE_CHECKING:
 from apilint.catalog.registry import find_rules_or_error
 from apilint.common.errors import ParseError, UsageError, debugging, warn
 from apilint.common.files import read_at_most
-from apilint.common.findings import Severity
+from apilint.common.findings import FileResult, Severity
 from apilint.document import loader
 from apilint.document.discover import Target, expand, may_hold_api
 from apilint.document.loader import DEFAULT_MAX_BYTES
 from apilint.document.model import NOT_AN_API
-from apilint.engine.run import FileResult, Prebuilt, Settings, drop_repeats, lint_tasks
+from apilint.engine.fix import FixRun, fix_task
+from apilint.engine.run import Prebuilt, Settings, drop_repeats, lint_path, lint_tasks
 from apilint.report import FORMATS, renderer
 
 
@@ -51,6 +53,17 @@ class Options:
     stdin_filename: str | None = None
     #: Exit 2 when the paths hold no API definition (also the configuration key).
     error_on_no_input: bool = False
+    #: Apply the findings' safe fixes (--fix), unsafe ones too (--unsafe-fixes), or print
+    #: them as a diff instead of writing (--diff).
+    fix: bool = False
+    unsafe_fixes: bool = False
+    diff: bool = False
+    #: Findings carry their fixes (SARIF output shows them) without applying any.
+    collect_fixes: bool = False
+
+    @property
+    def fixing(self) -> bool:
+        return self.fix or self.diff
 
 
 #: What `-` is linted as without --stdin-filename: YAML (a superset of JSON) in the working
@@ -111,6 +124,7 @@ def _settings(config: Config, options: Options, file: str) -> Settings:
         allow_remote_refs=options.allow_remote_refs,
         import_fails_on_warnings=options.import_fails_on_warnings,
         max_bytes=options.max_bytes or config.max_bytes or DEFAULT_MAX_BYTES,
+        fixes=options.fixing or options.collect_fixes,
     )
 
 
@@ -142,9 +156,10 @@ def lint(options: Options, prepare: Prepare | None = None) -> tuple[list[FileRes
 
 
 def _lint(
-    options: Options, prepare: Prepare | None = None
+    options: Options, prepare: Prepare | None = None, fixes: FixRun | None = None
 ) -> tuple[list[FileResult], list[str], int]:
-    """lint(), and how many files were looked at."""
+    """lint(), and how many files were looked at; with `fixes`, the results after fixing
+    (the fixed texts are in `fixes`, nothing is written)."""
     options = replace(
         options,
         select=tuple(r.name for r in find_rules_or_error(options.select)),
@@ -160,9 +175,15 @@ def _lint(
         tasks = prepare(tasks, prebuilt)
     elif options.account.wanted:
         tasks = with_account(tasks, options.account, prebuilt)
+    linted = lint_tasks(tasks, options.jobs, prebuilt)
+    if fixes is not None:
+        linted = [
+            fix_task(partial(lint_path, path, settings), results, options.unsafe_fixes, fixes)
+            for (path, settings), results in zip(tasks, linted)
+        ]
     found = [
         (target, _unparsed_non_api(target, result))
-        for target, results in zip(targets, lint_tasks(tasks, options.jobs, prebuilt))
+        for target, results in zip(targets, linted)
         for result in results
     ]
     # A file that a template includes is linted through the template, with its variables and
@@ -184,9 +205,8 @@ def _lint(
         ):
             continue
         kept.append((t, r))
-    drop_repeats([r for _, r in kept])
     return (
-        [r for _, r in kept],
+        drop_repeats([r for _, r in kept]),
         [_threshold(configs[t.path], options) for t, _ in kept],
         len(targets) + len(passed_over),
     )
@@ -214,12 +234,21 @@ def run_lint(
 ) -> int:
     try:
         outputs = outputs_of(formats)
+        fixes = _fix_run(options)
+        if any(name == "sarif" for name, _ in outputs):
+            options = replace(options, collect_fixes=True)
         with _stdin(options) as named:
-            results, thresholds, looked_at = _lint(named)
-            stale = _filter(results, baseline, diff_base)
+            results, thresholds, looked_at = _lint(named, fixes=fixes)
+            if fixes is not None:
+                if not _finish_fixes(fixes, results, options, quiet):
+                    return 2
+                if options.diff:  # standard output carries the diff alone
+                    outputs = [(name, target) for name, target in outputs if target is not None]
+            results, stale = _filter(results, baseline, diff_base)
             floor = Severity.parse(min_severity)
-            for result in results:
-                result.findings = [f for f in result.findings if f.severity >= floor]
+            results = [
+                replace(r, findings=[f for f in r.findings if f.severity >= floor]) for r in results
+            ]
             no_input = not any(r.skipped is None for r in results)
             fail_on_no_input = no_input and _error_on_no_input(named)
             notes = [
@@ -240,6 +269,29 @@ def run_lint(
         warn(f"apilint: {exc.message}")
         return 2
     return 2 if fail_on_no_input else code
+
+
+def _fix_run(options: Options) -> FixRun | None:
+    if options.unsafe_fixes and not options.fixing:
+        raise UsageError("--unsafe-fixes applies with --fix or --diff")
+    if options.fix and not options.diff and "-" in options.paths:
+        raise UsageError("--fix cannot write standard input back; --diff shows the fixes")
+    return FixRun() if options.fixing else None
+
+
+def _finish_fixes(fixes: FixRun, results: list[FileResult], options: Options, quiet: bool) -> bool:
+    """Print the diff or write the fixed files, then the summary; False when a file could
+    not be written."""
+    from apilint.commands.fixing import print_diff, summary, write_fixed
+
+    if options.diff:
+        print_diff(fixes)
+        written = True
+    else:
+        written = write_fixed(fixes)
+    if not quiet or fixes.applied:  # a hook run (--quiet) still says what it changed
+        warn(summary(fixes, results, options.unsafe_fixes, options.diff))
+    return written
 
 
 @contextmanager
@@ -319,19 +371,21 @@ def report(
     return exit_code(results, thresholds)
 
 
-def _filter(results: list[FileResult], baseline: str | None, diff_base: str | None) -> list[Entry]:
-    """Apply --baseline and --diff-base; the stale baseline entries."""
+def _filter(
+    results: list[FileResult], baseline: str | None, diff_base: str | None
+) -> tuple[list[FileResult], list[Entry]]:
+    """The results --baseline and --diff-base leave, and the stale baseline entries."""
     stale: list[Entry] = []
     if baseline is not None:
         from apilint.engine import baseline as baselines
 
         path = Path(baseline)
-        stale = baselines.apply(results, baselines.read(path), path.parent)
+        results, stale = baselines.apply(results, baselines.read(path), path.parent)
     if diff_base is not None:
         from apilint.engine.diffbase import keep_changed
 
-        keep_changed(results, diff_base)
-    return stale
+        results = keep_changed(results, diff_base)
+    return results, stale
 
 
 def run_baseline(options: Options, output: str) -> int:

@@ -86,3 +86,24 @@ def read_text_bounded(
 ) -> str:
     """`read_bounded` decoded; UnicodeDecodeError as `bytes.decode` raises it."""
     return read_bounded(path, limit).decode(encoding)
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
+    """Replace a file's content at once (readers see the old file or the whole new one),
+    keeping its permissions; a failure leaves the old file as it was."""
+    import tempfile
+
+    target = os.path.realpath(path)  # a symbolic link keeps pointing at the fixed file
+    folder = os.path.dirname(target) or "."
+    fd, tmp = tempfile.mkstemp(prefix=".apilint-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        try:
+            os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))
+        except FileNotFoundError:
+            pass
+        os.replace(tmp, target)
+    except BaseException:
+        os.unlink(tmp)
+        raise

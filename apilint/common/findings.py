@@ -1,9 +1,15 @@
-"""The values that flow from checks to reports."""
+"""The values that flow from checks to reports: findings, and the result of linting one API."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from apilint.common.errors import ApilintError
+
+from apilint.common.fixes import Fix
 
 
 class Severity(IntEnum):
@@ -44,6 +50,8 @@ class Finding:
     pointer: str
     span: Span
     operation: str | None = None
+    #: Edits that remove the finding, when the check knows them (`lint --fix`, SARIF `fixes`).
+    fix: Fix | None = field(default=None, compare=False)
 
     @property
     def line(self) -> int:
@@ -70,3 +78,41 @@ class Finding:
             "pointer": self.pointer,
             "operation": self.operation,
         }
+
+
+@dataclass(frozen=True)
+class Crash:
+    """A check that raised: which rule, what it raised, and the traceback for --debug."""
+
+    code: str
+    name: str
+    error: str
+    trace: str
+
+    def describe(self, path: str) -> str:
+        return (
+            f"apilint: internal error: rule {self.code} ({self.name}) crashed on {path} "
+            f"({self.error}); this is a bug in apilint, not a finding in the file: please "
+            "report it with the file (run with --debug for the traceback); the other rules ran"
+        )
+
+
+@dataclass
+class FileResult:
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    skipped: str | None = None  # why the file was skipped (not an API)
+    error: ApilintError | None = None
+    api_kind: str | None = None
+    #: The API's resource tree for reports: (resource path, method verbs), in path order.
+    outline: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    #: Which API of the file this is (a template's logical id, a Terraform address).
+    label: str | None = None
+    #: The template that includes this definition from another file (the linted input).
+    via: str | None = None
+    #: Rules that raised on this file: apilint's bugs, reported as internal errors (exit 2).
+    crashes: list[Crash] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return f"{self.path} ({self.label})" if self.label else self.path

@@ -11,13 +11,13 @@ import requests
 
 from apilint.catalog.contract_checks import CONTRACT_CHECKS
 from apilint.common.errors import UsageError
-from apilint.common.findings import Finding
+from apilint.common.findings import FileResult, Finding
 from apilint.common.text import printable
 from apilint.contract.http import Budget, BudgetReached, GuardedSession
 from apilint.contract.normalize import normalise
 from apilint.contract.observe import Observation, merge
 from apilint.contract.secrets import Credentials, Masker
-from apilint.engine.run import FileResult, Settings, load_api, outline, span_of
+from apilint.engine.run import Settings, load_api, outline, span_of
 from apilint.model.gateway import Api
 
 

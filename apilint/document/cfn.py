@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apilint.document.intrinsics import ReadingLocator, readings
 from apilint.document.intrinsics import render as render  # re-exported: callers render here
 from apilint.document.loader import Linker, detect_version
 from apilint.document.model import Document
 from apilint.document.pointer import Tokens
+
+if TYPE_CHECKING:
+    from apilint.document.sam import Translation  # sam builds on this module
 
 #: Resource type → (inline key, location key, REST or HTTP).
 API_RESOURCES = {
@@ -67,8 +70,8 @@ class TemplateFile:
     doc: Document
     resources: dict[str, Any]  # logical id → resource
     parameters: frozenset[str]
-    #: What the SAM transform made of it (apilint.document.sam.Translation), for a SAM template.
-    sam: Any = None
+    #: What the SAM transform made of it, for a SAM template.
+    sam: Translation | None = None
 
     def type_of(self, logical_id: str) -> str | None:
         resource = self.resources.get(logical_id)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apilint.common.findings import Span
+from apilint.document.model import Locator
 from apilint.document.pointer import Tokens
 
 _NO_VALUE = object()
@@ -171,12 +172,13 @@ class ReadingLocator:
     """Positions in a reading, found in the source: each path is moved by the longest prefix
     that `moves` knows (paths below `base`, the definition's place in its file)."""
 
-    inner: Any  # the file's locator
+    inner: Locator  # the file's locator
     base: Tokens
     moves: dict[Tokens, Tokens]
 
     def span(self, tokens: Tokens) -> Span:
-        return self.inner.span(self.base + self.source(tokens[len(self.base) :]))
+        span: Span = self.inner.span(self.base + self.source(tokens[len(self.base) :]))
+        return span
 
     def __getattr__(self, name: str) -> Any:
         # The file's text and node tree (fast scans, duplicate-key sites) are the inner one's.

@@ -205,7 +205,8 @@ def compose(text: str, path: str) -> Node | None:
     try:
         if not loader.check_node():
             return None
-        return loader.get_node()  # later documents of a stream are not API definitions we lint
+        node: Node | None = loader.get_node()
+        return node  # later documents of a stream are not API definitions we lint
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = " ".join(p for p in (exc.context, exc.problem) if p)

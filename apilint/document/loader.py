@@ -296,4 +296,5 @@ def load_fragment(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) ->
         parse_issues=issues,
         placeholders="${" in text,
         suppressions=SUPPRESSION_KEY in text,
+        text=text,
     )

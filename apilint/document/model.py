@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from apilint.common.findings import Span
 from apilint.document.pointer import Tokens, encode
+
+if TYPE_CHECKING:
+    # Types only: cfn and terraform build documents, so they import this module at run time.
+    from apilint.document.cfn import Template, TemplateFile
+    from apilint.document.terraform import TerraformModule
 
 
 class Locator(Protocol):
@@ -40,7 +45,7 @@ class Document:
     #: Tokens handed around are relative to it; positions and reported pointers are not.
     base: Tokens = ()
     #: The template (CloudFormation/SAM or Terraform) that holds or includes the definition.
-    iac: Any = None
+    iac: Template | TerraformModule | None = None
     #: "rest" or "http" when the holder says which (the template's resource type).
     kind_hint: str | None = None
     #: Which API of its file this is (a template's logical id or Terraform address).
@@ -48,6 +53,8 @@ class Document:
     #: The same definition read with the second branch of each Fn::If (either may deploy): it
     #: is linted too, and its findings join those of the reading before it.
     alternative: bool = False
+    #: The text of the file it was read from (None when built otherwise): fixes edit it.
+    text: str | None = None
 
     def span(self, tokens: Tokens) -> Span:
         return self.locator.span(self.base + tokens if self.base else tokens)
@@ -64,7 +71,7 @@ class Sources:
 
     path: str
     docs: list[Document]
-    template: Any = None  # apilint.document.cfn.TemplateFile
+    template: TemplateFile | None = None
     notes: list[str] = field(default_factory=list)  # parts that could not be linted, and why
     what: str = "definition"  # the kind of file, for messages
 

@@ -53,6 +53,11 @@ class JsonLocator:
         self._members: dict[int, dict[str, tuple[int, int, int]]] = {}
         self._root: tuple[int, int, int] | None = None
 
+    def members(self, start: int) -> dict[str, tuple[int, int, int]]:
+        """The members of the container that starts at `start`: token → (member start,
+        value start, value end)."""
+        return self._index(start)
+
     def _index(self, start: int) -> dict[str, tuple[int, int, int]]:
         cached = self._members.get(start)
         if cached is not None:
@@ -89,7 +94,8 @@ class JsonLocator:
 
                 self._bulk = json_locator(self.text, self.duplicate_keys) or False
             if self._bulk:
-                return self._bulk.span(tokens)
+                span: Span = self._bulk.span(tokens)
+                return span
         if self._root is None:
             start = _WS.match(self.text, 0).end()  # type: ignore[union-attr]
             self._root = (start, start, len(self.text.rstrip()))

@@ -215,6 +215,7 @@ class _Reader:
                     base=base,
                     placeholders=True,
                     suppressions=SUPPRESSION_KEY in self.source(inner),
+                    text=self.text,
                 )
         if name in _DECODERS and len(args) == 1:
             return self.definition(args[0], address, notes, base, depth + 1)

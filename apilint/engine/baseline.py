@@ -12,15 +12,14 @@ import json
 import os
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from apilint.common.errors import UsageError
 from apilint.common.files import read_text_bounded
-from apilint.common.findings import Finding
+from apilint.common.findings import FileResult, Finding
 from apilint.document.loader import DEFAULT_MAX_BYTES
-from apilint.engine.run import FileResult
 
 FORMAT_VERSION = 1
 Key = tuple[str, str, str]  # (code, file relative to the baseline, pointer)
@@ -120,11 +119,15 @@ def read(path: Path) -> list[Entry]:
     return entries
 
 
-def apply(results: Sequence[FileResult], entries: Sequence[Entry], base: Path) -> list[Entry]:
-    """Drop the findings the baseline accepts; return the stale entries of the linted files."""
+def apply(
+    results: Sequence[FileResult], entries: Sequence[Entry], base: Path
+) -> tuple[list[FileResult], list[Entry]]:
+    """The results without the findings the baseline accepts, and the stale entries of the
+    linted files."""
     base = base.resolve()
     budget = Counter(e.key for e in entries)
     linted = {_relative(r.path, base) for r in results if r.error is None and not r.skipped}
+    filtered = []
     for result in results:
         kept = []
         for finding in result.findings:
@@ -133,11 +136,11 @@ def apply(results: Sequence[FileResult], entries: Sequence[Entry], base: Path) -
                 budget[key] -= 1
             else:
                 kept.append(finding)
-        result.findings = kept
+        filtered.append(replace(result, findings=kept))
     # Only files linted in this run can prove an entry stale (pre-commit passes a few files).
     stale = []
     for entry in entries:
         if entry.file in linted and budget[entry.key] > 0:
             budget[entry.key] -= 1
             stale.append(entry)
-    return stale
+    return filtered, stale

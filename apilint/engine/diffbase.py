@@ -14,16 +14,17 @@ import json
 import os
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from apilint.common.errors import ApilintError, UsageError
-from apilint.common.findings import Finding
+from apilint.common.findings import FileResult, Finding
 from apilint.document import NotAnApi, load_document
 from apilint.document.model import Document
 from apilint.document.pointer import Tokens, decode, get
 from apilint.document.refs import At, Workspace, iter_refs
-from apilint.engine.run import FileResult, Settings, build_model
+from apilint.engine.run import Settings, build_model
 from apilint.model.gateway import Api, Method
 
 
@@ -188,8 +189,13 @@ def _method_signature(api: Api, method: Method | None) -> str | None:
     )
 
 
-def _node_signature(api: Api, file: str, pointer: str) -> str | None:
-    doc = next((d for d in api.ws.docs.values() if d.path == file), None)
+def _node_signature(
+    api: Api, file: str, pointer: str, names: Mapping[Path, str] | None = None
+) -> str | None:
+    """`names`: the name each document (by absolute path) goes by, where not its own."""
+    doc = next(
+        (d for d in api.ws.docs.values() if (names or {}).get(d.abspath, d.path) == file), None
+    )
     if doc is None:
         return None
     return _closure(api.ws, doc, decode("#" + pointer))
@@ -199,8 +205,9 @@ class _Comparison:
     """Head and base models of one file; each operation or node is compared once, however many
     findings sit on it."""
 
-    def __init__(self, head: Api, base: Api) -> None:
+    def __init__(self, head: Api, base: Api, base_names: Mapping[Path, str]) -> None:
         self.head, self.base = head, base
+        self.base_names = base_names
         self.head_methods = {m.label: m for m in head.methods}
         self.base_methods = {m.label: m for m in base.methods}
         self._verdicts: dict[tuple[str, ...], bool] = {}
@@ -217,42 +224,48 @@ class _Comparison:
             else:
                 verdict = _node_signature(
                     self.head, finding.file, finding.pointer
-                ) != _node_signature(self.base, finding.file, finding.pointer)
+                ) != _node_signature(self.base, finding.file, finding.pointer, self.base_names)
             self._verdicts[key] = verdict
         return self._verdicts[key]
 
 
-def keep_changed(results: Sequence[FileResult], ref: str) -> None:
-    """Filter each result's findings down to those on objects that differ from `ref`."""
+def keep_changed(results: Sequence[FileResult], ref: str) -> list[FileResult]:
+    """The results with only the findings on objects that differ from `ref`."""
     snapshot = Snapshot(ref, Path.cwd())
     try:
-        for result in results:
-            if result.error is not None or result.skipped or not result.findings:
-                continue
-            head = _model(Path(result.path), result.path)
-            if head is None:
-                continue
-            # The base needs the root file and the files it references, at the same places.
-            base_root = snapshot.materialize(Path(result.path))
-            if base_root is None:
-                continue  # a new file: everything in it is new
-            for doc in head.ws.docs.values():
-                snapshot.materialize(doc.abspath)
-            base = _model(base_root, result.path)
-            if base is None:
-                continue
-            # Fragments are compared under the names the head run gave them (where they are
-            # now, when they moved).
-            shown = {
-                rel: d.path
-                for d in head.ws.docs.values()
-                if (rel := snapshot.relative(d.abspath)) is not None
-            }
-            for doc in base.ws.docs.values():
-                now = shown.get(snapshot.head_path(doc.abspath) or "")
-                rel = os.path.relpath(doc.abspath, base_root.parent)
-                doc.path = now or os.path.normpath(os.path.join(os.path.dirname(result.path), rel))
-            comparison = _Comparison(head, base)
-            result.findings = [f for f in result.findings if comparison.changed(f)]
+        return [_changed_only(result, snapshot) for result in results]
     finally:
         snapshot.close()
+
+
+def _changed_only(result: FileResult, snapshot: Snapshot) -> FileResult:
+    if result.error is not None or result.skipped or not result.findings:
+        return result
+    head = _model(Path(result.path), result.path)
+    if head is None:
+        return result
+    # The base needs the root file and the files it references, at the same places.
+    base_root = snapshot.materialize(Path(result.path))
+    if base_root is None:
+        return result  # a new file: everything in it is new
+    for doc in head.ws.docs.values():
+        snapshot.materialize(doc.abspath)
+    base = _model(base_root, result.path)
+    if base is None:
+        return result
+    # Fragments are compared under the names the head run gave them (where they are now, when
+    # they moved).
+    shown = {
+        rel: d.path
+        for d in head.ws.docs.values()
+        if (rel := snapshot.relative(d.abspath)) is not None
+    }
+    names = {}
+    for doc in base.ws.docs.values():
+        now = shown.get(snapshot.head_path(doc.abspath) or "")
+        rel = os.path.relpath(doc.abspath, base_root.parent)
+        names[doc.abspath] = now or os.path.normpath(
+            os.path.join(os.path.dirname(result.path), rel)
+        )
+    comparison = _Comparison(head, base, names)
+    return replace(result, findings=[f for f in result.findings if comparison.changed(f)])

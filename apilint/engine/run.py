@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, TypeVar
 
@@ -14,10 +14,11 @@ from apilint.catalog.registry import Rule, RuleDefinitionError, find_rules_or_er
 from apilint.checks import Check, Violation, checks_for
 from apilint.common.collector import paused
 from apilint.common.errors import ApilintError, LoadError, UsageError, debugging
-from apilint.common.findings import Finding, Severity, Span
+from apilint.common.findings import Crash, FileResult, Finding, Severity, Span
 from apilint.document import Document, NotAnApi
 from apilint.document.cfn import Template
 from apilint.document.definitions import load_definitions
+from apilint.document.edit import computing
 from apilint.document.loader import DEFAULT_MAX_BYTES, check_sections
 from apilint.document.model import Sources
 from apilint.document.pointer import Tokens
@@ -47,48 +48,13 @@ class Settings:
     #: scope "account" run only with it.
     inventory: Inventory | None = None
     deployment: Deployment = field(default_factory=Deployment)
+    #: Compute the fixes findings carry (`lint --fix`, `--diff`, SARIF output): it costs a
+    #: second parse of each file that has a fixable finding.
+    fixes: bool = False
 
     def level(self, rule: Rule) -> Severity:
         """The rule's severity as configured."""
         return self.severity.get(rule.name, rule.severity)
-
-
-@dataclass(frozen=True)
-class Crash:
-    """A check that raised: which rule, what it raised, and the traceback for --debug."""
-
-    code: str
-    name: str
-    error: str
-    trace: str
-
-    def describe(self, path: str) -> str:
-        return (
-            f"apilint: internal error: rule {self.code} ({self.name}) crashed on {path} "
-            f"({self.error}); this is a bug in apilint, not a finding in the file: please "
-            "report it with the file (run with --debug for the traceback); the other rules ran"
-        )
-
-
-@dataclass
-class FileResult:
-    path: str
-    findings: list[Finding] = field(default_factory=list)
-    skipped: str | None = None  # why the file was skipped (not an API)
-    error: ApilintError | None = None
-    api_kind: str | None = None
-    #: The API's resource tree for reports: (resource path, method verbs), in path order.
-    outline: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
-    #: Which API of the file this is (a template's logical id, a Terraform address).
-    label: str | None = None
-    #: The template that includes this definition from another file (the linted input).
-    via: str | None = None
-    #: Rules that raised on this file: apilint's bugs, reported as internal errors (exit 2).
-    crashes: list[Crash] = field(default_factory=list)
-
-    @property
-    def title(self) -> str:
-        return f"{self.path} ({self.label})" if self.label else self.path
 
 
 def _selected(rules: Iterable[Rule], settings: Settings) -> list[Rule]:
@@ -129,6 +95,7 @@ def _finding(rule: Rule, v: Violation, severity: Severity, strict: str | None = 
         v.doc.pointer(v.tokens),
         span_of(v.doc, v.tokens),
         v.operation,
+        v.fix,
     )
 
 
@@ -197,8 +164,9 @@ def run_rules(
             continue
         ran.add(rule.code)
         result.findings.extend(_run_check(rule, checks, subject, settings, result, strict))
-    _apply_suppressions(result, ws, rules, selected, ran, settings)
-    result.findings.sort(key=Finding.sort_key)
+    with computing(settings.fixes):
+        kept = _apply_suppressions(result.findings, ws, rules, selected, ran, settings)
+    result.findings = sorted(kept, key=Finding.sort_key)
     return result
 
 
@@ -232,12 +200,13 @@ def _run_check(
     options = {**rule.default_options(), **settings.options.get(rule.name, {})}
     severity = settings.level(rule)
     try:
-        return [
-            _finding(rule, v, severity, strict)
-            for v in checks[rule.check](subject, options)
-            if (strict is not None or not v.only_if_strict)
-            and not output_form(rule.code, v.doc, v.tokens)
-        ]
+        with computing(settings.fixes):
+            return [
+                _finding(rule, v, severity, strict)
+                for v in checks[rule.check](subject, options)
+                if (strict is not None or not v.only_if_strict)
+                and not output_form(rule.code, v.doc, v.tokens)
+            ]
     except Exception as exc:  # noqa: BLE001 - containment is the point
         import traceback
 
@@ -247,20 +216,21 @@ def _run_check(
 
 
 def _apply_suppressions(
-    result: FileResult,
+    findings: list[Finding],
     ws: Workspace,
     rules: tuple[Rule, ...],
     selected: list[Rule],
     ran: set[str],
     settings: Settings,
-) -> None:
-    from apilint.engine.suppress import INVALID_RULE, UNUSED_RULE, collect
+) -> list[Finding]:
+    """The findings `x-apilint-ignore` leaves, plus its own (unused or invalid entries)."""
+    from apilint.engine.suppress import INVALID_RULE, UNUSED_RULE, collect, removal
 
     suppressions, problems = collect(list(ws.docs.values()), rules)
     if not suppressions and not problems:
-        return
+        return findings
     kept = []
-    for f in result.findings:
+    for f in findings:
         match = next((s for s in suppressions if s.covers(f.file, f.pointer, f.code)), None)
         if match is None:
             kept.append(f)
@@ -281,6 +251,7 @@ def _apply_suppressions(
                     f"x-apilint-ignore names {s.rule.code} "
                     f"({s.rule.name}) but it silences nothing here; "
                     "remove the entry",
+                    fix=removal(s),
                 ),
                 level,
             )
@@ -292,7 +263,7 @@ def _apply_suppressions(
         kept.extend(
             _finding(invalid, Violation(p.doc, p.entry, p.message), level) for p in problems
         )
-    result.findings = kept
+    return kept
 
 
 def lint_path(
@@ -358,16 +329,21 @@ def _join(first: FileResult, other: FileResult) -> None:
     first.crashes.extend(c for c in other.crashes if c.code not in known)
 
 
-def drop_repeats(results: list[FileResult]) -> None:
-    """Drop a finding that an earlier result reported already: the same file read through two
-    templates that include it says the same thing twice where their contexts agree."""
+def drop_repeats(results: list[FileResult]) -> list[FileResult]:
+    """The results without a finding that an earlier result reported already: the same file
+    read through two templates that include it says the same thing twice where their contexts
+    agree."""
     seen: set[tuple[Any, ...]] = set()
+    out = []
     for result in results:
-        if result.via is None:
-            continue
-        kept = [f for f in result.findings if (os.path.abspath(f.file),) + _identity(f) not in seen]
-        seen.update((os.path.abspath(f.file),) + _identity(f) for f in kept)
-        result.findings = kept
+        if result.via is not None:
+            kept = [
+                f for f in result.findings if (os.path.abspath(f.file),) + _identity(f) not in seen
+            ]
+            seen.update((os.path.abspath(f.file),) + _identity(f) for f in kept)
+            result = replace(result, findings=kept)
+        out.append(result)
+    return out
 
 
 def _identity(f: Finding) -> tuple[Any, ...]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from apilint.catalog.registry import Rule, find_rule
+from apilint.common.fixes import Fix
 from apilint.document.loader import SUPPRESSION_KEY
 from apilint.document.model import Document
 from apilint.document.pointer import Tokens
@@ -50,6 +51,17 @@ class Problem:
     doc: Document
     entry: Tokens
     message: str
+
+
+def removal(s: Suppression) -> Fix | None:
+    """Removing an entry that silences nothing: the entry, or the key when it is the only one."""
+    from apilint.document.edit import make_fix, remove
+
+    edits = remove(s.doc, s.entry) if s.entry[-1] != SUPPRESSION_KEY else None
+    if edits is None:
+        key = s.entry if s.entry[-1] == SUPPRESSION_KEY else s.entry[:-1]
+        edits = remove(s.doc, key)
+    return make_fix(f"Remove the unused {SUPPRESSION_KEY} entry", "safe", edits)
 
 
 def collect(

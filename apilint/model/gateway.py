@@ -81,7 +81,8 @@ class Parameter:
 
     @property
     def value(self) -> dict[str, Any]:
-        return self.at.value
+        value: dict[str, Any] = self.at.value  # built only over a mapping
+        return value
 
     @property
     def path_level(self) -> bool:

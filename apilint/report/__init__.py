@@ -14,8 +14,7 @@ from importlib import import_module
 from typing import TextIO
 
 from apilint.catalog.registry import Rule, load_rules
-from apilint.common.findings import Finding, Severity, Span
-from apilint.engine.run import FileResult
+from apilint.common.findings import FileResult, Finding, Severity, Span
 
 Renderer = Callable[[Sequence[FileResult], TextIO, bool], None]
 

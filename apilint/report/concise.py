@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TextIO
 
-from apilint.engine.run import FileResult
+from apilint.common.findings import FileResult
 from apilint.report.text import footer, header, ordered
 
 

@@ -14,8 +14,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from apilint.common.escape import github_data, github_property
-from apilint.common.findings import Severity
-from apilint.engine.run import FileResult
+from apilint.common.findings import FileResult, Severity
 from apilint.report import has_end, repository_path
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}

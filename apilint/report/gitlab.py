@@ -14,8 +14,7 @@ from typing import Any, TextIO
 
 from apilint.catalog.registry import Rule
 from apilint.common.escape import json_text
-from apilint.common.findings import Severity
-from apilint.engine.run import FileResult
+from apilint.common.findings import FileResult, Severity
 from apilint.report import repository_path, rules_by_code
 from apilint.report.sarif import fingerprint
 

@@ -21,9 +21,8 @@ from typing import TextIO
 from apilint import __version__
 from apilint.catalog.registry import Rule
 from apilint.common.escape import html as _e
-from apilint.common.findings import Finding, Severity
+from apilint.common.findings import FileResult, Finding, Severity
 from apilint.document.pointer import decode
-from apilint.engine.run import FileResult
 from apilint.model.gateway import ANY_METHOD, VERBS
 from apilint.report import SEVERITIES, plural, rules_by_code
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from apilint.common.escape import json_text
-from apilint.engine.run import FileResult
+from apilint.common.findings import FileResult
 
 SCHEMA_VERSION = 1
 

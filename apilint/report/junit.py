@@ -15,8 +15,7 @@ from apilint.catalog.registry import Rule
 # XML 1.0 cannot carry most control characters, even escaped, and a raw newline would reach a CI
 # log that prints the file: every string from the input is shown with its controls escaped.
 from apilint.common.escape import xml as _text
-from apilint.common.findings import Finding
-from apilint.engine.run import FileResult
+from apilint.common.findings import FileResult, Finding
 from apilint.report import error_location, rules_by_code
 
 #: The name of the one case a file gets when it has nothing else to show (clean or skipped).

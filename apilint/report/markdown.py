@@ -11,8 +11,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from apilint.common.escape import markdown_code, markdown_prose, markdown_text
-from apilint.common.findings import Finding
-from apilint.engine.run import FileResult
+from apilint.common.findings import FileResult, Finding
 from apilint.report import error_location, plural, severity_counts
 
 MAX_ROWS = 200

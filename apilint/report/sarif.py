@@ -17,8 +17,8 @@ from urllib.parse import quote
 from apilint import __version__
 from apilint.catalog.registry import Rule
 from apilint.common.escape import json_text
-from apilint.common.findings import Finding, Severity, Span
-from apilint.engine.run import FileResult
+from apilint.common.findings import FileResult, Finding, Severity, Span
+from apilint.common.fixes import Fix
 from apilint.report import has_end, relative_path, repository_root, rules_by_code
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -176,9 +176,28 @@ def _results(findings: list[Finding], index: dict[str, int], cwd: str, root: str
                     FINGERPRINT_KEY: fingerprint(f.code, where["uri"], f.pointer, occurrence)
                 },
                 "properties": {"pointer": f.pointer},
+                **({"fixes": [_fix(f.fix, where)]} if f.fix is not None else {}),
             }
         )
     return out
+
+
+def _fix(fix: Fix, where: Json) -> Json:
+    """The fix's edits as SARIF replacements (character offsets into the file's text; they
+    apply together, as `apilint lint --fix` applies them). Unsafe ones say so in properties:
+    SARIF has no applicability of its own."""
+    replacements = [
+        {
+            "deletedRegion": {"charOffset": e.start, "charLength": e.end - e.start},
+            **({"insertedContent": {"text": e.text}} if e.text else {}),
+        }
+        for e in sorted(fix.edits, key=lambda e: (e.start, e.end))
+    ]
+    return {
+        "description": {"text": fix.title},
+        "artifactChanges": [{"artifactLocation": where, "replacements": replacements}],
+        "properties": {"applicability": fix.applicability},
+    }
 
 
 def _notifications(results: Sequence[FileResult], cwd: str, root: str) -> list[Json]:

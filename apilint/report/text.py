@@ -13,9 +13,8 @@ from typing import TextIO
 
 from apilint.common.escape import terminal_line, visible
 from apilint.common.files import TooLarge
-from apilint.common.findings import Finding, Severity
+from apilint.common.findings import FileResult, Finding, Severity
 from apilint.document.loader import source_bytes
-from apilint.engine.run import FileResult
 from apilint.report import plural, severity_counts
 
 _COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}

@@ -94,13 +94,17 @@ def plan(
             if api_id is not None:
                 raise UsageError(f"--api {api_id}: {spec} is a definition, not a template")
             return Plan(api_of(loaded, spec, settings), handlers)
-        return _template_plan(spec, loaded, handlers, settings, api_id)
+        return _template_plan(spec, loaded, loaded.template, handlers, settings, api_id)
 
 
 def _template_plan(
-    spec: str, loaded: Sources, handlers: str | None, settings: Settings, api_id: str | None
+    spec: str,
+    loaded: Sources,
+    template: cfn.TemplateFile,
+    handlers: str | None,
+    settings: Settings,
+    api_id: str | None,
 ) -> Plan:
-    template: cfn.TemplateFile = loaded.template
     data = template.doc.data
     docs = loaded.docs
     resources = data["Resources"]

@@ -1,0 +1,52 @@
+"""Findings and load errors as LSP diagnostics: exact ranges, severity, code and rule page."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from apilint.common.errors import ApilintError
+from apilint.common.findings import Finding, Severity, Span
+from apilint.report.sarif import rule_page_url
+
+SOURCE = "apilint"
+_SEVERITY = {
+    Severity.ERROR: types.DiagnosticSeverity.Error,
+    Severity.WARNING: types.DiagnosticSeverity.Warning,
+    Severity.INFO: types.DiagnosticSeverity.Information,
+}
+
+
+def span_range(span: Span) -> types.Range:
+    """apilint's 1-based, end-inclusive-start spans as a 0-based LSP range."""
+    start = types.Position(line=max(span.line - 1, 0), character=max(span.column - 1, 0))
+    end = types.Position(line=max(span.end_line - 1, 0), character=max(span.end_column - 1, 0))
+    if (end.line, end.character) < (start.line, start.character):
+        end = start
+    return types.Range(start=start, end=end)
+
+
+def finding_diagnostic(finding: Finding) -> types.Diagnostic:
+    return types.Diagnostic(
+        range=span_range(finding.span),
+        message=f"{finding.message} [{finding.name}]",
+        severity=_SEVERITY[finding.severity],
+        code=finding.code,
+        code_description=types.CodeDescription(href=rule_page_url(finding.name)),
+        source=SOURCE,
+        data={"rule": finding.name, "pointer": finding.pointer},
+    )
+
+
+def error_diagnostic(error: ApilintError) -> types.Diagnostic:
+    """A file apilint cannot read (malformed YAML mid-edit): at the error's position, or the
+    first line when it has none."""
+    line = max((error.line or 1) - 1, 0)
+    column = max((error.column or 1) - 1, 0)
+    at = types.Position(line=line, character=column)
+    return types.Diagnostic(
+        range=types.Range(start=at, end=types.Position(line=line, character=column + 1)),
+        message=error.message,
+        severity=types.DiagnosticSeverity.Error,
+        code="parse-error",
+        source=SOURCE,
+    )

@@ -1,0 +1,145 @@
+"""Fixes are proven (issue 21, section 4): each fixable rule's fix example is fixed exactly as
+its rule page shows, lints clean of the rule and gains no finding; fixing twice changes nothing;
+every fix over every rule fixture and the shared corpus keeps the text around its edits and
+adds no finding."""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import partial
+from pathlib import Path
+
+import pytest
+from helpers import FIXTURES, PITFALLS, corpus_params, fixture_options, require_shared
+
+from apilint.catalog.registry import Rule, find_rule, load_rules
+from apilint.common.findings import FileResult
+from apilint.common.fixes import Edit, Fix, apply_edits
+from apilint.engine.fix import FixRun, choose, fix_task
+from apilint.engine.run import Settings, lint_path
+
+FIXABLE = [r for r in load_rules() if r.fixable is not None]
+CASES = sorted(p for p in (FIXTURES / "rules").glob("*/*") if p.suffix in (".yaml", ".json", ".tf"))
+
+
+def fixed(path: Path, settings: Settings, unsafe: bool) -> tuple[FixRun, list[FileResult]]:
+    """Every fix applied to `path` (in memory) until nothing changes; the results after."""
+    run = FixRun()
+    relint = partial(lint_path, str(path), settings)
+    return run, fix_task(relint, relint(), unsafe, run)
+
+
+def codes(results: list[FileResult]) -> Counter[str]:
+    return Counter(f.code for r in results for f in r.findings)
+
+
+def settings_for(rule: Rule, options: dict[str, object]) -> Settings:
+    """Every rule enabled by default, and this one (some are off by default)."""
+    return Settings(extend_select=(rule.name,), options={rule.name: options}, fixes=True)
+
+
+@pytest.mark.parametrize("rule", FIXABLE, ids=[r.name for r in FIXABLE])
+def test_fix_example_is_fixed_as_the_rule_page_shows(rule: Rule, tmp_path: Path) -> None:
+    path = tmp_path / "example.yaml"
+    path.write_text(rule.fix_before)
+    settings = settings_for(rule, rule.example_options)
+    before = codes(lint_path(str(path), settings))
+    assert before[rule.code] >= 1
+    if rule.fixable == "unsafe":  # --fix alone leaves it
+        run, _ = fixed(path, settings, unsafe=False)
+        assert run.changed() == []
+    run, after = fixed(path, settings, unsafe=True)
+    assert run.files[str(path)].after == rule.fix_after
+    assert after[0].error is None
+    assert codes(after)[rule.code] == 0
+    assert not codes(after) - before, "the fix added findings"
+    path.write_text(rule.fix_after)
+    again, _ = fixed(path, settings, unsafe=True)
+    assert again.changed() == [] and again.applied == 0
+
+
+def test_at_least_eleven_rules_are_fixable_and_say_how() -> None:
+    assert len(FIXABLE) >= 11
+    assert {r.name for r in FIXABLE} >= {
+        "lambda-http-method-not-post",
+        "cors-preflight-requires-auth",
+        "root-security-ignored",
+        "static-mapping-unquoted",
+        "http-payload-format-version",
+        "timeout-out-of-range",
+        "passthrough-invalid",
+        "content-handling-invalid",
+    }
+    assert find_rule("root-security-ignored").fixable == "unsafe"
+    assert find_rule("timeout-out-of-range").fixable == "unsafe"
+
+
+def kept_around_edits(run: FixRun) -> None:
+    """Each round's output is its input with the edits' spans replaced, byte for byte."""
+    for file in run.files.values():
+        for text, edits in file.rounds:
+            at = 0
+            out = []
+            for edit in sorted(set(edits), key=lambda e: (e.start, e.end)):
+                assert edit.start >= at, f"overlapping edits applied in {file.path}"
+                out += [text[at : edit.start], edit.text]
+                at = edit.end
+            out.append(text[at:])
+            assert apply_edits(text, list(edits)) == "".join(out)
+        if file.rounds:
+            last_text, last_edits = file.rounds[-1]
+            assert apply_edits(last_text, list(last_edits)) == file.after
+
+
+def check_every_fix(path: Path, settings: Settings) -> int:
+    """Apply every fix (safe and unsafe) to the file; return how many were applied."""
+    before_results = lint_path(str(path), settings)
+    if any(r.error or r.skipped for r in before_results):
+        return 0
+    undeclared = {
+        f.code
+        for r in before_results
+        for f in r.findings
+        if f.fix and not find_rule(f.code).fixable
+    }
+    assert not undeclared, f"rules attach fixes but say nothing (fixable:) {undeclared}"
+    run, after = fixed(path, settings, unsafe=True)
+    assert all(r.error is None for r in after), [str(r.error) for r in after if r.error]
+    added = codes(after) - codes(before_results)
+    assert not added, f"fixing {path} added findings: {added}"
+    kept_around_edits(run)
+    return run.applied
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", CASES, ids=[f"{p.parent.name}/{p.name}" for p in CASES])
+def test_every_fix_of_every_fixture_is_clean(path: Path) -> None:
+    rule = find_rule(path.parent.name)  # account rules do not run without --aws: the rest do
+    check_every_fix(path, settings_for(rule, fixture_options(path)))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", corpus_params("real") + corpus_params("embedded"))
+def test_every_fix_of_the_corpus_is_clean(path: Path | None) -> None:
+    if path is None:
+        require_shared("corpus")
+        return
+    check_every_fix(path, Settings(fixes=True))
+
+
+def test_overlapping_fixes_wait_for_the_next_round() -> None:
+    a = Fix(title="a", applicability="safe", edits=(Edit(start=0, end=5, text="x"),))
+    b = Fix(title="b", applicability="safe", edits=(Edit(start=3, end=8, text="y"),))
+    same = Fix(title="a again", applicability="safe", edits=a.edits)
+    touching = Fix(title="c", applicability="safe", edits=(Edit(start=5, end=5, text="z"),))
+    taken, refused = choose([b, a, same, touching])
+    assert taken == [a, touching] and refused == 1
+    assert apply_edits("0123456789", [e for f in taken for e in f.edits]) == "xz56789"
+
+
+def test_plain_lint_computes_no_fixes() -> None:
+    # A fix costs a second parse of the file: only --fix, --diff and SARIF output ask for them.
+    plain = [f for r in lint_path(str(PITFALLS), Settings()) for f in r.findings]
+    assert plain and all(f.fix is None for f in plain)
+    asked = [f for r in lint_path(str(PITFALLS), Settings(fixes=True)) for f in r.findings]
+    assert [(f.code, f.line) for f in asked if f.fix] == [("AGW402", 21)]

@@ -1,0 +1,228 @@
+"""`apilint lsp` end to end: the server in a subprocess, a real LSP client (pytest-lsp's) over
+stdio: diagnostics after open and edits (exact codes and ranges), a parse error mid-edit, hover,
+configuration reload."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from lsprotocol import types
+
+pytest_lsp = pytest.importorskip("pytest_lsp", reason="pytest-lsp is in the test extra")
+
+pytestmark = pytest.mark.lsp
+
+LAMBDA = (
+    "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"
+    "arn:aws:lambda:us-east-1:123456789012:function:f/invocations"
+)
+CLEAN = f"""\
+openapi: 3.0.1
+info: {{title: t, version: "1"}}
+paths:
+  /a:
+    get:
+      security: [{{iam: []}}]
+      x-amazon-apigateway-integration:
+        type: aws_proxy
+        httpMethod: POST
+        uri: {LAMBDA}
+      responses: {{"200": {{description: ok}}}}
+components:
+  securitySchemes:
+    iam: {{type: apiKey, name: Authorization, in: header, x-amazon-apigateway-authtype: awsSigv4}}
+"""
+GET_LAMBDA = CLEAN.replace("httpMethod: POST", "httpMethod: GET")
+BROKEN = GET_LAMBDA.replace('responses: {"200": {description: ok}}', 'responses: {"200": {')
+
+
+def _found(client: object, uri: str) -> set[tuple[str, int, int, int, int]]:
+    return {
+        (
+            str(d.code),
+            d.range.start.line,
+            d.range.start.character,
+            d.range.end.line,
+            d.range.end.character,
+        )
+        for d in client.diagnostics.get(uri, [])  # type: ignore[attr-defined]
+    }
+
+
+async def _session(root: Path, body: Callable[[object, str], Awaitable[None]]) -> None:
+    client = pytest_lsp.make_test_lsp_client()
+    await client.start_io(sys.executable, "-m", "apilint", "lsp")
+    try:
+        await client.initialize_session(
+            types.InitializeParams(
+                capabilities=pytest_lsp.client_capabilities("visual-studio-code"),
+                root_uri=root.as_uri(),
+            )
+        )
+        await body(client, (root / "api.yaml").as_uri())
+        await client.shutdown_session()
+    except BaseException:
+        # A failed assertion leaves the session open: end the server, or stop() waits for it.
+        client._server.kill()  # type: ignore[attr-defined]
+        raise
+    finally:
+        await client.stop()
+
+
+async def _published(client: object, send: Callable[[], None]) -> None:
+    """Send, and wait for the diagnostics it causes (waiting starts before the send: an answer
+    that came first would be missed)."""
+    waiting = asyncio.ensure_future(
+        client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)  # type: ignore[attr-defined]
+    )
+    await asyncio.sleep(0)
+    send()
+    await asyncio.wait_for(waiting, timeout=60)
+
+
+def _open(client: object, uri: str, text: str) -> None:
+    client.text_document_did_open(  # type: ignore[attr-defined]
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=text)
+        )
+    )
+
+
+def _change(client: object, uri: str, version: int, text: str) -> None:
+    client.text_document_did_change(  # type: ignore[attr-defined]
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
+
+
+def test_diagnostics_follow_the_edits_and_a_parse_error_keeps_the_last_result(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "api.yaml").write_text(CLEAN)
+
+    async def body(client: object, uri: str) -> None:
+        await _published(client, lambda: _open(client, uri, CLEAN))
+        assert _found(client, uri) == set()
+        # Not saved: the server lints the buffer, not the file.
+        await _published(client, lambda: _change(client, uri, 2, GET_LAMBDA))
+        assert _found(client, uri) == {("AGW402", 8, 8, 8, 23)}
+        [diagnostic] = client.diagnostics[uri]  # type: ignore[attr-defined]
+        assert diagnostic.severity == types.DiagnosticSeverity.Warning
+        assert diagnostic.code_description.href.endswith(
+            "/docs/rules/lambda-http-method-not-post.md"
+        )
+        await _published(client, lambda: _change(client, uri, 3, BROKEN))
+        # the parse error where PyYAML stops (in the flow mapping left open), and the last good
+        # finding kept meanwhile
+        assert _found(client, uri) == {("AGW402", 8, 8, 8, 23), ("parse-error", 12, 17, 12, 18)}
+        await _published(client, lambda: _change(client, uri, 4, CLEAN))
+        assert _found(client, uri) == set()
+
+    asyncio.run(_session(tmp_path, body))
+
+
+def test_hover_explains_the_finding_and_the_extension(tmp_path: Path) -> None:
+    async def body(client: object, uri: str) -> None:
+        await _published(client, lambda: _open(client, uri, GET_LAMBDA))
+
+        async def hover(line: int, character: int) -> str:
+            answer = await client.text_document_hover_async(  # type: ignore[attr-defined]
+                types.HoverParams(
+                    text_document=types.TextDocumentIdentifier(uri=uri),
+                    position=types.Position(line=line, character=character),
+                )
+            )
+            return "" if answer is None else answer.contents.value
+
+        on_finding = await hover(8, 21)
+        assert on_finding.startswith("[AGW402 lambda-http-method-not-post](")
+        assert "POST" in on_finding
+        on_key = await hover(6, 12)
+        assert on_key.startswith("**x-amazon-apigateway-integration** (REST and HTTP APIs")
+        assert "api-gateway-swagger-extensions-integration.html" in on_key
+        assert await hover(0, 2) == ""
+
+    (tmp_path / "api.yaml").write_text(GET_LAMBDA)
+    asyncio.run(_session(tmp_path, body))
+
+
+def test_a_configuration_change_is_picked_up(tmp_path: Path) -> None:
+    (tmp_path / "api.yaml").write_text(GET_LAMBDA)
+
+    async def body(client: object, uri: str) -> None:
+        await _published(client, lambda: _open(client, uri, GET_LAMBDA))
+        assert _found(client, uri) == {("AGW402", 8, 8, 8, 23)}
+        config = tmp_path / ".apilint.toml"
+        config.write_text('ignore = ["lambda-http-method-not-post"]\n')
+        changed = types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Created)
+        await _published(
+            client,
+            lambda: client.workspace_did_change_watched_files(  # type: ignore[attr-defined]
+                types.DidChangeWatchedFilesParams(changes=[changed])
+            ),
+        )
+        assert _found(client, uri) == set()
+
+    asyncio.run(_session(tmp_path, body))
+
+
+def _applied(text: str, edits: list[types.TextEdit]) -> str:
+    lines = text.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+
+    def offset(p: types.Position) -> int:
+        return starts[p.line] + p.character  # ASCII text: UTF-16 units are characters
+
+    for edit in sorted(edits, key=lambda e: offset(e.range.start), reverse=True):
+        text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
+    return text
+
+
+def test_code_actions_fix_the_finding_or_ignore_it_with_a_reason(tmp_path: Path) -> None:
+    (tmp_path / "api.yaml").write_text(GET_LAMBDA)
+
+    async def body(client: object, uri: str) -> None:
+        await _published(client, lambda: _open(client, uri, GET_LAMBDA))
+        [diagnostic] = client.diagnostics[uri]  # type: ignore[attr-defined]
+        actions = await client.text_document_code_action_async(  # type: ignore[attr-defined]
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                range=diagnostic.range,
+                context=types.CodeActionContext(diagnostics=[diagnostic]),
+            )
+        )
+        by_kind = {(a.kind, a.is_preferred): a for a in actions}
+        assert set(by_kind) == {
+            (types.CodeActionKind.QuickFix, True),  # the rule's safe fix
+            (types.CodeActionKind.QuickFix, None),  # x-apilint-ignore
+            ("source.fixAll.apilint", None),
+        }
+        fix = by_kind[types.CodeActionKind.QuickFix, True]
+        assert list(fix.diagnostics) == [diagnostic]
+        assert _applied(GET_LAMBDA, fix.edit.changes[uri]) == CLEAN
+        fix_all = by_kind["source.fixAll.apilint", None]
+        assert _applied(GET_LAMBDA, fix_all.edit.changes[uri]) == CLEAN
+        ignore = by_kind[types.CodeActionKind.QuickFix, None]
+        assert ignore.title.startswith("Ignore lambda-http-method-not-post here")
+        ignored = _applied(GET_LAMBDA, ignore.edit.changes[uri])
+        # on the integration (the object holding httpMethod), after its last key
+        assert ignored == GET_LAMBDA.replace(
+            "/invocations\n",
+            "/invocations\n"
+            "        x-apilint-ignore:\n"
+            "          - rule: lambda-http-method-not-post\n"
+            '            reason: "TODO: why this is accepted"\n',
+        )
+        # the edited buffer has the finding silenced
+        await _published(client, lambda: _change(client, uri, 2, ignored))
+        assert _found(client, uri) == set()
+
+    asyncio.run(_session(tmp_path, body))

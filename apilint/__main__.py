@@ -1,3 +1,3 @@
-from apilint.cli import run
+from apilint.entry import run
 
 run()

@@ -6,14 +6,18 @@ from __future__ import annotations
 import os
 import sys
 from enum import Enum
-from typing import TYPE_CHECKING, cast
+from functools import partial
+from typing import TYPE_CHECKING
 
 import typer
 
-from apilint.common.errors import debugging, warn
+from apilint.commands.quick import ApiType, FailOn, MinSeverity, contained
+from apilint.commands.quick import api_kind as _api_kind
+from apilint.commands.quick import colour as _colour
+from apilint.commands.quick import split as _split
+from apilint.common.errors import warn
 
 if TYPE_CHECKING:
-    from apilint.catalog.registry import ApiKind
     from apilint.commands.lint import Options
 
 app = typer.Typer(
@@ -46,34 +50,6 @@ def _main(
     """Catch AWS API Gateway pitfalls in OpenAPI/Swagger definitions."""
 
 
-class FailOn(str, Enum):
-    error = "error"
-    warning = "warning"
-    info = "info"
-    never = "never"
-
-
-class MinSeverity(str, Enum):
-    info = "info"
-    warning = "warning"
-    error = "error"
-
-
-class ApiType(str, Enum):
-    auto = "auto"
-    rest = "rest"
-    http = "http"
-
-
-def _api_kind(api_type: ApiType) -> ApiKind | None:
-    """The --api-type as the rules' kind; None: detect it from the definition."""
-    return None if api_type is ApiType.auto else cast("ApiKind", api_type.value)
-
-
-def _split(values: list[str] | None) -> tuple[str, ...]:
-    return tuple(v.strip() for value in values or [] for v in value.split(",") if v.strip())
-
-
 def _stage_vars(values: list[str] | None) -> tuple[tuple[str, str], ...]:
     from apilint.commands.account import parse_stage_vars
     from apilint.common.errors import UsageError
@@ -82,15 +58,6 @@ def _stage_vars(values: list[str] | None) -> tuple[tuple[str, str], ...]:
         return parse_stage_vars(values)
     except UsageError as exc:
         raise typer.BadParameter(exc.message, param_hint="--stage-var") from None
-
-
-def _colour(stream: object) -> bool:
-    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
 
 
 _PATHS = typer.Argument(
@@ -824,6 +791,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(args: list[str]) -> int:
+    return contained(partial(_app, args))
+
+
+def _app(args: list[str]) -> int:
     try:  # typer >= 0.20 vendors click; older releases depend on it
         # The pinned typer (< 0.20) has no typer._click; its click is the one below.
         from typer._click.exceptions import ClickException  # type: ignore[import-not-found]
@@ -840,22 +811,10 @@ def _dispatch(args: list[str]) -> int:
     except ClickException as exc:
         exc.show()
         return 2
-    except KeyboardInterrupt:
-        sys.stderr.write("apilint: interrupted\n")
-        return 130
-    except Exception as exc:  # noqa: BLE001 - a bug of ours must not end in a traceback
-        warn(
-            f"apilint: internal error ({type(exc).__name__}: {exc}); please report it with the "
-            "command that triggers it (--debug shows the traceback)"
-        )
-        if debugging():  # the values in its messages come from the input too
-            import traceback
-
-            for line in traceback.format_exc().splitlines():
-                warn(line)
-        return 2
     return result if isinstance(result, int) else 0
 
 
 def run() -> None:
-    sys.exit(main())
+    from apilint.common.collector import exit_now
+
+    exit_now(main())

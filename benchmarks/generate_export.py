@@ -5,6 +5,10 @@ Lambda TOKEN and Cognito authorizers, mock OPTIONS preflights with complete CORS
 `{proxy+}` with ANY, gateway responses with CORS. It is a correct definition: apilint must find
 no error and no warning in it. The default (99 groups) has 300 resources (with the root) and
 1,500 methods, the quota edge. Usage: python benchmarks/generate_export.py [--groups N] OUT.yaml
+
+`generate_flat(resources)` is the other shape, for scale: one mock GET per resource with no
+authorization, so the definition grows by one resource and one finding (AGW301) at a time.
+Usage: python benchmarks/generate_export.py --flat N OUT.yaml
 """
 
 from __future__ import annotations
@@ -137,13 +141,31 @@ def generate(groups: int = 99) -> str:
     return "\n".join(out) + "\n"
 
 
+def generate_flat(resources: int) -> str:
+    """`resources` paths `/rN`, each with one open mock GET (a warning each): run time and
+    finding positions against the size of the definition."""
+    out = ["openapi: 3.0.1", "info: {title: flat, version: '1'}", "paths:"]
+    for i in range(resources):
+        out += [
+            f"  /r{i}:",
+            "    get:",
+            "      responses: {'200': {description: ok}}",
+            "      x-amazon-apigateway-integration:",
+            "        type: mock",
+            "        requestTemplates: {application/json: '{\"statusCode\": 200}'}",
+            "        responses: {default: {statusCode: '200'}}",
+        ]
+    return "\n".join(out) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out")
     parser.add_argument("--groups", type=int, default=99)
+    parser.add_argument("--flat", type=int, metavar="RESOURCES", help="the flat shape instead")
     args = parser.parse_args(argv)
     with open(args.out, "w", encoding="utf-8") as f:
-        f.write(generate(args.groups))
+        f.write(generate_flat(args.flat) if args.flat else generate(args.groups))
     return 0
 
 

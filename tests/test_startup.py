@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from helpers import FIXTURES
 
@@ -42,3 +43,13 @@ def test_a_sam_template_imports_the_sam_translator() -> None:
     modules, stderr = _modules_after_lint(str(FIXTURES / "sam" / "rest-cors-iam.yaml"))
     assert "samtranslator" in modules
     assert "Traceback" not in stderr and "unpublished metrics" not in stderr
+
+
+def test_lint_loads_no_toml_parser_or_html_tables_it_does_not_use(tmp_path: Path) -> None:
+    # Each costs a pre-commit run 1-2 ms: the TOML parser without a configuration file, html's
+    # entity tables without an HTML report.
+    path = tmp_path / "api.yaml"
+    path.write_text((FIXTURES / "examples" / "pitfalls.yaml").read_text())
+    modules, _ = _modules_after_lint(str(path))
+    assert "apilint.engine.run" in modules
+    assert sorted(modules & {"tomllib", "tomli", "html", "html.entities"}) == []

@@ -13,7 +13,6 @@ that is ambiguity, not injection, and messages that quote values with repr() sta
 
 from __future__ import annotations
 
-import html as _html
 import re
 
 from apilint.common.text import printable
@@ -106,6 +105,8 @@ def markdown_prose(text: str, cell: bool = True) -> str:
 
 def html(text: object) -> str:
     """Text or a double- or single-quoted attribute value in HTML."""
+    import html as _html  # its entity tables load only for the sinks that write HTML
+
     return _html.escape(visible(str(text)), quote=True)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 
 from apilint.common.findings import Span
 
@@ -29,10 +30,13 @@ class LineIndex:
 
     def _line_starts(self) -> list[int]:
         if self._starts is None:
-            # split and accumulate run in C; a regex loop costs 5x more on 13 MB.
+            # split, map, accumulate and add all run in C (a regex loop costs 5x more on 13 MB,
+            # a generator expression 2x): line k + 1 starts after k + 1 newlines and the
+            # lengths of lines 0..k.
             newline = b"\n" if isinstance(self.text, bytes) else "\n"
-            lengths = (len(line) for line in self.text.split(newline))  # type: ignore[arg-type]
-            self._starts = [0, *itertools.accumulate(n + 1 for n in lengths)][:-1]
+            lines = self.text.split(newline)  # type: ignore[arg-type]
+            ends = itertools.accumulate(map(len, lines))
+            self._starts = [0, *map(operator.add, ends, range(1, len(lines)))]
         return self._starts
 
     def span(self, start: int, end: int) -> Span:

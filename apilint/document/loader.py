@@ -127,7 +127,7 @@ def _load_json(text: str, shown: str) -> tuple[Any, Any, list[Any], str]:
         duplicated.clear()
         parse_int = _int_or_text
         data = json.loads(text, object_pairs_hook=pairs_hook, parse_int=parse_int)
-    locator = JsonLocator(text, parse_int)
+    locator = JsonLocator(text, parse_int, duplicate_keys=bool(duplicated))
     return data, locator, _duplicate_issues(data, duplicated, locator) if duplicated else [], "json"
 
 

@@ -40,12 +40,21 @@ _RISKY = (
     r"|[-+]?[0-9.][0-9._]*_[0-9._]*|\+[0-9.][0-9._]*"
     r"|-?[0-9]+[eE][-+]?[0-9]+|-?[0-9]*\.[0-9]*[eE][0-9]+)"
 )
-_RISKY_PLAIN = re.compile(
-    rf"(?:[:\-?][ \t]+{_RISKY}[ \t]*(?:#[^\n]*)?$)|(?:[\[{{,][ \t]*{_RISKY}[ \t]*[,\]}}])", re.M
+#: A risky plain scalar after an indicator (`key: yes`, `- 0x1F`, `? on`, `[1_000, ...`). One
+#: search per indicator, each starting with its literal (which the regex engine finds at C
+#: speed), and the first characters of every _RISKY alternative checked once before trying
+#: them one by one: 3x faster on a 4 MB file than one pattern that starts with a character
+#: class (tried at every position), and the same matches.
+_RISKY_FIRST = r"(?=[-+.~0-9yYnNoOTFIN])"
+_RISKY_PLAIN = tuple(
+    re.compile(rf"{re.escape(indicator)}[ \t]*{_RISKY_FIRST}{_RISKY}{after}", re.M)
+    for indicator, after in [
+        *((mark + blank, r"[ \t]*(?:#[^\n]*)?$") for mark in ":-?" for blank in " \t"),
+        *((opener, r"[ \t]*[,\]}]") for opener in "[{,"),
+    ]
 )
 _TAG = re.compile(r"(?:[:\[{,?-][ \t]+|[\[{,])![^\s]|^[ \t]*![^\s]", re.M)
 _COMPLEX_KEY = re.compile(r"^[ \t]*\?(?:[ \t]|$)", re.M)
-_DIRECTIVE = re.compile(r"^%", re.M)
 _DOC_MARKER = re.compile(r"^(?:---|\.\.\.)(?:[ \t]|$)", re.M)
 #: A surrogate spelt as an escape: rapidyaml encodes it into bytes that are not UTF-8 (and the
 #: spans of the whole file are lost); libyaml refuses it with its position.
@@ -61,19 +70,42 @@ _INF_JSON = re.compile(r'"(-?)\.(inf|nan)"')
 
 
 def _declines_text(text: str) -> bool:
-    if "!" in text and _TAG.search(text):
+    if _found("!", _TAG, text) or _found("&", _ANCHOR, text):
         return True
-    if "&" in text and _ANCHOR.search(text):
+    if "<<" in text or "\n%" in text or text.startswith("%"):  # a merge key or a directive
         return True
-    if "<<" in text or ("%" in text and _DIRECTIVE.search(text)):
-        return True
-    if "?" in text and _COMPLEX_KEY.search(text):
+    if _found("?", _COMPLEX_KEY, text):
         return True
     if _extra_document_marker(text):
         return True
     if "\\u" in text and _SURROGATE_ESCAPE.search(text):
         return True
-    return _RISKY_PLAIN.search(text) is not None
+    return any(risky.search(text) for risky in _RISKY_PLAIN)
+
+
+def _found(needle: str, pattern: re.Pattern[str], text: str) -> bool:
+    return next(_on_lines_with((needle,), pattern, text), None) is not None
+
+
+def _on_lines_with(
+    needles: tuple[str, ...], pattern: re.Pattern[str], text: str
+) -> Iterator[re.Match[str]]:
+    """The matches of `pattern` in `text`, in order, for a pattern that never spans lines and
+    whose every match holds one of `needles`: searched only on the lines that hold a needle. A
+    pattern that can start anywhere (`^[ \t]*`) makes the regex engine try every position of a
+    4 MB file, 30 to 150 ms each; the needles are rare."""
+    starts: set[int] = set()
+    for needle in needles:
+        i = text.find(needle)
+        while i >= 0:
+            start = text.rfind("\n", 0, i) + 1
+            starts.add(start)
+            end = text.find("\n", i)
+            i = -1 if end < 0 else text.find(needle, end)
+    for start in sorted(starts):
+        end = text.find("\n", start)
+        # the line alone: `^` and `$` (re.M) match at its ends as they do in the whole text
+        yield from pattern.finditer(text, start, len(text) if end < 0 else end)
 
 
 _OPENER = re.compile(rb"\s*:?\s*[\[{]\s*[\]}]")
@@ -116,7 +148,7 @@ def _address(obj: Any) -> int:
 
 def _extra_document_marker(text: str) -> bool:
     """True when the stream has more than one document (a leading `---` is fine)."""
-    markers = list(_DOC_MARKER.finditer(text))
+    markers = list(_on_lines_with(("---", "..."), _DOC_MARKER, text))
     if not markers:
         return False
     first = markers[0]
@@ -126,33 +158,54 @@ def _extra_document_marker(text: str) -> bool:
 
 
 class RymlLocator:
-    def __init__(self, tree: Any, buffer: bytearray, original: bytes) -> None:
+    def __init__(
+        self, tree: Any, buffer: bytearray, original: bytes, duplicate_keys: bool = False
+    ) -> None:
         self.tree = tree
+        #: Some map repeats a key (JSON only: load_fast declines such YAML): the lookups read
+        #: every map whole, to find the last copy, as parsers keep it.
+        self.duplicate_keys = duplicate_keys
         self.buffer = buffer  # keeps the memory the tree points into alive
         self.base = _address(buffer)
         self.original = original
         self.lines = LineIndex(original)  # tree offsets are byte offsets
-        self._members: dict[int, dict[str, int]] = {}
+        root = tree.root_id()
+        self.root = tree.first_child(root) if tree.is_stream(root) else root
+        # node -> its members (a map: key -> child; a sequence: the children in order; a
+        # scalar: None), read once
+        self._members: dict[int, dict[str, int] | list[int] | None] = {}
         self._looked_into: set[int] = set()
 
-    def _member(self, node: int, token: str) -> int:
-        """The child of map `node` under key `token`. find_child walks the children (so does
-        num_children): one lookup per map is fine, but locating findings under each of 20,000
-        paths was quadratic (43 s), so a map looked into again gets a dict of its members."""
+    def _direct(self, node: int, token: str) -> int:
+        """The child of `node` under `token` by rapidyaml's own search (C++, no table): one
+        lookup into a node costs less so than reading all its members from Python."""
         t = self.tree
-        members = self._members.get(node)
-        if members is None:
-            if node not in self._looked_into:
-                self._looked_into.add(node)
-                return int(t.find_child(node, token.encode("utf-8")))
-            members = self._members[node] = {}
+        if t.is_map(node):
+            return int(t.find_child(node, token.encode("utf-8")))
+        if t.is_seq(node) and token.isdigit() and int(token) < t.num_children(node):
+            return int(t.child(node, int(token)))
+        return int(ryml.NONE)
+
+    def _children(self, node: int) -> dict[str, int] | list[int] | None:
+        """The members of `node`, None for a scalar: for a node looked into again. find_child,
+        child and num_children walk the siblings one by one: locating findings under each of
+        20,000 paths was quadratic (43 s) with them alone."""
+        t = self.tree
+        members: dict[str, int] | list[int] | None = None
+        if t.is_container(node):
+            children = []
             child = t.first_child(node)
             while child != ryml.NONE:
-                # the first of duplicate keys, as find_child
-                members.setdefault(bytes(t.key(child)).decode("utf-8", "replace"), child)
+                children.append(child)
                 child = t.next_sibling(child)
-        found: int = members.get(token, ryml.NONE)
-        return found
+            if t.is_map(node):
+                # the last of duplicate keys, as JSON parsers keep it (YAML with duplicates
+                # never gets here: load_fast declines it)
+                members = {bytes(t.key(c)).decode("utf-8", "replace"): c for c in children}
+            else:
+                members = children
+        self._members[node] = members
+        return members
 
     def _offset(self, view: Any, quoted: bool) -> int:
         return _address(view) - self.base - (1 if quoted else 0)
@@ -262,15 +315,23 @@ class RymlLocator:
         return self._start(node) + 1
 
     def span(self, tokens: tuple[str, ...]) -> Span:
-        t = self.tree
-        node = t.root_id()
-        if t.is_stream(node):
-            node = t.first_child(node)
+        node, known, once = self.root, self._members, self._looked_into
         for token in tokens:
-            if t.is_map(node):
-                child = self._member(node, token)
-            elif t.is_seq(node) and token.isdigit() and int(token) < t.num_children(node):
-                child = t.child(node, int(token))
+            if node in known:
+                members = known[node]
+            elif node in once or self.duplicate_keys:
+                members = self._children(node)
+            else:
+                once.add(node)
+                child = self._direct(node, token)
+                if child == ryml.NONE:
+                    break
+                node = child
+                continue
+            if isinstance(members, dict):
+                child = members.get(token, ryml.NONE)
+            elif members is not None and token.isdigit() and int(token) < len(members):
+                child = members[int(token)]
             else:
                 break
             if child == ryml.NONE:  # not found
@@ -302,14 +363,17 @@ def _quiet_stderr() -> Iterator[None]:
         os.close(saved)
 
 
-def json_locator(text: str) -> RymlLocator | None:
+def json_locator(text: str, duplicate_keys: bool = False) -> RymlLocator | None:
     """A locator over JSON text (JSON is YAML to rapidyaml): one C++ parse, then every lookup is
-    a walk of the tree. None when rapidyaml is missing or the text does not parse."""
-    if ryml is None:
+    a walk of the tree. None when rapidyaml is missing, the text does not parse, or it spells
+    a surrogate as an escape (rapidyaml's bytes for it are not UTF-8: the key is not found)."""
+    if ryml is None or ("\\u" in text and _SURROGATE_ESCAPE.search(text)):
         return None
     try:
         with _quiet_stderr():
-            return _parse(text)
+            locator = _parse(text)
+        locator.duplicate_keys = duplicate_keys
+        return locator
     except Exception:  # noqa: BLE001 - the caller keeps its own locator
         return None
 

@@ -19,20 +19,29 @@ _WS = re.compile(r"[ \t\n\r]*")
 
 
 class JsonLocator:
-    """Finds pointers in JSON text by walking only the containers on the way to the target.
+    """Finds pointers in JSON text: with one rapidyaml parse of the text (C++, a tree of
+    offsets) from the first lookup, or, where that is missing or fails, by walking only the
+    containers on the way to the target.
 
-    Each container is indexed once (member → offsets) with the C JSON scanner skipping the
-    values, so locating many findings in a 13 MB file costs about one parse of the objects
-    visited, not one per finding.
+    The walk indexes each container once (member → offsets) with the C JSON scanner, which
+    builds every value it skips: indexing the root alone costs as much as a parse of the whole
+    file, so even one finding is located faster with the tree.
     """
 
-    #: After this many lookups, one rapidyaml parse of the whole text is cheaper than indexing
-    #: more containers (each indexing re-reads the values it skips).
-    BULK_AFTER = 20
+    #: Lookups walked before the tree is built (tests raise it to compare the two ways).
+    BULK_AFTER = 0
 
-    def __init__(self, text: str, parse_int: Callable[[str], Any] | None = None) -> None:
+    def __init__(
+        self,
+        text: str,
+        parse_int: Callable[[str], Any] | None = None,
+        duplicate_keys: bool = True,
+    ) -> None:
         self.lines = LineIndex(text)
         self.text = text
+        # duplicate_keys: whether some object may repeat a key (the loader knows; when it is
+        # sure none does, the tree looks a key up without reading the whole object).
+        self.duplicate_keys = duplicate_keys
         # parse_int: what the loader read integers with (one too long for int() needs it).
         # JSONDecoder sets scan_once in __init__; typeshed declares no such attribute.
         decoder = json.JSONDecoder(parse_int=parse_int)
@@ -83,7 +92,7 @@ class JsonLocator:
             if self._bulk is None:
                 from apilint.document.ryml_loader import json_locator
 
-                self._bulk = json_locator(self.text) or False
+                self._bulk = json_locator(self.text, self.duplicate_keys) or False
             if self._bulk:
                 span: Span = self._bulk.span(tokens)
                 return span

@@ -30,11 +30,6 @@ from apilint.common.findings import Severity
 from apilint.document.loader import DEFAULT_MAX_BYTES
 from apilint.engine.packs import read_table
 
-if sys.version_info >= (3, 11):
-    pass
-else:  # pragma: no cover - Python 3.10
-    pass
-
 KEYS = (
     "select",
     "extend-select",
@@ -163,6 +158,12 @@ def _has_tool_table(path: Path) -> bool:
 
 
 def load_config(path: Path) -> Config:
+    # Imported here: most runs find no configuration, and start-up is a pre-commit hook's time.
+    if sys.version_info >= (3, 11):
+        pass
+    else:  # pragma: no cover - Python 3.10
+        pass
+
     where = str(path)
     raw = read_table(path)
     if path.name == "pyproject.toml":

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from apilint.catalog.registry import Rule, RuleDefinitionError, find_rules_or_error
 from apilint.checks import Check, Violation, checks_for
+from apilint.common.collector import paused
 from apilint.common.errors import ApilintError, LoadError, UsageError, debugging
 from apilint.common.findings import Crash, FileResult, Finding, Severity, Span
 from apilint.custom.loader import CUSTOM_PREFIX
@@ -532,7 +533,7 @@ def _adopt(prebuilt: Prebuilt | None) -> None:
 
 def _lint_one(args: tuple[str, Settings]) -> list[FileResult]:
     path, settings = args
-    return lint_path(path, settings, prebuilt=_worker_prebuilt)
+    return paused(lint_path, path, settings, prebuilt=_worker_prebuilt)
 
 
 def lint_tasks(
@@ -550,7 +551,7 @@ def lint_tasks(
         big = len(tasks) >= PARALLEL_MIN_FILES or (len(tasks) > 1 and total >= PARALLEL_MIN_BYTES)
         jobs = min(os.cpu_count() or 1, len(tasks)) if big else 1
     if jobs <= 1 or len(tasks) <= 1:
-        return [lint_path(p, s, prebuilt=prebuilt) for p, s in tasks]
+        return [paused(lint_path, p, s, prebuilt=prebuilt) for p, s in tasks]
     import multiprocessing
 
     # fork: workers inherit the loaded modules and rules, so they start in milliseconds.

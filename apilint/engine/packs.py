@@ -21,11 +21,6 @@ from typing import Any, TypeVar
 from apilint.common.errors import UsageError
 from apilint.common.files import read_text_bounded
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 #: apilint.engine.config.Config (which imports this module).
 C = TypeVar("C")
 
@@ -102,6 +97,12 @@ def pack_folder(entry: str, config_path: Path) -> Path:
 
 def read_table(path: Path) -> dict[str, Any]:
     """A TOML file's top-level table (UsageError naming the file when it cannot be read)."""
+    # Imported here: most lint runs read no configuration file (tests/test_startup.py).
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+
     where = str(path)
     try:
         table: dict[str, Any] = tomllib.loads(read_text_bounded(path))

@@ -62,6 +62,8 @@ def _change(client: object, uri: str, version: int, text: str) -> None:
 
 async def _start(root: Path) -> object:
     client = make_test_lsp_client()
+    # The server registers its configuration watchers; this client accepts and ignores that.
+    client.feature(types.CLIENT_REGISTER_CAPABILITY)(lambda params: None)
     await client.start_io(sys.executable, "-m", "apilint", "lsp")
     await client.initialize_session(
         types.InitializeParams(

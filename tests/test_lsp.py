@@ -56,6 +56,13 @@ def _found(client: object, uri: str) -> set[tuple[str, int, int, int, int]]:
 
 async def _session(root: Path, body: Callable[[object, str], Awaitable[None]]) -> None:
     client = pytest_lsp.make_test_lsp_client()
+    registered: list[object] = []
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def accept(params: types.RegistrationParams) -> None:
+        registered.append(params)
+
+    client.registered = registered  # type: ignore[attr-defined]
     await client.start_io(sys.executable, "-m", "apilint", "lsp")
     try:
         await client.initialize_session(
@@ -159,6 +166,11 @@ def test_a_configuration_change_is_picked_up(tmp_path: Path) -> None:
     async def body(client: object, uri: str) -> None:
         await _published(client, lambda: _open(client, uri, GET_LAMBDA))
         assert _found(client, uri) == {("AGW402", 8, 8, 8, 23)}
+        # the server asked the editor to watch the configuration files
+        [[registration]] = [p.registrations for p in client.registered]  # type: ignore[attr-defined]
+        assert registration.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
+        globs = [w["globPattern"] for w in registration.register_options["watchers"]]
+        assert globs == ["**/pyproject.toml", "**/.apilint.toml"]
         config = tmp_path / ".apilint.toml"
         config.write_text('ignore = ["lambda-http-method-not-post"]\n')
         changed = types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Created)

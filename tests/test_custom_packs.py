@@ -154,3 +154,28 @@ def test_an_installed_pack_runs_through_extend(tmp_path: Path) -> None:
         ("acme/versioned-paths", 5, "warning"),
         ("acme/tags-defined", 1, "info"),
     }
+
+
+def test_a_module_the_checkout_adds_is_never_imported(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`python -m apilint` puts the working directory on sys.path: a pull request that adds a
+    module beside its configuration must not get it run by naming it in a rule file."""
+    marker = repo / "imported"
+    (repo / "prmodule.py").write_text(
+        f"open({str(marker)!r}, 'w').close()\n\ndef check(api, options):\n    return []\n"
+    )
+    rule = repo / "pack" / "rules" / "versioned-paths.yaml"
+    rule.write_text(
+        rule.read_text().replace("acme_apilint_rules.checks:versioned_paths", "prmodule:check")
+    )
+    (repo / ".apilint.toml").write_text('extend = ["./pack"]\n')
+    monkeypatch.syspath_prepend("")  # what `python -m` does
+    monkeypatch.delenv("PYTHONPATH", raising=False)
+    code, _, err = run(capsys, "lint", "api.yaml")
+    assert code == 2 and not marker.exists()
+    assert err.startswith(f"apilint: {rule.resolve()}: check: cannot import 'prmodule'")
+    # named by PYTHONPATH, the environment trusts it
+    monkeypatch.setenv("PYTHONPATH", str(repo))
+    code, _, _ = run(capsys, "lint", "api.yaml")
+    assert marker.exists()

@@ -8,7 +8,7 @@ import pytest
 from helpers import FIXTURES, corpus_params, require_shared
 from test_corpus import PINNED
 
-from apilint.common.validate import backend_name
+from apilint.common.validate import backend_name, compile_schema
 from apilint.engine.run import Settings, lint_file
 
 FILES = corpus_params("real") + [FIXTURES / "examples" / "pitfalls.yaml"]
@@ -65,3 +65,36 @@ def test_type_errors_are_reported_where_they_are(tmp_path: Path, monkeypatch) ->
             ("AGW011", 9, "/paths/~1a/get/responses/200/description"),
             ("AGW001", 10, "/paths/~1a/get/summary"),
         }, backend
+
+
+@pytest.mark.parametrize("backend", ["jsonschema-rs", "jsonschema"])
+def test_a_remote_ref_in_a_schema_is_never_fetched(backend: str) -> None:
+    """A custom rule's `schema` function comes with the pull request: compiling it must not
+    reach the network (jsonschema-rs fetches http(s) `$ref`s unless told not to)."""
+    import http.server
+    import threading
+
+    asked: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b'{"type": "string"}')
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/schema.json"
+        with pytest.raises(Exception) as refused:
+            compile_schema({"$ref": url}, backend).errors(5)
+        # jsonschema-rs: our retriever's refusal; jsonschema: its registry retrieves nothing
+        assert "is not fetched" in str(refused.value) or "Unresolvable" in str(refused.value)
+        assert asked == []
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -38,12 +38,29 @@ class Validator(Protocol):
     def errors(self, instance: Any) -> list[SchemaError]: ...
 
 
+def _refuse_remote(uri: str) -> Any:
+    raise ValueError(
+        f"$ref {uri} is not fetched: apilint resolves only references inside the schema"
+    )
+
+
+def offline_registry() -> Any:
+    """A `referencing` registry for jsonschema that retrieves nothing: without one, jsonschema
+    still fetches http(s) `$ref`s itself (deprecated, but on)."""
+    from referencing import Registry
+
+    # `retrieve` is the attrs alias of Registry._retrieve, which mypy's attrs plugin misses.
+    return Registry(retrieve=_refuse_remote)  # type: ignore[call-arg]
+
+
 class _RustValidator:
     def __init__(self, schema: dict[str, Any]) -> None:
         import jsonschema_rs
 
         self._schema = schema
-        self._v = jsonschema_rs.validator_for(schema)
+        # Never the network: jsonschema-rs would fetch an http(s) `$ref` of a schema (a custom
+        # rule's `schema` function comes with the pull request CI lints).
+        self._v = jsonschema_rs.validator_for(schema, retriever=_refuse_remote)
 
     def errors(self, instance: Any) -> list[SchemaError]:
         try:
@@ -101,7 +118,7 @@ class _PyValidator:
         import jsonschema
 
         cls = jsonschema.validators.validator_for(schema)
-        self._v = cls(schema)
+        self._v = cls(schema, registry=offline_registry())
 
     def errors(self, instance: Any) -> list[SchemaError]:
         try:

@@ -83,12 +83,14 @@ class RequestValidation:
     def _compile(self, pointer: str) -> Any:
         from jsonschema import Draft4Validator
 
+        from apilint.common.validate import offline_registry
+
         # The whole document is the root so that "#/components/schemas/..." and
         # "#/definitions/..." resolve; draft 4 ignores the keys beside "$ref".
         root = dict(self.api.doc.data)
         root.pop("id", None)
         root["$ref"] = "#" + pointer
-        return Draft4Validator(root)
+        return Draft4Validator(root, registry=offline_registry())  # never the network
 
     def _check_body(self, call: Call, method: Method) -> None:
         media = call.request.media_type or "application/json"

@@ -390,7 +390,7 @@ def explain(
 
 @app.command()
 def lsp() -> int:
-    """Run the language server on stdin/stdout (editors start it: see README, "Editors")."""
+    """Run the language server on stdin/stdout (editors start it: README, "In your editor")."""
     try:
         from apilint.lsp.server import main as serve_lsp
     except ImportError as exc:

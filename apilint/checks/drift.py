@@ -10,8 +10,8 @@ from typing import Any
 
 from apilint.catalog.registry import default_check
 from apilint.checks import Check, Violation, check, violation
-from apilint.model.drift import Difference, compare
 from apilint.model.drift import difference as names
+from apilint.model.drift.difference import Difference
 from apilint.model.gateway import Api
 
 
@@ -25,6 +25,8 @@ class DriftView:
     @cached_property
     def differences(self) -> list[Difference]:
         """Compared once for all the drift rules."""
+        from apilint.model.drift.diff import compare
+
         return compare(self.api, self.stage)
 
     def of(self, rule: str) -> Iterator[Violation]:

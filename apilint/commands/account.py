@@ -71,7 +71,7 @@ def _ask_aws(
     by_title: dict[str | None, Deployment] = {}  # one stage look-up per API, not per file
 
     def deployment_for(path: str, apis: list[Api]) -> Deployment:
-        title = _title(apis[0].doc.data) if apis else None
+        title = api_title(apis[0].doc.data) if apis else None
         if title not in by_title:
             by_title[title] = deployment(
                 made, region, caller, account.api_id, account.stage, title, account.given_vars()
@@ -118,7 +118,8 @@ def function_refs(apis: list[Api], deployment: Deployment) -> list[FunctionRef]:
     return refs
 
 
-def _title(data: Any) -> str | None:
+def api_title(data: Any) -> str | None:
+    """`info.title` of a definition, when it is a string."""
     info = data.get("info") if isinstance(data, dict) else None
     title = info.get("title") if isinstance(info, dict) else None
     return title if isinstance(title, str) else None

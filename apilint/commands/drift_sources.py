@@ -8,8 +8,9 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from apilint.commands.account import api_title
 from apilint.commands.drift import compare_stage, drift_settings
 from apilint.common.errors import ApilintError, UsageError, warn
 from apilint.common.files import read_at_most
@@ -56,7 +57,9 @@ def read_sources(folder: str, mapping: str | None) -> Sources:
     prebuilt = Prebuilt()
     for target in expand([folder]):
         for api in prebuilt.models(target.path, Settings()):
-            title = _title(api.doc.data)
+            if api.doc.alternative:
+                continue  # the second reading of an Fn::If template: the same API again
+            title = api_title(api.doc.data)
             if title is not None:
                 by_title.setdefault(title, []).append(api)
     return Sources(Path(folder), by_title, _read_map(mapping) if mapping else {})
@@ -78,12 +81,6 @@ def _read_map(path: str) -> dict[str, str]:
             f'--source-map {path}: expected {{"API id or name": "path/to/definition"}}'
         )
     return data
-
-
-def _title(data: Any) -> str | None:
-    info = data.get("info") if isinstance(data, dict) else None
-    title = info.get("title") if isinstance(info, dict) else None
-    return title if isinstance(title, str) else None
 
 
 @dataclass(frozen=True)

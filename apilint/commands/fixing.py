@@ -24,11 +24,20 @@ def unified_diff(fixed: FixedFile) -> str:
     for line in difflib.unified_diff(
         fixed.before.splitlines(keepends=True),
         fixed.after.splitlines(keepends=True),
-        f"a/{name}",
-        f"b/{name}",
+        _header("a/" + name),
+        _header("b/" + name),
     ):
         out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(out)
+
+
+def _header(name: str) -> str:
+    """A file name in a `---`/`+++` line: as is, or C-quoted as git writes one with controls or
+    quotes (a newline in a directory name must not start a header line of its own)."""
+    if visible(name) == name and '"' not in name and "\\" not in name:
+        return name
+    quoted = name.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + visible(quoted) + '"'
 
 
 def _diff_path(path: str) -> str:

@@ -198,7 +198,13 @@ def _lint(
     linted = lint_tasks(tasks, options.jobs, prebuilt)
     if fixes is not None:
         linted = [
-            fix_task(partial(lint_path, path, settings), results, options.unsafe_fixes, fixes)
+            fix_task(
+                partial(lint_path, path, settings),
+                results,
+                options.unsafe_fixes,
+                fixes,
+                settings.max_bytes,
+            )
             for (path, settings), results in zip(tasks, linted)
         ]
     found = [

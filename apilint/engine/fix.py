@@ -70,10 +70,20 @@ def choose(fixes: list[Fix]) -> tuple[list[Fix], int]:
 
 
 def fix_task(
-    relint: Callable[[], list[FileResult]], results: list[FileResult], unsafe: bool, run: FixRun
+    relint: Callable[[], list[FileResult]],
+    results: list[FileResult],
+    unsafe: bool,
+    run: FixRun,
+    max_bytes: int = loader.DEFAULT_MAX_BYTES,
 ) -> list[FileResult]:
     """Fix what one lint task found, re-linting it (`relint`, with the fixed texts standing
     for the files) after each round; the results of the last round."""
+    touched = {f.file for r in results for f in r.findings}
+    if any(p in run.files and run.files[p].after != run.files[p].before for p in touched):
+        # An earlier task fixed a file this one reads too (a shared $ref): the offsets of these
+        # findings are of the old text, so they are found again on the fixed one first.
+        with provided(run):
+            results = relint()
     for _ in range(MAX_ROUNDS):
         by_file: dict[str, list[Fix]] = {}
         for finding in (f for r in results for f in r.findings):
@@ -85,7 +95,7 @@ def fix_task(
         for path, fixes in by_file.items():
             taken, refused = choose(fixes)
             run.refused += refused
-            current = _current(run, path)
+            current = _current(run, path, max_bytes)
             if current is None:
                 continue
             after = _apply(current.after, taken)
@@ -106,13 +116,13 @@ def _apply(text: str, fixes: list[Fix]) -> str:
     return bom + apply_edits(text[len(bom) :], [e for f in fixes for e in f.edits])
 
 
-def _current(run: FixRun, path: str) -> FixedFile | None:
+def _current(run: FixRun, path: str, max_bytes: int) -> FixedFile | None:
     """The file's text as fixed so far (read the first time it is asked for)."""
     known = run.files.get(path)
     if known is not None:
         return known
     try:
-        raw = loader.source_bytes(path, loader.DEFAULT_MAX_BYTES)
+        raw = loader.source_bytes(path, max_bytes)
         text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None

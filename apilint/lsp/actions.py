@@ -10,6 +10,7 @@ from pathlib import Path
 from lsprotocol import types
 
 from apilint.common.errors import ApilintError
+from apilint.common.escape import visible
 from apilint.common.findings import Finding
 from apilint.common.fixes import Edit, Fix
 from apilint.document import loader
@@ -66,7 +67,7 @@ def fix_actions(
         diagnostic = diagnostics.get(finding_key(finding))
         actions.append(
             types.CodeAction(
-                title=f"{fix.title} ({finding.name})"
+                title=visible(f"{fix.title} ({finding.name})")
                 + ("" if preferred else " [unsafe: changes behaviour]"),
                 kind=types.CodeActionKind.QuickFix,
                 is_preferred=preferred,
@@ -117,7 +118,7 @@ def ignore_action(
     if not edits:
         return None
     return types.CodeAction(
-        title=f"Ignore {finding.name} here (x-apilint-ignore, with a reason)",
+        title=visible(f"Ignore {finding.name} here (x-apilint-ignore, with a reason)"),
         kind=types.CodeActionKind.QuickFix,
         diagnostics=[diagnostic] if diagnostic else None,
         edit=types.WorkspaceEdit(changes={uri: Positions(text).text_edits(edits)}),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from apilint.common.errors import ApilintError
+from apilint.common.escape import visible
 from apilint.common.findings import Finding, Severity, Span
 from apilint.report.sarif import rule_page_url
 
@@ -28,7 +29,8 @@ def span_range(span: Span) -> types.Range:
 def finding_diagnostic(finding: Finding) -> types.Diagnostic:
     return types.Diagnostic(
         range=span_range(finding.span),
-        message=f"{finding.message} [{finding.name}]",
+        # Messages quote the definition: controls and bidi marks are shown, never passed on.
+        message=visible(f"{finding.message} [{finding.name}]"),
         severity=_SEVERITY[finding.severity],
         code=finding.code,
         code_description=types.CodeDescription(href=rule_page_url(finding.name)),
@@ -45,7 +47,7 @@ def error_diagnostic(error: ApilintError) -> types.Diagnostic:
     at = types.Position(line=line, character=column)
     return types.Diagnostic(
         range=types.Range(start=at, end=types.Position(line=line, character=column + 1)),
-        message=error.message,
+        message=visible(error.message),
         severity=types.DiagnosticSeverity.Error,
         code="parse-error",
         source=SOURCE,

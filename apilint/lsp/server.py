@@ -17,6 +17,7 @@ from apilint import __version__
 from apilint.catalog.explain import explain_text
 from apilint.catalog.extensions import extension_at
 from apilint.catalog.registry import find_rule
+from apilint.common.escape import visible
 from apilint.common.findings import Finding
 from apilint.lsp.actions import (
     FIX_ALL,
@@ -98,7 +99,9 @@ async def _lint(ls: ApilintServer, uri: str) -> None:
         ls.window_log_message(
             types.LogMessageParams(
                 type=types.MessageType.Error,
-                message=f"apilint: internal error linting {path}: {type(exc).__name__}: {exc}",
+                message=visible(
+                    f"apilint: internal error linting {path}: {type(exc).__name__}: {exc}"
+                ),
             )
         )
         return
@@ -109,7 +112,9 @@ async def _lint(ls: ApilintServer, uri: str) -> None:
 
 def _publish(ls: ApilintServer, uri: str, path: Path, buffer: _Buffer, outcome: Outcome) -> None:
     for crash in outcome.crashes:
-        ls.window_log_message(types.LogMessageParams(type=types.MessageType.Error, message=crash))
+        ls.window_log_message(
+            types.LogMessageParams(type=types.MessageType.Error, message=visible(crash))
+        )
     diagnostics = []
     if outcome.error is not None:
         error = outcome.error
@@ -231,7 +236,10 @@ def hover(ls: ApilintServer, params: types.HoverParams) -> types.Hover | None:
     buffer = ls.state.buffers.get(uri)
     for finding in buffer.findings if buffer else ():
         if _covers(span_range(finding.span), at):
-            rule = find_rule(finding.name)
+            try:
+                rule = find_rule(finding.name)
+            except KeyError:
+                return None  # a custom rule: its explanation is `apilint explain` with its config
             text = f"[{rule.code} {rule.name}]({rule_page_url(rule.name)})\n\n```text\n"
             text += explain_text(rule).replace("```", "'''") + "\n```"
             return types.Hover(

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from apilint import __version__
 from apilint.catalog.registry import Rule
-from apilint.common.escape import json_text
+from apilint.common.escape import json_text, markdown_code, markdown_prose, markdown_text
 from apilint.common.findings import FileResult, Finding, Severity, Span
 from apilint.common.fixes import Fix
 from apilint.report import Catalog, has_end, relative_path, repository_root, rules_by_code
@@ -140,13 +140,28 @@ def _descriptor(example: Finding, rule: Rule | None) -> Json:
 
 
 def _help(rule: Rule) -> Json:
-    text, markdown = rule.fix, rule.fix
+    # Custom and Spectral rules come with the pull request: their text is escaped for markdown
+    # like every other piece of input (code scanning renders help.markdown).
+    text, markdown = rule.fix, markdown_prose(rule.fix, cell=False)
     if rule.references:
         text += "\n\nReferences:\n" + "\n".join(f"- {r.title}: {r.url}" for r in rule.references)
         markdown += "\n\n**References**\n\n" + "\n".join(
-            f"- [{r.title}]({r.url})" for r in rule.references
+            f"- {_link(r.title, r.url)}" for r in rule.references
         )
     return {"text": text, "markdown": markdown}
+
+
+def _link(title: str, url: str) -> str:
+    """A markdown link to an https page (its address percent-encoded so that nothing ends the
+    destination early); any other address is shown as code, never followed."""
+    if not url.startswith("https://"):
+        return f"{markdown_text(title)}: {markdown_code(url, cell=False)}"
+    return f"[{markdown_text(title)}]({quote(url, safe=_URL_SAFE)})"
+
+
+#: Kept as written in a link destination; anything else (spaces, parentheses, <, >) is
+#: percent-encoded so that it cannot end the destination.
+_URL_SAFE = ":/?#@!$&'*+,;=%~-._"
 
 
 def region(span: Span) -> Json:

@@ -1,7 +1,5 @@
 """Drift: does a stage run what the definition says? Compares the gateway models of a
 definition and of a stage's export (`apilint drift`)."""
 
-from apilint.model.drift.diff import compare
-from apilint.model.drift.difference import Difference
-
-__all__ = ["Difference", "compare"]
+# Nothing imported here: `apilint lint` loads the drift check module (for its rule names) on
+# every run; the comparison (apilint.model.drift.diff) loads only when a drift rule runs.

@@ -340,3 +340,50 @@ def test_an_api_only_the_second_branch_builds_stands_alone(tmp_path: Path) -> No
         ("First", [("AGW301", 7)]),
         ("Api", [("AGW301", 15)]),
     ]
+
+
+UNDECIDED = """\
+Parameters:
+  AuthType: {Type: String}
+  KeyNeeded: {Type: String}
+Resources:
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties: {Name: api}
+  Items:
+    Type: AWS::ApiGateway::Resource
+    Properties: {RestApiId: !Ref Api, ParentId: !GetAtt Api.RootResourceId, PathPart: items}
+  Get:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !Ref Items
+      HttpMethod: GET
+      AuthorizationType: {AUTH}
+      AuthorizerId: {AUTHORIZER}
+      ApiKeyRequired: {KEY}
+      Integration: {Type: MOCK, RequestTemplates: {application/json: '{"statusCode": 200}'}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("auth", "authorizer", "key", "open_"),
+    [
+        pytest.param("!Ref AuthType", "''", "false", False, id="type-a-parameter"),
+        pytest.param("NONE", "''", "!Ref KeyNeeded", False, id="api-key-a-parameter"),
+        pytest.param("CUSTOM", "!ImportValue shared-authorizer", "false", False, id="imported"),
+        pytest.param("NONE", "''", "false", True, id="open"),
+        pytest.param("NONE", "''", "'true'", False, id="key-as-string"),
+    ],
+)
+def test_authorization_decided_at_deploy_time_is_not_called_open(
+    tmp_path: Path, auth: str, authorizer: str, key: str, open_: bool
+) -> None:
+    """A parameter, an import or a condition decides the method's auth when the stack deploys:
+    unknown, never "unauthenticated" (as for Terraform variables)."""
+    text = UNDECIDED.replace("{AUTH}", auth).replace("{AUTHORIZER}", authorizer)
+    path = tmp_path / "template.yaml"
+    path.write_text(text.replace("{KEY}", key))
+    (result,) = lint_path(str(path), Settings(select=("method-unauthenticated",)))
+    found = {(f.code, f.line) for f in result.findings}
+    assert found == ({("AGW301", 16)} if open_ else set())  # at HttpMethod

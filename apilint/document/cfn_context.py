@@ -119,6 +119,47 @@ class Context:
         self.copy(logical_id, fields, authorizer)
         return name, authorizer
 
+    def undecided_auth(self, logical_id: str, schemes: dict[str, str]) -> str | None:
+        """A scheme standing for authorization the template decides only when it deploys (a
+        parameter, a condition, an import): its kind is unknown, never "unauthenticated". None
+        when the Method's or Route's AuthorizationType, ApiKeyRequired and AuthorizerId are
+        all known."""
+        props = self.props(logical_id)
+        kind = props.get("AuthorizationType")
+        key = props.get("ApiKeyRequired")
+        ref = props.get("AuthorizerId")
+        unknown = next(
+            (
+                name
+                for name, known in (
+                    (
+                        "AuthorizationType",
+                        "AuthorizationType" not in props or isinstance(kind, str),
+                    ),
+                    ("ApiKeyRequired", "ApiKeyRequired" not in props or _literal_bool(key)),
+                    ("AuthorizerId", "AuthorizerId" not in props or target_id(ref) in schemes),
+                )
+                if not known
+            ),
+            None,
+        )
+        if unknown is None or (
+            unknown == "AuthorizerId" and str(kind).upper() in ("NONE", "AWS_IAM")
+        ):
+            return None
+        name = f"{logical_id}.{unknown}"
+        self.writer.put(
+            ("components", "securitySchemes", name),
+            {
+                "type": "apiKey",
+                "name": "Authorization",
+                "in": "header",
+                "x-amazon-apigateway-authtype": "${" + unknown + "}",
+            },
+            ("Resources", logical_id, "Properties", unknown),
+        )
+        return name
+
     def iam_scheme(self) -> str:
         """The security scheme of IAM authorization (written once), by name."""
         self.writer.put(
@@ -168,3 +209,10 @@ def construct_path(resource: Any) -> str | None:
     if not isinstance(path, str) or not path:
         return None
     return path.removesuffix("/Resource")
+
+
+def _literal_bool(value: Any) -> bool:
+    """True/False as CloudFormation reads them (a boolean, or the strings "true"/"false")."""
+    return isinstance(value, bool) or (
+        isinstance(value, str) and value.lower() in ("true", "false")
+    )

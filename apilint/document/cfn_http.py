@@ -129,6 +129,10 @@ def _route(
 
 def _route_security(ctx: Context, logical_id: str, at: Tokens, schemes: dict[str, str]) -> None:
     props = ctx.props(logical_id)
+    undecided = ctx.undecided_auth(logical_id, schemes)
+    if undecided is not None:
+        ctx.writer.put(at + ("security",), [{undecided: []}], prop(logical_id, "AuthorizationType"))
+        return
     kind, name = ctx.authorization(logical_id, schemes)
     if kind == "AWS_IAM":
         requirement: dict[str, list[str]] = {ctx.iam_scheme(): []}

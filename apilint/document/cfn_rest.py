@@ -169,6 +169,10 @@ def _security(ctx: Context, logical_id: str, at: Tokens, schemes: dict[str, str]
     """`security` as API Gateway exports the method's authorization: the authorizer (or IAM)
     and the API key, in one requirement (both apply)."""
     props = ctx.props(logical_id)
+    undecided = ctx.undecided_auth(logical_id, schemes)
+    if undecided is not None:
+        ctx.writer.put(at + ("security",), [{undecided: []}], prop(logical_id, "AuthorizationType"))
+        return
     kind, name = ctx.authorization(logical_id, schemes)
     requirement: dict[str, list[Any]] = {}
     source = prop(logical_id, "AuthorizationType")
@@ -178,7 +182,7 @@ def _security(ctx: Context, logical_id: str, at: Tokens, schemes: dict[str, str]
         scopes = render(props.get("AuthorizationScopes"))
         requirement[name] = scopes if isinstance(scopes, list) else []
         source = prop(logical_id, "AuthorizerId") if "AuthorizerId" in props else source
-    if props.get("ApiKeyRequired") is True:
+    if props.get("ApiKeyRequired") in (True, "true", "True"):
         ctx.writer.put(
             (*_SCHEMES, _API_KEY),
             {"type": "apiKey", "name": "x-api-key", "in": "header"},

@@ -12,12 +12,12 @@ import json
 import os
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from apilint.common.errors import UsageError
-from apilint.common.files import read_text_bounded
+from apilint.common.files import read_text_bounded, write_atomic
 from apilint.common.findings import FileResult, Finding
 from apilint.document.loader import DEFAULT_MAX_BYTES
 
@@ -66,19 +66,11 @@ def write(results: Sequence[FileResult], target: Path) -> int:
     payload = {
         "version": FORMAT_VERSION,
         "tool": "apilint",
-        "findings": [
-            {
-                "code": e.code,
-                "file": e.file,
-                "pointer": e.pointer,
-                "operation": e.operation,
-                "message": e.message,
-            }
-            for e in entries
-        ],
+        "findings": [asdict(e) for e in entries],
     }
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    # At once: an interrupted write must not leave a truncated baseline that accepts less.
+    write_atomic(target, (json.dumps(payload, indent=2) + "\n").encode("utf-8"))
     return len(entries)
 
 

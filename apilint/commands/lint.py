@@ -354,12 +354,8 @@ def _stdin(options: Options) -> Iterator[Options]:
         raise UsageError(
             f"standard input ({name}) is over the {limit:,}-byte limit (--max-file-size raises it)"
         )
-    key = Path(name).resolve()
-    loader.PROVIDED[key] = data
-    try:
+    with loader.providing({Path(name): data}):
         yield replace(options, paths=tuple(name if p == "-" else p for p in options.paths))
-    finally:
-        loader.PROVIDED.pop(key, None)
 
 
 def _error_on_no_input(options: Options) -> bool:

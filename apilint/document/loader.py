@@ -6,6 +6,8 @@ import json
 import os
 import re
 from collections import Counter
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +41,19 @@ def real_path(path: Path, shown: str) -> Path:
 #: path it stands for: read instead of that file, so the name places the text (its relative
 #: `$ref`s resolve beside it, the configuration above it applies) whether or not it exists.
 PROVIDED: dict[Path, bytes] = {}
+
+
+@contextmanager
+def providing(texts: Mapping[Path, bytes]) -> Iterator[None]:
+    """`texts` stand for their files (by path) while the block runs; what stood before is
+    restored after (standard input, fixed texts, editor buffers nest)."""
+    saved = dict(PROVIDED)
+    PROVIDED.update({path.resolve(): data for path, data in texts.items()})
+    try:
+        yield
+    finally:
+        PROVIDED.clear()
+        PROVIDED.update(saved)
 
 
 def _provided(path: Path, max_bytes: int) -> bytes | None:

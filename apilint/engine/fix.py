@@ -133,14 +133,8 @@ def _current(run: FixRun, path: str, max_bytes: int) -> FixedFile | None:
 @contextmanager
 def provided(run: FixRun) -> Iterator[None]:
     """The fixed texts stand for their files while the block runs."""
-    saved = dict(loader.PROVIDED)
-    for fixed in run.files.values():
-        loader.PROVIDED[Path(fixed.path).resolve()] = fixed.after.encode("utf-8")
-    try:
+    with loader.providing({Path(f.path): f.after.encode("utf-8") for f in run.files.values()}):
         yield
-    finally:
-        loader.PROVIDED.clear()
-        loader.PROVIDED.update(saved)
 
 
 def _remote(path: str) -> bool:

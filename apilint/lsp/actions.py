@@ -93,14 +93,11 @@ def ignore_action(
 ) -> types.CodeAction | None:
     """`x-apilint-ignore: [{rule: NAME, reason: ...}]` on the object that holds the finding (a
     definition file; findings in templates are left to their own files' actions)."""
-    key = path.resolve()
-    loader.PROVIDED[key] = text.encode("utf-8")
     try:
-        doc = load_document(path)
+        with loader.providing({path: text.encode("utf-8")}):
+            doc = load_document(path)
     except ApilintError:
         return None
-    finally:
-        loader.PROVIDED.pop(key, None)
     if not isinstance(doc, Document):
         return None
     holder = _holder(doc, decode("#" + finding.pointer))

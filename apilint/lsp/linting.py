@@ -34,15 +34,11 @@ def lint_buffer(path: Path, buffers: Mapping[Path, bytes], fixes: bool = False) 
     `fixes`: compute the findings' fixes (code actions ask; diagnostics do not pay for them).
     Not thread-safe (the buffers are a module-level map of the loader): the server lints from
     one worker thread only."""
-    provided = {p.resolve(): data for p, data in buffers.items()}
-    loader.PROVIDED.update(provided)
     try:
-        results, _ = lint(Options(paths=(str(path),), jobs=1, collect_fixes=fixes))
+        with loader.providing(buffers):
+            results, _ = lint(Options(paths=(str(path),), jobs=1, collect_fixes=fixes))
     except ApilintError as exc:  # a configuration error: shown on the file, like a parse error
         return Outcome(error=exc)
-    finally:
-        for key in provided:
-            loader.PROVIDED.pop(key, None)
     target = os.path.realpath(path)
     by_file: dict[str, list[Finding]] = {}
     error = None

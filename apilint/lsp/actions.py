@@ -12,12 +12,13 @@ from lsprotocol import types
 from apilint.common.errors import ApilintError
 from apilint.common.escape import visible
 from apilint.common.findings import Finding
-from apilint.common.fixes import Edit, Fix
+from apilint.common.fixes import Edit
 from apilint.document import loader
 from apilint.document.edit import add_entries, append_items, computing
 from apilint.document.loader import SUPPRESSION_KEY, load_document
 from apilint.document.model import Document
 from apilint.document.pointer import Tokens, decode, get
+from apilint.engine.fix import choose, wanted
 
 FIX_ALL = "source.fixAll.apilint"
 #: What the ignore action writes as the reason: a placeholder the author must replace, so that a
@@ -46,24 +47,21 @@ class Positions:
         ]
 
 
-def fix_actions(
+def quick_fixes(
     uri: str,
     text: str,
     findings: Iterable[Finding],
     diagnostics: Mapping[str, types.Diagnostic],
 ) -> list[types.CodeAction]:
-    """One quick fix per finding that has one, and a fix-all of the safe fixes that do not
-    overlap. `diagnostics`: the client's diagnostic for each finding, by code and pointer."""
+    """One quick fix per finding that has one (safe ones preferred). `diagnostics`: the
+    client's diagnostic for each finding, by code and pointer."""
     positions = Positions(text)
     actions = []
-    safe: list[Fix] = []
     for finding in findings:
         fix = finding.fix
         if fix is None:
             continue
         preferred = fix.applicability == "safe"
-        if preferred and not any(fix.overlaps(other) for other in safe):
-            safe.append(fix)
         diagnostic = diagnostics.get(finding_key(finding))
         actions.append(
             types.CodeAction(
@@ -75,17 +73,20 @@ def fix_actions(
                 edit=types.WorkspaceEdit(changes={uri: positions.text_edits(fix.edits)}),
             )
         )
-    if safe:
-        actions.append(
-            types.CodeAction(
-                title="Fix all safely fixable apilint findings in the file",
-                kind=FIX_ALL,
-                edit=types.WorkspaceEdit(
-                    changes={uri: positions.text_edits(e for f in safe for e in f.edits)}
-                ),
-            )
-        )
     return actions
+
+
+def fix_all(uri: str, text: str, findings: Iterable[Finding]) -> types.CodeAction | None:
+    """The safe fixes `apilint lint --fix` would apply in its first round, as one action."""
+    taken, _ = choose([fix for f in findings if (fix := wanted(f, unsafe=False)) is not None])
+    if not taken:
+        return None
+    edits = Positions(text).text_edits(e for f in taken for e in f.edits)
+    return types.CodeAction(
+        title="Fix all safely fixable apilint findings in the file",
+        kind=FIX_ALL,
+        edit=types.WorkspaceEdit(changes={uri: edits}),
+    )
 
 
 def ignore_action(

@@ -20,11 +20,11 @@ from apilint.catalog.registry import find_rule
 from apilint.common.escape import visible
 from apilint.common.findings import Finding
 from apilint.lsp.actions import (
-    FIX_ALL,
     diagnostic_key,
     finding_key,
-    fix_actions,
+    fix_all,
     ignore_action,
+    quick_fixes,
 )
 from apilint.lsp.diagnostics import error_diagnostic, finding_diagnostic, span_range
 from apilint.lsp.linting import Outcome, lint_buffer
@@ -278,7 +278,7 @@ async def code_action(
     in_range = [f for f in findings if _overlaps(span_range(f.span), params.range)]
     actions: list[types.CodeAction] = []
     if wanted is None or types.CodeActionKind.QuickFix in wanted:
-        actions.extend(a for a in fix_actions(uri, text, in_range, shown) if a.kind != FIX_ALL)
+        actions.extend(quick_fixes(uri, text, in_range, shown))
         loop = asyncio.get_running_loop()
         for finding in in_range:
             diagnostic = shown.get(finding_key(finding))
@@ -289,7 +289,9 @@ async def code_action(
             if ignore is not None:
                 actions.append(ignore)
     if wanted is None or any(k.startswith(types.CodeActionKind.SourceFixAll) for k in wanted):
-        actions.extend(a for a in fix_actions(uri, text, findings, shown) if a.kind == FIX_ALL)
+        everything = fix_all(uri, text, findings)
+        if everything is not None:
+            actions.append(everything)
     return actions
 
 

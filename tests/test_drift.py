@@ -511,3 +511,15 @@ def test_the_definitions_configuration_applies(
     (tmp_path / ".apilint.toml").write_text('fail-on = "warning"\n')
     code, out, _ = run(capsys, "drift", str(tmp_path / "api.yaml"), "--deployed", export, "-q")
     assert (code, out.count("AGW805 [warning]")) == (1, 1)
+
+
+def test_the_configured_file_size_limit_applies_as_in_lint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source, export = _case("drift-integration-differs/http")
+    shutil.copy(source, tmp_path / "api.yaml")
+    (tmp_path / ".apilint.toml").write_text('max-file-size = "100B"\n')
+    lint_code, _, lint_err = run(capsys, "lint", str(tmp_path / "api.yaml"))
+    code, _, err = run(capsys, "drift", str(tmp_path / "api.yaml"), "--deployed", export)
+    assert (lint_code, code) == (2, 2)
+    assert "100" in lint_err and "100" in err

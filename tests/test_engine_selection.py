@@ -1,6 +1,6 @@
 """Which rules run: engine._selected over a small, known set of rules (one of them off by
 default, which the shipped catalog has none of today), and how the command line and the
-configuration combine into Settings (commands.lint._settings)."""
+configuration combine into Settings (commands.lint.settings_for)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from apilint.catalog.registry import find_rule
-from apilint.commands.lint import Options, _settings
+from apilint.commands.lint import Options, settings_for
 from apilint.common.errors import UsageError
 from apilint.engine.config import Config
 from apilint.engine.run import Settings, _selected
@@ -112,7 +112,7 @@ CONFIG = Config(
 
 
 def test_without_flags_the_configuration_decides() -> None:
-    s = _settings(CONFIG, Options(paths=()), "/repo/api.yaml")
+    s = settings_for(CONFIG, Options(paths=()), "/repo/api.yaml")
     assert (s.select, s.extend_select, s.ignore) == (
         ("method-unauthenticated",),
         ("root-security-ignored",),
@@ -121,11 +121,11 @@ def test_without_flags_the_configuration_decides() -> None:
 
 
 def test_select_flag_replaces_the_selection_and_drops_extend_select() -> None:
-    s = _settings(CONFIG, Options(paths=(), select=("AGW402",)), "/repo/api.yaml")
+    s = settings_for(CONFIG, Options(paths=(), select=("AGW402",)), "/repo/api.yaml")
     assert (s.select, s.extend_select) == (("AGW402",), ())
 
 
 def test_ignore_flag_adds_to_configured_and_per_file_ignores() -> None:
-    s = _settings(CONFIG, Options(paths=(), ignore=("AGW310",)), "/repo/legacy/old.yaml")
+    s = settings_for(CONFIG, Options(paths=(), ignore=("AGW310",)), "/repo/legacy/old.yaml")
     assert s.ignore == ("lambda-uri-invalid", "cors-preflight-missing", "AGW310")
-    assert _settings(CONFIG, Options(paths=()), "/repo/api.yaml").ignore == ("lambda-uri-invalid",)
+    assert settings_for(CONFIG, Options(paths=()), "/repo/api.yaml").ignore == ("lambda-uri-invalid",)

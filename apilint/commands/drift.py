@@ -11,7 +11,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from apilint.catalog.registry import find_rules_or_error
-from apilint.commands.lint import config_for, outputs_of, report
+from apilint.commands.lint import (
+    Options,
+    config_for,
+    outputs_of,
+    report,
+    settings_for,
+    threshold_for,
+)
 from apilint.common.errors import ApilintError, UsageError, warn
 from apilint.common.findings import FileResult
 from apilint.engine.run import Settings, load_api, run_rules
@@ -58,13 +65,10 @@ def drift_settings(spec: str, config: str | None, select: tuple[str, ...]) -> tu
     """The drift rules' settings for a definition (its configuration's options, severities
     and ignores; the selection is the drift rules), and its configured fail-on."""
     found = config_for(spec, config)
-    settings = Settings(
-        select=_drift_rules(select),
-        ignore=found.ignore + found.ignored_for(spec),
-        options=found.options,
-        severity=found.severity,
-    )
-    return settings, found.fail_on or "error"
+    # As `apilint lint` reads the configuration (its limits and API type too), with the drift
+    # rules as the selection.
+    options = Options(paths=(spec,), select=_drift_rules(select))
+    return settings_for(found, options, spec), threshold_for(found, options)
 
 
 def compare_stage(source: Api, stage: Api, settings: Settings) -> FileResult:

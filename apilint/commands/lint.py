@@ -120,7 +120,8 @@ def config_for(path: str, explicit: str | None) -> Config:
     return _configs([path], explicit)[path]
 
 
-def _settings(config: Config, options: Options, file: str) -> Settings:
+def settings_for(config: Config, options: Options, file: str) -> Settings:
+    """The settings `file` is linted with: its configuration, with the command line over it."""
     # Command-line flags beat the file: --select replaces the configured selection, --ignore
     # adds to the configured ignores.
     return Settings(
@@ -140,7 +141,7 @@ def _settings(config: Config, options: Options, file: str) -> Settings:
     )
 
 
-def _threshold(config: Config, options: Options) -> str:
+def threshold_for(config: Config, options: Options) -> str:
     return options.fail_on or config.fail_on or "error"
 
 
@@ -189,7 +190,7 @@ def _lint(
         select=tuple(r.name for r in find_rules_or_error(options.select, known)),
         ignore=tuple(r.name for r in find_rules_or_error(options.ignore, known)),
     )
-    tasks = [(f, _settings(configs[f], options, f)) for f in files]
+    tasks = [(f, settings_for(configs[f], options, f)) for f in files]
     prebuilt = Prebuilt()
     if prepare is not None:
         tasks = prepare(tasks, prebuilt)
@@ -233,7 +234,7 @@ def _lint(
         kept.append((t, r))
     return (
         drop_repeats([r for _, r in kept]),
-        [_threshold(configs[t.path], options) for t, _ in kept],
+        [threshold_for(configs[t.path], options) for t, _ in kept],
         len(targets) + len(passed_over),
         notes,
     )

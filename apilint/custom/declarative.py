@@ -25,9 +25,7 @@ from apilint.custom.jsonpath import JSONPathError, Query, compile_path, field_pa
 from apilint.custom.selectors import Node, Selection, compile_selection
 from apilint.document.model import Document
 from apilint.model.gateway import Api
-
-VERBS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
-ANY = "x-amazon-apigateway-any-method"
+from apilint.model.operations import operation_labels, operation_of
 
 
 @dataclass(frozen=True)
@@ -67,7 +65,6 @@ def compile_rule(data: dict[str, Any], path: Path) -> Check:
     except (ValueError, JSONPathError) as exc:
         where = "" if str(exc).startswith("given") else "given: "
         raise rule_error(path, f"{where}{exc}") from None
-    thens = data["then"] if isinstance(data["then"], list) else [data["then"]]
     assertions = tuple(
         _assertion(t, f"then[{i}]" if isinstance(data["then"], list) else "then", source, path)
         for i, t in enumerate(thens)
@@ -134,16 +131,11 @@ def _nodes(
     if isinstance(source, Selection):
         yield from source.nodes(api)
         return
+    labels = operation_labels(api)
     for query in source:
         for value, tokens in query.find(api.doc.data if view is None else view):
             parts = tuple(str(t) for t in tokens)
-            yield Target(api.doc, parts, value, _operation(parts))
-
-
-def _operation(tokens: tuple[str, ...]) -> str | None:
-    if len(tokens) >= 3 and tokens[0] == "paths" and (tokens[2] in VERBS or tokens[2] == ANY):
-        return f"{'ANY' if tokens[2] == ANY else tokens[2].upper()} {tokens[1]}"
-    return None
+            yield Target(api.doc, parts, value, operation_of(labels, parts))
 
 
 def _targets(node: Node | Target, a: Assertion) -> Iterator[Target]:

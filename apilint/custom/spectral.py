@@ -27,7 +27,7 @@ from apilint.common.errors import UsageError
 from apilint.custom.errors import rule_error
 from apilint.custom.functions import FUNCTIONS
 from apilint.custom.jsonpath import JSONPathError, compile_path
-from apilint.custom.loader import CustomRule, check_key
+from apilint.custom.loader import ALL_VERSIONS, CustomRule, check_key
 from apilint.custom.spectral_files import override_rule, rules_for, versions_of
 from apilint.custom.spectral_rules import SpectralRule
 from apilint.custom.spectral_ruleset import Note, Reader, Ruleset
@@ -36,7 +36,6 @@ CODE_PREFIX = "spectral/"
 #: {{description}} is the rule's own description: filled in once, when the rule compiles.
 _DESCRIPTION = re.compile(r"\{\{\s*description\s*\}\}")
 CATEGORY = "spectral"
-ALL_VERSIONS = ("2.0", "3.0", "3.1")
 
 
 @dataclass(frozen=True)
@@ -173,7 +172,7 @@ def _rule(rule: SpectralRule) -> Rule:
         category=CATEGORY,
         check=check_key(code),
         api=("rest", "http"),
-        versions=versions_of(rule.formats) or ALL_VERSIONS,  # type: ignore[arg-type]
+        versions=versions_of(rule.formats) or tuple(ALL_VERSIONS),  # type: ignore[arg-type]
         needs=frozenset({"document"}),  # JSONPaths over the OpenAPI document
         tags=("spectral",),
         summary=rule.description or f"Spectral rule {rule.name}",

@@ -283,3 +283,40 @@ def test_templates_get_diagnostics_at_their_own_lines(
         assert {(code, line) for code, line, *_ in _found(client, target)} == expected
 
     asyncio.run(_session(tmp_path, body))
+
+
+def test_ranges_are_in_the_clients_code_units(tmp_path: Path) -> None:
+    """apilint counts characters; LSP counts UTF-16 units (unless negotiated): a character
+    outside the BMP before a finding on its line moves the range by one more unit."""
+    line = (
+        '      x-amazon-apigateway-integration: {description: "\U0001f680 launch", '
+        f"type: aws_proxy, httpMethod: GET, uri: {LAMBDA}}}"
+    )
+    text = "\n".join(
+        [
+            "openapi: 3.0.1",
+            'info: {title: t, version: "1"}',
+            "paths:",
+            "  /a:",
+            "    get:",
+            "      security: [{iam: []}]",
+            line,
+            '      responses: {"200": {description: ok}}',
+            "components:",
+            "  securitySchemes:",
+            "    iam: {type: apiKey, name: Authorization, in: header, "
+            "x-amazon-apigateway-authtype: awsSigv4}",
+            "",
+        ]
+    )
+    (tmp_path / "api.yaml").write_text(text)
+    prefix = line[: line.index("httpMethod")]
+    start = len(prefix.encode("utf-16-le")) // 2
+    end = start + len("httpMethod: GET")
+
+    async def body(client: object, uri: str) -> None:
+        await _published(client, lambda: _open(client, uri, text))
+        assert _found(client, uri) == {("AGW402", 6, start, 6, end)}
+        assert start == line.index("httpMethod") + 1  # the rocket is two UTF-16 units
+
+    asyncio.run(_session(tmp_path, body))

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from lsprotocol import types
+from pygls.workspace import PositionCodec
 
 from apilint.common.errors import ApilintError
 from apilint.common.escape import visible
@@ -27,16 +28,18 @@ REASON = "TODO: why this is accepted"
 
 
 class Positions:
-    """Offsets into a text (what fixes hold) as LSP positions (line, UTF-16 character)."""
+    """Offsets into a text (what fixes hold) as LSP positions, in the code units the client
+    chose (`codec`: pygls' PositionCodec, UTF-16 unless negotiated otherwise)."""
 
-    def __init__(self, text: str) -> None:
-        self.text = text
+    def __init__(self, text: str, codec: PositionCodec) -> None:
+        self.lines = text.splitlines(keepends=True)
+        self.codec = codec
         self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
 
     def at(self, offset: int) -> types.Position:
         line = bisect.bisect_right(self.starts, offset) - 1
-        prefix = self.text[self.starts[line] : offset]
-        return types.Position(line=line, character=len(prefix.encode("utf-16-le")) // 2)
+        at = types.Position(line=line, character=offset - self.starts[line])
+        return self.codec.position_to_client_units(self.lines, at)
 
     def text_edits(self, edits: Iterable[Edit]) -> list[types.TextEdit]:
         return [
@@ -50,12 +53,13 @@ class Positions:
 def quick_fixes(
     uri: str,
     text: str,
+    codec: PositionCodec,
     findings: Iterable[Finding],
     diagnostics: Mapping[str, types.Diagnostic],
 ) -> list[types.CodeAction]:
     """One quick fix per finding that has one (safe ones preferred). `diagnostics`: the
     client's diagnostic for each finding, by code and pointer."""
-    positions = Positions(text)
+    positions = Positions(text, codec)
     actions = []
     for finding in findings:
         fix = finding.fix
@@ -76,12 +80,14 @@ def quick_fixes(
     return actions
 
 
-def fix_all(uri: str, text: str, findings: Iterable[Finding]) -> types.CodeAction | None:
+def fix_all(
+    uri: str, text: str, codec: PositionCodec, findings: Iterable[Finding]
+) -> types.CodeAction | None:
     """The safe fixes `apilint lint --fix` would apply in its first round, as one action."""
     taken, _ = choose([fix for f in findings if (fix := wanted(f, unsafe=False)) is not None])
     if not taken:
         return None
-    edits = Positions(text).text_edits(e for f in taken for e in f.edits)
+    edits = Positions(text, codec).text_edits(e for f in taken for e in f.edits)
     return types.CodeAction(
         title="Fix all safely fixable apilint findings in the file",
         kind=FIX_ALL,
@@ -90,7 +96,12 @@ def fix_all(uri: str, text: str, findings: Iterable[Finding]) -> types.CodeActio
 
 
 def ignore_action(
-    uri: str, path: Path, text: str, finding: Finding, diagnostic: types.Diagnostic | None
+    uri: str,
+    path: Path,
+    text: str,
+    codec: PositionCodec,
+    finding: Finding,
+    diagnostic: types.Diagnostic | None,
 ) -> types.CodeAction | None:
     """`x-apilint-ignore: [{rule: NAME, reason: ...}]` on the object that holds the finding (a
     definition file; findings in templates are left to their own files' actions)."""
@@ -119,7 +130,7 @@ def ignore_action(
         title=visible(f"Ignore {finding.name} here (x-apilint-ignore, with a reason)"),
         kind=types.CodeActionKind.QuickFix,
         diagnostics=[diagnostic] if diagnostic else None,
-        edit=types.WorkspaceEdit(changes={uri: Positions(text).text_edits(edits)}),
+        edit=types.WorkspaceEdit(changes={uri: Positions(text, codec).text_edits(edits)}),
     )
 
 

@@ -127,6 +127,10 @@ def _publish(ls: ApilintServer, uri: str, path: Path, buffer: _Buffer, outcome: 
     else:
         buffer.findings = () if outcome.skipped else outcome.findings
     diagnostics.extend(finding_diagnostic(f) for f in buffer.findings)
+    # apilint counts characters; the client counts in the code units it negotiated.
+    doc = ls.workspace.get_text_document(uri)
+    for d in diagnostics:
+        d.range = doc.position_codec.range_to_client_units(doc.lines, d.range)
     ls.text_document_publish_diagnostics(
         types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=buffer.version)
     )
@@ -222,9 +226,11 @@ async def watched_files(ls: ApilintServer, params: types.DidChangeWatchedFilesPa
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
 def hover(ls: ApilintServer, params: types.HoverParams) -> types.Hover | None:
-    uri, at = params.text_document.uri, params.position
+    uri = params.text_document.uri
     doc = ls.workspace.get_text_document(uri)
-    lines = doc.lines
+    lines, codec = doc.lines, doc.position_codec
+    server = codec.position_from_client_units(lines, params.position)
+    at = types.Position(line=server.line, character=server.character)
     if at.line < len(lines):
         extension = extension_at(lines[at.line], at.character)
         if extension is not None:
@@ -244,7 +250,7 @@ def hover(ls: ApilintServer, params: types.HoverParams) -> types.Hover | None:
             text += explain_text(rule).replace("```", "'''") + "\n```"
             return types.Hover(
                 contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text),
-                range=span_range(finding.span),
+                range=codec.range_to_client_units(lines, span_range(finding.span)),
             )
     return None
 
@@ -272,24 +278,30 @@ async def code_action(
             return None  # mid-edit: no offsets to trust
         buffer.fixed = (generation, outcome.findings)
     findings = buffer.fixed[1]
-    text = ls.workspace.get_text_document(uri).source
+    doc = ls.workspace.get_text_document(uri)
+    text, codec = doc.source, doc.position_codec
+    asked = codec.range_from_client_units(doc.lines, params.range)
+    wanted_range = types.Range(
+        start=types.Position(line=asked.start.line, character=asked.start.character),
+        end=types.Position(line=asked.end.line, character=asked.end.character),
+    )
     shown = {k: d for d in params.context.diagnostics if (k := diagnostic_key(d)) is not None}
     wanted = params.context.only
-    in_range = [f for f in findings if _overlaps(span_range(f.span), params.range)]
+    in_range = [f for f in findings if _overlaps(span_range(f.span), wanted_range)]
     actions: list[types.CodeAction] = []
     if wanted is None or types.CodeActionKind.QuickFix in wanted:
-        actions.extend(quick_fixes(uri, text, in_range, shown))
+        actions.extend(quick_fixes(uri, text, codec, in_range, shown))
         loop = asyncio.get_running_loop()
         for finding in in_range:
             diagnostic = shown.get(finding_key(finding))
             # In the worker: it reads the buffer through the loader's shared map.
             ignore = await loop.run_in_executor(
-                ls.state.worker, ignore_action, uri, path, text, finding, diagnostic
+                ls.state.worker, ignore_action, uri, path, text, codec, finding, diagnostic
             )
             if ignore is not None:
                 actions.append(ignore)
     if wanted is None or any(k.startswith(types.CodeActionKind.SourceFixAll) for k in wanted):
-        everything = fix_all(uri, text, findings)
+        everything = fix_all(uri, text, codec, findings)
         if everything is not None:
             actions.append(everything)
     return actions

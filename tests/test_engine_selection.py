@@ -128,4 +128,6 @@ def test_select_flag_replaces_the_selection_and_drops_extend_select() -> None:
 def test_ignore_flag_adds_to_configured_and_per_file_ignores() -> None:
     s = settings_for(CONFIG, Options(paths=(), ignore=("AGW310",)), "/repo/legacy/old.yaml")
     assert s.ignore == ("lambda-uri-invalid", "cors-preflight-missing", "AGW310")
-    assert settings_for(CONFIG, Options(paths=()), "/repo/api.yaml").ignore == ("lambda-uri-invalid",)
+    assert settings_for(CONFIG, Options(paths=()), "/repo/api.yaml").ignore == (
+        "lambda-uri-invalid",
+    )

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import gc
 import json
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -148,18 +147,6 @@ _PIECES = [
     *("%YAML", "key", "<<"),
 ]
 _YAML_ISH = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
-
-
-@settings(max_examples=400, deadline=None)
-@given(_YAML_ISH)
-def test_the_risky_scalar_searches_match_the_one_pattern_they_replace(text: str) -> None:
-    one = re.compile(
-        rf"(?:[:\-?][ \t]+{ryml_loader._RISKY}[ \t]*(?:#[^\n]*)?$)"
-        rf"|(?:[\[{{,][ \t]*{ryml_loader._RISKY}[ \t]*[,\]}}])",
-        re.M,
-    )
-    found = any(risky.search(text) for risky in ryml_loader._RISKY_PLAIN)
-    assert found == (one.search(text) is not None)
 
 
 @settings(max_examples=400, deadline=None)

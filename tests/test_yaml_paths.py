@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 from helpers import CORPUS, FIXTURES, require_shared
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from apilint.document.libyaml_loader import load_libyaml
 from apilint.document.ryml_loader import load_fast
 from apilint.document.yaml_loader import load_yaml
 from apilint.engine.run import Settings, lint_path
@@ -149,3 +152,83 @@ def test_fast_path_matches_libyaml_data(text: str, monkeypatch) -> None:
     monkeypatch.setenv("APILINT_YAML", "libyaml")
     data, _, _ = load_yaml(text, "t.yaml")
     assert fast[0] == data
+
+
+# -- what the fast path accepts, it reads as YAML 1.1 does -----------------------------------
+
+#: Plain scalars YAML 1.1 and 1.2 read alike and differently, and other text.
+_SCALARS = (
+    *("yes", "No", "ON", "off", "~", "Null", "True", "0x1F", "017", "1_000", "12:30", "1e3"),
+    *("1E3", "-1e-3", ".5e3", "1.5e3", "1.0e+3", "-.Inf", ".NaN", "+5", "-5", "1.5", "3.", "y"),
+    *("N", "true", "null", "inf", "string", "2001-12-14", "NOT", "offset", "a b"),
+)
+_SCALAR = st.sampled_from(_SCALARS)
+_VALUE = st.one_of(
+    _SCALAR,
+    _SCALAR.map("'{}'".format),
+    _SCALAR.map('"{}"'.format),
+    st.lists(_SCALAR, min_size=1, max_size=3).map(lambda s: "[" + ", ".join(s) + "]"),
+    _SCALAR.map("{{k: {}}}".format),
+    _SCALAR.map('{{"k":{}}}'.format),
+)
+#: One key's entry, the value written in the ways YAML allows (`{}` is the value).
+_ENTRY = st.sampled_from(
+    (
+        ": {}",
+        ": {}  # a comment",
+        ":\n  {}",
+        ":\n  - {}",
+        ": [a,\n    {}]",
+        ": |\n  {}",
+    )
+)
+
+
+@st.composite
+def _documents(draw: st.DrawFn) -> str:
+    entries = draw(st.lists(st.tuples(_ENTRY, _VALUE), min_size=1, max_size=4))
+    text = "".join(f"k{i}{shape.format(value)}\n" for i, (shape, value) in enumerate(entries))
+    return text.replace("\n", "\r\n") if draw(st.booleans()) else text
+
+
+@settings(max_examples=500, deadline=None)
+@given(_documents())
+def test_what_the_fast_path_accepts_it_reads_as_the_libyaml_path_does(text: str) -> None:
+    fast = load_fast(text)
+    if fast is None:
+        return
+    data, _, issues = load_libyaml(text, "t.yaml")
+    assert (repr(fast[0]), []) == (repr(data), issues)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "k: yes\r\n",  # CRLF line ends
+        "k: 0x1F\r\nl: 2\r\n",
+        "k: {a: yes}\n",  # a flow mapping's value
+        '{"k":on}\n',  # JSON-like flow: no blank after the colon
+        "k: [a,\n  off]\n",  # a flow sequence over two lines
+        "k:\n  1_000\n",  # a value on the line after its key
+        "k: 1e3\n",  # an exponent (a JSON number, not a string)
+        "k: [1, 12:30]\n",
+    ],
+)
+def test_declines_risky_plain_scalars_wherever_they_stand(text: str) -> None:
+    assert load_fast(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "k: 'NO'\nl: [\"off\"]\nm: {a: 'yes'}\n",  # quoted: strings on both paths
+        "k: y\nl: [n, Y]\nm: {a: N}\n",  # PyYAML's resolver has no y/n booleans
+        "k: 1.0e+3\n",  # a YAML 1.1 float too
+        "k: NOT\nl: offset\nm: NO way\n",  # the suspects' text within other scalars
+        "k: |\n  see 'NO' below\nl: 'NO'\n",
+    ],
+)
+def test_keeps_the_fast_path_when_no_plain_scalar_is_risky(text: str) -> None:
+    fast = load_fast(text)
+    assert fast is not None
+    assert fast[0] == load_libyaml(text, "t.yaml")[0]

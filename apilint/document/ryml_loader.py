@@ -2,10 +2,17 @@
 
 rapidyaml reads plain scalars by YAML 1.2 rules while PyYAML (and API Gateway's importer) use
 YAML 1.1: `yes`, `on`, `~`, `0x1F`, `1_000`, `12:30`, `1e3`, `.inf` come out differently. This
-path therefore *declines* — returns None so the caller uses the libyaml path — whenever the text
-or the emitted JSON holds anything whose reading could differ, and whenever the document uses
-tags, anchors, merge keys, complex keys or several documents. What it accepts it reads exactly as
-the libyaml path does (tests compare the two on every YAML file we have).
+path therefore *declines* — returns None so the caller uses the libyaml path — whenever the
+document holds a plain scalar whose reading could differ, and whenever it uses tags, anchors,
+merge keys, complex keys or several documents. What it accepts it reads exactly as the libyaml
+path does (tests compare the two on every YAML file we have).
+
+Finding such scalars: rapidyaml writes each into its JSON as a string holding the scalar's text
+(`"yes"`, `"0x1F"`; `.Inf` as `".inf"`), as a number with an exponent (`1e3`), or as something
+json refuses (`+12`, `-017`). So the emitted JSON is searched once for such strings (json's
+float hook sees the exponents), and the source only where one of them ends a scalar; a document
+without them costs no search of its text beyond the rare characters that mark tags, anchors,
+directives and document markers.
 
 Positions: the tree is parsed in place, so every key and value is a view into our buffer; its
 address minus the buffer's address is the byte offset.
@@ -19,6 +26,7 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 from apilint.common.findings import Span
@@ -30,28 +38,16 @@ except ImportError:  # pragma: no cover - rapidyaml is a dependency; the libyaml
     ryml = None
 
 # Plain scalars that YAML 1.1 (PyYAML, API Gateway's importer) reads differently from rapidyaml:
-# booleans and nulls beyond true/false/null, octal/hex/binary/underscored/sexagesimal numbers,
-# exponents without a dot or sign, infinities and NaNs other than plain lowercase inf/nan.
+# booleans and nulls beyond true/false/null (not `y`/`n`: PyYAML's resolver, and so the libyaml
+# path, reads those as strings), octal/hex/binary/underscored/sexagesimal numbers, exponents
+# without a dot or sign, infinities and NaNs other than plain lowercase inf/nan.
 _RISKY = (
-    r"(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N|True|TRUE|False|FALSE|~|Null|NULL"
+    r"(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|True|TRUE|False|FALSE|~|Null|NULL"
     r"|[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)|[-+]?(?:Inf|INF|NaN|NAN)|\+(?:inf|nan)|-nan"
     r"|[-+]?0[0-9_]+(?:\.[0-9_]*)?|[-+]?0[xob][0-9a-fA-F_]+"
     r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"
     r"|[-+]?[0-9.][0-9._]*_[0-9._]*|\+[0-9.][0-9._]*"
     r"|-?[0-9]+[eE][-+]?[0-9]+|-?[0-9]*\.[0-9]*[eE][0-9]+)"
-)
-#: A risky plain scalar after an indicator (`key: yes`, `- 0x1F`, `? on`, `[1_000, ...`). One
-#: search per indicator, each starting with its literal (which the regex engine finds at C
-#: speed), and the first characters of every _RISKY alternative checked once before trying
-#: them one by one: 3x faster on a 4 MB file than one pattern that starts with a character
-#: class (tried at every position), and the same matches.
-_RISKY_FIRST = r"(?=[-+.~0-9yYnNoOTFIN])"
-_RISKY_PLAIN = tuple(
-    re.compile(rf"{re.escape(indicator)}[ \t]*{_RISKY_FIRST}{_RISKY}{after}", re.M)
-    for indicator, after in [
-        *((mark + blank, r"[ \t]*(?:#[^\n]*)?$") for mark in ":-?" for blank in " \t"),
-        *((opener, r"[ \t]*[,\]}]") for opener in "[{,"),
-    ]
 )
 _TAG = re.compile(r"(?:[:\[{,?-][ \t]+|[\[{,])![^\s]|^[ \t]*![^\s]", re.M)
 _COMPLEX_KEY = re.compile(r"^[ \t]*\?(?:[ \t]|$)", re.M)
@@ -63,24 +59,39 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 #: which bounds what their aliases expand to; rapidyaml would also take `&a$` (libyaml refuses
 #: the name) and read its aliases as strings.
 _ANCHOR = re.compile(r"(?:^[ \t]*|[:?-][ \t]+|[\[{,][ \t]*)&[^\s\[\]{},]", re.M)
-#: An alias left unresolved by rapidyaml comes out as the string "*name".
-_ALIAS_JSON = re.compile(r'"\*[A-Za-z0-9_.-]+"')
-#: rapidyaml writes plain `inf`/`nan` (strings for YAML 1.1) as ".inf"/".nan".
-_INF_JSON = re.compile(r'"(-?)\.(inf|nan)"')
+#: Where a plain scalar can end: the end of its line (after blanks and a comment; before CRLF's
+#: `\r`) or a flow indicator.
+_PLAIN_END = rb"(?=[ \t]*(?:#[^\n]*)?\r?$|[ \t]*[,\]}])"
+#: A risky plain scalar where YAML puts one: after a block indicator and a blank, after a flow
+#: indicator, or after the indentation alone (a value on the line after its key, an entry of a
+#: flow collection that spans lines); searched only on the lines where a suspect ends a scalar.
+_RISKY_AT = re.compile(rb"(?:^|[?-][ \t]|[:\[{,])[ \t]*" + _RISKY.encode() + _PLAIN_END, re.M)
+#: More distinct suspects than this: each costs a search of the text, so libyaml decides.
+MAX_SUSPECTS = 16
+#: A line that starts with a directive or a document marker (or the text starts with one).
+_LINE_START_MARK = re.compile(r"\n(?:%|---|\.\.\.)")
+#: Strings of the emitted JSON that need a second look. Any string (a key too): an alias left
+#: unresolved (rapidyaml writes `*name`), a merge key, an infinity or NaN (rapidyaml writes
+#: plain `inf`/`nan`, strings for YAML 1.1, as ".inf"/".nan"). A value only: one that reads
+#: differently in YAML 1.1 when it is a plain scalar (keys stay text on both paths). One search
+#: starting with a literal `"` (found at C speed) and one look at the character after it (the
+#: first characters of every alternative; most strings fail there), the closing quote of a
+#: value not followed by the `:` of a key.
+_SUSPECT_JSON = re.compile(
+    rf'"(?=[-+.~0-9yYnNoOTFIN*<])(?:(\*[A-Za-z0-9_.-]+|<<|-?\.(?:inf|nan))"|({_RISKY})"(?!:))'
+)
 
 
 def _declines_text(text: str) -> bool:
-    if _found("!", _TAG, text) or _found("&", _ANCHOR, text):
+    """What the text shows before any parsing: tags, anchors, complex keys, directives, more
+    than one document, a surrogate spelt as an escape. Each search starts from a character
+    that is rare in definitions (one pass at C speed when it is absent)."""
+    if _found("!", _TAG, text) or _found("&", _ANCHOR, text) or _found("?", _COMPLEX_KEY, text):
         return True
-    if "<<" in text or "\n%" in text or text.startswith("%"):  # a merge key or a directive
-        return True
-    if _found("?", _COMPLEX_KEY, text):
-        return True
-    if _extra_document_marker(text):
-        return True
-    if "\\u" in text and _SURROGATE_ESCAPE.search(text):
-        return True
-    return any(risky.search(text) for risky in _RISKY_PLAIN)
+    if text.startswith(("%", "---", "...")) or _LINE_START_MARK.search(text):
+        if text.startswith("%") or "\n%" in text or _extra_document_marker(text):
+            return True
+    return "\\" in text and "\\u" in text and _SURROGATE_ESCAPE.search(text) is not None
 
 
 def _found(needle: str, pattern: re.Pattern[str], text: str) -> bool:
@@ -106,6 +117,22 @@ def _on_lines_with(
         end = text.find("\n", start)
         # the line alone: `^` and `$` (re.M) match at its ends as they do in the whole text
         yield from pattern.finditer(text, start, len(text) if end < 0 else end)
+
+
+def _risky_plain(original: bytes, suspects: set[str]) -> bool:
+    """Whether one of `suspects` (texts of the emitted JSON that YAML 1.1 reads differently as
+    plain scalars, and exponents) ends a risky plain scalar in the source. Every plain scalar
+    stands on one line as the JSON holds it (a multi-line one is folded with spaces: never a
+    suspect), so each suspect is searched for (one search each, starting with its literal), and
+    the lines where it ends a scalar are searched for a risky one."""
+    for suspect in suspects:
+        ends = re.compile(re.escape(suspect.encode()) + _PLAIN_END, re.M)
+        for found in ends.finditer(original):
+            start = original.rfind(b"\n", 0, found.start()) + 1
+            end = original.find(b"\n", found.end())
+            if _RISKY_AT.search(original, start, len(original) if end < 0 else end):
+                return True
+    return False
 
 
 _OPENER = re.compile(rb"\s*:?\s*[\[{]\s*[\]}]")
@@ -389,6 +416,37 @@ def load_fast(text: str) -> tuple[Any, RymlLocator] | None:
     """(data, locator), or None when the libyaml path must decide."""
     if ryml is None or _declines_text(text):
         return None
+    parsed = _parse_and_emit(text)
+    if parsed is None:
+        return None
+    locator, emitted = parsed
+    anywhere: set[str] = set()
+    values: set[str] = set()
+    for found in _SUSPECT_JSON.finditer(emitted):
+        (anywhere if found[1] else values).add(found[1] or found[2])
+    if any(s[0] == "*" or s == "<<" for s in anywhere):
+        return None  # an alias or a merge key: libyaml expands them (within bounds)
+    if anywhere:  # infinities and NaNs
+        if re.search(r"\.(?:inf|nan)", text, re.I):
+            return None  # a real .inf/.nan (or quoted ".inf") is in the source: let libyaml read it
+        for written in anywhere:  # plain inf/nan: `".inf"` back to `"inf"`
+            emitted = emitted.replace(f'"{written}"', '"' + written.replace(".", "", 1) + '"')
+    exponents: set[str] = set()
+    try:
+        # stdlib json with a pairs hook: as fast as orjson here, and it sees duplicate keys,
+        # which the libyaml path reports with their positions; its float hook sees exponents.
+        data = json.loads(
+            emitted, object_pairs_hook=_no_duplicates, parse_float=partial(_float, exponents)
+        )
+    except (ValueError, _Duplicate):
+        return None
+    suspects = values | exponents
+    if len(suspects) > MAX_SUSPECTS or _risky_plain(locator.original, suspects):
+        return None
+    return data, locator
+
+
+def _parse_and_emit(text: str) -> tuple[RymlLocator, str] | None:
     try:
         with _quiet_stderr():
             locator = _parse(text)
@@ -403,19 +461,16 @@ def load_fast(text: str) -> tuple[Any, RymlLocator] | None:
         return None
     if emitted is None:  # an empty document (only comments): nothing is emitted
         return None
-    if "*" in emitted and _ALIAS_JSON.search(emitted):
-        return None
-    if '.inf"' in emitted or '.nan"' in emitted:
-        if re.search(r"\.(?:inf|nan)", text, re.I):
-            return None  # a real .inf/.nan (or quoted ".inf") is in the source: let libyaml read it
-        emitted = _INF_JSON.sub(r'"\1\2"', emitted)
-    try:
-        # stdlib json with a pairs hook: as fast as orjson here, and it sees duplicate keys,
-        # which the libyaml path reports with their positions.
-        data = json.loads(emitted, object_pairs_hook=_no_duplicates)
-    except (ValueError, _Duplicate):
-        return None
-    return data, locator
+    return locator, emitted
+
+
+def _float(exponents: set[str], digits: str) -> float:
+    """json's float, noting its exponent as written (`e3` of `1e3`): rapidyaml leaves a plain
+    scalar's exponent as it stands, and YAML 1.1 reads some numbers with one as strings."""
+    at = max(digits.find("e"), digits.find("E"))
+    if at >= 0:
+        exponents.add(digits[at:])
+    return float(digits)
 
 
 class _Duplicate(Exception):

@@ -231,6 +231,41 @@ def test_aliases_within_the_bound_are_expanded(tmp_path: Path) -> None:
     assert (done.returncode, done.stderr, done.stdout) == (0, "", "")
 
 
+@pytest.mark.parametrize(
+    "level",
+    [
+        "  l{i}: !Tag &a{i} [{items}]",  # after a tag
+        "  l{i}: {{\"k\":&a{i} [{items}]}}",  # after a flow mapping's colon, no blank
+        "  l{i}:\t&a{i} [{items}]",  # after a tab
+        "  l{i}: [&a{i} [{items}]]",  # in a flow sequence
+    ],
+)
+def test_an_alias_bomb_is_refused_wherever_its_anchors_stand(level: str) -> None:
+    # The libyaml path bounds aliases only in documents that may hold anchors: every place an
+    # anchor can stand must count.
+    from apilint.common.errors import LoadError
+    from apilint.document.libyaml_loader import load_libyaml
+
+    lines = ["x:", level.format(i=0, items="lol")]
+    for i in range(1, 7):
+        lines.append(level.format(i=i, items=", ".join([f"*a{i - 1}"] * 9)))
+    with pytest.raises(LoadError, match="an alias bomb"):
+        load_libyaml("\n".join(lines) + "\n", "bomb.yaml")
+
+
+def test_a_recursive_alias_is_refused_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The alias bookkeeping runs only for documents with anchors; this one needs it.
+    path = tmp_path / "self.yaml"
+    path.write_text(HEAD + "paths: {}\nx-a: &a [1, *a]\n")
+    assert run(capsys, "lint", str(path)) == (
+        2,
+        "",
+        f"{path}:4:6: error: recursive YAML alias: a node contains itself\n",
+    )
+
+
 _LOCATE_ALL = """
 import json, sys
 from apilint.document.ryml_loader import json_locator

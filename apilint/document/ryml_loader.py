@@ -91,7 +91,7 @@ def _declines_text(text: str) -> bool:
     if text.startswith(("%", "---", "...")) or _LINE_START_MARK.search(text):
         if text.startswith("%") or "\n%" in text or _extra_document_marker(text):
             return True
-    return "\\" in text and "\\u" in text and _SURROGATE_ESCAPE.search(text) is not None
+    return "\\" in text and _SURROGATE_ESCAPE.search(text) is not None
 
 
 def _found(needle: str, pattern: re.Pattern[str], text: str) -> bool:

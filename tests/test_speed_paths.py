@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from helpers import FIXTURES
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -190,3 +191,34 @@ def test_the_phase_split_times_every_phase_of_a_run() -> None:
     for phase in ("imports", "read+parse", "model build", "rules", "positions", "report"):
         assert spent[phase] > 0, phase
     assert spent["total"] >= spent["imports"] + spent["read+parse"] + spent["positions"]
+
+
+# -- the source-text look before a walk ---------------------------------------------------------
+
+_HINTS = ("apigateway-", "Apigateway-", "ApiGateway-", "APIGATEWAY-")
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("x-amazon-apigateway-integration", True),
+        ("X-APIGATEWAY-Thing", True),
+        ("my-gateway-name", False),  # a shared tail alone
+        ("GATEWAY-", False),
+        ("none here", False),
+    ],
+)
+def test_may_contain_is_false_only_when_no_needle_is_there(
+    suffix: str, value: str, expected: bool, tmp_path: Path
+) -> None:
+    from apilint.document.loader import load_document
+    from apilint.document.scan import may_contain
+
+    path = tmp_path / f"api{suffix}"
+    api = {"openapi": "3.0.1", "info": {"title": value}, "paths": {}}
+    path.write_text(json.dumps(api) if suffix == ".json" else yaml.safe_dump(api))
+    doc = load_document(path)
+    assert type(doc.locator).__name__ == ("JsonLocator" if suffix == ".json" else "RymlLocator")
+    assert may_contain(doc, _HINTS) is expected
+    assert may_contain(doc, ("absent",), r"open\w+") is True

@@ -235,7 +235,7 @@ def test_aliases_within_the_bound_are_expanded(tmp_path: Path) -> None:
     "level",
     [
         "  l{i}: !Tag &a{i} [{items}]",  # after a tag
-        "  l{i}: {{\"k\":&a{i} [{items}]}}",  # after a flow mapping's colon, no blank
+        '  l{i}: {{"k":&a{i} [{items}]}}',  # after a flow mapping's colon, no blank
         "  l{i}:\t&a{i} [{items}]",  # after a tab
         "  l{i}: [&a{i} [{items}]]",  # in a flow sequence
     ],

@@ -183,6 +183,11 @@ def test_sarif_describes_the_custom_rule_from_its_file(
     assert descriptor["shortDescription"]["text"] == (
         "HTTP integrations call their backend over https:// only."
     )
+    # apilint publishes no page for a custom rule: its help link is its own first reference
+    assert (
+        descriptor["helpUri"]
+        == "https://docs.aws.amazon.com/apigateway/latest/api/API_Integration.html"
+    )
     (result,) = json.loads(out)["runs"][0]["results"]
     assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 10
 

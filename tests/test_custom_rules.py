@@ -113,6 +113,13 @@ BROKEN = [
         ": then.functionOptions: notMatch: 5 is not of type",
         id="option-of-wrong-type",
     ),
+    # a YAML parser keeps the second `severity` without a word
+    pytest.param(
+        "severity: warning",
+        "severity: warning\nseverity: info",
+        ":6: duplicate key 'severity'",
+        id="repeated-key",
+    ),
     pytest.param("fact: uri", "fact: url", ": then.fact: unknown fact 'url'", id="unknown-fact"),
     pytest.param(
         "code: acme/no-plain-http-backend",

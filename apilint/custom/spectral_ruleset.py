@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from apilint.common.errors import LoadError, UsageError
-from apilint.common.files import SMALL_FILE_LIMIT, read_bounded
+from apilint.common.files import SMALL_FILE_LIMIT, read_bounded, repository_root
 from apilint.custom.spectral_rules import Context, SpectralRule, formats_of, merge_rule
 from apilint.document.loader import parse_strict
 
@@ -112,14 +112,6 @@ def shown(path: Path) -> str:
     return path.as_posix() if rel.startswith("..") else Path(rel).as_posix()
 
 
-def _confinement(path: Path) -> Path:
-    """Where the files a ruleset extends must lie: its git repository, else its folder."""
-    for folder in path.parents:
-        if (folder / ".git").exists():
-            return folder
-    return path.parent
-
-
 class Reader:
     """Reads a ruleset and those it extends; collects notes and the JS functions declared."""
 
@@ -131,7 +123,8 @@ class Reader:
 
     def read(self, path: Path) -> Ruleset:
         path = path.resolve()
-        self._root = _confinement(path)
+        # the files a ruleset extends must lie in its repository, else its folder
+        self._root = repository_root(path.parent) or path.parent
         data = read_mapping(path)
         rules = self.rules_of(path, data, "recommended", explicit=False)
         overrides = tuple(_overrides(path, data.get("overrides"), self.notes))

@@ -25,6 +25,7 @@ from apilint.model.cors_edits import additions_fix, safety
 from apilint.model.gateway import GATEWAY_RESPONSES, Api
 from apilint.model.mapping import STATUS, static_value, variable
 from apilint.model.preflight import allow_origin_additions, allow_origin_gaps, api_origin
+from apilint.model.wording import say
 
 #: botocore apigateway GatewayResponseType.
 RESPONSE_TYPES = (
@@ -206,7 +207,7 @@ def cors_gateway_responses_missing(api: Api, options: dict[str, Any]) -> Iterato
         "gatewayresponse.header.Access-Control-Allow-Origin, so errors API "
         f"Gateway generates itself ({_generated_errors(api)}) reach the browser "
         "without CORS headers and the page sees an opaque CORS failure instead "
-        f"of the status; map that header in {' and '.join(missing)}",
+        f"of the status; {say(api, 'map-gateway-header', types=' and '.join(missing))}",
         fix=_map_allow_origin(api),
     )
 

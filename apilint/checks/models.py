@@ -22,6 +22,7 @@ from apilint.model.requests import (
     response_sites,
     schemas_container,
 )
+from apilint.model.wording import say
 
 _ONE = ("items", "additionalProperties", "not")  # a schema (items: or a list of schemas)
 _LISTS = ("allOf", "anyOf", "oneOf")
@@ -158,9 +159,7 @@ def model_name_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]
         suggestion = re.sub(r"[^A-Za-z0-9]", "", name) or "Model1"
         yield violation(
             container.child(name) or container,
-            f"schema name {name!r} is not alphanumeric; REST API import turns every "
-            f"schema into a model and fails with 'Model name must be alphanumeric'. "
-            f"Rename it (e.g. {suggestion!r}) and update its $refs",
+            say(api, "model-name-invalid", name=name, suggestion=suggestion),
         )
 
 

@@ -1,0 +1,219 @@
+"""What the user calls the things a finding asks them to change: the OpenAPI key of a
+definition, the CloudFormation resource type and property of an API built from
+`AWS::ApiGateway::*` / `AWS::ApiGatewayV2::*` resources (CDK output included), the Terraform
+resource and argument of one built from `aws_api_gateway_*` / `aws_apigatewayv2_*` resources.
+
+Every API is linted as the OpenAPI document API Gateway would export for it
+(apilint.document.resources), so checks read one model; only the words of a message depend on
+what the API was built from (`Document.built_from`). A check asks `say(api, TERM, ...)` for the
+part of its message that names a place or a change, and gets the user's own words.
+
+Each term has a phrase per front end (`openapi`, `cloudformation`, `terraform`), or per front
+end and API kind (`cloudformation-rest`, `terraform-http`, ...) where REST and HTTP APIs use
+different resources. Phrases are `str.format` templates; the check supplies the values. The
+names are those the front ends read (apilint/document/cfn_rest.py, cfn_http.py, tf_rest.py,
+tf_http.py), which are the CloudFormation properties and Terraform arguments themselves.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from apilint.document.resources import CLOUDFORMATION, TERRAFORM
+
+if TYPE_CHECKING:
+    from apilint.document.model import Document
+    from apilint.model.gateway import Api
+
+#: The front ends, by what their documents were built from (None: an OpenAPI definition).
+FRONT_ENDS: dict[str | None, str] = {
+    None: "openapi",
+    CLOUDFORMATION: "cloudformation",
+    TERRAFORM: "terraform",
+}
+KINDS = ("rest", "http")
+
+_REST_METHOD = "AWS::ApiGateway::Method"
+_HTTP_ROUTE = "AWS::ApiGatewayV2::Route"
+_TF_METHOD = "aws_api_gateway_method"
+_TF_ROUTE = "aws_apigatewayv2_route"
+
+TERMS: dict[str, dict[str, str]] = {
+    # -- authorization of a method (AGW301, AGW314, AGW503) --------------------------------
+    "add-authorization": {
+        "openapi": "add an authorizer, AWS_IAM or an API key to the operation's `security`",
+        "cloudformation-rest": "set AuthorizationType (AWS_IAM, COGNITO_USER_POOLS, or CUSTOM "
+        f"with AuthorizerId) or ApiKeyRequired: true on its {_REST_METHOD}",
+        "cloudformation-http": "set AuthorizationType (AWS_IAM, or JWT or CUSTOM with "
+        f"AuthorizerId) on its {_HTTP_ROUTE}",
+        "terraform-rest": 'set authorization ("AWS_IAM", "COGNITO_USER_POOLS", or "CUSTOM" '
+        f"with authorizer_id) or api_key_required = true on its {_TF_METHOD}",
+        "terraform-http": 'set authorization_type ("AWS_IAM", or "JWT" or "CUSTOM" with '
+        f"authorizer_id) on its {_TF_ROUTE}",
+    },
+    "api-key-scheme": {
+        "openapi": " (scheme {name!r})",
+        # the front end names the scheme itself: the user wrote ApiKeyRequired, no scheme
+        "cloudformation": "",
+        "terraform": "",
+    },
+    "add-authorization-beside-key": {
+        "openapi": "add an authorizer or IAM authorization next to the key",
+        "cloudformation": "set AuthorizationType (AWS_IAM, COGNITO_USER_POOLS, or CUSTOM with "
+        f"AuthorizerId) on those {_REST_METHOD} resources next to ApiKeyRequired",
+        "terraform": 'set authorization ("AWS_IAM", "COGNITO_USER_POOLS", or "CUSTOM" with '
+        f"authorizer_id) on those {_TF_METHOD} resources next to api_key_required",
+    },
+    "remove-preflight-authorization": {
+        "openapi": "remove security from the OPTIONS method",
+        "cloudformation-rest": "set AuthorizationType: NONE and ApiKeyRequired: false on the "
+        f"OPTIONS {_REST_METHOD}",
+        "cloudformation-http": f"set AuthorizationType: NONE on the OPTIONS {_HTTP_ROUTE}",
+        "terraform-rest": 'set authorization = "NONE" and api_key_required = false on the '
+        f"OPTIONS {_TF_METHOD}",
+        "terraform-http": f'set authorization_type = "NONE" on the OPTIONS {_TF_ROUTE}',
+    },
+    "add-open-preflight": {
+        "openapi": "Add an OPTIONS method without security",
+        "cloudformation-rest": f"Add an OPTIONS {_REST_METHOD} with AuthorizationType: NONE",
+        "cloudformation-http": f"Add an OPTIONS {_HTTP_ROUTE} with AuthorizationType: NONE",
+        "terraform-rest": f'Add an OPTIONS {_TF_METHOD} with authorization = "NONE"',
+        "terraform-http": f'Add an OPTIONS {_TF_ROUTE} with authorization_type = "NONE"',
+    },
+    # -- integrations (AGW402, AGW403, AGW427) --------------------------------------------------
+    "integration-http-method": {
+        "openapi": "httpMethod",
+        "cloudformation-rest": "Integration.IntegrationHttpMethod",
+        "cloudformation-http": "IntegrationMethod",
+        "terraform-rest": "integration_http_method",
+        "terraform-http": "integration_method",
+    },
+    "set-integration-post": {
+        "openapi": "set httpMethod: POST",
+        "cloudformation-rest": f"set IntegrationHttpMethod: POST in the Integration of its "
+        f"{_REST_METHOD}",
+        "cloudformation-http": "set IntegrationMethod: POST on its AWS::ApiGatewayV2::Integration",
+        "terraform-rest": 'set integration_http_method = "POST" on its aws_api_gateway_integration',
+        "terraform-http": 'set integration_method = "POST" on its aws_apigatewayv2_integration',
+    },
+    "integration": {
+        "openapi": "x-amazon-apigateway-integration",
+        "cloudformation": "Integration",
+        "terraform": "aws_api_gateway_integration",
+    },
+    "add-integration": {
+        "openapi": "add an integration (type: mock for a stub)",
+        "cloudformation": f"add an Integration to its {_REST_METHOD} (Type: MOCK for a stub)",
+        "terraform": 'add an aws_api_gateway_integration for it (type = "MOCK" for a stub)',
+    },
+    "add-integration-response": {
+        "openapi": 'add responses: {{default: {{statusCode: "200"}}}} with a status code the '
+        "operation declares",
+        "cloudformation": 'add IntegrationResponses: [{{StatusCode: "200"}}] to its Integration, '
+        "with a status code of its MethodResponses",
+        "terraform": 'add an aws_api_gateway_integration_response (status_code = "200") with '
+        "the status_code of one of its aws_api_gateway_method_response resources",
+    },
+    # -- paths and methods (AGW105, AGW109) -----------------------------------------------------
+    "path-parameter": {
+        "openapi": "`in: path` parameter",
+        "cloudformation": "RequestParameters entry",
+        "terraform": "request_parameters entry",
+    },
+    "declare-path-parameter": {
+        "openapi": "declare `- name: {name}, in: path, required: true` on the path or operation",
+        "cloudformation": "add `method.request.path.{name}: true` to the RequestParameters of "
+        f"its {_REST_METHOD}",
+        "terraform": 'add `"method.request.path.{name}" = true` to the request_parameters of '
+        f"its {_TF_METHOD}",
+    },
+    "no-operations": {
+        "openapi": "`paths` {what}",
+        "cloudformation": f"the API has no {_REST_METHOD}",
+        "terraform": f"the API has no {_TF_METHOD}",
+    },
+    "add-operation": {
+        "openapi": "add at least one operation (get, post, ..., or "
+        "x-amazon-apigateway-any-method) with an integration",
+        "cloudformation": f"add at least one {_REST_METHOD} with an Integration",
+        "terraform": f"add at least one {_TF_METHOD} with an aws_api_gateway_integration",
+    },
+    # -- models (AGW250) ------------------------------------------------------------------------
+    "model-name-invalid": {
+        "openapi": "schema name {name!r} is not alphanumeric; REST API import turns every "
+        "schema into a model and fails with 'Model name must be alphanumeric'. Rename it "
+        "(e.g. {suggestion!r}) and update its $refs",
+        "cloudformation": "model name {name!r} is not alphanumeric, and API Gateway model names "
+        "can only contain alphanumeric characters, so creating the model fails ('Model name "
+        "must be alphanumeric'). Rename the AWS::ApiGateway::Model's Name (e.g. "
+        "{suggestion!r}) and the RequestModels and ResponseModels that name it",
+        "terraform": "model name {name!r} is not alphanumeric, and API Gateway model names can "
+        "only contain alphanumeric characters, so creating the model fails ('Model name must "
+        "be alphanumeric'). Rename the aws_api_gateway_model's name (e.g. {suggestion!r}) and "
+        "the request_models and response_models that name it",
+    },
+    # -- settings (AGW317) ----------------------------------------------------------------------
+    "vpc-endpoint-ids": {
+        "openapi": "vpcEndpointIds",
+        "cloudformation": "EndpointConfiguration.VpcEndpointIds",
+        "terraform": "endpoint_configuration.vpc_endpoint_ids",
+    },
+    "add-resource-policy": {
+        "openapi": "add x-amazon-apigateway-policy allowing execute-api:Invoke from your VPC "
+        "endpoints (aws:SourceVpce), unless your infrastructure code attaches the policy "
+        "separately",
+        "cloudformation": "add a Policy to the AWS::ApiGateway::RestApi allowing "
+        "execute-api:Invoke from your VPC endpoints (aws:SourceVpce)",
+        "terraform": "add a policy to the aws_api_gateway_rest_api (or an "
+        "aws_api_gateway_rest_api_policy) allowing execute-api:Invoke from your VPC endpoints "
+        "(aws:SourceVpce)",
+    },
+    # -- CORS (AGW501, AGW502, AGW507) -----------------------------------------------------------
+    "http-cors": {
+        "openapi": "x-amazon-apigateway-cors",
+        "cloudformation": "CorsConfiguration",
+        "terraform": "cors_configuration",
+    },
+    "configure-http-cors": {
+        "openapi": "configure x-amazon-apigateway-cors",
+        "cloudformation": "set CorsConfiguration on the AWS::ApiGatewayV2::Api",
+        "terraform": "add a cors_configuration block to the aws_apigatewayv2_api",
+    },
+    "allow-origins": {
+        "openapi": "allowOrigins",
+        "cloudformation": "AllowOrigins",
+        "terraform": "allow_origins",
+    },
+    "allow-methods": {
+        "openapi": "allowMethods",
+        "cloudformation": "AllowMethods",
+        "terraform": "allow_methods",
+    },
+    "map-gateway-header": {
+        "openapi": "map that header in {types}",
+        "cloudformation": "add it to the ResponseParameters of an "
+        "AWS::ApiGateway::GatewayResponse for each response type ({types})",
+        "terraform": "add it to the response_parameters of an aws_api_gateway_gateway_response "
+        "for each response type ({types})",
+    },
+}
+
+
+def front_end(doc: Document) -> str:
+    """`openapi`, `cloudformation` or `terraform`: what the API was written in."""
+    return FRONT_ENDS.get(doc.built_from, "openapi")
+
+
+def phrase(term: str, front: str, kind: str) -> str:
+    """The template of `term` for a front end and API kind (the kind's own, else the front
+    end's)."""
+    phrases = TERMS[term]
+    for key in (f"{front}-{kind}", front):
+        if key in phrases:
+            return phrases[key]
+    raise KeyError(f"the term {term!r} has no wording for {front} {kind} APIs")
+
+
+def say(api: Api, term: str, **values: object) -> str:
+    """`term` in the words of what `api` was built from, with `values` filled in."""
+    return phrase(term, front_end(api.doc), api.kind).format(**values)

@@ -123,9 +123,9 @@ TERMS: dict[str, dict[str, str]] = {
     "declare-path-parameter": {
         "openapi": "declare `- name: {name}, in: path, required: true` on the path or operation",
         "cloudformation": "add `method.request.path.{name}: true` to the RequestParameters of "
-        f"its {_REST_METHOD}",
+        f"each of these {_REST_METHOD} resources",
         "terraform": 'add `"method.request.path.{name}" = true` to the request_parameters of '
-        f"its {_TF_METHOD}",
+        f"each of these {_TF_METHOD} resources",
     },
     "no-operations": {
         "openapi": "`paths` {what}",

@@ -1,0 +1,507 @@
+"""Findings on APIs built from CloudFormation/CDK or Terraform resources speak the user's words
+(apilint.model.wording): the property or argument to set and the resource it is on, where an
+OpenAPI definition's findings name its keys. Each message is pinned by exact (code, line,
+message) on a CloudFormation, a CDK and a Terraform fixture, with the OpenAPI form beside it
+(fixtures/equivalence/ holds one API in every form; tests/test_resource_equivalence.py shows the
+forms report the same facts)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from helpers import FIXTURES
+
+import apilint.document
+from apilint.engine.run import Settings, lint_path
+from apilint.model.wording import FRONT_ENDS, KINDS, TERMS, phrase
+
+#: The rules whose messages name a place or a change through the vocabulary.
+CHANGED = (
+    "AGW105",
+    "AGW109",
+    "AGW250",
+    "AGW301",
+    "AGW314",
+    "AGW317",
+    "AGW402",
+    "AGW403",
+    "AGW427",
+    "AGW501",
+    "AGW502",
+    "AGW503",
+    "AGW507",
+)
+
+MESSAGES: dict[str, set[tuple[str, int, str]]] = {
+    "wording/cloudformation/rest.yaml": {
+        (
+            "AGW105",
+            18,
+            "path variable {id} of '/items/{id}' has no RequestParameters entry in GET /items/{id}; without it the method has no method.request.path.id to map, cache or validate: add `method.request.path.id: true` to the RequestParameters of each of these AWS::ApiGateway::Method resources",
+        ),
+        (
+            "AGW250",
+            44,
+            "model name 'user_model' is not alphanumeric, and API Gateway model names can only contain alphanumeric characters, so creating the model fails ('Model name must be alphanumeric'). Rename the AWS::ApiGateway::Model's Name (e.g. 'usermodel') and the RequestModels and ResponseModels that name it",
+        ),
+        (
+            "AGW403",
+            36,
+            "POST /items has no Integration; the method is created without one and CreateDeployment fails with 'No integration defined for method'; add an Integration to its AWS::ApiGateway::Method (Type: MOCK for a stub)",
+        ),
+    },
+    "wording/cloudformation/http.yaml": {
+        (
+            "AGW402",
+            24,
+            "the Lambda integration of GET /items uses IntegrationMethod 'GET'; Lambda's Invoke API only accepts POST (the client's method is passed in the event), set IntegrationMethod: POST on its AWS::ApiGatewayV2::Integration",
+        ),
+        (
+            "AGW502",
+            9,
+            "CorsConfiguration has no AllowOrigins, so API Gateway returns no CORS headers; list the allowed origins",
+        ),
+        (
+            "AGW502",
+            10,
+            "CorsConfiguration AllowMethods omits PUT, which routes of this API use; add them (or '*')",
+        ),
+    },
+    "wording/cloudformation/http-preflight.yaml": {
+        (
+            "AGW501",
+            32,
+            "/b has no OPTIONS route, but browsers preflight its PUT (PUT is not a simple method) and CORS is in use (OPTIONS /a answers preflight requests); set CorsConfiguration on the AWS::ApiGatewayV2::Api (API Gateway then answers preflight requests itself) or add an OPTIONS route whose integration returns the Access-Control-Allow-* headers",
+        ),
+    },
+    "wording/terraform/rest/main.tf": {
+        (
+            "AGW314",
+            17,
+            'an API key is the only protection of 1 method(s) (GET /items); API keys identify callers for usage plans and throttling, they are not secrets and do not authenticate; set authorization ("AWS_IAM", "COGNITO_USER_POOLS", or "CUSTOM" with authorizer_id) on those aws_api_gateway_method resources next to api_key_required',
+        ),
+    },
+    "equivalence/openapi.yaml": {
+        (
+            "AGW301",
+            7,
+            "GET /items can be called by anyone: it has no authorizer, no IAM authorization and no API key; add an authorizer, AWS_IAM or an API key to the operation's `security`",
+        ),
+        (
+            "AGW402",
+            20,
+            "the Lambda integration of POST /items uses httpMethod 'GET'; Lambda's Invoke API only accepts POST (the client's method is passed in the event), set httpMethod: POST",
+        ),
+        (
+            "AGW501",
+            40,
+            "/items/{id} has no OPTIONS method, but browsers preflight its DELETE (DELETE is not a simple method) and CORS is in use (OPTIONS /items answers preflight requests); add an OPTIONS method (a mock integration returning the Access-Control-Allow-* headers)",
+        ),
+        (
+            "AGW502",
+            22,
+            "the CORS preflight OPTIONS /items Access-Control-Allow-Methods 'GET,OPTIONS' omits POST; browsers reject the cross-origin call. Add POST to it",
+        ),
+        (
+            "AGW507",
+            3,
+            "CORS is in use (OPTIONS /items answers preflight requests) but DEFAULT_4XX and DEFAULT_5XX set no gatewayresponse.header.Access-Control-Allow-Origin, so errors API Gateway generates itself (authorizer 401/403, missing API key, 429 throttling, 5xx) reach the browser without CORS headers and the page sees an opaque CORS failure instead of the status; map that header in DEFAULT_4XX and DEFAULT_5XX",
+        ),
+    },
+    "equivalence/cloudformation.yaml": {
+        (
+            "AGW301",
+            26,
+            "GET /items can be called by anyone: it has no authorizer, no IAM authorization and no API key; set AuthorizationType (AWS_IAM, COGNITO_USER_POOLS, or CUSTOM with AuthorizerId) or ApiKeyRequired: true on its AWS::ApiGateway::Method",
+        ),
+        (
+            "AGW402",
+            44,
+            "the Lambda integration of POST /items uses Integration.IntegrationHttpMethod 'GET'; Lambda's Invoke API only accepts POST (the client's method is passed in the event), set IntegrationHttpMethod: POST in the Integration of its AWS::ApiGateway::Method",
+        ),
+        (
+            "AGW501",
+            12,
+            "/items/{id} has no OPTIONS method, but browsers preflight its DELETE (DELETE is not a simple method) and CORS is in use (OPTIONS /items answers preflight requests); add an OPTIONS method (a mock integration returning the Access-Control-Allow-* headers)",
+        ),
+        (
+            "AGW502",
+            51,
+            "the CORS preflight OPTIONS /items Access-Control-Allow-Methods 'GET,OPTIONS' omits POST; browsers reject the cross-origin call. Add POST to it",
+        ),
+        (
+            "AGW507",
+            4,
+            "CORS is in use (OPTIONS /items answers preflight requests) but DEFAULT_4XX and DEFAULT_5XX set no gatewayresponse.header.Access-Control-Allow-Origin, so errors API Gateway generates itself (authorizer 401/403, missing API key, 429 throttling, 5xx) reach the browser without CORS headers and the page sees an opaque CORS failure instead of the status; add it to the ResponseParameters of an AWS::ApiGateway::GatewayResponse for each response type (DEFAULT_4XX and DEFAULT_5XX)",
+        ),
+    },
+    "equivalence/terraform/main.tf": {
+        (
+            "AGW301",
+            30,
+            'GET /items can be called by anyone: it has no authorizer, no IAM authorization and no API key; set authorization ("AWS_IAM", "COGNITO_USER_POOLS", or "CUSTOM" with authorizer_id) or api_key_required = true on its aws_api_gateway_method',
+        ),
+        (
+            "AGW402",
+            69,
+            "the Lambda integration of POST /items uses integration_http_method 'GET'; Lambda's Invoke API only accepts POST (the client's method is passed in the event), set integration_http_method = \"POST\" on its aws_api_gateway_integration",
+        ),
+        (
+            "AGW501",
+            15,
+            "/items/{id} has no OPTIONS method, but browsers preflight its DELETE (DELETE is not a simple method) and CORS is in use (OPTIONS /items answers preflight requests); add an OPTIONS method (a mock integration returning the Access-Control-Allow-* headers)",
+        ),
+        (
+            "AGW502",
+            77,
+            "the CORS preflight OPTIONS /items Access-Control-Allow-Methods 'GET,OPTIONS' omits POST; browsers reject the cross-origin call. Add POST to it",
+        ),
+        (
+            "AGW507",
+            2,
+            "CORS is in use (OPTIONS /items answers preflight requests) but DEFAULT_4XX and DEFAULT_5XX set no gatewayresponse.header.Access-Control-Allow-Origin, so errors API Gateway generates itself (authorizer 401/403, missing API key, 429 throttling, 5xx) reach the browser without CORS headers and the page sees an opaque CORS failure instead of the status; add it to the response_parameters of an aws_api_gateway_gateway_response for each response type (DEFAULT_4XX and DEFAULT_5XX)",
+        ),
+    },
+    "equivalence/authorizer/openapi.yaml": {
+        (
+            "AGW301",
+            8,
+            "GET /items can be called by anyone: it has no authorizer, no IAM authorization and no API key; add an authorizer, AWS_IAM or an API key to the operation's `security`",
+        ),
+        (
+            "AGW402",
+            13,
+            "the Lambda integration of GET /items uses httpMethod 'GET'; Lambda's Invoke API only accepts POST (the client's method is passed in the event), set httpMethod: POST",
+        ),
+        (
+            "AGW501",
+            35,
+            "/orders has no OPTIONS method, but browsers preflight its PUT (PUT is not a simple method) and CORS is in use (OPTIONS /items answers preflight requests); add an OPTIONS method (a mock integration returning the Access-Control-Allow-* headers)",
+        ),
+        (
+            "AGW503",
+            15,
+            "the CORS preflight OPTIONS /items requires a Lambda authorizer, but browsers send preflight requests without credentials, so every cross-origin call fails; remove security from the OPTIONS method",
+        ),
+        (
+            "AGW507",
+            4,
+            "CORS is in use (OPTIONS /items answers preflight requests) but DEFAULT_4XX and DEFAULT_5XX set no gatewayresponse.header.Access-Control-Allow-Origin, so errors API Gateway generates itself (authorizer 401/403, missing API key, 429 throttling, 5xx) reach the browser without CORS headers and the page sees an opaque CORS failure instead of the status; map that header in DEFAULT_4XX and DEFAULT_5XX",
+        ),
+    },
+    "equivalence/authorizer/cloudformation.yaml": {
+        (
+            "AGW301",
+            32,
+            "GET /items can be called by anyone: it has no authorizer, no IAM authorization and no API key; set AuthorizationType (AWS_IAM, COGNITO_USER_POOLS, or CUSTOM with AuthorizerId) or ApiKeyRequired: true on its AWS::ApiGateway::Method",
+        ),
+        (
+            "AGW402",
+            38,
+            "the Lambda integration of GET /items uses Integration.IntegrationHttpMethod 'GET'; Lambda's Invoke API only accepts POST (the client's method is passed in the event), set IntegrationHttpMethod: POST in the Integration of its AWS::ApiGateway::Method",
+        ),
+        (
+            "AGW501",
+            18,
+            "/orders has no OPTIONS method, but browsers preflight its PUT (PUT is not a simple method) and CORS is in use (OPTIONS /items answers preflight requests); add an OPTIONS method (a mock integration returning the Access-Control-Allow-* headers)",
+        ),
+        (
+            "AGW503",
+            45,
+            "the CORS preflight OPTIONS /items requires a Lambda authorizer, but browsers send preflight requests without credentials, so every cross-origin call fails; set AuthorizationType: NONE and ApiKeyRequired: false on the OPTIONS AWS::ApiGateway::Method",
+        ),
+        (
+            "AGW507",
+            3,
+            "CORS is in use (OPTIONS /items answers preflight requests) but DEFAULT_4XX and DEFAULT_5XX set no gatewayresponse.header.Access-Control-Allow-Origin, so errors API Gateway generates itself (authorizer 401/403, missing API key, 429 throttling, 5xx) reach the browser without CORS headers and the page sees an opaque CORS failure instead of the status; add it to the ResponseParameters of an AWS::ApiGateway::GatewayResponse for each response type (DEFAULT_4XX and DEFAULT_5XX)",
+        ),
+    },
+    "equivalence/authorizer/terraform/main.tf": {
+        (
+            "AGW301",
+            30,
+            'GET /items can be called by anyone: it has no authorizer, no IAM authorization and no API key; set authorization ("AWS_IAM", "COGNITO_USER_POOLS", or "CUSTOM" with authorizer_id) or api_key_required = true on its aws_api_gateway_method',
+        ),
+        (
+            "AGW402",
+            45,
+            "the Lambda integration of GET /items uses integration_http_method 'GET'; Lambda's Invoke API only accepts POST (the client's method is passed in the event), set integration_http_method = \"POST\" on its aws_api_gateway_integration",
+        ),
+        (
+            "AGW501",
+            15,
+            "/orders has no OPTIONS method, but browsers preflight its PUT (PUT is not a simple method) and CORS is in use (OPTIONS /items answers preflight requests); add an OPTIONS method (a mock integration returning the Access-Control-Allow-* headers)",
+        ),
+        (
+            "AGW503",
+            53,
+            'the CORS preflight OPTIONS /items requires a Lambda authorizer, but browsers send preflight requests without credentials, so every cross-origin call fails; set authorization = "NONE" and api_key_required = false on the OPTIONS aws_api_gateway_method',
+        ),
+        (
+            "AGW507",
+            2,
+            "CORS is in use (OPTIONS /items answers preflight requests) but DEFAULT_4XX and DEFAULT_5XX set no gatewayresponse.header.Access-Control-Allow-Origin, so errors API Gateway generates itself (authorizer 401/403, missing API key, 429 throttling, 5xx) reach the browser without CORS headers and the page sees an opaque CORS failure instead of the status; add it to the response_parameters of an aws_api_gateway_gateway_response for each response type (DEFAULT_4XX and DEFAULT_5XX)",
+        ),
+    },
+    "rules/method-unauthenticated/cfn-resources.yaml": {
+        (
+            "AGW301",
+            28,
+            "GET /items can be called by anyone: it has no authorizer, no IAM authorization and no API key; set AuthorizationType (AWS_IAM, COGNITO_USER_POOLS, or CUSTOM with AuthorizerId) or ApiKeyRequired: true on its AWS::ApiGateway::Method",
+        ),
+        (
+            "AGW314",
+            5,
+            "an API key is the only protection of 1 method(s) (GET /); API keys identify callers for usage plans and throttling, they are not secrets and do not authenticate; set AuthorizationType (AWS_IAM, COGNITO_USER_POOLS, or CUSTOM with AuthorizerId) on those AWS::ApiGateway::Method resources next to ApiKeyRequired",
+        ),
+        (
+            "AGW427",
+            30,
+            'the mock integration of GET /items has no integration responses, so API Gateway has nothing to map the mock\'s answer to and every call answers 500 {"message": "Internal server error"}; add IntegrationResponses: [{StatusCode: "200"}] to its Integration, with a status code of its MethodResponses',
+        ),
+        (
+            "AGW427",
+            39,
+            'the mock integration of POST /items has no integration responses, so API Gateway has nothing to map the mock\'s answer to and every call answers 500 {"message": "Internal server error"}; add IntegrationResponses: [{StatusCode: "200"}] to its Integration, with a status code of its MethodResponses',
+        ),
+        (
+            "AGW427",
+            47,
+            'the mock integration of PUT /items has no integration responses, so API Gateway has nothing to map the mock\'s answer to and every call answers 500 {"message": "Internal server error"}; add IntegrationResponses: [{StatusCode: "200"}] to its Integration, with a status code of its MethodResponses',
+        ),
+        (
+            "AGW427",
+            55,
+            'the mock integration of GET / has no integration responses, so API Gateway has nothing to map the mock\'s answer to and every call answers 500 {"message": "Internal server error"}; add IntegrationResponses: [{StatusCode: "200"}] to its Integration, with a status code of its MethodResponses',
+        ),
+    },
+    "rules/method-unauthenticated/cfn-http-resources.yaml": {
+        (
+            "AGW301",
+            28,
+            "GET /items can be called by anyone: it has no authorizer, no IAM authorization and no API key; set AuthorizationType (AWS_IAM, or JWT or CUSTOM with AuthorizerId) on its AWS::ApiGatewayV2::Route",
+        ),
+    },
+    "rules/private-without-policy/cfn-resources.yaml": {
+        (
+            "AGW317",
+            9,
+            'EndpointConfiguration.VpcEndpointIds make this a private API, and a private API cannot be deployed without a resource policy ("Private REST API doesn\'t have a resource policy attached to it"); add a Policy to the AWS::ApiGateway::RestApi allowing execute-api:Invoke from your VPC endpoints (aws:SourceVpce)',
+        ),
+    },
+    "terraform-resources/model-name-invalid/rest/main.tf": {
+        (
+            "AGW109",
+            2,
+            "the API has no aws_api_gateway_method; deploying the API fails with 'The REST API doesn't contain any methods': add at least one aws_api_gateway_method with an aws_api_gateway_integration",
+        ),
+        (
+            "AGW250",
+            10,
+            "model name 'user_model' is not alphanumeric, and API Gateway model names can only contain alphanumeric characters, so creating the model fails ('Model name must be alphanumeric'). Rename the aws_api_gateway_model's name (e.g. 'usermodel') and the request_models and response_models that name it",
+        ),
+    },
+    "terraform-resources/method-unauthenticated/rest-split/main.tf": {
+        (
+            "AGW301",
+            4,
+            'GET /items can be called by anyone: it has no authorizer, no IAM authorization and no API key; set authorization ("AWS_IAM", "COGNITO_USER_POOLS", or "CUSTOM" with authorizer_id) or api_key_required = true on its aws_api_gateway_method',
+        ),
+        (
+            "AGW403",
+            4,
+            "GET /items has no aws_api_gateway_integration; the method is created without one and CreateDeployment fails with 'No integration defined for method'; add an aws_api_gateway_integration for it (type = \"MOCK\" for a stub)",
+        ),
+        (
+            "AGW403",
+            4,
+            "POST /items has no aws_api_gateway_integration; the method is created without one and CreateDeployment fails with 'No integration defined for method'; add an aws_api_gateway_integration for it (type = \"MOCK\" for a stub)",
+        ),
+    },
+    "terraform-resources/cors-preflight-incomplete/http/main.tf": {
+        (
+            "AGW301",
+            14,
+            'GET /pets can be called by anyone: it has no authorizer, no IAM authorization and no API key; set authorization_type ("AWS_IAM", or "JWT" or "CUSTOM" with authorizer_id) on its aws_apigatewayv2_route',
+        ),
+        (
+            "AGW301",
+            19,
+            'PUT /pets can be called by anyone: it has no authorizer, no IAM authorization and no API key; set authorization_type ("AWS_IAM", or "JWT" or "CUSTOM" with authorizer_id) on its aws_apigatewayv2_route',
+        ),
+        (
+            "AGW502",
+            6,
+            "cors_configuration has no allow_origins, so API Gateway returns no CORS headers; list the allowed origins",
+        ),
+        (
+            "AGW502",
+            8,
+            "cors_configuration allow_methods omits PUT, which routes of this API use; add them (or '*')",
+        ),
+    },
+    "terraform-resources/cors-preflight-missing/http/main.tf": {
+        (
+            "AGW301",
+            14,
+            'PUT /a can be called by anyone: it has no authorizer, no IAM authorization and no API key; set authorization_type ("AWS_IAM", or "JWT" or "CUSTOM" with authorizer_id) on its aws_apigatewayv2_route',
+        ),
+        (
+            "AGW301",
+            20,
+            'PUT /b can be called by anyone: it has no authorizer, no IAM authorization and no API key; set authorization_type ("AWS_IAM", or "JWT" or "CUSTOM" with authorizer_id) on its aws_apigatewayv2_route',
+        ),
+        (
+            "AGW501",
+            20,
+            "/b has no OPTIONS route, but browsers preflight its PUT (PUT is not a simple method) and CORS is in use (OPTIONS /a answers preflight requests); add a cors_configuration block to the aws_apigatewayv2_api (API Gateway then answers preflight requests itself) or add an OPTIONS route whose integration returns the Access-Control-Allow-* headers",
+        ),
+    },
+    "terraform-resources/cors-preflight-requires-auth/http/main.tf": {
+        (
+            "AGW503",
+            22,
+            'the CORS preflight OPTIONS /pets requires a JWT authorizer, but browsers send preflight requests without credentials, so every cross-origin call fails; set authorization_type = "NONE" on the OPTIONS aws_apigatewayv2_route',
+        ),
+    },
+    "terraform-resources/lambda-http-method-not-post/rest/main.tf": {
+        (
+            "AGW402",
+            29,
+            "the Lambda integration of GET /resource uses integration_http_method 'GET'; Lambda's Invoke API only accepts POST (the client's method is passed in the event), set integration_http_method = \"POST\" on its aws_api_gateway_integration",
+        ),
+        (
+            "AGW402",
+            42,
+            'the Lambda integration of DELETE /resource has no integration_http_method; Lambda is invoked with POST, set integration_http_method = "POST" on its aws_api_gateway_integration',
+        ),
+        (
+            "AGW427",
+            42,
+            'the aws integration of DELETE /resource has no integration responses, so API Gateway has nothing to map the backend\'s answer to and every call answers 500 (the log says "Execution failed due to configuration error: No match for output mapping and no default output mapping configured"); add an aws_api_gateway_integration_response (status_code = "200") with the status_code of one of its aws_api_gateway_method_response resources',
+        ),
+    },
+    "terraform-resources/lambda-http-method-not-post/http/main.tf": {
+        (
+            "AGW402",
+            15,
+            "the Lambda integration of GET /items uses integration_method 'GET'; Lambda's Invoke API only accepts POST (the client's method is passed in the event), set integration_method = \"POST\" on its aws_apigatewayv2_integration",
+        ),
+    },
+    "cdk/broken/method-unauthenticated/cdk.out/MethodUnauthenticated.template.json": {
+        (
+            "AGW301",
+            208,
+            "GET /items can be called by anyone: it has no authorizer, no IAM authorization and no API key; set AuthorizationType (AWS_IAM, COGNITO_USER_POOLS, or CUSTOM with AuthorizerId) or ApiKeyRequired: true on its AWS::ApiGateway::Method (CDK construct MethodUnauthenticated/Api/Default/items/GET)",
+        ),
+    },
+    "cdk/broken/lambda-http-method-not-post/cdk.out/LambdaHttpMethodNotPost.template.json": {
+        (
+            "AGW402",
+            126,
+            "the Lambda integration of GET /items uses Integration.IntegrationHttpMethod 'GET'; Lambda's Invoke API only accepts POST (the client's method is passed in the event), set IntegrationHttpMethod: POST in the Integration of its AWS::ApiGateway::Method (CDK construct LambdaHttpMethodNotPost/Api/Default/items/GET)",
+        ),
+    },
+    "cdk/broken/cors-preflight-requires-auth/cdk.out/CorsPreflightRequiresAuth.template.json": {
+        (
+            "AGW503",
+            252,
+            "the CORS preflight OPTIONS /items requires IAM (SigV4), but browsers send preflight requests without credentials, so every cross-origin call fails; set AuthorizationType: NONE and ApiKeyRequired: false on the OPTIONS AWS::ApiGateway::Method (CDK construct CorsPreflightRequiresAuth/Api/Default/items/OPTIONS)",
+        ),
+        (
+            "AGW507",
+            3,
+            "CORS is in use (OPTIONS /items answers preflight requests) but DEFAULT_4XX and DEFAULT_5XX set no gatewayresponse.header.Access-Control-Allow-Origin, so errors API Gateway generates itself (authorizer 401/403, missing API key, 429 throttling, 5xx) reach the browser without CORS headers and the page sees an opaque CORS failure instead of the status; add it to the ResponseParameters of an AWS::ApiGateway::GatewayResponse for each response type (DEFAULT_4XX and DEFAULT_5XX) (CDK construct CorsPreflightRequiresAuth/Api)",
+        ),
+    },
+    "cdk/good/rest-cors-cognito/cdk.out/RestCorsCognito.template.json": {
+        (
+            "AGW105",
+            544,
+            "path variable {id} of '/items/{id}' has no RequestParameters entry in GET /items/{id}, DELETE /items/{id}; without it the method has no method.request.path.id to map, cache or validate: add `method.request.path.id: true` to the RequestParameters of each of these AWS::ApiGateway::Method resources (CDK construct RestCorsCognito/Api/Default/items/{id})",
+        ),
+    },
+}
+
+
+@pytest.mark.parametrize("path", MESSAGES)
+def test_each_form_names_its_own_keys_properties_or_arguments(path: str) -> None:
+    results = lint_path(str(FIXTURES / path), Settings(select=CHANGED))
+    assert [(r.error, r.skipped) for r in results] == [(None, None)]
+    assert {(f.code, f.line, f.message) for r in results for f in r.findings} == MESSAGES[path]
+
+
+def test_every_term_has_words_for_every_front_end_and_api_kind() -> None:
+    for term in TERMS:
+        for front in FRONT_ENDS.values():
+            for kind in KINDS:
+                assert isinstance(phrase(term, front, kind), str), (term, front, kind)
+    with pytest.raises(KeyError, match="'integration' has no wording for pulumi rest APIs"):
+        phrase("integration", "pulumi", "rest")
+
+
+#: What only an OpenAPI definition has: a resource's finding never names it.
+OPENAPI_WORDS = re.compile(
+    r"x-amazon-apigateway|`security`|security from|\$ref|`paths`|httpMethod|responses:|in: path|"
+    r"vpcEndpointIds|allowOrigins|allowMethods|operation|schema"
+)
+
+
+def test_no_resource_phrase_names_an_openapi_key() -> None:
+    for term in TERMS:
+        for front in ("cloudformation", "terraform"):
+            for kind in KINDS:
+                text = phrase(term, front, kind)
+                assert OPENAPI_WORDS.search(text) is None, (term, front, kind, text)
+
+
+def _literals(*modules: str) -> set[str]:
+    """The string literals of front-end modules: the names they read from the user's files."""
+    folder = Path(apilint.document.__file__).parent
+    text = "".join((folder / module).read_text() for module in modules)
+    return set(re.findall(r"\"([^\"\\\s]+)\"", text))
+
+
+#: Terraform names the wording gives that the Terraform front end does not read (AWS provider
+#: documentation): AGW317's aws_api_gateway_rest_api arguments `policy` and
+#: `endpoint_configuration { vpc_endpoint_ids }` and the aws_api_gateway_rest_api_policy
+#: resource (the front end reads no private endpoint, so AGW317 cannot fire there), and
+#: AGW250's `response_models` of aws_api_gateway_method_response (where a model is named).
+TERRAFORM_UNREAD = {
+    "policy",
+    "endpoint_configuration",
+    "vpc_endpoint_ids",
+    "aws_api_gateway_rest_api_policy",
+    "response_models",
+}
+
+
+def test_names_are_those_the_front_ends_read() -> None:
+    cfn = _literals("cfn.py", "cfn_context.py", "cfn_rest.py", "cfn_http.py")
+    tf = _literals("terraform.py", "tf_module.py", "tf_openapi.py", "tf_rest.py", "tf_http.py")
+    for term, phrases in TERMS.items():
+        for key, text in phrases.items():
+            if key.startswith("cloudformation"):
+                types = set(re.findall(r"AWS::\w+::\w+", text))
+                # less the types and IAM names (execute-api:Invoke, aws:SourceVpce)
+                rest = re.sub(r"AWS::\w+::\w+|[\w-]+:\w+", "", text)
+                properties = set(re.findall(r"\b[A-Z][a-z]+(?:[A-Z][a-z]+)+\b", rest))
+                assert types | properties <= cfn, (term, key, (types | properties) - cfn)
+            elif key.startswith("terraform"):
+                names = set(re.findall(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b", text)) - TERRAFORM_UNREAD
+                assert names <= tf, (term, key, names - tf)
+
+
+def test_an_api_built_from_resources_is_offered_no_fix_in_openapi_terms() -> None:
+    # The OpenAPI form's AGW507 fix adds x-amazon-apigateway-gateway-responses; on resources
+    # it would land at the template's root, a section CloudFormation refuses.
+    openapi = lint_path(str(FIXTURES / "equivalence/openapi.yaml"), Settings(fixes=True))
+    assert {
+        (f.code, f.fix is not None) for r in openapi for f in r.findings if f.code == "AGW507"
+    } == {("AGW507", True)}
+    for form in ("cloudformation.yaml", "terraform/main.tf"):
+        results = lint_path(str(FIXTURES / "equivalence" / form), Settings(fixes=True))
+        assert [f.code for r in results for f in r.findings if f.fix is not None] == []
+        assert "AGW507" in {f.code for r in results for f in r.findings}

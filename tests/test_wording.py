@@ -28,28 +28,37 @@ CHANGED = (
     "AGW402",
     "AGW403",
     "AGW427",
+    "AGW450",
     "AGW501",
     "AGW502",
     "AGW503",
     "AGW507",
+    "AGW509",
+    "AGW510",
+    "AGW511",
 )
 
 MESSAGES: dict[str, set[tuple[str, int, str]]] = {
     "wording/cloudformation/rest.yaml": {
         (
             "AGW105",
-            18,
+            19,
             "path variable {id} of '/items/{id}' has no RequestParameters entry in GET /items/{id}; without it the method has no method.request.path.id to map, cache or validate: add `method.request.path.id: true` to the RequestParameters of each of these AWS::ApiGateway::Method resources",
         ),
         (
             "AGW250",
-            44,
+            47,
             "model name 'user_model' is not alphanumeric, and API Gateway model names can only contain alphanumeric characters, so creating the model fails ('Model name must be alphanumeric'). Rename the AWS::ApiGateway::Model's Name (e.g. 'usermodel') and the RequestModels and ResponseModels that name it",
         ),
         (
             "AGW403",
-            36,
+            39,
             "POST /items has no Integration; the method is created without one and CreateDeployment fails with 'No integration defined for method'; add an Integration to its AWS::ApiGateway::Method (Type: MOCK for a stub)",
+        ),
+        (
+            "AGW450",
+            31,
+            "GET /items/{id} maps integration.request.querystring.q from 'method.request.querystring.q', but the method declares no query parameter 'q'; creating the integration fails with \"Invalid mapping expression parameter specified: method.request.querystring.q\". Declare it in the RequestParameters of its AWS::ApiGateway::Method (`method.request.querystring.q: false`, or true when required)",
         ),
     },
     "wording/cloudformation/http.yaml": {
@@ -76,11 +85,138 @@ MESSAGES: dict[str, set[tuple[str, int, str]]] = {
             "/b has no OPTIONS route, but browsers preflight its PUT (PUT is not a simple method) and CORS is in use (OPTIONS /a answers preflight requests); set CorsConfiguration on the AWS::ApiGatewayV2::Api (API Gateway then answers preflight requests itself) or add an OPTIONS route whose integration returns the Access-Control-Allow-* headers",
         ),
     },
+    "wording/cloudformation/http-cors.yaml": {
+        (
+            "AGW509",
+            12,
+            "CorsConfiguration sets AllowCredentials: true with AllowOrigins '*'; API Gateway rejects this ('allow-credentials is not supported if allow-origin is *') and browsers never accept credentials for '*'. List the allowed origins explicitly",
+        ),
+        (
+            "AGW510",
+            14,
+            "CorsConfiguration MaxAge is 100000; API Gateway accepts an integer number of seconds from -1 to 86400 and rejects anything else",
+        ),
+        (
+            "AGW511",
+            12,
+            "AllowOrigins entry 'https://app.example.com/login' is not an origin (scheme://host[:port], no path or trailing slash); a browser's Origin header never equals it, so no CORS headers are returned for that site. Write e.g. 'https://app.example.com'",
+        ),
+    },
     "wording/terraform/rest/main.tf": {
         (
             "AGW314",
-            17,
+            18,
             'an API key is the only protection of 1 method(s) (GET /items); API keys identify callers for usage plans and throttling, they are not secrets and do not authenticate; set authorization ("AWS_IAM", "COGNITO_USER_POOLS", or "CUSTOM" with authorizer_id) on those aws_api_gateway_method resources next to api_key_required',
+        ),
+        (
+            "AGW450",
+            28,
+            "GET /items maps integration.request.header.X-Trace from 'method.request.header.X-Trace', but the method declares no header parameter 'X-Trace'; creating the integration fails with \"Invalid mapping expression parameter specified: method.request.header.X-Trace\". Declare it in the request_parameters of its aws_api_gateway_method (`\"method.request.header.X-Trace\" = false`, or true when required)",
+        ),
+    },
+    "wording/terraform/http/main.tf": {
+        (
+            "AGW509",
+            10,
+            "cors_configuration sets allow_credentials = true with allow_origins '*'; API Gateway rejects this ('allow-credentials is not supported if allow-origin is *') and browsers never accept credentials for '*'. List the allowed origins explicitly",
+        ),
+        (
+            "AGW510",
+            12,
+            "cors_configuration max_age is 100000; API Gateway accepts an integer number of seconds from -1 to 86400 and rejects anything else",
+        ),
+        (
+            "AGW511",
+            10,
+            "allow_origins entry 'https://app.example.com/login' is not an origin (scheme://host[:port], no path or trailing slash); a browser's Origin header never equals it, so no CORS headers are returned for that site. Write e.g. 'https://app.example.com'",
+        ),
+    },
+    "rules/integration-param-undeclared/oas3-rest.yaml": {
+        (
+            "AGW105",
+            30,
+            "path variable {orderId} of '/orders/{orderId}' has no `in: path` parameter in POST /orders/{orderId}; without it the method has no method.request.path.orderId to map, cache or validate: declare `- name: orderId, in: path, required: true` on the path or operation",
+        ),
+        (
+            "AGW301",
+            7,
+            "GET /pets/{id} can be called by anyone: it has no authorizer, no IAM authorization and no API key; add an authorizer, AWS_IAM or an API key to the operation's `security`",
+        ),
+        (
+            "AGW301",
+            31,
+            "POST /orders/{orderId} can be called by anyone: it has no authorizer, no IAM authorization and no API key; add an authorizer, AWS_IAM or an API key to the operation's `security`",
+        ),
+        (
+            "AGW450",
+            22,
+            "GET /pets/{id} maps integration.request.querystring.Expand from 'method.request.querystring.Expand', but the method declares no query parameter 'Expand'; the import fails with \"Invalid mapping expression parameter specified: method.request.querystring.Expand\". Declare it in the operation's parameters (in: query)",
+        ),
+        (
+            "AGW450",
+            24,
+            "GET /pets/{id} maps integration.request.header.X-Trace from 'method.request.multivalueheader.X-Trace', but the method declares no header parameter 'X-Trace'; the import fails with \"Invalid mapping expression parameter specified: method.request.multivalueheader.X-Trace\". Declare it in the operation's parameters (in: header)",
+        ),
+        (
+            "AGW450",
+            40,
+            "POST /orders/{orderId} maps integration.request.path.orderId from 'method.request.path.orderId', but the method declares no path parameter 'orderId'; the import fails with \"Invalid mapping expression parameter specified: method.request.path.orderId\". Declare it in the operation's parameters (in: path)",
+        ),
+    },
+    "rules/http-cors-credentials-wildcard/http.yaml": {
+        (
+            "AGW301",
+            12,
+            "GET /notes can be called by anyone: it has no authorizer, no IAM authorization and no API key; add an authorizer, AWS_IAM or an API key to the operation's `security`",
+        ),
+        (
+            "AGW509",
+            7,
+            "x-amazon-apigateway-cors sets allowCredentials: true with allowOrigins '*'; API Gateway rejects this ('allow-credentials is not supported if allow-origin is *') and browsers never accept credentials for '*'. List the allowed origins explicitly",
+        ),
+    },
+    "rules/http-cors-config-invalid/http-maxage.yaml": {
+        (
+            "AGW301",
+            9,
+            "GET /notes can be called by anyone: it has no authorizer, no IAM authorization and no API key; add an authorizer, AWS_IAM or an API key to the operation's `security`",
+        ),
+        (
+            "AGW510",
+            6,
+            "x-amazon-apigateway-cors maxAge is 'one day'; API Gateway accepts an integer number of seconds from -1 to 86400 and rejects anything else",
+        ),
+    },
+    "rules/http-cors-config-ineffective/http.yaml": {
+        (
+            "AGW301",
+            18,
+            "GET /notes can be called by anyone: it has no authorizer, no IAM authorization and no API key; add an authorizer, AWS_IAM or an API key to the operation's `security`",
+        ),
+        (
+            "AGW511",
+            6,
+            "allowOrigins entry 'https://notes.example.com/' is not an origin (scheme://host[:port], no path or trailing slash); a browser's Origin header never equals it, so no CORS headers are returned for that site. Write e.g. 'https://notes.example.com'",
+        ),
+        (
+            "AGW511",
+            8,
+            "allowOrigins entry 'notes.example.com' is not an origin (scheme://host[:port], no path or trailing slash); a browser's Origin header never equals it, so no CORS headers are returned for that site. Write e.g. 'https://notes.example.com'",
+        ),
+        (
+            "AGW511",
+            10,
+            "allowOrigins entry 'https://example.com/app' is not an origin (scheme://host[:port], no path or trailing slash); a browser's Origin header never equals it, so no CORS headers are returned for that site. Write e.g. 'https://example.com'",
+        ),
+        (
+            "AGW511",
+            13,
+            "x-amazon-apigateway-cors has no field 'AllowHeaders', so API Gateway does not apply it; did you mean allowHeaders?",
+        ),
+        (
+            "AGW511",
+            15,
+            "x-amazon-apigateway-cors has no field 'allowedMethods', so API Gateway does not apply it; did you mean allowMethods?",
         ),
     },
     "equivalence/openapi.yaml": {

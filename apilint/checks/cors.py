@@ -263,7 +263,7 @@ def _http_cors_incomplete(api: Api) -> Iterator[Violation]:
     if not origins:
         yield violation(
             cors,
-            f"{say(api, 'http-cors')} has no {say(api, 'allow-origins')}, so API Gateway "
+            f"{say(api, 'http-cors')} has no {say(api, 'cors:allowOrigins')}, so API Gateway "
             "returns no CORS headers; list the allowed origins",
             fix=_allow_origin(api, cors),
         )
@@ -274,7 +274,7 @@ def _http_cors_incomplete(api: Api) -> Iterator[Violation]:
         if used:
             yield violation(
                 cors.child("allowMethods") or cors,
-                f"{say(api, 'http-cors')} {say(api, 'allow-methods')} omits {', '.join(used)}, "
+                f"{say(api, 'http-cors')} {say(api, 'cors:allowMethods')} omits {', '.join(used)}, "
                 "which routes of this API use; add them (or '*')",
                 fix=_append_methods(cors, used),
             )

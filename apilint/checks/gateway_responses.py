@@ -251,8 +251,9 @@ def http_cors_credentials_wildcard(api: Api, options: dict[str, Any]) -> Iterato
         if isinstance(origin, str) and origin.strip() == "*":
             yield violation(
                 origins.child(i) or origins,
-                "x-amazon-apigateway-cors sets allowCredentials: true with "
-                "allowOrigins '*'; API Gateway rejects this ('allow-credentials is "
+                f"{say(api, 'http-cors')} sets {_cors_set(api, 'allowCredentials', 'true')} "
+                f"with {say(api, 'cors:allowOrigins')} '*'; API Gateway rejects this "
+                "('allow-credentials is "
                 "not supported if allow-origin is *') and browsers never accept "
                 "credentials for '*'. "
                 "List the allowed origins explicitly",
@@ -271,15 +272,15 @@ def http_cors_config_invalid(api: Api, options: dict[str, Any]) -> Iterator[Viol
         if not isinstance(site.value, list):
             yield violation(
                 site,
-                f"x-amazon-apigateway-cors {key} is {_kind(site.value)}, but it "
-                f"must be a list of strings; write {key}: [...]",
+                f"{_cors_key(api, key)} is {_kind(site.value)}, but it "
+                f"must be a list of strings; write {_cors_set(api, key, '[...]')}",
             )
             continue
         for i, item in enumerate(site.value):
             if not isinstance(item, str) or (key == "allowMethods" and not 1 <= len(item) <= 64):
                 yield violation(
                     site.child(i) or site,
-                    f"x-amazon-apigateway-cors {key} entry {item!r} is not "
+                    f"{_cors_key(api, key)} entry {item!r} is not "
                     + (
                         "a method name of 1 to 64 characters"
                         if key == "allowMethods" and isinstance(item, str)
@@ -296,7 +297,7 @@ def http_cors_config_invalid(api: Api, options: dict[str, Any]) -> Iterator[Viol
     ):
         yield violation(
             credentials,
-            f"x-amazon-apigateway-cors allowCredentials is "
+            f"{_cors_key(api, 'allowCredentials')} is "
             f"{credentials.value!r}; it must be true or false",
         )
     age = cors.child("maxAge")
@@ -312,10 +313,20 @@ def http_cors_config_invalid(api: Api, options: dict[str, Any]) -> Iterator[Viol
         if number is None or not -1 <= number <= 86400:
             yield violation(
                 age,
-                f"x-amazon-apigateway-cors maxAge is {value!r}; API Gateway "
+                f"{_cors_key(api, 'maxAge')} is {value!r}; API Gateway "
                 "accepts an integer number of seconds from -1 to 86400 and "
                 "rejects anything else",
             )
+
+
+def _cors_key(api: Api, key: str) -> str:
+    """`x-amazon-apigateway-cors maxAge`, in the words of what the API was built from."""
+    return f"{say(api, 'http-cors')} {say(api, 'cors:' + key)}"
+
+
+def _cors_set(api: Api, key: str, value: str) -> str:
+    """`allowCredentials: true` (`allow_credentials = true` in Terraform)."""
+    return say(api, "assign", name=say(api, "cors:" + key), value=value)
 
 
 def _kind(value: Any) -> str:
@@ -340,7 +351,7 @@ def http_cors_config_ineffective(api: Api, options: dict[str, Any]) -> Iterator[
             hint = f"; did you mean {close[0]}?" if close else ""
             yield violation(
                 cors.child(key) or cors,
-                f"x-amazon-apigateway-cors has no field {key!r}, so API Gateway does "
+                f"{say(api, 'http-cors')} has no field {key!r}, so API Gateway does "
                 f"not apply it{hint}",
             )
     origins = api.ws.resolve(cors.child("allowOrigins"))
@@ -352,7 +363,7 @@ def http_cors_config_ineffective(api: Api, options: dict[str, Any]) -> Iterator[
         if not _ORIGIN.fullmatch(origin.strip()):
             yield violation(
                 origins.child(i) or origins,
-                f"allowOrigins entry {origin!r} is not an origin "
+                f"{say(api, 'cors:allowOrigins')} entry {origin!r} is not an origin "
                 "(scheme://host[:port], no path or trailing slash); a browser's "
                 "Origin header never equals it, so no CORS headers are returned for "
                 "that site. Write e.g. "

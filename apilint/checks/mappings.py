@@ -27,6 +27,7 @@ from apilint.model.gateway import Api, Integration, Method
 from apilint.model.integration import transfer_mode
 from apilint.model.lambdas import is_lambda
 from apilint.model.mapping import STATUS, VARIABLE_REFERENCE, static_value
+from apilint.model.wording import say
 
 _LOC = "path|querystring|header|multivaluequerystring|multivalueheader"
 _REQUEST_KEY = re.compile(rf"integration\.request\.({_LOC})\.(\S+)")
@@ -212,9 +213,9 @@ def integration_param_undeclared(api: Api, options: dict[str, Any]) -> Iterator[
             yield violation(
                 at,
                 f"{method.label} maps {key} from {value!r}, but the method "
-                f"declares no {where} parameter {name!r}; the import fails with "
+                f"declares no {where} parameter {name!r}; {say(api, 'mapping-fails')} "
                 f'"Invalid mapping expression parameter specified: {value}". '
-                f"Declare it in the operation's parameters (in: {where})",
+                f"{say(api, 'declare-request-parameter', where=where, value=value)}",
                 method.label,
             )
 

@@ -80,7 +80,7 @@ TERMS: dict[str, dict[str, str]] = {
         "terraform-rest": f'Add an OPTIONS {_TF_METHOD} with authorization = "NONE"',
         "terraform-http": f'Add an OPTIONS {_TF_ROUTE} with authorization_type = "NONE"',
     },
-    # -- integrations (AGW402, AGW403, AGW427) --------------------------------------------------
+    # -- integrations (AGW402, AGW403, AGW427, AGW450) --------------------------------------------------
     "integration-http-method": {
         "openapi": "httpMethod",
         "cloudformation-rest": "Integration.IntegrationHttpMethod",
@@ -138,6 +138,18 @@ TERMS: dict[str, dict[str, str]] = {
         "cloudformation": f"add at least one {_REST_METHOD} with an Integration",
         "terraform": f"add at least one {_TF_METHOD} with an aws_api_gateway_integration",
     },
+    "mapping-fails": {
+        "openapi": "the import fails with",
+        "cloudformation": "creating the integration fails with",
+        "terraform": "creating the integration fails with",
+    },
+    "declare-request-parameter": {
+        "openapi": "Declare it in the operation's parameters (in: {where})",
+        "cloudformation": f"Declare it in the RequestParameters of its {_REST_METHOD} "
+        "(`{value}: false`, or true when required)",
+        "terraform": f"Declare it in the request_parameters of its {_TF_METHOD} "
+        '(`"{value}" = false`, or true when required)',
+    },
     # -- models (AGW250) ------------------------------------------------------------------------
     "model-name-invalid": {
         "openapi": "schema name {name!r} is not alphanumeric; REST API import turns every "
@@ -168,7 +180,7 @@ TERMS: dict[str, dict[str, str]] = {
         "aws_api_gateway_rest_api_policy) allowing execute-api:Invoke from your VPC endpoints "
         "(aws:SourceVpce)",
     },
-    # -- CORS (AGW501, AGW502, AGW507) -----------------------------------------------------------
+    # -- CORS (AGW501, AGW502, AGW507, AGW509, AGW510, AGW511) -----------------------------------------------------------
     "http-cors": {
         "openapi": "x-amazon-apigateway-cors",
         "cloudformation": "CorsConfiguration",
@@ -179,15 +191,22 @@ TERMS: dict[str, dict[str, str]] = {
         "cloudformation": "set CorsConfiguration on the AWS::ApiGatewayV2::Api",
         "terraform": "add a cors_configuration block to the aws_apigatewayv2_api",
     },
-    "allow-origins": {
-        "openapi": "allowOrigins",
-        "cloudformation": "AllowOrigins",
-        "terraform": "allow_origins",
+    # the keys of x-amazon-apigateway-cors: `cors:` and the OpenAPI key
+    **{
+        f"cors:{key}": {"openapi": key, "cloudformation": cfn, "terraform": tf}
+        for key, cfn, tf in (
+            ("allowOrigins", "AllowOrigins", "allow_origins"),
+            ("allowMethods", "AllowMethods", "allow_methods"),
+            ("allowHeaders", "AllowHeaders", "allow_headers"),
+            ("exposeHeaders", "ExposeHeaders", "expose_headers"),
+            ("allowCredentials", "AllowCredentials", "allow_credentials"),
+            ("maxAge", "MaxAge", "max_age"),
+        )
     },
-    "allow-methods": {
-        "openapi": "allowMethods",
-        "cloudformation": "AllowMethods",
-        "terraform": "allow_methods",
+    "assign": {
+        "openapi": "{name}: {value}",
+        "cloudformation": "{name}: {value}",
+        "terraform": "{name} = {value}",
     },
     "map-gateway-header": {
         "openapi": "map that header in {types}",

@@ -19,6 +19,7 @@ from apilint.model.wording import FRONT_ENDS, KINDS, TERMS, phrase
 
 #: The rules whose messages name a place or a change through the vocabulary.
 CHANGED = (
+    "AGW054",
     "AGW105",
     "AGW109",
     "AGW250",
@@ -29,10 +30,13 @@ CHANGED = (
     "AGW403",
     "AGW427",
     "AGW450",
+    "AGW454",
     "AGW501",
     "AGW502",
     "AGW503",
+    "AGW504",
     "AGW507",
+    "AGW508",
     "AGW509",
     "AGW510",
     "AGW511",
@@ -129,6 +133,166 @@ MESSAGES: dict[str, set[tuple[str, int, str]]] = {
             "AGW511",
             10,
             "allow_origins entry 'https://app.example.com/login' is not an origin (scheme://host[:port], no path or trailing slash); a browser's Origin header never equals it, so no CORS headers are returned for that site. Write e.g. 'https://app.example.com'",
+        ),
+    },
+    "wording/cloudformation/rest-preflight.yaml": {
+        (
+            "AGW054",
+            9,
+            "binary media type */* makes every payload binary: Lambda proxy integrations always receive base64 bodies and mock or non-proxy integrations need ContentHandling: CONVERT_TO_TEXT to answer text; list the binary types you serve instead",
+        ),
+        (
+            "AGW454",
+            47,
+            "integration response '.*not found.*' of GET /items returns status 404, which is not a response of the operation (declared: 200); whenever it is selected the call fails with 500 \"Output mapping refers to an invalid method response: 404\". Add a MethodResponses entry with StatusCode: '404' to its AWS::ApiGateway::Method",
+        ),
+        (
+            "AGW504",
+            77,
+            "the CORS preflight OPTIONS /items is a mock integration without RequestTemplates, so its status depends on the passthrough behaviour (415 with 'never'); add RequestTemplates: {application/json: '{\"statusCode\": 200}'} to its Integration as AWS's CORS setup does",
+        ),
+        (
+            "AGW507",
+            5,
+            "CORS is in use (GET /items returns Access-Control-Allow-Origin) but DEFAULT_4XX and DEFAULT_5XX set no gatewayresponse.header.Access-Control-Allow-Origin, so errors API Gateway generates itself (authorizer 401/403, missing API key, 429 throttling, 5xx) reach the browser without CORS headers and the page sees an opaque CORS failure instead of the status; add it to the ResponseParameters of an AWS::ApiGateway::GatewayResponse for each response type (DEFAULT_4XX and DEFAULT_5XX)",
+        ),
+        (
+            "AGW508",
+            77,
+            "BinaryMediaTypes contains '*/*', so the mock preflight OPTIONS /items treats its request as binary and fails with 500 ('Unable to transform request'); set ContentHandling: CONVERT_TO_TEXT on its Integration",
+        ),
+    },
+    "wording/terraform/rest-preflight/main.tf": {
+        (
+            "AGW054",
+            6,
+            'binary media type */* makes every payload binary: Lambda proxy integrations always receive base64 bodies and mock or non-proxy integrations need content_handling = "CONVERT_TO_TEXT" to answer text; list the binary types you serve instead',
+        ),
+        (
+            "AGW454",
+            67,
+            'integration response \'.*not found.*\' of GET /items returns status 404, which is not a response of the operation (declared: 200); whenever it is selected the call fails with 500 "Output mapping refers to an invalid method response: 404". Add an aws_api_gateway_method_response with status_code = "404" for the method',
+        ),
+        (
+            "AGW504",
+            111,
+            "the CORS preflight OPTIONS /items is a mock integration without request_templates, so its status depends on the passthrough behaviour (415 with 'never'); add request_templates = { \"application/json\" = jsonencode({ statusCode = 200 }) } to its aws_api_gateway_integration as AWS's CORS setup does",
+        ),
+        (
+            "AGW507",
+            4,
+            "CORS is in use (GET /items returns Access-Control-Allow-Origin) but DEFAULT_4XX and DEFAULT_5XX set no gatewayresponse.header.Access-Control-Allow-Origin, so errors API Gateway generates itself (authorizer 401/403, missing API key, 429 throttling, 5xx) reach the browser without CORS headers and the page sees an opaque CORS failure instead of the status; add it to the response_parameters of an aws_api_gateway_gateway_response for each response type (DEFAULT_4XX and DEFAULT_5XX)",
+        ),
+        (
+            "AGW508",
+            111,
+            "binary_media_types contains '*/*', so the mock preflight OPTIONS /items treats its request as binary and fails with 500 ('Unable to transform request'); set content_handling = \"CONVERT_TO_TEXT\" on its aws_api_gateway_integration",
+        ),
+    },
+    "rules/integration-response-status-unknown/oas3-rest.yaml": {
+        (
+            "AGW301",
+            5,
+            "POST /orders can be called by anyone: it has no authorizer, no IAM authorization and no API key; add an authorizer, AWS_IAM or an API key to the operation's `security`",
+        ),
+        (
+            "AGW301",
+            24,
+            "GET /ping can be called by anyone: it has no authorizer, no IAM authorization and no API key; add an authorizer, AWS_IAM or an API key to the operation's `security`",
+        ),
+        (
+            "AGW454",
+            19,
+            "integration response '5\\\\d{2}' of POST /orders returns status 500, which is not a response of the operation (declared: 200, 400); whenever it is selected the call fails with 500 \"Output mapping refers to an invalid method response: 500\". Add a '500' entry to the operation's responses",
+        ),
+        (
+            "AGW454",
+            22,
+            "integration response '.*timeout.*' of POST /orders returns status 504, which is not a response of the operation (declared: 200, 400); whenever it is selected the call fails with 500 \"Output mapping refers to an invalid method response: 504\". Add a '504' entry to the operation's responses",
+        ),
+        (
+            "AGW454",
+            33,
+            "integration response 'default' of GET /ping returns status 200, which is not a response of the operation (declared: none); whenever it is selected the call fails with 500 \"Output mapping refers to an invalid method response: 200\". Add a '200' entry to the operation's responses",
+        ),
+    },
+    "rules/cors-options-not-mock/oas3-rest.yaml": {
+        (
+            "AGW301",
+            5,
+            "GET /http-backend can be called by anyone: it has no authorizer, no IAM authorization and no API key; add an authorizer, AWS_IAM or an API key to the operation's `security`",
+        ),
+        (
+            "AGW502",
+            11,
+            "the CORS preflight OPTIONS /http-backend does not return Access-Control-Allow-Origin, Access-Control-Allow-Methods, Access-Control-Allow-Headers; browsers reject the cross-origin call. Map all three Access-Control-Allow-* headers in its integration response",
+        ),
+        (
+            "AGW502",
+            20,
+            "the CORS preflight OPTIONS /aws-backend does not return Access-Control-Allow-Origin, Access-Control-Allow-Methods, Access-Control-Allow-Headers; browsers reject the cross-origin call. Map all three Access-Control-Allow-* headers in its integration response",
+        ),
+        (
+            "AGW502",
+            29,
+            "the CORS preflight OPTIONS /mock-without-template does not return Access-Control-Allow-Origin, Access-Control-Allow-Methods, Access-Control-Allow-Headers; browsers reject the cross-origin call. Map all three Access-Control-Allow-* headers in its integration response",
+        ),
+        (
+            "AGW504",
+            15,
+            "the CORS preflight OPTIONS /http-backend calls the backend through its 'http' integration; a mock integration answers the preflight in API Gateway without backend latency, cost or failures",
+        ),
+        (
+            "AGW504",
+            24,
+            "the CORS preflight OPTIONS /aws-backend calls the backend through its 'aws' integration; a mock integration answers the preflight in API Gateway without backend latency, cost or failures",
+        ),
+        (
+            "AGW504",
+            32,
+            "the CORS preflight OPTIONS /mock-without-template is a mock integration without requestTemplates, so its status depends on the passthrough behaviour (415 with 'never'); add requestTemplates {application/json: '{\"statusCode\": 200}'} as AWS's CORS setup does",
+        ),
+        (
+            "AGW507",
+            1,
+            "CORS is in use (OPTIONS /http-backend answers preflight requests) but DEFAULT_4XX and DEFAULT_5XX set no gatewayresponse.header.Access-Control-Allow-Origin, so errors API Gateway generates itself (429 throttling, 5xx integration failures and timeouts) reach the browser without CORS headers and the page sees an opaque CORS failure instead of the status; map that header in DEFAULT_4XX and DEFAULT_5XX",
+        ),
+    },
+    "rules/cors-binary-wildcard-mock/oas3-rest.yaml": {
+        (
+            "AGW054",
+            3,
+            "binary media type */* makes every payload binary: Lambda proxy integrations always receive base64 bodies and mock or non-proxy integrations need contentHandling: CONVERT_TO_TEXT to answer text; list the binary types you serve instead",
+        ),
+        (
+            "AGW502",
+            6,
+            "the CORS preflight OPTIONS /files does not return Access-Control-Allow-Origin, Access-Control-Allow-Methods, Access-Control-Allow-Headers; browsers reject the cross-origin call. Map all three Access-Control-Allow-* headers in its integration response",
+        ),
+        (
+            "AGW502",
+            14,
+            "the CORS preflight OPTIONS /images does not return Access-Control-Allow-Origin, Access-Control-Allow-Methods, Access-Control-Allow-Headers; browsers reject the cross-origin call. Map all three Access-Control-Allow-* headers in its integration response",
+        ),
+        (
+            "AGW502",
+            23,
+            "the CORS preflight OPTIONS /converted does not return Access-Control-Allow-Origin, Access-Control-Allow-Methods, Access-Control-Allow-Headers; browsers reject the cross-origin call. Map all three Access-Control-Allow-* headers in its integration response",
+        ),
+        (
+            "AGW507",
+            1,
+            "CORS is in use (OPTIONS /files answers preflight requests) but DEFAULT_4XX and DEFAULT_5XX set no gatewayresponse.header.Access-Control-Allow-Origin, so errors API Gateway generates itself (429 throttling, 5xx integration failures and timeouts) reach the browser without CORS headers and the page sees an opaque CORS failure instead of the status; map that header in DEFAULT_4XX and DEFAULT_5XX",
+        ),
+        (
+            "AGW508",
+            9,
+            "x-amazon-apigateway-binary-media-types contains '*/*', so the mock preflight OPTIONS /files treats its request as binary and fails with 500 ('Unable to transform request'); set contentHandling: CONVERT_TO_TEXT on its integration",
+        ),
+        (
+            "AGW508",
+            19,
+            "x-amazon-apigateway-binary-media-types contains '*/*', so the mock preflight OPTIONS /images treats its request as binary and fails with 500 ('Unable to transform request'); set contentHandling: CONVERT_TO_TEXT on its integration",
         ),
     },
     "rules/integration-param-undeclared/oas3-rest.yaml": {
@@ -567,6 +731,37 @@ def test_each_form_names_its_own_keys_properties_or_arguments(path: str) -> None
     results = lint_path(str(FIXTURES / path), Settings(select=CHANGED))
     assert [(r.error, r.skipped) for r in results] == [(None, None)]
     assert {(f.code, f.line, f.message) for r in results for f in r.findings} == MESSAGES[path]
+
+
+#: AGW604 (over the authorizer quota) with its `limit` lowered to 1.
+_QUOTA = (
+    "over the quota of 1 per API (beyond it: {}); share authorizers between methods, or "
+    "request a quota increase and set this rule's `limit`"
+)
+AUTHORIZERS = {
+    "rules/authorizer-quota-exceeded/oas3-rest.yaml": (
+        13,
+        "the API defines 4 authorizers (security schemes with x-amazon-apigateway-authorizer), "
+        + _QUOTA.format("'b', 'c', 'd'"),
+    ),
+    "wording/cloudformation/rest-preflight.yaml": (
+        24,
+        "the API defines 2 authorizers (AWS::ApiGateway::Authorizer resources), "
+        + _QUOTA.format("'keys'"),
+    ),
+    "wording/terraform/rest-preflight/main.tf": (
+        22,
+        "the API defines 2 authorizers (aws_api_gateway_authorizer resources), "
+        + _QUOTA.format("'keys'"),
+    ),
+}
+
+
+@pytest.mark.parametrize("path", AUTHORIZERS)
+def test_the_authorizer_quota_names_what_defines_an_authorizer(path: str) -> None:
+    settings = Settings(select=("AGW604",), options={"authorizer-quota-exceeded": {"limit": 1}})
+    results = lint_path(str(FIXTURES / path), settings)
+    assert [(f.line, f.message) for r in results for f in r.findings] == [AUTHORIZERS[path]]
 
 
 def test_every_term_has_words_for_every_front_end_and_api_kind() -> None:

@@ -414,10 +414,9 @@ def cors_options_not_mock(api: Api, options: dict[str, Any]) -> Iterator[Violati
             yield violation(
                 integ.at,
                 f"the CORS preflight {method.label} is a mock integration "
-                "without requestTemplates, so its status depends on the "
-                "passthrough behaviour (415 with 'never'); add "
-                "requestTemplates {application/json: "
-                "'{\"statusCode\": 200}'} as AWS's CORS setup does",
+                f"without {say(api, 'request-templates')}, so its status depends on the "
+                "passthrough behaviour (415 with 'never'); "
+                f"{say(api, 'add-mock-template')} as AWS's CORS setup does",
                 method.label,
             )
 
@@ -442,9 +441,9 @@ def cors_binary_wildcard_mock(api: Api, options: dict[str, Any]) -> Iterator[Vio
             continue
         yield violation(
             integ.at.child("contentHandling") or integ.at,
-            f"x-amazon-apigateway-binary-media-types contains '*/*', so the mock "
+            f"{say(api, 'binary-media-types')} contains '*/*', so the mock "
             f"preflight {method.label} treats its request as binary and fails with 500 "
-            "('Unable to transform request'); set contentHandling: CONVERT_TO_TEXT on "
-            "its integration",
+            f"('Unable to transform request'); set {say(api, 'content-handling-text')} on "
+            f"{say(api, 'the-integration')}",
             method.label,
         )

@@ -28,6 +28,7 @@ from apilint.model.extensions import (
 )
 from apilint.model.gateway import Api
 from apilint.model.operations import operation_labels, operation_of
+from apilint.model.wording import say
 
 # -- extension names and places --------------------------------------------------------------
 
@@ -334,7 +335,7 @@ def binary_media_type_wildcard(api: Api, options: dict[str, Any]) -> Iterator[Vi
                 at,
                 "binary media type */* makes every payload binary: Lambda proxy "
                 "integrations always receive base64 bodies and mock or "
-                "non-proxy integrations need contentHandling: CONVERT_TO_TEXT "
+                f"non-proxy integrations need {say(api, 'content-handling-text')} "
                 "to answer text; list the binary types you serve instead",
             )
 

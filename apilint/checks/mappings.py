@@ -364,7 +364,7 @@ def integration_response_status_unknown(api: Api, options: dict[str, Any]) -> It
                 f"{status}, which is not a response of the operation (declared: "
                 f"{declared}); whenever it is selected the call fails with 500 "
                 f'"Output mapping refers to an invalid method response: {status}". '
-                f"Add a {status!r} entry to the operation's responses",
+                f"{say(api, 'add-method-response', status=status)}",
                 method.label,
             )
 

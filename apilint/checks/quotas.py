@@ -8,6 +8,7 @@ from typing import Any
 
 from apilint.checks import Violation, check, violation
 from apilint.model.gateway import Api
+from apilint.model.wording import say
 
 
 @check
@@ -73,7 +74,7 @@ def authorizer_quota_exceeded(api: Api, options: dict[str, Any]) -> Iterator[Vio
     yield violation(
         extra.at,
         f"the API defines {len(authorizers)} authorizers "
-        f"(security schemes with x-amazon-apigateway-authorizer), over the "
+        f"({say(api, 'authorizers')}), over the "
         f"quota of {limit} per API (beyond it: {names}); share authorizers "
         "between methods, or request a quota increase and set this rule's "
         "`limit`",

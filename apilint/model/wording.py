@@ -80,7 +80,7 @@ TERMS: dict[str, dict[str, str]] = {
         "terraform-rest": f'Add an OPTIONS {_TF_METHOD} with authorization = "NONE"',
         "terraform-http": f'Add an OPTIONS {_TF_ROUTE} with authorization_type = "NONE"',
     },
-    # -- integrations (AGW402, AGW403, AGW427, AGW450) --------------------------------------------------
+    # -- integrations (AGW402, AGW403, AGW427, AGW450, AGW454, AGW504, AGW508) --------------------------------------------------
     "integration-http-method": {
         "openapi": "httpMethod",
         "cloudformation-rest": "Integration.IntegrationHttpMethod",
@@ -138,6 +138,35 @@ TERMS: dict[str, dict[str, str]] = {
         "cloudformation": f"add at least one {_REST_METHOD} with an Integration",
         "terraform": f"add at least one {_TF_METHOD} with an aws_api_gateway_integration",
     },
+    "add-method-response": {
+        "openapi": "Add a {status!r} entry to the operation's responses",
+        "cloudformation": "Add a MethodResponses entry with StatusCode: {status!r} to its "
+        f"{_REST_METHOD}",
+        "terraform": 'Add an aws_api_gateway_method_response with status_code = "{status}" '
+        "for the method",
+    },
+    "request-templates": {
+        "openapi": "requestTemplates",
+        "cloudformation": "RequestTemplates",
+        "terraform": "request_templates",
+    },
+    "add-mock-template": {
+        "openapi": "add requestTemplates {{application/json: '{{\"statusCode\": 200}}'}}",
+        "cloudformation": "add RequestTemplates: {{application/json: '{{\"statusCode\": 200}}'}} "
+        "to its Integration",
+        "terraform": 'add request_templates = {{ "application/json" = '
+        "jsonencode({{ statusCode = 200 }}) }} to its aws_api_gateway_integration",
+    },
+    "content-handling-text": {
+        "openapi": "contentHandling: CONVERT_TO_TEXT",
+        "cloudformation": "ContentHandling: CONVERT_TO_TEXT",
+        "terraform": 'content_handling = "CONVERT_TO_TEXT"',
+    },
+    "the-integration": {
+        "openapi": "its integration",
+        "cloudformation": "its Integration",
+        "terraform": "its aws_api_gateway_integration",
+    },
     "mapping-fails": {
         "openapi": "the import fails with",
         "cloudformation": "creating the integration fails with",
@@ -164,7 +193,19 @@ TERMS: dict[str, dict[str, str]] = {
         "be alphanumeric'). Rename the aws_api_gateway_model's name (e.g. {suggestion!r}) and "
         "the request_models and response_models that name it",
     },
-    # -- settings (AGW317) ----------------------------------------------------------------------
+    # -- settings (AGW054, AGW317, AGW508, AGW604) ----------------------------------------------------------------------
+    "binary-media-types": {
+        "openapi": "x-amazon-apigateway-binary-media-types",
+        "cloudformation": "BinaryMediaTypes",
+        "terraform": "binary_media_types",
+    },
+    "authorizers": {
+        "openapi": "security schemes with x-amazon-apigateway-authorizer",
+        "cloudformation-rest": "AWS::ApiGateway::Authorizer resources",
+        "cloudformation-http": "AWS::ApiGatewayV2::Authorizer resources",
+        "terraform-rest": "aws_api_gateway_authorizer resources",
+        "terraform-http": "aws_apigatewayv2_authorizer resources",
+    },
     "vpc-endpoint-ids": {
         "openapi": "vpcEndpointIds",
         "cloudformation": "EndpointConfiguration.VpcEndpointIds",

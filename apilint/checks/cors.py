@@ -51,7 +51,7 @@ from apilint.model.preflight import (
     resource_preflight,
     rest_options_operation,
 )
-from apilint.model.wording import say
+from apilint.model.wording import cors_key, say
 
 PREFLIGHT_HEADERS = tuple(name.lower() for name in PREFLIGHT_HEADER_NAMES)
 
@@ -274,7 +274,7 @@ def _http_cors_incomplete(api: Api) -> Iterator[Violation]:
         if used:
             yield violation(
                 cors.child("allowMethods") or cors,
-                f"{say(api, 'http-cors')} {say(api, 'cors:allowMethods')} omits {', '.join(used)}, "
+                f"{cors_key(api, 'allowMethods')} omits {', '.join(used)}, "
                 "which routes of this API use; add them (or '*')",
                 fix=_append_methods(cors, used),
             )

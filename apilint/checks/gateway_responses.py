@@ -25,7 +25,7 @@ from apilint.model.cors_edits import additions_fix, safety
 from apilint.model.gateway import GATEWAY_RESPONSES, Api
 from apilint.model.mapping import STATUS, static_value, variable
 from apilint.model.preflight import allow_origin_additions, allow_origin_gaps, api_origin
-from apilint.model.wording import say
+from apilint.model.wording import cors_key, cors_setting, say
 
 #: botocore apigateway GatewayResponseType.
 RESPONSE_TYPES = (
@@ -251,7 +251,7 @@ def http_cors_credentials_wildcard(api: Api, options: dict[str, Any]) -> Iterato
         if isinstance(origin, str) and origin.strip() == "*":
             yield violation(
                 origins.child(i) or origins,
-                f"{say(api, 'http-cors')} sets {_cors_set(api, 'allowCredentials', 'true')} "
+                f"{say(api, 'http-cors')} sets {cors_setting(api, 'allowCredentials', 'true')} "
                 f"with {say(api, 'cors:allowOrigins')} '*'; API Gateway rejects this "
                 "('allow-credentials is "
                 "not supported if allow-origin is *') and browsers never accept "
@@ -272,15 +272,15 @@ def http_cors_config_invalid(api: Api, options: dict[str, Any]) -> Iterator[Viol
         if not isinstance(site.value, list):
             yield violation(
                 site,
-                f"{_cors_key(api, key)} is {_kind(site.value)}, but it "
-                f"must be a list of strings; write {_cors_set(api, key, '[...]')}",
+                f"{cors_key(api, key)} is {_kind(site.value)}, but it "
+                f"must be a list of strings; write {cors_setting(api, key, '[...]')}",
             )
             continue
         for i, item in enumerate(site.value):
             if not isinstance(item, str) or (key == "allowMethods" and not 1 <= len(item) <= 64):
                 yield violation(
                     site.child(i) or site,
-                    f"{_cors_key(api, key)} entry {item!r} is not "
+                    f"{cors_key(api, key)} entry {item!r} is not "
                     + (
                         "a method name of 1 to 64 characters"
                         if key == "allowMethods" and isinstance(item, str)
@@ -297,7 +297,7 @@ def http_cors_config_invalid(api: Api, options: dict[str, Any]) -> Iterator[Viol
     ):
         yield violation(
             credentials,
-            f"{_cors_key(api, 'allowCredentials')} is "
+            f"{cors_key(api, 'allowCredentials')} is "
             f"{credentials.value!r}; it must be true or false",
         )
     age = cors.child("maxAge")
@@ -313,20 +313,10 @@ def http_cors_config_invalid(api: Api, options: dict[str, Any]) -> Iterator[Viol
         if number is None or not -1 <= number <= 86400:
             yield violation(
                 age,
-                f"{_cors_key(api, 'maxAge')} is {value!r}; API Gateway "
+                f"{cors_key(api, 'maxAge')} is {value!r}; API Gateway "
                 "accepts an integer number of seconds from -1 to 86400 and "
                 "rejects anything else",
             )
-
-
-def _cors_key(api: Api, key: str) -> str:
-    """`x-amazon-apigateway-cors maxAge`, in the words of what the API was built from."""
-    return f"{say(api, 'http-cors')} {say(api, 'cors:' + key)}"
-
-
-def _cors_set(api: Api, key: str, value: str) -> str:
-    """`allowCredentials: true` (`allow_credentials = true` in Terraform)."""
-    return say(api, "assign", name=say(api, "cors:" + key), value=value)
 
 
 def _kind(value: Any) -> str:

@@ -277,3 +277,14 @@ def phrase(term: str, front: str, kind: str) -> str:
 def say(api: Api, term: str, **values: object) -> str:
     """`term` in the words of what `api` was built from, with `values` filled in."""
     return phrase(term, front_end(api.doc), api.kind).format(**values)
+
+
+def cors_key(api: Api, key: str) -> str:
+    """An x-amazon-apigateway-cors key with its container (`x-amazon-apigateway-cors maxAge`,
+    `CorsConfiguration MaxAge`, `cors_configuration max_age`)."""
+    return f"{say(api, 'http-cors')} {say(api, 'cors:' + key)}"
+
+
+def cors_setting(api: Api, key: str, value: str) -> str:
+    """An x-amazon-apigateway-cors key set to `value` (`allow_credentials = true`)."""
+    return say(api, "assign", name=say(api, "cors:" + key), value=value)

@@ -30,6 +30,7 @@ CHANGED = (
     "AGW403",
     "AGW427",
     "AGW450",
+    "AGW453",
     "AGW454",
     "AGW501",
     "AGW502",
@@ -46,23 +47,38 @@ MESSAGES: dict[str, set[tuple[str, int, str]]] = {
     "wording/cloudformation/rest.yaml": {
         (
             "AGW105",
-            19,
+            20,
             "path variable {id} of '/items/{id}' has no RequestParameters entry in GET /items/{id}; without it the method has no method.request.path.id to map, cache or validate: add `method.request.path.id: true` to the RequestParameters of each of these AWS::ApiGateway::Method resources",
         ),
         (
             "AGW250",
-            47,
+            49,
             "model name 'user_model' is not alphanumeric, and API Gateway model names can only contain alphanumeric characters, so creating the model fails ('Model name must be alphanumeric'). Rename the AWS::ApiGateway::Model's Name (e.g. 'usermodel') and the RequestModels and ResponseModels that name it",
         ),
         (
             "AGW403",
-            39,
+            41,
             "POST /items has no Integration; the method is created without one and CreateDeployment fails with 'No integration defined for method'; add an Integration to its AWS::ApiGateway::Method (Type: MOCK for a stub)",
         ),
         (
             "AGW450",
-            31,
+            32,
             "GET /items/{id} maps integration.request.querystring.q from 'method.request.querystring.q', but the method declares no query parameter 'q'; creating the integration fails with \"Invalid mapping expression parameter specified: method.request.querystring.q\". Declare it in the RequestParameters of its AWS::ApiGateway::Method (`method.request.querystring.q: false`, or true when required)",
+        ),
+        (
+            "AGW453",
+            33,
+            "cache key 'id' of GET /items/{id} is not a request parameter expression (method.request.{path|querystring|header}.<name>); creating the integration fails with \"Invalid cache key\"",
+        ),
+        (
+            "AGW453",
+            33,
+            "cache key 'integration.request.header.X-Missing' of GET /items/{id} is not mapped in the Integration's RequestParameters; map it there or use the method.request.* parameter",
+        ),
+        (
+            "AGW453",
+            33,
+            "cache key 'method.request.querystring.q' of GET /items/{id} names a query parameter the method does not declare; cache keys must be method request parameters (\"Invalid cache key\"). Declare it in the RequestParameters of its AWS::ApiGateway::Method (`method.request.querystring.q: false`, or true when required)",
         ),
     },
     "wording/cloudformation/http.yaml": {
@@ -109,13 +125,23 @@ MESSAGES: dict[str, set[tuple[str, int, str]]] = {
     "wording/terraform/rest/main.tf": {
         (
             "AGW314",
-            18,
+            19,
             'an API key is the only protection of 1 method(s) (GET /items); API keys identify callers for usage plans and throttling, they are not secrets and do not authenticate; set authorization ("AWS_IAM", "COGNITO_USER_POOLS", or "CUSTOM" with authorizer_id) on those aws_api_gateway_method resources next to api_key_required',
         ),
         (
             "AGW450",
-            28,
+            29,
             "GET /items maps integration.request.header.X-Trace from 'method.request.header.X-Trace', but the method declares no header parameter 'X-Trace'; creating the integration fails with \"Invalid mapping expression parameter specified: method.request.header.X-Trace\". Declare it in the request_parameters of its aws_api_gateway_method (`\"method.request.header.X-Trace\" = false`, or true when required)",
+        ),
+        (
+            "AGW453",
+            31,
+            "cache key 'integration.request.header.X-Missing' of GET /items is not mapped in the request_parameters of its aws_api_gateway_integration; map it there or use the method.request.* parameter",
+        ),
+        (
+            "AGW453",
+            31,
+            'cache key \'method.request.header.X-Trace\' of GET /items names a header parameter the method does not declare; cache keys must be method request parameters ("Invalid cache key"). Declare it in the request_parameters of its aws_api_gateway_method (`"method.request.header.X-Trace" = false`, or true when required)',
         ),
     },
     "wording/terraform/http/main.tf": {
@@ -214,6 +240,28 @@ MESSAGES: dict[str, set[tuple[str, int, str]]] = {
             "AGW454",
             33,
             "integration response 'default' of GET /ping returns status 200, which is not a response of the operation (declared: none); whenever it is selected the call fails with 500 \"Output mapping refers to an invalid method response: 200\". Add a '200' entry to the operation's responses",
+        ),
+    },
+    "rules/cache-key-undeclared/oas3-rest.yaml": {
+        (
+            "AGW301",
+            5,
+            "GET /pets/{id} can be called by anyone: it has no authorizer, no IAM authorization and no API key; add an authorizer, AWS_IAM or an API key to the operation's `security`",
+        ),
+        (
+            "AGW453",
+            23,
+            "cache key 'method.request.querystring.page' of GET /pets/{id} names a query parameter the method does not declare; cache keys must be method request parameters (\"Invalid cache key\"). Declare it in the operation's parameters (in: query)",
+        ),
+        (
+            "AGW453",
+            25,
+            "cache key 'integration.request.header.X-Unmapped' of GET /pets/{id} is not mapped in the integration's requestParameters; map it there or use the method.request.* parameter",
+        ),
+        (
+            "AGW453",
+            27,
+            "cache key 'id' of GET /pets/{id} is not a request parameter expression (method.request.{path|querystring|header}.<name>); the import fails with \"Invalid cache key\"",
         ),
     },
     "rules/cors-options-not-mock/oas3-rest.yaml": {

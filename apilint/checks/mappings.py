@@ -315,7 +315,7 @@ def cache_key_undeclared(api: Api, options: dict[str, Any]) -> Iterator[Violatio
                         f"cache key {entry!r} of {method.label} names a {where} "
                         "parameter the method does not declare; cache keys must "
                         'be method request parameters ("Invalid cache key"). '
-                        f"Declare it in the operation's parameters (in: {where})",
+                        f"{say(api, 'declare-request-parameter', where=where, value=entry)}",
                         method.label,
                     )
             elif _REQUEST_KEY.fullmatch(entry):
@@ -323,7 +323,7 @@ def cache_key_undeclared(api: Api, options: dict[str, Any]) -> Iterator[Violatio
                     yield violation(
                         at,
                         f"cache key {entry!r} of {method.label} is not mapped in "
-                        "the integration's requestParameters; map it there or "
+                        f"{say(api, 'integration-request-parameters')}; map it there or "
                         "use the method.request.* parameter",
                         method.label,
                     )
@@ -332,7 +332,7 @@ def cache_key_undeclared(api: Api, options: dict[str, Any]) -> Iterator[Violatio
                     at,
                     f"cache key {entry!r} of {method.label} is not a request "
                     "parameter expression (method.request.{path|querystring|"
-                    'header}.<name>); the import fails with "Invalid cache '
+                    f'header}}.<name>); {say(api, "mapping-fails")} "Invalid cache '
                     'key"',
                     method.label,
                 )

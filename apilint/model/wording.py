@@ -80,7 +80,7 @@ TERMS: dict[str, dict[str, str]] = {
         "terraform-rest": f'Add an OPTIONS {_TF_METHOD} with authorization = "NONE"',
         "terraform-http": f'Add an OPTIONS {_TF_ROUTE} with authorization_type = "NONE"',
     },
-    # -- integrations (AGW402, AGW403, AGW427, AGW450, AGW454, AGW504, AGW508) --------------------------------------------------
+    # -- integrations (AGW402, AGW403, AGW427, AGW450, AGW453, AGW454, AGW504, AGW508) --------------------------------------------------
     "integration-http-method": {
         "openapi": "httpMethod",
         "cloudformation-rest": "Integration.IntegrationHttpMethod",
@@ -166,6 +166,11 @@ TERMS: dict[str, dict[str, str]] = {
         "openapi": "its integration",
         "cloudformation": "its Integration",
         "terraform": "its aws_api_gateway_integration",
+    },
+    "integration-request-parameters": {
+        "openapi": "the integration's requestParameters",
+        "cloudformation": "the Integration's RequestParameters",
+        "terraform": "the request_parameters of its aws_api_gateway_integration",
     },
     "mapping-fails": {
         "openapi": "the import fails with",

@@ -15,7 +15,8 @@ from helpers import FIXTURES
 
 import apilint.document
 from apilint.engine.run import Settings, lint_path
-from apilint.model.wording import FRONT_ENDS, KINDS, TERMS, phrase
+from apilint.model.terms import TERMS
+from apilint.model.wording import FRONT_ENDS, KINDS, phrase
 
 #: The rules whose messages name a place or a change through the vocabulary.
 CHANGED = (
@@ -28,6 +29,7 @@ CHANGED = (
     "AGW317",
     "AGW402",
     "AGW403",
+    "AGW421",
     "AGW427",
     "AGW450",
     "AGW453",
@@ -52,13 +54,23 @@ MESSAGES: dict[str, set[tuple[str, int, str]]] = {
         ),
         (
             "AGW250",
-            49,
+            64,
             "model name 'user_model' is not alphanumeric, and API Gateway model names can only contain alphanumeric characters, so creating the model fails ('Model name must be alphanumeric'). Rename the AWS::ApiGateway::Model's Name (e.g. 'usermodel') and the RequestModels and ResponseModels that name it",
         ),
         (
-            "AGW403",
+            "AGW301",
             41,
+            "DELETE /items/{id} can be called by anyone: it has no authorizer, no IAM authorization and no API key; set AuthorizationType (AWS_IAM, COGNITO_USER_POOLS, or CUSTOM with AuthorizerId) or ApiKeyRequired: true on its AWS::ApiGateway::Method",
+        ),
+        (
+            "AGW403",
+            56,
             "POST /items has no Integration; the method is created without one and CreateDeployment fails with 'No integration defined for method'; add an Integration to its AWS::ApiGateway::Method (Type: MOCK for a stub)",
+        ),
+        (
+            "AGW421",
+            47,
+            "DELETE /items/{id} forwards the caller's identity (Credentials 'arn:aws:iam::*:user/*') but does not use AWS_IAM authorization; creating the integration fails with 'AWS_IAM Auth type is required for AWS integrations with identity forwarding specified'; set AuthorizationType: AWS_IAM on its AWS::ApiGateway::Method",
         ),
         (
             "AGW450",
@@ -145,6 +157,11 @@ MESSAGES: dict[str, set[tuple[str, int, str]]] = {
         ),
     },
     "wording/terraform/http/main.tf": {
+        (
+            "AGW502",
+            11,
+            "cors_configuration allow_methods omits PUT, which routes of this API use; add them (or '*')",
+        ),
         (
             "AGW509",
             10,
@@ -262,6 +279,23 @@ MESSAGES: dict[str, set[tuple[str, int, str]]] = {
             "AGW453",
             27,
             "cache key 'id' of GET /pets/{id} is not a request parameter expression (method.request.{path|querystring|header}.<name>); the import fails with \"Invalid cache key\"",
+        ),
+    },
+    "rules/identity-passthrough-requires-iam/oas3-rest.yaml": {
+        (
+            "AGW301",
+            5,
+            "GET /files/{key} can be called by anyone: it has no authorizer, no IAM authorization and no API key; add an authorizer, AWS_IAM or an API key to the operation's `security`",
+        ),
+        (
+            "AGW421",
+            12,
+            "GET /files/{key} forwards the caller's identity (credentials 'arn:aws:iam::*:user/*') but does not use AWS_IAM authorization; import fails with 'AWS_IAM Auth type is required for AWS integrations with identity forwarding specified'; protect the method with a sigv4 security scheme or x-amazon-apigateway-auth AWS_IAM",
+        ),
+        (
+            "AGW421",
+            24,
+            "PUT /files/{key} forwards the caller's identity (credentials 'arn:${AWS::Partition}:iam::*:user/*') but does not use AWS_IAM authorization; import fails with 'AWS_IAM Auth type is required for AWS integrations with identity forwarding specified'; protect the method with a sigv4 security scheme or x-amazon-apigateway-auth AWS_IAM",
         ),
     },
     "rules/cors-options-not-mock/oas3-rest.yaml": {
@@ -810,6 +844,46 @@ def test_the_authorizer_quota_names_what_defines_an_authorizer(path: str) -> Non
     settings = Settings(select=("AGW604",), options={"authorizer-quota-exceeded": {"limit": 1}})
     results = lint_path(str(FIXTURES / path), settings)
     assert [(f.line, f.message) for r in results for f in r.findings] == [AUTHORIZERS[path]]
+
+
+#: AGW603 (over the HTTP API integration quota) with its `limit` lowered to 1.
+_SHARE = (
+    "the HTTP API has at least {} distinct integrations, over the quota of 1 integrations per "
+    "API (300, and it cannot be raised); {}, or split the API"
+)
+INTEGRATIONS = {
+    "rules/integration-quota-exceeded/http.yaml": (
+        5,
+        _SHARE.format(
+            3,
+            "share integrations between routes through "
+            "components.x-amazon-apigateway-integrations and $ref",
+        ),
+    ),
+    "wording/cloudformation/http.yaml": (
+        4,
+        _SHARE.format(
+            2,
+            "point the Target of several AWS::ApiGatewayV2::Route resources at one "
+            "AWS::ApiGatewayV2::Integration",
+        ),
+    ),
+    "wording/terraform/http/main.tf": (
+        4,
+        _SHARE.format(
+            2,
+            "point the target of several aws_apigatewayv2_route resources at one "
+            "aws_apigatewayv2_integration",
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("path", INTEGRATIONS)
+def test_the_integration_quota_says_how_routes_share_one(path: str) -> None:
+    settings = Settings(select=("AGW603",), options={"integration-quota-exceeded": {"limit": 1}})
+    results = lint_path(str(FIXTURES / path), settings)
+    assert [(f.line, f.message) for r in results for f in r.findings] == [INTEGRATIONS[path]]
 
 
 def test_every_term_has_words_for_every_front_end_and_api_kind() -> None:

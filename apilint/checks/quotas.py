@@ -58,8 +58,7 @@ def integration_quota_exceeded(api: Api, options: dict[str, Any]) -> Iterator[Vi
             api.root.child("paths") or api.root,
             f"the HTTP API has at least {len(distinct)} distinct integrations, over "
             f"the quota of {limit} integrations per API (300, and it cannot be "
-            "raised); share integrations between routes through "
-            "components.x-amazon-apigateway-integrations and $ref, or split the API",
+            f"raised); {say(api, 'share-integrations')}, or split the API",
         )
 
 

@@ -105,6 +105,7 @@ class Workspace:
         self._failed: dict[Path, RefError] = {}  # remote documents that could not be had
         #: Where a `$ref` chain through a location ends, or why it cannot (see deref).
         self._ends: dict[tuple[Path, Tokens], At | RefError] = {}
+        self._targets: dict[tuple[Path, str], tuple[Document, Tokens]] = {}
 
     # -- targets -------------------------------------------------------------------------------
     def _file(self, doc: Document, name: str) -> Document:
@@ -161,6 +162,15 @@ class Workspace:
         return cached
 
     def target(self, doc: Document, ref: str) -> tuple[Document, Tokens]:
+        """The document and pointer `ref`, written in `doc`, names (each distinct `ref` of a
+        document is parsed once: a large definition repeats a few thousand refs many times)."""
+        key = (doc.abspath, ref)
+        found = self._targets.get(key)
+        if found is None:
+            found = self._targets[key] = self._target(doc, ref)
+        return found
+
+    def _target(self, doc: Document, ref: str) -> tuple[Document, Tokens]:
         file_part, _, fragment = ref.partition("#")
         from_remote = is_remote(doc.path)
         if is_remote(ref) or (from_remote and file_part):
@@ -185,6 +195,9 @@ class Workspace:
         Linear in the chain: every location the chain passes through is remembered with where
         it ends (or why it fails), so a later chain stops as soon as it joins a known one
         (s0 -> s1 -> ... -> s2999 used to re-walk the rest of the chain from every link)."""
+        value = at.value
+        if not (isinstance(value, dict) and isinstance(value.get("$ref"), str)):
+            return at  # most values the model and the rules read are no reference
         chain: list[tuple[Path, Tokens]] = []
         seen: set[tuple[Path, Tokens]] = set()
         try:
@@ -260,9 +273,9 @@ class Workspace:
         import json
 
         targets = set()
-        for m in _JSON_REF.finditer(text):
+        for quoted in set(_JSON_REF.findall(text)):  # decoded once per distinct spelling
             try:
-                targets.add(json.loads(m.group(1)))
+                targets.add(json.loads(quoted))
             except ValueError:
                 return False
         for ref in targets:

@@ -95,25 +95,35 @@ def schema_nodes(api: Api) -> list[SchemaNode]:
         stack: list[tuple[At, str, tuple[str, ...]]] = [(root.site, root.owner, ())]
         while stack:
             at, owner, rel = stack.pop()
-            ref = at.value.get("$ref") if isinstance(at.value, dict) else None
+            value = at.value
+            if not isinstance(value, dict):
+                continue
+            ref = value.get("$ref")
             if isinstance(ref, str):  # the same $ref string is resolved once per document
                 ref_key = (id(at.doc), ref)
                 if ref_key not in targets:
                     targets[ref_key] = api.ws.resolve(at)
                 node = targets[ref_key]
+                if node is None or not isinstance(node.value, dict):
+                    continue
+                if node.tokens != at.tokens or node.doc is not at.doc:  # reached through it
+                    owner, rel = _owner(node), ()
             else:
                 node = at
-            if node is None or not isinstance(node.value, dict):
-                continue
             key = _site_key(node)
             if key in seen:
                 continue
             seen.add(key)
-            if node.tokens != at.tokens or node.doc is not at.doc:  # reached through a $ref
-                owner, rel = _owner(node), ()
             out.append(SchemaNode(node, owner, rel))
-            stack.extend(reversed(list(_children(node, owner, rel))))
+            if not _KEYS.isdisjoint(node.value):  # (C speed) most schemas have no subschema
+                stack.extend(reversed(_children(node, owner, rel)))
     return out
+
+
+def _holding(api: Api, keywords: frozenset[str]) -> Iterator[SchemaNode]:
+    """The schema nodes that hold any of `keywords`: the test runs at C speed, and most of the
+    tens of thousands of nodes of a large API hold none of the keywords a rule looks for."""
+    return (node for node in schema_nodes(api) if not keywords.isdisjoint(node.at.value))
 
 
 def _owner(node: At) -> str:
@@ -125,23 +135,26 @@ def _owner(node: At) -> str:
     return f"the schema at {encode(t) or '#'}"
 
 
-def _children(
-    node: At, owner: str, rel: tuple[str, ...]
-) -> Iterator[tuple[At, str, tuple[str, ...]]]:
+def _children(node: At, owner: str, rel: tuple[str, ...]) -> list[tuple[At, str, tuple[str, ...]]]:
+    """The subschemas of a schema, in document order."""
     value, doc, tokens = node.value, node.doc, node.tokens
-    for key in [k for k in value if k in _KEYS]:  # most schemas hold none of them
+    out = []
+    for key in [k for k in value if k in _KEYS]:
         child = value[key]
         if isinstance(child, dict):
             if key in _MAPS:
                 for name, sub in child.items():
                     if isinstance(sub, dict):
-                        yield At(doc, tokens + (key, str(name)), sub), owner, rel + (key, str(name))
+                        place = (key, str(name))
+                        out.append((At(doc, tokens + place, sub), owner, rel + place))
             else:
-                yield At(doc, tokens + (key,), child), owner, rel + (key,)
+                out.append((At(doc, tokens + (key,), child), owner, rel + (key,)))
         elif isinstance(child, list) and (key in _LISTS or key == "items"):  # tuple items too
             for i, sub in enumerate(child):
                 if isinstance(sub, dict):
-                    yield At(doc, tokens + (key, str(i)), sub), owner, rel + (key, str(i))
+                    place = (key, str(i))
+                    out.append((At(doc, tokens + place, sub), owner, rel + place))
+    return out
 
 
 # -- models ------------------------------------------------------------------------------------
@@ -174,11 +187,13 @@ _KEYWORDS = {
     "default": "remove it; API Gateway never fills in defaults (document the default in the "
     "description)",
 }
+_KEYWORD_SET = frozenset(_KEYWORDS)
+_EXAMPLES = ("example", "examples")
 
 
 @check
 def schema_keyword_unsupported(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    for node in schema_nodes(api):
+    for node in _holding(api, _KEYWORD_SET):
         for keyword, advice in _KEYWORDS.items():
             if keyword not in node.at.value:
                 continue
@@ -195,8 +210,8 @@ def schema_example_unsupported(api: Api, options: dict[str, Any]) -> Iterator[Vi
     # Reported once per model or body (at its first example): examples are usually everywhere.
     first: dict[str, tuple[SchemaNode, str]] = {}
     count: dict[str, int] = {}
-    for node in schema_nodes(api):
-        for keyword in ("example", "examples"):
+    for node in _holding(api, frozenset(_EXAMPLES)):
+        for keyword in _EXAMPLES:
             if keyword in node.at.value:
                 first.setdefault(node.owner, (node, keyword))
                 count[node.owner] = count.get(node.owner, 0) + 1
@@ -213,8 +228,8 @@ def schema_example_unsupported(api: Api, options: dict[str, Any]) -> Iterator[Vi
 
 @check
 def schema_int_decimal_format(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    for node in schema_nodes(api):
-        fmt = node.at.value.get("format")
+    for node in _holding(api, frozenset({"format"})):
+        fmt = node.at.value["format"]
         if not isinstance(fmt, str):
             continue
         kind = node.at.value.get("type")
@@ -234,7 +249,7 @@ def schema_int_decimal_format(api: Api, options: dict[str, Any]) -> Iterator[Vio
 
 @check
 def schema_composition_ref(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    for node in schema_nodes(api):
+    for node in _holding(api, frozenset(_LISTS)):
         for keyword in _LISTS:
             members = node.at.value.get(keyword)
             if not isinstance(members, list):

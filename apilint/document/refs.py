@@ -53,9 +53,10 @@ def is_literal(tokens: Tokens, key: str) -> bool:
     return key in _LITERAL_KEYS and not (tokens and tokens[-1] in _NAME_MAPS)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class At:
-    """A value and where it lives."""
+    """A value and where it lives. (Slots: a large definition holds tens of thousands of them,
+    and a per-instance dict would double their size.)"""
 
     doc: Document
     tokens: Tokens

@@ -89,7 +89,6 @@ def roots(api: Api) -> list[Root]:
 def schema_nodes(api: Api) -> list[SchemaNode]:
     """Every schema object of the API's models and bodies, each once (cached per API)."""
     seen: set[tuple[int, Tokens]] = set()
-    targets: dict[tuple[int, str], At | None] = {}
     out: list[SchemaNode] = []
     for root in roots(api):
         stack: list[tuple[At, str, tuple[str, ...]]] = [(root.site, root.owner, ())]
@@ -99,11 +98,8 @@ def schema_nodes(api: Api) -> list[SchemaNode]:
             if not isinstance(value, dict):
                 continue
             ref = value.get("$ref")
-            if isinstance(ref, str):  # the same $ref string is resolved once per document
-                ref_key = (id(at.doc), ref)
-                if ref_key not in targets:
-                    targets[ref_key] = api.ws.resolve(at)
-                node = targets[ref_key]
+            if isinstance(ref, str):
+                node = api.ws.resolve(at)
                 if node is None or not isinstance(node.value, dict):
                     continue
                 if node.tokens != at.tokens or node.doc is not at.doc:  # reached through it

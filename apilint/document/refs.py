@@ -107,6 +107,7 @@ class Workspace:
         #: Where a `$ref` chain through a location ends, or why it cannot (see deref).
         self._ends: dict[tuple[Path, Tokens], At | RefError] = {}
         self._targets: dict[tuple[Path, str], tuple[Document, Tokens]] = {}
+        self._by_ref: dict[tuple[Path, str], At | RefError] = {}
 
     # -- targets -------------------------------------------------------------------------------
     def _file(self, doc: Document, name: str) -> Document:
@@ -199,6 +200,21 @@ class Workspace:
         value = at.value
         if not (isinstance(value, dict) and isinstance(value.get("$ref"), str)):
             return at  # most values the model and the rules read are no reference
+        # A `$ref` means the same wherever its document writes it: where it ends is remembered
+        # by (document, ref), so the thousands of sites of a popular schema follow it once.
+        ref_key = (at.doc.abspath, value["$ref"])
+        end = self._by_ref.get(ref_key)
+        if end is None:
+            try:
+                end = self._follow(at)
+            except RefError as exc:
+                end = exc
+            self._by_ref[ref_key] = end
+        if isinstance(end, RefError):
+            raise RefError(end.kind, end.detail)
+        return end
+
+    def _follow(self, at: At) -> At:
         chain: list[tuple[Path, Tokens]] = []
         seen: set[tuple[Path, Tokens]] = set()
         try:

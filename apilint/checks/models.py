@@ -116,10 +116,22 @@ def schema_nodes(api: Api) -> list[SchemaNode]:
     return out
 
 
-def _holding(api: Api, keywords: frozenset[str]) -> Iterator[SchemaNode]:
-    """The schema nodes that hold any of `keywords`: the test runs at C speed, and most of the
-    tens of thousands of nodes of a large API hold none of the keywords a rule looks for."""
-    return (node for node in schema_nodes(api) if not keywords.isdisjoint(node.at.value))
+@per_api
+def _keyword_index(api: Api) -> dict[str, list[int]]:
+    """For each keyword of _LOOKED_FOR, the positions in schema_nodes of the nodes that hold it
+    (cached per API): most of the tens of thousands of nodes of a large API hold none, and five
+    rules would each visit all of them."""
+    index: dict[str, list[int]] = {}
+    for i, node in enumerate(schema_nodes(api)):
+        for keyword in _LOOKED_FOR.intersection(node.at.value):
+            index.setdefault(keyword, []).append(i)
+    return index
+
+
+def _holding(api: Api, keywords: frozenset[str]) -> list[SchemaNode]:
+    """The schema nodes that hold any of `keywords` (all of _LOOKED_FOR), in walk order."""
+    nodes, index = schema_nodes(api), _keyword_index(api)
+    return [nodes[i] for i in sorted(set().union(*(index.get(k, ()) for k in keywords)))]
 
 
 def _owner(node: At) -> str:
@@ -185,6 +197,10 @@ _KEYWORDS = {
 }
 _KEYWORD_SET = frozenset(_KEYWORDS)
 _EXAMPLES = ("example", "examples")
+_FORMAT = frozenset({"format"})
+_DEPRECATED = frozenset({"deprecated"})
+#: Every keyword the schema rules ask `_holding` for: indexed in one walk over the nodes.
+_LOOKED_FOR = _KEYWORD_SET | frozenset(_EXAMPLES) | _FORMAT | _DEPRECATED | frozenset(_LISTS)
 
 
 @check
@@ -224,7 +240,7 @@ def schema_example_unsupported(api: Api, options: dict[str, Any]) -> Iterator[Vi
 
 @check
 def schema_int_decimal_format(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    for node in _holding(api, frozenset({"format"})):
+    for node in _holding(api, _FORMAT):
         fmt = node.at.value["format"]
         if not isinstance(fmt, str):
             continue
@@ -307,8 +323,8 @@ def deprecated_dropped(api: Api, options: dict[str, Any]) -> Iterator[Violation]
                     _site_key(param.at),
                     (param.at, f"parameter {param.name!r} of {method.label}", None),
                 )
-    for node in schema_nodes(api):
-        if node.at.value.get("deprecated") is True:
+    for node in _holding(api, _DEPRECATED):
+        if node.at.value["deprecated"] is True:
             sites.setdefault(_site_key(node.at), (node.at, node.place, None))
     for at, what, operation in sites.values():
         yield violation(

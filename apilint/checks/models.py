@@ -33,7 +33,14 @@ _MODEL_NAME = re.compile(r"[A-Za-z0-9]+")
 class SchemaNode(NamedTuple):
     at: At  # a schema object (a dict), after `$ref`s
     owner: str  # "model 'Pet'", "the 200 response of GET /pets", ...
-    rel: tuple[str, ...]  # the place inside the owner, () for its root
+    #: How many of `at.tokens` lead to the owner's root: the rest is the place inside the owner
+    #: (a number rather than a tuple per node: a large API has tens of thousands of nodes).
+    base: int
+
+    @property
+    def rel(self) -> tuple[str, ...]:
+        """The place inside the owner, () for its root."""
+        return self.at.tokens[self.base :]
 
     @property
     def where(self) -> str:
@@ -91,9 +98,9 @@ def schema_nodes(api: Api) -> list[SchemaNode]:
     seen: set[tuple[int, Tokens]] = set()
     out: list[SchemaNode] = []
     for root in roots(api):
-        stack: list[tuple[At, str, tuple[str, ...]]] = [(root.site, root.owner, ())]
+        stack = [(root.site, root.owner, len(root.site.tokens))]
         while stack:
-            at, owner, rel = stack.pop()
+            at, owner, base = stack.pop()
             value = at.value
             if not isinstance(value, dict):
                 continue
@@ -103,16 +110,16 @@ def schema_nodes(api: Api) -> list[SchemaNode]:
                 if node is None or not isinstance(node.value, dict):
                     continue
                 if node.tokens != at.tokens or node.doc is not at.doc:  # reached through it
-                    owner, rel = _owner(node), ()
+                    owner, base = _owner(node), len(node.tokens)
             else:
                 node = at
             key = _site_key(node)
             if key in seen:
                 continue
             seen.add(key)
-            out.append(SchemaNode(node, owner, rel))
+            out.append(SchemaNode(node, owner, base))
             if not _KEYS.isdisjoint(node.value):  # (C speed) most schemas have no subschema
-                stack.extend(reversed(_children(node, owner, rel)))
+                stack.extend(reversed(_children(node, owner, base)))
     return out
 
 
@@ -143,7 +150,7 @@ def _owner(node: At) -> str:
     return f"the schema at {encode(t) or '#'}"
 
 
-def _children(node: At, owner: str, rel: tuple[str, ...]) -> list[tuple[At, str, tuple[str, ...]]]:
+def _children(node: At, owner: str, base: int) -> list[tuple[At, str, int]]:
     """The subschemas of a schema, in document order."""
     value, doc, tokens = node.value, node.doc, node.tokens
     out = []
@@ -153,15 +160,13 @@ def _children(node: At, owner: str, rel: tuple[str, ...]) -> list[tuple[At, str,
             if key in _MAPS:
                 for name, sub in child.items():
                     if isinstance(sub, dict):
-                        place = (key, str(name))
-                        out.append((At(doc, tokens + place, sub), owner, rel + place))
+                        out.append((At(doc, tokens + (key, str(name)), sub), owner, base))
             else:
-                out.append((At(doc, tokens + (key,), child), owner, rel + (key,)))
+                out.append((At(doc, tokens + (key,), child), owner, base))
         elif isinstance(child, list) and (key in _LISTS or key == "items"):  # tuple items too
             for i, sub in enumerate(child):
                 if isinstance(sub, dict):
-                    place = (key, str(i))
-                    out.append((At(doc, tokens + place, sub), owner, rel + place))
+                    out.append((At(doc, tokens + (key, str(i)), sub), owner, base))
     return out
 
 

@@ -681,3 +681,24 @@ def test_sarif_and_github_paths_are_relative_to_the_repository_root(
         for r in sarif.build_log(results)["runs"][0]["results"]
     }
     assert uris == {"api.yaml"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'quote " backslash \\ controls \x00\x01\x08\x0c\n\r\t\x1f',
+        "DEL \x7f latin é BMP ☃ \u202e astral 😀 \U0010ffff",
+        "runner ##[error]x",
+        "lone \ud800 surrogate",  # orjson refuses it: the json module writes it
+    ],
+)
+def test_json_document_is_json_dumps_indented(text: str) -> None:
+    from apilint.common.escape import json_text
+    from apilint.report import json_document
+
+    payload = {
+        "results": [{"message": text, text: [1, -2, None, True, False], "empty": [{}, []]}],
+        "big": 2**70 if "lone" in text else 7,
+        "errors": [],
+    }
+    assert json_document(payload) == json_text(json.dumps(payload, indent=2))

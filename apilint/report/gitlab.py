@@ -7,15 +7,13 @@ Fields GitLab uses: https://docs.gitlab.com/ci/testing/code_quality/#code-qualit
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any, TextIO
 
 from apilint.catalog.registry import Rule
-from apilint.common.escape import json_text
 from apilint.common.findings import FileResult, Severity
-from apilint.report import Catalog, repository_path, rules_by_code
+from apilint.report import Catalog, json_document, repository_path, rules_by_code
 from apilint.report.sarif import fingerprint
 
 #: GitLab's scale is info, minor, major, critical, blocker.
@@ -25,7 +23,7 @@ SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO:
 def render(
     results: Sequence[FileResult], out: TextIO, colour: bool, rules: Catalog | None = None
 ) -> None:
-    out.write(json_text(json.dumps(issues(results, rules), indent=2)) + "\n")
+    out.write(json_document(issues(results, rules)) + "\n")
 
 
 def issues(results: Sequence[FileResult], catalog: Catalog | None = None) -> list[dict[str, Any]]:

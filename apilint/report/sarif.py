@@ -7,7 +7,6 @@ https://docs.github.com/en/code-security/code-scanning/integrating-with-code-sca
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,10 +15,17 @@ from urllib.parse import quote
 
 from apilint import __version__
 from apilint.catalog.registry import Rule
-from apilint.common.escape import json_text, markdown_code, markdown_prose, markdown_text
+from apilint.common.escape import markdown_code, markdown_prose, markdown_text
 from apilint.common.findings import FileResult, Finding, Severity, Span
 from apilint.common.fixes import Fix
-from apilint.report import Catalog, has_end, relative_path, repository_root, rules_by_code
+from apilint.report import (
+    Catalog,
+    has_end,
+    json_document,
+    relative_path,
+    repository_root,
+    rules_by_code,
+)
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/apilint/apilint"
@@ -45,7 +51,7 @@ Json = dict[str, Any]
 def render(
     results: Sequence[FileResult], out: TextIO, colour: bool, rules: Catalog | None = None
 ) -> None:
-    out.write(json_text(json.dumps(build_log(results, rules=rules), indent=2)) + "\n")
+    out.write(json_document(build_log(results, rules=rules)) + "\n")
 
 
 def build_log(

@@ -7,6 +7,7 @@ Fields GitLab uses: https://docs.gitlab.com/ci/testing/code_quality/#code-qualit
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any, TextIO
@@ -30,9 +31,10 @@ def issues(results: Sequence[FileResult], catalog: Catalog | None = None) -> lis
     rules = rules_by_code(catalog)
     out = []
     seen: Counter[tuple[str, str, str]] = Counter()
+    path_of = functools.cache(repository_path)  # once per file: it walks up to the repository
     for result in results:
         for f in result.findings:
-            path = repository_path(f.file)
+            path = path_of(f.file)
             key = (f.code, path, f.pointer)
             seen[key] += 1  # two findings of one rule at one node stay two issues
             out.append(

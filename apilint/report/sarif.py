@@ -6,6 +6,7 @@ https://docs.github.com/en/code-security/code-scanning/integrating-with-code-sca
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from collections.abc import Sequence
@@ -180,8 +181,10 @@ def region(span: Span) -> Json:
 def _results(findings: list[Finding], index: dict[str, int], cwd: str, root: str) -> list[Json]:
     out = []
     seen: dict[tuple[str, str, str], int] = {}
+    # once per file, not per finding (a path walk and a URI each); the dict is shared, unchanged
+    location_of = functools.cache(lambda path: artifact_location(path, cwd, root))
     for f in findings:
-        where = artifact_location(f.file, cwd, root)
+        where = location_of(f.file)
         # Two findings of one rule on one node would share a fingerprint, and GitHub would merge
         # their alerts; number the repeats (in the engine's stable order) to keep them apart.
         key = (f.code, where["uri"], f.pointer)

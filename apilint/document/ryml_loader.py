@@ -29,6 +29,16 @@ try:
 except ImportError:  # pragma: no cover - rapidyaml is a dependency; the libyaml path still works
     ryml = None
 
+#: rapidyaml's node type bits: the locator reads a node's Tree.type() once instead of calling a
+#: predicate per question (has_key, is_container, is_flow...: each call into C++ costs about as
+#: much as the type itself).
+_KEY, _VAL, _MAP, _SEQ, _FLOW, _KEYQUO, _VALQUO = (
+    (ryml.KEY, ryml.VAL, ryml.MAP, ryml.SEQ, ryml.FLOW_SL | ryml.FLOW_ML, ryml.KEYQUO, ryml.VALQUO)
+    if ryml is not None
+    else (0,) * 7
+)
+_CONTAINER = _MAP | _SEQ
+
 # Plain scalars that YAML 1.1 (PyYAML, API Gateway's importer) reads differently from rapidyaml:
 # booleans and nulls beyond true/false/null, octal/hex/binary/underscored/sexagesimal numbers,
 # exponents without a dot or sign, infinities and NaNs other than plain lowercase inf/nan.
@@ -180,9 +190,10 @@ class RymlLocator:
         """The child of `node` under `token` by rapidyaml's own search (C++, no table): one
         lookup into a node costs less so than reading all its members from Python."""
         t = self.tree
-        if t.is_map(node):
+        kind = t.type(node)
+        if kind & _MAP:
             return int(t.find_child(node, token.encode("utf-8")))
-        if t.is_seq(node) and token.isdigit() and int(token) < t.num_children(node):
+        if kind & _SEQ and token.isdigit() and int(token) < t.num_children(node):
             return int(t.child(node, int(token)))
         return int(ryml.NONE)
 
@@ -192,34 +203,37 @@ class RymlLocator:
         20,000 paths was quadratic (43 s) with them alone."""
         t = self.tree
         members: dict[str, int] | list[int] | None = None
-        if t.is_container(node):
+        kind = t.type(node)
+        if kind & _CONTAINER:
             children = []
             child = t.first_child(node)
             while child != ryml.NONE:
                 children.append(child)
                 child = t.next_sibling(child)
-            if t.is_map(node):
+            if kind & _MAP:
                 # the last of duplicate keys, as JSON parsers keep it (YAML with duplicates
-                # never gets here: load_fast declines it)
-                members = {bytes(t.key(c)).decode("utf-8", "replace"): c for c in children}
+                # never gets here: load_fast declines it); str() decodes the view in place
+                members = {str(t.key(c), "utf-8", "replace"): c for c in children}
             else:
                 members = children
         self._members[node] = members
         return members
 
-    def _offset(self, view: Any, quoted: bool) -> int:
+    def _offset(self, view: Any, quoted: int) -> int:
         return _address(view) - self.base - (1 if quoted else 0)
 
     def _start(self, node: int) -> int:
         t = self.tree
-        if t.has_key(node):
-            return self._offset(t.key(node), t.is_key_quoted(node))
-        if t.has_val(node) and not t.is_container(node):
-            start = self._offset(t.val(node), t.is_val_quoted(node))
+        kind = t.type(node)
+        if kind & _KEY:
+            return self._offset(t.key(node), kind & _KEYQUO)
+        if kind & _VAL and not kind & _CONTAINER:
+            start = self._offset(t.val(node), kind & _VALQUO)
             return self._block_indicator(start) if self._is_block(start) else start
-        if t.num_children(node):
-            first = self._start(t.first_child(node))
-            return self._opener_before(first) if t.is_flow(node) else first
+        first = t.first_child(node)
+        if first != ryml.NONE:
+            start = self._start(first)
+            return self._opener_before(start) if kind & _FLOW else start
         return self._empty_start(node)
 
     def _opener_before(self, offset: int) -> int:
@@ -245,11 +259,15 @@ class RymlLocator:
     def _end(self, node: int) -> int:
         t = self.tree
         closers = 0  # flow collections on the way down end at their closing bracket
-        while t.is_container(node) and t.num_children(node):
-            if t.is_flow(node):
+        kind = t.type(node)
+        while kind & _CONTAINER:
+            last = t.last_child(node)
+            if last == ryml.NONE:
+                break
+            if kind & _FLOW:
                 closers += 1
-            node = t.last_child(node)
-        end = self._leaf_end(node)
+            node, kind = last, t.type(last)
+        end = self._leaf_end(node, kind)
         for _ in range(closers):
             m = _CLOSER.match(self.original, end)
             if not m:
@@ -257,7 +275,7 @@ class RymlLocator:
             end = m.end()
         return end
 
-    def _scalar_end(self, view: Any, quoted: bool) -> int:
+    def _scalar_end(self, view: Any, quoted: int) -> int:
         if quoted:
             opening = self._offset(view, True)
             if self._is_block(opening):
@@ -297,18 +315,19 @@ class RymlLocator:
             pos = nl + 1
         return pos
 
-    def _leaf_end(self, node: int) -> int:
+    def _leaf_end(self, node: int, kind: int) -> int:
+        """The end of a node without children (`kind`: its type bits)."""
         t = self.tree
-        if t.has_val(node) and not t.is_container(node):
-            return self._scalar_end(t.val(node), t.is_val_quoted(node))
-        if t.has_key(node):
-            end = self._scalar_end(t.key(node), t.is_key_quoted(node))
-            if t.is_container(node):  # an empty `[]` / `{}` after its key
+        if kind & _VAL and not kind & _CONTAINER:
+            return self._scalar_end(t.val(node), kind & _VALQUO)
+        if kind & _KEY:
+            end = self._scalar_end(t.key(node), kind & _KEYQUO)
+            if kind & _CONTAINER:  # an empty `[]` / `{}` after its key
                 opener = _OPENER.search(self.original, end)
                 if opener:
                     return opener.end()
             return end
-        if t.is_container(node):  # a keyless empty `[]` / `{}`
+        if kind & _CONTAINER:  # a keyless empty `[]` / `{}`
             m = _EMPTY.match(self.original, self._empty_start(node))
             if m:
                 return m.end()

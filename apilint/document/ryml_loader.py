@@ -185,6 +185,7 @@ class RymlLocator:
         # scalar: None), read once
         self._members: dict[int, dict[str, int] | list[int] | None] = {}
         self._looked_into: set[int] = set()
+        self._spans: dict[tuple[str, ...], Span] = {}
 
     def _direct(self, node: int, token: str) -> int:
         """The child of `node` under `token` by rapidyaml's own search (C++, no table): one
@@ -334,6 +335,14 @@ class RymlLocator:
         return self._start(node) + 1
 
     def span(self, tokens: tuple[str, ...]) -> Span:
+        # Several rules report the same node (an operation without security and without an
+        # integration): one in ten look-ups on the big definitions.
+        span = self._spans.get(tokens)
+        if span is None:
+            span = self._spans[tokens] = self._locate(tokens)
+        return span
+
+    def _locate(self, tokens: tuple[str, ...]) -> Span:
         node, known, once = self.root, self._members, self._looked_into
         for token in tokens:
             if node in known:

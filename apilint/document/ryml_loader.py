@@ -184,12 +184,13 @@ class RymlLocator:
         # node -> its members (a map: key -> child; a sequence: the children in order; a
         # scalar: None), read once
         self._members: dict[int, dict[str, int] | list[int] | None] = {}
-        self._looked_into: set[int] = set()
+        # node -> how many look-ups into it went by rapidyaml's own search so far
+        self._searched: dict[int, int] = {}
         self._spans: dict[tuple[str, ...], Span] = {}
 
     def _direct(self, node: int, token: str) -> int:
-        """The child of `node` under `token` by rapidyaml's own search (C++, no table): one
-        lookup into a node costs less so than reading all its members from Python."""
+        """The child of `node` under `token` by rapidyaml's own search (C++, no table): a few
+        look-ups into a node cost less so than reading all its members from Python."""
         t = self.tree
         kind = t.type(node)
         if kind & _MAP:
@@ -199,7 +200,7 @@ class RymlLocator:
         return int(ryml.NONE)
 
     def _children(self, node: int) -> dict[str, int] | list[int] | None:
-        """The members of `node`, None for a scalar: for a node looked into again. find_child,
+        """The members of `node`, None for a scalar: for a node looked into often. find_child,
         child and num_children walk the siblings one by one: locating findings under each of
         20,000 paths was quadratic (43 s) with them alone."""
         t = self.tree
@@ -342,15 +343,22 @@ class RymlLocator:
             span = self._spans[tokens] = self._locate(tokens)
         return span
 
+    #: Look-ups into a node by rapidyaml's search before its members are read into a table:
+    #: a table costs about as much as a search per member, and most nodes on the way to a
+    #: finding are looked into once or twice (GitHub's schemas: 38,000 members read for
+    #: 10,000 findings when the second look-up made a table). Still linear: at most this many
+    #: searches per node.
+    SEARCHES = 8
+
     def _locate(self, tokens: tuple[str, ...]) -> Span:
-        node, known, once = self.root, self._members, self._looked_into
+        node, known, searched = self.root, self._members, self._searched
         for token in tokens:
             if node in known:
                 members = known[node]
-            elif node in once or self.duplicate_keys:
+            elif self.duplicate_keys or searched.get(node, 0) >= self.SEARCHES:
                 members = self._children(node)
             else:
-                once.add(node)
+                searched[node] = searched.get(node, 0) + 1
                 child = self._direct(node, token)
                 if child == ryml.NONE:
                     break

@@ -5,6 +5,7 @@ Colour and wrapping only on a terminal."""
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import textwrap
@@ -58,12 +59,24 @@ def ordered(results: Sequence[FileResult]) -> list[Finding]:
 
 
 def header(f: Finding, colour: bool) -> str:
-    where = terminal_line(f"{f.file}:{f.line}:{f.column}:")
-    code = visible(f"{f.code} [{f.severity}]")
+    where = f"{_file_prefix(f.file)}{f.line}:{f.column}:"
+    code = _label(f.code, f.severity)
     if colour:
         where = f"{_BOLD}{where}{_RESET}"
         code = f"{_COLOURS[f.severity]}{code}{_RESET}"
     return f"{where} {code} {visible(f.message)}"
+
+
+@functools.lru_cache(maxsize=256)
+def _file_prefix(file: str) -> str:
+    """`file:` as terminal_line shows it at the start of `file:line:col:`, once per file: the
+    digits and colons after it neither need an escape nor complete `##[` or a leading `::`."""
+    return terminal_line(f"{file}:")
+
+
+@functools.lru_cache(maxsize=256)
+def _label(code: str, severity: Severity) -> str:
+    return visible(f"{code} [{severity}]")
 
 
 def footer(findings: Sequence[Finding], out: TextIO) -> None:

@@ -184,8 +184,10 @@ class RymlLocator:
         # node -> its members (a map: key -> child; a sequence: the children in order; a
         # scalar: None), read once
         self._members: dict[int, dict[str, int] | list[int] | None] = {}
-        # node -> how many look-ups into it went by rapidyaml's own search so far
+        # node -> how many tokens were looked up in it by rapidyaml's own search so far, and
+        # what each search found
         self._searched: dict[int, int] = {}
+        self._found: dict[tuple[int, str], int] = {}
         self._spans: dict[tuple[str, ...], Span] = {}
 
     def _direct(self, node: int, token: str) -> int:
@@ -343,7 +345,7 @@ class RymlLocator:
             span = self._spans[tokens] = self._locate(tokens)
         return span
 
-    #: Look-ups into a node by rapidyaml's search before its members are read into a table:
+    #: Tokens looked up in a node by rapidyaml's search before its members are read into a table:
     #: a table costs about as much as a search per member, and most nodes on the way to a
     #: finding are looked into once or twice (GitHub's schemas: 38,000 members read for
     #: 10,000 findings when the second look-up made a table). Still linear: at most this many
@@ -351,15 +353,17 @@ class RymlLocator:
     SEARCHES = 8
 
     def _locate(self, tokens: tuple[str, ...]) -> Span:
-        node, known, searched = self.root, self._members, self._searched
+        node, known, searched, found = self.root, self._members, self._searched, self._found
         for token in tokens:
             if node in known:
                 members = known[node]
             elif self.duplicate_keys or searched.get(node, 0) >= self.SEARCHES:
                 members = self._children(node)
             else:
-                searched[node] = searched.get(node, 0) + 1
-                child = self._direct(node, token)
+                child = found.get((node, token))
+                if child is None:  # findings under one operation walk the same way again
+                    searched[node] = searched.get(node, 0) + 1
+                    child = found[node, token] = self._direct(node, token)
                 if child == ryml.NONE:
                     break
                 node = child

@@ -407,7 +407,9 @@ def json_locator(text: str, duplicate_keys: bool = False) -> RymlLocator | None:
     """A locator over JSON text (JSON is YAML to rapidyaml): one C++ parse, then every lookup is
     a walk of the tree. None when rapidyaml is missing, the text does not parse, or it spells
     a surrogate as an escape (rapidyaml's bytes for it are not UTF-8: the key is not found)."""
-    if ryml is None or ("\\u" in text and _SURROGATE_ESCAPE.search(text)):
+    # The regex alone: `"\\u" in text` before it took 12.7 ms on GitHub's 13 MB (a str of
+    # 4-byte characters: it holds emoji), the regex 3.9 ms (Stripe: 4.8 and 2.7 ms).
+    if ryml is None or _SURROGATE_ESCAPE.search(text):
         return None
     try:
         with _quiet_stderr():

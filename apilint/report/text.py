@@ -123,7 +123,16 @@ class _Sources:
         if path not in self._lines:
             try:
                 blob = source_bytes(path, FRAME_MAX_BYTES)
-                self._lines[path] = blob.decode("utf-8", "replace").splitlines()
+                # Lines end at "\n", "\r\n" or "\r", as the locators count them (libyaml
+                # counts a lone "\r"): str.splitlines() also ends one at U+2028, U+0085, \f...,
+                # which JSON strings may hold, and the frame showed another line.
+                text = blob.decode("utf-8", "replace")
+                if "\r" in text:
+                    text = text.replace("\r\n", "\n").replace("\r", "\n")
+                lines = text.split("\n")
+                if lines[-1] == "":  # the text's last newline ends a line; it starts none
+                    lines.pop()
+                self._lines[path] = lines
             except (OSError, TooLarge):
                 self._lines[path] = None
         return self._lines[path]

@@ -708,3 +708,24 @@ def test_help_links_lead_to_pages_that_exist() -> None:
         custom, references=(dataclasses.replace(builtin.references[0], url="http://x/y"),)
     )
     assert "helpUri" not in sarif._descriptor(finding, plain)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'quote " backslash \\ controls \x00\x01\x08\x0c\n\r\t\x1f',
+        "DEL \x7f latin é BMP ☃ \u202e astral 😀 \U0010ffff",
+        "runner ##[error]x",
+        "lone \ud800 surrogate",  # orjson refuses it: the json module writes it
+    ],
+)
+def test_json_document_is_json_dumps_indented(text: str) -> None:
+    from apilint.common.escape import json_text
+    from apilint.report import json_document
+
+    payload = {
+        "results": [{"message": text, text: [1, -2, None, True, False], "empty": [{}, []]}],
+        "big": 2**70 if "lone" in text else 7,
+        "errors": [],
+    }
+    assert json_document(payload) == json_text(json.dumps(payload, indent=2))

@@ -6,8 +6,8 @@ https://docs.github.com/en/code-security/code-scanning/integrating-with-code-sca
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import json
 import os
 import re
 from collections.abc import Sequence
@@ -17,10 +17,17 @@ from urllib.parse import quote
 
 from apilint import __version__
 from apilint.catalog.registry import Rule
-from apilint.common.escape import json_text, markdown_code, markdown_prose, markdown_text
+from apilint.common.escape import markdown_code, markdown_prose, markdown_text
 from apilint.common.findings import FileResult, Finding, Severity, Span
 from apilint.common.fixes import Fix
-from apilint.report import Catalog, has_end, relative_path, repository_root, rules_by_code
+from apilint.report import (
+    Catalog,
+    has_end,
+    json_document,
+    relative_path,
+    repository_root,
+    rules_by_code,
+)
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/apilint/apilint"
@@ -67,7 +74,7 @@ Json = dict[str, Any]
 def render(
     results: Sequence[FileResult], out: TextIO, colour: bool, rules: Catalog | None = None
 ) -> None:
-    out.write(json_text(json.dumps(build_log(results, rules=rules), indent=2)) + "\n")
+    out.write(json_document(build_log(results, rules=rules)) + "\n")
 
 
 def build_log(
@@ -198,8 +205,10 @@ def region(span: Span) -> Json:
 def _results(findings: list[Finding], index: dict[str, int], cwd: str, root: str) -> list[Json]:
     out = []
     seen: dict[tuple[str, str, str], int] = {}
+    # once per file, not per finding (a path walk and a URI each); the dict is shared, unchanged
+    location_of = functools.cache(lambda path: artifact_location(path, cwd, root))
     for f in findings:
-        where = artifact_location(f.file, cwd, root)
+        where = location_of(f.file)
         # Two findings of one rule on one node would share a fingerprint, and GitHub would merge
         # their alerts; number the repeats (in the engine's stable order) to keep them apart.
         key = (f.code, where["uri"], f.pointer)

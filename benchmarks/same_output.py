@@ -1,80 +1,99 @@
-"""Findings must not change: lint every file (and each folder) with two source trees and compare
-the output byte for byte.
+"""Proof that a performance change leaves apilint's output alone: `apilint lint --fail-on never`
+on every file of the given folders (and on each folder whole), in the given formats, byte for
+byte the same from a base tree (main unpacked somewhere) and from this one.
 
-Runs `python -m apilint lint --fail-on never -f FORMAT PATH` with PYTHONPATH set to the base tree
-(main's tree unpacked somewhere, read-only) and to this worktree, for every file under the given
-folders and for `lint DIR` on each folder; prints each path whose output or exit code differs
-and exits 1 if any does. Usage:
+Each tree runs in one worker process that imports it and takes the command lines one after the
+other, as `python -m apilint` does (apilint.entry: the typer-free lint path, else the full
+command line): thousands of runs in seconds instead of a process each. Standard output, standard
+error and the exit code are compared. Prints the differing runs and exits 1 when any differ.
 
-    python benchmarks/same_output.py --base /tmp/perf-base [--jobs 2] [--formats json,text,sarif]
-                                     [DIR ...]  (default: ../shared/perfcorpus ../shared/corpus
-                                                fixtures)
+Usage: python benchmarks/same_output.py --base /tmp/perf-base [--formats json,text]
+           [--all-formats-for ../shared/perfcorpus] FOLDER...
+(defaults: ../shared/perfcorpus ../shared/corpus fixtures; every format on the perfcorpus)
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DIRS = (
-    ROOT.parent / "shared" / "perfcorpus",
-    ROOT.parent / "shared" / "corpus",
-    ROOT / "fixtures",
-)
+FORMATS = ("json",)
+#: The formats that show positions: all of them are compared on the big documents.
+ALL_FORMATS = ("json", "text", "concise", "sarif", "github", "gitlab", "junit", "markdown", "html")
+SUFFIXES = {".json", ".yaml", ".yml", ".tf", ".tpl"}
+
+_WORKER = r"""
+import io, json, sys
+from contextlib import redirect_stderr, redirect_stdout
+from functools import partial
+
+from apilint.cli import main
+from apilint.commands.quick import quick_lint
+
+for line in sys.stdin:
+    args = json.loads(line)
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            work = quick_lint(args) or partial(main, args)
+            code = work()
+        except SystemExit as exc:
+            code = exc.code
+    print(json.dumps([code, out.getvalue(), err.getvalue()]), flush=True)
+"""
 
 
-def lint(tree: Path, path: Path, fmt: str) -> tuple[int, bytes, bytes]:
+def command_lines(
+    folders: list[Path], formats: tuple[str, ...], every: set[Path]
+) -> list[list[str]]:
+    lines = []
+    for folder in folders:
+        files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in SUFFIXES)
+        for path in [folder, *files]:
+            shown = ALL_FORMATS if folder.resolve() in every else formats
+            lines += [["lint", "--fail-on", "never", "-f", fmt, str(path)] for fmt in shown]
+    return lines
+
+
+def outputs(tree: Path, lines: list[list[str]]) -> list[list[object]]:
     env = {**os.environ, "PYTHONPATH": str(tree), "NO_COLOR": "1"}
-    env.pop("APILINT_YAML", None)
+    stdin = "".join(json.dumps(args) + "\n" for args in lines)
     done = subprocess.run(
-        [sys.executable, "-m", "apilint", "lint", "--fail-on", "never", "-f", fmt, str(path)],
+        [sys.executable, "-c", _WORKER],
+        input=stdin,
         capture_output=True,
+        text=True,
         env=env,
         cwd=ROOT,
         check=False,
     )
-    return done.returncode, done.stdout, done.stderr
-
-
-def targets(dirs: list[Path], formats: list[str]) -> Iterator[tuple[Path, str]]:
-    for folder in dirs:
-        for fmt in formats:
-            yield folder, fmt
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            for fmt in formats:
-                yield path, fmt
-
-
-def differs(base: Path, target: tuple[Path, str]) -> str | None:
-    path, fmt = target
-    old, new = lint(base, path, fmt), lint(ROOT, path, fmt)
-    if old == new:
-        return None
-    return f"{path} (-f {fmt}): exit {old[0]} -> {new[0]}, stdout {old[1] != new[1]}, stderr {old[2] != new[2]}"
+    if done.returncode != 0:
+        raise SystemExit(f"{tree}: the worker failed:\n{done.stderr[-2000:]}")
+    return [json.loads(line) for line in done.stdout.splitlines()]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("dirs", nargs="*", type=Path, default=list(DEFAULT_DIRS))
     parser.add_argument("--base", type=Path, default=Path("/tmp/perf-base"))
-    parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--formats", default="json")
+    parser.add_argument("--formats", default=",".join(FORMATS))
+    parser.add_argument("--all-formats-for", type=Path, action="append")
+    parser.add_argument("folders", type=Path, nargs="*")
     args = parser.parse_args()
-    formats = args.formats.split(",")
-    work = list(targets([d.resolve() for d in args.dirs], formats))
-    with ThreadPoolExecutor(args.jobs) as pool:
-        results = list(pool.map(lambda t: differs(args.base, t), work))
-    bad = [r for r in results if r]
-    for line in bad:
-        print(line)
-    print(f"{len(work)} runs compared, {len(bad)} differ")
-    return 1 if bad else 0
+    shared = ROOT.parent / "shared"
+    folders = args.folders or [shared / "perfcorpus", shared / "corpus", ROOT / "fixtures"]
+    every = {p.resolve() for p in (args.all_formats_for or [shared / "perfcorpus"])}
+    lines = command_lines(folders, tuple(args.formats.split(",")), every)
+    base, ours = outputs(args.base, lines), outputs(ROOT, lines)
+    differ = [args_ for args_, a, b in zip(lines, base, ours, strict=True) if a != b]
+    for args_ in differ:
+        print("differs:", " ".join(args_))
+    print(f"{len(lines) - len(differ)} of {len(lines)} runs the same")
+    return 1 if differ else 0
 
 
 if __name__ == "__main__":

@@ -55,6 +55,41 @@ def test_text_output_groups_by_file_in_position_order_with_code_frames(capsys, t
     assert blocks[-1] == "Found 4 problems (2 errors, 2 warnings) in 2 files.\n"
 
 
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])  # JSON allows them raw
+def test_code_frame_shows_the_findings_line_past_other_line_separators(
+    separator: str, capsys, tmp_path
+) -> None:
+    # Lines end at "\n" only, as every locator counts them; a separator str.splitlines() also
+    # breaks at (inside a JSON string here) made the frame show another line.
+    path = tmp_path / "api.json"
+    path.write_text(
+        '{"openapi": "3.0.1", "info": {"title": "a' + separator + 'b", "version": "1"},\n'
+        ' "paths": {"/x": {"get": {"responses": {"200": {"description": "ok"}}}}}}\n',
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "lint", str(path), "--select", "AGW403")
+    assert code == 1
+    assert out.splitlines()[:4] == [
+        f"{path}:2:19: AGW403 [error] GET /x has no x-amazon-apigateway-integration; the method "
+        "is created without one and CreateDeployment fails with 'No integration defined for "
+        "method'; add an integration (type: mock for a stub)",
+        "  |",
+        '2 |  "paths": {"/x": {"get": {"responses": {"200": {"description": "ok"}}}}}}',
+        "  |                   " + "^" * 52,  # `"get": {...}` to its closing brace
+    ]
+
+
+def test_code_frame_of_a_yaml_file_with_carriage_return_line_ends(capsys, tmp_path) -> None:
+    path = tmp_path / "api.yaml"
+    path.write_bytes(
+        b'openapi: 3.0.1\rinfo:\r  title: a\r  version: "1"\rpaths:\r  /x:\r    get:\r'
+        b'      responses:\r        "200":\r          description: ok\r'
+    )
+    code, out, _ = run(capsys, "lint", str(path), "--select", "AGW403")
+    assert code == 1
+    assert out.splitlines()[1:4] == ["  |", "7 |     get:", "  |     ^^^"]
+
+
 def test_json_output_envelope(capsys) -> None:
     code, out, _ = run(capsys, "lint", PITFALLS, "--format", "json")
     payload = json.loads(out)

@@ -477,3 +477,17 @@ def test_a_surrogate_escape_in_yaml_is_one_line_with_its_position(
         f"{path}:4:8: error: invalid YAML: while parsing a quoted scalar found "
         "invalid Unicode character escape code\n"
     )
+
+
+@pytest.mark.parametrize(
+    "file",
+    ["", ":", "::", " :", "##", "#", "a\x1b.json", "::error::x.json", "x##[y.json", "ok.yaml"],
+)
+def test_text_header_shows_the_file_as_the_whole_line_would(file: str) -> None:
+    from apilint.common import escape
+    from apilint.common.findings import Finding, Severity, Span
+    from apilint.report.text import header
+
+    f = Finding("AGW403", "name", Severity.ERROR, "m\x1b", file, "/p", Span(12, 3, 12, 9))
+    shown = f"{escape.terminal_line(f'{file}:12:3:')} AGW403 [error] m\\x1b"
+    assert header(f, colour=False) == shown

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import operator
 
@@ -27,6 +26,8 @@ class LineIndex:
         # each finding was quadratic, 98 s of a 20,000-path file).
         self._ascii = isinstance(text, str) or text.isascii()
         self._blocks: dict[int, list[int]] = {}
+        self._chunks: tuple[list[int], list[int]] | None = None
+        self._newline = b"\n" if isinstance(text, bytes) else "\n"
 
     def _line_starts(self) -> list[int]:
         if self._starts is None:
@@ -45,12 +46,40 @@ class LineIndex:
         end_line, end_col = self.position(max(end - 1, start))
         return Span(line, col, end_line, end_col + 1)
 
+    #: Bytes (or characters) per chunk of the position table (see _chunk_table).
+    CHUNK = 1024
+
     def position(self, offset: int) -> tuple[int, int]:
-        starts = self._line_starts()
-        i = bisect.bisect_right(starts, offset) - 1
+        lines_before, line_starts = self._chunk_table()
+        text, newline = self.text, self._newline
+        k = min(max(offset, 0) // self.CHUNK, len(lines_before) - 1)
+        chunk = k * self.CHUNK
+        line, start = lines_before[k], line_starts[k]
+        inside = text.count(newline, chunk, offset)  # type: ignore[arg-type]
+        if inside:
+            line += inside
+            start = text.rfind(newline, chunk, offset) + 1  # type: ignore[arg-type]
         if self._ascii:
-            return i + 1, offset - starts[i] + 1
-        return i + 1, self._column(starts[i], offset) + 1
+            return line + 1, offset - start + 1
+        return line + 1, self._column(start, offset) + 1
+
+    def _chunk_table(self) -> tuple[list[int], list[int]]:
+        """Per CHUNK of the text: the newlines before it and where the line it starts in
+        starts. A position then counts the newlines of one chunk; a table of every line start
+        would split the text into all its lines first (47 ms of 13 MB, for 20,000 look-ups)."""
+        if self._chunks is None:
+            text, newline = self.text, self._newline
+            lines_before, line_starts = [], []
+            line = start = 0
+            for chunk in range(0, len(text) + 1, self.CHUNK):
+                lines_before.append(line)
+                line_starts.append(start)
+                inside = text.count(newline, chunk, chunk + self.CHUNK)  # type: ignore[arg-type]
+                if inside:
+                    line += inside
+                    start = text.rfind(newline, chunk, chunk + self.CHUNK) + 1  # type: ignore[arg-type]
+            self._chunks = lines_before, line_starts
+        return self._chunks
 
     def _column(self, start: int, offset: int) -> int:
         """Characters in the UTF-8 bytes start..offset: the bytes that do not continue a

@@ -37,6 +37,16 @@ try:
 except ImportError:  # pragma: no cover - rapidyaml is a dependency; the libyaml path still works
     ryml = None
 
+#: rapidyaml's node type bits: the locator reads a node's Tree.type() once instead of calling a
+#: predicate per question (has_key, is_container, is_flow...: each call into C++ costs about as
+#: much as the type itself).
+_KEY, _VAL, _MAP, _SEQ, _FLOW, _KEYQUO, _VALQUO = (
+    (ryml.KEY, ryml.VAL, ryml.MAP, ryml.SEQ, ryml.FLOW_SL | ryml.FLOW_ML, ryml.KEYQUO, ryml.VALQUO)
+    if ryml is not None
+    else (0,) * 7
+)
+_CONTAINER = _MAP | _SEQ
+
 # Plain scalars that YAML 1.1 (PyYAML, API Gateway's importer) reads differently from rapidyaml:
 # booleans and nulls beyond true/false/null (not `y`/`n`: PyYAML's resolver, and so the libyaml
 # path, reads those as strings), octal/hex/binary/underscored/sexagesimal numbers, exponents
@@ -201,52 +211,60 @@ class RymlLocator:
         # node -> its members (a map: key -> child; a sequence: the children in order; a
         # scalar: None), read once
         self._members: dict[int, dict[str, int] | list[int] | None] = {}
-        self._looked_into: set[int] = set()
+        # node -> how many tokens were looked up in it by rapidyaml's own search so far, and
+        # what each search found
+        self._searched: dict[int, int] = {}
+        self._found: dict[tuple[int, str], int] = {}
+        self._spans: dict[tuple[str, ...], Span] = {}
 
     def _direct(self, node: int, token: str) -> int:
-        """The child of `node` under `token` by rapidyaml's own search (C++, no table): one
-        lookup into a node costs less so than reading all its members from Python."""
+        """The child of `node` under `token` by rapidyaml's own search (C++, no table): a few
+        look-ups into a node cost less so than reading all its members from Python."""
         t = self.tree
-        if t.is_map(node):
+        kind = t.type(node)
+        if kind & _MAP:
             return int(t.find_child(node, token.encode("utf-8")))
-        if t.is_seq(node) and token.isdigit() and int(token) < t.num_children(node):
+        if kind & _SEQ and token.isdigit() and int(token) < t.num_children(node):
             return int(t.child(node, int(token)))
         return int(ryml.NONE)
 
     def _children(self, node: int) -> dict[str, int] | list[int] | None:
-        """The members of `node`, None for a scalar: for a node looked into again. find_child,
+        """The members of `node`, None for a scalar: for a node looked into often. find_child,
         child and num_children walk the siblings one by one: locating findings under each of
         20,000 paths was quadratic (43 s) with them alone."""
         t = self.tree
         members: dict[str, int] | list[int] | None = None
-        if t.is_container(node):
+        kind = t.type(node)
+        if kind & _CONTAINER:
             children = []
             child = t.first_child(node)
             while child != ryml.NONE:
                 children.append(child)
                 child = t.next_sibling(child)
-            if t.is_map(node):
+            if kind & _MAP:
                 # the last of duplicate keys, as JSON parsers keep it (YAML with duplicates
-                # never gets here: load_fast declines it)
-                members = {bytes(t.key(c)).decode("utf-8", "replace"): c for c in children}
+                # never gets here: load_fast declines it); str() decodes the view in place
+                members = {str(t.key(c), "utf-8", "replace"): c for c in children}
             else:
                 members = children
         self._members[node] = members
         return members
 
-    def _offset(self, view: Any, quoted: bool) -> int:
+    def _offset(self, view: Any, quoted: int) -> int:
         return _address(view) - self.base - (1 if quoted else 0)
 
     def _start(self, node: int) -> int:
         t = self.tree
-        if t.has_key(node):
-            return self._offset(t.key(node), t.is_key_quoted(node))
-        if t.has_val(node) and not t.is_container(node):
-            start = self._offset(t.val(node), t.is_val_quoted(node))
+        kind = t.type(node)
+        if kind & _KEY:
+            return self._offset(t.key(node), kind & _KEYQUO)
+        if kind & _VAL and not kind & _CONTAINER:
+            start = self._offset(t.val(node), kind & _VALQUO)
             return self._block_indicator(start) if self._is_block(start) else start
-        if t.num_children(node):
-            first = self._start(t.first_child(node))
-            return self._opener_before(first) if t.is_flow(node) else first
+        first = t.first_child(node)
+        if first != ryml.NONE:
+            start = self._start(first)
+            return self._opener_before(start) if kind & _FLOW else start
         return self._empty_start(node)
 
     def _opener_before(self, offset: int) -> int:
@@ -272,11 +290,15 @@ class RymlLocator:
     def _end(self, node: int) -> int:
         t = self.tree
         closers = 0  # flow collections on the way down end at their closing bracket
-        while t.is_container(node) and t.num_children(node):
-            if t.is_flow(node):
+        kind = t.type(node)
+        while kind & _CONTAINER:
+            last = t.last_child(node)
+            if last == ryml.NONE:
+                break
+            if kind & _FLOW:
                 closers += 1
-            node = t.last_child(node)
-        end = self._leaf_end(node)
+            node, kind = last, t.type(last)
+        end = self._leaf_end(node, kind)
         for _ in range(closers):
             m = _CLOSER.match(self.original, end)
             if not m:
@@ -284,7 +306,7 @@ class RymlLocator:
             end = m.end()
         return end
 
-    def _scalar_end(self, view: Any, quoted: bool) -> int:
+    def _scalar_end(self, view: Any, quoted: int) -> int:
         if quoted:
             opening = self._offset(view, True)
             if self._is_block(opening):
@@ -324,33 +346,51 @@ class RymlLocator:
             pos = nl + 1
         return pos
 
-    def _leaf_end(self, node: int) -> int:
+    def _leaf_end(self, node: int, kind: int) -> int:
+        """The end of a node without children (`kind`: its type bits)."""
         t = self.tree
-        if t.has_val(node) and not t.is_container(node):
-            return self._scalar_end(t.val(node), t.is_val_quoted(node))
-        if t.has_key(node):
-            end = self._scalar_end(t.key(node), t.is_key_quoted(node))
-            if t.is_container(node):  # an empty `[]` / `{}` after its key
+        if kind & _VAL and not kind & _CONTAINER:
+            return self._scalar_end(t.val(node), kind & _VALQUO)
+        if kind & _KEY:
+            end = self._scalar_end(t.key(node), kind & _KEYQUO)
+            if kind & _CONTAINER:  # an empty `[]` / `{}` after its key
                 opener = _OPENER.search(self.original, end)
                 if opener:
                     return opener.end()
             return end
-        if t.is_container(node):  # a keyless empty `[]` / `{}`
+        if kind & _CONTAINER:  # a keyless empty `[]` / `{}`
             m = _EMPTY.match(self.original, self._empty_start(node))
             if m:
                 return m.end()
         return self._start(node) + 1
 
     def span(self, tokens: tuple[str, ...]) -> Span:
-        node, known, once = self.root, self._members, self._looked_into
+        # Several rules report the same node (an operation without security and without an
+        # integration): one in ten look-ups on the big definitions.
+        span = self._spans.get(tokens)
+        if span is None:
+            span = self._spans[tokens] = self._locate(tokens)
+        return span
+
+    #: Tokens looked up in a node by rapidyaml's search before its members are read into a table:
+    #: a table costs about as much as a search per member, and most nodes on the way to a
+    #: finding are looked into once or twice (GitHub's schemas: 38,000 members read for
+    #: 10,000 findings when the second look-up made a table). Still linear: at most this many
+    #: searches per node.
+    SEARCHES = 8
+
+    def _locate(self, tokens: tuple[str, ...]) -> Span:
+        node, known, searched, found = self.root, self._members, self._searched, self._found
         for token in tokens:
             if node in known:
                 members = known[node]
-            elif node in once or self.duplicate_keys:
+            elif self.duplicate_keys or searched.get(node, 0) >= self.SEARCHES:
                 members = self._children(node)
             else:
-                once.add(node)
-                child = self._direct(node, token)
+                child = found.get((node, token))
+                if child is None:  # findings under one operation walk the same way again
+                    searched[node] = searched.get(node, 0) + 1
+                    child = found[node, token] = self._direct(node, token)
                 if child == ryml.NONE:
                     break
                 node = child
@@ -394,7 +434,9 @@ def json_locator(text: str, duplicate_keys: bool = False) -> RymlLocator | None:
     """A locator over JSON text (JSON is YAML to rapidyaml): one C++ parse, then every lookup is
     a walk of the tree. None when rapidyaml is missing, the text does not parse, or it spells
     a surrogate as an escape (rapidyaml's bytes for it are not UTF-8: the key is not found)."""
-    if ryml is None or ("\\u" in text and _SURROGATE_ESCAPE.search(text)):
+    # The regex alone: `"\\u" in text` before it took 12.7 ms on GitHub's 13 MB (a str of
+    # 4-byte characters: it holds emoji), the regex 3.9 ms (Stripe: 4.8 and 2.7 ms).
+    if ryml is None or _SURROGATE_ESCAPE.search(text):
         return None
     try:
         with _quiet_stderr():

@@ -9,6 +9,7 @@ characters (a newline in a message reads `\\n`, as in every text format). GitHub
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Sequence
 from typing import TextIO
@@ -38,8 +39,9 @@ def workspace_path(path: str) -> str:
 def render(
     results: Sequence[FileResult], out: TextIO, colour: bool, rules: Catalog | None = None
 ) -> None:
+    path_of = functools.cache(workspace_path)  # once per file: it walks up to the repository
     for result in results:
-        file = workspace_path(result.path)
+        file = path_of(result.path)
         if result.error is not None:
             out.write(
                 command(
@@ -60,7 +62,7 @@ def render(
                 command(
                     COMMANDS[f.severity],
                     {
-                        "file": workspace_path(f.file),
+                        "file": path_of(f.file),
                         "line": span.line,
                         "col": span.column,
                         "endLine": span.end_line if ends else None,

@@ -7,15 +7,14 @@ Fields GitLab uses: https://docs.gitlab.com/ci/testing/code_quality/#code-qualit
 
 from __future__ import annotations
 
-import json
+import functools
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any, TextIO
 
 from apilint.catalog.registry import Rule
-from apilint.common.escape import json_text
 from apilint.common.findings import FileResult, Severity
-from apilint.report import Catalog, repository_path, rules_by_code
+from apilint.report import Catalog, json_document, repository_path, rules_by_code
 from apilint.report.sarif import fingerprint
 
 #: GitLab's scale is info, minor, major, critical, blocker.
@@ -25,16 +24,17 @@ SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO:
 def render(
     results: Sequence[FileResult], out: TextIO, colour: bool, rules: Catalog | None = None
 ) -> None:
-    out.write(json_text(json.dumps(issues(results, rules), indent=2)) + "\n")
+    out.write(json_document(issues(results, rules)) + "\n")
 
 
 def issues(results: Sequence[FileResult], catalog: Catalog | None = None) -> list[dict[str, Any]]:
     rules = rules_by_code(catalog)
     out = []
     seen: Counter[tuple[str, str, str]] = Counter()
+    path_of = functools.cache(repository_path)  # once per file: it walks up to the repository
     for result in results:
         for f in result.findings:
-            path = repository_path(f.file)
+            path = path_of(f.file)
             key = (f.code, path, f.pointer)
             seen[key] += 1  # two findings of one rule at one node stay two issues
             out.append(

@@ -187,6 +187,7 @@ class _File:
 
     def __init__(self, index: int, result: FileResult, rules: dict[str, Rule]) -> None:
         self.result, self.rules, self.fid = result, rules, f"file-{index}"
+        self._about: dict[str, str] = {}  # rule code -> its explanation, made once
         self.root = _tree(result.outline)
         self.keys = [WIDE] + _preorder(self.root)
         self.index = {key: i for i, key in enumerate(self.keys)}
@@ -285,23 +286,34 @@ class _File:
             )
         ]
         if rule is not None:
-            refs = "".join(
-                f'<li><a href="{_e(ref.url)}" rel="noreferrer">{_e(ref.title)}</a></li>'
-                if ref.url.startswith(("https://", "http://"))
-                else f"<li>{_e(ref.title)} ({_e(ref.url)})</li>"
-                for ref in rule.references
-            )
+            about = self._about.get(rule.code)
+            if about is None:  # the same for every finding of the rule: 3/4 of the render
+                about = self._about[rule.code] = _explanation(rule)
             parts.append(
-                f"<details><summary>Why it matters and how to fix it</summary><div>"
-                f"<p><em>{_prose(rule.summary)}</em></p>"
-                f"<h5>Why</h5><p>{_prose(rule.rationale)}</p>"
-                f"<h5>Fix</h5><p>{_prose(rule.fix)}</p>"
-                + (f'<h5>References</h5><ul class="plain">{refs}</ul>' if refs else "")
-                + f'<p class="muted">Category {_e(rule.category)}'
+                about
                 + (f" · pointer <code>{_e(f.pointer)}</code>" if f.pointer else "")
                 + "</p></div></details>"
             )
         return "".join(parts) + "</li>"
+
+
+def _explanation(rule: Rule) -> str:
+    """The opening of a finding's `details`: why the rule matters, how to fix it, up to its
+    category (the finding's pointer follows)."""
+    refs = "".join(
+        f'<li><a href="{_e(ref.url)}" rel="noreferrer">{_e(ref.title)}</a></li>'
+        if ref.url.startswith(("https://", "http://"))
+        else f"<li>{_e(ref.title)} ({_e(ref.url)})</li>"
+        for ref in rule.references
+    )
+    return (
+        f"<details><summary>Why it matters and how to fix it</summary><div>"
+        f"<p><em>{_prose(rule.summary)}</em></p>"
+        f"<h5>Why</h5><p>{_prose(rule.rationale)}</p>"
+        f"<h5>Fix</h5><p>{_prose(rule.fix)}</p>"
+        + (f'<h5>References</h5><ul class="plain">{refs}</ul>' if refs else "")
+        + f'<p class="muted">Category {_e(rule.category)}'
+    )
 
 
 def _summary(results: Sequence[FileResult], rules: dict[str, Rule], out: list[str]) -> None:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from apilint.common.escape import json_text
 from apilint.common.findings import FileResult
-from apilint.report import Catalog
+from apilint.report import Catalog, json_document
 
 if TYPE_CHECKING:
     from apilint.custom.spectral_ruleset import Note
@@ -47,4 +45,4 @@ def render(
         "skipped": [{"file": r.path, "reason": r.skipped} for r in results if r.skipped],
         "notes": [note.as_dict() for note in notes],
     }
-    out.write(json_text(json.dumps(payload, indent=2)) + "\n")
+    out.write(json_document(payload) + "\n")

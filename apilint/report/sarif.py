@@ -6,9 +6,10 @@ https://docs.github.com/en/code-security/code-scanning/integrating-with-code-sca
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import json
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -16,18 +17,46 @@ from urllib.parse import quote
 
 from apilint import __version__
 from apilint.catalog.registry import Rule
-from apilint.common.escape import json_text, markdown_code, markdown_prose, markdown_text
+from apilint.common.escape import markdown_code, markdown_prose, markdown_text
 from apilint.common.findings import FileResult, Finding, Severity, Span
 from apilint.common.fixes import Fix
-from apilint.report import Catalog, has_end, relative_path, repository_root, rules_by_code
+from apilint.report import (
+    Catalog,
+    has_end,
+    json_document,
+    relative_path,
+    repository_root,
+    rules_by_code,
+)
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/apilint/apilint"
 
 
-def rule_page_url(name: str) -> str:
-    """The rule's own page (docs/rules/NAME.md, generated from its metadata)."""
-    return f"{INFORMATION_URI}/blob/main/docs/rules/{name}.md"
+#: Built-in rule codes; custom rule codes cannot take this form (apilint.custom.loader).
+_BUILTIN_CODE = re.compile(r"AGW[0-9]{3}")
+
+
+def rule_page_url(code: str, name: str) -> str | None:
+    """The page apilint publishes for a rule: a built-in rule's own (docs/rules/NAME.md,
+    generated from its metadata), the README's table for a contract check. None for custom and
+    Spectral rules: apilint has no page for them (a link would lead nowhere)."""
+    if _BUILTIN_CODE.fullmatch(code):
+        return f"{INFORMATION_URI}/blob/main/docs/rules/{name}.md"
+    if code.startswith(("contract/", "probe/")):
+        return f"{INFORMATION_URI}#contract-testing-a-deployed-api"
+    return None
+
+
+def _help_uri(rule: Rule) -> str | None:
+    """The rule's page, else (a custom rule) its first https reference."""
+    page = rule_page_url(rule.code, rule.name)
+    if page is not None:
+        return page
+    for reference in rule.references:
+        if reference.url.startswith("https://"):
+            return quote(reference.url, safe=_URL_SAFE)
+    return None
 
 
 SRCROOT = "%SRCROOT%"
@@ -45,7 +74,7 @@ Json = dict[str, Any]
 def render(
     results: Sequence[FileResult], out: TextIO, colour: bool, rules: Catalog | None = None
 ) -> None:
-    out.write(json_text(json.dumps(build_log(results, rules=rules), indent=2)) + "\n")
+    out.write(json_document(build_log(results, rules=rules)) + "\n")
 
 
 def build_log(
@@ -135,7 +164,9 @@ def _descriptor(example: Finding, rule: Rule | None) -> Json:
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": properties,
     }
-    descriptor["helpUri"] = rule_page_url(rule.name)
+    uri = _help_uri(rule)
+    if uri is not None:
+        descriptor["helpUri"] = uri
     return descriptor
 
 
@@ -174,8 +205,10 @@ def region(span: Span) -> Json:
 def _results(findings: list[Finding], index: dict[str, int], cwd: str, root: str) -> list[Json]:
     out = []
     seen: dict[tuple[str, str, str], int] = {}
+    # once per file, not per finding (a path walk and a URI each); the dict is shared, unchanged
+    location_of = functools.cache(lambda path: artifact_location(path, cwd, root))
     for f in findings:
-        where = artifact_location(f.file, cwd, root)
+        where = location_of(f.file)
         # Two findings of one rule on one node would share a fingerprint, and GitHub would merge
         # their alerts; number the repeats (in the engine's stable order) to keep them apart.
         key = (f.code, where["uri"], f.pointer)

@@ -5,6 +5,7 @@ Colour and wrapping only on a terminal."""
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import textwrap
@@ -58,12 +59,24 @@ def ordered(results: Sequence[FileResult]) -> list[Finding]:
 
 
 def header(f: Finding, colour: bool) -> str:
-    where = terminal_line(f"{f.file}:{f.line}:{f.column}:")
-    code = visible(f"{f.code} [{f.severity}]")
+    where = f"{_file_prefix(f.file)}{f.line}:{f.column}:"
+    code = _label(f.code, f.severity)
     if colour:
         where = f"{_BOLD}{where}{_RESET}"
         code = f"{_COLOURS[f.severity]}{code}{_RESET}"
     return f"{where} {code} {visible(f.message)}"
+
+
+@functools.lru_cache(maxsize=256)
+def _file_prefix(file: str) -> str:
+    """`file:` as terminal_line shows it at the start of `file:line:col:`, once per file: the
+    digits and colons after it neither need an escape nor complete `##[` or a leading `::`."""
+    return terminal_line(f"{file}:")
+
+
+@functools.lru_cache(maxsize=256)
+def _label(code: str, severity: Severity) -> str:
+    return visible(f"{code} [{severity}]")
 
 
 def footer(findings: Sequence[Finding], out: TextIO) -> None:
@@ -110,7 +123,16 @@ class _Sources:
         if path not in self._lines:
             try:
                 blob = source_bytes(path, FRAME_MAX_BYTES)
-                self._lines[path] = blob.decode("utf-8", "replace").splitlines()
+                # Lines end at "\n", "\r\n" or "\r", as the locators count them (libyaml
+                # counts a lone "\r"): str.splitlines() also ends one at U+2028, U+0085, \f...,
+                # which JSON strings may hold, and the frame showed another line.
+                text = blob.decode("utf-8", "replace")
+                if "\r" in text:
+                    text = text.replace("\r\n", "\n").replace("\r", "\n")
+                lines = text.split("\n")
+                if lines[-1] == "":  # the text's last newline ends a line; it starts none
+                    lines.pop()
+                self._lines[path] = lines
             except (OSError, TooLarge):
                 self._lines[path] = None
         return self._lines[path]

@@ -158,7 +158,7 @@ def test_the_risky_scalar_searches_match_the_one_pattern_they_replace(text: str)
         rf"|(?:[\[{{,][ \t]*{ryml_loader._RISKY}[ \t]*[,\]}}])",
         re.M,
     )
-    found = any(risky.search(text) for risky in ryml_loader._RISKY_PLAIN)
+    found = any(risky().search(text) for risky in ryml_loader._RISKY_PLAIN)
     assert found == (one.search(text) is not None)
 
 
@@ -166,10 +166,10 @@ def test_the_risky_scalar_searches_match_the_one_pattern_they_replace(text: str)
 @given(_YAML_ISH)
 def test_searching_only_the_lines_with_a_needle_finds_every_match(text: str) -> None:
     for needles, pattern in (
-        (("!",), ryml_loader._TAG),
-        (("&",), ryml_loader._ANCHOR),
-        (("?",), ryml_loader._COMPLEX_KEY),
-        (("---", "..."), ryml_loader._DOC_MARKER),
+        (("!",), ryml_loader._TAG()),
+        (("&",), ryml_loader._ANCHOR()),
+        (("?",), ryml_loader._COMPLEX_KEY()),
+        (("---", "..."), ryml_loader._DOC_MARKER()),
     ):
         quick = [m.span() for m in ryml_loader._on_lines_with(needles, pattern, text)]
         assert quick == [m.span() for m in pattern.finditer(text)], pattern.pattern

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from apilint.common.findings import Span
+from apilint.common.regex import lazy
 from apilint.document.lines import LineIndex
 
 try:
@@ -47,40 +48,40 @@ _RISKY = (
 #: class (tried at every position), and the same matches.
 _RISKY_FIRST = r"(?=[-+.~0-9yYnNoOTFIN])"
 _RISKY_PLAIN = tuple(
-    re.compile(rf"{re.escape(indicator)}[ \t]*{_RISKY_FIRST}{_RISKY}{after}", re.M)
+    lazy(rf"{re.escape(indicator)}[ \t]*{_RISKY_FIRST}{_RISKY}{after}", re.M)
     for indicator, after in [
         *((mark + blank, r"[ \t]*(?:#[^\n]*)?$") for mark in ":-?" for blank in " \t"),
         *((opener, r"[ \t]*[,\]}]") for opener in "[{,"),
     ]
 )
-_TAG = re.compile(r"(?:[:\[{,?-][ \t]+|[\[{,])![^\s]|^[ \t]*![^\s]", re.M)
-_COMPLEX_KEY = re.compile(r"^[ \t]*\?(?:[ \t]|$)", re.M)
-_DOC_MARKER = re.compile(r"^(?:---|\.\.\.)(?:[ \t]|$)", re.M)
+_TAG = lazy(r"(?:[:\[{,?-][ \t]+|[\[{,])![^\s]|^[ \t]*![^\s]", re.M)
+_COMPLEX_KEY = lazy(r"^[ \t]*\?(?:[ \t]|$)", re.M)
+_DOC_MARKER = lazy(r"^(?:---|\.\.\.)(?:[ \t]|$)", re.M)
 #: A surrogate spelt as an escape: rapidyaml encodes it into bytes that are not UTF-8 (and the
 #: spans of the whole file are lost); libyaml refuses it with its position.
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE_ESCAPE = lazy(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 #: An anchor (`&name` where a node starts). Documents with anchors go to the libyaml path,
 #: which bounds what their aliases expand to; rapidyaml would also take `&a$` (libyaml refuses
 #: the name) and read its aliases as strings.
-_ANCHOR = re.compile(r"(?:^[ \t]*|[:?-][ \t]+|[\[{,][ \t]*)&[^\s\[\]{},]", re.M)
+_ANCHOR = lazy(r"(?:^[ \t]*|[:?-][ \t]+|[\[{,][ \t]*)&[^\s\[\]{},]", re.M)
 #: An alias left unresolved by rapidyaml comes out as the string "*name".
-_ALIAS_JSON = re.compile(r'"\*[A-Za-z0-9_.-]+"')
+_ALIAS_JSON = lazy(r'"\*[A-Za-z0-9_.-]+"')
 #: rapidyaml writes plain `inf`/`nan` (strings for YAML 1.1) as ".inf"/".nan".
-_INF_JSON = re.compile(r'"(-?)\.(inf|nan)"')
+_INF_JSON = lazy(r'"(-?)\.(inf|nan)"')
 
 
 def _declines_text(text: str) -> bool:
-    if _found("!", _TAG, text) or _found("&", _ANCHOR, text):
+    if _found("!", _TAG(), text) or _found("&", _ANCHOR(), text):
         return True
     if "<<" in text or "\n%" in text or text.startswith("%"):  # a merge key or a directive
         return True
-    if _found("?", _COMPLEX_KEY, text):
+    if _found("?", _COMPLEX_KEY(), text):
         return True
     if _extra_document_marker(text):
         return True
-    if "\\u" in text and _SURROGATE_ESCAPE.search(text):
+    if "\\u" in text and _SURROGATE_ESCAPE().search(text):
         return True
-    return any(risky.search(text) for risky in _RISKY_PLAIN)
+    return any(risky().search(text) for risky in _RISKY_PLAIN)
 
 
 def _found(needle: str, pattern: re.Pattern[str], text: str) -> bool:
@@ -148,7 +149,7 @@ def _address(obj: Any) -> int:
 
 def _extra_document_marker(text: str) -> bool:
     """True when the stream has more than one document (a leading `---` is fine)."""
-    markers = list(_on_lines_with(("---", "..."), _DOC_MARKER, text))
+    markers = list(_on_lines_with(("---", "..."), _DOC_MARKER(), text))
     if not markers:
         return False
     first = markers[0]
@@ -367,7 +368,7 @@ def json_locator(text: str, duplicate_keys: bool = False) -> RymlLocator | None:
     """A locator over JSON text (JSON is YAML to rapidyaml): one C++ parse, then every lookup is
     a walk of the tree. None when rapidyaml is missing, the text does not parse, or it spells
     a surrogate as an escape (rapidyaml's bytes for it are not UTF-8: the key is not found)."""
-    if ryml is None or ("\\u" in text and _SURROGATE_ESCAPE.search(text)):
+    if ryml is None or ("\\u" in text and _SURROGATE_ESCAPE().search(text)):
         return None
     try:
         with _quiet_stderr():
@@ -403,12 +404,12 @@ def load_fast(text: str) -> tuple[Any, RymlLocator] | None:
         return None
     if emitted is None:  # an empty document (only comments): nothing is emitted
         return None
-    if "*" in emitted and _ALIAS_JSON.search(emitted):
+    if "*" in emitted and _ALIAS_JSON().search(emitted):
         return None
     if '.inf"' in emitted or '.nan"' in emitted:
         if re.search(r"\.(?:inf|nan)", text, re.I):
             return None  # a real .inf/.nan (or quoted ".inf") is in the source: let libyaml read it
-        emitted = _INF_JSON.sub(r'"\1\2"', emitted)
+        emitted = _INF_JSON().sub(r'"\1\2"', emitted)
     try:
         # stdlib json with a pairs hook: as fast as orjson here, and it sees duplicate keys,
         # which the libyaml path reports with their positions.

@@ -20,6 +20,7 @@ from apilint.document import Document, NotAnApi
 from apilint.document.cfn import Template
 from apilint.document.definitions import load_definitions
 from apilint.document.edit import computing
+from apilint.document.includers import one_run
 from apilint.document.loader import DEFAULT_MAX_BYTES, check_sections
 from apilint.document.model import Sources
 from apilint.document.pointer import Tokens
@@ -550,8 +551,15 @@ def lint_tasks(
                 pass
         big = len(tasks) >= PARALLEL_MIN_FILES or (len(tasks) > 1 and total >= PARALLEL_MIN_BYTES)
         jobs = min(os.cpu_count() or 1, len(tasks)) if big else 1
-    if jobs <= 1 or len(tasks) <= 1:
-        return [paused(lint_path, p, s, prebuilt=prebuilt) for p, s in tasks]
+    with one_run():
+        if jobs <= 1 or len(tasks) <= 1:
+            return [paused(lint_path, p, s, prebuilt=prebuilt) for p, s in tasks]
+        return _in_pool(tasks, jobs, prebuilt)
+
+
+def _in_pool(
+    tasks: list[tuple[str, Settings]], jobs: int, prebuilt: Prebuilt | None
+) -> list[list[FileResult]]:
     import multiprocessing
 
     # fork: workers inherit the loaded modules and rules, so they start in milliseconds.

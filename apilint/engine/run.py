@@ -566,5 +566,8 @@ def _in_pool(
     # fork: workers inherit the loaded modules and rules, so they start in milliseconds.
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    # Files go to the workers a few at a time: one round trip per file was a tenth of the CPU
+    # of 500 small files; sixteen chunks per worker still even out files of unequal size.
+    chunk = max(1, len(tasks) // (jobs * 16))
     with ctx.Pool(jobs, initializer=_adopt, initargs=(prebuilt,)) as pool:
-        return pool.map(_lint_one, tasks, chunksize=1)
+        return pool.map(_lint_one, tasks, chunksize=chunk)

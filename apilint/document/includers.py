@@ -17,8 +17,9 @@ from pathlib import Path
 
 from apilint.common.errors import LoadError
 from apilint.document import cfn
-from apilint.document.discover import contains, walk
+from apilint.document.discover import walk
 from apilint.document.loader import Linker, is_remote, load_fragment, real_path, shown_for
+from apilint.document.marker_memo import Memo
 from apilint.document.model import Document
 
 #: How many directories above the file may hold the repository root.
@@ -98,7 +99,9 @@ def _index(root: Path, max_bytes: int) -> dict[Path, list[Path]]:
         return cached[1]
     named: dict[Path, list[Path]] = {}
     visited: list[str] = []
-    templates = list(walk(str(root), lambda p: contains(p, _MARKERS), MAX_FILES, visited))
+    memo = Memo(str(root), _MARKERS)
+    templates = list(walk(str(root), memo.contains, MAX_FILES, visited))
+    memo.save()
     # paths as strings: checked again for every file a run lints (`lint DIR`: every file)
     stamps = {p: _stamp(p) for p in visited + templates}
     for name in templates:

@@ -60,7 +60,8 @@ def test_lint_loads_no_toml_parser_or_html_tables_it_does_not_use(tmp_path: Path
 
 #: What a plain OpenAPI file never needs (each costs a pre-commit run start-up time): the front
 #: ends of templates and Terraform, the fix machinery (--fix, --diff), the contract checks'
-#: metadata (reports that describe rules), the shell utilities a terminal report uses.
+#: metadata (reports that describe rules), the account's facts (--aws, --lambda-inventory), the
+#: shell utilities a terminal report uses.
 NOT_FOR_A_PLAIN_DEFINITION = (
     "apilint.document.terraform",
     "apilint.document.hcl",
@@ -74,6 +75,7 @@ NOT_FOR_A_PLAIN_DEFINITION = (
     "apilint.engine.fix",
     "apilint.commands.fixing",
     "apilint.catalog.contract_checks",
+    "apilint.model.inventory",
     "typer",
     "click",
     "shutil",

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from apilint.catalog.registry import Rule, RuleDefinitionError, find_rules_or_error
 from apilint.checks import Check, Violation, checks_for
@@ -28,7 +28,9 @@ from apilint.document.refs import Workspace
 from apilint.document.sam_origins import made_by, output_form
 from apilint.engine.ruleset import rule_set
 from apilint.model import Api, build_api
-from apilint.model.inventory import Deployment, Inventory
+
+if TYPE_CHECKING:  # account facts: only with --aws or --lambda-inventory
+    from apilint.model.inventory import Deployment, Inventory
 
 
 @dataclass
@@ -50,7 +52,7 @@ class Settings:
     #: What the AWS account says about Lambda functions (--aws, --lambda-inventory); rules of
     #: scope "account" run only with it.
     inventory: Inventory | None = None
-    deployment: Deployment = field(default_factory=Deployment)
+    deployment: Deployment | None = None  # None: no stage or API id given
     #: The model of a stage's export (`apilint drift`); rules of scope "drift" run only with it.
     deployed: Api | None = None
     #: Compute the fixes findings carry (`lint --fix`, `--diff`, SARIF output): it costs a
@@ -166,8 +168,10 @@ def run_rules(
     subjects: dict[str, Any] = {"definition": api}
     if settings.inventory is not None:
         from apilint.checks.account import AccountView
+        from apilint.model.inventory import Deployment
 
-        subjects["account"] = AccountView(api, settings.inventory, settings.deployment)
+        deployment = settings.deployment or Deployment()
+        subjects["account"] = AccountView(api, settings.inventory, deployment)
     if settings.deployed is not None:
         from apilint.checks.drift import DriftView
 

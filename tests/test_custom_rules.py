@@ -113,6 +113,13 @@ BROKEN = [
         ": then.functionOptions: notMatch: 5 is not of type",
         id="option-of-wrong-type",
     ),
+    # a YAML parser keeps the second `severity` without a word
+    pytest.param(
+        "severity: warning",
+        "severity: warning\nseverity: info",
+        ":6: duplicate key 'severity'",
+        id="repeated-key",
+    ),
     pytest.param("fact: uri", "fact: url", ": then.fact: unknown fact 'url'", id="unknown-fact"),
     pytest.param(
         "code: acme/no-plain-http-backend",
@@ -182,6 +189,11 @@ def test_sarif_describes_the_custom_rule_from_its_file(
     assert descriptor["id"] == "acme/no-plain-http-backend"
     assert descriptor["shortDescription"]["text"] == (
         "HTTP integrations call their backend over https:// only."
+    )
+    # apilint publishes no page for a custom rule: its help link is its own first reference
+    assert (
+        descriptor["helpUri"]
+        == "https://docs.aws.amazon.com/apigateway/latest/api/API_Integration.html"
     )
     (result,) = json.loads(out)["runs"][0]["results"]
     assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 10

@@ -187,3 +187,32 @@ def test_files_reached_from_a_json_root_are_scanned_for_their_own_refs(tmp_path:
     )
     found = lint_file(str(root), Settings(select=("ref-unresolved",))).findings
     assert [(f.code, Path(f.file).name, f.line) for f in found] == [("AGW003", "common.yaml", 5)]
+
+
+def test_the_same_ref_resolves_in_the_document_that_writes_it(tmp_path: Path) -> None:
+    # `$ref` ends are remembered per (document, ref): the root's broken '#/components/...' is
+    # reported at each of its sites, and common.yaml's identical string finds its own target.
+    (tmp_path / "common.yaml").write_text(
+        "P:\n  $ref: '#/components/parameters/P'\n"
+        "components:\n  parameters:\n"
+        "    P: {name: filter, in: query, style: deepObject, schema: {type: object}}\n"
+    )
+    root = write(
+        tmp_path,
+        "api.yaml",
+        "openapi: 3.0.1\ninfo: {title: x, version: '1'}\n"
+        "paths:\n  /a:\n    get:\n      parameters:\n"
+        "        - $ref: '#/components/parameters/P'\n"
+        "        - $ref: 'common.yaml#/P'\n"
+        "      responses: {'200': {description: ok}}\n"
+        "  /b:\n    get:\n      parameters:\n"
+        "        - $ref: '#/components/parameters/P'\n"
+        "      responses: {'200': {description: ok}}\n",
+    )
+    settings = Settings(select=("ref-unresolved", "nested-query-parameter"))
+    found = lint_file(str(root), settings).findings
+    assert {(f.code, Path(f.file).name, f.line) for f in found} == {
+        ("AGW003", "api.yaml", 7),
+        ("AGW003", "api.yaml", 13),
+        ("AGW201", "common.yaml", 5),
+    }

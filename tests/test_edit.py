@@ -219,3 +219,21 @@ def test_nothing_is_computed_unless_asked(tmp_path: Path) -> None:
     with computing(False):
         assert set_value(doc, ("info", "title"), "T") is None
     assert set_value(doc, ("info", "title"), "T") is not None
+
+
+def test_an_api_built_from_resources_gets_no_edits(tmp_path: Path) -> None:
+    # Its document is the OpenAPI written for the resources, laid over the template's text: the
+    # root's tokens are the template's root, where `x-amazon-apigateway-gateway-responses` would
+    # become a template section CloudFormation refuses ('Invalid template property').
+    template = (
+        "Resources:\n  Api:\n    Type: AWS::ApiGateway::RestApi\n    Properties:\n"
+        "      Name: a\n  Get:\n    Type: AWS::ApiGateway::Method\n    Properties:\n"
+        "      RestApiId: !Ref Api\n      ResourceId: !GetAtt Api.RootResourceId\n"
+        "      HttpMethod: GET\n      AuthorizationType: NONE\n"
+        "      Integration: {Type: MOCK}\n"
+    )
+    doc = embedded(tmp_path / "template.yaml", template)
+    assert doc.built_from == "CloudFormation resources"
+    assert add_entries(doc, (), {"x-amazon-apigateway-gateway-responses": {}}) is None
+    assert set_value(doc, ("info", "title"), "T") is None
+    assert remove(doc, ("info",)) is None

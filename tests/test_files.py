@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from apilint.common.files import NOT_REGULAR, NotRegularFile, TooLarge, read_at_most, read_bounded
+from apilint.common.files import (
+    NOT_REGULAR,
+    NotRegularFile,
+    TooLarge,
+    read_at_most,
+    read_bounded,
+    repository_root,
+)
 
 
 class Endless:
@@ -50,3 +57,17 @@ def test_read_bounded_refuses_what_is_not_a_regular_file(tmp_path: Path) -> None
         read_bounded("/dev/zero", 10)
     with pytest.raises(IsADirectoryError):
         read_bounded(tmp_path, 10)
+
+
+def test_repository_root_is_the_nearest_folder_with_git(tmp_path: Path) -> None:
+    outer, inner = tmp_path / "outer", tmp_path / "outer" / "sub" / "wt"
+    (outer / ".git").mkdir(parents=True)
+    inner.mkdir(parents=True)
+    assert repository_root(inner) == outer
+    # a worktree's (or submodule's) .git is a file: the nearest one wins
+    (inner / ".git").write_text("gitdir: elsewhere\n")
+    assert repository_root(inner / "api") == inner
+    assert repository_root(inner.parent) == outer
+    lone = tmp_path / "lone"
+    lone.mkdir()
+    assert repository_root(lone) is None  # pytest's temporary folders lie in no repository

@@ -75,20 +75,28 @@ def test_at_least_eleven_rules_are_fixable_and_say_how() -> None:
 
 
 def kept_around_edits(run: FixRun) -> None:
-    """Each round's output is its input with the edits' spans replaced, byte for byte."""
+    """Each round's output keeps its input outside the edits' spans: the text before the first
+    edit and after the last one exactly, every piece between two edits in order, and the length
+    that replacing the spans gives. Checked on the texts alone, not by applying the edits again
+    (that would compare apply_edits with itself)."""
     for file in run.files.values():
-        for text, edits in file.rounds:
-            at = 0
-            out = []
-            for edit in sorted(set(edits), key=lambda e: (e.start, e.end)):
-                assert edit.start >= at, f"overlapping edits applied in {file.path}"
-                out += [text[at : edit.start], edit.text]
-                at = edit.end
-            out.append(text[at:])
-            assert apply_edits(text, list(edits)) == "".join(out)
-        if file.rounds:
-            last_text, last_edits = file.rounds[-1]
-            assert apply_edits(last_text, list(last_edits)) == file.after
+        outputs = [text for text, _ in file.rounds[1:]] + [file.after]
+        for (text, edits), out in zip(file.rounds, outputs, strict=True):
+            # offsets count from after a byte-order mark (the loader reads past it) and the
+            # mark is kept
+            assert out.startswith("\ufeff") == text.startswith("\ufeff")
+            text, out = text.removeprefix("\ufeff"), out.removeprefix("\ufeff")
+            spans = sorted({(e.start, e.end) for e in edits})
+            for (_, end), (start, _) in zip(spans, spans[1:]):
+                assert end <= start, f"overlapping edits applied in {file.path}"
+            inserted = sum(len(e.text) for e in set(edits))
+            assert len(out) == len(text) - sum(b - a for a, b in spans) + inserted
+            assert out.startswith(text[: spans[0][0]]) and out.endswith(text[spans[-1][1] :])
+            at = spans[0][0]
+            for (_, end), (start, _) in zip(spans, spans[1:]):
+                found = out.find(text[end:start], at)
+                assert found >= 0, f"{file.path}: {text[end:start]!r} lost by a fix"
+                at = found + start - end
 
 
 def check_every_fix(path: Path, settings: Settings) -> int:
@@ -147,3 +155,24 @@ def test_plain_lint_computes_no_fixes() -> None:
         ("AGW501", 7),
         ("AGW402", 21),
     ]
+
+
+def test_the_kept_text_check_sees_a_lost_byte(tmp_path: Path) -> None:
+    """The check itself: a fix that also changed a byte outside its edit is caught, and so
+    is one whose output differs in length; a file with a byte-order mark keeps it."""
+    rule = find_rule("lambda-http-method-not-post")
+    path = tmp_path / "api.yaml"
+    path.write_text("\ufeff" + rule.fix_before)
+    run, _ = fixed(path, settings_for(rule, rule.example_options), unsafe=True)
+    (file,) = run.files.values()
+    assert file.rounds and file.after.startswith("\ufeff")
+    kept_around_edits(run)
+    text, edits = file.rounds[0]
+    end = max(e.end for e in edits)
+    broken = file.after[:-1] + ("x" if file.after[-1] != "x" else "y")
+    for after in (broken, file.after + "\n"):
+        file.after = after
+        file.rounds[1:] = []
+        with pytest.raises(AssertionError):
+            kept_around_edits(run)
+    assert end < len(text) - 1  # the changed byte lies after the last edit

@@ -5,6 +5,7 @@ configuration reload."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -12,6 +13,9 @@ from pathlib import Path
 import pytest
 from helpers import FIXTURES
 from lsprotocol import types
+
+from apilint.common.findings import Finding, Severity, Span
+from apilint.lsp.diagnostics import finding_diagnostic
 
 pytest_lsp = pytest.importorskip("pytest_lsp", reason="pytest-lsp is in the test extra")
 
@@ -320,3 +324,22 @@ def test_ranges_are_in_the_clients_code_units(tmp_path: Path) -> None:
         assert start == line.index("httpMethod") + 1  # the rocket is two UTF-16 units
 
     asyncio.run(_session(tmp_path, body))
+
+
+def test_a_custom_rule_diagnostic_links_no_built_in_page() -> None:
+    """A custom rule may share a built-in rule's name; its diagnostic must not link the built-in
+    page (apilint has none for it)."""
+    finding = Finding(
+        "acme/lambda-http-method-not-post",
+        "lambda-http-method-not-post",
+        Severity.WARNING,
+        "m",
+        "api.yaml",
+        "",
+        Span(1, 1, 1, 2),
+    )
+    assert finding_diagnostic(finding).code_description is None
+    builtin = dataclasses.replace(finding, code="AGW402")
+    assert finding_diagnostic(builtin).code_description == types.CodeDescription(
+        href="https://github.com/apilint/apilint/blob/main/docs/rules/lambda-http-method-not-post.md"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shlex
@@ -681,3 +682,29 @@ def test_sarif_and_github_paths_are_relative_to_the_repository_root(
         for r in sarif.build_log(results)["runs"][0]["results"]
     }
     assert uris == {"api.yaml"}
+
+
+def test_help_links_lead_to_pages_that_exist() -> None:
+    """Built-in rules link their generated page, contract checks the README's table; a custom
+    rule (codes of that form are refused for custom rules) has no apilint page: its help link
+    is its first https reference, and with none there is no link at all."""
+    builtin = find_rule("AGW402")
+    assert sarif.rule_page_url(builtin.code, builtin.name) == (
+        "https://github.com/apilint/apilint/blob/main/docs/rules/lambda-http-method-not-post.md"
+    )
+    assert sarif.rule_page_url("contract/not-a-server-error", "not-a-server-error") == (
+        "https://github.com/apilint/apilint#contract-testing-a-deployed-api"
+    )
+    assert "## Contract testing a deployed API" in (ROOT / "README.md").read_text()
+    # a custom rule named like a built-in one gets no link to the built-in page
+    custom = dataclasses.replace(builtin, code="acme/lambda-http-method-not-post")
+    assert sarif.rule_page_url(custom.code, custom.name) is None
+    finding = Finding(
+        custom.code, custom.name, Severity.WARNING, "m", "api.yaml", "", Span(1, 1, 1, 2)
+    )
+    descriptor = sarif._descriptor(finding, custom)
+    assert descriptor["helpUri"] == builtin.references[0].url
+    plain = dataclasses.replace(
+        custom, references=(dataclasses.replace(builtin.references[0], url="http://x/y"),)
+    )
+    assert "helpUri" not in sarif._descriptor(finding, plain)

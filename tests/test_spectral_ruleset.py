@@ -148,7 +148,7 @@ def test_what_spectral_refuses_is_a_usage_error(tmp_path: Path, text: str, where
     path = _ruleset(tmp_path, text)
     with pytest.raises(UsageError) as caught:
         Reader().read(path)
-    assert caught.value.message.startswith(f"{path.resolve()}: ")
+    assert caught.value.message.startswith(f"{path.resolve()}:")
     assert where in caught.value.message
 
 

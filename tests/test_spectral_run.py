@@ -237,7 +237,19 @@ def test_invalid_yaml_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[
     ruleset = _write(tmp_path, "r.yaml", "rules: [\n")
     code, _, err = run(capsys, "lint", "--ruleset", str(ruleset), str(api))
     assert code == 2 and err.count("\n") == 1
-    assert err.startswith(f"apilint: {ruleset}: invalid ruleset: ")
+    assert err.startswith(f"apilint: {ruleset}:2: invalid ruleset: invalid YAML: ")
+
+
+def test_a_repeated_key_in_a_ruleset_is_refused_where_it_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A YAML parser keeps one of two `given`s without a word: the rule would run on what its
+    author did not read last."""
+    api = _write(tmp_path, "api.yaml", API)
+    text = "rules:\n  a:\n    given: $.info\n    given: $.paths\n    then: {field: x, function: truthy}\n"
+    ruleset = _write(tmp_path, "r.yaml", text)
+    code, _, err = run(capsys, "lint", "--ruleset", str(ruleset), str(api))
+    assert (code, err) == (2, f"apilint: {ruleset}:4: invalid ruleset: duplicate key 'given'\n")
 
 
 def test_x_apilint_ignore_silences_a_spectral_rule(

@@ -76,6 +76,11 @@ DECLINED = {
     "rules/private-without-policy/cfn-resources.yaml",
     "rules/lambda-reference-dangling/cfn-http-resources.yaml",
     "rules/lambda-uri-invalid/cfn-http-resources.yaml",
+    "wording/cloudformation/rest.yaml",
+    "wording/cloudformation/http.yaml",
+    "wording/cloudformation/http-cors.yaml",
+    "wording/cloudformation/http-preflight.yaml",
+    "wording/cloudformation/rest-preflight.yaml",
 }
 
 

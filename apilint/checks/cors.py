@@ -51,6 +51,7 @@ from apilint.model.preflight import (
     resource_preflight,
     rest_options_operation,
 )
+from apilint.model.wording import cors_key, say
 
 PREFLIGHT_HEADERS = tuple(name.lower() for name in PREFLIGHT_HEADER_NAMES)
 
@@ -78,7 +79,7 @@ def cors_preflight_missing(api: Api, options: dict[str, Any]) -> Iterator[Violat
         # HTTP APIs have no mock integrations: the gateway answers preflights from its CORS
         # configuration (http-api-cors page), or an OPTIONS route's backend does.
         fix = (
-            "configure x-amazon-apigateway-cors (API Gateway then answers preflight "
+            f"{say(api, 'configure-http-cors')} (API Gateway then answers preflight "
             "requests itself) or add an OPTIONS route whose integration returns the "
             "Access-Control-Allow-* headers"
             if api.kind == "http"
@@ -262,7 +263,7 @@ def _http_cors_incomplete(api: Api) -> Iterator[Violation]:
     if not origins:
         yield violation(
             cors,
-            "x-amazon-apigateway-cors has no allowOrigins, so API Gateway "
+            f"{say(api, 'http-cors')} has no {say(api, 'cors:allowOrigins')}, so API Gateway "
             "returns no CORS headers; list the allowed origins",
             fix=_allow_origin(api, cors),
         )
@@ -273,7 +274,7 @@ def _http_cors_incomplete(api: Api) -> Iterator[Violation]:
         if used:
             yield violation(
                 cors.child("allowMethods") or cors,
-                f"x-amazon-apigateway-cors allowMethods omits {', '.join(used)}, "
+                f"{cors_key(api, 'allowMethods')} omits {', '.join(used)}, "
                 "which routes of this API use; add them (or '*')",
                 fix=_append_methods(cors, used),
             )
@@ -332,13 +333,13 @@ def cors_preflight_requires_auth(api: Api, options: dict[str, Any]) -> Iterator[
             message = (
                 f"the CORS preflight {answering.label} requires {what}, but browsers send "
                 "preflight requests without credentials, so every cross-origin call fails; "
-                "remove security from the OPTIONS method"
+                f"{say(api, 'remove-preflight-authorization')}"
             )
         else:
             message = (
                 f"{answering.label} requires {what} and also answers the CORS preflight "
                 f"(there is no OPTIONS on {resource.path}); browsers send preflight without "
-                "credentials, so it is rejected. Add an OPTIONS method without security"
+                f"credentials, so it is rejected. {say(api, 'add-open-preflight')}"
             )
         fix = _open_preflight(api, answering) if generated is None else None
         yield violation(answering.at, message, answering.label, fix)
@@ -413,10 +414,9 @@ def cors_options_not_mock(api: Api, options: dict[str, Any]) -> Iterator[Violati
             yield violation(
                 integ.at,
                 f"the CORS preflight {method.label} is a mock integration "
-                "without requestTemplates, so its status depends on the "
-                "passthrough behaviour (415 with 'never'); add "
-                "requestTemplates {application/json: "
-                "'{\"statusCode\": 200}'} as AWS's CORS setup does",
+                f"without {say(api, 'request-templates')}, so its status depends on the "
+                "passthrough behaviour (415 with 'never'); "
+                f"{say(api, 'add-mock-template')} as AWS's CORS setup does",
                 method.label,
             )
 
@@ -441,9 +441,9 @@ def cors_binary_wildcard_mock(api: Api, options: dict[str, Any]) -> Iterator[Vio
             continue
         yield violation(
             integ.at.child("contentHandling") or integ.at,
-            f"x-amazon-apigateway-binary-media-types contains '*/*', so the mock "
+            f"{say(api, 'binary-media-types')} contains '*/*', so the mock "
             f"preflight {method.label} treats its request as binary and fails with 500 "
-            "('Unable to transform request'); set contentHandling: CONVERT_TO_TEXT on "
-            "its integration",
+            f"('Unable to transform request'); set {say(api, 'content-handling-text')} on "
+            f"{say(api, 'the-integration')}",
             method.label,
         )

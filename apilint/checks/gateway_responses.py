@@ -25,6 +25,7 @@ from apilint.model.cors_edits import additions_fix, safety
 from apilint.model.gateway import GATEWAY_RESPONSES, Api
 from apilint.model.mapping import STATUS, static_value, variable
 from apilint.model.preflight import allow_origin_additions, allow_origin_gaps, api_origin
+from apilint.model.wording import cors_key, cors_setting, say
 
 #: botocore apigateway GatewayResponseType.
 RESPONSE_TYPES = (
@@ -206,7 +207,7 @@ def cors_gateway_responses_missing(api: Api, options: dict[str, Any]) -> Iterato
         "gatewayresponse.header.Access-Control-Allow-Origin, so errors API "
         f"Gateway generates itself ({_generated_errors(api)}) reach the browser "
         "without CORS headers and the page sees an opaque CORS failure instead "
-        f"of the status; map that header in {' and '.join(missing)}",
+        f"of the status; {say(api, 'map-gateway-header', types=' and '.join(missing))}",
         fix=_map_allow_origin(api),
     )
 
@@ -250,8 +251,9 @@ def http_cors_credentials_wildcard(api: Api, options: dict[str, Any]) -> Iterato
         if isinstance(origin, str) and origin.strip() == "*":
             yield violation(
                 origins.child(i) or origins,
-                "x-amazon-apigateway-cors sets allowCredentials: true with "
-                "allowOrigins '*'; API Gateway rejects this ('allow-credentials is "
+                f"{say(api, 'http-cors')} sets {cors_setting(api, 'allowCredentials', 'true')} "
+                f"with {say(api, 'cors:allowOrigins')} '*'; API Gateway rejects this "
+                "('allow-credentials is "
                 "not supported if allow-origin is *') and browsers never accept "
                 "credentials for '*'. "
                 "List the allowed origins explicitly",
@@ -270,15 +272,15 @@ def http_cors_config_invalid(api: Api, options: dict[str, Any]) -> Iterator[Viol
         if not isinstance(site.value, list):
             yield violation(
                 site,
-                f"x-amazon-apigateway-cors {key} is {_kind(site.value)}, but it "
-                f"must be a list of strings; write {key}: [...]",
+                f"{cors_key(api, key)} is {_kind(site.value)}, but it "
+                f"must be a list of strings; write {cors_setting(api, key, '[...]')}",
             )
             continue
         for i, item in enumerate(site.value):
             if not isinstance(item, str) or (key == "allowMethods" and not 1 <= len(item) <= 64):
                 yield violation(
                     site.child(i) or site,
-                    f"x-amazon-apigateway-cors {key} entry {item!r} is not "
+                    f"{cors_key(api, key)} entry {item!r} is not "
                     + (
                         "a method name of 1 to 64 characters"
                         if key == "allowMethods" and isinstance(item, str)
@@ -295,7 +297,7 @@ def http_cors_config_invalid(api: Api, options: dict[str, Any]) -> Iterator[Viol
     ):
         yield violation(
             credentials,
-            f"x-amazon-apigateway-cors allowCredentials is "
+            f"{cors_key(api, 'allowCredentials')} is "
             f"{credentials.value!r}; it must be true or false",
         )
     age = cors.child("maxAge")
@@ -311,7 +313,7 @@ def http_cors_config_invalid(api: Api, options: dict[str, Any]) -> Iterator[Viol
         if number is None or not -1 <= number <= 86400:
             yield violation(
                 age,
-                f"x-amazon-apigateway-cors maxAge is {value!r}; API Gateway "
+                f"{cors_key(api, 'maxAge')} is {value!r}; API Gateway "
                 "accepts an integer number of seconds from -1 to 86400 and "
                 "rejects anything else",
             )
@@ -339,7 +341,7 @@ def http_cors_config_ineffective(api: Api, options: dict[str, Any]) -> Iterator[
             hint = f"; did you mean {close[0]}?" if close else ""
             yield violation(
                 cors.child(key) or cors,
-                f"x-amazon-apigateway-cors has no field {key!r}, so API Gateway does "
+                f"{say(api, 'http-cors')} has no field {key!r}, so API Gateway does "
                 f"not apply it{hint}",
             )
     origins = api.ws.resolve(cors.child("allowOrigins"))
@@ -351,7 +353,7 @@ def http_cors_config_ineffective(api: Api, options: dict[str, Any]) -> Iterator[
         if not _ORIGIN.fullmatch(origin.strip()):
             yield violation(
                 origins.child(i) or origins,
-                f"allowOrigins entry {origin!r} is not an origin "
+                f"{say(api, 'cors:allowOrigins')} entry {origin!r} is not an origin "
                 "(scheme://host[:port], no path or trailing slash); a browser's "
                 "Origin header never equals it, so no CORS headers are returned for "
                 "that site. Write e.g. "

@@ -18,6 +18,7 @@ from apilint.model.arn import ACCOUNT, PARTITION_REGIONS
 from apilint.model.gateway import Api, Integration
 from apilint.model.integration import PASSTHROUGH, blank, users_label
 from apilint.model.mapping import STATUS
+from apilint.model.wording import say
 
 
 def _kind(value: Any) -> str:
@@ -56,8 +57,7 @@ def integration_responses_missing(api: Api, options: dict[str, Any]) -> Iterator
             f"the {integ.type} integration of {users_label(methods)} has no "
             f"integration responses, so API Gateway has nothing to map the "
             f"{'mock' if integ.type == 'mock' else 'backend'}'s answer to and every "
-            f'call {what}; add responses: {{default: {{statusCode: "200"}}}} with '
-            "a status code the operation declares",
+            f"call {what}; {say(api, 'add-integration-response')}",
             methods[0].label,
         )
 

@@ -27,6 +27,7 @@ from apilint.model.integration import (
     users_label,
 )
 from apilint.model.lambdas import is_lambda
+from apilint.model.wording import say
 
 # -- stage variables ---------------------------------------------------------------------------
 
@@ -435,11 +436,9 @@ def identity_passthrough_requires_iam(api: Api, options: dict[str, Any]) -> Iter
             yield violation(
                 credentials,
                 f"{method.label} forwards the caller's identity "
-                f"(credentials {credentials.value!r}) but does not use "
-                "AWS_IAM authorization; import fails with 'AWS_IAM Auth "
+                f"({say(api, 'credentials')} {credentials.value!r}) but does not use "
+                f"AWS_IAM authorization; {say(api, 'integration-fails')} 'AWS_IAM Auth "
                 "type is required for AWS integrations with identity "
-                "forwarding specified'; protect the method with a "
-                "sigv4 security scheme or x-amazon-apigateway-auth "
-                "AWS_IAM",
+                f"forwarding specified'; {say(api, 'require-iam')}",
                 method.label,
             )

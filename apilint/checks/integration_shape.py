@@ -30,6 +30,7 @@ from apilint.model.integration import (
     users_label,
 )
 from apilint.model.lambdas import is_lambda
+from apilint.model.wording import say
 
 # -- presence and type -------------------------------------------------------------------------
 
@@ -42,10 +43,9 @@ def integration_missing(api: Api, options: dict[str, Any]) -> Iterator[Violation
             continue
         yield violation(
             method.at,
-            f"{method.label} has no x-amazon-apigateway-integration; "
+            f"{method.label} has no {say(api, 'integration')}; "
             "the method is created without one and CreateDeployment fails "
-            "with 'No integration defined for method'; add an integration "
-            "(type: mock for a stub)",
+            f"with 'No integration defined for method'; {say(api, 'add-integration')}",
             method.label,
         )
 

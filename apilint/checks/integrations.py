@@ -12,6 +12,7 @@ from apilint.model.arn import invocation_uri_problems
 from apilint.model.gateway import Api
 from apilint.model.integration import blank
 from apilint.model.lambdas import lambda_integrations, lambda_targets
+from apilint.model.wording import say
 
 
 @check
@@ -41,8 +42,8 @@ def lambda_http_method_not_post(api: Api, options: dict[str, Any]) -> Iterator[V
                 yield violation(
                     integ.at,
                     f"the Lambda integration of {method.label} has no "
-                    "httpMethod; Lambda is invoked with POST, set "
-                    "httpMethod: POST",
+                    f"{say(api, 'integration-http-method')}; Lambda is invoked with POST, "
+                    f"{say(api, 'set-integration-post')}",
                     method.label,
                     make_fix(
                         "Add httpMethod: POST",
@@ -57,9 +58,10 @@ def lambda_http_method_not_post(api: Api, options: dict[str, Any]) -> Iterator[V
             at = integ.at.child("httpMethod") or integ.at
             yield violation(
                 at,
-                f"the Lambda integration of {method.label} uses httpMethod "
-                f"{http_method!r}; Lambda's Invoke API only accepts POST (the client's "
-                "method is passed in the event), set httpMethod: POST",
+                f"the Lambda integration of {method.label} uses "
+                f"{say(api, 'integration-http-method')} {http_method!r}; Lambda's Invoke API "
+                "only accepts POST (the client's method is passed in the event), "
+                f"{say(api, 'set-integration-post')}",
                 method.label,
                 make_fix("Set httpMethod: POST", "safe", set_value(at.doc, at.tokens, "POST")),
             )

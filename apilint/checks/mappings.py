@@ -27,6 +27,7 @@ from apilint.model.gateway import Api, Integration, Method
 from apilint.model.integration import transfer_mode
 from apilint.model.lambdas import is_lambda
 from apilint.model.mapping import STATUS, VARIABLE_REFERENCE, static_value
+from apilint.model.wording import say
 
 _LOC = "path|querystring|header|multivaluequerystring|multivalueheader"
 _REQUEST_KEY = re.compile(rf"integration\.request\.({_LOC})\.(\S+)")
@@ -212,9 +213,9 @@ def integration_param_undeclared(api: Api, options: dict[str, Any]) -> Iterator[
             yield violation(
                 at,
                 f"{method.label} maps {key} from {value!r}, but the method "
-                f"declares no {where} parameter {name!r}; the import fails with "
+                f"declares no {where} parameter {name!r}; {say(api, 'mapping-fails')} "
                 f'"Invalid mapping expression parameter specified: {value}". '
-                f"Declare it in the operation's parameters (in: {where})",
+                f"{say(api, 'declare-request-parameter', where=where, value=value)}",
                 method.label,
             )
 
@@ -314,7 +315,7 @@ def cache_key_undeclared(api: Api, options: dict[str, Any]) -> Iterator[Violatio
                         f"cache key {entry!r} of {method.label} names a {where} "
                         "parameter the method does not declare; cache keys must "
                         'be method request parameters ("Invalid cache key"). '
-                        f"Declare it in the operation's parameters (in: {where})",
+                        f"{say(api, 'declare-request-parameter', where=where, value=entry)}",
                         method.label,
                     )
             elif _REQUEST_KEY.fullmatch(entry):
@@ -322,7 +323,7 @@ def cache_key_undeclared(api: Api, options: dict[str, Any]) -> Iterator[Violatio
                     yield violation(
                         at,
                         f"cache key {entry!r} of {method.label} is not mapped in "
-                        "the integration's requestParameters; map it there or "
+                        f"{say(api, 'integration-request-parameters')}; map it there or "
                         "use the method.request.* parameter",
                         method.label,
                     )
@@ -331,7 +332,7 @@ def cache_key_undeclared(api: Api, options: dict[str, Any]) -> Iterator[Violatio
                     at,
                     f"cache key {entry!r} of {method.label} is not a request "
                     "parameter expression (method.request.{path|querystring|"
-                    'header}.<name>); the import fails with "Invalid cache '
+                    f'header}}.<name>); {say(api, "mapping-fails")} "Invalid cache '
                     'key"',
                     method.label,
                 )
@@ -363,7 +364,7 @@ def integration_response_status_unknown(api: Api, options: dict[str, Any]) -> It
                 f"{status}, which is not a response of the operation (declared: "
                 f"{declared}); whenever it is selected the call fails with 500 "
                 f'"Output mapping refers to an invalid method response: {status}". '
-                f"Add a {status!r} entry to the operation's responses",
+                f"{say(api, 'add-method-response', status=status)}",
                 method.label,
             )
 

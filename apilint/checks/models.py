@@ -22,6 +22,7 @@ from apilint.model.requests import (
     response_sites,
     schemas_container,
 )
+from apilint.model.wording import say
 
 _ONE = ("items", "additionalProperties", "not")  # a schema (items: or a list of schemas)
 _LISTS = ("allOf", "anyOf", "oneOf")
@@ -33,7 +34,14 @@ _MODEL_NAME = re.compile(r"[A-Za-z0-9]+")
 class SchemaNode(NamedTuple):
     at: At  # a schema object (a dict), after `$ref`s
     owner: str  # "model 'Pet'", "the 200 response of GET /pets", ...
-    rel: tuple[str, ...]  # the place inside the owner, () for its root
+    #: How many of `at.tokens` lead to the owner's root: the rest is the place inside the owner
+    #: (a number rather than a tuple per node: a large API has tens of thousands of nodes).
+    base: int
+
+    @property
+    def rel(self) -> tuple[str, ...]:
+        """The place inside the owner, () for its root."""
+        return self.at.tokens[self.base :]
 
     @property
     def where(self) -> str:
@@ -89,31 +97,49 @@ def roots(api: Api) -> list[Root]:
 def schema_nodes(api: Api) -> list[SchemaNode]:
     """Every schema object of the API's models and bodies, each once (cached per API)."""
     seen: set[tuple[int, Tokens]] = set()
-    targets: dict[tuple[int, str], At | None] = {}
     out: list[SchemaNode] = []
     for root in roots(api):
-        stack: list[tuple[At, str, tuple[str, ...]]] = [(root.site, root.owner, ())]
+        stack = [(root.site, root.owner, len(root.site.tokens))]
         while stack:
-            at, owner, rel = stack.pop()
-            ref = at.value.get("$ref") if isinstance(at.value, dict) else None
-            if isinstance(ref, str):  # the same $ref string is resolved once per document
-                ref_key = (id(at.doc), ref)
-                if ref_key not in targets:
-                    targets[ref_key] = api.ws.resolve(at)
-                node = targets[ref_key]
+            at, owner, base = stack.pop()
+            value = at.value
+            if not isinstance(value, dict):
+                continue
+            ref = value.get("$ref")
+            if isinstance(ref, str):
+                node = api.ws.resolve(at)
+                if node is None or not isinstance(node.value, dict):
+                    continue
+                if node.tokens != at.tokens or node.doc is not at.doc:  # reached through it
+                    owner, base = _owner(node), len(node.tokens)
             else:
                 node = at
-            if node is None or not isinstance(node.value, dict):
-                continue
             key = _site_key(node)
             if key in seen:
                 continue
             seen.add(key)
-            if node.tokens != at.tokens or node.doc is not at.doc:  # reached through a $ref
-                owner, rel = _owner(node), ()
-            out.append(SchemaNode(node, owner, rel))
-            stack.extend(reversed(list(_children(node, owner, rel))))
+            out.append(SchemaNode(node, owner, base))
+            if not _KEYS.isdisjoint(node.value):  # (C speed) most schemas have no subschema
+                stack.extend(reversed(_children(node, owner, base)))
     return out
+
+
+@per_api
+def _keyword_index(api: Api) -> dict[str, list[int]]:
+    """For each keyword of _LOOKED_FOR, the positions in schema_nodes of the nodes that hold it
+    (cached per API): most of the tens of thousands of nodes of a large API hold none, and five
+    rules would each visit all of them."""
+    index: dict[str, list[int]] = {}
+    for i, node in enumerate(schema_nodes(api)):
+        for keyword in _LOOKED_FOR.intersection(node.at.value):
+            index.setdefault(keyword, []).append(i)
+    return index
+
+
+def _holding(api: Api, keywords: frozenset[str]) -> list[SchemaNode]:
+    """The schema nodes that hold any of `keywords` (all of _LOOKED_FOR), in walk order."""
+    nodes, index = schema_nodes(api), _keyword_index(api)
+    return [nodes[i] for i in sorted(set().union(*(index.get(k, ()) for k in keywords)))]
 
 
 def _owner(node: At) -> str:
@@ -125,23 +151,24 @@ def _owner(node: At) -> str:
     return f"the schema at {encode(t) or '#'}"
 
 
-def _children(
-    node: At, owner: str, rel: tuple[str, ...]
-) -> Iterator[tuple[At, str, tuple[str, ...]]]:
+def _children(node: At, owner: str, base: int) -> list[tuple[At, str, int]]:
+    """The subschemas of a schema, in document order."""
     value, doc, tokens = node.value, node.doc, node.tokens
-    for key in [k for k in value if k in _KEYS]:  # most schemas hold none of them
+    out = []
+    for key in [k for k in value if k in _KEYS]:
         child = value[key]
         if isinstance(child, dict):
             if key in _MAPS:
                 for name, sub in child.items():
                     if isinstance(sub, dict):
-                        yield At(doc, tokens + (key, str(name)), sub), owner, rel + (key, str(name))
+                        out.append((At(doc, tokens + (key, str(name)), sub), owner, base))
             else:
-                yield At(doc, tokens + (key,), child), owner, rel + (key,)
+                out.append((At(doc, tokens + (key,), child), owner, base))
         elif isinstance(child, list) and (key in _LISTS or key == "items"):  # tuple items too
             for i, sub in enumerate(child):
                 if isinstance(sub, dict):
-                    yield At(doc, tokens + (key, str(i)), sub), owner, rel + (key, str(i))
+                    out.append((At(doc, tokens + (key, str(i)), sub), owner, base))
+    return out
 
 
 # -- models ------------------------------------------------------------------------------------
@@ -158,9 +185,7 @@ def model_name_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]
         suggestion = re.sub(r"[^A-Za-z0-9]", "", name) or "Model1"
         yield violation(
             container.child(name) or container,
-            f"schema name {name!r} is not alphanumeric; REST API import turns every "
-            f"schema into a model and fails with 'Model name must be alphanumeric'. "
-            f"Rename it (e.g. {suggestion!r}) and update its $refs",
+            say(api, "model-name-invalid", name=name, suggestion=suggestion),
         )
 
 
@@ -174,11 +199,17 @@ _KEYWORDS = {
     "default": "remove it; API Gateway never fills in defaults (document the default in the "
     "description)",
 }
+_KEYWORD_SET = frozenset(_KEYWORDS)
+_EXAMPLES = ("example", "examples")
+_FORMAT = frozenset({"format"})
+_DEPRECATED = frozenset({"deprecated"})
+#: Every keyword the schema rules ask `_holding` for: indexed in one walk over the nodes.
+_LOOKED_FOR = _KEYWORD_SET | frozenset(_EXAMPLES) | _FORMAT | _DEPRECATED | frozenset(_LISTS)
 
 
 @check
 def schema_keyword_unsupported(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    for node in schema_nodes(api):
+    for node in _holding(api, _KEYWORD_SET):
         for keyword, advice in _KEYWORDS.items():
             if keyword not in node.at.value:
                 continue
@@ -195,8 +226,8 @@ def schema_example_unsupported(api: Api, options: dict[str, Any]) -> Iterator[Vi
     # Reported once per model or body (at its first example): examples are usually everywhere.
     first: dict[str, tuple[SchemaNode, str]] = {}
     count: dict[str, int] = {}
-    for node in schema_nodes(api):
-        for keyword in ("example", "examples"):
+    for node in _holding(api, frozenset(_EXAMPLES)):
+        for keyword in _EXAMPLES:
             if keyword in node.at.value:
                 first.setdefault(node.owner, (node, keyword))
                 count[node.owner] = count.get(node.owner, 0) + 1
@@ -213,8 +244,8 @@ def schema_example_unsupported(api: Api, options: dict[str, Any]) -> Iterator[Vi
 
 @check
 def schema_int_decimal_format(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    for node in schema_nodes(api):
-        fmt = node.at.value.get("format")
+    for node in _holding(api, _FORMAT):
+        fmt = node.at.value["format"]
         if not isinstance(fmt, str):
             continue
         kind = node.at.value.get("type")
@@ -234,7 +265,7 @@ def schema_int_decimal_format(api: Api, options: dict[str, Any]) -> Iterator[Vio
 
 @check
 def schema_composition_ref(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    for node in schema_nodes(api):
+    for node in _holding(api, frozenset(_LISTS)):
         for keyword in _LISTS:
             members = node.at.value.get(keyword)
             if not isinstance(members, list):
@@ -296,8 +327,8 @@ def deprecated_dropped(api: Api, options: dict[str, Any]) -> Iterator[Violation]
                     _site_key(param.at),
                     (param.at, f"parameter {param.name!r} of {method.label}", None),
                 )
-    for node in schema_nodes(api):
-        if node.at.value.get("deprecated") is True:
+    for node in _holding(api, _DEPRECATED):
+        if node.at.value["deprecated"] is True:
             sites.setdefault(_site_key(node.at), (node.at, node.place, None))
     for at, what, operation in sites.values():
         yield violation(

@@ -16,6 +16,7 @@ from apilint.document.placeholders import UNKNOWN, has_placeholder, mask
 from apilint.document.pointer import Tokens
 from apilint.document.refs import At
 from apilint.model.gateway import Api, Method
+from apilint.model.wording import say
 
 #: Literal path segments (REST known issues, current text): "alphanumeric characters,
 #: underscores, hyphens, periods, commas, colons, and curly braces" (colon allowed since 2021-08,
@@ -182,11 +183,10 @@ def path_param_undeclared(api: Api, options: dict[str, Any]) -> Iterator[Violati
                 continue
             yield violation(
                 at,
-                f"path variable {{{name}}} of {path!r} has no `in: path` "
-                f"parameter in {shown(missing)}; without it the method has no "
-                f"method.request.path.{name} to map, cache or validate: declare "
-                f"`- name: {name}, in: path, required: true` on the path or "
-                "operation",
+                f"path variable {{{name}}} of {path!r} has no "
+                f"{say(api, 'path-parameter')} in {shown(missing)}; without it the method "
+                f"has no method.request.path.{name} to map, cache or validate: "
+                f"{say(api, 'declare-path-parameter', name=name)}",
             )
 
 
@@ -282,7 +282,6 @@ def no_operations(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     )
     yield violation(
         api.root.child("paths") or api.root,
-        f"`paths` {what}; deploying the API fails with 'The REST API doesn't contain "
-        "any methods': add at least one operation (get, post, ..., or "
-        "x-amazon-apigateway-any-method) with an integration",
+        f"{say(api, 'no-operations', what=what)}; deploying the API fails with 'The REST "
+        f"API doesn't contain any methods': {say(api, 'add-operation')}",
     )

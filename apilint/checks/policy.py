@@ -13,6 +13,7 @@ from apilint.document.refs import At
 from apilint.model.auth import API_KEY_SOURCE, allowed_by, key_source
 from apilint.model.extensions import endpoint_configurations
 from apilint.model.gateway import UNKNOWN_AUTH, VALIDATOR, VALIDATORS, Api, Method
+from apilint.model.wording import say
 
 POLICY = "x-amazon-apigateway-policy"
 #: On import "execute-api:/" becomes arn:PARTITION:execute-api:REGION:ACCOUNT:API_ID/; the
@@ -56,11 +57,11 @@ def api_key_as_auth(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
         if methods:
             yield violation(
                 scheme.at,
-                f"an API key (scheme {name!r}) is the only protection of "
-                f"{len(methods)} method(s) ({shown(methods)}); API keys "
+                f"an API key{say(api, 'api-key-scheme', name=name)} is the only protection "
+                f"of {len(methods)} method(s) ({shown(methods)}); API keys "
                 "identify callers for usage plans and throttling, they are "
-                "not secrets and do not authenticate; add an authorizer or "
-                "IAM authorization next to the key",
+                "not secrets and do not authenticate; "
+                f"{say(api, 'add-authorization-beside-key')}",
             )
 
 
@@ -114,11 +115,9 @@ def private_without_policy(api: Api, options: dict[str, Any]) -> Iterator[Violat
     if ids is not None and api.root.child(POLICY) is None:
         yield violation(
             ids,
-            "vpcEndpointIds make this a private API, and a private API cannot "
-            "be deployed without a resource policy (\"Private REST API doesn't "
-            f'have a resource policy attached to it"); add {POLICY} allowing '
-            "execute-api:Invoke from your VPC endpoints (aws:SourceVpce), unless "
-            "your infrastructure code attaches the policy separately",
+            f"{say(api, 'vpc-endpoint-ids')} make this a private API, and a private API "
+            "cannot be deployed without a resource policy (\"Private REST API doesn't "
+            f'have a resource policy attached to it"); {say(api, "add-resource-policy")}',
         )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from apilint.checks import Violation, check, violation
 from apilint.model.gateway import Api
+from apilint.model.wording import say
 
 
 @check
@@ -57,8 +58,7 @@ def integration_quota_exceeded(api: Api, options: dict[str, Any]) -> Iterator[Vi
             api.root.child("paths") or api.root,
             f"the HTTP API has at least {len(distinct)} distinct integrations, over "
             f"the quota of {limit} integrations per API (300, and it cannot be "
-            "raised); share integrations between routes through "
-            "components.x-amazon-apigateway-integrations and $ref, or split the API",
+            f"raised); {say(api, 'share-integrations')}, or split the API",
         )
 
 
@@ -73,7 +73,7 @@ def authorizer_quota_exceeded(api: Api, options: dict[str, Any]) -> Iterator[Vio
     yield violation(
         extra.at,
         f"the API defines {len(authorizers)} authorizers "
-        f"(security schemes with x-amazon-apigateway-authorizer), over the "
+        f"({say(api, 'authorizers')}), over the "
         f"quota of {limit} per API (beyond it: {names}); share authorizers "
         "between methods, or request a quota increase and set this rule's "
         "`limit`",

@@ -13,6 +13,7 @@ from apilint.model.auth import allowed_by
 from apilint.model.cors import cors_evidence
 from apilint.model.gateway import AUTHENTICATING, UNKNOWN_AUTH, Api, Method
 from apilint.model.sam import sam_edits, sam_no_auth
+from apilint.model.wording import say
 
 
 def _has_own_security(method: Method) -> bool:
@@ -63,8 +64,7 @@ def method_unauthenticated(api: Api, options: dict[str, Any]) -> Iterator[Violat
         yield violation(
             method.at,
             f"{method.label} can be called by anyone: {_why_open(api, method)}; "
-            "add an authorizer, AWS_IAM or an API key to the operation's "
-            "`security`",
+            f"{say(api, 'add-authorization')}",
             method.label,
         )
 

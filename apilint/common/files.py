@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from pathlib import Path
 from typing import BinaryIO
 
 #: Configuration and .gitignore files: text a person writes.
@@ -107,3 +108,10 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     except BaseException:
         os.unlink(tmp)
         raise
+
+
+def repository_root(folder: Path) -> Path | None:
+    """The nearest directory at or above `folder` that holds `.git` (a directory, or the file
+    of a worktree or submodule); None outside a repository. Paths are taken as given (callers
+    that compare resolved paths pass a resolved one)."""
+    return next((f for f in (folder, *folder.parents) if (f / ".git").exists()), None)

@@ -21,6 +21,7 @@ from typing import Any
 
 from apilint.catalog.registry import Rule, RuleDefinitionError, _parse, rules_dir
 from apilint.checks import Check
+from apilint.common.errors import LoadError
 from apilint.common.files import read_text_bounded
 from apilint.custom.errors import rule_error
 
@@ -108,21 +109,17 @@ def check_key(code: str) -> str:
 
 def read_rule_data(path: Path) -> dict[str, Any]:
     """A rule file's data, validated against custom_schema (UsageError naming file and field)."""
-    import yaml
-
     from apilint.common.validate import compile_schema, iter_narrowed
+    from apilint.document.loader import parse_strict
 
     try:
-        data = yaml.safe_load(read_text_bounded(path))
+        data = parse_strict(read_text_bounded(path), str(path))
     except OSError as exc:
         raise rule_error(path, f"cannot read rule file: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise rule_error(path, "rule file is not UTF-8 text") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = str(getattr(exc, "problem", None) or exc).splitlines()[0]
-        raise rule_error(path, f"invalid YAML: {problem}", line) from None
+    except LoadError as exc:
+        raise rule_error(path, exc.message, exc.line) from None
     if not isinstance(data, dict):
         raise rule_error(path, "a rule file holds one mapping (code, name, ...)")
     problems = list(iter_narrowed(compile_schema(custom_schema()), data))

@@ -11,17 +11,15 @@ ruleset/mergers/rules.js).
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from apilint.common.errors import UsageError
-from apilint.common.files import SMALL_FILE_LIMIT, read_bounded
+from apilint.common.errors import LoadError, UsageError
+from apilint.common.files import SMALL_FILE_LIMIT, read_bounded, repository_root
 from apilint.custom.spectral_rules import Context, SpectralRule, formats_of, merge_rule
+from apilint.document.loader import parse_strict
 
 #: The keys of a Spectral ruleset (spectral-core's ruleset.schema.json).
 RULESET_KEYS = (
@@ -99,9 +97,10 @@ def read_mapping(path: Path) -> dict[str, Any]:
             f"{name}: JavaScript rulesets cannot be read; give the ruleset as YAML or JSON"
         )
     try:
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as exc:
-        raise UsageError(f"{name}: invalid ruleset: {_one_line(exc)}") from None
+        data = parse_strict(text, name, as_json=path.suffix == ".json")
+    except LoadError as exc:
+        where = f"{name}:{exc.line}" if exc.line is not None else name
+        raise UsageError(f"{where}: invalid ruleset: {exc.message}") from None
     if not isinstance(data, dict):
         raise UsageError(f"{name}: a ruleset must be a mapping (rules, extends, ...)")
     return data
@@ -111,18 +110,6 @@ def shown(path: Path) -> str:
     """A ruleset file as messages name it: relative to the working directory when inside it."""
     rel = os.path.relpath(path)
     return path.as_posix() if rel.startswith("..") else Path(rel).as_posix()
-
-
-def _confinement(path: Path) -> Path:
-    """Where the files a ruleset extends must lie: its git repository, else its folder."""
-    for folder in path.parents:
-        if (folder / ".git").exists():
-            return folder
-    return path.parent
-
-
-def _one_line(exc: Exception) -> str:
-    return " ".join(str(exc).split())
 
 
 class Reader:
@@ -136,7 +123,8 @@ class Reader:
 
     def read(self, path: Path) -> Ruleset:
         path = path.resolve()
-        self._root = _confinement(path)
+        # the files a ruleset extends must lie in its repository, else its folder
+        self._root = repository_root(path.parent) or path.parent
         data = read_mapping(path)
         rules = self.rules_of(path, data, "recommended", explicit=False)
         overrides = tuple(_overrides(path, data.get("overrides"), self.notes))

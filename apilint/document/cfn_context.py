@@ -14,9 +14,9 @@ from typing import Any
 from apilint.document.cfn import ApiResource, TemplateFile
 from apilint.document.intrinsics import render
 from apilint.document.pointer import Tokens
-from apilint.document.resources import Writer
+from apilint.document.resources import CLOUDFORMATION, Writer
 
-BUILT_FROM = "CloudFormation resources"
+BUILT_FROM = CLOUDFORMATION
 #: The security scheme written for AWS_IAM authorization.
 IAM = "sigv4"
 #: API types a front end here builds, with the property that links a child resource to it.

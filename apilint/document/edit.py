@@ -203,8 +203,15 @@ def _source(text: str, fmt: str) -> _Source | None:
     return _YamlSource(text, root) if root is not None else None
 
 
+def _editable(doc: Document) -> bool:
+    """Fixes were asked for, and the document's tokens are its file's: an API built from
+    resources holds the OpenAPI document written for it, whose tokens (the root's above all)
+    would land on the template's or module's own keys."""
+    return _ENABLED.get() and doc.built_from is None
+
+
 def _open(doc: Document, tokens: Tokens) -> tuple[_Source, _Node] | None:
-    if not _ENABLED.get():
+    if not _editable(doc):
         return None
     text = doc.text
     if text is None or doc.fmt not in ("json", "yaml"):
@@ -482,7 +489,7 @@ _HCL_LITERAL = re.compile(r'"(?:[^"\\$%]|\\.)*"|-?\d+(?:\.\d+)?|true|false')
 
 def _set_hcl(doc: Document, tokens: Tokens, value: Any) -> Edits | None:
     """A plain literal replaced by another (a string, number or boolean), nothing else."""
-    if not _ENABLED.get():
+    if not _editable(doc):
         return None
     text = doc.text
     spans = getattr(doc.locator, "spans", None)

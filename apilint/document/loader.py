@@ -120,6 +120,20 @@ def parse(text: str, shown: str, as_json: bool) -> tuple[Any, Any, list[Any], st
     return data, locator, issues, "yaml"
 
 
+def parse_strict(text: str, shown: str, as_json: bool = False) -> Any:
+    """The data of a file apilint reads for itself (a custom rule, a Spectral ruleset): parsed
+    as definitions are (YAML 1.1, bounded aliases), and a repeated key refused. A parser keeps
+    one of the two values without a word, so the rule would run with the value its author did
+    not read last."""
+    data, _, issues, _ = parse(text, shown, as_json)
+    for issue in issues:
+        if issue.kind == "duplicate-key":
+            raise ParseError(
+                f"duplicate key {issue.detail!r}", shown, issue.span.line, issue.span.column
+            )
+    return data
+
+
 def _load_json(text: str, shown: str) -> tuple[Any, Any, list[Any], str]:
     """JSON with its duplicate keys: JSON parsers disagree on which value wins (most keep the
     last, some the first, some reject the file). The stdlib parser with a pairs hook costs

@@ -26,7 +26,9 @@ from apilint.document.loader import (
 from apilint.document.model import Document
 from apilint.document.pointer import Tokens, decode, encode, get
 
-_JSON_REF = re.compile(r'"\$ref"\s*:\s*("(?:[^"\\]|\\.)*")')
+#: The string after each `"$ref":` of JSON text (its pattern unrolled, `[^"\\]*(?:\\.[^"\\]*)*`:
+#: twice as fast on a 13 MB file as an alternation tried at every character).
+_JSON_REF = re.compile(r'"\$ref"\s*:\s*("[^"\\]*(?:\\.[^"\\]*)*")')
 #: Keys whose values are literal data, where a `$ref` (or any other key) means nothing...
 _LITERAL_KEYS = frozenset(
     {"example", "enum", "default", "const", "x-example", "x-amazon-apigateway-policy"}
@@ -53,9 +55,10 @@ def is_literal(tokens: Tokens, key: str) -> bool:
     return key in _LITERAL_KEYS and not (tokens and tokens[-1] in _NAME_MAPS)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class At:
-    """A value and where it lives."""
+    """A value and where it lives. (Slots: a large definition holds tens of thousands of them,
+    and a per-instance dict would double their size.)"""
 
     doc: Document
     tokens: Tokens
@@ -105,6 +108,8 @@ class Workspace:
         self._failed: dict[Path, RefError] = {}  # remote documents that could not be had
         #: Where a `$ref` chain through a location ends, or why it cannot (see deref).
         self._ends: dict[tuple[Path, Tokens], At | RefError] = {}
+        self._targets: dict[tuple[Path, str], tuple[Document, Tokens]] = {}
+        self._by_ref: dict[tuple[Path, str], At | RefError] = {}
 
     # -- targets -------------------------------------------------------------------------------
     def _file(self, doc: Document, name: str) -> Document:
@@ -161,6 +166,15 @@ class Workspace:
         return cached
 
     def target(self, doc: Document, ref: str) -> tuple[Document, Tokens]:
+        """The document and pointer `ref`, written in `doc`, names (each distinct `ref` of a
+        document is parsed once: a large definition repeats a few thousand refs many times)."""
+        key = (doc.abspath, ref)
+        found = self._targets.get(key)
+        if found is None:
+            found = self._targets[key] = self._target(doc, ref)
+        return found
+
+    def _target(self, doc: Document, ref: str) -> tuple[Document, Tokens]:
         file_part, _, fragment = ref.partition("#")
         from_remote = is_remote(doc.path)
         if is_remote(ref) or (from_remote and file_part):
@@ -185,6 +199,24 @@ class Workspace:
         Linear in the chain: every location the chain passes through is remembered with where
         it ends (or why it fails), so a later chain stops as soon as it joins a known one
         (s0 -> s1 -> ... -> s2999 used to re-walk the rest of the chain from every link)."""
+        value = at.value
+        if not (isinstance(value, dict) and isinstance(value.get("$ref"), str)):
+            return at  # most values the model and the rules read are no reference
+        # A `$ref` means the same wherever its document writes it: where it ends is remembered
+        # by (document, ref), so the thousands of sites of a popular schema follow it once.
+        ref_key = (at.doc.abspath, value["$ref"])
+        end = self._by_ref.get(ref_key)
+        if end is None:
+            try:
+                end = self._follow(at)
+            except RefError as exc:
+                end = exc
+            self._by_ref[ref_key] = end
+        if isinstance(end, RefError):
+            raise RefError(end.kind, end.detail)
+        return end
+
+    def _follow(self, at: At) -> At:
         chain: list[tuple[Path, Tokens]] = []
         seen: set[tuple[Path, Tokens]] = set()
         try:
@@ -260,9 +292,9 @@ class Workspace:
         import json
 
         targets = set()
-        for m in _JSON_REF.finditer(text):
+        for quoted in set(_JSON_REF.findall(text)):  # decoded once per distinct spelling
             try:
-                targets.add(json.loads(m.group(1)))
+                targets.add(json.loads(quoted))
             except ValueError:
                 return False
         for ref in targets:

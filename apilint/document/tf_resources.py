@@ -10,7 +10,7 @@ from typing import Any
 
 from apilint.document.hcl import HclLocator
 from apilint.document.model import Document
-from apilint.document.resources import GATEWAY_FACTS, OPENAPI, Writer
+from apilint.document.resources import GATEWAY_FACTS, OPENAPI, TERRAFORM, Writer
 from apilint.document.terraform import API_RESOURCES, TerraformModule
 from apilint.document.tf_http import HttpReader
 from apilint.document.tf_module import Block, Module, read_module
@@ -62,7 +62,7 @@ def _document(module: Module, api: Block, shown: str, notes: list[str]) -> Docum
     holder = Document(shown, api.path.resolve(), {}, HclLocator(out.spans), "hcl", "")
     doc = out.writer.document(
         holder,
-        built_from="Terraform resources",
+        built_from=TERRAFORM,
         kind=kind,
         label=api.address,
         iac=TerraformModule(shown, api.address, module.declared),

@@ -25,7 +25,7 @@ from typing import Any
 
 from apilint.catalog.registry import Rule, find_rule, find_rules_or_error
 from apilint.common.errors import UsageError
-from apilint.common.files import read_text_bounded
+from apilint.common.files import read_text_bounded, repository_root
 from apilint.common.findings import Severity
 from apilint.document.loader import DEFAULT_MAX_BYTES
 from apilint.engine.packs import read_table
@@ -101,7 +101,7 @@ def config_chain(start: Path, load: Callable[[Path], Config]) -> list[Config]:
     file is below the root of the git repository, a default Config stands for the root: a
     nested file must not be taken for the one CI relies on."""
     chain = [load(path) for path in find_configs(start)]
-    root = _repository_root(start)
+    root = repository_root(_folders(start)[0])
     if (
         chain
         and root is not None
@@ -111,10 +111,6 @@ def config_chain(start: Path, load: Callable[[Path], Config]) -> list[Config]:
     ):
         chain.append(Config())
     return chain
-
-
-def _repository_root(start: Path) -> Path | None:
-    return next((folder for folder in _folders(start) if (folder / ".git").exists()), None)
 
 
 def _folders(start: Path) -> list[Path]:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from apilint.common.errors import UsageError
-from apilint.common.files import read_text_bounded
+from apilint.common.files import read_text_bounded, repository_root
 
 #: apilint.engine.config.Config (which imports this module).
 C = TypeVar("C")
@@ -39,18 +39,14 @@ PACK_KEYS = (
 )
 
 
-def _allowed_root(config_path: Path) -> Path:
-    folder = config_path.resolve().parent
-    return next((f for f in (folder, *folder.parents) if (f / ".git").exists()), folder)
-
-
 def local_sources(value: Any, config_path: Path, key: str) -> list[Path]:
     """The rule files and folders `rules = [...]` names, relative to the configuration."""
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise UsageError(f"{config_path}: {key}: expected a list of rule folders or files")
-    root = _allowed_root(config_path)
+    folder = config_path.resolve().parent
+    root = repository_root(folder) or folder
     out = []
     for entry in value:
         path = (config_path.parent / entry).resolve()

@@ -33,10 +33,15 @@ def finding_diagnostic(finding: Finding) -> types.Diagnostic:
         message=visible(f"{finding.message} [{finding.name}]"),
         severity=_SEVERITY[finding.severity],
         code=finding.code,
-        code_description=types.CodeDescription(href=rule_page_url(finding.name)),
+        code_description=_page(finding),
         source=SOURCE,
         data={"rule": finding.name, "pointer": finding.pointer},
     )
+
+
+def _page(finding: Finding) -> types.CodeDescription | None:
+    url = rule_page_url(finding.code, finding.name)
+    return types.CodeDescription(href=url) if url is not None else None
 
 
 def error_diagnostic(error: ApilintError) -> types.Diagnostic:

@@ -243,10 +243,11 @@ def hover(ls: ApilintServer, params: types.HoverParams) -> types.Hover | None:
     for finding in buffer.findings if buffer else ():
         if _covers(span_range(finding.span), at):
             try:
-                rule = find_rule(finding.name)
+                # by code: a custom rule may share a built-in rule's name
+                rule = find_rule(finding.code)
             except KeyError:
                 return None  # a custom rule: its explanation is `apilint explain` with its config
-            text = f"[{rule.code} {rule.name}]({rule_page_url(rule.name)})\n\n```text\n"
+            text = f"[{rule.code} {rule.name}]({rule_page_url(rule.code, rule.name)})\n\n```text\n"
             text += explain_text(rule).replace("```", "'''") + "\n```"
             return types.Hover(
                 contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text),

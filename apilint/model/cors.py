@@ -16,6 +16,7 @@ from apilint.document.refs import At
 from apilint.model.gateway import AUTHENTICATING, GATEWAY_RESPONSES, Api, Method
 from apilint.model.sam import sam_edits
 from apilint.model.values import per_api
+from apilint.model.wording import say
 
 ALLOW_ORIGIN = "access-control-allow-origin"
 _SIMPLE_METHODS = {"GET", "HEAD", "POST"}
@@ -71,7 +72,7 @@ def http_cors(api: Api) -> At | None:
 def gateway_answers_preflight(api: Api) -> str | None:
     """Why the gateway itself answers preflight requests, or None."""
     if api.kind == "http" and api.ext(HTTP_CORS) is not None:
-        return f"{HTTP_CORS} is configured"
+        return f"{say(api, 'http-cors')} is configured"
     if sam_edits(api, "Cors") or sam_edits(api, "CorsConfiguration"):
         return "the SAM template sets Cors"  # SAM adds an OPTIONS method to every path
     return None

@@ -12,9 +12,11 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from importlib import import_module
+from pathlib import Path
 from typing import TextIO
 
 from apilint.catalog.registry import Rule, load_rules
+from apilint.common import files
 from apilint.common.findings import FileResult, Finding, Severity, Span
 
 #: The rules a run may report, by code.
@@ -101,14 +103,8 @@ def relative_path(path: str, cwd: str) -> str | None:
 def repository_root(start: str | None = None) -> str | None:
     """The nearest folder at or above `start` (the working directory) that holds `.git`: CI
     annotates paths from there, whatever `working-directory` the job runs in."""
-    folder = os.path.abspath(start or os.getcwd())
-    while True:
-        if os.path.exists(os.path.join(folder, ".git")):
-            return folder
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return None
-        folder = parent
+    found = files.repository_root(Path(os.path.abspath(start or os.getcwd())))
+    return str(found) if found is not None else None
 
 
 def repository_path(path: str, cwd: str | None = None) -> str:

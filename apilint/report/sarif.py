@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -25,9 +26,30 @@ SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/apilint/apilint"
 
 
-def rule_page_url(name: str) -> str:
-    """The rule's own page (docs/rules/NAME.md, generated from its metadata)."""
-    return f"{INFORMATION_URI}/blob/main/docs/rules/{name}.md"
+#: Built-in rule codes; custom rule codes cannot take this form (apilint.custom.loader).
+_BUILTIN_CODE = re.compile(r"AGW[0-9]{3}")
+
+
+def rule_page_url(code: str, name: str) -> str | None:
+    """The page apilint publishes for a rule: a built-in rule's own (docs/rules/NAME.md,
+    generated from its metadata), the README's table for a contract check. None for custom and
+    Spectral rules: apilint has no page for them (a link would lead nowhere)."""
+    if _BUILTIN_CODE.fullmatch(code):
+        return f"{INFORMATION_URI}/blob/main/docs/rules/{name}.md"
+    if code.startswith(("contract/", "probe/")):
+        return f"{INFORMATION_URI}#contract-testing-a-deployed-api"
+    return None
+
+
+def _help_uri(rule: Rule) -> str | None:
+    """The rule's page, else (a custom rule) its first https reference."""
+    page = rule_page_url(rule.code, rule.name)
+    if page is not None:
+        return page
+    for reference in rule.references:
+        if reference.url.startswith("https://"):
+            return quote(reference.url, safe=_URL_SAFE)
+    return None
 
 
 SRCROOT = "%SRCROOT%"
@@ -135,7 +157,9 @@ def _descriptor(example: Finding, rule: Rule | None) -> Json:
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": properties,
     }
-    descriptor["helpUri"] = rule_page_url(rule.name)
+    uri = _help_uri(rule)
+    if uri is not None:
+        descriptor["helpUri"] = uri
     return descriptor
 
 

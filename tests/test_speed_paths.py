@@ -154,10 +154,10 @@ _YAML_ISH = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
 @given(_YAML_ISH)
 def test_searching_only_the_lines_with_a_needle_finds_every_match(text: str) -> None:
     for needles, pattern in (
-        (("!",), ryml_loader._TAG),
-        (("&",), ryml_loader._ANCHOR),
-        (("?",), ryml_loader._COMPLEX_KEY),
-        (("---", "..."), ryml_loader._DOC_MARKER),
+        (("!",), ryml_loader._TAG()),
+        (("&",), ryml_loader._ANCHOR()),
+        (("?",), ryml_loader._COMPLEX_KEY()),
+        (("---", "..."), ryml_loader._DOC_MARKER()),
     ):
         quick = [m.span() for m in ryml_loader._on_lines_with(needles, pattern, text)]
         assert quick == [m.span() for m in pattern.finditer(text)], pattern.pattern

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+import yaml
 from helpers import FIXTURES
 
 HEAVY = (
@@ -53,3 +56,81 @@ def test_lint_loads_no_toml_parser_or_html_tables_it_does_not_use(tmp_path: Path
     modules, _ = _modules_after_lint(str(path))
     assert "apilint.engine.run" in modules
     assert sorted(modules & {"tomllib", "tomli", "html", "html.entities"}) == []
+
+
+#: What a plain OpenAPI file never needs (each costs a pre-commit run start-up time): the front
+#: ends of templates and Terraform, the fix machinery (--fix, --diff), the contract checks'
+#: metadata (reports that describe rules), the account's facts (--aws, --lambda-inventory), the
+#: shell utilities a terminal report uses.
+NOT_FOR_A_PLAIN_DEFINITION = (
+    "apilint.document.terraform",
+    "apilint.document.hcl",
+    "apilint.document.tf_module",
+    "apilint.document.cfn_resources",
+    "apilint.document.cfn_rest",
+    "apilint.document.cfn_http",
+    "apilint.document.cfn_context",
+    "apilint.document.resources",
+    "apilint.document.sam",
+    "apilint.engine.fix",
+    "apilint.commands.fixing",
+    "apilint.catalog.contract_checks",
+    "apilint.model.inventory",
+    "typer",
+    "click",
+    "shutil",
+)
+
+
+def _modules_of_the_lint_command(path: Path, *options: str) -> set[str]:
+    """The modules `apilint lint path` loads, as the executable runs it (the quick path)."""
+    args = ["lint", str(path), "-q", *options]
+    code = (
+        "import sys\nfrom apilint.commands.quick import quick_lint\n"
+        f"work = quick_lint({args!r})\n"
+        "if work is None:  # what the quick path leaves to the typer app\n"
+        "    from apilint.cli import main\n"
+        f"    work = lambda: main({args!r})\n"
+        "rc = work()\n"
+        "print('MODULES', ' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    line = next(t for t in done.stdout.splitlines() if t.startswith("MODULES"))
+    return set(line.split()[1:])
+
+
+@pytest.mark.parametrize("name", ["small.json", "pitfalls.yaml"])
+def test_a_plain_definition_loads_no_front_end_fix_or_report_extra(
+    tmp_path: Path, name: str
+) -> None:
+    path = tmp_path / name
+    if name.endswith(".json"):
+        data = yaml.safe_load((FIXTURES / "examples" / "pitfalls.yaml").read_text())
+        path.write_text(json.dumps(data))
+    else:
+        path.write_text((FIXTURES / "examples" / "pitfalls.yaml").read_text())
+    modules = _modules_of_the_lint_command(path)
+    assert "apilint.engine.run" in modules and "apilint.document.ryml_loader" in modules
+    assert sorted(modules & set(NOT_FOR_A_PLAIN_DEFINITION)) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "options", "loaded"),
+    [
+        pytest.param(
+            "templates/terraform-jsonencode/main.tf", (), "apilint.document.terraform", id="tf"
+        ),
+        pytest.param(
+            "equivalence/cloudformation.yaml", (), "apilint.document.cfn_resources", id="cfn"
+        ),
+        pytest.param("examples/pitfalls.yaml", ("--diff",), "apilint.engine.fix", id="diff"),
+        pytest.param(
+            "examples/pitfalls.yaml", ("-f", "sarif"), "apilint.catalog.contract_checks", id="sarif"
+        ),
+    ],
+)
+def test_what_a_plain_definition_leaves_out_loads_when_needed(
+    source: str, options: tuple[str, ...], loaded: str
+) -> None:
+    """The other side of the test above: each module it keeps out still loads when wanted."""
+    assert loaded in _modules_of_the_lint_command(FIXTURES / source, *options)

@@ -736,3 +736,28 @@ def test_template_names_tell_a_fragment_from_a_direct_import_file(key, arg, name
     from apilint.checks.templates import template_names
 
     assert template_names(key, arg) == names
+
+
+def test_one_lint_run_checks_the_repository_index_once(tmp_path, monkeypatch) -> None:
+    """Within a run the tree is stat'ed once, not again for each file; the next run sees a
+    template moved since."""
+    from apilint.document import includers
+
+    repo = _repo(tmp_path)
+    target = (repo / "api" / "orders.yaml").resolve()
+    monkeypatch.setattr(includers, "_INDEXES", {})
+    stats: list[str] = []
+    stamp = includers._stamp
+    monkeypatch.setattr(includers, "_stamp", lambda p: stats.append(p) or stamp(p))
+    with includers.one_run():
+        assert includers.includers(target, 1 << 20) == [repo.resolve() / "template.yaml"]
+        built = len(stats)
+        assert includers.includers(target, 1 << 20) == [repo.resolve() / "template.yaml"]
+        assert len(stats) == built  # trusted: no stat
+    (repo / "infra").mkdir()
+    (repo / "template.yaml").rename(repo / "infra" / "template.yaml")
+    with includers.one_run():
+        # the old index no longer matches the tree: read again (the template's Location now
+        # points at infra/api/, so nothing includes the target)
+        assert includers.includers(target, 1 << 20) == []
+    assert len(stats) > 2 * built

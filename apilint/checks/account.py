@@ -7,12 +7,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apilint.checks import Violation, check, violation
 from apilint.model.gateway import Api
 from apilint.model.integration import blank
-from apilint.model.inventory import Answer, Deployment, Inventory, allows
 from apilint.model.lambdas import (
     HOLE,
     FunctionRef,
@@ -22,6 +21,9 @@ from apilint.model.lambdas import (
     resolve_function,
     source_arns,
 )
+
+if TYPE_CHECKING:  # loaded with the account's answers (apilint.commands.account)
+    from apilint.model.inventory import Answer, Deployment, Inventory
 
 _PATH_PARAMETER = re.compile(r"\{[^/{}]+\}")
 
@@ -69,6 +71,8 @@ def lambda_function_missing(view: AccountView, options: dict[str, Any]) -> Itera
 
 @check
 def lambda_permission_missing(view: AccountView, options: dict[str, Any]) -> Iterator[Violation]:
+    from apilint.model.inventory import allows  # imported with the answers: no cost
+
     deployment = view.deployment
     for target, ref, answer in view.looked_up:
         if (

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from apilint.checks import Violation, check, first_visit, number, shown, violation
+from apilint.common.regex import lazy
 from apilint.document.edit import make_fix, set_value
 from apilint.document.placeholders import UNKNOWN, has_placeholder, mask
 from apilint.document.refs import At
@@ -33,18 +34,18 @@ HTTP_AUDIENCES_MAX = 50  # HTTP API quota "Audiences per authorizer", not adjust
 HTTP_SCOPES_MAX = 10  # HTTP API quota "Scopes per route", not adjustable
 
 # Identity sources: REST mapping expressions vs HTTP selection expressions.
-_REST_HEADER = re.compile(r"^method\.request\.header\.[^\s,]+$")
-_REST_REQUEST = re.compile(
+_REST_HEADER = lazy(r"^method\.request\.header\.[^\s,]+$")
+_REST_REQUEST = lazy(
     r"^(method\.request\.(header|querystring|multivalueheader|multivaluequerystring)\.[^\s,]+"
     rf"|{variable('rest')})$"
 )
-_HTTP_LAMBDA = re.compile(rf"^(\$request\.(header|querystring)\.[^\s,]+|{variable('http')})$")
-_HTTP_JWT = re.compile(r"^\$request\.(header|querystring)\.[^\s,]+$")
-_USER_POOL_ARN = re.compile(
+_HTTP_LAMBDA = lazy(rf"^(\$request\.(header|querystring)\.[^\s,]+|{variable('http')})$")
+_HTTP_JWT = lazy(r"^\$request\.(header|querystring)\.[^\s,]+$")
+_USER_POOL_ARN = lazy(
     r"^arn:(?P<partition>[^:]*):cognito-idp:(?P<region>[^:]*):"
     r"(?P<account>[^:]*):userpool/(?P<pool>.*)$"
 )
-_POOL_ID = re.compile(r"^(?P<region>[a-z]{2}(-[a-z]+)+-\d+)_[0-9A-Za-z]+$")
+_POOL_ID = lazy(r"^(?P<region>[a-z]{2}(-[a-z]+)+-\d+)_[0-9A-Za-z]+$")
 
 Site = tuple[str, tuple[str, ...]]
 
@@ -351,7 +352,7 @@ def _rest_identity(scheme: SecurityScheme, at: At, kind: str | None) -> Iterator
                 f"scheme {scheme.name!r} has `in: {where}`, but a {kind} authorizer "
                 "reads its token from the header named by `name`; set `in: header`",
             )
-        if entries is not None and (len(entries) != 1 or _bad(entries, _REST_HEADER)):
+        if entries is not None and (len(entries) != 1 or _bad(entries, _REST_HEADER())):
             yield violation(
                 source_at,
                 f"identitySource {source!r} of {kind} authorizer "
@@ -366,7 +367,7 @@ def _rest_identity(scheme: SecurityScheme, at: At, kind: str | None) -> Iterator
                 f"scheme {scheme.name!r} has `in: {where}`; a REST request authorizer "
                 "scheme takes `in: header` or `in: query`",
             )
-        bad = _bad(entries, _REST_REQUEST) if entries is not None else []
+        bad = _bad(entries, _REST_REQUEST()) if entries is not None else []
         name = scheme.at.value.get("name")
         nameless = not isinstance(name, str) or name.lower() in ("", "unused")
         if bad:
@@ -392,7 +393,7 @@ def _http_identity(scheme: SecurityScheme, at: At, kind: str) -> Iterator[Violat
     entries = _entries(source)
     source_at = at.child("identitySource") or at
     if kind == "jwt":
-        if entries is not None and (len(entries) != 1 or _bad(entries, _HTTP_JWT)):
+        if entries is not None and (len(entries) != 1 or _bad(entries, _HTTP_JWT())):
             yield violation(
                 source_at,
                 f"identitySource {source!r} of JWT authorizer "
@@ -401,7 +402,7 @@ def _http_identity(scheme: SecurityScheme, at: At, kind: str) -> Iterator[Violat
                 f"{_syntax_hint(entries, 'http')}",
             )
         return
-    bad = _bad(entries, _HTTP_LAMBDA) if entries is not None else []
+    bad = _bad(entries, _HTTP_LAMBDA()) if entries is not None else []
     if bad:
         yield violation(
             source_at,
@@ -466,7 +467,7 @@ def cognito_provider_arn(api: Api, options: dict[str, Any]) -> Iterator[Violatio
 
 def _user_pool_arn_problems(arn: str) -> list[str]:
     masked = mask(arn)
-    m = _USER_POOL_ARN.match(masked)
+    m = _USER_POOL_ARN().match(masked)
     if not m:
         if UNKNOWN in masked:
             return []  # a placeholder may stand for several ARN parts
@@ -484,7 +485,7 @@ def _user_pool_arn_problems(arn: str) -> list[str]:
         problems.append(f"partition {partition!r} does not contain region {region!r}")
     if UNKNOWN not in account and not ACCOUNT.match(account):
         problems.append(f"account id {account!r} must be exactly 12 digits")
-    pm = _POOL_ID.match(pool)
+    pm = _POOL_ID().match(pool)
     if UNKNOWN in pool:
         pass
     elif not pm:

@@ -6,18 +6,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apilint.checks import Violation, check, per_api, violation
 from apilint.document.cfn import FUNCTION_VARIANTS, FUNCTIONS, ApiResource, Template, TemplateFile
 from apilint.document.pointer import Tokens
 from apilint.document.refs import iter_objects
 from apilint.document.scan import may_contain
-from apilint.document.terraform import TerraformModule
 from apilint.model.gateway import Api
 from apilint.model.lambdas import LambdaTarget, lambda_targets
 from apilint.model.operations import operation_labels, operation_of
 from apilint.model.sam import template_of
+
+if TYPE_CHECKING:  # imported when a Terraform file is read: plain definitions never need it
+    from apilint.document.terraform import TerraformModule
 
 #: `${Name}` or `${Name.Attribute}` as Fn::Sub writes them (`${!x}` is a literal).
 _REFERENCE = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}")
@@ -33,7 +35,7 @@ def lambda_reference_dangling(api: Api, options: dict[str, Any]) -> Iterator[Vio
     iac = api.doc.iac
     if isinstance(iac, Template):
         problems = partial(_cloudformation_problems, iac)
-    elif isinstance(iac, TerraformModule):
+    elif iac is not None:  # the only other front end: a TerraformModule
         problems = partial(_terraform_problems, iac)
     else:
         return

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apilint.common.errors import UsageError
 from apilint.engine.run import Prebuilt, Settings
 from apilint.model.gateway import Api
-from apilint.model.inventory import Deployment
 from apilint.model.lambdas import FunctionRef, lambda_targets, resolve_function
+
+if TYPE_CHECKING:  # the account's facts: loaded when asked for (--aws, --lambda-inventory)
+    from apilint.model.inventory import Deployment
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,6 +52,8 @@ def with_account(
         raise UsageError(
             "--aws and --lambda-inventory exclude each other: ask the account or read the inventory"
         )
+    from apilint.model.inventory import Deployment
+
     if account.inventory:
         from apilint.aws.inventory_file import read_inventory
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from apilint.catalog.registry import ApiKind
     from apilint.custom.spectral_ruleset import Note
     from apilint.engine.baseline import Entry
+    from apilint.engine.fix import FixRun
 from apilint.catalog.registry import find_rules_or_error
 from apilint.common.errors import ParseError, UsageError, debugging, warn
 from apilint.common.files import read_at_most
@@ -28,7 +29,6 @@ from apilint.document import loader
 from apilint.document.discover import Target, expand, may_hold_api
 from apilint.document.loader import DEFAULT_MAX_BYTES
 from apilint.document.model import NOT_AN_API
-from apilint.engine.fix import FixRun, fix_task
 from apilint.engine.ruleset import run_catalog
 from apilint.engine.run import Prebuilt, Settings, drop_repeats, lint_path, lint_tasks
 from apilint.report import FORMATS, Renderer, catalog_of, renderer
@@ -198,6 +198,8 @@ def _lint(
         tasks = with_account(tasks, options.account, prebuilt)
     linted = lint_tasks(tasks, options.jobs, prebuilt)
     if fixes is not None:
+        from apilint.engine.fix import fix_task  # --fix and --diff only
+
         linted = [
             fix_task(
                 partial(lint_path, path, settings),
@@ -315,7 +317,11 @@ def _fix_run(options: Options) -> FixRun | None:
         raise UsageError("--unsafe-fixes applies with --fix or --diff")
     if options.fix and not options.diff and "-" in options.paths:
         raise UsageError("--fix cannot write standard input back; --diff shows the fixes")
-    return FixRun() if options.fixing else None
+    if not options.fixing:
+        return None
+    from apilint.engine.fix import FixRun
+
+    return FixRun()
 
 
 def _finish_fixes(fixes: FixRun, results: list[FileResult], options: Options, quiet: bool) -> bool:

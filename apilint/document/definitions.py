@@ -10,9 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from apilint.document import cfn
-from apilint.document.cdk import nested_stacks
 from apilint.document.cfn import TemplateFile
-from apilint.document.cfn_resources import built_apis
 from apilint.document.loader import (
     DEFAULT_MAX_BYTES,
     NO_VERSION,
@@ -65,6 +63,11 @@ def scan_template(
 ) -> tuple[TemplateFile, list[Document], list[str]]:
     """The template, the definitions it holds (those of its nested stacks' templates too), and
     notes on those that cannot be read here."""
+    # The front ends of APIs built from resources, imported for templates only: a definition
+    # file, the common case, needs none of them.
+    from apilint.document.cdk import nested_stacks
+    from apilint.document.cfn_resources import built_apis
+
     template = cfn.template_file(doc)
     found: list[Document] = []
     notes: list[str] = []

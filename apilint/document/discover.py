@@ -70,7 +70,7 @@ def walk(
     offered to `wanted` and `limit` directories walked. `visited` collects the directories,
     `passed_over` the files with a suffix that git ignores or that cannot be read in the tree."""
     tree = os.path.realpath(root)
-    ignores: list[tuple[str, Any]] = []  # (directory, its .gitignore spec), outermost first
+    ignores: list[tuple[str, Any]] = []  # (directory + separator, its .gitignore), outermost first
     offered = walked = 0
     for base, dirs, files in os.walk(root):
         walked += 1
@@ -78,14 +78,13 @@ def walk(
             return
         if visited is not None:
             visited.append(base)
-        ignores = [
-            (d, s)
-            for d, s in ignores
-            if Path(os.path.abspath(base)).is_relative_to(os.path.abspath(d))
-        ]
+        # os.walk builds every directory's path by joining onto its parent's: the .gitignore
+        # files that apply are those of the directories whose path prefixes this one.
+        inside = os.path.join(base, "")
+        ignores = [(d, s) for d, s in ignores if inside.startswith(d)]
         spec = _gitignore(base, tree)
         if spec is not None:
-            ignores.append((base, spec))
+            ignores.append((inside, spec))
         dirs[:] = sorted(
             d
             for d in dirs
@@ -141,8 +140,9 @@ def _gitignore(directory: str, tree: str) -> Any:
 def _ignored(path: str, is_dir: bool, ignores: list[tuple[str, Any]]) -> bool:
     # The nearest .gitignore with a matching pattern decides, as in git: a nested `!keep.yaml`
     # re-includes what a pattern above ignores.
+    # `directory` ends with a separator and prefixes `path` (walk built both)
     for directory, spec in reversed(ignores):
-        rel = os.path.relpath(path, directory).replace(os.sep, "/")
+        rel = path[len(directory) :].replace(os.sep, "/")
         verdict = spec.check_file(rel + "/" if is_dir else rel).include
         if verdict is not None:
             return bool(verdict)
@@ -162,7 +162,10 @@ def contains(path: str, markers: tuple[bytes, ...]) -> bool:
     tail = b""
     try:
         with open_regular(path) as f:
-            while chunk := f.read(1 << 20):
+            # read(1 MB) would allocate a megabyte for each small file (the size is a hint: 0
+            # under /proc)
+            size = min(max(os.fstat(f.fileno()).st_size + 1, 1 << 16), 1 << 20)
+            while chunk := f.read(size):
                 window = tail + chunk
                 if any(m in window for m in markers):
                     return True

@@ -27,6 +27,10 @@ class Locator(Protocol):
 #: binary media types, CORS configuration, endpoint).
 FACTS = ("document", "routes", "auth", "integrations", "models", "settings")
 ALL_FACTS = frozenset(FACTS)
+#: What the documents of the resource front ends are built from (`Document.built_from`): here,
+#: not with the front ends, so that reading the label loads none of them.
+CLOUDFORMATION = "CloudFormation resources"
+TERRAFORM = "Terraform resources"
 
 
 @dataclass(frozen=True)

@@ -33,9 +33,6 @@ from apilint.document.pointer import Tokens
 #: The OpenAPI version of the documents front ends write (what API Gateway exports).
 VERSION = "3.0"
 OPENAPI = "3.0.1"
-#: What the documents of the resource front ends are built from (`Document.built_from`).
-CLOUDFORMATION = "CloudFormation resources"
-TERRAFORM = "Terraform resources"
 #: What a front end that fills in every gateway fact provides.
 GATEWAY_FACTS = frozenset(FACTS) - {"document"}
 

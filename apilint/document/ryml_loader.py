@@ -30,6 +30,7 @@ from functools import partial
 from typing import Any
 
 from apilint.common.findings import Span
+from apilint.common.regex import lazy
 from apilint.document.lines import LineIndex
 
 try:
@@ -59,27 +60,27 @@ _RISKY = (
     r"|[-+]?[0-9.][0-9._]*_[0-9._]*|\+[0-9.][0-9._]*"
     r"|-?[0-9]+[eE][-+]?[0-9]+|-?[0-9]*\.[0-9]*[eE][0-9]+)"
 )
-_TAG = re.compile(r"(?:[:\[{,?-][ \t]+|[\[{,])![^\s]|^[ \t]*![^\s]", re.M)
-_COMPLEX_KEY = re.compile(r"^[ \t]*\?(?:[ \t]|$)", re.M)
-_DOC_MARKER = re.compile(r"^(?:---|\.\.\.)(?:[ \t]|$)", re.M)
+_TAG = lazy(r"(?:[:\[{,?-][ \t]+|[\[{,])![^\s]|^[ \t]*![^\s]", re.M)
+_COMPLEX_KEY = lazy(r"^[ \t]*\?(?:[ \t]|$)", re.M)
+_DOC_MARKER = lazy(r"^(?:---|\.\.\.)(?:[ \t]|$)", re.M)
 #: A surrogate spelt as an escape: rapidyaml encodes it into bytes that are not UTF-8 (and the
 #: spans of the whole file are lost); libyaml refuses it with its position.
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE_ESCAPE = lazy(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 #: An anchor (`&name` where a node starts). Documents with anchors go to the libyaml path,
 #: which bounds what their aliases expand to; rapidyaml would also take `&a$` (libyaml refuses
 #: the name) and read its aliases as strings.
-_ANCHOR = re.compile(r"(?:^[ \t]*|[:?-][ \t]+|[\[{,][ \t]*)&[^\s\[\]{},]", re.M)
+_ANCHOR = lazy(r"(?:^[ \t]*|[:?-][ \t]+|[\[{,][ \t]*)&[^\s\[\]{},]", re.M)
 #: Where a plain scalar can end: the end of its line (after blanks and a comment; before CRLF's
 #: `\r`) or a flow indicator.
 _PLAIN_END = rb"(?=[ \t]*(?:#[^\n]*)?\r?$|[ \t]*[,\]}])"
 #: A risky plain scalar where YAML puts one: after a block indicator and a blank, after a flow
 #: indicator, or after the indentation alone (a value on the line after its key, an entry of a
 #: flow collection that spans lines); searched only on the lines where a suspect ends a scalar.
-_RISKY_AT = re.compile(rb"(?:^|[?-][ \t]|[:\[{,])[ \t]*" + _RISKY.encode() + _PLAIN_END, re.M)
+_RISKY_AT = lazy(rb"(?:^|[?-][ \t]|[:\[{,])[ \t]*" + _RISKY.encode() + _PLAIN_END, re.M)
 #: More distinct suspects than this: each costs a search of the text, so libyaml decides.
 MAX_SUSPECTS = 16
 #: A line that starts with a directive or a document marker (or the text starts with one).
-_LINE_START_MARK = re.compile(r"\n(?:%|---|\.\.\.)")
+_LINE_START_MARK = lazy(r"\n(?:%|---|\.\.\.)")
 #: Strings of the emitted JSON that need a second look. Any string (a key too): an alias left
 #: unresolved (rapidyaml writes `*name`), a merge key, an infinity or NaN (rapidyaml writes
 #: plain `inf`/`nan`, strings for YAML 1.1, as ".inf"/".nan"). A value only: one that reads
@@ -87,7 +88,7 @@ _LINE_START_MARK = re.compile(r"\n(?:%|---|\.\.\.)")
 #: starting with a literal `"` (found at C speed) and one look at the character after it (the
 #: first characters of every alternative; most strings fail there), the closing quote of a
 #: value not followed by the `:` of a key.
-_SUSPECT_JSON = re.compile(
+_SUSPECT_JSON = lazy(
     rf'"(?=[-+.~0-9yYnNoOTFIN*<])(?:(\*[A-Za-z0-9_.-]+|<<|-?\.(?:inf|nan))"|({_RISKY})"(?!:))'
 )
 
@@ -96,12 +97,16 @@ def _declines_text(text: str) -> bool:
     """What the text shows before any parsing: tags, anchors, complex keys, directives, more
     than one document, a surrogate spelt as an escape. Each search starts from a character
     that is rare in definitions (one pass at C speed when it is absent)."""
-    if _found("!", _TAG, text) or _found("&", _ANCHOR, text) or _found("?", _COMPLEX_KEY, text):
+    if (
+        _found("!", _TAG(), text)
+        or _found("&", _ANCHOR(), text)
+        or _found("?", _COMPLEX_KEY(), text)
+    ):
         return True
-    if text.startswith(("%", "---", "...")) or _LINE_START_MARK.search(text):
+    if text.startswith(("%", "---", "...")) or _LINE_START_MARK().search(text):
         if text.startswith("%") or "\n%" in text or _extra_document_marker(text):
             return True
-    return "\\" in text and _SURROGATE_ESCAPE.search(text) is not None
+    return "\\" in text and _SURROGATE_ESCAPE().search(text) is not None
 
 
 def _found(needle: str, pattern: re.Pattern[str], text: str) -> bool:
@@ -140,7 +145,7 @@ def _risky_plain(original: bytes, suspects: set[str]) -> bool:
         for found in ends.finditer(original):
             start = original.rfind(b"\n", 0, found.start()) + 1
             end = original.find(b"\n", found.end())
-            if _RISKY_AT.search(original, start, len(original) if end < 0 else end):
+            if _RISKY_AT().search(original, start, len(original) if end < 0 else end):
                 return True
     return False
 
@@ -185,7 +190,7 @@ def _address(obj: Any) -> int:
 
 def _extra_document_marker(text: str) -> bool:
     """True when the stream has more than one document (a leading `---` is fine)."""
-    markers = list(_on_lines_with(("---", "..."), _DOC_MARKER, text))
+    markers = list(_on_lines_with(("---", "..."), _DOC_MARKER(), text))
     if not markers:
         return False
     first = markers[0]
@@ -436,7 +441,7 @@ def json_locator(text: str, duplicate_keys: bool = False) -> RymlLocator | None:
     a surrogate as an escape (rapidyaml's bytes for it are not UTF-8: the key is not found)."""
     # The regex alone: `"\\u" in text` before it took 12.7 ms on GitHub's 13 MB (a str of
     # 4-byte characters: it holds emoji), the regex 3.9 ms (Stripe: 4.8 and 2.7 ms).
-    if ryml is None or _SURROGATE_ESCAPE.search(text):
+    if ryml is None or _SURROGATE_ESCAPE().search(text):
         return None
     try:
         with _quiet_stderr():
@@ -464,7 +469,7 @@ def load_fast(text: str) -> tuple[Any, RymlLocator] | None:
     locator, emitted = parsed
     anywhere: set[str] = set()
     values: set[str] = set()
-    for found in _SUSPECT_JSON.finditer(emitted):
+    for found in _SUSPECT_JSON().finditer(emitted):
         (anywhere if found[1] else values).add(found[1] or found[2])
     if any(s[0] == "*" or s == "<<" for s in anywhere):
         return None  # an alias or a merge key: libyaml expands them (within bounds)

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from apilint.document.hcl import HclLocator
-from apilint.document.model import Document
-from apilint.document.resources import GATEWAY_FACTS, OPENAPI, TERRAFORM, Writer
+from apilint.document.model import TERRAFORM, Document
+from apilint.document.resources import GATEWAY_FACTS, OPENAPI, Writer
 from apilint.document.terraform import API_RESOURCES, TerraformModule
 from apilint.document.tf_http import HttpReader
 from apilint.document.tf_module import Block, Module, read_module

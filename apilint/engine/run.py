@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from apilint.catalog.registry import Rule, RuleDefinitionError, find_rules_or_error
 from apilint.checks import Check, Violation, checks_for
@@ -20,6 +20,7 @@ from apilint.document import Document, NotAnApi
 from apilint.document.cfn import Template
 from apilint.document.definitions import load_definitions
 from apilint.document.edit import computing
+from apilint.document.includers import one_run
 from apilint.document.loader import DEFAULT_MAX_BYTES, check_sections
 from apilint.document.model import Sources
 from apilint.document.pointer import Tokens
@@ -27,7 +28,9 @@ from apilint.document.refs import Workspace
 from apilint.document.sam_origins import made_by, output_form
 from apilint.engine.ruleset import rule_set
 from apilint.model import Api, build_api
-from apilint.model.inventory import Deployment, Inventory
+
+if TYPE_CHECKING:  # account facts: only with --aws or --lambda-inventory
+    from apilint.model.inventory import Deployment, Inventory
 
 
 @dataclass
@@ -49,7 +52,7 @@ class Settings:
     #: What the AWS account says about Lambda functions (--aws, --lambda-inventory); rules of
     #: scope "account" run only with it.
     inventory: Inventory | None = None
-    deployment: Deployment = field(default_factory=Deployment)
+    deployment: Deployment | None = None  # None: no stage or API id given
     #: The model of a stage's export (`apilint drift`); rules of scope "drift" run only with it.
     deployed: Api | None = None
     #: Compute the fixes findings carry (`lint --fix`, `--diff`, SARIF output): it costs a
@@ -165,24 +168,26 @@ def run_rules(
     subjects: dict[str, Any] = {"definition": api}
     if settings.inventory is not None:
         from apilint.checks.account import AccountView
+        from apilint.model.inventory import Deployment
 
-        subjects["account"] = AccountView(api, settings.inventory, settings.deployment)
+        deployment = settings.deployment or Deployment()
+        subjects["account"] = AccountView(api, settings.inventory, deployment)
     if settings.deployed is not None:
         from apilint.checks.drift import DriftView
 
         subjects["drift"] = DriftView(api, settings.deployed)
-    for rule in selected:
-        if not rule.runs_on(doc.provides):
-            continue  # an API built from resources lacks what the rule reads
-        if rule.scope == "engine" and rule.applies_to(api.kind, doc.version):
-            ran.add(rule.code)  # its findings come with the suppressions, below
-            continue
-        subject = subjects.get(rule.scope)
-        if subject is None or not rule.applies_to(api.kind, doc.version):
-            continue
-        ran.add(rule.code)
-        result.findings.extend(_run_check(rule, checks, subject, settings, result, strict))
-    with computing(settings.fixes):
+    with computing(settings.fixes):  # once for the file: 100+ checks run in it
+        for rule in selected:
+            if not rule.runs_on(doc.provides):
+                continue  # an API built from resources lacks what the rule reads
+            if rule.scope == "engine" and rule.applies_to(api.kind, doc.version):
+                ran.add(rule.code)  # its findings come with the suppressions, below
+                continue
+            subject = subjects.get(rule.scope)
+            if subject is None or not rule.applies_to(api.kind, doc.version):
+                continue
+            ran.add(rule.code)
+            result.findings.extend(_run_check(rule, checks, subject, settings, result, strict))
         kept = _apply_suppressions(result.findings, ws, rules, selected, ran, settings)
     result.findings = sorted(kept, key=Finding.sort_key)
     return result
@@ -225,9 +230,10 @@ def run_template_rules(
     """The rules about a CloudFormation/SAM template itself (scope: template)."""
     rules, checks = _rules_and_checks(settings, rules, checks)
     result = FileResult(path, rule_sources=settings.custom)
-    for rule in _selected(rules, settings):
-        if rule.scope == "template":
-            result.findings.extend(_run_check(rule, checks, template, settings, result))
+    with computing(settings.fixes):
+        for rule in _selected(rules, settings):
+            if rule.scope == "template":
+                result.findings.extend(_run_check(rule, checks, template, settings, result))
     result.findings.sort(key=Finding.sort_key)
     return result
 
@@ -240,17 +246,17 @@ def _run_check(
     result: FileResult,
     strict: str | None = None,
 ) -> list[Finding]:
-    """One rule's findings; a rule that raises is recorded in `result.crashes` instead."""
+    """One rule's findings (run inside `computing`); a rule that raises is recorded in
+    `result.crashes` instead."""
     options = {**rule.default_options(), **settings.options.get(rule.name, {})}
     severity = settings.level(rule)
     try:
-        with computing(settings.fixes):
-            return [
-                _finding(rule, v, severity, strict)
-                for v in checks[rule.check](subject, options)
-                if (strict is not None or not v.only_if_strict)
-                and not output_form(rule.code, v.doc, v.tokens)
-            ]
+        return [
+            _finding(rule, v, severity, strict)
+            for v in checks[rule.check](subject, options)
+            if (strict is not None or not v.only_if_strict)
+            and not output_form(rule.code, v.doc, v.tokens)
+        ]
     except Exception as exc:  # noqa: BLE001 - containment is the point
         import traceback
 
@@ -550,12 +556,22 @@ def lint_tasks(
                 pass
         big = len(tasks) >= PARALLEL_MIN_FILES or (len(tasks) > 1 and total >= PARALLEL_MIN_BYTES)
         jobs = min(os.cpu_count() or 1, len(tasks)) if big else 1
-    if jobs <= 1 or len(tasks) <= 1:
-        return [paused(lint_path, p, s, prebuilt=prebuilt) for p, s in tasks]
+    with one_run():
+        if jobs <= 1 or len(tasks) <= 1:
+            return [paused(lint_path, p, s, prebuilt=prebuilt) for p, s in tasks]
+        return _in_pool(tasks, jobs, prebuilt)
+
+
+def _in_pool(
+    tasks: list[tuple[str, Settings]], jobs: int, prebuilt: Prebuilt | None
+) -> list[list[FileResult]]:
     import multiprocessing
 
     # fork: workers inherit the loaded modules and rules, so they start in milliseconds.
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    # Files go to the workers a few at a time: one round trip per file was a tenth of the CPU
+    # of 500 small files; sixteen chunks per worker still even out files of unequal size.
+    chunk = max(1, len(tasks) // (jobs * 16))
     with ctx.Pool(jobs, initializer=_adopt, initargs=(prebuilt,)) as pool:
-        return pool.map(_lint_one, tasks, chunksize=1)
+        return pool.map(_lint_one, tasks, chunksize=chunk)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from apilint.document.resources import CLOUDFORMATION, TERRAFORM
+from apilint.document.model import CLOUDFORMATION, TERRAFORM
 from apilint.model.terms import TERMS
 
 if TYPE_CHECKING:

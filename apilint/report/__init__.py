@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from importlib import import_module
 from pathlib import Path
 from typing import Any, TextIO
@@ -59,14 +59,35 @@ def rules_by_code(catalog: Catalog | None = None) -> dict[str, Rule]:
     return {**builtin, **catalog} if catalog else builtin
 
 
-def catalog_of(results: Iterable[FileResult]) -> dict[str, Rule]:
+def catalog_of(results: Iterable[FileResult]) -> Catalog:
     """The rule catalog of a run: built-in rules, contract checks, and the custom rules of every
-    configuration its results were linted with."""
+    configuration its results were linted with. Built when a renderer first reads it: most
+    formats (text, json, ...) never do, and the contract checks' metadata is 2 ms to import."""
     from apilint.engine.ruleset import run_catalog
 
-    return rules_by_code(
-        run_catalog({r.rule_sources for r in results}, {r.ruleset for r in results})
-    )
+    sources = {r.rule_sources for r in results}
+    rulesets = {r.ruleset for r in results}
+    return _Deferred(lambda: rules_by_code(run_catalog(sources, rulesets)))
+
+
+class _Deferred(Mapping[str, Rule]):
+    def __init__(self, build: Callable[[], dict[str, Rule]]) -> None:
+        self._build = build
+        self._built: dict[str, Rule] | None = None
+
+    def _catalog(self) -> dict[str, Rule]:
+        if self._built is None:
+            self._built = self._build()
+        return self._built
+
+    def __getitem__(self, code: str) -> Rule:
+        return self._catalog()[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._catalog())
+
+    def __len__(self) -> int:
+        return len(self._catalog())
 
 
 def relative_path(path: str, cwd: str) -> str | None:

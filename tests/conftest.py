@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 from helpers import require_shared
+
+# apilint's per-user cache (rule catalog, includer markers) goes to a folder of this test session,
+# for the processes tests start too: a run of the tests leaves nothing in the user's home, and
+# no test sees what an earlier session or the user's own runs cached.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="apilint-test-cache-")
 
 
 @pytest.fixture

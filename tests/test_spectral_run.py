@@ -343,3 +343,20 @@ def test_the_configuration_regrades_and_ignores_spectral_rules(
     assert [(f["code"], f["line"], f["severity"]) for f in _spectral_findings(out)] == [
         ("spectral/info-contact", 2, "error")
     ]
+
+
+def test_a_spectral_rule_named_without_its_prefix_is_suggested_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api = _write(tmp_path, "api.yaml", API)
+    text = (
+        "rules:\n  info-contact:\n    given: $.info\n    then: {field: contact, function: truthy}\n"
+    )
+    ruleset = _write(tmp_path, "r.yaml", text)
+    code, _, err = run(
+        capsys, "lint", "--ruleset", str(ruleset), str(api), "--select", "info-contact"
+    )
+    assert (code, err) == (
+        2,
+        "apilint: unknown rule 'info-contact'; did you mean spectral/info-contact?\n",
+    )

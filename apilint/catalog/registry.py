@@ -376,7 +376,8 @@ def find_rule(ident: str, rules: tuple[Rule, ...] | None = None) -> Rule:
     for rule in rules:
         if rule.code.lower() == wanted.lower() or rule.name == wanted.lower():
             return rule
-    names = [r.name for r in rules] + [r.code for r in rules]
+    # a Spectral rule's name is its code: each once
+    names = list(dict.fromkeys([r.name for r in rules] + [r.code for r in rules]))
     close = difflib.get_close_matches(wanted, names, n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(close)}?" if close else "; `apilint rules` lists them"
     raise KeyError(f"unknown rule {ident!r}{hint}")
@@ -411,11 +412,13 @@ def select_rules(selector: str, rules: tuple[Rule, ...] | None = None) -> tuple[
         prefixed = tuple(r for r in rules if r.code.startswith(wanted.upper()))
         if prefixed:
             return prefixed
-    candidates = (
-        [r.name for r in rules]
-        + [r.code for r in rules]
-        + sorted({r.category for r in rules})
-        + [ALL]
+    candidates = list(
+        dict.fromkeys(  # a Spectral rule's name is its code: each once
+            [r.name for r in rules]
+            + [r.code for r in rules]
+            + sorted({r.category for r in rules})
+            + [ALL]
+        )
     )
     close = difflib.get_close_matches(wanted, candidates, n=3, cutoff=0.5)
     hint = (

@@ -66,15 +66,18 @@ def _resource(name: str, parent: str, part: str) -> list[str]:
     ]
 
 
-def _method(resource: str, verb: str) -> list[str]:
+def _method(resource: str, verb: str, path_id: bool = False) -> list[str]:
     name = f"{resource}_{verb.lower()}"
     where = [f"  rest_api_id = {API}.id", f"  resource_id = aws_api_gateway_resource.{resource}.id"]
+    # the method declares the path variable of its resource (and of those above it)
+    declared = ['  request_parameters = { "method.request.path.id" = true }'] if path_id else []
     return [
         f'resource "aws_api_gateway_method" "{name}" {{',
         *where,
         f'  http_method   = "{verb}"',
         '  authorization = "COGNITO_USER_POOLS"',
         "  authorizer_id = aws_api_gateway_authorizer.cognito.id",
+        *declared,
         "}",
         f'resource "aws_api_gateway_integration" "{name}" {{',
         *where,
@@ -141,7 +144,7 @@ def generate(groups: int = 99) -> str:
         for name, parent, part, verbs in tree:
             lines += _resource(name, parent, part)
             for verb in verbs:
-                lines += _method(name, verb)
+                lines += _method(name, verb, path_id=name != f"g{i}")
             lines += _preflight(name, verbs)
     for name in ("health", "version"):
         lines += _resource(name, root, name) + _method(name, "GET") + _preflight(name, ["GET"])

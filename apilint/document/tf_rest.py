@@ -21,7 +21,6 @@ from apilint.document.tf_openapi import (
     children,
     follow,
     header_of,
-    path_parameters,
     points_at,
     scheme,
     text,
@@ -147,7 +146,9 @@ class RestReader:
         tokens = ("paths", path, verb_key(verb))
         op = self.out.node(tokens, self.out.at(block, "authorization"))
         op["responses"] = {}
-        op["parameters"] = path_parameters(path) + self._parameters(block)
+        # Declared ones only, as CloudFormation's front end reads them: API Gateway refuses an
+        # integration that maps a path variable the method does not declare (AGW450).
+        op["parameters"] = self._parameters(block)
         models = block.literal("request_models")
         if isinstance(models, dict) and models:
             op["requestBody"] = {
@@ -164,13 +165,13 @@ class RestReader:
         out = []
         for key, required in params.items() if isinstance(params, dict) else ():
             parts = str(key).split(".")
-            if len(parts) == 4 and parts[:2] == ["method", "request"] and parts[2] != "path":
+            if len(parts) == 4 and parts[:2] == ["method", "request"]:
                 where = {"querystring": "query", "multivalueheader": "header"}.get(parts[2])
                 out.append(
                     {
                         "name": parts[3],
                         "in": where or parts[2],
-                        "required": required is True,
+                        "required": required is True or parts[2] == "path",
                         "schema": {"type": "string"},
                     }
                 )

@@ -380,12 +380,17 @@ def explain(
     rule: str = typer.Argument(
         ..., help="A rule code (AGW401) or name, or an `apilint test` check (probe/cors-preflight)."
     ),
+    ruleset: str | None = typer.Option(
+        None,
+        "--ruleset",
+        help="A Spectral ruleset given to `lint --ruleset`: its rules (spectral/NAME) too.",
+    ),
 ) -> int:
     """Explain a rule (why it matters on API Gateway, examples, fix and references) or a
     contract check (what it sends, what API Gateway answers, why, the fix)."""
     from apilint.commands.rules import run_explain
 
-    return run_explain(rule)
+    return run_explain(rule, ruleset)
 
 
 @app.command()

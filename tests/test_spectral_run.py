@@ -360,3 +360,24 @@ def test_a_spectral_rule_named_without_its_prefix_is_suggested_once(
         2,
         "apilint: unknown rule 'info-contact'; did you mean spectral/info-contact?\n",
     )
+
+
+def test_the_explain_hint_of_a_ruleset_rule_is_a_command_that_works(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path, "api.yaml", API)
+    text = (
+        "rules:\n  info-contact:\n    description: Info must have a contact\n"
+        "    given: $.info\n    then: {field: contact, function: truthy}\n"
+    )
+    _write(tmp_path, "my rules.yaml", text)
+    args = ("lint", "--ruleset", "my rules.yaml", "api.yaml", "--select", "spectral/info-contact")
+    _, out, _ = run(capsys, *args)
+    hints = [line for line in out.splitlines() if "= explain:" in line]
+    assert hints == ["  = explain: apilint explain spectral/info-contact --ruleset 'my rules.yaml'"]
+    code, page, _ = run(capsys, "explain", "spectral/info-contact", "--ruleset", "my rules.yaml")
+    assert code == 0 and page.startswith("spectral/info-contact spectral/info-contact [warning]")
+    assert "Info must have a contact" in page
+    # without its ruleset, explain cannot know the rule
+    assert run(capsys, "explain", "spectral/info-contact")[0] == 2

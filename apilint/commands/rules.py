@@ -12,9 +12,9 @@ from apilint.catalog.registry import Rule
 from apilint.common.errors import UsageError, warn
 
 
-def _known_rules(config: str | None = None) -> tuple[Rule, ...]:
+def _known_rules(config: str | None = None, ruleset: str | None = None) -> tuple[Rule, ...]:
     """The built-in rules and the custom ones of `config` (default: the configuration that
-    applies here), with the rules of its Spectral ruleset."""
+    applies here), with the rules of its Spectral ruleset, or of `ruleset` when given."""
     from apilint.engine.config import Config, config_chain, load_config
     from apilint.engine.ruleset import rule_set
 
@@ -25,11 +25,13 @@ def _known_rules(config: str | None = None) -> tuple[Rule, ...]:
         chain = config_chain(Path.cwd(), load_config)
         chosen = chain[0] if chain else None
     rules = rule_set(chosen.custom if chosen is not None else ()).rules
-    if chosen is None or chosen.ruleset is None:
+    if ruleset is None:
+        ruleset = chosen.ruleset if chosen is not None else None
+    if ruleset is None:
         return rules
     from apilint.custom.spectral import catalog
 
-    return rules + tuple({r.code: r for r in catalog(chosen.ruleset)}.values())
+    return rules + tuple({r.code: r for r in catalog(ruleset)}.values())
 
 
 def list_rules(fmt: str) -> int:
@@ -58,9 +60,9 @@ def list_rules(fmt: str) -> int:
     return 0
 
 
-def run_explain(ident: str) -> int:
+def run_explain(ident: str, ruleset: str | None = None) -> int:
     try:
-        page = explain(ident, _known_rules())
+        page = explain(ident, _known_rules(ruleset=ruleset))
     except UsageError as exc:
         warn(f"apilint: {exc.message}")
         return 2

@@ -6,7 +6,9 @@ Colour and wrapping only on a terminal."""
 from __future__ import annotations
 
 import functools
+import os
 import re
+import shlex
 import textwrap
 from collections.abc import Sequence
 from typing import TextIO
@@ -29,6 +31,7 @@ def render(
     results: Sequence[FileResult], out: TextIO, colour: bool, rules: Catalog | None = None
 ) -> None:
     findings = ordered(results)
+    rulesets = {f.file: r.ruleset for r in results if r.ruleset is not None for f in r.findings}
     width = _terminal_width() if _is_terminal(out) else 0
     sources = _Sources()
     previous: str | None = None
@@ -39,10 +42,28 @@ def render(
         out.write(_wrapped(header(f, colour), width) + "\n")
         for line in _frame(f, sources.lines(f.file), colour):
             out.write(line + "\n")
-        out.write(f"  = {_dim('explain:', colour)} apilint explain {f.code}\n")
+        out.write(f"  = {_dim('explain:', colour)} {_explain(f.code, rulesets.get(f.file))}\n")
     if findings:
         out.write("\n")
     footer(findings, out)
+
+
+def _explain(code: str, ruleset: str | None) -> str:
+    """The command that explains the finding's rule: a rule of a `--ruleset` needs its ruleset
+    named (`explain` reads only the configuration's)."""
+    if ruleset is None or not code.startswith("spectral/"):
+        return _explain_plain(code)
+    return visible(f"apilint explain {code} --ruleset {shlex.quote(_shown(ruleset))}")
+
+
+@functools.lru_cache(maxsize=256)
+def _explain_plain(code: str) -> str:
+    return visible(f"apilint explain {code}")
+
+
+def _shown(path: str) -> str:
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
 
 
 def ordered(results: Sequence[FileResult]) -> list[Finding]:

@@ -270,10 +270,27 @@ def _schema(value: Any, options: dict[str, Any], _ctx: Context) -> list[Problem]
 
     if value is MISSING:
         return [Problem(PROPERTY + "must exist")]
-    errors = _validator(json.dumps(options["schema"]), options.get("dialect", "auto")).errors(value)
+    errors = _validator_of(options).errors(value)
     if not options.get("allErrors"):
         errors = errors[:1]
     return [Problem(narrow(e).message, tuple(narrow(e).path)) for e in errors]
+
+
+#: The validator of each rule's options, by the options' identity: a rule calls `schema` on
+#: every node it selects, and its options (one dict per rule) outlive the run; serialising them
+#: for the cache key below cost more than validating a small node.
+_BY_OPTIONS: dict[int, tuple[dict[str, Any], Any]] = {}
+
+
+def _validator_of(options: dict[str, Any]) -> Any:
+    known = _BY_OPTIONS.get(id(options))
+    if known is not None and known[0] is options:
+        return known[1]
+    validator = _validator(json.dumps(options["schema"]), options.get("dialect", "auto"))
+    if len(_BY_OPTIONS) >= 256:  # rules re-read by a long-running server
+        _BY_OPTIONS.clear()
+    _BY_OPTIONS[id(options)] = (options, validator)
+    return validator
 
 
 @lru_cache(maxsize=128)

@@ -68,6 +68,21 @@ def test_what_terraform_decides_is_a_note_not_a_finding(capsys: pytest.CaptureFi
     assert f"{path}: note: aws_api_gateway_method.per_tenant: resource_id" in err
 
 
+def test_a_policy_terraform_renders_is_a_note_and_neither_missing_nor_judged(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # data.aws_iam_policy_document's `.json` is known at plan time only: the private API has a
+    # policy (no AGW317) whose statements are not read (no AGW319 for its Principal "*").
+    path = TF / "private-without-policy" / "rest-unknown-policy-clean" / "main.tf"
+    rules = "private-without-policy,policy-public-allow,policy-invalid,policy-too-large"
+    code, out, err = run(capsys, "lint", "--select", rules, str(path))
+    assert (code, "AGW3" in out) == (0, False)
+    assert (
+        f"{path}: note: aws_api_gateway_rest_api.api: policy "
+        "${data.aws_iam_policy_document.api.json} is not known before `terraform apply`"
+    ) in err
+
+
 def test_findings_carry_the_terraform_pointer_and_the_operation() -> None:
     path = TF / "lambda-reference-dangling" / "rest" / "main.tf"
     results = lint_path(str(path), Settings(select=("lambda-reference-dangling",)))

@@ -27,6 +27,9 @@ CHANGED = (
     "AGW301",
     "AGW314",
     "AGW317",
+    "AGW319",
+    "AGW320",
+    "AGW321",
     "AGW402",
     "AGW403",
     "AGW421",
@@ -673,6 +676,34 @@ MESSAGES: dict[str, set[tuple[str, int, str]]] = {
             'EndpointConfiguration.VpcEndpointIds make this a private API, and a private API cannot be deployed without a resource policy ("Private REST API doesn\'t have a resource policy attached to it"); add a Policy to the AWS::ApiGateway::RestApi allowing execute-api:Invoke from your VPC endpoints (aws:SourceVpce)',
         ),
     },
+    "rules/policy-invalid/cfn-resources.yaml": {
+        (
+            "AGW321",
+            8,
+            "the Policy of the AWS::ApiGateway::RestApi is not a valid resource policy: statement 0 has Effect 'allow' (must be Allow or Deny, case-sensitive); API Gateway rejects it (\"Invalid policy document\")",
+        ),
+    },
+    "terraform-resources/private-without-policy/rest/main.tf": {
+        (
+            "AGW317",
+            8,
+            'endpoint_configuration.vpc_endpoint_ids make this a private API, and a private API cannot be deployed without a resource policy ("Private REST API doesn\'t have a resource policy attached to it"); add a policy to the aws_api_gateway_rest_api (or an aws_api_gateway_rest_api_policy) allowing execute-api:Invoke from your VPC endpoints (aws:SourceVpce)',
+        ),
+    },
+    "terraform-resources/policy-public-allow/rest/main.tf": {
+        (
+            "AGW319",
+            8,
+            'the policy argument allows execute-api:Invoke to every principal (Principal "*") with no Condition, so any VPC endpoint of any account in the Region can reach this private API; add a Condition (aws:SourceVpce, aws:SourceVpc, aws:SourceIp, aws:PrincipalOrgID) or a Deny statement that narrows it',
+        ),
+    },
+    "terraform-resources/policy-invalid/rest-heredoc/main.tf": {
+        (
+            "AGW321",
+            9,
+            'the policy argument is not a valid resource policy: it has no Statement; API Gateway rejects it ("Invalid policy document")',
+        ),
+    },
     "terraform-resources/model-name-invalid/rest/main.tf": {
         (
             "AGW109",
@@ -918,17 +949,9 @@ def _literals(*modules: str) -> set[str]:
 
 
 #: Terraform names the wording gives that the Terraform front end does not read (AWS provider
-#: documentation): AGW317's aws_api_gateway_rest_api arguments `policy` and
-#: `endpoint_configuration { vpc_endpoint_ids }` and the aws_api_gateway_rest_api_policy
-#: resource (the front end reads no private endpoint, so AGW317 cannot fire there), and
-#: AGW250's `response_models` of aws_api_gateway_method_response (where a model is named).
-TERRAFORM_UNREAD = {
-    "policy",
-    "endpoint_configuration",
-    "vpc_endpoint_ids",
-    "aws_api_gateway_rest_api_policy",
-    "response_models",
-}
+#: documentation): AGW250's `response_models` of aws_api_gateway_method_response (where a model
+#: is named).
+TERRAFORM_UNREAD = {"response_models"}
 
 
 def test_names_are_those_the_front_ends_read() -> None:

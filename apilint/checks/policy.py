@@ -180,7 +180,7 @@ def policy_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     if not isinstance(policy, dict):
         yield violation(
             at,
-            f"{POLICY} must be an IAM policy document (an object with Version and "
+            f"{say(api, 'resource-policy')} must be an IAM policy document (an object with Version and "
             "Statement); API Gateway rejects anything else",
         )
         return
@@ -205,7 +205,7 @@ def policy_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
         more = " …" if len(problems) > 4 else ""
         yield violation(
             at,
-            f"{POLICY} is not a valid resource policy: "
+            f"{say(api, 'resource-policy')} is not a valid resource policy: "
             f'{"; ".join(problems[:4])}{more}; API Gateway rejects it ("Invalid '
             'policy document")',
         )
@@ -262,7 +262,7 @@ def policy_too_large(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     if size > limit:
         yield violation(
             at,
-            f"{POLICY} takes at least {size} characters as stored (compact JSON, "
+            f"{say(api, 'resource-policy')} takes at least {size} characters as stored (compact JSON, "
             f"each {_EXECUTE_API} expanded to the API's ARN), over the resource "
             f"policy quota of {limit}; merge statements, use wildcards in "
             "Resource, or have AWS raise the quota and set this rule's max-chars",
@@ -332,7 +332,7 @@ def policy_public_allow(api: Api, options: dict[str, Any]) -> Iterator[Violation
             continue
         yield violation(
             statement_at,
-            f"{POLICY} allows execute-api:Invoke to every principal "
+            f"{say(api, 'resource-policy')} allows execute-api:Invoke to every principal "
             f'(Principal "*") {why}, so {who}; add a Condition '
             "(aws:SourceVpce, aws:SourceVpc, aws:SourceIp, "
             "aws:PrincipalOrgID) or a Deny statement that narrows it",

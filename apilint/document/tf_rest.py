@@ -1,7 +1,9 @@
 """A REST API built from Terraform resources: `aws_api_gateway_rest_api` without `body` plus
 `aws_api_gateway_resource`, `_method`, `_integration`, `_method_response`,
-`_integration_response`, `_authorizer` and `_gateway_response` (AWS provider documentation,
-registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/api_gateway_method etc.).
+`_integration_response`, `_authorizer`, `_gateway_response` and `_rest_api_policy` (AWS provider
+documentation, registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/
+api_gateway_method etc.); the API's own `endpoint_configuration` and `policy` as
+cfn_rest.py writes EndpointConfiguration and Policy.
 
 Resources belong to the API whose `id` their `rest_api_id` names; a resource's path is its
 `path_part` under its `parent_id` (`root_resource_id` is `/`); a method is found by its
@@ -53,6 +55,8 @@ _AUTHORIZER_FIELDS = {
     "authorizer_result_ttl_in_seconds": "authorizerResultTtlInSeconds",
     "identity_validation_expression": "identityValidationExpression",
 }
+_POLICY = "x-amazon-apigateway-policy"
+_ENDPOINT = "x-amazon-apigateway-endpoint-configuration"
 _API_FIELDS = {
     "api_key_source": "x-amazon-apigateway-api-key-source",
     "binary_media_types": "x-amazon-apigateway-binary-media-types",
@@ -69,6 +73,8 @@ class RestReader:
         self.out.place((), self.out.at(self.api))
         self.out.place(("paths",), self.out.at(self.api))
         self.out.copy(self.api, _API_FIELDS, ())
+        self._endpoint()
+        self._policy()
         self.out.place(("paths", "/"), self.out.at(self.api))
         for block in self._mine(_RESOURCE):  # every resource counts, methods or not
             self._path("${" + block.address + ".id}")
@@ -92,6 +98,37 @@ class RestReader:
 
     def _mine(self, kind: str) -> list[Block]:
         return children(self.out, kind, "rest_api_id")
+
+    # -- the API's own settings ----------------------------------------------------------------
+
+    def _endpoint(self) -> None:
+        """endpoint_configuration's vpc_endpoint_ids (a private API), as exported under
+        `servers` (what cfn_rest writes for EndpointConfiguration.VpcEndpointIds)."""
+        config = self.api.nested("endpoint_configuration")
+        if config is None or "vpc_endpoint_ids" not in config.attrs:
+            return
+        at = ("servers", "0", _ENDPOINT)
+        self.out.writer.put(("servers",), [{"url": "/", _ENDPOINT: {}}], self.out.at(config))
+        self.out.place(at, self.out.at(config))
+        ids = self.out.value(config, "vpc_endpoint_ids", at + ("vpcEndpointIds",))
+        self.out.data["servers"][0][_ENDPOINT]["vpcEndpointIds"] = ids
+
+    def _policy(self) -> None:
+        """The resource policy: the API's `policy`, or an aws_api_gateway_rest_api_policy's
+        (the last one written counts). One Terraform computes (a data source's `.json`, a
+        variable) stands as a placeholder, so that checks neither judge it nor call it absent."""
+        holders = [self.api, *self._mine("aws_api_gateway_rest_api_policy")]
+        written = [block for block in holders if "policy" in block.attrs]
+        if not written:
+            return
+        block = written[-1]
+        policy = self.out.schema(block, "policy", (_POLICY,))
+        if policy is None:  # not JSON text: as written (a placeholder, or text checks refuse)
+            policy = self.out.value(block, "policy", (_POLICY,))
+        if isinstance(policy, str) and "${" in policy:
+            self.out.notes.append(unknown(block, "policy", block.literal("policy")))
+        self.out.data[_POLICY] = policy
+        self.out.place((_POLICY,), self.out.at(block, "policy"))
 
     # -- where a method is -------------------------------------------------------------------
 

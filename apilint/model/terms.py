@@ -196,7 +196,7 @@ TERMS: dict[str, dict[str, str]] = {
         "be alphanumeric'). Rename the aws_api_gateway_model's name (e.g. {suggestion!r}) and "
         "the request_models and response_models that name it",
     },
-    # -- settings (AGW054, AGW317, AGW508, AGW604) ----------------------------------------------------------------------
+    # -- settings (AGW054, AGW317, AGW319-AGW321, AGW508, AGW604) ----------------------------------------------------------------------
     "binary-media-types": {
         "openapi": "x-amazon-apigateway-binary-media-types",
         "cloudformation": "BinaryMediaTypes",
@@ -213,6 +213,11 @@ TERMS: dict[str, dict[str, str]] = {
         "openapi": "vpcEndpointIds",
         "cloudformation": "EndpointConfiguration.VpcEndpointIds",
         "terraform": "endpoint_configuration.vpc_endpoint_ids",
+    },
+    "resource-policy": {
+        "openapi": "x-amazon-apigateway-policy",
+        "cloudformation": "the Policy of the AWS::ApiGateway::RestApi",
+        "terraform": "the policy argument",
     },
     "add-resource-policy": {
         "openapi": "add x-amazon-apigateway-policy allowing execute-api:Invoke from your VPC "

@@ -16,26 +16,17 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from apilint.common.errors import LoadError
+from apilint.common.files import repository_root
 from apilint.document import cfn
 from apilint.document.discover import walk
 from apilint.document.loader import Linker, is_remote, load_fragment, real_path, shown_for
 from apilint.document.marker_memo import Memo
 from apilint.document.model import Document
 
-#: How many directories above the file may hold the repository root.
-MAX_LEVELS = 16
 #: How many candidate files (and directories) of the repository are examined: a huge monorepo,
 #: or a home directory under git, is not walked whole for one file.
 MAX_FILES = 5000
 _MARKERS = (b"AWS::Include", b"DefinitionUri")
-
-
-def repository_root(path: Path) -> Path | None:
-    """The nearest directory above `path` holding `.git` (a directory, or a worktree's file)."""
-    for folder in [path.parent, *path.parent.parents][:MAX_LEVELS]:
-        if (folder / ".git").exists():
-            return folder
-    return None
 
 
 def through_templates(doc: Document, max_bytes: int) -> list[Document]:
@@ -64,7 +55,7 @@ def through_templates(doc: Document, max_bytes: int) -> list[Document]:
 
 def includers(target: Path, max_bytes: int) -> list[Path]:
     """The templates of `target`'s repository that name it (AWS::Include, DefinitionUri)."""
-    root = repository_root(target) or target.parent
+    root = repository_root(target.parent) or target.parent
     return _index(root, max_bytes).get(target, [])
 
 

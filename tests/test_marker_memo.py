@@ -115,3 +115,21 @@ def test_an_unwritable_cache_only_costs_speed(tmp_path, monkeypatch, cache) -> N
     cache.write_text("a file where the folder should be")
     assert _scan(repo, monkeypatch)[0] == {"api.yaml": False, "template.yaml": True}
     assert _scan(repo, monkeypatch)[1] == ["api.yaml", "template.yaml"]
+
+
+def test_a_memo_of_another_user_is_not_trusted(tmp_path, monkeypatch, cache) -> None:
+    """A memo in a cache folder others can write to could make apilint skip files: one that is
+    not the running user's (or larger than any apilint writes) is read as no memo."""
+    from apilint.common import cache as user_cache
+
+    repo = _repo(tmp_path)
+    monkeypatch.setattr(marker_memo, "RACY_NS", -(10**12))
+    _scan(repo, monkeypatch)
+    assert _scan(repo, monkeypatch)[1] == ["template.yaml"]  # trusted: api.yaml not read
+    monkeypatch.setattr(os, "geteuid", lambda: os.getuid() + 1)
+    assert _scan(repo, monkeypatch)[1] == ["api.yaml", "template.yaml"]
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(marker_memo, "RACY_NS", -(10**12))
+    monkeypatch.setattr(user_cache, "MAX_CACHE_BYTES", 10)
+    assert _scan(repo, monkeypatch)[1] == ["api.yaml", "template.yaml"]

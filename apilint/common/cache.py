@@ -6,6 +6,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from apilint.common.files import open_regular, read_at_most
+
+#: A cache file larger than this is none apilint wrote (the rule catalog is about 0.5 MB).
+MAX_CACHE_BYTES = 64 * 1024 * 1024
+
 
 def cache_dir() -> Path | None:
     """Where per-user caches live: $XDG_CACHE_HOME/apilint (default ~/.cache/apilint), or
@@ -49,3 +54,22 @@ def _mtime(path: Path) -> int:
         return path.stat().st_mtime_ns
     except OSError:  # removed meanwhile by another run
         return 0
+
+
+def read_cache(path: Path | None) -> bytes | None:
+    """A cache file's bytes, or None: missing, unreadable, not a regular file, larger than any
+    apilint writes, or owned by another user. A cache decides which rules run and which files
+    are read, so one planted in a shared or foreign cache folder is not trusted."""
+    if path is None:
+        return None
+    try:
+        with open_regular(path) as f:
+            info = os.fstat(f.fileno())
+            if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+                return None
+            if info.st_size > MAX_CACHE_BYTES:
+                return None
+            data = read_at_most(f, MAX_CACHE_BYTES + 1, info.st_size + 1)
+    except OSError:  # NotRegularFile and IsADirectoryError are OSErrors too
+        return None
+    return data if len(data) <= MAX_CACHE_BYTES else None

@@ -15,7 +15,7 @@ import os
 import time
 import zlib
 
-from apilint.common.cache import cache_dir, write_cache
+from apilint.common.cache import cache_dir, read_cache, write_cache
 from apilint.document.discover import contains
 
 #: How recently changed a file may be and still be remembered (coarse file system clocks
@@ -77,13 +77,16 @@ class Memo:
             return {}
         import orjson
 
+        raw = read_cache(self.path)
+        if raw is None:
+            return {}
         try:
-            data = orjson.loads(self.path.read_bytes())
+            data = orjson.loads(raw)
             fits = (
                 data["format"] == _FORMAT
                 and data["root"] == self.root
                 and data["markers"] == [m.decode() for m in self.markers]
             )
             return dict(data["files"]) if fits else {}
-        except (OSError, ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError):
             return {}

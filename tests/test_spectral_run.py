@@ -5,6 +5,7 @@ field and message semantics in the declarative engine."""
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 import pytest
@@ -381,3 +382,50 @@ def test_the_explain_hint_of_a_ruleset_rule_is_a_command_that_works(
     assert "Info must have a contact" in page
     # without its ruleset, explain cannot know the rule
     assert run(capsys, "explain", "spectral/info-contact")[0] == 2
+
+
+def test_the_explain_hint_quotes_a_rule_name_a_shell_would_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Spectral rule's name is the ruleset's text (it arrives with a pull request): pasted
+    into a shell, the hint runs apilint and nothing else."""
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path, "api.yaml", API)
+    name = "x;touch${IFS}pwned;#"
+    ruleset = {
+        "rules": {name: {"given": "$.info", "then": {"field": "contact", "function": "truthy"}}}
+    }
+    _write(tmp_path, "r.json", json.dumps(ruleset))
+    _, out, _ = run(capsys, "lint", "--ruleset", "r.json", "api.yaml")
+    hints = [line for line in out.splitlines() if "= explain: apilint explain 'spectral/" in line]
+    assert hints == [
+        f"  = explain: apilint explain {shlex.quote('spectral/' + name)} --ruleset r.json"
+    ]
+    assert shlex.split(hints[0].split("explain: ", 1)[1]) == [
+        "apilint",
+        "explain",
+        f"spectral/{name}",
+        "--ruleset",
+        "r.json",
+    ]
+
+
+def test_a_documentation_url_with_a_lone_surrogate_is_a_sarif_link(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api = _write(tmp_path, "api.yaml", API)
+    text = (
+        '{"rules": {"info-contact": {"documentationUrl": "https://example.com/a\\ud800",'
+        ' "given": "$.info", "then": {"field": "contact", "function": "truthy"}}}}'
+    )
+    ruleset = _write(tmp_path, "r.json", text)
+    code, out, err = run(
+        capsys, "lint", "--ruleset", str(ruleset), str(api), "-f", "sarif", "--fail-on", "never"
+    )
+    assert (code, err) == (0, "")
+    [descriptor] = [
+        d
+        for d in json.loads(out)["runs"][0]["tool"]["driver"]["rules"]
+        if d["id"] == "spectral/info-contact"
+    ]
+    assert descriptor["helpUri"] == "https://example.com/a%ED%A0%80"

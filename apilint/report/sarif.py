@@ -55,7 +55,7 @@ def _help_uri(rule: Rule) -> str | None:
         return page
     for reference in rule.references:
         if reference.url.startswith("https://"):
-            return quote(reference.url, safe=_URL_SAFE)
+            return _https_address(reference.url)
     return None
 
 
@@ -187,7 +187,13 @@ def _link(title: str, url: str) -> str:
     destination early); any other address is shown as code, never followed."""
     if not url.startswith("https://"):
         return f"{markdown_text(title)}: {markdown_code(url, cell=False)}"
-    return f"[{markdown_text(title)}]({quote(url, safe=_URL_SAFE)})"
+    return f"[{markdown_text(title)}]({_https_address(url)})"
+
+
+def _https_address(url: str) -> str:
+    """An https address percent-encoded so that nothing in it ends a link destination or a
+    JSON string early; a lone surrogate (JSON `\ud800`) is encoded, not a crash."""
+    return quote(_bytes(url), safe=_URL_SAFE)
 
 
 #: Kept as written in a link destination; anything else (spaces, parentheses, <, >) is

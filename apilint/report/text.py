@@ -53,12 +53,14 @@ def _explain(code: str, ruleset: str | None) -> str:
     named (`explain` reads only the configuration's)."""
     if ruleset is None or not code.startswith("spectral/"):
         return _explain_plain(code)
-    return visible(f"apilint explain {code} --ruleset {shlex.quote(_shown(ruleset))}")
+    # A Spectral rule's name is the ruleset's text: quoted like the path, so that the line
+    # pasted into a shell runs only apilint.
+    return visible(shlex.join(["apilint", "explain", code, "--ruleset", _shown(ruleset)]))
 
 
 @functools.lru_cache(maxsize=256)
 def _explain_plain(code: str) -> str:
-    return visible(f"apilint explain {code}")
+    return visible(shlex.join(["apilint", "explain", code]))
 
 
 def _shown(path: str) -> str:

@@ -78,6 +78,7 @@ DECLINED = {
     "rules/resource-quota-exceeded/cfn-resources.yaml",
     "rules/private-without-policy/cfn-resources.yaml",
     "rules/policy-invalid/cfn-resources.yaml",
+    "rules/integration-param-undeclared/cfn-resources.yaml",
     "rules/lambda-reference-dangling/cfn-http-resources.yaml",
     "rules/lambda-uri-invalid/cfn-http-resources.yaml",
     "wording/cloudformation/rest.yaml",

@@ -20,6 +20,7 @@ from typing import Any
 from apilint.checks import Violation, check, first_visit, violation
 from apilint.common.fixes import Fix
 from apilint.document.edit import make_fix, remove, set_value
+from apilint.document.parameters import PARAMETER_IN
 from apilint.document.placeholders import has_placeholder
 from apilint.document.pointer import get
 from apilint.document.refs import At
@@ -36,13 +37,6 @@ _REQUEST_BODY = re.compile(r"method\.request\.body(\..+)?")
 _RESPONSE_KEY = re.compile(r"method\.response\.header\.(\S+)")
 _RESPONSE_SOURCE = re.compile(r"integration\.response\.((multivalue)?header\.\S+|body(\..+)?)")
 _EXPRESSION_PREFIX = ("$", "method.", "integration.")
-_IN = {
-    "path": "path",
-    "querystring": "query",
-    "multivaluequerystring": "query",
-    "header": "header",
-    "multivalueheader": "header",
-}
 _PASSTHROUGH = ("when_no_match", "when_no_templates", "never")
 
 #: Important notes, REST header table: dropped on the way to Lambda and HTTP integrations.
@@ -136,7 +130,7 @@ def _declared(api: Api, method: Method) -> dict[str, set[str]] | None:
 def _undeclared(declared: dict[str, set[str]] | None, loc: str, name: str) -> str | None:
     """The `in` of a `method.request.<loc>.<name>` reference that `declared` (see _declared)
     lacks; None when declared or unknown."""
-    where = _IN[loc]
+    where = PARAMETER_IN[loc]
     if declared is None:
         return None
     key = name.lower() if where == "header" else name

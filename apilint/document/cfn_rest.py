@@ -9,6 +9,7 @@ from typing import Any
 
 from apilint.document.cfn_context import Context, attribute, prop, target_id
 from apilint.document.intrinsics import render
+from apilint.document.parameters import method_parameter
 from apilint.document.pointer import Tokens
 
 _ANY = "x-amazon-apigateway-any-method"
@@ -51,7 +52,6 @@ _API_FIELDS = {
     "Policy": "x-amazon-apigateway-policy",
     "MinimumCompressionSize": "x-amazon-apigateway-minimum-compression-size",
 }
-_PARAMETER_IN = {"querystring": "query", "path": "path", "header": "header"}
 _SCHEMES = ("components", "securitySchemes")
 _API_KEY = "api_key"
 
@@ -204,18 +204,11 @@ def _parameters(ctx: Context, logical_id: str, at: Tokens) -> None:
         return
     params: list[dict[str, Any]] = []
     for key, required in declared.items():
-        parts = key.split(".", 3) if isinstance(key, str) else []
-        if len(parts) != 4 or parts[:2] != ["method", "request"] or parts[2] not in _PARAMETER_IN:
+        param = method_parameter(key, required)
+        if param is None:
             continue
         n = len(params)
-        params.append(
-            {
-                "name": parts[3],
-                "in": _PARAMETER_IN[parts[2]],
-                "required": required is True or parts[2] == "path",
-                "schema": {"type": "string"},
-            }
-        )
+        params.append(param)
         ctx.writer.place(at + ("parameters", str(n)), prop(logical_id, "RequestParameters", key))
     if params:
         ctx.writer.put(at + ("parameters",), params, prop(logical_id, "RequestParameters"))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from apilint.document.parameters import method_parameter
 from apilint.document.tf_module import Block, Module, reference
 from apilint.document.tf_openapi import (
     INTEGRATION,
@@ -199,20 +200,10 @@ class RestReader:
 
     def _parameters(self, block: Block) -> list[dict[str, Any]]:
         params = block.literal("request_parameters")
-        out = []
-        for key, required in params.items() if isinstance(params, dict) else ():
-            parts = str(key).split(".")
-            if len(parts) == 4 and parts[:2] == ["method", "request"]:
-                where = {"querystring": "query", "multivalueheader": "header"}.get(parts[2])
-                out.append(
-                    {
-                        "name": parts[3],
-                        "in": where or parts[2],
-                        "required": required is True or parts[2] == "path",
-                        "schema": {"type": "string"},
-                    }
-                )
-        return out
+        found = (
+            (method_parameter(k, v) for k, v in params.items()) if isinstance(params, dict) else ()
+        )
+        return [p for p in found if p is not None]
 
     def _security(self, block: Block) -> dict[str, list[Any]] | None:
         kind = block.literal("authorization")

@@ -25,9 +25,11 @@ from apilint.common.errors import LoadError
 from apilint.common.files import read_text_bounded
 from apilint.custom.errors import rule_error
 
-#: A custom rule's code: a namespaced name, or letters other than AGW and 3-4 digits.
+#: A custom rule's code: a namespaced name, or letters other than AGW and 3-4 digits. The
+#: namespaces of apilint's own checks and of Spectral rulesets' rules are taken.
 CODE_PATTERN = (
-    r"^([a-z][a-z0-9-]*/[a-z0-9]+(-[a-z0-9]+)*|(?!AGW[0-9])[A-Z][A-Z0-9]{0,7}[0-9]{3,4})$"
+    r"^((?!(contract|probe|spectral)/)[a-z][a-z0-9-]*/[a-z0-9]+(-[a-z0-9]+)*"
+    r"|(?!AGW[0-9])[A-Z][A-Z0-9]{0,7}[0-9]{3,4})$"
 )
 ALL_APIS = ["rest", "http"]
 ALL_VERSIONS = ["2.0", "3.0", "3.1"]
@@ -129,7 +131,8 @@ def read_rule_data(path: Path) -> dict[str, Any]:
         if problems[0].path == ("code",):
             message = (
                 f"{data['code']!r} is not a custom rule code: a namespace and a name "
-                "(acme/every-method-cognito) or letters other than AGW and 3-4 digits (ACME001)"
+                "(acme/every-method-cognito; not contract/, probe/ or spectral/, which are "
+                "apilint's) or letters other than AGW and 3-4 digits (ACME001)"
             )
         raise rule_error(path, f"{where}: {message}")
     return data

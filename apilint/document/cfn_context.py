@@ -13,11 +13,9 @@ from typing import Any
 
 from apilint.document.cfn import ApiResource, TemplateFile
 from apilint.document.intrinsics import render
-from apilint.document.model import CLOUDFORMATION
 from apilint.document.pointer import Tokens
 from apilint.document.resources import Writer
 
-BUILT_FROM = CLOUDFORMATION
 #: The security scheme written for AWS_IAM authorization.
 IAM = "sigv4"
 #: API types a front end here builds, with the property that links a child resource to it.

@@ -12,10 +12,10 @@ import dataclasses
 
 from apilint.document import cfn_http, cfn_rest
 from apilint.document.cfn import ApiResource, Template, TemplateFile
-from apilint.document.cfn_context import API_TYPES, BUILT_FROM, Context, target_id
+from apilint.document.cfn_context import API_TYPES, Context, target_id
 from apilint.document.intrinsics import ReadingLocator, branch_readings
 from apilint.document.loader import SUPPRESSION_KEY
-from apilint.document.model import Document
+from apilint.document.model import CLOUDFORMATION, Document
 from apilint.document.resources import OPENAPI, Writer
 
 
@@ -64,7 +64,7 @@ def _build(template: TemplateFile, api: ApiResource, notes: list[str]) -> Docume
     suppressions = _suppressions(context)
     return writer.document(
         template.doc,
-        built_from=BUILT_FROM,
+        built_from=CLOUDFORMATION,
         kind=api.kind,
         label=api.logical_id,
         suppressions=suppressions,

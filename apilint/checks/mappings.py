@@ -137,6 +137,21 @@ def _undeclared(declared: dict[str, set[str]] | None, loc: str, name: str) -> st
     return None if key in declared[where] else where
 
 
+def _declare(api: Api, where: str, value: str) -> str:
+    """How to declare the method request parameter `value` (`in: where`) in the API's own words.
+    A path parameter is always sent (the path does not match without it), so it is declared
+    required; the others are optional unless the client must send them."""
+    path = where == "path"
+    return say(
+        api,
+        "declare-request-parameter",
+        where=where,
+        value=value,
+        required="true" if path else "false",
+        otherwise="" if path else ", or true when required",
+    )
+
+
 def _classify(value: Any, side: str) -> tuple[str, str, str]:
     """("param", loc, name) | ("ok"|"unknown"|"invalid"|"unquoted", "", "") for one mapping
     value; side is "request" or "response"."""
@@ -209,7 +224,7 @@ def integration_param_undeclared(api: Api, options: dict[str, Any]) -> Iterator[
                 f"{method.label} maps {key} from {value!r}, but the method "
                 f"declares no {where} parameter {name!r}; {say(api, 'mapping-fails')} "
                 f'"Invalid mapping expression parameter specified: {value}". '
-                f"{say(api, 'declare-request-parameter', where=where, value=value)}",
+                f"{_declare(api, where, value)}",
                 method.label,
             )
 
@@ -309,7 +324,7 @@ def cache_key_undeclared(api: Api, options: dict[str, Any]) -> Iterator[Violatio
                         f"cache key {entry!r} of {method.label} names a {where} "
                         "parameter the method does not declare; cache keys must "
                         'be method request parameters ("Invalid cache key"). '
-                        f"{say(api, 'declare-request-parameter', where=where, value=entry)}",
+                        f"{_declare(api, where, entry)}",
                         method.label,
                     )
             elif _REQUEST_KEY.fullmatch(entry):

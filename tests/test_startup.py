@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from helpers import FIXTURES
+from helpers import FIXTURES, ROOT
 
 HEAVY = (
     "schemathesis",
@@ -60,8 +61,9 @@ def test_lint_loads_no_toml_parser_or_html_tables_it_does_not_use(tmp_path: Path
 
 #: What a plain OpenAPI file never needs (each costs a pre-commit run start-up time): the front
 #: ends of templates and Terraform, the fix machinery (--fix, --diff), the contract checks'
-#: metadata (reports that describe rules), the account's facts (--aws, --lambda-inventory), the
-#: shell utilities a terminal report uses.
+#: metadata (reports that describe rules), the account's facts and options (--aws,
+#: --lambda-inventory), the custom rules' loader (a configuration naming rules), the shell
+#: utilities a terminal report uses.
 NOT_FOR_A_PLAIN_DEFINITION = (
     "apilint.document.terraform",
     "apilint.document.hcl",
@@ -76,10 +78,16 @@ NOT_FOR_A_PLAIN_DEFINITION = (
     "apilint.commands.fixing",
     "apilint.catalog.contract_checks",
     "apilint.model.inventory",
+    "apilint.commands.account",
+    "apilint.custom.loader",
     "typer",
     "click",
     "shutil",
 )
+
+
+#: An account's Lambda facts (`lint --lambda-inventory`).
+INVENTORY = FIXTURES / "rules" / "lambda-unverifiable" / "account" / "inventory.json"
 
 
 def _modules_of_the_lint_command(path: Path, *options: str) -> set[str]:
@@ -127,6 +135,12 @@ def test_a_plain_definition_loads_no_front_end_fix_or_report_extra(
         pytest.param(
             "examples/pitfalls.yaml", ("-f", "sarif"), "apilint.catalog.contract_checks", id="sarif"
         ),
+        pytest.param(
+            "examples/pitfalls.yaml",
+            ("--lambda-inventory", str(INVENTORY)),
+            "apilint.commands.account",
+            id="inventory",
+        ),
     ],
 )
 def test_what_a_plain_definition_leaves_out_loads_when_needed(
@@ -134,3 +148,11 @@ def test_what_a_plain_definition_leaves_out_loads_when_needed(
 ) -> None:
     """The other side of the test above: each module it keeps out still loads when wanted."""
     assert loaded in _modules_of_the_lint_command(FIXTURES / source, *options)
+
+
+def test_a_configuration_with_custom_rules_loads_their_loader(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "examples" / "rules", tmp_path / "rules")
+    config = tmp_path / "apilint.toml"
+    config.write_text('rules = ["rules"]\n')
+    path = FIXTURES / "examples" / "pitfalls.yaml"
+    assert "apilint.custom.loader" in _modules_of_the_lint_command(path, "--config", str(config))

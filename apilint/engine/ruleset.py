@@ -11,10 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from apilint.catalog.registry import Rule, load_rules
 from apilint.checks import Check, checks_for
-from apilint.custom.loader import CUSTOM_PREFIX, CustomRule, rule_files
+from apilint.custom import CUSTOM_PREFIX
+
+if TYPE_CHECKING:  # custom rules: loaded only when a configuration names some
+    from apilint.custom.loader import CustomRule
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,8 @@ def rule_set(sources: tuple[str, ...] = ()) -> RuleSet:
 
 
 def _signature(sources: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    from apilint.custom.loader import rule_files
+
     out = []
     for source in sources:
         path = Path(source)

@@ -15,7 +15,7 @@ from apilint.checks import Check, Violation, checks_for
 from apilint.common.collector import paused
 from apilint.common.errors import ApilintError, LoadError, UsageError, debugging
 from apilint.common.findings import Crash, FileResult, Finding, Severity, Span
-from apilint.custom.loader import CUSTOM_PREFIX
+from apilint.custom import CUSTOM_PREFIX
 from apilint.document import Document, NotAnApi
 from apilint.document.cfn import Template
 from apilint.document.definitions import load_definitions

@@ -40,6 +40,8 @@ AnyScope = Literal[Scope, "contract"]
 
 @dataclass(frozen=True)
 class Reference:
+    """A document a rule cites (`references:`)."""
+
     title: str
     url: str
 
@@ -54,6 +56,8 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Option:
+    """A setting of a rule (`options:`), with its default and schema."""
+
     name: str
     default: Any
     description: str
@@ -70,6 +74,8 @@ class Option:
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule file's metadata (rules/<name>.yaml), as the engine, reports and docs read it."""
+
     code: str
     name: str
     severity: Severity

@@ -37,6 +37,8 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Violation:
+    """What a check reports: a node of a document and the message; the engine makes it a Finding."""
+
     doc: Document
     tokens: Tokens
     message: str

@@ -54,6 +54,8 @@ class SchemaNode(NamedTuple):
 
 @dataclass(frozen=True, eq=False)
 class Root:
+    """A schema at the root of a model, request or response body."""
+
     site: At  # where the schema is written or referenced (may hold a `$ref`)
     owner: str
     role: str  # "model" | "request" | "response"

@@ -42,6 +42,8 @@ class Span:
 
 @dataclass(frozen=True)
 class Finding:
+    """One problem a rule found in a file, where it is, and the fix that removes it (if any)."""
+
     code: str
     name: str
     severity: Severity
@@ -106,6 +108,8 @@ class Crash:
 
 @dataclass
 class FileResult:
+    """What linting one file (or one API in a template) gave: findings, or why it was skipped or failed."""
+
     path: str
     findings: list[Finding] = field(default_factory=list)
     skipped: str | None = None  # why the file was skipped (not an API)

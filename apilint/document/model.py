@@ -45,6 +45,8 @@ class KeyIssue:
 
 @dataclass(eq=False, repr=False)
 class Document:
+    """One parsed file (or definition embedded in a template), with what locates its nodes."""
+
     path: str  # as the user named it: this is what reports print
     abspath: Path
     data: Any

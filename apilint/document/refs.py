@@ -75,6 +75,8 @@ class At:
 
 @dataclass(frozen=True)
 class RefIssue:
+    """A `$ref` that cannot be followed, and why."""
+
     kind: str  # "remote" | "unresolved" | "outside"
     ref: str
     detail: str

@@ -35,6 +35,8 @@ _ANY = "x-amazon-apigateway-any-method"
 
 @dataclass(frozen=True)
 class Event:
+    """A SAM function event that adds a route to an API."""
+
     tokens: Tokens  # the event: ("Resources", function, "Properties", "Events", name)
     path: str
     method: str  # as SAM writes it in paths: lower case, or x-amazon-apigateway-any-method

@@ -57,6 +57,8 @@ FAIL_ON = ("error", "warning", "info", "never")
 
 @dataclass
 class Config:
+    """The settings of a configuration file (all defaults without one)."""
+
     path: Path | None = None  # None: no configuration file
     select: tuple[str, ...] = ()  # rule names (the selectors resolved)
     extend_select: tuple[str, ...] = ()

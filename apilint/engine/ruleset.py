@@ -23,6 +23,8 @@ if TYPE_CHECKING:  # custom rules: loaded only when a configuration names some
 
 @dataclass(frozen=True)
 class RuleSet:
+    """The rules of a run: built-in and custom."""
+
     #: Every rule, built-in and custom, in code order: what selectors, suppressions, reports
     #: and `explain` look rules up in.
     rules: tuple[Rule, ...]

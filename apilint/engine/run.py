@@ -35,6 +35,8 @@ if TYPE_CHECKING:  # account facts: only with --aws or --lambda-inventory
 
 @dataclass
 class Settings:
+    """How one file is linted: the configuration and command line, merged."""
+
     api_type: str | None = None  # "rest" | "http" | None (detect)
     options: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule name -> options
     #: Selectors (codes, names, code prefixes, categories, ALL); empty select = every rule

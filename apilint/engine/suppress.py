@@ -29,6 +29,8 @@ INVALID_RULE = "invalid-suppression"
 
 @dataclass
 class Suppression:
+    """One `x-apilint-ignore` entry: which rule it silences where."""
+
     doc: Document
     scope: str  # JSON pointer of the object holding the key ("" = the whole file)
     entry: Tokens  # where the entry is written, for reporting it

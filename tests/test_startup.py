@@ -61,9 +61,9 @@ def test_lint_loads_no_toml_parser_or_html_tables_it_does_not_use(tmp_path: Path
 
 #: What a plain OpenAPI file never needs (each costs a pre-commit run start-up time): the front
 #: ends of templates and Terraform, the fix machinery (--fix, --diff), the contract checks'
-#: metadata (reports that describe rules), the account's facts and options (--aws,
-#: --lambda-inventory), the custom rules' loader (a configuration naming rules), the shell
-#: utilities a terminal report uses.
+#: metadata (reports that describe rules), the account's facts, options and checks (--aws,
+#: --lambda-inventory), the drift checks (`apilint drift`), the custom rules' loader (a
+#: configuration naming rules), the shell utilities a terminal report uses.
 NOT_FOR_A_PLAIN_DEFINITION = (
     "apilint.document.terraform",
     "apilint.document.hcl",
@@ -80,6 +80,9 @@ NOT_FOR_A_PLAIN_DEFINITION = (
     "apilint.model.inventory",
     "apilint.commands.account",
     "apilint.custom.loader",
+    "apilint.checks.account",
+    "apilint.checks.drift",
+    "apilint.model.drift.difference",
     "typer",
     "click",
     "shutil",
@@ -140,6 +143,12 @@ def test_a_plain_definition_loads_no_front_end_fix_or_report_extra(
             ("--lambda-inventory", str(INVENTORY)),
             "apilint.commands.account",
             id="inventory",
+        ),
+        pytest.param(
+            "examples/pitfalls.yaml",
+            ("--lambda-inventory", str(INVENTORY)),
+            "apilint.checks.account",
+            id="inventory-checks",
         ),
     ],
 )

@@ -30,10 +30,13 @@ class RuleSet:
     rules: tuple[Rule, ...]
     custom: tuple[CustomRule, ...] = ()
 
-    def checks(self) -> dict[str, Check]:
-        """Every rule's check. The built-in ones are looked up on each call (a rule whose check
-        went missing must stop the run that needs it, not only the first)."""
-        builtin = checks_for(r for r in self.rules if not r.check.startswith(CUSTOM_PREFIX))
+    def checks(self, scopes: Iterable[str] | None = None) -> dict[str, Check]:
+        """Every rule's check (`scopes`: as apilint.checks.checks_for reads it). The built-in
+        ones are looked up on each call (a rule whose check went missing must stop the run that
+        needs it, not only the first)."""
+        builtin = checks_for(
+            (r for r in self.rules if not r.check.startswith(CUSTOM_PREFIX)), scopes
+        )
         return {**builtin, **{c.rule.check: c.check for c in self.custom}}
 
     def by_code(self) -> dict[str, Rule]:

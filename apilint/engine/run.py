@@ -214,12 +214,18 @@ def _with_ruleset(
 def _rules_and_checks(
     settings: Settings, rules: Iterable[Rule] | None, checks: dict[str, Check] | None
 ) -> tuple[tuple[Rule, ...], dict[str, Check]]:
-    """The rules given (tests) or those of the run's rule set: built-in plus custom."""
+    """The rules given (tests) or those of the run's rule set: built-in plus custom; the
+    checks of the scopes the settings have no subject for are left out (not even imported)."""
+    scopes = [
+        scope
+        for scope, subject in (("account", settings.inventory), ("drift", settings.deployed))
+        if subject is not None
+    ]
     if rules is None:
         ruleset = rule_set(settings.custom)
-        return ruleset.rules, checks if checks is not None else ruleset.checks()
+        return ruleset.rules, checks if checks is not None else ruleset.checks(scopes)
     rules = tuple(rules)
-    return rules, checks if checks is not None else checks_for(rules)
+    return rules, checks if checks is not None else checks_for(rules, scopes)
 
 
 def run_template_rules(

@@ -21,6 +21,7 @@ from typing import Any, Literal, cast
 
 from apilint.common.cache import cache_dir, read_cache, write_cache
 from apilint.common.findings import Severity
+from apilint.common.regex import lazy
 
 
 class RuleDefinitionError(Exception):
@@ -423,7 +424,7 @@ def find_rule(ident: str, rules: tuple[Rule, ...] | None = None) -> Rule:
 
 #: The selector that names every rule (ruff's spelling).
 ALL = "ALL"
-_CODE_PREFIX = re.compile(r"AGW\d{0,3}", re.IGNORECASE)
+_CODE_PREFIX = lazy(r"AGW\d{0,3}", re.IGNORECASE)
 
 
 def select_rules(selector: str, rules: tuple[Rule, ...] | None = None) -> tuple[Rule, ...]:
@@ -446,7 +447,7 @@ def select_rules(selector: str, rules: tuple[Rule, ...] | None = None) -> tuple[
         namespaced = tuple(r for r in rules if r.code.lower().startswith(lowered))
         if namespaced:
             return namespaced
-    if _CODE_PREFIX.fullmatch(wanted):
+    if _CODE_PREFIX().fullmatch(wanted):
         prefixed = tuple(r for r in rules if r.code.startswith(wanted.upper()))
         if prefixed:
             return prefixed

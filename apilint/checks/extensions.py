@@ -8,11 +8,11 @@ https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from apilint.checks import Violation, check, first_visit, violation
+from apilint.common.regex import lazy
 from apilint.document.edit import make_fix, set_value
 from apilint.document.placeholders import has_placeholder
 from apilint.document.pointer import Tokens, encode
@@ -286,7 +286,7 @@ def rest_only_extension_in_http(api: Api, options: dict[str, Any]) -> Iterator[V
 
 # -- extension values ------------------------------------------------------------------------
 
-_MEDIA_TYPE = re.compile(r"(\*|[A-Za-z0-9][\w!#$&^.+-]*)/(\*|[A-Za-z0-9][\w!#$&^.+-]*)(\s*;.*)?")
+_MEDIA_TYPE = lazy(r"(\*|[A-Za-z0-9][\w!#$&^.+-]*)/(\*|[A-Za-z0-9][\w!#$&^.+-]*)(\s*;.*)?")
 
 
 def _binary_media_types(api: Api) -> tuple[At | None, list[At]]:
@@ -316,7 +316,7 @@ def binary_media_type_invalid(api: Api, options: dict[str, Any]) -> Iterator[Vio
                 f"binary media type {value!r} is not a string; write a "
                 "type/subtype such as application/octet-stream",
             )
-        elif not has_placeholder(value) and not _MEDIA_TYPE.fullmatch(value.strip()):
+        elif not has_placeholder(value) and not _MEDIA_TYPE().fullmatch(value.strip()):
             hint = (
                 " ('~1' escapes '/' only in update-rest-api patch paths)" if "~1" in value else ""
             )

@@ -18,6 +18,7 @@ from typing import Any
 
 from apilint.checks import Violation, check, violation
 from apilint.common.fixes import Fix
+from apilint.common.regex import lazy
 from apilint.document.placeholders import has_placeholder
 from apilint.document.refs import At
 from apilint.model.cors import cors_evidence, http_cors
@@ -52,16 +53,16 @@ RESPONSE_TYPES = (
     "WAF_FILTERED",
 )
 _QUOTES = "'\"\u2018\u2019"
-_PARAM_KEY = re.compile(r"gatewayresponse\.(header|path|querystring)\.[^\s.:'\"][^\s:'\"]*")
+_PARAM_KEY = lazy(r"gatewayresponse\.(header|path|querystring)\.[^\s.:'\"][^\s:'\"]*")
 #: `method.input.params.X` is the form AWS's own gateway-response OpenAPI example uses
 #: (set-up-gateway-responses-in-swagger): an error for it would fail AWS's documentation.
-_PARAM_SOURCE = re.compile(
+_PARAM_SOURCE = lazy(
     r"method\.request\.(path|querystring|multivaluequerystring|header|multivalueheader)\.\S+"
     r"|method\.input\.params\.\S+"
     rf"|method\.request\.body(\.\S+)?|{variable('rest')}"
 )
 #: VTL directives and the VTL-only references ($input, $util) that gateway templates never evaluate.
-_VTL = re.compile(
+_VTL = lazy(
     r"#\{?(set|if|elseif|else|end|foreach|break|stop|define|macro|parse|include|"
     r"evaluate)\b|\$!?\{?(input|util)\."
 )
@@ -112,7 +113,7 @@ def gateway_response_vtl(api: Api, options: dict[str, Any]) -> Iterator[Violatio
         if templates is None:
             continue
         for media, template in templates.value.items():
-            m = _VTL.search(template) if isinstance(template, str) else None
+            m = _VTL().search(template) if isinstance(template, str) else None
             if m is not None:
                 yield violation(
                     templates.child(media) or templates,
@@ -150,7 +151,7 @@ def gateway_response_param_unquoted_or_invalid(
             continue
         for name, value in params.value.items():
             site = params.child(name) or params
-            if not has_placeholder(name) and not _PARAM_KEY.fullmatch(str(name)):
+            if not has_placeholder(name) and not _PARAM_KEY().fullmatch(str(name)):
                 yield violation(
                     site,
                     f"the {key} gateway response maps {name!r}, but keys must be "
@@ -179,7 +180,7 @@ def gateway_response_param_unquoted_or_invalid(
 
 def _valid_source(value: str) -> bool:
     text = value.strip()
-    return static_value(text) is not None or _PARAM_SOURCE.fullmatch(text) is not None
+    return static_value(text) is not None or _PARAM_SOURCE().fullmatch(text) is not None
 
 
 def _header_part(name: str) -> str:
@@ -325,7 +326,7 @@ def _kind(value: Any) -> str:
     return {dict: "an object", bool: "a boolean"}.get(type(value), f"{value!r}")
 
 
-_ORIGIN = re.compile(r"(https?|[a-z][a-z0-9+.-]*)://[^/\s]+")
+_ORIGIN = lazy(r"(https?|[a-z][a-z0-9+.-]*)://[^/\s]+")
 
 
 @check
@@ -350,7 +351,7 @@ def http_cors_config_ineffective(api: Api, options: dict[str, Any]) -> Iterator[
     for i, origin in enumerate(origins.value):
         if not isinstance(origin, str) or has_placeholder(origin) or origin.strip() == "*":
             continue
-        if not _ORIGIN.fullmatch(origin.strip()):
+        if not _ORIGIN().fullmatch(origin.strip()):
             yield violation(
                 origins.child(i) or origins,
                 f"{say(api, 'cors:allowOrigins')} entry {origin!r} is not an origin "

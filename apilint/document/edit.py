@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from apilint.common.fixes import Applicability, Edit, Fix, apply_edits
+from apilint.common.regex import lazy
 from apilint.document.model import Document
 from apilint.document.pointer import Tokens, get
 
@@ -385,8 +386,8 @@ def _key(source: _Source, key: str) -> str:
 
 # -- YAML rendering -------------------------------------------------------------------------
 
-_PLAIN = re.compile(r"[A-Za-z_/$.][A-Za-z0-9_ ./$(){}+-]*")
-_PLAIN_FLOW = re.compile(r"[A-Za-z_/$.][A-Za-z0-9_ ./$()+-]*")
+_PLAIN = lazy(r"[A-Za-z_/$.][A-Za-z0-9_ ./$(){}+-]*")
+_PLAIN_FLOW = lazy(r"[A-Za-z_/$.][A-Za-z0-9_ ./$()+-]*")
 
 
 def _yaml_scalar(value: Any, quote: str, flow: bool = False, keep: str | None = None) -> str:
@@ -397,7 +398,7 @@ def _yaml_scalar(value: Any, quote: str, flow: bool = False, keep: str | None = 
     if isinstance(value, (int, float)):
         return json.dumps(value)
     text = str(value)
-    plain = (_PLAIN_FLOW if flow else _PLAIN).fullmatch(text)
+    plain = (_PLAIN_FLOW() if flow else _PLAIN()).fullmatch(text)
     if keep is None and plain and text == text.strip() and ": " not in text and " #" not in text:
         import yaml
 
@@ -484,7 +485,7 @@ def _dash(text: str, item_start: int) -> int:
 
 # -- Terraform jsonencode -------------------------------------------------------------------
 
-_HCL_LITERAL = re.compile(r'"(?:[^"\\$%]|\\.)*"|-?\d+(?:\.\d+)?|true|false')
+_HCL_LITERAL = lazy(r'"(?:[^"\\$%]|\\.)*"|-?\d+(?:\.\d+)?|true|false')
 
 
 def _set_hcl(doc: Document, tokens: Tokens, value: Any) -> Edits | None:
@@ -506,7 +507,7 @@ def _set_hcl(doc: Document, tokens: Tokens, value: Any) -> Edits | None:
         return None
     start = starts[span.line - 1] + span.column - 1
     end = starts[span.end_line - 1] + span.end_column - 1
-    found = _HCL_LITERAL.search(text, start, end)
+    found = _HCL_LITERAL().search(text, start, end)
     if found is None or found.end() != end:
         return None
     try:

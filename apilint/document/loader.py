@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -14,6 +13,7 @@ from typing import Any
 
 from apilint.common.errors import LoadError, ParseError
 from apilint.common.files import NOT_REGULAR, NotRegularFile, TooLarge, read_bounded
+from apilint.common.regex import lazy
 from apilint.document.model import NOT_AN_API, Document, KeyIssue, NotAnApi
 from apilint.document.placeholders import quote_bare_json_placeholders
 from apilint.document.pointer import Tokens
@@ -291,12 +291,12 @@ def shown_for(referrer: str, target: Path) -> str:
     return str(target) if Path(referrer).is_absolute() else os.path.relpath(target)
 
 
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_URL = lazy(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def is_remote(ref: str) -> bool:
     """A reference to a URL (any scheme), as opposed to a file or a local pointer."""
-    return _URL.match(ref) is not None
+    return _URL().match(ref) is not None
 
 
 def read_document(p: Path, shown: str, max_bytes: int) -> Document | NotAnApi:

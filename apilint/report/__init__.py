@@ -155,13 +155,13 @@ def json_document(payload: Any) -> str:
         return json_text(json.dumps(payload, indent=2))
     if not dumped.isascii() or "\x7f" in dumped:
         # Outside strings the text is ASCII without DEL, so every match is inside a string.
-        dumped = _not_ascii().sub(_ascii_escape, dumped)
+        dumped = _NOT_ASCII().sub(_ascii_escape, dumped)
     return json_text(dumped)
 
 
 #: What json's ensure_ascii escapes and orjson writes as it is. Lazy: compiling this range
 #: is 4 ms, a twentieth of a pre-commit run, and only non-ASCII output needs it.
-_not_ascii = lazy(r"[\x7f-\U0010ffff]")
+_NOT_ASCII = lazy(r"[\x7f-\U0010ffff]")
 
 
 def _ascii_escape(match: re.Match[str]) -> str:

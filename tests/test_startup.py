@@ -60,7 +60,7 @@ def test_lint_loads_no_toml_parser_or_html_tables_it_does_not_use(tmp_path: Path
 
 
 #: What a plain OpenAPI file never needs (each costs a pre-commit run start-up time): the front
-#: ends of templates and Terraform, the fix machinery (--fix, --diff), the contract checks'
+#: ends of templates and Terraform, the fix machinery and fix types (--fix, --diff, SARIF), the contract checks'
 #: metadata (reports that describe rules), the account's facts, options and checks (--aws,
 #: --lambda-inventory), the drift checks (`apilint drift`), the custom rules' loader (a
 #: configuration naming rules), the shell utilities a terminal report uses.
@@ -76,6 +76,8 @@ NOT_FOR_A_PLAIN_DEFINITION = (
     "apilint.document.sam",
     "apilint.engine.fix",
     "apilint.commands.fixing",
+    "apilint.common.fixes",
+    "apilint.document.edit_text",
     "apilint.catalog.contract_checks",
     "apilint.model.inventory",
     "apilint.commands.account",
@@ -135,6 +137,9 @@ def test_a_plain_definition_loads_no_front_end_fix_or_report_extra(
             "equivalence/cloudformation.yaml", (), "apilint.document.cfn_resources", id="cfn"
         ),
         pytest.param("examples/pitfalls.yaml", ("--diff",), "apilint.engine.fix", id="diff"),
+        pytest.param(
+            "examples/pitfalls.yaml", ("--diff",), "apilint.document.edit_text", id="diff-edits"
+        ),
         pytest.param(
             "examples/pitfalls.yaml", ("-f", "sarif"), "apilint.catalog.contract_checks", id="sarif"
         ),

@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from apilint.common.fixes import Fix
 from apilint.document.model import Document
 from apilint.document.pointer import Tokens
 from apilint.document.refs import At
@@ -18,6 +17,7 @@ from apilint.model.values import first_visit, literal, number, per_api, upper
 
 if TYPE_CHECKING:
     from apilint.catalog.registry import Rule
+    from apilint.common.fixes import Fix
 
 
 __all__ = [

@@ -12,10 +12,9 @@ errors and the HTTP API CORS object are in `gateway_responses`.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apilint.checks import Violation, check, violation
-from apilint.common.fixes import Fix
 from apilint.document.edit import add_entries, append_items, make_fix, set_value
 from apilint.document.placeholders import has_placeholder
 from apilint.document.refs import At
@@ -52,6 +51,9 @@ from apilint.model.preflight import (
     rest_options_operation,
 )
 from apilint.model.wording import cors_key, say
+
+if TYPE_CHECKING:  # fixes are made only when computed (apilint.document.edit)
+    from apilint.common.fixes import Fix
 
 PREFLIGHT_HEADERS = tuple(name.lower() for name in PREFLIGHT_HEADER_NAMES)
 
@@ -122,7 +124,7 @@ def _add_preflight(api: Api, resource: Resource, path_item: At) -> Fix | None:
 
 _MAP_ALL = "Map all three Access-Control-Allow-* headers in its integration response"
 #: (problem, how to fix it, the fix when it can be made) of a REST preflight method.
-Problem = tuple[str, str, Fix | None]
+Problem = tuple[str, str, "Fix | None"]
 
 
 def _rest_preflight_problems(api: Api, resource: Resource, options_method: Method) -> list[Problem]:

@@ -14,10 +14,9 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apilint.checks import Violation, check, violation
-from apilint.common.fixes import Fix
 from apilint.common.regex import lazy
 from apilint.document.placeholders import has_placeholder
 from apilint.document.refs import At
@@ -27,6 +26,9 @@ from apilint.model.gateway import GATEWAY_RESPONSES, Api
 from apilint.model.mapping import STATUS, static_value, variable
 from apilint.model.preflight import allow_origin_additions, allow_origin_gaps, api_origin
 from apilint.model.wording import cors_key, cors_setting, say
+
+if TYPE_CHECKING:  # fixes are made only when computed (apilint.document.edit)
+    from apilint.common.fixes import Fix
 
 #: botocore apigateway GatewayResponseType.
 RESPONSE_TYPES = (

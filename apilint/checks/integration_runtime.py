@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apilint.checks import Violation, check, literal, number, upper, violation
-from apilint.common.fixes import Fix
 from apilint.common.regex import lazy
 from apilint.document.edit import make_fix, remove, set_value
 from apilint.document.placeholders import UNKNOWN, has_placeholder, mask
@@ -29,6 +28,9 @@ from apilint.model.integration import (
 )
 from apilint.model.lambdas import is_lambda
 from apilint.model.wording import say
+
+if TYPE_CHECKING:  # fixes are made only when computed (apilint.document.edit)
+    from apilint.common.fixes import Fix
 
 # -- stage variables ---------------------------------------------------------------------------
 

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apilint.checks import Violation, check, literal, violation
-from apilint.common.fixes import Fix
 from apilint.common.regex import lazy
 from apilint.document.edit import add_entries, make_fix, set_value
 from apilint.document.placeholders import UNKNOWN, mask
@@ -32,6 +31,9 @@ from apilint.model.integration import (
 )
 from apilint.model.lambdas import is_lambda
 from apilint.model.wording import say
+
+if TYPE_CHECKING:  # fixes are made only when computed (apilint.document.edit)
+    from apilint.common.fixes import Fix
 
 # -- presence and type -------------------------------------------------------------------------
 

@@ -15,10 +15,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apilint.checks import Violation, check, first_visit, violation
-from apilint.common.fixes import Fix
 from apilint.common.regex import lazy
 from apilint.document.edit import make_fix, remove, set_value
 from apilint.document.parameters import PARAMETER_IN
@@ -30,6 +29,9 @@ from apilint.model.integration import transfer_mode
 from apilint.model.lambdas import is_lambda
 from apilint.model.mapping import STATUS, VARIABLE_REFERENCE, static_value
 from apilint.model.wording import say
+
+if TYPE_CHECKING:  # fixes are made only when computed (apilint.document.edit)
+    from apilint.common.fixes import Fix
 
 _LOC = "path|querystring|header|multivaluequerystring|multivalueheader"
 _REQUEST_KEY = lazy(rf"integration\.request\.({_LOC})\.(\S+)")

@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from apilint.common.errors import ApilintError
-
-from apilint.common.fixes import Fix
+    from apilint.common.fixes import Fix
 
 
 class Severity(IntEnum):

@@ -18,7 +18,6 @@ from apilint.checks import Violation, check, violation
 from apilint.document.edit import add_entries, append_items, make_fix, set_value
 from apilint.document.placeholders import has_placeholder
 from apilint.document.refs import At
-from apilint.document.sam_origins import made_by
 from apilint.model.cors import (
     ALLOW_ORIGIN,
     AUTH_HEADER_KINDS,
@@ -328,7 +327,7 @@ def cors_preflight_requires_auth(api: Api, options: dict[str, Any]) -> Iterator[
             }.get(k, k)
             for k in kinds
         )
-        generated = made_by(api.doc, answering.at.tokens) if answering.verb == "OPTIONS" else None
+        generated = api.doc.made_by(answering.at.tokens) if answering.verb == "OPTIONS" else None
         if generated is not None and generated.endswith("Cors"):
             message = _sam_preflight_auth(api, answering, resource.path, generated)
         elif answering.verb == "OPTIONS":
@@ -373,7 +372,7 @@ def _sam_preflight_auth(api: Api, method: Method, path: str, cors: str) -> str:
     parts, flags = [], []
     for i, requirement in enumerate(security if isinstance(security, list) else []):
         for name in requirement if isinstance(requirement, dict) else ():
-            source = made_by(api.doc, method.at.tokens + ("security", str(i), name)) or "Auth"
+            source = api.doc.made_by(method.at.tokens + ("security", str(i), name)) or "Auth"
             what = "the API key" if name == "api_key" else f"the authorizer {name}"
             parts.append(f"{what} from {source}")
             flag = (

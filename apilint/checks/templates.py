@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from apilint.checks import Violation, check, per_api, violation
 from apilint.common.regex import lazy
-from apilint.document.cfn import FUNCTION_VARIANTS, FUNCTIONS, ApiResource, Template, TemplateFile
 from apilint.document.pointer import Tokens
 from apilint.document.refs import iter_objects
 from apilint.document.scan import may_contain
@@ -18,7 +17,8 @@ from apilint.model.lambdas import LambdaTarget, lambda_targets
 from apilint.model.operations import operation_labels, operation_of
 from apilint.model.sam import template_of
 
-if TYPE_CHECKING:  # imported when a Terraform file is read: plain definitions never need it
+if TYPE_CHECKING:  # imported when a template or Terraform file is read: a definition file never is
+    from apilint.document.cfn import ApiResource, Template, TemplateFile
     from apilint.document.terraform import TerraformModule
 
 #: `${Name}` or `${Name.Attribute}` as Fn::Sub writes them (`${!x}` is a literal).
@@ -33,12 +33,14 @@ def _lambda_uris(api: Api) -> Iterator[LambdaTarget]:
 @check
 def lambda_reference_dangling(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     iac = api.doc.iac
+    if iac is None:
+        return
+    from apilint.document.cfn import Template
+
     if isinstance(iac, Template):
         problems = partial(_cloudformation_problems, iac)
-    elif iac is not None:  # the only other front end: a TerraformModule
+    else:  # the only other front end: a TerraformModule
         problems = partial(_terraform_problems, iac)
-    else:
-        return
     for target in _lambda_uris(api):
         for ref, problem in problems(target.uri):
             yield violation(
@@ -58,6 +60,8 @@ _NOT_A_FUNCTION = (
 
 
 def _cloudformation_problems(template: Template, uri: str) -> Iterator[tuple[str, str]]:
+    from apilint.document.cfn import FUNCTION_VARIANTS, FUNCTIONS
+
     for m in _REFERENCE().finditer(uri):
         name = m.group(1)
         if name in template.file.parameters or name == "stageVariables":

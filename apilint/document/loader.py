@@ -211,6 +211,19 @@ def detect_version(data: dict[str, Any]) -> str | None:
     return None
 
 
+def is_template(data: Any) -> bool:
+    """Whether `data` is a CloudFormation/SAM template (here, not in apilint.document.cfn: a
+    definition file is told apart without importing the template front end)."""
+    if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
+        return False
+    if "AWSTemplateFormatVersion" in data or "Transform" in data:
+        return True
+    return any(
+        isinstance(r, dict) and isinstance(r.get("Type"), str) and "::" in r["Type"]
+        for r in data["Resources"].values()
+    )
+
+
 def check_sections(doc: Document) -> None:
     """The sections everything else stands on must have the right type, or nothing can be built."""
     data = doc.data

@@ -94,6 +94,13 @@ class Document:
         find = getattr(self.locator, "construct", None)
         return find(tokens) if find is not None else None
 
+    def made_by(self, tokens: Tokens) -> str | None:
+        """The SAM property that generated the node at `tokens` (the locator of a body SAM
+        generates knows each node's origin: apilint.document.sam_origins), or None: written by
+        the user, or no SAM template."""
+        origin = getattr(self.locator, "origin", None)
+        return origin(tokens).made_by if origin is not None else None
+
 
 @dataclass
 class Sources:

@@ -83,6 +83,7 @@ NOT_FOR_A_PLAIN_DEFINITION = (
     "apilint.document.edit_text",
     "apilint.catalog.contract_checks",
     "apilint.model.inventory",
+    "apilint.engine.suppress",
     "apilint.commands.account",
     "apilint.custom.loader",
     "apilint.checks.account",
@@ -173,3 +174,10 @@ def test_a_configuration_with_custom_rules_loads_their_loader(tmp_path: Path) ->
     config.write_text('rules = ["rules"]\n')
     path = FIXTURES / "examples" / "pitfalls.yaml"
     assert "apilint.custom.loader" in _modules_of_the_lint_command(path, "--config", str(config))
+
+
+def test_a_definition_that_suppresses_a_rule_loads_the_suppressions(tmp_path: Path) -> None:
+    path = tmp_path / "api.yaml"
+    text = (FIXTURES / "examples" / "pitfalls.yaml").read_text()
+    path.write_text("x-apilint-ignore: AGW301\n" + text)
+    assert "apilint.engine.suppress" in _modules_of_the_lint_command(path)

@@ -290,9 +290,12 @@ def _apply_suppressions(
     settings: Settings,
 ) -> list[Finding]:
     """The findings `x-apilint-ignore` leaves, plus its own (unused or invalid entries)."""
+    docs = list(ws.docs.values())
+    if not any(d.suppressions for d in docs):
+        return findings  # no file mentions the key: the suppression code is not even imported
     from apilint.engine.suppress import INVALID_RULE, UNUSED_RULE, collect, removal
 
-    suppressions, problems = collect(list(ws.docs.values()), rules)
+    suppressions, problems = collect(docs, rules)
     if not suppressions and not problems:
         return findings
     kept = []

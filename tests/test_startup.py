@@ -60,10 +60,11 @@ def test_lint_loads_no_toml_parser_or_html_tables_it_does_not_use(tmp_path: Path
 
 
 #: What a plain OpenAPI file never needs (each costs a pre-commit run start-up time): the front
-#: ends of templates and Terraform, the fix machinery and fix types (--fix, --diff, SARIF), the contract checks'
-#: metadata (reports that describe rules), the account's facts, options and checks (--aws,
-#: --lambda-inventory), the drift checks (`apilint drift`), the custom rules' loader (a
-#: configuration naming rules), the shell utilities a terminal report uses.
+#: ends of templates and Terraform, the fix machinery and fix types (--fix, --diff, SARIF), the
+#: contract checks' metadata (reports that describe rules), the account's facts, options and
+#: checks (--aws, --lambda-inventory), the drift checks (`apilint drift`), the custom rules'
+#: loader (a configuration naming rules), the suppressions (a file naming x-apilint-ignore), the
+#: shell utilities a terminal report uses.
 NOT_FOR_A_PLAIN_DEFINITION = (
     "apilint.document.terraform",
     "apilint.document.hcl",

@@ -107,7 +107,8 @@ class Crash:
 
 @dataclass
 class FileResult:
-    """What linting one file (or one API in a template) gave: findings, or why it was skipped or failed."""
+    """What linting one file (or one API of a template) gave: its findings, or why it was
+    skipped or could not be read."""
 
     path: str
     findings: list[Finding] = field(default_factory=list)

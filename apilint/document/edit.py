@@ -22,13 +22,11 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the fix types: loaded when a fix is made (apilint.document.edit_text)
-    from apilint.common.fixes import Applicability, Edit, Fix
+    from apilint.common.fixes import Applicability, Edit, Edits, Fix
     from apilint.document.model import Document
     from apilint.document.pointer import Tokens
 
 __all__ = ["add_entries", "append_items", "computing", "make_fix", "remove", "set_value"]
-
-Edits = tuple["Edit", ...]
 
 
 #: Whether fixes are computed in this run (the engine sets it for --fix, --diff and SARIF

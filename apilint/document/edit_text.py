@@ -1,7 +1,8 @@
 """The text edits behind apilint.document.edit's primitives: each file's text navigable by
 pointer (a YAML file composed again with PyYAML, a JSON file's members scanned), and new text
 rendered in the style around it. Imported only when fixes are computed (--fix, --diff, SARIF,
-the language server's code actions): a plain lint run never needs it."""
+the language server's code actions): a plain lint run never needs it. Its callers (the
+primitives of apilint.document.edit) have checked that fixes are computed for the document."""
 
 from __future__ import annotations
 
@@ -11,9 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from apilint.common.fixes import Edit
+from apilint.common.fixes import Edit, Edits
 from apilint.common.regex import lazy
-from apilint.document.edit import Edits, _editable
 from apilint.document.model import Document
 from apilint.document.pointer import Tokens, get
 
@@ -152,8 +152,6 @@ def _source(text: str, fmt: str) -> _Source | None:
 
 
 def _open(doc: Document, tokens: Tokens) -> tuple[_Source, _Node] | None:
-    if not _editable(doc):
-        return None
     text = doc.text
     if text is None or doc.fmt not in ("json", "yaml"):
         return None
@@ -430,8 +428,6 @@ _HCL_LITERAL = lazy(r'"(?:[^"\\$%]|\\.)*"|-?\d+(?:\.\d+)?|true|false')
 
 def _set_hcl(doc: Document, tokens: Tokens, value: Any) -> Edits | None:
     """A plain literal replaced by another (a string, number or boolean), nothing else."""
-    if not _editable(doc):
-        return None
     text = doc.text
     spans = getattr(doc.locator, "spans", None)
     if text is None or not isinstance(spans, dict) or isinstance(value, (dict, list)):

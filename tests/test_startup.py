@@ -93,6 +93,7 @@ NOT_FOR_A_PLAIN_DEFINITION = (
     "typer",
     "click",
     "shutil",
+    "difflib",
 )
 
 

@@ -10,7 +10,6 @@ the engine makes itself.
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -22,6 +21,7 @@ from typing import Any, Literal, cast
 from apilint.common.cache import cache_dir, read_cache, write_cache
 from apilint.common.findings import Severity
 from apilint.common.regex import lazy
+from apilint.common.text import close_matches
 
 
 class RuleDefinitionError(Exception):
@@ -417,7 +417,7 @@ def find_rule(ident: str, rules: tuple[Rule, ...] | None = None) -> Rule:
             return rule
     # a Spectral rule's name is its code: each once
     names = list(dict.fromkeys([r.name for r in rules] + [r.code for r in rules]))
-    close = difflib.get_close_matches(wanted, names, n=3, cutoff=0.5)
+    close = close_matches(wanted, names, n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(close)}?" if close else "; `apilint rules` lists them"
     raise KeyError(f"unknown rule {ident!r}{hint}")
 
@@ -459,7 +459,7 @@ def select_rules(selector: str, rules: tuple[Rule, ...] | None = None) -> tuple[
             + [ALL]
         )
     )
-    close = difflib.get_close_matches(wanted, candidates, n=3, cutoff=0.5)
+    close = close_matches(wanted, candidates, n=3, cutoff=0.5)
     hint = (
         f"; did you mean {', '.join(close)}?"
         if close

@@ -7,12 +7,12 @@ https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from typing import Any
 
 from apilint.checks import Violation, check, first_visit, violation
 from apilint.common.regex import lazy
+from apilint.common.text import close_matches
 from apilint.document.edit import make_fix, set_value
 from apilint.document.placeholders import has_placeholder
 from apilint.document.pointer import Tokens, encode
@@ -141,9 +141,7 @@ def _places(api: Api) -> dict[Tokens, str]:
 
 def _similar(key: str, cutoff: float) -> list[str]:
     """Documented extensions whose names look like `key` (compared without the prefix)."""
-    close = difflib.get_close_matches(
-        key[len(PREFIX) :].lower(), list(_SUFFIXES), n=3, cutoff=cutoff
-    )
+    close = close_matches(key[len(PREFIX) :].lower(), list(_SUFFIXES), n=3, cutoff=cutoff)
     return [_SUFFIXES[c] for c in close]
 
 
@@ -443,7 +441,7 @@ def security_policy_invalid(api: Api, options: dict[str, Any]) -> Iterator[Viola
     policy_value = policy.value if policy is not None else None
     known_policy = isinstance(policy_value, str) and policy_value in _POLICIES
     if policy is not None and not known_policy and not has_placeholder(policy_value):
-        close = difflib.get_close_matches(str(policy_value), list(_POLICIES), n=1, cutoff=0.8)
+        close = close_matches(str(policy_value), list(_POLICIES), n=1, cutoff=0.8)
         hint = f"did you mean {close[0]}? Otherwise " if close else ""
         yield violation(
             policy,

@@ -11,13 +11,13 @@ the CORS headers to every response; AWS validates its fields like the ApiGateway
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from apilint.checks import Violation, check, violation
 from apilint.common.regex import lazy
+from apilint.common.text import close_matches
 from apilint.document.placeholders import has_placeholder
 from apilint.document.refs import At
 from apilint.model.cors import cors_evidence, http_cors
@@ -83,9 +83,9 @@ def gateway_response_type_invalid(api: Api, options: dict[str, Any]) -> Iterator
         if key in RESPONSE_TYPES or has_placeholder(key):
             continue
         name = str(key)
-        close = [
-            t for t in RESPONSE_TYPES if t == name.upper().replace("-", "_")
-        ] or difflib.get_close_matches(name.upper(), RESPONSE_TYPES, n=1, cutoff=0.6)
+        close = [t for t in RESPONSE_TYPES if t == name.upper().replace("-", "_")] or close_matches(
+            name.upper(), RESPONSE_TYPES, n=1, cutoff=0.6
+        )
         hint = f"Did you mean {close[0]}? " if close else ""
         yield violation(
             container.child(key) or container,
@@ -338,9 +338,9 @@ def http_cors_config_ineffective(api: Api, options: dict[str, Any]) -> Iterator[
         return
     for key in cors.value:
         if key not in _CORS_KEYS and not str(key).startswith("x-"):
-            close = [
-                k for k in _CORS_KEYS if k.lower() == str(key).lower()
-            ] or difflib.get_close_matches(str(key), _CORS_KEYS, n=1, cutoff=0.6)
+            close = [k for k in _CORS_KEYS if k.lower() == str(key).lower()] or close_matches(
+                str(key), _CORS_KEYS, n=1, cutoff=0.6
+            )
             hint = f"; did you mean {close[0]}?" if close else ""
             yield violation(
                 cors.child(key) or cors,

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from apilint.checks import Violation, check, first_visit, violation
 from apilint.common.regex import lazy
+from apilint.common.text import close_matches
 from apilint.document.edit import make_fix, remove, set_value
 from apilint.document.parameters import PARAMETER_IN
 from apilint.document.placeholders import has_placeholder
@@ -544,11 +545,9 @@ def passthrough_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation
 
 def _passthrough_fix(at: At, value: str | None) -> Fix | None:
     """The behaviour the value spells another way (`when-no-match`, `when_no_template`)."""
-    import difflib
-
     letters = re.sub(r"[^a-z]", "", value or "")
     spelled = {p.replace("_", ""): p for p in _PASSTHROUGH}
-    meant = difflib.get_close_matches(letters, spelled, n=2, cutoff=0.85)
+    meant = close_matches(letters, spelled, n=2, cutoff=0.85)
     if len(meant) != 1:
         return None
     chosen = spelled[meant[0]]

@@ -327,11 +327,12 @@ def rules_stamp(directory: Path) -> str | None:
     import zlib
 
     key, count = 0, 0
+    folder = os.fspath(directory)  # joined as text: a Path per file costs more than its stat
     try:
-        with os.scandir(directory) as found:
+        with os.scandir(folder) as found:
             names = sorted(e.name for e in found if e.name.endswith(".yaml"))
         for name in (*names, "rule.schema.json"):
-            info = os.stat(directory / name)
+            info = os.stat(os.path.join(folder, name))
             key = zlib.crc32(f"{name}\0{info.st_size}\0{info.st_mtime_ns}\0".encode(), key)
             count += 1
     except OSError:
@@ -398,7 +399,7 @@ def load_rules(directory: Path | None = None) -> tuple[Rule, ...]:
     seen: dict[str, str] = {}
     for name, data in _entries(directory or rules_dir()):
         rule = _parse(data)
-        if Path(name).stem != rule.name:
+        if os.path.splitext(name)[0] != rule.name:  # Path(name).stem, without a Path each
             raise RuleDefinitionError(f"{name}: file name must be the rule name {rule.name!r}")
         for ident in (rule.code, rule.name):
             if ident in seen:

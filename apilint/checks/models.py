@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from apilint.checks import Violation, check, first_visit, per_api, shown, violation
+from apilint.common.regex import lazy
 from apilint.document.pointer import Tokens, encode
 from apilint.document.refs import At
 from apilint.model.gateway import Api, Method
@@ -28,7 +29,7 @@ _ONE = ("items", "additionalProperties", "not")  # a schema (items: or a list of
 _LISTS = ("allOf", "anyOf", "oneOf")
 _MAPS = ("properties", "patternProperties")
 _KEYS = frozenset(_ONE + _LISTS + _MAPS)
-_MODEL_NAME = re.compile(r"[A-Za-z0-9]+")
+_MODEL_NAME = lazy(r"[A-Za-z0-9]+")
 
 
 class SchemaNode(NamedTuple):
@@ -54,6 +55,8 @@ class SchemaNode(NamedTuple):
 
 @dataclass(frozen=True, eq=False)
 class Root:
+    """A schema at the root of a model, request or response body."""
+
     site: At  # where the schema is written or referenced (may hold a `$ref`)
     owner: str
     role: str  # "model" | "request" | "response"
@@ -180,7 +183,7 @@ def model_name_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]
     if container is None:
         return
     for name in container.value:
-        if not isinstance(name, str) or _MODEL_NAME.fullmatch(name) or "${" in name:
+        if not isinstance(name, str) or _MODEL_NAME().fullmatch(name) or "${" in name:
             continue
         suggestion = re.sub(r"[^A-Za-z0-9]", "", name) or "Model1"
         yield violation(

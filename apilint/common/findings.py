@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from apilint.common.errors import ApilintError
@@ -29,8 +29,10 @@ class Severity(IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True)
-class Span:
+# Span and Finding are named tuples, not frozen dataclasses: Python 3.11 exec-compiles each
+# method a dataclass generates on every start (a frozen one: six), and a frozen dataclass sets
+# each field through object.__setattr__ when made (GitHub's definition makes 11,262 of each).
+class Span(NamedTuple):
     """1-based line/column of the start and end of a node in its file."""
 
     line: int
@@ -39,9 +41,9 @@ class Span:
     end_column: int
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One problem a rule found in a file, where it is, and the fix that removes it (if any)."""
+class Finding(NamedTuple):
+    """One problem a rule found in a file, where it is, and the fix that removes it (if any).
+    Two findings that differ only in their fix are not equal (a tuple compares every field)."""
 
     code: str
     name: str
@@ -52,7 +54,7 @@ class Finding:
     span: Span
     operation: str | None = None
     #: Edits that remove the finding, when the check knows them (`lint --fix`, SARIF `fixes`).
-    fix: Fix | None = field(default=None, compare=False)
+    fix: Fix | None = None
 
     @property
     def line(self) -> int:

@@ -5,7 +5,6 @@ configuration reload."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -339,7 +338,7 @@ def test_a_custom_rule_diagnostic_links_no_built_in_page() -> None:
         Span(1, 1, 1, 2),
     )
     assert finding_diagnostic(finding).code_description is None
-    builtin = dataclasses.replace(finding, code="AGW402")
+    builtin = finding._replace(code="AGW402")
     assert finding_diagnostic(builtin).code_description == types.CodeDescription(
         href="https://github.com/apilint/apilint/blob/main/docs/rules/lambda-http-method-not-post.md"
     )

@@ -705,7 +705,7 @@ def test_help_links_lead_to_pages_that_exist() -> None:
     descriptor = sarif._descriptor(finding, custom)
     assert descriptor["helpUri"] == builtin.references[0].url
     plain = dataclasses.replace(
-        custom, references=(dataclasses.replace(builtin.references[0], url="http://x/y"),)
+        custom, references=(builtin.references[0]._replace(url="http://x/y"),)
     )
     assert "helpUri" not in sarif._descriptor(finding, plain)
 

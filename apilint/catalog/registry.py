@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Literal, NamedTuple, cast
 
 from apilint.common.cache import cache_dir, read_cache, write_cache
 from apilint.common.findings import Severity
@@ -40,16 +40,14 @@ Scope = Literal["definition", "template", "account", "drift", "engine"]
 AnyScope = Literal[Scope, "contract"]
 
 
-@dataclass(frozen=True)
-class Reference:
+class Reference(NamedTuple):
     """A document a rule cites (`references:`)."""
 
     title: str
     url: str
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(NamedTuple):
     """Why the severity holds: the AWS error message or documentation sentence, verbatim."""
 
     quote: str

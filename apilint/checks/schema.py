@@ -14,10 +14,8 @@ Each violation is explained once, in plain words, from the validator's error tre
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from apilint.checks import Violation, check, per_api
 from apilint.common.validate import NestingTooDeep, SchemaError, backend_name, narrow
@@ -67,8 +65,7 @@ _SWAGGER2_PARAMETER = {
 }
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """A schema construct the importer or other tools refuse, where it is."""
 
     tokens: Tokens
@@ -113,8 +110,7 @@ def problems(api: Api) -> list[Problem]:
                 # doesn't block API creation" is a warning; REST warns "No responses specified".
                 # Proxy and HTTP API routes answer what the backend says, so a missing
                 # `responses` costs nothing there unless warnings fail the import.
-                problem = dataclasses.replace(
-                    problem,
+                problem = problem._replace(
                     import_warning=True,
                     only_if_strict=missing and _operation(cause.path) in relaxed,
                 )

@@ -83,8 +83,7 @@ class Finding(NamedTuple):
         }
 
 
-@dataclass(frozen=True)
-class Crash:
+class Crash(NamedTuple):
     """A check that raised: which rule, what it raised, and the traceback for --debug."""
 
     code: str

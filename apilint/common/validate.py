@@ -10,22 +10,20 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 
-@dataclass(frozen=True)
-class SchemaError:
+class SchemaError(NamedTuple):
     """One JSON Schema validation error, at an instance path."""
 
     path: tuple[str, ...]  # instance path, as pointer tokens
     message: str
     keyword: str = ""
     #: For oneOf/anyOf: the errors of each branch that failed, branch by branch.
-    branches: tuple[tuple[SchemaError, ...], ...] = field(default=())
+    branches: tuple[tuple[SchemaError, ...], ...] = ()
     #: What the keyword is about, the same for both backends: the missing property
     #: (required), the unexpected keys (additionalProperties), the expected types (type).
-    detail: tuple[str, ...] = field(default=())
+    detail: tuple[str, ...] = ()
 
     @property
     def context(self) -> tuple[SchemaError, ...]:

@@ -6,9 +6,8 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from apilint.common.files import SMALL_FILE_LIMIT, open_regular, read_bounded
 from apilint.document.cdk import assembly_templates, is_assembly
@@ -23,8 +22,7 @@ SKIPPED_DIRS = frozenset(
 _MARKERS = (b"openapi", b"swagger", b"AWS::", b"aws_api_gateway", b"aws_apigatewayv2")
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """A file to lint, and whether the command line named it."""
 
     path: str

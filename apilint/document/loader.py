@@ -7,9 +7,8 @@ import os
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from apilint.common.errors import LoadError, ParseError
 from apilint.common.files import NOT_REGULAR, NotRegularFile, TooLarge, read_bounded
@@ -263,8 +262,7 @@ def load_document(
     return loaded
 
 
-@dataclass(frozen=True)
-class Linker:
+class Linker(NamedTuple):
     """Reads the definition files a template names (AWS::Include, DefinitionUri, Terraform
     templatefile/file): local files inside the linted file's directory unless allowed."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from apilint.common.findings import Span
 from apilint.document.pointer import Tokens, encode
@@ -33,8 +33,7 @@ CLOUDFORMATION = "CloudFormation resources"
 TERRAFORM = "Terraform resources"
 
 
-@dataclass(frozen=True)
-class KeyIssue:
+class KeyIssue(NamedTuple):
     """A structural oddity noticed while parsing (e.g. a duplicate mapping key)."""
 
     kind: str
@@ -122,8 +121,7 @@ class Sources:
 NOT_AN_API = "not an OpenAPI/Swagger document"
 
 
-@dataclass(frozen=True)
-class NotAnApi:
+class NotAnApi(NamedTuple):
     """A readable YAML/JSON file that holds no OpenAPI/Swagger document (skipped, not an error)."""
 
     path: str

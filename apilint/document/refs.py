@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote, urljoin
 
 from apilint.common.errors import LoadError
@@ -73,8 +73,7 @@ class At:
         return None
 
 
-@dataclass(frozen=True)
-class RefIssue:
+class RefIssue(NamedTuple):
     """A `$ref` that cannot be followed, and why."""
 
     kind: str  # "remote" | "unresolved" | "outside"

@@ -303,9 +303,7 @@ class _Reader:
             fmt=fmt,
             version=version,
             base=base,
-            parse_issues=[
-                dataclasses.replace(i, span=_shift(i.span, node.meta.line)) for i in issues
-            ],
+            parse_issues=[i._replace(span=_shift(i.span, node.meta.line)) for i in issues],
             placeholders="${" in body,
             suppressions=SUPPRESSION_KEY in body,
         )

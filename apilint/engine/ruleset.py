@@ -8,10 +8,9 @@ them cross into parallel lint workers, which load the same rules once each).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from apilint.catalog.registry import Rule, load_rules
 from apilint.checks import Check, checks_for
@@ -21,8 +20,7 @@ if TYPE_CHECKING:  # custom rules: loaded only when a configuration names some
     from apilint.custom.loader import CustomRule
 
 
-@dataclass(frozen=True)
-class RuleSet:
+class RuleSet(NamedTuple):
     """The rules of a run: built-in and custom."""
 
     #: Every rule, built-in and custom, in code order: what selectors, suppressions, reports

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from apilint.document.model import Document
 from apilint.document.refs import At, Workspace
@@ -43,8 +43,7 @@ class SecurityScheme:
     header: str | None  # `name` of an apiKey scheme
 
 
-@dataclass(frozen=True)
-class Auth:
+class Auth(NamedTuple):
     """Effective authorization of one method, as API Gateway would configure it."""
 
     kinds: frozenset[str]  # scheme kinds in force (see SecurityScheme.kind) plus "undefined"

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from apilint.common.regex import lazy
 from apilint.document.placeholders import PLACEHOLDER, mask
@@ -57,8 +56,7 @@ def lambda_integrations(api: Api) -> Iterator[tuple[Integration, list[Method]]]:
             yield integ, methods
 
 
-@dataclass(frozen=True)
-class LambdaTarget:
+class LambdaTarget(NamedTuple):
     """A Lambda integration or Lambda authorizer, and the URI it invokes."""
 
     holder: At  # the integration or authorizer object
@@ -101,8 +99,7 @@ def lambda_targets(api: Api) -> Iterator[LambdaTarget]:
             )
 
 
-@dataclass(frozen=True)
-class FunctionRef:
+class FunctionRef(NamedTuple):
     """A function as API Gateway would invoke it; None parts are left to the account."""
 
     name: str
@@ -120,8 +117,7 @@ class FunctionRef:
         return (self.region, self.name, self.qualifier)
 
 
-@dataclass(frozen=True)
-class Unresolved:
+class Unresolved(NamedTuple):
     """A function reference that only a stage (or a deployment) decides."""
 
     reason: str

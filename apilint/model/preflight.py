@@ -10,8 +10,7 @@ Everything here returns plain values (dicts in OpenAPI shape); the checks turn t
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from apilint.document.pointer import Tokens
 from apilint.document.refs import At
@@ -44,16 +43,14 @@ MOCK_TEMPLATE = {"application/json": '{"statusCode": 200}'}
 Addition = tuple[At, dict[str, Any]]
 
 
-@dataclass(frozen=True)
-class Origin:
+class Origin(NamedTuple):
     """The Access-Control-Allow-Origin value a fix uses."""
 
     value: str  # as browsers see it: https://app.example.com or *
     known: bool  # the API already returns exactly this origin (False: invented or a guess)
 
 
-@dataclass(frozen=True)
-class Preflight:
+class Preflight(NamedTuple):
     """What a preflight answers: Allow-Methods, Allow-Headers and Allow-Origin."""
 
     methods: tuple[str, ...]

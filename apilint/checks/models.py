@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from apilint.checks import Violation, check, first_visit, per_api, shown, violation
@@ -53,8 +52,7 @@ class SchemaNode(NamedTuple):
         return f"{self.owner} (at {self.where})" if self.rel else self.owner
 
 
-@dataclass(frozen=True, eq=False)
-class Root:
+class Root(NamedTuple):
     """A schema at the root of a model, request or response body."""
 
     site: At  # where the schema is written or referenced (may hold a `$ref`)

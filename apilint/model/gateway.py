@@ -30,8 +30,10 @@ UNKNOWN_AUTH = "unknown"
 AUTHENTICATING = frozenset({"lambda", "cognito", "jwt", "iam"})
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class SecurityScheme:
+# SecurityScheme, Integration and Parameter are named tuples, cheap to create at start-up (see
+# common.findings); a tuple compares its fields, document values included: nothing compares or
+# hashes them (they were identity-compared dataclasses).
+class SecurityScheme(NamedTuple):
     """A security scheme of the definition, as API Gateway reads it."""
 
     name: str
@@ -59,8 +61,7 @@ class Auth(NamedTuple):
         return bool(self.kinds & AUTHENTICATING)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Integration:
+class Integration(NamedTuple):
     """An operation's x-amazon-apigateway-integration, as API Gateway reads it."""
 
     at: At
@@ -77,8 +78,7 @@ class Integration:
         return self.type in PROXY_TYPES
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Parameter:
+class Parameter(NamedTuple):
     """A request parameter an operation declares (its own or its path's)."""
 
     name: str

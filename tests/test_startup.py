@@ -183,3 +183,35 @@ def test_a_definition_that_suppresses_a_rule_loads_the_suppressions(tmp_path: Pa
     text = (FIXTURES / "examples" / "pitfalls.yaml").read_text()
     path.write_text("x-apilint-ignore: AGW301\n" + text)
     assert "apilint.engine.suppress" in _modules_of_the_lint_command(path)
+
+
+#: Frozen dataclasses with generated equality a plain lint run may still create: Python 3.11
+#: compiles up to six methods for each on every start, where a named tuple evaluates one.
+#: Rule and Option hash without their dict fields; Options is checked as a dataclass
+#: (test_rule_api); At and Violation are another change's (they are being made named tuples).
+FROZEN_DATACLASSES_KEPT = {
+    "apilint.catalog.registry.Option",
+    "apilint.catalog.registry.Rule",
+    "apilint.checks.Violation",
+    "apilint.commands.lint.Options",
+    "apilint.document.refs.At",
+}
+
+
+def test_a_plain_lint_creates_no_other_frozen_value_dataclass(tmp_path: Path) -> None:
+    path = tmp_path / "api.yaml"  # alone: the examples' folder holds templates that include it
+    path.write_text((FIXTURES / "examples" / "pitfalls.yaml").read_text())
+    code = (
+        "import sys\nfrom apilint.commands.quick import quick_lint\n"  # what `apilint lint` runs
+        f"quick_lint(['lint', {str(path)!r}, '-q'])()\n"
+        "for name, module in sorted(sys.modules.items()):\n"
+        "    for cls in vars(module).values() if name.startswith('apilint') else ():\n"
+        "        params = getattr(cls, '__dataclass_params__', None)\n"
+        "        if getattr(cls, '__module__', '') == name and params and params.frozen and params.eq:\n"
+        "            print('FROZEN', f'{name}.{cls.__qualname__}')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    made = {line.split()[1] for line in done.stdout.splitlines() if line.startswith("FROZEN")}
+    assert "apilint.catalog.registry.Rule" in made  # it really looked
+    assert made <= FROZEN_DATACLASSES_KEPT, sorted(made - FROZEN_DATACLASSES_KEPT)

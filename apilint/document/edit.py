@@ -213,7 +213,7 @@ def _editable(doc: Document) -> bool:
 def _open(doc: Document, tokens: Tokens) -> tuple[_Source, _Node] | None:
     if not _editable(doc):
         return None
-    text = doc.text
+    text = doc.source_text()
     if text is None or doc.fmt not in ("json", "yaml"):
         return None
     fmt = "json" if text.lstrip()[:1] in ("{", "[") and doc.fmt == "json" else "yaml"
@@ -491,7 +491,7 @@ def _set_hcl(doc: Document, tokens: Tokens, value: Any) -> Edits | None:
     """A plain literal replaced by another (a string, number or boolean), nothing else."""
     if not _editable(doc):
         return None
-    text = doc.text
+    text = doc.source_text()
     spans = getattr(doc.locator, "spans", None)
     if text is None or not isinstance(spans, dict) or isinstance(value, (dict, list)):
         return None
@@ -522,4 +522,5 @@ def _set_hcl(doc: Document, tokens: Tokens, value: Any) -> Edits | None:
 
 def patched(doc: Document, edits: Edits) -> str | None:
     """The document's file text with `edits` applied (for tests and previews)."""
-    return apply_edits(doc.text, list(edits)) if doc.text is not None else None
+    text = doc.source_text()
+    return apply_edits(text, list(edits)) if text is not None else None

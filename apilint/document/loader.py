@@ -112,9 +112,12 @@ def decode(raw: bytes, shown: str) -> str:
         ) from None
 
 
-def parse(text: str, shown: str, as_json: bool) -> tuple[Any, Any, list[Any], str]:
-    """Return (data, locator, parse issues, format)."""
-    if not text.strip():
+def parse(
+    text: str, shown: str, as_json: bool, raw: bytes | None = None
+) -> tuple[Any, Any, list[Any], str]:
+    """Return (data, locator, parse issues, format). `raw`: the text's UTF-8 bytes, when the
+    caller read them (rapidyaml parses them without encoding the text back)."""
+    if not text or text.isspace():  # what strip() would leave empty, without its copy
         raise LoadError("file is empty", shown, 1, 1)
     if as_json or text.lstrip()[:1] in ("{", "["):
         try:
@@ -128,7 +131,7 @@ def parse(text: str, shown: str, as_json: bool) -> tuple[Any, Any, list[Any], st
             if as_json:
                 raise ParseError(f"invalid JSON: {exc.msg}", shown, exc.lineno, exc.colno) from None
             # Not JSON after all (YAML flow style starts with '{' too): let YAML decide.
-    data, locator, issues = load_yaml(text, shown)
+    data, locator, issues = load_yaml(text, shown, raw)
     return data, locator, issues, "yaml"
 
 
@@ -274,7 +277,7 @@ def load_fragment(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) ->
         (data, locator), fmt = fast, "json"
     else:
         text = decode(raw, shown)
-        data, locator, issues, fmt = parse(text, shown, as_json)
+        data, locator, issues, fmt = parse(text, shown, as_json, body)
     # Searched in the bytes: the same answer as in the text (UTF-8 never spells an ASCII
     # character inside another), without decoding it.
     return Document(

@@ -218,6 +218,8 @@ def test_what_the_fast_path_accepts_it_reads_as_the_libyaml_path_does(text: str)
         "k: [a,\n  off]\n",  # a flow sequence over two lines
         "k:\n  1_000\n",  # a value on the line after its key
         "k: 1e3\n",  # an exponent (a JSON number, not a string)
+        "k: 1e-7\n",  # a negative exponent
+        "k: [2, 1E+20]\n",  # a capital E and a sign, in a flow sequence
         "k: [1, 12:30]\n",
     ],
 )
@@ -231,6 +233,8 @@ def test_declines_risky_plain_scalars_wherever_they_stand(text: str) -> None:
         "k: 'NO'\nl: [\"off\"]\nm: {a: 'yes'}\n",  # quoted: strings on both paths
         "k: y\nl: [n, Y]\nm: {a: N}\n",  # PyYAML's resolver has no y/n booleans
         "k: 1.0e+3\n",  # a YAML 1.1 float too
+        "k: 1.5e-7\nl: 0.00001\nm: [2.5e+20]\n",  # YAML 1.1 floats, tiny and huge
+        "k: a1e3\nl: 'i.e. 2E5'\n",  # exponent-like text in strings
         "k: NOT\nl: offset\nm: NO way\n",  # the suspects' text within other scalars
         "k: |\n  see 'NO' below\nl: 'NO'\n",
     ],

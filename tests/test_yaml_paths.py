@@ -243,3 +243,15 @@ def test_keeps_the_fast_path_when_no_plain_scalar_is_risky(text: str) -> None:
     fast = load_fast(text)
     assert fast is not None
     assert fast[0] == load_libyaml(text, "t.yaml")[0]
+
+
+def test_json_longer_than_the_first_buffer_is_emitted_whole() -> None:
+    # Emitted JSON indents each level by two: 40 block levels indented by one take 4 times
+    # their text (the first buffer holds twice).
+    text = "".join(" " * i + "k:\n" for i in range(40)) + " " * 40 + "v\n"
+    expected: object = "v"
+    for _ in range(40):
+        expected = {"k": expected}
+    fast = load_fast(text)
+    assert fast is not None
+    assert fast[0] == load_libyaml(text, "t.yaml")[0] == expected

@@ -513,12 +513,25 @@ def _parse_and_emit(text: str | bytes) -> tuple[RymlLocator, str] | None:
                 if tree.num_children(root) != 1:
                     return None  # several documents (or none): libyaml decides
                 root = tree.first_child(root)
-            emitted = ryml.emit_json_malloc(tree, root)
+            emitted = _emit_json(tree, root, 2 * len(locator.original) + 64)
     except Exception:  # noqa: BLE001 - any trouble: the libyaml path decides and explains
         return None
-    if emitted is None:  # an empty document (only comments): nothing is emitted
+    if not emitted:  # an empty document (only comments): nothing is emitted
         return None
     return locator, emitted
+
+
+def _emit_json(tree: Any, root: int, guess: int) -> str:
+    """rapidyaml's JSON of the tree, emitted into a buffer of `guess` bytes (or, when that is
+    too small, of the size it asks for) and decoded: emit_json_malloc makes the same str at
+    about twice the cost (20 against 12 ms on Stripe's YAML)."""
+    buffer = bytearray(guess)
+    too_small, length = ryml.emit_json_to_substr(tree, root, buffer)
+    if too_small:
+        buffer = bytearray(length)
+        too_small, length = ryml.emit_json_to_substr(tree, root, buffer)
+    del buffer[length:]  # shrinks in place
+    return buffer.decode("utf-8")
 
 
 def _float(exponents: set[str], digits: str) -> float:

@@ -69,8 +69,9 @@ class Document:
     #: The same definition read with the second branch of each Fn::If (either may deploy): it
     #: is linted too, and its findings join those of the reading before it.
     alternative: bool = False
-    #: The text of the file it was read from (None when built otherwise): fixes edit it.
-    text: str | None = None
+    #: The text of the file it was read from (None when built otherwise): fixes edit it. A
+    #: JSON file keeps its UTF-8 bytes as read (no BOM) until source_text() decodes them.
+    text: str | bytes | None = None
     #: None for an OpenAPI document; else what the API was built from ("CloudFormation
     #: resources", "Terraform resources"): the data is then the OpenAPI document API Gateway
     #: would export for it (apilint.document.resources), and its locator a ResourceLocator.
@@ -78,6 +79,13 @@ class Document:
     #: The facts the document carries (rules declare what they `needs`): every fact for an
     #: OpenAPI document; a resource front end names those it fills in.
     provides: frozenset[str] = ALL_FACTS
+
+    def source_text(self) -> str | None:
+        """The text of the file (decoded once, on the first call: fixes are rare, and decoding
+        GitHub's 13 MB builds a 52 MB str)."""
+        if isinstance(self.text, bytes):
+            self.text = self.text.decode("utf-8")
+        return self.text
 
     def span(self, tokens: Tokens) -> Span:
         return self.locator.span(self.base + tokens if self.base else tokens)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from apilint.common.fixes import Fix
 from apilint.document.model import Document
@@ -35,8 +34,10 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Violation:
+class Violation(NamedTuple):
+    """What a check found. (A named tuple rather than a frozen dataclass: as immutable, and
+    made in half the time; a large definition has tens of thousands of findings.)"""
+
     doc: Document
     tokens: Tokens
     message: str

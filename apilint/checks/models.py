@@ -47,6 +47,11 @@ def _holding(api: Api, keywords: frozenset[str]) -> list[SchemaNode]:
     return _index(api).holding(keywords)
 
 
+def _on_key(node: SchemaNode, key: str, message: str) -> Violation:
+    """A violation at one key of a schema node (made without an At: thousands on GitHub)."""
+    return Violation(node.doc, node.tokens + (key,), message)
+
+
 # -- models ------------------------------------------------------------------------------------
 
 
@@ -91,8 +96,9 @@ def schema_keyword_unsupported(api: Api, options: dict[str, Any]) -> Iterator[Vi
                 continue
             if keyword == "nullable" and api.version == "2.0":
                 continue  # not a Swagger 2.0 keyword at all: schema-invalid reports it
-            yield violation(
-                node.site(keyword),
+            yield _on_key(
+                node,
+                keyword,
                 f"`{keyword}` in {node.place} is not supported in API Gateway models: {advice}",
             )
 
@@ -110,8 +116,9 @@ def schema_example_unsupported(api: Api, options: dict[str, Any]) -> Iterator[Vi
     for owner, (node, keyword) in first.items():
         more = count[owner] - 1
         also = f" (and {more} more in it)" if more else ""
-        yield violation(
-            node.site(keyword),
+        yield _on_key(
+            node,
+            keyword,
             f"`{keyword}` in {node.place}{also} is not supported in API Gateway "
             "models; it is harmless to import, but keep examples in documentation "
             "(e.g. x-amazon-apigateway-documentation) rather than in the model",
@@ -133,8 +140,9 @@ def schema_int_decimal_format(api: Api, options: dict[str, Any]) -> Iterator[Vio
         else:
             continue
         typed = f" with `type: {kind}`" if isinstance(kind, str) else ""
-        yield violation(
-            node.site("format"),
+        yield _on_key(
+            node,
+            "format",
             f"`format: {fmt}`{typed} in {node.place} is not supported in API Gateway models: {fix}",
         )
 
@@ -155,8 +163,9 @@ def schema_composition_ref(api: Api, options: dict[str, Any]) -> Iterator[Violat
             ]
             if refs:
                 shown = ", ".join(refs[:3]) + (" ..." if len(refs) > 3 else "")
-                yield violation(
-                    node.site(keyword),
+                yield _on_key(
+                    node,
+                    keyword,
                     f"`{keyword}` in {node.place} uses $ref to schemas of the same "
                     f"document ({shown}); API Gateway cannot import that in OpenAPI "
                     "3.0: inline the referenced schemas, or reference a separate "

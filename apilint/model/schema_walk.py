@@ -99,10 +99,6 @@ class SchemaNode(NamedTuple):
     def at(self) -> At:
         return At(self.doc, self.tokens, self.value)
 
-    def site(self, key: str) -> At:
-        """Where one of its keys is written."""
-        return At(self.doc, self.tokens + (key,), self.value[key])
-
     @property
     def rel(self) -> tuple[str, ...]:
         """The place inside the owner, () for its root."""

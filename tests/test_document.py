@@ -224,62 +224,38 @@ YAML_REFS = (
     "        '200': {$ref: '#/components/responses/Ok'}\n"
     "components:\n  responses:\n    Ok:\n      description: ok\n      content:\n"
     "        application/json:\n          schema: {$ref: '#/components/schemas/Pet'}\n"
-    "          example: {$ref: '#/not/a/ref'}\n"
+    "          example: {$ref: '#/components'}\n"
     "  schemas:\n    Pet: {type: object}\n"
 )
 
 
-def _walks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts the workspace's walks of a document's data for its `$ref`s."""
+@pytest.mark.parametrize(
+    ("edit", "findings", "walks"),
+    [
+        # As for a JSON file, the distinct targets are read from the text, not by walking
+        # the data: the JSON rapidyaml emitted for it.
+        pytest.param(("", ""), [], [], id="targets-fine"),
+        # The text search cannot tell an example's `$ref` from a reference: it fails there,
+        # and the walk, which skips literal data, finds no reference that fails.
+        pytest.param(("'#/components'}", "'#/nothing'}"), [], [1], id="literal-data"),
+        pytest.param(("schemas/Pet'}", "schemas/Cat'}"), [("AGW003", 14)], [1], id="broken"),
+        # Substituted `${...}`s can make the data differ from the text that was parsed.
+        pytest.param(("title: x", "title: '${name}'"), [], [1], id="placeholders"),
+    ],
+)
+def test_yaml_refs_are_checked_from_the_text_unless_a_target_fails(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    edit: tuple[str, str],
+    findings: list[tuple[str, int]],
+    walks: list[int],
+) -> None:
     import apilint.document.refs as refs
 
-    walks: list[int] = []
+    walked: list[int] = []
     real = refs.iter_refs
-
-    def counted(data: object) -> object:
-        walks.append(1)
-        return real(data)
-
-    monkeypatch.setattr(refs, "iter_refs", counted)
-    return walks
-
-
-def test_a_yaml_definition_has_its_refs_checked_from_the_json_rapidyaml_emitted(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # As for a JSON file: the distinct targets are read from the text, not by walking the data.
-    walks = _walks(monkeypatch)
-    root = write(tmp_path, "api.yaml", YAML_REFS.replace("#/not/a/ref", "#/components"))
-    assert lint_file(str(root), Settings(select=("ref-unresolved",))).findings == []
-    assert walks == []
-
-
-def test_a_broken_ref_in_yaml_literal_data_costs_a_walk_and_no_finding(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The text search cannot tell an example's `$ref` from a reference: it fails there, and
-    # the walk, which skips literal data, finds no reference that fails.
-    walks = _walks(monkeypatch)
-    root = write(tmp_path, "api.yaml", YAML_REFS)
-    assert lint_file(str(root), Settings(select=("ref-unresolved",))).findings == []
-    assert walks == [1]
-
-
-def test_a_yaml_definition_with_a_broken_ref_is_walked_for_its_sites(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    walks = _walks(monkeypatch)
-    root = write(tmp_path, "api.yaml", YAML_REFS.replace("schemas/Pet'}", "schemas/Cat'}"))
+    monkeypatch.setattr(refs, "iter_refs", lambda data: walked.append(1) or real(data))
+    root = write(tmp_path, "api.yaml", YAML_REFS.replace(*edit))
     found = lint_file(str(root), Settings(select=("ref-unresolved",))).findings
-    assert [(f.code, f.line) for f in found] == [("AGW003", 14)]
-    assert walks == [1]
-
-
-def test_a_yaml_template_with_placeholders_is_walked_for_its_refs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Substituted `${...}`s can make the data differ from the text that was parsed.
-    walks = _walks(monkeypatch)
-    root = write(tmp_path, "api.yaml", YAML_REFS.replace("title: x", "title: '${name}'"))
-    assert lint_file(str(root), Settings(select=("ref-unresolved",))).findings == []
-    assert walks == [1]
+    assert [(f.code, f.line) for f in found] == findings
+    assert walked == walks

@@ -9,7 +9,7 @@ import pytest
 from helpers import FIXTURES, ROOT, expectations, export_expectations
 
 from apilint.catalog import docs
-from apilint.catalog.registry import CATALOG, catalog_text, find_rule, load_rules
+from apilint.catalog.registry import CATALOG, catalog_text, find_rule, load_rules, rules_stamp
 from apilint.cli import main
 
 
@@ -46,9 +46,9 @@ def test_the_catalog_is_neither_committed_nor_written_by_docs(tmp_path: Path) ->
 def test_catalog_is_cached_per_user_and_ignored_when_stale(tmp_path: Path, cache: Path) -> None:
     rules = _copy_rules(tmp_path)
     fresh = load_rules(rules)
-    [cached] = cache.glob("catalog-*.json")  # the first load wrote it, named by checksum
+    [cached] = cache.glob("catalog-*.json")  # the first load wrote it, named by the files' stamp
     catalog = json.loads(cached.read_text())
-    assert cached.name == f"catalog-{catalog['checksum']}.json"
+    assert cached.name == f"catalog-{rules_stamp(rules)}.json"
     assert catalog == json.loads(catalog_text(rules))
     entry = next(e for e in catalog["rules"] if e["file"] == "method-unauthenticated.yaml")
     entry["rule"]["summary"] = "read from the catalog"
@@ -63,6 +63,26 @@ def test_catalog_is_cached_per_user_and_ignored_when_stale(tmp_path: Path, cache
     assert len(list(cache.glob("catalog-*.json"))) == 2
     assert not list(cache.glob(".catalog-*"))  # written atomically: no temporary left behind
     assert [r.code for r in fresh] == [r.code for r in load_rules(rules)]
+
+
+def test_an_edit_that_keeps_the_size_of_a_rule_file_takes_effect(
+    tmp_path: Path, cache: Path
+) -> None:
+    # The cached catalog is found by the rule files' names, sizes and modification times.
+    import os
+
+    rules = _copy_rules(tmp_path)
+    assert not find_rule("AGW301", load_rules(rules)).summary.startswith("Z")
+    source = rules / "method-unauthenticated.yaml"
+    before = source.stat()
+    text = source.read_text()
+    at = text.index("summary: ") + len("summary: ")
+    source.write_text(text[:at] + "Z" + text[at + 1 :])
+    os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000))
+    assert source.stat().st_size == before.st_size
+    load_rules.cache_clear()
+    assert find_rule("AGW301", load_rules(rules)).summary.startswith("Z")
+    assert len(list(cache.glob("catalog-*.json"))) == 2
 
 
 def test_a_damaged_cached_catalog_is_read_again_from_the_rules(tmp_path: Path, cache: Path) -> None:

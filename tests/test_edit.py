@@ -10,11 +10,10 @@ from typing import Any
 import pytest
 import yaml
 
+from apilint.common.fixes import Edit, Fix
 from apilint.document import Document, load_document
 from apilint.document.definitions import load_definitions
 from apilint.document.edit import (
-    Edit,
-    Fix,
     add_entries,
     append_items,
     computing,

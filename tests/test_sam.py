@@ -12,7 +12,6 @@ from helpers import FIXTURES
 
 from apilint.document import sam
 from apilint.document.definitions import load_definitions
-from apilint.document.sam_origins import made_by
 from apilint.engine.run import Settings, lint_path
 
 SAM = FIXTURES / "sam"
@@ -150,7 +149,7 @@ REST_EVENT_PATHS = ["/hello", "/items", "/pets/{petId}", "/{proxy+}"]
 def _origin(path: Path, tokens: tuple[str, ...], label: str | None = None) -> tuple[int, Any]:
     sources = load_definitions(str(path))
     doc = next(d for d in sources.docs if label is None or d.label == label)
-    return doc.span(tokens).line, made_by(doc, tokens)
+    return doc.span(tokens).line, doc.made_by(tokens)
 
 
 @pytest.mark.parametrize(
@@ -259,7 +258,7 @@ def test_a_translator_crash_is_one_note_and_the_template_is_read_as_written(monk
         "written, not as SAM generates them"
     ]
     assert [d.label for d in sources.docs] == ["PetsApi", "ItemsApi"]
-    assert made_by(sources.docs[0], ("paths",)) is None  # today's path: the template as is
+    assert sources.docs[0].made_by(("paths",)) is None  # today's path: the template as is
     results = lint_path(str(FIXTURES / "templates" / "sam-yaml" / "template.yaml"), Settings())
     assert "AGW503" not in {f.code for r in results for f in r.findings}
     assert not any(r.crashes or r.error for r in results)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from helpers import FIXTURES
+from helpers import FIXTURES, ROOT
 
 HEAVY = (
     "schemathesis",
@@ -59,13 +60,18 @@ def test_lint_loads_no_toml_parser_or_html_tables_it_does_not_use(tmp_path: Path
 
 
 #: What a plain OpenAPI file never needs (each costs a pre-commit run start-up time): the front
-#: ends of templates and Terraform, the fix machinery (--fix, --diff), the contract checks'
-#: metadata (reports that describe rules), the account's facts (--aws, --lambda-inventory), the
+#: ends of templates and Terraform, the fix machinery and fix types (--fix, --diff, SARIF), the
+#: contract checks' metadata (reports that describe rules), the account's facts, options and
+#: checks (--aws, --lambda-inventory), the drift checks (`apilint drift`), the custom rules'
+#: loader (a configuration naming rules), the suppressions (a file naming x-apilint-ignore), the
 #: shell utilities a terminal report uses.
 NOT_FOR_A_PLAIN_DEFINITION = (
     "apilint.document.terraform",
     "apilint.document.hcl",
     "apilint.document.tf_module",
+    "apilint.document.cfn",
+    "apilint.document.intrinsics",
+    "apilint.document.sam_origins",
     "apilint.document.cfn_resources",
     "apilint.document.cfn_rest",
     "apilint.document.cfn_http",
@@ -74,12 +80,25 @@ NOT_FOR_A_PLAIN_DEFINITION = (
     "apilint.document.sam",
     "apilint.engine.fix",
     "apilint.commands.fixing",
+    "apilint.common.fixes",
+    "apilint.document.edit_text",
     "apilint.catalog.contract_checks",
     "apilint.model.inventory",
+    "apilint.engine.suppress",
+    "apilint.commands.account",
+    "apilint.custom.loader",
+    "apilint.checks.account",
+    "apilint.checks.drift",
+    "apilint.model.drift.difference",
     "typer",
     "click",
     "shutil",
+    "difflib",
 )
+
+
+#: An account's Lambda facts (`lint --lambda-inventory`).
+INVENTORY = FIXTURES / "rules" / "lambda-unverifiable" / "account" / "inventory.json"
 
 
 def _modules_of_the_lint_command(path: Path, *options: str) -> set[str]:
@@ -125,7 +144,22 @@ def test_a_plain_definition_loads_no_front_end_fix_or_report_extra(
         ),
         pytest.param("examples/pitfalls.yaml", ("--diff",), "apilint.engine.fix", id="diff"),
         pytest.param(
+            "examples/pitfalls.yaml", ("--diff",), "apilint.document.edit_text", id="diff-edits"
+        ),
+        pytest.param(
             "examples/pitfalls.yaml", ("-f", "sarif"), "apilint.catalog.contract_checks", id="sarif"
+        ),
+        pytest.param(
+            "examples/pitfalls.yaml",
+            ("--lambda-inventory", str(INVENTORY)),
+            "apilint.commands.account",
+            id="inventory",
+        ),
+        pytest.param(
+            "examples/pitfalls.yaml",
+            ("--lambda-inventory", str(INVENTORY)),
+            "apilint.checks.account",
+            id="inventory-checks",
         ),
     ],
 )
@@ -134,3 +168,18 @@ def test_what_a_plain_definition_leaves_out_loads_when_needed(
 ) -> None:
     """The other side of the test above: each module it keeps out still loads when wanted."""
     assert loaded in _modules_of_the_lint_command(FIXTURES / source, *options)
+
+
+def test_a_configuration_with_custom_rules_loads_their_loader(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "examples" / "rules", tmp_path / "rules")
+    config = tmp_path / "apilint.toml"
+    config.write_text('rules = ["rules"]\n')
+    path = FIXTURES / "examples" / "pitfalls.yaml"
+    assert "apilint.custom.loader" in _modules_of_the_lint_command(path, "--config", str(config))
+
+
+def test_a_definition_that_suppresses_a_rule_loads_the_suppressions(tmp_path: Path) -> None:
+    path = tmp_path / "api.yaml"
+    text = (FIXTURES / "examples" / "pitfalls.yaml").read_text()
+    path.write_text("x-apilint-ignore: AGW301\n" + text)
+    assert "apilint.engine.suppress" in _modules_of_the_lint_command(path)

@@ -77,6 +77,11 @@ MESSAGES: dict[str, set[tuple[str, int, str]]] = {
         ),
         (
             "AGW450",
+            31,
+            "GET /items/{id} maps integration.request.path.id from 'method.request.path.id', but the method declares no path parameter 'id'; creating the integration fails with \"Invalid mapping expression parameter specified: method.request.path.id\". Declare it in the RequestParameters of its AWS::ApiGateway::Method (`method.request.path.id: true`)",
+        ),
+        (
+            "AGW450",
             32,
             "GET /items/{id} maps integration.request.querystring.q from 'method.request.querystring.q', but the method declares no query parameter 'q'; creating the integration fails with \"Invalid mapping expression parameter specified: method.request.querystring.q\". Declare it in the RequestParameters of its AWS::ApiGateway::Method (`method.request.querystring.q: false`, or true when required)",
         ),

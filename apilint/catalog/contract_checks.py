@@ -5,7 +5,6 @@ fix: `apilint explain CHECK` and the reports' rule descriptors are generated fro
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -13,6 +12,7 @@ from functools import cache
 from apilint.catalog.registry import Reference, Rule
 from apilint.common.errors import UsageError
 from apilint.common.findings import Severity
+from apilint.common.text import close_matches
 
 
 @dataclass(frozen=True)
@@ -379,7 +379,7 @@ def find_check(ident: str) -> ContractCheck:
 
 
 def _hint(wanted: str) -> str:
-    close = difflib.get_close_matches(
+    close = close_matches(
         wanted, list(CONTRACT_CHECKS) + ["contract/", "probe/"], n=3, cutoff=0.6
     )  # "probe/" alone scores 0.5
     return (

@@ -6,7 +6,6 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from apilint.common.fixes import Fix
 from apilint.document.model import Document
 from apilint.document.pointer import Tokens
 from apilint.document.refs import At
@@ -17,6 +16,7 @@ from apilint.model.values import first_visit, literal, number, per_api, upper
 
 if TYPE_CHECKING:
     from apilint.catalog.registry import Rule
+    from apilint.common.fixes import Fix
 
 
 __all__ = [
@@ -35,8 +35,9 @@ __all__ = [
 
 
 class Violation(NamedTuple):
-    """What a check found. (A named tuple rather than a frozen dataclass: as immutable, and
-    made in half the time; a large definition has tens of thousands of findings.)"""
+    """What a check reports: a node of a document and the message; the engine makes it a Finding.
+    (A named tuple rather than a frozen dataclass: as immutable, and made in half the time; a
+    large definition has tens of thousands of findings.)"""
 
     doc: Document
     tokens: Tokens
@@ -75,26 +76,47 @@ def check(fn: Check) -> Check:
     return fn
 
 
-@functools.cache
+#: The check modules of the scopes whose subject only some runs have: the account's facts
+#: (--aws, --lambda-inventory) and a stage's export (`drift`). A run without that subject
+#: never imports them (they are a pre-commit run's start-up time for rules that cannot run).
+SCOPE_MODULES = {"account": "account", "drift": "drift"}
+
+
 def all_checks() -> dict[str, Check]:
     """Every check function: importing the package's modules registers them (a new module
     needs no list to be added to)."""
-    import importlib
-    import pkgutil
+    return _imported(frozenset(SCOPE_MODULES))
 
-    for module in pkgutil.iter_modules(__path__):
-        importlib.import_module(f"{__name__}.{module.name}")
+
+@functools.cache
+def _imported(scopes: frozenset[str]) -> dict[str, Check]:
+    """CHECKS once every module is imported but those of the scope modules not in `scopes`."""
+    import importlib
+    import os
+
+    skipped = {module for scope, module in SCOPE_MODULES.items() if scope not in scopes}
+    # The folder's .py files, as pkgutil.iter_modules would list them (sorted), without its
+    # import (a millisecond of a pre-commit run): the package is always a folder of sources.
+    names = sorted(n[:-3] for n in os.listdir(__path__[0]) if n.endswith(".py"))
+    for name in names:
+        if name != "__init__" and name not in skipped:
+            importlib.import_module(f"{__name__}.{name}")
     return CHECKS
 
 
-def checks_for(rules: Iterable[Rule]) -> dict[str, Check]:
+def checks_for(rules: Iterable[Rule], scopes: Iterable[str] | None = None) -> dict[str, Check]:
     """Every check function, once each rule that needs one has it; a rule whose check does not
-    exist is a broken rule file, named before any file is linted."""
+    exist is a broken rule file, named before any file is linted. `scopes`: the scopes of
+    SCOPE_MODULES the run has a subject for (None: all); the rules of the others are neither
+    loaded nor checked, since they cannot run."""
     from apilint.catalog.registry import RuleDefinitionError
 
-    checks = all_checks()
+    wanted = frozenset(SCOPE_MODULES if scopes is None else scopes)
+    checks = _imported(wanted)
     for rule in rules:
-        if rule.scope != "engine" and rule.check not in checks:
+        if rule.scope == "engine" or (rule.scope in SCOPE_MODULES and rule.scope not in wanted):
+            continue
+        if rule.check not in checks:
             raise RuleDefinitionError(
                 f"{rule.name}.yaml: rule {rule.code} ({rule.name}) runs the check "
                 f"{rule.check!r}, which no module in apilint/checks defines (a function "

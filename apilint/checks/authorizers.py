@@ -7,13 +7,13 @@ fields follow the Authorizer resources of the REST (v1) and HTTP (v2) APIs.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from typing import Any
 
 from apilint.checks import Violation, check, first_visit, number, shown, violation
 from apilint.common.regex import lazy
+from apilint.common.text import close_matches
 from apilint.document.edit import make_fix, set_value
 from apilint.document.placeholders import UNKNOWN, has_placeholder, mask
 from apilint.document.refs import At
@@ -161,7 +161,7 @@ def security_ref_undefined(api: Api, options: dict[str, Any]) -> Iterator[Violat
             for name in requirement:
                 if not isinstance(name, str) or name in defined or sam_no_auth(api, name):
                     continue
-                close = difflib.get_close_matches(name, sorted(defined), n=1, cutoff=0.6)
+                close = close_matches(name, sorted(defined), n=1, cutoff=0.6)
                 hint = (
                     f"did you mean {close[0]!r}?"
                     if close

@@ -12,14 +12,12 @@ errors and the HTTP API CORS object are in `gateway_responses`.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apilint.checks import Violation, check, violation
-from apilint.common.fixes import Fix
 from apilint.document.edit import add_entries, append_items, make_fix, set_value
 from apilint.document.placeholders import has_placeholder
 from apilint.document.refs import At
-from apilint.document.sam_origins import made_by
 from apilint.model.cors import (
     ALLOW_ORIGIN,
     AUTH_HEADER_KINDS,
@@ -52,6 +50,9 @@ from apilint.model.preflight import (
     rest_options_operation,
 )
 from apilint.model.wording import cors_key, say
+
+if TYPE_CHECKING:  # fixes are made only when computed (apilint.document.edit)
+    from apilint.common.fixes import Fix
 
 PREFLIGHT_HEADERS = tuple(name.lower() for name in PREFLIGHT_HEADER_NAMES)
 
@@ -122,7 +123,7 @@ def _add_preflight(api: Api, resource: Resource, path_item: At) -> Fix | None:
 
 _MAP_ALL = "Map all three Access-Control-Allow-* headers in its integration response"
 #: (problem, how to fix it, the fix when it can be made) of a REST preflight method.
-Problem = tuple[str, str, Fix | None]
+Problem = tuple[str, str, "Fix | None"]
 
 
 def _rest_preflight_problems(api: Api, resource: Resource, options_method: Method) -> list[Problem]:
@@ -326,7 +327,7 @@ def cors_preflight_requires_auth(api: Api, options: dict[str, Any]) -> Iterator[
             }.get(k, k)
             for k in kinds
         )
-        generated = made_by(api.doc, answering.at.tokens) if answering.verb == "OPTIONS" else None
+        generated = api.doc.made_by(answering.at.tokens) if answering.verb == "OPTIONS" else None
         if generated is not None and generated.endswith("Cors"):
             message = _sam_preflight_auth(api, answering, resource.path, generated)
         elif answering.verb == "OPTIONS":
@@ -371,7 +372,7 @@ def _sam_preflight_auth(api: Api, method: Method, path: str, cors: str) -> str:
     parts, flags = [], []
     for i, requirement in enumerate(security if isinstance(security, list) else []):
         for name in requirement if isinstance(requirement, dict) else ():
-            source = made_by(api.doc, method.at.tokens + ("security", str(i), name)) or "Auth"
+            source = api.doc.made_by(method.at.tokens + ("security", str(i), name)) or "Auth"
             what = "the API key" if name == "api_key" else f"the authorizer {name}"
             parts.append(f"{what} from {source}")
             flag = (

@@ -6,10 +6,9 @@ follow from the security schemes)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apilint.checks import Violation, check, violation
-from apilint.common.fixes import Fix
 from apilint.document.placeholders import has_placeholder
 from apilint.document.refs import At
 from apilint.model.cors import ALLOW_ORIGIN, declared_headers, mapped_header
@@ -24,6 +23,9 @@ from apilint.model.preflight import (
     unmapped_origins,
 )
 from apilint.model.request_headers import sent_headers
+
+if TYPE_CHECKING:  # fixes are made only when computed (apilint.document.edit)
+    from apilint.common.fixes import Fix
 
 
 def _success_mapping(api: Api, integ: Integration, header: str) -> tuple[At, Any] | None:

@@ -7,12 +7,12 @@ https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger
 
 from __future__ import annotations
 
-import difflib
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from apilint.checks import Violation, check, first_visit, violation
+from apilint.common.regex import lazy
+from apilint.common.text import close_matches
 from apilint.document.edit import make_fix, set_value
 from apilint.document.placeholders import has_placeholder
 from apilint.document.pointer import Tokens, encode
@@ -141,9 +141,7 @@ def _places(api: Api) -> dict[Tokens, str]:
 
 def _similar(key: str, cutoff: float) -> list[str]:
     """Documented extensions whose names look like `key` (compared without the prefix)."""
-    close = difflib.get_close_matches(
-        key[len(PREFIX) :].lower(), list(_SUFFIXES), n=3, cutoff=cutoff
-    )
+    close = close_matches(key[len(PREFIX) :].lower(), list(_SUFFIXES), n=3, cutoff=cutoff)
     return [_SUFFIXES[c] for c in close]
 
 
@@ -286,7 +284,7 @@ def rest_only_extension_in_http(api: Api, options: dict[str, Any]) -> Iterator[V
 
 # -- extension values ------------------------------------------------------------------------
 
-_MEDIA_TYPE = re.compile(r"(\*|[A-Za-z0-9][\w!#$&^.+-]*)/(\*|[A-Za-z0-9][\w!#$&^.+-]*)(\s*;.*)?")
+_MEDIA_TYPE = lazy(r"(\*|[A-Za-z0-9][\w!#$&^.+-]*)/(\*|[A-Za-z0-9][\w!#$&^.+-]*)(\s*;.*)?")
 
 
 def _binary_media_types(api: Api) -> tuple[At | None, list[At]]:
@@ -316,7 +314,7 @@ def binary_media_type_invalid(api: Api, options: dict[str, Any]) -> Iterator[Vio
                 f"binary media type {value!r} is not a string; write a "
                 "type/subtype such as application/octet-stream",
             )
-        elif not has_placeholder(value) and not _MEDIA_TYPE.fullmatch(value.strip()):
+        elif not has_placeholder(value) and not _MEDIA_TYPE().fullmatch(value.strip()):
             hint = (
                 " ('~1' escapes '/' only in update-rest-api patch paths)" if "~1" in value else ""
             )
@@ -443,7 +441,7 @@ def security_policy_invalid(api: Api, options: dict[str, Any]) -> Iterator[Viola
     policy_value = policy.value if policy is not None else None
     known_policy = isinstance(policy_value, str) and policy_value in _POLICIES
     if policy is not None and not known_policy and not has_placeholder(policy_value):
-        close = difflib.get_close_matches(str(policy_value), list(_POLICIES), n=1, cutoff=0.8)
+        close = close_matches(str(policy_value), list(_POLICIES), n=1, cutoff=0.8)
         hint = f"did you mean {close[0]}? Otherwise " if close else ""
         yield violation(
             policy,

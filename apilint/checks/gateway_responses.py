@@ -11,13 +11,13 @@ the CORS headers to every response; AWS validates its fields like the ApiGateway
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apilint.checks import Violation, check, violation
-from apilint.common.fixes import Fix
+from apilint.common.regex import lazy
+from apilint.common.text import close_matches
 from apilint.document.placeholders import has_placeholder
 from apilint.document.refs import At
 from apilint.model.cors import cors_evidence, http_cors
@@ -26,6 +26,9 @@ from apilint.model.gateway import GATEWAY_RESPONSES, Api
 from apilint.model.mapping import STATUS, static_value, variable
 from apilint.model.preflight import allow_origin_additions, allow_origin_gaps, api_origin
 from apilint.model.wording import cors_key, cors_setting, say
+
+if TYPE_CHECKING:  # fixes are made only when computed (apilint.document.edit)
+    from apilint.common.fixes import Fix
 
 #: botocore apigateway GatewayResponseType.
 RESPONSE_TYPES = (
@@ -52,16 +55,16 @@ RESPONSE_TYPES = (
     "WAF_FILTERED",
 )
 _QUOTES = "'\"\u2018\u2019"
-_PARAM_KEY = re.compile(r"gatewayresponse\.(header|path|querystring)\.[^\s.:'\"][^\s:'\"]*")
+_PARAM_KEY = lazy(r"gatewayresponse\.(header|path|querystring)\.[^\s.:'\"][^\s:'\"]*")
 #: `method.input.params.X` is the form AWS's own gateway-response OpenAPI example uses
 #: (set-up-gateway-responses-in-swagger): an error for it would fail AWS's documentation.
-_PARAM_SOURCE = re.compile(
+_PARAM_SOURCE = lazy(
     r"method\.request\.(path|querystring|multivaluequerystring|header|multivalueheader)\.\S+"
     r"|method\.input\.params\.\S+"
     rf"|method\.request\.body(\.\S+)?|{variable('rest')}"
 )
 #: VTL directives and the VTL-only references ($input, $util) that gateway templates never evaluate.
-_VTL = re.compile(
+_VTL = lazy(
     r"#\{?(set|if|elseif|else|end|foreach|break|stop|define|macro|parse|include|"
     r"evaluate)\b|\$!?\{?(input|util)\."
 )
@@ -80,9 +83,9 @@ def gateway_response_type_invalid(api: Api, options: dict[str, Any]) -> Iterator
         if key in RESPONSE_TYPES or has_placeholder(key):
             continue
         name = str(key)
-        close = [
-            t for t in RESPONSE_TYPES if t == name.upper().replace("-", "_")
-        ] or difflib.get_close_matches(name.upper(), RESPONSE_TYPES, n=1, cutoff=0.6)
+        close = [t for t in RESPONSE_TYPES if t == name.upper().replace("-", "_")] or close_matches(
+            name.upper(), RESPONSE_TYPES, n=1, cutoff=0.6
+        )
         hint = f"Did you mean {close[0]}? " if close else ""
         yield violation(
             container.child(key) or container,
@@ -112,7 +115,7 @@ def gateway_response_vtl(api: Api, options: dict[str, Any]) -> Iterator[Violatio
         if templates is None:
             continue
         for media, template in templates.value.items():
-            m = _VTL.search(template) if isinstance(template, str) else None
+            m = _VTL().search(template) if isinstance(template, str) else None
             if m is not None:
                 yield violation(
                     templates.child(media) or templates,
@@ -150,7 +153,7 @@ def gateway_response_param_unquoted_or_invalid(
             continue
         for name, value in params.value.items():
             site = params.child(name) or params
-            if not has_placeholder(name) and not _PARAM_KEY.fullmatch(str(name)):
+            if not has_placeholder(name) and not _PARAM_KEY().fullmatch(str(name)):
                 yield violation(
                     site,
                     f"the {key} gateway response maps {name!r}, but keys must be "
@@ -179,7 +182,7 @@ def gateway_response_param_unquoted_or_invalid(
 
 def _valid_source(value: str) -> bool:
     text = value.strip()
-    return static_value(text) is not None or _PARAM_SOURCE.fullmatch(text) is not None
+    return static_value(text) is not None or _PARAM_SOURCE().fullmatch(text) is not None
 
 
 def _header_part(name: str) -> str:
@@ -325,7 +328,7 @@ def _kind(value: Any) -> str:
     return {dict: "an object", bool: "a boolean"}.get(type(value), f"{value!r}")
 
 
-_ORIGIN = re.compile(r"(https?|[a-z][a-z0-9+.-]*)://[^/\s]+")
+_ORIGIN = lazy(r"(https?|[a-z][a-z0-9+.-]*)://[^/\s]+")
 
 
 @check
@@ -335,9 +338,9 @@ def http_cors_config_ineffective(api: Api, options: dict[str, Any]) -> Iterator[
         return
     for key in cors.value:
         if key not in _CORS_KEYS and not str(key).startswith("x-"):
-            close = [
-                k for k in _CORS_KEYS if k.lower() == str(key).lower()
-            ] or difflib.get_close_matches(str(key), _CORS_KEYS, n=1, cutoff=0.6)
+            close = [k for k in _CORS_KEYS if k.lower() == str(key).lower()] or close_matches(
+                str(key), _CORS_KEYS, n=1, cutoff=0.6
+            )
             hint = f"; did you mean {close[0]}?" if close else ""
             yield violation(
                 cors.child(key) or cors,
@@ -350,7 +353,7 @@ def http_cors_config_ineffective(api: Api, options: dict[str, Any]) -> Iterator[
     for i, origin in enumerate(origins.value):
         if not isinstance(origin, str) or has_placeholder(origin) or origin.strip() == "*":
             continue
-        if not _ORIGIN.fullmatch(origin.strip()):
+        if not _ORIGIN().fullmatch(origin.strip()):
             yield violation(
                 origins.child(i) or origins,
                 f"{say(api, 'cors:allowOrigins')} entry {origin!r} is not an origin "

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from apilint.checks import Violation, check, violation
+from apilint.common.regex import lazy
 from apilint.document.placeholders import UNKNOWN, has_placeholder, mask
 from apilint.document.refs import At
 from apilint.model.arn import ACCOUNT, PARTITION_REGIONS
@@ -65,18 +66,18 @@ def integration_responses_missing(api: Api, options: dict[str, Any]) -> Iterator
 # -- credentials -----------------------------------------------------------------------------------
 
 #: `arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME` (IAM: path and name of [\w+=,.@-]).
-_ROLE = re.compile(
+_ROLE = lazy(
     r"^arn:(?P<partition>[^:]*):iam::(?P<account>[^:]*):role/"
     rf"(?P<name>[\w+=,.@/{UNKNOWN}-]*)$"
 )
-_ANY_ARN = re.compile(r"^arn:[^:]*:(?P<service>[^:]*):[^:]*:[^:]*:(?P<resource>.*)$")
+_ANY_ARN = lazy(r"^arn:[^:]*:(?P<service>[^:]*):[^:]*:[^:]*:(?P<resource>.*)$")
 
 
 def _credentials_problem(masked: str) -> str | None:
     """Why a (masked) credentials value is neither a role ARN nor caller passthrough, or None."""
     if PASSTHROUGH.match(masked):
         return None
-    role = _ROLE.match(masked)
+    role = _ROLE().match(masked)
     if role is not None:
         partition, account = role["partition"], role["account"]
         if UNKNOWN not in partition and partition not in PARTITION_REGIONS:
@@ -88,7 +89,7 @@ def _credentials_problem(masked: str) -> str | None:
         return None
     if UNKNOWN in masked:
         return None  # a placeholder may stand for any part of the ARN
-    other = _ANY_ARN.match(masked)
+    other = _ANY_ARN().match(masked)
     if other is None:
         name = re.fullmatch(r"[\w+=,.@-]{1,64}", masked)
         return "it is not an ARN" + (" (a role name alone is not enough)" if name else "")

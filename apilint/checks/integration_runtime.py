@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apilint.checks import Violation, check, literal, number, upper, violation
-from apilint.common.fixes import Fix
+from apilint.common.regex import lazy
 from apilint.document.edit import make_fix, remove, set_value
 from apilint.document.placeholders import UNKNOWN, has_placeholder, mask
 from apilint.document.refs import At
@@ -29,10 +29,13 @@ from apilint.model.integration import (
 from apilint.model.lambdas import is_lambda
 from apilint.model.wording import say
 
+if TYPE_CHECKING:  # fixes are made only when computed (apilint.document.edit)
+    from apilint.common.fixes import Fix
+
 # -- stage variables ---------------------------------------------------------------------------
 
-_STAGE_VAR = re.compile(r"\$\{stageVariables\.([^}]*)\}")
-_STAGE_VAR_NAME = re.compile(r"^[A-Za-z0-9_]{1,64}$")
+_STAGE_VAR = lazy(r"\$\{stageVariables\.([^}]*)\}")
+_STAGE_VAR_NAME = lazy(r"^[A-Za-z0-9_]{1,64}$")
 
 
 @check
@@ -42,7 +45,7 @@ def stage_variable_lambda(api: Api, options: dict[str, Any]) -> Iterator[Violati
         if not isinstance(uri, str) or "${stageVariables." not in uri or not is_lambda(api, integ):
             continue
         function = uri.split("/functions/", 1)[1].rsplit("/", 1)[0] if "/functions/" in uri else uri
-        names = _STAGE_VAR.findall(function)
+        names = _STAGE_VAR().findall(function)
         if names:
             yield violation(
                 key_at(integ, "uri"),
@@ -72,7 +75,7 @@ _BARE_SITES = ("requestParameters", "responseParameters", "identitySource")
 
 
 def _bad_stage_variable_names(leaf: At) -> list[str]:
-    names = _STAGE_VAR.findall(leaf.value)
+    names = _STAGE_VAR().findall(leaf.value)
     if any(t in _BARE_SITES for t in leaf.tokens):
         # `stageVariables.name` mapping expressions / identity sources (comma separated).
         names += [
@@ -80,7 +83,7 @@ def _bad_stage_variable_names(leaf: At) -> list[str]:
             for part in leaf.value.split(",")
             if part.strip().startswith("stageVariables.")
         ]
-    return [n for n in names if not _STAGE_VAR_NAME.match(n) and "$" not in n and "{" not in n]
+    return [n for n in names if not _STAGE_VAR_NAME().match(n) and "$" not in n and "{" not in n]
 
 
 @check
@@ -304,11 +307,11 @@ def _content_handling_fix(site: At, value: str) -> Fix | None:
     return None
 
 
-_LISTENER_ARN = re.compile(
+_LISTENER_ARN = lazy(
     r"^arn:[^:]*:(elasticloadbalancing:[^:]*:[^:]*:listener/"
     r"|servicediscovery:[^:]*:[^:]*:service/)"
 )
-_LOAD_BALANCER_ARN = re.compile(
+_LOAD_BALANCER_ARN = lazy(
     r"^arn:[^:]*:elasticloadbalancing:[^:]*:[^:]*:loadbalancer/"
     r"(app|net)/"
 )
@@ -356,7 +359,7 @@ def _vpc_link_problems(api: Api, integ: Integration) -> Iterator[tuple[At, str]]
             and kind == "http_proxy"
             and masked is not None
             and not masked.startswith(UNKNOWN)
-            and not _LISTENER_ARN.match(masked)
+            and not _LISTENER_ARN().match(masked)
         ):
             yield (
                 key_at(integ, "uri"),
@@ -385,7 +388,7 @@ def _vpc_link_problems(api: Api, integ: Integration) -> Iterator[tuple[At, str]]
                     "balancer is reached only through a VPC link V2"
                 ),
             )
-        elif not _LOAD_BALANCER_ARN.match(target.value.strip()):
+        elif not _LOAD_BALANCER_ARN().match(target.value.strip()):
             yield (
                 target,
                 (

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apilint.checks import Violation, check, literal, violation
-from apilint.common.fixes import Fix
+from apilint.common.regex import lazy
 from apilint.document.edit import add_entries, make_fix, set_value
 from apilint.document.placeholders import UNKNOWN, mask
 from apilint.document.refs import At
@@ -31,6 +31,9 @@ from apilint.model.integration import (
 )
 from apilint.model.lambdas import is_lambda
 from apilint.model.wording import say
+
+if TYPE_CHECKING:  # fixes are made only when computed (apilint.document.edit)
+    from apilint.common.fixes import Fix
 
 # -- presence and type -------------------------------------------------------------------------
 
@@ -168,7 +171,7 @@ def integration_uri_missing(api: Api, options: dict[str, Any]) -> Iterator[Viola
         )
 
 
-_SERVICE_ARN = re.compile(r"^arn:[^:]*:apigateway:[^:]*:[^:]*:(?P<rest>.*)$", re.S)
+_SERVICE_ARN = lazy(r"^arn:[^:]*:apigateway:[^:]*:[^:]*:(?P<rest>.*)$", re.S)
 
 
 @check
@@ -180,7 +183,7 @@ def aws_uri_missing_path_or_action(api: Api, options: dict[str, Any]) -> Iterato
         masked = mask(uri.strip())
         if masked.startswith(UNKNOWN) or is_lambda(api, integ):
             continue  # Lambda URIs are lambda-uri-invalid's
-        m = _SERVICE_ARN.match(masked)
+        m = _SERVICE_ARN().match(masked)
         if m is None:
             if UNKNOWN in masked:
                 continue  # a placeholder may stand for several ARN parts
@@ -201,16 +204,14 @@ def aws_uri_missing_path_or_action(api: Api, options: dict[str, Any]) -> Iterato
         )
 
 
-_URL = re.compile(
-    r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<authority>[^/?#]*)(?P<rest>.*)$", re.S
-)
-_HOST = re.compile(r"^([A-Za-z0-9._~\-\ue000]+|\[[0-9A-Fa-f:.]+\])$")
-_URI_CHARS = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%{}\ue000]*$")
-_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_URL = lazy(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<authority>[^/?#]*)(?P<rest>.*)$", re.S)
+_HOST = lazy(r"^([A-Za-z0-9._~\-\ue000]+|\[[0-9A-Fa-f:.]+\])$")
+_URI_CHARS = lazy(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%{}\ue000]*$")
+_BAD_PERCENT = lazy(r"%(?![0-9A-Fa-f]{2})")
 
 
 def _http_url_problem(masked: str, rest_api: bool) -> str | None:
-    m = _URL.match(masked)
+    m = _URL().match(masked)
     if m is None:
         return "is not an absolute URL (http:// or https://)"
     if m["scheme"].lower() not in ("http", "https"):
@@ -221,7 +222,7 @@ def _http_url_problem(masked: str, rest_api: bool) -> str | None:
         host, port = authority.rsplit(":", 1)
     if not host:
         return "has no host"
-    if not _HOST.match(host):
+    if not _HOST().match(host):
         return f"has an invalid host {host!r}"
     if port is not None and UNKNOWN not in port:
         if not port.isdigit():
@@ -229,10 +230,10 @@ def _http_url_problem(masked: str, rest_api: bool) -> str | None:
         # "Standard 80 and 443 ports are supported as well as custom ports above 1024" (REST).
         if rest_api and int(port) not in (80, 443) and not 1024 < int(port) <= 65535:
             return f"uses port {port}; REST API integrations allow 80, 443 or 1025-65535"
-    if not _URI_CHARS.match(masked):
-        bad = next(c for c in masked if not _URI_CHARS.match(c))
+    if not _URI_CHARS().match(masked):
+        bad = next(c for c in masked if not _URI_CHARS().match(c))
         return f"contains {bad!r}, which must be percent-encoded"
-    if _BAD_PERCENT.search(masked):
+    if _BAD_PERCENT().search(masked):
         return "contains a '%' that does not start a percent-encoded byte"
     return None
 
@@ -263,7 +264,7 @@ def http_uri_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
             )
 
 
-_PRIVATE_HOST = re.compile(
+_PRIVATE_HOST = lazy(
     r"^(localhost|127\.\d+\.\d+\.\d+|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|169\.254\.\d+\.\d+"
     r"|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|\[::1\])$"
     # RFC 2606/6761 names only ever appear as stand-ins, and *.internal/*.local are private DNS.
@@ -280,7 +281,7 @@ def backend_plain_http(api: Api, options: dict[str, Any]) -> Iterator[Violation]
             continue
         if is_vpc_link(integ):
             continue  # private integrations stay on the AWS network; HTTP is their default
-        m = _URL.match(mask(uri.strip()))
+        m = _URL().match(mask(uri.strip()))
         if m is None or m["scheme"].lower() != "http":
             continue
         host = m["authority"].rsplit("@", 1)[-1]
@@ -289,7 +290,11 @@ def backend_plain_http(api: Api, options: dict[str, Any]) -> Iterator[Violation]
         labels = host.split(".")
         # `${stageVariables.env}.api.acme-corp.io` is still a public name; a placeholder in the
         # registered domain itself could be anything.
-        if not host or any(UNKNOWN in label for label in labels[-2:]) or _PRIVATE_HOST.search(host):
+        if (
+            not host
+            or any(UNKNOWN in label for label in labels[-2:])
+            or _PRIVATE_HOST().search(host)
+        ):
             continue
         yield violation(
             key_at(integ, "uri"),

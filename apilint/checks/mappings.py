@@ -15,10 +15,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apilint.checks import Violation, check, first_visit, violation
-from apilint.common.fixes import Fix
+from apilint.common.regex import lazy
+from apilint.common.text import close_matches
 from apilint.document.edit import make_fix, remove, set_value
 from apilint.document.parameters import PARAMETER_IN
 from apilint.document.placeholders import has_placeholder
@@ -30,12 +31,15 @@ from apilint.model.lambdas import is_lambda
 from apilint.model.mapping import STATUS, VARIABLE_REFERENCE, static_value
 from apilint.model.wording import say
 
+if TYPE_CHECKING:  # fixes are made only when computed (apilint.document.edit)
+    from apilint.common.fixes import Fix
+
 _LOC = "path|querystring|header|multivaluequerystring|multivalueheader"
-_REQUEST_KEY = re.compile(rf"integration\.request\.({_LOC})\.(\S+)")
-_METHOD_PARAM = re.compile(rf"method\.request\.({_LOC})\.(\S+)")
-_REQUEST_BODY = re.compile(r"method\.request\.body(\..+)?")
-_RESPONSE_KEY = re.compile(r"method\.response\.header\.(\S+)")
-_RESPONSE_SOURCE = re.compile(r"integration\.response\.((multivalue)?header\.\S+|body(\..+)?)")
+_REQUEST_KEY = lazy(rf"integration\.request\.({_LOC})\.(\S+)")
+_METHOD_PARAM = lazy(rf"method\.request\.({_LOC})\.(\S+)")
+_REQUEST_BODY = lazy(r"method\.request\.body(\..+)?")
+_RESPONSE_KEY = lazy(r"method\.response\.header\.(\S+)")
+_RESPONSE_SOURCE = lazy(r"integration\.response\.((multivalue)?header\.\S+|body(\..+)?)")
 _EXPRESSION_PREFIX = ("$", "method.", "integration.")
 _PASSTHROUGH = ("when_no_match", "when_no_templates", "never")
 
@@ -137,6 +141,21 @@ def _undeclared(declared: dict[str, set[str]] | None, loc: str, name: str) -> st
     return None if key in declared[where] else where
 
 
+def _declare(api: Api, where: str, value: str) -> str:
+    """How to declare the method request parameter `value` (`in: where`) in the API's own words.
+    A path parameter is always sent (the path does not match without it), so it is declared
+    required; the others are optional unless the client must send them."""
+    path = where == "path"
+    return say(
+        api,
+        "declare-request-parameter",
+        where=where,
+        value=value,
+        required="true" if path else "false",
+        otherwise="" if path else ", or true when required",
+    )
+
+
 def _classify(value: Any, side: str) -> tuple[str, str, str]:
     """("param", loc, name) | ("ok"|"unknown"|"invalid"|"unquoted", "", "") for one mapping
     value; side is "request" or "response"."""
@@ -147,12 +166,12 @@ def _classify(value: Any, side: str) -> tuple[str, str, str]:
     if static_value(value) is not None or VARIABLE_REFERENCE.fullmatch(value):
         return "ok", "", ""
     if side == "request":
-        m = _METHOD_PARAM.fullmatch(value)
+        m = _METHOD_PARAM().fullmatch(value)
         if m:
             return "param", m.group(1), m.group(2)
-        if _REQUEST_BODY.fullmatch(value):
+        if _REQUEST_BODY().fullmatch(value):
             return "ok", "", ""
-    elif _RESPONSE_SOURCE.fullmatch(value):
+    elif _RESPONSE_SOURCE().fullmatch(value):
         return "ok", "", ""
     if value.startswith(_EXPRESSION_PREFIX):
         return "invalid", "", ""
@@ -209,7 +228,7 @@ def integration_param_undeclared(api: Api, options: dict[str, Any]) -> Iterator[
                 f"{method.label} maps {key} from {value!r}, but the method "
                 f"declares no {where} parameter {name!r}; {say(api, 'mapping-fails')} "
                 f'"Invalid mapping expression parameter specified: {value}". '
-                f"{say(api, 'declare-request-parameter', where=where, value=value)}",
+                f"{_declare(api, where, value)}",
                 method.label,
             )
 
@@ -220,7 +239,7 @@ def mapping_expression_invalid(api: Api, options: dict[str, Any]) -> Iterator[Vi
         for side, key, at, value in _mappings(api, integ):
             if has_placeholder(key):
                 continue
-            if side == "request" and not _REQUEST_KEY.fullmatch(key):
+            if side == "request" and not _REQUEST_KEY().fullmatch(key):
                 yield violation(
                     at,
                     f"the request parameter mapping key {key!r} of {method.label} "
@@ -232,7 +251,7 @@ def mapping_expression_invalid(api: Api, options: dict[str, Any]) -> Iterator[Vi
                     method.label,
                 )
                 continue
-            if side == "response" and not _RESPONSE_KEY.fullmatch(key):
+            if side == "response" and not _RESPONSE_KEY().fullmatch(key):
                 yield violation(
                     at,
                     f"the response parameter mapping key {key!r} of "
@@ -300,7 +319,7 @@ def cache_key_undeclared(api: Api, options: dict[str, Any]) -> Iterator[Violatio
             if not isinstance(entry, str) or has_placeholder(entry):
                 continue
             at = keys.child(i) or keys
-            m = _METHOD_PARAM.fullmatch(entry)
+            m = _METHOD_PARAM().fullmatch(entry)
             if m:
                 where = _undeclared(declared, m.group(1), m.group(2))
                 if where is not None:
@@ -309,10 +328,10 @@ def cache_key_undeclared(api: Api, options: dict[str, Any]) -> Iterator[Violatio
                         f"cache key {entry!r} of {method.label} names a {where} "
                         "parameter the method does not declare; cache keys must "
                         'be method request parameters ("Invalid cache key"). '
-                        f"{say(api, 'declare-request-parameter', where=where, value=entry)}",
+                        f"{_declare(api, where, entry)}",
                         method.label,
                     )
-            elif _REQUEST_KEY.fullmatch(entry):
+            elif _REQUEST_KEY().fullmatch(entry):
                 if entry not in mapped:
                     yield violation(
                         at,
@@ -337,7 +356,7 @@ def cache_key_undeclared(api: Api, options: dict[str, Any]) -> Iterator[Violatio
 
 def _maps_headers(api: Api, response: At) -> bool:
     params = api.dict_child(response, "responseParameters")
-    return params is not None and any(_RESPONSE_KEY.fullmatch(k) for k in params.value)
+    return params is not None and any(_RESPONSE_KEY().fullmatch(k) for k in params.value)
 
 
 @check
@@ -388,7 +407,7 @@ def _response_header_gaps(api: Api) -> Iterator[tuple[Method, str, str, At, str,
                 continue  # an unreadable response or headers ($ref problem): reported elsewhere
             names = {str(h).lower() for h in headers.value} if headers else set()
             for key, at, _ in _entries(params):
-                m = _RESPONSE_KEY.fullmatch(key) if not has_placeholder(key) else None
+                m = _RESPONSE_KEY().fullmatch(key) if not has_placeholder(key) else None
                 header = m.group(1) if m else None
                 if header is not None and header.lower() not in names:
                     yield method, key, header, at, status, known, sorted(codes)
@@ -491,7 +510,7 @@ def header_mapping_futile(api: Api, options: dict[str, Any]) -> Iterator[Violati
         if integ.type not in ("http", "http_proxy") and not is_lambda(api, integ):
             continue  # the important-notes table covers Lambda and HTTP integrations
         for side, key, at, _ in _mappings(api, integ):
-            pattern = _REQUEST_KEY if side == "request" else _RESPONSE_KEY
+            pattern = _REQUEST_KEY() if side == "request" else _RESPONSE_KEY()
             m = pattern.fullmatch(key)
             if m is None or (side == "request" and m.group(1) != "header"):
                 continue
@@ -541,11 +560,9 @@ def passthrough_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation
 
 def _passthrough_fix(at: At, value: str | None) -> Fix | None:
     """The behaviour the value spells another way (`when-no-match`, `when_no_template`)."""
-    import difflib
-
     letters = re.sub(r"[^a-z]", "", value or "")
     spelled = {p.replace("_", ""): p for p in _PASSTHROUGH}
-    meant = difflib.get_close_matches(letters, spelled, n=2, cutoff=0.85)
+    meant = close_matches(letters, spelled, n=2, cutoff=0.85)
     if len(meant) != 1:
         return None
     chosen = spelled[meant[0]]
@@ -626,11 +643,11 @@ def passthrough_when_no_match(api: Api, options: dict[str, Any]) -> Iterator[Vio
 
 # -- HTTP APIs -----------------------------------------------------------------------------------
 
-_HTTP_REQUEST_KEY = re.compile(
+_HTTP_REQUEST_KEY = lazy(
     r"(append|overwrite|remove):(header|querystring)\.\S+"
     r"|overwrite[:.]path"
 )
-_HTTP_RESPONSE_KEY = re.compile(r"(append|overwrite|remove):header\.\S+|overwrite[:.]statuscode")
+_HTTP_RESPONSE_KEY = lazy(r"(append|overwrite|remove):header\.\S+|overwrite[:.]statuscode")
 
 
 @check
@@ -639,7 +656,7 @@ def http_parameter_mapping(api: Api, options: dict[str, Any]) -> Iterator[Violat
         if not integ.is_proxy:
             continue  # HTTP APIs import only proxies: http-integration-type-unsupported
         for key, at, _ in _entries(_request_parameters(api, integ)):
-            if has_placeholder(key) or _HTTP_REQUEST_KEY.fullmatch(key):
+            if has_placeholder(key) or _HTTP_REQUEST_KEY().fullmatch(key):
                 continue
             hint = " (that is REST API syntax)" if key.startswith("integration.") else ""
             yield violation(
@@ -667,7 +684,7 @@ def http_parameter_mapping(api: Api, options: dict[str, Any]) -> Iterator[Violat
                 )
                 continue
             for key, key_at, _ in _entries(api.dict_child(responses, status)):
-                if has_placeholder(key) or _HTTP_RESPONSE_KEY.fullmatch(key):
+                if has_placeholder(key) or _HTTP_RESPONSE_KEY().fullmatch(key):
                     continue
                 yield violation(
                     key_at,

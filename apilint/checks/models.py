@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from apilint.checks import Violation, check, first_visit, per_api, shown, violation
+from apilint.common.regex import lazy
 from apilint.document.pointer import Tokens
 from apilint.document.refs import At
 from apilint.model.gateway import Api, Method
@@ -29,7 +30,7 @@ from apilint.model.schema_walk import (
 )
 from apilint.model.wording import say
 
-_MODEL_NAME = re.compile(r"[A-Za-z0-9]+")
+_MODEL_NAME = lazy(r"[A-Za-z0-9]+")
 
 
 def _site_key(at: At) -> tuple[int, Tokens]:
@@ -61,7 +62,7 @@ def model_name_invalid(api: Api, options: dict[str, Any]) -> Iterator[Violation]
     if container is None:
         return
     for name in container.value:
-        if not isinstance(name, str) or _MODEL_NAME.fullmatch(name) or "${" in name:
+        if not isinstance(name, str) or _MODEL_NAME().fullmatch(name) or "${" in name:
             continue
         suggestion = re.sub(r"[^A-Za-z0-9]", "", name) or "Model1"
         yield violation(

@@ -7,11 +7,11 @@ characters, whole-segment variables and one variable per tree level come from th
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from apilint.checks import Violation, check, first_visit, shown, violation
+from apilint.common.regex import lazy
 from apilint.document.placeholders import UNKNOWN, has_placeholder, mask
 from apilint.document.pointer import Tokens
 from apilint.document.refs import At
@@ -21,9 +21,9 @@ from apilint.model.wording import say
 #: Literal path segments (REST known issues, current text): "alphanumeric characters,
 #: underscores, hyphens, periods, commas, colons, and curly braces" (colon allowed since 2021-08,
 #: underscore since 2023-04).
-_LITERAL = re.compile(r"[A-Za-z0-9._\-,:]+")
-_VARIABLE = re.compile(r"\{([^{}]*)\}")  # a segment that is one whole variable
-_BAD_CHAR = re.compile(r"[^A-Za-z0-9._\-,:]")
+_LITERAL = lazy(r"[A-Za-z0-9._\-,:]+")
+_VARIABLE = lazy(r"\{([^{}]*)\}")  # a segment that is one whole variable
+_BAD_CHAR = lazy(r"[^A-Za-z0-9._\-,:]")
 _RESERVED = ("ping", "sping")
 
 
@@ -46,7 +46,7 @@ def _segments(path: str) -> list[str]:
 
 def variable(segment: str) -> str | None:
     """The variable name of a whole-segment `{name}` / `{name+}`, else None."""
-    m = _VARIABLE.fullmatch(segment)
+    m = _VARIABLE().fullmatch(segment)
     return m.group(1).removesuffix("+") if m else None
 
 
@@ -71,14 +71,14 @@ def path_segment_invalid_chars(api: Api, options: dict[str, Any]) -> Iterator[Vi
                     continue  # a placeholder, or a partial variable (path-param-partial-segment)
                 if not name:
                     problems.append(f"variable {segment!r} has no name")
-                elif not _LITERAL.fullmatch(name):
+                elif not _LITERAL().fullmatch(name):
                     problems.append(f"variable {segment!r} has a name holding {_chars(name)}")
                 continue
             if segment == "":
                 if i < len(segments) - 1:  # a trailing '/' is not an empty resource
                     problems.append("an empty segment ('//')")
                 continue
-            if not _LITERAL.fullmatch(segment):
+            if not _LITERAL().fullmatch(segment):
                 problems.append(f"segment {segment!r} holds {_chars(segment)}")
         if problems:
             yield violation(
@@ -91,7 +91,7 @@ def path_segment_invalid_chars(api: Api, options: dict[str, Any]) -> Iterator[Vi
 
 
 def _chars(text: str) -> str:
-    return ", ".join(repr(c) for c in sorted(set(_BAD_CHAR.findall(text))))
+    return ", ".join(repr(c) for c in sorted(set(_BAD_CHAR().findall(text))))
 
 
 def _partial(path: str) -> list[str]:
@@ -122,7 +122,7 @@ def path_param_partial_segment(api: Api, options: dict[str, Any]) -> Iterator[Vi
 def greedy_param_not_last(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     for path, at in _paths(api):
         segments = _segments(mask(path.rstrip("/")))
-        early = [s for s in segments[:-1] if _VARIABLE.fullmatch(s) and s.endswith("+}")]
+        early = [s for s in segments[:-1] if _VARIABLE().fullmatch(s) and s.endswith("+}")]
         if early:
             yield violation(
                 at,

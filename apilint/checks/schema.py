@@ -69,6 +69,8 @@ _SWAGGER2_PARAMETER = {
 
 @dataclass(frozen=True)
 class Problem:
+    """A schema construct the importer or other tools refuse, where it is."""
+
     tokens: Tokens
     message: str
     fatal: bool  # the importer cannot read it (error) rather than other tools reject it

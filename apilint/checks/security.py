@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apilint.checks import Violation, check, shown, violation
-from apilint.common.fixes import Fix
 from apilint.document.edit import add_entries, make_fix
 from apilint.model.auth import allowed_by
 from apilint.model.cors import cors_evidence
 from apilint.model.gateway import AUTHENTICATING, UNKNOWN_AUTH, Api, Method
 from apilint.model.sam import sam_edits, sam_no_auth
 from apilint.model.wording import say
+
+if TYPE_CHECKING:  # fixes are made only when computed (apilint.document.edit)
+    from apilint.common.fixes import Fix
 
 
 def _has_own_security(method: Method) -> bool:

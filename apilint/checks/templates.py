@@ -3,13 +3,12 @@ references point to, and template settings that cannot work with how the definit
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from apilint.checks import Violation, check, per_api, violation
-from apilint.document.cfn import FUNCTION_VARIANTS, FUNCTIONS, ApiResource, Template, TemplateFile
+from apilint.common.regex import lazy
 from apilint.document.pointer import Tokens
 from apilint.document.refs import iter_objects
 from apilint.document.scan import may_contain
@@ -18,12 +17,13 @@ from apilint.model.lambdas import LambdaTarget, lambda_targets
 from apilint.model.operations import operation_labels, operation_of
 from apilint.model.sam import template_of
 
-if TYPE_CHECKING:  # imported when a Terraform file is read: plain definitions never need it
+if TYPE_CHECKING:  # imported when a template or Terraform file is read: a definition file never is
+    from apilint.document.cfn import ApiResource, Template, TemplateFile
     from apilint.document.terraform import TerraformModule
 
 #: `${Name}` or `${Name.Attribute}` as Fn::Sub writes them (`${!x}` is a literal).
-_REFERENCE = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}")
-_FUNCTION_ARN = re.compile(r"arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:([A-Za-z0-9_-]+)")
+_REFERENCE = lazy(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}")
+_FUNCTION_ARN = lazy(r"arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:([A-Za-z0-9_-]+)")
 
 
 def _lambda_uris(api: Api) -> Iterator[LambdaTarget]:
@@ -33,12 +33,14 @@ def _lambda_uris(api: Api) -> Iterator[LambdaTarget]:
 @check
 def lambda_reference_dangling(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     iac = api.doc.iac
+    if iac is None:
+        return
+    from apilint.document.cfn import Template
+
     if isinstance(iac, Template):
         problems = partial(_cloudformation_problems, iac)
-    elif iac is not None:  # the only other front end: a TerraformModule
+    else:  # the only other front end: a TerraformModule
         problems = partial(_terraform_problems, iac)
-    else:
-        return
     for target in _lambda_uris(api):
         for ref, problem in problems(target.uri):
             yield violation(
@@ -58,7 +60,9 @@ _NOT_A_FUNCTION = (
 
 
 def _cloudformation_problems(template: Template, uri: str) -> Iterator[tuple[str, str]]:
-    for m in _REFERENCE.finditer(uri):
+    from apilint.document.cfn import FUNCTION_VARIANTS, FUNCTIONS
+
+    for m in _REFERENCE().finditer(uri):
         name = m.group(1)
         if name in template.file.parameters or name == "stageVariables":
             continue  # a parameter or stage variable: its value is decided elsewhere
@@ -73,7 +77,7 @@ def _cloudformation_problems(template: Template, uri: str) -> Iterator[tuple[str
 
 
 #: `${aws_x.name.attr}` / `${data.aws_x.name.attr}` in Terraform interpolations.
-_TF_REFERENCE = re.compile(
+_TF_REFERENCE = lazy(
     r"\$\{\s*((?:data\.)?(aws_[a-z0-9_]+)\.([A-Za-z_][A-Za-z0-9_-]*))"
     r"(?:\[[^\]]*\])?\.[A-Za-z_]"
 )
@@ -81,7 +85,7 @@ _TF_FUNCTIONS = frozenset({"aws_lambda_function", "aws_lambda_alias"})
 
 
 def _terraform_problems(module: TerraformModule, uri: str) -> Iterator[tuple[str, str]]:
-    for m in _TF_REFERENCE.finditer(uri):
+    for m in _TF_REFERENCE().finditer(uri):
         address, kind = m.group(1), m.group(2)
         if address not in module.declared:
             yield (
@@ -105,7 +109,7 @@ def lambda_arn_hardcoded(api: Api, options: dict[str, Any]) -> Iterator[Violatio
     if not names:
         return
     for target in _lambda_uris(api):
-        for m in _FUNCTION_ARN.finditer(target.uri):
+        for m in _FUNCTION_ARN().finditer(target.uri):
             logical_id = names.get(m.group(1))
             if logical_id is not None:
                 yield violation(
@@ -220,7 +224,7 @@ def sam_transform_failed(template: TemplateFile, options: dict[str, Any]) -> Ite
 _INTRINSIC_HINT = r"Ref[\"']?\s*:"
 #: Names an intrinsic takes from the template: `${Name}` in Fn::Sub (pseudo parameters such as
 #: AWS::Region and `${!literal}` excluded).
-_SUB_NAME = re.compile(r"\$\{(?!AWS::|!)([A-Za-z0-9_]+)[^}]*\}")
+_SUB_NAME = lazy(r"\$\{(?!AWS::|!)([A-Za-z0-9_]+)[^}]*\}")
 
 
 @per_api
@@ -269,7 +273,9 @@ def template_names(key: str, arg: Any) -> set[str]:
         )
         if isinstance(text, str):
             names |= {
-                n for n in _SUB_NAME.findall(text) if not isinstance(local, dict) or n not in local
+                n
+                for n in _SUB_NAME().findall(text)
+                if not isinstance(local, dict) or n not in local
             }
     elif (
         key in ("Fn::If", "Fn::FindInMap")

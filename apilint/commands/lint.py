@@ -13,11 +13,11 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from apilint.commands.account import AccountOptions, with_account
 from apilint.engine.config import Config, config_chain, inherited_fail_on, load_config
 
 if TYPE_CHECKING:
     from apilint.catalog.registry import ApiKind
+    from apilint.commands.account import AccountOptions
     from apilint.custom.spectral_ruleset import Note
     from apilint.engine.baseline import Entry
     from apilint.engine.fix import FixRun
@@ -47,7 +47,8 @@ class Options:
     jobs: int | None = None
     allow_outside_refs: bool = False
     max_bytes: int | None = None
-    account: AccountOptions = AccountOptions()
+    #: --aws / --lambda-inventory; None without them (the account's code then never loads).
+    account: AccountOptions | None = None
     allow_remote_refs: bool = False
     import_fails_on_warnings: bool = False
     #: The name standard input (the path `-`) is linted as: JSON or YAML by its suffix, $refs
@@ -194,7 +195,9 @@ def _lint(
     prebuilt = Prebuilt()
     if prepare is not None:
         tasks = prepare(tasks, prebuilt)
-    elif options.account.wanted:
+    elif options.account is not None and options.account.wanted:
+        from apilint.commands.account import with_account
+
         tasks = with_account(tasks, options.account, prebuilt)
     linted = lint_tasks(tasks, options.jobs, prebuilt)
     if fixes is not None:

@@ -13,8 +13,7 @@ that is ambiguity, not injection, and messages that quote values with repr() sta
 
 from __future__ import annotations
 
-import re
-
+from apilint.common.regex import lazy
 from apilint.common.text import printable
 
 # The Actions runner reads workflow commands from every line a step prints (ActionCommand.cs in
@@ -25,17 +24,17 @@ from apilint.common.text import printable
 # with `::`.
 _LEGACY_COMMAND = "##["
 _LEGACY_SHOWN = "#\\x23["
-_COMMAND_START = re.compile(r"\s*::")
+_COMMAND_START = lazy(r"\s*::")
 
-_BACKTICKS = re.compile(r"`+")
+_BACKTICKS = lazy(r"`+")
 # Our messages quote keys and values in single backticks (`security`).
-_CODE_SPAN = re.compile(r"`([^`]+)`")
+_CODE_SPAN = lazy(r"`([^`]+)`")
 # The marks that start markup inside a line of GitHub-flavoured markdown: escapes, code,
 # emphasis, links and images, HTML tags and autolinks, entities, table pipes, strikethrough,
 # math and @mentions (a PR comment would notify whoever a definition names). CommonMark lets a
 # backslash escape any ASCII punctuation, and an escaped mark is plain text. Our cells never
 # start a line, so the block markers (`#`, `>`, `-`) cannot act.
-_MARKDOWN_MARKUP = re.compile(r"([\\`*_\[\]<>&|~$@])")
+_MARKDOWN_MARKUP = lazy(r"([\\`*_\[\]<>&|~$@])")
 
 
 def visible(text: str) -> str:
@@ -55,7 +54,7 @@ def terminal_line(text: str) -> str:
     that a workflow command could start is led by `./` (it is always a relative file name, and
     `./name` is the same file)."""
     text = visible(text)
-    return "./" + text if _COMMAND_START.match(text) else text
+    return "./" + text if _COMMAND_START().match(text) else text
 
 
 def github_data(text: str) -> str:
@@ -75,7 +74,7 @@ def markdown_code(text: str, cell: bool = True) -> str:
     text = visible(text)
     if not text:
         return ""
-    longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
+    longest = max((len(run) for run in _BACKTICKS().findall(text)), default=0)
     fence = "`" * (longest + 1)
     # A space on both sides is stripped by the renderer; it keeps an edge backtick off the fence.
     pad = " " if text[0] in "` " or text[-1] in "` " else ""
@@ -88,7 +87,7 @@ def markdown_code(text: str, cell: bool = True) -> str:
 
 def markdown_text(text: str) -> str:
     """Plain text in markdown: controls shown, every mark that could start markup escaped."""
-    return _MARKDOWN_MARKUP.sub(r"\\\1", visible(text))
+    return _MARKDOWN_MARKUP().sub(r"\\\1", visible(text))
 
 
 def markdown_prose(text: str, cell: bool = True) -> str:
@@ -96,7 +95,7 @@ def markdown_prose(text: str, cell: bool = True) -> str:
     spans are ours to choose, since both kinds of piece are literal whichever way a backtick
     from the input pairs."""
     out, last = [], 0
-    for m in _CODE_SPAN.finditer(text):
+    for m in _CODE_SPAN().finditer(text):
         out += [markdown_text(text[last : m.start()]), markdown_code(m.group(1), cell)]
         last = m.end()
     out.append(markdown_text(text[last:]))

@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from apilint.common.errors import ApilintError
-
-from apilint.common.fixes import Fix
+    from apilint.common.fixes import Fix
 
 
 class Severity(IntEnum):
@@ -42,6 +41,8 @@ class Span:
 
 @dataclass(frozen=True)
 class Finding:
+    """One problem a rule found in a file, where it is, and the fix that removes it (if any)."""
+
     code: str
     name: str
     severity: Severity
@@ -106,6 +107,9 @@ class Crash:
 
 @dataclass
 class FileResult:
+    """What linting one file (or one API of a template) gave: its findings, or why it was
+    skipped or could not be read."""
+
     path: str
     findings: list[Finding] = field(default_factory=list)
     skipped: str | None = None  # why the file was skipped (not an API)

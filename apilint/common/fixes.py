@@ -35,6 +35,10 @@ class Fix:
         return any(_overlap(a, b) for a in self.edits for b in other.edits)
 
 
+#: What each edit primitive (apilint.document.edit) makes: None when it cannot edit safely.
+Edits = tuple[Edit, ...]
+
+
 def _overlap(a: Edit, b: Edit) -> bool:
     if a == b:
         return False  # the same edit twice (two readings of one definition): applied once

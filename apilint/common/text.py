@@ -3,6 +3,8 @@ carriage returns or bidi overrides reach a terminal, a log or a report."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -25,3 +27,13 @@ def printable(text: str) -> str:
         )
         for c in text
     )
+
+
+def close_matches(
+    word: str, candidates: Iterable[str], n: int = 3, cutoff: float = 0.6
+) -> list[str]:
+    """difflib.get_close_matches, imported when a message about a misspelling wants its
+    did-you-mean: difflib (and heapq) are a millisecond of every run otherwise."""
+    import difflib
+
+    return difflib.get_close_matches(word, candidates, n, cutoff)

@@ -16,6 +16,8 @@ from typing import Any, Protocol
 
 @dataclass(frozen=True)
 class SchemaError:
+    """One JSON Schema validation error, at an instance path."""
+
     path: tuple[str, ...]  # instance path, as pointer tokens
     message: str
     keyword: str = ""

@@ -23,6 +23,7 @@ from apilint.catalog.registry import Rule, RuleDefinitionError, _parse, rules_di
 from apilint.checks import Check
 from apilint.common.errors import LoadError
 from apilint.common.files import read_text_bounded
+from apilint.custom import CUSTOM_PREFIX
 from apilint.custom.errors import rule_error
 
 #: A custom rule's code: a namespaced name, or letters other than AGW and 3-4 digits. The
@@ -98,10 +99,6 @@ class CustomRule:
     source: Path
     #: `# expect:` fixtures of the rule (`rules test`): files in fixtures/<name>/ beside it.
     fixtures: tuple[Path, ...] = field(default=())
-
-
-#: What the check names of custom rules start with (never a built-in check's name).
-CUSTOM_PREFIX = "custom:"
 
 
 def check_key(code: str) -> str:

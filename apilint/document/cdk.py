@@ -6,9 +6,12 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from apilint.common.files import SMALL_FILE_LIMIT, read_bounded
-from apilint.document.cfn import TemplateFile
+
+if TYPE_CHECKING:  # discovery reads assemblies on every run; templates are read for templates only
+    from apilint.document.cfn import TemplateFile
 
 #: A nested stack's template is an asset of its parent: CDK writes where it is in the assembly
 #: as resource metadata (aws-cdk-lib cx-api: ASSET_RESOURCE_METADATA_PATH_KEY).

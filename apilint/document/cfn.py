@@ -123,17 +123,6 @@ class Template:
     api: ApiResource
 
 
-def is_template(data: Any) -> bool:
-    if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
-        return False
-    if "AWSTemplateFormatVersion" in data or "Transform" in data:
-        return True
-    return any(
-        isinstance(r, dict) and isinstance(r.get("Type"), str) and "::" in r["Type"]
-        for r in data["Resources"].values()
-    )
-
-
 def template_file(doc: Document) -> TemplateFile:
     params = doc.data.get("Parameters")
     return TemplateFile(

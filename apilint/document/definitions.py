@@ -7,19 +7,21 @@ from __future__ import annotations
 import dataclasses
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from apilint.document import cfn
-from apilint.document.cfn import TemplateFile
 from apilint.document.loader import (
     DEFAULT_MAX_BYTES,
     NO_VERSION,
     Linker,
+    is_template,
     read_document,
     real_path,
     shown_for,
 )
 from apilint.document.model import Document, NotAnApi, Sources
+
+if TYPE_CHECKING:  # the template front end: imported for templates only (scan_template)
+    from apilint.document.cfn import TemplateFile
 
 
 def load_definitions(
@@ -52,7 +54,7 @@ def load_definitions(
             if through:
                 return Sources(shown, through)
         return Sources(shown, [loaded])
-    if not cfn.is_template(loaded.data):
+    if not is_template(loaded.data):
         return NotAnApi(shown, NO_VERSION)
     template, docs, notes = scan_template(loaded, linker)
     return Sources(shown, docs, template, notes, "CloudFormation template")
@@ -65,6 +67,7 @@ def scan_template(
     notes on those that cannot be read here."""
     # The front ends of APIs built from resources, imported for templates only: a definition
     # file, the common case, needs none of them.
+    from apilint.document import cfn
     from apilint.document.cdk import nested_stacks
     from apilint.document.cfn_resources import built_apis
 
@@ -100,7 +103,7 @@ def _nested(
         return []
     shown = shown_for(linker.shown, target)
     loaded = read_document(target, shown, linker.max_bytes)
-    if isinstance(loaded, NotAnApi) or not cfn.is_template(loaded.data):
+    if isinstance(loaded, NotAnApi) or not is_template(loaded.data):
         notes.append(f"{what}: {location} is not a CloudFormation template; not linted")
         return []
     inner = Linker(target.parent, shown, linker.allow_outside, linker.max_bytes)

@@ -25,6 +25,8 @@ _MARKERS = (b"openapi", b"swagger", b"AWS::", b"aws_api_gateway", b"aws_apigatew
 
 @dataclass(frozen=True)
 class Target:
+    """A file to lint, and whether the command line named it."""
+
     path: str
     explicit: bool  # named on the command line (found in a directory otherwise)
 

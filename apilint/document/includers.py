@@ -14,14 +14,24 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from apilint.common.errors import LoadError
 from apilint.common.files import repository_root
-from apilint.document import cfn
 from apilint.document.discover import walk
-from apilint.document.loader import Linker, is_remote, load_fragment, real_path, shown_for
+from apilint.document.loader import (
+    Linker,
+    is_remote,
+    is_template,
+    load_fragment,
+    real_path,
+    shown_for,
+)
 from apilint.document.marker_memo import Memo
 from apilint.document.model import Document
+
+if TYPE_CHECKING:  # the template front end: imported once a template names a file
+    from apilint.document.cfn import ApiResource
 
 #: How many candidate files (and directories) of the repository are examined: a huge monorepo,
 #: or a home directory under git, is not walked whole for one file.
@@ -39,8 +49,10 @@ def through_templates(doc: Document, max_bytes: int) -> list[Document]:
             template_doc = load_fragment(template_path, shown, max_bytes)
         except LoadError:
             continue  # linting the template itself reports why it cannot be read
-        if not cfn.is_template(template_doc.data):
+        if not is_template(template_doc.data):
             continue
+        from apilint.document import cfn
+
         template = cfn.template_file(template_doc)
         # The user named the definition: reading it is no reach outside the template's folder.
         linker = Linker(template_path.parent, shown, True, max_bytes)
@@ -114,16 +126,20 @@ def _targets(path: Path, max_bytes: int) -> set[Path]:
     template or cannot be read: linting it says why)."""
     try:
         doc = load_fragment(path, str(path), max_bytes)
-        if not cfn.is_template(doc.data):
+        if not is_template(doc.data):
             return set()
+        from apilint.document import cfn
+
         targets = {_names(path, api) for api in cfn.template_file(doc).apis()}
     except (LoadError, RecursionError, ValueError):
         return set()
     return {t for t in targets if t is not None}
 
 
-def _names(template_path: Path, api: cfn.ApiResource) -> Path | None:
-    location = cfn.location_of(api)
+def _names(template_path: Path, api: ApiResource) -> Path | None:
+    from apilint.document.cfn import location_of
+
+    location = location_of(api)
     if location is None or is_remote(location):
         return None
     try:

@@ -10,17 +10,17 @@ a finding is positioned in the branch it comes from.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from apilint.common.findings import Span
+from apilint.common.regex import lazy
 from apilint.document.model import Locator
 from apilint.document.pointer import Tokens
 
 _NO_VALUE = object()
 _UNHANDLED = object()
-_SUB_VARIABLE = re.compile(r"\$\{([^!}][^}]*)\}")
+_SUB_VARIABLE = lazy(r"\$\{([^!}][^}]*)\}")
 
 
 @dataclass
@@ -165,7 +165,7 @@ class _Renderer:
         ):
             return _UNHANDLED
         variables = {k: self._text(v) for k, v in arg[1].items()}
-        return _SUB_VARIABLE.sub(lambda m: variables.get(m.group(1), m.group(0)), arg[0])
+        return _SUB_VARIABLE().sub(lambda m: variables.get(m.group(1), m.group(0)), arg[0])
 
 
 def _text(value: Any) -> str:

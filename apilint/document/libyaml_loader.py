@@ -8,7 +8,6 @@ recorded, and alias expansion is bounded (a "billion laughs" file is an error, n
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import yaml
@@ -16,6 +15,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from apilint.common.errors import LoadError, ParseError
 from apilint.common.findings import Span
+from apilint.common.regex import lazy
 from apilint.document.model import KeyIssue
 from apilint.document.source import FixedLocator, YamlLocator
 
@@ -181,7 +181,7 @@ def _span(node: Node) -> Span:
     )
 
 
-_BRACKET = re.compile(r"[\[\]{}]")
+_BRACKET = lazy(r"[\[\]{}]")
 #: Every byte but the brackets, deleted to leave the brackets of a text in order.
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 
@@ -193,7 +193,7 @@ def _check_flow_depth(text: str, path: str) -> None:
     if text.count("[") + text.count("{") <= MAX_DEPTH or not _too_deep(text):
         return
     depth = 0
-    for m in _BRACKET.finditer(text):
+    for m in _BRACKET().finditer(text):
         depth = depth + 1 if m.group() in "[{" else max(depth - 1, 0)
         if depth > MAX_DEPTH:
             line = text.count("\n", 0, m.start()) + 1

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -14,6 +13,7 @@ from typing import Any
 
 from apilint.common.errors import LoadError, ParseError
 from apilint.common.files import NOT_REGULAR, NotRegularFile, TooLarge, read_bounded
+from apilint.common.regex import lazy
 from apilint.document.model import NOT_AN_API, Document, KeyIssue, NotAnApi
 from apilint.document.placeholders import quote_bare_json_placeholders
 from apilint.document.pointer import Tokens
@@ -211,6 +211,19 @@ def detect_version(data: dict[str, Any]) -> str | None:
     return None
 
 
+def is_template(data: Any) -> bool:
+    """Whether `data` is a CloudFormation/SAM template (here, not in apilint.document.cfn: a
+    definition file is told apart without importing the template front end)."""
+    if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
+        return False
+    if "AWSTemplateFormatVersion" in data or "Transform" in data:
+        return True
+    return any(
+        isinstance(r, dict) and isinstance(r.get("Type"), str) and "::" in r["Type"]
+        for r in data["Resources"].values()
+    )
+
+
 def check_sections(doc: Document) -> None:
     """The sections everything else stands on must have the right type, or nothing can be built."""
     data = doc.data
@@ -291,12 +304,12 @@ def shown_for(referrer: str, target: Path) -> str:
     return str(target) if Path(referrer).is_absolute() else os.path.relpath(target)
 
 
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_URL = lazy(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def is_remote(ref: str) -> bool:
     """A reference to a URL (any scheme), as opposed to a file or a local pointer."""
-    return _URL.match(ref) is not None
+    return _URL().match(ref) is not None
 
 
 def read_document(p: Path, shown: str, max_bytes: int) -> Document | NotAnApi:

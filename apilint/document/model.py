@@ -45,6 +45,8 @@ class KeyIssue:
 
 @dataclass(eq=False, repr=False)
 class Document:
+    """One parsed file (or definition embedded in a template), with what locates its nodes."""
+
     path: str  # as the user named it: this is what reports print
     abspath: Path
     data: Any
@@ -91,6 +93,13 @@ class Document:
         """The CDK construct path of the resource the node at `tokens` was made from."""
         find = getattr(self.locator, "construct", None)
         return find(tokens) if find is not None else None
+
+    def made_by(self, tokens: Tokens) -> str | None:
+        """The SAM property that generated the node at `tokens` (the locator of a body SAM
+        generates knows each node's origin: apilint.document.sam_origins), or None: written by
+        the user, or no SAM template."""
+        origin = getattr(self.locator, "origin", None)
+        return origin(tokens).made_by if origin is not None else None
 
 
 @dataclass

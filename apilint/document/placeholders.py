@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from apilint.common.regex import lazy
+
 PLACEHOLDER = re.compile(r"\$\{[^{}]*\}")
 #: A character no real ARN or URL holds, standing in for "any text".
 UNKNOWN = "\ue000"
@@ -23,7 +25,7 @@ def mask(value: str) -> str:
     return PLACEHOLDER.sub(UNKNOWN, value)
 
 
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|(\$\{[^{}"]*\})', re.S)
+_JSON_TOKEN = lazy(r'"(?:[^"\\]|\\.)*"|(\$\{[^{}"]*\})', re.S)
 
 
 def quote_bare_json_placeholders(text: str) -> str:
@@ -35,4 +37,4 @@ def quote_bare_json_placeholders(text: str) -> str:
     def repl(m: re.Match[str]) -> str:
         return f'"{m.group(1)}"' if m.group(1) else m.group(0)
 
-    return _JSON_TOKEN.sub(repl, text)
+    return _JSON_TOKEN().sub(repl, text)

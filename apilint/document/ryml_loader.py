@@ -150,9 +150,9 @@ def _risky_plain(original: bytes, suspects: set[str]) -> bool:
     return False
 
 
-_OPENER = re.compile(rb"\s*:?\s*[\[{]\s*[\]}]")
-_CLOSER = re.compile(rb"[ \t\r\n]*[\]}]")
-_EMPTY = re.compile(rb"[\[{]\s*[\]}]")
+_OPENER = lazy(rb"\s*:?\s*[\[{]\s*[\]}]")
+_CLOSER = lazy(rb"[ \t\r\n]*[\]}]")
+_EMPTY = lazy(rb"[\[{]\s*[\]}]")
 #: Quoted scalars as written (parsing in place unescapes them, so their views are shorter).
 _QUOTED = {ord("'"): re.compile(rb"'(?:[^']|'')*'"), ord('"'): re.compile(rb'"(?:[^"\\]|\\.)*"')}
 
@@ -298,7 +298,7 @@ class RymlLocator:
             pos = self._scalar_end(t.key(parent), t.is_key_quoted(parent))
         else:
             pos = 0
-        m = _EMPTY.search(self.original, pos)
+        m = _EMPTY().search(self.original, pos)
         return m.start() if m else pos
 
     def _end(self, node: int) -> int:
@@ -314,7 +314,7 @@ class RymlLocator:
             node, kind = last, t.type(last)
         end = self._leaf_end(node, kind)
         for _ in range(closers):
-            m = _CLOSER.match(self.original, end)
+            m = _CLOSER().match(self.original, end)
             if not m:
                 break
             end = m.end()
@@ -368,12 +368,12 @@ class RymlLocator:
         if kind & _KEY:
             end = self._scalar_end(t.key(node), kind & _KEYQUO)
             if kind & _CONTAINER:  # an empty `[]` / `{}` after its key
-                opener = _OPENER.search(self.original, end)
+                opener = _OPENER().search(self.original, end)
                 if opener:
                     return opener.end()
             return end
         if kind & _CONTAINER:  # a keyless empty `[]` / `{}`
-            m = _EMPTY.match(self.original, self._empty_start(node))
+            m = _EMPTY().match(self.original, self._empty_start(node))
             if m:
                 return m.end()
         return self._start(node) + 1

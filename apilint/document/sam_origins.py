@@ -35,6 +35,8 @@ _ANY = "x-amazon-apigateway-any-method"
 
 @dataclass(frozen=True)
 class Event:
+    """A SAM function event that adds a route to an API."""
+
     tokens: Tokens  # the event: ("Resources", function, "Properties", "Events", name)
     path: str
     method: str  # as SAM writes it in paths: lower case, or x-amazon-apigateway-any-method
@@ -213,11 +215,4 @@ OUTPUT_FORM = frozenset({"AGW011", "AGW105"})
 
 def output_form(code: str, doc: Document, tokens: Tokens) -> bool:
     """Whether a finding of rule `code` at `tokens` is about SAM's output form (dropped)."""
-    return code in OUTPUT_FORM and made_by(doc, tokens) is not None
-
-
-def made_by(doc: Document, tokens: Tokens) -> str | None:
-    """The SAM property that generated the node at `tokens` of `doc`, or None (written by the
-    user, or no SAM template)."""
-    locator = doc.locator
-    return locator.origin(tokens).made_by if isinstance(locator, SamLocator) else None
+    return code in OUTPUT_FORM and doc.made_by(tokens) is not None

@@ -7,15 +7,15 @@ Both locators answer for the *closest existing ancestor* when a pointer goes pas
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from typing import Any
 
 from apilint.common.findings import Span
+from apilint.common.regex import lazy
 from apilint.document.lines import LineIndex
 from apilint.document.pointer import Tokens
 
-_WS = re.compile(r"[ \t\n\r]*")
+_WS = lazy(r"[ \t\n\r]*")
 
 
 class JsonLocator:
@@ -65,14 +65,14 @@ class JsonLocator:
         text, scan = self.text, self._scan
         members: dict[str, tuple[int, int, int]] = {}
         opener = text[start]
-        i = _WS.match(text, start + 1).end()  # type: ignore[union-attr]
+        i = _WS().match(text, start + 1).end()  # type: ignore[union-attr]
         n = 0
         while i < len(text) and text[i] not in "]}":
             member_start = i
             if opener == "{":
                 key, i = scan(text, i)
-                i = _WS.match(text, i).end() + 1  # type: ignore[union-attr]  # the ':'
-                i = _WS.match(text, i).end()  # type: ignore[union-attr]
+                i = _WS().match(text, i).end() + 1  # type: ignore[union-attr]  # the ':'
+                i = _WS().match(text, i).end()  # type: ignore[union-attr]
                 token = str(key)
             else:
                 token = str(n)
@@ -80,9 +80,9 @@ class JsonLocator:
             value_start = i
             _, i = scan(text, i)
             members[token] = (member_start, value_start, i)  # later duplicates win, as in parsers
-            i = _WS.match(text, i).end()  # type: ignore[union-attr]
+            i = _WS().match(text, i).end()  # type: ignore[union-attr]
             if i < len(text) and text[i] == ",":
-                i = _WS.match(text, i + 1).end()  # type: ignore[union-attr]
+                i = _WS().match(text, i + 1).end()  # type: ignore[union-attr]
         self._members[start] = members
         return members
 
@@ -97,7 +97,7 @@ class JsonLocator:
                 span: Span = self._bulk.span(tokens)
                 return span
         if self._root is None:
-            start = _WS.match(self.text, 0).end()  # type: ignore[union-attr]
+            start = _WS().match(self.text, 0).end()  # type: ignore[union-attr]
             self._root = (start, start, len(self.text.rstrip()))
         member_start, value_start, value_end = self._root
         for token in tokens:

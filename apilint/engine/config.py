@@ -13,7 +13,6 @@ repository root's), never more lenient (inherited_fail_on).
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import os
 import re
@@ -27,6 +26,7 @@ from apilint.catalog.registry import Rule, find_rule, find_rules_or_error
 from apilint.common.errors import UsageError
 from apilint.common.files import read_text_bounded, repository_root
 from apilint.common.findings import Severity
+from apilint.common.text import close_matches
 from apilint.document.loader import DEFAULT_MAX_BYTES
 from apilint.engine.packs import read_table
 
@@ -57,6 +57,8 @@ FAIL_ON = ("error", "warning", "info", "never")
 
 @dataclass
 class Config:
+    """The settings of a configuration file (all defaults without one)."""
+
     path: Path | None = None  # None: no configuration file
     select: tuple[str, ...] = ()  # rule names (the selectors resolved)
     extend_select: tuple[str, ...] = ()
@@ -216,7 +218,7 @@ def _parse_own(
                 f"arrives with the pull request and {COMMAND_LINE_ONLY[key]}",
             )
         if key not in KEYS:
-            close = difflib.get_close_matches(key, KEYS, n=1)
+            close = close_matches(key, KEYS, n=1)
             hint = (
                 f" (did you mean {close[0]!r}?)" if close else f" (known keys: {', '.join(KEYS)})"
             )
@@ -273,7 +275,7 @@ def _parse_own(
         known = {o.name: o for o in rule.options}
         for name, value in values.items():
             if name not in known:
-                close = difflib.get_close_matches(name, sorted(known), n=1)
+                close = close_matches(name, sorted(known), n=1)
                 hint = (
                     f"did you mean {close[0]!r}?"
                     if close

@@ -11,23 +11,32 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from apilint.catalog.registry import Rule, load_rules
 from apilint.checks import Check, checks_for
-from apilint.custom.loader import CUSTOM_PREFIX, CustomRule, rule_files
+from apilint.custom import CUSTOM_PREFIX
+
+if TYPE_CHECKING:  # custom rules: loaded only when a configuration names some
+    from apilint.custom.loader import CustomRule
 
 
 @dataclass(frozen=True)
 class RuleSet:
+    """The rules of a run: built-in and custom."""
+
     #: Every rule, built-in and custom, in code order: what selectors, suppressions, reports
     #: and `explain` look rules up in.
     rules: tuple[Rule, ...]
     custom: tuple[CustomRule, ...] = ()
 
-    def checks(self) -> dict[str, Check]:
-        """Every rule's check. The built-in ones are looked up on each call (a rule whose check
-        went missing must stop the run that needs it, not only the first)."""
-        builtin = checks_for(r for r in self.rules if not r.check.startswith(CUSTOM_PREFIX))
+    def checks(self, scopes: Iterable[str] | None = None) -> dict[str, Check]:
+        """Every rule's check (`scopes`: as apilint.checks.checks_for reads it). The built-in
+        ones are looked up on each call (a rule whose check went missing must stop the run that
+        needs it, not only the first)."""
+        builtin = checks_for(
+            (r for r in self.rules if not r.check.startswith(CUSTOM_PREFIX)), scopes
+        )
         return {**builtin, **{c.rule.check: c.check for c in self.custom}}
 
     def by_code(self) -> dict[str, Rule]:
@@ -42,6 +51,8 @@ def rule_set(sources: tuple[str, ...] = ()) -> RuleSet:
 
 
 def _signature(sources: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    from apilint.custom.loader import rule_files
+
     out = []
     for source in sources:
         path = Path(source)

@@ -15,9 +15,8 @@ from apilint.checks import Check, Violation, checks_for
 from apilint.common.collector import paused
 from apilint.common.errors import ApilintError, LoadError, UsageError, debugging
 from apilint.common.findings import Crash, FileResult, Finding, Severity, Span
-from apilint.custom.loader import CUSTOM_PREFIX
+from apilint.custom import CUSTOM_PREFIX
 from apilint.document import Document, NotAnApi
-from apilint.document.cfn import Template
 from apilint.document.definitions import load_definitions
 from apilint.document.edit import computing
 from apilint.document.includers import one_run
@@ -25,7 +24,6 @@ from apilint.document.loader import DEFAULT_MAX_BYTES, check_sections
 from apilint.document.model import Sources
 from apilint.document.pointer import Tokens
 from apilint.document.refs import Workspace
-from apilint.document.sam_origins import made_by, output_form
 from apilint.engine.ruleset import rule_set
 from apilint.model import Api, build_api
 
@@ -35,6 +33,8 @@ if TYPE_CHECKING:  # account facts: only with --aws or --lambda-inventory
 
 @dataclass
 class Settings:
+    """How one file is linted: the configuration and command line, merged."""
+
     api_type: str | None = None  # "rest" | "http" | None (detect)
     options: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule name -> options
     #: Selectors (codes, names, code prefixes, categories, ALL); empty select = every rule
@@ -96,7 +96,7 @@ def _finding(rule: Rule, v: Violation, severity: Severity, strict: str | None = 
     if strict is not None and v.import_warning and severity < Severity.ERROR:
         severity = Severity.ERROR
         message += f"; {strict} turns this import warning into a failed import"
-    made = made_by(v.doc, v.tokens)
+    made = v.doc.made_by(v.tokens)
     if made is not None and "SAM generates" not in message:
         message += f" (SAM generates this from {made})"
     construct = v.doc.construct(v.tokens) if v.doc.built_from is not None else None
@@ -212,12 +212,18 @@ def _with_ruleset(
 def _rules_and_checks(
     settings: Settings, rules: Iterable[Rule] | None, checks: dict[str, Check] | None
 ) -> tuple[tuple[Rule, ...], dict[str, Check]]:
-    """The rules given (tests) or those of the run's rule set: built-in plus custom."""
+    """The rules given (tests) or those of the run's rule set: built-in plus custom; the
+    checks of the scopes the settings have no subject for are left out (not even imported)."""
+    scopes = [
+        scope
+        for scope, subject in (("account", settings.inventory), ("drift", settings.deployed))
+        if subject is not None
+    ]
     if rules is None:
         ruleset = rule_set(settings.custom)
-        return ruleset.rules, checks if checks is not None else ruleset.checks()
+        return ruleset.rules, checks if checks is not None else ruleset.checks(scopes)
     rules = tuple(rules)
-    return rules, checks if checks is not None else checks_for(rules)
+    return rules, checks if checks is not None else checks_for(rules, scopes)
 
 
 def run_template_rules(
@@ -254,8 +260,7 @@ def _run_check(
         return [
             _finding(rule, v, severity, strict)
             for v in checks[rule.check](subject, options)
-            if (strict is not None or not v.only_if_strict)
-            and not output_form(rule.code, v.doc, v.tokens)
+            if (strict is not None or not v.only_if_strict) and not _output_form(rule.code, v)
         ]
     except Exception as exc:  # noqa: BLE001 - containment is the point
         import traceback
@@ -264,6 +269,16 @@ def _run_check(
         custom = rule.check.startswith(CUSTOM_PREFIX)
         result.crashes.append(Crash(rule.code, rule.name, detail, traceback.format_exc(), custom))
         return []
+
+
+def _output_form(code: str, v: Violation) -> bool:
+    """Whether the finding is about the form of SAM's output (dropped): only a node SAM
+    generated can be, so a definition file never imports the SAM code."""
+    if v.doc.made_by(v.tokens) is None:
+        return False
+    from apilint.document.sam_origins import output_form
+
+    return output_form(code, v.doc, v.tokens)
 
 
 def _apply_suppressions(
@@ -275,9 +290,12 @@ def _apply_suppressions(
     settings: Settings,
 ) -> list[Finding]:
     """The findings `x-apilint-ignore` leaves, plus its own (unused or invalid entries)."""
+    docs = list(ws.docs.values())
+    if not any(d.suppressions for d in docs):
+        return findings  # no file mentions the key: the suppression code is not even imported
     from apilint.engine.suppress import INVALID_RULE, UNUSED_RULE, collect, removal
 
-    suppressions, problems = collect(list(ws.docs.values()), rules)
+    suppressions, problems = collect(docs, rules)
     if not suppressions and not problems:
         return findings
     kept = []
@@ -366,6 +384,10 @@ def _holder(doc: Document, shown: str) -> str | None:
     or the template that includes the linted definition file."""
     if doc.path != shown:
         return shown
+    if doc.iac is None:
+        return None
+    from apilint.document.cfn import Template
+
     if isinstance(doc.iac, Template) and doc.iac.file.doc.path != doc.path:
         return str(doc.iac.file.doc.path)
     return None

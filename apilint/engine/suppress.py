@@ -15,13 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apilint.catalog.registry import Rule, find_rule
-from apilint.common.fixes import Fix
 from apilint.document.loader import SUPPRESSION_KEY
 from apilint.document.model import Document
 from apilint.document.pointer import Tokens
+
+if TYPE_CHECKING:  # fixes are made only when computed (apilint.document.edit)
+    from apilint.common.fixes import Fix
 
 UNUSED_RULE = "unused-suppression"
 INVALID_RULE = "invalid-suppression"
@@ -29,6 +31,8 @@ INVALID_RULE = "invalid-suppression"
 
 @dataclass
 class Suppression:
+    """One `x-apilint-ignore` entry: which rule it silences where."""
+
     doc: Document
     scope: str  # JSON pointer of the object holding the key ("" = the whole file)
     entry: Tokens  # where the entry is written, for reporting it

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from apilint.common.regex import lazy
 from apilint.document.placeholders import UNKNOWN, mask
 
 #: partition → region pattern (botocore partitions.json).
@@ -22,11 +23,11 @@ PARTITION_REGIONS = {
     "aws-eusc": re.compile(r"^eusc-(de)-\w+-\d+$"),
 }
 REGION_SHAPE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
-FUNCTION_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-QUALIFIER = re.compile(r"^(\$LATEST|[0-9]+|[A-Za-z0-9_-]{1,128})$")
+FUNCTION_NAME = lazy(r"^[A-Za-z0-9_-]{1,64}$")
+QUALIFIER = lazy(r"^(\$LATEST|[0-9]+|[A-Za-z0-9_-]{1,128})$")
 ACCOUNT = re.compile(r"^\d{12}$")
 
-_INVOKE = re.compile(
+_INVOKE = lazy(
     r"^arn:(?P<partition>[^:]*):apigateway:(?P<region>[^:]*):lambda:path/"
     r"(?P<date>[^/]*)/functions/(?P<function>.+)/(?P<action>[^/]+)$"
 )
@@ -79,9 +80,9 @@ def function_arn_problems(arn: str) -> tuple[list[str], str | None, str | None]:
     problems = _check_partition_region(partition, region, "function ARN")
     if not unknown(account) and not ACCOUNT.match(account):
         problems.append(f"account id {account!r} in {_show(arn)} must be exactly 12 digits")
-    if not unknown(name) and not FUNCTION_NAME.match(name):
+    if not unknown(name) and not FUNCTION_NAME().match(name):
         problems.append(f"function name {name!r} must be 1-64 letters, digits, '-' or '_'")
-    if qualifier is not None and not unknown(qualifier) and not QUALIFIER.match(qualifier):
+    if qualifier is not None and not unknown(qualifier) and not QUALIFIER().match(qualifier):
         problems.append(
             f"qualifier {qualifier!r} must be $LATEST, a version number or an alias name"
         )
@@ -107,7 +108,7 @@ def invocation_uri_problems(uri: str, allow_bare_function_arn: bool) -> list[str
                 "2015-03-31/functions/FUNCTION_ARN/invocations",
             )
         return problems
-    m = _INVOKE.match(masked)
+    m = _INVOKE().match(masked)
     if not m:
         return [
             f"{_show(masked)} is not a Lambda invocation URI (arn:PARTITION:apigateway:REGION:"

@@ -4,12 +4,14 @@ where `model.preflight` says they belong, and a static comma-separated list mapp
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from apilint.common.fixes import Applicability, Fix
 from apilint.document.edit import add_entries, make_fix, set_value
 from apilint.document.refs import At
 from apilint.model.preflight import Origin, extended_list, quoted
+
+if TYPE_CHECKING:  # fixes are made only when computed (apilint.document.edit)
+    from apilint.common.fixes import Applicability, Fix
 
 
 def safety(origin: Origin) -> Applicability:

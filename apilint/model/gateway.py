@@ -32,6 +32,8 @@ AUTHENTICATING = frozenset({"lambda", "cognito", "jwt", "iam"})
 
 @dataclass(frozen=True, eq=False, repr=False)
 class SecurityScheme:
+    """A security scheme of the definition, as API Gateway reads it."""
+
     name: str
     at: At
     type: str | None  # the OpenAPI `type`
@@ -60,6 +62,8 @@ class Auth:
 
 @dataclass(frozen=True, eq=False, repr=False)
 class Integration:
+    """An operation's x-amazon-apigateway-integration, as API Gateway reads it."""
+
     at: At
     type: str | None  # lower case
     uri: Any
@@ -76,6 +80,8 @@ class Integration:
 
 @dataclass(frozen=True, eq=False, repr=False)
 class Parameter:
+    """A request parameter an operation declares (its own or its path's)."""
+
     name: str
     location: str  # `in`
     at: At  # the parameter object (after $ref)
@@ -95,6 +101,8 @@ class Parameter:
 
 @dataclass(eq=False, repr=False)
 class Method:
+    """One method of a resource: an operation of the definition."""
+
     verb: str  # upper case, "ANY" for x-amazon-apigateway-any-method
     path: str
     at: At
@@ -115,6 +123,8 @@ class Method:
 
 @dataclass(eq=False, repr=False)
 class Resource:
+    """A resource path of the API and its methods."""
+
     path: str
     at: At | None  # None for an intermediate prefix that is not itself a key of `paths`
     methods: dict[str, Method] = field(default_factory=dict)
@@ -126,6 +136,8 @@ class Resource:
 
 @dataclass(eq=False, repr=False)
 class Api:
+    """The gateway's view of one definition: what the rules read."""
+
     doc: Document
     ws: Workspace
     kind: str  # "rest" | "http"

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from apilint.common.regex import lazy
 from apilint.document.placeholders import PLACEHOLDER, mask
 from apilint.document.refs import At
 from apilint.model.gateway import Api, Integration, Method
@@ -23,7 +24,7 @@ HOLE = "\0"
 #: The verbs an ANY method answers; API Gateway puts the request's own verb in the source ARN.
 ANY_VERBS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 
-_INVOKE = re.compile(r"^arn:[^:]*:apigateway:[^:]*:lambda:path/[^/]*/functions/(?P<fn>.+)/[^/]+$")
+_INVOKE = lazy(r"^arn:[^:]*:apigateway:[^:]*:lambda:path/[^/]*/functions/(?P<fn>.+)/[^/]+$")
 STAGE_VARIABLE = re.compile(r"\$\{stageVariables\.([A-Za-z0-9_]+)\}")
 #: Import-time variables API Gateway fills in itself (and CloudFormation pseudo parameters),
 #: and the ARN field each may stand for; replaced by markers without ':' before parsing.
@@ -128,7 +129,7 @@ class Unresolved:
 
 def function_part(uri: str) -> str | None:
     """The function ARN (or name) inside an invocation URI, or a bare function ARN."""
-    m = _INVOKE.match(uri.strip())
+    m = _INVOKE().match(uri.strip())
     if m:
         return m["fn"]
     if uri.strip().startswith("arn:") and ":lambda:" in uri and ":apigateway:" not in uri:

@@ -3,12 +3,20 @@ read as written."""
 
 from __future__ import annotations
 
-from apilint.document.cfn import Template
+from typing import TYPE_CHECKING
+
 from apilint.model.gateway import Api
+
+if TYPE_CHECKING:
+    from apilint.document.cfn import Template
 
 
 def template_of(api: Api) -> Template | None:
     iac = api.doc.iac
+    if iac is None:
+        return None  # a definition file: the template front end is never imported for it
+    from apilint.document.cfn import Template
+
     return iac if isinstance(iac, Template) else None
 
 

@@ -27,6 +27,8 @@ _KEYS = frozenset(_ONE + LISTS + _MAPS)
 
 @dataclass(frozen=True, eq=False)
 class Root:
+    """A schema at the root of a model, request or response body."""
+
     site: At  # where the schema is written or referenced (may hold a `$ref`)
     owner: str  # "model 'Pet'", "the 200 response of GET /pets", ...
     role: str  # "model" | "request" | "response"

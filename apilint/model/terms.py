@@ -178,9 +178,9 @@ TERMS: dict[str, dict[str, str]] = {
     "declare-request-parameter": {
         "openapi": "Declare it in the operation's parameters (in: {where})",
         "cloudformation": f"Declare it in the RequestParameters of its {_REST_METHOD} "
-        "(`{value}: false`, or true when required)",
+        "(`{value}: {required}`{otherwise})",
         "terraform": f"Declare it in the request_parameters of its {_TF_METHOD} "
-        '(`"{value}" = false`, or true when required)',
+        '(`"{value}" = {required}`{otherwise})',
     },
     # -- models (AGW250) ------------------------------------------------------------------------
     "model-name-invalid": {

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 import shlex
 import textwrap
 from collections.abc import Sequence
@@ -16,6 +15,7 @@ from typing import TextIO
 from apilint.common.escape import terminal_line, visible
 from apilint.common.files import TooLarge
 from apilint.common.findings import FileResult, Finding, Severity
+from apilint.common.regex import lazy
 from apilint.document.loader import source_bytes
 from apilint.report import Catalog, plural, severity_counts
 
@@ -122,7 +122,7 @@ def _frame(f: Finding, lines: list[str] | None, colour: bool) -> list[str]:
     if f.span.end_line == f.line:
         end = min(max(f.span.end_column - 1, start + 1), len(cut))
     else:
-        token = _TOKEN.match(cut, start)
+        token = _TOKEN().match(cut, start)
         end = token.end() if token and token.end() > start else len(cut)
     marks = "^" * max(end - start, 1)
     if colour:
@@ -132,7 +132,7 @@ def _frame(f: Finding, lines: list[str] | None, colour: bool) -> list[str]:
 
 
 #: What opens a multi-line span: a quoted or plain key up to its colon, or a bracket.
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\']|\'\')*\'|[^\s:,]+|[\[{]')
+_TOKEN = lazy(r'"(?:[^"\\]|\\.)*"|\'(?:[^\']|\'\')*\'|[^\s:,]+|[\[{]')
 
 
 class _Sources:

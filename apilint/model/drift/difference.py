@@ -37,6 +37,8 @@ REDEPLOY = "deploy the definition, or write what the stage runs into it if the c
 
 @dataclass(frozen=True)
 class Difference:
+    """Where a definition and a stage's export differ, for the drift rule named."""
+
     rule: str
     at: At
     message: str

@@ -96,6 +96,13 @@ def _walked(path: Path) -> tuple[dict[str, list[Site]], dict[str, list[Site]]]:
             for at, owner, base in reference
             if keyword in at.value
         ]
+    # Several keywords at once: the nodes holding any of them, merged in walk order.
+    got["*"] = [(n.doc.path, n.tokens, n.owner, n.base) for n in index.holding(KEYWORDS)]
+    want["*"] = [
+        (at.doc.path, at.tokens, owner, base)
+        for at, owner, base in reference
+        if not KEYWORDS.isdisjoint(at.value)
+    ]
     return got, want
 
 

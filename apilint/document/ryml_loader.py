@@ -212,6 +212,8 @@ class RymlLocator:
         self.buffer = buffer  # keeps the memory the tree points into alive
         self.base = _address(buffer)
         self.original = original
+        #: The JSON rapidyaml emitted for a YAML document (load_fast), until take_json.
+        self.json: str | None = None
         self.lines = LineIndex(original)  # tree offsets are byte offsets
         root = tree.root_id()
         self.root = tree.first_child(root) if tree.is_stream(root) else root
@@ -223,6 +225,13 @@ class RymlLocator:
         self._searched: dict[int, int] = {}
         self._found: dict[tuple[int, str], int] = {}
         self._spans: dict[tuple[str, ...], Span] = {}
+
+    def take_json(self) -> str | None:
+        """The JSON rapidyaml emitted for the document, once: the workspace's `$ref` scan
+        searches it as it searches a JSON file's text, and nothing needs it after (a copy of
+        the document as large as its text, not kept alive for the rest of the run)."""
+        emitted, self.json = self.json, None
+        return emitted
 
     def _direct(self, node: int, token: str) -> int:
         """The child of `node` under `token` by rapidyaml's own search (C++, no table): a few
@@ -500,6 +509,7 @@ def load_fast(text: str, raw: bytes | None = None) -> tuple[Any, RymlLocator] | 
     suspects = values | exponents
     if len(suspects) > MAX_SUSPECTS or _risky_plain(locator.original, suspects):
         return None
+    locator.json = emitted
     return data, locator
 
 

@@ -14,7 +14,8 @@ from apilint.catalog.registry import Rule, RuleDefinitionError, find_rules_or_er
 from apilint.checks import Check, Violation, checks_for
 from apilint.common.collector import paused
 from apilint.common.errors import ApilintError, LoadError, UsageError, debugging
-from apilint.common.findings import Crash, FileResult, Finding, Fix, Severity, Span
+from apilint.common.findings import Crash, FileResult, Finding, Severity, Span
+from apilint.common.fixes import Fix
 from apilint.custom.loader import CUSTOM_PREFIX
 from apilint.document import Document, NotAnApi
 from apilint.document.cfn import Template

@@ -437,6 +437,14 @@ class RymlLocator:
         return self.lines.span(start, end)
 
     def _bounds(self, node: int) -> tuple[int, int]:
+        """Where the node starts and ends (byte offsets, the end exclusive)."""
+        t = self.tree
+        kind = _type(t, node)
+        if kind & _KEY and kind & _VAL and not kind & _CONTAINER:
+            # `key: scalar`, most findings (type bits read once, no walk down): what _start
+            # and _end find for it
+            start = self._offset(_key(t, node), kind & _KEYQUO)
+            return start, self._scalar_end(_val(t, node), kind & _VALQUO)
         return self._start(node), self._end(node)
 
 

@@ -16,6 +16,7 @@ from helpers import FIXTURES, require_shared
 
 from apilint.common.findings import FileResult, Finding, Severity, Span
 from apilint.document import addresses, load_document
+from apilint.document.intrinsics import ReadingLocator
 from apilint.document.lines import LineIndex
 from apilint.document.model import Document
 from apilint.document.pointer import decode
@@ -132,6 +133,17 @@ def test_a_document_without_a_batch_locator_locates_each_pointer_alone() -> None
     assert doc.spans(pointers) == [locator.span(p) for p in pointers]
     # through the alias: the anchored node's place
     assert doc.spans([("c", "d"), ("b", "k", "1")]) == [Span(4, 3, 6, 1), Span(1, 15, 1, 16)]
+
+
+def test_a_wrapping_locator_moves_each_pointer_before_the_batch() -> None:
+    # A reading of an Fn::If hands its other attributes to the file's locator: its pointers
+    # must still be moved to where the source holds them.
+    text = '{"a": {"b": 1}, "x": {"b": 2}}'
+    inner = JsonLocator(text)
+    reading = ReadingLocator(inner, (), {("x",): ("a",)})
+    doc = Document("t.json", Path("t.json"), {}, reading, "json", "3.0")
+    assert doc.spans([("x", "b"), ("a",)]) == [Span(1, 8, 1, 14), Span(1, 2, 1, 15)]
+    assert doc.spans([("x", "b")]) == [doc.span(("x", "b"))]
 
 
 # -- the shapes that make positions hard ---------------------------------------------------------

@@ -84,9 +84,12 @@ class Document:
     def spans(self, pointers: Sequence[Tokens]) -> list[Span]:
         """span() of each pointer; a locator that can locate many together does."""
         full = [self.base + t for t in pointers] if self.base else pointers
-        many = getattr(self.locator, "spans", None)
+        # The locator's own class, not the instance: a wrapper that hands other attributes to
+        # the locator it wraps (intrinsics.ReadingLocator) must not hand on spans, which would
+        # skip its own translation of each pointer.
+        many = getattr(type(self.locator), "spans", None)
         if many is not None:
-            found: list[Span] = many(full)
+            found: list[Span] = many(self.locator, full)
             return found
         return [self.locator.span(t) for t in full]
 

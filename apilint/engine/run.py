@@ -15,7 +15,6 @@ from apilint.checks import Check, Violation, checks_for
 from apilint.common.collector import paused
 from apilint.common.errors import ApilintError, LoadError, UsageError, debugging
 from apilint.common.findings import Crash, FileResult, Finding, Severity, Span
-from apilint.common.fixes import Fix
 from apilint.custom.loader import CUSTOM_PREFIX
 from apilint.document import Document, NotAnApi
 from apilint.document.cfn import Template
@@ -93,18 +92,14 @@ def _selected(rules: Iterable[Rule], settings: Settings) -> list[Rule]:
 
 
 class _Draft(NamedTuple):
-    """A finding before its position: the findings of a file are located together (spans_of)."""
+    """A rule's violation as it will be reported, before its position: the findings of a file
+    are located together (spans_of)."""
 
-    code: str
-    name: str
+    rule: Rule
     severity: Severity
-    message: str
-    file: str
+    message: str  # with what _draft adds to the check's
     pointer: str
-    operation: str | None
-    fix: Fix | None
-    doc: Document
-    tokens: Tokens
+    violation: Violation
 
 
 def _draft(rule: Rule, v: Violation, severity: Severity, strict: str | None = None) -> _Draft:
@@ -118,25 +113,23 @@ def _draft(rule: Rule, v: Violation, severity: Severity, strict: str | None = No
     construct = v.doc.construct(v.tokens) if v.doc.built_from is not None else None
     if construct is not None:
         message += f" (CDK construct {construct})"
-    pointer = v.doc.pointer(v.tokens)
-    return _Draft(
-        rule.code,
-        rule.name,
-        severity,
-        message,
-        v.doc.path,
-        pointer,
-        v.operation,
-        v.fix,
-        v.doc,
-        v.tokens,
-    )
+    return _Draft(rule, severity, message, v.doc.pointer(v.tokens), v)
 
 
 def _located(drafts: Sequence[_Draft]) -> list[Finding]:
-    spans = spans_of([(d.doc, d.tokens) for d in drafts])
+    spans = spans_of([(d.violation.doc, d.violation.tokens) for d in drafts])
     return [
-        Finding(d.code, d.name, d.severity, d.message, d.file, d.pointer, span, d.operation, d.fix)
+        Finding(
+            d.rule.code,
+            d.rule.name,
+            d.severity,
+            d.message,
+            d.violation.doc.path,
+            d.pointer,
+            span,
+            d.violation.operation,
+            d.violation.fix,
+        )
         for d, span in zip(drafts, spans)
     ]
 
@@ -332,7 +325,8 @@ def _apply_suppressions(
         return findings
     kept = []
     for f in findings:
-        match = next((s for s in suppressions if s.covers(f.file, f.pointer, f.code)), None)
+        file, code = f.violation.doc.path, f.rule.code
+        match = next((s for s in suppressions if s.covers(file, f.pointer, code)), None)
         if match is None:
             kept.append(f)
         else:

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from helpers import FIXTURES, require_shared
 
+from apilint.common.escape import visible
 from apilint.common.findings import FileResult, Finding, Severity, Span
 from apilint.document import addresses, load_document
 from apilint.document.intrinsics import ReadingLocator
@@ -390,3 +391,44 @@ def test_the_text_report_separates_findings_by_one_blank_line(tmp_path: Path) ->
     assert blocks[0].startswith(f"{path}:1:1: AGW001 [warning] m\n")
     assert blocks[1].startswith(f"{path}:2:1: AGW001 [warning] m\n")
     assert blocks[2] == "Found 2 problems (2 warnings) in 1 file.\n"
+
+
+def _frame_of_whole_line(f: Finding, line: str) -> str:
+    """The frame as computed from the whole decoded line (before only its start was read)."""
+    text = visible(line.expandtabs(2))
+    width = text_report.FRAME_WIDTH
+    cut = text[:width] + ("..." if len(text) > width else "")
+    start = min(max(f.span.column - 1, 0), len(cut))
+    if f.span.end_line == f.span.line:
+        end = min(max(f.span.end_column - 1, start + 1), len(cut))
+    else:
+        token = text_report._TOKEN.match(cut, start)
+        end = token.end() if token and token.end() > start else len(cut)
+    gutter = " " * len(str(f.span.line))
+    marks = "^" * max(end - start, 1)
+    return f"{gutter} |\n{f.span.line} | {cut}\n{gutter} | {' ' * start}{marks}\n"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_frame_reads_only_the_start_of_its_line_and_shows_the_same(
+    seed: int, tmp_path: Path
+) -> None:
+    # tabs, controls, `##[` and characters of 1 to 4 bytes around the frame's width; bytes
+    # that are not UTF-8; lines far longer than the frame (a minified file)
+    pick = random.Random(seed)
+    alphabet = [b"a", b" ", b"\t", b"\x1b", b"#", b"##[", b"\xc3\xa9", b"\xe2\x98\x83"]
+    alphabet += [b"\xf0\x9f\x98\x80", b"\xff", b"\xe2\x82", b'"k": ', b"{"]
+    lines = [
+        b"".join(pick.choice(alphabet) for _ in range(pick.choice([0, 40, 115, 125, 3000])))
+        for _ in range(60)
+    ]
+    path = tmp_path / "api.json"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    sources = text_report._Sources()
+    for number, raw in enumerate(lines, 1):
+        whole = raw.decode("utf-8", "replace")
+        for column, end_line, end_column in [(1, number, 2), (60, number, 200), (300, 9999, 1)]:
+            f = _finding(path, Span(number, column, end_line, end_column))
+            shown = sources.line(str(path), number)
+            assert shown is not None
+            assert text_report._frame(f, shown, False) == _frame_of_whole_line(f, whole)

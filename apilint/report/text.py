@@ -144,14 +144,22 @@ class _Sources:
         self._lines: dict[str, list[bytes] | None] = {}
 
     def line(self, path: str, number: int) -> str | None:
-        """Line `number` (1-based) of the file, None when it has no such line or cannot be
-        read back."""
+        """The start of line `number` (1-based) of the file that its frame shows (_shown),
+        None when it has no such line or cannot be read back."""
         lines = self._lines.get(path, _UNREAD)
         if lines is _UNREAD:
             lines = self._lines[path] = _read_lines(path)
         if lines is None or not 1 <= number <= len(lines):
             return None
-        return lines[number - 1].decode("utf-8", "replace")
+        return _shown_part(lines[number - 1])
+
+
+def _shown_part(line: bytes) -> str:
+    """The first FRAME_WIDTH + 1 characters of a line: all its frame shows, and whether more
+    follows (each character shows as one or more). Decoding, expanding and escaping a minified
+    file's one line of megabytes for each of its findings was quadratic. A character is at most
+    4 bytes: the bytes kept hold more characters than that, decoded as in the whole line."""
+    return line[: 4 * FRAME_WIDTH + 64].decode("utf-8", "replace")[: FRAME_WIDTH + 1]
 
 
 #: A file whose lines were not read yet (by identity: None is a file that cannot be read).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -89,6 +90,18 @@ class Document:
 
     def span(self, tokens: Tokens) -> Span:
         return self.locator.span(self.base + tokens if self.base else tokens)
+
+    def spans(self, pointers: Sequence[Tokens]) -> list[Span]:
+        """span() of each pointer; a locator that can locate many together does."""
+        full = [self.base + t for t in pointers] if self.base else pointers
+        # The locator's own class, not the instance: a wrapper that hands other attributes to
+        # the locator it wraps (intrinsics.ReadingLocator) must not hand on spans, which would
+        # skip its own translation of each pointer.
+        many = getattr(type(self.locator), "spans", None)
+        if many is not None:
+            found: list[Span] = many(self.locator, full)
+            return found
+        return [self.locator.span(t) for t in full]
 
     def pointer(self, tokens: Tokens) -> str:
         """The JSON Pointer of `tokens` in the file (what findings and suppressions report)."""

@@ -7,7 +7,7 @@ Both locators answer for the *closest existing ancestor* when a pointer goes pas
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import Any
 
@@ -100,16 +100,27 @@ class JsonLocator:
         self._members[start] = members
         return members
 
+    def spans(self, pointers: Sequence[Tokens]) -> list[Span]:
+        """span() of each pointer: the tree locates them together."""
+        if self._lookups + len(pointers) > self.BULK_AFTER and self._tree():
+            self._lookups += len(pointers)
+            found: list[Span] = self._bulk.spans(pointers)
+            return found
+        return [self.span(t) for t in pointers]
+
+    def _tree(self) -> bool:
+        """Whether the rapidyaml tree is there (parsed on the first call)."""
+        if self._bulk is None:
+            from apilint.document.ryml_loader import json_locator
+
+            self._bulk = json_locator(self.original, self.duplicate_keys) or False
+        return bool(self._bulk)
+
     def span(self, tokens: Tokens) -> Span:
         self._lookups += 1
-        if self._lookups > self.BULK_AFTER:
-            if self._bulk is None:
-                from apilint.document.ryml_loader import json_locator
-
-                self._bulk = json_locator(self.original, self.duplicate_keys) or False
-            if self._bulk:
-                span: Span = self._bulk.span(tokens)
-                return span
+        if self._lookups > self.BULK_AFTER and self._tree():
+            span: Span = self._bulk.span(tokens)
+            return span
         if self._root is None:
             start = _WS().match(self.text, 0).end()  # type: ignore[union-attr]
             self._root = (start, start, len(self.text.rstrip()))

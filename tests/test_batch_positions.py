@@ -402,7 +402,7 @@ def _frame_of_whole_line(f: Finding, line: str) -> str:
     if f.span.end_line == f.span.line:
         end = min(max(f.span.end_column - 1, start + 1), len(cut))
     else:
-        token = text_report._TOKEN.match(cut, start)
+        token = text_report._TOKEN().match(cut, start)
         end = token.end() if token and token.end() > start else len(cut)
     gutter = " " * len(str(f.span.line))
     marks = "^" * max(end - start, 1)

@@ -79,14 +79,15 @@ def main(path: str) -> dict[str, float]:
     engine.load_definitions = timed("read+parse", engine.load_definitions)
     engine.build_model = timed("model build", engine.build_model)
     engine._run_check = timed("rules", engine._run_check)
-    engine.span_of = timed("positions", engine.span_of)
+    engine.spans_of = timed("positions", engine.spans_of)
     apilint.commands.lint.report = timed("report", apilint.commands.lint.report)
     start = time.perf_counter()
     with redirect_stdout(io.StringIO()):
         apilint.cli.main(["lint", "-q", "--fail-on", "never", path])
     spent["total"] = time.perf_counter() - start + spent["imports"]
-    # Rules include the positions of their findings and the shared values they asked for.
-    spent["rules"] = spent.get("rules", 0.0) - spent.get("positions", 0.0) - spent.get("shared", 0)
+    # Rules include the shared values they asked for; the positions of a file's findings are
+    # found after its rules ran, all together.
+    spent["rules"] = spent.get("rules", 0.0) - spent.get("shared", 0)
     return {k: round(v * 1000, 1) for k, v in spent.items()}
 
 

@@ -216,3 +216,46 @@ def test_the_same_ref_resolves_in_the_document_that_writes_it(tmp_path: Path) ->
         ("AGW003", "api.yaml", 13),
         ("AGW201", "common.yaml", 5),
     }
+
+
+YAML_REFS = (
+    "openapi: 3.0.1\ninfo: {title: x, version: '1'}\n"
+    "paths:\n  /a:\n    get:\n      responses:\n"
+    "        '200': {$ref: '#/components/responses/Ok'}\n"
+    "components:\n  responses:\n    Ok:\n      description: ok\n      content:\n"
+    "        application/json:\n          schema: {$ref: '#/components/schemas/Pet'}\n"
+    "          example: {$ref: '#/components'}\n"
+    "  schemas:\n    Pet: {type: object}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("edit", "findings", "walks"),
+    [
+        # As for a JSON file, the distinct targets are read from the text, not by walking
+        # the data: the JSON rapidyaml emitted for it.
+        pytest.param(("", ""), [], [], id="targets-fine"),
+        # The text search cannot tell an example's `$ref` from a reference: it fails there,
+        # and the walk, which skips literal data, finds no reference that fails.
+        pytest.param(("'#/components'}", "'#/nothing'}"), [], [1], id="literal-data"),
+        pytest.param(("schemas/Pet'}", "schemas/Cat'}"), [("AGW003", 14)], [1], id="broken"),
+        # Substituted `${...}`s can make the data differ from the text that was parsed.
+        pytest.param(("title: x", "title: '${name}'"), [], [1], id="placeholders"),
+    ],
+)
+def test_yaml_refs_are_checked_from_the_text_unless_a_target_fails(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    edit: tuple[str, str],
+    findings: list[tuple[str, int]],
+    walks: list[int],
+) -> None:
+    import apilint.document.refs as refs
+
+    walked: list[int] = []
+    real = refs.iter_refs
+    monkeypatch.setattr(refs, "iter_refs", lambda data: walked.append(1) or real(data))
+    root = write(tmp_path, "api.yaml", YAML_REFS.replace(*edit))
+    found = lint_file(str(root), Settings(select=("ref-unresolved",))).findings
+    assert [(f.code, f.line) for f in found] == findings
+    assert walked == walks

@@ -34,3 +34,18 @@ def test_encode_is_decodes_inverse() -> None:
     tokens = ("paths", "/pets/{id}", "a~b", "", "get")
     assert encode(tokens) == "/paths/~1pets~1{id}/a~0b//get"
     assert decode(encode(tokens)) == tokens
+
+
+@pytest.mark.parametrize(
+    ("tokens", "pointer"),
+    [
+        pytest.param(("a", "b"), "/a/b", id="plain"),
+        pytest.param(("~/", "/~", "~1"), "/~0~1/~1~0/~01", id="escapes"),
+        pytest.param(("",), "/", id="one-empty"),
+        pytest.param(("a\0b", "/c"), "/a\0b/~1c", id="nul-in-token"),
+        pytest.param(("\0", "\0/"), "/\0/\0~1", id="only-nul"),
+    ],
+)
+def test_encode_escapes_each_token(tokens: tuple[str, ...], pointer: str) -> None:
+    # A token holding the character the fast path joins by takes the token-by-token path.
+    assert encode(tokens) == pointer

@@ -218,6 +218,8 @@ def test_what_the_fast_path_accepts_it_reads_as_the_libyaml_path_does(text: str)
         "k: [a,\n  off]\n",  # a flow sequence over two lines
         "k:\n  1_000\n",  # a value on the line after its key
         "k: 1e3\n",  # an exponent (a JSON number, not a string)
+        "k: 1e-7\n",  # a negative exponent
+        "k: [2, 1E+20]\n",  # a capital E and a sign, in a flow sequence
         "k: [1, 12:30]\n",
     ],
 )
@@ -231,6 +233,8 @@ def test_declines_risky_plain_scalars_wherever_they_stand(text: str) -> None:
         "k: 'NO'\nl: [\"off\"]\nm: {a: 'yes'}\n",  # quoted: strings on both paths
         "k: y\nl: [n, Y]\nm: {a: N}\n",  # PyYAML's resolver has no y/n booleans
         "k: 1.0e+3\n",  # a YAML 1.1 float too
+        "k: 1.5e-7\nl: 0.00001\nm: [2.5e+20]\n",  # YAML 1.1 floats, tiny and huge
+        "k: a1e3\nl: 'i.e. 2E5'\n",  # exponent-like text in strings
         "k: NOT\nl: offset\nm: NO way\n",  # the suspects' text within other scalars
         "k: |\n  see 'NO' below\nl: 'NO'\n",
     ],
@@ -239,3 +243,15 @@ def test_keeps_the_fast_path_when_no_plain_scalar_is_risky(text: str) -> None:
     fast = load_fast(text)
     assert fast is not None
     assert fast[0] == load_libyaml(text, "t.yaml")[0]
+
+
+def test_json_longer_than_the_first_buffer_is_emitted_whole() -> None:
+    # Emitted JSON indents each level by two: 40 block levels indented by one take 4 times
+    # their text (the first buffer holds twice).
+    text = "".join(" " * i + "k:\n" for i in range(40)) + " " * 40 + "v\n"
+    expected: object = "v"
+    for _ in range(40):
+        expected = {"k": expected}
+    fast = load_fast(text)
+    assert fast is not None
+    assert fast[0] == load_libyaml(text, "t.yaml")[0] == expected

@@ -2,64 +2,35 @@
 
 A REST API turns `definitions` / `components.schemas` and every request or response body schema
 into JSON Schema draft 4 models; the known-issues list names the keywords it does not support.
-`schema_nodes` walks those schemas once per API (following `$ref`s, each node once), so a problem
-in a shared schema is reported once, where the schema is written.
+The schemas are walked once per API (apilint.model.schema_walk: following `$ref`s, each node
+once), so a problem in a shared schema is reported once, where the schema is written.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any, NamedTuple
+from typing import Any
 
 from apilint.checks import Violation, check, first_visit, per_api, shown, violation
 from apilint.common.regex import lazy
-from apilint.document.pointer import Tokens, encode
+from apilint.document.pointer import Tokens
 from apilint.document.refs import At
 from apilint.model.gateway import Api, Method
-from apilint.model.requests import (
-    request_sites,
-    response_sites,
-    schemas_container,
+from apilint.model.requests import request_sites, response_sites, schemas_container
+from apilint.model.schema_walk import (
+    LISTS,
+    SchemaIndex,
+    SchemaNode,
+    is_json,
+    lists_json,
+    roots,
+    swagger2_types,
+    walk,
 )
 from apilint.model.wording import say
 
-_ONE = ("items", "additionalProperties", "not")  # a schema (items: or a list of schemas)
-_LISTS = ("allOf", "anyOf", "oneOf")
-_MAPS = ("properties", "patternProperties")
-_KEYS = frozenset(_ONE + _LISTS + _MAPS)
 _MODEL_NAME = lazy(r"[A-Za-z0-9]+")
-
-
-class SchemaNode(NamedTuple):
-    at: At  # a schema object (a dict), after `$ref`s
-    owner: str  # "model 'Pet'", "the 200 response of GET /pets", ...
-    #: How many of `at.tokens` lead to the owner's root: the rest is the place inside the owner
-    #: (a number rather than a tuple per node: a large API has tens of thousands of nodes).
-    base: int
-
-    @property
-    def rel(self) -> tuple[str, ...]:
-        """The place inside the owner, () for its root."""
-        return self.at.tokens[self.base :]
-
-    @property
-    def where(self) -> str:
-        return "/".join(self.rel)
-
-    @property
-    def place(self) -> str:
-        return f"{self.owner} (at {self.where})" if self.rel else self.owner
-
-
-class Root(NamedTuple):
-    """A schema at the root of a model, request or response body."""
-
-    site: At  # where the schema is written or referenced (may hold a `$ref`)
-    owner: str
-    role: str  # "model" | "request" | "response"
-    json: bool = True  # a model for application/json (the media type, or consumes/produces)
-    media_type: str = ""  # the `content` key of an OAS 3 body; "" for models and Swagger 2.0
 
 
 def _site_key(at: At) -> tuple[int, Tokens]:
@@ -67,109 +38,19 @@ def _site_key(at: At) -> tuple[int, Tokens]:
 
 
 @per_api
-def roots(api: Api) -> list[Root]:
-    """The named models, then each method's request and response body schemas (cached per API)."""
-    out = []
-    container = schemas_container(api)
-    for name in container.value if container is not None else ():
-        site = container.child(name) if container is not None else None
-        if site is not None:
-            out.append(Root(site, f"model {name!r}", "model"))
-    for method in api.methods:
-        for media_type, site in request_sites(api, method):
-            out.append(
-                Root(site, f"the request body of {method.label}", "request", media_type=media_type)
-            )
-        produces_json = api.version != "2.0" or _swagger2_json(api, method, "produces")
-        for status, media_type, site in response_sites(api, method):
-            out.append(
-                Root(
-                    site,
-                    f"the {status} response of {method.label}",
-                    "response",
-                    _is_json(media_type) if media_type else produces_json,
-                    media_type,
-                )
-            )
-    return out
-
-
-@per_api
-def schema_nodes(api: Api) -> list[SchemaNode]:
-    """Every schema object of the API's models and bodies, each once (cached per API)."""
-    seen: set[tuple[int, Tokens]] = set()
-    out: list[SchemaNode] = []
-    for root in roots(api):
-        stack = [(root.site, root.owner, len(root.site.tokens))]
-        while stack:
-            at, owner, base = stack.pop()
-            value = at.value
-            if not isinstance(value, dict):
-                continue
-            ref = value.get("$ref")
-            if isinstance(ref, str):
-                node = api.ws.resolve(at)
-                if node is None or not isinstance(node.value, dict):
-                    continue
-                if node.tokens != at.tokens or node.doc is not at.doc:  # reached through it
-                    owner, base = _owner(node), len(node.tokens)
-            else:
-                node = at
-            key = _site_key(node)
-            if key in seen:
-                continue
-            seen.add(key)
-            out.append(SchemaNode(node, owner, base))
-            if not _KEYS.isdisjoint(node.value):  # (C speed) most schemas have no subschema
-                stack.extend(reversed(_children(node, owner, base)))
-    return out
-
-
-@per_api
-def _keyword_index(api: Api) -> dict[str, list[int]]:
-    """For each keyword of _LOOKED_FOR, the positions in schema_nodes of the nodes that hold it
-    (cached per API): most of the tens of thousands of nodes of a large API hold none, and five
-    rules would each visit all of them."""
-    index: dict[str, list[int]] = {}
-    for i, node in enumerate(schema_nodes(api)):
-        for keyword in _LOOKED_FOR.intersection(node.at.value):
-            index.setdefault(keyword, []).append(i)
-    return index
+def _index(api: Api) -> SchemaIndex:
+    """The schema objects that hold a keyword some rule here looks for (cached per API)."""
+    return walk(api, roots(api), _LOOKED_FOR)
 
 
 def _holding(api: Api, keywords: frozenset[str]) -> list[SchemaNode]:
     """The schema nodes that hold any of `keywords` (all of _LOOKED_FOR), in walk order."""
-    nodes, index = schema_nodes(api), _keyword_index(api)
-    return [nodes[i] for i in sorted(set().union(*(index.get(k, ()) for k in keywords)))]
+    return _index(api).holding(keywords)
 
 
-def _owner(node: At) -> str:
-    t = node.tokens
-    if (len(t) == 2 and t[0] == "definitions") or (
-        len(t) == 3 and t[:2] == ("components", "schemas")
-    ):
-        return f"model {t[-1]!r}"
-    return f"the schema at {encode(t) or '#'}"
-
-
-def _children(node: At, owner: str, base: int) -> list[tuple[At, str, int]]:
-    """The subschemas of a schema, in document order."""
-    value, doc, tokens = node.value, node.doc, node.tokens
-    out = []
-    for key in [k for k in value if k in _KEYS]:
-        child = value[key]
-        if isinstance(child, dict):
-            if key in _MAPS:
-                for name, sub in child.items():
-                    if isinstance(sub, dict):
-                        out.append((At(doc, tokens + (key, str(name)), sub), owner, base))
-            else:
-                out.append((At(doc, tokens + (key,), child), owner, base))
-        elif isinstance(child, list) and (key in _LISTS or key == "items"):  # tuple items too
-            for i, sub in enumerate(child):
-                if isinstance(sub, dict):
-                    out.append((At(doc, tokens + (key, str(i)), sub), owner, base))
-    return out
+def _on_key(node: SchemaNode, key: str, message: str) -> Violation:
+    """A violation at one key of a schema node (made without an At: thousands on GitHub)."""
+    return Violation(node.doc, node.tokens + (key,), message)
 
 
 # -- models ------------------------------------------------------------------------------------
@@ -205,19 +86,20 @@ _EXAMPLES = ("example", "examples")
 _FORMAT = frozenset({"format"})
 _DEPRECATED = frozenset({"deprecated"})
 #: Every keyword the schema rules ask `_holding` for: indexed in one walk over the nodes.
-_LOOKED_FOR = _KEYWORD_SET | frozenset(_EXAMPLES) | _FORMAT | _DEPRECATED | frozenset(_LISTS)
+_LOOKED_FOR = _KEYWORD_SET | frozenset(_EXAMPLES) | _FORMAT | _DEPRECATED | frozenset(LISTS)
 
 
 @check
 def schema_keyword_unsupported(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     for node in _holding(api, _KEYWORD_SET):
         for keyword, advice in _KEYWORDS.items():
-            if keyword not in node.at.value:
+            if keyword not in node.value:
                 continue
             if keyword == "nullable" and api.version == "2.0":
                 continue  # not a Swagger 2.0 keyword at all: schema-invalid reports it
-            yield violation(
-                node.at.child(keyword) or node.at,
+            yield _on_key(
+                node,
+                keyword,
                 f"`{keyword}` in {node.place} is not supported in API Gateway models: {advice}",
             )
 
@@ -229,14 +111,15 @@ def schema_example_unsupported(api: Api, options: dict[str, Any]) -> Iterator[Vi
     count: dict[str, int] = {}
     for node in _holding(api, frozenset(_EXAMPLES)):
         for keyword in _EXAMPLES:
-            if keyword in node.at.value:
+            if keyword in node.value:
                 first.setdefault(node.owner, (node, keyword))
                 count[node.owner] = count.get(node.owner, 0) + 1
     for owner, (node, keyword) in first.items():
         more = count[owner] - 1
         also = f" (and {more} more in it)" if more else ""
-        yield violation(
-            node.at.child(keyword) or node.at,
+        yield _on_key(
+            node,
+            keyword,
             f"`{keyword}` in {node.place}{also} is not supported in API Gateway "
             "models; it is harmless to import, but keep examples in documentation "
             "(e.g. x-amazon-apigateway-documentation) rather than in the model",
@@ -246,10 +129,10 @@ def schema_example_unsupported(api: Api, options: dict[str, Any]) -> Iterator[Vi
 @check
 def schema_int_decimal_format(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
     for node in _holding(api, _FORMAT):
-        fmt = node.at.value["format"]
+        fmt = node.value["format"]
         if not isinstance(fmt, str):
             continue
-        kind = node.at.value.get("type")
+        kind = node.value.get("type")
         if fmt.lower() in ("int32", "int64") and kind == "number":
             fix = "use `type: integer` (with or without the format)"
         elif fmt.lower() == "decimal" and kind != "string":
@@ -258,17 +141,18 @@ def schema_int_decimal_format(api: Api, options: dict[str, Any]) -> Iterator[Vio
         else:
             continue
         typed = f" with `type: {kind}`" if isinstance(kind, str) else ""
-        yield violation(
-            node.at.child("format") or node.at,
+        yield _on_key(
+            node,
+            "format",
             f"`format: {fmt}`{typed} in {node.place} is not supported in API Gateway models: {fix}",
         )
 
 
 @check
 def schema_composition_ref(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
-    for node in _holding(api, frozenset(_LISTS)):
-        for keyword in _LISTS:
-            members = node.at.value.get(keyword)
+    for node in _holding(api, frozenset(LISTS)):
+        for keyword in LISTS:
+            members = node.value.get(keyword)
             if not isinstance(members, list):
                 continue
             refs = [
@@ -280,8 +164,9 @@ def schema_composition_ref(api: Api, options: dict[str, Any]) -> Iterator[Violat
             ]
             if refs:
                 shown = ", ".join(refs[:3]) + (" ..." if len(refs) > 3 else "")
-                yield violation(
-                    node.at.child(keyword) or node.at,
+                yield _on_key(
+                    node,
+                    keyword,
                     f"`{keyword}` in {node.place} uses $ref to schemas of the same "
                     f"document ({shown}); API Gateway cannot import that in OpenAPI "
                     "3.0: inline the referenced schemas, or reference a separate "
@@ -329,7 +214,7 @@ def deprecated_dropped(api: Api, options: dict[str, Any]) -> Iterator[Violation]
                     (param.at, f"parameter {param.name!r} of {method.label}", None),
                 )
     for node in _holding(api, _DEPRECATED):
-        if node.at.value["deprecated"] is True:
+        if node.value["deprecated"] is True:
             sites.setdefault(_site_key(node.at), (node.at, node.place, None))
     for at, what, operation in sites.values():
         yield violation(
@@ -339,10 +224,6 @@ def deprecated_dropped(api: Api, options: dict[str, Any]) -> Iterator[Violation]
             "parts as well",
             operation,
         )
-
-
-def _is_json(media_type: str) -> bool:
-    return media_type.split(";")[0].strip().lower() == "application/json"
 
 
 def _media_entry(site: At) -> At:
@@ -359,7 +240,7 @@ def nonjson_model(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
                 found.setdefault(_site_key(where), (where, what))
     else:
         for root in roots(api):
-            if root.role != "model" and not _is_json(root.media_type):
+            if root.role != "model" and not is_json(root.media_type):
                 where = _media_entry(root.site)
                 found.setdefault(_site_key(where), (where, f"{root.owner} ({root.media_type})"))
     for where, what in found.values():
@@ -373,24 +254,6 @@ def nonjson_model(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
         )
 
 
-def _swagger2_types(api: Api, method: Method, key: str) -> tuple[At, list[Any]] | None:
-    """`consumes`/`produces` in force for a Swagger 2.0 operation, if declared and not empty."""
-    holder = method.at if key in method.value else api.root
-    types = holder.value.get(key)
-    if not isinstance(types, list) or not types:
-        return None  # absent: application/json
-    return holder.child(key) or holder, types
-
-
-def _lists_json(types: list[Any]) -> bool:
-    return any(isinstance(t, str) and _is_json(t) for t in types)
-
-
-def _swagger2_json(api: Api, method: Method, key: str) -> bool:
-    found = _swagger2_types(api, method, key)
-    return found is None or _lists_json(found[1])
-
-
 def _swagger2_nonjson(api: Api, method: Method) -> Iterator[tuple[At, str]]:
     """(where, what) for `consumes`/`produces` in force that list no JSON type although the
     method has a body schema of that direction."""
@@ -398,8 +261,8 @@ def _swagger2_nonjson(api: Api, method: Method) -> Iterator[tuple[At, str]]:
         ("consumes", any(True for _ in request_sites(api, method)), "request body"),
         ("produces", any(True for _ in response_sites(api, method)), "responses"),
     ):
-        found = _swagger2_types(api, method, key)
-        if has_body and found is not None and not _lists_json(found[1]):
+        found = swagger2_types(api, method, key)
+        if has_body and found is not None and not lists_json(found[1]):
             where, types = found
             shown = ", ".join(str(t) for t in types)
             yield where, f"the {what} of {method.label} ({key}: {shown})"

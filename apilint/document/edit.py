@@ -110,4 +110,5 @@ def patched(doc: Document, edits: Edits) -> str | None:
     """The document's file text with `edits` applied (for tests and previews)."""
     from apilint.common.fixes import apply_edits
 
-    return apply_edits(doc.text, list(edits)) if doc.text is not None else None
+    text = doc.source_text()
+    return apply_edits(text, list(edits)) if text is not None else None

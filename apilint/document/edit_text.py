@@ -152,7 +152,7 @@ def _source(text: str, fmt: str) -> _Source | None:
 
 
 def _open(doc: Document, tokens: Tokens) -> tuple[_Source, _Node] | None:
-    text = doc.text
+    text = doc.source_text()
     if text is None or doc.fmt not in ("json", "yaml"):
         return None
     fmt = "json" if text.lstrip()[:1] in ("{", "[") and doc.fmt == "json" else "yaml"
@@ -428,7 +428,7 @@ _HCL_LITERAL = lazy(r'"(?:[^"\\$%]|\\.)*"|-?\d+(?:\.\d+)?|true|false')
 
 def _set_hcl(doc: Document, tokens: Tokens, value: Any) -> Edits | None:
     """A plain literal replaced by another (a string, number or boolean), nothing else."""
-    text = doc.text
+    text = doc.source_text()
     spans = getattr(doc.locator, "spans", None)
     if text is None or not isinstance(spans, dict) or isinstance(value, (dict, list)):
         return None

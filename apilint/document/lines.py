@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import operator
+from collections.abc import Sequence
 
 from apilint.common.findings import Span
 
@@ -62,6 +63,30 @@ class LineIndex:
         if self._ascii:
             return line + 1, offset - start + 1
         return line + 1, self._column(start, offset) + 1
+
+    def positions(self, offsets: Sequence[int]) -> list[tuple[int, int]]:
+        """position() of each offset (offsets are not negative), in one pass over the text in
+        offset order: each step counts the newlines between one offset and the next, and the
+        characters since the previous offset when they share a line, so a column costs no
+        decoding of its line from the start (one long minified line stays linear)."""
+        text, newline, ascii_ = self.text, self._newline, self._ascii
+        found = [(0, 0)] * len(offsets)
+        line = line_start = last = characters = 0
+        for i in sorted(range(len(offsets)), key=offsets.__getitem__):
+            offset = offsets[i]
+            inside = text.count(newline, last, offset)  # type: ignore[arg-type]
+            if inside:
+                line += inside
+                last = line_start = text.rfind(newline, last, offset) + 1  # type: ignore[arg-type]
+                characters = 0
+            if ascii_:
+                column = offset - line_start
+            else:
+                assert isinstance(text, bytes)
+                characters = column = characters + _characters(text[last:offset])
+            last = offset
+            found[i] = (line + 1, column + 1)
+        return found
 
     def _chunk_table(self) -> tuple[list[int], list[int]]:
         """Per CHUNK of the text: the newlines before it and where the line it starts in

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
-from collections import Counter
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,16 +14,18 @@ from typing import Any, NamedTuple
 from apilint.common.errors import LoadError, ParseError
 from apilint.common.files import NOT_REGULAR, NotRegularFile, TooLarge, read_bounded
 from apilint.common.regex import lazy
+from apilint.document.json_loader import load_json, load_json_bytes
 from apilint.document.model import NOT_AN_API, Document, KeyIssue, NotAnApi
 from apilint.document.placeholders import quote_bare_json_placeholders
-from apilint.document.pointer import Tokens
-from apilint.document.source import JsonLocator
 from apilint.document.yaml_loader import load_yaml
 
 #: Refuse larger inputs (API Gateway itself takes at most 6 MB; exports of huge APIs stay well below).
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
 _JSON_SUFFIXES = (".json",)
+#: Text that may be JSON whatever the file's name (parse decides the same on the text; what
+#: else it strips, other Unicode blanks, orjson refuses, so parse decides those).
+_JSON_START = re.compile(rb"[ \t\r\n]*[{\[]")
 #: Sections the gateway model stands on: a wrong type here is an error (exit 2); elsewhere it is
 #: a schema-invalid finding.
 _SECTIONS_THAT_ARE_MAPPINGS = ("info", "paths", "components", "definitions", "securityDefinitions")
@@ -75,6 +78,11 @@ def source_bytes(path: str | os.PathLike[str], max_bytes: int) -> bytes:
 
 
 def read_text(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    return decode(read_bytes(path, shown, max_bytes), shown)
+
+
+def read_bytes(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The file's bytes (standard input's when it stands for `path`), its problems LoadErrors."""
     try:
         raw = _provided(path, max_bytes)
         if raw is None:
@@ -89,6 +97,11 @@ def read_text(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str
         raise LoadError(exc.strerror or NOT_REGULAR, shown) from None
     except OSError as exc:
         raise LoadError(f"cannot read: {exc.strerror or exc}", shown) from None
+    return raw
+
+
+def decode(raw: bytes, shown: str) -> str:
+    """UTF-8 text (a BOM dropped); anything else is a LoadError at the first bad byte."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -99,23 +112,26 @@ def read_text(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str
         ) from None
 
 
-def parse(text: str, shown: str, as_json: bool) -> tuple[Any, Any, list[Any], str]:
-    """Return (data, locator, parse issues, format)."""
-    if not text.strip():
+def parse(
+    text: str, shown: str, as_json: bool, raw: bytes | None = None
+) -> tuple[Any, Any, list[Any], str]:
+    """Return (data, locator, parse issues, format). `raw`: the text's UTF-8 bytes, when the
+    caller read them (rapidyaml parses them without encoding the text back)."""
+    if not text or text.isspace():  # what strip() would leave empty, without its copy
         raise LoadError("file is empty", shown, 1, 1)
     if as_json or text.lstrip()[:1] in ("{", "["):
         try:
-            return _load_json(text, shown)
+            return (*load_json(text), "json")
         except json.JSONDecodeError as exc:
             if "${" in text:
                 try:
-                    return _load_json(quote_bare_json_placeholders(text), shown)
+                    return (*load_json(quote_bare_json_placeholders(text)), "json")
                 except json.JSONDecodeError:
                     pass
             if as_json:
                 raise ParseError(f"invalid JSON: {exc.msg}", shown, exc.lineno, exc.colno) from None
             # Not JSON after all (YAML flow style starts with '{' too): let YAML decide.
-    data, locator, issues = load_yaml(text, shown)
+    data, locator, issues = load_yaml(text, shown, raw)
     return data, locator, issues, "yaml"
 
 
@@ -131,67 +147,6 @@ def parse_strict(text: str, shown: str, as_json: bool = False) -> Any:
                 f"duplicate key {issue.detail!r}", shown, issue.span.line, issue.span.column
             )
     return data
-
-
-def _load_json(text: str, shown: str) -> tuple[Any, Any, list[Any], str]:
-    """JSON with its duplicate keys: JSON parsers disagree on which value wins (most keep the
-    last, some the first, some reject the file). The stdlib parser with a pairs hook costs
-    about what orjson does on large files and is the one that can see them."""
-    duplicated: list[tuple[dict[str, Any], list[str]]] = []
-
-    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        mapping = dict(pairs)
-        if len(mapping) != len(pairs):
-            counts = Counter(k for k, _ in pairs)
-            duplicated.append((mapping, [k for k, n in counts.items() for _ in range(n - 1)]))
-        return mapping
-
-    parse_int = None
-    try:
-        data = json.loads(text, object_pairs_hook=pairs_hook)
-    except json.JSONDecodeError:
-        raise
-    except ValueError:  # an integer past Python's int-from-text limit (4,300 digits)
-        duplicated.clear()
-        parse_int = _int_or_text
-        data = json.loads(text, object_pairs_hook=pairs_hook, parse_int=parse_int)
-    locator = JsonLocator(text, parse_int, duplicate_keys=bool(duplicated))
-    return data, locator, _duplicate_issues(data, duplicated, locator) if duplicated else [], "json"
-
-
-def _int_or_text(digits: str) -> int | str:
-    """Only called when a number is too long: the YAML loaders keep its text too (PyYAML's
-    int() fails the same way), so both formats lint it the same."""
-    try:
-        return int(digits)
-    except ValueError:
-        return digits
-
-
-def _duplicate_issues(
-    data: Any, duplicated: list[tuple[dict[str, Any], list[str]]], locator: JsonLocator
-) -> list[KeyIssue]:
-    where: dict[int, Tokens] = {}
-    wanted = {id(m) for m, _ in duplicated}
-    stack: list[tuple[Tokens, Any]] = [((), data)]
-    while stack and len(where) < len(wanted):
-        tokens, node = stack.pop()
-        if isinstance(node, dict):
-            if id(node) in wanted:
-                where[id(node)] = tokens
-            stack.extend((tokens + (k,), v) for k, v in node.items() if isinstance(v, (dict, list)))
-        elif isinstance(node, list):
-            stack.extend(
-                (tokens + (str(i),), v) for i, v in enumerate(node) if isinstance(v, (dict, list))
-            )
-    issues = []
-    for mapping, keys in duplicated:
-        tokens = where.get(id(mapping), ())
-        for key in keys:
-            issues.append(
-                KeyIssue("duplicate-key", key, locator.span(tokens + (key,)), tokens + (key,))
-            )
-    return issues
 
 
 def detect_version(data: dict[str, Any]) -> str | None:
@@ -324,8 +279,19 @@ def read_document(p: Path, shown: str, max_bytes: int) -> Document | NotAnApi:
 
 def load_fragment(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """A file reached through `$ref`: any YAML/JSON value, no version of its own."""
-    text = read_text(path, shown, max_bytes)
-    data, locator, issues, fmt = parse(text, shown, path.suffix.lower() in _JSON_SUFFIXES)
+    raw = read_bytes(path, shown, max_bytes)
+    as_json = path.suffix.lower() in _JSON_SUFFIXES
+    body = raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
+    fast = load_json_bytes(body) if as_json or _JSON_START.match(body) else None
+    text: str | bytes = body  # the common case: decoded only if a fix asks for the text
+    issues: list[KeyIssue] = []
+    if fast is not None:
+        (data, locator), fmt = fast, "json"
+    else:
+        text = decode(raw, shown)
+        data, locator, issues, fmt = parse(text, shown, as_json, body)
+    # Searched in the bytes: the same answer as in the text (UTF-8 never spells an ASCII
+    # character inside another), without decoding it.
     return Document(
         path=shown,
         abspath=real_path(path, shown),
@@ -334,7 +300,7 @@ def load_fragment(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) ->
         fmt=fmt,
         version="",
         parse_issues=issues,
-        placeholders="${" in text,
-        suppressions=SUPPRESSION_KEY in text,
+        placeholders=b"${" in body,
+        suppressions=SUPPRESSION_KEY.encode() in body,
         text=text,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
@@ -68,8 +69,9 @@ class Document:
     #: The same definition read with the second branch of each Fn::If (either may deploy): it
     #: is linted too, and its findings join those of the reading before it.
     alternative: bool = False
-    #: The text of the file it was read from (None when built otherwise): fixes edit it.
-    text: str | None = None
+    #: The text of the file it was read from (None when built otherwise): fixes edit it. A
+    #: JSON file keeps its UTF-8 bytes as read (no BOM) until source_text() decodes them.
+    text: str | bytes | None = None
     #: None for an OpenAPI document; else what the API was built from ("CloudFormation
     #: resources", "Terraform resources"): the data is then the OpenAPI document API Gateway
     #: would export for it (apilint.document.resources), and its locator a ResourceLocator.
@@ -78,8 +80,27 @@ class Document:
     #: OpenAPI document; a resource front end names those it fills in.
     provides: frozenset[str] = ALL_FACTS
 
+    def source_text(self) -> str | None:
+        """The text of the file (decoded once, on the first call: fixes are rare, and decoding
+        GitHub's 13 MB builds a 52 MB str)."""
+        if isinstance(self.text, bytes):
+            self.text = self.text.decode("utf-8")
+        return self.text
+
     def span(self, tokens: Tokens) -> Span:
         return self.locator.span(self.base + tokens if self.base else tokens)
+
+    def spans(self, pointers: Sequence[Tokens]) -> list[Span]:
+        """span() of each pointer; a locator that can locate many together does."""
+        full = [self.base + t for t in pointers] if self.base else pointers
+        # The locator's own class, not the instance: a wrapper that hands other attributes to
+        # the locator it wraps (intrinsics.ReadingLocator) must not hand on spans, which would
+        # skip its own translation of each pointer.
+        many = getattr(type(self.locator), "spans", None)
+        if many is not None:
+            found: list[Span] = many(self.locator, full)
+            return found
+        return [self.locator.span(t) for t in full]
 
     def pointer(self, tokens: Tokens) -> str:
         """The JSON Pointer of `tokens` in the file (what findings and suppressions report)."""

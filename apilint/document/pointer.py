@@ -10,6 +10,11 @@ Tokens = tuple[str, ...]
 def encode(tokens: Tokens) -> str:
     if not tokens:
         return ""
+    # Escaped in one go, joined by a character no token holds (C speed: every finding's
+    # pointer is encoded, and escaping token by token was most of the cost).
+    text = "\0".join(tokens)
+    if text.count("\0") == len(tokens) - 1:
+        return "/" + text.replace("~", "~0").replace("/", "~1").replace("\0", "/")
     return "/" + "/".join(t.replace("~", "~0").replace("/", "~1") for t in tokens)
 
 

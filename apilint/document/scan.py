@@ -15,12 +15,10 @@ _TAIL = 7
 
 
 def _source_text(doc: Document) -> str | bytes | None:
-    """The text a document was parsed from, when its locator kept it (JSON, fast YAML path)."""
-    text = getattr(doc.locator, "text", None)
-    if isinstance(text, str):
-        return text
+    """The text a document was parsed from, or its UTF-8 bytes, when its locator kept it
+    (JSON, fast YAML path)."""
     original = getattr(doc.locator, "original", None)
-    return original if isinstance(original, bytes) else None
+    return original if isinstance(original, (str, bytes)) else None
 
 
 def may_contain(doc: Document, needles: tuple[str, ...], pattern: str | None = None) -> bool:

@@ -7,7 +7,8 @@ Both locators answer for the *closest existing ancestor* when a pointer goes pas
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import cached_property
 from typing import Any
 
 from apilint.common.findings import Span
@@ -33,25 +34,38 @@ class JsonLocator:
 
     def __init__(
         self,
-        text: str,
+        text: str | bytes,
         parse_int: Callable[[str], Any] | None = None,
         duplicate_keys: bool = True,
     ) -> None:
-        self.lines = LineIndex(text)
-        self.text = text
+        # The text, or its UTF-8 bytes as read (no BOM): the tree parses the bytes, and only
+        # the walk, where the tree cannot be built, needs them decoded.
+        self.original = text
         # duplicate_keys: whether some object may repeat a key (the loader knows; when it is
         # sure none does, the tree looks a key up without reading the whole object).
         self.duplicate_keys = duplicate_keys
-        # parse_int: what the loader read integers with (one too long for int() needs it).
-        # JSONDecoder sets scan_once in __init__; typeshed declares no such attribute.
-        decoder = json.JSONDecoder(parse_int=parse_int)
-        scan: Callable[[str, int], tuple[Any, int]] = decoder.scan_once  # type: ignore[attr-defined]
-        self._scan = scan
+        self._parse_int = parse_int  # what the loader read integers with (one too long for int())
         self._lookups = 0
         self._bulk: Any = None
         # container start offset -> {token: (member_start, value_start, value_end)}
         self._members: dict[int, dict[str, tuple[int, int, int]]] = {}
         self._root: tuple[int, int, int] | None = None
+
+    @cached_property
+    def text(self) -> str:
+        source = self.original
+        return source if isinstance(source, str) else source.decode("utf-8")
+
+    @cached_property
+    def lines(self) -> LineIndex:
+        return LineIndex(self.text)
+
+    @cached_property
+    def _scan(self) -> Callable[[str, int], tuple[Any, int]]:
+        # JSONDecoder sets scan_once in __init__; typeshed declares no such attribute.
+        decoder = json.JSONDecoder(parse_int=self._parse_int)
+        scan: Callable[[str, int], tuple[Any, int]] = decoder.scan_once  # type: ignore[attr-defined]
+        return scan
 
     def members(self, start: int) -> dict[str, tuple[int, int, int]]:
         """The members of the container that starts at `start`: token → (member start,
@@ -86,16 +100,27 @@ class JsonLocator:
         self._members[start] = members
         return members
 
+    def spans(self, pointers: Sequence[Tokens]) -> list[Span]:
+        """span() of each pointer: the tree locates them together."""
+        if self._lookups + len(pointers) > self.BULK_AFTER and self._tree():
+            self._lookups += len(pointers)
+            found: list[Span] = self._bulk.spans(pointers)
+            return found
+        return [self.span(t) for t in pointers]
+
+    def _tree(self) -> bool:
+        """Whether the rapidyaml tree is there (parsed on the first call)."""
+        if self._bulk is None:
+            from apilint.document.ryml_loader import json_locator
+
+            self._bulk = json_locator(self.original, self.duplicate_keys) or False
+        return bool(self._bulk)
+
     def span(self, tokens: Tokens) -> Span:
         self._lookups += 1
-        if self._lookups > self.BULK_AFTER:
-            if self._bulk is None:
-                from apilint.document.ryml_loader import json_locator
-
-                self._bulk = json_locator(self.text, self.duplicate_keys) or False
-            if self._bulk:
-                span: Span = self._bulk.span(tokens)
-                return span
+        if self._lookups > self.BULK_AFTER and self._tree():
+            span: Span = self._bulk.span(tokens)
+            return span
         if self._root is None:
             start = _WS().match(self.text, 0).end()  # type: ignore[union-attr]
             self._root = (start, start, len(self.text.rstrip()))

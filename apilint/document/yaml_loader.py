@@ -11,12 +11,13 @@ from typing import Any
 from apilint.document.model import KeyIssue
 
 
-def load_yaml(text: str, path: str) -> tuple[Any, Any, list[KeyIssue]]:
-    """(data, locator, issues). APILINT_YAML=libyaml forces the libyaml path."""
+def load_yaml(text: str, path: str, raw: bytes | None = None) -> tuple[Any, Any, list[KeyIssue]]:
+    """(data, locator, issues); `raw`: the text's UTF-8 bytes, when read. APILINT_YAML=libyaml
+    forces the libyaml path."""
     if os.environ.get("APILINT_YAML") != "libyaml":
         from apilint.document.ryml_loader import load_fast
 
-        fast = load_fast(text)
+        fast = load_fast(text, raw)
         if fast is not None:
             return fast[0], fast[1], []
     from apilint.document.libyaml_loader import load_libyaml

@@ -4,11 +4,11 @@ of apilint (reported on stderr, exit 2), never a finding in the user's file."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from apilint.catalog.registry import Rule, RuleDefinitionError, find_rules_or_error
 from apilint.checks import Check, Violation, checks_for
@@ -91,7 +91,18 @@ def _selected(rules: Iterable[Rule], settings: Settings) -> list[Rule]:
     return chosen
 
 
-def _finding(rule: Rule, v: Violation, severity: Severity, strict: str | None = None) -> Finding:
+class _Draft(NamedTuple):
+    """A rule's violation as it will be reported, before its position: the findings of a file
+    are located together (spans_of)."""
+
+    rule: Rule
+    severity: Severity
+    message: str  # with what _draft adds to the check's
+    pointer: str
+    violation: Violation
+
+
+def _draft(rule: Rule, v: Violation, severity: Severity, strict: str | None = None) -> _Draft:
     message = v.message
     if strict is not None and v.import_warning and severity < Severity.ERROR:
         severity = Severity.ERROR
@@ -102,17 +113,25 @@ def _finding(rule: Rule, v: Violation, severity: Severity, strict: str | None = 
     construct = v.doc.construct(v.tokens) if v.doc.built_from is not None else None
     if construct is not None:
         message += f" (CDK construct {construct})"
-    return Finding(
-        rule.code,
-        rule.name,
-        severity,
-        message,
-        v.doc.path,
-        v.doc.pointer(v.tokens),
-        span_of(v.doc, v.tokens),
-        v.operation,
-        v.fix,
-    )
+    return _Draft(rule, severity, message, v.doc.pointer(v.tokens), v)
+
+
+def _located(drafts: Sequence[_Draft]) -> list[Finding]:
+    spans = spans_of([(d.violation.doc, d.violation.tokens) for d in drafts])
+    return [
+        Finding(
+            d.rule.code,
+            d.rule.name,
+            d.severity,
+            d.message,
+            d.violation.doc.path,
+            d.pointer,
+            span,
+            d.violation.operation,
+            d.violation.fix,
+        )
+        for d, span in zip(drafts, spans)
+    ]
 
 
 def strict_import(doc: Document, settings: Settings) -> str | None:
@@ -125,11 +144,33 @@ def strict_import(doc: Document, settings: Settings) -> str | None:
     return found
 
 
+#: Where a finding whose node cannot be located is reported.
+_NOWHERE = Span(1, 1, 1, 1)
+
+
 def span_of(doc: Document, tokens: Tokens) -> Span:
     try:
         return doc.span(tokens)
     except Exception:  # noqa: BLE001 - a locator must never cost the finding itself
-        return Span(1, 1, 1, 1)
+        return _NOWHERE
+
+
+def spans_of(wanted: Sequence[tuple[Document, Tokens]]) -> list[Span]:
+    """span_of each (document, tokens): each document's located together (sorted pointers
+    share their walks, and one pass over the text finds their lines)."""
+    by_doc: dict[Document, list[int]] = {}
+    for i, (doc, _) in enumerate(wanted):
+        by_doc.setdefault(doc, []).append(i)
+    spans = [_NOWHERE] * len(wanted)
+    for doc, indices in by_doc.items():
+        pointers = [wanted[i][1] for i in indices]
+        try:
+            found = doc.spans(pointers)
+        except Exception:  # noqa: BLE001 - one at a time: only a failing one loses its place
+            found = [span_of(doc, t) for t in pointers]
+        for i, span in zip(indices, found):
+            spans[i] = span
+    return spans
 
 
 def build_model(doc: Document, settings: Settings) -> Api:
@@ -176,6 +217,7 @@ def run_rules(
         from apilint.checks.drift import DriftView
 
         subjects["drift"] = DriftView(api, settings.deployed)
+    drafts: list[_Draft] = []
     with computing(settings.fixes):  # once for the file: 100+ checks run in it
         for rule in selected:
             if not rule.runs_on(doc.provides):
@@ -187,9 +229,9 @@ def run_rules(
             if subject is None or not rule.applies_to(api.kind, doc.version):
                 continue
             ran.add(rule.code)
-            result.findings.extend(_run_check(rule, checks, subject, settings, result, strict))
-        kept = _apply_suppressions(result.findings, ws, rules, selected, ran, settings)
-    result.findings = sorted(kept, key=Finding.sort_key)
+            drafts.extend(_run_check(rule, checks, subject, settings, result, strict))
+        kept = _apply_suppressions(drafts, ws, rules, selected, ran, settings)
+    result.findings = sorted(_located(kept), key=Finding.sort_key)
     return result
 
 
@@ -236,11 +278,12 @@ def run_template_rules(
     """The rules about a CloudFormation/SAM template itself (scope: template)."""
     rules, checks = _rules_and_checks(settings, rules, checks)
     result = FileResult(path, rule_sources=settings.custom)
+    drafts: list[_Draft] = []
     with computing(settings.fixes):
         for rule in _selected(rules, settings):
             if rule.scope == "template":
-                result.findings.extend(_run_check(rule, checks, template, settings, result))
-    result.findings.sort(key=Finding.sort_key)
+                drafts.extend(_run_check(rule, checks, template, settings, result))
+    result.findings = sorted(_located(drafts), key=Finding.sort_key)
     return result
 
 
@@ -251,14 +294,14 @@ def _run_check(
     settings: Settings,
     result: FileResult,
     strict: str | None = None,
-) -> list[Finding]:
-    """One rule's findings (run inside `computing`); a rule that raises is recorded in
-    `result.crashes` instead."""
+) -> list[_Draft]:
+    """One rule's findings, not yet located (run inside `computing`); a rule that raises is
+    recorded in `result.crashes` instead."""
     options = {**rule.default_options(), **settings.options.get(rule.name, {})}
     severity = settings.level(rule)
     try:
         return [
-            _finding(rule, v, severity, strict)
+            _draft(rule, v, severity, strict)
             for v in checks[rule.check](subject, options)
             if (strict is not None or not v.only_if_strict) and not _output_form(rule.code, v)
         ]
@@ -282,13 +325,13 @@ def _output_form(code: str, v: Violation) -> bool:
 
 
 def _apply_suppressions(
-    findings: list[Finding],
+    findings: list[_Draft],
     ws: Workspace,
     rules: tuple[Rule, ...],
     selected: list[Rule],
     ran: set[str],
     settings: Settings,
-) -> list[Finding]:
+) -> list[_Draft]:
     """The findings `x-apilint-ignore` leaves, plus its own (unused or invalid entries)."""
     docs = list(ws.docs.values())
     if not any(d.suppressions for d in docs):
@@ -300,7 +343,8 @@ def _apply_suppressions(
         return findings
     kept = []
     for f in findings:
-        match = next((s for s in suppressions if s.covers(f.file, f.pointer, f.code)), None)
+        file, code = f.violation.doc.path, f.rule.code
+        match = next((s for s in suppressions if s.covers(file, f.pointer, code)), None)
         if match is None:
             kept.append(f)
         else:
@@ -312,7 +356,7 @@ def _apply_suppressions(
         # Only a rule that ran can prove a suppression idle (not selected, or not for this kind
         # of API, says nothing).
         kept.extend(
-            _finding(
+            _draft(
                 unused,
                 Violation(
                     s.doc,
@@ -329,9 +373,7 @@ def _apply_suppressions(
         )
     if invalid is not None:
         level = settings.level(invalid)
-        kept.extend(
-            _finding(invalid, Violation(p.doc, p.entry, p.message), level) for p in problems
-        )
+        kept.extend(_draft(invalid, Violation(p.doc, p.entry, p.message), level) for p in problems)
     return kept
 
 

@@ -8,7 +8,6 @@ schemas are fine and only a pure reference loop (A → B → A) is an error.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import unquote, urljoin

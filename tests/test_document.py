@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 from pathlib import Path
 
@@ -259,3 +260,67 @@ def test_yaml_refs_are_checked_from_the_text_unless_a_target_fails(
     found = lint_file(str(root), Settings(select=("ref-unresolved",))).findings
     assert [(f.code, f.line) for f in found] == findings
     assert walked == walks
+
+
+_JOINED_REF = {"Fn::Join": ["", ["#/definitions/", "Nope"]]}
+_BODY = {
+    "swagger": "2.0",
+    "info": {"title": "t", "version": "1"},
+    "paths": {
+        "/a": {
+            "get": {"responses": {"200": {"description": "ok", "schema": {"$ref": _JOINED_REF}}}}
+        }
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line"),
+    [
+        # A template's body: an intrinsic builds the `$ref`, so the data (rendered intrinsics)
+        # is not the text the search reads.
+        pytest.param(
+            "template.yaml",
+            "Resources:\n  Api:\n    Type: AWS::ApiGateway::RestApi\n    Properties:\n"
+            "      Body:\n        swagger: '2.0'\n        info: {title: t, version: '1'}\n"
+            "        paths:\n          /a:\n            get:\n              responses:\n"
+            "                '200':\n                  description: ok\n"
+            "                  schema:\n                    $ref:\n"
+            "                      Fn::Join: ['', ['#/definitions/', Nope]]\n",
+            15,
+            id="yaml-template-intrinsic",
+        ),
+        pytest.param(
+            "template.json",
+            json.dumps(
+                {
+                    "Resources": {
+                        "Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Body": _BODY}}
+                    }
+                },
+                indent=1,
+            ),
+            0,
+            id="json-template-intrinsic",
+        ),
+        # A `$ref` key spelt with an escape is a `$ref` to JSON parsers, not to the search.
+        pytest.param(
+            "api.json",
+            json.dumps(_BODY).replace(
+                '"$ref": ' + json.dumps(_JOINED_REF), '"$r\\u0065f": "#/definitions/Nope"'
+            ),
+            1,
+            id="escaped-key",
+        ),
+    ],
+)
+def test_a_ref_the_text_search_cannot_read_is_found_by_walking_the_data(
+    tmp_path: Path, name: str, text: str, line: int
+) -> None:
+    root = write(tmp_path, name, text)
+    found = lint_file(str(root), Settings(select=("ref-unresolved",))).findings
+    if not line:  # (pretty JSON: the line of the `"$ref"` key)
+        line = text.splitlines().index(next(t for t in text.splitlines() if '"$ref"' in t)) + 1
+    assert [
+        (f.code, f.line, "'#/definitions/Nope' points to nothing" in f.message) for f in found
+    ] == [("AGW003", line, True)]

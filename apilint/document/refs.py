@@ -7,6 +7,7 @@ schemas are fine and only a pure reference loop (A → B → A) is an error.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -31,6 +32,10 @@ _JSON_REF_PATTERN = r'"\$ref"\s*:\s*("[^"\\]*(?:\\.[^"\\]*)*")'
 _JSON_REF = lazy(_JSON_REF_PATTERN)
 #: The same in the bytes of a JSON file (the loader keeps them undecoded).
 _JSON_REF_BYTES = lazy(_JSON_REF_PATTERN.encode())
+#: An escape spelling a letter of `$ref` (`"$r\u0065f"` is a `$ref` key the pattern does not see).
+_REF_LETTER_ESCAPE_PATTERN = r"\\u00(?:24|72|65|66)"
+_REF_LETTER_ESCAPE = lazy(_REF_LETTER_ESCAPE_PATTERN, re.IGNORECASE)
+_REF_LETTER_ESCAPE_BYTES = lazy(_REF_LETTER_ESCAPE_PATTERN.encode(), re.IGNORECASE)
 #: Keys whose values are literal data, where a `$ref` (or any other key) means nothing...
 _LITERAL_KEYS = frozenset(
     {"example", "enum", "default", "const", "x-example", "x-amazon-apigateway-policy"}
@@ -289,6 +294,8 @@ class Workspace:
         """For JSON text, read the distinct `$ref` targets with a regex (C speed) and check each
         once; only when one fails do we walk the data to find where it is used."""
         source: str | bytes | None
+        if doc.iac is not None:
+            return False  # read through a template: intrinsics make the data differ from the text
         if doc.fmt == "json":
             source = getattr(doc.locator, "original", None)  # a JSON locator's text or bytes
         elif not doc.placeholders:  # (substituted `${...}`s would make the data differ from it)
@@ -302,11 +309,16 @@ class Workspace:
             return False
         import json
 
-        spellings = (
-            _JSON_REF().findall(source)
-            if isinstance(source, str)
-            else _JSON_REF_BYTES().findall(source)
-        )
+        if isinstance(source, str):
+            spellings = _JSON_REF().findall(source)
+            unread = source.count('"$ref"') != len(spellings) or _REF_LETTER_ESCAPE().search(source)
+        else:
+            spellings = _JSON_REF_BYTES().findall(source)
+            unread = source.count(b'"$ref"') != len(spellings) or _REF_LETTER_ESCAPE_BYTES().search(
+                source
+            )
+        if unread:
+            return False  # a `$ref` that is no string, or a key spelt with escapes: walk the data
         targets = set()
         for quoted in set(spellings):  # decoded once per distinct spelling
             try:

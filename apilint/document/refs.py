@@ -311,12 +311,12 @@ class Workspace:
 
         if isinstance(source, str):
             spellings = _JSON_REF().findall(source)
-            unread = source.count('"$ref"') != len(spellings) or _REF_LETTER_ESCAPE().search(source)
+            escaped = _REF_LETTER_ESCAPE().search(source) is not None
+            unread = source.count('"$ref"') != len(spellings) or escaped
         else:
             spellings = _JSON_REF_BYTES().findall(source)
-            unread = source.count(b'"$ref"') != len(spellings) or _REF_LETTER_ESCAPE_BYTES().search(
-                source
-            )
+            escaped = _REF_LETTER_ESCAPE_BYTES().search(source) is not None
+            unread = source.count(b'"$ref"') != len(spellings) or escaped
         if unread:
             return False  # a `$ref` that is no string, or a key spelt with escapes: walk the data
         targets = set()

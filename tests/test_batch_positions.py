@@ -311,6 +311,18 @@ def test_a_failing_batch_costs_only_the_failing_pointer_its_place() -> None:
     assert spans[3] == Span(3, 1, 3, 2)
 
 
+def test_with_debugging_a_failing_batch_is_an_error_not_a_slower_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # --debug / APILINT_DEBUG: a bug of the batch shows, instead of only costing time.
+    doc = load_document(FIXTURES / "examples" / "pitfalls.yaml")
+    assert isinstance(doc, Document)
+    doc.locator = _Refusing(("x", "y"))
+    monkeypatch.setenv("APILINT_DEBUG", "1")
+    with pytest.raises(RuntimeError, match="no batch"):
+        engine.spans_of([(doc, ("a",)), (doc, ("x", "y"))])
+
+
 def test_the_findings_the_engine_makes_after_the_rules_are_located_too(tmp_path: Path) -> None:
     # An unused x-apilint-ignore entry is a finding the engine makes after the rules ran.
     path = tmp_path / "api.yaml"

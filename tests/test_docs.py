@@ -85,6 +85,29 @@ def test_an_edit_that_keeps_the_size_of_a_rule_file_takes_effect(
     assert len(list(cache.glob("catalog-*.json"))) == 2
 
 
+def test_an_edit_whose_modification_time_is_set_back_takes_effect(
+    tmp_path: Path, cache: Path
+) -> None:
+    # `cp -p`, `rsync -a`, tar and Nix give an edited file its old (or a fixed) modification
+    # time; with the same size, only the change time, which cannot be set, tells it apart.
+    import os
+    import time
+
+    rules = _copy_rules(tmp_path)
+    assert not find_rule("AGW301", load_rules(rules)).summary.startswith("Z")
+    source = rules / "method-unauthenticated.yaml"
+    before = source.stat()
+    time.sleep(0.05)  # past the file system's timestamp tick
+    text = source.read_text()
+    at = text.index("summary: ") + len("summary: ")
+    source.write_text(text[:at] + "Z" + text[at + 1 :])
+    os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = source.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    load_rules.cache_clear()
+    assert find_rule("AGW301", load_rules(rules)).summary.startswith("Z")
+
+
 def test_a_damaged_cached_catalog_is_read_again_from_the_rules(tmp_path: Path, cache: Path) -> None:
     rules = _copy_rules(tmp_path)
     expected = load_rules(rules)

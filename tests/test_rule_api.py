@@ -253,3 +253,21 @@ def test_a_suppression_of_an_engine_rule_is_judged_like_any_other(tmp_path: Path
             "x-apilint-ignore names AGW902 (invalid-suppression) but it silences nothing here",
         )
     }
+
+
+def test_files_of_the_checks_folder_that_are_no_modules_are_not_imported(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # An editor's lock file (`.#models.py`) or macOS metadata (`._paths.py`) beside the checks
+    # made every lint an internal error ("No module named 'apilint.checks.'").
+    import os
+
+    import apilint.checks as checks
+
+    listed = os.listdir
+
+    def with_strays(path: str) -> list[str]:
+        return [*listed(path), ".#models.py", "._paths.py", "notes.txt"]
+
+    monkeypatch.setattr(os, "listdir", with_strays)
+    assert checks._imported.__wrapped__(frozenset()) is CHECKS

@@ -318,20 +318,25 @@ def catalog_text(directory: Path | None = None) -> str:
 
 
 def rules_stamp(directory: Path) -> str | None:
-    """A key for the rule files as they are now: each one's name, size and modification time
-    (what Python's bytecode cache trusts its sources by). Reading and checksumming all 140
-    files to find the cached catalog was a twentieth of a pre-commit run; their stat is a
-    tenth of that. None when the folder cannot be listed."""
+    """A key for the rule files as they are now: the folder, and each file's name, size,
+    inode, modification and change time. Reading and checksumming all 140 files to find the
+    cached catalog was a twentieth of a pre-commit run; their stat is a tenth of that. The
+    modification time alone can be set back (`cp -p`, `rsync -a`, tar, Nix's fixed dates) to
+    an edited file of the same size; the change time cannot. None when the folder cannot be
+    listed."""
     import zlib
 
-    key, count = 0, 0
     folder = os.fspath(directory)  # joined as text: a Path per file costs more than its stat
+    key, count = zlib.crc32(os.path.realpath(folder).encode(errors="surrogateescape")), 0
     try:
         with os.scandir(folder) as found:
             names = sorted(e.name for e in found if e.name.endswith(".yaml"))
         for name in (*names, "rule.schema.json"):
             info = os.stat(os.path.join(folder, name))
-            key = zlib.crc32(f"{name}\0{info.st_size}\0{info.st_mtime_ns}\0".encode(), key)
+            stamp = (
+                f"{name}\0{info.st_size}\0{info.st_ino}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0"
+            )
+            key = zlib.crc32(stamp.encode(errors="surrogateescape"), key)
             count += 1
     except OSError:
         return None

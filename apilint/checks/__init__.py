@@ -95,9 +95,12 @@ def _imported(scopes: frozenset[str]) -> dict[str, Check]:
     import os
 
     skipped = {module for scope, module in SCOPE_MODULES.items() if scope not in scopes}
-    # The folder's .py files, as pkgutil.iter_modules would list them (sorted), without its
+    # The folder's .py modules, as pkgutil.iter_modules would list them (sorted), without its
     # import (a millisecond of a pre-commit run): the package is always a folder of sources.
-    names = sorted(n[:-3] for n in os.listdir(__path__[0]) if n.endswith(".py"))
+    # A name that is no identifier is no module (an editor's `.#models.py` lock, macOS `._x.py`).
+    names = sorted(
+        n[:-3] for n in os.listdir(__path__[0]) if n.endswith(".py") and n[:-3].isidentifier()
+    )
     for name in names:
         if name != "__init__" and name not in skipped:
             importlib.import_module(f"{__name__}.{name}")

@@ -166,7 +166,9 @@ def spans_of(wanted: Sequence[tuple[Document, Tokens]]) -> list[Span]:
         pointers = [wanted[i][1] for i in indices]
         try:
             found = doc.spans(pointers)
-        except Exception:  # noqa: BLE001 - one at a time: only a failing one loses its place
+        except Exception:  # one at a time: only a failing pointer loses its place
+            if debugging():
+                raise  # a bug of the batch would otherwise only make runs slower
             found = [span_of(doc, t) for t in pointers]
         for i, span in zip(indices, found):
             spans[i] = span

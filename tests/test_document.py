@@ -324,3 +324,26 @@ def test_a_ref_the_text_search_cannot_read_is_found_by_walking_the_data(
     assert [
         (f.code, f.line, "'#/definitions/Nope' points to nothing" in f.message) for f in found
     ] == [("AGW003", line, True)]
+
+
+YAML_LITERAL_FILE_REF = (
+    "openapi: 3.0.1\ninfo: {title: t, version: '1'}\npaths: {}\n"
+    "components:\n  schemas:\n    S:\n      type: object\n      example: {$ref: bad.yaml}\n"
+)
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_a_file_named_only_in_an_example_is_not_read(tmp_path: Path, fmt: str) -> None:
+    # The text search reads every `"$ref":`, literal data included; loading the file an
+    # example names linted it (here: a `$ref` cycle made the whole definition an error).
+    write(tmp_path, "bad.yaml", "a: {$ref: '#/b'}\nb: {$ref: '#/a'}\n")
+    body = {
+        "openapi": "3.0.1",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {"schemas": {"S": {"type": "object", "example": {"$ref": "bad.yaml"}}}},
+    }
+    text = json.dumps(body) if fmt == "json" else YAML_LITERAL_FILE_REF
+    root = write(tmp_path, f"api.{fmt}", text)
+    result = lint_file(str(root), Settings(select=("ref-unresolved",)))
+    assert (result.error, [(f.code, f.file) for f in result.findings]) == (None, [])

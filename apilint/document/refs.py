@@ -326,6 +326,11 @@ class Workspace:
             except ValueError:
                 return False
         for ref in targets:
+            if not ref.startswith("#"):
+                # Another file or a URL: the search also reads `$ref`s in literal data (an
+                # example), and loading what they name would lint (or fetch) it; the walk
+                # skips literal data.
+                return False
             try:
                 self.deref(At(doc, ("(scan)",), {"$ref": ref}))
             except (RefError, LoadError):

@@ -410,6 +410,22 @@ def test_the_explain_hint_quotes_a_rule_name_a_shell_would_run(
     ]
 
 
+def test_explain_shows_a_ruleset_rules_text_without_running_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ruleset's text (a pull request's) reaches the terminal and CI logs through explain:
+    no escape sequence, no workflow command."""
+    monkeypatch.chdir(tmp_path)
+    name = "abcdefgh\n::error::x\x1b[31m"
+    rule = {"description": "d\n::warning::y", "given": "$.info", "then": {"function": "truthy"}}
+    _write(tmp_path, "r.json", json.dumps({"rules": {name: rule}}))
+    code, page, _ = run(capsys, "explain", f"spectral/{name}", "--ruleset", "r.json")
+    assert code == 0 and "\x1b" not in page
+    assert not [line for line in page.splitlines() if line.startswith("::")]
+    code, _, err = run(capsys, "explain", "spectral/abcdefgh", "--ruleset", "r.json")
+    assert code == 2 and "\x1b" not in err and "\n::error" not in err
+
+
 def test_a_documentation_url_with_a_lone_surrogate_is_a_sarif_link(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

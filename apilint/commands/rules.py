@@ -10,6 +10,7 @@ from pathlib import Path
 from apilint.catalog.explain import explain
 from apilint.catalog.registry import Rule
 from apilint.common.errors import UsageError, warn
+from apilint.common.escape import terminal_line
 
 
 def _known_rules(config: str | None = None, ruleset: str | None = None) -> tuple[Rule, ...]:
@@ -66,10 +67,11 @@ def run_explain(ident: str, ruleset: str | None = None) -> int:
     except UsageError as exc:
         warn(f"apilint: {exc.message}")
         return 2
-    except KeyError as exc:
-        sys.stderr.write(f"apilint: {exc.args[0]}\n")
+    except KeyError as exc:  # (a did-you-mean may name a ruleset's rule: its text)
+        warn(f"apilint: {exc.args[0]}")
         return 2
-    sys.stdout.write(page)
+    # A custom or Spectral rule's page is its rule file's text: each line shown, never run.
+    sys.stdout.write("\n".join(terminal_line(line) for line in page.split("\n")))
     return 0
 
 

@@ -17,7 +17,7 @@ from apilint.common.files import TooLarge
 from apilint.common.findings import FileResult, Finding, Severity
 from apilint.common.regex import lazy
 from apilint.document.loader import source_bytes
-from apilint.report import Catalog, plural, severity_counts
+from apilint.report import Catalog, plural, relative_path, severity_counts
 
 _COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
@@ -65,8 +65,7 @@ def _explain_plain(code: str) -> str:
 
 
 def _shown(path: str) -> str:
-    relative = os.path.relpath(path)
-    return path if relative.startswith("..") else relative
+    return relative_path(path, os.getcwd()) or path
 
 
 def ordered(results: Sequence[FileResult]) -> list[Finding]:

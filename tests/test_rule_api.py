@@ -271,3 +271,20 @@ def test_files_of_the_checks_folder_that_are_no_modules_are_not_imported(
 
     monkeypatch.setattr(os, "listdir", with_strays)
     assert checks._imported.__wrapped__(frozenset()) is CHECKS
+
+
+def test_each_scoped_rules_check_lives_in_its_scopes_module() -> None:
+    # A run without an account or a stage's export never imports those modules, nor checks
+    # their rules: a check of theirs defined elsewhere (or one of theirs missing) would only
+    # show in such a run.
+    from apilint.checks import SCOPE_MODULES
+
+    checks = all_checks()
+    where = {
+        r.code: (checks[r.check].__module__, f"apilint.checks.{SCOPE_MODULES[r.scope]}")
+        for r in load_rules()
+        if r.scope in SCOPE_MODULES
+    }
+    assert where and all(module == wanted for module, wanted in where.values()), where
+    definition = {checks[r.check].__module__ for r in load_rules() if r.scope == "definition"}
+    assert not definition & {f"apilint.checks.{m}" for m in SCOPE_MODULES.values()}

@@ -211,8 +211,3 @@ class SamLocator:
 #: OpenAPI 3 headers (AGW011), and REST paths without their `in: path` parameters (AGW105).
 #: The user cannot change them short of writing the whole DefinitionBody.
 OUTPUT_FORM = frozenset({"AGW011", "AGW105"})
-
-
-def output_form(code: str, doc: Document, tokens: Tokens) -> bool:
-    """Whether a finding of rule `code` at `tokens` is about SAM's output form (dropped)."""
-    return code in OUTPUT_FORM and doc.made_by(tokens) is not None

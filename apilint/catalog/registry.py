@@ -20,6 +20,7 @@ from typing import Any, Literal, NamedTuple, cast
 
 from apilint.common.cache import cache_dir, read_cache, write_cache
 from apilint.common.findings import Severity
+from apilint.common.records import FACTORY, value_methods
 from apilint.common.regex import lazy
 from apilint.common.text import close_matches
 
@@ -54,7 +55,8 @@ class Evidence(NamedTuple):
     source: Reference
 
 
-@dataclass(frozen=True)
+@value_methods  # the methods @dataclass would compile at import (apilint.common.records)
+@dataclass(frozen=True, init=False, repr=False, eq=False)
 class Option:
     """A setting of a rule (`options:`), with its default and schema."""
 
@@ -64,6 +66,12 @@ class Option:
     #: JSON Schema of the value; configuration is checked against it when it loads.
     schema: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
+    def __init__(
+        self, name: str, default: Any, description: str, schema: dict[str, Any] = FACTORY
+    ) -> None:
+        schema = {} if schema is FACTORY else schema
+        vars(self).update(name=name, default=default, description=description, schema=schema)
+
     def problem(self, value: Any) -> str | None:
         """Why `value` does not fit the option's schema, or None when it does."""
         from apilint.common.validate import compile_schema, narrow
@@ -72,7 +80,8 @@ class Option:
         return narrow(errors[0]).message if errors else None
 
 
-@dataclass(frozen=True)
+@value_methods  # the methods @dataclass would compile at import (apilint.common.records)
+@dataclass(frozen=True, init=False, repr=False, eq=False)
 class Rule:
     """A rule file's metadata (rules/<name>.yaml), as the engine, reports and docs read it."""
 
@@ -113,6 +122,63 @@ class Rule:
     fixable: str | None = None
     #: A definition and what `--fix` makes of it, when that is not bad → good example.
     fix_example: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        severity: Severity,
+        category: str,
+        check: str,
+        api: tuple[ApiKind, ...],
+        versions: tuple[Version, ...],
+        needs: frozenset[str],
+        tags: tuple[str, ...],
+        summary: str,
+        rationale: str,
+        fix: str,
+        references: tuple[Reference, ...],
+        options: tuple[Option, ...],
+        bad_example: str,
+        good_example: str,
+        example_options: dict[str, Any] = FACTORY,
+        example_inventory: tuple[dict[str, Any], ...] = (),
+        example_deployment: dict[str, Any] = FACTORY,
+        example_deployed: str = "",
+        default_enabled: bool = True,
+        evidence: tuple[Evidence, ...] = (),
+        scope: AnyScope = "definition",
+        fixable: str | None = None,
+        fix_example: dict[str, str] = FACTORY,
+    ) -> None:
+        # Frozen: the fields go in the instance's dict at once (143 rules are made on each run).
+        vars(self).update(
+            code=code,
+            name=name,
+            severity=severity,
+            category=category,
+            check=check,
+            api=api,
+            versions=versions,
+            needs=needs,
+            tags=tags,
+            summary=summary,
+            rationale=rationale,
+            fix=fix,
+            references=references,
+            options=options,
+            bad_example=bad_example,
+            good_example=good_example,
+            example_options={} if example_options is FACTORY else example_options,
+            example_inventory=example_inventory,
+            example_deployment={} if example_deployment is FACTORY else example_deployment,
+            example_deployed=example_deployed,
+            default_enabled=default_enabled,
+            evidence=evidence,
+            scope=scope,
+            fixable=fixable,
+            fix_example={} if fix_example is FACTORY else fix_example,
+        )
 
     @property
     def fix_before(self) -> str:

@@ -25,6 +25,7 @@ from apilint.catalog.registry import find_rules_or_error
 from apilint.common.errors import ParseError, UsageError, debugging, warn
 from apilint.common.files import read_at_most
 from apilint.common.findings import FileResult, Severity
+from apilint.common.records import value_methods
 from apilint.document import loader
 from apilint.document.discover import Target, expand, may_hold_api
 from apilint.document.loader import DEFAULT_MAX_BYTES
@@ -34,7 +35,8 @@ from apilint.engine.run import Prebuilt, Settings, drop_repeats, lint_path, lint
 from apilint.report import FORMATS, Renderer, catalog_of, renderer
 
 
-@dataclass(frozen=True, kw_only=True)
+@value_methods  # the methods @dataclass would compile at import (apilint.common.records)
+@dataclass(frozen=True, kw_only=True, init=False, repr=False, eq=False)
 class Options:
     """What the command line asked for; None/empty means "as configured"."""
 
@@ -70,6 +72,51 @@ class Options:
 
     #: A Spectral ruleset whose rules run too (beats the configuration key `ruleset`).
     ruleset: str | None = None
+
+    def __init__(
+        self,
+        *,
+        paths: tuple[str, ...],
+        fail_on: str | None = None,
+        api_type: ApiKind | None = None,
+        select: tuple[str, ...] = (),
+        ignore: tuple[str, ...] = (),
+        config: str | None = None,
+        jobs: int | None = None,
+        allow_outside_refs: bool = False,
+        max_bytes: int | None = None,
+        account: AccountOptions | None = None,
+        allow_remote_refs: bool = False,
+        import_fails_on_warnings: bool = False,
+        stdin_filename: str | None = None,
+        error_on_no_input: bool = False,
+        fix: bool = False,
+        unsafe_fixes: bool = False,
+        diff: bool = False,
+        collect_fixes: bool = False,
+        ruleset: str | None = None,
+    ) -> None:
+        vars(self).update(
+            paths=paths,
+            fail_on=fail_on,
+            api_type=api_type,
+            select=select,
+            ignore=ignore,
+            config=config,
+            jobs=jobs,
+            allow_outside_refs=allow_outside_refs,
+            max_bytes=max_bytes,
+            account=account,
+            allow_remote_refs=allow_remote_refs,
+            import_fails_on_warnings=import_fails_on_warnings,
+            stdin_filename=stdin_filename,
+            error_on_no_input=error_on_no_input,
+            fix=fix,
+            unsafe_fixes=unsafe_fixes,
+            diff=diff,
+            collect_fixes=collect_fixes,
+            ruleset=ruleset,
+        )
 
 
 #: What `-` is linted as without --stdin-filename: YAML (a superset of JSON) in the working

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TYPE_CHECKING, NamedTuple
 
+from apilint.common.records import FACTORY, value_methods
+
 if TYPE_CHECKING:
     from apilint.common.errors import ApilintError
     from apilint.common.fixes import Fix
@@ -106,7 +108,8 @@ class Crash(NamedTuple):
         )
 
 
-@dataclass
+@value_methods  # the methods @dataclass would compile at import (apilint.common.records)
+@dataclass(init=False, repr=False, eq=False)
 class FileResult:
     """What linting one file (or one API of a template) gave: its findings, or why it was
     skipped or could not be read."""
@@ -131,6 +134,34 @@ class FileResult:
     ruleset: str | None = None
     #: Parts of the file that were not linted, and why (a value known only at apply time).
     notes: list[str] = field(default_factory=list)
+
+    def __init__(
+        self,
+        path: str,
+        findings: list[Finding] = FACTORY,
+        skipped: str | None = None,
+        error: ApilintError | None = None,
+        api_kind: str | None = None,
+        outline: list[tuple[str, tuple[str, ...]]] = FACTORY,
+        label: str | None = None,
+        via: str | None = None,
+        crashes: list[Crash] = FACTORY,
+        rule_sources: tuple[str, ...] = (),
+        ruleset: str | None = None,
+        notes: list[str] = FACTORY,
+    ) -> None:
+        self.path = path
+        self.findings = [] if findings is FACTORY else findings
+        self.skipped = skipped
+        self.error = error
+        self.api_kind = api_kind
+        self.outline = [] if outline is FACTORY else outline
+        self.label = label
+        self.via = via
+        self.crashes = [] if crashes is FACTORY else crashes
+        self.rule_sources = rule_sources
+        self.ruleset = ruleset
+        self.notes = [] if notes is FACTORY else notes
 
     @property
     def title(self) -> str:

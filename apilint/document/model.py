@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from apilint.common.findings import Span
+from apilint.common.records import FACTORY, value_methods
 from apilint.document.pointer import Tokens, encode
 
 if TYPE_CHECKING:
@@ -43,7 +44,8 @@ class KeyIssue(NamedTuple):
     tokens: Tokens | None = None  # where it is, when the parser knows (JSON)
 
 
-@dataclass(eq=False, repr=False)
+# Its __init__ is written: @dataclass would compile it at import (apilint.common.records).
+@dataclass(init=False, eq=False, repr=False)
 class Document:
     """One parsed file (or definition embedded in a template), with what locates its nodes."""
 
@@ -79,6 +81,44 @@ class Document:
     #: The facts the document carries (rules declare what they `needs`): every fact for an
     #: OpenAPI document; a resource front end names those it fills in.
     provides: frozenset[str] = ALL_FACTS
+
+    def __init__(
+        self,
+        path: str,
+        abspath: Path,
+        data: Any,
+        locator: Locator,
+        fmt: str,
+        version: str,
+        parse_issues: list[KeyIssue] = FACTORY,
+        placeholders: bool = False,
+        suppressions: bool = False,
+        base: Tokens = (),
+        iac: Template | TerraformModule | None = None,
+        kind_hint: str | None = None,
+        label: str | None = None,
+        alternative: bool = False,
+        text: str | bytes | None = None,
+        built_from: str | None = None,
+        provides: frozenset[str] = ALL_FACTS,
+    ) -> None:
+        self.path = path
+        self.abspath = abspath
+        self.data = data
+        self.locator = locator
+        self.fmt = fmt
+        self.version = version
+        self.parse_issues = [] if parse_issues is FACTORY else parse_issues
+        self.placeholders = placeholders
+        self.suppressions = suppressions
+        self.base = base
+        self.iac = iac
+        self.kind_hint = kind_hint
+        self.label = label
+        self.alternative = alternative
+        self.text = text
+        self.built_from = built_from
+        self.provides = provides
 
     def source_text(self) -> str | None:
         """The text of the file (decoded once, on the first call: fixes are rare, and decoding
@@ -122,7 +162,8 @@ class Document:
         return origin(tokens).made_by if origin is not None else None
 
 
-@dataclass
+@value_methods  # the methods @dataclass would compile at import (apilint.common.records)
+@dataclass(init=False, repr=False, eq=False)
 class Sources:
     """What one input file holds: its API definitions (itself, or those a template embeds or
     includes) and, for a CloudFormation/SAM template, the template for template-wide checks."""
@@ -132,6 +173,20 @@ class Sources:
     template: TemplateFile | None = None
     notes: list[str] = field(default_factory=list)  # parts that could not be linted, and why
     what: str = "definition"  # the kind of file, for messages
+
+    def __init__(
+        self,
+        path: str,
+        docs: list[Document],
+        template: TemplateFile | None = None,
+        notes: list[str] = FACTORY,
+        what: str = "definition",
+    ) -> None:
+        self.path = path
+        self.docs = docs
+        self.template = template
+        self.notes = [] if notes is FACTORY else notes
+        self.what = what
 
     def skip_reason(self) -> str:
         why = "; ".join(self.notes) if self.notes else "it defines no API with a definition"

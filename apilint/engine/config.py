@@ -26,6 +26,7 @@ from apilint.catalog.registry import Rule, find_rule, find_rules_or_error
 from apilint.common.errors import UsageError
 from apilint.common.files import read_text_bounded, repository_root
 from apilint.common.findings import Severity
+from apilint.common.records import FACTORY, value_methods
 from apilint.common.text import close_matches
 from apilint.document.loader import DEFAULT_MAX_BYTES
 from apilint.engine.packs import read_table
@@ -55,7 +56,8 @@ COMMAND_LINE_ONLY = {
 FAIL_ON = ("error", "warning", "info", "never")
 
 
-@dataclass
+@value_methods  # the methods @dataclass would compile at import (apilint.common.records)
+@dataclass(init=False, repr=False, eq=False)
 class Config:
     """The settings of a configuration file (all defaults without one)."""
 
@@ -75,6 +77,36 @@ class Config:
     custom: tuple[str, ...] = ()
     #: A Spectral ruleset (absolute; inside the configuration file's folder).
     ruleset: str | None = None
+
+    def __init__(
+        self,
+        path: Path | None = None,
+        select: tuple[str, ...] = (),
+        extend_select: tuple[str, ...] = (),
+        ignore: tuple[str, ...] = (),
+        per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = (),
+        severity: dict[str, Severity] = FACTORY,
+        options: dict[str, dict[str, Any]] = FACTORY,
+        fail_on: str | None = None,
+        api_type: str | None = None,
+        max_bytes: int | None = None,
+        error_on_no_input: bool = False,
+        custom: tuple[str, ...] = (),
+        ruleset: str | None = None,
+    ) -> None:
+        self.path = path
+        self.select = select
+        self.extend_select = extend_select
+        self.ignore = ignore
+        self.per_file_ignores = per_file_ignores
+        self.severity = {} if severity is FACTORY else severity
+        self.options = {} if options is FACTORY else options
+        self.fail_on = fail_on
+        self.api_type = api_type
+        self.max_bytes = max_bytes
+        self.error_on_no_input = error_on_no_input
+        self.custom = custom
+        self.ruleset = ruleset
 
     def ignored_for(self, file: str) -> tuple[str, ...]:
         """Rule names that per-file-ignores switch off for `file` (globs are relative to the

@@ -15,6 +15,7 @@ from apilint.checks import Check, Violation, checks_for
 from apilint.common.collector import paused
 from apilint.common.errors import ApilintError, LoadError, UsageError, debugging
 from apilint.common.findings import Crash, FileResult, Finding, Severity, Span
+from apilint.common.records import FACTORY, value_methods
 from apilint.custom import CUSTOM_PREFIX
 from apilint.document import Document, NotAnApi
 from apilint.document.definitions import load_definitions
@@ -31,7 +32,8 @@ if TYPE_CHECKING:  # account facts: only with --aws or --lambda-inventory
     from apilint.model.inventory import Deployment, Inventory
 
 
-@dataclass
+@value_methods  # the methods @dataclass would compile at import (apilint.common.records)
+@dataclass(init=False, repr=False, eq=False)
 class Settings:
     """How one file is linted: the configuration and command line, merged."""
 
@@ -64,6 +66,42 @@ class Settings:
     #: A Spectral ruleset (absolute path; `--ruleset` or the configuration's `ruleset`): its
     #: rules run on each definition with the selected ones (apilint.custom.spectral).
     ruleset: str | None = None
+
+    def __init__(
+        self,
+        api_type: str | None = None,
+        options: dict[str, dict[str, Any]] = FACTORY,
+        select: tuple[str, ...] = (),
+        ignore: tuple[str, ...] = (),
+        extend_select: tuple[str, ...] = (),
+        severity: dict[str, Severity] = FACTORY,
+        allow_outside_refs: bool = False,
+        allow_remote_refs: bool = False,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        import_fails_on_warnings: bool = False,
+        inventory: Inventory | None = None,
+        deployment: Deployment | None = None,
+        deployed: Api | None = None,
+        fixes: bool = False,
+        custom: tuple[str, ...] = (),
+        ruleset: str | None = None,
+    ) -> None:
+        self.api_type = api_type
+        self.options = {} if options is FACTORY else options
+        self.select = select
+        self.ignore = ignore
+        self.extend_select = extend_select
+        self.severity = {} if severity is FACTORY else severity
+        self.allow_outside_refs = allow_outside_refs
+        self.allow_remote_refs = allow_remote_refs
+        self.max_bytes = max_bytes
+        self.import_fails_on_warnings = import_fails_on_warnings
+        self.inventory = inventory
+        self.deployment = deployment
+        self.deployed = deployed
+        self.fixes = fixes
+        self.custom = custom
+        self.ruleset = ruleset
 
     def level(self, rule: Rule) -> Severity:
         """The rule's severity as configured."""

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from apilint.common.records import FACTORY
 from apilint.document.model import Document
 from apilint.document.refs import At, Workspace
 
@@ -98,7 +99,8 @@ class Parameter(NamedTuple):
         return self.site.tokens[:1] == ("paths",) and len(self.site.tokens) == 4
 
 
-@dataclass(eq=False, repr=False)
+# Its __init__ is written: @dataclass would compile it at import (apilint.common.records).
+@dataclass(init=False, eq=False, repr=False)
 class Method:
     """One method of a resource: an operation of the definition."""
 
@@ -111,6 +113,26 @@ class Method:
     responses: At | None
     request_media_types: tuple[str, ...]
 
+    def __init__(
+        self,
+        verb: str,
+        path: str,
+        at: At,
+        auth: Auth,
+        integration: Integration | None,
+        parameters: list[Parameter],
+        responses: At | None,
+        request_media_types: tuple[str, ...],
+    ) -> None:
+        self.verb = verb
+        self.path = path
+        self.at = at
+        self.auth = auth
+        self.integration = integration
+        self.parameters = parameters
+        self.responses = responses
+        self.request_media_types = request_media_types
+
     @property
     def label(self) -> str:
         return f"{self.verb} {self.path}"
@@ -120,7 +142,8 @@ class Method:
         return self.at.value if isinstance(self.at.value, dict) else {}
 
 
-@dataclass(eq=False, repr=False)
+# Its __init__ is written: @dataclass would compile it at import (apilint.common.records).
+@dataclass(init=False, eq=False, repr=False)
 class Resource:
     """A resource path of the API and its methods."""
 
@@ -128,12 +151,18 @@ class Resource:
     at: At | None  # None for an intermediate prefix that is not itself a key of `paths`
     methods: dict[str, Method] = field(default_factory=dict)
 
+    def __init__(self, path: str, at: At | None, methods: dict[str, Method] = FACTORY) -> None:
+        self.path = path
+        self.at = at
+        self.methods = {} if methods is FACTORY else methods
+
     @property
     def declared(self) -> bool:
         return self.at is not None
 
 
-@dataclass(eq=False, repr=False)
+# Its __init__ is written: @dataclass would compile it at import (apilint.common.records).
+@dataclass(init=False, eq=False, repr=False)
 class Api:
     """The gateway's view of one definition: what the rules read."""
 
@@ -148,6 +177,28 @@ class Api:
     root_security: At | None
 
     _integrations: list[tuple[Integration, list[Method]]] | None = field(default=None, init=False)
+
+    def __init__(
+        self,
+        doc: Document,
+        ws: Workspace,
+        kind: str,
+        kind_reason: str,
+        version: str,
+        resources: dict[str, Resource],
+        methods: list[Method],
+        schemes: dict[str, SecurityScheme],
+        root_security: At | None,
+    ) -> None:
+        self.doc = doc
+        self.ws = ws
+        self.kind = kind
+        self.kind_reason = kind_reason
+        self.version = version
+        self.resources = resources
+        self.methods = methods
+        self.schemes = schemes
+        self.root_security = root_security
 
     @property
     def root(self) -> At:

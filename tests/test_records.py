@@ -1,0 +1,156 @@
+"""The dataclasses whose __init__ is written and whose value methods apilint.common.records makes
+(to spare their compilation at every start) behave as the ones @dataclass generates."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import ROOT
+
+from apilint.catalog.registry import Option, Rule
+from apilint.commands.lint import Options
+from apilint.common.findings import FileResult
+from apilint.common.records import value_methods
+from apilint.document.model import Document, Sources
+from apilint.engine.config import Config
+from apilint.engine.run import Settings
+from apilint.model.gateway import Api, Method, Resource
+
+WRITTEN = [
+    Rule,
+    Option,
+    Options,
+    FileResult,
+    Settings,
+    Config,
+    Sources,
+    Document,
+    Method,
+    Resource,
+    Api,
+]
+
+
+def _made_here(cls: type) -> bool:
+    return getattr(cls.__repr__, "__module__", None) == "apilint.common.records"
+
+
+def _generated(cls: type) -> Any:
+    """The class @dataclass makes of `cls`'s fields, with every method generated."""
+    params = getattr(cls, "__dataclass_params__")  # noqa: B009
+    spec = []
+    for f in dataclasses.fields(cls):
+        kw: dict[str, Any] = {
+            "init": f.init,
+            "repr": f.repr,
+            "compare": f.compare,
+            "hash": f.hash,
+            "kw_only": f.kw_only,
+        }
+        if f.default is not dataclasses.MISSING:
+            kw["default"] = f.default
+        if f.default_factory is not dataclasses.MISSING:
+            kw["default_factory"] = f.default_factory
+        spec.append((f.name, f.type, dataclasses.field(**kw)))
+    valued = _made_here(cls)
+    return dataclasses.make_dataclass(
+        cls.__name__,
+        spec,
+        namespace={"__module__": cls.__module__, "__qualname__": cls.__qualname__},
+        frozen=params.frozen,
+        repr=valued or params.repr,
+        eq=valued or params.eq,
+    )
+
+
+def _arguments(cls: type) -> dict[str, Any]:
+    """A distinct value for each field the __init__ takes."""
+    return {f.name: f"{f.name}-value" for f in dataclasses.fields(cls) if f.init}
+
+
+@pytest.mark.parametrize("cls", WRITTEN, ids=lambda c: c.__name__)
+def test_the_written_init_takes_what_the_generated_one_takes(cls: type) -> None:
+    ours = list(inspect.signature(cls).parameters.values())
+    theirs = list(inspect.signature(_generated(cls)).parameters.values())
+    assert [str(p) for p in ours] == [str(p) for p in theirs]
+
+
+@pytest.mark.parametrize("cls", WRITTEN, ids=lambda c: c.__name__)
+def test_instances_hold_and_show_what_generated_ones_do(cls: type) -> None:
+    generated = _generated(cls)
+    required = {
+        f.name: f"{f.name}-value"
+        for f in dataclasses.fields(cls)
+        if f.init and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    }
+    for given in (required, _arguments(cls)):
+        ours, theirs = cls(**given), generated(**given)
+        assert vars(ours) == vars(theirs)
+        if _made_here(cls):
+            assert repr(ours) == repr(theirs)
+        assert (cls.__hash__ is None) == (generated.__hash__ is None)
+        if generated.__hash__ is not None and generated.__dataclass_params__.eq:
+            assert hash(ours) == hash(theirs)
+    defaults = cls(**required)
+    for f in dataclasses.fields(cls):  # a factory makes a new value for each instance
+        if f.default_factory is not dataclasses.MISSING:
+            assert getattr(defaults, f.name) is not getattr(cls(**required), f.name)
+
+
+@pytest.mark.parametrize("cls", WRITTEN, ids=lambda c: c.__name__)
+def test_equality_compares_what_generated_equality_compares(cls: type) -> None:
+    generated = _generated(cls)
+    given = _arguments(cls)
+    assert (cls(**given) == cls(**given)) == (generated(**given) == generated(**given))
+    for name in given:
+        other = {**given, name: "another value"}
+        assert (cls(**given) == cls(**other)) == (generated(**given) == generated(**other)), name
+    assert cls(**given) != generated(**given)  # another class: never equal, as generated
+
+
+@pytest.mark.parametrize("cls", [c for c in WRITTEN if _made_here(c)], ids=lambda c: c.__name__)
+def test_frozen_stays_frozen(cls: type) -> None:
+    made = cls(**_arguments(cls))
+    name = dataclasses.fields(cls)[0].name
+    if cls.__dataclass_params__.frozen:
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(made, name, "changed")
+    else:
+        setattr(made, name, "changed")
+        assert getattr(made, name) == "changed"
+
+
+def test_a_value_holding_itself_shows_as_generated_reprs_do() -> None:
+    result = FileResult("api.yaml")
+    result.notes.append(result)  # type: ignore[arg-type]
+    generated = _generated(FileResult)("api.yaml")
+    generated.notes.append(generated)
+    assert repr(result) == repr(generated)
+
+
+def test_every_class_with_written_methods_is_checked_here() -> None:
+    declared = {
+        (path.relative_to(ROOT).as_posix(), name)
+        for path in (ROOT / "apilint").rglob("*.py")
+        for name in re.findall(
+            r"@dataclass\([^)]*init=False[^)]*\)\nclass (\w+)", path.read_text(encoding="utf-8")
+        )
+    }
+    checked = {
+        (Path(inspect.getfile(cls)).relative_to(ROOT).as_posix(), cls.__name__) for cls in WRITTEN
+    }
+    assert declared <= checked, sorted(declared - checked)
+
+
+def test_value_methods_refuse_a_class_with_generated_ones() -> None:
+    @dataclasses.dataclass
+    class Generated:
+        a: int
+
+    with pytest.raises(TypeError, match="repr=False, eq=False"):
+        value_methods(Generated)

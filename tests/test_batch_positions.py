@@ -4,6 +4,7 @@ hard; the memoryview address read and the text report's frames read from bytes."
 
 from __future__ import annotations
 
+import ctypes
 import io
 import json
 import random
@@ -350,6 +351,14 @@ def test_a_views_address_read_from_the_object_is_the_buffer_protocols() -> None:
         view = memoryview(buffer)[start:stop]
         assert addresses.view_address(view) - base == start
         assert addresses.address(view) - base == start
+
+
+def test_a_read_only_buffers_address_comes_from_the_buffer_protocol() -> None:
+    data = b"0123456789"
+    assert addresses.address(data) == ctypes.cast(ctypes.c_char_p(data), ctypes.c_void_p).value
+    view = memoryview(data)[3:]
+    assert addresses.address(view) - addresses.address(data) == 3
+    assert addresses.view_address(view) - addresses.address(data) == 3
 
 
 def test_without_a_known_place_the_buffer_protocol_reads_it(

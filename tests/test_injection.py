@@ -491,3 +491,17 @@ def test_text_header_shows_the_file_as_the_whole_line_would(file: str) -> None:
     f = Finding("AGW403", "name", Severity.ERROR, "m\x1b", file, "/p", Span(12, 3, 12, 9))
     shown = f"{escape.terminal_line(f'{file}:12:3:')} AGW403 [error] m\\x1b"
     assert header(f, colour=False) == shown
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["AGW301", "acme/lambda-x", "a.b:c,d=e+f%g@h_1", "", "a b", "$(id)", "it's", "é", "x;y"],
+)
+def test_the_explain_hint_quotes_a_code_as_shlex_does(code: str) -> None:
+    # Codes a shell reads as one word are written without shlex (its import is start-up time).
+    import shlex
+
+    from apilint.common.escape import visible
+    from apilint.report.text import _explain_plain
+
+    assert _explain_plain(code) == visible(shlex.join(["apilint", "explain", code]))

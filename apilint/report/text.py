@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import os
-import shlex
+import string
 import textwrap
 from collections.abc import Sequence
 from typing import TextIO
@@ -56,11 +56,21 @@ def _explain(code: str, ruleset: str | None) -> str:
         return _explain_plain(code)
     # A Spectral rule's name is the ruleset's text: quoted like the path, so that the line
     # pasted into a shell runs only apilint.
+    import shlex
+
     return visible(shlex.join(["apilint", "explain", code, "--ruleset", _shown(ruleset)]))
+
+
+#: What shlex.quote leaves unquoted (its `[^\w@%+=:,./-]`, ASCII).
+_SHELL_SAFE = frozenset(string.ascii_letters + string.digits + "_@%+=:,./-")
 
 
 @functools.lru_cache(maxsize=256)
 def _explain_plain(code: str) -> str:
+    if code and _SHELL_SAFE.issuperset(code):  # a built-in rule's code: shlex would leave it
+        return visible(f"apilint explain {code}")
+    import shlex  # a custom rule's code that needs quoting (its import is a pre-commit run's)
+
     return visible(shlex.join(["apilint", "explain", code]))
 
 

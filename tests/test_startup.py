@@ -64,7 +64,8 @@ def test_lint_loads_no_toml_parser_or_html_tables_it_does_not_use(tmp_path: Path
 #: contract checks' metadata (reports that describe rules), the account's facts, options and
 #: checks (--aws, --lambda-inventory), the drift checks (`apilint drift`), the custom rules'
 #: loader (a configuration naming rules), the suppressions (a file naming x-apilint-ignore), the
-#: shell utilities a terminal report uses.
+#: shell utilities a terminal report uses, ctypes (positions read memory through _ctypes alone:
+#: apilint.document.addresses).
 NOT_FOR_A_PLAIN_DEFINITION = (
     "apilint.document.terraform",
     "apilint.document.hcl",
@@ -94,6 +95,8 @@ NOT_FOR_A_PLAIN_DEFINITION = (
     "click",
     "shutil",
     "difflib",
+    "ctypes",
+    "shlex",
 )
 
 

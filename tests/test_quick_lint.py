@@ -83,3 +83,29 @@ def test_the_executable_lints_without_typer_and_still_has_its_help(tmp_path: Pat
         [sys.executable, "-m", "apilint", "lint", "--help"], capture_output=True, text=True
     )
     assert helped.returncode == 0 and "--min-severity" in helped.stdout
+
+
+@pytest.mark.parametrize(
+    ("paths", "collecting"),
+    [
+        pytest.param([PITFALLS], False, id="one-file"),
+        pytest.param([PITFALLS, PITFALLS], True, id="two-files"),
+        pytest.param([str(Path(PITFALLS).parent)], True, id="a-folder"),
+    ],
+)
+def test_the_executable_collects_cycles_between_files_only(
+    tmp_path: Path, paths: list[str], collecting: bool
+) -> None:
+    # One file is linted with the collector paused; after it, the process only reports and
+    # ends: a collection then would walk all the lint made for nothing.
+    seen = tmp_path / "gc"
+    code = (
+        "import atexit, gc, sys\n"
+        f"atexit.register(lambda: open({str(seen)!r}, 'w').write(str(gc.isenabled())))\n"
+        "from apilint.entry import run\n"
+        f"sys.argv = ['apilint', 'lint', '-q', '--fail-on', 'never', *{paths!r}]\n"
+        "run()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert seen.read_text() == str(collecting)

@@ -101,6 +101,15 @@ def parse(args: list[str]) -> Parsed | None:
     return got if got["paths"] else None
 
 
+def lints_one_file(args: list[str]) -> bool:
+    """Whether `args` are a lint run of this path of a single file (or standard input)."""
+    got = parse(args)
+    if got is None or len(got["paths"]) != 1:
+        return False
+    path = got["paths"][0]
+    return path == "-" or os.path.isfile(path)
+
+
 def quick_lint(args: list[str]) -> Callable[[], int] | None:
     """The lint run `args` ask for, ready to call, or None: the typer app must read them."""
     got = parse(args)

@@ -479,11 +479,11 @@ def _user_pool_arn_problems(arn: str) -> list[str]:
         pass
     elif partition not in PARTITION_REGIONS:
         problems.append(f"partition {partition!r} is not an AWS partition")
-    elif literal_region and not REGION_SHAPE.match(region):
+    elif literal_region and not REGION_SHAPE().match(region):
         problems.append(f"region {region!r} is not a region name like 'us-east-1'")
-    elif literal_region and not PARTITION_REGIONS[partition].match(region):
+    elif literal_region and not PARTITION_REGIONS[partition]().match(region):
         problems.append(f"partition {partition!r} does not contain region {region!r}")
-    if UNKNOWN not in account and not ACCOUNT.match(account):
+    if UNKNOWN not in account and not ACCOUNT().match(account):
         problems.append(f"account id {account!r} must be exactly 12 digits")
     pm = _POOL_ID().match(pool)
     if UNKNOWN in pool:

@@ -82,7 +82,7 @@ def _credentials_problem(masked: str) -> str | None:
         partition, account = role["partition"], role["account"]
         if UNKNOWN not in partition and partition not in PARTITION_REGIONS:
             return f"partition {partition!r} is not an AWS partition"
-        if UNKNOWN not in account and not ACCOUNT.match(account):
+        if UNKNOWN not in account and not ACCOUNT().match(account):
             return f"account id {account!r} is not 12 digits"
         if not role["name"] or role["name"].endswith("/"):
             return "the role name is missing"

@@ -6,26 +6,25 @@ botocore partitions.json, and the API Gateway developer guide (see rules/lambda-
 
 from __future__ import annotations
 
-import re
-
 from apilint.common.regex import lazy
 from apilint.document.placeholders import UNKNOWN, mask
 
-#: partition → region pattern (botocore partitions.json).
+#: partition → region pattern (botocore partitions.json), compiled when first used: a run
+#: without ARNs to read (most) does not compile them.
 PARTITION_REGIONS = {
-    "aws": re.compile(r"^(us|eu|ap|sa|ca|me|af|il|mx)-\w+-\d+$"),
-    "aws-cn": re.compile(r"^cn-\w+-\d+$"),
-    "aws-us-gov": re.compile(r"^us-gov-\w+-\d+$"),
-    "aws-iso": re.compile(r"^us-iso-\w+-\d+$"),
-    "aws-iso-b": re.compile(r"^us-isob-\w+-\d+$"),
-    "aws-iso-e": re.compile(r"^eu-isoe-\w+-\d+$"),
-    "aws-iso-f": re.compile(r"^us-isof-\w+-\d+$"),
-    "aws-eusc": re.compile(r"^eusc-(de)-\w+-\d+$"),
+    "aws": lazy(r"^(us|eu|ap|sa|ca|me|af|il|mx)-\w+-\d+$"),
+    "aws-cn": lazy(r"^cn-\w+-\d+$"),
+    "aws-us-gov": lazy(r"^us-gov-\w+-\d+$"),
+    "aws-iso": lazy(r"^us-iso-\w+-\d+$"),
+    "aws-iso-b": lazy(r"^us-isob-\w+-\d+$"),
+    "aws-iso-e": lazy(r"^eu-isoe-\w+-\d+$"),
+    "aws-iso-f": lazy(r"^us-isof-\w+-\d+$"),
+    "aws-eusc": lazy(r"^eusc-(de)-\w+-\d+$"),
 }
-REGION_SHAPE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
+REGION_SHAPE = lazy(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 FUNCTION_NAME = lazy(r"^[A-Za-z0-9_-]{1,64}$")
 QUALIFIER = lazy(r"^(\$LATEST|[0-9]+|[A-Za-z0-9_-]{1,128})$")
-ACCOUNT = re.compile(r"^\d{12}$")
+ACCOUNT = lazy(r"^\d{12}$")
 
 _INVOKE = lazy(
     r"^arn:(?P<partition>[^:]*):apigateway:(?P<region>[^:]*):lambda:path/"
@@ -48,10 +47,10 @@ def _check_partition_region(partition: str, region: str, what: str) -> list[str]
             f"({', '.join(PARTITION_REGIONS)})"
         )
         return problems
-    if not REGION_SHAPE.match(region):
+    if not REGION_SHAPE().match(region):
         problems.append(f"{what} region {region!r} is not a region name like 'us-east-1'")
-    elif not PARTITION_REGIONS[partition].match(region):
-        owner = next((p for p, rx in PARTITION_REGIONS.items() if rx.match(region)), None)
+    elif not PARTITION_REGIONS[partition]().match(region):
+        owner = next((p for p, rx in PARTITION_REGIONS.items() if rx().match(region)), None)
         hint = f" (region {region!r} belongs to partition {owner!r})" if owner else ""
         problems.append(f"{what} partition {partition!r} does not contain region {region!r}{hint}")
     return problems
@@ -78,7 +77,7 @@ def function_arn_problems(arn: str) -> tuple[list[str], str | None, str | None]:
     partition, region, account, name = parts[1], parts[3], parts[4], parts[6]
     qualifier = parts[7] if len(parts) == 8 else None
     problems = _check_partition_region(partition, region, "function ARN")
-    if not unknown(account) and not ACCOUNT.match(account):
+    if not unknown(account) and not ACCOUNT().match(account):
         problems.append(f"account id {account!r} in {_show(arn)} must be exactly 12 digits")
     if not unknown(name) and not FUNCTION_NAME().match(name):
         problems.append(f"function name {name!r} must be 1-64 letters, digits, '-' or '_'")

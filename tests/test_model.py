@@ -137,7 +137,7 @@ def test_variable_grammar_differs_only_in_the_sigil(kind: str, text: str, whole:
 def test_template_variable_stops_before_punctuation() -> None:
     from apilint.model.mapping import TEMPLATE_VARIABLE
 
-    found = TEMPLATE_VARIABLE.findall('{"id": "$context.requestId.", "s": "$stageVariables.a"}')
+    found = TEMPLATE_VARIABLE().findall('{"id": "$context.requestId.", "s": "$stageVariables.a"}')
     assert found == ["context.requestId", "stageVariables.a"]
 
 

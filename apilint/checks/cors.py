@@ -221,7 +221,7 @@ def _method_response_codes(method: Method) -> set[str] | None:
     responses = method.responses
     if responses is None or not isinstance(responses.value, dict):
         return None
-    return {str(code) for code in responses.value if STATUS.fullmatch(str(code))}
+    return {str(code) for code in responses.value if STATUS().fullmatch(str(code))}
 
 
 def _greedy_options(api: Api) -> bool:

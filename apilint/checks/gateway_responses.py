@@ -134,7 +134,7 @@ def gateway_response_status_invalid(api: Api, options: dict[str, Any]) -> Iterat
         if site is None or has_placeholder(site.value) or isinstance(site.value, (dict, list)):
             continue
         code = site.value
-        if isinstance(code, bool) or not STATUS.fullmatch(str(code).strip()):
+        if isinstance(code, bool) or not STATUS().fullmatch(str(code).strip()):
             yield violation(
                 site,
                 f"the {key} gateway response has statusCode {code!r}, which is "

@@ -75,7 +75,7 @@ _ANY_ARN = lazy(r"^arn:[^:]*:(?P<service>[^:]*):[^:]*:[^:]*:(?P<resource>.*)$")
 
 def _credentials_problem(masked: str) -> str | None:
     """Why a (masked) credentials value is neither a role ARN nor caller passthrough, or None."""
-    if PASSTHROUGH.match(masked):
+    if PASSTHROUGH().match(masked):
         return None
     role = _ROLE().match(masked)
     if role is not None:
@@ -172,7 +172,7 @@ def _not_map(api: Api, site: At | None, what: str, depth: int) -> Iterator[tuple
         entry = resolved.child(key)
         assert entry is not None
         if depth > 1:
-            if STATUS.fullmatch(str(key)):  # other keys are http-parameter-mapping's
+            if STATUS().fullmatch(str(key)):  # other keys are http-parameter-mapping's
                 yield from _not_map(api, entry, f"{what} entry {key!r}", depth - 1)
         elif isinstance(entry.value, (list, dict)) and not _unknown(entry.value):
             yield entry, f"{what} entry {key!r} is a {_kind(entry.value)}, not a string"

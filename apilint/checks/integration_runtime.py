@@ -435,7 +435,7 @@ def identity_passthrough_requires_iam(api: Api, options: dict[str, Any]) -> Iter
         credentials = integ.at.child("credentials") if integ else None
         if credentials is None or not isinstance(credentials.value, str):
             continue
-        if PASSTHROUGH.match(mask(credentials.value.strip())) and not method.auth.requires("iam"):
+        if PASSTHROUGH().match(mask(credentials.value.strip())) and not method.auth.requires("iam"):
             yield violation(
                 credentials,
                 f"{method.label} forwards the caller's identity "

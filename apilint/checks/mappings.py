@@ -95,7 +95,7 @@ def _method_responses(api: Api, method: Method) -> dict[str, At | None] | None:
     return {
         code: api.ws.resolve(responses.child(code))
         for code in responses.value
-        if STATUS.fullmatch(code)
+        if STATUS().fullmatch(code)
     }
 
 
@@ -163,7 +163,7 @@ def _classify(value: Any, side: str) -> tuple[str, str, str]:
         return "unquoted", "", ""
     if not isinstance(value, str) or has_placeholder(value):
         return "unknown", "", ""  # an intrinsic function or a template placeholder
-    if static_value(value) is not None or VARIABLE_REFERENCE.fullmatch(value):
+    if static_value(value) is not None or VARIABLE_REFERENCE().fullmatch(value):
         return "ok", "", ""
     if side == "request":
         m = _METHOD_PARAM().fullmatch(value)
@@ -452,7 +452,7 @@ def no_responses(api: Api, options: dict[str, Any]) -> Iterator[Violation]:
             if api.version in ("2.0", "3.0"):
                 continue  # schema-invalid already reports a missing or empty responses object
         elif not isinstance(responses.value, dict) or any(
-            STATUS.fullmatch(code) for code in responses.value
+            STATUS().fullmatch(code) for code in responses.value
         ):
             continue
         yield violation(
@@ -671,7 +671,7 @@ def http_parameter_mapping(api: Api, options: dict[str, Any]) -> Iterator[Violat
         for status, at, _ in _entries(responses):
             if has_placeholder(status):
                 continue
-            if not (STATUS.fullmatch(status) and 200 <= int(status) <= 599):
+            if not (STATUS().fullmatch(status) and 200 <= int(status) <= 599):
                 hint = " (that is REST API syntax)" if status.startswith("method.") else ""
                 yield violation(
                     at,

@@ -3,9 +3,9 @@ messages name the methods sharing it."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from apilint.common.regex import lazy
 from apilint.document.refs import At
 from apilint.model.gateway import Integration, Method
 from apilint.model.values import literal, upper
@@ -54,4 +54,4 @@ def is_vpc_link(integ: Integration) -> bool:
 
 
 #: The caller's own identity, passed through to the backend (credentials arn:aws:iam::*:user/*).
-PASSTHROUGH = re.compile(r"^arn:[^:]*:iam::\*:user/\*$")
+PASSTHROUGH = lazy(r"^arn:[^:]*:iam::\*:user/\*$")

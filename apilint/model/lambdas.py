@@ -8,7 +8,6 @@ function name or alias, arn-format-reference for execute-api ARNs); Lambda AddPe
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
@@ -24,7 +23,7 @@ HOLE = "\0"
 ANY_VERBS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 
 _INVOKE = lazy(r"^arn:[^:]*:apigateway:[^:]*:lambda:path/[^/]*/functions/(?P<fn>.+)/[^/]+$")
-STAGE_VARIABLE = re.compile(r"\$\{stageVariables\.([A-Za-z0-9_]+)\}")
+STAGE_VARIABLE = lazy(r"\$\{stageVariables\.([A-Za-z0-9_]+)\}")
 #: Import-time variables API Gateway fills in itself (and CloudFormation pseudo parameters),
 #: and the ARN field each may stand for; replaced by markers without ':' before parsing.
 _IMPLICIT = {
@@ -148,7 +147,7 @@ def resolve_function(
     fn = function_part(uri)
     if fn is None:
         return None
-    names = set(STAGE_VARIABLE.findall(fn))
+    names = set(STAGE_VARIABLE().findall(fn))
     if names:
         if stage_vars is None:
             return Unresolved(
@@ -160,7 +159,7 @@ def resolve_function(
         if missing:
             where = f"stage {stage!r}" if stage else "the given stage variables"
             return Unresolved(f"{where} does not set stage variable(s) {', '.join(missing)}")
-        fn = STAGE_VARIABLE.sub(lambda m: stage_vars[m.group(1)], fn)
+        fn = STAGE_VARIABLE().sub(lambda m: stage_vars[m.group(1)], fn)
     parts = fn.split(":")
     implicit: dict[str, str | None] = {"partition": None, "region": None, "account": None}
     if len(parts) >= 7 and parts[0] == "arn" and parts[5] == "function":

@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from apilint.common.regex import lazy
+
 #: An HTTP status code as API Gateway writes them (botocore's StatusCode pattern `[1-5]\d{2}`,
 #: ASCII digits).
-STATUS = re.compile(r"[1-5][0-9][0-9]")
+STATUS = lazy(r"[1-5][0-9][0-9]")
 
 #: What starts a mapping expression: nothing in REST APIs, `$` in HTTP APIs.
 SIGIL = {"rest": "", "http": "$"}
@@ -27,13 +29,13 @@ CONTEXT_NAME = r"[A-Za-z0-9_.$-]+"
 VARIABLE = rf"context\.{CONTEXT_NAME}|stageVariables\.{STAGE_VARIABLE_NAME}"
 #: A variable inside the text of a gateway-response template (plain substitution, no VTL): the
 #: name ends at a letter, digit or `_`, so "... $context.requestId." keeps its full stop.
-TEMPLATE_VARIABLE = re.compile(
+TEMPLATE_VARIABLE = lazy(
     r"\$(context\.[A-Za-z][A-Za-z0-9_.]*[A-Za-z0-9_]"
     rf"|stageVariables\.{STAGE_VARIABLE_NAME})"
 )
 #: A reference to a variable, whatever its name (stage-variable-name-invalid judges names), with
 #: or without the sigil: what a parameter mapping may hold besides request and response fields.
-VARIABLE_REFERENCE = re.compile(r"\$?(context|stageVariables)\.\S+")
+VARIABLE_REFERENCE = lazy(r"\$?(context|stageVariables)\.\S+")
 
 
 def variable(kind: str) -> str:

@@ -65,7 +65,7 @@ class Handlers:
         name = (
             ref.name
             if isinstance(ref, FunctionRef)
-            else STAGE_VARIABLE.sub(lambda m: stage_vars.get(m.group(1), m.group(0)), text)
+            else STAGE_VARIABLE().sub(lambda m: stage_vars.get(m.group(1), m.group(0)), text)
         )
         return name, self.table.get(name) or self.table.get(text)
 

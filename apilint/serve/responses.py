@@ -212,4 +212,4 @@ def _substitute(template: str, kind: str, message: str | None, ctx: ErrorContext
             return ctx.stage_vars.get(name.split(".", 1)[1], "")
         return known.get(name, m.group(0))
 
-    return TEMPLATE_VARIABLE.sub(repl, template)
+    return TEMPLATE_VARIABLE().sub(repl, template)

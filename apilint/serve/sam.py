@@ -387,7 +387,9 @@ class TemplateSource:
 
     def resolve(self, uri: Any, stage_vars: Mapping[str, str]) -> str | None:
         """The logical id of the template function a Lambda URI invokes, or None."""
-        text = STAGE_VARIABLE.sub(lambda m: stage_vars.get(m.group(1), m.group(0)), str(uri or ""))
+        text = STAGE_VARIABLE().sub(
+            lambda m: stage_vars.get(m.group(1), m.group(0)), str(uri or "")
+        )
         # Pseudo parameters first: `${AWS::Region}` would break the ARN apart at its colons.
         text = _REF.sub(lambda m: PSEUDO.get(m.group(1), m.group(0)), text)
         fn = function_part(text) or text

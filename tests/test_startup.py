@@ -64,7 +64,8 @@ def test_lint_loads_no_toml_parser_or_html_tables_it_does_not_use(tmp_path: Path
 #: contract checks' metadata (reports that describe rules), the account's facts, options and
 #: checks (--aws, --lambda-inventory), the drift checks (`apilint drift`), the custom rules'
 #: loader (a configuration naming rules), the suppressions (a file naming x-apilint-ignore), the
-#: shell utilities a terminal report uses, ctypes (positions read memory through _ctypes alone:
+#: shell utilities a terminal report uses, the CDK assembly reader (a folder), the configuration
+#: file reader (a configuration file), ctypes (positions read memory through _ctypes alone:
 #: apilint.document.addresses).
 NOT_FOR_A_PLAIN_DEFINITION = (
     "apilint.document.terraform",
@@ -97,6 +98,8 @@ NOT_FOR_A_PLAIN_DEFINITION = (
     "difflib",
     "ctypes",
     "shlex",
+    "apilint.document.cdk",
+    "apilint.engine.packs",
 )
 
 
@@ -134,6 +137,19 @@ def test_a_plain_definition_loads_no_front_end_fix_or_report_extra(
     modules = _modules_of_the_lint_command(path)
     assert "apilint.engine.run" in modules and "apilint.document.ryml_loader" in modules
     assert sorted(modules & set(NOT_FOR_A_PLAIN_DEFINITION)) == []
+
+
+def test_a_json_definition_loads_no_yaml_loader(tmp_path: Path) -> None:
+    path = tmp_path / "api.json"
+    path.write_text(
+        json.dumps(yaml.safe_load((FIXTURES / "examples" / "pitfalls.yaml").read_text()))
+    )
+    modules = _modules_of_the_lint_command(path)
+    assert "apilint.engine.run" in modules
+    assert "apilint.document.yaml_loader" not in modules
+    assert "apilint.document.yaml_loader" in _modules_of_the_lint_command(
+        FIXTURES / "examples" / "pitfalls.yaml"
+    )
 
 
 @pytest.mark.parametrize(

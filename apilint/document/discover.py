@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from apilint.common.files import SMALL_FILE_LIMIT, open_regular, read_bounded
-from apilint.document.cdk import assembly_templates, is_assembly
 
 SUFFIXES = (".yaml", ".yml", ".json", ".template", ".tf")
 #: Build output and dependencies: copies of the real sources (`sam build` writes the template
@@ -36,13 +35,16 @@ def expand(paths: Iterable[str], passed_over: list[str] | None = None) -> list[T
     to `passed_over`)."""
     out: list[Target] = []
     for p in paths:
-        if os.path.isdir(p) and is_assembly(p):
+        if not os.path.isdir(p):
+            out.append(Target(p, True))
+            continue
+        from apilint.document.cdk import assembly_templates, is_assembly  # folders only
+
+        if is_assembly(p):
             # a CDK cloud assembly named on purpose: its stack templates (walks skip cdk.out)
             out.extend(Target(f, False) for f in assembly_templates(p))
-        elif os.path.isdir(p):
-            out.extend(Target(f, False) for f in _walk(p, passed_over))
         else:
-            out.append(Target(p, True))
+            out.extend(Target(f, False) for f in _walk(p, passed_over))
     return out
 
 

@@ -17,7 +17,6 @@ from apilint.common.regex import lazy
 from apilint.document.json_loader import load_json, load_json_bytes
 from apilint.document.model import NOT_AN_API, Document, KeyIssue, NotAnApi
 from apilint.document.placeholders import quote_bare_json_placeholders
-from apilint.document.yaml_loader import load_yaml
 
 #: Refuse larger inputs (API Gateway itself takes at most 6 MB; exports of huge APIs stay well below).
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -131,6 +130,8 @@ def parse(
             if as_json:
                 raise ParseError(f"invalid JSON: {exc.msg}", shown, exc.lineno, exc.colno) from None
             # Not JSON after all (YAML flow style starts with '{' too): let YAML decide.
+    from apilint.document.yaml_loader import load_yaml  # a JSON file never needs it
+
     data, locator, issues = load_yaml(text, shown, raw)
     return data, locator, issues, "yaml"
 

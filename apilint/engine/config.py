@@ -16,7 +16,6 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -29,7 +28,6 @@ from apilint.common.findings import Severity
 from apilint.common.records import FACTORY, value_methods
 from apilint.common.text import close_matches
 from apilint.document.loader import DEFAULT_MAX_BYTES
-from apilint.engine.packs import read_table
 
 KEYS = (
     "select",
@@ -189,10 +187,7 @@ def _has_tool_table(path: Path) -> bool:
 
 def load_config(path: Path) -> Config:
     # Imported here: most runs find no configuration, and start-up is a pre-commit hook's time.
-    if sys.version_info >= (3, 11):
-        pass
-    else:  # pragma: no cover - Python 3.10
-        pass
+    from apilint.engine.packs import read_table
 
     where = str(path)
     raw = read_table(path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import marshal
 from pathlib import Path
 
 import pytest
@@ -46,13 +47,13 @@ def test_the_catalog_is_neither_committed_nor_written_by_docs(tmp_path: Path) ->
 def test_catalog_is_cached_per_user_and_ignored_when_stale(tmp_path: Path, cache: Path) -> None:
     rules = _copy_rules(tmp_path)
     fresh = load_rules(rules)
-    [cached] = cache.glob("catalog-*.json")  # the first load wrote it, named by the files' stamp
-    catalog = json.loads(cached.read_text())
-    assert cached.name == f"catalog-{rules_stamp(rules)}.json"
+    [cached] = cache.glob("catalog-*")  # the first load wrote it, named by the files' stamp
+    catalog = marshal.loads(cached.read_bytes())
+    assert cached.name == f"catalog-{rules_stamp(rules)}.marshal"
     assert catalog == json.loads(catalog_text(rules))
     entry = next(e for e in catalog["rules"] if e["file"] == "method-unauthenticated.yaml")
     entry["rule"]["summary"] = "read from the catalog"
-    cached.write_text(json.dumps(catalog))
+    cached.write_bytes(marshal.dumps(catalog))
     load_rules.cache_clear()
     assert find_rule("AGW301", load_rules(rules)).summary == "read from the catalog"
     # Editing a rule file changes the checksum: the YAML wins, and is cached under its own name.
@@ -60,7 +61,7 @@ def test_catalog_is_cached_per_user_and_ignored_when_stale(tmp_path: Path, cache
     source.write_text(source.read_text().replace("summary: ", "summary: Edited. ", 1))
     load_rules.cache_clear()
     assert find_rule("AGW301", load_rules(rules)).summary.startswith("Edited. ")
-    assert len(list(cache.glob("catalog-*.json"))) == 2
+    assert len(list(cache.glob("catalog-*"))) == 2
     assert not list(cache.glob(".catalog-*"))  # written atomically: no temporary left behind
     assert [r.code for r in fresh] == [r.code for r in load_rules(rules)]
 
@@ -94,17 +95,17 @@ def test_an_edit_that_keeps_the_size_of_a_rule_file_takes_effect(
     assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns + shift)
     load_rules.cache_clear()
     assert find_rule("AGW301", load_rules(rules)).summary.startswith("Z")
-    assert len(list(cache.glob("catalog-*.json"))) == 2
+    assert len(list(cache.glob("catalog-*"))) == 2
 
 
 def test_a_damaged_cached_catalog_is_read_again_from_the_rules(tmp_path: Path, cache: Path) -> None:
     rules = _copy_rules(tmp_path)
     expected = load_rules(rules)
-    [cached] = cache.glob("catalog-*.json")
-    cached.write_text(cached.read_text()[:1000])  # truncated (a full disk, a killed writer)
+    [cached] = cache.glob("catalog-*")
+    cached.write_bytes(cached.read_bytes()[:1000])  # truncated (a full disk, a killed writer)
     load_rules.cache_clear()
     assert load_rules(rules) == expected
-    assert json.loads(cached.read_text()) == json.loads(catalog_text(rules))  # rewritten
+    assert marshal.loads(cached.read_bytes()) == json.loads(catalog_text(rules))  # rewritten
 
 
 def test_an_unwritable_cache_only_costs_speed(
@@ -125,14 +126,15 @@ def test_the_cache_keeps_only_recent_catalogs(tmp_path: Path, cache: Path) -> No
 
     cache.mkdir(parents=True)
     for n in range(CACHE_KEEP + 4):
-        old = cache / f"catalog-old{n:02d}.json"
+        # an older apilint's JSON catalogs are of the kind too
+        old = cache / f"catalog-old{n:02d}.{'json' if n % 2 else 'marshal'}"
         old.write_text("{}")
         os.utime(old, (1000 + n, 1000 + n))
     load_rules(_copy_rules(tmp_path))
-    kept = sorted(p.name for p in cache.glob("catalog-*.json"))
+    kept = sorted(p.name for p in cache.glob("catalog-*"))
     assert len(kept) == CACHE_KEEP + 1
     assert [k for k in kept if k.startswith("catalog-old")] == [
-        f"catalog-old{n:02d}.json" for n in range(4, CACHE_KEEP + 4)
+        f"catalog-old{n:02d}.{'json' if n % 2 else 'marshal'}" for n in range(4, CACHE_KEEP + 4)
     ]  # the oldest went
 
 

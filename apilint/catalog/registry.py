@@ -410,8 +410,12 @@ def rules_stamp(directory: Path) -> str | None:
 
 
 def cached_catalog(stamp: str | None) -> Path | None:
+    """The user's cached catalog for rule files of this stamp. It is the catalog's JSON data
+    marshalled: read on every run from a source checkout, it loads in half the time orjson
+    parses the JSON (0.6 ms less; the catalog holds JSON's types only, which every marshal
+    version since Python 3.4 writes alike)."""
     where = cache_dir()
-    return where / f"catalog-{stamp}.json" if where is not None and stamp else None
+    return where / f"catalog-{stamp}.marshal" if where is not None and stamp else None
 
 
 #: Cached catalogs kept besides the one just written: switching between a few checkouts or
@@ -426,13 +430,31 @@ def _read_catalog(
     file's name being its key), or None (missing, stale, damaged)."""
     if raw is None:
         return None
-    import orjson  # 4x faster than json on the 460 KB catalog; read on every run
+    import orjson  # 4x faster than json on the 460 KB catalog
 
     try:
-        catalog = orjson.loads(raw)
+        return _entries_of(orjson.loads(raw), checksum)
+    except ValueError:
+        return None
+
+
+def _read_cached(raw: bytes | None) -> list[tuple[str, dict[str, Any]]] | None:
+    """The entries of a cached catalog (cached_catalog), or None (missing, damaged)."""
+    if raw is None:
+        return None
+    import marshal
+
+    try:
+        return _entries_of(marshal.loads(raw), None)
+    except (EOFError, ValueError, TypeError, MemoryError):  # damaged: a size read from noise
+        return None
+
+
+def _entries_of(catalog: Any, checksum: str | None) -> list[tuple[str, dict[str, Any]]] | None:
+    try:
         if checksum is None or catalog.get("checksum") == checksum:
             return [(e["file"], e["rule"]) for e in catalog["rules"]]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (KeyError, TypeError, AttributeError):
         pass
     return None
 
@@ -454,11 +476,15 @@ def _entries(directory: Path) -> list[tuple[str, dict[str, Any]]]:
         if entries is not None:
             return entries
     cached = cached_catalog(rules_stamp(directory))
-    entries = _read_catalog(read_cache(cached), None)
+    entries = _read_cached(read_cache(cached))
     if entries is None:
+        import marshal
+
         checksum, files = _sources(directory)
-        entries = _read_sources(directory, files)
-        write_cache(cached, _catalog_json(checksum, entries), CACHE_KEEP)
+        # What the JSON catalog holds (its types: a run reads the same data either way).
+        catalog = json.loads(_catalog_json(checksum, _read_sources(directory, files)))
+        write_cache(cached, marshal.dumps(catalog), CACHE_KEEP)
+        entries = _entries_of(catalog, None) or []
     return entries
 
 

@@ -23,10 +23,11 @@ def cache_dir() -> Path | None:
     return root / "apilint"
 
 
-def write_cache(path: Path | None, text: str, keep: int) -> None:
-    """Write a cache file atomically (readers see the old file or the whole new one) and keep
-    only the `keep` most recent others of its kind (same name up to the first `-`); a cache
-    that cannot be written (read-only home, full disk) only costs speed."""
+def write_cache(path: Path | None, data: str | bytes, keep: int) -> None:
+    """Write a cache file (text, or bytes) atomically (readers see the old file or the whole
+    new one) and keep only the `keep` most recent others of its kind (same name up to the first
+    `-`, whatever its suffix); a cache that cannot be written (read-only home, full disk) only
+    costs speed."""
     if path is None:
         return
     import tempfile
@@ -36,13 +37,17 @@ def write_cache(path: Path | None, text: str, keep: int) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{kind}-", suffix=".tmp", dir=path.parent)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(text)
+            if isinstance(data, bytes):
+                with os.fdopen(fd, "wb") as raw:
+                    raw.write(data)
+            else:
+                with os.fdopen(fd, "w", encoding="utf-8") as out:
+                    out.write(data)
             os.replace(tmp, path)
         except BaseException:
             os.unlink(tmp)
             raise
-        old = sorted(path.parent.glob(f"{kind}-*.json"), key=_mtime)
+        old = sorted(path.parent.glob(f"{kind}-*"), key=_mtime)
         for stale in old[: -(keep + 1)]:
             stale.unlink(missing_ok=True)
     except OSError:

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from apilint.commands.quick import ApiType, FailOn, MinSeverity, contained
 from apilint.commands.quick import api_kind as _api_kind
 from apilint.commands.quick import colour as _colour
+from apilint.commands.quick import contained
 from apilint.commands.quick import split as _split
 from apilint.common.errors import warn
 
@@ -58,6 +58,27 @@ def _stage_vars(values: list[str] | None) -> tuple[tuple[str, str], ...]:
         return parse_stage_vars(values)
     except UsageError as exc:
         raise typer.BadParameter(exc.message, param_hint="--stage-var") from None
+
+
+# The choices typer offers and checks; the quick path (apilint.commands.quick) reads the same
+# values from its tuples (tests/test_quick_lint.py holds them equal).
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+class MinSeverity(str, Enum):
+    info = "info"
+    warning = "warning"
+    error = "error"
+
+
+class ApiType(str, Enum):
+    auto = "auto"
+    rest = "rest"
+    http = "http"
 
 
 _PATHS = typer.Argument(
@@ -138,7 +159,7 @@ def _options(
     return Options(
         paths=tuple(paths),
         fail_on=fail_on.value if fail_on else None,
-        api_type=_api_kind(api_type),
+        api_type=_api_kind(api_type.value),
         select=_split(select),
         ignore=_split(ignore),
         config=config,
@@ -696,7 +717,7 @@ def test(
             probes=not no_probes,
             lint=lint_first,
             fail_on=fail_on.value,
-            api_type=_api_kind(api_type),
+            api_type=_api_kind(api_type.value),
             quiet=quiet,
             colour=_colour(sys.stdout),
             serve=serve_it,

@@ -109,3 +109,12 @@ def test_the_executable_collects_cycles_between_files_only(
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert seen.read_text() == str(collecting)
+
+
+def test_the_quick_path_and_the_app_offer_the_same_choices() -> None:
+    from apilint.cli import ApiType, FailOn, MinSeverity
+    from apilint.commands.quick import API_TYPES, FAIL_ON, MIN_SEVERITY
+
+    assert [c.value for c in FailOn] == list(FAIL_ON)
+    assert [c.value for c in MinSeverity] == list(MIN_SEVERITY)
+    assert [c.value for c in ApiType] == list(API_TYPES)

@@ -15,7 +15,6 @@ from helpers import ROOT
 from apilint.catalog.registry import Option, Rule
 from apilint.commands.lint import Options
 from apilint.common.findings import FileResult
-from apilint.common.records import value_methods
 from apilint.document.model import Document, Sources
 from apilint.engine.config import Config
 from apilint.engine.run import Settings
@@ -36,8 +35,12 @@ WRITTEN = [
 ]
 
 
-def _made_here(cls: type) -> bool:
-    return getattr(cls.__repr__, "__module__", None) == "apilint.common.records"
+def _made_here(cls: type, method: str = "__repr__") -> bool:
+    return getattr(getattr(cls, method), "__module__", None) == "apilint.common.records"
+
+
+def _frozen(cls: type) -> bool:
+    return bool(cls.__dataclass_params__.frozen or _made_here(cls, "__setattr__"))
 
 
 def _generated(cls: type) -> Any:
@@ -62,7 +65,7 @@ def _generated(cls: type) -> Any:
         cls.__name__,
         spec,
         namespace={"__module__": cls.__module__, "__qualname__": cls.__qualname__},
-        frozen=params.frozen,
+        frozen=_frozen(cls),
         repr=valued or params.repr,
         eq=valued or params.eq,
     )
@@ -115,14 +118,22 @@ def test_equality_compares_what_generated_equality_compares(cls: type) -> None:
 
 @pytest.mark.parametrize("cls", [c for c in WRITTEN if _made_here(c)], ids=lambda c: c.__name__)
 def test_frozen_stays_frozen(cls: type) -> None:
-    made = cls(**_arguments(cls))
-    name = dataclasses.fields(cls)[0].name
-    if cls.__dataclass_params__.frozen:
-        with pytest.raises(dataclasses.FrozenInstanceError):
-            setattr(made, name, "changed")
-    else:
-        setattr(made, name, "changed")
-        assert getattr(made, name) == "changed"
+    generated = _generated(cls)
+    for name in [f.name for f in dataclasses.fields(cls)] + ["other"]:
+        for attempt in (
+            lambda made: setattr(made, name, "changed"),  # noqa: B023 - called at once
+            lambda made: delattr(made, name),  # noqa: B023
+        ):
+            ours, theirs = cls(**_arguments(cls)), generated(**_arguments(cls))
+            outcomes = []
+            for made in (ours, theirs):
+                try:
+                    attempt(made)
+                    outcomes.append("done")
+                except (dataclasses.FrozenInstanceError, AttributeError) as exc:
+                    outcomes.append(f"{type(exc).__name__}: {exc}")
+            assert outcomes[0] == outcomes[1], name
+            assert vars(ours) == vars(theirs)
 
 
 def test_a_value_holding_itself_shows_as_generated_reprs_do() -> None:
@@ -145,12 +156,3 @@ def test_every_class_with_written_methods_is_checked_here() -> None:
         (Path(inspect.getfile(cls)).relative_to(ROOT).as_posix(), cls.__name__) for cls in WRITTEN
     }
     assert declared <= checked, sorted(declared - checked)
-
-
-def test_value_methods_refuse_a_class_with_generated_ones() -> None:
-    @dataclasses.dataclass
-    class Generated:
-        a: int
-
-    with pytest.raises(TypeError, match="repr=False, eq=False"):
-        value_methods(Generated)

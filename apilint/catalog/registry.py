@@ -13,14 +13,14 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, cast
 
 from apilint.common.cache import cache_dir, read_cache, write_cache
 from apilint.common.findings import Severity
-from apilint.common.records import FACTORY, value_methods
+from apilint.common.records import FACTORY, record
 from apilint.common.regex import lazy
 from apilint.common.text import close_matches
 
@@ -55,8 +55,7 @@ class Evidence(NamedTuple):
     source: Reference
 
 
-@value_methods  # the methods @dataclass would compile at import (apilint.common.records)
-@dataclass(frozen=True, init=False, repr=False, eq=False)
+@record(frozen=True)  # the methods @dataclass would compile at import (apilint.common.records)
 class Option:
     """A setting of a rule (`options:`), with its default and schema."""
 
@@ -80,8 +79,7 @@ class Option:
         return narrow(errors[0]).message if errors else None
 
 
-@value_methods  # the methods @dataclass would compile at import (apilint.common.records)
-@dataclass(frozen=True, init=False, repr=False, eq=False)
+@record(frozen=True)  # the methods @dataclass would compile at import (apilint.common.records)
 class Rule:
     """A rule file's metadata (rules/<name>.yaml), as the engine, reports and docs read it."""
 

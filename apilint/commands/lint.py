@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,7 +25,7 @@ from apilint.catalog.registry import find_rules_or_error
 from apilint.common.errors import ParseError, UsageError, debugging, warn
 from apilint.common.files import read_at_most
 from apilint.common.findings import FileResult, Severity
-from apilint.common.records import value_methods
+from apilint.common.records import record
 from apilint.document import loader
 from apilint.document.discover import Target, expand, may_hold_api
 from apilint.document.loader import DEFAULT_MAX_BYTES
@@ -35,8 +35,9 @@ from apilint.engine.run import Prebuilt, Settings, drop_repeats, lint_path, lint
 from apilint.report import FORMATS, Renderer, catalog_of, renderer
 
 
-@value_methods  # the methods @dataclass would compile at import (apilint.common.records)
-@dataclass(frozen=True, kw_only=True, init=False, repr=False, eq=False)
+@record(
+    frozen=True, kw_only=True
+)  # the methods @dataclass would compile at import (apilint.common.records)
 class Options:
     """What the command line asked for; None/empty means "as configured"."""
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import IntEnum
 from typing import TYPE_CHECKING, NamedTuple
 
-from apilint.common.records import FACTORY, value_methods
+from apilint.common.records import FACTORY, record
 
 if TYPE_CHECKING:
     from apilint.common.errors import ApilintError
@@ -108,8 +108,7 @@ class Crash(NamedTuple):
         )
 
 
-@value_methods  # the methods @dataclass would compile at import (apilint.common.records)
-@dataclass(init=False, repr=False, eq=False)
+@record()  # the methods @dataclass would compile at import (apilint.common.records)
 class FileResult:
     """What linting one file (or one API of a template) gave: its findings, or why it was
     skipped or could not be read."""

@@ -1,23 +1,31 @@
-"""The value methods of a dataclass (__repr__, __eq__, __hash__), made without compiling code.
+"""Dataclasses whose generated methods (__repr__, __eq__, __hash__, frozenness) are made without
+compiling code.
 
 Python 3.11 exec-compiles each method @dataclass generates, on every start of the process:
 __init__, __repr__ and __eq__, and __hash__, __setattr__ and __delattr__ for a frozen one;
 50-300 us each for a class of 15-25 fields, ~4 ms for the classes a pre-commit run of
-`apilint lint` creates. So those classes are declared `@value_methods` over
-`@dataclass(init=False, repr=False, eq=False)` with a written __init__: `value_methods` gives
-them the __repr__, __eq__ and __hash__ that @dataclass would generate, built from the fields
-without compiling anything. They stay dataclasses (fields(), replace() and asdict() work), and
+`apilint lint` creates. So those classes write their __init__ and are declared `@record(...)`,
+which makes the other methods @dataclass would generate of their fields, without compiling
+anything. They stay dataclasses (fields(), replace() and asdict() work), and
 tests/test_records.py holds each to the class @dataclass makes of the same fields (signature,
-repr, equality, hash).
+repr, equality, hash, frozenness).
 """
 
 from __future__ import annotations
 
 import reprlib
 from collections.abc import Callable
-from dataclasses import fields
+from dataclasses import FrozenInstanceError, dataclass, field, fields
 from operator import attrgetter
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+if TYPE_CHECKING:  # Python 3.11's typing has it, 3.10's not; type checkers read it anyway
+    from typing_extensions import dataclass_transform
+else:
+
+    def dataclass_transform(**_: Any) -> Callable[[Any], Any]:
+        return lambda decorator: decorator
+
 
 C = TypeVar("C", bound=type)
 
@@ -43,12 +51,25 @@ def _tuple_of(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
     return lambda obj: ()
 
 
-def value_methods(cls: C) -> C:
-    """Give a dataclass declared with `repr=False, eq=False` the __repr__, __eq__ and (frozen:
-    __hash__; else none, it is mutable) that `repr=True, eq=True` would have generated."""
-    params = getattr(cls, "__dataclass_params__")  # noqa: B009 - a dataclass's, untyped
-    if params.repr or params.eq or params.unsafe_hash:
-        raise TypeError(f"{cls.__qualname__}: declare it @dataclass(repr=False, eq=False)")
+@dataclass_transform(field_specifiers=(field,))
+def record(*, frozen: bool = False, kw_only: bool = False) -> Callable[[C], C]:
+    """The class as `@dataclass(frozen=frozen, kw_only=kw_only)` makes it, for a class that
+    writes its __init__ (with FACTORY for a field's default_factory): the same fields (it is
+    a dataclass), and the __repr__, __eq__, __hash__, and for a frozen class __setattr__ and
+    __delattr__, that @dataclass generates, made of the fields without compiling anything.
+    Type checkers read it as that @dataclass (dataclass_transform)."""
+
+    def make(cls: C) -> C:
+        made = cast("C", dataclass(init=False, repr=False, eq=False, kw_only=kw_only)(cls))
+        _value_methods(made, frozen)
+        if frozen:
+            _freeze(made)
+        return made
+
+    return make
+
+
+def _value_methods(cls: type, frozen: bool) -> None:
     found = fields(cls)
     shown = tuple(f.name for f in found if f.repr)
     compared = _tuple_of(tuple(f.name for f in found if f.compare))
@@ -67,11 +88,29 @@ def value_methods(cls: C) -> C:
     def __hash__(self: Any) -> int:
         return hash(hashed(self))
 
-    made: dict[str, Any] = {"__repr__": __repr__, "__eq__": __eq__}
     # @dataclass(eq=True) makes a mutable class unhashable and a frozen one hash its fields.
-    made["__hash__"] = __hash__ if params.frozen else None
-    for name, method in made.items():
+    _set(cls, {"__repr__": __repr__, "__eq__": __eq__, "__hash__": __hash__ if frozen else None})
+
+
+def _freeze(cls: type) -> None:
+    names = frozenset(f.name for f in fields(cls))
+    owner: type[Any] = cls  # where super() starts (the tests below narrow `cls`)
+
+    def __setattr__(self: Any, name: str, value: Any) -> None:
+        if type(self) is cls or name in names:
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        super(owner, self).__setattr__(name, value)
+
+    def __delattr__(self: Any, name: str) -> None:
+        if type(self) is cls or name in names:
+            raise FrozenInstanceError(f"cannot delete field {name!r}")
+        super(owner, self).__delattr__(name)
+
+    _set(cls, {"__setattr__": __setattr__, "__delattr__": __delattr__})
+
+
+def _set(cls: type, methods: dict[str, Any]) -> None:
+    for name, method in methods.items():
         if method is not None:
             method.__qualname__ = f"{cls.__qualname__}.{name}"
         setattr(cls, name, method)
-    return cls

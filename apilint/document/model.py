@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from apilint.common.findings import Span
-from apilint.common.records import FACTORY, value_methods
+from apilint.common.records import FACTORY, record
 from apilint.document.pointer import Tokens, encode
 
 if TYPE_CHECKING:
@@ -162,8 +162,7 @@ class Document:
         return origin(tokens).made_by if origin is not None else None
 
 
-@value_methods  # the methods @dataclass would compile at import (apilint.common.records)
-@dataclass(init=False, repr=False, eq=False)
+@record()  # the methods @dataclass would compile at import (apilint.common.records)
 class Sources:
     """What one input file holds: its API definitions (itself, or those a template embeds or
     includes) and, for a CloudFormation/SAM template, the template for template-wide checks."""

@@ -17,7 +17,7 @@ import fnmatch
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -25,7 +25,7 @@ from apilint.catalog.registry import Rule, find_rule, find_rules_or_error
 from apilint.common.errors import UsageError
 from apilint.common.files import read_text_bounded, repository_root
 from apilint.common.findings import Severity
-from apilint.common.records import FACTORY, value_methods
+from apilint.common.records import FACTORY, record
 from apilint.common.text import close_matches
 from apilint.document.loader import DEFAULT_MAX_BYTES
 
@@ -54,8 +54,7 @@ COMMAND_LINE_ONLY = {
 FAIL_ON = ("error", "warning", "info", "never")
 
 
-@value_methods  # the methods @dataclass would compile at import (apilint.common.records)
-@dataclass(init=False, repr=False, eq=False)
+@record()  # the methods @dataclass would compile at import (apilint.common.records)
 class Config:
     """The settings of a configuration file (all defaults without one)."""
 

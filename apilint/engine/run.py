@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
@@ -15,7 +15,7 @@ from apilint.checks import Check, Violation, checks_for
 from apilint.common.collector import paused
 from apilint.common.errors import ApilintError, LoadError, UsageError, debugging
 from apilint.common.findings import Crash, FileResult, Finding, Severity, Span
-from apilint.common.records import FACTORY, value_methods
+from apilint.common.records import FACTORY, record
 from apilint.custom import CUSTOM_PREFIX
 from apilint.document import Document, NotAnApi
 from apilint.document.definitions import load_definitions
@@ -32,8 +32,7 @@ if TYPE_CHECKING:  # account facts: only with --aws or --lambda-inventory
     from apilint.model.inventory import Deployment, Inventory
 
 
-@value_methods  # the methods @dataclass would compile at import (apilint.common.records)
-@dataclass(init=False, repr=False, eq=False)
+@record()  # the methods @dataclass would compile at import (apilint.common.records)
 class Settings:
     """How one file is linted: the configuration and command line, merged."""
 

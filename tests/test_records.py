@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import pickle
 import re
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,8 @@ from helpers import ROOT
 
 from apilint.catalog.registry import Option, Rule
 from apilint.commands.lint import Options
-from apilint.common.findings import FileResult
+from apilint.common import records
+from apilint.common.findings import FileResult, Finding, Severity, Span
 from apilint.document.model import Document, Sources
 from apilint.engine.config import Config
 from apilint.engine.run import Settings
@@ -156,3 +159,70 @@ def test_every_class_with_written_methods_is_checked_here() -> None:
         (Path(inspect.getfile(cls)).relative_to(ROOT).as_posix(), cls.__name__) for cls in WRITTEN
     }
     assert declared <= checked, sorted(declared - checked)
+
+
+# -- named tuples -----------------------------------------------------------------------------
+
+
+def _sample(base: Any) -> Any:
+    class Sample(base):  # type: ignore[misc, valid-type]
+        """A doc."""
+
+        a: int
+        b: str | None
+        c: tuple[str, ...] = ()
+        d: Finding | None = None
+
+        @property
+        def twice(self) -> int:
+            return 2 * self.a
+
+        def shown(self) -> str:
+            return f"{self.a}:{self.b}"
+
+    return Sample
+
+
+def test_a_named_tuple_is_the_one_typing_makes_but_for_its_annotations() -> None:
+    ours, theirs = _sample(records.NamedTuple), _sample(typing.NamedTuple)
+    assert ours.__mro__[1:] == theirs.__mro__[1:] == (tuple, object)
+    for name in ("__name__", "__qualname__", "__module__", "__doc__", "_fields", "_field_defaults"):
+        assert getattr(ours, name) == getattr(theirs, name), name
+    # typing makes each annotation's text a ForwardRef; these keep the text
+    assert ours.__annotations__ == {k: v.__forward_arg__ for k, v in theirs.__annotations__.items()}
+    assert [(p.name, p.kind, p.default) for p in inspect.signature(ours).parameters.values()] == [
+        (p.name, p.kind, p.default) for p in inspect.signature(theirs).parameters.values()
+    ]
+    for args in [(1, "x"), (2, None, ("y",))]:
+        one, other = ours(*args), theirs(*args)
+        assert (repr(one), one._asdict(), one.twice, one.shown()) == (
+            repr(other),
+            other._asdict(),
+            other.twice,
+            other.shown(),
+        )
+        assert one == other and hash(one) == hash(other)
+        assert one._replace(a=5) == other._replace(a=5)
+        assert ours._make(one) == theirs._make(other)
+
+
+def test_named_tuples_refuse_what_typing_refuses() -> None:
+    for base in (records.NamedTuple, typing.NamedTuple):
+        with pytest.raises(TypeError, match="Non-default namedtuple field b cannot follow"):
+
+            class Bad(base):  # type: ignore[misc, valid-type]
+                a: int = 0
+                b: int
+
+        with pytest.raises(AttributeError, match="Cannot overwrite NamedTuple attribute _fields"):
+
+            class Worse(base):  # type: ignore[misc, valid-type]
+                a: int
+                _fields = ("b",)
+
+
+def test_apilint_named_tuples_pickle() -> None:
+    # the parallel lint sends findings back from its workers
+    made = Finding("AGW301", "x", Severity.WARNING, "m", "a.yaml", "/a", Span(1, 2, 3, 4))
+    assert pickle.loads(pickle.dumps(made)) == made
+    assert type(pickle.loads(pickle.dumps(made))) is Finding

@@ -16,11 +16,11 @@ import re
 from dataclasses import field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, NamedTuple, cast
+from typing import Any, Literal, cast
 
 from apilint.common.cache import cache_dir, read_cache, write_cache
 from apilint.common.findings import Severity
-from apilint.common.records import FACTORY, record
+from apilint.common.records import FACTORY, NamedTuple, record
 from apilint.common.regex import lazy
 from apilint.common.text import close_matches
 

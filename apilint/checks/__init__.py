@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
+from apilint.common.records import NamedTuple
 from apilint.document.model import Document
 from apilint.document.pointer import Tokens
 from apilint.document.refs import At

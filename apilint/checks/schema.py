@@ -15,9 +15,10 @@ Each violation is explained once, in plain words, from the validator's error tre
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, NamedTuple
+from typing import Any
 
 from apilint.checks import Violation, check, per_api
+from apilint.common.records import NamedTuple
 from apilint.common.validate import NestingTooDeep, SchemaError, backend_name, narrow
 from apilint.document.placeholders import is_placeholder
 from apilint.document.pointer import Tokens, get

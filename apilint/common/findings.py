@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import field
 from enum import IntEnum
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
-from apilint.common.records import FACTORY, record
+from apilint.common.records import FACTORY, NamedTuple, record
 
 if TYPE_CHECKING:
     from apilint.common.errors import ApilintError

@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
+
+from apilint.common.records import NamedTuple
 
 
 class SchemaError(NamedTuple):

@@ -7,9 +7,10 @@ import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from apilint.common.files import SMALL_FILE_LIMIT, open_regular, read_bounded
+from apilint.common.records import NamedTuple
 
 SUFFIXES = (".yaml", ".yml", ".json", ".template", ".tf")
 #: Build output and dependencies: copies of the real sources (`sam build` writes the template

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from apilint.common.findings import Span
-from apilint.common.records import FACTORY, record
+from apilint.common.records import FACTORY, NamedTuple, record
 from apilint.document.pointer import Tokens, encode
 
 if TYPE_CHECKING:

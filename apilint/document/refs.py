@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 from urllib.parse import unquote, urljoin
 
 from apilint.common.errors import LoadError
+from apilint.common.records import NamedTuple
 from apilint.common.regex import lazy
 from apilint.document.loader import (
     DEFAULT_MAX_BYTES,

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from apilint.catalog.registry import Rule, load_rules
 from apilint.checks import Check, checks_for
+from apilint.common.records import NamedTuple
 from apilint.custom import CUSTOM_PREFIX
 
 if TYPE_CHECKING:  # custom rules: loaded only when a configuration names some

@@ -8,14 +8,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import field, replace
 from functools import partial
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from apilint.catalog.registry import Rule, RuleDefinitionError, find_rules_or_error
 from apilint.checks import Check, Violation, checks_for
 from apilint.common.collector import paused
 from apilint.common.errors import ApilintError, LoadError, UsageError, debugging
 from apilint.common.findings import Crash, FileResult, Finding, Severity, Span
-from apilint.common.records import FACTORY, record
+from apilint.common.records import FACTORY, NamedTuple, record
 from apilint.custom import CUSTOM_PREFIX
 from apilint.document import Document, NotAnApi
 from apilint.document.definitions import load_definitions

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
-from apilint.common.records import FACTORY
+from apilint.common.records import FACTORY, NamedTuple
 from apilint.document.model import Document
 from apilint.document.refs import At, Workspace
 

@@ -9,8 +9,9 @@ function name or alias, arn-format-reference for execute-api ARNs); Lambda AddPe
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
+from apilint.common.records import NamedTuple
 from apilint.common.regex import lazy
 from apilint.document.placeholders import PLACEHOLDER, mask
 from apilint.document.refs import At

@@ -10,8 +10,9 @@ Everything here returns plain values (dicts in OpenAPI shape); the checks turn t
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, NamedTuple
+from typing import Any
 
+from apilint.common.records import NamedTuple
 from apilint.document.pointer import Tokens
 from apilint.document.refs import At
 from apilint.model.cors import (

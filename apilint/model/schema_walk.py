@@ -9,8 +9,9 @@ written, in the words of the first model or body that reaches it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, NamedTuple
+from typing import Any
 
+from apilint.common.records import NamedTuple
 from apilint.document.model import Document
 from apilint.document.pointer import Tokens, encode
 from apilint.document.refs import At

@@ -89,7 +89,8 @@ def parse(args: list[str]) -> Parsed | None:
 
 
 def lints_one_file(args: list[str]) -> bool:
-    """Whether `args` are a lint run of this path of a single file (or standard input)."""
+    """Whether `args` are a lint run the quick path reads (parse), of one file or of standard
+    input."""
     got = parse(args)
     if got is None or len(got["paths"]) != 1:
         return False

@@ -64,11 +64,19 @@ class LineIndex:
             return line + 1, offset - start + 1
         return line + 1, self._column(start, offset) + 1
 
+    def prepare(self) -> None:
+        """Build the table position() reads, ahead of time: positions() then reads it too,
+        instead of a pass over the text for each batch (a positions process locates a file's
+        findings batch by batch, and has time to spare before the first: apilint.document.aside)."""
+        self._chunk_table()
+
     def positions(self, offsets: Sequence[int]) -> list[tuple[int, int]]:
         """position() of each offset (offsets are not negative), in one pass over the text in
         offset order: each step counts the newlines between one offset and the next, and the
         characters since the previous offset when they share a line, so a column costs no
         decoding of its line from the start (one long minified line stays linear)."""
+        if self._chunks is not None:
+            return [self.position(offset) for offset in offsets]
         text, newline, ascii_ = self.text, self._newline, self._ascii
         found = [(0, 0)] * len(offsets)
         line = line_start = last = characters = 0

@@ -137,7 +137,7 @@ class Aside:
         if len(flat) != 4 * len(pointers):  # the process failed: it answers with nothing
             self.close()
             return None
-        return [Span(*flat[i : i + 4]) for i in range(0, len(flat), 4)]
+        return list(map(Span, flat[0::4], flat[1::4], flat[2::4], flat[3::4]))
 
     def _message(self, kind: int, pointers: Sequence[Tokens]) -> None:
         assert self._send is not None

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import FIXTURES, run
+from helpers import FIXTURES, require_shared, run
 
 from apilint.common.findings import Finding
 from apilint.document import aside
@@ -123,6 +123,17 @@ def test_large_file_is_located_aside_with_the_same_findings(
     assert _exact(aside_found) == _exact(here)
     assert {f.code for f in here} >= {"AGW301", "AGW403"}
     assert len(here) > 8000
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["large-stripe.json", "large-stripe.yaml", "xl-github.json"])
+def test_real_large_definitions_are_located_aside_alike(
+    name: str, spy: _Spy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = require_shared("perfcorpus", name)
+    aside_found = _findings(path)
+    assert len(spy.started) == 1 and spy.answers == [len(aside_found)]
+    assert _exact(aside_found) == _exact(_located_here(path, monkeypatch))
 
 
 def test_the_process_ends_with_the_run(big_json: Path, spy: _Spy) -> None:

@@ -117,7 +117,8 @@ _JOBS = typer.Option(
     "--jobs",
     "-j",
     min=1,
-    help="Parallel processes (default: all cores when the input is large).",
+    help="Parallel processes (default: all cores when the input is large, and a second "
+    "process that finds positions for a large file linted alone); 1: one process.",
 )
 _MAX_SIZE = typer.Option(
     None, "--max-file-size", help="Refuse files larger than this (e.g. 6MB, 512KB; default 64MB)."

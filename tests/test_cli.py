@@ -542,3 +542,27 @@ def test_debug_does_not_outlive_the_call(capsys, monkeypatch) -> None:
     monkeypatch.setenv("APILINT_DEBUG", "0")
     run(capsys, "lint", PITFALLS, "--debug", "-f", "concise")
     assert os.environ["APILINT_DEBUG"] == "0"
+
+
+def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path: Path) -> None:
+    """`apilint lint ... | head`: once the reader closes the pipe the run stops writing, with
+    no error on stderr (it was an "internal error") and the shell's code for it, 141."""
+    paths = {
+        f"/items{i}": {"get": {"responses": {"200": {"description": "ok"}}}} for i in range(300)
+    }
+    api = tmp_path / "api.json"
+    api.write_text(
+        json.dumps({"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": paths})
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "apilint", "lint", str(api)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.read(100).startswith(str(api).encode())
+    process.stdout.close()  # as `head` does, long before the 600 findings are written
+    err = process.stderr.read()
+    assert process.wait(timeout=60) == 141
+    assert err == b""

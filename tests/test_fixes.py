@@ -75,10 +75,9 @@ def test_at_least_eleven_rules_are_fixable_and_say_how() -> None:
 
 
 def kept_around_edits(run: FixRun) -> None:
-    """Each round's output keeps its input outside the edits' spans: the text before the first
-    edit and after the last one exactly, every piece between two edits in order, and the length
-    that replacing the spans gives. Checked on the texts alone, not by applying the edits again
-    (that would compare apply_edits with itself)."""
+    """Each round's output is its input with each edit's span replaced by the edit's text, and
+    nothing else changed: rebuilt here piece by piece from the texts and the edits, not by
+    applying the edits again (that would compare apply_edits with itself)."""
     for file in run.files.values():
         outputs = [text for text, _ in file.rounds[1:]] + [file.after]
         for (text, edits), out in zip(file.rounds, outputs, strict=True):
@@ -86,17 +85,18 @@ def kept_around_edits(run: FixRun) -> None:
             # mark is kept
             assert out.startswith("\ufeff") == text.startswith("\ufeff")
             text, out = text.removeprefix("\ufeff"), out.removeprefix("\ufeff")
-            spans = sorted({(e.start, e.end) for e in edits})
-            for (_, end), (start, _) in zip(spans, spans[1:]):
-                assert end <= start, f"overlapping edits applied in {file.path}"
-            inserted = sum(len(e.text) for e in set(edits))
-            assert len(out) == len(text) - sum(b - a for a, b in spans) + inserted
-            assert out.startswith(text[: spans[0][0]]) and out.endswith(text[spans[-1][1] :])
-            at = spans[0][0]
-            for (_, end), (start, _) in zip(spans, spans[1:]):
-                found = out.find(text[end:start], at)
-                assert found >= 0, f"{file.path}: {text[end:start]!r} lost by a fix"
-                at = found + start - end
+            replaced: dict[tuple[int, int], str] = {}
+            for e in edits:  # the same edit may come with two findings: it is applied once
+                assert replaced.setdefault((e.start, e.end), e.text) == e.text, (
+                    f"{file.path}: two fixes write different text over {e.start}..{e.end}"
+                )
+            pieces, at = [], 0
+            for start, end in sorted(replaced):
+                assert at <= start, f"overlapping edits applied in {file.path}"
+                pieces += [text[at:start], replaced[(start, end)]]
+                at = end
+            pieces.append(text[at:])
+            assert out == "".join(pieces), f"{file.path}: a round changed more than its edits"
 
 
 def check_every_fix(path: Path, settings: Settings) -> int:

@@ -53,3 +53,25 @@ def test_position_on_one_line_longer_than_many_chunks() -> None:
         (1, 5001),
         (1, 10001),
     ]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_positions_in_ascii_chunks_beside_wider_ones(seed: int) -> None:
+    """Mostly ASCII with a character beyond it here and there: a chunk of ASCII bytes gives
+    its columns without counting characters, one that holds another byte (or follows a line
+    start in one) counts them; both ways and the one pass agree with counting."""
+    pick = random.Random(seed)
+    lines = []
+    for _ in range(400):
+        line = ["x"] * pick.choice([0, 3, 40, 700, 1500])
+        if line and pick.random() < 0.1:
+            line[pick.randrange(len(line))] = pick.choice("é☃😀")
+        lines.append("".join(line))
+    data = "\n".join(lines).encode("utf-8")
+    probes = [p for p in range(0, len(data), 7) if data[p] & 0xC0 != 0x80]
+    expected = [_naive(data, p) for p in probes]
+    assert LineIndex(data).positions(probes) == expected
+    index = LineIndex(data)
+    index.prepare()
+    assert [index.position(p) for p in probes] == expected
+    assert index.positions(probes) == expected

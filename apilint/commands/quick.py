@@ -136,6 +136,10 @@ def contained(work: Callable[[], int]) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("apilint: interrupted\n")
         return 130
+    except BrokenPipeError:  # the reader of the output went away: nothing is wrong
+        from apilint.common.collector import reader_gone
+
+        return reader_gone()
     except Exception as exc:  # noqa: BLE001 - a bug of ours must not end in a traceback
         warn(
             f"apilint: internal error ({type(exc).__name__}: {exc}); please report it with the "

@@ -31,6 +31,24 @@ def paused(work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
             gc.enable()
 
 
+#: The exit code of a run whose output's reader went away (`apilint lint ... | head`): what a
+#: shell reports for a tool that SIGPIPE ended (128 + 13).
+READER_GONE = 141
+
+
+def reader_gone() -> int:
+    """Stop writing, quietly, once the reader of standard output has closed it, as shell tools
+    do: standard output goes to the null device, so that flushing what is left at exit raises
+    nothing more (Python's own advice: docs.python.org/3/library/signal.html#note-on-sigpipe)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+    return READER_GONE
+
+
 def exit_now(code: int) -> NoReturn:
     """End the process with `code` without the interpreter's teardown (freeing every object
     and module one by one): for the command line's entry point only, once its output and
@@ -42,6 +60,8 @@ def exit_now(code: int) -> NoReturn:
     try:
         sys.stdout.flush()
         sys.stderr.flush()
+    except BrokenPipeError:
+        sys.exit(reader_gone())
     except (OSError, ValueError):
         sys.exit(code)
     threading = sys.modules.get("threading")  # never imported: no other thread was started

@@ -429,10 +429,10 @@ _HCL_LITERAL = lazy(r'"(?:[^"\\$%]|\\.)*"|-?\d+(?:\.\d+)?|true|false')
 def _set_hcl(doc: Document, tokens: Tokens, value: Any) -> Edits | None:
     """A plain literal replaced by another (a string, number or boolean), nothing else."""
     text = doc.source_text()
-    spans = getattr(doc.locator, "spans", None)
-    if text is None or not isinstance(spans, dict) or isinstance(value, (dict, list)):
+    placed = getattr(doc.locator, "placed", None)  # an HclLocator's
+    if text is None or not isinstance(placed, dict) or isinstance(value, (dict, list)):
         return None
-    span = spans.get(doc.base + tokens)
+    span = placed.get(doc.base + tokens)
     if span is None:
         return None
     from apilint.document.lines import LineIndex

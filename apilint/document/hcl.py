@@ -14,11 +14,13 @@ class HclLocator:
     """Positions of the values converted from an HCL expression, by pointer."""
 
     def __init__(self, spans: dict[Tokens, Span]) -> None:
-        self.spans = spans
+        #: The span of each converted value, by its exact pointer (not `spans`: that name is
+        #: the method of the locators that place many pointers together).
+        self.placed = spans
 
     def span(self, tokens: Tokens) -> Span:
         for i in range(len(tokens), -1, -1):  # the closest existing ancestor
-            found = self.spans.get(tokens[:i])
+            found = self.placed.get(tokens[:i])
             if found is not None:
                 return found
         return Span(1, 1, 1, 1)

@@ -27,7 +27,7 @@ class LineIndex:
         # each finding was quadratic, 98 s of a 20,000-path file).
         self._ascii = isinstance(text, str) or text.isascii()
         self._blocks: dict[int, list[int]] = {}
-        self._chunks: tuple[list[int], list[int]] | None = None
+        self._chunks: tuple[list[int], list[int], list[int]] | None = None
         self._newline = b"\n" if isinstance(text, bytes) else "\n"
 
     def _line_starts(self) -> list[int]:
@@ -51,7 +51,7 @@ class LineIndex:
     CHUNK = 1024
 
     def position(self, offset: int) -> tuple[int, int]:
-        lines_before, line_starts = self._chunk_table()
+        lines_before, line_starts, last_wide = self._chunk_table()
         text, newline = self.text, self._newline
         k = min(max(offset, 0) // self.CHUNK, len(lines_before) - 1)
         chunk = k * self.CHUNK
@@ -60,15 +60,24 @@ class LineIndex:
         if inside:
             line += inside
             start = text.rfind(newline, chunk, offset) + 1  # type: ignore[arg-type]
-        if self._ascii:
+        if self._ascii or last_wide[k] < start // self.CHUNK:
+            # every chunk from the line's start to the offset is ASCII: a byte is a character
             return line + 1, offset - start + 1
         return line + 1, self._column(start, offset) + 1
+
+    def prepare(self) -> None:
+        """Build the table position() reads, ahead of time: positions() then reads it too,
+        instead of a pass over the text for each batch (a positions process locates a file's
+        findings batch by batch, and has time to spare before the first: apilint.document.aside)."""
+        self._chunk_table()
 
     def positions(self, offsets: Sequence[int]) -> list[tuple[int, int]]:
         """position() of each offset (offsets are not negative), in one pass over the text in
         offset order: each step counts the newlines between one offset and the next, and the
         characters since the previous offset when they share a line, so a column costs no
         decoding of its line from the start (one long minified line stays linear)."""
+        if self._chunks is not None:
+            return [self.position(offset) for offset in offsets]
         text, newline, ascii_ = self.text, self._newline, self._ascii
         found = [(0, 0)] * len(offsets)
         line = line_start = last = characters = 0
@@ -88,22 +97,28 @@ class LineIndex:
             found[i] = (line + 1, column + 1)
         return found
 
-    def _chunk_table(self) -> tuple[list[int], list[int]]:
-        """Per CHUNK of the text: the newlines before it and where the line it starts in
-        starts. A position then counts the newlines of one chunk; a table of every line start
-        would split the text into all its lines first (47 ms of 13 MB, for 20,000 look-ups)."""
+    def _chunk_table(self) -> tuple[list[int], list[int], list[int]]:
+        """Per CHUNK of the text: the newlines before it, where the line it starts in starts,
+        and the last chunk up to it that holds a byte other than ASCII (-1: none; a column of
+        ASCII bytes needs no counting of characters). A position then counts the newlines of
+        one chunk; a table of every line start would split the text into all its lines first
+        (47 ms of 13 MB, for 20,000 look-ups)."""
         if self._chunks is None:
-            text, newline = self.text, self._newline
-            lines_before, line_starts = [], []
+            text, newline, size = self.text, self._newline, self.CHUNK
+            lines_before, line_starts, last_wide = [], [], []
             line = start = 0
-            for chunk in range(0, len(text) + 1, self.CHUNK):
+            wide = -1
+            for k, chunk in enumerate(range(0, len(text) + 1, size)):
                 lines_before.append(line)
                 line_starts.append(start)
-                inside = text.count(newline, chunk, chunk + self.CHUNK)  # type: ignore[arg-type]
+                if not text[chunk : chunk + size].isascii():
+                    wide = k
+                last_wide.append(wide)
+                inside = text.count(newline, chunk, chunk + size)  # type: ignore[arg-type]
                 if inside:
                     line += inside
-                    start = text.rfind(newline, chunk, chunk + self.CHUNK) + 1  # type: ignore[arg-type]
-            self._chunks = lines_before, line_starts
+                    start = text.rfind(newline, chunk, chunk + size) + 1  # type: ignore[arg-type]
+            self._chunks = lines_before, line_starts, last_wide
         return self._chunks
 
     def _column(self, start: int, offset: int) -> int:

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 from apilint.common.errors import LoadError, ParseError
 from apilint.common.files import NOT_REGULAR, NotRegularFile, TooLarge, read_bounded
 from apilint.common.regex import lazy
+from apilint.document.aside import start
 from apilint.document.json_loader import load_json, load_json_bytes
 from apilint.document.model import NOT_AN_API, Document, KeyIssue, NotAnApi
 from apilint.document.placeholders import quote_bare_json_placeholders
@@ -278,19 +279,36 @@ def read_document(p: Path, shown: str, max_bytes: int) -> Document | NotAnApi:
     return doc
 
 
+def _fast_yaml(fmt: str, locator: Any) -> bool:
+    from apilint.document.ryml_loader import RymlLocator  # loaded: load_yaml tried it first
+
+    return fmt == "yaml" and isinstance(locator, RymlLocator)
+
+
 def load_fragment(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """A file reached through `$ref`: any YAML/JSON value, no version of its own."""
     raw = read_bytes(path, shown, max_bytes)
     as_json = path.suffix.lower() in _JSON_SUFFIXES
     body = raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
-    fast = load_json_bytes(body) if as_json or _JSON_START.match(body) else None
+    maybe_json = bool(as_json or _JSON_START.match(body))
+    # Before the parse, so that both parse at once (and the fork copies a small process).
+    aside = start(body, maybe_json)
+    fast = load_json_bytes(body) if maybe_json else None
     text: str | bytes = body  # the common case: decoded only if a fix asks for the text
     issues: list[KeyIssue] = []
     if fast is not None:
         (data, locator), fmt = fast, "json"
     else:
         text = decode(raw, shown)
-        data, locator, issues, fmt = parse(text, shown, as_json, body)
+        try:
+            data, locator, issues, fmt = parse(text, shown, as_json, body)
+        except BaseException:
+            if aside is not None:
+                aside.close()
+            raise
+        if aside is not None and not _fast_yaml(fmt, locator):
+            aside.close()  # it locates as the fast paths do; the others have their own ways
+            aside = None
     # Searched in the bytes: the same answer as in the text (UTF-8 never spells an ASCII
     # character inside another), without decoding it.
     return Document(
@@ -304,4 +322,5 @@ def load_fragment(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) ->
         placeholders=b"${" in body,
         suppressions=SUPPRESSION_KEY.encode() in body,
         text=text,
+        aside=aside,
     )

@@ -13,6 +13,7 @@ from apilint.document.pointer import Tokens, encode
 
 if TYPE_CHECKING:
     # Types only: cfn and terraform build documents, so they import this module at run time.
+    from apilint.document.aside import Aside
     from apilint.document.cfn import Template, TemplateFile
     from apilint.document.terraform import TerraformModule
 
@@ -81,6 +82,9 @@ class Document:
     #: The facts the document carries (rules declare what they `needs`): every fact for an
     #: OpenAPI document; a resource front end names those it fills in.
     provides: frozenset[str] = ALL_FACTS
+    #: The process that locates the file's findings on another core (apilint.document.aside),
+    #: when the run started one for it.
+    aside: Aside | None = None
 
     def __init__(
         self,
@@ -128,11 +132,26 @@ class Document:
         return self.text
 
     def span(self, tokens: Tokens) -> Span:
-        return self.locator.span(self.base + tokens if self.base else tokens)
+        full = self.base + tokens if self.base else tokens
+        if self.aside is not None:
+            found = self.aside.spans([full])
+            if found is not None:
+                return found[0]
+        return self.locator.span(full)
+
+    def ahead(self, pointers: Sequence[Tokens]) -> None:
+        """Pointers whose spans will be asked for: the positions process, when the file has one,
+        locates them while the rules run on."""
+        if self.aside is not None:
+            self.aside.ahead([self.base + t for t in pointers] if self.base else pointers)
 
     def spans(self, pointers: Sequence[Tokens]) -> list[Span]:
         """span() of each pointer; a locator that can locate many together does."""
         full = [self.base + t for t in pointers] if self.base else pointers
+        if self.aside is not None:
+            answered = self.aside.spans(full)
+            if answered is not None:
+                return answered
         # The locator's own class, not the instance: a wrapper that hands other attributes to
         # the locator it wraps (intrinsics.ReadingLocator) must not hand on spans, which would
         # skip its own translation of each pointer.

@@ -499,6 +499,14 @@ def json_locator(text: str | bytes, duplicate_keys: bool = False) -> RymlLocator
         return None
 
 
+def ryml_locator(raw: bytes) -> RymlLocator | None:
+    """The locator load_fast builds for a YAML file's bytes (None without rapidyaml)."""
+    if ryml is None:
+        return None
+    with _quiet_stderr():
+        return _parse(raw)
+
+
 def _parse(text: str | bytes) -> RymlLocator:
     """Parse in place (keys and values stay views into our buffer, so offsets are positions)."""
     original = text.encode("utf-8") if isinstance(text, str) else text

@@ -18,6 +18,7 @@ from apilint.common.findings import Crash, FileResult, Finding, Severity, Span
 from apilint.common.records import FACTORY, NamedTuple, record
 from apilint.custom import CUSTOM_PREFIX
 from apilint.document import Document, NotAnApi
+from apilint.document.aside import offloading
 from apilint.document.definitions import load_definitions
 from apilint.document.edit import computing
 from apilint.document.includers import one_run
@@ -153,6 +154,13 @@ def _draft(rule: Rule, v: Violation, severity: Severity, strict: str | None = No
     return _Draft(rule, severity, message, v.doc.pointer(v.tokens), v)
 
 
+def _ahead(drafts: Sequence[_Draft]) -> None:
+    """Hand the findings' pointers to their files' positions processes, where there are any
+    (apilint.document.aside): they are located while the next rules run."""
+    for doc in {d.violation.doc for d in drafts if d.violation.doc.aside is not None}:
+        doc.ahead([d.violation.tokens for d in drafts if d.violation.doc is doc])
+
+
 def _located(drafts: Sequence[_Draft]) -> list[Finding]:
     spans = spans_of([(d.violation.doc, d.violation.tokens) for d in drafts])
     return [
@@ -268,7 +276,9 @@ def run_rules(
             if subject is None or not rule.applies_to(api.kind, doc.version):
                 continue
             ran.add(rule.code)
-            drafts.extend(_run_check(rule, checks, subject, settings, result, strict))
+            found = _run_check(rule, checks, subject, settings, result, strict)
+            drafts.extend(found)
+            _ahead(found)
         kept = _apply_suppressions(drafts, ws, rules, selected, ran, settings)
     result.findings = sorted(_located(kept), key=Finding.sort_key)
     return result
@@ -650,6 +660,9 @@ def lint_tasks(
 ) -> list[list[FileResult]]:
     """Lint (path, settings) pairs, on all cores when the input is large enough: the results of
     each task, in input order."""
+    # A file linted here may have its positions located on another core (apilint.document.
+    # aside) unless the user asked for one job.
+    aside = jobs is None or jobs > 1
     if jobs is None:
         total = 0
         for p, _ in tasks:
@@ -661,7 +674,8 @@ def lint_tasks(
         jobs = min(os.cpu_count() or 1, len(tasks)) if big else 1
     with one_run():
         if jobs <= 1 or len(tasks) <= 1:
-            return [paused(lint_path, p, s, prebuilt=prebuilt) for p, s in tasks]
+            with offloading(aside):
+                return [paused(lint_path, p, s, prebuilt=prebuilt) for p, s in tasks]
         return _in_pool(tasks, jobs, prebuilt)
 
 

@@ -1,0 +1,210 @@
+"""Positions on the second core: a forked process builds the rapidyaml tree of a large file and
+locates its findings while the rules still run.
+
+Locating findings is a large part of linting a big definition (Stripe's 4.9 MB: 90 of 335 ms,
+a third of it the tree), and a run that lints one file leaves the other cores idle. So, when
+the run allows it (`offloading`), reading a file of ASIDE_MIN_BYTES or more forks a process
+that parses the same bytes for positions while this one parses them for data; the engine
+hands it the pointers of each rule's findings as they are found (`Document.ahead`), and by the
+time the findings are placed the process has located nearly all of them.
+
+The process parses exactly what the in-process locator would (the same bytes, the same code),
+so the answers are the same; any trouble with it (it died, it could not parse, an answer is
+missing) and the document locates its findings in this process, as without it. It writes
+nothing to the terminal, holds nothing of the user's but the bytes it was forked with, and is
+ended when the run's `offloading` ends. Fork only (it inherits the loaded modules and the bytes
+without a copy): where there is none, nothing changes.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import signal
+import struct
+from array import array
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, BinaryIO
+
+from apilint.common.findings import Span
+from apilint.document.pointer import Tokens
+
+#: Smaller files are located in a few milliseconds: less than a fork costs in the whole run.
+ASIDE_MIN_BYTES = 1024 * 1024
+
+_HEADER = struct.Struct("<BQ")  # message kind, length of the marshalled pointers
+_AHEAD, _ASK = 0, 1
+#: Linux's default pipe holds 64 KB: one rule's findings on a big definition (GitHub's 5,130
+#: AGW251) are 360 KB of pointers, and a full pipe stalls the rules until the process reads.
+_PIPE_BYTES = 1024 * 1024
+
+
+class _Run:
+    allowed = False
+    started: list[Aside] = []  # of the run in progress
+
+
+@contextmanager
+def offloading(allowed: bool) -> Iterator[None]:
+    """While inside, reading a large file may start its positions process (one per run: the
+    second core is one); every process started is ended on the way out."""
+    before = _Run.allowed
+    _Run.allowed = allowed and _can_fork()
+    try:
+        yield
+    finally:
+        _Run.allowed = before
+        started, _Run.started = _Run.started, []
+        for aside in started:
+            aside.close()
+
+
+def _can_fork() -> bool:
+    return hasattr(os, "fork") and (os.cpu_count() or 1) > 1
+
+
+def start(raw: bytes, as_json: bool) -> Aside | None:
+    """The positions process for a file's bytes (`as_json`: read as JSON, else as YAML), or
+    None when the run does not allow one or the file is small."""
+    if not _Run.allowed or _Run.started or len(raw) < ASIDE_MIN_BYTES:
+        return None
+    try:
+        aside = Aside(raw, json_tree if as_json else yaml_tree)
+    except OSError:  # no fork or pipe to be had: located here, as always
+        return None
+    _Run.started.append(aside)
+    return aside
+
+
+def json_tree(raw: bytes) -> Any:
+    """The locator JsonLocator uses for a JSON file that repeats no key (None: it has none)."""
+    from apilint.document.ryml_loader import json_locator
+
+    return json_locator(raw)
+
+
+def yaml_tree(raw: bytes) -> Any:
+    """The locator load_fast builds for a YAML file."""
+    from apilint.document.ryml_loader import ryml_locator
+
+    return ryml_locator(raw)
+
+
+class Aside:
+    """The parent's end of one positions process."""
+
+    def __init__(self, raw: bytes, build: Callable[[bytes], Any]) -> None:
+        inbox, to_child = os.pipe()  # read, write ends: the process reads pointers from inbox
+        from_child, outbox = os.pipe()  # and writes its answers to outbox
+        try:
+            import fcntl
+
+            fcntl.fcntl(to_child, getattr(fcntl, "F_SETPIPE_SZ", 1031), _PIPE_BYTES)
+        except (ImportError, OSError):
+            pass  # a smaller pipe only makes the rules wait sometimes
+        self.pid = os.fork()
+        if self.pid == 0:  # the process: never returns
+            os.close(to_child)
+            os.close(from_child)
+            _serve(raw, build, inbox, outbox)
+        os.close(inbox)
+        os.close(outbox)
+        self._send: BinaryIO | None = open(to_child, "wb")  # noqa: SIM115 - closed by close()
+        self._receive: BinaryIO | None = open(from_child, "rb")  # noqa: SIM115
+
+    def ahead(self, pointers: Sequence[Tokens]) -> None:
+        """Have the process locate these now (no answer awaited)."""
+        if self._send is not None:
+            try:
+                self._message(_AHEAD, pointers)
+            except (OSError, ValueError):
+                self.close()
+
+    def spans(self, pointers: Sequence[Tokens]) -> list[Span] | None:
+        """The span of each pointer, or None when the process cannot say (the caller locates
+        them itself)."""
+        if self._send is None or self._receive is None:
+            return None
+        try:
+            self._message(_ASK, pointers)
+            size = _HEADER.unpack(_read(self._receive, _HEADER.size))[1]
+            flat = array("q")
+            flat.frombytes(_read(self._receive, size))
+        except (OSError, ValueError, EOFError, struct.error):
+            self.close()
+            return None
+        if len(flat) != 4 * len(pointers):  # the process failed: it answers with nothing
+            self.close()
+            return None
+        return list(map(Span, flat[0::4], flat[1::4], flat[2::4], flat[3::4]))
+
+    def _message(self, kind: int, pointers: Sequence[Tokens]) -> None:
+        assert self._send is not None
+        body = marshal.dumps(list(pointers))
+        self._send.write(_HEADER.pack(kind, len(body)))
+        self._send.write(body)
+        self._send.flush()
+
+    def close(self) -> None:
+        """End the process (its answers are no longer wanted) and reap it."""
+        for stream in (self._send, self._receive):
+            if stream is not None:
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+        self._send = self._receive = None
+        if self.pid:
+            pid, self.pid = self.pid, 0
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except (OSError, ChildProcessError):
+                pass
+
+
+def _read(stream: BinaryIO, size: int) -> bytes:
+    data = stream.read(size)
+    if len(data) != size:
+        raise EOFError
+    return data
+
+
+def _serve(raw: bytes, build: Callable[[bytes], Any], inbox: int, outbox: int) -> None:
+    """The process: build the locator, then answer until the parent closes the pipe."""
+    code = 0
+    try:
+        # Nothing of this process may reach the terminal (rapidyaml's C++ error handler writes
+        # to fd 2), and Ctrl-C is the parent's to handle: it ends this process by closing.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        quiet = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(quiet, 1)
+        os.dup2(quiet, 2)
+        receive, send = open(inbox, "rb"), open(outbox, "wb")  # noqa: SIM115
+        try:
+            locator = build(raw)
+            if locator is not None:
+                locator.lines.prepare()  # while the parent still parses: the rules come later
+        except Exception:  # noqa: BLE001 - answered below: the parent locates them itself
+            locator = None
+        while True:
+            header = receive.read(_HEADER.size)
+            if len(header) != _HEADER.size:
+                break  # the parent is done
+            kind, size = _HEADER.unpack(header)
+            pointers = marshal.loads(_read(receive, size))
+            try:
+                found = locator.spans(pointers) if locator is not None else None
+            except Exception:  # noqa: BLE001 - the parent locates them itself
+                locator = found = None
+            if kind == _ASK:
+                flat = array("q", [n for span in found for n in span] if found else [])
+                body = flat.tobytes()
+                send.write(_HEADER.pack(kind, len(body)))
+                send.write(body)
+                send.flush()
+    except BaseException:  # noqa: BLE001 - the parent sees the pipe close and goes on alone
+        code = 1
+    finally:
+        os._exit(code)  # no interpreter teardown, no flush of the buffers it was forked with

@@ -105,6 +105,7 @@ class Document:
         text: str | bytes | None = None,
         built_from: str | None = None,
         provides: frozenset[str] = ALL_FACTS,
+        aside: Aside | None = None,
     ) -> None:
         self.path = path
         self.abspath = abspath
@@ -123,6 +124,7 @@ class Document:
         self.text = text
         self.built_from = built_from
         self.provides = provides
+        self.aside = aside
 
     def source_text(self) -> str | None:
         """The text of the file (decoded once, on the first call: fixes are rare, and decoding

@@ -16,6 +16,7 @@ from helpers import PITFALLS, ROOT, run
 
 from apilint.catalog.registry import (
     ApiKind,
+    Rule,
     RuleDefinitionError,
     Scope,
     Version,
@@ -288,3 +289,12 @@ def test_each_scoped_rules_check_lives_in_its_scopes_module() -> None:
     assert where and all(module == wanted for module, wanted in where.values()), where
     definition = {checks[r.check].__module__ for r in load_rules() if r.scope == "definition"}
     assert not definition & {f"apilint.checks.{m}" for m in SCOPE_MODULES.values()}
+
+
+def test_each_catalog_rule_is_made_as_its_init_would_make_it() -> None:
+    # registry._parse makes rules with Rule.made_of (no keywords passed): every field, in order.
+    names = [f.name for f in dataclasses.fields(Rule)]
+    for rule in load_rules():
+        assert list(vars(rule)) == names
+        again = Rule(**vars(rule))
+        assert vars(again) == vars(rule) and again == rule

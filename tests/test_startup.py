@@ -66,7 +66,8 @@ def test_lint_loads_no_toml_parser_or_html_tables_it_does_not_use(tmp_path: Path
 #: loader (a configuration naming rules), the suppressions (a file naming x-apilint-ignore), the
 #: shell utilities a terminal report uses, the CDK assembly reader (a folder), the configuration
 #: file reader (a configuration file), ctypes (positions read memory through _ctypes alone:
-#: apilint.document.addresses).
+#: apilint.document.addresses), signal and fcntl (only a positions process, for a large file:
+#: apilint.document.aside).
 NOT_FOR_A_PLAIN_DEFINITION = (
     "apilint.document.terraform",
     "apilint.document.hcl",
@@ -98,6 +99,8 @@ NOT_FOR_A_PLAIN_DEFINITION = (
     "difflib",
     "ctypes",
     "shlex",
+    "signal",
+    "fcntl",
     "apilint.document.cdk",
     "apilint.engine.packs",
 )
@@ -105,6 +108,16 @@ NOT_FOR_A_PLAIN_DEFINITION = (
 
 #: An account's Lambda facts (`lint --lambda-inventory`).
 INVENTORY = FIXTURES / "rules" / "lambda-unverifiable" / "account" / "inventory.json"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _catalog_cached() -> None:
+    """The rule catalog in this session's cache, as after any earlier run: the first run of a
+    checkout builds and writes it (tempfile, shutil), which is not what a run imports."""
+    subprocess.run(
+        [sys.executable, "-c", "from apilint.catalog.registry import load_rules; load_rules()"],
+        check=True,
+    )
 
 
 def _modules_of_the_lint_command(path: Path, *options: str) -> set[str]:

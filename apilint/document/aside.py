@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import marshal
 import os
-import signal
 import struct
 from array import array
 from collections.abc import Callable, Iterator, Sequence
@@ -158,6 +157,8 @@ class Aside:
         if self.pid:
             pid, self.pid = self.pid, 0
             try:
+                import signal  # only once a process was started: 0.4 ms of every run
+
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
             except (OSError, ChildProcessError):
@@ -177,6 +178,8 @@ def _serve(raw: bytes, build: Callable[[bytes], Any], inbox: int, outbox: int) -
     try:
         # Nothing of this process may reach the terminal (rapidyaml's C++ error handler writes
         # to fd 2), and Ctrl-C is the parent's to handle: it ends this process by closing.
+        import signal
+
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         quiet = os.open(os.devnull, os.O_WRONLY)
         os.dup2(quiet, 1)

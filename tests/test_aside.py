@@ -268,3 +268,21 @@ def test_spans_of_uses_the_documents_process(big_json: Path, spy: _Spy) -> None:
         found = engine.spans_of([(doc, t) for t in pointers])
         assert spy.answers == [3]
         assert found[1].line == 3 and found[2] == found[2]._make(doc.locator.span(("paths",)))
+
+
+def test_the_process_guesses_operations_and_models_until_pointers_come(big_yaml: Path) -> None:
+    """Before the first pointers arrive it locates every operation and named model (most
+    findings point at them); once pointers wait in the pipe, it stops guessing."""
+    locator = aside.yaml_tree(big_yaml.read_bytes())
+    assert locator is not None
+    assert locator.keys(("paths", "/items7/{id}")) == ["get"]
+    assert locator.keys(("swagger",)) == [] and locator.keys(("absent",)) == []
+    read, write = os.pipe()
+    with open(read, "rb") as inbox, open(write, "wb") as parent:
+        aside._guess(locator, inbox)
+        assert set(locator._spans) == {("paths", f"/items{i}/{{id}}", "get") for i in range(4000)}
+        waiting = aside.yaml_tree(big_yaml.read_bytes())
+        parent.write(b"x")
+        parent.flush()
+        aside._guess(waiting, inbox)
+        assert waiting._spans == {}

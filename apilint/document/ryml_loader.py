@@ -433,6 +433,18 @@ class RymlLocator:
             return members[int(token)]
         return _NONE
 
+    def keys(self, tokens: tuple[str, ...]) -> list[str]:
+        """The keys of the map at `tokens` (exactly there), in order; [] for anything else."""
+        node = self.root
+        for token in tokens:
+            node = self._child(node, token)
+            if node == _NONE:
+                return []
+        members = self._members.get(node, _UNREAD)
+        if members is _UNREAD:
+            members = self._children(node)
+        return list(members) if isinstance(members, dict) else []
+
     def _locate(self, tokens: tuple[str, ...]) -> Span:
         node = self.root
         for token in tokens:

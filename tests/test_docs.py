@@ -138,15 +138,39 @@ def test_the_cache_keeps_only_recent_catalogs(tmp_path: Path, cache: Path) -> No
     ]  # the oldest went
 
 
-def test_a_packaged_catalog_is_read_before_the_cache(tmp_path: Path, cache: Path) -> None:
-    # An installed wheel carries the catalog next to the rules (hatch_build.py): no cache then.
+def test_a_packaged_catalog_is_checked_once_then_read_from_the_cache(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An installed wheel carries the catalog next to the rules (hatch_build.py): the first run
+    # checks it against the rule files and caches it; later runs find it by the files' stamp
+    # and read no rule file.
+    from apilint.catalog import registry
+
     rules = _copy_rules(tmp_path)
     catalog = json.loads(catalog_text(rules))
     catalog["rules"][0]["rule"]["summary"] = "read from the packaged catalog"
     (rules / CATALOG).write_text(json.dumps(catalog))
     code = catalog["rules"][0]["rule"]["code"]
     assert find_rule(code, load_rules(rules)).summary == "read from the packaged catalog"
-    assert not cache.exists()
+    [cached] = cache.glob("catalog-*")
+    assert marshal.loads(cached.read_bytes()) == catalog
+    load_rules.cache_clear()
+
+    def unread(directory: Path) -> None:
+        raise AssertionError(f"the rule files of {directory} were read")
+
+    monkeypatch.setattr(registry, "_sources", unread)
+    assert find_rule(code, load_rules(rules)).summary == "read from the packaged catalog"
+
+
+def test_a_stale_packaged_catalog_is_not_read(tmp_path: Path, cache: Path) -> None:
+    rules = _copy_rules(tmp_path)
+    catalog = json.loads(catalog_text(rules))
+    catalog["checksum"] = "made from other rule files"
+    catalog["rules"][0]["rule"]["summary"] = "stale"
+    (rules / CATALOG).write_text(json.dumps(catalog))
+    code = catalog["rules"][0]["rule"]["code"]
+    assert find_rule(code, load_rules(rules)).summary != "stale"
 
 
 def test_sync_detects_a_stale_page_and_rewrites_it(tmp_path: Path) -> None:

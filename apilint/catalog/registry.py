@@ -444,19 +444,18 @@ def cached_catalog(stamp: str | None) -> Path | None:
 CACHE_KEEP = 8
 
 
-def _read_catalog(
-    raw: bytes | None, checksum: str | None
-) -> list[tuple[str, dict[str, Any]]] | None:
-    """The entries of a catalog made from sources of this checksum (None: any, the cache
-    file's name being its key), or None (missing, stale, damaged)."""
+def _packaged(raw: bytes | None, checksum: str) -> Any:
+    """A wheel's catalog (hatch_build.py puts it beside the rule files), when it was made from
+    rule files of this checksum; else None (missing, stale, damaged)."""
     if raw is None:
         return None
     import orjson  # 4x faster than json on the 460 KB catalog
 
     try:
-        return _entries_of(orjson.loads(raw), checksum)
+        catalog = orjson.loads(raw)
     except ValueError:
         return None
+    return catalog if _entries_of(catalog, checksum) is not None else None
 
 
 def _read_cached(raw: bytes | None) -> list[tuple[str, dict[str, Any]]] | None:
@@ -488,25 +487,24 @@ def _bytes_of(path: Path) -> bytes | None:
 
 
 def _entries(directory: Path) -> list[tuple[str, dict[str, Any]]]:
-    """The rule files' data: from the catalog next to them (a wheel's, checked against their
-    content), from the user's cache (found by their stamp), or parsed and validated (and then
-    cached)."""
-    packaged = _bytes_of(directory / CATALOG)
-    if packaged is not None:
-        entries = _read_catalog(packaged, _sources(directory)[0])
-        if entries is not None:
-            return entries
+    """The rule files' data: from the user's cache (found by the files' stamp), else from the
+    catalog next to them (a wheel's, checked against their content) or parsed and validated,
+    and then cached. A wheel's catalog is checked once: checksumming its 140 rule files on
+    every run of a pre-commit hook (which installs a wheel) cost 1.3 ms, and 19 ms when the
+    disk cache was cold."""
     cached = cached_catalog(rules_stamp(directory))
     entries = _read_cached(read_cache(cached))
-    if entries is None:
-        import marshal
+    if entries is not None:
+        return entries
+    import marshal
 
-        checksum, files = _sources(directory)
+    checksum, files = _sources(directory)
+    catalog = _packaged(_bytes_of(directory / CATALOG), checksum)
+    if catalog is None:
         # What the JSON catalog holds (its types: a run reads the same data either way).
         catalog = json.loads(_catalog_json(checksum, _read_sources(directory, files)))
-        write_cache(cached, marshal.dumps(catalog), CACHE_KEEP)
-        entries = _entries_of(catalog, None) or []
-    return entries
+    write_cache(cached, marshal.dumps(catalog), CACHE_KEEP)
+    return _entries_of(catalog, None) or []
 
 
 @lru_cache(maxsize=4)

@@ -286,3 +286,70 @@ def test_the_process_guesses_operations_and_models_until_pointers_come(big_yaml:
         parent.flush()
         aside._guess(waiting, inbox)
         assert waiting._spans == {}
+
+
+def _big_json_with(tmp_path: Path, extra: str) -> Path:
+    """big.json with `extra` spliced into its info object (written as text: json.dumps could
+    not write a repeated key)."""
+    text = json.dumps(_definition(4000), indent=2)
+    path = tmp_path / "tricky.json"
+    path.write_text(text.replace('"title": "big",', '"title": "big", ' + extra + ",", 1))
+    assert path.stat().st_size >= aside.ASIDE_MIN_BYTES
+    return path
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        pytest.param('"version": "0", "x-a": 1, "x-a": 2', id="repeated-key"),
+        pytest.param('"x-big": 18446744073709551616', id="integer-past-64-bits"),
+    ],
+)
+def test_json_taken_before_its_checks_is_read_again_when_they_fail(
+    extra: str, tmp_path: Path, spy: _Spy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The JSON fast path's checks run in the positions process; when they refuse the file
+    (orjson's reading differs from the stdlib's), the file is linted again, as one process
+    lints it: a repeated key is reported, a long integer stays an integer."""
+    path = _big_json_with(tmp_path, extra)
+    read = []
+    original = engine.lint_path
+
+    def counted(*args: object, **kwargs: object) -> object:
+        read.append(args[0])
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "lint_path", counted)
+    found = _findings(path)
+    assert read == [str(path), str(path)] and len(spy.started) == 1
+    assert spy.started[0].verdict is False
+    monkeypatch.setattr(engine, "lint_path", original)
+    assert _exact(found) == _exact(_findings(path, jobs=1))
+    if "x-a" in extra:
+        assert any(f.pointer == "/info/x-a" for f in found)
+
+
+def test_json_whose_checks_pass_is_linted_once(
+    big_json: Path, spy: _Spy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read = []
+    original = engine.lint_path
+    monkeypatch.setattr(engine, "lint_path", lambda *a, **k: read.append(a[0]) or original(*a, **k))
+    _findings(big_json)
+    assert read == [str(big_json)] and spy.started[0].verdict is True
+
+
+def test_a_process_that_cannot_give_its_verdict_has_the_file_read_again(
+    tmp_path: Path, spy: _Spy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _big_json_with(tmp_path, '"x-a": 1, "x-a": 2')
+    confirmed = aside.Aside.confirmed
+
+    def killed_first(s: aside.Aside) -> bool:
+        os.kill(s.pid, signal.SIGKILL)
+        return confirmed(s)
+
+    monkeypatch.setattr(aside.Aside, "confirmed", killed_first)
+    found = _findings(path)
+    assert spy.started[0].verdict is False
+    assert any(f.pointer == "/info/x-a" for f in found)

@@ -33,7 +33,7 @@ from apilint.document.pointer import Tokens
 ASIDE_MIN_BYTES = 1024 * 1024
 
 _HEADER = struct.Struct("<BQ")  # message kind, length of the marshalled pointers
-_AHEAD, _ASK = 0, 1
+_AHEAD, _ASK, _CHECKED = 0, 1, 2
 #: Linux's default pipe holds 64 KB: one rule's findings on a big definition (GitHub's 5,130
 #: AGW251) are 360 KB of pointers, and a full pipe stalls the rules until the process reads.
 _PIPE_BYTES = 1024 * 1024
@@ -65,15 +65,28 @@ def _can_fork() -> bool:
 
 def start(raw: bytes, as_json: bool) -> Aside | None:
     """The positions process for a file's bytes (`as_json`: read as JSON, else as YAML), or
-    None when the run does not allow one or the file is small."""
+    None when the run does not allow one or the file is small. For JSON it also runs the
+    checks that decide whether orjson's reading stands (json_loader.load_json_bytes), which
+    the reader may then leave to it (`Aside.checks`)."""
     if not _Run.allowed or _Run.started or len(raw) < ASIDE_MIN_BYTES:
         return None
     try:
-        aside = Aside(raw, json_tree if as_json else yaml_tree)
+        aside = Aside(raw, json_tree, _fast_json) if as_json else Aside(raw, yaml_tree)
     except OSError:  # no fork or pipe to be had: located here, as always
         return None
     _Run.started.append(aside)
     return aside
+
+
+def unconfirmed() -> bool:
+    """Whether a file of the run was read before its checks ran (`Aside.checks`) and they
+    failed, or its process cannot say: what was made of the file must be made again, with the
+    checks in this process. Each process is asked once."""
+    failed = False
+    for aside in _Run.started:
+        if aside.checks and aside.verdict is None:
+            failed |= not aside.confirmed()
+    return failed
 
 
 def json_tree(raw: bytes) -> Any:
@@ -90,10 +103,28 @@ def yaml_tree(raw: bytes) -> Any:
     return ryml_locator(raw)
 
 
+def _fast_json(raw: bytes) -> bool:
+    """Whether the JSON fast path takes the file (orjson reads it as the stdlib does)."""
+    from apilint.document.json_loader import load_json_bytes
+
+    return load_json_bytes(raw) is not None
+
+
 class Aside:
     """The parent's end of one positions process."""
 
-    def __init__(self, raw: bytes, build: Callable[[bytes], Any]) -> None:
+    #: The reader took the file on the process's word (the JSON fast path's checks left to
+    #: it): its verdict must be asked before what was made of the file is used (unconfirmed).
+    checks = False
+    #: The process's verdict once asked (False too when it could not give one).
+    verdict: bool | None = None
+
+    def __init__(
+        self,
+        raw: bytes,
+        build: Callable[[bytes], Any],
+        check: Callable[[bytes], bool] | None = None,
+    ) -> None:
         inbox, to_child = os.pipe()  # read, write ends: the process reads pointers from inbox
         from_child, outbox = os.pipe()  # and writes its answers to outbox
         try:
@@ -106,7 +137,7 @@ class Aside:
         if self.pid == 0:  # the process: never returns
             os.close(to_child)
             os.close(from_child)
-            _serve(raw, build, inbox, outbox)
+            _serve(raw, build, check, inbox, outbox)
         os.close(inbox)
         os.close(outbox)
         self._send: BinaryIO | None = open(to_child, "wb")  # noqa: SIM115 - closed by close()
@@ -137,6 +168,20 @@ class Aside:
             self.close()
             return None
         return list(map(Span, flat[0::4], flat[1::4], flat[2::4], flat[3::4]))
+
+    def confirmed(self) -> bool:
+        """The process's verdict on the file (the check it was started with): True when the
+        reading stands; False when it does not, or the process cannot say."""
+        if self.verdict is None:
+            self.verdict = False
+            if self._send is not None and self._receive is not None:
+                try:
+                    self._message(_CHECKED, [])
+                    size = _HEADER.unpack(_read(self._receive, _HEADER.size))[1]
+                    self.verdict = _read(self._receive, size) == b"\x01"
+                except (OSError, ValueError, EOFError, struct.error):
+                    self.close()
+        return self.verdict
 
     def _message(self, kind: int, pointers: Sequence[Tokens]) -> None:
         assert self._send is not None
@@ -202,8 +247,15 @@ def _guess(locator: Any, inbox: BinaryIO) -> None:
         locator.spans(guesses[i : i + _GUESSES_AT_ONCE])
 
 
-def _serve(raw: bytes, build: Callable[[bytes], Any], inbox: int, outbox: int) -> None:
-    """The process: build the locator, then answer until the parent closes the pipe."""
+def _serve(
+    raw: bytes,
+    build: Callable[[bytes], Any],
+    check: Callable[[bytes], bool] | None,
+    inbox: int,
+    outbox: int,
+) -> None:
+    """The process: build the locator (and run the check), then answer until the parent
+    closes the pipe."""
     code = 0
     try:
         # Nothing of this process may reach the terminal (rapidyaml's C++ error handler writes
@@ -217,6 +269,13 @@ def _serve(raw: bytes, build: Callable[[bytes], Any], inbox: int, outbox: int) -
         receive, send = open(inbox, "rb"), open(outbox, "wb")  # noqa: SIM115
         try:
             locator = build(raw)
+        except Exception:  # noqa: BLE001 - answered below: the parent locates them itself
+            locator = None
+        try:
+            passed = check is not None and check(raw)
+        except Exception:  # noqa: BLE001 - the parent reads the file itself
+            passed = False
+        try:
             if locator is not None:
                 locator.lines.prepare()  # while the parent still parses: the rules come later
                 _guess(locator, receive)
@@ -228,6 +287,10 @@ def _serve(raw: bytes, build: Callable[[bytes], Any], inbox: int, outbox: int) -
                 break  # the parent is done
             kind, size = _HEADER.unpack(header)
             pointers = marshal.loads(_read(receive, size))
+            if kind == _CHECKED:
+                send.write(_HEADER.pack(kind, 1) + (b"\x01" if passed else b"\x00"))
+                send.flush()
+                continue
             try:
                 found = locator.spans(pointers) if locator is not None else None
             except Exception:  # noqa: BLE001 - the parent locates them itself

@@ -30,11 +30,15 @@ from apilint.document.source import JsonLocator
 _BIG_FLOAT = re.compile(rb"e\+[0-9]")
 
 
-def load_json_bytes(raw: bytes) -> tuple[Any, JsonLocator] | None:
+def load_json_bytes(raw: bytes, checked: bool = True) -> tuple[Any, JsonLocator] | None:
     """(data, locator) of UTF-8 JSON without a BOM, read exactly as load_json reads its text
-    and without duplicate keys; None when load_json must decide."""
+    and without duplicate keys; None when load_json must decide. `checked=False` leaves out
+    the checks that orjson's reading stands (a repeated key, an integer past 64 bits): for a
+    reader that has them run elsewhere and asks for the verdict (apilint.document.aside)."""
     try:
         data = orjson.loads(raw)
+        if not checked:
+            return data, JsonLocator(raw, duplicate_keys=False)
         written = orjson.dumps(data)
     except (orjson.JSONDecodeError, orjson.JSONEncodeError):
         return None

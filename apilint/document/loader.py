@@ -293,7 +293,11 @@ def load_fragment(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) ->
     maybe_json = bool(as_json or _JSON_START.match(body))
     # Before the parse, so that both parse at once (and the fork copies a small process).
     aside = start(body, maybe_json)
-    fast = load_json_bytes(body) if maybe_json else None
+    # With a process of its own, JSON is taken on that process's checks (the engine asks for
+    # its verdict before the results are used: aside.unconfirmed), which then cost no time here.
+    fast = load_json_bytes(body, checked=aside is None) if maybe_json else None
+    if fast is not None and aside is not None:
+        aside.checks = True
     text: str | bytes = body  # the common case: decoded only if a fix asks for the text
     issues: list[KeyIssue] = []
     if fast is not None:

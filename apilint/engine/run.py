@@ -18,7 +18,7 @@ from apilint.common.findings import Crash, FileResult, Finding, Severity, Span
 from apilint.common.records import FACTORY, NamedTuple, record
 from apilint.custom import CUSTOM_PREFIX
 from apilint.document import Document, NotAnApi
-from apilint.document.aside import offloading
+from apilint.document.aside import offloading, unconfirmed
 from apilint.document.definitions import load_definitions
 from apilint.document.edit import computing
 from apilint.document.includers import one_run
@@ -675,8 +675,18 @@ def lint_tasks(
     with one_run():
         if jobs <= 1 or len(tasks) <= 1:
             with offloading(aside):
-                return [paused(lint_path, p, s, prebuilt=prebuilt) for p, s in tasks]
+                return [_linted(p, s, prebuilt) for p, s in tasks]
         return _in_pool(tasks, jobs, prebuilt)
+
+
+def _linted(path: str, settings: Settings, prebuilt: Prebuilt | None) -> list[FileResult]:
+    """lint_path, in a run that may read a file before its checks ran (apilint.document.aside):
+    when they failed, the file is linted again with them, as in a run of one process."""
+    results = paused(lint_path, path, settings, prebuilt=prebuilt)
+    if unconfirmed():
+        with offloading(False):
+            results = paused(lint_path, path, settings, prebuilt=prebuilt)
+    return results
 
 
 def _in_pool(

@@ -354,3 +354,20 @@ def test_a_process_that_cannot_give_its_verdict_has_the_file_read_again(
     found = _findings(path)
     assert spy.started[0].verdict is False
     assert any(f.pointer == "/info/x-a" for f in found)
+
+
+def test_a_process_that_never_answers_costs_only_a_wait(
+    big_json: Path, spy: _Spy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process stuck in a bug of ours: the run waits ANSWER_SECONDS, then reads and locates
+    the file itself, and the process is ended."""
+    import time
+
+    def stuck(*_: object) -> None:
+        time.sleep(3600)
+
+    monkeypatch.setattr(aside, "_serve", stuck)
+    monkeypatch.setattr(aside, "ANSWER_SECONDS", 0.2)
+    found = _findings(big_json)
+    assert spy.started[0].verdict is False and spy.started[0].pid == 0
+    assert _exact(found) == _exact(_findings(big_json, jobs=1))

@@ -137,7 +137,10 @@ class Aside:
         if self.pid == 0:  # the process: never returns
             os.close(to_child)
             os.close(from_child)
-            _serve(raw, build, check, inbox, outbox)
+            try:
+                _serve(raw, build, check, inbox, outbox)
+            finally:
+                os._exit(1)  # never back into the parent's code, whatever _serve did
         os.close(inbox)
         os.close(outbox)
         self._send: BinaryIO | None = open(to_child, "wb")  # noqa: SIM115 - closed by close()
@@ -158,7 +161,7 @@ class Aside:
             return None
         try:
             self._message(_ASK, pointers)
-            size = _HEADER.unpack(_read(self._receive, _HEADER.size))[1]
+            size = _HEADER.unpack(_answer(self._receive, _HEADER.size))[1]
             flat = array("q")
             flat.frombytes(_read(self._receive, size))
         except (OSError, ValueError, EOFError, struct.error):
@@ -177,7 +180,7 @@ class Aside:
             if self._send is not None and self._receive is not None:
                 try:
                     self._message(_CHECKED, [])
-                    size = _HEADER.unpack(_read(self._receive, _HEADER.size))[1]
+                    size = _HEADER.unpack(_answer(self._receive, _HEADER.size))[1]
                     self.verdict = _read(self._receive, size) == b"\x01"
                 except (OSError, ValueError, EOFError, struct.error):
                     self.close()
@@ -208,6 +211,21 @@ class Aside:
                 os.waitpid(pid, 0)
             except (OSError, ChildProcessError):
                 pass
+
+
+#: How long the parent waits for an answer: the process's work is a walk per pointer, done in
+#: well under a second on the largest definitions; one that has not answered by then is stuck
+#: (a bug of ours), and the run goes on without it rather than hang a commit hook.
+ANSWER_SECONDS = 60.0
+
+
+def _answer(stream: BinaryIO, size: int) -> bytes:
+    """`size` bytes of the process's answer, or EOFError when it does not come in time."""
+    import select
+
+    if not select.select([stream], [], [], ANSWER_SECONDS)[0]:
+        raise EOFError("the positions process did not answer")
+    return _read(stream, size)
 
 
 def _read(stream: BinaryIO, size: int) -> bytes:
@@ -267,14 +285,17 @@ def _serve(
         os.dup2(quiet, 1)
         os.dup2(quiet, 2)
         receive, send = open(inbox, "rb"), open(outbox, "wb")  # noqa: SIM115
-        try:
-            locator = build(raw)
-        except Exception:  # noqa: BLE001 - answered below: the parent locates them itself
-            locator = None
+        # The check first: what it parses is freed before the tree is built (this process's
+        # peak is the larger of the two, not their sum), and both are done before the rules'
+        # first findings come.
         try:
             passed = check is not None and check(raw)
         except Exception:  # noqa: BLE001 - the parent reads the file itself
             passed = False
+        try:
+            locator = build(raw)
+        except Exception:  # noqa: BLE001 - answered below: the parent locates them itself
+            locator = None
         try:
             if locator is not None:
                 locator.lines.prepare()  # while the parent still parses: the rules come later

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import marshal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import FIXTURES, ROOT, expectations, export_expectations
 
-from apilint.catalog import docs
+from apilint.catalog import docs, registry
 from apilint.catalog.registry import CATALOG, catalog_text, find_rule, load_rules, rules_stamp
 from apilint.cli import main
 
@@ -19,6 +20,19 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private per-user cache (XDG_CACHE_HOME), so tests neither read nor fill the real one."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     return tmp_path / "xdg" / "apilint"
+
+
+def _payload(cached: Path) -> Any:
+    """The catalog a cache file holds (after its seal: the stamp and the payload's CRC)."""
+    seal = registry._SEAL
+    raw = cached.read_bytes()
+    assert raw.startswith(seal)
+    return marshal.loads(raw[len(seal) :].split(b"\0", 2)[2])
+
+
+def _write(cached: Path, stamp: str | None, catalog: Any) -> None:
+    assert stamp is not None
+    cached.write_bytes(registry._sealed(stamp, marshal.dumps(catalog)))
 
 
 def _copy_rules(tmp_path: Path) -> Path:
@@ -48,12 +62,12 @@ def test_catalog_is_cached_per_user_and_ignored_when_stale(tmp_path: Path, cache
     rules = _copy_rules(tmp_path)
     fresh = load_rules(rules)
     [cached] = cache.glob("catalog-*")  # the first load wrote it, named by the files' stamp
-    catalog = marshal.loads(cached.read_bytes())
+    catalog = _payload(cached)
     assert cached.name == f"catalog-{rules_stamp(rules)}.marshal"
     assert catalog == json.loads(catalog_text(rules))
     entry = next(e for e in catalog["rules"] if e["file"] == "method-unauthenticated.yaml")
     entry["rule"]["summary"] = "read from the catalog"
-    cached.write_bytes(marshal.dumps(catalog))
+    _write(cached, rules_stamp(rules), catalog)
     load_rules.cache_clear()
     assert find_rule("AGW301", load_rules(rules)).summary == "read from the catalog"
     # Editing a rule file changes the checksum: the YAML wins, and is cached under its own name.
@@ -105,7 +119,47 @@ def test_a_damaged_cached_catalog_is_read_again_from_the_rules(tmp_path: Path, c
     cached.write_bytes(cached.read_bytes()[:1000])  # truncated (a full disk, a killed writer)
     load_rules.cache_clear()
     assert load_rules(rules) == expected
-    assert marshal.loads(cached.read_bytes()) == json.loads(catalog_text(rules))  # rewritten
+    assert _payload(cached) == json.loads(catalog_text(rules))  # rewritten
+
+
+@pytest.mark.parametrize("where", [40, -1, -5000])
+def test_a_cached_catalog_with_a_byte_changed_is_not_read(
+    tmp_path: Path, cache: Path, where: int
+) -> None:
+    """One byte changed (a disk error, a bad copy) could enable or disable a rule silently: the
+    payload's CRC tells, and the rule files decide."""
+    rules = _copy_rules(tmp_path)
+    expected = load_rules(rules)
+    [cached] = cache.glob("catalog-*")
+    raw = bytearray(cached.read_bytes())
+    raw[where] ^= 0x01
+    cached.write_bytes(bytes(raw))
+    load_rules.cache_clear()
+    assert load_rules(rules) == expected
+
+
+def test_a_cached_catalog_of_other_rule_files_is_not_read(tmp_path: Path, cache: Path) -> None:
+    """A catalog renamed to the current stamp's name (a cache folder another user can write
+    to): it was written for another stamp."""
+    rules = _copy_rules(tmp_path)
+    expected = load_rules(rules)
+    [cached] = cache.glob("catalog-*")
+    catalog = _payload(cached)
+    next(e for e in catalog["rules"] if e["rule"]["code"] == "AGW301")["rule"]["enabled"] = False
+    _write(cached, "0badcafe-144", catalog)
+    load_rules.cache_clear()
+    assert load_rules(rules) == expected
+
+
+def test_a_sealed_catalog_that_makes_no_rules_gives_way_to_the_rule_files(
+    tmp_path: Path, cache: Path
+) -> None:
+    rules = _copy_rules(tmp_path)
+    expected = load_rules(rules)
+    [cached] = cache.glob("catalog-*")
+    _write(cached, rules_stamp(rules), {"rules": [{"file": "x.yaml", "rule": {}}]})
+    load_rules.cache_clear()
+    assert load_rules(rules) == expected
 
 
 def test_an_unwritable_cache_only_costs_speed(
@@ -153,7 +207,7 @@ def test_a_packaged_catalog_is_checked_once_then_read_from_the_cache(
     code = catalog["rules"][0]["rule"]["code"]
     assert find_rule(code, load_rules(rules)).summary == "read from the packaged catalog"
     [cached] = cache.glob("catalog-*")
-    assert marshal.loads(cached.read_bytes()) == catalog
+    assert _payload(cached) == catalog
     load_rules.cache_clear()
 
     def unread(directory: Path) -> None:

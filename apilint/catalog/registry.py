@@ -458,15 +458,33 @@ def _packaged(raw: bytes | None, checksum: str) -> Any:
     return catalog if _entries_of(catalog, checksum) is not None else None
 
 
-def _read_cached(raw: bytes | None) -> list[tuple[str, dict[str, Any]]] | None:
-    """The entries of a cached catalog (cached_catalog), or None (missing, damaged)."""
-    if raw is None:
+#: What a cached catalog starts with: then the stamp it was written for, the CRC-32 of the
+#: payload (the marshalled catalog), each ended by a NUL, and the payload.
+_SEAL = b"apilint-catalog 1\0"
+
+
+def _sealed(stamp: str, payload: bytes) -> bytes:
+    import zlib
+
+    return _SEAL + f"{stamp}\0{zlib.crc32(payload):08x}\0".encode() + payload
+
+
+def _read_cached(raw: bytes | None, stamp: str | None) -> list[tuple[str, dict[str, Any]]] | None:
+    """The entries of a cached catalog (cached_catalog), or None: missing, damaged (a byte
+    changed, a file cut short: its CRC-32 does not match, 0.1 ms), or written for another stamp
+    (a catalog renamed in a cache folder another user can write to). A cache may cost speed,
+    never change which rules run."""
+    if raw is None or stamp is None or not raw.startswith(_SEAL):
         return None
     import marshal
+    import zlib
 
+    written, crc, payload = (raw[len(_SEAL) :].split(b"\0", 2) + [b"", b""])[:3]
+    if written != stamp.encode() or crc != f"{zlib.crc32(payload):08x}".encode():
+        return None
     try:
-        return _entries_of(marshal.loads(raw), None)
-    except (EOFError, ValueError, TypeError, MemoryError):  # damaged: a size read from noise
+        return _entries_of(marshal.loads(payload), None)
+    except (EOFError, ValueError, TypeError, MemoryError):
         return None
 
 
@@ -486,14 +504,15 @@ def _bytes_of(path: Path) -> bytes | None:
         return None
 
 
-def _entries(directory: Path) -> list[tuple[str, dict[str, Any]]]:
+def _entries(directory: Path, cached: bool = True) -> list[tuple[str, dict[str, Any]]]:
     """The rule files' data: from the user's cache (found by the files' stamp), else from the
     catalog next to them (a wheel's, checked against their content) or parsed and validated,
     and then cached. A wheel's catalog is checked once: checksumming its 140 rule files on
     every run of a pre-commit hook (which installs a wheel) cost 1.3 ms, and 19 ms when the
     disk cache was cold."""
-    cached = cached_catalog(rules_stamp(directory))
-    entries = _read_cached(read_cache(cached))
+    stamp = rules_stamp(directory)
+    where = cached_catalog(stamp)
+    entries = _read_cached(read_cache(where), stamp) if cached else None
     if entries is not None:
         return entries
     import marshal
@@ -503,15 +522,26 @@ def _entries(directory: Path) -> list[tuple[str, dict[str, Any]]]:
     if catalog is None:
         # What the JSON catalog holds (its types: a run reads the same data either way).
         catalog = json.loads(_catalog_json(checksum, _read_sources(directory, files)))
-    write_cache(cached, marshal.dumps(catalog), CACHE_KEEP)
+    if stamp is not None:
+        write_cache(where, _sealed(stamp, marshal.dumps(catalog)), CACHE_KEEP)
     return _entries_of(catalog, None) or []
 
 
 @lru_cache(maxsize=4)
 def load_rules(directory: Path | None = None) -> tuple[Rule, ...]:
+    folder = directory or rules_dir()
+    try:
+        return _rules_of(_entries(folder))
+    except (RuleDefinitionError, KeyError, TypeError, ValueError, AttributeError):
+        # A cached catalog that passed its checks and still does not make the rules (written
+        # by a bug of an older apilint): the rule files decide, and their own errors show.
+        return _rules_of(_entries(folder, cached=False))
+
+
+def _rules_of(entries: list[tuple[str, dict[str, Any]]]) -> tuple[Rule, ...]:
     rules: list[Rule] = []
     seen: dict[str, str] = {}
-    for name, data in _entries(directory or rules_dir()):
+    for name, data in entries:
         rule = _parse(data)
         if os.path.splitext(name)[0] != rule.name:  # Path(name).stem, without a Path each
             raise RuleDefinitionError(f"{name}: file name must be the rule name {rule.name!r}")

@@ -35,9 +35,8 @@ from apilint.engine.run import Prebuilt, Settings, drop_repeats, lint_path, lint
 from apilint.report import FORMATS, Renderer, catalog_of, renderer
 
 
-@record(
-    frozen=True, kw_only=True
-)  # the methods @dataclass would compile at import (apilint.common.records)
+# Made by @record: the methods @dataclass would compile at import (apilint.common.records).
+@record(frozen=True, kw_only=True)
 class Options:
     """What the command line asked for; None/empty means "as configured"."""
 

@@ -14,7 +14,7 @@ import pytest
 from helpers import FIXTURES, require_shared, run
 
 from apilint.common.findings import Finding
-from apilint.document import aside
+from apilint.document import aside, loader
 from apilint.document.loader import read_document
 from apilint.document.model import Document
 from apilint.engine import run as engine
@@ -102,8 +102,9 @@ def _findings(path: Path, jobs: int | None = None) -> list[Finding]:
 
 
 def _located_here(path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Finding]:
+    """The findings with no process started (the name the loader calls), all in this one."""
     with monkeypatch.context() as m:
-        m.setattr(aside, "start", lambda raw, as_json: None)
+        m.setattr(loader, "start", lambda raw, as_json: None)
         return _findings(path)
 
 
@@ -184,8 +185,11 @@ def test_one_job_small_files_and_other_readers_start_none(
     small = tmp_path / "small.json"
     small.write_text(json.dumps(_definition(3)))
     _findings(small)
-    doc = read_document(big_json, str(big_json), 100_000_000)  # outside a lint run
+    doc = read_document(big_json, str(big_json), 100_000_000, aside=True)  # outside a lint run
     assert isinstance(doc, Document) and doc.aside is None
+    with aside.offloading(True):  # a file a lint reads besides its own ($ref, an includer)
+        doc = read_document(big_json, str(big_json), 100_000_000)
+        assert isinstance(doc, Document) and doc.aside is None
     assert spy.started == []
 
 
@@ -206,7 +210,7 @@ def test_files_read_otherwise_are_located_here(
     path = tmp_path / ("api.json" if text.startswith("{") else "api.yaml")
     path.write_text(text)
     with aside.offloading(True):
-        doc = read_document(path, str(path), 100_000)
+        doc = read_document(path, str(path), 100_000, aside=True)
         assert isinstance(doc, Document) and doc.aside is None
         [process] = spy.started
         assert process.pid == 0
@@ -216,12 +220,16 @@ def test_files_read_otherwise_are_located_here(
 def test_every_rule_fixture_is_located_alike(
     monkeypatch: pytest.MonkeyPatch, spy: _Spy, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    """Every definition among the rule fixtures, each with its own process (the size floor
-    lowered): the same findings and positions as located here, and not a byte from the
-    processes on the terminal."""
+    """Every file among the fixtures and examples, definitions and templates (whose APIs are
+    documents with other locators: the process must not answer for them), each with its own
+    process (the size floor lowered): the same findings and positions as located here, and
+    not a byte from the processes on the terminal."""
     monkeypatch.setattr(aside, "ASIDE_MIN_BYTES", 0)
     files = sorted(
-        p for p in (FIXTURES / "rules").rglob("*") if p.suffix in (".yaml", ".yml", ".json")
+        p
+        for folder in (FIXTURES, FIXTURES.parent / "examples")
+        for p in folder.rglob("*")
+        if p.suffix in (".yaml", ".yml", ".json")
     )
     checked = 0
     for path in files:
@@ -231,7 +239,7 @@ def test_every_rule_fixture_is_located_alike(
             continue  # a template, or no finding to place
         assert _exact(found) == _exact(_located_here(path, monkeypatch)), path
         checked += 1
-    assert checked > 100
+    assert checked > 300
     assert spy.answers and None not in spy.answers
     out, err = capfd.readouterr()
     assert out == "" and err == ""
@@ -262,7 +270,7 @@ def test_positions_from_a_prepared_index_are_the_same(big_json: Path) -> None:
 def test_spans_of_uses_the_documents_process(big_json: Path, spy: _Spy) -> None:
     """engine.spans_of asks each document once, through its process when it has one."""
     with aside.offloading(True):
-        doc = read_document(big_json, str(big_json), 100_000_000)
+        doc = read_document(big_json, str(big_json), 100_000_000, aside=True)
         assert isinstance(doc, Document) and doc.aside is not None
         pointers = [("paths", "/items1/{id}", "get"), ("info",), ("paths", "missing")]
         doc.ahead(pointers[:1])
@@ -360,7 +368,8 @@ def test_a_process_that_never_answers_costs_only_a_wait(
     big_json: Path, spy: _Spy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A process stuck in a bug of ours: the run waits ANSWER_SECONDS, then reads and locates
-    the file itself, and the process is ended."""
+    the file itself, and the process is ended. Its pipe fills long before (one page: the
+    findings' pointers are 300 KB), and the rules do not wait on it for ever either."""
     import time
 
     def stuck(*_: object) -> None:
@@ -368,6 +377,7 @@ def test_a_process_that_never_answers_costs_only_a_wait(
 
     monkeypatch.setattr(aside, "_serve", stuck)
     monkeypatch.setattr(aside, "ANSWER_SECONDS", 0.2)
+    monkeypatch.setattr(aside, "_PIPE_BYTES", 4096)
     found = _findings(big_json)
     assert spy.started[0].verdict is False and spy.started[0].pid == 0
     assert _exact(found) == _exact(_findings(big_json, jobs=1))

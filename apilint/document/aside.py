@@ -118,6 +118,8 @@ class Aside:
     checks = False
     #: The process's verdict once asked (False too when it could not give one).
     verdict: bool | None = None
+    #: The locator it answers for (the reader's): a document with another locator asks its own.
+    locator: Any = None
 
     def __init__(
         self,
@@ -143,8 +145,12 @@ class Aside:
                 os._exit(1)  # never back into the parent's code, whatever _serve did
         os.close(inbox)
         os.close(outbox)
-        self._send: BinaryIO | None = open(to_child, "wb")  # noqa: SIM115 - closed by close()
-        self._receive: BinaryIO | None = open(from_child, "rb")  # noqa: SIM115
+        # Non-blocking, every wait bounded (_written, _answer): a process stuck in a bug of
+        # ours must not hang the run, neither on an answer nor on a full pipe.
+        os.set_blocking(to_child, False)
+        os.set_blocking(from_child, False)
+        self._send: int | None = to_child
+        self._receive: int | None = from_child
 
     def ahead(self, pointers: Sequence[Tokens]) -> None:
         """Have the process locate these now (no answer awaited)."""
@@ -163,7 +169,7 @@ class Aside:
             self._message(_ASK, pointers)
             size = _HEADER.unpack(_answer(self._receive, _HEADER.size))[1]
             flat = array("q")
-            flat.frombytes(_read(self._receive, size))
+            flat.frombytes(_answer(self._receive, size))
         except (OSError, ValueError, EOFError, struct.error):
             self.close()
             return None
@@ -181,7 +187,7 @@ class Aside:
                 try:
                     self._message(_CHECKED, [])
                     size = _HEADER.unpack(_answer(self._receive, _HEADER.size))[1]
-                    self.verdict = _read(self._receive, size) == b"\x01"
+                    self.verdict = _answer(self._receive, size) == b"\x01"
                 except (OSError, ValueError, EOFError, struct.error):
                     self.close()
         return self.verdict
@@ -189,16 +195,14 @@ class Aside:
     def _message(self, kind: int, pointers: Sequence[Tokens]) -> None:
         assert self._send is not None
         body = marshal.dumps(list(pointers))
-        self._send.write(_HEADER.pack(kind, len(body)))
-        self._send.write(body)
-        self._send.flush()
+        _written(self._send, _HEADER.pack(kind, len(body)) + body)
 
     def close(self) -> None:
         """End the process (its answers are no longer wanted) and reap it."""
-        for stream in (self._send, self._receive):
-            if stream is not None:
+        for fd in (self._send, self._receive):
+            if fd is not None:
                 try:
-                    stream.close()
+                    os.close(fd)
                 except OSError:
                     pass
         self._send = self._receive = None
@@ -213,19 +217,49 @@ class Aside:
                 pass
 
 
-#: How long the parent waits for an answer: the process's work is a walk per pointer, done in
-#: well under a second on the largest definitions; one that has not answered by then is stuck
-#: (a bug of ours), and the run goes on without it rather than hang a commit hook.
+#: How long the parent waits on the process, for an answer or for room in the pipe: its work
+#: is a walk per pointer, done in well under a second on the largest definitions; one that
+#: has not answered or read by then is stuck (a bug of ours), and the run goes on without it
+#: rather than hang a commit hook.
 ANSWER_SECONDS = 60.0
 
 
-def _answer(stream: BinaryIO, size: int) -> bytes:
-    """`size` bytes of the process's answer, or EOFError when it does not come in time."""
+def _written(fd: int, data: bytes) -> None:
+    """Write all of `data` to the process's pipe, or raise EOFError when it has not taken it
+    within ANSWER_SECONDS."""
     import select
+    import time
 
-    if not select.select([stream], [], [], ANSWER_SECONDS)[0]:
-        raise EOFError("the positions process did not answer")
-    return _read(stream, size)
+    view, deadline = memoryview(data), time.monotonic() + ANSWER_SECONDS
+    while view:
+        try:
+            view = view[os.write(fd, view) :]
+        except BlockingIOError:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([], [fd], [], left)[1]:
+                raise EOFError("the positions process does not read") from None
+
+
+def _answer(fd: int, size: int) -> bytes:
+    """`size` bytes of the process's answer, or EOFError when they do not come within
+    ANSWER_SECONDS (or the process ended)."""
+    import select
+    import time
+
+    chunks, deadline = [], time.monotonic() + ANSWER_SECONDS
+    while size:
+        try:
+            chunk = os.read(fd, size)
+        except BlockingIOError:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise EOFError("the positions process did not answer") from None
+            continue
+        if not chunk:
+            raise EOFError("the positions process ended")
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
 
 
 def _read(stream: BinaryIO, size: int) -> bytes:

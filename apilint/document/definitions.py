@@ -43,7 +43,7 @@ def load_definitions(
 
         docs, notes = terraform.scan(p, linker, resource_apis)
         return Sources(shown, docs, notes=notes, what="Terraform configuration")
-    loaded = read_document(p, shown, max_bytes)
+    loaded = read_document(p, shown, max_bytes, aside=True)
     if isinstance(loaded, NotAnApi):
         return loaded
     if loaded.version:

@@ -267,10 +267,10 @@ def is_remote(ref: str) -> bool:
     return _URL().match(ref) is not None
 
 
-def read_document(p: Path, shown: str, max_bytes: int) -> Document | NotAnApi:
+def read_document(p: Path, shown: str, max_bytes: int, aside: bool = False) -> Document | NotAnApi:
     """The file as a Document (version "" when it has none), or NotAnApi when the top level is
-    not a mapping."""
-    doc = load_fragment(p, shown, max_bytes)
+    not a mapping. `aside`: the file a lint run was given (see load_fragment)."""
+    doc = load_fragment(p, shown, max_bytes, aside)
     if not isinstance(doc.data, dict):
         return NotAnApi(shown, f"{NOT_AN_API} (the top level is not a mapping)")
     doc.version = detect_version(doc.data) or ""
@@ -285,19 +285,23 @@ def _fast_yaml(fmt: str, locator: Any) -> bool:
     return fmt == "yaml" and isinstance(locator, RymlLocator)
 
 
-def load_fragment(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """A file reached through `$ref`: any YAML/JSON value, no version of its own."""
+def load_fragment(
+    path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES, aside: bool = False
+) -> Document:
+    """A file reached through `$ref`: any YAML/JSON value, no version of its own. `aside`: the
+    file a lint run was given, which may have its positions process (apilint.document.aside);
+    the files it refers to, and the templates that may include it, never take the run's one."""
     raw = read_bytes(path, shown, max_bytes)
     as_json = path.suffix.lower() in _JSON_SUFFIXES
     body = raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
     maybe_json = bool(as_json or _JSON_START.match(body))
     # Before the parse, so that both parse at once (and the fork copies a small process).
-    aside = start(body, maybe_json)
+    process = start(body, maybe_json) if aside else None
     # With a process of its own, JSON is taken on that process's checks (the engine asks for
     # its verdict before the results are used: aside.unconfirmed), which then cost no time here.
-    fast = load_json_bytes(body, checked=aside is None) if maybe_json else None
-    if fast is not None and aside is not None:
-        aside.checks = True
+    fast = load_json_bytes(body, checked=process is None) if maybe_json else None
+    if fast is not None and process is not None:
+        process.checks = True
     text: str | bytes = body  # the common case: decoded only if a fix asks for the text
     issues: list[KeyIssue] = []
     if fast is not None:
@@ -307,12 +311,14 @@ def load_fragment(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) ->
         try:
             data, locator, issues, fmt = parse(text, shown, as_json, body)
         except BaseException:
-            if aside is not None:
-                aside.close()
+            if process is not None:
+                process.close()
             raise
-        if aside is not None and not _fast_yaml(fmt, locator):
-            aside.close()  # it locates as the fast paths do; the others have their own ways
-            aside = None
+        if process is not None and not _fast_yaml(fmt, locator):
+            process.close()  # it locates as the fast paths do; the others have their own ways
+            process = None
+    if process is not None:
+        process.locator = locator  # it answers for this locator only (Document.span)
     # Searched in the bytes: the same answer as in the text (UTF-8 never spells an ASCII
     # character inside another), without decoding it.
     return Document(
@@ -326,5 +332,5 @@ def load_fragment(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) ->
         placeholders=b"${" in body,
         suppressions=SUPPRESSION_KEY.encode() in body,
         text=text,
-        aside=aside,
+        aside=process,
     )

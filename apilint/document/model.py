@@ -133,10 +133,18 @@ class Document:
             self.text = self.text.decode("utf-8")
         return self.text
 
+    def _process(self) -> Aside | None:
+        """The positions process, when it answers for this document's locator: a document made
+        from another (dataclasses.replace with a ReadingLocator, a ResourceLocator...) keeps
+        the field, and its pointers mean other places."""
+        process = self.aside
+        return process if process is not None and process.locator is self.locator else None
+
     def span(self, tokens: Tokens) -> Span:
         full = self.base + tokens if self.base else tokens
-        if self.aside is not None:
-            found = self.aside.spans([full])
+        process = self._process()
+        if process is not None:
+            found = process.spans([full])
             if found is not None:
                 return found[0]
         return self.locator.span(full)
@@ -144,14 +152,16 @@ class Document:
     def ahead(self, pointers: Sequence[Tokens]) -> None:
         """Pointers whose spans will be asked for: the positions process, when the file has one,
         locates them while the rules run on."""
-        if self.aside is not None:
-            self.aside.ahead([self.base + t for t in pointers] if self.base else pointers)
+        process = self._process()
+        if process is not None:
+            process.ahead([self.base + t for t in pointers] if self.base else pointers)
 
     def spans(self, pointers: Sequence[Tokens]) -> list[Span]:
         """span() of each pointer; a locator that can locate many together does."""
         full = [self.base + t for t in pointers] if self.base else pointers
-        if self.aside is not None:
-            answered = self.aside.spans(full)
+        process = self._process()
+        if process is not None:
+            answered = process.spans(full)
             if answered is not None:
                 return answered
         # The locator's own class, not the instance: a wrapper that hands other attributes to

@@ -12,7 +12,15 @@ from helpers import require_shared
 # apilint's per-user cache (rule catalog, includer markers) goes to a folder of this test session,
 # for the processes tests start too: a run of the tests leaves nothing in the user's home, and
 # no test sees what an earlier session or the user's own runs cached.
-os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="apilint-test-cache-")
+_SESSION_CACHE = tempfile.mkdtemp(prefix="apilint-test-cache-")
+os.environ["XDG_CACHE_HOME"] = _SESSION_CACHE
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The session's cache folder goes with the session (each left one in /tmp)."""
+    import shutil
+
+    shutil.rmtree(_SESSION_CACHE, ignore_errors=True)
 
 
 @pytest.fixture

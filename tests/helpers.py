@@ -100,6 +100,18 @@ def export_expectations(path: Path) -> set[tuple[str, int]]:
     return expectations(export) if sidecar.is_file() else set()
 
 
+def cached_catalog_of(cached: Path) -> Any:
+    """The catalog a rule catalog cache file holds (after its seal: the stamp and the
+    payload's CRC-32, apilint.catalog.registry._sealed)."""
+    import marshal
+
+    from apilint.catalog.registry import _SEAL
+
+    raw = cached.read_bytes()
+    assert raw.startswith(_SEAL)
+    return marshal.loads(raw[len(_SEAL) :].split(b"\0", 2)[2])
+
+
 def rendered(module: Any, results: list[Any]) -> str:
     """What a report module renders for `results`, without colour."""
     out = io.StringIO()

@@ -5,7 +5,6 @@ hard; the memoryview address read and the text report's frames read from bytes."
 from __future__ import annotations
 
 import ctypes
-import io
 import json
 import random
 from collections.abc import Sequence
@@ -13,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import FIXTURES, require_shared
+from helpers import FIXTURES, PITFALLS, rendered, require_shared
 
 from apilint.common.escape import visible
 from apilint.common.findings import FileResult, Finding, Severity, Span
@@ -301,7 +300,7 @@ class _Refusing:
 
 
 def test_a_failing_batch_costs_only_the_failing_pointer_its_place() -> None:
-    doc, other = (load_document(FIXTURES / "examples" / "pitfalls.yaml") for _ in range(2))
+    doc, other = (load_document(PITFALLS) for _ in range(2))
     assert isinstance(doc, Document) and isinstance(other, Document)
     doc.locator = _Refusing(("x", "y"))
     wanted = [(doc, ("a",)), (other, ("paths",)), (doc, ("x", "y")), (doc, ("a", "b", "c"))]
@@ -316,7 +315,7 @@ def test_with_debugging_a_failing_batch_is_an_error_not_a_slower_run(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # --debug / APILINT_DEBUG: a bug of the batch shows, instead of only costing time.
-    doc = load_document(FIXTURES / "examples" / "pitfalls.yaml")
+    doc = load_document(PITFALLS)
     assert isinstance(doc, Document)
     doc.locator = _Refusing(("x", "y"))
     monkeypatch.setenv("APILINT_DEBUG", "1")
@@ -385,9 +384,8 @@ def test_frames_read_lines_as_bytes_the_way_the_locators_count_them(tmp_path: Pa
     findings = [_finding(path, Span(2, 6, 2, 9)), _finding(path, Span(3, 1, 3, 6))]
     findings.append(_finding(path, Span(4, 1, 4, 5)))
     findings.append(_finding(path, Span(9, 1, 9, 2)))  # past the end: no frame
-    out = io.StringIO()
-    text_report.render([FileResult(str(path), findings=findings)], out, colour=False)
-    frames = [line for line in out.getvalue().splitlines() if " | " in line or line.endswith("|")]
+    shown = rendered(text_report, [FileResult(str(path), findings=findings)])
+    frames = [line for line in shown.splitlines() if " | " in line or line.endswith("|")]
     assert frames == [
         "  |",
         "2 | two: \ufffd\ufffd x",
@@ -405,9 +403,7 @@ def test_the_text_report_separates_findings_by_one_blank_line(tmp_path: Path) ->
     path = tmp_path / "api.yaml"
     path.write_text("a: 1\nb: 2\n")
     findings = [_finding(path, Span(1, 1, 1, 2)), _finding(path, Span(2, 1, 2, 2))]
-    out = io.StringIO()
-    text_report.render([FileResult(str(path), findings=findings)], out, colour=False)
-    blocks = out.getvalue().split("\n\n")
+    blocks = rendered(text_report, [FileResult(str(path), findings=findings)]).split("\n\n")
     assert len(blocks) == 3  # two findings, then the footer
     assert blocks[0].startswith(f"{path}:1:1: AGW001 [warning] m\n")
     assert blocks[1].startswith(f"{path}:2:1: AGW001 [warning] m\n")

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import FIXTURES, ROOT, expectations, export_expectations
+from helpers import FIXTURES, ROOT, cached_catalog_of, expectations, export_expectations
 
 from apilint.catalog import docs, registry
 from apilint.catalog.registry import CATALOG, catalog_text, find_rule, load_rules, rules_stamp
@@ -20,14 +20,6 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private per-user cache (XDG_CACHE_HOME), so tests neither read nor fill the real one."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     return tmp_path / "xdg" / "apilint"
-
-
-def _payload(cached: Path) -> Any:
-    """The catalog a cache file holds (after its seal: the stamp and the payload's CRC)."""
-    seal = registry._SEAL
-    raw = cached.read_bytes()
-    assert raw.startswith(seal)
-    return marshal.loads(raw[len(seal) :].split(b"\0", 2)[2])
 
 
 def _write(cached: Path, stamp: str | None, catalog: Any) -> None:
@@ -62,7 +54,7 @@ def test_catalog_is_cached_per_user_and_ignored_when_stale(tmp_path: Path, cache
     rules = _copy_rules(tmp_path)
     fresh = load_rules(rules)
     [cached] = cache.glob("catalog-*")  # the first load wrote it, named by the files' stamp
-    catalog = _payload(cached)
+    catalog = cached_catalog_of(cached)
     assert cached.name == f"catalog-{rules_stamp(rules)}.marshal"
     assert catalog == json.loads(catalog_text(rules))
     entry = next(e for e in catalog["rules"] if e["file"] == "method-unauthenticated.yaml")
@@ -119,7 +111,7 @@ def test_a_damaged_cached_catalog_is_read_again_from_the_rules(tmp_path: Path, c
     cached.write_bytes(cached.read_bytes()[:1000])  # truncated (a full disk, a killed writer)
     load_rules.cache_clear()
     assert load_rules(rules) == expected
-    assert _payload(cached) == json.loads(catalog_text(rules))  # rewritten
+    assert cached_catalog_of(cached) == json.loads(catalog_text(rules))  # rewritten
 
 
 @pytest.mark.parametrize("where", [40, -1, -5000])
@@ -136,6 +128,7 @@ def test_a_cached_catalog_with_a_byte_changed_is_not_read(
     cached.write_bytes(bytes(raw))
     load_rules.cache_clear()
     assert load_rules(rules) == expected
+    assert cached.read_bytes() != bytes(raw)  # not read: built from the rule files and rewritten
 
 
 def test_a_cached_catalog_of_other_rule_files_is_not_read(tmp_path: Path, cache: Path) -> None:
@@ -144,7 +137,7 @@ def test_a_cached_catalog_of_other_rule_files_is_not_read(tmp_path: Path, cache:
     rules = _copy_rules(tmp_path)
     expected = load_rules(rules)
     [cached] = cache.glob("catalog-*")
-    catalog = _payload(cached)
+    catalog = cached_catalog_of(cached)
     next(e for e in catalog["rules"] if e["rule"]["code"] == "AGW301")["rule"]["enabled"] = False
     _write(cached, "0badcafe-144", catalog)
     load_rules.cache_clear()
@@ -207,7 +200,7 @@ def test_a_packaged_catalog_is_checked_once_then_read_from_the_cache(
     code = catalog["rules"][0]["rule"]["code"]
     assert find_rule(code, load_rules(rules)).summary == "read from the packaged catalog"
     [cached] = cache.glob("catalog-*")
-    assert _payload(cached) == catalog
+    assert cached_catalog_of(cached) == catalog
     load_rules.cache_clear()
 
     def unread(directory: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import FIXTURES, ROOT
+from helpers import FIXTURES, PITFALLS, ROOT
 
 HEAVY = (
     "schemathesis",
@@ -36,7 +36,7 @@ def _modules_after_lint(path: str) -> tuple[set[str], str]:
 
 
 def test_lint_imports_none_of_the_heavy_libraries() -> None:
-    modules, _ = _modules_after_lint(str(FIXTURES / "examples" / "pitfalls.yaml"))
+    modules, _ = _modules_after_lint(str(PITFALLS))
     assert "apilint.engine.run" in modules  # it really linted
     loaded = sorted(m for m in modules if m.split(".")[0] in HEAVY)
     assert loaded == []
@@ -53,7 +53,7 @@ def test_lint_loads_no_toml_parser_or_html_tables_it_does_not_use(tmp_path: Path
     # Each costs a pre-commit run 1-2 ms: the TOML parser without a configuration file, html's
     # entity tables without an HTML report.
     path = tmp_path / "api.yaml"
-    path.write_text((FIXTURES / "examples" / "pitfalls.yaml").read_text())
+    path.write_text((PITFALLS).read_text())
     modules, _ = _modules_after_lint(str(path))
     assert "apilint.engine.run" in modules
     assert sorted(modules & {"tomllib", "tomli", "html", "html.entities"}) == []
@@ -143,10 +143,10 @@ def test_a_plain_definition_loads_no_front_end_fix_or_report_extra(
 ) -> None:
     path = tmp_path / name
     if name.endswith(".json"):
-        data = yaml.safe_load((FIXTURES / "examples" / "pitfalls.yaml").read_text())
+        data = yaml.safe_load((PITFALLS).read_text())
         path.write_text(json.dumps(data))
     else:
-        path.write_text((FIXTURES / "examples" / "pitfalls.yaml").read_text())
+        path.write_text((PITFALLS).read_text())
     modules = _modules_of_the_lint_command(path)
     assert "apilint.engine.run" in modules and "apilint.document.ryml_loader" in modules
     assert sorted(modules & set(NOT_FOR_A_PLAIN_DEFINITION)) == []
@@ -154,15 +154,11 @@ def test_a_plain_definition_loads_no_front_end_fix_or_report_extra(
 
 def test_a_json_definition_loads_no_yaml_loader(tmp_path: Path) -> None:
     path = tmp_path / "api.json"
-    path.write_text(
-        json.dumps(yaml.safe_load((FIXTURES / "examples" / "pitfalls.yaml").read_text()))
-    )
+    path.write_text(json.dumps(yaml.safe_load((PITFALLS).read_text())))
     modules = _modules_of_the_lint_command(path)
     assert "apilint.engine.run" in modules
     assert "apilint.document.yaml_loader" not in modules
-    assert "apilint.document.yaml_loader" in _modules_of_the_lint_command(
-        FIXTURES / "examples" / "pitfalls.yaml"
-    )
+    assert "apilint.document.yaml_loader" in _modules_of_the_lint_command(PITFALLS)
 
 
 @pytest.mark.parametrize(
@@ -206,13 +202,13 @@ def test_a_configuration_with_custom_rules_loads_their_loader(tmp_path: Path) ->
     shutil.copytree(ROOT / "examples" / "rules", tmp_path / "rules")
     config = tmp_path / "apilint.toml"
     config.write_text('rules = ["rules"]\n')
-    path = FIXTURES / "examples" / "pitfalls.yaml"
+    path = PITFALLS
     assert "apilint.custom.loader" in _modules_of_the_lint_command(path, "--config", str(config))
 
 
 def test_a_definition_that_suppresses_a_rule_loads_the_suppressions(tmp_path: Path) -> None:
     path = tmp_path / "api.yaml"
-    text = (FIXTURES / "examples" / "pitfalls.yaml").read_text()
+    text = (PITFALLS).read_text()
     path.write_text("x-apilint-ignore: AGW301\n" + text)
     assert "apilint.engine.suppress" in _modules_of_the_lint_command(path)
 
@@ -223,7 +219,7 @@ def test_a_plain_lint_creates_no_dataclass_with_generated_methods(tmp_path: Path
     methods made by apilint.common.records (tests/test_records.py); value types that need no
     dataclass API are named tuples."""
     path = tmp_path / "api.yaml"  # alone: the examples' folder holds templates that include it
-    path.write_text((FIXTURES / "examples" / "pitfalls.yaml").read_text())
+    path.write_text((PITFALLS).read_text())
     code = (
         "import sys\nfrom apilint.commands.quick import quick_lint\n"  # what `apilint lint` runs
         f"quick_lint(['lint', {str(path)!r}, '-q'])()\n"

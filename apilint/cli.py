@@ -286,18 +286,22 @@ def lint(
     Terraform files, or the directories that hold them."""
     from dataclasses import replace
 
-    from apilint.commands.account import AccountOptions
     from apilint.commands.lint import run_lint
 
-    account = AccountOptions(
-        aws=aws,
-        region=region,
-        profile=profile,
-        stage=stage,
-        api_id=api_id,
-        stage_vars=_stage_vars(stage_var),
-        inventory=tuple(lambda_inventory or ()),
-    )
+    stage_vars = _stage_vars(stage_var) if stage_var else ()  # checked whenever given
+    account = None  # without --aws or --lambda-inventory the account's code never loads
+    if aws or lambda_inventory:
+        from apilint.commands.account import AccountOptions
+
+        account = AccountOptions(
+            aws=aws,
+            region=region,
+            profile=profile,
+            stage=stage,
+            api_id=api_id,
+            stage_vars=stage_vars,
+            inventory=tuple(lambda_inventory or ()),
+        )
     options = replace(
         _options(
             paths,

@@ -504,17 +504,12 @@ def _bytes_of(path: Path) -> bytes | None:
         return None
 
 
-def _entries(directory: Path, cached: bool = True) -> list[tuple[str, dict[str, Any]]]:
-    """The rule files' data: from the user's cache (found by the files' stamp), else from the
-    catalog next to them (a wheel's, checked against their content) or parsed and validated,
-    and then cached. A wheel's catalog is checked once: checksumming its 140 rule files on
-    every run of a pre-commit hook (which installs a wheel) cost 1.3 ms, and 19 ms when the
-    disk cache was cold."""
-    stamp = rules_stamp(directory)
-    where = cached_catalog(stamp)
-    entries = _read_cached(read_cache(where), stamp) if cached else None
-    if entries is not None:
-        return entries
+def _entries(directory: Path, stamp: str | None) -> list[tuple[str, dict[str, Any]]]:
+    """The rule files' data when the user's cache has none for their stamp: from the catalog
+    next to them (a wheel's, checked against their content) or parsed and validated; then
+    cached. A wheel's catalog is checked once: checksumming its 140 rule files on every run of
+    a pre-commit hook (which installs a wheel) cost 1.3 ms, and 19 ms when the disk cache was
+    cold."""
     import marshal
 
     checksum, files = _sources(directory)
@@ -523,19 +518,23 @@ def _entries(directory: Path, cached: bool = True) -> list[tuple[str, dict[str, 
         # What the JSON catalog holds (its types: a run reads the same data either way).
         catalog = json.loads(_catalog_json(checksum, _read_sources(directory, files)))
     if stamp is not None:
-        write_cache(where, _sealed(stamp, marshal.dumps(catalog)), CACHE_KEEP)
+        write_cache(cached_catalog(stamp), _sealed(stamp, marshal.dumps(catalog)), CACHE_KEEP)
     return _entries_of(catalog, None) or []
 
 
 @lru_cache(maxsize=4)
 def load_rules(directory: Path | None = None) -> tuple[Rule, ...]:
+    """The rules of the rule files, from the user's cache when it holds them (found by the
+    files' stamp)."""
     folder = directory or rules_dir()
-    try:
-        return _rules_of(_entries(folder))
-    except (RuleDefinitionError, KeyError, TypeError, ValueError, AttributeError):
-        # A cached catalog that passed its checks and still does not make the rules (written
-        # by a bug of an older apilint): the rule files decide, and their own errors show.
-        return _rules_of(_entries(folder, cached=False))
+    stamp = rules_stamp(folder)
+    cached = _read_cached(read_cache(cached_catalog(stamp)), stamp)
+    if cached is not None:
+        try:
+            return _rules_of(cached)
+        except (RuleDefinitionError, KeyError, TypeError, ValueError, AttributeError):
+            pass  # sealed, yet it makes no rules (a bug of an older apilint): the files decide
+    return _rules_of(_entries(folder, stamp))
 
 
 def _rules_of(entries: list[tuple[str, dict[str, Any]]]) -> tuple[Rule, ...]:

@@ -13,14 +13,14 @@ from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from apilint.common.errors import debugging, warn
+from apilint.common.findings import FAIL_ON
 
 if TYPE_CHECKING:
     from apilint.catalog.registry import ApiKind
 
 
-#: The choices of --fail-on, --min-severity and --api-type. The typer app makes its Enums of
-#: these (apilint.cli): creating three Enum classes was 0.2 ms of every quick run.
-FAIL_ON = ("error", "warning", "info", "never")
+#: The choices of --fail-on (FAIL_ON), --min-severity and --api-type. The typer app makes
+#: its Enums of these (apilint.cli): creating three Enum classes was 0.2 ms of every quick run.
 MIN_SEVERITY = ("info", "warning", "error")
 API_TYPES = ("auto", "rest", "http")
 

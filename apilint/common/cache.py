@@ -37,12 +37,8 @@ def write_cache(path: Path | None, data: str | bytes, keep: int) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{kind}-", suffix=".tmp", dir=path.parent)
         try:
-            if isinstance(data, bytes):
-                with os.fdopen(fd, "wb") as raw:
-                    raw.write(data)
-            else:
-                with os.fdopen(fd, "w", encoding="utf-8") as out:
-                    out.write(data)
+            with os.fdopen(fd, "wb") as out:
+                out.write(data.encode("utf-8") if isinstance(data, str) else data)
             os.replace(tmp, path)
         except BaseException:
             os.unlink(tmp)

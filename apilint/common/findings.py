@@ -31,6 +31,10 @@ class Severity(IntEnum):
         return self.name.lower()
 
 
+#: The values of `fail-on` (configuration and --fail-on): a severity, or never.
+FAIL_ON = ("error", "warning", "info", "never")
+
+
 # Span and Finding are named tuples, not frozen dataclasses: Python 3.11 exec-compiles each
 # method a dataclass generates on every start (a frozen one: six), and a frozen dataclass sets
 # each field through object.__setattr__ when made (GitHub's definition makes 11,262 of each).

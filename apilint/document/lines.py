@@ -104,15 +104,15 @@ class LineIndex:
         one chunk; a table of every line start would split the text into all its lines first
         (47 ms of 13 MB, for 20,000 look-ups)."""
         if self._chunks is None:
-            text, newline, size = self.text, self._newline, self.CHUNK
+            text, newline, size, ascii_ = self.text, self._newline, self.CHUNK, self._ascii
             lines_before, line_starts, last_wide = [], [], []
             line = start = 0
             wide = -1
             for k, chunk in enumerate(range(0, len(text) + 1, size)):
                 lines_before.append(line)
                 line_starts.append(start)
-                if not text[chunk : chunk + size].isascii():
-                    wide = k
+                if not ascii_ and not text[chunk : chunk + size].isascii():
+                    wide = k  # (an ASCII text's columns never read the table's third list)
                 last_wide.append(wide)
                 inside = text.count(newline, chunk, chunk + size)  # type: ignore[arg-type]
                 if inside:

@@ -9,10 +9,11 @@ import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from apilint.common.errors import LoadError, ParseError
 from apilint.common.files import NOT_REGULAR, NotRegularFile, TooLarge, read_bounded
+from apilint.common.records import NamedTuple
 from apilint.common.regex import lazy
 from apilint.document.aside import start
 from apilint.document.json_loader import load_json, load_json_bytes

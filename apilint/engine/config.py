@@ -24,7 +24,7 @@ from typing import Any
 from apilint.catalog.registry import Rule, find_rule, find_rules_or_error
 from apilint.common.errors import UsageError
 from apilint.common.files import read_text_bounded, repository_root
-from apilint.common.findings import Severity
+from apilint.common.findings import FAIL_ON, Severity
 from apilint.common.records import FACTORY, record
 from apilint.common.text import close_matches
 from apilint.document.loader import DEFAULT_MAX_BYTES
@@ -51,7 +51,6 @@ COMMAND_LINE_ONLY = {
     "allow-outside-refs": "must not make CI read files outside the definition's directory "
     "(/etc/passwd, /proc/self/environ)",
 }
-FAIL_ON = ("error", "warning", "info", "never")
 
 
 @record()  # the methods @dataclass would compile at import (apilint.common.records)

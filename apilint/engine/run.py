@@ -140,12 +140,14 @@ class _Draft(NamedTuple):
     violation: Violation
 
 
-def _draft(rule: Rule, v: Violation, severity: Severity, strict: str | None = None) -> _Draft:
+def _draft(
+    rule: Rule, v: Violation, severity: Severity, strict: str | None, made: str | None
+) -> _Draft:
+    """`made`: the SAM property that generated the violation's node (Document.made_by)."""
     message = v.message
     if strict is not None and v.import_warning and severity < Severity.ERROR:
         severity = Severity.ERROR
         message += f"; {strict} turns this import warning into a failed import"
-    made = v.doc.made_by(v.tokens)
     if made is not None and "SAM generates" not in message:
         message += f" (SAM generates this from {made})"
     construct = v.doc.construct(v.tokens) if v.doc.built_from is not None else None
@@ -349,11 +351,14 @@ def _run_check(
     options = {**rule.default_options(), **settings.options.get(rule.name, {})}
     severity = settings.level(rule)
     try:
-        return [
-            _draft(rule, v, severity, strict)
-            for v in checks[rule.check](subject, options)
-            if (strict is not None or not v.only_if_strict) and not _output_form(rule.code, v)
-        ]
+        drafts = []
+        for v in checks[rule.check](subject, options):
+            if strict is None and v.only_if_strict:
+                continue
+            made = v.doc.made_by(v.tokens)  # once: a lookup of its origin in SAM's output
+            if made is None or not _output_form(rule.code):
+                drafts.append(_draft(rule, v, severity, strict, made))
+        return drafts
     except Exception as exc:  # noqa: BLE001 - containment is the point
         import traceback
 
@@ -363,11 +368,9 @@ def _run_check(
         return []
 
 
-def _output_form(code: str, v: Violation) -> bool:
-    """Whether the finding is about the form of SAM's output (dropped): only a node SAM
-    generated can be, so a definition file never imports the SAM code."""
-    if v.doc.made_by(v.tokens) is None:
-        return False
+def _output_form(code: str) -> bool:
+    """Whether the rule's finding on a node SAM generated is about the form of SAM's output
+    (dropped); asked only for such nodes, so a definition file never imports the SAM code."""
     from apilint.document.sam_origins import OUTPUT_FORM
 
     return code in OUTPUT_FORM
@@ -416,13 +419,20 @@ def _apply_suppressions(
                     fix=removal(s),
                 ),
                 level,
+                None,
+                s.doc.made_by(s.entry),
             )
             for s in suppressions
             if not s.used and s.rule.code in ran
         )
     if invalid is not None:
         level = settings.level(invalid)
-        kept.extend(_draft(invalid, Violation(p.doc, p.entry, p.message), level) for p in problems)
+        kept.extend(
+            _draft(
+                invalid, Violation(p.doc, p.entry, p.message), level, None, p.doc.made_by(p.entry)
+            )
+            for p in problems
+        )
     return kept
 
 

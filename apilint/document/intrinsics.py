@@ -192,9 +192,10 @@ class ReadingLocator:
         return span
 
     def __getattr__(self, name: str) -> Any:
-        # The file's text and node tree (fast scans, duplicate-key sites) are the inner one's.
-        if name.startswith("_") or name in ("inner", "base", "moves"):
-            raise AttributeError(name)  # not set yet (while unpickling, copying)
+        # The file's text and node tree (fast scans, duplicate-key sites) are the inner one's;
+        # its way of locating many pointers together is not (it would skip moving each).
+        if name.startswith("_") or name in ("inner", "base", "moves", "spans"):
+            raise AttributeError(name)  # not set yet (while unpickling, copying), or not ours
         return getattr(self.inner, name)
 
     def place(self, tokens: Tokens) -> Tokens:

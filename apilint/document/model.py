@@ -164,12 +164,9 @@ class Document:
             answered = process.spans(full)
             if answered is not None:
                 return answered
-        # The locator's own class, not the instance: a wrapper that hands other attributes to
-        # the locator it wraps (intrinsics.ReadingLocator) must not hand on spans, which would
-        # skip its own translation of each pointer.
-        many = getattr(type(self.locator), "spans", None)
+        many = getattr(self.locator, "spans", None)
         if many is not None:
-            found: list[Span] = many(self.locator, full)
+            found: list[Span] = many(full)
             return found
         return [self.locator.span(t) for t in full]
 

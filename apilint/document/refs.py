@@ -26,6 +26,7 @@ from apilint.document.loader import (
 )
 from apilint.document.model import Document
 from apilint.document.pointer import Tokens, decode, encode, get
+from apilint.document.scan import source_of
 
 #: The string after each `"$ref":` of JSON text (its pattern unrolled, `[^"\\]*(?:\\.[^"\\]*)*`:
 #: twice as fast on a 13 MB file as an alternation tried at every character).
@@ -298,7 +299,7 @@ class Workspace:
         if doc.iac is not None:
             return False  # read through a template: intrinsics make the data differ from the text
         if doc.fmt == "json":
-            source = getattr(doc.locator, "original", None)  # a JSON locator's text or bytes
+            source = source_of(doc)  # a JSON locator's text or bytes
         elif not doc.placeholders:  # (substituted `${...}`s would make the data differ from it)
             # YAML that rapidyaml read: the JSON it emitted (walking the data instead made the
             # model of a YAML definition cost twice that of the same definition in JSON).
@@ -310,14 +311,17 @@ class Workspace:
             return False
         import json
 
+        # the same searches in the text or in its bytes
+        refs: re.Pattern[Any]
+        escapes: re.Pattern[Any]
+        key: Any
         if isinstance(source, str):
-            spellings = _JSON_REF().findall(source)
-            escaped = _REF_LETTER_ESCAPE().search(source) is not None
-            unread = source.count('"$ref"') != len(spellings) or escaped
+            refs, escapes, key = _JSON_REF(), _REF_LETTER_ESCAPE(), '"$ref"'
         else:
-            spellings = _JSON_REF_BYTES().findall(source)
-            escaped = _REF_LETTER_ESCAPE_BYTES().search(source) is not None
-            unread = source.count(b'"$ref"') != len(spellings) or escaped
+            refs, escapes, key = _JSON_REF_BYTES(), _REF_LETTER_ESCAPE_BYTES(), b'"$ref"'
+        searched: Any = source
+        spellings = refs.findall(searched)
+        unread = searched.count(key) != len(spellings) or escapes.search(searched) is not None
         if unread:
             return False  # a `$ref` that is no string, or a key spelt with escapes: walk the data
         targets = set()

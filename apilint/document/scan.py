@@ -14,7 +14,7 @@ from apilint.document.model import Document
 _TAIL = 7
 
 
-def _source_text(doc: Document) -> str | bytes | None:
+def source_of(doc: Document) -> str | bytes | None:
     """The text a document was parsed from, or its UTF-8 bytes, when its locator kept it
     (JSON, fast YAML path)."""
     original = getattr(doc.locator, "original", None)
@@ -25,7 +25,7 @@ def may_contain(doc: Document, needles: tuple[str, ...], pattern: str | None = N
     """False only when the source text is at hand and surely holds none of `needles` and no
     match of `pattern` (then a walk over the data can be skipped). Plain `in` and simple
     patterns: an alternation or `\\b` makes a 13 MB scan a hundred times slower."""
-    text = _source_text(doc)
+    text = source_of(doc)
     if text is None:
         return True
     if isinstance(text, bytes):

@@ -41,7 +41,7 @@ _PIPE_BYTES = 1024 * 1024
 
 class _Run:
     allowed = False
-    started: list[Aside] = []  # of the run in progress
+    started: Aside | None = None  # the run's (one: the second core is one)
 
 
 @contextmanager
@@ -54,9 +54,9 @@ def offloading(allowed: bool) -> Iterator[None]:
         yield
     finally:
         _Run.allowed = before
-        started, _Run.started = _Run.started, []
-        for aside in started:
-            aside.close()
+        started, _Run.started = _Run.started, None
+        if started is not None:
+            started.close()
 
 
 def _can_fork() -> bool:
@@ -68,25 +68,22 @@ def start(raw: bytes, as_json: bool) -> Aside | None:
     None when the run does not allow one or the file is small. For JSON it also runs the
     checks that decide whether orjson's reading stands (json_loader.load_json_bytes), which
     the reader may then leave to it (`Aside.checks`)."""
-    if not _Run.allowed or _Run.started or len(raw) < ASIDE_MIN_BYTES:
+    if not _Run.allowed or _Run.started is not None or len(raw) < ASIDE_MIN_BYTES:
         return None
     try:
         aside = Aside(raw, json_tree, _fast_json) if as_json else Aside(raw, yaml_tree)
     except OSError:  # no fork or pipe to be had: located here, as always
         return None
-    _Run.started.append(aside)
+    _Run.started = aside
     return aside
 
 
 def unconfirmed() -> bool:
     """Whether a file of the run was read before its checks ran (`Aside.checks`) and they
     failed, or its process cannot say: what was made of the file must be made again, with the
-    checks in this process. Each process is asked once."""
-    failed = False
-    for aside in _Run.started:
-        if aside.checks and aside.verdict is None:
-            failed |= not aside.confirmed()
-    return failed
+    checks in this process. A process is asked once."""
+    aside = _Run.started
+    return aside is not None and aside.checks and aside.verdict is None and not aside.confirmed()
 
 
 def json_tree(raw: bytes) -> Any:
@@ -163,16 +160,11 @@ class Aside:
     def spans(self, pointers: Sequence[Tokens]) -> list[Span] | None:
         """The span of each pointer, or None when the process cannot say (the caller locates
         them itself)."""
-        if self._send is None or self._receive is None:
+        answer = self._asked(_ASK, pointers)
+        if answer is None:
             return None
-        try:
-            self._message(_ASK, pointers)
-            size = _HEADER.unpack(_answer(self._receive, _HEADER.size))[1]
-            flat = array("q")
-            flat.frombytes(_answer(self._receive, size))
-        except (OSError, ValueError, EOFError, struct.error):
-            self.close()
-            return None
+        flat = array("q")
+        flat.frombytes(answer)
         if len(flat) != 4 * len(pointers):  # the process failed: it answers with nothing
             self.close()
             return None
@@ -183,14 +175,21 @@ class Aside:
         reading stands; False when it does not, or the process cannot say."""
         if self.verdict is None:
             self.verdict = False
-            if self._send is not None and self._receive is not None:
-                try:
-                    self._message(_CHECKED, [])
-                    size = _HEADER.unpack(_answer(self._receive, _HEADER.size))[1]
-                    self.verdict = _answer(self._receive, size) == b"\x01"
-                except (OSError, ValueError, EOFError, struct.error):
-                    self.close()
+            self.verdict = self._asked(_CHECKED, []) == b"\x01"
         return self.verdict
+
+    def _asked(self, kind: int, pointers: Sequence[Tokens]) -> bytes | None:
+        """The body of the process's answer to a question, or None (and the process ended)
+        when it cannot give one."""
+        if self._send is None or self._receive is None:
+            return None
+        try:
+            self._message(kind, pointers)
+            size = _HEADER.unpack(_answer(self._receive, _HEADER.size))[1]
+            return _answer(self._receive, size)
+        except (OSError, ValueError, EOFError, struct.error):
+            self.close()
+            return None
 
     def _message(self, kind: int, pointers: Sequence[Tokens]) -> None:
         assert self._send is not None

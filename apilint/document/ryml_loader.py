@@ -79,8 +79,9 @@ _COMPLEX_KEY = lazy(r"^[ \t]*\?(?:[ \t]|$)", re.M)
 _DOC_MARKER = lazy(r"^(?:---|\.\.\.)(?:[ \t]|$)", re.M)
 #: A surrogate spelt as an escape: rapidyaml encodes it into bytes that are not UTF-8 (and the
 #: spans of the whole file are lost); libyaml refuses it with its position.
-_SURROGATE_ESCAPE = lazy(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-_SURROGATE_ESCAPE_BYTES = lazy(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE_ESCAPE_AT = r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}"
+_SURROGATE_ESCAPE = lazy(_SURROGATE_ESCAPE_AT)
+_SURROGATE_ESCAPE_BYTES = lazy(_SURROGATE_ESCAPE_AT.encode())
 #: An anchor (`&name` where a node starts). Documents with anchors go to the libyaml path,
 #: which bounds what their aliases expand to; rapidyaml would also take `&a$` (libyaml refuses
 #: the name) and read its aliases as strings.
@@ -384,12 +385,9 @@ class RymlLocator:
         known = self._spans
         wanted = sorted({p for p in pointers if p not in known})
         bounds = [self._bounds(node) for node in self._nodes(wanted)]
-        # each span's two offsets: its start and its last character, or for a block scalar
-        # (it ends at the start of the line after it, as libyaml marks it) that line's start
-        block = [start < end and self.original[end - 1 : end] == b"\n" for start, end in bounds]
-        ends = [end if b else max(end - 1, start) for (start, end), b in zip(bounds, block)]
-        found = self.lines.positions([start for start, _ in bounds] + ends)
-        for i, (pointer, is_block) in enumerate(zip(wanted, block)):
+        ends = [self._end_at(start, end) for start, end in bounds]
+        found = self.lines.positions([start for start, _ in bounds] + [at for at, _ in ends])
+        for i, (pointer, (_, is_block)) in enumerate(zip(wanted, ends)):
             (line, column), (end_line, end_column) = found[i], found[len(wanted) + i]
             known[pointer] = Span(
                 line, column, end_line, end_column if is_block else end_column + 1
@@ -453,11 +451,18 @@ class RymlLocator:
                 break
             node = child
         start, end = self._bounds(node)
+        at, is_block = self._end_at(start, end)
+        line, column = self.lines.position(start)
+        end_line, end_column = self.lines.position(at)
+        return Span(line, column, end_line, end_column if is_block else end_column + 1)
+
+    def _end_at(self, start: int, end: int) -> tuple[int, bool]:
+        """Where a span's end is read (its last character), and whether it is a block
+        scalar's: one ends at the start of the line after it, as libyaml marks it, so its end
+        is read there and is not one past it."""
         if start < end and self.original[end - 1 : end] == b"\n":
-            # A block scalar ends at the start of the line after it, as libyaml marks it.
-            line, column = self.lines.position(start)
-            return Span(line, column, *self.lines.position(end))
-        return self.lines.span(start, end)
+            return end, True
+        return max(end - 1, start), False
 
     def _bounds(self, node: int) -> tuple[int, int]:
         """Where the node starts and ends (byte offsets, the end exclusive)."""
